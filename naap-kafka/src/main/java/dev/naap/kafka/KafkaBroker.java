@@ -1,0 +1,236 @@
+package dev.naap.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) running in a child JVM
+ * from the Kafka server jars on this process's class path, listening on 127.0.0.1 only.
+ *
+ * <p>A child process rather than an in-process server, so that the broker's threads, heap and
+ * logging stay apart from the caller, and so that tests can kill it. The log directory is formatted
+ * on first start and reused afterwards: starting again on the same directory resumes the same
+ * topics and offsets. Thread-safe; {@link #close()} stops the child and waits for it.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+  /**
+   * How to start the broker.
+   *
+   * @param logDir where the broker keeps its data (created and formatted when empty)
+   * @param port the client port on 127.0.0.1; 0 picks a free one
+   * @param maxMessageBytes the largest record batch the broker accepts
+   * @param defaultPartitions partitions of automatically created topics
+   * @param heapMb the child JVM's maximum heap
+   * @param startTimeout how long to wait until the broker answers
+   */
+  public record Config(
+      Path logDir,
+      int port,
+      int maxMessageBytes,
+      int defaultPartitions,
+      int heapMb,
+      Duration startTimeout) {
+
+    /** Defaults suited to the demo and tests: a free port, 8 MiB messages, 4 partitions. */
+    public static Config at(Path logDir) {
+      return new Config(logDir, 0, 8 << 20, 4, 512, Duration.ofSeconds(90));
+    }
+
+    public Config withPort(int newPort) {
+      return new Config(logDir, newPort, maxMessageBytes, defaultPartitions, heapMb, startTimeout);
+    }
+  }
+
+  private final Config config;
+  private final Process process;
+  private final String bootstrapServers;
+
+  private KafkaBroker(Config config, Process process, String bootstrapServers) {
+    this.config = config;
+    this.process = process;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** Formats the log directory if needed, starts the broker and waits until it answers. */
+  public static KafkaBroker start(Config config) {
+    try {
+      Files.createDirectories(config.logDir());
+      int port = config.port() == 0 ? freePort() : config.port();
+      int controllerPort = freePort();
+      Path properties = config.logDir().resolve("server.properties");
+      Path dataDir = config.logDir().resolve("data");
+      writeProperties(properties, dataDir, port, controllerPort, config);
+      if (!Files.exists(dataDir.resolve("meta.properties"))) {
+        format(properties, config);
+      }
+      Process process = java(config, "kafka.Kafka", properties.toString())
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logDir().resolve("broker.log").toFile()))
+          .start();
+      KafkaBroker broker = new KafkaBroker(config, process, "127.0.0.1:" + port);
+      try {
+        broker.awaitReady();
+      } catch (RuntimeException e) {
+        broker.close();
+        throw e;
+      }
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start Kafka broker in " + config.logDir(), e);
+    }
+  }
+
+  /** The {@code bootstrap.servers} value for clients. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The child process, for tests that need to kill the broker itself. */
+  public Process process() {
+    return process;
+  }
+
+  /** Creates a topic with the given partition count; an existing topic is left as it is. */
+  public void createTopic(String topic, int partitions) {
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out creating topic " + topic, e);
+    }
+  }
+
+  /** Stops the broker: a polite SIGTERM first, then a kill after 20 s. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Admin admin() {
+    return Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + config.startTimeout().toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
+            + "; see " + config.logDir().resolve("broker.log"));
+      }
+      try (Admin admin = admin()) {
+        admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        last = e;
+      }
+    }
+    throw new IllegalStateException("Kafka broker did not answer within " + config.startTimeout()
+        + "; see " + config.logDir().resolve("broker.log"), last);
+  }
+
+  private static void format(Path properties, Config config) throws IOException {
+    Process format = java(config, "kafka.tools.StorageTool", "format",
+            "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c", properties.toString())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logDir().resolve("format.log").toFile()))
+        .start();
+    try {
+      if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+        format.destroyForcibly();
+        throw new IllegalStateException("formatting the Kafka log directory failed; see "
+            + config.logDir().resolve("format.log"));
+      }
+    } catch (InterruptedException e) {
+      format.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while formatting the Kafka log directory", e);
+    }
+  }
+
+  private static ProcessBuilder java(Config config, String mainClass, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + config.heapMb() + "m",
+        "-XX:+UseSerialGC",
+        "-Djava.awt.headless=true",
+        "-cp", System.getProperty("java.class.path"),
+        mainClass));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("LD_PRELOAD"); // the broker does not load libchdb
+    return builder;
+  }
+
+  private static void writeProperties(Path file, Path dataDir, int port, int controllerPort, Config config)
+      throws IOException {
+    Properties p = new Properties();
+    p.setProperty("process.roles", "broker,controller");
+    p.setProperty("node.id", "1");
+    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.setProperty("controller.listener.names", "CONTROLLER");
+    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    p.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    p.setProperty("log.dirs", dataDir.toString());
+    p.setProperty("num.partitions", Integer.toString(config.defaultPartitions()));
+    p.setProperty("auto.create.topics.enable", "true");
+    p.setProperty("offsets.topic.replication.factor", "1");
+    p.setProperty("offsets.topic.num.partitions", "4");
+    p.setProperty("transaction.state.log.replication.factor", "1");
+    p.setProperty("transaction.state.log.min.isr", "1");
+    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    p.setProperty("group.initial.rebalance.delay.ms", "0");
+    p.setProperty("message.max.bytes", Integer.toString(config.maxMessageBytes()));
+    p.setProperty("replica.fetch.max.bytes", Integer.toString(config.maxMessageBytes()));
+    p.setProperty("log.retention.hours", "168");
+    try (var out = Files.newBufferedWriter(file)) {
+      p.store(out, "written by NaaP; regenerated at every start");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

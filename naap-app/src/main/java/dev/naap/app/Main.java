@@ -1,0 +1,105 @@
+package dev.naap.app;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code naap} command line. Each subcommand wires its pieces explicitly; exit codes are 0 on
+ * success, 1 when the work failed, 2 for bad usage.
+ */
+public final class Main {
+
+  private static final Map<String, Command> COMMANDS = Map.of(
+      "import", new ImportCommand(),
+      "ingest", new IngestCommand(),
+      "sql", new SqlCommand(),
+      "clickhouse-http", new ClickHouseHttpCommand());
+
+  private Main() {}
+
+  private static volatile boolean shuttingDown;
+
+  public static void main(String[] argv) {
+    int code = run(List.of(argv), System.out, System.err);
+    // System.exit blocks forever when called while shutdown hooks run (after SIGTERM).
+    if (!shuttingDown) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs {@code stop} when the JVM is asked to shut down (SIGINT, SIGTERM), then waits up to
+   * {@code grace} for the command to finish its own cleanup, signalled by the returned latch.
+   */
+  static java.util.concurrent.CountDownLatch onShutdown(Runnable stop, java.time.Duration grace) {
+    var finished = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      shuttingDown = true;
+      stop.run();
+      try {
+        finished.await(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "naap-shutdown"));
+    return finished;
+  }
+
+  static int run(List<String> argv, PrintStream out, PrintStream err) {
+    if (argv.isEmpty() || List.of("help", "--help", "-h").contains(argv.getFirst())) {
+      out.print(usage());
+      return argv.isEmpty() ? 2 : 0;
+    }
+    Command command = COMMANDS.get(argv.getFirst());
+    if (command == null) {
+      err.println("naap: unknown command '" + argv.getFirst() + "'\n");
+      err.print(usage());
+      return 2;
+    }
+    List<String> rest = argv.subList(1, argv.size());
+    if (rest.contains("--help")) {
+      out.print(command.usage());
+      return 0;
+    }
+    try {
+      return command.run(rest, out, err);
+    } catch (Args.UsageException e) {
+      err.println("naap " + argv.getFirst() + ": " + e.getMessage().replace("\n", "\nnaap " + argv.getFirst() + ": "));
+      err.println();
+      err.print(command.usage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("naap " + argv.getFirst() + ": " + describe(e));
+      return 1;
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return e.getCause() != null && e.getCause().getMessage() != null
+        && !message.contains(e.getCause().getMessage()) ? message + ": " + e.getCause().getMessage() : message;
+  }
+
+  private static String usage() {
+    StringBuilder b = new StringBuilder("""
+        NaaP: analytics for the Livepeer AI network.
+
+        usage: naap COMMAND [OPTIONS]   (naap COMMAND --help for its options)
+
+        commands:
+        """);
+    COMMANDS.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> b.append(String.format("  %-16s %s%n", e.getKey(), e.getValue().summary())));
+    return b.toString();
+  }
+
+  /** One subcommand. */
+  interface Command {
+    String summary();
+
+    String usage();
+
+    int run(List<String> args, PrintStream out, PrintStream err);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.naap.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code naap} commands in child JVMs set up as the launcher does (libjsig, native access). */
+final class ChildJvm {
+
+  private ChildJvm() {}
+
+  /** Starts {@code naap args…} in the background; stdout and stderr are appended to {@code log}. */
+  static Process start(Path log, String... args) {
+    return launch(builder(args).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+  }
+
+  /** Runs {@code naap args…} to completion; stderr is appended to {@code dir/run.err}. */
+  static Result run(Path dir, String... args) throws InterruptedException {
+    Path out = dir.resolve("run-" + System.nanoTime() + ".out");
+    Process p = launch(builder(args).redirectOutput(out.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("run.err").toFile())));
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("naap " + String.join(" ", args) + " did not finish in 120 s");
+    }
+    try {
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  record Result(int exitCode, String stdout) {}
+
+  private static ProcessBuilder builder(String... args) {
+    String javaHome = System.getProperty("java.home");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(javaHome, "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED",
+        "-Xmx512m",
+        "-Dnaap.chdb.library=" + System.getProperty("naap.chdb.library", ""),
+        "-cp", System.getProperty("java.class.path"),
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("LD_PRELOAD", Path.of(javaHome, "lib", "libjsig.so").toString());
+    return builder;
+  }
+
+  private static Process launch(ProcessBuilder builder) {
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

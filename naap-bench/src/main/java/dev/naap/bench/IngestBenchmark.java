@@ -1,0 +1,173 @@
+package dev.naap.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naap.events.EventParser;
+import dev.naap.ingest.EventWriter;
+import dev.naap.ingest.IngestMetrics;
+import dev.naap.ingest.KafkaIngest;
+import dev.naap.ingest.KafkaIngestConfig;
+import dev.naap.kafka.KafkaBroker;
+import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
+import dev.naap.store.Stores;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sustained ingest throughput from a real Kafka broker into the embedded store, and the heap it
+ * needs.
+ *
+ * <p>Workload: {@code --events} envelopes (default 1 000 000) made from the 65 real envelopes of
+ * {@code ../shared/reference/data/kafka-capture-live-session-2026-01-08.json} in turn, each under a
+ * new random id (seed 42), so the family mix is the capture's (52 % stream_ingest_metrics, 26 %
+ * ai_stream_status, …). They are produced first to a topic with {@code --partitions} partitions
+ * (default 4) with go-livepeer's random keys; then each run consumes them all with a fresh consumer
+ * group into emptied tables, timing from the first poll to the last committed batch, while a
+ * sampler records the heap in use every 100 ms. Runs: {@code --runs} (default 3); the median is
+ * what docs/benchmarks.md quotes.
+ *
+ * <p>Run: {@code NAAP_JAVA_OPTS=-Xmx512m ./naap bench ingest [--events N] [--runs R]}.
+ */
+public final class IngestBenchmark {
+
+  private static final String TOPIC = "bench-events";
+
+  private IngestBenchmark() {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = options(argv);
+    int events = Integer.parseInt(args.getOrDefault("events", "1000000"));
+    int runs = Integer.parseInt(args.getOrDefault("runs", "3"));
+    int partitions = Integer.parseInt(args.getOrDefault("partitions", "4"));
+    int batch = Integer.parseInt(args.getOrDefault("batch-max-events", "20000"));
+    Path work = Files.createTempDirectory("naap-bench-");
+    System.out.printf("ingest benchmark: %d events, %d partitions, batches of %d, %d runs, "
+        + "max heap %d MB, %d cores, work dir %s%n", events, partitions, batch, runs,
+        Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), work);
+
+    try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(work.resolve("kafka")));
+        Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
+      broker.createTopic(TOPIC, partitions);
+      long bytes = produce(broker.bootstrapServers(), events);
+      System.out.printf("produced %d events, %.1f MB, mean %d bytes%n", events, bytes / 1e6, bytes / events);
+      List<Double> rates = new ArrayList<>();
+      for (int run = 1; run <= runs; run++) {
+        emptyTables(store);
+        Result r = consume(broker.bootstrapServers(), store, events, batch, "bench-" + run);
+        rates.add(r.eventsPerSecond());
+        System.out.printf("run %d: %d events in %.2f s = %,.0f events/s; peak heap used %d MB%n",
+            run, r.events(), r.seconds(), r.eventsPerSecond(), r.peakHeapBytes() >> 20);
+      }
+      rates.sort(Double::compare);
+      System.out.printf("median: %,.0f events/s over %d runs (min %,.0f, max %,.0f)%n",
+          rates.get(rates.size() / 2), runs, rates.getFirst(), rates.getLast());
+      String stored = store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim();
+      System.out.printf("raw_events FINAL after the last run: %s%n", stored);
+    }
+  }
+
+  private record Result(long events, double seconds, long peakHeapBytes) {
+    double eventsPerSecond() {
+      return events / seconds;
+    }
+  }
+
+  private static Result consume(String bootstrap, Store store, int events, int batch, String group)
+      throws InterruptedException {
+    var config = KafkaIngestConfig.plaintext(bootstrap, List.of(TOPIC), group)
+        .withBatching(batch, Duration.ofSeconds(1));
+    IngestMetrics metrics = IngestMetrics.unregistered();
+    EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH,
+        metrics, Clock.systemUTC());
+    KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
+    var memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long peak = 0;
+    long start = System.nanoTime();
+    Thread thread = Thread.ofPlatform().name("bench-ingest").start(ingest);
+    while (ingest.total().accepted() < events && thread.isAlive()) {
+      Thread.sleep(100);
+      peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    ingest.stop();
+    thread.join();
+    return new Result(ingest.total().accepted(), seconds, peak);
+  }
+
+  private static long produce(String bootstrap, int events) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Path capture = captureFile();
+    List<String> templates = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (JsonNode record : json.readTree(capture.toFile())) {
+      templates.add(json.writeValueAsString(record.get("value")));
+      ids.add(record.get("value").get("id").asText());
+    }
+    Random random = new Random(42);
+    long bytes = 0;
+    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.LINGER_MS_CONFIG, 20,
+        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < events; i++) {
+        int t = i % templates.size();
+        String id = new UUID(random.nextLong(), random.nextLong()).toString();
+        byte[] value = templates.get(t).replace(ids.get(t), id).getBytes(StandardCharsets.UTF_8);
+        bytes += value.length;
+        producer.send(new ProducerRecord<>(TOPIC, id.getBytes(StandardCharsets.UTF_8), value));
+      }
+      producer.flush();
+    }
+    return bytes;
+  }
+
+  private static void emptyTables(Store store) {
+    String tables = store.queryText("SELECT name FROM system.tables WHERE database = currentDatabase() "
+        + "AND engine LIKE '%MergeTree' AND name != 'schema_migrations'", Map.of());
+    for (String table : tables.split("\n")) {
+      if (!table.isBlank()) {
+        store.execute("TRUNCATE TABLE " + table);
+      }
+    }
+  }
+
+  private static Path captureFile() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolveSibling("shared")
+          .resolve("reference/data/kafka-capture-live-session-2026-01-08.json");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException("../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
+  }
+
+  private static Map<String, String> options(String[] argv) {
+    Map<String, String> options = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < argv.length; i += 2) {
+      if (!argv[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --name value pairs, got " + argv[i]);
+      }
+      options.put(argv[i].substring(2), argv[i + 1]);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.naap.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.naap.events.EventParser;
+import dev.naap.kafka.KafkaBroker;
+import dev.naap.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Kafka ingest against a real single-node broker on 127.0.0.1. */
+class KafkaIngestTest {
+
+  private static final int MAX_EVENT_BYTES = 64 << 10;
+
+  @TempDir static Path dir;
+  static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void ingest_hostileInputInterleaved_quarantinesEveryBadMessageAndAcceptsEveryGoodOne() throws Exception {
+    Store store = TestStores.fresh("kafka_hostile");
+    String topic = "hostile";
+    broker.createTopic(topic, 3);
+    int badCount = 10_000;
+    int goodCount = 5_000;
+    List<byte[]> good = EventFixtures.freshEvents(goodCount, 7);
+    List<byte[]> messages = new ArrayList<>();
+    for (int i = 0, g = 0; i < badCount; i++) {
+      messages.add(EventFixtures.bad(i, MAX_EVENT_BYTES + 1000));
+      if (i % 2 == 0) {
+        messages.add(good.get(g++));
+      }
+    }
+    byte[] fiveMegabytes = EventFixtures.bad(EventFixtures.Bad.OVERSIZED.ordinal(), 5 << 20);
+    messages.add(fiveMegabytes);
+    produce(topic, messages);
+
+    BatchResult total = ingestUntil(store, topic, goodCount + badCount + 1);
+
+    assertThat(total).isEqualTo(new BatchResult(goodCount, badCount + 1, 0));
+    // Each of the 10 kinds of bad message was made 1 000 times; the 5 MB one is oversized too.
+    assertThat(store.queryText("SELECT reason, count() FROM rejected_events FINAL GROUP BY reason ORDER BY reason",
+        Map.of())).isEqualTo("""
+            data_shape\t1000
+            empty\t1000
+            invalid_utf8\t1000
+            invalid_value\t1000
+            missing_field\t1000
+            not_an_object\t1000
+            not_json\t1000
+            oversized\t1001
+            truncated\t1000
+            wrong_type\t1000
+            """);
+    assertThat(store.queryText("SELECT max(payload_size), max(length(payload)) FROM rejected_events FINAL",
+        Map.of())).isEqualTo(fiveMegabytes.length + "\t" + fiveMegabytes.length + "\n");
+    assertThat(store.queryText("SELECT count(), uniqExact(event_id) FROM raw_events FINAL", Map.of()))
+        .isEqualTo(goodCount + "\t" + goodCount + "\n");
+    assertThat(store.queryText("SELECT countIf(detail = '') FROM rejected_events FINAL", Map.of()))
+        .isEqualTo("0\n");
+  }
+
+  @Test
+  void ingest_restartedOnTheSameGroup_resumesWithoutLosingOrRepeating() throws Exception {
+    Store store = TestStores.fresh("kafka_resume");
+    String topic = "resume";
+    broker.createTopic(topic, 4);
+    produce(topic, EventFixtures.freshEvents(3_000, 11));
+    assertThat(ingestUntil(store, topic, 3_000).accepted()).isEqualTo(3_000);
+
+    produce(topic, EventFixtures.freshEvents(2_000, 12));
+    BatchResult second = ingestUntil(store, topic, 2_000);
+
+    assertThat(second.accepted()).isEqualTo(2_000);
+    assertThat(store.queryText("SELECT count(), uniqExact(event_id) FROM raw_events", Map.of()))
+        .isEqualTo("5000\t5000\n");
+  }
+
+  /** Runs the ingest in the group {@code "test-" + topic} until it has handled {@code expected} messages. */
+  private static BatchResult ingestUntil(Store store, String topic, int expected) throws InterruptedException {
+    IngestMetrics metrics = IngestMetrics.unregistered();
+    var writer = new EventWriter(store, new EventParser(MAX_EVENT_BYTES), EventWriter.DuplicateCheck.BATCH,
+        metrics, Clock.systemUTC());
+    var config = KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(topic), "test-" + topic)
+        .withBatching(2_000, Duration.ofMillis(200));
+    KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
+    Thread thread = Thread.ofPlatform().name("ingest-" + topic).start(ingest);
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (handled(ingest) < expected && System.nanoTime() < deadline && thread.isAlive()) {
+      Thread.sleep(50);
+    }
+    ingest.stop();
+    thread.join();
+    return ingest.total();
+  }
+
+  private static long handled(KafkaIngest ingest) {
+    BatchResult t = ingest.total();
+    return t.accepted() + t.rejected() + t.duplicates();
+  }
+
+  private static void produce(String topic, List<byte[]> values) throws Exception {
+    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20,
+        ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (byte[] value : values) {
+        producer.send(new ProducerRecord<>(topic, UUID.randomUUID().toString().getBytes(), value));
+      }
+      producer.flush();
+    }
+  }
+}

@@ -38,6 +38,8 @@ public final class KafkaBroker implements AutoCloseable {
    * @param defaultPartitions partitions of automatically created topics
    * @param heapMb the child JVM's maximum heap
    * @param startTimeout how long to wait until the broker answers
+   * @param saslSsl a second listener with SASL/PLAIN over TLS (go-livepeer's production setup), or
+   *     null for plaintext only
    */
   public record Config(
       Path logDir,
@@ -45,26 +47,42 @@ public final class KafkaBroker implements AutoCloseable {
       int maxMessageBytes,
       int defaultPartitions,
       int heapMb,
-      Duration startTimeout) {
+      Duration startTimeout,
+      SaslSsl saslSsl) {
 
     /** Defaults suited to the demo and tests: a free port, 8 MiB messages, 4 partitions. */
     public static Config at(Path logDir) {
-      return new Config(logDir, 0, 8 << 20, 4, 512, Duration.ofSeconds(90));
+      return new Config(logDir, 0, 8 << 20, 4, 512, Duration.ofSeconds(90), null);
     }
 
     public Config withPort(int newPort) {
-      return new Config(logDir, newPort, maxMessageBytes, defaultPartitions, heapMb, startTimeout);
+      return new Config(logDir, newPort, maxMessageBytes, defaultPartitions, heapMb, startTimeout, saslSsl);
+    }
+
+    public Config withSaslSsl(SaslSsl listener) {
+      return new Config(logDir, port, maxMessageBytes, defaultPartitions, heapMb, startTimeout, listener);
     }
   }
+
+  /**
+   * A SASL_SSL listener accepting one PLAIN user.
+   *
+   * @param keystore PKCS12 keystore holding the broker's key and certificate (with a SAN for
+   *     127.0.0.1)
+   */
+  public record SaslSsl(String username, String password, Path keystore, String keystorePassword) {}
 
   private final Config config;
   private final Process process;
   private final String bootstrapServers;
+  private final String saslSslBootstrapServers;
 
-  private KafkaBroker(Config config, Process process, String bootstrapServers) {
+  private KafkaBroker(Config config, Process process, String bootstrapServers,
+      String saslSslBootstrapServers) {
     this.config = config;
     this.process = process;
     this.bootstrapServers = bootstrapServers;
+    this.saslSslBootstrapServers = saslSslBootstrapServers;
   }
 
   /** Formats the log directory if needed, starts the broker and waits until it answers. */
@@ -73,16 +91,18 @@ public final class KafkaBroker implements AutoCloseable {
       Files.createDirectories(config.logDir());
       int port = config.port() == 0 ? freePort() : config.port();
       int controllerPort = freePort();
+      int saslPort = config.saslSsl() == null ? 0 : freePort();
       Path properties = config.logDir().resolve("server.properties");
       Path dataDir = config.logDir().resolve("data");
-      writeProperties(properties, dataDir, port, controllerPort, config);
+      writeProperties(properties, dataDir, port, controllerPort, saslPort, config);
       if (!Files.exists(dataDir.resolve("meta.properties"))) {
         format(properties, config);
       }
       Process process = java(config, "kafka.Kafka", properties.toString())
           .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logDir().resolve("broker.log").toFile()))
           .start();
-      KafkaBroker broker = new KafkaBroker(config, process, "127.0.0.1:" + port);
+      KafkaBroker broker = new KafkaBroker(config, process, "127.0.0.1:" + port,
+          saslPort == 0 ? null : "127.0.0.1:" + saslPort);
       try {
         broker.awaitReady();
       } catch (RuntimeException e) {
@@ -98,6 +118,11 @@ public final class KafkaBroker implements AutoCloseable {
   /** The {@code bootstrap.servers} value for clients. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The {@code bootstrap.servers} of the SASL_SSL listener, or null when there is none. */
+  public String saslSslBootstrapServers() {
+    return saslSslBootstrapServers;
   }
 
   /** The child process, for tests that need to kill the broker itself. */
@@ -199,17 +224,31 @@ public final class KafkaBroker implements AutoCloseable {
     return builder;
   }
 
-  private static void writeProperties(Path file, Path dataDir, int port, int controllerPort, Config config)
-      throws IOException {
+  private static void writeProperties(Path file, Path dataDir, int port, int controllerPort,
+      int saslPort, Config config) throws IOException {
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    String listeners = "PLAINTEXT://127.0.0.1:" + port;
+    if (config.saslSsl() != null) {
+      SaslSsl s = config.saslSsl();
+      listeners += ",SASL_SSL://127.0.0.1:" + saslPort;
+      p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+      p.setProperty("listener.name.sasl_ssl.plain.sasl.jaas.config",
+          "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+              + s.username() + "=\"" + s.password() + "\";");
+      p.setProperty("listener.name.sasl_ssl.ssl.keystore.location", s.keystore().toString());
+      p.setProperty("listener.name.sasl_ssl.ssl.keystore.password", s.keystorePassword());
+      p.setProperty("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+      p.setProperty("ssl.enabled.protocols", "TLSv1.2,TLSv1.3");
+    }
+    p.setProperty("listeners", listeners + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", listeners);
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-    p.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    p.setProperty("listener.security.protocol.map",
+        "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL");
     p.setProperty("log.dirs", dataDir.toString());
     p.setProperty("num.partitions", Integer.toString(config.defaultPartitions()));
     p.setProperty("auto.create.topics.enable", "true");

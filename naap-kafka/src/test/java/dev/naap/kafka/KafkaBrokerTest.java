@@ -1,6 +1,7 @@
 package dev.naap.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,41 @@ class KafkaBrokerTest {
       assertThat(readAll(broker.bootstrapServers(), "events", 30)).hasSize(30);
       assertThat(broker.process().isAlive()).isTrue();
     }
+  }
+
+  @Test
+  void broker_saslSslListener_acceptsTheConfiguredUserAndRefusesOthers() throws Exception {
+    Certificates certs = Certificates.selfSigned(dir.resolve("tls"), "changeit");
+    var listener = new KafkaBroker.SaslSsl("gateway", "s3cret", certs.keystore(), certs.password());
+    try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")).withSaslSsl(listener))) {
+      broker.createTopic("secure", 1);
+      try (var producer = new KafkaProducer<String, String>(
+          secure(broker, certs, "s3cret", Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+          new StringSerializer(), new StringSerializer())) {
+        producer.send(new ProducerRecord<>("secure", "k", "hello over TLS")).get();
+      }
+      try (var producer = new KafkaProducer<String, String>(
+          secure(broker, certs, "wrong", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000)),
+          new StringSerializer(), new StringSerializer())) {
+        assertThatThrownBy(() -> producer.send(new ProducerRecord<>("secure", "k", "v")).get())
+            .hasStackTraceContaining("Authentication failed");
+      }
+      assertThat(readAll(broker.bootstrapServers(), "secure", 1)).containsExactly("hello over TLS");
+    }
+  }
+
+  private static Map<String, Object> secure(KafkaBroker broker, Certificates certs, String password,
+      Map<String, Object> extra) {
+    Map<String, Object> p = new java.util.HashMap<>(extra);
+    p.put("bootstrap.servers", broker.saslSslBootstrapServers());
+    p.put("security.protocol", "SASL_SSL");
+    p.put("sasl.mechanism", "PLAIN");
+    p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        + "username=\"gateway\" password=\"" + password + "\";");
+    p.put("ssl.truststore.location", certs.truststore().toString());
+    p.put("ssl.truststore.password", certs.password());
+    p.put("ssl.truststore.type", "PKCS12");
+    return p;
   }
 
   private static List<String> readAll(String bootstrap, String topic, int expected) {

@@ -40,8 +40,10 @@ class IngestKillTest {
   void ingest_killedHardMidStream_seesEveryEventExactlyOnceAfterRestart() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic(TOPIC, 4);
+      int metricsPort = freePort();
       String[] ingestArgs = {"ingest", "--bootstrap-servers", broker.bootstrapServers(), "--topic", TOPIC,
-          "--group", GROUP, "--data-dir", dir.resolve("store").toString(), "--metrics-port", "-1",
+          "--group", GROUP, "--data-dir", dir.resolve("store").toString(),
+          "--metrics-port", Integer.toString(metricsPort),
           "--batch-max-events", "5000", "--batch-max-wait-ms", "200"};
       Set<String> produced = new HashSet<>();
       Thread producer = Thread.ofPlatform().start(() -> produce(broker.bootstrapServers(), produced));
@@ -60,6 +62,7 @@ class IngestKillTest {
       Process second = ChildJvm.start(dir.resolve("ingest-2.log"), ingestArgs);
       producer.join();
       awaitCommitted(broker, EVENTS, second);
+      String metrics = scrape(metricsPort);
       second.destroy(); // SIGTERM: a clean stop
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -75,6 +78,31 @@ class IngestKillTest {
       // Rows written twice (the batch in flight at the kill) exist physically until merged, and are
       // never seen through FINAL: at most one batch per partition.
       assertThat(Long.parseLong(counts.stdout().trim())).isBetween(0L, 4L * 5000);
+
+      // 4. The resume point: the second process read exactly from the offsets committed before the
+      //    kill to the end, and exported that count, the lag it left and its batch latencies.
+      long secondAccepted = metricValue(metrics, "naap_ingest_events_total{family=\"ai_stream_status\"}");
+      assertThat(secondAccepted).isEqualTo(EVENTS - committedAtKill);
+      assertThat(metrics).contains("naap_ingest_consumer_lag{partition=\"0\",topic=\"" + TOPIC + "\"} 0.0");
+      assertThat(metrics).contains("naap_ingest_batch_duration_seconds_count");
+    }
+  }
+
+  private static String scrape(int port) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+    return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static long metricValue(String exposition, String series) {
+    return exposition.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        .map(l -> (long) Double.parseDouble(l.substring(series.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError(series + " not in /metrics:\n" + exposition));
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 

@@ -111,6 +111,9 @@ public record KafkaIngestConfig(
     }
     if (truststore != null) {
       p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, truststore.toString());
+      String name = truststore.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+      p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
+          name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12" : "JKS");
       if (truststorePassword != null) {
         p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, truststorePassword);
       }

@@ -3,6 +3,7 @@ package dev.naap.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.naap.events.EventParser;
+import dev.naap.kafka.Certificates;
 import dev.naap.kafka.KafkaBroker;
 import dev.naap.store.Store;
 import java.nio.file.Path;
@@ -28,10 +29,13 @@ class KafkaIngestTest {
 
   @TempDir static Path dir;
   static KafkaBroker broker;
+  static Certificates certificates;
 
   @BeforeAll
   static void startBroker() {
-    broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")));
+    certificates = Certificates.selfSigned(dir.resolve("tls"), "changeit");
+    broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")).withSaslSsl(
+        new KafkaBroker.SaslSsl("gateway", "s3cret", certificates.keystore(), certificates.password())));
   }
 
   @AfterAll
@@ -99,15 +103,36 @@ class KafkaIngestTest {
         .isEqualTo("5000\t5000\n");
   }
 
+  @Test
+  void ingest_saslPlainOverTls_consumesLikeGoLivepeersProductionSetup() throws Exception {
+    Store store = TestStores.fresh("kafka_sasl");
+    String topic = "secure";
+    broker.createTopic(topic, 2);
+    produce(topic, EventFixtures.freshEvents(500, 13));
+    var config = new KafkaIngestConfig(broker.saslSslBootstrapServers(), List.of(topic), "sasl-group",
+        "gateway", "s3cret", null, certificates.truststore(), certificates.password(), 100,
+        Duration.ofMillis(100));
+    assertThat(config.protocol()).isEqualTo("SASL_SSL");
+
+    BatchResult total = ingestUntil(store, config, 500);
+
+    assertThat(total).isEqualTo(new BatchResult(500, 0, 0));
+    assertThat(store.queryText("SELECT count() FROM raw_events FINAL", Map.of())).isEqualTo("500\n");
+  }
+
   /** Runs the ingest in the group {@code "test-" + topic} until it has handled {@code expected} messages. */
   private static BatchResult ingestUntil(Store store, String topic, int expected) throws InterruptedException {
+    return ingestUntil(store, KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(topic),
+        "test-" + topic).withBatching(2_000, Duration.ofMillis(200)), expected);
+  }
+
+  private static BatchResult ingestUntil(Store store, KafkaIngestConfig config, int expected)
+      throws InterruptedException {
     IngestMetrics metrics = IngestMetrics.unregistered();
     var writer = new EventWriter(store, new EventParser(MAX_EVENT_BYTES), EventWriter.DuplicateCheck.BATCH,
         metrics, Clock.systemUTC());
-    var config = KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(topic), "test-" + topic)
-        .withBatching(2_000, Duration.ofMillis(200));
     KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
-    Thread thread = Thread.ofPlatform().name("ingest-" + topic).start(ingest);
+    Thread thread = Thread.ofPlatform().name("ingest-" + config.groupId()).start(ingest);
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (handled(ingest) < expected && System.nanoTime() < deadline && thread.isAlive()) {
       Thread.sleep(50);

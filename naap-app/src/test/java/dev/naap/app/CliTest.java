@@ -1,0 +1,92 @@
+package dev.naap.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code naap} command line, run as a user runs it: a fresh JVM per command. */
+class CliTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void import_realCaptureTwice_printsTheSummaryLineAndThenOnlyDuplicates() throws Exception {
+    String data = dir.resolve("store").toString();
+    String capture = captureFile().toString();
+
+    var first = ChildJvm.run(dir, "import", "--data-dir", data, capture);
+    var second = ChildJvm.run(dir, "import", "--data-dir", data, capture);
+
+    assertThat(first.exitCode()).isZero();
+    assertThat(lastLine(first.stdout())).isEqualTo("imported: accepted=65 rejected=0 duplicate=0");
+    assertThat(second.exitCode()).isZero();
+    assertThat(lastLine(second.stdout())).isEqualTo("imported: accepted=0 rejected=0 duplicate=65");
+    var sql = ChildJvm.run(dir, "sql", "--data-dir", data,
+        "SELECT event_type, count() FROM raw_events FINAL GROUP BY event_type ORDER BY event_type");
+    assertThat(sql.exitCode()).isZero();
+    assertThat(sql.stdout()).isEqualTo("""
+        ai_stream_status\t17
+        create_new_payment\t6
+        discovery_results\t1
+        network_capabilities\t1
+        stream_ingest_metrics\t34
+        stream_trace\t6
+        """);
+  }
+
+  @Test
+  void import_missingFile_exitsNonZeroAndSaysWhich() throws Exception {
+    Path missing = dir.resolve("missing.ndjson");
+
+    var r = ChildJvm.run(dir, "import", "--data-dir", dir.resolve("store").toString(), missing.toString());
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stdout()).isEmpty();
+    assertThat(Files.readString(dir.resolve("run.err"))).contains(missing + ": no such file");
+  }
+
+  @Test
+  void sql_badQuery_exitsOneWithTheServerError() throws Exception {
+    var r = ChildJvm.run(dir, "sql", "--data-dir", dir.resolve("store").toString(), "SELECT * FROM no_such_table");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("run.err"))).contains("no_such_table");
+  }
+
+  @Test
+  void unknownOptions_areAllReportedWithExitCode2() {
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+
+    int code = Main.run(List.of("ingest", "--bogus", "1", "--batch-max-events", "zero"),
+        new java.io.PrintStream(out), new java.io.PrintStream(err));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("unknown option --bogus")
+        .contains("--batch-max-events: expected an integer, got 'zero'")
+        .contains("bootstrap-servers: required")
+        .contains("at least one non-empty topic is required");
+  }
+
+  static Path captureFile() {
+    Path d = Path.of("").toAbsolutePath();
+    while (d != null) {
+      Path candidate = d.resolveSibling("shared").resolve("reference/data/kafka-capture-live-session-2026-01-08.json");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      d = d.getParent();
+    }
+    throw new IllegalStateException("../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
+  }
+
+  private static String lastLine(String s) {
+    List<String> lines = s.lines().toList();
+    return lines.isEmpty() ? "" : lines.getLast();
+  }
+}

@@ -117,7 +117,7 @@ final class JsonInput {
         throw new RejectException(RejectReason.TRUNCATED, "JSON ends early: " + message);
       }
       throw new RejectException(
-          RejectReason.NOT_JSON, "invalid JSON at char " + offset(e) + ": " + message);
+          RejectReason.NOT_JSON, "invalid JSON near char " + offset(e) + ": " + message);
     } catch (IOException e) {
       throw new RejectException(RejectReason.NOT_JSON, "invalid JSON: " + e.getMessage());
     }

@@ -1,0 +1,57 @@
+package dev.naap.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One libchdb connection. libchdb runs one statement per connection at a time, and parameterised
+ * statements sharing a connection corrupt each other's parameters, so every call holds {@link
+ * #lock}. The connection also remembers which database it last {@code USE}d, so that views of
+ * several databases can share it.
+ */
+final class EmbeddedConnection {
+  final int id;
+  private final ChdbLibrary lib;
+  private final ChdbLibrary.Connection native_;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** The database the connection is in, or null when unknown; guarded by {@link #lock}. */
+  private String currentDatabase;
+
+  EmbeddedConnection(int id, ChdbLibrary lib, ChdbLibrary.Connection nativeConnection) {
+    this.id = id;
+    this.lib = lib;
+    this.native_ = nativeConnection;
+  }
+
+  ReentrantLock lock() {
+    return lock;
+  }
+
+  /** Runs one statement; the caller holds {@link #lock()}. */
+  byte[] run(byte[] sql, String sqlForErrors, String format, List<QueryParams.Param> params) {
+    assert lock.isHeldByCurrentThread();
+    return lib.query(native_, sql, sqlForErrors, format, params);
+  }
+
+  /** Runs a statement of our own (settings, USE) with no parameters. */
+  void runInternal(String sql) {
+    run(sql.getBytes(StandardCharsets.UTF_8), sql, "TabSeparated", List.of());
+  }
+
+  /** Switches to {@code database} unless already there; the caller holds {@link #lock()}. */
+  void use(String database) {
+    assert lock.isHeldByCurrentThread();
+    if (database.equals(currentDatabase)) {
+      return;
+    }
+    currentDatabase = null;
+    runInternal("USE " + Identifiers.quote(database));
+    currentDatabase = database;
+  }
+
+  void close() {
+    lib.close(native_);
+  }
+}

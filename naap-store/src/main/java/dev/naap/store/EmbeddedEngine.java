@@ -1,0 +1,340 @@
+package dev.naap.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's embedded ClickHouse engine: one storage directory and a fixed pool of libchdb
+ * connections opened together at start. {@link EmbeddedStore}s are views of it, one per database;
+ * they share the pool.
+ *
+ * <h2>Rules (docs/STORE.md, "The chDB rules")</h2>
+ *
+ * <ul>
+ *   <li>One storage path per process: starting on another directory while an engine runs fails.
+ *   <li>One statement per connection at a time: a caller borrows a whole connection, waiting up to
+ *       {@code naap.store.acquireTimeoutMs} (code 202 after that).
+ *   <li>Connections are opened only at start, because each {@code chdb_connect} briefly resets the
+ *       JVM's signal handlers.
+ *   <li>Every connection is closed before the JVM exits: a shutdown hook stops new work, waits for
+ *       running statements, closes the connections and calls {@code chdb_shutdown}. Closing the
+ *       last view does the same except {@code chdb_shutdown}, which would forbid a later start.
+ * </ul>
+ *
+ * <h2>Locks</h2>
+ *
+ * {@link #REGISTRY} (which engine is current, reference counts) is taken before {@link
+ * ChdbLibrary#lifecycleLock()}; a connection's own lock is never held while taking either.
+ */
+final class EmbeddedEngine {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
+  private static final ReentrantLock REGISTRY = new ReentrantLock();
+  /** The running engine; guarded by REGISTRY. */
+  private static EmbeddedEngine current;
+  /** Whether the JVM shutdown hook is installed; guarded by REGISTRY. */
+  private static boolean hookInstalled;
+  /** Set by the shutdown hook; guarded by REGISTRY. */
+  private static boolean jvmExiting;
+
+  private enum State { RUNNING, CLOSING, CLOSED }
+
+  private final Path dataDir;
+  private final EngineOptions options;
+  private final List<EmbeddedConnection> connections;
+  private final BlockingQueue<EmbeddedConnection> idle;
+  private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+  private final String description;
+  /** Open views; guarded by REGISTRY. */
+  private int references;
+
+  private EmbeddedEngine(Path dataDir, EngineOptions options,
+      List<EmbeddedConnection> connections, String serverVersion, String libraryVersion) {
+    this.dataDir = dataDir;
+    this.options = options;
+    this.connections = List.copyOf(connections);
+    this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
+    this.description = "embedded ClickHouse " + serverVersion + " (libchdb " + libraryVersion
+        + ") at " + dataDir + ", " + connections.size() + " connections";
+  }
+
+  /** Takes a reference to the engine on {@code dataDir}, starting it if none runs. */
+  static EmbeddedEngine acquire(Path dataDir, int connections) {
+    Path dir = canonical(dataDir);
+    REGISTRY.lock();
+    try {
+      if (jvmExiting) {
+        throw new StoreException(0, "the JVM is shutting down; the embedded engine is closed", null);
+      }
+      if (current != null && !current.dataDir.equals(dir)) {
+        throw new StoreException(0, "the embedded engine already runs on " + current.dataDir
+            + " in this process; libchdb allows one storage directory per process, so " + dir
+            + " cannot be opened until every store on " + current.dataDir + " is closed", null);
+      }
+      if (current == null) {
+        current = start(dir, connections, EngineOptions.fromSystemProperties());
+        installShutdownHook();
+      } else if (current.connections.size() != connections) {
+        log.info("embedded engine already runs with {} connections; ignoring a request for {}",
+            current.connections.size(), connections);
+      }
+      current.references++;
+      return current;
+    } finally {
+      REGISTRY.unlock();
+    }
+  }
+
+  /** Drops a reference; the last one closes every connection. */
+  void release() {
+    REGISTRY.lock();
+    try {
+      if (references <= 0 || current != this) {
+        return;
+      }
+      if (--references == 0) {
+        current = null;
+        close();
+      }
+    } finally {
+      REGISTRY.unlock();
+    }
+  }
+
+  String description() {
+    return description;
+  }
+
+  int connectionCount() {
+    return connections.size();
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
+  private static Path canonical(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      return dataDir.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the engine directory " + dataDir, e);
+    }
+  }
+
+  private static EmbeddedEngine start(Path dir, int n, EngineOptions options) {
+    ChdbLibrary lib = ChdbLibrary.get();
+    long t0 = System.nanoTime();
+    List<EmbeddedConnection> opened = new ArrayList<>(n);
+    try {
+      for (int i = 0; i < n; i++) {
+        ChdbLibrary.Connection c = lib.connect(dir);
+        if (c == null) {
+          throw new StoreException(0, "libchdb refused to open " + dir + " (connection " + (i + 1)
+              + " of " + n + "); another process may be using it, or the directory is not"
+              + " writable; libchdb allows one storage directory per process", null);
+        }
+        EmbeddedConnection conn = new EmbeddedConnection(i, lib, c);
+        opened.add(conn);
+        conn.lock().lock();
+        try {
+          configure(conn, options, i == 0);
+        } finally {
+          conn.lock().unlock();
+        }
+      }
+      String version;
+      EmbeddedConnection first = opened.getFirst();
+      first.lock().lock();
+      try {
+        version = new String(first.run("SELECT version()".getBytes(StandardCharsets.UTF_8),
+            "SELECT version()", "TabSeparated", List.of()), StandardCharsets.UTF_8).strip();
+      } finally {
+        first.lock().unlock();
+      }
+      EmbeddedEngine engine = new EmbeddedEngine(dir, options, opened, version, lib.version());
+      log.info("started {} in {} ms", engine.description, (System.nanoTime() - t0) / 1_000_000);
+      return engine;
+    } catch (RuntimeException e) {
+      for (EmbeddedConnection c : opened) {
+        try {
+          c.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Settings go through {@code SET}, which persists on the connection: libchdb ignores settings
+   * passed to {@code chdb_connect}, and its defaults differ from a server's (async inserts on).
+   */
+  private static void configure(EmbeddedConnection c, EngineOptions options, boolean first) {
+    for (String sql : settingStatements(options)) {
+      c.runInternal(sql);
+    }
+    if (first) {
+      c.runInternal("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(Stores.DEFAULT_DATABASE)
+          + " ENGINE = Atomic");
+    }
+    c.use(Stores.DEFAULT_DATABASE);
+  }
+
+  static List<String> settingStatements(EngineOptions options) {
+    return List.of(
+        "SET max_memory_usage = " + options.maxMemoryUsageBytes(),
+        "SET async_insert = 0",
+        "SET wait_for_async_insert = 1",
+        "SET insert_deduplicate = 1",
+        "SET async_insert_deduplicate = 1",
+        "SET date_time_input_format = 'best_effort'");
+  }
+
+  /** Work done while holding one connection. */
+  @FunctionalInterface
+  interface ConnectionWork<T> {
+    T run(EmbeddedConnection c);
+  }
+
+  /** Borrows a connection, switches it to {@code database}, runs {@code work} on it. */
+  <T> T call(String database, ConnectionWork<T> work) {
+    EmbeddedConnection c = borrow();
+    try {
+      c.lock().lock();
+      try {
+        c.use(database);
+        return work.run(c);
+      } finally {
+        c.lock().unlock();
+      }
+    } finally {
+      idle.add(c);
+    }
+  }
+
+  private EmbeddedConnection borrow() {
+    long deadline = System.nanoTime() + options.acquireTimeout().toNanos();
+    try {
+      while (true) {
+        if (state.get() != State.RUNNING) {
+          throw closedError();
+        }
+        EmbeddedConnection c = idle.poll(50, TimeUnit.MILLISECONDS);
+        if (c != null) {
+          if (state.get() != State.RUNNING) {
+            idle.add(c);
+            throw closedError();
+          }
+          return c;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new StoreException(202, "no free embedded engine connection within "
+              + options.acquireTimeout().toMillis() + " ms: all " + connections.size()
+              + " are running statements (raise StoreConfig.Embedded.connections, or "
+              + EngineOptions.ACQUIRE_TIMEOUT_MS.property() + ")", null);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(0, "interrupted while waiting for an embedded engine connection",
+          null, e);
+    }
+  }
+
+  private StoreException closedError() {
+    return new StoreException(0, "the embedded engine at " + dataDir + " is closed", null);
+  }
+
+  /**
+   * Stops new work, waits for running statements, closes every connection. A connection whose
+   * statement outlives the timeout is left open: closing it mid-statement can abort the process.
+   *
+   * @return whether every connection was closed
+   */
+  private boolean close() {
+    if (!state.compareAndSet(State.RUNNING, State.CLOSING)) {
+      return state.get() == State.CLOSED;
+    }
+    long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
+    int closed = 0;
+    try {
+      while (closed < connections.size()) {
+        long left = deadline - System.nanoTime();
+        EmbeddedConnection c = idle.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+        if (c == null) {
+          break;
+        }
+        c.close();
+        closed++;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    state.set(State.CLOSED);
+    if (closed < connections.size()) {
+      log.warn("closed {} of {} engine connections; {} statements were still running after {} ms",
+          closed, connections.size(), connections.size() - closed,
+          options.shutdownTimeout().toMillis());
+      return false;
+    }
+    log.info("closed the embedded engine at {}", dataDir);
+    return true;
+  }
+
+  private static void installShutdownHook() {
+    if (hookInstalled) {
+      return;
+    }
+    hookInstalled = true;
+    Runtime.getRuntime().addShutdownHook(
+        Thread.ofPlatform().name("naap-engine-shutdown").unstarted(EmbeddedEngine::onJvmExit));
+  }
+
+  /** The JVM is exiting: close the engine, then shut libchdb down. */
+  private static void onJvmExit() {
+    long waitMs = EngineOptions.SHUTDOWN_TIMEOUT_MS.defaultValue();
+    try {
+      waitMs = EngineOptions.fromSystemProperties().shutdownTimeout().toMillis();
+    } catch (RuntimeException e) {
+      // An engine never started with invalid options; the default wait is fine.
+    }
+    boolean locked = false;
+    try {
+      locked = REGISTRY.tryLock(waitMs + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!locked) {
+      log.warn("could not close the embedded engine at exit: another thread holds it");
+      return;
+    }
+    try {
+      jvmExiting = true;
+      boolean allClosed = true;
+      if (current != null) {
+        allClosed = current.close();
+        current = null;
+      }
+      ChdbLibrary lib = ChdbLibrary.loadedOrNull();
+      if (lib != null && allClosed) {
+        int rc = lib.shutdown();
+        log.debug("chdb_shutdown returned {}", rc);
+      }
+    } finally {
+      REGISTRY.unlock();
+    }
+  }
+}

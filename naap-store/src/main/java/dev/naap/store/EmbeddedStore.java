@@ -1,0 +1,129 @@
+package dev.naap.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * A view of the {@link EmbeddedEngine} through one database. Thread-safe; each statement borrows
+ * one engine connection for its duration.
+ */
+final class EmbeddedStore implements Store {
+  private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_]+");
+  /** Statements that would change a pooled connection for every later user of it. */
+  private static final Set<String> CONNECTION_STATE = Set.of("USE", "SET");
+
+  private final EmbeddedEngine engine;
+  private final String database;
+  /** Null for a borrowed view, which does not hold a reference to the engine. */
+  private final AtomicBoolean closed;
+
+  private EmbeddedStore(EmbeddedEngine engine, String database, boolean owning) {
+    this.engine = engine;
+    this.database = Objects.requireNonNull(database, "database");
+    this.closed = owning ? new AtomicBoolean() : null;
+    Identifiers.quote(database);
+  }
+
+  /** A view that holds a reference to {@code engine}, released by {@link #close()}. */
+  static EmbeddedStore owning(EmbeddedEngine engine, String database) {
+    return new EmbeddedStore(engine, database, true);
+  }
+
+  EmbeddedEngine engine() {
+    return engine;
+  }
+
+  @Override
+  public byte[] query(String sql, Map<String, ?> params, String format) {
+    checkOpen();
+    checkStatement(sql);
+    checkFormat(format);
+    List<QueryParams.Param> encoded = QueryParams.encode(params);
+    String keyword = SqlText.firstKeyword(sql);
+    if (CONNECTION_STATE.contains(keyword)) {
+      throw new StoreException(0, keyword + " statements are not supported by the embedded store:"
+          + " they would persist on a pooled connection; use a SETTINGS clause, qualified names,"
+          + " or Store.withDatabase", sql);
+    }
+    if (!keyword.equals("INSERT") && SqlText.isMultiStatement(sql)) {
+      throw multiStatement(sql);
+    }
+    byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
+    return engine.call(database, c -> c.run(bytes, sql, format, encoded));
+  }
+
+  @Override
+  public void insert(String insertStatement, byte[] data) {
+    checkOpen();
+    checkStatement(insertStatement);
+    Objects.requireNonNull(data, "data");
+    if (!SqlText.firstKeyword(insertStatement).equals("INSERT")) {
+      throw new IllegalArgumentException("not an INSERT statement: " + insertStatement);
+    }
+    if (SqlText.isMultiStatement(insertStatement)) {
+      throw multiStatement(insertStatement);
+    }
+    // As ClickHouse's HTTP interface does with ?query= and a body: statement, newline, data.
+    byte[] head = insertStatement.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = new byte[head.length + 1 + data.length];
+    System.arraycopy(head, 0, bytes, 0, head.length);
+    bytes[head.length] = '\n';
+    System.arraycopy(data, 0, bytes, head.length + 1, data.length);
+    engine.call(database, c -> c.run(bytes, insertStatement, "TabSeparated", List.of()));
+  }
+
+  @Override
+  public String database() {
+    return database;
+  }
+
+  @Override
+  public String description() {
+    return engine.description() + ", database " + database;
+  }
+
+  @Override
+  public Store withDatabase(String other) {
+    return new EmbeddedStore(engine, other, false);
+  }
+
+  @Override
+  public void close() {
+    if (closed != null && closed.compareAndSet(false, true)) {
+      engine.release();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedStore[" + description() + "]";
+  }
+
+  private void checkOpen() {
+    if (closed != null && closed.get()) {
+      throw new StoreException(0, "this store (" + description() + ") is closed", null);
+    }
+  }
+
+  static void checkStatement(String sql) {
+    if (sql == null || sql.isBlank()) {
+      throw new IllegalArgumentException("empty SQL statement");
+    }
+  }
+
+  static void checkFormat(String format) {
+    if (format == null || !FORMAT.matcher(format).matches()) {
+      throw new IllegalArgumentException("invalid ClickHouse format name: " + format);
+    }
+  }
+
+  static StoreException multiStatement(String sql) {
+    return new StoreException(62,
+        "Code: 62. Multi-statements are not allowed: send one statement per call", sql);
+  }
+}

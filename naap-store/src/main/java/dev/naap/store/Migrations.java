@@ -1,0 +1,252 @@
+package dev.naap.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versioned SQL migrations: {@code dev/naap/store/migrations/V<digits>__<name>.sql} on the class
+ * path, applied in version order and recorded in the table {@code schema_migrations} of the
+ * store's database. Thread-safe.
+ *
+ * <p>Rules (docs/STORE.md, "Migrations"): every statement must be safe to run twice and to run
+ * from two processes at once ({@code IF NOT EXISTS}), because two processes starting together both
+ * apply a pending migration; a file that was applied must never change (its checksum is checked
+ * on every start); statements are separated by {@code ;} and may have {@code --} comments. {@code
+ * V001} creates {@code schema_migrations} itself and is run before that table is read.
+ */
+public final class Migrations {
+  /** Where migrations live on the class path. */
+  public static final String LOCATION = "dev/naap/store/migrations";
+
+  private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+  private static final Pattern FILE = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
+  private static volatile List<Migration> cached;
+
+  /** One migration file. */
+  record Migration(int version, String label, String name, String checksum,
+      List<String> statements) {}
+
+  private Migrations() {}
+
+  /**
+   * Applies every migration that {@code store}'s database does not have yet.
+   *
+   * @return the versions newly applied, such as {@code ["V001", "V002"]}; empty when up to date
+   * @throws StoreException when an applied migration's file has changed, or a statement fails
+   */
+  public static List<String> apply(Store store) {
+    return apply(store, all());
+  }
+
+  static List<String> apply(Store store, List<Migration> migrations) {
+    if (migrations.isEmpty()) {
+      return List.of();
+    }
+    Migration bootstrap = migrations.getFirst();
+    if (bootstrap.version() != 1) {
+      throw new IllegalStateException("no V001 migration (it creates schema_migrations)");
+    }
+    for (String sql : bootstrap.statements()) {
+      store.execute(sql);
+    }
+    Map<Integer, String[]> applied = applied(store);
+    List<String> newlyApplied = new ArrayList<>();
+    for (Migration m : migrations) {
+      String[] row = applied.get(m.version());
+      if (row != null) {
+        if (!row[1].equals(m.checksum())) {
+          throw new StoreException(0, "migration " + m.label() + "__" + m.name()
+              + " was applied to database " + store.database() + " with checksum " + row[1]
+              + " but the file now has " + m.checksum()
+              + "; never edit an applied migration, add a new one", null);
+        }
+        continue;
+      }
+      long t0 = System.nanoTime();
+      for (String sql : m.statements()) {
+        store.execute(sql);
+      }
+      store.query("INSERT INTO schema_migrations (version, name, checksum)"
+              + " SELECT {version:UInt32}, {name:String}, {checksum:String}",
+          Map.of("version", m.version(), "name", m.name(), "checksum", m.checksum()),
+          "TabSeparated");
+      newlyApplied.add(m.label());
+      log.info("applied migration {}__{} to {} in {} ms", m.label(), m.name(), store.database(),
+          (System.nanoTime() - t0) / 1_000_000);
+    }
+    for (int version : applied.keySet()) {
+      if (migrations.stream().noneMatch(m -> m.version() == version)) {
+        log.warn("database {} has migration version {} that this build does not know; it was"
+            + " probably applied by a newer build", store.database(), version);
+      }
+    }
+    return Collections.unmodifiableList(newlyApplied);
+  }
+
+  /** version → {name, checksum}; duplicate rows from concurrent starts collapse into one. */
+  private static Map<Integer, String[]> applied(Store store) {
+    String tsv = store.queryText(
+        "SELECT version, any(name), any(checksum) FROM schema_migrations GROUP BY version"
+            + " ORDER BY version", Map.of());
+    Map<Integer, String[]> out = new TreeMap<>();
+    for (String line : tsv.split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] f = line.split("\t", -1);
+      out.put(Integer.parseInt(f[0]), new String[] {f[1], f[2]});
+    }
+    return out;
+  }
+
+  /** Every migration on the class path, in version order. */
+  static List<Migration> all() {
+    List<Migration> m = cached;
+    if (m == null) {
+      m = discover(Migrations.class.getClassLoader());
+      cached = m;
+    }
+    return m;
+  }
+
+  static List<Migration> discover(ClassLoader loader) {
+    Map<String, byte[]> files = new TreeMap<>();
+    try {
+      for (URL url : Collections.list(loader.getResources(LOCATION))) {
+        listInto(url, files);
+      }
+      if (files.isEmpty()) {
+        listOwnJar(files);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list migrations in " + LOCATION, e);
+    }
+    return parseAll(files);
+  }
+
+  static List<Migration> parseAll(Map<String, byte[]> files) {
+    Map<Integer, Migration> byVersion = new TreeMap<>();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      Migration m = parse(f.getKey(), f.getValue());
+      Migration clash = byVersion.put(m.version(), m);
+      if (clash != null) {
+        throw new IllegalStateException("two migrations have version " + m.version() + ": "
+            + clash.label() + "__" + clash.name() + ".sql and " + f.getKey());
+      }
+    }
+    return List.copyOf(byVersion.values());
+  }
+
+  /** Parses one file named {@code V<digits>__<name>.sql}. */
+  static Migration parse(String fileName, byte[] content) {
+    Matcher fm = FILE.matcher(fileName);
+    if (!fm.matches()) {
+      throw new IllegalStateException("migration file " + fileName + " is not named V<digits>__<name>.sql");
+    }
+    String text = new String(content, StandardCharsets.UTF_8).replace("\r\n", "\n");
+    List<String> statements = SqlText.split(text);
+    if (statements.isEmpty()) {
+      throw new IllegalStateException("migration " + fileName + " has no statement");
+    }
+    return new Migration(Integer.parseInt(fm.group(1)), "V" + fm.group(1), fm.group(2),
+        sha256(text), List.copyOf(statements));
+  }
+
+  private static void listInto(URL url, Map<String, byte[]> files) throws IOException {
+    switch (url.getProtocol()) {
+      case "file" -> {
+        Path dir;
+        try {
+          dir = Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+          throw new IOException("bad migrations URL " + url, e);
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+          for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
+            put(files, p.getFileName().toString(), Files.readAllBytes(p), p.toString());
+          }
+        }
+      }
+      case "jar" -> {
+        JarURLConnection c = (JarURLConnection) url.openConnection();
+        c.setUseCaches(false);
+        try (JarFile jar = c.getJarFile()) {
+          listJar(jar, files);
+        }
+      }
+      default -> throw new IOException("cannot list migrations at " + url
+          + "; only directories and jar files are supported");
+    }
+  }
+
+  /** For jars built without directory entries, which {@code getResources} cannot find. */
+  private static void listOwnJar(Map<String, byte[]> files) throws IOException {
+    CodeSource source = Migrations.class.getProtectionDomain().getCodeSource();
+    if (source == null) {
+      return;
+    }
+    try {
+      Path jar = Path.of(source.getLocation().toURI());
+      if (Files.isRegularFile(jar)) {
+        try (JarFile j = new JarFile(jar.toFile())) {
+          listJar(j, files);
+        }
+      }
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      // Not a plain file: nothing more to try.
+    }
+  }
+
+  private static void listJar(JarFile jar, Map<String, byte[]> files) throws IOException {
+    String prefix = LOCATION + "/";
+    for (JarEntry e : Collections.list(jar.entries())) {
+      String name = e.getName();
+      if (!e.isDirectory() && name.startsWith(prefix) && name.endsWith(".sql")
+          && name.indexOf('/', prefix.length()) < 0) {
+        try (InputStream in = jar.getInputStream(e)) {
+          put(files, name.substring(prefix.length()), in.readAllBytes(), jar.getName() + "!/" + name);
+        }
+      }
+    }
+  }
+
+  private static void put(Map<String, byte[]> files, String fileName, byte[] content, String where) {
+    byte[] previous = files.put(fileName, content);
+    if (previous != null && !java.util.Arrays.equals(previous, content)) {
+      throw new IllegalStateException("migration " + fileName + " exists twice on the class path"
+          + " with different contents (one is " + where + ")");
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.naap.store;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Where a {@link Store} keeps its data. Records: immutable and thread-safe. */
+public sealed interface StoreConfig {
+
+  /**
+   * The embedded engine (libchdb) in this process.
+   *
+   * @param dataDir the engine's storage directory; default {@code ./naap-data}. libchdb allows one
+   *     storage directory per process.
+   * @param connections how many statements may run at once (one engine connection each); default
+   *     4, range 1..64. Only the first store opened in a process decides this.
+   */
+  record Embedded(Path dataDir, int connections) implements StoreConfig {
+    /** Default storage directory, relative to the working directory. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("naap-data");
+    /** Default number of engine connections. */
+    public static final int DEFAULT_CONNECTIONS = 4;
+    /** Most engine connections allowed. */
+    public static final int MAX_CONNECTIONS = 64;
+
+    public Embedded {
+      Objects.requireNonNull(dataDir, "dataDir");
+      if (connections < 1 || connections > MAX_CONNECTIONS) {
+        throw new IllegalArgumentException(
+            "connections=" + connections + " is outside 1.." + MAX_CONNECTIONS);
+      }
+    }
+
+    /** {@code ./naap-data} with 4 connections. */
+    public Embedded() {
+      this(DEFAULT_DATA_DIR, DEFAULT_CONNECTIONS);
+    }
+
+    /** {@code dataDir} with 4 connections. */
+    public Embedded(Path dataDir) {
+      this(dataDir, DEFAULT_CONNECTIONS);
+    }
+  }
+
+  /**
+   * A ClickHouse server reached over its HTTP interface.
+   *
+   * @param url for example {@code http://localhost:8123/}; http or https
+   * @param user sent as {@code X-ClickHouse-User}; null means {@code default}
+   * @param password sent as {@code X-ClickHouse-Key}; null means empty
+   * @param database created if missing; null means {@code naap}
+   */
+  record Server(URI url, String user, String password, String database) implements StoreConfig {
+    public Server {
+      Objects.requireNonNull(url, "url");
+      String scheme = url.getScheme();
+      if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+        throw new IllegalArgumentException("url=" + url + " must be http:// or https://");
+      }
+      if (url.getHost() == null) {
+        throw new IllegalArgumentException("url=" + url + " has no host");
+      }
+      user = user == null || user.isEmpty() ? "default" : user;
+      password = password == null ? "" : password;
+      database = database == null || database.isBlank() ? Stores.DEFAULT_DATABASE : database;
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+      return "Server[url=" + url + ", user=" + user + ", database=" + database + "]";
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.naap.store;
+
+import java.util.Objects;
+
+/** Opens {@link Store}s. Thread-safe. */
+public final class Stores {
+  /** The database of {@code Stores.open(new StoreConfig.Embedded(...))}. */
+  public static final String DEFAULT_DATABASE = "naap";
+
+  private Stores() {}
+
+  /**
+   * Opens a ready store: the database exists (embedded: an Atomic database {@code naap}; server:
+   * the configured one, created with the server's default engine if missing) and every migration
+   * is applied.
+   */
+  public static Store open(StoreConfig config) {
+    Objects.requireNonNull(config, "config");
+    return switch (config) {
+      case StoreConfig.Embedded e -> openEmbedded(e, DEFAULT_DATABASE);
+      case StoreConfig.Server s -> {
+        ServerStore store = ServerStore.open(s);
+        yield ready(store, store::createDatabase);
+      }
+    };
+  }
+
+  /**
+   * Opens a store on {@code database} of the process's embedded engine: the engine starts if it is
+   * not running (on {@code config}'s directory; one directory per process), the database is created
+   * as Atomic if missing, and every migration is applied. Several such stores, on different
+   * databases, share the engine; it closes its connections when the last one is closed.
+   */
+  public static Store openEmbedded(StoreConfig.Embedded config, String database) {
+    Objects.requireNonNull(config, "config");
+    String quoted = Identifiers.quote(database);
+    EmbeddedEngine engine = EmbeddedEngine.acquire(config.dataDir(), config.connections());
+    EmbeddedStore store = EmbeddedStore.owning(engine, database);
+    return ready(store, () -> {
+      if (!database.equals(DEFAULT_DATABASE)) {
+        store.withDatabase(DEFAULT_DATABASE)
+            .execute("CREATE DATABASE IF NOT EXISTS " + quoted + " ENGINE = Atomic");
+      }
+    });
+  }
+
+  private static Store ready(Store store, Runnable createDatabase) {
+    try {
+      createDatabase.run();
+      Migrations.apply(store);
+      return store;
+    } catch (RuntimeException e) {
+      try {
+        store.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+}

@@ -247,7 +247,7 @@ final class Fields {
 
   /**
    * The members of a JSON object used as a map (Go {@code map[K]V}), each value an object; empty
-   * when absent or null.
+   * when absent or null. Members whose value is null are skipped, like absent ones.
    */
   List<Map.Entry<String, Fields>> objMap(String field) {
     Fields map = obj(field);
@@ -256,7 +256,10 @@ final class Fields {
     }
     List<Map.Entry<String, Fields>> out = new ArrayList<>(map.node.size());
     for (Map.Entry<String, JsonNode> e : map.node.properties()) {
-      out.add(Map.entry(e.getKey(), map.obj(e.getKey())));
+      Fields value = map.obj(e.getKey());
+      if (value.present()) {
+        out.add(Map.entry(e.getKey(), value));
+      }
     }
     return out;
   }
@@ -291,7 +294,7 @@ final class Fields {
 
   // ---- errors --------------------------------------------------------------------------------
 
-  /** The dotted path of {@code field} in this object, e.g. {@code data.stats.track_stats[0].rtt}. */
+  /** The path of {@code field} in this object, e.g. {@code data.stats.track_stats[0].rtt}. */
   String path(String field) {
     String base = path();
     if (base.isEmpty() || field.startsWith("[")) {
@@ -308,12 +311,14 @@ final class Fields {
   }
 
   RejectException missing(String field) {
-    return new RejectException(RejectReason.MISSING_FIELD, path(field) + ": required field is missing");
+    return new RejectException(
+        RejectReason.MISSING_FIELD, path(field) + ": required field is missing");
   }
 
   RejectException wrongType(String field, String expected, JsonNode actual) {
     return new RejectException(
-        RejectReason.WRONG_TYPE, path(field) + ": expected " + expected + ", got " + typeName(actual));
+        RejectReason.WRONG_TYPE,
+        path(field) + ": expected " + expected + ", got " + typeName(actual));
   }
 
   RejectException invalid(String field, String problem) {

@@ -111,7 +111,8 @@ final class JsonInput {
       String message = firstLine(e);
       if (message.startsWith("Duplicate field")) {
         throw new RejectException(
-            RejectReason.INVALID_VALUE, message + " at char " + offset(e) + " (keys must be unique)");
+            RejectReason.INVALID_VALUE,
+            message + " at char " + offset(e) + " (keys must be unique)");
       }
       if (endsInsideLastToken(buf, len, offset(e))) {
         throw new RejectException(RejectReason.TRUNCATED, "JSON ends early: " + message);
@@ -178,7 +179,8 @@ final class JsonInput {
     }
     for (int i = 1; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+      boolean ok =
+          (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
       if (!ok) {
         return false;
       }

@@ -58,7 +58,8 @@ public record NetworkCapabilities(Envelope envelope, List<OrchestratorCapabiliti
    * @param capacities capability id → capacity
    * @param version the orchestrator's go-livepeer version
    * @param minVersion {@code constraints.minVersion}
-   * @param perCapability {@code constraints.PerCapability}: capability id → model id → constraint
+   * @param perCapability {@code constraints.PerCapability}: capability id → model id →
+   *     constraint
    */
   public record Capabilities(
       List<Long> bitstring,
@@ -94,7 +95,8 @@ public record NetworkCapabilities(Envelope envelope, List<OrchestratorCapabiliti
    * @param capability the capability id (0 on the default {@code price_info})
    * @param constraint the model id the price applies to; {@code ""} for any
    */
-  public record PriceInfo(long pricePerUnit, long pixelsPerUnit, int capability, String constraint) {}
+  public record PriceInfo(
+      long pricePerUnit, long pixelsPerUnit, int capability, String constraint) {}
 
   /**
    * One {@code hardware} entry.

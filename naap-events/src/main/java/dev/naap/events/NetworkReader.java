@@ -71,7 +71,8 @@ final class NetworkReader {
             new NetworkCapabilities.ModelConstraint(
                 m.bool("warm"), m.lng("capacity"), m.lng("capacityInUse"), m.str("runnerVersion")));
       }
-      perCapability.put(capabilityId(constraints, "PerCapability", cap.getKey()), Map.copyOf(models));
+      int id = capabilityId(constraints, "PerCapability", cap.getKey());
+      perCapability.put(id, Map.copyOf(models));
     }
     return new NetworkCapabilities.Capabilities(
         c.uint64List("bitstring"),
@@ -84,7 +85,10 @@ final class NetworkReader {
 
   private static NetworkCapabilities.PriceInfo price(Fields p) {
     return new NetworkCapabilities.PriceInfo(
-        p.lng("pricePerUnit"), p.lng("pixelsPerUnit"), p.integer("capability"), p.str("constraint"));
+        p.lng("pricePerUnit"),
+        p.lng("pixelsPerUnit"),
+        p.integer("capability"),
+        p.str("constraint"));
   }
 
   private static NetworkCapabilities.Hardware hardware(Fields h) {

@@ -65,11 +65,9 @@ final class PaymentReader {
     if (s.isEmpty()) {
       return null;
     }
+    String expected = " is not \"<integer> WEI\" or \"<decimal> ETH\"";
     return Decimals.parseWei(s)
-        .orElseThrow(
-            () ->
-                data.invalid(
-                    "faceValue", Fields.quote(s) + " is not \"<integer> WEI\" or \"<decimal> ETH\""));
+        .orElseThrow(() -> data.invalid("faceValue", Fields.quote(s) + expected));
   }
 
   private static BigDecimal priceWeiPerPixel(Fields data) {

@@ -11,9 +11,14 @@ final class RejectException extends RuntimeException {
   private final RejectReason reason;
 
   RejectException(RejectReason reason, String detail) {
-    super(detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS) + "…",
-        null, false, false);
+    super(cut(detail), null, false, false);
     this.reason = reason;
+  }
+
+  private static String cut(String detail) {
+    return detail.length() <= MAX_DETAIL_CHARS
+        ? detail
+        : detail.substring(0, MAX_DETAIL_CHARS) + "…";
   }
 
   ParseResult.Rejected toResult() {

@@ -7,7 +7,8 @@ import java.util.Set;
  * by the runner and relayed by the gateway (subtypes starting with {@code runner_}, runner clock).
  *
  * @param subtype {@code data.type}, one of {@link #SUBTYPES}
- * @param timestampMs {@code data.timestamp} in unix ms; null when absent ({@code orchestrator_swap})
+ * @param timestampMs {@code data.timestamp} in unix ms; null when absent ({@code
+ *     orchestrator_swap}) or 0
  * @param pipelineId {@code data.pipeline_id} ({@code ""} unless an auth webhook sets it)
  * @param pipeline {@code data.pipeline}: sent only by {@code orchestrator_swap}
  * @param message {@code data.message}: the swap reason on {@code orchestrator_swap}

@@ -125,6 +125,17 @@ class NetworkFamiliesTest {
   }
 
   @Test
+  void capabilities_skipsNullMapMembersLikeAbsentOnes() {
+    String data = "[{\"capabilities\":{\"constraints\":{\"PerCapability\":{\"35\":null}}},"
+        + "\"hardware\":[{\"pipeline\":\"llm\",\"gpu_info\":{\"0\":null}}]}]";
+    NetworkCapabilities c = accept(envelope(NetworkCapabilities.FAMILY, data),
+        NetworkCapabilities.class);
+    NetworkCapabilities.OrchestratorCapabilities o = c.orchestrators().getFirst();
+    assertThat(o.capabilities().perCapability()).isEmpty();
+    assertThat(o.hardware().getFirst().gpus()).isEmpty();
+  }
+
+  @Test
   void capabilities_rejectsGpuMemorySentAsAString() {
     String data = "[{\"hardware\":[{\"gpu_info\":{\"0\":{\"memory_total\":\"48 GB\"}}}]}]";
     assertThat(reject(envelope(NetworkCapabilities.FAMILY, data)).detail())

@@ -72,16 +72,18 @@ public final class Migrations {
     for (String sql : bootstrap.statements()) {
       store.execute(sql);
     }
-    Map<Integer, String[]> applied = applied(store);
+    Map<Integer, List<String>> applied = applied(store);
     List<String> newlyApplied = new ArrayList<>();
     for (Migration m : migrations) {
-      String[] row = applied.get(m.version());
-      if (row != null) {
-        if (!row[1].equals(m.checksum())) {
-          throw new StoreException(0, "migration " + m.label() + "__" + m.name()
-              + " was applied to database " + store.database() + " with checksum " + row[1]
-              + " but the file now has " + m.checksum()
-              + "; never edit an applied migration, add a new one", null);
+      List<String> checksums = applied.get(m.version());
+      if (checksums != null) {
+        for (String recorded : checksums) {
+          if (!recorded.equals(m.checksum())) {
+            throw new StoreException(0, "migration " + m.label() + "__" + m.name()
+                + ".sql was applied to database " + store.database() + " with checksum "
+                + recorded + " but the file now has checksum " + m.checksum()
+                + "; never edit an applied migration, add a new one", null);
+          }
         }
         continue;
       }
@@ -106,18 +108,21 @@ public final class Migrations {
     return Collections.unmodifiableList(newlyApplied);
   }
 
-  /** version → {name, checksum}; duplicate rows from concurrent starts collapse into one. */
-  private static Map<Integer, String[]> applied(Store store) {
+  /**
+   * version → every checksum recorded for it. Two processes starting at once may both record a
+   * version, so there can be several rows per version.
+   */
+  private static Map<Integer, List<String>> applied(Store store) {
     String tsv = store.queryText(
-        "SELECT version, any(name), any(checksum) FROM schema_migrations GROUP BY version"
-            + " ORDER BY version", Map.of());
-    Map<Integer, String[]> out = new TreeMap<>();
+        "SELECT version, arrayStringConcat(arraySort(groupUniqArray(checksum)), ',')"
+            + " FROM schema_migrations GROUP BY version ORDER BY version", Map.of());
+    Map<Integer, List<String>> out = new TreeMap<>();
     for (String line : tsv.split("\n")) {
       if (line.isEmpty()) {
         continue;
       }
       String[] f = line.split("\t", -1);
-      out.put(Integer.parseInt(f[0]), new String[] {f[1], f[2]});
+      out.put(Integer.parseInt(f[0]), List.of(f[1].split(",")));
     }
     return out;
   }

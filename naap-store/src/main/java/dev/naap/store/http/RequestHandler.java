@@ -1,0 +1,367 @@
+package dev.naap.store.http;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.naap.store.RawParam;
+import dev.naap.store.Store;
+import dev.naap.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns one HTTP exchange into one {@link Store} call. Stateless; thread-safe. */
+final class RequestHandler implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+  /** Statements a read-only (GET) request may run. */
+  private static final Set<String> READ_ONLY =
+      Set.of("SELECT", "WITH", "SHOW", "DESC", "DESCRIBE", "EXISTS", "EXPLAIN");
+  private static final Pattern FORMAT_OR_VALUES =
+      Pattern.compile("(?i)\\bVALUES\\b|\\bFORMAT\\s+[A-Za-z0-9_]+");
+  static final int READONLY = 164;
+  static final int AUTHENTICATION_FAILED = 516;
+
+  private final Store store;
+  private final ClickHouseHttpServer.Config config;
+
+  RequestHandler(Store store, ClickHouseHttpServer.Config config) {
+    this.store = store;
+    this.config = config;
+  }
+
+  /** A failure to report to the client, before or instead of a store call. */
+  static final class HttpError extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final int code;
+
+    HttpError(int status, int code, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getPath();
+      String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+      if (path.equals("/ping")) {
+        send(ex, 200, "text/plain; charset=UTF-8", "Ok.\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      if (!path.equals("/")) {
+        sendError(ex, new HttpError(404, 0, "There is no handle " + path + "\n\nUse / or /ping"));
+        return;
+      }
+      try {
+        handleQuery(ex, method);
+      } catch (HttpError e) {
+        sendError(ex, e);
+      } catch (StoreException e) {
+        sendError(ex, new HttpError(httpStatus(e.code()), e.code(), e.serverMessage()));
+      } catch (IllegalArgumentException e) {
+        sendError(ex, new HttpError(400, 0, e.getMessage()));
+      } catch (RuntimeException e) {
+        log.warn("request failed: {} {}", method, ex.getRequestURI(), e);
+        sendError(ex, new HttpError(500, 0, e.toString()));
+      }
+    }
+  }
+
+  private void handleQuery(HttpExchange ex, String method) throws IOException, HttpError {
+    boolean get = method.equals("GET") || method.equals("HEAD");
+    if (!get && !method.equals("POST")) {
+      throw new HttpError(405, 0, "method " + method + " is not supported; use GET or POST");
+    }
+    Map<String, String> params = parseQueryString(ex.getRequestURI().getRawQuery());
+    authenticate(ex.getRequestHeaders(), params);
+    byte[] body = readBody(ex);
+    String query = params.getOrDefault("query", "");
+    if (get && query.isEmpty() && body.length == 0) {
+      send(ex, 200, "text/plain; charset=UTF-8", "Ok.\n".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (query.isEmpty() && body.length == 0) {
+      throw new HttpError(400, 62, "Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)");
+    }
+    boolean readOnly = get || !params.getOrDefault("readonly", "0").equals("0");
+    String format = params.getOrDefault("default_format", "TabSeparated");
+    String database = params.get("database");
+    if (database == null || database.isEmpty()) {
+      database = ex.getRequestHeaders().getFirst("X-ClickHouse-Database");
+    }
+    Store target = database == null || database.isEmpty() || database.equals(store.database())
+        ? store
+        : store.withDatabase(database);
+    Map<String, Object> queryParams = new LinkedHashMap<>();
+    params.forEach((k, v) -> {
+      if (k.startsWith("param_")) {
+        queryParams.put(k.substring("param_".length()), new RawParam(v));
+      }
+    });
+
+    byte[] result;
+    if (!query.isEmpty() && body.length > 0) {
+      // ClickHouse: the query parameter, a newline, then the body (normally insert data).
+      checkReadOnly(readOnly, query);
+      if (firstKeyword(query).equals("INSERT")) {
+        insert(target, query, body, queryParams);
+        result = new byte[0];
+      } else {
+        result = target.query(query + "\n" + utf8(body), queryParams, format);
+      }
+    } else if (!query.isEmpty()) {
+      checkReadOnly(readOnly, query);
+      result = target.query(query, queryParams, format);
+    } else {
+      String latin = new String(body, StandardCharsets.ISO_8859_1);
+      checkReadOnly(readOnly, latin);
+      int[] split = inlineInsertSplit(latin);
+      if (split != null) {
+        insert(target, utf8(Arrays.copyOfRange(body, 0, split[0])),
+            Arrays.copyOfRange(body, split[1], body.length), queryParams);
+        result = new byte[0];
+      } else {
+        result = target.query(utf8(body), queryParams, format);
+      }
+    }
+    Headers h = ex.getResponseHeaders();
+    h.set("X-ClickHouse-Format", format);
+    String queryId = params.get("query_id");
+    h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
+    send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
+  }
+
+  private static void insert(Store target, String statement, byte[] data,
+      Map<String, Object> queryParams) throws HttpError {
+    if (!queryParams.isEmpty()) {
+      throw new HttpError(400, 0, "param_* with insert data is not supported by this server");
+    }
+    target.insert(statement, data);
+  }
+
+  /**
+   * For a body holding {@code INSERT ... FORMAT <name>} and then data: where the statement ends and
+   * where the data starts (ClickHouse: after the rest of that line, else after the whitespace), or
+   * null when the body is not such an insert. {@code latin} holds the body's bytes one char each.
+   */
+  static int[] inlineInsertSplit(String latin) {
+    if (!firstKeyword(latin).equals("INSERT")) {
+      return null;
+    }
+    Matcher m = FORMAT_OR_VALUES.matcher(latin);
+    if (!m.find() || m.group().regionMatches(true, 0, "VALUES", 0, 6)) {
+      return null;
+    }
+    int end = m.end();
+    int i = end;
+    while (i < latin.length() && (latin.charAt(i) == ' ' || latin.charAt(i) == '\t'
+        || latin.charAt(i) == '\r')) {
+      i++;
+    }
+    if (i < latin.length() && latin.charAt(i) == '\n') {
+      i++;
+    }
+    return new int[] {end, i};
+  }
+
+  private static void checkReadOnly(boolean readOnly, String sql) throws HttpError {
+    if (readOnly && !READ_ONLY.contains(firstKeyword(sql))) {
+      throw new HttpError(403, READONLY, "Code: 164. DB::Exception: Cannot execute query in"
+          + " readonly mode. For queries over HTTP, method GET implies readonly. You should use"
+          + " method POST for modifying queries. (READONLY)");
+    }
+  }
+
+  private void authenticate(Headers headers, Map<String, String> params) throws HttpError {
+    if (config.user() == null) {
+      return;
+    }
+    String user = headers.getFirst("X-ClickHouse-User");
+    String key = headers.getFirst("X-ClickHouse-Key");
+    String basic = headers.getFirst("Authorization");
+    if (user == null && basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(basic.substring(6).strip()),
+            StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        decoded = "";
+      }
+      int colon = decoded.indexOf(':');
+      user = colon < 0 ? decoded : decoded.substring(0, colon);
+      key = colon < 0 ? "" : decoded.substring(colon + 1);
+    }
+    if (user == null) {
+      user = params.get("user");
+      key = params.get("password");
+    }
+    boolean ok = config.user().equals(user) && MessageDigest.isEqual(
+        config.password().getBytes(StandardCharsets.UTF_8),
+        (key == null ? "" : key).getBytes(StandardCharsets.UTF_8));
+    if (!ok) {
+      throw new HttpError(401, AUTHENTICATION_FAILED, "Code: 516. DB::Exception: " + user
+          + ": Authentication failed: password is incorrect, or there is no user with such name."
+          + " (AUTHENTICATION_FAILED)");
+    }
+  }
+
+  private byte[] readBody(HttpExchange ex) throws IOException, HttpError {
+    long limit = config.maxBodyBytes();
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.strip()) > limit) {
+          throw tooLarge(limit);
+        }
+      } catch (NumberFormatException e) {
+        throw new HttpError(400, 0, "bad Content-Length " + length);
+      }
+    }
+    String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+    InputStream in = ex.getRequestBody();
+    if (encoding != null && !encoding.isBlank() && !encoding.equalsIgnoreCase("identity")) {
+      if (!encoding.equalsIgnoreCase("gzip")) {
+        throw new HttpError(400, 0, "Content-Encoding " + encoding + " is not supported; use gzip");
+      }
+      in = new GZIPInputStream(in);
+    }
+    byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 16));
+    if (body.length > limit) {
+      throw tooLarge(limit);
+    }
+    return body;
+  }
+
+  private static HttpError tooLarge(long limit) {
+    return new HttpError(413, 0, "the request body is larger than this server's limit of " + limit
+        + " bytes (ClickHouseHttpServer.Config.maxBodyBytes); send smaller insert batches");
+  }
+
+  static Map<String, String> parseQueryString(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8),
+          URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private static String utf8(byte[] bytes) throws HttpError {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new HttpError(400, 0, "the query is not valid UTF-8; send binary data after"
+          + " INSERT ... FORMAT <name>, or in the body with the INSERT in ?query=");
+    }
+  }
+
+  /** The first keyword, upper-cased, skipping whitespace, comments and opening parentheses. */
+  static String firstKeyword(String sql) {
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (Character.isWhitespace(c) || c == '(') {
+        i++;
+      } else if (sql.startsWith("--", i) || c == '#') {
+        int eol = sql.indexOf('\n', i);
+        i = eol < 0 ? n : eol + 1;
+      } else if (sql.startsWith("/*", i)) {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else {
+        break;
+      }
+    }
+    int start = i;
+    while (i < n && (Character.isLetter(sql.charAt(i)) || sql.charAt(i) == '_')) {
+      i++;
+    }
+    return sql.substring(start, i).toUpperCase(Locale.ROOT);
+  }
+
+  /** ClickHouse's HTTP status for an exception code. */
+  static int httpStatus(int code) {
+    return switch (code) {
+      case 192, 193, 194, 516 -> 401; // UNKNOWN_USER, WRONG_PASSWORD, REQUIRED_PASSWORD, AUTH
+      case 164, 497 -> 403; // READONLY, ACCESS_DENIED
+      case 16, 46, 47, 50, 60, 73, 81, 115, 170, 179 -> 404; // UNKNOWN_* (table, db, function...)
+      case 6, 25, 26, 27, 32, 33, 36, 38, 41, 42, 43, 44, 53, 62, 69, 70, 72, 130, 456, 457 ->
+          400; // syntax, parsing, bad arguments, bad query parameters
+      case 202 -> 503; // TOO_MANY_SIMULTANEOUS_QUERIES
+      case 159 -> 504; // TIMEOUT_EXCEEDED
+      default -> 500;
+    };
+  }
+
+  private static String contentType(String format) {
+    String f = format.toLowerCase(Locale.ROOT);
+    if (f.startsWith("json")) {
+      return "application/json; charset=UTF-8";
+    }
+    if (f.startsWith("tabseparated") || f.startsWith("tsv")) {
+      return "text/tab-separated-values; charset=UTF-8";
+    }
+    if (f.startsWith("csv")) {
+      return "text/csv; charset=UTF-8; header=absent";
+    }
+    if (f.contains("binary") || f.equals("native") || f.equals("parquet") || f.equals("arrow")) {
+      return "application/octet-stream";
+    }
+    return "text/plain; charset=UTF-8";
+  }
+
+  private static void sendError(HttpExchange ex, HttpError e) throws IOException {
+    if (e.code != 0) {
+      ex.getResponseHeaders().set("X-ClickHouse-Exception-Code", Integer.toString(e.code));
+    }
+    String text = e.getMessage();
+    send(ex, e.status, "text/plain; charset=UTF-8",
+        (text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, String contentType, byte[] body)
+      throws IOException {
+    ex.getResponseHeaders().set("Content-Type", contentType);
+    boolean head = ex.getRequestMethod().equalsIgnoreCase("HEAD");
+    ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
+    if (!head && body.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+}

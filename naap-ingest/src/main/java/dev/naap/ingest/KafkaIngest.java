@@ -133,10 +133,19 @@ public final class KafkaIngest implements Runnable {
       commit.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
-    total = total.plus(writer.write(batch));
-    c.commitSync(commit);
-    pending.clear();
+    BatchResult written = writer.write(batch);
+    pending.clear(); // durable now: never written again from memory, only re-read if uncommitted
+    total = total.plus(written);
+    commit(c, commit);
     recordLag(c, commit.keySet());
+  }
+
+  private static void commit(Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      c.commitSync(offsets);
+    } catch (WakeupException e) {
+      c.commitSync(offsets); // stop() woke the consumer mid-commit; the flag is cleared now
+    }
   }
 
   /** Moves each partition back to the first pending offset so a failed batch is read again. */

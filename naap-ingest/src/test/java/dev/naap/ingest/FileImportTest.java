@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.naap.events.EventParser;
 import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class FileImportTest {
 
   @BeforeEach
   void freshDatabase() {
-    store = TestStores.fresh("file_import");
+    store = TestEngine.uniqueStore("file_import");
     fileImport = new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
         IngestMetrics.unregistered(), Clock.systemUTC()), 1000);
   }
@@ -49,7 +50,7 @@ class FileImportTest {
     assertThat(rows("SELECT count() FROM ai_stream_status_events FINAL")).isEqualTo("17\n");
     assertThat(rows("SELECT count() FROM stream_ingest_metrics_events FINAL")).isEqualTo("34\n");
     assertThat(rows("SELECT count() FROM payment_events FINAL")).isEqualTo("6\n");
-    // Every family table is keyed and typed: check a few values by hand against the capture.
+    // Every family table is typed: a few values checked by hand against the capture file.
     assertThat(rows("SELECT subtype, toUnixTimestamp64Milli(event_time) FROM stream_trace_events FINAL "
         + "WHERE subtype LIKE 'gateway_%' ORDER BY event_time")).isEqualTo("""
             gateway_receive_stream_request\t1767908945298
@@ -59,7 +60,7 @@ class FileImportTest {
             """);
     assertThat(rows("SELECT state, output_fps, orchestrator_address FROM ai_stream_status_events FINAL "
         + "WHERE toUnixTimestamp64Milli(event_time) = 1767908955609")).isEqualTo(
-            "ONLINE\t17.3\t0x52cf2968b3dc6016778742d3539449a6597d5954\n");
+            "ONLINE\t17.298215447072742\t0x52cf2968b3dc6016778742d3539449a6597d5954\n");
     assertThat(rows("SELECT position, orchestrator_address, latency_ms FROM discovery_result_entries FINAL"))
         .isEqualTo("1\t0x52cf2968b3dc6016778742d3539449a6597d5954\t77\n");
     assertThat(rows("SELECT local_address, model_id, gpu_id, gpu_name, memory_total_bytes "
@@ -101,7 +102,7 @@ class FileImportTest {
 
     assertThat(r).isEqualTo(new BatchResult(2, 3, 0));
     assertThat(rows("SELECT offset, reason, payload_size FROM rejected_events FINAL ORDER BY offset"))
-        .isEqualTo("2\tnot_json\t15\n5\tinvalid_utf8\t" + invalidUtf8.length + "\n7\ttruncated\t32\n");
+        .isEqualTo("2\tnot_json\t15\n5\tinvalid_utf8\t" + invalidUtf8.length + "\n7\ttruncated\t31\n");
     assertThat(rows("SELECT hex(payload) FROM rejected_events FINAL WHERE offset = 5"))
         .isEqualTo(HexFormat.of().withUpperCase().formatHex(invalidUtf8) + "\n");
     assertThat(rows("SELECT topic FROM rejected_events FINAL LIMIT 1")).isEqualTo(ndjson + "\n");

@@ -6,6 +6,7 @@ import dev.naap.events.EventParser;
 import dev.naap.kafka.Certificates;
 import dev.naap.kafka.KafkaBroker;
 import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class KafkaIngestTest {
 
   @Test
   void ingest_hostileInputInterleaved_quarantinesEveryBadMessageAndAcceptsEveryGoodOne() throws Exception {
-    Store store = TestStores.fresh("kafka_hostile");
+    Store store = TestEngine.uniqueStore("kafka_hostile");
     String topic = "hostile";
     broker.createTopic(topic, 3);
     int badCount = 10_000;
@@ -89,7 +90,7 @@ class KafkaIngestTest {
 
   @Test
   void ingest_restartedOnTheSameGroup_resumesWithoutLosingOrRepeating() throws Exception {
-    Store store = TestStores.fresh("kafka_resume");
+    Store store = TestEngine.uniqueStore("kafka_resume");
     String topic = "resume";
     broker.createTopic(topic, 4);
     produce(topic, EventFixtures.freshEvents(3_000, 11));
@@ -105,7 +106,7 @@ class KafkaIngestTest {
 
   @Test
   void ingest_saslPlainOverTls_consumesLikeGoLivepeersProductionSetup() throws Exception {
-    Store store = TestStores.fresh("kafka_sasl");
+    Store store = TestEngine.uniqueStore("kafka_sasl");
     String topic = "secure";
     broker.createTopic(topic, 2);
     produce(topic, EventFixtures.freshEvents(500, 13));

@@ -60,23 +60,29 @@ ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(envelope_time)
 ORDER BY (stream_id, request_id, event_id);
 
+-- One JSONExtract into a named tuple parses the payload once, however many fields are read.
 CREATE MATERIALIZED VIEW IF NOT EXISTS ai_stream_status_events_mv TO ai_stream_status_events AS
+WITH JSONExtract(payload, 'data', 'Tuple(state String, gpu_id String, start_time Nullable(Int64),
+         orchestrator_info Tuple(gpu_id String, region String),
+         input_status Tuple(fps Nullable(Float64), last_input_time Nullable(Int64)),
+         inference_status Tuple(fps Nullable(Float64), last_output_time Nullable(Int64),
+             last_params_update_time Nullable(Int64), last_params_hash String, last_error String,
+             last_error_time Nullable(Int64), restart_count Nullable(Int64)))') AS d
 SELECT event_id, event_time, envelope_time, gateway, stream_id, request_id, pipeline,
        orchestrator_address, orchestrator_url,
-       coalesce(nullIf(JSONExtractString(payload, 'data', 'gpu_id'), ''),
-                JSONExtractString(payload, 'data', 'orchestrator_info', 'gpu_id')) AS gpu_id,
-       JSONExtractString(payload, 'data', 'orchestrator_info', 'region') AS region,
-       JSONExtractString(payload, 'data', 'state') AS state,
-       JSONExtract(payload, 'data', 'inference_status', 'fps', 'Nullable(Float64)') AS output_fps,
-       JSONExtract(payload, 'data', 'input_status', 'fps', 'Nullable(Float64)') AS input_fps,
-       JSONExtract(payload, 'data', 'start_time', 'Nullable(Int64)') AS start_time_ms,
-       JSONExtract(payload, 'data', 'inference_status', 'last_output_time', 'Nullable(Int64)') AS last_output_time_ms,
-       JSONExtract(payload, 'data', 'input_status', 'last_input_time', 'Nullable(Int64)') AS last_input_time_ms,
-       JSONExtract(payload, 'data', 'inference_status', 'last_params_update_time', 'Nullable(Int64)') AS last_params_update_time_ms,
-       JSONExtractString(payload, 'data', 'inference_status', 'last_params_hash') AS last_params_hash,
-       JSONExtractString(payload, 'data', 'inference_status', 'last_error') AS last_error,
-       JSONExtract(payload, 'data', 'inference_status', 'last_error_time', 'Nullable(Int64)') AS last_error_time_ms,
-       JSONExtract(payload, 'data', 'inference_status', 'restart_count', 'Nullable(Int64)') AS restart_count,
+       if(d.gpu_id != '', d.gpu_id, d.orchestrator_info.gpu_id) AS gpu_id,
+       d.orchestrator_info.region AS region,
+       d.state AS state,
+       d.inference_status.fps AS output_fps,
+       d.input_status.fps AS input_fps,
+       d.start_time AS start_time_ms,
+       d.inference_status.last_output_time AS last_output_time_ms,
+       d.input_status.last_input_time AS last_input_time_ms,
+       d.inference_status.last_params_update_time AS last_params_update_time_ms,
+       d.inference_status.last_params_hash AS last_params_hash,
+       d.inference_status.last_error AS last_error,
+       d.inference_status.last_error_time AS last_error_time_ms,
+       d.inference_status.restart_count AS restart_count,
        is_test_load
 FROM raw_events
 WHERE event_type = 'ai_stream_status';
@@ -145,21 +151,24 @@ ORDER BY (stream_id, request_id, event_id);
 
 -- Byte counters are cumulative for the client<->gateway WebRTC transport; "received" is the upload.
 CREATE MATERIALIZED VIEW IF NOT EXISTS stream_ingest_metrics_events_mv TO stream_ingest_metrics_events AS
-WITH JSONExtractArrayRaw(payload, 'data', 'stats', 'track_stats') AS tracks,
-     arrayFirst(t -> JSONExtractString(t, 'type') = 'video', tracks) AS video,
-     arrayFirst(t -> JSONExtractString(t, 'type') = 'audio', tracks) AS audio
+WITH JSONExtract(payload, 'data', 'stats', 'Tuple(conn_quality String,
+         peer_conn_stats Tuple(BytesReceived Nullable(Int64), BytesSent Nullable(Int64)),
+         track_stats Array(Tuple(type String, jitter Nullable(Float64), packets_lost Nullable(Int64),
+             packets_received Nullable(Int64), packet_loss_pct Nullable(Float64), rtt Nullable(Int64))))') AS stats,
+     arrayFirstIndex(t -> t.type = 'video', stats.track_stats) AS v,
+     arrayFirstIndex(t -> t.type = 'audio', stats.track_stats) AS a
 SELECT event_id, event_time, envelope_time, gateway, stream_id, request_id,
-       JSONExtract(payload, 'data', 'stats', 'peer_conn_stats', 'BytesReceived', 'Nullable(Int64)') AS bytes_received,
-       JSONExtract(payload, 'data', 'stats', 'peer_conn_stats', 'BytesSent', 'Nullable(Int64)') AS bytes_sent,
-       JSONExtractString(payload, 'data', 'stats', 'conn_quality') AS conn_quality,
-       JSONExtract(video, 'jitter', 'Nullable(Float64)') AS video_jitter_ms,
-       JSONExtract(video, 'packets_lost', 'Nullable(Int64)') AS video_packets_lost,
-       JSONExtract(video, 'packets_received', 'Nullable(Int64)') AS video_packets_received,
-       JSONExtract(video, 'packet_loss_pct', 'Nullable(Float64)') AS video_packet_loss_pct,
-       JSONExtract(video, 'rtt', 'Nullable(Int64)') AS video_rtt_ns,
-       JSONExtract(audio, 'jitter', 'Nullable(Float64)') AS audio_jitter_ms,
-       JSONExtract(audio, 'packets_lost', 'Nullable(Int64)') AS audio_packets_lost,
-       JSONExtract(audio, 'packets_received', 'Nullable(Int64)') AS audio_packets_received,
+       stats.peer_conn_stats.BytesReceived AS bytes_received,
+       stats.peer_conn_stats.BytesSent AS bytes_sent,
+       stats.conn_quality AS conn_quality,
+       if(v = 0, NULL, stats.track_stats[v].jitter) AS video_jitter_ms,
+       if(v = 0, NULL, stats.track_stats[v].packets_lost) AS video_packets_lost,
+       if(v = 0, NULL, stats.track_stats[v].packets_received) AS video_packets_received,
+       if(v = 0, NULL, stats.track_stats[v].packet_loss_pct) AS video_packet_loss_pct,
+       if(v = 0, NULL, stats.track_stats[v].rtt) AS video_rtt_ns,
+       if(a = 0, NULL, stats.track_stats[a].jitter) AS audio_jitter_ms,
+       if(a = 0, NULL, stats.track_stats[a].packets_lost) AS audio_packets_lost,
+       if(a = 0, NULL, stats.track_stats[a].packets_received) AS audio_packets_received,
        is_test_load
 FROM raw_events
 WHERE event_type = 'stream_ingest_metrics';
@@ -179,16 +188,16 @@ ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(event_time)
 ORDER BY (event_id, position);
 
+-- The family filter runs in a subquery: ARRAY JOIN would otherwise parse every row of the block.
 CREATE MATERIALIZED VIEW IF NOT EXISTS discovery_result_entries_mv TO discovery_result_entries AS
 SELECT event_id, event_time, gateway,
        toUInt16(entry.1) AS position,
        lower(JSONExtractString(entry.2, 'address')) AS orchestrator_address,
        JSONExtractString(entry.2, 'url') AS orchestrator_url,
        toFloat64OrNull(JSONExtractString(entry.2, 'latency_ms')) AS latency_ms
-FROM raw_events
-ARRAY JOIN arrayZip(arrayEnumerate(JSONExtractArrayRaw(payload, 'data')),
-                    JSONExtractArrayRaw(payload, 'data')) AS entry
-WHERE event_type = 'discovery_results';
+FROM (SELECT event_id, event_time, gateway, JSONExtractArrayRaw(payload, 'data') AS entries
+      FROM raw_events WHERE event_type = 'discovery_results')
+ARRAY JOIN arrayZip(arrayEnumerate(entries), entries) AS entry;
 
 -- network_capabilities, flattened twice: one row per (snapshot, orchestrator, model) with capacity
 -- and price, and one row per (snapshot, orchestrator, model, GPU) with the hardware.
@@ -234,8 +243,7 @@ SELECT event_id, event_time, gateway,
        JSONExtractString(model.2, 'runnerVersion') AS runner_version,
        if(price = '', NULL, JSONExtract(price, 'pricePerUnit', 'Float64')) AS price_per_unit,
        if(price = '', NULL, JSONExtract(price, 'pixelsPerUnit', 'Float64')) AS pixels_per_unit
-FROM raw_events
-WHERE event_type = 'network_capabilities';
+FROM (SELECT event_id, event_time, gateway, payload FROM raw_events WHERE event_type = 'network_capabilities');
 
 CREATE TABLE IF NOT EXISTS network_capability_gpus
 (
@@ -276,8 +284,7 @@ SELECT event_id, event_time, gateway,
        JSONExtract(gpu.2, 'minor', 'Nullable(UInt32)') AS gpu_minor,
        JSONExtract(gpu.2, 'memory_total', 'Nullable(Int64)') AS memory_total_bytes,
        JSONExtract(gpu.2, 'memory_free', 'Nullable(Int64)') AS memory_free_bytes
-FROM raw_events
-WHERE event_type = 'network_capabilities';
+FROM (SELECT event_id, event_time, gateway, payload FROM raw_events WHERE event_type = 'network_capabilities');
 
 -- Payments: every value is a string upstream; unit suffixes (" WEI", " wei/pixel") are cut off.
 CREATE TABLE IF NOT EXISTS payment_events

@@ -1,0 +1,35 @@
+package dev.naap.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SqlTextTest {
+  @Test
+  void firstKeyword_skipsCommentsWhitespaceAndParentheses() {
+    assertThat(SqlText.firstKeyword("  -- c\n/* x */ ((select 1))")).isEqualTo("SELECT");
+    assertThat(SqlText.firstKeyword("# c\ninsert into t")).isEqualTo("INSERT");
+    assertThat(SqlText.firstKeyword("")).isEmpty();
+  }
+
+  @Test
+  void split_ignoresSemicolonsInQuotesAndComments() {
+    assertThat(SqlText.split("""
+        -- header; with a semicolon
+        CREATE TABLE a (s String DEFAULT ';') ENGINE = Memory;
+        /* block; comment */
+        CREATE VIEW `b;c` AS SELECT 'it''s;', "x;y", 'esc\\';' FROM a; -- trailing
+        ;
+        """)).containsExactly(
+        "CREATE TABLE a (s String DEFAULT ';') ENGINE = Memory",
+        "CREATE VIEW `b;c` AS SELECT 'it''s;', \"x;y\", 'esc\\';' FROM a");
+  }
+
+  @Test
+  void multiStatement_trailingSemicolonIsOne() {
+    assertThat(SqlText.isMultiStatement("SELECT 1;")).isFalse();
+    assertThat(SqlText.isMultiStatement("SELECT 1; -- done")).isFalse();
+    assertThat(SqlText.isMultiStatement("SELECT 1; SELECT 2")).isTrue();
+    assertThat(SqlText.isMultiStatement("SELECT ';'")).isFalse();
+  }
+}

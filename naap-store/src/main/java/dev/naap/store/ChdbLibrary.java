@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * with {@code chdb_destroy_query_result}; arguments live in a confined arena for one call (the
  * engine copies what it keeps).
  */
+// Binding native code is this class's job; callers run with --enable-native-access.
+@SuppressWarnings("restricted")
 final class ChdbLibrary {
   /** The engine build this code is written and tested against. */
   static final String PINNED_VERSION = "26.7.3-stable.1";

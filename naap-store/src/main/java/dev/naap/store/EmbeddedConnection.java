@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EmbeddedConnection {
   final int id;
   private final ChdbLibrary lib;
-  private final ChdbLibrary.Connection native_;
+  private final ChdbLibrary.Connection nativeConnection;
   private final ReentrantLock lock = new ReentrantLock();
 
   /** The database the connection is in, or null when unknown; guarded by {@link #lock}. */
@@ -22,7 +22,7 @@ final class EmbeddedConnection {
   EmbeddedConnection(int id, ChdbLibrary lib, ChdbLibrary.Connection nativeConnection) {
     this.id = id;
     this.lib = lib;
-    this.native_ = nativeConnection;
+    this.nativeConnection = nativeConnection;
   }
 
   ReentrantLock lock() {
@@ -32,7 +32,7 @@ final class EmbeddedConnection {
   /** Runs one statement; the caller holds {@link #lock()}. */
   byte[] run(byte[] sql, String sqlForErrors, String format, List<QueryParams.Param> params) {
     assert lock.isHeldByCurrentThread();
-    return lib.query(native_, sql, sqlForErrors, format, params);
+    return lib.query(nativeConnection, sql, sqlForErrors, format, params);
   }
 
   /** Runs a statement of our own (settings, USE) with no parameters. */
@@ -52,6 +52,6 @@ final class EmbeddedConnection {
   }
 
   void close() {
-    lib.close(native_);
+    lib.close(nativeConnection);
   }
 }

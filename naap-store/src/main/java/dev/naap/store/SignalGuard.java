@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
  * <p>A window of a few microseconds stays open during the call; preloading HotSpot's libjsig
  * (signal chaining) closes it, so launchers do both (docs/STORE.md).
  */
+// Binding native code is this class's job; callers run with --enable-native-access.
+@SuppressWarnings("restricted")
 final class SignalGuard {
   /** ILL, TRAP, ABRT, BUS, FPE, SEGV, TSTP, SYS on Linux x86_64 and aarch64. */
   static final int[] SIGNALS = {4, 5, 6, 7, 8, 11, 20, 31};

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +32,24 @@ class ChdbCore177ExitTest {
     if (mode.equals("exit-while-busy")) {
       assertThat(r.output()).contains("exiting while busy true").contains("busy result 0");
     }
+  }
+
+  @Test
+  void lastStoreClosed_engineStartsAgainOnAnotherDirectory(@TempDir Path work) throws Exception {
+    ForkedJvm.Result r = ForkedJvm.run(ExitProbeMain.class, true, List.of(), work, TIMEOUT,
+        work.resolve("data").toString(), "close-reopen");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.output()).contains("reopened 1");
+  }
+
+  @Test
+  void allConnectionsBusy_callerTimesOutWithCode202(@TempDir Path work) throws Exception {
+    ForkedJvm.Result r = ForkedJvm.run(ExitProbeMain.class, true,
+        List.of("-Dnaap.store.acquireTimeoutMs=200"), work, TIMEOUT,
+        work.resolve("data").toString(), "pool-timeout");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.output()).contains("timed out with code 202: no free embedded engine connection"
+        + " within 200 ms: all 1 are running statements");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -29,7 +29,8 @@ import java.util.Set;
  * writing the same batch again is safe, because both tables collapse rows with the same key (the
  * event id; the message coordinates) and readers use FINAL.
  *
- * <p>Not thread-safe: one writer per ingest loop.
+ * <p>Thread-safe and stateless: {@link #prepare} (CPU) of one batch may run while {@link
+ * #write(Prepared)} (I/O) of another is under way.
  */
 public final class EventWriter {
 
@@ -69,21 +70,32 @@ public final class EventWriter {
 
   /** Validates and writes {@code batch}; returns when it is durable. */
   public BatchResult write(List<Message> batch) {
-    if (batch.isEmpty()) {
-      return BatchResult.EMPTY;
-    }
+    return write(prepare(batch));
+  }
+
+  /**
+   * The CPU half of a write, which touches no store: validates every message, drops repeated ids
+   * within the batch and encodes the rows. Safe to run while another batch is being written.
+   */
+  public Prepared prepare(List<Message> batch) {
     long startNanos = System.nanoTime();
     long nowMs = clock.millis();
-    List<Accepted> accepted = new ArrayList<>(batch.size());
+    Set<String> seen = new HashSet<>(batch.size() * 2);
+    List<Accepted> unique = new ArrayList<>(batch.size());
+    Map<String, Long> rejectedByReason = new HashMap<>();
     ByteArrayOutputStream rejectedRows = new ByteArrayOutputStream();
     long rejected = 0;
     try (JsonGenerator rejectedOut = JSON.createGenerator(rejectedRows)) {
       for (Message message : batch) {
         switch (parser.parse(message.value())) {
-          case ParseResult.Accepted(Event event) -> accepted.add(new Accepted(event, message.origin()));
+          case ParseResult.Accepted(Event event) -> {
+            if (seen.add(event.id())) {
+              unique.add(new Accepted(event, message.origin()));
+            }
+          }
           case ParseResult.Rejected r -> {
             writeRejected(rejectedOut, message, r, nowMs);
-            metrics.rejected(r.reason().code());
+            rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
             rejected++;
           }
         }
@@ -91,42 +103,43 @@ public final class EventWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    int validCount = batch.size() - (int) rejected;
+    // Rows are encoded now unless the ids already stored must be looked up first.
+    byte[] rawRows = duplicateCheck == DuplicateCheck.BATCH ? rawRows(unique, nowMs) : null;
+    return new Prepared(unique, validCount, rawRows, rejectedRows.toByteArray(), rejected,
+        rejectedByReason, nowMs, System.nanoTime() - startNanos);
+  }
 
-    List<Accepted> fresh = withoutDuplicates(accepted);
-    if (!fresh.isEmpty()) {
-      store.insert(INSERT_RAW, rawRows(fresh, nowMs));
+  /** The I/O half: writes a prepared batch; returns when it is durable. */
+  public BatchResult write(Prepared batch) {
+    long startNanos = System.nanoTime();
+    List<Accepted> fresh = batch.unique;
+    byte[] rows = batch.rawRows;
+    if (rows == null) {
+      Set<String> stored = fresh.isEmpty() ? Set.of()
+          : storedIds(fresh.stream().map(a -> a.event().id()).toList());
+      fresh = fresh.stream().filter(a -> !stored.contains(a.event().id())).toList();
+      rows = rawRows(fresh, batch.nowMs);
     }
-    if (rejected > 0) {
-      store.insert(INSERT_REJECTED, rejectedRows.toByteArray());
+    if (!fresh.isEmpty()) {
+      store.insert(INSERT_RAW, rows);
+    }
+    if (batch.rejected > 0) {
+      store.insert(INSERT_REJECTED, batch.rejectedRows);
     }
     Map<String, Long> byFamily = new HashMap<>();
     for (Accepted a : fresh) {
       byFamily.merge(a.event().family(), 1L, Long::sum);
     }
     byFamily.forEach(metrics::accepted);
-    metrics.batchWritten(System.nanoTime() - startNanos);
-    return new BatchResult(fresh.size(), rejected, accepted.size() - fresh.size());
+    batch.rejectedByReason.forEach(metrics::rejected);
+    metrics.batchWritten(batch.prepareNanos + System.nanoTime() - startNanos);
+    return new BatchResult(fresh.size(), batch.rejected, batch.validCount - fresh.size());
   }
 
-  private List<Accepted> withoutDuplicates(List<Accepted> accepted) {
-    Set<String> seen = new HashSet<>(accepted.size() * 2);
-    List<Accepted> unique = new ArrayList<>(accepted.size());
-    for (Accepted a : accepted) {
-      if (seen.add(a.event().id())) {
-        unique.add(a);
-      }
-    }
-    if (duplicateCheck == DuplicateCheck.BATCH || unique.isEmpty()) {
-      return unique;
-    }
-    Set<String> stored = storedIds(seen);
-    return stored.isEmpty() ? unique
-        : unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
-  }
-
-  private Set<String> storedIds(Set<String> ids) {
+  private Set<String> storedIds(List<String> ids) {
     // base64 keeps ids with tabs or newlines intact through TabSeparated output.
-    String tsv = store.queryText(STORED_IDS, Map.of("ids", List.copyOf(ids)));
+    String tsv = store.queryText(STORED_IDS, Map.of("ids", ids));
     Set<String> stored = new HashSet<>();
     for (String line : tsv.split("\n")) {
       if (!line.isEmpty()) {
@@ -190,4 +203,28 @@ public final class EventWriter {
   }
 
   private record Accepted(Event event, Origin origin) {}
+
+  /** A validated, encoded batch, ready for {@link #write(Prepared)}. Immutable. */
+  public static final class Prepared {
+    private final List<Accepted> unique;
+    private final int validCount;
+    private final byte[] rawRows;
+    private final byte[] rejectedRows;
+    private final long rejected;
+    private final Map<String, Long> rejectedByReason;
+    private final long nowMs;
+    private final long prepareNanos;
+
+    private Prepared(List<Accepted> unique, int validCount, byte[] rawRows, byte[] rejectedRows,
+        long rejected, Map<String, Long> rejectedByReason, long nowMs, long prepareNanos) {
+      this.unique = unique;
+      this.validCount = validCount;
+      this.rawRows = rawRows;
+      this.rejectedRows = rejectedRows;
+      this.rejected = rejected;
+      this.rejectedByReason = rejectedByReason;
+      this.nowMs = nowMs;
+      this.prepareNanos = prepareNanos;
+    }
+  }
 }

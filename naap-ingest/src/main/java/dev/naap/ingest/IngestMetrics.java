@@ -44,8 +44,8 @@ public final class IngestMetrics {
     events.labelValues(family).inc(count);
   }
 
-  void rejected(String reason) {
-    rejected.labelValues(reason).inc();
+  void rejected(String reason, long count) {
+    rejected.labelValues(reason).inc(count);
   }
 
   void writeFailed() {

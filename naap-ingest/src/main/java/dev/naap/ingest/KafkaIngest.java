@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -25,12 +29,17 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Delivery</h2>
  * Messages are gathered into a batch until it holds {@code batchMaxEvents} or its first message
- * has waited {@code batchMaxWait}. The batch is validated and written ({@link EventWriter}), and
- * only after the write returned are the batch's offsets committed. A crash between the two means
- * the batch is read again after restart; the tables collapse the repeated rows by key, so every
- * reader that uses FINAL sees each event once. A write that fails rewinds the consumer to the
- * batch's first offsets and retries with capped exponential backoff: the loop never skips data and
- * never stops on bad input (bad messages are quarantined, not thrown).
+ * has waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread, then
+ * written to the store on a writer thread while the consumer goes on reading the next batch (at
+ * most one batch is being written at a time). Only after the write returned are the batch's
+ * offsets committed, always on the consumer thread and in batch order. A crash between write and
+ * commit means the batch is read again after restart; the tables collapse the repeated rows by
+ * key, so every reader that uses FINAL sees each event once.
+ *
+ * <p>A write that fails rewinds the consumer to the first offset not yet committed in each
+ * partition (dropping the batch being gathered too) and retries with capped exponential backoff:
+ * the loop never skips data and never stops on bad input (bad messages are quarantined, not
+ * thrown).
  *
  * <p>{@link #run()} blocks on the calling thread; {@link #stop()} may be called from any thread
  * and makes {@code run} write and commit what it holds, then return.
@@ -46,10 +55,14 @@ public final class KafkaIngest implements Runnable {
   private final IngestMetrics metrics;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  // Consumer-thread state: the batch being gathered with its first offset per partition, and the
+  // batch being written. A failure rewinds each partition to the earliest of those first offsets.
   private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
+  private final Map<TopicPartition, Long> pendingFrom = new HashMap<>();
+  private InFlight inFlight;
+  private long pendingSinceNanos;
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile BatchResult total = BatchResult.EMPTY;
-  private long pendingSinceNanos;
 
   public KafkaIngest(KafkaIngestConfig config, EventWriter writer, IngestMetrics metrics) {
     this.config = config;
@@ -59,32 +72,39 @@ public final class KafkaIngest implements Runnable {
 
   @Override
   public void run() {
+    ExecutorService writerThread = Executors.newSingleThreadExecutor(
+        r -> Thread.ofPlatform().name("naap-ingest-writer").unstarted(r));
     try (Consumer<byte[], byte[]> c = new KafkaConsumer<>(config.consumerProperties(),
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
-      c.subscribe(config.topics(), new FlushOnRevoke());
-      log.info("ingesting {} ", config);
+      c.subscribe(config.topics(), new DrainOnRevoke());
+      log.info("ingesting {}", config);
       Duration backoff = Duration.ofMillis(100);
       while (!stopping.get()) {
         try {
           poll(c);
+          if (inFlight != null && inFlight.result.isDone()) {
+            awaitAndCommit(c);
+          }
           if (batchIsDue()) {
-            flush(c);
+            awaitAndCommit(c);
+            submit(writerThread);
           }
           backoff = Duration.ofMillis(100);
         } catch (WakeupException e) {
           // stop() was called; the loop condition ends it
         } catch (RuntimeException e) {
           metrics.writeFailed();
-          log.warn("batch of {} messages not written, reading it again in {}: {}",
-              pending.size(), backoff, e.toString());
+          log.warn("batch not written, reading from the last committed offsets again in {}: {}",
+              backoff, e.toString());
           rewind(c);
           sleep(backoff);
           backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
       }
-      flush(c);
+      drain(c, writerThread);
     } finally {
+      writerThread.shutdownNow();
       stopped.countDown();
     }
   }
@@ -113,6 +133,7 @@ public final class KafkaIngest implements Runnable {
     }
     for (ConsumerRecord<byte[], byte[]> r : records) {
       pending.add(r);
+      pendingFrom.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
     }
   }
 
@@ -121,23 +142,49 @@ public final class KafkaIngest implements Runnable {
         || System.nanoTime() - pendingSinceNanos >= config.batchMaxWait().toNanos());
   }
 
-  /** Writes the pending batch, then commits its offsets: the order is the delivery guarantee. */
-  private void flush(Consumer<byte[], byte[]> c) {
-    if (pending.isEmpty()) {
-      return;
-    }
+  /** Validates and encodes the gathered batch here, and writes it on the writer thread. */
+  private void submit(ExecutorService writerThread) {
     List<Message> batch = new ArrayList<>(pending.size());
-    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : pending) {
       batch.add(new Message(r.value(), Origin.kafka(r.topic(), r.partition(), r.offset())));
-      commit.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+      offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
-    BatchResult written = writer.write(batch);
-    pending.clear(); // durable now: never written again from memory, only re-read if uncommitted
+    EventWriter.Prepared prepared = writer.prepare(batch);
+    inFlight = new InFlight(writerThread.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom), offsets);
+    pending.clear();
+    pendingFrom.clear();
+  }
+
+  /** Waits for the batch being written, then commits its offsets: the order is the guarantee. */
+  private void awaitAndCommit(Consumer<byte[], byte[]> c) {
+    if (inFlight == null) {
+      return;
+    }
+    BatchResult written;
+    try {
+      written = inFlight.result.get();
+    } catch (ExecutionException e) { // inFlight stays: rewind() reads it again from its offsets
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing a batch", e);
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = inFlight.commit;
+    inFlight = null;
     total = total.plus(written);
-    commit(c, commit);
-    recordLag(c, commit.keySet());
+    commit(c, offsets);
+    recordLag(c, offsets.keySet());
+  }
+
+  /** Writes and commits everything read: on stop and before partitions move elsewhere. */
+  private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThread) {
+    awaitAndCommit(c);
+    if (!pending.isEmpty()) {
+      submit(writerThread);
+      awaitAndCommit(c);
+    }
   }
 
   private static void commit(Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -148,18 +195,25 @@ public final class KafkaIngest implements Runnable {
     }
   }
 
-  /** Moves each partition back to the first pending offset so a failed batch is read again. */
+  /** Moves each partition back to its first uncommitted offset and forgets what was read. */
   private void rewind(Consumer<byte[], byte[]> c) {
-    Map<TopicPartition, Long> first = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : pending) {
-      first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+    Map<TopicPartition, Long> from = new HashMap<>(pendingFrom);
+    if (inFlight != null) {
+      try {
+        inFlight.result.get(); // let a write still under way finish before reading it again
+      } catch (ExecutionException | InterruptedException ignored) {
+        // a failed or abandoned write is exactly what is read again
+      }
+      inFlight.from.forEach((tp, offset) -> from.merge(tp, offset, Math::min));
+      inFlight = null;
     }
-    first.forEach((tp, offset) -> {
+    from.forEach((tp, offset) -> {
       if (c.assignment().contains(tp)) {
         c.seek(tp, offset);
       }
     });
     pending.clear();
+    pendingFrom.clear();
   }
 
   private void recordLag(Consumer<byte[], byte[]> c, Collection<TopicPartition> partitions) {
@@ -183,19 +237,32 @@ public final class KafkaIngest implements Runnable {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /**
+   * A batch being written.
+   *
+   * @param from its first offset per partition, where a failure rewinds to
+   * @param commit the offsets to commit once it is written
+   */
+  private record InFlight(Future<BatchResult> result, Map<TopicPartition, Long> from,
+      Map<TopicPartition, OffsetAndMetadata> commit) {}
+
   /** Before partitions move to another instance, what was read from them is written and committed. */
-  private final class FlushOnRevoke implements ConsumerRebalanceListener {
+  private final class DrainOnRevoke implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       Consumer<byte[], byte[]> c = consumer;
-      if (c != null && !pending.isEmpty()) {
-        try {
-          flush(c);
-        } catch (RuntimeException e) {
-          // Not committed: whoever owns these partitions next reads the messages again.
-          log.warn("could not write the batch before a rebalance; it will be read again: {}", e.toString());
-          rewind(c);
-        }
+      if (c == null || (inFlight == null && pending.isEmpty())) {
+        return;
+      }
+      ExecutorService direct = Executors.newSingleThreadExecutor();
+      try {
+        drain(c, direct);
+      } catch (RuntimeException e) {
+        // Not committed: whoever owns these partitions next reads the messages again.
+        log.warn("could not write before a rebalance; the messages will be read again: {}", e.toString());
+        rewind(c);
+      } finally {
+        direct.shutdownNow();
       }
     }
 

@@ -51,7 +51,8 @@ public final class IngestBenchmark {
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = options(argv);
     int events = Integer.parseInt(args.getOrDefault("events", "1000000"));
-    int runs = Integer.parseInt(args.getOrDefault("runs", "3"));
+    int runs = Integer.parseInt(args.getOrDefault("runs", "5"));
+    int warmups = Integer.parseInt(args.getOrDefault("warmups", "1"));
     int partitions = Integer.parseInt(args.getOrDefault("partitions", "4"));
     int batch = Integer.parseInt(args.getOrDefault("batch-max-events", "20000"));
     Path work = Files.createTempDirectory("naap-bench-");
@@ -65,22 +66,33 @@ public final class IngestBenchmark {
       long bytes = produce(broker.bootstrapServers(), events);
       System.out.printf("produced %d events, %.1f MB, mean %d bytes%n", events, bytes / 1e6, bytes / events);
       List<Double> rates = new ArrayList<>();
-      for (int run = 1; run <= runs; run++) {
+      for (int run = 1 - warmups; run <= runs; run++) {
         emptyTables(store);
-        Result r = consume(broker.bootstrapServers(), store, events, batch, "bench-" + run);
-        rates.add(r.eventsPerSecond());
-        System.out.printf("run %d: %d events in %.2f s = %,.0f events/s; peak heap used %d MB%n",
-            run, r.events(), r.seconds(), r.eventsPerSecond(), r.peakHeapBytes() >> 20);
+        Result r = consume(broker.bootstrapServers(), store, events, batch, "bench-" + (run + warmups));
+        if (run >= 1) {
+          rates.add(r.eventsPerSecond());
+        }
+        System.out.printf("%s: %d events in %.2f s = %,.0f events/s; heap: live %d MB (full GC "
+            + "half-way), peak used %d MB, GC %.2f s%n", run < 1 ? "warm-up" : "run " + run,
+            r.events(), r.seconds(), r.eventsPerSecond(), r.liveHeapBytes() >> 20,
+            r.peakHeapBytes() >> 20, r.gcSeconds());
       }
       rates.sort(Double::compare);
-      System.out.printf("median: %,.0f events/s over %d runs (min %,.0f, max %,.0f)%n",
+      System.out.printf("median: %,.0f events/s over %d runs after warm-up (min %,.0f, max %,.0f)%n",
           rates.get(rates.size() / 2), runs, rates.getFirst(), rates.getLast());
       String stored = store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim();
       System.out.printf("raw_events FINAL after the last run: %s%n", stored);
     }
   }
 
-  private record Result(long events, double seconds, long peakHeapBytes) {
+  /**
+   * @param peakHeapBytes the most heap ever in use, garbage included (bounded by -Xmx)
+   * @param liveHeapBytes heap in use right after a full collection forced half-way through the
+   *     run: the live set
+   * @param gcSeconds time spent in garbage collection during the run
+   */
+  private record Result(long events, double seconds, long peakHeapBytes, long liveHeapBytes,
+      double gcSeconds) {
     double eventsPerSecond() {
       return events / seconds;
     }
@@ -96,17 +108,29 @@ public final class IngestBenchmark {
     KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
     var memory = ManagementFactory.getMemoryMXBean();
     System.gc();
+    long gcBefore = gcMillis();
     long peak = 0;
+    long live = 0;
     long start = System.nanoTime();
     Thread thread = Thread.ofPlatform().name("bench-ingest").start(ingest);
     while (ingest.total().accepted() < events && thread.isAlive()) {
       Thread.sleep(100);
       peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+      if (live == 0 && ingest.total().accepted() >= events / 2) {
+        System.gc();
+        live = memory.getHeapMemoryUsage().getUsed();
+      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double gcSeconds = (gcMillis() - gcBefore) / 1e3;
     ingest.stop();
     thread.join();
-    return new Result(ingest.total().accepted(), seconds, peak);
+    return new Result(ingest.total().accepted(), seconds, peak, live, gcSeconds);
+  }
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
   }
 
   private static long produce(String bootstrap, int events) throws Exception {

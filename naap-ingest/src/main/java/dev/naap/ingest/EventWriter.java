@@ -1,14 +1,9 @@
 package dev.naap.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.naap.events.Event;
 import dev.naap.events.EventParser;
 import dev.naap.events.ParseResult;
 import dev.naap.store.Store;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,15 +38,13 @@ public final class EventWriter {
   }
 
   private static final String INSERT_RAW = "INSERT INTO raw_events (event_id, event_type, "
-      + "event_subtype, event_time_ms, envelope_time_ms, gateway, stream_id, request_id, pipeline, "
+      + "event_subtype, event_time, envelope_time, gateway, stream_id, request_id, pipeline, "
       + "orchestrator_address, orchestrator_url, is_test_load, supported, payload, source, topic, "
-      + "partition, offset, ingested_at_ms) FORMAT JSONEachRow";
+      + "partition, offset, ingested_at) FORMAT RowBinary";
   private static final String INSERT_REJECTED = "INSERT INTO rejected_events (source, topic, "
-      + "partition, offset, reason, detail, payload_size, payload_base64, rejected_at_ms) "
-      + "FORMAT JSONEachRow";
+      + "partition, offset, reason, detail, payload_size, payload, rejected_at) FORMAT RowBinary";
   private static final String STORED_IDS =
       "SELECT base64Encode(event_id) FROM raw_events WHERE event_id IN {ids:Array(String)}";
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final Store store;
   private final EventParser parser;
@@ -83,58 +76,64 @@ public final class EventWriter {
     Set<String> seen = new HashSet<>(batch.size() * 2);
     List<Accepted> unique = new ArrayList<>(batch.size());
     Map<String, Long> rejectedByReason = new HashMap<>();
-    ByteArrayOutputStream rejectedRows = new ByteArrayOutputStream();
+    RowBinary rejectedRows = new RowBinary(256);
     long rejected = 0;
-    try (JsonGenerator rejectedOut = JSON.createGenerator(rejectedRows)) {
-      for (Message message : batch) {
-        switch (parser.parse(message.value())) {
-          case ParseResult.Accepted(Event event) -> {
-            if (seen.add(event.id())) {
-              unique.add(new Accepted(event, message.origin()));
-            }
-          }
-          case ParseResult.Rejected r -> {
-            writeRejected(rejectedOut, message, r, nowMs);
-            rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
-            rejected++;
+    for (Message message : batch) {
+      switch (parser.parse(message.value())) {
+        case ParseResult.Accepted(Event event) -> {
+          if (seen.add(event.id())) {
+            unique.add(new Accepted(event, message));
           }
         }
+        case ParseResult.Rejected r -> {
+          writeRejected(rejectedRows, message, r, nowMs);
+          rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
+          rejected++;
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     int validCount = batch.size() - (int) rejected;
-    // Rows are encoded now unless the ids already stored must be looked up first.
-    byte[] rawRows = duplicateCheck == DuplicateCheck.BATCH ? rawRows(unique, nowMs) : null;
-    return new Prepared(unique, validCount, rawRows, rejectedRows.toByteArray(), rejected,
+    // Rows are encoded now unless the ids already stored must be looked up first; once encoded,
+    // the parsed events are not kept (they are most of a batch's heap).
+    if (duplicateCheck == DuplicateCheck.BATCH) {
+      return new Prepared(List.of(), familyCounts(unique), validCount, rawRows(unique, nowMs),
+          rejectedRows.toByteArray(), rejected, rejectedByReason, nowMs, System.nanoTime() - startNanos);
+    }
+    return new Prepared(unique, null, validCount, null, rejectedRows.toByteArray(), rejected,
         rejectedByReason, nowMs, System.nanoTime() - startNanos);
   }
 
   /** The I/O half: writes a prepared batch; returns when it is durable. */
   public BatchResult write(Prepared batch) {
     long startNanos = System.nanoTime();
-    List<Accepted> fresh = batch.unique;
     byte[] rows = batch.rawRows;
+    Map<String, Long> byFamily = batch.familyCounts;
     if (rows == null) {
-      Set<String> stored = fresh.isEmpty() ? Set.of()
-          : storedIds(fresh.stream().map(a -> a.event().id()).toList());
-      fresh = fresh.stream().filter(a -> !stored.contains(a.event().id())).toList();
+      Set<String> stored = batch.unique.isEmpty() ? Set.of()
+          : storedIds(batch.unique.stream().map(a -> a.event().id()).toList());
+      List<Accepted> fresh = batch.unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
       rows = rawRows(fresh, batch.nowMs);
+      byFamily = familyCounts(fresh);
     }
-    if (!fresh.isEmpty()) {
+    long written = byFamily.values().stream().mapToLong(Long::longValue).sum();
+    if (written > 0) {
       store.insert(INSERT_RAW, rows);
     }
     if (batch.rejected > 0) {
       store.insert(INSERT_REJECTED, batch.rejectedRows);
     }
-    Map<String, Long> byFamily = new HashMap<>();
-    for (Accepted a : fresh) {
-      byFamily.merge(a.event().family(), 1L, Long::sum);
-    }
     byFamily.forEach(metrics::accepted);
     batch.rejectedByReason.forEach(metrics::rejected);
     metrics.batchWritten(batch.prepareNanos + System.nanoTime() - startNanos);
-    return new BatchResult(fresh.size(), batch.rejected, batch.validCount - fresh.size());
+    return new BatchResult(written, batch.rejected, batch.validCount - written);
+  }
+
+  private static Map<String, Long> familyCounts(List<Accepted> events) {
+    Map<String, Long> byFamily = new HashMap<>();
+    for (Accepted a : events) {
+      byFamily.merge(a.event().family(), 1L, Long::sum);
+    }
+    return byFamily;
   }
 
   private Set<String> storedIds(List<String> ids) {
@@ -149,64 +148,39 @@ public final class EventWriter {
     return stored;
   }
 
+  /** Rows in the column order of {@link #INSERT_RAW}. */
   private static byte[] rawRows(List<Accepted> events, long nowMs) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 1024);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.setRootValueSeparator(null);
-      for (Accepted a : events) {
-        Event e = a.event();
-        g.writeStartObject();
-        g.writeStringField("event_id", e.id());
-        g.writeStringField("event_type", e.family());
-        g.writeStringField("event_subtype", e.subtype());
-        g.writeNumberField("event_time_ms", e.eventTimeMs());
-        g.writeNumberField("envelope_time_ms", e.envelope().timestampMs());
-        g.writeStringField("gateway", e.envelope().gateway());
-        g.writeStringField("stream_id", e.streamId());
-        g.writeStringField("request_id", e.requestId());
-        g.writeStringField("pipeline", e.pipeline());
-        g.writeStringField("orchestrator_address", e.orchestratorAddress());
-        g.writeStringField("orchestrator_url", e.orchestratorUrl());
-        g.writeBooleanField("is_test_load", e.testLoad());
-        g.writeBooleanField("supported", e.supported());
-        g.writeStringField("payload", e.envelope().json());
-        writeOrigin(g, a.origin());
-        g.writeNumberField("ingested_at_ms", nowMs);
-        g.writeEndObject();
-        g.writeRaw('\n');
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    RowBinary out = new RowBinary(events.size() * 1024);
+    for (Accepted a : events) {
+      Event e = a.event();
+      out.string(e.id()).string(e.family()).string(e.subtype())
+          .int64(e.eventTimeMs()).int64(e.envelope().timestampMs())
+          .string(e.envelope().gateway()).string(e.streamId()).string(e.requestId())
+          .string(e.pipeline()).string(e.orchestratorAddress()).string(e.orchestratorUrl())
+          .bool(e.testLoad()).bool(e.supported())
+          .bytes(a.message().value());
+      origin(out, a.message().origin()).int64(nowMs);
     }
     return out.toByteArray();
   }
 
-  private static void writeRejected(JsonGenerator g, Message m, ParseResult.Rejected r, long nowMs)
-      throws IOException {
+  /** A row in the column order of {@link #INSERT_REJECTED}: the bytes exactly as received. */
+  private static void writeRejected(RowBinary out, Message m, ParseResult.Rejected r, long nowMs) {
     byte[] value = m.value() == null ? new byte[0] : m.value();
-    g.writeStartObject();
-    writeOrigin(g, m.origin());
-    g.writeStringField("reason", r.reason().code());
-    g.writeStringField("detail", r.detail());
-    g.writeNumberField("payload_size", value.length);
-    g.writeStringField("payload_base64", Base64.getEncoder().encodeToString(value));
-    g.writeNumberField("rejected_at_ms", nowMs);
-    g.writeEndObject();
-    g.writeRaw('\n');
+    origin(out, m.origin()).string(r.reason().code()).string(r.detail())
+        .int64(value.length).bytes(value).int64(nowMs);
   }
 
-  private static void writeOrigin(JsonGenerator g, Origin o) throws IOException {
-    g.writeStringField("source", o.source());
-    g.writeStringField("topic", o.topic());
-    g.writeNumberField("partition", o.partition());
-    g.writeNumberField("offset", o.offset());
+  private static RowBinary origin(RowBinary out, Origin o) {
+    return out.string(o.source()).string(o.topic()).int32(o.partition()).int64(o.offset());
   }
 
-  private record Accepted(Event event, Origin origin) {}
+  private record Accepted(Event event, Message message) {}
 
   /** A validated, encoded batch, ready for {@link #write(Prepared)}. Immutable. */
   public static final class Prepared {
-    private final List<Accepted> unique;
+    private final List<Accepted> unique; // kept only while rows wait for the stored-id lookup
+    private final Map<String, Long> familyCounts; // set once rows are encoded
     private final int validCount;
     private final byte[] rawRows;
     private final byte[] rejectedRows;
@@ -215,9 +189,11 @@ public final class EventWriter {
     private final long nowMs;
     private final long prepareNanos;
 
-    private Prepared(List<Accepted> unique, int validCount, byte[] rawRows, byte[] rejectedRows,
-        long rejected, Map<String, Long> rejectedByReason, long nowMs, long prepareNanos) {
+    private Prepared(List<Accepted> unique, Map<String, Long> familyCounts, int validCount,
+        byte[] rawRows, byte[] rejectedRows, long rejected, Map<String, Long> rejectedByReason,
+        long nowMs, long prepareNanos) {
       this.unique = unique;
+      this.familyCounts = familyCounts;
       this.validCount = validCount;
       this.rawRows = rawRows;
       this.rejectedRows = rejectedRows;

@@ -2,7 +2,9 @@ package dev.naap.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Delivery</h2>
  * Messages are gathered into a batch until it holds {@code batchMaxEvents} or its first message
  * has waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread, then
- * written to the store on a writer thread while the consumer goes on reading the next batch (at
- * most one batch is being written at a time). Only after the write returned are the batch's
+ * written to the store on one of {@link #WRITERS} writer threads while the consumer goes on
+ * reading. Only after a batch's write returned, and the writes of every batch before it, are its
  * offsets committed, always on the consumer thread and in batch order. A crash between write and
  * commit means the batch is read again after restart; the tables collapse the repeated rows by
  * key, so every reader that uses FINAL sees each event once.
@@ -49,6 +51,8 @@ public final class KafkaIngest implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(KafkaIngest.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /** Batches written at once: an insert keeps one core busy, and the consumer needs the other. */
+  static final int WRITERS = 2;
 
   private final KafkaIngestConfig config;
   private final EventWriter writer;
@@ -56,10 +60,11 @@ public final class KafkaIngest implements Runnable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   // Consumer-thread state: the batch being gathered with its first offset per partition, and the
-  // batch being written. A failure rewinds each partition to the earliest of those first offsets.
+  // batches being written, oldest first. A failure rewinds each partition to the earliest of those
+  // first offsets.
   private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
   private final Map<TopicPartition, Long> pendingFrom = new HashMap<>();
-  private InFlight inFlight;
+  private final Deque<InFlight> inFlight = new ArrayDeque<>();
   private long pendingSinceNanos;
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile BatchResult total = BatchResult.EMPTY;
@@ -72,8 +77,8 @@ public final class KafkaIngest implements Runnable {
 
   @Override
   public void run() {
-    ExecutorService writerThread = Executors.newSingleThreadExecutor(
-        r -> Thread.ofPlatform().name("naap-ingest-writer").unstarted(r));
+    ExecutorService writerThreads = Executors.newFixedThreadPool(WRITERS,
+        Thread.ofPlatform().name("naap-ingest-writer-", 1).factory());
     try (Consumer<byte[], byte[]> c = new KafkaConsumer<>(config.consumerProperties(),
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
@@ -83,12 +88,14 @@ public final class KafkaIngest implements Runnable {
       while (!stopping.get()) {
         try {
           poll(c);
-          if (inFlight != null && inFlight.result.isDone()) {
-            awaitAndCommit(c);
+          while (!inFlight.isEmpty() && inFlight.peek().result.isDone()) {
+            commitOldest(c);
           }
           if (batchIsDue()) {
-            awaitAndCommit(c);
-            submit(writerThread);
+            if (inFlight.size() >= WRITERS) {
+              commitOldest(c);
+            }
+            submit(writerThreads);
           }
           backoff = Duration.ofMillis(100);
         } catch (WakeupException e) {
@@ -102,9 +109,9 @@ public final class KafkaIngest implements Runnable {
           backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
       }
-      drain(c, writerThread);
+      drain(c, writerThreads);
     } finally {
-      writerThread.shutdownNow();
+      writerThreads.shutdownNow();
       stopped.countDown();
     }
   }
@@ -142,8 +149,8 @@ public final class KafkaIngest implements Runnable {
         || System.nanoTime() - pendingSinceNanos >= config.batchMaxWait().toNanos());
   }
 
-  /** Validates and encodes the gathered batch here, and writes it on the writer thread. */
-  private void submit(ExecutorService writerThread) {
+  /** Validates and encodes the gathered batch here, and writes it on a writer thread. */
+  private void submit(ExecutorService writerThreads) {
     List<Message> batch = new ArrayList<>(pending.size());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : pending) {
@@ -152,38 +159,36 @@ public final class KafkaIngest implements Runnable {
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     EventWriter.Prepared prepared = writer.prepare(batch);
-    inFlight = new InFlight(writerThread.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom), offsets);
+    inFlight.add(new InFlight(writerThreads.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom),
+        offsets));
     pending.clear();
     pendingFrom.clear();
   }
 
-  /** Waits for the batch being written, then commits its offsets: the order is the guarantee. */
-  private void awaitAndCommit(Consumer<byte[], byte[]> c) {
-    if (inFlight == null) {
-      return;
-    }
+  /** Waits for the oldest batch being written, then commits its offsets: the order is the guarantee. */
+  private void commitOldest(Consumer<byte[], byte[]> c) {
     BatchResult written;
     try {
-      written = inFlight.result.get();
-    } catch (ExecutionException e) { // inFlight stays: rewind() reads it again from its offsets
+      written = inFlight.peek().result.get();
+    } catch (ExecutionException e) { // it stays in flight: rewind() reads it again from its offsets
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing a batch", e);
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = inFlight.commit;
-    inFlight = null;
+    Map<TopicPartition, OffsetAndMetadata> offsets = inFlight.poll().commit;
     total = total.plus(written);
     commit(c, offsets);
     recordLag(c, offsets.keySet());
   }
 
   /** Writes and commits everything read: on stop and before partitions move elsewhere. */
-  private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThread) {
-    awaitAndCommit(c);
+  private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
     if (!pending.isEmpty()) {
-      submit(writerThread);
-      awaitAndCommit(c);
+      submit(writerThreads);
+    }
+    while (!inFlight.isEmpty()) {
+      commitOldest(c);
     }
   }
 
@@ -198,15 +203,15 @@ public final class KafkaIngest implements Runnable {
   /** Moves each partition back to its first uncommitted offset and forgets what was read. */
   private void rewind(Consumer<byte[], byte[]> c) {
     Map<TopicPartition, Long> from = new HashMap<>(pendingFrom);
-    if (inFlight != null) {
+    for (InFlight batch : inFlight) {
       try {
-        inFlight.result.get(); // let a write still under way finish before reading it again
+        batch.result.get(); // let writes still under way finish before reading them again
       } catch (ExecutionException | InterruptedException ignored) {
         // a failed or abandoned write is exactly what is read again
       }
-      inFlight.from.forEach((tp, offset) -> from.merge(tp, offset, Math::min));
-      inFlight = null;
+      batch.from.forEach((tp, offset) -> from.merge(tp, offset, Math::min));
     }
+    inFlight.clear();
     from.forEach((tp, offset) -> {
       if (c.assignment().contains(tp)) {
         c.seek(tp, offset);
@@ -251,12 +256,12 @@ public final class KafkaIngest implements Runnable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       Consumer<byte[], byte[]> c = consumer;
-      if (c == null || (inFlight == null && pending.isEmpty())) {
+      if (c == null || (inFlight.isEmpty() && pending.isEmpty())) {
         return;
       }
       ExecutorService direct = Executors.newSingleThreadExecutor();
       try {
-        drain(c, direct);
+        drain(c, direct); // batches already submitted finish on their own writer threads
       } catch (RuntimeException e) {
         // Not committed: whoever owns these partitions next reads the messages again.
         log.warn("could not write before a rebalance; the messages will be read again: {}", e.toString());

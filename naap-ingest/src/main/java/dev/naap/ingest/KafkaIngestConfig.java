@@ -100,8 +100,9 @@ public record KafkaIngestConfig(
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(batchMaxEvents, 10_000));
-    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+    // Fetches stay small to bound the heap; a record larger than these still arrives, alone.
+    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 << 20);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
     p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol());
     if (username != null) {
       p.put(SaslConfigs.SASL_MECHANISM, "PLAIN");

@@ -59,6 +59,12 @@ final class ChdbLibrary {
   private final MethodHandle resultError;
   private final MethodHandle setSignalHandlersEnabled;
   private final MethodHandle shutdown;
+  private final MethodHandle streamInsertN;
+  private final MethodHandle streamAppend;
+  private final MethodHandle streamDone;
+  private final MethodHandle streamCancelInsert;
+  private final MethodHandle streamInsertError;
+  private final MethodHandle destroyInsertStream;
   private final String version;
   /** Set once {@code chdb_shutdown} ran: the engine cannot start again in this process. */
   private volatile boolean terminated;
@@ -91,6 +97,18 @@ final class ChdbLibrary {
     setSignalHandlersEnabled = linker.downcallHandle(sym.apply("chdb_set_signal_handlers_enabled"),
         FunctionDescriptor.ofVoid(JAVA_INT));
     shutdown = linker.downcallHandle(sym.apply("chdb_shutdown"), FunctionDescriptor.of(JAVA_INT));
+    streamInsertN = linker.downcallHandle(sym.apply("chdb_stream_insert_n"),
+        FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG));
+    streamAppend = linker.downcallHandle(sym.apply("chdb_stream_append"),
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    streamDone = linker.downcallHandle(sym.apply("chdb_stream_done"),
+        FunctionDescriptor.of(ADDRESS, ADDRESS));
+    streamCancelInsert = linker.downcallHandle(sym.apply("chdb_stream_cancel_insert"),
+        FunctionDescriptor.ofVoid(ADDRESS));
+    streamInsertError = linker.downcallHandle(sym.apply("chdb_stream_insert_error"),
+        FunctionDescriptor.of(ADDRESS, ADDRESS));
+    destroyInsertStream = linker.downcallHandle(sym.apply("chdb_destroy_insert_stream"),
+        FunctionDescriptor.ofVoid(ADDRESS));
     MethodHandle versionFn = linker.downcallHandle(sym.apply("chdb_version"),
         FunctionDescriptor.of(ADDRESS));
     try {
@@ -291,6 +309,41 @@ final class ChdbLibrary {
             (long) formatBytes.length, names, nameLens, values, valueLens, (long) n);
       }
       return take(result, sqlForErrors);
+    } catch (StoreException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new StoreException(0, "libchdb call failed: " + t, sqlForErrors, t);
+    }
+  }
+
+  /**
+   * Inserts {@code data} in {@code format} through chDB's streaming INSERT, which hands the bytes
+   * to the input format as they are. Data appended to the query text instead is not binary-safe:
+   * chDB lost or misread RowBinary rows whose bytes held line breaks.
+   *
+   * @param insert the statement without its FORMAT clause, e.g. {@code INSERT INTO t (a, b)}
+   */
+  void insert(Connection c, byte[] insert, String format, byte[] data, String sqlForErrors) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment q = arena.allocateFrom(JAVA_BYTE, insert);
+      byte[] formatBytes = format.getBytes(StandardCharsets.US_ASCII);
+      MemorySegment f = arena.allocateFrom(JAVA_BYTE, formatBytes);
+      MemorySegment stream = (MemorySegment) streamInsertN.invokeExact(c.handle(), q,
+          (long) insert.length, f, (long) formatBytes.length);
+      if (stream.equals(MemorySegment.NULL)) {
+        throw new StoreException(0, "libchdb could not start the insert", sqlForErrors);
+      }
+      try {
+        MemorySegment d = arena.allocateFrom(JAVA_BYTE, data);
+        if ((int) streamAppend.invokeExact(stream, d, (long) data.length) != 0) {
+          String error = cString((MemorySegment) streamInsertError.invokeExact(stream));
+          streamCancelInsert.invokeExact(stream);
+          throw StoreException.fromServerText(error.isEmpty() ? "insert failed" : error, sqlForErrors);
+        }
+        take((MemorySegment) streamDone.invokeExact(stream), sqlForErrors);
+      } finally {
+        destroyInsertStream.invokeExact(stream);
+      }
     } catch (StoreException e) {
       throw e;
     } catch (Throwable t) {

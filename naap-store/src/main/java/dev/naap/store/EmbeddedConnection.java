@@ -35,6 +35,12 @@ final class EmbeddedConnection {
     return lib.query(nativeConnection, sql, sqlForErrors, format, params);
   }
 
+  /** Streams {@code data} into an INSERT given without its FORMAT; the caller holds {@link #lock()}. */
+  void insert(byte[] insert, String format, byte[] data, String sqlForErrors) {
+    assert lock.isHeldByCurrentThread();
+    lib.insert(nativeConnection, insert, format, data, sqlForErrors);
+  }
+
   /** Runs a statement of our own (settings, USE) with no parameters. */
   void runInternal(String sql) {
     run(sql.getBytes(StandardCharsets.UTF_8), sql, "TabSeparated", List.of());

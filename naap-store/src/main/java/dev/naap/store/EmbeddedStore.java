@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -13,6 +14,10 @@ import java.util.regex.Pattern;
  * one engine connection for its duration.
  */
 final class EmbeddedStore implements Store {
+
+  /** {@code INSERT … FORMAT Name} at the end of a statement: its data goes through a stream. */
+  private static final Pattern TRAILING_FORMAT =
+      Pattern.compile("(?is)\\s*(INSERT\\b.*?)\\s+FORMAT\\s+([A-Za-z0-9_]+)\\s*");
   private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_]+");
   /** Statements that would change a pooled connection for every later user of it. */
   private static final Set<String> CONNECTION_STATE = Set.of("USE", "SET");
@@ -68,7 +73,17 @@ final class EmbeddedStore implements Store {
     if (SqlText.isMultiStatement(insertStatement)) {
       throw multiStatement(insertStatement);
     }
-    // As ClickHouse's HTTP interface does with ?query= and a body: statement, newline, data.
+    Matcher format = TRAILING_FORMAT.matcher(insertStatement);
+    if (format.matches()) {
+      byte[] head = format.group(1).getBytes(StandardCharsets.UTF_8);
+      engine.call(database, c -> {
+        c.insert(head, format.group(2), data, insertStatement);
+        return null;
+      });
+      return;
+    }
+    // No FORMAT clause (e.g. VALUES): as ClickHouse's HTTP interface does with ?query= and a
+    // body, the statement, a newline, then the data.
     byte[] head = insertStatement.getBytes(StandardCharsets.UTF_8);
     byte[] bytes = new byte[head.length + 1 + data.length];
     System.arraycopy(head, 0, bytes, 0, head.length);

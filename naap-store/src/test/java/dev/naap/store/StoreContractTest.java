@@ -273,6 +273,29 @@ abstract class StoreContractTest {
         .containsExactlyElementsOf(expected);
   }
 
+  /**
+   * Regression: data appended to the query text lost or misread RowBinary rows whose integers held
+   * line-break bytes (offset 2570 is 0x0A0A); the embedded backend now streams the data instead.
+   */
+  @Test
+  void insert_rowBinaryIntegersWithLineBreakBytes_keepEveryRowIntact() {
+    store.execute("CREATE TABLE IF NOT EXISTS contract_rowbinary (a Int64, b Int64)"
+        + " ENGINE = MergeTree ORDER BY a");
+    ByteArrayOutputStream rows = new ByteArrayOutputStream();
+    long expectedSum = 0;
+    for (long a = 0; a < 5000; a++) {
+      rows.writeBytes(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(a).putLong(7).array());
+      expectedSum += a;
+    }
+    for (long a : new long[] {0x0A0A0A0AL, 0x0D0A0D0AL, 0x200A093BL}) {
+      rows.writeBytes(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(a).putLong(7).array());
+      expectedSum += a;
+    }
+    store.insert("INSERT INTO contract_rowbinary (a, b) FORMAT RowBinary", rows.toByteArray());
+    assertThat(text("SELECT count(), sum(a), min(b), max(b), countIf(a = 2570) FROM contract_rowbinary"))
+        .isEqualTo("5003\t" + expectedSum + "\t7\t7\t1\n");
+  }
+
   @Test
   void insert_tabSeparatedWithEscapes() {
     store.execute("CREATE TABLE IF NOT EXISTS contract_tsv (a String, b Nullable(Int32))"

@@ -1,5 +1,8 @@
 -- The raw event log and the quarantine for what failed validation, written by naap-ingest.
 --
+-- Both are written in RowBinary (DateTime64(3) there is an Int64 of milliseconds), so payloads go
+-- in as the original bytes with no escaping on either side.
+--
 -- Delivery from Kafka is at-least-once, so every table that holds events is a ReplacingMergeTree
 -- keyed by the envelope id: a redelivered event collapses into the first at merge time, and every
 -- reader that needs exact counts reads with FINAL (or through the *_final views below).
@@ -9,11 +12,8 @@ CREATE TABLE IF NOT EXISTS raw_events
     event_id             String,
     event_type           LowCardinality(String),
     event_subtype        LowCardinality(String),
-    event_time_ms        Int64 EPHEMERAL,
-    envelope_time_ms     Int64 EPHEMERAL,
-    ingested_at_ms       Int64 EPHEMERAL,
-    event_time           DateTime64(3, 'UTC') DEFAULT fromUnixTimestamp64Milli(event_time_ms),
-    envelope_time        DateTime64(3, 'UTC') DEFAULT fromUnixTimestamp64Milli(envelope_time_ms),
+    event_time           DateTime64(3, 'UTC'),
+    envelope_time        DateTime64(3, 'UTC'),
     gateway              LowCardinality(String),
     stream_id            String,
     request_id           String,
@@ -22,12 +22,12 @@ CREATE TABLE IF NOT EXISTS raw_events
     orchestrator_url     LowCardinality(String),
     is_test_load         Bool,
     supported            Bool,
-    payload              String CODEC(ZSTD(3)),
+    payload              String CODEC(LZ4), -- ZSTD costs ingest throughput; see docs/benchmarks.md
     source               LowCardinality(String),
     topic                LowCardinality(String),
     partition            Int32,
     offset               Int64,
-    ingested_at          DateTime64(3, 'UTC') DEFAULT fromUnixTimestamp64Milli(ingested_at_ms)
+    ingested_at          DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(envelope_time)
@@ -44,10 +44,8 @@ CREATE TABLE IF NOT EXISTS rejected_events
     reason         LowCardinality(String),
     detail         String,
     payload_size   UInt64,
-    payload_base64 String EPHEMERAL,
-    payload        String DEFAULT base64Decode(payload_base64) CODEC(ZSTD(3)),
-    rejected_at_ms Int64 EPHEMERAL,
-    rejected_at    DateTime64(3, 'UTC') DEFAULT fromUnixTimestamp64Milli(rejected_at_ms)
+    payload        String CODEC(ZSTD(3)),
+    rejected_at    DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(rejected_at)

@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <p>Two formats, told apart by the first non-blank byte:
  * <ul>
- *   <li>newline-delimited: one message per line, kept byte for byte (invalid UTF-8 included);
+ *   <li>newline-delimited: one message per line (LF or CRLF), kept byte for byte (invalid UTF-8
+ *       included);
  *   <li>a JSON array ({@code [...]}): each element is a message.
  * </ul>
  * In both, a message may be an envelope or a capture record, an object whose {@code value} is the
@@ -106,7 +107,7 @@ public final class FileImport {
     int b;
     while ((b = in.read()) != -1) {
       if (b == '\n') {
-        batcher.addLine(Arrays.copyOf(buf, len));
+        batcher.addLine(Arrays.copyOf(buf, len > 0 && buf[len - 1] == '\r' ? len - 1 : len));
         len = 0;
         cut = false;
       } else if (!cut) {

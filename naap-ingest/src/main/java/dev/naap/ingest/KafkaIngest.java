@@ -50,6 +50,7 @@ public final class KafkaIngest implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaIngest.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   /** Batches written at once: an insert keeps one core busy, and the consumer needs the other. */
   static final int WRITERS = 2;
@@ -66,6 +67,7 @@ public final class KafkaIngest implements Runnable {
   private final Map<TopicPartition, Long> pendingFrom = new HashMap<>();
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
   private long pendingSinceNanos;
+  private Duration backoff = FIRST_BACKOFF; // grows with failed writes, back to the first after a commit
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile BatchResult total = BatchResult.EMPTY;
 
@@ -84,7 +86,6 @@ public final class KafkaIngest implements Runnable {
       consumer = c;
       c.subscribe(config.topics(), new DrainOnRevoke());
       log.info("ingesting {}", config);
-      Duration backoff = Duration.ofMillis(100);
       while (!stopping.get()) {
         try {
           poll(c);
@@ -97,7 +98,6 @@ public final class KafkaIngest implements Runnable {
             }
             submit(writerThreads);
           }
-          backoff = Duration.ofMillis(100);
         } catch (WakeupException e) {
           // stop() was called; the loop condition ends it
         } catch (RuntimeException e) {
@@ -179,6 +179,7 @@ public final class KafkaIngest implements Runnable {
     Map<TopicPartition, OffsetAndMetadata> offsets = inFlight.poll().commit;
     total = total.plus(written);
     commit(c, offsets);
+    backoff = FIRST_BACKOFF;
     recordLag(c, offsets.keySet());
   }
 

@@ -44,21 +44,6 @@ public record CreateNewPayment(
   /** The envelope type of this family. */
   public static final String FAMILY = "create_new_payment";
 
-  @Override
-  public String subtype() {
-    return "";
-  }
-
-  @Override
-  public long eventTimeMs() {
-    return envelope.timestampMs();
-  }
-
-  @Override
-  public String streamId() {
-    return "";
-  }
-
   /** The model of a {@code "<digits>_<model>"} manifest id, else {@code ""}. */
   @Override
   public String pipeline() {
@@ -76,13 +61,4 @@ public record CreateNewPayment(
   }
 
   /** Always {@code ""}: the payment names only the on-chain {@link #recipient()}. */
-  @Override
-  public String orchestratorAddress() {
-    return "";
-  }
-
-  @Override
-  public boolean testLoad() {
-    return false;
-  }
 }

@@ -53,21 +53,6 @@ public record CreateSignedTicket(
   public static final String FAMILY = "create_signed_ticket";
 
   @Override
-  public String subtype() {
-    return "";
-  }
-
-  @Override
-  public long eventTimeMs() {
-    return envelope.timestampMs();
-  }
-
-  @Override
-  public String streamId() {
-    return "";
-  }
-
-  @Override
   public String orchestratorAddress() {
     return orchAddress;
   }

@@ -28,31 +28,6 @@ public record DiscoveryResults(Envelope envelope, List<Orchestrator> orchestrato
   public record Orchestrator(String address, String url, Long latencyMs) {}
 
   @Override
-  public String subtype() {
-    return "";
-  }
-
-  @Override
-  public long eventTimeMs() {
-    return envelope.timestampMs();
-  }
-
-  @Override
-  public String streamId() {
-    return "";
-  }
-
-  @Override
-  public String requestId() {
-    return "";
-  }
-
-  @Override
-  public String pipeline() {
-    return "";
-  }
-
-  @Override
   public String orchestratorAddress() {
     return orchestrators.size() == 1 ? orchestrators.getFirst().address() : "";
   }
@@ -60,10 +35,5 @@ public record DiscoveryResults(Envelope envelope, List<Orchestrator> orchestrato
   @Override
   public String orchestratorUrl() {
     return orchestrators.size() == 1 ? orchestrators.getFirst().url() : "";
-  }
-
-  @Override
-  public boolean testLoad() {
-    return false;
   }
 }

@@ -131,31 +131,6 @@ public record NetworkCapabilities(Envelope envelope, List<OrchestratorCapabiliti
       long memoryTotalBytes) {}
 
   @Override
-  public String subtype() {
-    return "";
-  }
-
-  @Override
-  public long eventTimeMs() {
-    return envelope.timestampMs();
-  }
-
-  @Override
-  public String streamId() {
-    return "";
-  }
-
-  @Override
-  public String requestId() {
-    return "";
-  }
-
-  @Override
-  public String pipeline() {
-    return "";
-  }
-
-  @Override
   public String orchestratorAddress() {
     return orchestrators.size() == 1 ? orchestrators.getFirst().localAddress() : "";
   }
@@ -163,10 +138,5 @@ public record NetworkCapabilities(Envelope envelope, List<OrchestratorCapabiliti
   @Override
   public String orchestratorUrl() {
     return orchestrators.size() == 1 ? orchestrators.getFirst().orchUri() : "";
-  }
-
-  @Override
-  public boolean testLoad() {
-    return false;
   }
 }

@@ -75,18 +75,8 @@ public record StreamIngestMetrics(
   }
 
   @Override
-  public String subtype() {
-    return "";
-  }
-
-  @Override
   public long eventTimeMs() {
     return timestampMs != null ? timestampMs : envelope.timestampMs();
-  }
-
-  @Override
-  public String pipeline() {
-    return "";
   }
 
   @Override

@@ -1,0 +1,294 @@
+package dev.naap.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.naap.events.EventParser;
+import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code sessions} view (docs/METRICS.md), fed through the real ingest writer: the real capture
+ * and small hand-worked event sequences whose expected values are computed in each test.
+ */
+class SessionsViewTest {
+
+  private static final String A = "0xaaaa000000000000000000000000000000000001";
+  private static final String B = "0xbbbb000000000000000000000000000000000002";
+  private static final long T0 = 1_767_900_000_000L;
+  private final AtomicInteger ids = new AtomicInteger();
+  private Store store;
+
+  @BeforeEach
+  void freshDatabase() {
+    store = TestEngine.uniqueStore("sessions");
+  }
+
+  @Test
+  void realCapture_givesTheNumbersWorkedOutByHand() {
+    new FileImport(writer(), 100).importFile(EventFixtures.captureFile());
+
+    Map<String, String> row = single("SELECT * FROM sessions");
+
+    // 947953 - 945298: first processed segment minus the stream request, gateway clock.
+    assertThat(row.get("ptff_ms")).isEqualTo("2655");
+    assertThat(row.get("fps_samples")).isEqualTo("17");
+    assertThat(Double.parseDouble(row.get("fps_mean"))).isCloseTo(16.00, within(0.005));
+    assertThat(Double.parseDouble(row.get("jitter_coefficient"))).isCloseTo(0.1163, within(0.00005));
+    // 8 x (28303758 - 477890) bytes over 165 s between the first and last ingest sample.
+    assertThat(Double.parseDouble(row.get("up_kbps"))).isCloseTo(8 * 27_825_868 / 165.0 / 1000, within(1e-6));
+    assertThat(Double.parseDouble(row.get("down_kbps"))).isCloseTo(8 * (124_129 - 4_013) / 165.0 / 1000, within(1e-6));
+    assertThat(row.get("failed")).isEqualTo("false");
+    assertThat(row.get("gateway")).isEqualTo("unknown");
+    assertThat(row.get("gpu_id")).isEqualTo("GPU-a8d13655-197b-2226-d09f-b4b81e07504b");
+    assertThat(row.get("gpu_resolution")).isEqualTo("capabilities");
+    assertThat(row.get("gpu_model")).isEqualTo("NVIDIA GeForce RTX 5090");
+    assertThat(row.get("region")).isEqualTo("\\N");
+  }
+
+  @Test
+  void fps_zeroSamplesAreLeftOut_andJitterIsPopulationDeviationOverMean() {
+    write(request("s1", 0), ingest("s1", A, 1_000), processed("s1", A, 2_000),
+        status("s1", A, 10_000, 0.0, "LOADING"), status("s1", A, 20_000, 10.0, "ONLINE"),
+        status("s1", A, 30_000, 20.0, "ONLINE"), status("s1", A, 40_000, 30.0, "ONLINE"));
+
+    Map<String, String> row = single("SELECT * FROM sessions");
+
+    assertThat(row.get("fps_samples")).isEqualTo("3");
+    assertThat(Double.parseDouble(row.get("fps_mean"))).isCloseTo(20.0, within(1e-9));
+    // population deviation of 10, 20, 30 = sqrt(200 / 3); over the mean 20
+    assertThat(Double.parseDouble(row.get("jitter_coefficient"))).isCloseTo(Math.sqrt(200.0 / 3) / 20, within(1e-9));
+    assertThat(row.get("ptff_ms")).isEqualTo("2000");
+  }
+
+  @Test
+  void jitter_withFewerThanThreeSamples_isNull() {
+    write(request("s1", 0), ingest("s1", A, 1_000), processed("s1", A, 1_500),
+        status("s1", A, 10_000, 18.0, "ONLINE"));
+
+    Map<String, String> row = single("SELECT * FROM sessions");
+
+    assertThat(row.get("fps_samples")).isEqualTo("1");
+    assertThat(row.get("fps_mean")).isEqualTo("18");
+    assertThat(row.get("jitter_coefficient")).isEqualTo("\\N");
+  }
+
+  @Test
+  void swap_endsTheFirstSegment_andTheSecondStartsFromItsOwnIngest() {
+    write(request("s1", 1_000), ingest("s1", A, 2_000), processed("s1", A, 3_500),
+        swap("s1", A, 10_000), ingest("s1", B, 11_000), processed("s1", B, 11_800),
+        status("s1", B, 20_000, 25.0, "ONLINE"));
+
+    List<Map<String, String>> rows = rows("SELECT * FROM sessions ORDER BY segment_index");
+
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0)).containsEntry("orchestrator_address", A).containsEntry("segment_index", "1")
+        .containsEntry("ptff_ms", "2500").containsEntry("swapped_out", "true");
+    assertThat(rows.get(1)).containsEntry("orchestrator_address", B).containsEntry("segment_index", "2")
+        .containsEntry("ptff_ms", "800").containsEntry("swapped_out", "false");
+  }
+
+  @Test
+  void failure_errorStateRestartLastErrorOrNoOutput_eachFailTheSegment() {
+    write(request("ok", 0), ingest("ok", A, 100), processed("ok", A, 900), status("ok", A, 10_000, 20, "ONLINE"),
+        request("err", 0), ingest("err", A, 100), processed("err", A, 900), status("err", A, 10_000, 20, "ERROR"),
+        request("rst", 0), ingest("rst", A, 100), processed("rst", A, 900), restart("rst", A, 5_000),
+        request("last", 0), ingest("last", A, 100), processed("last", A, 900),
+        statusWithError("last", A, 10_000, "CUDA out of memory"),
+        request("dark", 0), ingest("dark", A, 100), status("dark", A, 10_000, 0, "LOADING"),
+        request("none", 0), noOrchestrators("none", 200));
+
+    assertThat(rows("SELECT stream_id, segment_index, failed, no_orchestrator FROM sessions ORDER BY stream_id"))
+        .extracting(r -> r.get("stream_id") + " " + r.get("segment_index") + " " + r.get("failed") + " " + r.get("no_orchestrator"))
+        .containsExactly("dark 1 true false", "err 1 true false", "last 1 true false", "none 0 false true",
+            "ok 1 false false", "rst 1 true false");
+  }
+
+  @Test
+  void bandwidth_counterResetCountsTheNewValueFromZero() {
+    // BytesReceived 1000, 3000, 500 (reset), 1500 over 15 s: deltas 2000 + 500 + 1000 = 3500 bytes.
+    write(request("s1", 0), ingestMetrics("s1", 0, 1_000, 100), ingestMetrics("s1", 5_000, 3_000, 200),
+        ingestMetrics("s1", 10_000, 500, 50), ingestMetrics("s1", 15_000, 1_500, 350));
+
+    Map<String, String> row = single("SELECT * FROM sessions");
+
+    assertThat(Double.parseDouble(row.get("up_kbps"))).isCloseTo(8 * 3500 / 15.0 / 1000, within(1e-9));
+    assertThat(row.get("up_bytes")).isEqualTo("4500");
+    // BytesSent 100, 200, 50 (reset), 350: deltas 100 + 50 + 300 = 450
+    assertThat(Double.parseDouble(row.get("down_kbps"))).isCloseTo(8 * 450 / 15.0 / 1000, within(1e-9));
+  }
+
+  @Test
+  void gpu_oneCandidateResolves_twoOnTheSameOrchestratorAndModelStayAmbiguous() {
+    write(capabilities(-60_000, A, List.of("GPU-one")), capabilities(-60_000, B, List.of("GPU-x", "GPU-y")),
+        request("on-a", 0), ingest("on-a", A, 100), processed("on-a", A, 900), status("on-a", A, 10_000, 20, "ONLINE"),
+        request("on-b", 0), ingest("on-b", B, 100), processed("on-b", B, 900), status("on-b", B, 10_000, 20, "ONLINE"));
+
+    assertThat(rows("SELECT stream_id, gpu_id, gpu_resolution, gpu_model FROM sessions ORDER BY stream_id"))
+        .extracting(r -> r.get("stream_id") + " " + r.get("gpu_id") + " " + r.get("gpu_resolution") + " " + r.get("gpu_model"))
+        .containsExactly("on-a GPU-one capabilities NVIDIA GeForce RTX 4090", "on-b  ambiguous ");
+  }
+
+  @Test
+  void testLoad_andEmptyGateway_areCarriedToTheSession() {
+    // A gateway run without -gatewayHost sends "" on every event of its streams.
+    write(List.of(request("s1", 0), ingest("s1", A, 100), processed("s1", A, 900),
+            status("s1", A, 10_000, 20, "ONLINE").replace("\"state\"", "\"is_test_load\":true,\"state\""))
+        .stream().map(e -> e.replace("\"gateway\":\"gw-1\"", "\"gateway\":\"\"")).toArray(String[]::new));
+
+    Map<String, String> row = single("SELECT gateway, is_test_load FROM sessions");
+
+    assertThat(row).containsEntry("gateway", "unknown").containsEntry("is_test_load", "true");
+  }
+
+  @Test
+  void order_shuffledDuplicatedAndLateEvents_giveTheSameSessions() {
+    List<String> events = List.of(request("s1", 1_000), ingest("s1", A, 2_000), processed("s1", A, 3_500),
+        status("s1", A, 10_000, 12.0, "ONLINE"), status("s1", A, 20_000, 18.0, "ONLINE"),
+        status("s1", A, 30_000, 21.0, "DEGRADED_INFERENCE"), swap("s1", A, 35_000),
+        ingest("s1", B, 36_000), processed("s1", B, 37_000), status("s1", B, 46_000, 24.0, "ONLINE"),
+        ingestMetrics("s1", 5_000, 10_000, 100), ingestMetrics("s1", 10_000, 30_000, 300),
+        request("s2", 2_000), noOrchestrators("s2", 2_500));
+    write(events.toArray(String[]::new));
+    String inOrder = store.queryText("SELECT * FROM sessions ORDER BY stream_id, segment_index", Map.of());
+
+    Store other = TestEngine.uniqueStore("sessions_shuffled");
+    List<String> shuffled = new ArrayList<>(events);
+    shuffled.addAll(events.subList(3, 7)); // duplicates of four events
+    Collections.shuffle(shuffled, new Random(5));
+    EventWriter w = new EventWriter(other, new EventParser(), EventWriter.DuplicateCheck.BATCH,
+        IngestMetrics.unregistered(), Clock.systemUTC());
+    int half = shuffled.size() / 2; // the second half arrives late, in another batch
+    w.write(messages(shuffled.subList(0, half)));
+    w.write(messages(shuffled.subList(half, shuffled.size())));
+
+    assertThat(other.queryText("SELECT * FROM sessions ORDER BY stream_id, segment_index", Map.of()))
+        .isEqualTo(inOrder);
+    assertThat(inOrder.lines().count()).isEqualTo(3);
+  }
+
+  // ----- event builders: the real shapes of livepeer-data.md §1, only the fields that matter -----
+
+  private String envelope(String type, long t, String data) {
+    return "{\"id\":\"ev-" + ids.incrementAndGet() + "\",\"type\":\"" + type + "\",\"timestamp\":\"" + (T0 + t)
+        + "\",\"gateway\":\"gw-1\",\"data\":" + data + "}";
+  }
+
+  private String trace(String stream, String subtype, String orch, long t) {
+    return envelope("stream_trace", t, "{\"type\":\"" + subtype + "\",\"timestamp\":" + (T0 + t)
+        + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
+        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"" + (orch.isEmpty() ? "" : "https://" + orch.substring(2, 6) + ":8935") + "\"}}");
+  }
+
+  private String request(String stream, long t) {
+    return trace(stream, "gateway_receive_stream_request", "", t);
+  }
+
+  private String noOrchestrators(String stream, long t) {
+    return trace(stream, "gateway_no_orchestrators_available", "", t);
+  }
+
+  private String ingest(String stream, String orch, long t) {
+    return trace(stream, "gateway_send_first_ingest_segment", orch, t);
+  }
+
+  private String processed(String stream, String orch, long t) {
+    return trace(stream, "gateway_receive_first_processed_segment", orch, t);
+  }
+
+  private String swap(String stream, String orch, long t) {
+    // orchestrator_swap carries no data timestamp: its time is the envelope's.
+    return envelope("stream_trace", t, "{\"type\":\"orchestrator_swap\",\"stream_id\":\"" + stream
+        + "\",\"request_id\":\"r-" + stream + "\",\"pipeline\":\"streamdiffusion\",\"message\":\"slow\","
+        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"\"}}");
+  }
+
+  private String status(String stream, String orch, long t, double fps, String state) {
+    return envelope("ai_stream_status", t, "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\""
+        + state + "\",\"timestamp\":" + (T0 + t) + ",\"inference_status\":{\"fps\":" + fps
+        + ",\"restart_count\":0,\"last_error\":null},\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream
+        + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"\"}}");
+  }
+
+  private String statusWithError(String stream, String orch, long t, String error) {
+    return status(stream, orch, t, 20, "ONLINE").replace("\"last_error\":null", "\"last_error\":\"" + error + "\"");
+  }
+
+  private String restart(String stream, String orch, long t) {
+    return envelope("ai_stream_events", t, "{\"type\":\"restart\",\"pipeline\":\"streamdiffusion\",\"restart_count\":1,"
+        + "\"restart_time\":" + ((T0 + t) / 1000.0) + ",\"timestamp\":" + (T0 + t) + ",\"stream_id\":\"" + stream
+        + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orch
+        + "\",\"url\":\"\"}}");
+  }
+
+  private String ingestMetrics(String stream, long t, long received, long sent) {
+    return envelope("stream_ingest_metrics", t, "{\"timestamp\":" + (T0 + t) + ",\"stream_id\":\"" + stream
+        + "\",\"pipeline_id\":\"\",\"request_id\":\"r-" + stream + "\",\"stats\":{\"peer_conn_stats\":{\"ID\":\"iceTransport\","
+        + "\"BytesReceived\":" + received + ",\"BytesSent\":" + sent + "},\"track_stats\":[{\"type\":\"video\",\"jitter\":4.5,"
+        + "\"packets_lost\":0,\"packets_received\":100,\"packet_loss_pct\":0,\"rtt\":0}],\"conn_quality\":\"good\"}}");
+  }
+
+  private String capabilities(long t, String localAddress, List<String> gpuIds) {
+    StringBuilder gpus = new StringBuilder();
+    for (int i = 0; i < gpuIds.size(); i++) {
+      gpus.append(i == 0 ? "" : ",").append("\"").append(i).append("\":{\"id\":\"").append(gpuIds.get(i))
+          .append("\",\"name\":\"NVIDIA GeForce RTX 4090\",\"major\":8,\"memory_free\":1,\"memory_total\":25757220864}");
+    }
+    return envelope("network_capabilities", t, "[{\"address\":\"0xd000000000000000000000000000000000000000\","
+        + "\"local_address\":\"" + localAddress + "\",\"orch_uri\":\"https://orch:8935\",\"capabilities\":{"
+        + "\"bitstring\":[1],\"version\":\"0.8.8\"},\"hardware\":[{\"pipeline\":\"live-video-to-video\","
+        + "\"model_id\":\"streamdiffusion\",\"gpu_info\":{" + gpus + "}}]}]");
+  }
+
+  // ----- plumbing -----
+
+  private EventWriter writer() {
+    return new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH,
+        IngestMetrics.unregistered(), Clock.systemUTC());
+  }
+
+  private void write(String... envelopes) {
+    BatchResult r = writer().write(messages(List.of(envelopes)));
+    assertThat(r.rejected()).as("every test event is valid").isZero();
+  }
+
+  private static List<Message> messages(List<String> envelopes) {
+    List<Message> out = new ArrayList<>();
+    for (int i = 0; i < envelopes.size(); i++) {
+      out.add(new Message(envelopes.get(i).getBytes(StandardCharsets.UTF_8), Origin.file("test", i)));
+    }
+    return out;
+  }
+
+  private Map<String, String> single(String sql) {
+    List<Map<String, String>> rows = rows(sql);
+    assertThat(rows).hasSize(1);
+    return rows.getFirst();
+  }
+
+  private List<Map<String, String>> rows(String sql) {
+    List<String> lines = new String(store.query(sql, Map.of(), "TabSeparatedWithNames"), StandardCharsets.UTF_8)
+        .lines().toList();
+    String[] names = lines.getFirst().split("\t", -1);
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] values = line.split("\t", -1);
+      Map<String, String> row = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        row.put(names[i], values[i]);
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+}

@@ -177,6 +177,61 @@ class SessionsViewTest {
     assertThat(inOrder.lines().count()).isEqualTo(3);
   }
 
+  @Test
+  void sla_eachTargetIsCheckedAndNullJitterDoesNotViolate() {
+    // Defaults: PTFF <= 5000 ms, mean FPS >= 15, jitter coefficient <= 0.25.
+    writeAll(session("good", 4_000, 20, 20, 20), session("slow", 6_000, 20, 20, 20),
+        session("dim", 1_000, 10, 10, 10), session("shaky", 1_000, 10, 20, 30),
+        session("brief", 1_000, 20), List.of(request("broken", 0), ingest("broken", A, 100),
+            status("broken", A, 10_000, 0, "ERROR")));
+
+    assertThat(rows("SELECT stream_id, compliant, violates_failure, violates_ptff, violates_fps, violates_jitter "
+        + "FROM segment_sla ORDER BY stream_id"))
+        .extracting(r -> String.join(" ", r.values()))
+        .containsExactly(
+            "brief true false false false false",   // one sample: jitter null, no violation
+            "broken false true true true false",    // ERROR, no output: no PTFF, no FPS
+            "dim false false false true false",     // mean 10 < 15
+            "good true false false false false",
+            "shaky false false false false true",   // sigma(10,20,30)/20 = 0.408 > 0.25
+            "slow false false true false false");   // 6000 > 5000
+    // 2 of 6 compliant: 1/3; error budget left = 1 - (1 - 1/3) / (1 - 0.99) = 1 - 66.67 = -65.67
+    assertThat(single("SELECT countIf(compliant) / count() AS rate, "
+        + "1 - (1 - rate) / (1 - any(objective)) AS budget FROM segment_sla"))
+        .satisfies(r -> {
+          assertThat(Double.parseDouble(r.get("rate"))).isCloseTo(1 / 3.0, within(1e-9));
+          assertThat(Double.parseDouble(r.get("budget"))).isCloseTo(1 - (2 / 3.0) / 0.01, within(1e-6));
+        });
+  }
+
+  @Test
+  void sla_pipelineTargetsOverrideTheDefaults() {
+    writeAll(session("s1", 6_000, 20, 20, 20));
+    assertThat(single("SELECT compliant, target_ptff_ms FROM segment_sla"))
+        .containsEntry("compliant", "false").containsEntry("target_ptff_ms", "5000");
+
+    store.execute("INSERT INTO sla_targets VALUES ('streamdiffusion', 8000, 12, 0.3, 0.95, now64())");
+
+    assertThat(single("SELECT compliant, target_ptff_ms, target_fps, objective FROM segment_sla"))
+        .containsEntry("compliant", "true").containsEntry("target_ptff_ms", "8000")
+        .containsEntry("target_fps", "12").containsEntry("objective", "0.95");
+  }
+
+  /** A session on orchestrator A whose first frame came {@code ptffMs} after the request. */
+  private List<String> session(String stream, long ptffMs, double... fps) {
+    List<String> events = new ArrayList<>(List.of(request(stream, 0), ingest(stream, A, ptffMs / 2),
+        processed(stream, A, ptffMs)));
+    for (int i = 0; i < fps.length; i++) {
+      events.add(status(stream, A, ptffMs + 10_000L * (i + 1), fps[i], "ONLINE"));
+    }
+    return events;
+  }
+
+  @SafeVarargs
+  private void writeAll(List<String>... groups) {
+    write(java.util.Arrays.stream(groups).flatMap(List::stream).toArray(String[]::new));
+  }
+
   // ----- event builders: the real shapes of livepeer-data.md §1, only the fields that matter -----
 
   private String envelope(String type, long t, String data) {

@@ -37,9 +37,10 @@ SELECT stream_id,
        anyIf(pipeline, pipeline != '')                                        AS trace_pipeline,
        min(event_time)                                                        AS first_trace_time,
        max(event_time)                                                        AS last_trace_time,
-       minIf(event_time, subtype = 'gateway_send_first_ingest_segment')       AS first_ingest_time,
+       minIfOrNull(event_time, subtype = 'gateway_send_first_ingest_segment') AS first_ingest_time,
        countIf(subtype = 'gateway_send_first_ingest_segment') > 0             AS sent_ingest,
-       minIf(event_time, subtype = 'gateway_receive_first_processed_segment') AS first_processed_time,
+       minIfOrNull(event_time, subtype = 'gateway_receive_first_processed_segment')
+                                                                              AS first_processed_time,
        countIf(subtype = 'gateway_receive_first_processed_segment') > 0       AS received_output,
        countIf(subtype = 'orchestrator_swap') > 0                             AS swapped_out,
        max(is_test_load)                                                      AS trace_test_load

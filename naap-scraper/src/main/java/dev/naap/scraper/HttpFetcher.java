@@ -51,13 +51,15 @@ final class HttpFetcher {
     long deadline = System.nanoTime() + attemptTimeout.toNanos();
     Set<URI> visited = new HashSet<>();
     URI current = uri;
+    Integer lastStatus = null;
     for (int hop = 0; ; hop++) {
       if (!visited.add(current)) {
         throw new SourceException(SourceException.Kind.REDIRECT,
-            "redirect loop: " + current + " was already visited");
+            "redirect loop: " + current + " was already visited", lastStatus, null);
       }
       HttpResponse<byte[]> response = send(current, deadline);
       int status = response.statusCode();
+      lastStatus = status;
       if (status == 200) {
         return response.body();
       }

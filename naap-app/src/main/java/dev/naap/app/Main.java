@@ -14,6 +14,7 @@ public final class Main {
       "import", new ImportCommand(),
       "ingest", new IngestCommand(),
       "sql", new SqlCommand(),
+      "scrape", new ScrapeCommand(),
       "clickhouse-http", new ClickHouseHttpCommand());
 
   private Main() {}

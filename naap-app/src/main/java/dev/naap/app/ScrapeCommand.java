@@ -1,0 +1,173 @@
+package dev.naap.app;
+
+import dev.naap.scraper.ScrapeMetrics;
+import dev.naap.scraper.Scraper;
+import dev.naap.scraper.ScraperConfig;
+import dev.naap.store.Store;
+import dev.naap.store.Stores;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code naap scrape}: orchestrator metadata from gateways, every interval (docs/SCRAPER.md). */
+final class ScrapeCommand implements Main.Command {
+
+  private static final Set<String> OPTIONS = Set.of("gateway", "interval", "jitter",
+      "connect-timeout", "attempt-timeout", "attempts", "max-body-bytes", "observed-from",
+      "region-map", "geoip-db", "metrics-host", "metrics-port");
+  private static final Set<String> FLAGS = Set.of("once", "no-registered", "no-reachability");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  @Override
+  public String summary() {
+    return "scrape orchestrator metadata (GPUs, capacity, prices, stake, region) from gateways";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: naap scrape --gateway URL [--gateway URL…] [--interval 5m] [--once] [OPTIONS]
+
+        Reads each gateway's /getNetworkCapabilities and /registeredOrchestrators, probes every
+        orchestrator's service URI, and writes time-versioned snapshots (docs/SCRAPER.md).
+        Runs every interval until SIGINT/SIGTERM, or once with --once.
+
+        options:
+          --gateway URL              gateway CLI address, e.g. http://127.0.0.1:7935 (repeatable)
+          --interval D               time between runs: 500ms, 30s, 5m, 1h (default 5m)
+          --jitter D                 each run starts up to D late (default 15s)
+          --connect-timeout D        (default 5s)
+          --attempt-timeout D        deadline for one whole answer (default 20s)
+          --attempts N               tries per source and run (default 3)
+          --max-body-bytes N         larger answers fail (default 16777216)
+          --no-registered            do not read /registeredOrchestrators
+          --no-reachability          do not probe orchestrators' service URIs
+          --observed-from NAME       where this scraper runs, for reachability rows (default local)
+          --region-map FILE          KEY REGION lines (address or host -> region)
+          --geoip-db FILE            offline MaxMind DB file (GeoLite2/GeoIP2 Country or City)
+          --once                     one run, then exit (1 if every source failed)
+          --metrics-host HOST        Prometheus /metrics address (default 127.0.0.1)
+          --metrics-port PORT        (default 9402; 0 picks a free port, -1 turns it off)
+        """ + StoreOptions.HELP;
+  }
+
+  @Override
+  public int run(List<String> argv, PrintStream out, PrintStream err) {
+    Set<String> known = new HashSet<>(OPTIONS);
+    known.addAll(StoreOptions.NAMES);
+    Args args = Args.parse(argv, known, FLAGS);
+    var storeConfig = StoreOptions.from(args);
+    if (!args.positional().isEmpty()) {
+      args.error("unexpected arguments " + args.positional());
+    }
+    List<URI> gateways = new ArrayList<>();
+    for (String g : args.all("gateway")) {
+      try {
+        gateways.add(URI.create(g));
+      } catch (IllegalArgumentException e) {
+        args.error("--gateway: not a URL: '" + g + "'");
+      }
+    }
+    if (gateways.isEmpty()) {
+      args.error("--gateway is required");
+    }
+    var builder = ScraperConfig.builder(gateways);
+    duration(args, "interval").ifPresent(builder::interval);
+    duration(args, "jitter").ifPresent(builder::jitter);
+    duration(args, "connect-timeout").ifPresent(builder::connectTimeout);
+    duration(args, "attempt-timeout").ifPresent(builder::attemptTimeout);
+    builder.attempts(args.integer("attempts", 3, 1, 10));
+    builder.maxBodyBytes(args.integer("max-body-bytes", 16 << 20, 1024, 1 << 30));
+    builder.registeredOrchestrators(!args.flag("no-registered"));
+    builder.reachability(!args.flag("no-reachability"));
+    builder.observedFrom(args.get("observed-from", "local"));
+    String regionMap = args.get("region-map", null);
+    String geoDb = args.get("geoip-db", null);
+    builder.regionMapping(regionMap == null ? null : Path.of(regionMap));
+    builder.geoDatabase(geoDb == null ? null : Path.of(geoDb));
+    int metricsPort = args.integer("metrics-port", 9402, -1, 65535);
+    ScraperConfig config = null;
+    if (!gateways.isEmpty()) {
+      try {
+        config = builder.build();
+      } catch (IllegalArgumentException e) {
+        args.error(e.getMessage());
+      }
+    }
+    args.check();
+
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    ScrapeMetrics metrics = new ScrapeMetrics(registry);
+    var current = new java.util.concurrent.atomic.AtomicReference<Scraper>();
+    var finished = Main.onShutdown(() -> {
+      if (current.get() != null) {
+        current.get().stop();
+      }
+    }, config.attemptTimeout().multipliedBy(2));
+    boolean once = args.flag("once");
+    try (Store store = Stores.open(storeConfig);
+        HTTPServer metricsServer = once || metricsPort < 0 ? null : HTTPServer.builder()
+            .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
+            .buildAndStart();
+        Scraper scraper = new Scraper(config, store, metrics, Clock.systemUTC())) {
+      current.set(scraper);
+      err.printf("naap scrape: %d gateway(s) every %s -> %s%s%n", gateways.size(),
+          config.interval(), store.description(),
+          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
+      if (once) {
+        Scraper.RunSummary run = scraper.runOnce();
+        for (Scraper.SourceOutcome o : run.sources()) {
+          out.printf("%s %s: %s%s orchestrators=%d gpus=%d new_versions=%d closed=%d%n",
+              o.source(), o.endpoint(), o.status(),
+              o.errorKind().isEmpty() ? "" : " (" + o.errorKind() + ": " + o.error() + ")",
+              o.orchestrators(), o.gpus(), o.versionsWritten(), o.versionsClosed());
+        }
+        out.println("run " + run.runId() + ": " + run.status());
+        return "failed".equals(run.status()) ? 1 : 0;
+      }
+      scraper.run();
+      err.println("naap scrape: stopped");
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the metrics server", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private static java.util.Optional<Duration> duration(Args args, String name) {
+    String raw = args.get(name, null);
+    if (raw == null) {
+      return java.util.Optional.empty();
+    }
+    Matcher m = DURATION.matcher(raw.trim());
+    if (!m.matches()) {
+      args.error("--" + name + ": expected a duration like 500ms, 30s, 5m or 1h, got '" + raw + "'");
+      return java.util.Optional.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    return java.util.Optional.of(switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    });
+  }
+}

@@ -53,4 +53,5 @@ SELECT s.stream_id AS stream_id,
 FROM sessions AS s
 LEFT JOIN targets AS t ON t.pipeline = s.pipeline
 CROSS JOIN defaults AS d
-WHERE s.segment_index >= 1;
+WHERE s.segment_index >= 1
+SETTINGS join_use_nulls = 0; -- fixed here, so views that read this one may set it otherwise

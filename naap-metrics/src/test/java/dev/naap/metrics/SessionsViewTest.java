@@ -1,9 +1,16 @@
-package dev.naap.ingest;
+package dev.naap.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.naap.events.EventParser;
+import dev.naap.ingest.BatchResult;
+import dev.naap.ingest.EventFixtures;
+import dev.naap.ingest.EventWriter;
+import dev.naap.ingest.FileImport;
+import dev.naap.ingest.IngestMetrics;
+import dev.naap.ingest.Message;
+import dev.naap.ingest.Origin;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +20,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 class SessionsViewTest {
 
-  private static final String A = "0xaaaa000000000000000000000000000000000001";
-  private static final String B = "0xbbbb000000000000000000000000000000000002";
-  private static final long T0 = 1_767_900_000_000L;
-  private final AtomicInteger ids = new AtomicInteger();
+  private static final String A = LiveEvents.A;
+  private static final String B = LiveEvents.B;
+  private final LiveEvents ev = new LiveEvents();
   private Store store;
 
   @BeforeEach
@@ -58,9 +63,9 @@ class SessionsViewTest {
 
   @Test
   void fps_zeroSamplesAreLeftOut_andJitterIsPopulationDeviationOverMean() {
-    write(request("s1", 0), ingest("s1", A, 1_000), processed("s1", A, 2_000),
-        status("s1", A, 10_000, 0.0, "LOADING"), status("s1", A, 20_000, 10.0, "ONLINE"),
-        status("s1", A, 30_000, 20.0, "ONLINE"), status("s1", A, 40_000, 30.0, "ONLINE"));
+    write(ev.request("s1", 0), ev.ingest("s1", A, 1_000), ev.processed("s1", A, 2_000),
+        ev.status("s1", A, 10_000, 0.0, "LOADING"), ev.status("s1", A, 20_000, 10.0, "ONLINE"),
+        ev.status("s1", A, 30_000, 20.0, "ONLINE"), ev.status("s1", A, 40_000, 30.0, "ONLINE"));
 
     Map<String, String> row = single("SELECT * FROM sessions");
 
@@ -73,8 +78,8 @@ class SessionsViewTest {
 
   @Test
   void jitter_withFewerThanThreeSamples_isNull() {
-    write(request("s1", 0), ingest("s1", A, 1_000), processed("s1", A, 1_500),
-        status("s1", A, 10_000, 18.0, "ONLINE"));
+    write(ev.request("s1", 0), ev.ingest("s1", A, 1_000), ev.processed("s1", A, 1_500),
+        ev.status("s1", A, 10_000, 18.0, "ONLINE"));
 
     Map<String, String> row = single("SELECT * FROM sessions");
 
@@ -85,9 +90,9 @@ class SessionsViewTest {
 
   @Test
   void swap_endsTheFirstSegment_andTheSecondStartsFromItsOwnIngest() {
-    write(request("s1", 1_000), ingest("s1", A, 2_000), processed("s1", A, 3_500),
-        swap("s1", A, 10_000), ingest("s1", B, 11_000), processed("s1", B, 11_800),
-        status("s1", B, 20_000, 25.0, "ONLINE"));
+    write(ev.request("s1", 1_000), ev.ingest("s1", A, 2_000), ev.processed("s1", A, 3_500),
+        ev.swap("s1", A, 10_000), ev.ingest("s1", B, 11_000), ev.processed("s1", B, 11_800),
+        ev.status("s1", B, 20_000, 25.0, "ONLINE"));
 
     List<Map<String, String>> rows = rows("SELECT * FROM sessions ORDER BY segment_index");
 
@@ -100,13 +105,13 @@ class SessionsViewTest {
 
   @Test
   void failure_errorStateRestartLastErrorOrNoOutput_eachFailTheSegment() {
-    write(request("ok", 0), ingest("ok", A, 100), processed("ok", A, 900), status("ok", A, 10_000, 20, "ONLINE"),
-        request("err", 0), ingest("err", A, 100), processed("err", A, 900), status("err", A, 10_000, 20, "ERROR"),
-        request("rst", 0), ingest("rst", A, 100), processed("rst", A, 900), restart("rst", A, 5_000),
-        request("last", 0), ingest("last", A, 100), processed("last", A, 900),
-        statusWithError("last", A, 10_000, "CUDA out of memory"),
-        request("dark", 0), ingest("dark", A, 100), status("dark", A, 10_000, 0, "LOADING"),
-        request("none", 0), noOrchestrators("none", 200));
+    write(ev.request("ok", 0), ev.ingest("ok", A, 100), ev.processed("ok", A, 900), ev.status("ok", A, 10_000, 20, "ONLINE"),
+        ev.request("err", 0), ev.ingest("err", A, 100), ev.processed("err", A, 900), ev.status("err", A, 10_000, 20, "ERROR"),
+        ev.request("rst", 0), ev.ingest("rst", A, 100), ev.processed("rst", A, 900), ev.restart("rst", A, 5_000),
+        ev.request("last", 0), ev.ingest("last", A, 100), ev.processed("last", A, 900),
+        ev.statusWithError("last", A, 10_000, "CUDA out of memory"),
+        ev.request("dark", 0), ev.ingest("dark", A, 100), ev.status("dark", A, 10_000, 0, "LOADING"),
+        ev.request("none", 0), ev.noOrchestrators("none", 200));
 
     assertThat(rows("SELECT stream_id, segment_index, failed, no_orchestrator FROM sessions ORDER BY stream_id"))
         .extracting(r -> r.get("stream_id") + " " + r.get("segment_index") + " " + r.get("failed") + " " + r.get("no_orchestrator"))
@@ -117,8 +122,8 @@ class SessionsViewTest {
   @Test
   void bandwidth_counterResetCountsTheNewValueFromZero() {
     // BytesReceived 1000, 3000, 500 (reset), 1500 over 15 s: deltas 2000 + 500 + 1000 = 3500 bytes.
-    write(request("s1", 0), ingestMetrics("s1", 0, 1_000, 100), ingestMetrics("s1", 5_000, 3_000, 200),
-        ingestMetrics("s1", 10_000, 500, 50), ingestMetrics("s1", 15_000, 1_500, 350));
+    write(ev.request("s1", 0), ev.ingestMetrics("s1", 0, 1_000, 100), ev.ingestMetrics("s1", 5_000, 3_000, 200),
+        ev.ingestMetrics("s1", 10_000, 500, 50), ev.ingestMetrics("s1", 15_000, 1_500, 350));
 
     Map<String, String> row = single("SELECT * FROM sessions");
 
@@ -130,9 +135,9 @@ class SessionsViewTest {
 
   @Test
   void gpu_oneCandidateResolves_twoOnTheSameOrchestratorAndModelStayAmbiguous() {
-    write(capabilities(-60_000, A, List.of("GPU-one")), capabilities(-60_000, B, List.of("GPU-x", "GPU-y")),
-        request("on-a", 0), ingest("on-a", A, 100), processed("on-a", A, 900), status("on-a", A, 10_000, 20, "ONLINE"),
-        request("on-b", 0), ingest("on-b", B, 100), processed("on-b", B, 900), status("on-b", B, 10_000, 20, "ONLINE"));
+    write(ev.capabilities(-60_000, A, List.of("GPU-one")), ev.capabilities(-60_000, B, List.of("GPU-x", "GPU-y")),
+        ev.request("on-a", 0), ev.ingest("on-a", A, 100), ev.processed("on-a", A, 900), ev.status("on-a", A, 10_000, 20, "ONLINE"),
+        ev.request("on-b", 0), ev.ingest("on-b", B, 100), ev.processed("on-b", B, 900), ev.status("on-b", B, 10_000, 20, "ONLINE"));
 
     assertThat(rows("SELECT stream_id, gpu_id, gpu_resolution, gpu_model FROM sessions ORDER BY stream_id"))
         .extracting(r -> r.get("stream_id") + " " + r.get("gpu_id") + " " + r.get("gpu_resolution") + " " + r.get("gpu_model"))
@@ -142,8 +147,8 @@ class SessionsViewTest {
   @Test
   void testLoad_andEmptyGateway_areCarriedToTheSession() {
     // A gateway run without -gatewayHost sends "" on every event of its streams.
-    write(List.of(request("s1", 0), ingest("s1", A, 100), processed("s1", A, 900),
-            status("s1", A, 10_000, 20, "ONLINE").replace("\"state\"", "\"is_test_load\":true,\"state\""))
+    write(List.of(ev.request("s1", 0), ev.ingest("s1", A, 100), ev.processed("s1", A, 900),
+            ev.status("s1", A, 10_000, 20, "ONLINE").replace("\"state\"", "\"is_test_load\":true,\"state\""))
         .stream().map(e -> e.replace("\"gateway\":\"gw-1\"", "\"gateway\":\"\"")).toArray(String[]::new));
 
     Map<String, String> row = single("SELECT gateway, is_test_load FROM sessions");
@@ -153,12 +158,12 @@ class SessionsViewTest {
 
   @Test
   void order_shuffledDuplicatedAndLateEvents_giveTheSameSessions() {
-    List<String> events = List.of(request("s1", 1_000), ingest("s1", A, 2_000), processed("s1", A, 3_500),
-        status("s1", A, 10_000, 12.0, "ONLINE"), status("s1", A, 20_000, 18.0, "ONLINE"),
-        status("s1", A, 30_000, 21.0, "DEGRADED_INFERENCE"), swap("s1", A, 35_000),
-        ingest("s1", B, 36_000), processed("s1", B, 37_000), status("s1", B, 46_000, 24.0, "ONLINE"),
-        ingestMetrics("s1", 5_000, 10_000, 100), ingestMetrics("s1", 10_000, 30_000, 300),
-        request("s2", 2_000), noOrchestrators("s2", 2_500));
+    List<String> events = List.of(ev.request("s1", 1_000), ev.ingest("s1", A, 2_000), ev.processed("s1", A, 3_500),
+        ev.status("s1", A, 10_000, 12.0, "ONLINE"), ev.status("s1", A, 20_000, 18.0, "ONLINE"),
+        ev.status("s1", A, 30_000, 21.0, "DEGRADED_INFERENCE"), ev.swap("s1", A, 35_000),
+        ev.ingest("s1", B, 36_000), ev.processed("s1", B, 37_000), ev.status("s1", B, 46_000, 24.0, "ONLINE"),
+        ev.ingestMetrics("s1", 5_000, 10_000, 100), ev.ingestMetrics("s1", 10_000, 30_000, 300),
+        ev.request("s2", 2_000), ev.noOrchestrators("s2", 2_500));
     write(events.toArray(String[]::new));
     String inOrder = store.queryText("SELECT * FROM sessions ORDER BY stream_id, segment_index", Map.of());
 
@@ -180,10 +185,10 @@ class SessionsViewTest {
   @Test
   void sla_eachTargetIsCheckedAndNullJitterDoesNotViolate() {
     // Defaults: PTFF <= 5000 ms, mean FPS >= 15, jitter coefficient <= 0.25.
-    writeAll(session("good", 4_000, 20, 20, 20), session("slow", 6_000, 20, 20, 20),
-        session("dim", 1_000, 10, 10, 10), session("shaky", 1_000, 10, 20, 30),
-        session("brief", 1_000, 20), List.of(request("broken", 0), ingest("broken", A, 100),
-            status("broken", A, 10_000, 0, "ERROR")));
+    writeAll(ev.session("good", 4_000, 20, 20, 20), ev.session("slow", 6_000, 20, 20, 20),
+        ev.session("dim", 1_000, 10, 10, 10), ev.session("shaky", 1_000, 10, 20, 30),
+        ev.session("brief", 1_000, 20), List.of(ev.request("broken", 0), ev.ingest("broken", A, 100),
+            ev.status("broken", A, 10_000, 0, "ERROR")));
 
     assertThat(rows("SELECT stream_id, compliant, violates_failure, violates_ptff, violates_fps, violates_jitter "
         + "FROM segment_sla ORDER BY stream_id"))
@@ -206,7 +211,7 @@ class SessionsViewTest {
 
   @Test
   void sla_pipelineTargetsOverrideTheDefaults() {
-    writeAll(session("s1", 6_000, 20, 20, 20));
+    writeAll(ev.session("s1", 6_000, 20, 20, 20));
     assertThat(single("SELECT compliant, target_ptff_ms FROM segment_sla"))
         .containsEntry("compliant", "false").containsEntry("target_ptff_ms", "5000");
 
@@ -217,92 +222,10 @@ class SessionsViewTest {
         .containsEntry("target_fps", "12").containsEntry("objective", "0.95");
   }
 
-  /** A session on orchestrator A whose first frame came {@code ptffMs} after the request. */
-  private List<String> session(String stream, long ptffMs, double... fps) {
-    List<String> events = new ArrayList<>(List.of(request(stream, 0), ingest(stream, A, ptffMs / 2),
-        processed(stream, A, ptffMs)));
-    for (int i = 0; i < fps.length; i++) {
-      events.add(status(stream, A, ptffMs + 10_000L * (i + 1), fps[i], "ONLINE"));
-    }
-    return events;
-  }
 
   @SafeVarargs
   private void writeAll(List<String>... groups) {
     write(java.util.Arrays.stream(groups).flatMap(List::stream).toArray(String[]::new));
-  }
-
-  // ----- event builders: the real shapes of livepeer-data.md §1, only the fields that matter -----
-
-  private String envelope(String type, long t, String data) {
-    return "{\"id\":\"ev-" + ids.incrementAndGet() + "\",\"type\":\"" + type + "\",\"timestamp\":\"" + (T0 + t)
-        + "\",\"gateway\":\"gw-1\",\"data\":" + data + "}";
-  }
-
-  private String trace(String stream, String subtype, String orch, long t) {
-    return envelope("stream_trace", t, "{\"type\":\"" + subtype + "\",\"timestamp\":" + (T0 + t)
-        + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
-        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"" + (orch.isEmpty() ? "" : "https://" + orch.substring(2, 6) + ":8935") + "\"}}");
-  }
-
-  private String request(String stream, long t) {
-    return trace(stream, "gateway_receive_stream_request", "", t);
-  }
-
-  private String noOrchestrators(String stream, long t) {
-    return trace(stream, "gateway_no_orchestrators_available", "", t);
-  }
-
-  private String ingest(String stream, String orch, long t) {
-    return trace(stream, "gateway_send_first_ingest_segment", orch, t);
-  }
-
-  private String processed(String stream, String orch, long t) {
-    return trace(stream, "gateway_receive_first_processed_segment", orch, t);
-  }
-
-  private String swap(String stream, String orch, long t) {
-    // orchestrator_swap carries no data timestamp: its time is the envelope's.
-    return envelope("stream_trace", t, "{\"type\":\"orchestrator_swap\",\"stream_id\":\"" + stream
-        + "\",\"request_id\":\"r-" + stream + "\",\"pipeline\":\"streamdiffusion\",\"message\":\"slow\","
-        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"\"}}");
-  }
-
-  private String status(String stream, String orch, long t, double fps, String state) {
-    return envelope("ai_stream_status", t, "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\""
-        + state + "\",\"timestamp\":" + (T0 + t) + ",\"inference_status\":{\"fps\":" + fps
-        + ",\"restart_count\":0,\"last_error\":null},\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream
-        + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"\"}}");
-  }
-
-  private String statusWithError(String stream, String orch, long t, String error) {
-    return status(stream, orch, t, 20, "ONLINE").replace("\"last_error\":null", "\"last_error\":\"" + error + "\"");
-  }
-
-  private String restart(String stream, String orch, long t) {
-    return envelope("ai_stream_events", t, "{\"type\":\"restart\",\"pipeline\":\"streamdiffusion\",\"restart_count\":1,"
-        + "\"restart_time\":" + ((T0 + t) / 1000.0) + ",\"timestamp\":" + (T0 + t) + ",\"stream_id\":\"" + stream
-        + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orch
-        + "\",\"url\":\"\"}}");
-  }
-
-  private String ingestMetrics(String stream, long t, long received, long sent) {
-    return envelope("stream_ingest_metrics", t, "{\"timestamp\":" + (T0 + t) + ",\"stream_id\":\"" + stream
-        + "\",\"pipeline_id\":\"\",\"request_id\":\"r-" + stream + "\",\"stats\":{\"peer_conn_stats\":{\"ID\":\"iceTransport\","
-        + "\"BytesReceived\":" + received + ",\"BytesSent\":" + sent + "},\"track_stats\":[{\"type\":\"video\",\"jitter\":4.5,"
-        + "\"packets_lost\":0,\"packets_received\":100,\"packet_loss_pct\":0,\"rtt\":0}],\"conn_quality\":\"good\"}}");
-  }
-
-  private String capabilities(long t, String localAddress, List<String> gpuIds) {
-    StringBuilder gpus = new StringBuilder();
-    for (int i = 0; i < gpuIds.size(); i++) {
-      gpus.append(i == 0 ? "" : ",").append("\"").append(i).append("\":{\"id\":\"").append(gpuIds.get(i))
-          .append("\",\"name\":\"NVIDIA GeForce RTX 4090\",\"major\":8,\"memory_free\":1,\"memory_total\":25757220864}");
-    }
-    return envelope("network_capabilities", t, "[{\"address\":\"0xd000000000000000000000000000000000000000\","
-        + "\"local_address\":\"" + localAddress + "\",\"orch_uri\":\"https://orch:8935\",\"capabilities\":{"
-        + "\"bitstring\":[1],\"version\":\"0.8.8\"},\"hardware\":[{\"pipeline\":\"live-video-to-video\","
-        + "\"model_id\":\"streamdiffusion\",\"gpu_info\":{" + gpus + "}}]}]");
   }
 
   // ----- plumbing -----

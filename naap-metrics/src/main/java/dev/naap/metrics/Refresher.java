@@ -1,0 +1,152 @@
+package dev.naap.metrics;
+
+import dev.naap.store.RawParam;
+import dev.naap.store.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps the materialized metrics ({@code segment_facts}, {@code rollup_hour}) exact under late,
+ * out-of-order and repeated events, by recomputing what new events touched.
+ *
+ * <p>One {@link #refresh()}:
+ * <ol>
+ *   <li>reads the sessions that events ingested since the last watermark touched ({@code
+ *       session_touches}, filled by a materialized view on {@code raw_events});
+ *   <li>recomputes those sessions from the exact views into {@code segment_facts}, under a new
+ *       version {@code computed_at};
+ *   <li>recomputes every hour those sessions count in, whole, into {@code rollup_hour} under the
+ *       same version;
+ *   <li>moves the watermark.
+ * </ol>
+ * Readers use {@code segment_facts_current} and {@code rollup_hour_current}, which keep the latest
+ * version of each session and each hour, so a late event changes exactly the numbers it should. A
+ * refresh that fails part-way leaves the watermark where it was and is simply run again: every
+ * step is idempotent. The watermark trails by {@link #SETTLE} so that events written by another
+ * ingest process with a slightly late clock are not skipped.
+ *
+ * <p>Thread-safe: refreshes are serialized.
+ */
+public final class Refresher {
+
+  /** How far behind the newest ingested event the watermark stays. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+  /** Sessions recomputed per statement, to bound the size of one query. */
+  private static final int KEYS_PER_STATEMENT = 5_000;
+  private static final String NAME = "rollups";
+
+  private final Store store;
+  private final Clock clock;
+  private final String touchedSessions = sql("touched_sessions.sql");
+  private final String recomputeSegments = sql("recompute_segments.sql");
+  private final String touchedHours = sql("touched_hours.sql");
+  private final String recomputeHours = sql("recompute_hours.sql");
+  private long lastVersionMicros;
+
+  public Refresher(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** What one refresh did. */
+  public record Result(int sessions, int hours, Instant watermark) {}
+
+  /** Recomputes what events ingested since the last refresh touched; returns what it did. */
+  public synchronized Result refresh() {
+    Instant from = watermark();
+    Instant to = clock.instant().minus(SETTLE);
+    if (!to.isAfter(from)) {
+      return new Result(0, 0, from);
+    }
+    List<List<String>> keys = keys(store.queryText(touchedSessions,
+        Map.of("from_ms", from.toEpochMilli(), "to_ms", to.toEpochMilli())));
+    int hours = 0;
+    if (!keys.isEmpty()) {
+      long version = nextVersionMicros();
+      List<Long> touched = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
+        List<List<String>> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
+        run(recomputeSegments, Map.of("keys", tuples(chunk), "version_us", version));
+        for (List<String> hour : rows(store.queryText(touchedHours, Map.of("keys", tuples(chunk))))) {
+          touched.add(Long.parseLong(hour.getFirst()));
+        }
+      }
+      List<Long> distinctHours = touched.stream().distinct().sorted().toList();
+      run(recomputeHours, Map.of("hours", distinctHours, "version_us", version));
+      hours = distinctHours.size();
+    }
+    run("INSERT INTO refresh_state (name, watermark, updated_at) VALUES ({name:String}, "
+        + "fromUnixTimestamp64Milli({watermark_ms:Int64}, 'UTC'), now64(6))",
+        Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
+    return new Result(keys.size(), hours, to);
+  }
+
+  private Instant watermark() {
+    String value = store.queryText("SELECT toUnixTimestamp64Milli(watermark) FROM refresh_state FINAL "
+        + "WHERE name = {name:String}", Map.of("name", NAME)).strip();
+    return value.isEmpty() ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
+  }
+
+  /** A version (µs) strictly newer than the last, even if the clock stands still or steps back. */
+  private long nextVersionMicros() {
+    Instant now = clock.instant();
+    lastVersionMicros = Math.max(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000,
+        lastVersionMicros + 1);
+    return lastVersionMicros;
+  }
+
+  private void run(String sql, Map<String, ?> params) {
+    store.query(sql, params, "TabSeparated");
+  }
+
+  /** (stream_id, request_id) pairs as the ClickHouse text of an Array(Tuple(String, String)). */
+  private static RawParam tuples(List<List<String>> keys) {
+    StringBuilder b = new StringBuilder("[");
+    for (List<String> key : keys) {
+      b.append(b.length() > 1 ? "," : "").append('(').append(quote(key.get(0))).append(',')
+          .append(quote(key.get(1))).append(')');
+    }
+    return new RawParam(b.append(']').toString());
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** Keys come base64-encoded, so any bytes in an id survive TabSeparated output. */
+  private static List<List<String>> keys(String tsv) {
+    Base64.Decoder decoder = Base64.getDecoder();
+    return rows(tsv).stream().map(r -> r.stream()
+        .map(v -> new String(decoder.decode(v), StandardCharsets.UTF_8)).toList()).toList();
+  }
+
+  private static List<List<String>> rows(String tsv) {
+    List<List<String>> rows = new ArrayList<>();
+    for (String line : tsv.split("\n")) {
+      if (!line.isEmpty()) {
+        rows.add(List.of(line.split("\t", -1)));
+      }
+    }
+    return rows;
+  }
+
+  private static String sql(String name) {
+    try (InputStream in = Refresher.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing SQL resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+-- Recomputes whole hours from the current segments, as version {version_us} (µs since the epoch).
+-- Columns go in by position; aliases only name them for a reader (and must not shadow a source
+-- column that another aggregate reads).
+INSERT INTO rollup_hour
+SELECT bucket_hour,
+       orchestrator_address,
+       gpu_id,
+       gpu_model,
+       pipeline,
+       ifNull(region, '') AS region,
+       gateway,
+       is_test_load,
+       countIf(segment_index <= 1 AND request_time IS NOT NULL)                AS sessions_requested,
+       countIf(segment_index <= 1 AND reached_first_frame)                     AS sessions_started,
+       countIf(segment_index = 0 AND no_orchestrator)                          AS sessions_no_orchestrator,
+       countIf(segment_index >= 1)                                             AS segments,
+       countIf(failed)                                                         AS failed_segments,
+       countIf(compliant)                                                      AS compliant_segments,
+       countIf(segment_index >= 1 AND failed)                                  AS violations_failure,
+       countIf(violates_ptff)                                                  AS violations_ptff,
+       countIf(violates_fps)                                                   AS violations_fps,
+       countIf(violates_jitter)                                                AS violations_jitter,
+       sum(fps_samples)                                                        AS fps_samples_total,
+       sum(if(fps_samples > 0, fps_mean * fps_samples, 0))                     AS fps_sample_sum,
+       quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ptff_ms), ptff_ms IS NOT NULL) AS ptff_ms_state,
+       sumIf(assumeNotNull(ptff_ms), ptff_ms IS NOT NULL)                      AS ptff_ms_sum,
+       countIf(ptff_ms IS NOT NULL)                                            AS ptff_ms_count,
+       sumIf(assumeNotNull(jitter_coefficient), jitter_coefficient IS NOT NULL) AS jitter_sum,
+       countIf(jitter_coefficient IS NOT NULL)                                 AS jitter_count,
+       quantileTDigestStateIf(0.95)(assumeNotNull(jitter_coefficient), jitter_coefficient IS NOT NULL) AS jitter_state,
+       sumIf(assumeNotNull(up_kbps), up_kbps IS NOT NULL AND segment_index <= 1)     AS up_kbps_sum,
+       sumIf(assumeNotNull(down_kbps), down_kbps IS NOT NULL AND segment_index <= 1) AS down_kbps_sum,
+       countIf(up_kbps IS NOT NULL AND segment_index <= 1)                     AS bandwidth_count,
+       fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')                                      AS computed_at
+FROM segment_facts_current
+WHERE toUnixTimestamp(bucket_hour) IN {hours:Array(Int64)}
+GROUP BY bucket_hour, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load

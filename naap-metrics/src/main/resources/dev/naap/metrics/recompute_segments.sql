@@ -1,0 +1,5 @@
+-- Recomputes the given sessions from the events, as version {version_us} (µs since the epoch).
+INSERT INTO segment_facts
+SELECT *, fromUnixTimestamp64Micro({version_us:Int64}, 'UTC') AS computed_at
+FROM segment_facts_source
+WHERE (stream_id, request_id) IN {keys:Array(Tuple(String, String))}

@@ -1,0 +1,6 @@
+-- The sessions that events ingested in (from, to] touched.
+-- Base64 keeps any bytes of an id intact through TabSeparated output.
+SELECT DISTINCT base64Encode(stream_id), base64Encode(request_id)
+FROM session_touches
+WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+  AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')

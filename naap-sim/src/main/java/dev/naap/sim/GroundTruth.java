@@ -1,0 +1,107 @@
+package dev.naap.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What really happened in a simulation run, for comparison with what NaaP measures. Immutable;
+ * written as JSON with {@link #writeJson(Path)} (format in docs/SIMULATOR.md).
+ *
+ * @param seed the run's seed
+ * @param startMs first virtual time simulated (unix ms)
+ * @param endMs end of the simulated span (unix ms)
+ * @param gateways each gateway's envelope {@code gateway} value and sender address
+ * @param orchestrators each orchestrator's true parameters and its sessions
+ * @param gpus each GPU's model, pipeline and true frame rates
+ * @param demand session counts per gateway × pipeline × client region
+ * @param delivery per family (and subtype) counts of generated, lost, duplicated and late events
+ * @param malformed injected malformed messages by kind
+ */
+public record GroundTruth(
+    long seed,
+    long startMs,
+    long endMs,
+    List<GatewayTruth> gateways,
+    List<OrchestratorTruth> orchestrators,
+    List<GpuTruth> gpus,
+    List<DemandCell> demand,
+    Map<String, DeliveryCount> delivery,
+    Map<String, Long> malformed) {
+
+  /** A gateway: {@code host} is the envelope {@code gateway} field ("" for one of them). */
+  public record GatewayTruth(int index, String host, String senderAddress, String region,
+      boolean optionalFields) {}
+
+  /**
+   * An orchestrator.
+   *
+   * @param signerAddress lower-cased {@code orchestrator_info.address}
+   * @param onChainAddress the ticket recipient, as printed in payments
+   * @param failureProbability probability that an orchestrator session produces no output
+   *     (loading only or crashing runner)
+   * @param slowProbability probability that a healthy session turns slow and is swapped away
+   * @param runnerSkewMs runner host clock minus gateway clock
+   * @param sessions orchestrator sessions started on it (a swap starts a new one elsewhere)
+   * @param failedSessions of those, sessions that produced no output
+   * @param darkFromMs start of its outage, or 0
+   * @param darkToMs end of its outage, or 0
+   */
+  public record OrchestratorTruth(String signerAddress, String onChainAddress, String url,
+      String region, double failureProbability, double slowProbability, double runnerErrorsPerHour,
+      long runnerSkewMs, long sessions, long failedSessions, long darkFromMs, long darkToMs) {}
+
+  /**
+   * A GPU.
+   *
+   * @param capabilityFps output fps it sustains when the input is not the limit
+   * @param meanOutputFps mean of {@code inference_status.fps} over the status events it produced
+   *     with fps &gt; 0 (before delivery losses), or 0 when none
+   * @param statusSamples the number of those events
+   */
+  public record GpuTruth(String orchestrator, String gpuId, String model, String pipeline,
+      int slots, double capabilityFps, double meanOutputFps, long statusSamples) {}
+
+  /**
+   * Sessions (streams) per gateway × pipeline × client region.
+   *
+   * @param requested streams that sent {@code gateway_receive_stream_request}
+   * @param started streams that reached {@code gateway_receive_few_processed_segments}
+   * @param noOrchestrator streams that hit {@code gateway_no_orchestrators_available}
+   * @param loadingOnly closed streams that got an orchestrator but never had an ONLINE status
+   * @param swapped streams with at least one {@code orchestrator_swap}
+   * @param open streams still running when the run ended
+   */
+  public record DemandCell(String gateway, String pipeline, String region, long requested,
+      long started, long noOrchestrator, long loadingOnly, long swapped, long open) {}
+
+  /** Per family (or family/subtype): generated, lost, duplicated (sent twice) and late events. */
+  public record DeliveryCount(long generated, long lost, long duplicated, long late) {}
+
+  /** Writes this ground truth as pretty-printed JSON. */
+  public void writeJson(Path file) {
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write ground truth to " + file, e);
+    }
+  }
+
+  /** Reads a ground truth written by {@link #writeJson(Path)}. */
+  public static GroundTruth readJson(Path file) {
+    try {
+      return new ObjectMapper().readValue(file.toFile(), GroundTruth.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read ground truth from " + file, e);
+    }
+  }
+
+  /** The demand cells of one gateway summed: requested sessions. */
+  public long requested(String gateway) {
+    return demand.stream().filter(d -> d.gateway().equals(gateway)).mapToLong(DemandCell::requested).sum();
+  }
+}

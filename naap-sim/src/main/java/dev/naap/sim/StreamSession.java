@@ -1,0 +1,703 @@
+package dev.naap.sim;
+
+import dev.naap.sim.Network.Gateway;
+import dev.naap.sim.Network.Gpu;
+import dev.naap.sim.Network.Orchestrator;
+import dev.naap.sim.Network.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.LongConsumer;
+
+/**
+ * One live video-to-video stream, from the client's request to the close of its ingest, as the
+ * gateway and the runners serving it report it. Not thread-safe: driven by the simulation loop.
+ *
+ * <p>Lifecycle (gateway clock; runner timestamps add the orchestrator's skew):
+ *
+ * <pre>
+ * request ─► selection ─► [orchestrator session: discovery, payment, first ingest, runner first
+ *   ingest, runner first processed, gateway first processed, few processed; status every 10 s,
+ *   payments, runner errors/restarts] ─► swap (slow, watchdog, dark) ─► next orchestrator session
+ *   … ─► ingest closed
+ * </pre>
+ *
+ * Ingest metrics (every 5 s) and prompt changes belong to the stream and continue across swaps.
+ * An orchestrator session is healthy, loading only (never outputs) or crashing (runner errors and
+ * restarts, no output), drawn once from the orchestrator's failure probability.
+ */
+final class StreamSession {
+
+  private enum Outcome { HEALTHY, LOADING_ONLY, CRASH }
+
+  private record OneShot(long atMs, long seq, int epoch, LongConsumer action) {}
+
+  private static final long STATUS_PERIOD_MS = 10_000;
+  private static final long METRICS_PERIOD_MS = 5_000;
+  private static final long WATCHDOG_MS = 30_000;
+
+  private final Simulator sim;
+  private final Rng rng;
+  final Gateway gw;
+  final Pipeline pipeline;
+  final Region client;
+  final String streamId;
+  final String requestId;
+  private final boolean testLoad;
+  private final long endMs;
+  private final double clientFps;
+  private final boolean poorLink;
+  private final double bitrateBps;
+  private final long t0;
+  private Map<String, Object> params;
+  private String paramsHash;
+
+  private final PriorityQueue<OneShot> pending = new PriorityQueue<>((a, b) ->
+      a.atMs != b.atMs ? Long.compare(a.atMs, b.atMs) : Long.compare(a.seq, b.seq));
+  private long oneShotSeq;
+  long scheduledAtMs = -1;
+  private boolean closed;
+  private boolean noOrchReported;
+  private boolean everOnline;
+  private boolean fewProcessedSeen;
+  private boolean swapReported;
+  private int orchSessions;
+  private final List<Long> swapTimes = new ArrayList<>();
+
+  // Stream-level timers and counters.
+  private long nextMetricsMs;
+  private long nextParamsMs = -1;
+  private long bytesIn;
+  private long bytesOut;
+  private long videoPackets;
+  private long audioPackets;
+  private long lostPackets;
+
+  // The current orchestrator session; epoch invalidates one-shots of earlier sessions.
+  private int epoch;
+  Gpu gpu;
+  private Outcome outcome;
+  private long runnerStartMs;
+  private long firstOutputMs = -1;
+  private long nextStatusMs = -1;
+  private long nextPaymentMs = -1;
+  private long nextErrorMs = -1;
+  private long slowAtMs = -1;
+  private long watchdogMs = -1;
+  private String watchdogReason = "";
+  private int payments;
+  private String sessionIdHex;
+  private String manifestIdHex;
+  private String state;
+  private long stateSinceRunnerMs;
+  private long lastStatusRunnerMs;
+  private long paramsAppliedRunnerMs;
+  private long lastParamsChangeMs = -1;
+  private int restartCount;
+  private Long lastErrorRunnerMs;
+  private String lastError;
+  private Long lastRestartRunnerMs;
+  private List<String> lastRestartLogs;
+  private boolean fatal;
+  private Orchestrator excluded;
+
+  StreamSession(Simulator sim, Rng rng, Gateway gw, Pipeline pipeline, Region client, long t0) {
+    this.sim = sim;
+    this.rng = rng;
+    this.gw = gw;
+    this.pipeline = pipeline;
+    this.client = client;
+    this.t0 = t0;
+    this.streamId = "stream-" + rng.alnum(6) + "-" + rng.alnum(8);
+    this.requestId = rng.hex(8);
+    this.testLoad = gw.optionalFields() && rng.chance(0.1);
+    long durationMs = Math.round(Math.min(4 * 3_600_000.0,
+        Math.max(8_000, rng.logNormal(150_000, 1.3))));
+    this.endMs = t0 + durationMs;
+    this.poorLink = rng.chance(0.08);
+    this.clientFps = poorLink ? rng.uniform(9, 16) : rng.uniform(19, 30);
+    this.bitrateBps = rng.uniform(0.7e6, 2.2e6);
+    this.params = Prompts.initial(pipeline, rng);
+    this.paramsHash = sim.emitter.paramsHash(params);
+    this.nextMetricsMs = t0 + METRICS_PERIOD_MS + rng.between(250, 400);
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  /** The next virtual time this stream has something to do, or -1 when it is over. */
+  long nextTimeMs() {
+    if (closed) {
+      return -1;
+    }
+    long next = endMs;
+    if (!pending.isEmpty()) {
+      next = Math.min(next, pending.peek().atMs);
+    }
+    for (long t : new long[] {nextMetricsMs, nextParamsMs, nextStatusMs, nextPaymentMs,
+        nextErrorMs, slowAtMs, watchdogMs}) {
+      if (t >= 0) {
+        next = Math.min(next, t);
+      }
+    }
+    return next;
+  }
+
+  private void at(long atMs, LongConsumer action) {
+    pending.add(new OneShot(atMs, oneShotSeq++, epoch, action));
+  }
+
+  /** Does everything due at {@code now}. */
+  void fire(long now) {
+    while (!closed && !pending.isEmpty() && pending.peek().atMs <= now) {
+      OneShot o = pending.poll();
+      if (o.epoch == epoch) {
+        o.action.accept(o.atMs);
+      }
+    }
+    if (closed) {
+      return;
+    }
+    if (nextStatusMs >= 0 && nextStatusMs <= now) {
+      status(nextStatusMs);
+    }
+    if (nextMetricsMs >= 0 && nextMetricsMs <= now) {
+      metrics(nextMetricsMs);
+    }
+    if (nextPaymentMs >= 0 && nextPaymentMs <= now) {
+      payment(nextPaymentMs);
+    }
+    if (nextParamsMs >= 0 && nextParamsMs <= now) {
+      paramsUpdate(nextParamsMs);
+    }
+    if (nextErrorMs >= 0 && nextErrorMs <= now) {
+      runnerError(nextErrorMs);
+    }
+    if (slowAtMs >= 0 && slowAtMs <= now) {
+      slowAtMs = -1;
+      swap(now, "orchestrator is slow");
+    }
+    if (!closed && watchdogMs >= 0 && watchdogMs <= now) {
+      watchdogMs = -1;
+      swap(now, watchdogReason);
+    }
+    if (!closed && endMs <= now) {
+      close(now, null);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** The client's request reaches the gateway. */
+  void start() {
+    trace(t0, t0, "gateway_receive_stream_request", null);
+    sim.truth.requested(gw, pipeline, client);
+    at(t0 + rng.between(150, 400), this::selectAndStart);
+  }
+
+  private void selectAndStart(long now) {
+    Network.Selection sel = sim.network.select(gw, pipeline, client, now, excluded, rng);
+    if (sel.gpu() == null) {
+      trace(now, now, "gateway_no_orchestrators_available", null);
+      if (!noOrchReported) {
+        noOrchReported = true;
+        sim.truth.noOrchestrator(gw, pipeline, client);
+      }
+      gatewayError(now + 1, "no orchestrators available");
+      long closeAt = now + rng.between(800, 4_000);
+      at(closeAt, t -> close(t, null));
+      return;
+    }
+    if (orchSessions == 0) {
+      discovery(now + rng.between(200, 300), sel);
+    }
+    startOrchestratorSession(now + rng.between(250, 320), sel.gpu());
+  }
+
+  private void startOrchestratorSession(long now, Gpu chosen) {
+    epoch++;
+    orchSessions++;
+    gpu = chosen;
+    gpu.inUse++;
+    sim.attach(this, gpu.orchestrator);
+    Orchestrator o = gpu.orchestrator;
+    double r = rng.uniform();
+    outcome = r < o.failureProbability * 0.7 ? Outcome.LOADING_ONLY
+        : r < o.failureProbability ? Outcome.CRASH : Outcome.HEALTHY;
+    sim.truth.orchestratorSession(o, outcome != Outcome.HEALTHY);
+    sessionIdHex = rng.hex(8);
+    manifestIdHex = rng.hex(8);
+    payments = 0;
+    restartCount = 0;
+    lastErrorRunnerMs = null;
+    lastError = null;
+    lastRestartRunnerMs = null;
+    lastRestartLogs = null;
+    fatal = false;
+    firstOutputMs = -1;
+    slowAtMs = -1;
+    nextErrorMs = -1;
+    watchdogMs = -1;
+    payment(now + 1);
+    runnerStartMs = now + rng.between(40, 80);
+    paramsAppliedRunnerMs = runnerStartMs + o.runnerSkewMs;
+    state = "LOADING";
+    stateSinceRunnerMs = runnerStartMs + o.runnerSkewMs;
+    lastStatusRunnerMs = stateSinceRunnerMs;
+    nextStatusMs = runnerStartMs + STATUS_PERIOD_MS;
+    if (orchSessions > 1) {
+      // The gateway replays the cached params to the new orchestrator.
+      paramsUpdateEvent(runnerStartMs + 2);
+    }
+    long firstIngest = now + Math.round(rng.logNormal(gpu.model.startupMs(pipeline), 0.25));
+    at(firstIngest, t -> {
+      trace(t, t, "gateway_send_first_ingest_segment", gpu);
+      trace(t + rng.between(0, 1), t + 2 + o.runnerSkewMs, "runner_receive_first_ingest_segment", gpu);
+    });
+    switch (outcome) {
+      case HEALTHY -> {
+        long runnerOut = firstIngest + rng.between(80, 220);
+        long gwFirst = runnerOut + rng.between(180, 420);
+        at(runnerOut, t -> {
+          firstOutputMs = t;
+          trace(t + 1, t + o.runnerSkewMs, "runner_send_first_processed_segment", gpu);
+        });
+        at(gwFirst, t -> trace(t, t, "gateway_receive_first_processed_segment", gpu));
+        at(gwFirst + rng.between(3_500, 4_600), t -> {
+          trace(t, t, "gateway_receive_few_processed_segments", gpu);
+          if (!fewProcessedSeen) {
+            fewProcessedSeen = true;
+            sim.truth.started(gw, pipeline, client);
+          }
+          if (nextParamsMs < 0) {
+            nextParamsMs = t + Math.round(rng.exponential(75_000));
+          }
+        });
+        if (rng.chance(o.slowProbability)) {
+          slowAtMs = gwFirst + Math.round(rng.exponential(60_000));
+        }
+        nextErrorMs = now + Math.round(rng.exponential(3_600_000 / o.runnerErrorsPerHour));
+      }
+      case LOADING_ONLY -> {
+        // Half the clients give up before the gateway's output watchdog fires.
+        if (rng.chance(0.5)) {
+          at(firstIngest + rng.between(8_000, 26_000), t -> close(t, "whip disconnected"));
+        }
+        armWatchdog(firstIngest + WATCHDOG_MS, "timeout waiting for segments");
+      }
+      case CRASH -> {
+        long crash = firstIngest + rng.between(1_000, 4_000);
+        at(crash, this::crashLoop);
+        armWatchdog(firstIngest + WATCHDOG_MS, "timeout waiting for segments");
+      }
+    }
+  }
+
+  private void armWatchdog(long atMs, String reason) {
+    watchdogMs = atMs;
+    watchdogReason = reason;
+  }
+
+  /** A crashing runner: an error, then restarts until it gives up; it never outputs. */
+  private void crashLoop(long now) {
+    runnerErrorEvent(now, "Pipeline process exited unexpectedly (exit code 1)");
+    if (restartCount < 3) {
+      at(now + rng.between(3_000, 8_000), t -> {
+        restartEvent(t);
+        at(t + rng.between(4_000, 9_000), this::crashLoop);
+      });
+    } else {
+      fatal = true;
+    }
+  }
+
+  /** The orchestrator stops answering: no more runner events; the gateway notices after 30 s. */
+  void orchestratorDark(long now) {
+    if (closed || gpu == null) {
+      return;
+    }
+    epoch++;
+    nextStatusMs = -1;
+    nextPaymentMs = -1;
+    nextErrorMs = -1;
+    slowAtMs = -1;
+    armWatchdog(now + WATCHDOG_MS + rng.between(0, 2_000), "trickle subscribe error, swapping: EOF");
+  }
+
+  private void swap(long now, String reason) {
+    swapTimes.removeIf(t -> t < now - 180_000);
+    if (swapTimes.size() >= 2) {
+      close(now, reason);
+      return;
+    }
+    swapTimes.add(now);
+    Gpu old = gpu;
+    gatewayError(now, reason);
+    Map<String, Object> d = Emitter.goMap();
+    d.put("message", reason);
+    d.put("orchestrator_info", orchInfo(old));
+    d.put("pipeline", pipeline.id);
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("stream_id", streamId);
+    d.put("type", "orchestrator_swap");
+    optional(d, null);
+    sim.emitter.emit(now, gw, now + 1, "stream_trace", "orchestrator_swap", d);
+    if (!swapReported) {
+      swapReported = true;
+      sim.truth.swapped(gw, pipeline, client);
+    }
+    releaseOrchestrator();
+    // A suspended orchestrator gets penalty 5; selection runs every 6 minutes: ~30 minutes out.
+    old.orchestrator.suspendedUntilMs[gw.index()] = now + 30 * 60_000L;
+    excluded = old.orchestrator;
+    at(now + rng.between(100, 400), this::selectAndStart);
+  }
+
+  private void releaseOrchestrator() {
+    epoch++;
+    if (gpu != null) {
+      gpu.inUse--;
+      sim.detach(this, gpu.orchestrator);
+      gpu = null;
+    }
+    nextStatusMs = -1;
+    nextPaymentMs = -1;
+    nextErrorMs = -1;
+    slowAtMs = -1;
+    watchdogMs = -1;
+  }
+
+  /** The ingest ends: the client left, or the gateway gave up ({@code error} not null). */
+  void close(long now, String error) {
+    if (closed) {
+      return;
+    }
+    if (error != null) {
+      gatewayError(now, error);
+    }
+    releaseOrchestrator();
+    trace(now + 1, now + 1, "gateway_ingest_stream_closed", null);
+    if (orchSessions > 0 && !everOnline) {
+      sim.truth.loadingOnly(gw, pipeline, client);
+    }
+    closed = true;
+    nextMetricsMs = -1;
+    nextParamsMs = -1;
+    pending.clear();
+  }
+
+  /** The run ended with this stream still open. */
+  void abandon() {
+    if (!closed) {
+      sim.truth.open(gw, pipeline, client);
+      closed = true;
+    }
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  // ---------------------------------------------------------------- periodic reports
+
+  private void status(long now) {
+    Orchestrator o = gpu.orchestrator;
+    long rt = now + o.runnerSkewMs + rng.between(0, 15);
+    double inFps = Math.max(0, rng.gaussian(clientFps, clientFps * 0.04));
+    double outFps = 0;
+    String newState;
+    boolean recentError = lastErrorRunnerMs != null && rt - lastErrorRunnerMs < 15_000;
+    boolean recentRestart = lastRestartRunnerMs != null && rt - lastRestartRunnerMs < 60_000;
+    if (fatal || (outcome == Outcome.CRASH && lastErrorRunnerMs != null)) {
+      newState = "ERROR";
+    } else if (firstOutputMs < 0 || firstOutputMs > now) {
+      newState = "LOADING";
+    } else {
+      double cap = gpu.capabilityFps() * rng.gaussian(1, 0.04);
+      outFps = Math.max(0.5, Math.min(cap, inFps * rng.uniform(0.93, 0.99)));
+      boolean reloading = lastParamsChangeMs >= 0 && now - lastParamsChangeMs < 10_000 && rng.chance(0.4);
+      if (recentError || recentRestart || reloading) {
+        outFps *= rng.uniform(0.45, 0.75);
+        newState = "DEGRADED_INFERENCE";
+      } else if (inFps < 15) {
+        newState = "DEGRADED_INPUT";
+      } else if (outFps < Math.min(10, 0.8 * inFps)) {
+        newState = "DEGRADED_INFERENCE";
+      } else {
+        newState = "ONLINE";
+      }
+    }
+    if (!newState.equals(state)) {
+      state = newState;
+      stateSinceRunnerMs = rt - rng.between(0, 9_000);
+      stateSinceRunnerMs = Math.max(stateSinceRunnerMs, lastStatusRunnerMs);
+    }
+    if ("ONLINE".equals(state)) {
+      everOnline = true;
+    }
+    sim.truth.statusFps(gpu, outFps);
+    Map<String, Object> inference = Emitter.goMap();
+    inference.put("fps", outFps);
+    inference.put("last_error", lastError);
+    inference.put("last_error_time", lastErrorRunnerMs);
+    inference.put("last_output_time", outFps > 0 ? rt - rng.between(20, 120) : null);
+    inference.put("last_params", params);
+    inference.put("last_params_hash", paramsHash);
+    inference.put("last_params_update_time", paramsAppliedRunnerMs);
+    inference.put("last_restart_logs", lastRestartLogs);
+    inference.put("last_restart_time", lastRestartRunnerMs);
+    inference.put("restart_count", restartCount);
+    Map<String, Object> input = Emitter.goMap();
+    input.put("fps", inFps);
+    input.put("last_input_time", rt - rng.between(20, 120));
+    Map<String, Object> d = Emitter.goMap();
+    d.put("inference_status", inference);
+    d.put("input_status", input);
+    d.put("last_state_update_time", stateSinceRunnerMs);
+    d.put("last_status_timestamp", lastStatusRunnerMs);
+    d.put("orchestrator_info", orchInfo(gpu));
+    d.put("pipeline", pipeline.id);
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("start_time", runnerStartMs + o.runnerSkewMs);
+    d.put("state", state);
+    d.put("stream_id", streamId);
+    d.put("timestamp", rt);
+    d.put("type", "status");
+    optional(d, gpu);
+    sim.emitter.emit(now, gw, now + rng.between(1, 4), "ai_stream_status", null, d);
+    lastStatusRunnerMs = rt;
+    nextStatusMs = now + STATUS_PERIOD_MS + rng.between(-5, 5);
+  }
+
+  private void metrics(long now) {
+    double seconds = METRICS_PERIOD_MS / 1000.0;
+    long inBytes = Math.round(bitrateBps / 8 * seconds * rng.uniform(0.7, 1.3));
+    bytesIn += inBytes;
+    bytesOut += Math.round(730 * seconds * rng.uniform(0.9, 1.1));
+    long newVideo = Math.max(1, inBytes / 1_150);
+    videoPackets += newVideo;
+    audioPackets += 250;
+    long newLost = poorLink ? Math.round(newVideo * rng.uniform(0.005, 0.05)) : 0;
+    lostPackets += newLost;
+    double lossPct = poorLink ? 100.0 * newLost / (newLost + newVideo) : 0;
+    double elapsed = (now - t0) / 1000.0;
+    long rttNanos = gw.reportsRtt() ? Math.round(Network.latencyMs(gw.region(), client, rng) * 1e6) : 0;
+    double videoJitter = poorLink && rng.chance(0.6) ? rng.uniform(40, 120) : rng.logNormal(5, 0.4);
+    double audioJitter = poorLink ? rng.uniform(22, 60) : rng.gaussian(19.91, 0.01);
+    Map<String, Object> peer = Emitter.struct();
+    peer.put("ID", "iceTransport");
+    peer.put("BytesReceived", bytesIn);
+    peer.put("BytesSent", bytesOut);
+    Map<String, Object> stats = Emitter.struct();
+    stats.put("peer_conn_stats", peer);
+    stats.put("track_stats", List.of(
+        track("video", videoJitter, lostPackets, videoPackets, lossPct, rttNanos,
+            round(elapsed - 0.1 + rng.uniform(-0.06, 0.06), 3)),
+        track("audio", audioJitter, 0, audioPackets, 0, rttNanos, round(elapsed - 0.1399, 4))));
+    stats.put("conn_quality", videoJitter > 50 || lossPct > 2 ? "bad" : "good");
+    Map<String, Object> d = Emitter.goMap();
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("stats", stats);
+    d.put("stream_id", streamId);
+    d.put("timestamp", now);
+    optional(d, null);
+    sim.emitter.emit(now, gw, now, "stream_ingest_metrics", null, d);
+    nextMetricsMs = now + METRICS_PERIOD_MS + rng.between(0, 1);
+  }
+
+  private static Map<String, Object> track(String type, double jitterMs, long lost, long received,
+      double lossPct, long rttNanos, double lastInputTs) {
+    Map<String, Object> t = Emitter.struct();
+    t.put("type", type);
+    t.put("jitter", jitterMs);
+    t.put("packets_lost", lost);
+    t.put("packets_received", received);
+    t.put("packet_loss_pct", goFloat(lossPct));
+    t.put("rtt", rttNanos);
+    t.put("last_input_ts", lastInputTs);
+    t.put("last_output_ts", 0);
+    t.put("latency", 0);
+    List<String> warnings = new ArrayList<>();
+    if (jitterMs > 50) {
+      warnings.add("jitter greater than 50 ms");
+    }
+    if (lossPct > 2) {
+      warnings.add("packet loss greater than 2%");
+    }
+    if (!warnings.isEmpty()) {
+      t.put("warnings", warnings);
+    }
+    return t;
+  }
+
+  /** Go prints an integral float64 without a fraction ({@code 0}, not {@code 0.0}). */
+  private static Object goFloat(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v : (Object) v;
+  }
+
+  private static double round(double v, int decimals) {
+    double f = Math.pow(10, decimals);
+    return Math.round(Math.max(0, v) * f) / f;
+  }
+
+  private void payment(long now) {
+    Orchestrator o = gpu.orchestrator;
+    boolean first = payments == 0;
+    Map<String, Object> d = Emitter.goMap();
+    d.put("capability", "");
+    d.put("clientIP", "");
+    d.put("faceValue", (first ? 2_402_400 : 2_400_000) + "000000000 WEI");
+    d.put("manifestID", first ? "35_" + pipeline.id : manifestIdHex);
+    d.put("numTickets", first ? "2" : "1");
+    d.put("orchestrator", o.url);
+    d.put("price", o.pricePerPixelWei + "." + String.format("%03d", o.index * 37 % 1000) + " wei/pixel");
+    d.put("recipient", o.onChainAddress);
+    d.put("requestID", first ? requestId : "");
+    d.put("sender", gw.senderAddress());
+    d.put("sessionID", sessionIdHex);
+    d.put("winProb", first ? "0.0009990010" : "0.0010000000");
+    sim.emitter.emit(now, gw, now, "create_new_payment", null, d);
+    payments++;
+    nextPaymentMs = now + (payments < 3 ? 6_000 : 54_000) + rng.between(-10, 10);
+  }
+
+  // ---------------------------------------------------------------- prompts and trouble
+
+  private void paramsUpdate(long now) {
+    params = Prompts.update(pipeline, params, rng);
+    paramsHash = sim.emitter.paramsHash(params);
+    lastParamsChangeMs = now;
+    if (gpu != null) {
+      paramsUpdateEvent(now);
+    }
+    nextParamsMs = now + Math.round(Math.max(5_000, rng.exponential(75_000)));
+  }
+
+  private void paramsUpdateEvent(long now) {
+    Map<String, Object> d = Emitter.goMap();
+    d.put("orchestrator_info", orchInfo(gpu));
+    d.put("params", params);
+    d.put("pipeline", pipeline.id);
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("stream_id", streamId);
+    d.put("type", "params_update");
+    optional(d, null);
+    sim.emitter.emit(now, gw, now, "ai_stream_events", "params_update", d);
+    paramsAppliedRunnerMs = now + gpu.orchestrator.runnerSkewMs + rng.between(100, 600);
+  }
+
+  private void runnerError(long now) {
+    Orchestrator o = gpu.orchestrator;
+    runnerErrorEvent(now, rng.pick(List.of("CUDA error: an illegal memory access was encountered",
+        "Error processing frame: CUDA out of memory", "Timeout waiting for input frames",
+        "Pipeline process exited unexpectedly (exit code 137)")));
+    if (rng.chance(0.35)) {
+      at(now + rng.between(2_000, 6_000), t -> {
+        restartEvent(t);
+        if (restartCount >= 3) {
+          fatal = true;
+          armWatchdog(t + WATCHDOG_MS, "timeout waiting for segments");
+        }
+      });
+    }
+    nextErrorMs = now + Math.round(Math.max(10_000, rng.exponential(3_600_000 / o.runnerErrorsPerHour)));
+  }
+
+  private void runnerErrorEvent(long now, String message) {
+    long rt = now + gpu.orchestrator.runnerSkewMs;
+    lastErrorRunnerMs = rt;
+    lastError = message;
+    Map<String, Object> d = relayed("error");
+    d.put("message", message);
+    d.put("time", rt / 1000.0);
+    d.put("timestamp", rt);
+    sim.emitter.emit(now, gw, now + rng.between(1, 5), "ai_stream_events", "error", d);
+  }
+
+  private void restartEvent(long now) {
+    long rt = now + gpu.orchestrator.runnerSkewMs;
+    restartCount++;
+    lastRestartRunnerMs = rt;
+    lastRestartLogs = List.of("INFO: restarting pipeline process", "INFO: loading " + pipeline.id,
+        "WARNING: previous process exited with code 1");
+    Map<String, Object> d = relayed("restart");
+    d.put("restart_count", restartCount);
+    d.put("restart_logs", lastRestartLogs);
+    d.put("restart_time", rt / 1000.0);
+    d.put("timestamp", rt);
+    sim.emitter.emit(now, gw, now + rng.between(1, 5), "ai_stream_events", "restart", d);
+  }
+
+  private Map<String, Object> relayed(String type) {
+    Map<String, Object> d = Emitter.goMap();
+    d.put("orchestrator_info", orchInfo(gpu));
+    d.put("pipeline", pipeline.id);
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("stream_id", streamId);
+    d.put("type", type);
+    optional(d, null);
+    return d;
+  }
+
+  private void gatewayError(long now, String message) {
+    Map<String, Object> d = Emitter.goMap();
+    d.put("capability", "live-video-to-video");
+    d.put("message", message);
+    d.put("pipeline", pipeline.id);
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("stream_id", streamId);
+    d.put("type", "error");
+    sim.emitter.emit(now, gw, now, "ai_stream_events", "error", d);
+  }
+
+  // ---------------------------------------------------------------- shared payload parts
+
+  /** The gateway's GetOrchestrator round: the orchestrators asked, sorted by latency. */
+  private void discovery(long now, Network.Selection sel) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Network.Candidate c : sel.candidates()) {
+      list.add(Emitter.obj("address", c.orchestrator().infoAddress(),
+          "latency_ms", Long.toString(c.latencyMs()), "url", c.orchestrator().url));
+    }
+    sim.emitter.emit(now, gw, now, "discovery_results", null, list);
+  }
+
+  private void trace(long envelopeMs, long dataMs, String subtype, Gpu on) {
+    Map<String, Object> d = Emitter.goMap();
+    d.put("orchestrator_info", orchInfo(on));
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("stream_id", streamId);
+    d.put("timestamp", dataMs);
+    d.put("type", subtype);
+    optional(d, null);
+    sim.emitter.emit(envelopeMs, gw, envelopeMs, "stream_trace", subtype, d);
+  }
+
+  private Map<String, Object> orchInfo(Gpu on) {
+    Map<String, Object> info = Emitter.struct();
+    info.put("address", on == null ? "" : on.orchestrator.infoAddress());
+    info.put("url", on == null ? "" : on.orchestrator.url);
+    if (on != null && gw.optionalFields()) {
+      info.put("gpu_id", on.uuid);
+      info.put("region", on.orchestrator.region.name());
+    }
+    return info;
+  }
+
+  /** The upstream data-quality fields, on the gateways that send them. */
+  private void optional(Map<String, Object> d, Gpu on) {
+    if (gw.optionalFields()) {
+      d.put("is_test_load", testLoad);
+      if (on != null) {
+        d.put("gpu_id", on.uuid);
+      }
+    }
+  }
+}

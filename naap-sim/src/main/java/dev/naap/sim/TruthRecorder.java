@@ -1,0 +1,112 @@
+package dev.naap.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Accumulates the {@link GroundTruth} while the simulation runs. Not thread-safe. */
+final class TruthRecorder {
+
+  private static final int REQUESTED = 0, STARTED = 1, NO_ORCH = 2, LOADING_ONLY = 3, SWAPPED = 4, OPEN = 5;
+
+  private final Map<String, long[]> demand = new TreeMap<>();
+  private final Map<String, long[]> delivery = new TreeMap<>();
+  private final Map<String, Long> malformed = new TreeMap<>();
+  private final Map<Network.Gpu, double[]> gpuFps = new java.util.IdentityHashMap<>();
+  private final long[] orchSessions;
+  private final long[] orchFailed;
+  private final long[] darkFrom;
+  private final long[] darkTo;
+
+  TruthRecorder(int orchestrators) {
+    orchSessions = new long[orchestrators];
+    orchFailed = new long[orchestrators];
+    darkFrom = new long[orchestrators];
+    darkTo = new long[orchestrators];
+  }
+
+  private long[] cell(Network.Gateway gw, Pipeline p, Network.Region r) {
+    return demand.computeIfAbsent(gw.index() + "|" + p.id + "|" + r.name(), k -> new long[6]);
+  }
+
+  void requested(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[REQUESTED]++; }
+
+  void started(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[STARTED]++; }
+
+  void noOrchestrator(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[NO_ORCH]++; }
+
+  void loadingOnly(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[LOADING_ONLY]++; }
+
+  void swapped(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[SWAPPED]++; }
+
+  void open(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[OPEN]++; }
+
+  void orchestratorSession(Network.Orchestrator o, boolean failed) {
+    orchSessions[o.index]++;
+    if (failed) {
+      orchFailed[o.index]++;
+    }
+  }
+
+  void dark(Network.Orchestrator o, long fromMs, long toMs) {
+    darkFrom[o.index] = fromMs;
+    darkTo[o.index] = toMs;
+  }
+
+  void statusFps(Network.Gpu gpu, double fps) {
+    if (fps > 0) {
+      double[] a = gpuFps.computeIfAbsent(gpu, g -> new double[2]);
+      a[0] += fps;
+      a[1]++;
+    }
+  }
+
+  /** Counts one generated event under its family and under family/subtype. */
+  void generated(String key) { count(key, 0); }
+
+  void lost(String key) { count(key, 1); }
+
+  void duplicated(String key) { count(key, 2); }
+
+  void late(String key) { count(key, 3); }
+
+  void malformed(String kind) { malformed.merge(kind, 1L, Long::sum); }
+
+  private void count(String key, int slot) {
+    delivery.computeIfAbsent(key, k -> new long[4])[slot]++;
+    int slash = key.indexOf('/');
+    if (slash > 0) {
+      delivery.computeIfAbsent(key.substring(0, slash), k -> new long[4])[slot]++;
+    }
+  }
+
+  GroundTruth snapshot(SimConfig config, Network network) {
+    List<GroundTruth.GatewayTruth> gws = network.gateways.stream()
+        .map(g -> new GroundTruth.GatewayTruth(g.index(), g.host(), g.senderAddress(),
+            g.region().name(), g.optionalFields())).toList();
+    List<GroundTruth.OrchestratorTruth> orchs = new ArrayList<>();
+    List<GroundTruth.GpuTruth> gpus = new ArrayList<>();
+    for (Network.Orchestrator o : network.orchestrators) {
+      orchs.add(new GroundTruth.OrchestratorTruth(o.infoAddress(), o.onChainAddress, o.url,
+          o.region.name(), o.failureProbability, o.slowProbability, o.runnerErrorsPerHour,
+          o.runnerSkewMs, orchSessions[o.index], orchFailed[o.index], darkFrom[o.index], darkTo[o.index]));
+      for (Network.Gpu g : o.gpus) {
+        double[] a = gpuFps.getOrDefault(g, new double[2]);
+        gpus.add(new GroundTruth.GpuTruth(o.infoAddress(), g.uuid, g.model.nvmlName, g.pipeline.id,
+            g.slots, g.capabilityFps(), a[1] == 0 ? 0 : a[0] / a[1], (long) a[1]));
+      }
+    }
+    List<GroundTruth.DemandCell> cells = new ArrayList<>();
+    demand.forEach((k, v) -> {
+      String[] parts = k.split("\\|", -1);
+      String host = network.gateways.get(Integer.parseInt(parts[0])).host();
+      cells.add(new GroundTruth.DemandCell(host, parts[1], parts[2], v[REQUESTED], v[STARTED],
+          v[NO_ORCH], v[LOADING_ONLY], v[SWAPPED], v[OPEN]));
+    });
+    Map<String, GroundTruth.DeliveryCount> del = new TreeMap<>();
+    delivery.forEach((k, v) -> del.put(k, new GroundTruth.DeliveryCount(v[0], v[1], v[2], v[3])));
+    return new GroundTruth(config.seed(), config.startMs(), config.startMs() + config.durationMs(),
+        gws, orchs, gpus, cells, del, new TreeMap<>(malformed));
+  }
+}

@@ -1,0 +1,163 @@
+package dev.naap.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.naap.events.AiStreamStatus;
+import dev.naap.events.CreateNewPayment;
+import dev.naap.events.Event;
+import dev.naap.events.NetworkCapabilities;
+import dev.naap.events.StreamTrace;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ground truth agrees with the events emitted. */
+class GroundTruthTest {
+
+  private static Set<String> streamsWith(SimRun run, String subtype) {
+    return run.accepted.stream().filter(e -> e instanceof StreamTrace t && t.subtype().equals(subtype))
+        .map(Event::streamId).collect(Collectors.toSet());
+  }
+
+  private static long sum(SimRun run, java.util.function.ToLongFunction<GroundTruth.DemandCell> f) {
+    return run.truth.demand().stream().mapToLong(f).sum();
+  }
+
+  @Test
+  void requestedSessions_perGateway_equalTheRequestTraces() {
+    SimRun run = SimRun.perfect();
+    Map<String, Long> traces = run.accepted.stream()
+        .filter(e -> e instanceof StreamTrace t && t.subtype().equals("gateway_receive_stream_request"))
+        .collect(Collectors.groupingBy(e -> e.envelope().gateway(), Collectors.counting()));
+    assertThat(traces).hasSize(3);
+    traces.forEach((gw, n) -> assertThat(run.truth.requested(gw)).as(gw).isEqualTo(n));
+  }
+
+  @Test
+  void startedNoOrchestratorAndSwapped_equalTheStreamsWithThoseTraces() {
+    SimRun run = SimRun.perfect();
+    assertThat(sum(run, GroundTruth.DemandCell::started))
+        .isEqualTo(streamsWith(run, "gateway_receive_few_processed_segments").size());
+    assertThat(sum(run, GroundTruth.DemandCell::noOrchestrator)).isPositive()
+        .isEqualTo(streamsWith(run, "gateway_no_orchestrators_available").size());
+    assertThat(sum(run, GroundTruth.DemandCell::swapped)).isPositive()
+        .isEqualTo(streamsWith(run, "orchestrator_swap").size());
+    assertThat(sum(run, GroundTruth.DemandCell::requested) - sum(run, GroundTruth.DemandCell::open))
+        .isEqualTo(streamsWith(run, "gateway_ingest_stream_closed").size());
+  }
+
+  @Test
+  void orchestratorSessions_equalTheFirstPaymentsPerRecipient() {
+    SimRun run = SimRun.perfect();
+    Map<String, Long> firstPayments = run.accepted.stream()
+        .filter(e -> e instanceof CreateNewPayment p && p.manifestId().startsWith("35_"))
+        .collect(Collectors.groupingBy(e -> ((CreateNewPayment) e).recipient(), Collectors.counting()));
+    for (GroundTruth.OrchestratorTruth o : run.truth.orchestrators()) {
+      assertThat(firstPayments.getOrDefault(o.onChainAddress().toLowerCase(), 0L)).isEqualTo(o.sessions());
+    }
+  }
+
+  @Test
+  void gpuMeanFps_matchesTheStatusEvents_perOrchestratorAndPipeline() {
+    SimRun run = SimRun.perfect();
+    Map<String, double[]> measured = new HashMap<>();
+    for (Event e : run.accepted) {
+      if (e instanceof AiStreamStatus s && s.inferenceStatus().fps() > 0) {
+        double[] a = measured.computeIfAbsent(s.orchestratorInfo().address() + "|" + s.pipeline(), k -> new double[2]);
+        a[0] += s.inferenceStatus().fps();
+        a[1]++;
+      }
+    }
+    Map<String, double[]> truth = new HashMap<>();
+    for (GroundTruth.GpuTruth g : run.truth.gpus()) {
+      double[] a = truth.computeIfAbsent(g.orchestrator() + "|" + g.pipeline(), k -> new double[2]);
+      a[0] += g.meanOutputFps() * g.statusSamples();
+      a[1] += g.statusSamples();
+      assertThat(g.meanOutputFps()).isLessThanOrEqualTo(g.capabilityFps() * 1.2);
+    }
+    assertThat(measured).isNotEmpty();
+    measured.forEach((k, m) -> {
+      assertThat(truth.get(k)[1]).as(k).isEqualTo(m[1]);
+      assertThat(truth.get(k)[0] / truth.get(k)[1]).as(k).isCloseTo(m[0] / m[1], within(1e-6));
+    });
+  }
+
+  @Test
+  void gpuModels_andRegions_coverTheDefaultNetwork() {
+    GroundTruth t = SimRun.perfect().truth;
+    assertThat(t.orchestrators()).hasSize(40);
+    assertThat(t.gpus()).hasSize(80);
+    assertThat(t.gpus().stream().map(GroundTruth.GpuTruth::model).distinct()).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(t.gpus().stream().map(GroundTruth.GpuTruth::pipeline).distinct()).hasSize(4);
+    assertThat(t.orchestrators().stream().map(GroundTruth.OrchestratorTruth::region).distinct()).hasSize(8);
+  }
+
+  @Test
+  void darkOrchestrator_disappears_fromStatusAndCapabilities() {
+    SimRun run = SimRun.perfect();
+    GroundTruth.OrchestratorTruth dark = run.truth.orchestrators().stream()
+        .filter(o -> o.darkFromMs() > 0).findFirst().orElseThrow();
+    assertThat(run.accepted).anyMatch(e -> e instanceof StreamTrace t && t.subtype().equals("orchestrator_swap")
+        && t.message().startsWith("trickle subscribe error")
+        && t.orchestratorInfo().address().equals(dark.signerAddress()));
+    for (Event e : run.accepted) {
+      long t = e.envelope().timestampMs();
+      if (t < dark.darkFromMs() + 32_000 || t >= dark.darkToMs()) {
+        continue;
+      }
+      if (e instanceof AiStreamStatus s) {
+        assertThat(s.orchestratorInfo().address()).isNotEqualTo(dark.signerAddress());
+      } else if (e instanceof NetworkCapabilities c) {
+        assertThat(c.orchestrators()).noneMatch(o -> o.localAddress().equals(dark.signerAddress()));
+      }
+    }
+  }
+
+  @Test
+  void deliveryCounts_explainEveryMessage() {
+    SimRun run = SimRun.quirky();
+    long generated = 0, lost = 0, duplicated = 0;
+    for (var e : run.truth.delivery().entrySet()) {
+      if (!e.getKey().contains("/")) {
+        generated += e.getValue().generated();
+        lost += e.getValue().lost();
+        duplicated += e.getValue().duplicated();
+      }
+    }
+    assertThat(lost).isPositive();
+    assertThat(duplicated).isPositive();
+    assertThat(run.accepted).hasSize((int) (generated - lost + duplicated));
+    Set<String> ids = new HashSet<>();
+    run.accepted.forEach(e -> ids.add(e.id()));
+    assertThat(ids).hasSize((int) (generated - lost));
+  }
+
+  @Test
+  void lateEvents_arriveAfterLaterEvents() {
+    SimRun run = SimRun.quirky();
+    long maxSeen = 0;
+    int late = 0;
+    for (Event e : run.accepted) {
+      long t = e.envelope().timestampMs();
+      if (t < maxSeen - 25_000) {
+        late++;
+      }
+      maxSeen = Math.max(maxSeen, t);
+    }
+    assertThat(late).isPositive();
+  }
+
+  @Test
+  void groundTruth_roundTripsThroughJson(@TempDir Path dir) {
+    GroundTruth t = SimRun.quirky().truth;
+    Path file = dir.resolve("truth.json");
+    t.writeJson(file);
+    assertThat(GroundTruth.readJson(file)).isEqualTo(t);
+  }
+}

@@ -5,6 +5,7 @@ import dev.naap.ingest.BatchResult;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
+import dev.naap.metrics.Refresher;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import java.io.PrintStream;
@@ -62,6 +63,8 @@ final class ImportCommand implements Main.Command {
         err.printf("%s: accepted=%d rejected=%d duplicate=%d%n", f, r.accepted(), r.rejected(), r.duplicates());
         total = total.plus(r);
       }
+      var refreshed = new Refresher(store, Clock.systemUTC()).refreshUpTo(Clock.systemUTC().instant());
+      err.printf("rollups: %d sessions and %d hours recomputed%n", refreshed.sessions(), refreshed.hours());
       out.printf("imported: accepted=%d rejected=%d duplicate=%d%n",
           total.accepted(), total.rejected(), total.duplicates());
       return 0;

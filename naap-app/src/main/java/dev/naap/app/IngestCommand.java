@@ -5,6 +5,7 @@ import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
+import dev.naap.metrics.Refresher;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -25,7 +26,8 @@ final class IngestCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("bootstrap-servers", "topic", "group",
       "kafka-user", "kafka-password", "security-protocol", "truststore", "truststore-password",
-      "batch-max-events", "batch-max-wait-ms", "max-event-bytes", "metrics-host", "metrics-port");
+      "batch-max-events", "batch-max-wait-ms", "max-event-bytes", "metrics-host", "metrics-port",
+      "refresh-interval-ms");
 
   @Override
   public String summary() {
@@ -53,6 +55,7 @@ final class IngestCommand implements Main.Command {
           --max-event-bytes N        larger messages are rejected as oversized (default 1048576)
           --metrics-host HOST        Prometheus /metrics address (default 127.0.0.1)
           --metrics-port PORT        (default 9401; 0 picks a free port, -1 turns it off)
+          --refresh-interval-ms MS   how often rollups are brought up to date (default 5000; 0: never)
         """ + StoreOptions.HELP;
   }
 
@@ -76,6 +79,7 @@ final class IngestCommand implements Main.Command {
     int batchMaxWaitMs = args.integer("batch-max-wait-ms", 1000, 0, 60_000);
     int maxEventBytes = args.integer("max-event-bytes", EventParser.DEFAULT_MAX_BYTES, 1024, 64 << 20);
     int metricsPort = args.integer("metrics-port", 9401, -1, 65535);
+    int refreshMs = args.integer("refresh-interval-ms", 5000, 0, 3_600_000);
     KafkaIngestConfig config = null;
     try {
       config = new KafkaIngestConfig(args.get("bootstrap-servers", null), args.all("topic"),
@@ -104,17 +108,40 @@ final class IngestCommand implements Main.Command {
           EventWriter.DuplicateCheck.BATCH, metrics, Clock.systemUTC());
       KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
       running.set(ingest);
+      Thread refresh = refreshMs == 0 ? null : Thread.ofVirtual().name("naap-refresh")
+          .start(() -> refreshEvery(new Refresher(store, Clock.systemUTC()), Duration.ofMillis(refreshMs), err));
       err.printf("naap ingest: %s -> %s%s%n", config, store.description(),
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
       ingest.run();
+      if (refresh != null) {
+        refresh.interrupt();
+        refresh.join();
+      }
       var total = ingest.total();
       err.printf("naap ingest: stopped: accepted=%d rejected=%d duplicate=%d%n",
           total.accepted(), total.rejected(), total.duplicates());
       return 0;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the metrics server", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
     } finally {
       finished.countDown();
+    }
+  }
+
+  /** Brings the rollups up to date every {@code interval} until interrupted; a failure waits a turn. */
+  private static void refreshEvery(Refresher refresher, Duration interval, PrintStream err) {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(interval);
+        refresher.refresh();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        err.println("naap ingest: rollup refresh failed, trying again in " + interval + ": " + e.getMessage());
+      }
     }
   }
 }

@@ -60,10 +60,20 @@ public final class Refresher {
   /** What one refresh did. */
   public record Result(int sessions, int hours, Instant watermark) {}
 
-  /** Recomputes what events ingested since the last refresh touched; returns what it did. */
-  public synchronized Result refresh() {
+  /**
+   * Recomputes what events ingested since the last refresh touched, up to {@link #SETTLE} ago;
+   * returns what it did. For a loop that runs while events arrive.
+   */
+  public Result refresh() {
+    return refreshUpTo(clock.instant().minus(SETTLE));
+  }
+
+  /**
+   * As {@link #refresh()}, up to {@code to}: after an import, when every event is written, {@code
+   * clock.instant()} takes in all of them.
+   */
+  public synchronized Result refreshUpTo(Instant to) {
     Instant from = watermark();
-    Instant to = clock.instant().minus(SETTLE);
     if (!to.isAfter(from)) {
       return new Result(0, 0, from);
     }

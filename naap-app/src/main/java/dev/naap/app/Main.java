@@ -15,6 +15,7 @@ public final class Main {
       "ingest", new IngestCommand(),
       "sql", new SqlCommand(),
       "scrape", new ScrapeCommand(),
+      "simulate", new SimulateCommand(),
       "clickhouse-http", new ClickHouseHttpCommand());
 
   private Main() {}

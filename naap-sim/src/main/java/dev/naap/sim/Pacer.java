@@ -7,37 +7,37 @@ package dev.naap.sim;
  */
 public interface Pacer {
 
-  /** Returns when virtual time {@code virtualMs} may be simulated. */
-  void awaitVirtual(long virtualMs) throws InterruptedException;
+  /**
+   * How many wall-clock nanoseconds remain before virtual time {@code virtualMs} may be simulated;
+   * zero or less means now. The simulator sleeps in short steps and asks again, so that a stop
+   * request is honoured promptly.
+   */
+  long waitNanos(long virtualMs);
 
   static Pacer none() {
-    return v -> {};
+    return v -> 0;
   }
 
   /**
    * Backfills everything before {@code liveFromMs} without waiting, then runs at {@code speed}
-   * times real time, anchored at the first call after {@code liveFromMs}.
+   * times real time, anchored at the first instant simulated at or after {@code liveFromMs}.
    */
   static Pacer realTime(double speed, long liveFromMs) {
     if (!(speed > 0)) {
       throw new IllegalArgumentException("speed: expected > 0, got " + speed);
     }
     return new Pacer() {
-      private long anchorNanos = -1;
+      private long anchorNanos = Long.MIN_VALUE;
 
       @Override
-      public void awaitVirtual(long virtualMs) throws InterruptedException {
+      public long waitNanos(long virtualMs) {
         if (virtualMs < liveFromMs) {
-          return;
+          return 0;
         }
-        if (anchorNanos < 0) {
+        if (anchorNanos == Long.MIN_VALUE) {
           anchorNanos = System.nanoTime();
         }
-        long dueNanos = anchorNanos + (long) ((virtualMs - liveFromMs) * 1e6 / speed);
-        long wait;
-        while ((wait = dueNanos - System.nanoTime()) > 0) {
-          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000_000L));
-        }
+        return anchorNanos + (long) ((virtualMs - liveFromMs) * 1e6 / speed) - System.nanoTime();
       }
     };
   }

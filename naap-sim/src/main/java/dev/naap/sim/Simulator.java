@@ -100,7 +100,10 @@ public final class Simulator {
         if (e.session != null && e.session.scheduledAtMs != e.timeMs) {
           continue;
         }
-        pacer.awaitVirtual(e.timeMs);
+        long waitNanos;
+        while ((waitNanos = pacer.waitNanos(e.timeMs)) > 0 && !stopRequested) {
+          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, 100_000_000L));
+        }
         nowMs = e.timeMs;
         delivery.advanceTo(nowMs);
         if (e.session != null) {

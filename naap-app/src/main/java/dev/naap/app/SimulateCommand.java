@@ -1,0 +1,204 @@
+package dev.naap.app;
+
+import dev.naap.sim.EventSink;
+import dev.naap.sim.FileSink;
+import dev.naap.sim.GroundTruth;
+import dev.naap.sim.KafkaSink;
+import dev.naap.sim.Pacer;
+import dev.naap.sim.SimConfig;
+import dev.naap.sim.Simulator;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code naap simulate}: runs the simulated Livepeer network (docs/SIMULATOR.md) into a file for
+ * {@code naap import} or into a Kafka topic, and writes its ground truth.
+ */
+final class SimulateCommand implements Main.Command {
+
+  private static final Set<String> OPTIONS = Set.of("seed", "backfill", "duration", "start", "speed",
+      "out", "bootstrap-servers", "topic", "truth", "malformed-rate", "loss-rate", "duplicate-rate",
+      "late-rate", "orchestrators", "gpus", "streams-per-hour");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+  @Override
+  public String summary() {
+    return "run the simulated Livepeer network into a file or a Kafka topic";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: naap simulate [OPTIONS] (--out FILE | --bootstrap-servers HOST:PORT --topic TOPIC)
+
+        Simulates go-livepeer gateways, orchestrators and runners and emits their Kafka events:
+        first the backfill (as fast as possible), then live at --speed times real time for
+        --duration. The same --seed and --start give the same events byte for byte. The ground
+        truth (true GPU fps, failure probabilities, session counts) is written as JSON at the end.
+
+        options:
+          --seed N                 the run's only source of randomness (default 1)
+          --backfill DURATION      history simulated before now, e.g. 24h, 7d (default 0)
+          --duration DURATION      live span after the backfill (default 0 with --out, 365d with Kafka)
+          --start TIME             first simulated instant, ISO-8601 or unix ms (default now - backfill)
+          --speed X                live pace, times real time (default 1)
+          --out FILE               write newline-delimited envelopes (for naap import)
+          --bootstrap-servers S    produce to this Kafka cluster instead (with --topic)
+          --topic T                the Kafka topic (go-livepeer's -kafkaGatewayTopic)
+          --truth FILE             ground truth JSON (default FILE.truth.json, or sim-truth.json)
+          --malformed-rate P       malformed messages injected per event (default 0)
+          --loss-rate P            events dropped by the producer (default 0.0005)
+          --duplicate-rate P       events sent twice (default 0.001)
+          --late-rate P            events delayed 30 s to 10 min (default 0.002)
+          --orchestrators N        orchestrators (default 40)
+          --gpus N                 GPUs over all orchestrators (default 80)
+          --streams-per-hour N     stream requests per hour at the daily peak (default 360)
+
+        DURATION is a number with a unit, ms, s, m, h or d, or several (1h30m).
+        """;
+  }
+
+  @Override
+  public int run(List<String> argv, PrintStream out, PrintStream err) {
+    Args args = Args.parse(argv, OPTIONS, Set.of());
+    if (!args.positional().isEmpty()) {
+      args.error("unexpected arguments: " + args.positional());
+    }
+    String file = args.get("out", null);
+    String servers = args.get("bootstrap-servers", null);
+    String topic = args.get("topic", null);
+    if ((file == null) == (servers == null)) {
+      args.error("give exactly one of --out FILE or --bootstrap-servers (with --topic)");
+    }
+    if ((servers == null) != (topic == null)) {
+      args.error("--bootstrap-servers and --topic go together");
+    }
+    long seed = longOption(args, "seed", 1);
+    Duration backfill = duration(args, "backfill", Duration.ZERO);
+    Duration live = duration(args, "duration", file != null ? Duration.ZERO : Duration.ofDays(365));
+    double speed = number(args, "speed", 1, 0.001, 1_000_000);
+    long startMs = start(args, System.currentTimeMillis() / 1000 * 1000 - backfill.toMillis());
+    SimConfig.Builder b = SimConfig.builder().seed(seed).startMs(startMs).duration(backfill.plus(live))
+        .orchestrators(args.integer("orchestrators", 40, 1, 10_000))
+        .gpus(args.integer("gpus", 80, 1, 100_000))
+        .peakStreamsPerHour(number(args, "streams-per-hour", 360, 0, 1_000_000))
+        .malformedRate(number(args, "malformed-rate", 0, 0, 0.5))
+        .lossRate(number(args, "loss-rate", 0.0005, 0, 0.5))
+        .duplicateRate(number(args, "duplicate-rate", 0.001, 0, 0.5))
+        .lateRate(number(args, "late-rate", 0.002, 0, 0.5));
+    args.check();
+    SimConfig config;
+    try {
+      config = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException(e.getMessage());
+    }
+    Path truthFile = Path.of(args.get("truth", file != null ? file + ".truth.json" : "sim-truth.json"));
+    Simulator sim = new Simulator(config);
+    var finished = Main.onShutdown(sim::stop, Duration.ofSeconds(10));
+    try (EventSink sink = file != null ? new FileSink(Path.of(file))
+        : new KafkaSink(servers, topic, Map.of())) {
+      err.printf("simulating %s to %s (seed %d)%n", Instant.ofEpochMilli(startMs),
+          Instant.ofEpochMilli(startMs + config.durationMs()), seed);
+      GroundTruth truth = sim.run(sink, Pacer.realTime(speed, startMs + backfill.toMillis()));
+      truth.writeJson(truthFile);
+      long generated = truth.delivery().entrySet().stream().filter(e -> !e.getKey().contains("/"))
+          .mapToLong(e -> e.getValue().generated()).sum();
+      long requested = truth.demand().stream().mapToLong(GroundTruth.DemandCell::requested).sum();
+      out.printf("simulated: events=%d streams=%d ground-truth=%s%n", generated, requested, truthFile);
+      return 0;
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private static long start(Args args, long fallback) {
+    String raw = args.get("start", null);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      return raw.chars().allMatch(Character::isDigit) ? Long.parseLong(raw) : Instant.parse(raw).toEpochMilli();
+    } catch (NumberFormatException | DateTimeParseException e) {
+      args.error("--start: expected unix ms or an ISO-8601 instant, got '" + raw + "'");
+      return fallback;
+    }
+  }
+
+  /** Parses {@code 24h}, {@code 7d}, {@code 1h30m}, {@code 500ms}; also ISO-8601 {@code PT2H}. */
+  static Duration parseDuration(String raw) {
+    String s = raw.trim();
+    if (s.startsWith("P") || s.startsWith("p")) {
+      return Duration.parse(s);
+    }
+    Matcher m = DURATION.matcher(s);
+    Duration total = Duration.ZERO;
+    int at = 0;
+    while (m.find() && m.start() == at) {
+      long n = Long.parseLong(m.group(1));
+      total = total.plus(switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      });
+      at = m.end();
+    }
+    if (at == 0 || at != s.length()) {
+      throw new IllegalArgumentException("expected a duration like 30m, 24h, 7d or 1h30m, got '" + raw + "'");
+    }
+    return total;
+  }
+
+  private static Duration duration(Args args, String name, Duration fallback) {
+    String raw = args.get(name, null);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      return parseDuration(raw);
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      args.error("--" + name + ": " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  private static double number(Args args, String name, double fallback, double min, double max) {
+    String raw = args.get(name, null);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      double v = Double.parseDouble(raw.trim());
+      if (!(v >= min && v <= max)) {
+        args.error("--" + name + ": expected " + min + ".." + max + ", got " + raw);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      args.error("--" + name + ": expected a number, got '" + raw + "'");
+      return fallback;
+    }
+  }
+
+  private static long longOption(Args args, String name, long fallback) {
+    String raw = args.get(name, null);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      args.error("--" + name + ": expected an integer, got '" + raw + "'");
+      return fallback;
+    }
+  }
+}

@@ -2,6 +2,7 @@ package dev.naap.app;
 
 import dev.naap.sim.EventSink;
 import dev.naap.sim.FileSink;
+import dev.naap.sim.GatewayServer;
 import dev.naap.sim.GroundTruth;
 import dev.naap.sim.KafkaSink;
 import dev.naap.sim.Pacer;
@@ -26,7 +27,7 @@ final class SimulateCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("seed", "backfill", "duration", "start", "speed",
       "out", "bootstrap-servers", "topic", "truth", "malformed-rate", "loss-rate", "duplicate-rate",
-      "late-rate", "orchestrators", "gpus", "streams-per-hour");
+      "late-rate", "orchestrators", "gpus", "streams-per-hour", "http-port", "http-gateway");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   @Override
@@ -61,6 +62,10 @@ final class SimulateCommand implements Main.Command {
           --orchestrators N        orchestrators (default 40)
           --gpus N                 GPUs over all orchestrators (default 80)
           --streams-per-hour N     stream requests per hour at the daily peak (default 360)
+          --http-port N            serve a gateway's HTTP surface on 127.0.0.1:N while running:
+                                   /getNetworkCapabilities, /live/video-to-video/{stream}/start,
+                                   /update, /{streamId}/status (0 = a free port; default off)
+          --http-gateway I         which gateway the HTTP surface is: 0 (""), 1 (eu), 2 (ap) (default 0)
 
         DURATION is a number with a unit, ms, s, m, h or d, or several (1h30m).
         """;
@@ -94,6 +99,8 @@ final class SimulateCommand implements Main.Command {
         .lossRate(number(args, "loss-rate", 0.0005, 0, 0.5))
         .duplicateRate(number(args, "duplicate-rate", 0.001, 0, 0.5))
         .lateRate(number(args, "late-rate", 0.002, 0, 0.5));
+    int httpPort = args.integer("http-port", -1, 0, 65_535);
+    int httpGateway = args.integer("http-gateway", 0, 0, 2);
     args.check();
     SimConfig config;
     try {
@@ -105,7 +112,8 @@ final class SimulateCommand implements Main.Command {
     Simulator sim = new Simulator(config);
     var finished = Main.onShutdown(sim::stop, Duration.ofSeconds(10));
     try (EventSink sink = file != null ? new FileSink(Path.of(file))
-        : new KafkaSink(servers, topic, Map.of())) {
+        : new KafkaSink(servers, topic, Map.of());
+        AutoCloseable http = httpPort < 0 ? () -> {} : startHttp(sim, httpGateway, httpPort, err)) {
       err.printf("simulating %s to %s (seed %d)%n", Instant.ofEpochMilli(startMs),
           Instant.ofEpochMilli(startMs + config.durationMs()), seed);
       GroundTruth truth = sim.run(sink, Pacer.realTime(speed, startMs + backfill.toMillis()));
@@ -115,9 +123,18 @@ final class SimulateCommand implements Main.Command {
       long requested = truth.demand().stream().mapToLong(GroundTruth.DemandCell::requested).sum();
       out.printf("simulated: events=%d streams=%d ground-truth=%s%n", generated, requested, truthFile);
       return 0;
+    } catch (Exception e) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     } finally {
       finished.countDown();
     }
+  }
+
+  private static AutoCloseable startHttp(Simulator sim, int gateway, int port, PrintStream err) {
+    GatewayServer server = GatewayServer.start(sim, gateway, port);
+    err.printf("gateway HTTP surface on http://127.0.0.1:%d (/getNetworkCapabilities, /live/video-to-video/...)%n",
+        server.port());
+    return server;
   }
 
   private static long start(Args args, long fallback) {

@@ -176,9 +176,15 @@ final class Network {
    * ranked by latency, the choice among the three closest with free capacity being random.
    */
   Selection select(Gateway gw, Pipeline pipeline, Region client, long nowMs, Orchestrator exclude, Rng rng) {
+    return select(gw, pipeline, client, nowMs, exclude, "", rng);
+  }
+
+  /** As above, restricted to orchestrators whose URL contains {@code pin} (the gateway's {@code orchestrator=} query). */
+  Selection select(Gateway gw, Pipeline pipeline, Region client, long nowMs, Orchestrator exclude,
+      String pin, Rng rng) {
     List<Candidate> candidates = new ArrayList<>();
     for (Orchestrator o : orchestrators) {
-      if (o.dark || o == exclude || o.suspendedUntilMs[gw.index()] > nowMs) {
+      if (o.dark || o == exclude || o.suspendedUntilMs[gw.index()] > nowMs || !o.url.contains(pin)) {
         continue;
       }
       if (o.gpus.stream().anyMatch(g -> g.pipeline == pipeline)) {

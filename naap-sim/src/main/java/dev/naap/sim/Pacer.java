@@ -14,6 +14,11 @@ public interface Pacer {
    */
   long waitNanos(long virtualMs);
 
+  /** The virtual time that corresponds to the wall clock now, but never before {@code lastMs}. */
+  default long virtualNowMs(long lastMs) {
+    return lastMs;
+  }
+
   static Pacer none() {
     return v -> 0;
   }
@@ -38,6 +43,14 @@ public interface Pacer {
           anchorNanos = System.nanoTime();
         }
         return anchorNanos + (long) ((virtualMs - liveFromMs) * 1e6 / speed) - System.nanoTime();
+      }
+
+      @Override
+      public long virtualNowMs(long lastMs) {
+        if (anchorNanos == Long.MIN_VALUE) {
+          return lastMs;
+        }
+        return Math.max(lastMs, liveFromMs + (long) ((System.nanoTime() - anchorNanos) * speed / 1e6));
       }
     };
   }

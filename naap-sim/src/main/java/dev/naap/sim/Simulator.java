@@ -54,6 +54,11 @@ public final class Simulator {
   private long seq;
   private long nowMs;
   private volatile boolean stopRequested;
+  private volatile boolean running;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> inbox =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Map<String, StreamSession> external = new java.util.HashMap<>();
+  private Pacer pacer = Pacer.none();
   private boolean ran;
 
   public Simulator(SimConfig config) {
@@ -81,6 +86,8 @@ public final class Simulator {
       throw new IllegalStateException("a Simulator runs once; create a new one");
     }
     ran = true;
+    this.pacer = pacer;
+    running = true;
     Delivery delivery = new Delivery(config, root.split(), sink, truth);
     emitter = new Emitter(root.split(), delivery);
     long start = config.startMs();
@@ -102,8 +109,10 @@ public final class Simulator {
         }
         long waitNanos;
         while ((waitNanos = pacer.waitNanos(e.timeMs)) > 0 && !stopRequested) {
-          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, 100_000_000L));
+          drainInbox(e.timeMs);
+          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, 20_000_000L));
         }
+        drainInbox(e.timeMs);
         nowMs = e.timeMs;
         delivery.advanceTo(nowMs);
         if (e.session != null) {
@@ -120,8 +129,76 @@ public final class Simulator {
     for (StreamSession s : List.copyOf(all)) {
       s.abandon();
     }
+    running = false;
+    for (Runnable r; (r = inbox.poll()) != null; ) {
+      r.run();
+    }
     delivery.flush();
     return truth.snapshot(config, network);
+  }
+
+  /**
+   * Runs {@code task} on the simulation thread at the virtual time matching the wall clock, and
+   * completes the future with its result; fails it when the simulation is not running. Safe from
+   * any thread: this is how the gateway HTTP surface talks to a live run.
+   */
+  public <T> java.util.concurrent.CompletableFuture<T> submit(java.util.function.Supplier<T> task) {
+    var f = new java.util.concurrent.CompletableFuture<T>();
+    Runnable command = () -> {
+      if (!running) {
+        f.completeExceptionally(new IllegalStateException("the simulation is not running"));
+        return;
+      }
+      try {
+        f.complete(task.get());
+      } catch (RuntimeException ex) {
+        f.completeExceptionally(ex);
+      }
+    };
+    inbox.add(command);
+    if (!running && inbox.remove(command)) {
+      f.completeExceptionally(new IllegalStateException("the simulation is not running"));
+    }
+    return f;
+  }
+
+  private void drainInbox(long nextEventMs) {
+    for (Runnable r; (r = inbox.poll()) != null; ) {
+      nowMs = Math.min(nextEventMs, Math.max(nowMs, pacer.virtualNowMs(nowMs)));
+      r.run();
+    }
+  }
+
+  /**
+   * Starts a stream driven from outside (the gateway's {@code /start}); simulation thread only.
+   * {@code name} is the stream key used by {@code /update}; the returned session's stream id is
+   * used by {@code /status}.
+   */
+  StreamSession startExternal(int gateway, String name, Pipeline pipeline,
+      Map<String, Object> params, String streamId, String pin, long durationMs) {
+    Rng rng = streams.split();
+    Gateway gw = network.gateways.get(gateway);
+    StreamSession s = new StreamSession(this, rng, gw, pipeline, gw.region(), nowMs,
+        new StreamSession.External(streamId, params, pin, durationMs));
+    all.add(s);
+    external.values().removeIf(x -> x.closed() && nowMs - x.closedAtMs() > 60_000);
+    external.put(name, s);
+    external.put("id:" + s.streamId, s);
+    s.start();
+    reschedule(s);
+    return s;
+  }
+
+  /** An externally started stream by name (or "id:" + stream id); simulation thread only. */
+  StreamSession external(String key) {
+    StreamSession s = external.get(key);
+    return s == null || (s.closed() && nowMs - s.closedAtMs() > 60_000) ? null : s;
+  }
+
+  /** Applies a client's {@code /update}; simulation thread only. */
+  void updateExternal(StreamSession s, Map<String, Object> params) {
+    s.externalUpdate(nowMs, params);
+    reschedule(s);
   }
 
   /** Asks a running {@link #run} to finish at the next event; safe from any thread. */

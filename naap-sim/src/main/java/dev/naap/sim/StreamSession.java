@@ -50,6 +50,12 @@ final class StreamSession {
   private final boolean poorLink;
   private final double bitrateBps;
   private final long t0;
+  private final String pin;
+  private long closedAtMs = -1;
+  private Map<String, Object> lastStatus;
+  private Object lastStats;
+  private String lastGatewayError;
+  private long lastGatewayErrorMs;
   private Map<String, Object> params;
   private String paramsHash;
 
@@ -102,23 +108,37 @@ final class StreamSession {
   private boolean fatal;
   private Orchestrator excluded;
 
+  /**
+   * A stream started through the gateway HTTP surface: its id (blank: generated), params (null:
+   * generated), orchestrator pin (URL substring, "" for any) and how long the client publishes.
+   */
+  record External(String streamId, Map<String, Object> params, String pin, long durationMs) {}
+
   StreamSession(Simulator sim, Rng rng, Gateway gw, Pipeline pipeline, Region client, long t0) {
+    this(sim, rng, gw, pipeline, client, t0, null);
+  }
+
+  StreamSession(Simulator sim, Rng rng, Gateway gw, Pipeline pipeline, Region client, long t0,
+      External ext) {
     this.sim = sim;
     this.rng = rng;
     this.gw = gw;
     this.pipeline = pipeline;
     this.client = client;
     this.t0 = t0;
-    this.streamId = "stream-" + rng.alnum(6) + "-" + rng.alnum(8);
+    String generatedId = "stream-" + rng.alnum(6) + "-" + rng.alnum(8);
+    this.streamId = ext != null && !ext.streamId().isBlank() ? ext.streamId() : generatedId;
     this.requestId = rng.hex(8);
-    this.testLoad = gw.optionalFields() && rng.chance(0.1);
-    long durationMs = Math.round(Math.min(4 * 3_600_000.0,
+    this.testLoad = gw.optionalFields() && (ext != null || rng.chance(0.1));
+    this.pin = ext == null ? "" : ext.pin();
+    long durationMs = ext != null ? ext.durationMs() : Math.round(Math.min(4 * 3_600_000.0,
         Math.max(8_000, rng.logNormal(150_000, 1.3))));
     this.endMs = t0 + durationMs;
     this.poorLink = rng.chance(0.08);
     this.clientFps = poorLink ? rng.uniform(9, 16) : rng.uniform(19, 30);
     this.bitrateBps = rng.uniform(0.7e6, 2.2e6);
-    this.params = Prompts.initial(pipeline, rng);
+    Map<String, Object> initial = Prompts.initial(pipeline, rng);
+    this.params = ext != null && ext.params() != null ? ext.params() : initial;
     this.paramsHash = sim.emitter.paramsHash(params);
     this.nextMetricsMs = t0 + METRICS_PERIOD_MS + rng.between(250, 400);
   }
@@ -196,7 +216,7 @@ final class StreamSession {
   }
 
   private void selectAndStart(long now) {
-    Network.Selection sel = sim.network.select(gw, pipeline, client, now, excluded, rng);
+    Network.Selection sel = sim.network.select(gw, pipeline, client, now, excluded, pin, rng);
     if (sel.gpu() == null) {
       trace(now, now, "gateway_no_orchestrators_available", null);
       if (!noOrchReported) {
@@ -382,6 +402,7 @@ final class StreamSession {
       sim.truth.loadingOnly(gw, pipeline, client);
     }
     closed = true;
+    closedAtMs = now;
     nextMetricsMs = -1;
     nextParamsMs = -1;
     pending.clear();
@@ -397,6 +418,39 @@ final class StreamSession {
 
   boolean closed() {
     return closed;
+  }
+
+  long closedAtMs() {
+    return closedAtMs;
+  }
+
+  /** A client's {@code /update}: new params now (cached until an orchestrator is attached). */
+  void externalUpdate(long now, Map<String, Object> newParams) {
+    params = newParams;
+    paramsHash = sim.emitter.paramsHash(params);
+    lastParamsChangeMs = now;
+    if (gpu != null && !closed) {
+      paramsUpdateEvent(now);
+    }
+  }
+
+  /**
+   * What the gateway's {@code GET /live/video-to-video/{streamId}/status} answers: the last status
+   * payload plus {@code gateway_status}.
+   */
+  Map<String, Object> gatewayStatus() {
+    Map<String, Object> body = Emitter.goMap();
+    if (lastStatus != null) {
+      body.putAll(lastStatus);
+    }
+    Map<String, Object> gs = Emitter.goMap();
+    gs.put("whep_url", "");
+    gs.put("ingest_metrics", Emitter.obj("stats", lastStats));
+    if (lastGatewayError != null) {
+      gs.put("error", Emitter.obj("error_message", lastGatewayError, "error_time", lastGatewayErrorMs));
+    }
+    body.put("gateway_status", gs);
+    return body;
   }
 
   // ---------------------------------------------------------------- periodic reports
@@ -467,6 +521,7 @@ final class StreamSession {
     d.put("type", "status");
     optional(d, gpu);
     sim.emitter.emit(now, gw, now + rng.between(1, 4), "ai_stream_status", null, d);
+    lastStatus = d;
     lastStatusRunnerMs = rt;
     nextStatusMs = now + STATUS_PERIOD_MS + rng.between(-5, 5);
   }
@@ -505,6 +560,7 @@ final class StreamSession {
     d.put("timestamp", now);
     optional(d, null);
     sim.emitter.emit(now, gw, now, "stream_ingest_metrics", null, d);
+    lastStats = stats;
     nextMetricsMs = now + METRICS_PERIOD_MS + rng.between(0, 1);
   }
 
@@ -654,6 +710,8 @@ final class StreamSession {
     d.put("stream_id", streamId);
     d.put("type", "error");
     sim.emitter.emit(now, gw, now, "ai_stream_events", "error", d);
+    lastGatewayError = message;
+    lastGatewayErrorMs = now;
   }
 
   // ---------------------------------------------------------------- shared payload parts

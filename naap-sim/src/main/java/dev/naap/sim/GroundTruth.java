@@ -12,6 +12,7 @@ import java.util.Map;
  * What really happened in a simulation run, for comparison with what NaaP measures. Immutable;
  * written as JSON with {@link #writeJson(Path)} (format in docs/SIMULATOR.md).
  *
+ * @param config every knob of the run (seed, network size, demand, delivery rates)
  * @param seed the run's seed
  * @param startMs first virtual time simulated (unix ms)
  * @param endMs end of the simulated span (unix ms)
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param malformed injected malformed messages by kind
  */
 public record GroundTruth(
+    SimConfig config,
     long seed,
     long startMs,
     long endMs,

@@ -106,7 +106,7 @@ final class TruthRecorder {
     });
     Map<String, GroundTruth.DeliveryCount> del = new TreeMap<>();
     delivery.forEach((k, v) -> del.put(k, new GroundTruth.DeliveryCount(v[0], v[1], v[2], v[3])));
-    return new GroundTruth(config.seed(), config.startMs(), config.startMs() + config.durationMs(),
+    return new GroundTruth(config, config.seed(), config.startMs(), config.startMs() + config.durationMs(),
         gws, orchs, gpus, cells, del, new TreeMap<>(malformed));
   }
 }

@@ -89,6 +89,36 @@ class GroundTruthTest {
   }
 
   @Test
+  void realisedFailures_matchTheTrueProbabilities_within4Sigma() {
+    GroundTruth t = SimRun.perfect().truth;
+    double expected = 0, variance = 0;
+    long failed = 0, sessions = 0;
+    for (GroundTruth.OrchestratorTruth o : t.orchestrators()) {
+      expected += o.sessions() * o.failureProbability();
+      variance += o.sessions() * o.failureProbability() * (1 - o.failureProbability());
+      failed += o.failedSessions();
+      sessions += o.sessions();
+    }
+    assertThat(sessions).isGreaterThan(500);
+    assertThat((double) failed).isCloseTo(expected, within(4 * Math.sqrt(variance)));
+  }
+
+  @Test
+  void failedSessions_neverProduceOutput() {
+    SimRun run = SimRun.perfect();
+    Map<String, Long> firstPayments = run.accepted.stream()
+        .filter(e -> e instanceof CreateNewPayment p && p.manifestId().startsWith("35_"))
+        .collect(Collectors.groupingBy(e -> ((CreateNewPayment) e).orchestratorUrl(), Collectors.counting()));
+    Map<String, Long> outputs = run.accepted.stream()
+        .filter(e -> e instanceof StreamTrace tr && tr.subtype().equals("runner_send_first_processed_segment"))
+        .collect(Collectors.groupingBy(Event::orchestratorUrl, Collectors.counting()));
+    for (GroundTruth.OrchestratorTruth o : run.truth.orchestrators()) {
+      long withoutOutput = firstPayments.getOrDefault(o.url(), 0L) - outputs.getOrDefault(o.url(), 0L);
+      assertThat(withoutOutput).as(o.url()).isGreaterThanOrEqualTo(o.failedSessions());
+    }
+  }
+
+  @Test
   void gpuModels_andRegions_coverTheDefaultNetwork() {
     GroundTruth t = SimRun.perfect().truth;
     assertThat(t.orchestrators()).hasSize(40);

@@ -27,7 +27,8 @@ final class SimulateCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("seed", "backfill", "duration", "start", "speed",
       "out", "bootstrap-servers", "topic", "truth", "malformed-rate", "loss-rate", "duplicate-rate",
-      "late-rate", "orchestrators", "gpus", "streams-per-hour", "http-port", "http-gateway");
+      "late-rate", "orchestrators", "gpus", "streams-per-hour", "http-port", "http-gateway",
+      "kafka-user", "kafka-password", "truststore", "truststore-password");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   @Override
@@ -54,6 +55,10 @@ final class SimulateCommand implements Main.Command {
           --out FILE               write newline-delimited envelopes (for naap import)
           --bootstrap-servers S    produce to this Kafka cluster instead (with --topic)
           --topic T                the Kafka topic (go-livepeer's -kafkaGatewayTopic)
+          --kafka-user USER        SASL/PLAIN user; with --kafka-password, SASL_SSL as go-livepeer
+          --kafka-password PW      (default $NAAP_KAFKA_PASSWORD when --kafka-user is set)
+          --truststore FILE        PKCS12 truststore for TLS (default: the JVM's CAs)
+          --truststore-password PW
           --truth FILE             ground truth JSON (default FILE.truth.json, or sim-truth.json)
           --malformed-rate P       malformed messages injected per event (default 0)
           --loss-rate P            events dropped by the producer (default 0.0005)
@@ -99,6 +104,7 @@ final class SimulateCommand implements Main.Command {
         .lossRate(number(args, "loss-rate", 0.0005, 0, 0.5))
         .duplicateRate(number(args, "duplicate-rate", 0.001, 0, 0.5))
         .lateRate(number(args, "late-rate", 0.002, 0, 0.5));
+    Map<String, String> kafka = kafkaSecurity(args);
     int httpPort = args.integer("http-port", -1, 0, 65_535);
     int httpGateway = args.integer("http-gateway", 0, 0, 2);
     args.check();
@@ -112,7 +118,7 @@ final class SimulateCommand implements Main.Command {
     Simulator sim = new Simulator(config);
     var finished = Main.onShutdown(sim::stop, Duration.ofSeconds(10));
     try (EventSink sink = file != null ? new FileSink(Path.of(file))
-        : new KafkaSink(servers, topic, Map.of());
+        : new KafkaSink(servers, topic, kafka);
         AutoCloseable http = httpPort < 0 ? () -> {} : startHttp(sim, httpGateway, httpPort, err)) {
       err.printf("simulating %s to %s (seed %d)%n", Instant.ofEpochMilli(startMs),
           Instant.ofEpochMilli(startMs + config.durationMs()), seed);
@@ -128,6 +134,38 @@ final class SimulateCommand implements Main.Command {
     } finally {
       finished.countDown();
     }
+  }
+
+  /** go-livepeer's production producer: SASL/PLAIN over TLS when a user and password are set. */
+  private static Map<String, String> kafkaSecurity(Args args) {
+    String user = args.get("kafka-user", null);
+    if (user == null) {
+      return Map.of();
+    }
+    String password = args.get("kafka-password", System.getenv("NAAP_KAFKA_PASSWORD"));
+    if (password == null) {
+      args.error("--kafka-user needs --kafka-password (or $NAAP_KAFKA_PASSWORD)");
+      return Map.of();
+    }
+    Map<String, String> p = new java.util.HashMap<>();
+    p.put("security.protocol", "SASL_SSL");
+    p.put("sasl.mechanism", "PLAIN");
+    p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + jaasEscape(user) + "\" password=\"" + jaasEscape(password) + "\";");
+    String truststore = args.get("truststore", null);
+    if (truststore != null) {
+      p.put("ssl.truststore.location", truststore);
+      p.put("ssl.truststore.type", "PKCS12");
+      String tsPassword = args.get("truststore-password", null);
+      if (tsPassword != null) {
+        p.put("ssl.truststore.password", tsPassword);
+      }
+    }
+    return p;
+  }
+
+  private static String jaasEscape(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   private static AutoCloseable startHttp(Simulator sim, int gateway, int port, PrintStream err) {

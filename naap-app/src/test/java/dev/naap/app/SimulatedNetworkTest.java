@@ -1,0 +1,81 @@
+package dev.naap.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.naap.events.EventParser;
+import dev.naap.ingest.BatchResult;
+import dev.naap.ingest.EventWriter;
+import dev.naap.ingest.FileImport;
+import dev.naap.ingest.IngestMetrics;
+import dev.naap.metrics.Refresher;
+import dev.naap.sim.FileSink;
+import dev.naap.sim.GroundTruth;
+import dev.naap.sim.Pacer;
+import dev.naap.sim.SimConfig;
+import dev.naap.sim.Simulator;
+import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline against the simulator's ground truth: simulated network → events file →
+ * import (validation, tables) → sessions → rollups. What NaaP measures must be what happened.
+ */
+class SimulatedNetworkTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void rollups_matchTheSimulatorsGroundTruth() {
+    // Two hours of the default network, no events lost, but some repeated and some late.
+    SimConfig config = SimConfig.builder().seed(7).startMs(Instant.parse("2026-03-02T18:00:00Z").toEpochMilli())
+        .duration(Duration.ofHours(2)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
+    Path events = dir.resolve("events.ndjson");
+    GroundTruth truth;
+    try (FileSink sink = new FileSink(events)) {
+      truth = new Simulator(config).run(sink, Pacer.none());
+    }
+    Store store = TestEngine.uniqueStore("simulated");
+    BatchResult imported = new FileImport(new EventWriter(store, new EventParser(),
+        EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+    new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
+
+    assertThat(imported.rejected()).as("the simulator emits only valid events here").isZero();
+    assertThat(imported.duplicates()).as("repeated events are recognised").isPositive();
+
+    // Sessions requested and unmet, per gateway: exactly the ground truth.
+    Map<String, long[]> measured = new HashMap<>();
+    for (String line : store.queryText("SELECT gateway, sum(sessions_requested), sum(sessions_no_orchestrator) "
+        + "FROM rollup_hour_current GROUP BY gateway", Map.of()).split("\n")) {
+      String[] f = line.split("\t");
+      measured.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+    }
+    for (GroundTruth.GatewayTruth g : truth.gateways()) {
+      String name = g.host().isEmpty() ? "unknown" : g.host();
+      long requested = truth.requested(g.host());
+      long unmet = truth.demand().stream().filter(d -> d.gateway().equals(g.host()))
+          .mapToLong(GroundTruth.DemandCell::noOrchestrator).sum();
+      assertThat(measured.get(name)).as("gateway %s: requested, no orchestrator", name)
+          .containsExactly(requested, unmet);
+    }
+    assertThat(measured.values().stream().mapToLong(v -> v[0]).sum()).isPositive();
+
+    // GPU attribution is never a guess: no GPU gets more FPS samples than it produced.
+    Map<String, GroundTruth.GpuTruth> gpus = new HashMap<>();
+    truth.gpus().forEach(g -> gpus.put(g.gpuId(), g));
+    for (String line : store.queryText("SELECT gpu_id, sum(fps_samples) FROM rollup_hour_current "
+        + "WHERE gpu_id != '' GROUP BY gpu_id", Map.of()).split("\n")) {
+      String[] f = line.split("\t");
+      assertThat(Long.parseLong(f[1])).as("fps samples attributed to %s", f[0])
+          .isLessThanOrEqualTo(gpus.get(f[0]).statusSamples());
+    }
+  }
+}

@@ -91,6 +91,8 @@ final class IngestCommand implements Main.Command {
     }
     args.check();
 
+    // On SIGINT/SIGTERM the store must outlive the last batch the ingest writes.
+    System.setProperty(Stores.SHUTDOWN_GRACE_PROPERTY, "30000");
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     IngestMetrics metrics = new IngestMetrics(registry);
@@ -132,7 +134,7 @@ final class IngestCommand implements Main.Command {
   }
 
   /** Brings the rollups up to date every {@code interval} until interrupted; a failure waits a turn. */
-  private static void refreshEvery(Refresher refresher, Duration interval, PrintStream err) {
+  static void refreshEvery(Refresher refresher, Duration interval, PrintStream err) {
     while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(interval);
@@ -140,7 +142,7 @@ final class IngestCommand implements Main.Command {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        err.println("naap ingest: rollup refresh failed, trying again in " + interval + ": " + e.getMessage());
+        err.println("naap: rollup refresh failed, trying again in " + interval + ": " + e.getMessage());
       }
     }
   }

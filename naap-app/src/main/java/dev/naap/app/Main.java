@@ -11,6 +11,7 @@ import java.util.Map;
 public final class Main {
 
   private static final Map<String, Command> COMMANDS = Map.of(
+      "demo", new DemoCommand(),
       "import", new ImportCommand(),
       "ingest", new IngestCommand(),
       "sql", new SqlCommand(),

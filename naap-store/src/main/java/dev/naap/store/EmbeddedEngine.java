@@ -42,7 +42,7 @@ final class EmbeddedEngine {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
   private static final ReentrantLock REGISTRY = new ReentrantLock();
   /** The running engine; guarded by REGISTRY. */
-  private static EmbeddedEngine current;
+  private static volatile EmbeddedEngine current;
   /** Whether the JVM shutdown hook is installed; guarded by REGISTRY. */
   private static boolean hookInstalled;
   /** Set by the shutdown hook; guarded by REGISTRY. */
@@ -303,8 +303,25 @@ final class EmbeddedEngine {
         Thread.ofPlatform().name("naap-engine-shutdown").unstarted(EmbeddedEngine::onJvmExit));
   }
 
+  /**
+   * How long the exit hook lets the engine's owners close their stores themselves, when an
+   * application sets it: JVM shutdown hooks run in no particular order, and an application that
+   * drains work on exit (the ingest writes and commits its last batch) needs the store until it is
+   * done. Default 0: close at once.
+   */
+  static final String OWNER_GRACE_PROPERTY = "naap.store.shutdownGraceMs";
+
   /** The JVM is exiting: close the engine, then shut libchdb down. */
   private static void onJvmExit() {
+    long graceDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong(OWNER_GRACE_PROPERTY, 0));
+    while (current != null && System.nanoTime() < graceDeadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     long waitMs = EngineOptions.SHUTDOWN_TIMEOUT_MS.defaultValue();
     try {
       waitMs = EngineOptions.fromSystemProperties().shutdownTimeout().toMillis();

@@ -4,6 +4,13 @@ import java.util.Objects;
 
 /** Opens {@link Store}s. Thread-safe. */
 public final class Stores {
+
+  /**
+   * System property: milliseconds the JVM exit hook waits for the application to close its
+   * embedded stores itself before closing the engine (default 0). Set it in applications that
+   * drain work on SIGTERM, such as the ingest.
+   */
+  public static final String SHUTDOWN_GRACE_PROPERTY = EmbeddedEngine.OWNER_GRACE_PROPERTY;
   /** The database of {@code Stores.open(new StoreConfig.Embedded(...))}. */
   public static final String DEFAULT_DATABASE = "naap";
 

@@ -1,0 +1,226 @@
+package dev.naap.app;
+
+import dev.naap.events.EventParser;
+import dev.naap.ingest.EventWriter;
+import dev.naap.ingest.IngestMetrics;
+import dev.naap.ingest.KafkaIngest;
+import dev.naap.ingest.KafkaIngestConfig;
+import dev.naap.kafka.KafkaBroker;
+import dev.naap.metrics.Refresher;
+import dev.naap.scraper.ScrapeMetrics;
+import dev.naap.scraper.Scraper;
+import dev.naap.scraper.ScraperConfig;
+import dev.naap.sim.GatewayServer;
+import dev.naap.sim.KafkaSink;
+import dev.naap.sim.Pacer;
+import dev.naap.sim.SimConfig;
+import dev.naap.sim.Simulator;
+import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
+import dev.naap.store.Stores;
+import dev.naap.store.http.ClickHouseHttpServer;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code naap demo}: the whole pipeline on one machine. A real single-node Kafka broker, the
+ * embedded store, the simulated network (a backfilled day, then live), the ingest with its rollup
+ * refresh, the metadata scraper against the simulated gateway, and the store served over the
+ * ClickHouse HTTP protocol. Everything lives in one directory, so a second run resumes; Ctrl-C
+ * stops the pieces in reverse order and exits 0.
+ */
+final class DemoCommand implements Main.Command {
+
+  private static final Set<String> OPTIONS = Set.of("dir", "seed", "backfill-hours", "speed",
+      "http-port", "metrics-port", "malformed-rate");
+  private static final String TOPIC = "naap-gateway-events";
+
+  @Override
+  public String summary() {
+    return "run everything on a simulated network: Kafka, store, ingest, rollups, scraper";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        usage: naap demo [OPTIONS]
+
+        Starts a Kafka broker, the embedded store, a simulated Livepeer network that first
+        backfills history and then runs live, the ingest with its rollup refresh, the metadata
+        scraper, and a ClickHouse HTTP endpoint on the store. Prints what runs where. Ctrl-C stops
+        it; running it again resumes on the same data.
+
+        options:
+          --dir DIR                  where the demo keeps its data (default ./naap-demo)
+          --seed N                   the simulated network (default 1)
+          --backfill-hours H         history simulated at the first start (default 24)
+          --speed X                  live pace, times real time (default 1)
+          --http-port PORT           ClickHouse HTTP endpoint on 127.0.0.1 (default 8123; 0 = any)
+          --metrics-port PORT        Prometheus metrics on 127.0.0.1 (default 9401; 0 = any)
+          --malformed-rate P         malformed messages the simulator injects (default 0.001)
+        """;
+  }
+
+  @Override
+  public int run(List<String> argv, PrintStream out, PrintStream err) {
+    Args args = Args.parse(argv, OPTIONS, Set.of());
+    if (!args.positional().isEmpty()) {
+      args.error("unexpected arguments " + args.positional());
+    }
+    Path dir = Path.of(args.get("dir", "naap-demo"));
+    int seed = args.integer("seed", 1, 0, Integer.MAX_VALUE);
+    int backfillHours = args.integer("backfill-hours", 24, 0, 24 * 30);
+    int httpPort = args.integer("http-port", 8123, 0, 65535);
+    int metricsPort = args.integer("metrics-port", 9401, 0, 65535);
+    double speed = parse(args, "speed", 1, 0.01, 10_000);
+    double malformedRate = parse(args, "malformed-rate", 0.001, 0, 0.5);
+    args.check();
+
+    // On SIGINT/SIGTERM the store must outlive the last batch the ingest writes.
+    System.setProperty(Stores.SHUTDOWN_GRACE_PROPERTY, "60000");
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    CountDownLatch finished = Main.onShutdown(stopRequested::countDown, Duration.ofSeconds(60));
+    // Pieces are stopped in the reverse order of their start.
+    Deque<AutoCloseable> running = new ArrayDeque<>();
+    try {
+      KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")));
+      running.push(broker);
+      broker.createTopic(TOPIC, 4);
+      Store store = Stores.open(new StoreConfig.Embedded(dir.resolve("store"), StoreConfig.Embedded.DEFAULT_CONNECTIONS));
+      running.push(store);
+
+      PrometheusRegistry registry = new PrometheusRegistry();
+      HTTPServer metricsServer = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort)
+          .registry(registry).buildAndStart();
+      running.push(metricsServer);
+
+      IngestMetrics ingestMetrics = new IngestMetrics(registry);
+      KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(),
+          List.of(TOPIC), "naap-demo"), new EventWriter(store, new EventParser(),
+          EventWriter.DuplicateCheck.BATCH, ingestMetrics, Clock.systemUTC()), ingestMetrics);
+      Thread ingestThread = Thread.ofPlatform().name("naap-demo-ingest").start(ingest);
+      running.push(() -> {
+        ingest.stop();
+        ingestThread.join();
+      });
+      Refresher refresher = new Refresher(store, Clock.systemUTC());
+      Thread refreshThread = Thread.ofVirtual().name("naap-demo-refresh").start(() -> IngestCommand.refreshEvery(refresher, Duration.ofSeconds(5), err));
+      running.push(() -> {
+        refreshThread.interrupt();
+        refreshThread.join();
+      });
+
+      // The simulated network resumes where the stored events end, within the backfill window.
+      long nowMs = System.currentTimeMillis() / 1000 * 1000;
+      long startMs = Math.max(nowMs - backfillHours * 3_600_000L, lastEventMs(store));
+      Simulator sim = new Simulator(SimConfig.builder().seed(seed ^ startMs).startMs(startMs)
+          .duration(Duration.ofMillis(nowMs - startMs).plus(Duration.ofDays(365)))
+          .malformedRate(malformedRate).build());
+      KafkaSink sink = new KafkaSink(broker.bootstrapServers(), TOPIC, Map.of());
+      Thread simThread = Thread.ofPlatform().name("naap-demo-simulator")
+          .start(() -> sim.run(sink, Pacer.realTime(speed, nowMs)));
+      running.push(() -> {
+        sim.stop();
+        simThread.join();
+        sink.close();
+      });
+      GatewayServer gateway = GatewayServer.start(sim, 0, 0);
+      running.push(gateway);
+
+      Scraper scraper = new Scraper(ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
+          .interval(Duration.ofMinutes(5)).observedFrom("demo").build(), store, new ScrapeMetrics(registry),
+          Clock.systemUTC());
+      Thread scrapeThread = Thread.ofPlatform().name("naap-demo-scraper").start(() -> {
+        try {
+          scraper.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      running.push(() -> {
+        scraper.stop();
+        scrapeThread.join();
+        scraper.close();
+      });
+
+      ClickHouseHttpServer clickhouse = new ClickHouseHttpServer(store,
+          ClickHouseHttpServer.Config.loopback(httpPort)).start();
+      running.push(clickhouse);
+
+      out.printf("""
+          NaaP demo running (Ctrl-C stops it)
+            data                 %s
+            Kafka broker         %s, topic %s
+            simulated network    seed %d, from %s, live at %sx, gateway HTTP on 127.0.0.1:%d
+            ingest + rollups     consumer group naap-demo, refresh every 5 s
+            scraper              every 5 min against the simulated gateway
+            ClickHouse HTTP      %s   e.g. curl '%s?query=SELECT+gateway,sum(sessions_requested)+FROM+rollup_hour_current+GROUP+BY+gateway'
+            Prometheus metrics   http://127.0.0.1:%d/metrics
+          """, dir.toAbsolutePath(), broker.bootstrapServers(), TOPIC, seed, Instant.ofEpochMilli(startMs),
+          speed, gateway.port(), clickhouse.url(), clickhouse.url(), metricsServer.getPort());
+      out.flush();
+      stopRequested.await();
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      stopAll(running, err);
+      finished.countDown();
+      if (stopRequested.getCount() == 0) {
+        out.flush();
+        // Everything is closed: end with 0 rather than the 130 of a JVM stopped by SIGINT.
+        Runtime.getRuntime().halt(0);
+      }
+    }
+  }
+
+  /** The time of the newest stored event, or 0: where a second run resumes. */
+  private static long lastEventMs(Store store) {
+    String v = store.queryText("SELECT toUnixTimestamp64Milli(max(envelope_time)) FROM raw_events", Map.of()).strip();
+    return v.isEmpty() ? 0 : Long.parseLong(v) + 1;
+  }
+
+  private static void stopAll(Deque<AutoCloseable> running, PrintStream err) {
+    while (!running.isEmpty()) {
+      try {
+        running.pop().close();
+      } catch (Exception e) {
+        err.println("naap demo: while stopping: " + e);
+      }
+    }
+  }
+
+  private static double parse(Args args, String name, double fallback, double min, double max) {
+    String raw = args.get(name, null);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      double v = Double.parseDouble(raw);
+      if (v < min || v > max) {
+        args.error("--" + name + ": expected " + min + ".." + max + ", got " + raw);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      args.error("--" + name + ": not a number: '" + raw + "'");
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.naap.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code naap demo} as a user runs it: the whole pipeline fills the store within a bounded time,
+ * a stop signal ends it with exit code 0 and leaves no process behind, and a second run resumes.
+ */
+class DemoTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void demo_fillsTheRollups_stopsCleanly_andResumes() throws Exception {
+    Path data = dir.resolve("demo");
+    long first = runUntilRollups(data, "demo-1.log");
+    long second = runUntilRollups(data, "demo-2.log");
+
+    assertThat(second).as("sessions after the second run").isGreaterThanOrEqualTo(first);
+  }
+
+  /** Runs the demo until its rollups hold sessions, stops it with SIGTERM; returns the sessions. */
+  private long runUntilRollups(Path data, String log) throws Exception {
+    int port = freePort();
+    Process demo = ChildJvm.start(dir.resolve(log), "demo", "--dir", data.toString(), "--backfill-hours", "1",
+        "--http-port", Integer.toString(port), "--metrics-port", "0");
+    try {
+      long sessions = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+      while (sessions == 0 && System.nanoTime() < deadline && demo.isAlive()) {
+        Thread.sleep(1_000);
+        sessions = query(port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
+      }
+      assertThat(sessions).as("sessions in the rollups (see %s)", log).isPositive();
+      assertThat(query(port, "SELECT count() FROM raw_events")).isPositive();
+
+      demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the same orderly stop
+      assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops").isTrue();
+      assertThat(demo.exitValue()).isZero();
+      Thread.sleep(500);
+      assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(data.toString())))
+          .as("processes left behind").isEmpty();
+      return sessions;
+    } finally {
+      demo.destroyForcibly();
+    }
+  }
+
+  /** A number from the demo's ClickHouse HTTP endpoint, or 0 while it is not up yet. */
+  private static long query(int port, String sql) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/?query=" + java.net.URLEncoder.encode(sql,
+              java.nio.charset.StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && !r.body().isBlank() ? Long.parseLong(r.body().strip()) : 0;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -6,6 +6,7 @@ import dev.naap.ingest.IngestMetrics;
 import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
 import dev.naap.kafka.KafkaBroker;
+import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
 import dev.naap.scraper.ScrapeMetrics;
 import dev.naap.scraper.Scraper;
@@ -118,7 +119,8 @@ final class DemoCommand implements Main.Command {
         ingestThread.join();
       });
       Refresher refresher = new Refresher(store, Clock.systemUTC());
-      Thread refreshThread = Thread.ofVirtual().name("naap-demo-refresh").start(() -> IngestCommand.refreshEvery(refresher, Duration.ofSeconds(5), err));
+      Thread refreshThread = Thread.ofVirtual().name("naap-demo-refresh")
+          .start(new RefreshLoop(refresher, Duration.ofSeconds(5), Clock.systemUTC(), registry));
       running.push(() -> {
         refreshThread.interrupt();
         refreshThread.join();

@@ -5,6 +5,7 @@ import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
+import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
@@ -111,7 +112,8 @@ final class IngestCommand implements Main.Command {
       KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
       running.set(ingest);
       Thread refresh = refreshMs == 0 ? null : Thread.ofVirtual().name("naap-refresh")
-          .start(() -> refreshEvery(new Refresher(store, Clock.systemUTC()), Duration.ofMillis(refreshMs), err));
+          .start(new RefreshLoop(new Refresher(store, Clock.systemUTC()), Duration.ofMillis(refreshMs),
+              Clock.systemUTC(), registry));
       err.printf("naap ingest: %s -> %s%s%n", config, store.description(),
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
       ingest.run();
@@ -130,20 +132,6 @@ final class IngestCommand implements Main.Command {
       return 1;
     } finally {
       finished.countDown();
-    }
-  }
-
-  /** Brings the rollups up to date every {@code interval} until interrupted; a failure waits a turn. */
-  static void refreshEvery(Refresher refresher, Duration interval, PrintStream err) {
-    while (!Thread.currentThread().isInterrupted()) {
-      try {
-        Thread.sleep(interval);
-        refresher.refresh();
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        err.println("naap: rollup refresh failed, trying again in " + interval + ": " + e.getMessage());
-      }
     }
   }
 }

@@ -1,0 +1,65 @@
+package dev.naap.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link Refresher#refresh()} every {@code interval} until its thread is interrupted; a failed
+ * refresh is logged and tried again next time (it is idempotent). Exports how long refreshes take,
+ * how many sessions they recompute, and how far the rollups trail the clock
+ * ({@code naap_rollup_lag_seconds}: now minus the refresh watermark), which is the freshness of
+ * everything the rollups serve.
+ */
+public final class RefreshLoop implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(RefreshLoop.class);
+
+  private final Refresher refresher;
+  private final Duration interval;
+  private final Clock clock;
+  private final Histogram duration;
+  private final Counter sessions;
+  private final Counter failures;
+  private final Gauge lag;
+
+  public RefreshLoop(Refresher refresher, Duration interval, Clock clock, PrometheusRegistry registry) {
+    this.refresher = refresher;
+    this.interval = interval;
+    this.clock = clock;
+    duration = Histogram.builder().name("naap_rollup_refresh_duration_seconds")
+        .help("Time one rollup refresh takes").unit(Unit.SECONDS).classicOnly()
+        .classicExponentialUpperBounds(0.01, 2, 14).register(registry);
+    sessions = Counter.builder().name("naap_rollup_refreshed_sessions_total")
+        .help("Sessions recomputed by rollup refreshes").register(registry);
+    failures = Counter.builder().name("naap_rollup_refresh_failures_total")
+        .help("Rollup refreshes that failed and are tried again").register(registry);
+    lag = Gauge.builder().name("naap_rollup_lag_seconds")
+        .help("How far the rollups trail the clock: now minus the refresh watermark").register(registry);
+  }
+
+  @Override
+  public void run() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(interval);
+        long start = System.nanoTime();
+        Refresher.Result r = refresher.refresh();
+        duration.observe((System.nanoTime() - start) / 1e9);
+        sessions.inc(r.sessions());
+        lag.set(Duration.between(r.watermark(), clock.instant()).toMillis() / 1e3);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        failures.inc();
+        log.warn("rollup refresh failed, trying again in {}: {}", interval, e.getMessage());
+      }
+    }
+  }
+}

@@ -100,30 +100,46 @@ public final class FileImport {
     }
   }
 
+  /** Splits the stream at LF (a CR before it is dropped), reading it in chunks. */
   private void readLines(InputStream in, Batcher batcher) throws IOException {
-    byte[] buf = new byte[8192];
+    byte[] chunk = new byte[1 << 16];
+    byte[] line = new byte[8192];
     int len = 0;
-    boolean cut = false;
-    int b;
-    while ((b = in.read()) != -1) {
-      if (b == '\n') {
-        batcher.addLine(Arrays.copyOf(buf, len > 0 && buf[len - 1] == '\r' ? len - 1 : len));
+    boolean cut = false; // the line passed MAX_KEPT_LINE_BYTES: the rest of it is not kept
+    int n;
+    while ((n = in.read(chunk)) != -1) {
+      int from = 0;
+      while (from < n) {
+        int newline = indexOf(chunk, (byte) '\n', from, n);
+        int end = newline < 0 ? n : newline;
+        int take = cut ? 0 : Math.min(end - from, MAX_KEPT_LINE_BYTES - len);
+        if (len + take > line.length) {
+          line = Arrays.copyOf(line, Math.min(Math.max(line.length * 2, len + take), MAX_KEPT_LINE_BYTES));
+        }
+        System.arraycopy(chunk, from, line, len, take);
+        len += take;
+        cut = cut || take < end - from;
+        if (newline < 0) {
+          break;
+        }
+        batcher.addLine(Arrays.copyOf(line, len > 0 && line[len - 1] == '\r' ? len - 1 : len));
         len = 0;
         cut = false;
-      } else if (!cut) {
-        if (len == buf.length) {
-          if (len >= MAX_KEPT_LINE_BYTES) {
-            cut = true;
-            continue;
-          }
-          buf = Arrays.copyOf(buf, Math.min(len * 2, MAX_KEPT_LINE_BYTES));
-        }
-        buf[len++] = (byte) b;
+        from = newline + 1;
       }
     }
     if (len > 0) {
-      batcher.addLine(Arrays.copyOf(buf, len));
+      batcher.addLine(Arrays.copyOf(line, len));
     }
+  }
+
+  private static int indexOf(byte[] a, byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (a[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A capture record carries the envelope in {@code value}; anything else is the message itself. */

@@ -109,6 +109,28 @@ class FileImportTest {
   }
 
   @Test
+  void importFile_linesAcrossReadChunks_andAHugeLine_areSplitExactly() throws Exception {
+    String envelope = EventFixtures.captureEnvelopes().getFirst();
+    String padded = envelope.substring(0, envelope.length() - 2) + ",\"pad\":\"" + "x".repeat(200_000) + "\"}}";
+    byte[] huge = new byte[FileImport.MAX_KEPT_LINE_BYTES + 1000];
+    java.util.Arrays.fill(huge, (byte) 'a');
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.write((padded + "\r\n").getBytes(StandardCharsets.UTF_8)); // 200 kB: spans read chunks
+    file.write(huge);                                                  // longer than what is kept
+    file.write('\n');
+    file.write((EventFixtures.captureEnvelopes().get(1) + "\n").getBytes(StandardCharsets.UTF_8));
+    Path ndjson = dir.resolve("big.ndjson");
+    Files.write(ndjson, file.toByteArray());
+
+    BatchResult r = fileImport.importFile(ndjson);
+
+    assertThat(r).isEqualTo(new BatchResult(2, 1, 0));
+    assertThat(rows("SELECT offset, reason, payload_size FROM rejected_events FINAL"))
+        .isEqualTo("2\toversized\t" + FileImport.MAX_KEPT_LINE_BYTES + "\n");
+    assertThat(rows("SELECT max(length(payload)) FROM raw_events")).isEqualTo(padded.length() + "\n");
+  }
+
+  @Test
   void importFile_missingFile_isAClearError() {
     Path missing = dir.resolve("nope.json");
 

@@ -22,6 +22,7 @@ SELECT bucket_hour,
        countIf(violates_jitter)                                                AS violations_jitter,
        sum(fps_samples)                                                        AS fps_samples_total,
        sum(if(fps_samples > 0, fps_mean * fps_samples, 0))                     AS fps_sample_sum,
+       quantilesTDigestArrayState(0.05, 0.5, 0.95)(samples)                    AS fps_quantiles_state,
        quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ptff_ms), ptff_ms IS NOT NULL) AS ptff_ms_state,
        sumIf(assumeNotNull(ptff_ms), ptff_ms IS NOT NULL)                      AS ptff_ms_sum,
        countIf(ptff_ms IS NOT NULL)                                            AS ptff_ms_count,
@@ -32,6 +33,16 @@ SELECT bucket_hour,
        sumIf(assumeNotNull(down_kbps), down_kbps IS NOT NULL AND segment_index <= 1) AS down_kbps_sum,
        countIf(up_kbps IS NOT NULL AND segment_index <= 1)                     AS bandwidth_count,
        fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')                                      AS computed_at
-FROM segment_facts_current
+FROM segment_facts_current AS f
+LEFT JOIN
+(
+    -- The FPS samples of the segments in these hours.
+    SELECT stream_id, request_id, orchestrator_address, groupArray(assumeNotNull(output_fps)) AS samples
+    FROM ai_stream_status_events FINAL
+    WHERE output_fps > 0
+      AND (stream_id, request_id) IN (SELECT stream_id, request_id FROM segment_facts_current
+                                      WHERE toUnixTimestamp(bucket_hour) IN {hours:Array(Int64)})
+    GROUP BY stream_id, request_id, orchestrator_address
+) AS p USING (stream_id, request_id, orchestrator_address)
 WHERE toUnixTimestamp(bucket_hour) IN {hours:Array(Int64)}
 GROUP BY bucket_hour, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load

@@ -79,6 +79,14 @@ class RefresherTest {
         0\t3\t3\t0\t4\t0\t6
         1\t3\t1\t1\t2\t1\t1
         """);
+    // FPS quantiles over the samples of hour 0: 16, 17, 19, 20, 21, 25 (fps > 0 only).
+    String hour0 = "SELECT arrayMap(q -> round(q, 3), quantilesTDigestMerge(0.05, 0.5, 0.95)(fps_quantiles_state)) "
+        + "FROM rollup_hour_current WHERE bucket_hour = toStartOfHour(fromUnixTimestamp64Milli(" + LiveEvents.T0 + "))";
+    assertThat(incremental.queryText(hour0, Map.of())).isEqualTo(once.queryText(hour0, Map.of()));
+    String[] q = once.queryText(hour0, Map.of()).strip().replaceAll("[\\[\\]]", "").split(",");
+    assertThat(Double.parseDouble(q[0])).isBetween(16.0, 17.0);
+    assertThat(Double.parseDouble(q[1])).isBetween(19.0, 20.0);
+    assertThat(Double.parseDouble(q[2])).isBetween(21.0, 25.0);
   }
 
   @Test

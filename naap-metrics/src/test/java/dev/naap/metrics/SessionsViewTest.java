@@ -145,6 +145,23 @@ class SessionsViewTest {
   }
 
   @Test
+  void region_comesFromTheEventElseFromTheMetadataValidAtTheSegmentStart() {
+    writeAll(ev.session("meta", 1_000, 20, 20, 20), List.of(ev.request("evt", 0), ev.ingest("evt", A, 100),
+        ev.processed("evt", A, 900), ev.status("evt", A, 10_000, 20, "ONLINE")
+            .replace("\"url\":\"\"}", "\"url\":\"\",\"region\":\"ap-south\"}")));
+    // The scraper saw A in eu-west until the sessions started, then in us-east (a move).
+    long start = LiveEvents.T0;
+    store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address, region, "
+        + "valid_from, valid_to) VALUES ('gw', 'https://a', '0xd', '" + A + "', 'eu-west', "
+        + "fromUnixTimestamp64Milli(" + (start - 3_600_000) + "), fromUnixTimestamp64Milli(" + (start + 60_000) + ")), "
+        + "('gw', 'https://a', '0xd', '" + A + "', 'us-east', fromUnixTimestamp64Milli(" + (start + 60_000) + "), NULL)");
+
+    assertThat(rows("SELECT stream_id, region FROM sessions ORDER BY stream_id"))
+        .extracting(r -> r.get("stream_id") + " " + r.get("region"))
+        .containsExactly("evt ap-south", "meta eu-west");
+  }
+
+  @Test
   void testLoad_andEmptyGateway_areCarriedToTheSession() {
     // A gateway run without -gatewayHost sends "" on every event of its streams.
     write(List.of(ev.request("s1", 0), ev.ingest("s1", A, 100), ev.processed("s1", A, 900),

@@ -1,11 +1,15 @@
 package dev.naap.app;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A command's arguments: {@code --name value} or {@code --name=value} options (repeatable) and
@@ -13,6 +17,8 @@ import java.util.TreeSet;
  * time, so that one run reports every mistake.
  */
 final class Args {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private final Map<String, List<String>> options = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
@@ -82,6 +88,62 @@ final class Args {
       errors.add("--" + name + ": expected an integer, got '" + raw + "'");
       return fallback;
     }
+  }
+
+  double decimal(String name, double fallback, double min, double max) {
+    String raw = get(name, null);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      double v = Double.parseDouble(raw.trim());
+      if (!(v >= min && v <= max)) {
+        errors.add("--" + name + ": expected " + min + ".." + max + ", got " + raw);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      errors.add("--" + name + ": expected a number, got '" + raw + "'");
+      return fallback;
+    }
+  }
+
+  /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d}, {@code 1h30m} or ISO-8601. */
+  Duration duration(String name, Duration fallback) {
+    String raw = get(name, null);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      return parseDuration(raw);
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      errors.add("--" + name + ": " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  static Duration parseDuration(String raw) {
+    String s = raw.trim();
+    if (s.startsWith("P") || s.startsWith("p")) {
+      return Duration.parse(s);
+    }
+    Matcher m = DURATION.matcher(s);
+    Duration total = Duration.ZERO;
+    int at = 0;
+    while (m.find() && m.start() == at) {
+      long n = Long.parseLong(m.group(1));
+      total = total.plus(switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      });
+      at = m.end();
+    }
+    if (at == 0 || at != s.length()) {
+      throw new IllegalArgumentException("expected a duration like 30s, 5m, 24h, 7d or 1h30m, got '" + raw + "'");
+    }
+    return total;
   }
 
   List<String> positional() {

@@ -87,8 +87,8 @@ final class DemoCommand implements Main.Command {
     int backfillHours = args.integer("backfill-hours", 24, 0, 24 * 30);
     int httpPort = args.integer("http-port", 8123, 0, 65535);
     int metricsPort = args.integer("metrics-port", 9401, 0, 65535);
-    double speed = parse(args, "speed", 1, 0.01, 10_000);
-    double malformedRate = parse(args, "malformed-rate", 0.001, 0, 0.5);
+    double speed = args.decimal("speed", 1, 0.01, 10_000);
+    double malformedRate = args.decimal("malformed-rate", 0.001, 0, 0.5);
     args.check();
 
     // On SIGINT/SIGTERM the store must outlive the last batch the ingest writes.
@@ -206,23 +206,6 @@ final class DemoCommand implements Main.Command {
       } catch (Exception e) {
         err.println("naap demo: while stopping: " + e);
       }
-    }
-  }
-
-  private static double parse(Args args, String name, double fallback, double min, double max) {
-    String raw = args.get(name, null);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      double v = Double.parseDouble(raw);
-      if (v < min || v > max) {
-        args.error("--" + name + ": expected " + min + ".." + max + ", got " + raw);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      args.error("--" + name + ": not a number: '" + raw + "'");
-      return fallback;
     }
   }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code naap ingest}: consumes go-livepeer's Kafka topics into the store until stopped. */
 final class IngestCommand implements Main.Command {
@@ -97,7 +98,7 @@ final class IngestCommand implements Main.Command {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     IngestMetrics metrics = new IngestMetrics(registry);
-    var running = new java.util.concurrent.atomic.AtomicReference<KafkaIngest>();
+    var running = new AtomicReference<KafkaIngest>();
     var finished = Main.onShutdown(() -> {
       if (running.get() != null) {
         running.get().stop();

@@ -1,8 +1,11 @@
 package dev.naap.app;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code naap} command line. Each subcommand wires its pieces explicitly; exit codes are 0 on
@@ -35,13 +38,13 @@ public final class Main {
    * Runs {@code stop} when the JVM is asked to shut down (SIGINT, SIGTERM), then waits up to
    * {@code grace} for the command to finish its own cleanup, signalled by the returned latch.
    */
-  static java.util.concurrent.CountDownLatch onShutdown(Runnable stop, java.time.Duration grace) {
-    var finished = new java.util.concurrent.CountDownLatch(1);
+  static CountDownLatch onShutdown(Runnable stop, Duration grace) {
+    var finished = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       shuttingDown = true;
       stop.run();
       try {
-        finished.await(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -18,9 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code naap scrape}: orchestrator metadata from gateways, every interval (docs/SCRAPER.md). */
 final class ScrapeCommand implements Main.Command {
@@ -29,7 +28,6 @@ final class ScrapeCommand implements Main.Command {
       "connect-timeout", "attempt-timeout", "attempts", "max-body-bytes", "observed-from",
       "region-map", "geoip-db", "metrics-host", "metrics-port");
   private static final Set<String> FLAGS = Set.of("once", "no-registered", "no-reachability");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   @Override
   public String summary() {
@@ -85,10 +83,10 @@ final class ScrapeCommand implements Main.Command {
       args.error("--gateway is required");
     }
     var builder = ScraperConfig.builder(gateways);
-    duration(args, "interval").ifPresent(builder::interval);
-    duration(args, "jitter").ifPresent(builder::jitter);
-    duration(args, "connect-timeout").ifPresent(builder::connectTimeout);
-    duration(args, "attempt-timeout").ifPresent(builder::attemptTimeout);
+    Optional.ofNullable(args.duration("interval", null)).ifPresent(builder::interval);
+    Optional.ofNullable(args.duration("jitter", null)).ifPresent(builder::jitter);
+    Optional.ofNullable(args.duration("connect-timeout", null)).ifPresent(builder::connectTimeout);
+    Optional.ofNullable(args.duration("attempt-timeout", null)).ifPresent(builder::attemptTimeout);
     builder.attempts(args.integer("attempts", 3, 1, 10));
     builder.maxBodyBytes(args.integer("max-body-bytes", 16 << 20, 1024, 1 << 30));
     builder.registeredOrchestrators(!args.flag("no-registered"));
@@ -152,22 +150,4 @@ final class ScrapeCommand implements Main.Command {
     }
   }
 
-  private static java.util.Optional<Duration> duration(Args args, String name) {
-    String raw = args.get(name, null);
-    if (raw == null) {
-      return java.util.Optional.empty();
-    }
-    Matcher m = DURATION.matcher(raw.trim());
-    if (!m.matches()) {
-      args.error("--" + name + ": expected a duration like 500ms, 30s, 5m or 1h, got '" + raw + "'");
-      return java.util.Optional.empty();
-    }
-    long n = Long.parseLong(m.group(1));
-    return java.util.Optional.of(switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    });
-  }
 }

@@ -16,8 +16,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code naap simulate}: runs the simulated Livepeer network (docs/SIMULATOR.md) into a file for
@@ -29,7 +27,6 @@ final class SimulateCommand implements Main.Command {
       "out", "bootstrap-servers", "topic", "truth", "malformed-rate", "loss-rate", "duplicate-rate",
       "late-rate", "orchestrators", "gpus", "streams-per-hour", "http-port", "http-gateway",
       "kafka-user", "kafka-password", "truststore", "truststore-password");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   @Override
   public String summary() {
@@ -92,18 +89,18 @@ final class SimulateCommand implements Main.Command {
       args.error("--bootstrap-servers and --topic go together");
     }
     long seed = longOption(args, "seed", 1);
-    Duration backfill = duration(args, "backfill", Duration.ZERO);
-    Duration live = duration(args, "duration", file != null ? Duration.ZERO : Duration.ofDays(365));
-    double speed = number(args, "speed", 1, 0.001, 1_000_000);
+    Duration backfill = args.duration("backfill", Duration.ZERO);
+    Duration live = args.duration("duration", file != null ? Duration.ZERO : Duration.ofDays(365));
+    double speed = args.decimal("speed", 1, 0.001, 1_000_000);
     long startMs = start(args, System.currentTimeMillis() / 1000 * 1000 - backfill.toMillis());
     SimConfig.Builder b = SimConfig.builder().seed(seed).startMs(startMs).duration(backfill.plus(live))
         .orchestrators(args.integer("orchestrators", 40, 1, 10_000))
         .gpus(args.integer("gpus", 80, 1, 100_000))
-        .peakStreamsPerHour(number(args, "streams-per-hour", 360, 0, 1_000_000))
-        .malformedRate(number(args, "malformed-rate", 0, 0, 0.5))
-        .lossRate(number(args, "loss-rate", 0.0005, 0, 0.5))
-        .duplicateRate(number(args, "duplicate-rate", 0.001, 0, 0.5))
-        .lateRate(number(args, "late-rate", 0.002, 0, 0.5));
+        .peakStreamsPerHour(args.decimal("streams-per-hour", 360, 0, 1_000_000))
+        .malformedRate(args.decimal("malformed-rate", 0, 0, 0.5))
+        .lossRate(args.decimal("loss-rate", 0.0005, 0, 0.5))
+        .duplicateRate(args.decimal("duplicate-rate", 0.001, 0, 0.5))
+        .lateRate(args.decimal("late-rate", 0.002, 0, 0.5));
     Map<String, String> kafka = kafkaSecurity(args);
     int httpPort = args.integer("http-port", -1, 0, 65_535);
     int httpGateway = args.integer("http-gateway", 0, 0, 2);
@@ -188,61 +185,10 @@ final class SimulateCommand implements Main.Command {
     }
   }
 
-  /** Parses {@code 24h}, {@code 7d}, {@code 1h30m}, {@code 500ms}; also ISO-8601 {@code PT2H}. */
-  static Duration parseDuration(String raw) {
-    String s = raw.trim();
-    if (s.startsWith("P") || s.startsWith("p")) {
-      return Duration.parse(s);
-    }
-    Matcher m = DURATION.matcher(s);
-    Duration total = Duration.ZERO;
-    int at = 0;
-    while (m.find() && m.start() == at) {
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
-      at = m.end();
-    }
-    if (at == 0 || at != s.length()) {
-      throw new IllegalArgumentException("expected a duration like 30m, 24h, 7d or 1h30m, got '" + raw + "'");
-    }
-    return total;
-  }
 
-  private static Duration duration(Args args, String name, Duration fallback) {
-    String raw = args.get(name, null);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      return parseDuration(raw);
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      args.error("--" + name + ": " + e.getMessage());
-      return fallback;
-    }
-  }
 
-  private static double number(Args args, String name, double fallback, double min, double max) {
-    String raw = args.get(name, null);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      double v = Double.parseDouble(raw.trim());
-      if (!(v >= min && v <= max)) {
-        args.error("--" + name + ": expected " + min + ".." + max + ", got " + raw);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      args.error("--" + name + ": expected a number, got '" + raw + "'");
-      return fallback;
-    }
-  }
+
+
 
   private static long longOption(Args args, String name, long fallback) {
     String raw = args.get(name, null);

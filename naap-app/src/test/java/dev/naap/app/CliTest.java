@@ -2,6 +2,7 @@ package dev.naap.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.naap.ingest.EventFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ class CliTest {
   @Test
   void import_realCaptureTwice_printsTheSummaryLineAndThenOnlyDuplicates() throws Exception {
     String data = dir.resolve("store").toString();
-    String capture = captureFile().toString();
+    String capture = EventFixtures.captureFile().toString();
 
     var first = ChildJvm.run(dir, "import", "--data-dir", data, capture);
     var second = ChildJvm.run(dir, "import", "--data-dir", data, capture);
@@ -71,18 +72,6 @@ class CliTest {
         .contains("--batch-max-events: expected an integer, got 'zero'")
         .contains("bootstrap-servers: required")
         .contains("at least one non-empty topic is required");
-  }
-
-  static Path captureFile() {
-    Path d = Path.of("").toAbsolutePath();
-    while (d != null) {
-      Path candidate = d.resolveSibling("shared").resolve("reference/data/kafka-capture-live-session-2026-01-08.json");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-      d = d.getParent();
-    }
-    throw new IllegalStateException("../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
   }
 
   private static String lastLine(String s) {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Keeps the materialized metrics ({@code segment_facts}, {@code rollup_hour}) exact under late,
@@ -50,6 +52,8 @@ public final class Refresher {
   private final String recomputeSegments = sql("recompute_segments.sql");
   private final String touchedHours = sql("touched_hours.sql");
   private final String recomputeHours = sql("recompute_hours.sql");
+  private final String watermark = sql("watermark.sql");
+  private final String saveWatermark = sql("save_watermark.sql");
   private long lastVersionMicros;
 
   public Refresher(Store store, Clock clock) {
@@ -73,7 +77,7 @@ public final class Refresher {
    * clock.instant()} takes in all of them.
    */
   public synchronized Result refreshUpTo(Instant to) {
-    Instant from = watermark();
+    Instant from = lastWatermark();
     if (!to.isAfter(from)) {
       return new Result(0, 0, from);
     }
@@ -82,7 +86,7 @@ public final class Refresher {
     int hours = 0;
     if (!keys.isEmpty()) {
       long version = nextVersionMicros();
-      List<Long> touched = new ArrayList<>();
+      Set<Long> touched = new TreeSet<>();
       for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
         List<List<String>> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
         run(recomputeSegments, Map.of("keys", tuples(chunk), "version_us", version));
@@ -90,19 +94,15 @@ public final class Refresher {
           touched.add(Long.parseLong(hour.getFirst()));
         }
       }
-      List<Long> distinctHours = touched.stream().distinct().sorted().toList();
-      run(recomputeHours, Map.of("hours", distinctHours, "version_us", version));
-      hours = distinctHours.size();
+      run(recomputeHours, Map.of("hours", List.copyOf(touched), "version_us", version));
+      hours = touched.size();
     }
-    run("INSERT INTO refresh_state (name, watermark, updated_at) VALUES ({name:String}, "
-        + "fromUnixTimestamp64Milli({watermark_ms:Int64}, 'UTC'), now64(6))",
-        Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
+    run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
     return new Result(keys.size(), hours, to);
   }
 
-  private Instant watermark() {
-    String value = store.queryText("SELECT toUnixTimestamp64Milli(watermark) FROM refresh_state FINAL "
-        + "WHERE name = {name:String}", Map.of("name", NAME)).strip();
+  private Instant lastWatermark() {
+    String value = store.queryText(watermark, Map.of("name", NAME)).strip();
     return value.isEmpty() ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
   }
 

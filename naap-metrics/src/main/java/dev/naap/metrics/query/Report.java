@@ -1,0 +1,13 @@
+package dev.naap.metrics.query;
+
+/** The reports the query layer serves; each has a fixed catalogue of columns. */
+public enum Report {
+  /** Per bucket × orchestrator × GPU (by default): FPS, PTFF, jitter, failures, bandwidth. */
+  GPU_METRICS,
+  /** Per bucket × gateway × pipeline × region (by default): requests, stream-minutes, supply. */
+  NETWORK_DEMAND,
+  /** Per orchestrator × pipeline × region (by default) over the whole range: SLA compliance. */
+  SLA_COMPLIANCE,
+  /** Per orchestrator over the whole range: metadata and headline metrics. */
+  ORCHESTRATORS
+}

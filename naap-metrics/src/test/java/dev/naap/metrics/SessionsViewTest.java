@@ -145,6 +145,56 @@ class SessionsViewTest {
   }
 
   @Test
+  void gpu_withoutCapabilitiesEvents_comesFromTheScrapedVersionValidAtTheSegmentStart_andFollowsAGpuChange() {
+    // A's scraped metadata: GPU-old until 60 s after T0, then GPU-new (a new version); B advertises two GPUs.
+    long t0 = LiveEvents.T0;
+    scrapedGpus(A, t0 - 3_600_000, t0 + 60_000, "GPU-old");
+    scrapedGpus(A, t0 + 60_000, null, "GPU-new");
+    scrapedGpus(B, t0 - 3_600_000, null, "GPU-x", "GPU-y");
+    writeAll(ev.session("before", 1_000, 20, 20, 20),
+        List.of(ev.request("after", 120_000), ev.ingest("after", A, 120_100), ev.processed("after", A, 120_900),
+            ev.status("after", A, 130_000, 20, "ONLINE")),
+        List.of(ev.request("on-b", 0), ev.ingest("on-b", B, 100), ev.processed("on-b", B, 900),
+            ev.status("on-b", B, 10_000, 20, "ONLINE")));
+
+    assertThat(rows("SELECT stream_id, gpu_id, gpu_resolution, gpu_model FROM sessions ORDER BY stream_id"))
+        .extracting(r -> r.get("stream_id") + " " + r.get("gpu_id") + " " + r.get("gpu_resolution") + " " + r.get("gpu_model"))
+        .containsExactly("after GPU-new metadata NVIDIA L40S", "before GPU-old metadata NVIDIA L40S", "on-b  ambiguous ");
+  }
+
+  @Test
+  void gpu_capabilitiesEventsComeBeforeScrapedMetadata() {
+    scrapedGpus(A, LiveEvents.T0 - 3_600_000, null, "GPU-scraped");
+    writeAll(List.of(ev.capabilities(-60_000, A, List.of("GPU-event"))), ev.session("s1", 1_000, 20));
+
+    assertThat(single("SELECT gpu_id, gpu_resolution FROM sessions"))
+        .containsEntry("gpu_id", "GPU-event").containsEntry("gpu_resolution", "capabilities");
+  }
+
+  @Test
+  void testLoad_aStreamTheLoadTesterRegisteredIsTestLoadWithoutAnyFlagInItsEvents() {
+    store.execute("INSERT INTO test_load_streams (stream_id, run_id, registered_at) VALUES ('probe', 'run-1', now64(3))");
+    writeAll(ev.session("probe", 1_000, 20), ev.session("user", 1_000, 20));
+
+    assertThat(rows("SELECT stream_id, is_test_load FROM sessions ORDER BY stream_id"))
+        .extracting(r -> r.get("stream_id") + " " + r.get("is_test_load"))
+        .containsExactly("probe true", "user false");
+  }
+
+  /** One scraped metadata version of {@code orchestrator} advertising {@code gpuIds} for streamdiffusion. */
+  private void scrapedGpus(String orchestrator, long validFromMs, Long validToMs, String... gpuIds) {
+    String uri = "https://" + orchestrator.substring(2, 6) + ":8935";
+    store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address, valid_from, valid_to) "
+        + "VALUES ('gw', '" + uri + "', '0xd', '" + orchestrator + "', fromUnixTimestamp64Milli(" + validFromMs + "), "
+        + (validToMs == null ? "NULL" : "fromUnixTimestamp64Milli(" + validToMs + ")") + ")");
+    for (int i = 0; i < gpuIds.length; i++) {
+      store.execute("INSERT INTO orchestrator_version_gpus (source, orch_uri, valid_from, pipeline, model_id, gpu_slot, "
+          + "gpu_id, gpu_name, memory_total_bytes) VALUES ('gw', '" + uri + "', fromUnixTimestamp64Milli(" + validFromMs
+          + "), 'live-video-to-video', 'streamdiffusion', '" + i + "', '" + gpuIds[i] + "', 'NVIDIA L40S', 48000000000)");
+    }
+  }
+
+  @Test
   void region_comesFromTheEventElseFromTheMetadataValidAtTheSegmentStart() {
     writeAll(ev.session("meta", 1_000, 20, 20, 20), List.of(ev.request("evt", 0), ev.ingest("evt", A, 100),
         ev.processed("evt", A, 900), ev.status("evt", A, 10_000, 20, "ONLINE")

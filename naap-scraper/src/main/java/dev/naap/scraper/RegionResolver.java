@@ -74,7 +74,8 @@ final class RegionResolver implements Closeable {
     if (geoDatabase != null) {
       try {
         geo = new Reader(geoDatabase.toFile());
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // The reader reports some truncated files with unchecked buffer exceptions.
         throw new IllegalArgumentException(
             "geo database " + geoDatabase + ": not a readable MaxMind DB file: " + e.getMessage(),
             e);

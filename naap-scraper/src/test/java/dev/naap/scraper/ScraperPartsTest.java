@@ -72,6 +72,32 @@ class ScraperPartsTest {
   }
 
   @Test
+  void geoDatabase_aRealMaxMindFileGivesContinentAndCountry_andTheMappingComesFirst(@TempDir Path dir)
+      throws Exception {
+    Path db = dir.resolve("country.mmdb");
+    // 127.0.0.0/8 -> a GeoLite2-Country shaped record in Germany, Europe.
+    MaxMindDbFile.write(db, 127 << 24, 8, Map.of(
+        "continent", Map.of("code", "EU", "names", Map.of("en", "Europe")),
+        "country", Map.of("iso_code", "DE", "names", Map.of("en", "Germany"))));
+    Path map = dir.resolve("regions.txt");
+    Files.writeString(map, "mapped.host  FRA\n");
+
+    try (RegionResolver r = RegionResolver.open(map, db)) {
+      assertThat(r.resolve("0x1", "0x2", "orch.example", InetAddress.getByName("127.0.0.2")))
+          .isEqualTo(new RegionResolver.Region("EU-DE", "geoip"));
+      assertThat(r.resolve("0x1", "0x2", "orch.example", InetAddress.getByName("10.1.2.3"))).isNull();
+      assertThat(r.resolve("0x1", "0x2", "mapped.host", InetAddress.getByName("127.0.0.2")))
+          .isEqualTo(new RegionResolver.Region("FRA", "mapping"));
+      assertThat(r.resolve("0x1", "0x2", "orch.example", null)).isNull();
+    }
+
+    byte[] whole = Files.readAllBytes(db);
+    Files.write(db, java.util.Arrays.copyOf(whole, whole.length / 2));
+    assertThatThrownBy(() -> RegionResolver.open(null, db))
+        .hasMessageContaining(db.toString()).hasMessageContaining("not a readable MaxMind DB file");
+  }
+
+  @Test
   void reachability_measuresTcpAndReportsRefusedAndNonTlsPorts() throws Exception {
     var probe = new Reachability(Duration.ofSeconds(2));
     try (ServerSocket open = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {

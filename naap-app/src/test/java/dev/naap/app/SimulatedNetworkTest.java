@@ -96,5 +96,22 @@ class SimulatedNetworkTest {
       }
     }
     assertThat(exact).as("GPUs with every sample attributed").isGreaterThan(truth.gpus().size() / 2);
+
+    // Failures per orchestrator, exactly: every session the simulator ran on it is a segment; the
+    // failed ones are those that produced no output plus the healthy ones whose runner erred.
+    Map<String, long[]> failures = new HashMap<>();
+    for (String line : store.queryText("SELECT orchestrator_address, sum(segments), sum(failed_segments) "
+        + "FROM rollup_hour_current WHERE orchestrator_address != '' GROUP BY orchestrator_address", Map.of()).split("\n")) {
+      String[] f = line.split("\t");
+      failures.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+    }
+    long failed = 0;
+    for (GroundTruth.OrchestratorTruth o : truth.orchestrators()) {
+      long[] m = failures.getOrDefault(o.signerAddress(), new long[2]);
+      assertThat(m).as("segments and failed segments on %s", o.signerAddress())
+          .containsExactly(o.sessions(), o.failedSessions() + o.sessionsWithRunnerErrors());
+      failed += m[1];
+    }
+    assertThat(failed).as("failed segments in the network").isPositive();
   }
 }

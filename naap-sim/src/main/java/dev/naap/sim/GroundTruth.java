@@ -50,12 +50,14 @@ public record GroundTruth(
    * @param runnerSkewMs runner host clock minus gateway clock
    * @param sessions orchestrator sessions started on it (a swap starts a new one elsewhere)
    * @param failedSessions of those, sessions that produced no output
+   * @param sessionsWithRunnerErrors of the others, sessions whose runner reported an error (a
+   *     status with last_error) or a restart: NaaP counts them as failed too
    * @param darkFromMs start of its outage, or 0
    * @param darkToMs end of its outage, or 0
    */
   public record OrchestratorTruth(String signerAddress, String onChainAddress, String url,
       String region, double failureProbability, double slowProbability, double runnerErrorsPerHour,
-      long runnerSkewMs, long sessions, long failedSessions, long darkFromMs, long darkToMs) {}
+      long runnerSkewMs, long sessions, long failedSessions, long sessionsWithRunnerErrors, long darkFromMs, long darkToMs) {}
 
   /**
    * A GPU.

@@ -101,6 +101,7 @@ final class StreamSession {
   private long paramsAppliedRunnerMs;
   private long lastParamsChangeMs = -1;
   private int restartCount;
+  private boolean reportedError;
   private Long lastErrorRunnerMs;
   private String lastError;
   private Long lastRestartRunnerMs;
@@ -249,6 +250,7 @@ final class StreamSession {
     manifestIdHex = rng.hex(8);
     payments = 0;
     restartCount = 0;
+    reportedError = false;
     lastErrorRunnerMs = null;
     lastError = null;
     lastRestartRunnerMs = null;
@@ -494,6 +496,9 @@ final class StreamSession {
     Map<String, Object> inference = Emitter.goMap();
     inference.put("fps", outFps);
     inference.put("last_error", lastError);
+    if (lastError != null) {
+      reportedError();
+    }
     inference.put("last_error_time", lastErrorRunnerMs);
     inference.put("last_output_time", outFps > 0 ? rt - rng.between(20, 120) : null);
     inference.put("last_params", params);
@@ -677,6 +682,7 @@ final class StreamSession {
   private void restartEvent(long now) {
     long rt = now + gpu.orchestrator.runnerSkewMs;
     restartCount++;
+    reportedError();
     lastRestartRunnerMs = rt;
     lastRestartLogs = List.of("INFO: restarting pipeline process", "INFO: loading " + pipeline.id,
         "WARNING: previous process exited with code 1");
@@ -686,6 +692,14 @@ final class StreamSession {
     d.put("restart_time", rt / 1000.0);
     d.put("timestamp", rt);
     sim.emitter.emit(now, gw, now + rng.between(1, 5), "ai_stream_events", "restart", d);
+  }
+
+  /** The ground truth of failures as NaaP defines them: a healthy session whose runner reported trouble. */
+  private void reportedError() {
+    if (!reportedError && outcome == Outcome.HEALTHY) {
+      reportedError = true;
+      sim.truth.runnerErrorSession(gpu.orchestrator);
+    }
   }
 
   private Map<String, Object> relayed(String type) {

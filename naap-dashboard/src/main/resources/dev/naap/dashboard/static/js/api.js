@@ -1,0 +1,104 @@
+/*
+ * The dashboard's only source of numbers: the public API, same origin. Every answer is the
+ * envelope {data, meta, pagination}. Requests are revalidated (cache: 'no-cache'), so the browser
+ * sends If-None-Match and an unchanged answer costs a 304, which the rate limit does not count;
+ * identical requests within one render are made once.
+ */
+import {FILTERS} from './state.js';
+
+/** An API answer that is not a 2xx: its problem+json title and detail. */
+export class ApiError extends Error {
+  constructor(status, title, detail, retryAfterSeconds = null) {
+    super(detail ? `${title}: ${detail}` : title);
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * The URL of an API route for the view state, with extra parameters; an extra parameter that is
+ * null removes one the state would set (the overview takes no granularity).
+ */
+export function apiUrl(route, state, extra = {}) {
+  const params = new URLSearchParams();
+  if (state.start && state.end) {
+    params.set('start', state.start);
+    params.set('end', state.end);
+  } else {
+    params.set('window', state.window);
+  }
+  if (state.granularity !== 'auto') params.set('granularity', state.granularity);
+  for (const f of FILTERS) for (const v of state.filters[f]) params.append(f, v);
+  for (const [name, value] of Object.entries(extra)) {
+    params.delete(name);
+    if (value === null || value === undefined) continue;
+    if (Array.isArray(value)) value.forEach(v => params.append(name, v));
+    else params.set(name, value);
+  }
+  return `v1/${route}?${params}`;
+}
+
+/** The same request as CSV. */
+export function csvUrl(url) {
+  return url + (url.includes('?') ? '&' : '?') + 'format=csv';
+}
+
+/**
+ * One render's view of the API: remembers the meta of every answer (for "data as of") and asks
+ * each URL once.
+ */
+export class ApiSession {
+  /** `onRows(rows)` sees the rows of every answer (the filter fields learn their values from it). */
+  constructor(onRows = () => {}) {
+    this.onRows = onRows;
+    this.metas = [];
+    this.pending = new Map();
+    this.rateLimit = null;
+  }
+
+  /** The envelope of one request. */
+  get(url) {
+    if (!this.pending.has(url)) this.pending.set(url, this.fetchEnvelope(url));
+    return this.pending.get(url);
+  }
+
+  /** Every row of a paged request, following next_cursor for at most `maxPages` pages. */
+  async all(url, maxPages = 5) {
+    let envelope = await this.get(url);
+    const rows = [...envelope.data];
+    for (let page = 1; envelope.pagination?.has_more && page < maxPages; page++) {
+      envelope = await this.get(url + '&cursor=' + encodeURIComponent(envelope.pagination.next_cursor));
+      rows.push(...envelope.data);
+    }
+    return {rows, meta: envelope.meta, truncated: Boolean(envelope.pagination?.has_more)};
+  }
+
+  async fetchEnvelope(url) {
+    const response = await fetch(url, {cache: 'no-cache', headers: {Accept: 'application/json'}});
+    const remaining = response.headers.get('X-RateLimit-Remaining');
+    if (remaining !== null) {
+      this.rateLimit = {remaining: Number(remaining), limit: Number(response.headers.get('X-RateLimit-Limit'))};
+    }
+    if (!response.ok) throw await problem(response);
+    const envelope = await response.json();
+    this.metas.push(envelope.meta);
+    if (Array.isArray(envelope.data)) this.onRows(envelope.data);
+    return envelope;
+  }
+
+  /** The oldest data_as_of of this render's answers: every number shown is at least this fresh. */
+  dataAsOf() {
+    const times = this.metas.map(m => m?.data_as_of).filter(Boolean).sort();
+    return times[0] ?? null;
+  }
+}
+
+async function problem(response) {
+  const retryAfter = response.status === 429 ? Number(response.headers.get('Retry-After') ?? 60) : null;
+  try {
+    const body = await response.json();
+    return new ApiError(response.status, body.title ?? response.statusText, body.detail, retryAfter);
+  } catch {
+    return new ApiError(response.status, `HTTP ${response.status}`, null, retryAfter);
+  }
+}

@@ -1,0 +1,121 @@
+/*
+ * Charts: uPlot, served by the same process from its webjar. A chart with nothing measured shows
+ * "No data" instead of an empty or zero line; gaps in a series stay gaps.
+ */
+import uPlot from '../../assets/uplot/uPlot.esm.js';
+import {h, panel} from '../dom.js';
+import {plotValue, text, unit, utc} from '../format.js';
+
+/* Distinguishable on white, each at least 3:1 against it. */
+const COLOURS = ['#1d4ed8', '#c2410c', '#15803d', '#7e22ce', '#be123c', '#0e7490', '#a16207', '#4d7c0f', '#475569'];
+const HEIGHT = 260;
+const live = new Set();
+
+/** Destroys the charts of the previous render. */
+export function destroyCharts() {
+  for (const chart of live) chart.destroy();
+  live.clear();
+}
+
+/**
+ * A chart panel. `data` is {x: unix seconds[], series: [{label, values}]} (rows.series); `column`
+ * names the API column plotted, which gives the unit and the number format. With `categories`, x
+ * is an index into them and each series is drawn as bars (`style: 'bars'`) or dots.
+ */
+export function chart({title, data, column, csv, note, categories = null, style = 'bars'}) {
+  const empty = !data.x.length || data.series.every(s => s.values.every(v => v === null));
+  const box = empty
+      ? h('div', {class: 'chart-empty', dataset: {nodata: ''}}, 'No data for this range and these filters')
+      : h('div', {class: 'chart-box', role: 'img',
+        'aria-label': `${title}: ${data.series.map(s => s.label).join(', ')}; ${data.x.length} points. The CSV has the numbers.`});
+  if (!empty) whenSized(box, width => create(box, width, data, column, categories && {categories, style}));
+  return panel({title, csv, note}, h('figure', {class: 'chart', dataset: {chart: title, points: data.x.length, series: data.series.length}}, box));
+}
+
+function whenSized(box, build) {
+  let plot = null;
+  const observer = new ResizeObserver(([entry]) => {
+    const width = Math.floor(entry.contentRect.width);
+    // Drawing inside the observer's callback would resize what it observes: wait for the next frame.
+    requestAnimationFrame(() => {
+      if (width <= 0 || !box.isConnected) return;
+      if (!plot) {
+        plot = build(width);
+        live.add({destroy: () => { observer.disconnect(); plot.destroy(); }});
+      } else if (Math.abs(plot.width - width) > 2) {
+        plot.setSize({width, height: HEIGHT});
+      }
+    });
+  });
+  observer.observe(box);
+}
+
+function create(box, width, data, column, categorical) {
+  const axisUnit = unit(column);
+  const options = {
+    width,
+    height: HEIGHT,
+    tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+    scales: categorical
+      ? {x: {time: false, range: () => [-0.5, data.x.length - 0.5]}, y: {range: (u, lo, hi) => [Math.min(0, lo), hi * 1.05]}}
+      : {x: {time: true}},
+    axes: [
+      categorical ? categoryAxis(categorical.categories) : {values: (u, ticks) => timeTicks(ticks)},
+      {label: axisUnit, size: 60, values: (u, ticks) => ticks.map(t => compact(t))},
+    ],
+    series: [
+      {label: categorical ? 'Item' : 'Time (UTC)',
+        value: (u, v) => v === null ? '' : categorical ? categorical.categories[v] ?? '' : utc(new Date(v * 1000).toISOString())},
+      ...data.series.map((s, i) => seriesOptions(s, COLOURS[i % COLOURS.length], column, categorical, data.x.length)),
+    ],
+  };
+  const values = [data.x, ...data.series.map(s => s.values.map(v => plotValue(column, v)))];
+  return new uPlot(options, values, box);
+}
+
+function seriesOptions(s, colour, column, categorical, points) {
+  const options = {
+    label: s.label,
+    stroke: colour,
+    width: 2,
+    points: {show: points < 40},
+    // With no cursor on the chart the legend shows nothing; at a gap it says so.
+    value: (u, v, si, idx) => idx === null ? '' : v === null || v === undefined ? 'no data' : legendValue(column, v),
+  };
+  if (categorical?.style === 'bars') return {...options, fill: colour + '55', paths: uPlot.paths.bars({size: [0.7, 48]}), points: {show: false}};
+  if (categorical) return {...options, paths: () => null, points: {show: true, size: 10, fill: colour}};
+  return options;
+}
+
+function categoryAxis(categories) {
+  const crowded = categories.length > 6;
+  return {
+    splits: () => categories.map((_, i) => i),
+    values: (u, ticks) => ticks.map(i => categories[i] ?? ''),
+    rotate: crowded ? -50 : 0,
+    size: crowded ? 90 : 40,
+    gap: 4,
+  };
+}
+
+/** Tick labels in UTC: hours and minutes, with the date where a day starts or buckets are days. */
+function timeTicks(ticks) {
+  const span = ticks.length > 1 ? ticks[ticks.length - 1] - ticks[0] : 0;
+  return ticks.map(t => {
+    const iso = new Date(t * 1000).toISOString();
+    const time = iso.slice(11, 16);
+    return span > 3 * 86400 || time === '00:00' ? iso.slice(5, 10) : time;
+  });
+}
+
+/** Percent axes carry 0–100, so the legend converts back to the API's ratio for formatting. */
+function legendValue(column, plotted) {
+  return unit(column) === '%' ? text(column, plotted / 100) : text(column, plotted) ?? String(plotted);
+}
+
+function compact(n) {
+  const abs = Math.abs(n);
+  if (abs >= 1e6) return (n / 1e6).toFixed(1) + 'M';
+  if (abs >= 1e4) return (n / 1e3).toFixed(0) + 'k';
+  return Number.isInteger(n) ? String(n) : n.toFixed(abs < 1 ? 2 : 1);
+}

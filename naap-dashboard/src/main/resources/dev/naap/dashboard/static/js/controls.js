@@ -1,0 +1,85 @@
+/*
+ * The form above every view: time range, buckets, filters, auto-refresh. It shows the URL's state
+ * and turns the visitor's choices into a new URL; it never fetches anything itself.
+ */
+import {FILTERS, split} from './state.js';
+
+const FILTER_COLUMNS = {orchestrator: 'orchestrator_address', gpu_model: 'gpu_model', pipeline: 'pipeline', region: 'region', gateway: 'gateway'};
+const suggestions = Object.fromEntries(FILTERS.map(f => [f, new Set()]));
+
+export class Controls {
+  /** `navigate(changes)` opens the state changed by `changes` (a partial state). */
+  constructor(form, navigate) {
+    this.form = form;
+    this.navigate = navigate;
+    form.addEventListener('submit', e => { e.preventDefault(); this.apply(); });
+    form.elements.range.addEventListener('change', () => this.rangeChanged());
+    form.elements.granularity.addEventListener('change', () => navigate({granularity: form.elements.granularity.value}));
+    form.elements.refresh.addEventListener('change', () => navigate({refresh: form.elements.refresh.value}));
+    form.querySelector('#reset').addEventListener('click', () =>
+      navigate({filters: Object.fromEntries(FILTERS.map(f => [f, []]))}));
+  }
+
+  /** Shows `state` in the form. */
+  show(state) {
+    const el = this.form.elements;
+    el.range.value = state.start ? 'custom' : state.window;
+    el.start.value = state.start ? state.start.slice(0, 16) : '';
+    el.end.value = state.end ? state.end.slice(0, 16) : '';
+    this.form.classList.toggle('is-custom', Boolean(state.start));
+    el.granularity.value = state.granularity;
+    el.refresh.value = state.refresh;
+    for (const f of FILTERS) el[f].value = state.filters[f].join(', ');
+  }
+
+  rangeChanged() {
+    const el = this.form.elements;
+    if (el.range.value !== 'custom') {
+      this.navigate({window: el.range.value, start: null, end: null});
+      return;
+    }
+    // Start the custom range from the span shown so far; Apply opens it.
+    this.form.classList.add('is-custom');
+    if (!el.start.value) {
+      const end = new Date();
+      const start = new Date(end.getTime() - 86_400_000);
+      el.start.value = start.toISOString().slice(0, 16);
+      el.end.value = end.toISOString().slice(0, 16);
+    }
+    el.start.focus();
+  }
+
+  apply() {
+    const el = this.form.elements;
+    const changes = {filters: Object.fromEntries(FILTERS.map(f => [f, split(el[f].value)]))};
+    if (el.range.value === 'custom') {
+      const start = utcInput(el.start.value);
+      const end = utcInput(el.end.value);
+      if (!start || !end || start >= end) {
+        el.end.setCustomValidity('The end must come after the start.');
+        el.end.reportValidity();
+        return;
+      }
+      el.end.setCustomValidity('');
+      Object.assign(changes, {start, end});
+    }
+    this.navigate(changes);
+  }
+
+  /** Offers the dimension values seen in `rows` as completions of the filter fields. */
+  learn(rows) {
+    for (const f of FILTERS) {
+      const seen = suggestions[f];
+      const before = seen.size;
+      for (const r of rows) if (typeof r[FILTER_COLUMNS[f]] === 'string' && r[FILTER_COLUMNS[f]]) seen.add(r[FILTER_COLUMNS[f]]);
+      if (seen.size !== before) {
+        document.getElementById(`list-${f}`).replaceChildren(...[...seen].sort().map(v => new Option(v)));
+      }
+    }
+  }
+}
+
+/** A datetime-local value read as UTC, as RFC 3339. */
+function utcInput(value) {
+  return value && !Number.isNaN(Date.parse(value + 'Z')) ? new Date(value + 'Z').toISOString().replace('.000Z', 'Z') : null;
+}

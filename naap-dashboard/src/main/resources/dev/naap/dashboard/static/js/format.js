@@ -1,0 +1,92 @@
+/*
+ * How values are shown. A null is "no data" everywhere, never 0: the API sends null where nothing
+ * was measured. The kind of a value follows from its column name, as the API names them.
+ */
+const LABELS = {
+  orchestrator_address: 'Orchestrator', gpu_id: 'GPU', gpu_model: 'GPU model', pipeline: 'Pipeline',
+  region: 'Region', gateway: 'Gateway', window_start: 'Time (UTC)',
+  segments: 'Segments', failed_segments: 'Failed segments', sessions: 'Sessions',
+  output_fps_mean: 'Output FPS (mean)', output_fps_p05: 'FPS p5', output_fps_p50: 'FPS p50',
+  output_fps_p95: 'FPS p95', fps_samples: 'FPS samples', ptff_ms_p50: 'PTFF p50', ptff_ms_p95: 'PTFF p95',
+  jitter_coefficient_mean: 'Jitter coefficient', failure_rate: 'Failure rate',
+  bandwidth_up_kbps_mean: 'Upload', bandwidth_down_kbps_mean: 'Download',
+  sessions_requested: 'Requested', sessions_started: 'Started', sessions_no_orchestrator: 'No orchestrator',
+  stream_minutes: 'Stream-minutes', peak_concurrent_streams: 'Peak concurrent', capacity_idle: 'Idle capacity',
+  capacity_in_use: 'Capacity in use', utilisation: 'Utilisation',
+  eligible_segments: 'Eligible segments', compliant_segments: 'Compliant segments',
+  compliance_rate: 'SLA compliance', sla_compliance: 'SLA compliance', error_budget_remaining: 'Error budget left',
+  active_streams: 'Active streams', orchestrators: 'Orchestrators seen', gpus: 'GPUs seen',
+  ptff_ms: 'PTFF', output_fps: 'Output FPS',
+};
+
+export function label(name) {
+  if (LABELS[name]) return LABELS[name];
+  const words = name.replace(/_/g, ' ').replace(/\bms\b/, '(ms)').replace(/\bkbps\b/, '(kbit/s)');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** What kind of number a column holds, from its name. */
+export function kindOf(name) {
+  if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators)(_|$)/.test(name)) return 'plain';
+  if (name === 'window_start' || name.endsWith('_at') || name === 'first_seen' || name === 'last_seen') return 'time';
+  if (/(^|_)(rate|compliance|utilisation|error_budget_remaining)(_|$)/.test(name)) return 'percent';
+  if (/(^|_)ms(_|$)/.test(name)) return 'ms';
+  if (/kbps/.test(name)) return 'kbps';
+  if (/jitter/.test(name)) return 'coefficient';
+  if (/fps/.test(name) && !/samples/.test(name)) return 'fps';
+  return 'plain';
+}
+
+const integer = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
+const oneDecimal = new Intl.NumberFormat('en-US', {minimumFractionDigits: 1, maximumFractionDigits: 1});
+const twoDecimals = new Intl.NumberFormat('en-US', {maximumFractionDigits: 2});
+const threeDecimals = new Intl.NumberFormat('en-US', {minimumFractionDigits: 3, maximumFractionDigits: 3});
+
+/** The text of one value of column `name`; null when there is no data. */
+export function text(name, value) {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.length ? value.map(v => typeof v === 'object' ? JSON.stringify(v) : v).join(', ') : null;
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value !== 'number') return kindOf(name) === 'time' ? utc(value) : String(value);
+  switch (kindOf(name)) {
+    case 'percent': return oneDecimal.format(value * 100) + ' %';
+    case 'ms': return integer.format(value) + ' ms';
+    case 'kbps': return integer.format(value) + ' kbit/s';
+    case 'coefficient': return threeDecimals.format(value);
+    case 'fps': return oneDecimal.format(value);
+    default: return Number.isInteger(value) ? integer.format(value) : twoDecimals.format(value);
+  }
+}
+
+/** The unit a chart axis of this column is labelled with. */
+export function unit(name) {
+  return {percent: '%', ms: 'ms', kbps: 'kbit/s', fps: 'frames/s', coefficient: 'σ/mean'}[kindOf(name)] ?? '';
+}
+
+/** A chart-axis value: percents are plotted as 0–100. */
+export function plotValue(name, value) {
+  if (value === null || value === undefined) return null;
+  return kindOf(name) === 'percent' ? value * 100 : value;
+}
+
+/** An ISO time as "2026-01-08 18:00 UTC". */
+export function utc(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/** "3 min ago" for an ISO time. */
+export function ago(iso, now = Date.now()) {
+  const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+  if (seconds < 90) return `${Math.max(seconds, 0)} s ago`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 172800) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86400)} days ago`;
+}
+
+/** A long address as 0x1234…abcd; the whole one goes in a title. */
+export function short(address) {
+  return /^0x[0-9a-f]{40}$/i.test(address) ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
+}

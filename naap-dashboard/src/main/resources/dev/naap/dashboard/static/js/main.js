@@ -1,0 +1,121 @@
+/*
+ * The dashboard: reads the state from the URL hash, renders the view it names from the API, shows
+ * how fresh the numbers are, and refreshes on a timer the visitor can switch off.
+ */
+import {ApiError, ApiSession} from './api.js';
+import {destroyCharts} from './components/chart.js';
+import {Controls} from './controls.js';
+import {h} from './dom.js';
+import {ago, utc} from './format.js';
+import {format, parse} from './state.js';
+import * as overview from './views/overview.js';
+import * as orchestrators from './views/orchestrators.js';
+import * as orchestrator from './views/orchestrator.js';
+import * as gpus from './views/gpus.js';
+import * as gpu from './views/gpu.js';
+import * as demand from './views/demand.js';
+
+const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand};
+const main = document.getElementById('main');
+const notice = document.getElementById('notice');
+const asOf = document.getElementById('as-of');
+
+let state = parse(location.hash);
+let renders = 0;
+let timer = null;
+let retryAt = 0;
+
+const controls = new Controls(document.getElementById('controls'), changes => navigate(changes));
+
+/** Opens the current state changed by `changes`; every change of view or data goes through the URL. */
+function navigate(changes) {
+  location.hash = format({...state, ...changes});
+}
+
+/** Records a change that needs no new data (table sort, search) in the URL without a render. */
+function remember(changes) {
+  state = {...state, ...changes};
+  history.replaceState(null, '', format(state));
+}
+
+function link(changes) {
+  return format({...state, sort: '', q: '', ...changes});
+}
+
+async function render() {
+  const previousView = state.view + state.id;
+  state = parse(location.hash);
+  const mine = ++renders;
+  clearTimeout(timer);
+  controls.show(state);
+  for (const a of document.querySelectorAll('#views a')) {
+    const current = [state.view, state.view + 's'].includes(a.dataset.view);
+    if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  document.body.dataset.status = 'loading';
+  const api = new ApiSession(rows => controls.learn(rows));
+  try {
+    const view = VIEWS[state.view];
+    const content = await view.render({state, api, link, remember});
+    if (mine !== renders) return;
+    destroyCharts();
+    main.replaceChildren(...[content].flat().filter(Boolean));
+    document.title = `${view.TITLE} · NaaP`;
+    showFreshness(api);
+    notice.hidden = true;
+    if (previousView !== state.view + state.id && document.activeElement?.closest('#controls') === null) main.focus();
+    document.body.dataset.renderMs = Math.round(performance.now());
+    document.body.dataset.renders = mine;
+    document.body.dataset.status = 'ready';
+  } catch (error) {
+    if (mine !== renders) return;
+    showError(error);
+  }
+  schedule();
+}
+
+function showFreshness(api) {
+  const dataAsOf = api.dataAsOf();
+  const quota = api.rateLimit ? ` · API requests left this hour: ${api.rateLimit.remaining} of ${api.rateLimit.limit}` : '';
+  asOf.textContent = (dataAsOf ? `Data as of ${utc(dataAsOf)} (${ago(dataAsOf)})` : 'Data as of: nothing computed yet')
+      + ` · updated ${new Date().toISOString().slice(11, 19)} UTC` + quota;
+  document.body.dataset.asOf = dataAsOf ?? '';
+}
+
+function showError(error) {
+  document.body.dataset.status = 'error';
+  if (error instanceof ApiError && error.status === 429) {
+    // Keep what is shown and try again when the API says the quota allows it.
+    retryAt = Date.now() + error.retryAfterSeconds * 1000;
+    notice.textContent = `The API's request limit is reached; the numbers shown stay as they are and `
+        + `the dashboard tries again at ${new Date(retryAt).toISOString().slice(11, 19)} UTC.`;
+    notice.hidden = false;
+    return;
+  }
+  destroyCharts();
+  main.replaceChildren(h('section', {class: 'panel', role: 'alert'},
+    h('h1', {}, 'The numbers could not be loaded'),
+    h('p', {class: 'error'}, error.message),
+    h('p', {}, 'Check the time range and the filters, or try again.')));
+  if (!(error instanceof ApiError)) console.error(error);
+}
+
+function schedule() {
+  clearTimeout(timer);
+  const seconds = state.refresh === 'off' ? 0 : Number(state.refresh);
+  const wait = Math.max(seconds * 1000, retryAt - Date.now());
+  if (wait > 0 && (seconds || retryAt > Date.now())) timer = setTimeout(refresh, wait);
+}
+
+/** A timed refresh waits while the page is hidden or the visitor is typing in the view. */
+function refresh() {
+  if (document.hidden || main.contains(document.activeElement) && document.activeElement.matches('input')) {
+    timer = setTimeout(refresh, 5000);
+    return;
+  }
+  render();
+}
+
+document.addEventListener('visibilitychange', () => { if (!document.hidden && state.refresh !== 'off') schedule(); });
+window.addEventListener('hashchange', render);
+render();

@@ -1,0 +1,33 @@
+/* Pieces several views share. */
+import {h} from '../dom.js';
+import {describeRange} from '../state.js';
+import {short} from '../format.js';
+
+/** The heading of a view: title, what it shows, over which range and filters. */
+export function heading(title, lede, state, crumbs = null) {
+  const filters = Object.entries(state.filters).filter(([, v]) => v.length)
+      .map(([k, v]) => `${k.replace('_', ' ')} ${v.join(' or ')}`);
+  return [
+    crumbs,
+    h('h1', {}, title),
+    h('p', {class: 'lede'}, lede, ` Over ${describeRange(state)}`,
+      filters.length ? `, for ${filters.join(', ')}.` : ', whole network.'),
+  ];
+}
+
+/** An orchestrator address linking to its drill-down. */
+export function orchestratorLink(link, address) {
+  if (!address) return null;
+  return h('a', {class: 'mono', href: link({view: 'orchestrator', id: address}), title: address}, short(address));
+}
+
+/** A GPU id linking to its drill-down; GPUs the events could not attribute have no page. */
+export function gpuLink(link, id) {
+  if (!id) return h('span', {class: 'nodata', title: 'The events do not say which GPU served these segments'}, 'not attributed');
+  return h('a', {class: 'mono', href: link({view: 'gpu', id}), title: id}, id.length > 18 ? id.slice(0, 16) + '…' : id);
+}
+
+/** The state with the orchestrator (or GPU) filter replaced by the drilled-down one. */
+export function scoped(state, filter, value) {
+  return {...state, filters: {...state.filters, [filter]: value === null ? [] : [value]}};
+}

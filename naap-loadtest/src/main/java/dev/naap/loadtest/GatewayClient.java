@@ -1,0 +1,132 @@
+package dev.naap.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The go-livepeer gateway HTTP calls the tester makes (livepeer-data.md §3.1): capabilities, the
+ * live-video start hook, {@code /update}, {@code /status}, and request/response pipelines. Every
+ * failure is a classified {@link GatewayException}. Thread-safe.
+ */
+public final class GatewayClient {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int MAX_ERROR_BODY = 500;
+
+  private final URI base;
+  private final HttpClient http;
+  private final Duration requestTimeout;
+
+  /** A client for the gateway at {@code base} (e.g. {@code http://127.0.0.1:7935}). */
+  public GatewayClient(URI base, Duration connectTimeout, Duration requestTimeout) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
+        .version(HttpClient.Version.HTTP_1_1).build();
+    this.requestTimeout = requestTimeout;
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** {@code GET /getNetworkCapabilities}. */
+  public JsonNode capabilities() throws GatewayException, InterruptedException {
+    return json(send(get("getNetworkCapabilities"), 200));
+  }
+
+  /**
+   * MediaMTX's publish hook, {@code POST /live/video-to-video/{key}/start}, with the query a
+   * client's publish URL would carry: pipeline, params, streamId, the orchestrator pin, and
+   * {@code duration_secs} (read by the simulator: how long its client publishes).
+   */
+  public void start(String key, String query) throws GatewayException, InterruptedException {
+    String form = "source_id=" + enc(key) + "&source_type=rtmpconn&query=" + enc(query);
+    send(HttpRequest.newBuilder(base.resolve("live/video-to-video/" + enc(key) + "/start"))
+        .timeout(requestTimeout).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), 200);
+  }
+
+  /** {@code POST /live/video-to-video/{key}/update} with the new params as the body. */
+  public void update(String key, ObjectNode params) throws GatewayException, InterruptedException {
+    send(HttpRequest.newBuilder(base.resolve("live/video-to-video/" + enc(key) + "/update"))
+        .timeout(requestTimeout).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(params.toString())).build(), 200);
+  }
+
+  /** {@code GET /live/video-to-video/{streamId}/status}; null when the gateway does not know it (404). */
+  public JsonNode status(String streamId) throws GatewayException, InterruptedException {
+    HttpResponse<byte[]> r = exchange(get("live/video-to-video/" + enc(streamId) + "/status"));
+    if (r.statusCode() == 404) {
+      return null;
+    }
+    check(r, 200);
+    return json(r);
+  }
+
+  /** {@code POST /{pipeline}} with a JSON body (request/response pipelines, e.g. text-to-image). */
+  public JsonNode batch(String pipeline, ObjectNode body) throws GatewayException, InterruptedException {
+    return json(send(HttpRequest.newBuilder(base.resolve(enc(pipeline))).timeout(requestTimeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), 200));
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private HttpRequest get(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout).GET().build();
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest request, int expected)
+      throws GatewayException, InterruptedException {
+    HttpResponse<byte[]> r = exchange(request);
+    check(r, expected);
+    return r;
+  }
+
+  private HttpResponse<byte[]> exchange(HttpRequest request)
+      throws GatewayException, InterruptedException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new GatewayException(ErrorClass.TIMEOUT, 0, request.method() + " " + request.uri()
+          + ": no answer within " + requestTimeout, e);
+    } catch (IOException e) {
+      throw new GatewayException(ErrorClass.GATEWAY_UNAVAILABLE, 0, request.method() + " "
+          + request.uri() + ": " + e, e);
+    }
+  }
+
+  private static void check(HttpResponse<byte[]> r, int expected) throws GatewayException {
+    if (r.statusCode() == expected) {
+      return;
+    }
+    String body = new String(r.body(), StandardCharsets.UTF_8).strip();
+    if (body.length() > MAX_ERROR_BODY) {
+      body = body.substring(0, MAX_ERROR_BODY) + "…";
+    }
+    throw new GatewayException(ErrorClassifier.http(r.statusCode(), body), r.statusCode(),
+        r.request().method() + " " + r.request().uri().getPath() + ": HTTP " + r.statusCode()
+            + (body.isEmpty() ? "" : " " + body), null);
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> r) throws GatewayException {
+    try {
+      return MAPPER.readTree(r.body());
+    } catch (IOException e) {
+      throw new GatewayException(ErrorClass.GATEWAY_UNAVAILABLE, r.statusCode(),
+          r.request().uri().getPath() + ": not JSON", e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.naap.api;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The API server's settings, fixed at start. Every default makes a loopback server that works
+ * with no configuration; {@link #defaults()} is the front door and the {@code with…} methods
+ * change one setting each.
+ *
+ * @param host address to listen on. Default {@code 127.0.0.1}
+ * @param port port to listen on, 0 for any free one. Default 8080
+ * @param requestsPerWindow quota of a client without an API key, per {@code quotaWindow}. Default 100
+ * @param quotaWindow the rate-limit window. Default 1 h
+ * @param apiKeys API keys (sent as {@code X-API-Key}) and their own quotas per window. Default none
+ * @param dashboardRequestsPerWindow quota of a dashboard visitor (signed cookie), per window. Default 3 600
+ * @param maxRange the longest time range a request may ask for. Default 90 days
+ * @param queryTimeout how long one request may wait for the store. Default 10 s
+ * @param maxConcurrentQueries store queries run at once; more wait up to {@code queryTimeout}. Default 8
+ * @param cacheEntries responses kept in the server-side cache. Default 10 000
+ * @param secret key that signs cursors and dashboard tokens; instances behind one load balancer
+ *     must share it. Default: random per process
+ * @param trustForwardedFor take the client address from {@code X-Forwarded-For} (behind a proxy
+ *     you run). Default false
+ */
+public record ApiConfig(String host, int port, int requestsPerWindow, Duration quotaWindow,
+    Map<String, Integer> apiKeys, int dashboardRequestsPerWindow, Duration maxRange, Duration queryTimeout,
+    int maxConcurrentQueries, int cacheEntries, String secret, boolean trustForwardedFor) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_REQUESTS_PER_WINDOW = 100;
+  public static final int DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW = 3_600;
+
+  public ApiConfig {
+    apiKeys = Map.copyOf(apiKeys);
+    List<String> errors = new ArrayList<>();
+    if (host == null || host.isBlank()) {
+      errors.add("host: must not be empty");
+    }
+    check(errors, "port", port, 0, 65_535);
+    check(errors, "requestsPerWindow", requestsPerWindow, 1, Integer.MAX_VALUE);
+    check(errors, "dashboardRequestsPerWindow", dashboardRequestsPerWindow, 1, Integer.MAX_VALUE);
+    check(errors, "maxConcurrentQueries", maxConcurrentQueries, 1, 1_024);
+    check(errors, "cacheEntries", cacheEntries, 0, 10_000_000);
+    positive(errors, "quotaWindow", quotaWindow);
+    positive(errors, "maxRange", maxRange);
+    positive(errors, "queryTimeout", queryTimeout);
+    apiKeys.forEach((key, quota) -> {
+      if (key.isBlank() || quota < 1) {
+        errors.add("apiKeys: a key must not be blank and its quota must be at least 1, got quota " + quota);
+      }
+    });
+    if (secret == null || secret.length() < 16) {
+      errors.add("secret: at least 16 characters");
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", errors));
+    }
+  }
+
+  public static ApiConfig defaults() {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    return new ApiConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUESTS_PER_WINDOW, Duration.ofHours(1), Map.of(),
+        DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW, Duration.ofDays(90), Duration.ofSeconds(10), 8, 10_000,
+        Base64.getEncoder().encodeToString(random), false);
+  }
+
+  public ApiConfig withAddress(String host, int port) {
+    return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
+        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+  }
+
+  public ApiConfig withQuotas(int requestsPerWindow, Map<String, Integer> apiKeys, int dashboardRequestsPerWindow) {
+    return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
+        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+  }
+
+  public ApiConfig withSecret(String secret) {
+    return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
+        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+  }
+
+  public ApiConfig withCacheEntries(int cacheEntries) {
+    return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
+        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+  }
+
+  public ApiConfig withTrustForwardedFor(boolean trustForwardedFor) {
+    return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
+        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+  }
+
+  @Override
+  public String toString() {
+    return "ApiConfig[host=" + host + ", port=" + port + ", requestsPerWindow=" + requestsPerWindow + ", quotaWindow="
+        + quotaWindow + ", apiKeys=" + apiKeys.size() + " keys, dashboardRequestsPerWindow="
+        + dashboardRequestsPerWindow + ", maxRange=" + maxRange + ", queryTimeout=" + queryTimeout
+        + ", maxConcurrentQueries=" + maxConcurrentQueries + ", cacheEntries=" + cacheEntries
+        + ", trustForwardedFor=" + trustForwardedFor + "]";
+  }
+
+  private static void check(List<String> errors, String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      errors.add(name + ": expected " + min + ".." + max + ", got " + value);
+    }
+  }
+
+  private static void positive(List<String> errors, String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      errors.add(name + ": must be positive, got " + d);
+    }
+  }
+}

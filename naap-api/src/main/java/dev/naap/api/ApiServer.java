@@ -1,0 +1,111 @@
+package dev.naap.api;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.naap.metrics.query.MetricsQueries;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The public REST API v1 over the JDK's HTTP server, one virtual thread per request: the routes of
+ * docs/API.md, static files mounted at URL prefixes (the dashboard at {@code /}), and the
+ * operational routes. Thread-safe; {@link #mount} before {@link #start}.
+ *
+ * <pre>{@code
+ * try (ApiServer server = new ApiServer(ApiConfig.defaults(), queries, DatasetCatalog.empty(), readiness,
+ *     PrometheusRegistry.defaultRegistry, InstantSource.system())
+ *     .mount("/", "dev/naap/dashboard/static/").start()) {
+ *   System.out.println(server.url());
+ * }
+ * }</pre>
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private final ApiConfig config;
+  private final StaticFiles files = new StaticFiles(ApiServer.class.getClassLoader());
+  private final List<Route> routes;
+  private final QueryRunner runner;
+  private final Dispatcher dispatcher;
+  private final MetricsQueries queries;
+  private volatile String openApi;
+  private HttpServer server;
+  private ExecutorService executor;
+
+  /**
+   * @param datasets the load tester's datasets; the daily metric exports are added to them
+   * @param registry where the API's metrics are registered (served at {@code /metrics})
+   */
+  public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, Readiness readiness,
+      PrometheusRegistry registry, InstantSource clock) {
+    this.config = config;
+    this.queries = queries;
+    var signer = new Signer(config.secret().getBytes(StandardCharsets.UTF_8));
+    this.runner = new QueryRunner(config.maxConcurrentQueries(), config.queryTimeout());
+    var services = new Services(queries, new QueryParser(queries, signer, config.maxRange()), signer, runner);
+    var catalog = DatasetCatalog.concat(datasets, new DailyExports(queries, clock));
+    this.routes = Routes.all(services, new DatasetEndpoints(catalog, runner),
+        new SystemEndpoints(readiness, registry, this::openApiDocument));
+    var tokens = new DashboardTokens(signer, clock);
+    this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),
+        new RateLimiter(config.quotaWindow(), clock), new ResponseCache(config.cacheEntries(), clock),
+        new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds());
+  }
+
+  /**
+   * Serves the class path directory {@code classpathDirectory} (such as {@code
+   * dev/naap/dashboard/static/}) at {@code urlPrefix} (such as {@code /}); routes take precedence.
+   */
+  public ApiServer mount(String urlPrefix, String classpathDirectory) {
+    files.mount(urlPrefix, classpathDirectory);
+    return this;
+  }
+
+  /** Starts listening; the address is {@link #url()}. */
+  public synchronized ApiServer start() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+    }
+    executor = Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(executor);
+    server.createContext("/", dispatcher);
+    server.start();
+    return this;
+  }
+
+  /** Where the server listens, such as {@code http://127.0.0.1:8080/}. */
+  public synchronized URI url() {
+    var address = server.getAddress();
+    String host = address.getAddress().getHostAddress();
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + "/");
+  }
+
+  /** The OpenAPI 3.1 document of this server, as served at {@code /openapi.json}. */
+  public String openApiDocument() {
+    String doc = openApi;
+    if (doc == null) {
+      doc = OpenApi.document(routes, queries);
+      openApi = doc;
+    }
+    return doc;
+  }
+
+  /** Stops accepting requests, lets those in flight finish (up to 2 s), and releases the threads. */
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.stop(2);
+      executor.shutdownNow();
+      server = null;
+    }
+    runner.close();
+  }
+}

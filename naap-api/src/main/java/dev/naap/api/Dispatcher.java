@@ -1,0 +1,233 @@
+package dev.naap.api;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every request goes through here: method and size checks, route match, the client's quota, the
+ * response cache, conditional requests, CORS, and the mapping of every failure to problem+json.
+ * Static files are served for paths no route has. Thread-safe.
+ *
+ * <p>Order for a rate-limited route: the request is counted first; a client over its quota gets a
+ * 429 at once unless it revalidates ({@code If-None-Match}) a response still in the cache, which is
+ * answered with a 304 that costs nothing. A 304 to a client within its quota is refunded.
+ */
+final class Dispatcher implements HttpHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  static final int MAX_URI_CHARS = 4096;
+  private static final String EXPOSED = "ETag, Last-Modified, Link, Retry-After, RateLimit, RateLimit-Policy, "
+      + "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+
+  private final List<Route> routes;
+  private final StaticFiles files;
+  private final ClientResolver clients;
+  private final RateLimiter limiter;
+  private final ResponseCache cache;
+  private final ApiMetrics metrics;
+  private final DashboardTokens tokens;
+  private final InstantSource clock;
+  private final long windowSeconds;
+
+  Dispatcher(List<Route> routes, StaticFiles files, ClientResolver clients, RateLimiter limiter, ResponseCache cache,
+      ApiMetrics metrics, DashboardTokens tokens, InstantSource clock, long windowSeconds) {
+    this.routes = List.copyOf(routes);
+    this.files = files;
+    this.clients = clients;
+    this.limiter = limiter;
+    this.cache = cache;
+    this.metrics = metrics;
+    this.tokens = tokens;
+    this.clock = clock;
+    this.windowSeconds = windowSeconds;
+  }
+
+  @Override
+  public void handle(HttpExchange ex) {
+    long started = System.nanoTime();
+    String label = "unmatched";
+    int status = 500;
+    try (ex) {
+      String path = ex.getRequestURI().getRawPath();
+      Route route = null;
+      Map<String, String> pathParams = null;
+      for (Route r : routes) {
+        pathParams = r.match(path);
+        if (pathParams != null) {
+          route = r;
+          break;
+        }
+      }
+      label = route != null ? route.template() : "static";
+      status = route != null ? api(ex, route, pathParams) : file(ex, path);
+    } catch (IOException e) {
+      // The client went away; nothing to answer.
+      log.debug("response not sent", e);
+    } catch (RuntimeException e) {
+      log.error("request failed: {}", ex.getRequestURI(), e);
+    } finally {
+      metrics.answered(label, status, System.nanoTime() - started);
+    }
+  }
+
+  private int api(HttpExchange ex, Route route, Map<String, String> pathParams) throws IOException {
+    Headers out = ex.getResponseHeaders();
+    out.set("Access-Control-Allow-Origin", "*");
+    out.set("Access-Control-Expose-Headers", EXPOSED);
+    String method = ex.getRequestMethod();
+    if (method.equals("OPTIONS")) {
+      out.set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+      out.set("Access-Control-Allow-Headers", "Accept, If-None-Match, X-API-Key");
+      out.set("Access-Control-Max-Age", "86400");
+      out.set("Allow", "GET, HEAD, OPTIONS");
+      return send(ex, 204, null);
+    }
+    RateLimiter.Decision decision = null;
+    Client client = null;
+    try {
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        out.set("Allow", "GET, HEAD, OPTIONS");
+        throw new ApiProblem(405, "Method not allowed", "this API only reads: use GET", null);
+      }
+      if (ex.getRequestURI().getRawPath().length() + String.valueOf(ex.getRequestURI().getRawQuery()).length()
+          > MAX_URI_CHARS) {
+        throw new ApiProblem(414, "URI too long", "the request URI is longer than " + MAX_URI_CHARS + " characters",
+            null);
+      }
+      Instant now = clock.instant();
+      String inm = ex.getRequestHeaders().getFirst("If-None-Match");
+      if (route.limited()) {
+        client = clients.resolve(ex);
+        decision = limiter.acquire(client.key(), client.quota());
+        if (!decision.allowed() && inm == null) {
+          throw tooMany(client, decision, now);
+        }
+      }
+      var request = new ApiRequest(ex.getRequestURI().getRawPath(), pathParams, ex.getRequestURI().getRawQuery(),
+          QueryString.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders().getFirst("Accept"), now);
+      Endpoint.Prepared prepared = route.endpoint().prepare(request);
+      ResponseCache.Cached answer;
+      if (decision != null && !decision.allowed()) {
+        answer = prepared.cacheKey() == null ? null : cache.peek(prepared.cacheKey());
+        if (answer == null || !matches(inm, answer.etag())) {
+          throw tooMany(client, decision, now);
+        }
+      } else if (prepared.cacheKey() == null) {
+        var r = prepared.compute().get();
+        answer = new ResponseCache.Cached(r, r.etag(), false);
+      } else {
+        answer = cache.get(prepared.cacheKey(), prepared.compute());
+        metrics.cache(answer.hit());
+      }
+      Response r = answer.response();
+      boolean notModified = r.status() == 200 && matches(inm, answer.etag());
+      if (notModified && decision != null && decision.allowed()) {
+        decision = limiter.refund(client.key(), client.quota());
+      }
+      rateHeaders(out, client, decision, now);
+      out.set("ETag", answer.etag());
+      out.set("Vary", "Accept");
+      out.set("Cache-Control", r.maxAge().isZero() ? "no-cache" : "public, max-age=" + r.maxAge().toSeconds());
+      if (r.lastModified() != null) {
+        out.set("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(r.lastModified().atOffset(ZoneOffset.UTC)));
+      }
+      r.headers().forEach(out::set);
+      return send(ex, notModified ? 304 : r.status(), notModified ? null : r);
+    } catch (ApiProblem p) {
+      if (decision != null) {
+        rateHeaders(out, client, decision, clock.instant());
+      }
+      out.set("Cache-Control", "no-store");
+      return send(ex, p.status(), Problems.response(p, ex.getRequestURI().getRawPath()));
+    } catch (RuntimeException e) {
+      log.error("request failed: {}", ex.getRequestURI(), e);
+      out.set("Cache-Control", "no-store");
+      return send(ex, 500, Problems.response(
+          new ApiProblem(500, "Internal error", "the request failed; it has been logged", null),
+          ex.getRequestURI().getRawPath()));
+    }
+  }
+
+  private ApiProblem tooMany(Client client, RateLimiter.Decision d, Instant now) {
+    metrics.rateLimited(client.policy());
+    // Retry-After is set with the other rate-limit headers, from the same decision.
+    return new ApiProblem(429, "Too many requests",
+        "the quota of this client is spent; retry in " + d.secondsToReset(now) + " s", null);
+  }
+
+  private void rateHeaders(Headers out, Client client, RateLimiter.Decision d, Instant now) {
+    if (d == null) {
+      return;
+    }
+    long reset = d.secondsToReset(now);
+    out.set("RateLimit-Policy", "\"" + client.policy() + "\";q=" + d.limit() + ";w=" + windowSeconds);
+    out.set("RateLimit", "\"" + client.policy() + "\";r=" + d.remaining() + ";t=" + reset);
+    out.set("X-RateLimit-Limit", Integer.toString(d.limit()));
+    out.set("X-RateLimit-Remaining", Integer.toString(d.remaining()));
+    out.set("X-RateLimit-Reset", Long.toString(d.reset().getEpochSecond()));
+    if (!d.allowed()) {
+      out.set("Retry-After", Long.toString(reset));
+    }
+  }
+
+  private int file(HttpExchange ex, String path) throws IOException {
+    String method = ex.getRequestMethod();
+    Response r = method.equals("GET") || method.equals("HEAD") ? files.find(path) : null;
+    if (r == null) {
+      ex.getResponseHeaders().set("Cache-Control", "no-store");
+      return send(ex, 404, Problems.response(ApiProblem.notFound("nothing at " + path), path));
+    }
+    String etag = r.etag();
+    Headers out = ex.getResponseHeaders();
+    out.set("ETag", etag);
+    out.set("Cache-Control", r.maxAge().isZero() ? "no-cache" : "public, max-age=" + r.maxAge().toSeconds());
+    if (r.contentType().startsWith("text/html")) {
+      out.add("Set-Cookie", tokens.cookie(clients.address(ex)));
+    }
+    boolean notModified = matches(ex.getRequestHeaders().getFirst("If-None-Match"), etag);
+    return send(ex, notModified ? 304 : 200, notModified ? null : r);
+  }
+
+  private static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String c = candidate.strip();
+      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int send(HttpExchange ex, int status, Response r) throws IOException {
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    if (r == null || status == 204 || status == 304) {
+      ex.sendResponseHeaders(status, -1);
+      return status;
+    }
+    ex.getResponseHeaders().set("Content-Type", r.contentType());
+    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    if (head) {
+      ex.sendResponseHeaders(status, -1);
+      return status;
+    }
+    ex.sendResponseHeaders(status, r.body().length == 0 ? -1 : r.body().length);
+    try (OutputStream body = ex.getResponseBody()) {
+      body.write(r.body());
+    }
+    return status;
+  }
+}

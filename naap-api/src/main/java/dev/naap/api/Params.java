@@ -1,0 +1,101 @@
+package dev.naap.api;
+
+import dev.naap.metrics.query.Dimension;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The parameters of the API, and which routes take which. */
+final class Params {
+
+  static final String START = "start";
+  static final String END = "end";
+  static final String WINDOW = "window";
+  static final String GRANULARITY = "granularity";
+  static final String GROUP_BY = "group_by";
+  static final String SORT = "sort";
+  static final String LIMIT = "limit";
+  static final String CURSOR = "cursor";
+  static final String INCLUDE_TEST_LOAD = "include_test_load";
+  static final String FORMAT = "format";
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+
+  private static final List<ParamSpec> TIME = List.of(
+      ParamSpec.query(START, "string", null,
+          "Start of the range, RFC 3339 (2026-01-08T00:00:00Z), inclusive. Not with `window`."),
+      ParamSpec.query(END, "string", null,
+          "End of the range, RFC 3339, exclusive. Default: now (rounded up to the minute)."),
+      ParamSpec.choice(WINDOW, TimeRange.WINDOWS, "24h",
+          "Length of the range ending at `end`, when `start` is not given."));
+
+  private static final ParamSpec GRANULARITY_PARAM = ParamSpec.choice(GRANULARITY,
+      List.of("1m", "5m", "1h", "1d", "auto"), "auto",
+      "Width of the time buckets; `auto` picks the finest width that gives at most "
+          + GranularityPolicy.AUTO_MAX_BUCKETS + " buckets. Each width has a maximum range.");
+
+  private static final ParamSpec TEST_LOAD = ParamSpec.query(INCLUDE_TEST_LOAD, "boolean", "false",
+      "Include the synthetic streams of the load tester.");
+
+  private static final ParamSpec FORMAT_PARAM = ParamSpec.choice(FORMAT, List.of("json", "csv"), "json",
+      "Response format; `Accept: text/csv` also selects CSV.");
+
+  private static final List<ParamSpec> PAGING = List.of(
+      ParamSpec.query(LIMIT, "integer", Integer.toString(DEFAULT_LIMIT),
+          "Rows per page, 1 to " + MAX_LIMIT + "."),
+      ParamSpec.query(CURSOR, "string", null,
+          "Opaque cursor from `pagination.next_cursor`; valid only with the same other parameters."));
+
+  private static final List<ParamSpec> SHAPING = List.of(
+      new ParamSpec(GROUP_BY, false, "string", true, List.of(), null,
+          "Dimensions to group by besides the time bucket, comma-separated or repeated "
+              + "(orchestrator, gpu_id, gpu_model, pipeline, region, gateway); default: the route's grouping."),
+      ParamSpec.query(SORT, "string", null,
+          "Column to order by; prefix with `-` for descending. Default: the route's order."));
+
+  static final ParamSpec ADDRESS = ParamSpec.path("address", "Orchestrator address, 0x followed by 40 hex digits.");
+  static final ParamSpec DATASET_ID = ParamSpec.path("id", "Dataset id, as listed by /v1/datasets.");
+
+  private Params() {}
+
+  static List<ParamSpec> filters() {
+    List<ParamSpec> filters = new ArrayList<>();
+    for (Dimension d : Dimension.values()) {
+      filters.add(ParamSpec.repeatable(d.parameter(),
+          "Keep only rows whose " + d.column() + " is one of the given values (repeatable)."));
+    }
+    return filters;
+  }
+
+  /** The parameters of a report route: time, filters, grouping, sorting, paging, format. */
+  static List<ParamSpec> report() {
+    return concat(TIME, List.of(GRANULARITY_PARAM), filters(), SHAPING, PAGING, List.of(TEST_LOAD, FORMAT_PARAM));
+  }
+
+  /** One orchestrator: its history is paged like a report, but not regrouped. */
+  static List<ParamSpec> orchestrator() {
+    return concat(List.of(ADDRESS), TIME, List.of(GRANULARITY_PARAM), filters(), PAGING,
+        List.of(TEST_LOAD, FORMAT_PARAM));
+  }
+
+  static List<ParamSpec> overview() {
+    return concat(TIME, filters(), List.of(TEST_LOAD, FORMAT_PARAM));
+  }
+
+  static List<ParamSpec> datasets() {
+    return List.of(FORMAT_PARAM);
+  }
+
+  static List<ParamSpec> dataset() {
+    return List.of(DATASET_ID);
+  }
+
+  @SafeVarargs
+  private static List<ParamSpec> concat(List<ParamSpec>... parts) {
+    List<ParamSpec> all = new ArrayList<>();
+    for (List<ParamSpec> p : parts) {
+      all.addAll(p);
+    }
+    return List.copyOf(all);
+  }
+}

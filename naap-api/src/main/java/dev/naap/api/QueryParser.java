@@ -1,0 +1,173 @@
+package dev.naap.api;
+
+import dev.naap.metrics.query.Column;
+import dev.naap.metrics.query.Dimension;
+import dev.naap.metrics.query.Granularity;
+import dev.naap.metrics.query.MetricsQueries;
+import dev.naap.metrics.query.MetricsQuery;
+import dev.naap.metrics.query.Report;
+import dev.naap.metrics.query.Sort;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns a request's parameters into an {@link ApiQuery}, checking every parameter against the
+ * route's {@link ParamSpec}s; the first fault is a 400 that names the parameter. Thread-safe.
+ */
+final class QueryParser {
+
+  static final int MAX_FILTER_VALUES = 50;
+
+  private final MetricsQueries queries;
+  private final Signer signer;
+  private final Duration maxRange;
+
+  QueryParser(MetricsQueries queries, Signer signer, Duration maxRange) {
+    this.queries = queries;
+    this.signer = signer;
+    this.maxRange = maxRange;
+  }
+
+  /**
+   * Parses the query of {@code path}; {@code report} is the report whose columns and groupings
+   * {@code group_by} and {@code sort} refer to, null when the route has neither.
+   */
+  ApiQuery parse(String path, QueryString q, String accept, List<ParamSpec> specs, Report report, Instant now) {
+    rejectUnknown(q, specs);
+    Format format = Format.choose(q, accept);
+    TimeRange range = TimeRange.resolve(q, now, maxRange);
+    Map<Dimension, Set<String>> filters = filters(q);
+    List<Dimension> groupBy = report == null ? List.of() : groupBy(q, report);
+    Sort sort = report == null ? null : sort(q, report, groupBy);
+    int limit = limit(q);
+    boolean testLoad = bool(q, Params.INCLUDE_TEST_LOAD);
+    String granularityText = q.single(Params.GRANULARITY);
+
+    StringBuilder n = new StringBuilder(path).append('?');
+    if (q.has(Params.START)) {
+      n.append("start=").append(range.start()).append('&');
+    } else {
+      n.append("window=").append(q.single(Params.WINDOW) == null ? "24h" : q.single(Params.WINDOW)).append('&');
+    }
+    if (q.has(Params.END)) {
+      n.append("end=").append(range.end()).append('&');
+    }
+    n.append("granularity=").append(granularityText == null ? "auto" : granularityText);
+    filters.forEach((d, values) -> {
+      n.append('&').append(d.parameter()).append('=');
+      // Length-prefixed, so that no value can imitate a separator.
+      values.stream().sorted().forEach(v -> n.append(v.length()).append(':').append(v));
+    });
+    n.append("&group_by=").append(String.join(",", groupBy.stream().map(Dimension::parameter).toList()));
+    n.append("&sort=").append(sort == null ? "" : (sort.descending() ? "-" : "") + sort.column());
+    n.append("&limit=").append(limit).append("&include_test_load=").append(testLoad);
+    String normalised = n.toString();
+
+    long offset = 0;
+    String cursorText = q.single(Params.CURSOR);
+    if (cursorText != null) {
+      Cursor cursor = Cursor.decode(cursorText, signer, normalised);
+      offset = cursor.offset();
+      range = new TimeRange(cursor.start(), cursor.end());
+    }
+    Granularity granularity = GranularityPolicy.choose(granularityText, range);
+    var query = new MetricsQuery(range.start(), range.end(), granularity, filters, groupBy, sort, limit, offset,
+        testLoad);
+    return new ApiQuery(query, format, normalised);
+  }
+
+  private static void rejectUnknown(QueryString q, List<ParamSpec> specs) {
+    for (String name : q.names()) {
+      boolean known = specs.stream().anyMatch(s -> !s.inPath() && s.name().equals(name));
+      if (!known) {
+        throw ApiProblem.badParameter(name, "unknown parameter; this route takes "
+            + specs.stream().filter(s -> !s.inPath()).map(ParamSpec::name).toList());
+      }
+    }
+  }
+
+  private static Map<Dimension, Set<String>> filters(QueryString q) {
+    Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
+    for (Dimension d : Dimension.values()) {
+      List<String> values = q.all(d.parameter());
+      if (values.isEmpty()) {
+        continue;
+      }
+      if (values.size() > MAX_FILTER_VALUES) {
+        throw ApiProblem.badParameter(d.parameter(), "at most " + MAX_FILTER_VALUES + " values");
+      }
+      Set<String> set = new TreeSet<>();
+      for (String v : values) {
+        if (v.isBlank()) {
+          throw ApiProblem.badParameter(d.parameter(), "empty value");
+        }
+        // Addresses are stored lower-cased.
+        set.add(d == Dimension.ORCHESTRATOR ? v.toLowerCase(Locale.ROOT) : v);
+      }
+      filters.put(d, set);
+    }
+    return filters;
+  }
+
+  private List<Dimension> groupBy(QueryString q, Report report) {
+    List<Dimension> allowed = queries.groupable(report);
+    List<Dimension> groupBy = new ArrayList<>();
+    for (String value : q.all(Params.GROUP_BY)) {
+      for (String name : value.split(",", -1)) {
+        String trimmed = name.strip();
+        Dimension d = Dimension.byName(trimmed).filter(allowed::contains).orElseThrow(() ->
+            ApiProblem.badParameter(Params.GROUP_BY, "cannot group by '" + trimmed + "'; this route groups by "
+                + allowed.stream().map(Dimension::parameter).toList()));
+        if (groupBy.contains(d)) {
+          throw ApiProblem.badParameter(Params.GROUP_BY, "'" + trimmed + "' given twice");
+        }
+        groupBy.add(d);
+      }
+    }
+    return groupBy;
+  }
+
+  private Sort sort(QueryString q, Report report, List<Dimension> groupBy) {
+    String text = q.single(Params.SORT);
+    if (text == null) {
+      return null;
+    }
+    boolean descending = text.startsWith("-");
+    String name = descending ? text.substring(1) : text;
+    List<String> columns = queries.columns(report, groupBy).stream().map(Column::name).toList();
+    if (!columns.contains(name)) {
+      throw ApiProblem.badParameter(Params.SORT, "no column '" + name + "' to sort by; columns: " + columns);
+    }
+    return new Sort(name, descending);
+  }
+
+  private static int limit(QueryString q) {
+    String text = q.single(Params.LIMIT);
+    if (text == null) {
+      return Params.DEFAULT_LIMIT;
+    }
+    if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > Params.MAX_LIMIT) {
+      throw ApiProblem.badParameter(Params.LIMIT, "expected an integer from 1 to " + Params.MAX_LIMIT);
+    }
+    return Integer.parseInt(text);
+  }
+
+  private static boolean bool(QueryString q, String name) {
+    String text = q.single(name);
+    if (text == null) {
+      return false;
+    }
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiProblem.badParameter(name, "expected true or false");
+    };
+  }
+}

@@ -1,0 +1,78 @@
+package dev.naap.api;
+
+import dev.naap.metrics.query.Granularity;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Server-side cache of 200 responses, keyed by the normalised request and kept for a time that
+ * follows the granularity: fine buckets change often, daily buckets rarely. Least recently used
+ * entries go first once {@code maxEntries} are held. Thread-safe (one lock; the computation of a
+ * missing entry runs outside it, so two requests for one key may both compute).
+ */
+final class ResponseCache {
+
+  /** Entries larger than this are not kept, so a few huge pages cannot fill the heap. */
+  static final int MAX_ENTRY_BYTES = 4 << 20;
+
+  private record Kept(Response response, String etag, Instant expires) {}
+
+  /** A response with its ETag and whether it came from the cache. */
+  record Cached(Response response, String etag, boolean hit) {}
+
+  private final int maxEntries;
+  private final InstantSource clock;
+  private final Map<String, Kept> entries;
+
+  ResponseCache(int maxEntries, InstantSource clock) {
+    this.maxEntries = maxEntries;
+    this.clock = clock;
+    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
+        return size() > ResponseCache.this.maxEntries;
+      }
+    };
+  }
+
+  /** How long a response for buckets of {@code g} stays fresh. */
+  static Duration ttl(Granularity g) {
+    return switch (g) {
+      case MINUTE -> Duration.ofSeconds(10);
+      case FIVE_MINUTES -> Duration.ofSeconds(30);
+      case HOUR -> Duration.ofSeconds(60);
+      case DAY -> Duration.ofMinutes(5);
+    };
+  }
+
+  /** The fresh cached response for {@code key}, or null. */
+  Cached peek(String key) {
+    synchronized (entries) {
+      Kept e = entries.get(key);
+      if (e == null || !clock.instant().isBefore(e.expires())) {
+        return null;
+      }
+      return new Cached(e.response(), e.etag(), true);
+    }
+  }
+
+  /** The cached response for {@code key}, or {@code compute}'s, kept when it is a cacheable 200. */
+  Cached get(String key, Supplier<Response> compute) {
+    Cached hit = peek(key);
+    if (hit != null) {
+      return hit;
+    }
+    Response r = compute.get();
+    String etag = r.etag();
+    if (r.status() == 200 && !r.maxAge().isZero() && r.body().length <= MAX_ENTRY_BYTES && maxEntries > 0) {
+      synchronized (entries) {
+        entries.put(key, new Kept(r, etag, clock.instant().plus(r.maxAge())));
+      }
+    }
+    return new Cached(r, etag, false);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.naap.api;
+
+import dev.naap.metrics.query.Report;
+import java.util.List;
+
+/** The route table: every path the server answers, besides static files. */
+final class Routes {
+
+  private Routes() {}
+
+  static List<Route> all(Services s, DatasetEndpoints datasets, SystemEndpoints system) {
+    return List.of(
+        new Route("/v1/gpu/metrics", "getGpuMetrics", "GPU metrics",
+            "Per time bucket × orchestrator × GPU (or the grouping asked for): output FPS (mean, p5, p50, p95) "
+                + "with its sample count, prompt-to-first-frame latency, jitter, failures and bandwidth.",
+            Params.report(), new Route.ReportRows(Report.GPU_METRICS), true,
+            new ReportEndpoint(Report.GPU_METRICS, s)),
+        new Route("/v1/network/demand", "getNetworkDemand", "Network demand",
+            "Per time bucket × gateway × pipeline × region: sessions requested, started and unmet, "
+                + "stream-minutes, peak concurrency, and the supply of capacity.",
+            Params.report(), new Route.ReportRows(Report.NETWORK_DEMAND), true,
+            new ReportEndpoint(Report.NETWORK_DEMAND, s)),
+        new Route("/v1/sla/compliance", "getSlaCompliance", "SLA compliance",
+            "Per orchestrator × pipeline × region over the whole range: eligible and compliant segments, "
+                + "compliance rate, error budget left, violations by kind; targets in meta.sla_targets.",
+            Params.report(), new Route.ReportRows(Report.SLA_COMPLIANCE), true,
+            new ReportEndpoint(Report.SLA_COMPLIANCE, s)),
+        new Route("/v1/orchestrators", "listOrchestrators", "Orchestrators",
+            "Known orchestrators with their metadata (GPUs, region, version, capacity, prices) and headline "
+                + "metrics over the range.",
+            Params.report(), new Route.ReportRows(Report.ORCHESTRATORS), true,
+            new ReportEndpoint(Report.ORCHESTRATORS, s)),
+        new Route("/v1/orchestrators/{address}", "getOrchestrator", "One orchestrator",
+            "An orchestrator's metadata, its GPUs and its history over the range; CSV and paging apply to "
+                + "the history.",
+            Params.orchestrator(), new Route.Described("OrchestratorPage", true), true, new OrchestratorEndpoint(s)),
+        new Route("/v1/network/overview", "getNetworkOverview", "Network overview",
+            "The headline numbers of the dashboard's first view over the range, each with its value over "
+                + "the period of equal length just before.",
+            Params.overview(), new Route.Described("OverviewPage", true), true, new OverviewEndpoint(s)),
+        new Route("/v1/datasets", "listDatasets", "Datasets",
+            "Load-test prompt datasets and daily CSV exports of the public metrics (for more than the quota).",
+            Params.datasets(), new Route.Described("DatasetsPage", true), true, datasets.list()),
+        new Route("/v1/datasets/{id}", "getDataset", "One dataset",
+            "A dataset's metadata with its size and SHA-256 checksum.",
+            Params.dataset(), new Route.Described("DatasetPage", false), true, datasets.detail()),
+        new Route("/v1/datasets/{id}/download", "downloadDataset", "Download a dataset",
+            "The dataset's content, byte for byte as its checksum says.",
+            Params.dataset(), new Route.Raw("application/octet-stream", null), true, datasets.download()),
+        new Route("/health", "health", "Liveness", "200 while the process serves requests.",
+            List.of(), new Route.Raw("application/json", "Health"), false, system.health()),
+        new Route("/ready", "ready", "Readiness",
+            "200 when the store is reachable and migrated (and the rollups fresh enough, if configured); 503 otherwise.",
+            List.of(), new Route.Raw("application/json", "Ready"), false, system.ready()),
+        new Route("/metrics", "metrics", "Prometheus metrics",
+            "Requests, latency histograms by route and status, cache hits, rate-limited requests.",
+            List.of(), new Route.Raw("text/plain", null), false, system.metrics()),
+        new Route("/openapi.json", "openApi", "This document", "The OpenAPI 3.1 document, generated from the code.",
+            List.of(), new Route.Raw("application/json", null), false, system.openApi()),
+        new Route("/docs", "docs", "API documentation page", "This document, rendered as HTML.",
+            List.of(), new Route.Raw("text/html", null), false, system.docs()));
+  }
+}

@@ -1,0 +1,87 @@
+package dev.naap.api;
+
+import dev.naap.metrics.query.Column;
+import dev.naap.metrics.query.Dimension;
+import dev.naap.metrics.query.MetricsQueries;
+import dev.naap.metrics.query.MetricsQuery;
+import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.Report;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A query layer with fixed rows, for tests of the HTTP layer alone: every report has the columns
+ * window_start, orchestrator_address, segments, fps_mean and {@code rows} rows (fps null on odd
+ * rows). It counts the calls to {@link #run}, so tests can see what the cache saved.
+ */
+final class FakeQueries implements MetricsQueries {
+
+  static final Instant AS_OF = Instant.parse("2026-01-08T12:00:00Z");
+  private static final List<Column> COLUMNS = List.of(
+      new Column("window_start", Column.Type.TIMESTAMP, "", "bucket start"),
+      new Column("orchestrator_address", Column.Type.STRING, "", "orchestrator"),
+      new Column("segments", Column.Type.INTEGER, "", "segments"),
+      new Column("fps_mean", Column.Type.DECIMAL, "frames/s", "mean output FPS"));
+
+  final AtomicInteger runs = new AtomicInteger();
+  final List<MetricsQuery> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final int rows;
+
+  FakeQueries(int rows) {
+    this.rows = rows;
+  }
+
+  @Override
+  public List<Column> columns(Report report, List<Dimension> groupBy) {
+    return COLUMNS;
+  }
+
+  @Override
+  public List<Dimension> groupable(Report report) {
+    return List.of(Dimension.ORCHESTRATOR, Dimension.GPU_ID, Dimension.PIPELINE);
+  }
+
+  @Override
+  public Page run(Report report, MetricsQuery query) {
+    runs.incrementAndGet();
+    seen.add(query);
+    List<List<Object>> page = new ArrayList<>();
+    for (long i = query.offset(); i < Math.min(rows, query.offset() + query.limit()); i++) {
+      page.add(row(i));
+    }
+    return new Page(COLUMNS, page, query.offset() + query.limit() < rows);
+  }
+
+  static List<Object> row(long i) {
+    return Arrays.asList(Instant.parse("2026-01-08T00:00:00Z").plusSeconds(3600 * (i % 24)),
+        String.format("0x%040x", i), i, i % 2 == 0 ? 20.5 : null);
+  }
+
+  @Override
+  public Instant dataAsOf() {
+    return AS_OF;
+  }
+
+  @Override
+  public List<SlaTargets> slaTargets() {
+    return List.of(new SlaTargets("*", 5000, 15, 0.25, 0.99));
+  }
+
+  @Override
+  public Optional<OrchestratorDetail> orchestrator(String address, MetricsQuery query) {
+    if (!address.equals(String.format("0x%040x", 1))) {
+      return Optional.empty();
+    }
+    Page one = new Page(COLUMNS, List.of(row(1)), false);
+    return Optional.of(new OrchestratorDetail(one, one, run(Report.GPU_METRICS, query)));
+  }
+
+  @Override
+  public List<Headline> overview(MetricsQuery query) {
+    return List.of(new Headline("output_fps_mean", 20.5, null, 10, 0, "frames/s"));
+  }
+}

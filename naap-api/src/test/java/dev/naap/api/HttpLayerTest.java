@@ -1,0 +1,283 @@
+package dev.naap.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The HTTP layer over a fake query layer: conventions that do not depend on the data (quotas,
+ * cursors, caching, static files, CORS). The same conventions over the real store are in
+ * {@link ApiIntegrationTest}.
+ */
+class HttpLayerTest {
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-08T12:00:30Z"));
+  private final FakeQueries queries = new FakeQueries(250);
+  private ApiServer server;
+  private Http http;
+
+  private void start(ApiConfig config) {
+    server = new ApiServer(config.withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
+        () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), clock)
+        .mount("/", "dev/naap/api/site/").start();
+    http = new Http(server.url());
+  }
+
+  private void start() {
+    start(ApiConfig.defaults());
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void envelope_hasDataMetaAndPagination() {
+    start();
+    JsonNode body = http.get("/v1/gpu/metrics?limit=2").json();
+    assertThat(body.get("data")).hasSize(2);
+    assertThat(body.get("data").get(1).get("fps_mean").isNull()).isTrue();
+    assertThat(body.get("data").get(0).get("window_start").asText()).isEqualTo("2026-01-08T00:00:00Z");
+    JsonNode meta = body.get("meta");
+    assertThat(meta.get("end").asText()).isEqualTo("2026-01-08T12:01:00Z");
+    assertThat(meta.get("start").asText()).isEqualTo("2026-01-07T12:01:00Z");
+    assertThat(meta.get("granularity").asText()).isEqualTo("5m");
+    assertThat(meta.get("data_as_of").asText()).isEqualTo("2026-01-08T12:00:00Z");
+    assertThat(meta.get("generated_at").asText()).isEqualTo("2026-01-08T12:00:30Z");
+    assertThat(meta.get("definitions_version").asText()).isEqualTo(Meta.DEFINITIONS_VERSION);
+    assertThat(meta.get("filters").isObject()).isTrue();
+    assertThat(body.get("pagination").get("has_more").asBoolean()).isTrue();
+    assertThat(body.get("pagination").get("next_cursor").asText()).isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "bogus=1|bogus",
+      "window=2h|window",
+      "window=24h&start=2026-01-01T00:00:00Z|window",
+      "start=yesterday|start",
+      "start=2026-01-08T00:00:00Z&end=2026-01-07T00:00:00Z|end",
+      "start=2025-01-01T00:00:00Z&end=2026-01-01T00:00:00Z|start",
+      "granularity=2m|granularity",
+      "granularity=1m&window=7d|granularity",
+      "limit=0|limit",
+      "limit=1001|limit",
+      "limit=ten|limit",
+      "limit=1&limit=2|limit",
+      "include_test_load=yes|include_test_load",
+      "format=xml|format",
+      "group_by=region|group_by",
+      "group_by=orchestrator,orchestrator|group_by",
+      "sort=-nothing|sort",
+      "cursor=abc|cursor",
+      "orchestrator=|orchestrator",
+      "gpu_model=%E2%82|gpu_model",
+      "pipeline=%C3%28|pipeline"})
+  void badParameter_is400ProblemNamingIt(String query, String parameter) {
+    start();
+    Http.Answer a = http.raw("/v1/gpu/metrics?" + query);
+    assertThat(a.status()).as(a.body()).isEqualTo(400);
+    assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(a.json().get("parameter").asText()).isEqualTo(parameter);
+    assertThat(a.json().get("status").asInt()).isEqualTo(400);
+    assertThat(a.json().get("detail").asText()).isNotBlank();
+  }
+
+  @Test
+  void csv_byFormatOrAccept_givesTheSameRows() {
+    start();
+    Http.Answer byFormat = http.get("/v1/gpu/metrics?limit=3&format=csv");
+    Http.Answer byAccept = http.get("/v1/gpu/metrics?limit=3", "Accept", "text/csv");
+    assertThat(byFormat.header("Content-Type")).startsWith("text/csv");
+    assertThat(byFormat.body()).isEqualTo(byAccept.body()).isEqualTo("""
+        window_start,orchestrator_address,segments,fps_mean\r
+        2026-01-08T00:00:00Z,0x0000000000000000000000000000000000000000,0,20.5\r
+        2026-01-08T01:00:00Z,0x0000000000000000000000000000000000000001,1,\r
+        2026-01-08T02:00:00Z,0x0000000000000000000000000000000000000002,2,20.5\r
+        """);
+    assertThat(byFormat.header("Link")).contains("rel=\"next\"").contains("cursor=");
+  }
+
+  @Test
+  void pagination_visitsEveryRowOnce_andTheCursorKeepsTheRange() {
+    start();
+    Set<String> seen = new HashSet<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonNode body = http.get("/v1/gpu/metrics?limit=100&window=24h" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      body.get("data").forEach(row -> assertThat(seen.add(row.get("orchestrator_address").asText())).isTrue());
+      assertThat(body.get("meta").get("start").asText()).isEqualTo("2026-01-07T12:01:00Z");
+      cursor = body.get("pagination").get("next_cursor").isNull() ? null : body.get("pagination").get("next_cursor").asText();
+      pages++;
+      // A later page keeps the first page's range even as the clock moves.
+      clock.advance(Duration.ofMinutes(3));
+    } while (cursor != null);
+    assertThat(seen).hasSize(250);
+    assertThat(pages).isEqualTo(3);
+  }
+
+  @Test
+  void cursor_withOtherParameters_isRefused() {
+    start();
+    String cursor = http.get("/v1/gpu/metrics?limit=10").json().get("pagination").get("next_cursor").asText();
+    Http.Answer other = http.get("/v1/gpu/metrics?limit=10&pipeline=x&cursor=" + cursor);
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.json().get("parameter").asText()).isEqualTo("cursor");
+    assertThat(http.get("/v1/network/demand?limit=10&cursor=" + cursor).status()).isEqualTo(400);
+    assertThat(http.get("/v1/gpu/metrics?limit=10&cursor=" + cursor).status()).isEqualTo(200);
+  }
+
+  @Test
+  void etag_ifNoneMatch_is304_andFreeOfQuota() {
+    start();
+    Http.Answer first = http.get("/v1/gpu/metrics");
+    assertThat(first.header("ETag")).startsWith("\"");
+    assertThat(first.header("Last-Modified")).isEqualTo("Thu, 8 Jan 2026 12:00:00 GMT");
+    assertThat(first.header("Cache-Control")).isEqualTo("public, max-age=30");
+    assertThat(first.header("X-RateLimit-Remaining")).isEqualTo("99");
+    Http.Answer again = http.get("/v1/gpu/metrics", "If-None-Match", first.header("ETag"));
+    assertThat(again.status()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    assertThat(again.header("X-RateLimit-Remaining")).isEqualTo("99");
+    assertThat(again.header("ETag")).isEqualTo(first.header("ETag"));
+  }
+
+  @Test
+  void cache_answersTheSameNormalisedRequestWithoutTheStore() {
+    start();
+    http.get("/v1/gpu/metrics?pipeline=b&pipeline=a&limit=5");
+    http.get("/v1/gpu/metrics?limit=5&pipeline=a&pipeline=b");
+    assertThat(queries.runs.get()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(31));
+    http.get("/v1/gpu/metrics?limit=5&pipeline=a&pipeline=b&end=2026-01-08T12:01:00Z");
+    assertThat(queries.runs.get()).isEqualTo(2);
+    assertThat(http.get("/metrics").body()).contains("naap_api_cache_requests_total{result=\"hit\"} 1.0");
+  }
+
+  @Test
+  void rateLimit_the101stRequestInAnHour_is429_andTheWindowRenews() {
+    start();
+    for (int i = 1; i <= 100; i++) {
+      Http.Answer a = http.get("/v1/gpu/metrics?limit=1");
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(100 - i));
+    }
+    clock.advance(Duration.ofMinutes(20));
+    Http.Answer refused = http.get("/v1/gpu/metrics?limit=1");
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(refused.header("Retry-After")).isEqualTo("2400");
+    assertThat(refused.header("X-RateLimit-Limit")).isEqualTo("100");
+    assertThat(refused.header("X-RateLimit-Remaining")).isEqualTo("0");
+    assertThat(refused.header("X-RateLimit-Reset")).isEqualTo(Long.toString(
+        Instant.parse("2026-01-08T13:00:30Z").getEpochSecond()));
+    assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"default\";q=100;w=3600");
+    assertThat(refused.header("RateLimit")).isEqualTo("\"default\";r=0;t=2400");
+    assertThat(http.get("/metrics").body()).contains("naap_api_rate_limited_total{policy=\"default\"} 1.0");
+    // Health, readiness and metrics never count.
+    assertThat(http.get("/health").status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(40));
+    assertThat(http.get("/v1/gpu/metrics?limit=1").status()).isEqualTo(200);
+  }
+
+  @Test
+  void rateLimit_overQuota_stillRevalidatesCachedResponsesFor304() {
+    start(ApiConfig.defaults().withQuotas(2, Map.of(), 10));
+    String etag = http.get("/v1/gpu/metrics").header("ETag");
+    http.get("/v1/network/demand");
+    assertThat(http.get("/v1/network/demand").status()).isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics", "If-None-Match", etag).status()).isEqualTo(304);
+    assertThat(http.get("/v1/gpu/metrics", "If-None-Match", "\"stale\"").status()).isEqualTo(429);
+  }
+
+  @Test
+  void apiKeys_haveTheirOwnQuota_andAnUnknownKeyIs401() {
+    start(ApiConfig.defaults().withQuotas(1, Map.of("k-123", 3), 10));
+    for (int i = 0; i < 3; i++) {
+      assertThat(http.get("/v1/gpu/metrics", "X-API-Key", "k-123").status()).isEqualTo(200);
+    }
+    Http.Answer spent = http.get("/v1/gpu/metrics", "X-API-Key", "k-123");
+    assertThat(spent.status()).isEqualTo(429);
+    assertThat(spent.header("RateLimit-Policy")).isEqualTo("\"key\";q=3;w=3600");
+    assertThat(http.get("/v1/gpu/metrics").status()).isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics", "X-API-Key", "nope").status()).isEqualTo(401);
+  }
+
+  @Test
+  void dashboardPage_issuesACookie_whoseRequestsHaveTheDashboardQuota() {
+    start(ApiConfig.defaults().withQuotas(1, Map.of(), 5));
+    Http.Answer page = http.get("/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
+    String cookie = page.header("Set-Cookie").split(";")[0];
+    assertThat(page.header("Set-Cookie")).contains("HttpOnly").contains("SameSite=Strict");
+    for (int i = 0; i < 5; i++) {
+      Http.Answer a = http.get("/v1/gpu/metrics?limit=" + (i + 1), "Cookie", cookie);
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.header("RateLimit-Policy")).isEqualTo("\"dashboard\";q=5;w=3600");
+    }
+    assertThat(http.get("/v1/gpu/metrics", "Cookie", cookie).status()).isEqualTo(429);
+    // Anonymous requests from the same address keep their own quota; a forged token is worth nothing.
+    assertThat(http.get("/v1/gpu/metrics").status()).isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics", "Cookie", DashboardTokens.COOKIE + "=99999999999.forged").status())
+        .isEqualTo(429);
+  }
+
+  @Test
+  void staticFiles_haveTypesAndETags_andNothingOutsideTheMountIsReachable() {
+    start();
+    Http.Answer js = http.get("/js/app.js");
+    assertThat(js.status()).isEqualTo(200);
+    assertThat(js.header("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
+    assertThat(http.get("/js/app.js", "If-None-Match", js.header("ETag")).status()).isEqualTo(304);
+    for (String hostile : new String[] {"/../secret.txt", "/js/../../secret.txt", "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt", "/js", "/js/", "/nothing.js", "/index.html/..", "//etc/passwd"}) {
+      assertThat(http.raw(hostile).status()).as(hostile).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void cors_preflightAndHeaders_andOnlyReadMethods() {
+    start();
+    Http.Answer preflight = http.send("OPTIONS", "/v1/gpu/metrics", "Origin", "https://example.org",
+        "Access-Control-Request-Method", "GET");
+    assertThat(preflight.status()).isEqualTo(204);
+    assertThat(preflight.header("Access-Control-Allow-Methods")).contains("GET");
+    Http.Answer get = http.get("/v1/gpu/metrics", "Origin", "https://example.org");
+    assertThat(get.header("Access-Control-Allow-Origin")).isEqualTo("*");
+    assertThat(get.header("Access-Control-Expose-Headers")).contains("ETag").contains("RateLimit");
+    Http.Answer post = http.send("POST", "/v1/gpu/metrics");
+    assertThat(post.status()).isEqualTo(405);
+    assertThat(post.header("Allow")).contains("GET");
+    assertThat(http.send("HEAD", "/v1/gpu/metrics").status()).isEqualTo(200);
+  }
+
+  @Test
+  void brokenPercentEscape_isRefusedBeforeAnyRoute() {
+    start();
+    // The JDK server refuses a request line that is not a URI itself, with its own 400.
+    assertThat(http.raw("/v1/gpu/metrics?gpu_model=%ZZ").status()).isEqualTo(400);
+  }
+
+  @Test
+  void unknownRoute_is404Problem() {
+    start();
+    Http.Answer a = http.get("/v1/nothing");
+    assertThat(a.status()).isEqualTo(404);
+    assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+}

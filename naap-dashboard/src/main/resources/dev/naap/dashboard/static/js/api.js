@@ -27,7 +27,7 @@ export function apiUrl(route, state, extra = {}) {
   } else {
     params.set('window', state.window);
   }
-  if (state.granularity !== 'auto') params.set('granularity', state.granularity);
+  params.set('granularity', state.granularity === 'auto' ? chartGranularity(state) : state.granularity);
   for (const f of FILTERS) for (const v of state.filters[f]) params.append(f, v);
   for (const [name, value] of Object.entries(extra)) {
     params.delete(name);
@@ -37,6 +37,18 @@ export function apiUrl(route, state, extra = {}) {
   }
   return `v1/${route}?${params}`;
 }
+
+/**
+ * Buckets for charts when the visitor leaves the choice to the dashboard: about 12–170 points per
+ * chart, where the API's own `auto` would give up to 800 (and many pages of rows).
+ */
+function chartGranularity(state) {
+  const hours = state.start ? (Date.parse(state.end) - Date.parse(state.start)) / 3_600_000 : {'1h': 1, '24h': 24, '7d': 168, '30d': 720}[state.window];
+  return hours <= 6 ? '5m' : hours <= 24 * 14 ? '1h' : '1d';
+}
+
+/** Demand is counted before an orchestrator is chosen: it has no orchestrator or GPU to filter by. */
+export const DEMAND_ONLY = {orchestrator: null, gpu_model: null};
 
 /** The same request as CSV. */
 export function csvUrl(url) {

@@ -14,9 +14,12 @@ const LABELS = {
   stream_minutes: 'Stream-minutes', peak_concurrent_streams: 'Peak concurrent', capacity_idle: 'Idle capacity',
   capacity_in_use: 'Capacity in use', utilisation: 'Utilisation',
   eligible_segments: 'Eligible segments', compliant_segments: 'Compliant segments',
-  compliance_rate: 'SLA compliance', sla_compliance: 'SLA compliance', error_budget_remaining: 'Error budget left',
+  compliance_rate: 'SLA compliance', sla_compliance_rate: 'SLA compliance', error_budget_remaining: 'Error budget left',
   active_streams: 'Active streams', orchestrators: 'Orchestrators seen', gpus: 'GPUs seen',
-  ptff_ms: 'PTFF', output_fps: 'Output FPS',
+  metadata_region: 'Region (metadata)', gpu_count: 'GPUs', service_uri: 'Service URI', price_per_unit: 'Price per unit (wei)',
+  pixels_per_unit: 'Pixels per unit', memory_bytes: 'Memory', ptff_samples: 'PTFF samples', jitter_samples: 'Jitter samples',
+  violations_failure: 'Failed', violations_ptff: 'PTFF over target', violations_fps: 'FPS under target',
+  violations_jitter: 'Jitter over target', target_ptff_ms: 'PTFF target', target_fps: 'FPS target', target_jitter: 'Jitter target',
 };
 
 export function label(name) {
@@ -25,12 +28,16 @@ export function label(name) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/* Dimension values are strings; an empty one means the events did not say. */
+const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipeline', 'region', 'gateway', 'metadata_region']);
+
 /** What kind of number a column holds, from its name. */
 export function kindOf(name) {
   if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators)(_|$)/.test(name)) return 'plain';
   if (name === 'window_start' || name.endsWith('_at') || name === 'first_seen' || name === 'last_seen') return 'time';
-  if (/(^|_)(rate|compliance|utilisation|error_budget_remaining)(_|$)/.test(name)) return 'percent';
+  if (/(^|_)(rate|compliance|utilisation|error_budget_remaining|objective)(_|$)/.test(name)) return 'percent';
   if (/(^|_)ms(_|$)/.test(name)) return 'ms';
+  if (/bytes/.test(name)) return 'bytes';
   if (/kbps/.test(name)) return 'kbps';
   if (/jitter/.test(name)) return 'coefficient';
   if (/fps/.test(name) && !/samples/.test(name)) return 'fps';
@@ -44,6 +51,7 @@ const threeDecimals = new Intl.NumberFormat('en-US', {minimumFractionDigits: 3, 
 
 /** The text of one value of column `name`; null when there is no data. */
 export function text(name, value) {
+  if (value === '' && DIMENSIONS.has(name)) return 'unknown';
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.length ? value.map(v => typeof v === 'object' ? JSON.stringify(v) : v).join(', ') : null;
@@ -53,6 +61,7 @@ export function text(name, value) {
     case 'percent': return oneDecimal.format(value * 100) + ' %';
     case 'ms': return integer.format(value) + ' ms';
     case 'kbps': return integer.format(value) + ' kbit/s';
+    case 'bytes': return oneDecimal.format(value / 2 ** 30) + ' GiB';
     case 'coefficient': return threeDecimals.format(value);
     case 'fps': return oneDecimal.format(value);
     default: return Number.isInteger(value) ? integer.format(value) : twoDecimals.format(value);

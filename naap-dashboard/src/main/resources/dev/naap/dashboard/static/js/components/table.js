@@ -58,10 +58,17 @@ export function table({title, rows, columns, csv, note, sort = '', search = null
     h('input', {id: id + '-search', type: 'search', value: state.search, placeholder: 'address, model, region…',
       oninput: e => { state.search = e.target.value; changed(); }}),
     count);
-  const element = panel({title, csv, note}, tools,
+  const element = panel({title, csv: csv ?? localCsv(rows, specs), note}, tools,
     h('div', {class: 'table-scroll'}, h('table', {id, dataset: {table: title}}, h('thead', {}, h('tr', {}, headers)), body)));
   update();
   return element;
+}
+
+/** The rows as CSV, for a table whose rows no single API request returns as they are shown. */
+function localCsv(rows, specs) {
+  const quote = v => v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
+  const lines = [specs.map(s => s.key), ...rows.map(r => specs.map(s => r[s.key]))].map(line => line.map(quote).join(','));
+  return 'data:text/csv;charset=utf-8,' + encodeURIComponent(lines.join('\n') + '\n');
 }
 
 function cell(spec, row) {

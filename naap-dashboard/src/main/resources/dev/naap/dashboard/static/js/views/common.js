@@ -2,6 +2,8 @@
 import {h} from '../dom.js';
 import {describeRange} from '../state.js';
 import {short} from '../format.js';
+import {apiUrl} from '../api.js';
+import {summarise, sum, weightedMean} from '../rows.js';
 
 /** The heading of a view: title, what it shows, over which range and filters. */
 export function heading(title, lede, state, crumbs = null) {
@@ -25,6 +27,20 @@ export function orchestratorLink(link, address) {
 export function gpuLink(link, id) {
   if (!id) return h('span', {class: 'nodata', title: 'The events do not say which GPU served these segments'}, 'not attributed');
   return h('a', {class: 'mono', href: link({view: 'gpu', id}), title: id}, id.length > 18 ? id.slice(0, 16) + '…' : id);
+}
+
+/**
+ * Each orchestrator's mean jitter coefficient, which the orchestrators report does not carry: from
+ * GPU metrics by orchestrator, in day buckets, weighted by the segments each mean rests on (exact).
+ */
+export async function jitterByOrchestrator(api, state) {
+  const url = apiUrl('gpu/metrics', state, {group_by: 'orchestrator', granularity: '1d', limit: 1000});
+  const {rows} = await api.all(url);
+  const jitter = summarise(rows, ['orchestrator_address'], {
+    jitter_coefficient_mean: weightedMean('jitter_coefficient_mean', 'jitter_samples'),
+    jitter_samples: sum('jitter_samples'),
+  });
+  return {url, byAddress: new Map(jitter.map(j => [j.orchestrator_address, j]))};
 }
 
 /** The state with the orchestrator (or GPU) filter replaced by the drilled-down one. */

@@ -1,11 +1,12 @@
 /* Network Demand: sessions requested by gateway, pipeline and region; unmet demand; supply,
    utilisation and peak concurrency. */
-import {apiUrl, csvUrl} from '../api.js';
+import {DEMAND_ONLY, apiUrl, csvUrl} from '../api.js';
 import {chart} from '../components/chart.js';
 import {table} from '../components/table.js';
 import {h} from '../dom.js';
 import {max, only, ratio, series, sum, summarise} from '../rows.js';
 import {heading} from './common.js';
+import {demandNote} from './overview.js';
 
 export const TITLE = 'Network demand';
 
@@ -20,7 +21,7 @@ const TOTALS = {
 const TOTAL_COLUMNS = Object.keys(TOTALS).map(c => c === 'unmet_rate' ? {key: c, label: 'Unmet share'} : c);
 
 export async function render({state, api}) {
-  const url = by => apiUrl('network/demand', state, {group_by: by, limit: 1000});
+  const url = by => apiUrl('network/demand', state, {...DEMAND_ONLY, group_by: by, limit: 1000});
   const urls = {gateway: url('gateway'), pipeline: url('pipeline'), region: url('region')};
   const [gateways, pipelines, regions] = await Promise.all([api.all(urls.gateway), api.all(urls.pipeline), api.all(urls.region)]);
   const requested = (rows, key) => series(rows, {seriesKey: key, value: sum('sessions_requested')});
@@ -28,6 +29,7 @@ export async function render({state, api}) {
 
   return [
     ...heading(TITLE, 'How many streams were asked for, how many found an orchestrator, and how busy supply was.', state),
+    demandNote(state) ? h('p', {class: 'notice', role: 'note'}, demandNote(state)) : null,
     h('div', {class: 'grid'},
       chart({title: 'Sessions requested by gateway', column: 'sessions_requested', csv: csvUrl(urls.gateway), data: requested(gateways.rows, 'gateway')}),
       chart({title: 'Sessions requested by pipeline', column: 'sessions_requested', csv: csvUrl(urls.pipeline), data: requested(pipelines.rows, 'pipeline')}),

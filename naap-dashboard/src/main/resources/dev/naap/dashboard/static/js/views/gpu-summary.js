@@ -1,7 +1,7 @@
 /*
- * Whole-range numbers from per-bucket GPU rows. Counts, the mean FPS and the failure rate are exact;
- * quantiles cannot be merged, so over several buckets p5/p50/p95, PTFF p95 and jitter are the means
- * of each bucket's value weighted by its samples — marked ≈ where shown.
+ * Whole-range numbers from per-bucket GPU rows. Counts, the mean FPS and the failure rate are exact,
+ * so is the mean jitter coefficient; quantiles cannot be merged, so over several buckets p5/p50/p95
+ * and PTFF p95 are the means of each bucket's value weighted by its samples — marked ≈ where shown.
  */
 import {h} from '../dom.js';
 import {min, ratio, sum, weightedMean} from '../rows.js';
@@ -15,14 +15,14 @@ export const AGGREGATES = {
   output_fps_p05: weightedMean('output_fps_p05', 'fps_samples'),
   output_fps_p50: weightedMean('output_fps_p50', 'fps_samples'),
   output_fps_p95: weightedMean('output_fps_p95', 'fps_samples'),
-  ptff_ms_p95: weightedMean('ptff_ms_p95', 'segments'),
-  jitter_coefficient_mean: weightedMean('jitter_coefficient_mean', 'segments'),
+  ptff_ms_p95: weightedMean('ptff_ms_p95', 'ptff_samples'),
+  jitter_coefficient_mean: weightedMean('jitter_coefficient_mean', 'jitter_samples'),
   failure_rate: ratio('failed_segments', 'segments'),
   lowest_p05: min('output_fps_p05'),
 };
 
 export const APPROXIMATE = {output_fps_p05: '≈ FPS p5', output_fps_p50: '≈ FPS p50', output_fps_p95: '≈ FPS p95',
-  ptff_ms_p95: '≈ PTFF p95', jitter_coefficient_mean: '≈ Jitter coefficient'};
+  ptff_ms_p95: '≈ PTFF p95'};
 
 /** Whether every bucket with samples had a p5 of at least 20 FPS: it sustains 20+ FPS. */
 export function sustained(row) {
@@ -32,5 +32,5 @@ export function sustained(row) {
 }
 
 export const NOTE = `Over several buckets, ≈ columns are each bucket's value averaged with its samples as weights; `
-    + `segments, mean FPS and failure rate are exact. “Sustains ${SUSTAINED_FPS}+ FPS”: the p5 of every bucket is `
+    + `segments, mean FPS, jitter and failure rate are exact. “Sustains ${SUSTAINED_FPS}+ FPS”: the p5 of every bucket is `
     + `at least ${SUSTAINED_FPS}. Per-bucket values are in the CSV.`;

@@ -16,7 +16,7 @@ const METRICS = ['segments', 'output_fps_mean', 'output_fps_p05', 'output_fps_p5
 export async function render({state, api, link, remember}) {
   const urls = {
     models: apiUrl('gpu/metrics', state, {group_by: 'gpu_model,pipeline', limit: 1000}),
-    gpus: apiUrl('gpu/metrics', state, {limit: 1000}),
+    gpus: apiUrl('gpu/metrics', state, {granularity: '1d', limit: 1000}),
   };
   const [models, gpus] = await Promise.all([api.all(urls.models), api.all(urls.gpus)]);
   const modelRows = models.rows.map(r => ({...r, model_pipeline: `${r.gpu_model ?? 'unknown'} · ${r.pipeline}`}));
@@ -34,7 +34,7 @@ export async function render({state, api, link, remember}) {
       chart({title: 'Output FPS p5 by GPU model and pipeline', column: 'output_fps_p05', csv: csvUrl(urls.models),
         data: series(modelRows, {seriesKey: 'model_pipeline', value: weightedMean('output_fps_p05', 'fps_samples'), rank: sum('fps_samples')})}),
       chart({title: 'Prompt to first frame p95 by GPU model', column: 'ptff_ms_p95', csv: csvUrl(urls.models),
-        data: series(modelRows, {seriesKey: 'model_pipeline', value: weightedMean('ptff_ms_p95', 'segments'), rank: sum('segments')})}),
+        data: series(modelRows, {seriesKey: 'model_pipeline', value: weightedMean('ptff_ms_p95', 'ptff_samples'), rank: sum('segments')})}),
       chart({title: 'FPS distribution by GPU model (p5 / p50 / p95, ≈)', column: 'output_fps_p50', csv: csvUrl(urls.models),
         style: 'dots', ...distribution(models.rows)})),
     table({title: 'GPUs', csv: csvUrl(urls.gpus), note: NOTE + ' A GPU opens its own page.',

@@ -3,40 +3,42 @@
 import {apiUrl, csvUrl} from '../api.js';
 import {chart} from '../components/chart.js';
 import {table} from '../components/table.js';
+import {h} from '../dom.js';
 import {short} from '../format.js';
-import {pick} from '../rows.js';
-import {heading, orchestratorLink} from './common.js';
+import {heading, jitterByOrchestrator, orchestratorLink} from './common.js';
 
 export const TITLE = 'Orchestrator performance';
 
-/* Shown first, in this order, when the API has them; any other scalar column follows. */
-const PREFERRED = ['orchestrator_address', 'region', 'compliance_rate', 'sla_compliance', 'output_fps_mean',
-  'ptff_ms_p50', 'ptff_ms_p95', 'jitter_coefficient_mean', 'failure_rate', 'sessions', 'segments'];
+/* Shown first, in this order; any other column of the API follows. */
+const PREFERRED = ['orchestrator_address', 'metadata_region', 'sla_compliance_rate', 'output_fps_mean', 'ptff_ms_p95',
+  'jitter_coefficient_mean', 'failure_rate', 'sessions', 'segments'];
 
 export async function render({state, api, link, remember}) {
   const url = apiUrl('orchestrators', state, {limit: 1000});
-  const {rows, truncated} = await api.all(url);
-  const compliance = pick(rows, 'compliance_rate', 'sla_compliance');
-  const ranked = rows.filter(r => typeof r[compliance] === 'number').sort((a, b) => b[compliance] - a[compliance]);
+  const [{rows: listed, truncated}, jitter] = await Promise.all([api.all(url), jitterByOrchestrator(api, state)]);
+  const rows = listed.map(r => ({...r, ...(jitter.byAddress.get(r.orchestrator_address) ?? {jitter_coefficient_mean: null, jitter_samples: 0})}));
+  const ranked = rows.filter(r => typeof r.sla_compliance_rate === 'number').sort((a, b) => b.sla_compliance_rate - a.sla_compliance_rate);
 
   return [
-    ...heading(TITLE, 'Every orchestrator that served segments, with its SLA compliance and quality.', state),
+    ...heading(TITLE, 'Every orchestrator NaaP knows, with its SLA compliance and quality.', state),
     table({
       title: 'Orchestrators', rows, columns: columnsOf(rows, link), csv: csvUrl(url),
-      note: truncated ? 'Only the first pages are shown; the CSV has every row.' : 'Select a column to sort; an address opens its page.',
-      sort: state.sort || '-' + compliance, search: state.q,
+      note: [truncated ? 'Only the first pages are shown; the CSV has every row. ' : '',
+        'Select a column to sort; an address opens its page. The jitter coefficient comes from ',
+        h('a', {href: csvUrl(jitter.url), download: 'jitter-by-orchestrator.csv'}, 'GPU metrics by orchestrator (CSV)'), '.'],
+      sort: state.sort || '-sla_compliance_rate', search: state.q,
       onState: ({sort, search}) => remember({sort, q: search}),
     }),
     chart({
-      title: 'SLA compliance by orchestrator', column: compliance, csv: csvUrl(url),
-      data: {x: ranked.map((_, i) => i), series: [{label: 'SLA compliance', values: ranked.map(r => r[compliance])}]},
+      title: 'SLA compliance by orchestrator', column: 'sla_compliance_rate', csv: csvUrl(url),
+      data: {x: ranked.map((_, i) => i), series: [{label: 'SLA compliance', values: ranked.map(r => r.sla_compliance_rate)}]},
       categories: ranked.map(r => short(r.orchestrator_address)),
     }),
   ];
 }
 
 function columnsOf(rows, link) {
-  const present = new Set(rows.flatMap(r => Object.keys(r).filter(k => r[k] === null || typeof r[k] !== 'object')));
+  const present = new Set(rows.flatMap(r => Object.keys(r)));
   const ordered = [...PREFERRED.filter(c => present.has(c)), ...[...present].filter(c => !PREFERRED.includes(c))];
   return ordered.map(c => c === 'orchestrator_address' ? {key: c, cell: r => orchestratorLink(link, r[c])} : c);
 }

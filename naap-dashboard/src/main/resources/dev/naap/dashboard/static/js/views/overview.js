@@ -1,6 +1,6 @@
 /* Network Overview: headline numbers against the previous period, demand and quality over time,
    the best and worst orchestrators. */
-import {apiUrl, csvUrl} from '../api.js';
+import {DEMAND_ONLY, apiUrl, csvUrl} from '../api.js';
 import {chart} from '../components/chart.js';
 import {table} from '../components/table.js';
 import {h} from '../dom.js';
@@ -13,14 +13,14 @@ export const TITLE = 'Network overview';
 export async function render({state, api, link}) {
   const urls = {
     overview: apiUrl('network/overview', state, {granularity: null}),
-    demand: apiUrl('network/demand', state, {group_by: 'pipeline', limit: 1000}),
+    demand: apiUrl('network/demand', state, {...DEMAND_ONLY, group_by: 'pipeline', limit: 1000}),
     quality: apiUrl('gpu/metrics', state, {group_by: 'pipeline', limit: 1000}),
     orchestrators: apiUrl('orchestrators', state, {limit: 1000}),
   };
   const [overview, demand, quality, orchestrators] = await Promise.all([
     api.get(urls.overview), api.all(urls.demand), api.all(urls.quality), api.all(urls.orchestrators)]);
 
-  const compliance = pick(orchestrators.rows, 'compliance_rate', 'sla_compliance');
+  const compliance = pick(orchestrators.rows, 'sla_compliance_rate', 'compliance_rate');
   const ranked = orchestrators.rows.filter(r => r[compliance] !== null && r[compliance] !== undefined)
       .sort((a, b) => b[compliance] - a[compliance]);
   const columns = ['orchestrator_address', compliance, 'output_fps_mean', 'ptff_ms_p95', 'failure_rate', 'sessions']
@@ -31,7 +31,7 @@ export async function render({state, api, link}) {
     ...heading(TITLE, 'How the Livepeer AI network served real-time AI video, beside the period just before.', state),
     h('div', {class: 'cards', dataset: {headlines: ''}}, headlines(overview.data).map(card)),
     h('div', {class: 'grid'},
-      chart({title: 'Demand: sessions per bucket', column: 'sessions_requested', csv: csvUrl(urls.demand),
+      chart({title: 'Demand: sessions per bucket', column: 'sessions_requested', csv: csvUrl(urls.demand), note: demandNote(state),
         data: measures(demand.rows, [
           {name: 'Requested', value: sum('sessions_requested')},
           {name: 'Started', value: sum('sessions_started')},
@@ -46,6 +46,13 @@ export async function render({state, api, link}) {
       table({title: 'Top orchestrators by SLA compliance', rows: ranked.slice(0, 5), columns, csv: csvUrl(urls.orchestrators)}),
       table({title: 'Bottom orchestrators by SLA compliance', rows: ranked.slice(-5).reverse(), columns, csv: csvUrl(urls.orchestrators)})),
   ];
+}
+
+/** Demand has no orchestrator or GPU model: say so when those filters are set. */
+export function demandNote(state) {
+  return state.filters.orchestrator.length || state.filters.gpu_model.length
+    ? 'Demand is counted before an orchestrator is chosen: the orchestrator and GPU model filters do not apply to it.'
+    : null;
 }
 
 /** The API's headline numbers as a list, whether it sends a list or an object keyed by name. */

@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Keeps the materialized metrics ({@code segment_facts}, {@code rollup_hour}) exact under late,
- * out-of-order and repeated events, by recomputing what new events touched.
+ * Keeps the materialized metrics ({@code segment_facts}, {@code rollup_hour}, {@code
+ * rollup_minute}, {@code demand_minute}) exact under late, out-of-order and repeated events, by
+ * recomputing what new events touched.
  *
  * <p>One {@link #refresh()}:
  * <ol>
@@ -28,6 +29,8 @@ import java.util.TreeSet;
  *       version {@code computed_at};
  *   <li>recomputes every hour those sessions count in, whole, into {@code rollup_hour} under the
  *       same version;
+ *   <li>recomputes every minute those sessions' time covers, whole, into {@code rollup_minute}
+ *       and {@code demand_minute} under the same version;
  *   <li>moves the watermark.
  * </ol>
  * Readers use {@code segment_facts_current} and {@code rollup_hour_current}, which keep the latest
@@ -44,6 +47,10 @@ public final class Refresher {
   static final Duration SETTLE = Duration.ofSeconds(2);
   /** Sessions recomputed per statement, to bound the size of one query. */
   private static final int KEYS_PER_STATEMENT = 5_000;
+  /** Minutes recomputed per statement: a day. */
+  private static final int MINUTES_PER_STATEMENT = 1_440;
+  private static final String MINUTE_OF_SEGMENT =
+      "toStartOfMinute(assumeNotNull(coalesce(segment_start, request_time, session_start)))";
   private static final String NAME = "rollups";
 
   private final Store store;
@@ -51,7 +58,12 @@ public final class Refresher {
   private final String touchedSessions = sql("touched_sessions.sql");
   private final String recomputeSegments = sql("recompute_segments.sql");
   private final String touchedHours = sql("touched_hours.sql");
-  private final String recomputeHours = sql("recompute_hours.sql");
+  private final String recomputeHours = sql("recompute_rollup.sql")
+      .replace("${rollup}", "rollup_hour").replace("${bucket}", "bucket_hour");
+  private final String touchedMinutes = sql("touched_minutes.sql");
+  private final String recomputeMinutes = sql("recompute_rollup.sql")
+      .replace("${rollup}", "rollup_minute").replace("${bucket}", MINUTE_OF_SEGMENT);
+  private final String recomputeDemand = sql("recompute_demand.sql");
   private final String watermark = sql("watermark.sql");
   private final String saveWatermark = sql("save_watermark.sql");
   private long lastVersionMicros;
@@ -62,7 +74,7 @@ public final class Refresher {
   }
 
   /** What one refresh did. */
-  public record Result(int sessions, int hours, Instant watermark) {}
+  public record Result(int sessions, int hours, int minutes, Instant watermark) {}
 
   /**
    * Recomputes what events ingested since the last refresh touched, up to {@link #SETTLE} ago;
@@ -79,26 +91,30 @@ public final class Refresher {
   public synchronized Result refreshUpTo(Instant to) {
     Instant from = lastWatermark();
     if (!to.isAfter(from)) {
-      return new Result(0, 0, from);
+      return new Result(0, 0, 0, from);
     }
     List<List<String>> keys = keys(store.queryText(touchedSessions,
         Map.of("from_ms", from.toEpochMilli(), "to_ms", to.toEpochMilli())));
-    int hours = 0;
+    Set<Long> hours = new TreeSet<>();
+    Set<Long> minutes = new TreeSet<>();
     if (!keys.isEmpty()) {
       long version = nextVersionMicros();
-      Set<Long> touched = new TreeSet<>();
       for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
         List<List<String>> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
         run(recomputeSegments, Map.of("keys", tuples(chunk), "version_us", version));
-        for (List<String> hour : rows(store.queryText(touchedHours, Map.of("keys", tuples(chunk))))) {
-          touched.add(Long.parseLong(hour.getFirst()));
-        }
+        hours.addAll(epochSeconds(store.queryText(touchedHours, Map.of("keys", tuples(chunk)))));
+        minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
       }
-      run(recomputeHours, Map.of("hours", List.copyOf(touched), "version_us", version));
-      hours = touched.size();
+      run(recomputeHours, Map.of("buckets", List.copyOf(hours), "version_us", version));
+      List<Long> all = List.copyOf(minutes);
+      for (int i = 0; i < all.size(); i += MINUTES_PER_STATEMENT) {
+        List<Long> chunk = all.subList(i, Math.min(all.size(), i + MINUTES_PER_STATEMENT));
+        run(recomputeMinutes, Map.of("buckets", chunk, "version_us", version));
+        run(recomputeDemand, Map.of("minutes", chunk, "version_us", version));
+      }
     }
     run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
-    return new Result(keys.size(), hours, to);
+    return new Result(keys.size(), hours.size(), minutes.size(), to);
   }
 
   private Instant lastWatermark() {
@@ -137,6 +153,10 @@ public final class Refresher {
     Base64.Decoder decoder = Base64.getDecoder();
     return rows(tsv).stream().map(r -> r.stream()
         .map(v -> new String(decoder.decode(v), StandardCharsets.UTF_8)).toList()).toList();
+  }
+
+  private static List<Long> epochSeconds(String tsv) {
+    return rows(tsv).stream().map(r -> Long.parseLong(r.getFirst())).toList();
   }
 
   private static List<List<String>> rows(String tsv) {

@@ -1,8 +1,9 @@
--- Recomputes whole hours from the current segments, as version {version_us} (µs since the epoch).
--- Columns go in by position; aliases only name them for a reader (and must not shadow a source
--- column that another aggregate reads).
-INSERT INTO rollup_hour
-SELECT bucket_hour,
+-- Recomputes whole buckets of ${rollup} (hours or minutes, as epoch seconds in {buckets}) from the
+-- current segments, as version {version_us} (µs since the epoch). ${bucket} is the bucket of a
+-- segment row, fixed by the Refresher. Columns go in by position; aliases only name them for a
+-- reader (and must not shadow a source column that another aggregate reads).
+INSERT INTO ${rollup}
+SELECT ${bucket} AS bucket_start,
        orchestrator_address,
        gpu_id,
        gpu_model,
@@ -41,8 +42,8 @@ LEFT JOIN
     FROM ai_stream_status_events FINAL
     WHERE output_fps > 0
       AND (stream_id, request_id) IN (SELECT stream_id, request_id FROM segment_facts_current
-                                      WHERE toUnixTimestamp(bucket_hour) IN {hours:Array(Int64)})
+                                      WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)})
     GROUP BY stream_id, request_id, orchestrator_address
 ) AS p USING (stream_id, request_id, orchestrator_address)
-WHERE toUnixTimestamp(bucket_hour) IN {hours:Array(Int64)}
-GROUP BY bucket_hour, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load
+WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)}
+GROUP BY bucket_start, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load

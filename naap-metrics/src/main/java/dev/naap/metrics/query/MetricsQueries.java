@@ -16,6 +16,16 @@ public interface MetricsQueries {
   /** The dimensions {@code report} can be grouped by; its default grouping comes first. */
   List<Dimension> groupable(Report report);
 
+  /** The grouping {@code report} uses when a query asks for none. */
+  default List<Dimension> defaultGroupBy(Report report) {
+    return groupable(report);
+  }
+
+  /** The dimensions {@code report} can be filtered by; other filters are refused. */
+  default List<Dimension> filterable(Report report) {
+    return List.of(Dimension.values());
+  }
+
   /** One page of {@code report}. */
   Page run(Report report, MetricsQuery query);
 

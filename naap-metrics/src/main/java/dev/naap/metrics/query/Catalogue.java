@@ -1,0 +1,171 @@
+package dev.naap.metrics.query;
+
+import static dev.naap.metrics.query.Column.Type.DECIMAL;
+import static dev.naap.metrics.query.Column.Type.INTEGER;
+import static dev.naap.metrics.query.Column.Type.STRING;
+import static dev.naap.metrics.query.Column.Type.TIMESTAMP;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fixed column catalogue of every report: its time column (if it has buckets), its dimension
+ * columns in order, its measure columns, and the dimensions it can be grouped and filtered by.
+ * Identifiers spliced into SQL come only from here. Definitions: docs/METRICS.md.
+ */
+final class Catalogue {
+
+  static final Column WINDOW_START = new Column("window_start", TIMESTAMP, "",
+      "start of the time bucket (UTC)");
+
+  private static final Map<Dimension, Column> DIMENSION_COLUMNS = Map.of(
+      Dimension.ORCHESTRATOR, new Column("orchestrator_address", STRING, "",
+          "orchestrator signer address, lower-case"),
+      Dimension.GPU_ID, new Column("gpu_id", STRING, "", "GPU id; empty when unresolved"),
+      Dimension.GPU_MODEL, new Column("gpu_model", STRING, "", "GPU model name; empty when unknown"),
+      Dimension.PIPELINE, new Column("pipeline", STRING, "", "pipeline (model id)"),
+      Dimension.REGION, new Column("region", STRING, "", "orchestrator region; empty when unknown"),
+      Dimension.GATEWAY, new Column("gateway", STRING, "", "gateway that reported the session"));
+
+  private static final List<Dimension> ALL = List.of(Dimension.values());
+
+  private static final List<Column> GPU_MEASURES = List.of(
+      new Column("segments", INTEGER, "", "segments (one orchestrator's part of a session)"),
+      new Column("output_fps_mean", DECIMAL, "frames/s", "mean output FPS over status samples with fps > 0"),
+      new Column("output_fps_p05", DECIMAL, "frames/s", "5th percentile of those samples (t-digest)"),
+      new Column("output_fps_p50", DECIMAL, "frames/s", "median of those samples (t-digest)"),
+      new Column("output_fps_p95", DECIMAL, "frames/s", "95th percentile of those samples (t-digest)"),
+      new Column("fps_samples", INTEGER, "", "status samples with fps > 0"),
+      new Column("ptff_ms_p50", DECIMAL, "ms", "median prompt-to-first-frame over segments (t-digest)"),
+      new Column("ptff_ms_p95", DECIMAL, "ms", "95th percentile prompt-to-first-frame (t-digest)"),
+      new Column("ptff_ms_p99", DECIMAL, "ms", "99th percentile prompt-to-first-frame (t-digest)"),
+      new Column("ptff_ms_mean", DECIMAL, "ms", "mean prompt-to-first-frame"),
+      new Column("ptff_samples", INTEGER, "", "segments with a prompt-to-first-frame"),
+      new Column("jitter_coefficient_mean", DECIMAL, "", "mean FPS jitter coefficient over segments"),
+      new Column("jitter_coefficient_p95", DECIMAL, "", "95th percentile jitter coefficient (t-digest)"),
+      new Column("jitter_samples", INTEGER, "", "segments with a jitter coefficient (3+ samples)"),
+      new Column("failure_rate", DECIMAL, "", "failed segments / segments"),
+      new Column("failed_segments", INTEGER, "", "segments that failed"),
+      new Column("bandwidth_up_kbps_mean", DECIMAL, "kbit/s", "mean client-to-gateway rate per session"),
+      new Column("bandwidth_down_kbps_mean", DECIMAL, "kbit/s", "mean gateway-to-client rate per session"),
+      new Column("bandwidth_samples", INTEGER, "", "sessions with a bandwidth rate"));
+
+  private static final List<Column> DEMAND_MEASURES = List.of(
+      new Column("sessions_requested", INTEGER, "", "sessions whose first event is in the bucket and that saw a request"),
+      new Column("sessions_started", INTEGER, "", "of those, sessions that reached a first frame"),
+      new Column("sessions_no_orchestrator", INTEGER, "", "of those, sessions that found no orchestrator"),
+      new Column("stream_minutes", DECIMAL, "min", "session time (first to last event) inside the bucket"),
+      new Column("peak_concurrent_streams", INTEGER, "", "most sessions overlapping one minute of the bucket"),
+      new Column("capacity_idle", INTEGER, "", "idle capacity in the latest capabilities snapshot before the bucket's end"),
+      new Column("capacity_in_use", INTEGER, "", "capacity in use in that snapshot"),
+      new Column("utilisation", DECIMAL, "", "capacity in use / (idle + in use); null without supply data"));
+
+  private static final List<Column> SLA_MEASURES = List.of(
+      new Column("eligible_segments", INTEGER, "", "segments judged against the SLA"),
+      new Column("compliant_segments", INTEGER, "", "segments that met every target"),
+      new Column("compliance_rate", DECIMAL, "", "compliant / eligible"),
+      new Column("error_budget_remaining", DECIMAL, "", "1 - (1 - compliance) / (1 - objective)"),
+      new Column("violations_failure", INTEGER, "", "segments that failed"),
+      new Column("violations_ptff", INTEGER, "", "segments over the PTFF target, or without a PTFF"),
+      new Column("violations_fps", INTEGER, "", "segments under the FPS target, or without FPS"),
+      new Column("violations_jitter", INTEGER, "", "segments over the jitter target"),
+      new Column("target_ptff_ms", INTEGER, "ms", "PTFF target in force; null when the rows mix targets"),
+      new Column("target_fps", DECIMAL, "frames/s", "FPS target in force; null when the rows mix targets"),
+      new Column("target_jitter", DECIMAL, "", "jitter target in force; null when the rows mix targets"),
+      new Column("objective", DECIMAL, "", "compliance objective; null when the rows mix objectives"));
+
+  private static final List<Column> ORCHESTRATOR_MEASURES = List.of(
+      new Column("service_uri", STRING, "", "service URI of the latest scraped metadata; null if never scraped"),
+      new Column("version", STRING, "", "go-livepeer version from that metadata"),
+      new Column("metadata_region", STRING, "", "region from that metadata"),
+      new Column("gpu_count", INTEGER, "", "GPUs in that metadata"),
+      new Column("capacity", INTEGER, "", "sum of advertised capacities in that metadata"),
+      new Column("price_per_unit", INTEGER, "wei", "default price per unit in that metadata"),
+      new Column("pixels_per_unit", INTEGER, "", "pixels per price unit in that metadata"),
+      new Column("sessions", INTEGER, "", "sessions whose first segment it served in the range"),
+      new Column("segments", INTEGER, "", "segments it served in the range"),
+      new Column("output_fps_mean", DECIMAL, "frames/s", "mean output FPS over its status samples"),
+      new Column("fps_samples", INTEGER, "", "status samples with fps > 0"),
+      new Column("ptff_ms_p95", DECIMAL, "ms", "95th percentile prompt-to-first-frame (t-digest)"),
+      new Column("ptff_samples", INTEGER, "", "segments with a prompt-to-first-frame"),
+      new Column("failure_rate", DECIMAL, "", "failed segments / segments"),
+      new Column("failed_segments", INTEGER, "", "segments that failed"),
+      new Column("sla_compliance_rate", DECIMAL, "", "compliant segments / segments"),
+      new Column("compliant_segments", INTEGER, "", "segments that met every SLA target"));
+
+  /** The GPUs page of {@link MetricsQueries#orchestrator}. */
+  static final List<Column> ORCHESTRATOR_GPUS = List.of(
+      DIMENSION_COLUMNS.get(Dimension.GPU_ID),
+      DIMENSION_COLUMNS.get(Dimension.GPU_MODEL),
+      new Column("memory_bytes", INTEGER, "bytes", "GPU memory in the latest scraped metadata"),
+      new Column("segments", INTEGER, "", "segments it served in the range"),
+      new Column("output_fps_mean", DECIMAL, "frames/s", "mean output FPS over its status samples"),
+      new Column("fps_samples", INTEGER, "", "status samples with fps > 0"),
+      new Column("ptff_ms_p95", DECIMAL, "ms", "95th percentile prompt-to-first-frame (t-digest)"),
+      new Column("ptff_samples", INTEGER, "", "segments with a prompt-to-first-frame"),
+      new Column("failure_rate", DECIMAL, "", "failed segments / segments"),
+      new Column("failed_segments", INTEGER, "", "segments that failed"));
+
+  private Catalogue() {}
+
+  /** Whether the report's rows are time buckets ({@code window_start} first). */
+  static boolean bucketed(Report report) {
+    return report == Report.GPU_METRICS || report == Report.NETWORK_DEMAND;
+  }
+
+  static List<Dimension> groupable(Report report) {
+    return switch (report) {
+      case GPU_METRICS -> List.of(Dimension.ORCHESTRATOR, Dimension.GPU_ID, Dimension.GPU_MODEL,
+          Dimension.REGION, Dimension.PIPELINE, Dimension.GATEWAY);
+      case NETWORK_DEMAND -> List.of(Dimension.GATEWAY, Dimension.PIPELINE, Dimension.REGION);
+      case SLA_COMPLIANCE -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.REGION,
+          Dimension.GPU_ID, Dimension.GPU_MODEL, Dimension.GATEWAY);
+      case ORCHESTRATORS -> List.of(Dimension.ORCHESTRATOR);
+    };
+  }
+
+  static List<Dimension> defaultGroupBy(Report report) {
+    return switch (report) {
+      case GPU_METRICS -> groupable(report).subList(0, 5);
+      case NETWORK_DEMAND, ORCHESTRATORS -> groupable(report);
+      case SLA_COMPLIANCE -> groupable(report).subList(0, 3);
+    };
+  }
+
+  static List<Dimension> filterable(Report report) {
+    return report == Report.NETWORK_DEMAND ? groupable(report) : ALL;
+  }
+
+  /** The grouping a query asks for, checked, in the report's column order. */
+  static List<Dimension> grouping(Report report, List<Dimension> groupBy) {
+    if (groupBy.isEmpty()) {
+      return defaultGroupBy(report);
+    }
+    for (Dimension d : groupBy) {
+      if (!groupable(report).contains(d)) {
+        throw new IllegalArgumentException(report + " cannot be grouped by " + d.parameter());
+      }
+    }
+    return groupable(report).stream().filter(groupBy::contains).toList();
+  }
+
+  static Column column(Dimension dimension) {
+    return DIMENSION_COLUMNS.get(dimension);
+  }
+
+  static List<Column> columns(Report report, List<Dimension> groupBy) {
+    List<Column> columns = new ArrayList<>();
+    if (bucketed(report)) {
+      columns.add(WINDOW_START);
+    }
+    grouping(report, groupBy).forEach(d -> columns.add(column(d)));
+    columns.addAll(switch (report) {
+      case GPU_METRICS -> GPU_MEASURES;
+      case NETWORK_DEMAND -> DEMAND_MEASURES;
+      case SLA_COMPLIANCE -> SLA_MEASURES;
+      case ORCHESTRATORS -> ORCHESTRATOR_MEASURES;
+    });
+    return List.copyOf(columns);
+  }
+}

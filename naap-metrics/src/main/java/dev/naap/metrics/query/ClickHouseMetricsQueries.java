@@ -1,0 +1,257 @@
+package dev.naap.metrics.query;
+
+import dev.naap.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link MetricsQueries} over a NaaP store: every report is one SQL statement from this package's
+ * {@code .sql} resources, reading the rollups ({@code rollup_hour}, {@code rollup_minute}, {@code
+ * demand_minute}) and the scraped metadata, never raw events. Each bucket is read in its latest
+ * computed version only. Values are bound as query parameters; identifiers come from the {@link
+ * Catalogue}. Definitions: docs/METRICS.md. Thread-safe (stateless over a thread-safe store).
+ */
+public final class ClickHouseMetricsQueries implements MetricsQueries {
+
+  /** The overview's active streams: the most streams in one minute of the period's last minutes. */
+  public static final int ACTIVE_MINUTES = 5;
+
+  private static final Duration HOUR = Duration.ofHours(1);
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+
+  private final Store store;
+  private final SqlTemplate rollupRows = SqlTemplate.load("rollup_rows.sql");
+  private final SqlTemplate gpuMetrics = SqlTemplate.load("gpu_metrics.sql");
+  private final SqlTemplate slaCompliance = SqlTemplate.load("sla_compliance.sql");
+  private final SqlTemplate networkDemand = SqlTemplate.load("network_demand.sql");
+  private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
+  private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
+  private final SqlTemplate overviewRollups = SqlTemplate.load("overview_rollups.sql");
+  private final SqlTemplate overviewDemand = SqlTemplate.load("overview_demand.sql");
+  private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
+  private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
+
+  public ClickHouseMetricsQueries(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public List<Column> columns(Report report, List<Dimension> groupBy) {
+    return Catalogue.columns(report, groupBy);
+  }
+
+  @Override
+  public List<Dimension> groupable(Report report) {
+    return Catalogue.groupable(report);
+  }
+
+  @Override
+  public List<Dimension> defaultGroupBy(Report report) {
+    return Catalogue.defaultGroupBy(report);
+  }
+
+  @Override
+  public List<Dimension> filterable(Report report) {
+    return Catalogue.filterable(report);
+  }
+
+  /**
+   * @throws IllegalArgumentException when a bucketed report's range exceeds its granularity's
+   *     {@link Granularity#maxRange()}, or the grouping, a filter or the sort column does not
+   *     belong to the report
+   */
+  @Override
+  public Page run(Report report, MetricsQuery query) {
+    QueryParts parts = new QueryParts(report, query);
+    if (Catalogue.bucketed(report)
+        && Duration.between(query.start(), query.end()).compareTo(query.granularity().maxRange()) > 0) {
+      throw new IllegalArgumentException("a range of at most " + query.granularity().maxRange()
+          + " is allowed at granularity " + query.granularity().label());
+    }
+    return switch (report) {
+      case GPU_METRICS -> gpuMetrics(parts, query.granularity());
+      case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
+      case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance, Map.of());
+      case ORCHESTRATORS -> orchestrators(parts, query);
+    };
+  }
+
+  private Page gpuMetrics(QueryParts parts, Granularity granularity) {
+    boolean minutes = granularity.width().compareTo(HOUR) < 0;
+    String bucket = minutes ? "bucket_minute" : "bucket_hour";
+    String sql = gpuMetrics.fill(Map.of(
+        "rows", rows(minutes ? "rollup_minute" : "rollup_hour", bucket, parts.filters()),
+        "window", switch (granularity) {
+          case MINUTE, HOUR -> bucket;
+          case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
+          case DAY -> "toStartOfDay(bucket_hour)";
+        },
+        "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
+    return fetch(parts, sql, parts.params(granularity.width()));
+  }
+
+  private Page networkDemand(QueryParts parts, Granularity granularity) {
+    boolean byGateway = parts.grouping().contains(Dimension.GATEWAY);
+    String sql = networkDemand.fill(Map.of(
+        "window", switch (granularity) {
+          case MINUTE -> "bucket_minute";
+          case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
+          case HOUR -> "toStartOfHour(bucket_minute)";
+          case DAY -> "toStartOfDay(bucket_minute)";
+        },
+        "supply_key", byGateway ? "gateway" : "''",
+        "gateway_filter", parts.filter(Dimension.GATEWAY, "gateway"),
+        "filters", parts.filters(),
+        "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
+    return fetch(parts, sql, parts.params(granularity.width()));
+  }
+
+  /** A report over the hours that start in the range, with no time buckets. */
+  private Page rangeReport(QueryParts parts, SqlTemplate template, Map<String, String> more) {
+    Map<String, String> fill = new HashMap<>(more);
+    fill.put("rows", rows("rollup_hour", "bucket_hour", parts.filters()));
+    fill.put("keys", parts.keys());
+    fill.put("group_only", parts.groupOnly());
+    fill.put("order", parts.order());
+    return fetch(parts, template.fill(fill), parts.params(HOUR));
+  }
+
+  private Page orchestrators(QueryParts parts, MetricsQuery query) {
+    Map<String, Object> params = parts.params(HOUR);
+    Set<Dimension> activityFilters = EnumSet.noneOf(Dimension.class);
+    activityFilters.addAll(query.filters().keySet());
+    activityFilters.remove(Dimension.ORCHESTRATOR);
+    params.put("activity_only", !activityFilters.isEmpty());
+    String sql = orchestrators.fill(Map.of(
+        "rows", rows("rollup_hour", "bucket_hour", parts.filters()),
+        "orchestrator_filter", parts.filter(Dimension.ORCHESTRATOR, "local_address"),
+        "order", parts.order()));
+    return fetch(parts, sql, params);
+  }
+
+  private String rows(String rollup, String bucket, String filters) {
+    return rollupRows.fill(Map.of("rollup", rollup, "bucket", bucket, "filters", filters));
+  }
+
+  private Page fetch(QueryParts parts, String sql, Map<String, Object> params) {
+    return parts.page(TabSeparated.rows(store.queryText(sql, params), parts.columns()));
+  }
+
+  @Override
+  public Instant dataAsOf() {
+    String ms = store.queryText(dataAsOfSql, Map.of()).strip();
+    return ms.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(ms));
+  }
+
+  @Override
+  public List<SlaTargets> slaTargets() {
+    List<SlaTargets> targets = new ArrayList<>();
+    for (String line : store.queryText(slaTargetsSql, Map.of()).split("\n")) {
+      if (!line.isEmpty()) {
+        String[] f = line.split("\t", -1);
+        String pipeline = (String) TabSeparated.value(f[0], Column.Type.STRING);
+        targets.add(new SlaTargets(pipeline.isEmpty() ? "*" : pipeline, Long.parseLong(f[1]),
+            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])));
+      }
+    }
+    return targets;
+  }
+
+  @Override
+  public Optional<OrchestratorDetail> orchestrator(String address, MetricsQuery query) {
+    String orchestrator = address.toLowerCase(java.util.Locale.ROOT);
+    Map<Dimension, Set<String>> only = Map.of(Dimension.ORCHESTRATOR, Set.of(orchestrator));
+    Page metadata = run(Report.ORCHESTRATORS, new MetricsQuery(query.start(), query.end(),
+        query.granularity(), only, List.of(), null, 1, 0, query.includeTestLoad()));
+    if (metadata.rows().isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Object> params = new HashMap<>();
+    params.put("address", orchestrator);
+    params.put("from", QueryParts.alignUp(query.start(), HOUR));
+    params.put("to", QueryParts.alignUp(query.end(), HOUR));
+    params.put("include_test_load", query.includeTestLoad());
+    String sql = orchestratorGpus.fill(Map.of("rows", rows("rollup_hour", "bucket_hour", "")));
+    Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS,
+        TabSeparated.rows(store.queryText(sql, params), Catalogue.ORCHESTRATOR_GPUS), false);
+    Page history = run(Report.GPU_METRICS, new MetricsQuery(query.start(), query.end(),
+        query.granularity(), only, List.of(Dimension.ORCHESTRATOR), query.sort(), query.limit(),
+        query.offset(), query.includeTestLoad()));
+    return Optional.of(new OrchestratorDetail(metadata, gpus, history));
+  }
+
+  @Override
+  public List<Headline> overview(MetricsQuery query) {
+    Duration length = Duration.between(query.start(), query.end());
+    Totals now = totals(query, query.start(), query.end());
+    Totals before = totals(query, query.start().minus(length), query.start());
+    return List.of(
+        now.activeStreams.against(before.activeStreams, "active_streams", "streams"),
+        now.sessions.against(before.sessions, "sessions", ""),
+        now.streamMinutes.against(before.streamMinutes, "stream_minutes", "min"),
+        now.orchestrators.against(before.orchestrators, "orchestrators", ""),
+        now.gpus.against(before.gpus, "gpus", ""),
+        now.fpsMean.against(before.fpsMean, "output_fps_mean", "frames/s"),
+        now.ptffP95.against(before.ptffP95, "ptff_ms_p95", "ms"),
+        now.failureRate.against(before.failureRate, "failure_rate", ""),
+        now.slaCompliance.against(before.slaCompliance, "sla_compliance_rate", ""));
+  }
+
+  /** A value (null = no data) and the count it rests on. */
+  private record Measured(Double value, long count) {
+    static Measured count(long n) {
+      return new Measured((double) n, n);
+    }
+
+    static Measured ratio(long part, long whole) {
+      return new Measured(whole > 0 ? (double) part / whole : null, whole);
+    }
+
+    Headline against(Measured previous, String name, String unit) {
+      return new Headline(name, value, previous.value, count, previous.count, unit);
+    }
+  }
+
+  private record Totals(Measured activeStreams, Measured sessions, Measured streamMinutes,
+      Measured orchestrators, Measured gpus, Measured fpsMean, Measured ptffP95,
+      Measured failureRate, Measured slaCompliance) {}
+
+  private Totals totals(MetricsQuery query, Instant start, Instant end) {
+    MetricsQuery period = new MetricsQuery(start, end, query.granularity(), query.filters(),
+        List.of(), null, 1, 0, query.includeTestLoad());
+    QueryParts hourly = new QueryParts(Report.GPU_METRICS, period);
+    String[] r = store.queryText(overviewRollups.fill(Map.of(
+        "rows", rows("rollup_hour", "bucket_hour", hourly.filters()))), hourly.params(HOUR)).strip().split("\t", -1);
+    long fpsSamples = Long.parseLong(r[3]);
+    long ptffSamples = Long.parseLong(r[5]);
+    long segments = Long.parseLong(r[7]);
+
+    // Demand has no orchestrator or GPU: with such a filter its numbers are unknown, not zero.
+    Measured streamMinutes = new Measured(null, 0);
+    Measured activeStreams = new Measured(null, 0);
+    if (Catalogue.filterable(Report.NETWORK_DEMAND).containsAll(query.filters().keySet())) {
+      QueryParts demand = new QueryParts(Report.NETWORK_DEMAND, period);
+      Map<String, Object> params = demand.params(MINUTE);
+      params.put("active_minutes", (long) ACTIVE_MINUTES);
+      String[] d = store.queryText(overviewDemand.fill(Map.of("filters", demand.filters())), params)
+          .strip().split("\t", -1);
+      long started = Long.parseLong(d[1]);
+      long minutesWithData = Long.parseLong(d[3]);
+      streamMinutes = new Measured(started > 0 ? Double.parseDouble(d[0]) : null, started);
+      activeStreams = minutesWithData > 0 ? Measured.count(Long.parseLong(d[2])) : new Measured(null, 0);
+    }
+    return new Totals(activeStreams, Measured.count(Long.parseLong(r[0])), streamMinutes,
+        Measured.count(Long.parseLong(r[1])), Measured.count(Long.parseLong(r[2])),
+        new Measured((Double) TabSeparated.value(r[4], Column.Type.DECIMAL), fpsSamples),
+        new Measured((Double) TabSeparated.value(r[6], Column.Type.DECIMAL), ptffSamples),
+        Measured.ratio(Long.parseLong(r[8]), segments),
+        Measured.ratio(Long.parseLong(r[9]), segments));
+  }
+}

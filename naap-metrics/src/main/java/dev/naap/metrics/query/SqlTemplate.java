@@ -1,0 +1,47 @@
+package dev.naap.metrics.query;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A query from a {@code .sql} resource of this package whose {@code ${name}} placeholders are
+ * replaced by identifiers and clauses from the {@link Catalogue} — never by caller text; values
+ * are always bound as query parameters.
+ */
+final class SqlTemplate {
+
+  private final String name;
+  private final String text;
+
+  private SqlTemplate(String name, String text) {
+    this.name = name;
+    this.text = text;
+  }
+
+  static SqlTemplate load(String name) {
+    try (InputStream in = SqlTemplate.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing SQL resource " + name);
+      }
+      return new SqlTemplate(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The SQL with every placeholder replaced; a placeholder left unfilled is a bug. */
+  String fill(Map<String, String> parts) {
+    String sql = text;
+    for (Map.Entry<String, String> part : parts.entrySet()) {
+      sql = sql.replace("${" + part.getKey() + "}", part.getValue());
+    }
+    int left = sql.indexOf("${");
+    if (left >= 0) {
+      throw new IllegalStateException(name + ": unfilled placeholder at " + sql.substring(left, Math.min(sql.length(), left + 30)));
+    }
+    return sql;
+  }
+}

@@ -1,0 +1,85 @@
+-- Network demand and supply per time bucket and group (docs/METRICS.md, "Network demand").
+-- Demand: demand_minute, latest version of each minute; peak concurrency is the largest per-minute
+-- sum over the group's rows. Supply: for each bucket, the latest network_capabilities snapshot
+-- before the bucket's end — per gateway when grouped by gateway, else the latest of any gateway —
+-- summed per model (= pipeline) and orchestrator region. Measures are aliased m_<column>.
+WITH
+demand AS
+(
+    SELECT window_start, ${keys}
+           sum(requested) AS d_requested, sum(started) AS d_started, sum(unmet) AS d_unmet,
+           sum(seconds) AS d_seconds, max(concurrent) AS d_peak
+    FROM
+    (
+        SELECT toInt64(toUnixTimestamp(${window})) AS window_start, bucket_minute, ${keys}
+               sum(sessions_requested) AS requested, sum(sessions_started) AS started,
+               sum(sessions_no_orchestrator) AS unmet, sum(stream_seconds) AS seconds,
+               sum(concurrent_streams) AS concurrent
+        FROM demand_minute
+        WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
+          AND (bucket_minute, computed_at) IN
+              (SELECT bucket_minute, max(computed_at) FROM demand_minute
+               WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
+               GROUP BY bucket_minute)
+          AND (NOT is_test_load OR {include_test_load:Bool})
+          ${filters}
+        GROUP BY window_start, bucket_minute ${group}
+    )
+    GROUP BY window_start ${group}
+),
+capabilities AS
+(
+    SELECT event_id, event_time, if(gateway = '', 'unknown', gateway) AS gateway, local_address,
+           model_id AS pipeline, capacity_idle, capacity_in_use
+    FROM network_capability_models FINAL
+    WHERE event_time < toDateTime({to:Int64} + {width:Int64}, 'UTC')
+),
+snapshots AS
+(
+    SELECT DISTINCT event_id, event_time, ${supply_key} AS k
+    FROM capabilities
+    WHERE 1 ${gateway_filter}
+),
+snapshot_totals AS
+(
+    SELECT c.event_id AS event_id, any(c.gateway) AS gateway, c.pipeline AS pipeline,
+           ifNull(r.metadata_region, '') AS region,
+           sum(c.capacity_idle) AS idle, sum(c.capacity_in_use) AS in_use
+    FROM capabilities AS c
+    LEFT JOIN (SELECT local_address, argMax(region, valid_from) AS metadata_region FROM orchestrator_versions FINAL
+               WHERE region IS NOT NULL AND region != '' GROUP BY local_address) AS r
+        ON r.local_address = c.local_address
+    GROUP BY event_id, pipeline, region
+),
+supply AS
+(
+    SELECT window_start, ${keys} sum(idle) AS s_idle, sum(in_use) AS s_in_use
+    FROM
+    (
+        SELECT g.window_start AS window_start, s.event_id AS event_id
+        FROM
+        (
+            SELECT toInt64(arrayJoin(range({from:Int64}, {to:Int64}, {width:Int64}))) AS window_start,
+                   toDateTime64(window_start + {width:Int64}, 3, 'UTC') AS window_end, k
+            FROM (SELECT DISTINCT k FROM snapshots)
+        ) AS g
+        ASOF INNER JOIN snapshots AS s ON s.k = g.k AND g.window_end > s.event_time
+    ) AS w
+    INNER JOIN snapshot_totals AS t ON t.event_id = w.event_id
+    WHERE 1 ${filters}
+    GROUP BY window_start ${group}
+)
+SELECT window_start, ${keys}
+       coalesce(d_requested, 0)                                  AS m_sessions_requested,
+       coalesce(d_started, 0)                                    AS m_sessions_started,
+       coalesce(d_unmet, 0)                                      AS m_sessions_no_orchestrator,
+       coalesce(d_seconds, 0) / 60                               AS m_stream_minutes,
+       coalesce(d_peak, 0)                                       AS m_peak_concurrent_streams,
+       s_idle                                                    AS m_capacity_idle,
+       s_in_use                                                  AS m_capacity_in_use,
+       if(s_idle + s_in_use > 0, s_in_use / (s_idle + s_in_use), NULL) AS m_utilisation
+FROM demand
+FULL OUTER JOIN supply USING (window_start ${group})
+ORDER BY ${order}
+LIMIT {limit:UInt64} OFFSET {offset:UInt64}
+SETTINGS join_use_nulls = 1

@@ -42,6 +42,7 @@ public final class LiveVideoDriver {
     final List<Long> appliedMs = new ArrayList<>();
     final long t0 = time.nowMs();
     int sent;
+    int superseded;
     int pollFailures;
     Long startupMs;
     StreamIngest.Publishing publishing;
@@ -107,7 +108,11 @@ public final class LiveVideoDriver {
       while (time.nowMs() < deadline) {
         time.sleep(plan.pollInterval());
         poll();
-        if (obs.showsParams(params, previous) && obs.outputFlowing()) {
+        if (obs.paramsAppliedSince(previous) && !obs.lastParamsAre(params)) {
+          superseded++; // applied, then changed again by someone else: not ours to time
+          return;
+        }
+        if (obs.paramsAppliedSince(previous) && obs.outputFlowing()) {
           long seen = time.nowMs() - sentAt;
           changeMs.add(seen);
           long age = obs.appliedAgeMs();
@@ -153,16 +158,17 @@ public final class LiveVideoDriver {
     }
 
     TestResult finish(Outcome outcome, ErrorClass errorClass, String message) {
-      if (outcome == Outcome.SUCCESS && changeMs.size() < sent) {
+      int seen = changeMs.size() + superseded;
+      if (outcome == Outcome.SUCCESS && seen < sent) {
         outcome = Outcome.FAILURE;
         errorClass = ErrorClass.PROMPT_NOT_APPLIED;
-        message = (sent - changeMs.size()) + " of " + sent + " prompt changes not shown within " + plan.promptTimeout();
+        message = (sent - seen) + " of " + sent + " prompt changes not shown within " + plan.promptTimeout();
       }
       return new TestResult(spec.runId(), plan.name(), spec.testId(), "live", spec.orchestratorPin(),
           obs.servedBy(), spec.target().pipeline(), spec.target().model(), spec.dataset().info().ref(),
           first.id(), first.prompt(), Instant.ofEpochMilli(t0), Instant.ofEpochMilli(time.nowMs()),
           outcome, errorClass, message, startupMs, median(changeMs), median(appliedMs), sent,
-          changeMs.size(), obs.meanFps(), obs.fpsJitter(), obs.statusSamples(), null);
+          seen, obs.meanFps(), obs.fpsJitter(), obs.statusSamples(), null);
     }
   }
 

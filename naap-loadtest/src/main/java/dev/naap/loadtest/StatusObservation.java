@@ -62,16 +62,18 @@ final class StatusObservation {
     return last == null ? -1 : last.path("inference_status").path("last_params_update_time").asLong(-1);
   }
 
+  /** Whether the runner applied params after {@code previousUpdateTime} (its update time moved on). */
+  boolean paramsAppliedSince(long previousUpdateTime) {
+    return last != null && paramsUpdateTime() > previousUpdateTime;
+  }
+
   /**
-   * Whether the last status shows {@code params} applied after {@code previousUpdateTime}: the
-   * runner's update time moved on and, when the status echoes {@code last_params}, they are ours.
+   * Whether the last applied params are {@code params}: true when the status echoes them in
+   * {@code last_params}, or echoes nothing; false when someone changed them again after us.
    */
-  boolean showsParams(JsonNode params, long previousUpdateTime) {
-    if (last == null || paramsUpdateTime() <= previousUpdateTime) {
-      return false;
-    }
-    JsonNode echoed = last.path("inference_status").path("last_params");
-    return echoed.isMissingNode() || echoed.isNull() || echoed.equals(params);
+  boolean lastParamsAre(JsonNode params) {
+    JsonNode echoed = last == null ? null : last.path("inference_status").path("last_params");
+    return echoed == null || echoed.isMissingNode() || echoed.isNull() || echoed.equals(params);
   }
 
   /** The runner-clock age of the last applied params when the last status was made, or -1. */

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param quotaWindow the rate-limit window. Default 1 h
  * @param apiKeys API keys (sent as {@code X-API-Key}) and their own quotas per window. Default none
  * @param dashboardRequestsPerWindow quota of a dashboard visitor (signed cookie), per window. Default 3 600
- * @param maxRange the longest time range a request may ask for. Default 90 days
+ * @param maxRange the longest time range a request may ask for; each granularity has its own,
+ *     shorter limit too. Default 366 days
  * @param queryTimeout how long one request may wait for the store. Default 10 s
  * @param maxConcurrentQueries store queries run at once; more wait up to {@code queryTimeout}. Default 8
  * @param cacheEntries responses kept in the server-side cache. Default 10 000
@@ -67,7 +68,7 @@ public record ApiConfig(String host, int port, int requestsPerWindow, Duration q
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     return new ApiConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUESTS_PER_WINDOW, Duration.ofHours(1), Map.of(),
-        DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW, Duration.ofDays(90), Duration.ofSeconds(10), 8, 10_000,
+        DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW, Duration.ofDays(366), Duration.ofSeconds(10), 8, 10_000,
         Base64.getEncoder().encodeToString(random), false);
   }
 

@@ -26,7 +26,7 @@ final class DatasetEndpoints {
       new Column("updated_at", Column.Type.TIMESTAMP, "", "When the content last changed; null when unknown"),
       new Column("download_url", Column.Type.STRING, "", "Where to download it"));
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Duration TTL = Duration.ofMinutes(1);
 
   private final DatasetCatalog catalog;

@@ -72,9 +72,9 @@ final class Params {
     return concat(TIME, List.of(GRANULARITY_PARAM), filters(), SHAPING, PAGING, List.of(TEST_LOAD, FORMAT_PARAM));
   }
 
-  /** One orchestrator: its history is paged like a report, but not regrouped. */
+  /** One orchestrator: its history is paged like a report, but neither regrouped nor filtered. */
   static List<ParamSpec> orchestrator() {
-    return concat(List.of(ADDRESS), TIME, List.of(GRANULARITY_PARAM), filters(), PAGING,
+    return concat(List.of(ADDRESS), TIME, List.of(GRANULARITY_PARAM), PAGING,
         List.of(TEST_LOAD, FORMAT_PARAM));
   }
 

@@ -43,7 +43,8 @@ final class QueryParser {
     rejectUnknown(q, specs);
     Format format = Format.choose(q, accept);
     TimeRange range = TimeRange.resolve(q, now, maxRange);
-    Map<Dimension, Set<String>> filters = filters(q);
+    Map<Dimension, Set<String>> filters = filters(q, report == null ? List.of(Dimension.values())
+        : queries.filterable(report));
     List<Dimension> groupBy = report == null ? List.of() : groupBy(q, report);
     Sort sort = report == null ? null : sort(q, report, groupBy);
     int limit = limit(q);
@@ -93,12 +94,16 @@ final class QueryParser {
     }
   }
 
-  private static Map<Dimension, Set<String>> filters(QueryString q) {
+  private static Map<Dimension, Set<String>> filters(QueryString q, List<Dimension> filterable) {
     Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
     for (Dimension d : Dimension.values()) {
       List<String> values = q.all(d.parameter());
       if (values.isEmpty()) {
         continue;
+      }
+      if (!filterable.contains(d)) {
+        throw ApiProblem.badParameter(d.parameter(), "this route cannot be filtered by " + d.parameter()
+            + "; it can by " + filterable.stream().map(Dimension::parameter).toList());
       }
       if (values.size() > MAX_FILTER_VALUES) {
         throw ApiProblem.badParameter(d.parameter(), "at most " + MAX_FILTER_VALUES + " values");
@@ -131,7 +136,8 @@ final class QueryParser {
         groupBy.add(d);
       }
     }
-    return groupBy;
+    // Explicit, so that meta says what the rows are grouped by and equal requests share a cache key.
+    return groupBy.isEmpty() ? queries.defaultGroupBy(report) : groupBy;
   }
 
   private Sort sort(QueryString q, Report report, List<Dimension> groupBy) {

@@ -70,7 +70,7 @@ class HttpLayerTest {
       "window=24h&start=2026-01-01T00:00:00Z|window",
       "start=yesterday|start",
       "start=2026-01-08T00:00:00Z&end=2026-01-07T00:00:00Z|end",
-      "start=2025-01-01T00:00:00Z&end=2026-01-01T00:00:00Z|start",
+      "start=2024-01-01T00:00:00Z&end=2026-01-01T00:00:00Z|start",
       "granularity=2m|granularity",
       "granularity=1m&window=7d|granularity",
       "limit=0|limit",

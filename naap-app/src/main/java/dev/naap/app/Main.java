@@ -20,7 +20,8 @@ public final class Main {
       "sql", new SqlCommand(),
       "scrape", new ScrapeCommand(),
       "simulate", new SimulateCommand(),
-      "clickhouse-http", new ClickHouseHttpCommand());
+      "clickhouse-http", new ClickHouseHttpCommand(),
+      "serve", new ServeCommand());
 
   private Main() {}
 

@@ -1,0 +1,174 @@
+package dev.naap.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A live test against a loopback gateway that fails in one way each: the failure is classified,
+ * and the stream was registered as test load before the gateway was asked to start it.
+ */
+class FailureClassificationTest {
+  static final String PIN = "https://orch-a.example:8935";
+  static Store store;
+  static TestLoadStore writes;
+  static Dataset dataset;
+  static final TestPlan PLAN = new TestPlan("faults",
+      List.of(new TestPlan.Target("streamdiffusion", "stabilityai/sd-turbo", TestPlan.Kind.LIVE)),
+      "good-prompts-v1", Duration.ofMillis(600), Duration.ofSeconds(1), 2, List.of(PIN), 0, 1,
+      Duration.ofMillis(50), Duration.ofMillis(800), Duration.ofMillis(500), 0);
+
+  @BeforeAll
+  static void open() {
+    store = TestEngine.uniqueStore("loadtest_faults");
+    writes = new TestLoadStore(store);
+    dataset = DatasetCatalog.builtIn().open("good-prompts-v1");
+  }
+
+  @AfterAll
+  static void close() {
+    store.close();
+  }
+
+  /** A status as go-livepeer's /status answers it. */
+  static String status(String state, double fps, long paramsUpdateTime, String url, String gatewayError) {
+    return """
+        {"state": "%s", "timestamp": %d, "stream_id": "s",
+         "orchestrator_info": {"address": "0xabc", "url": "%s"},
+         "inference_status": {"fps": %s, "last_error": %s, "last_params_update_time": %d},
+         "gateway_status": {"whep_url": "", "ingest_metrics": {"stats": null}%s}}
+        """.formatted(state, System.nanoTime() / 1000, url, fps,
+        state.equals("ERROR") ? "\"CUDA error: an illegal memory access was encountered\"" : "null",
+        paramsUpdateTime, gatewayError == null ? ""
+            : ", \"error\": {\"error_message\": \"" + gatewayError + "\", \"error_time\": 1767908945298}");
+  }
+
+  static TestResult runAgainst(ScriptedGateway.Script script) throws Exception {
+    try (ScriptedGateway gw = new ScriptedGateway(script)) {
+      return runAgainst(gw.url(), Duration.ofSeconds(2));
+    }
+  }
+
+  static TestResult runAgainst(URI url, Duration requestTimeout) {
+    GatewayClient client = new GatewayClient(url, Duration.ofMillis(500), requestTimeout);
+    LiveVideoDriver driver = new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system());
+    String id = "fault-" + System.nanoTime();
+    TestResult r = driver.run(new LiveTestSpec("run-faults", id, PIN, PLAN.targets().getFirst(), dataset, 0, PLAN));
+    assertThat(store.queryText("SELECT count() FROM test_load_streams FINAL WHERE stream_id = {id:String}",
+        Map.of("id", id)).strip()).isEqualTo("1");
+    return r;
+  }
+
+  static ScriptedGateway.Answer okStart(String path) {
+    return path.endsWith("/start") || path.endsWith("/update") ? ScriptedGateway.Answer.json("{}") : null;
+  }
+
+  @Test
+  void orchestratorRefusal_atStart_isOrchestratorRefused() throws Exception {
+    TestResult r = runAgainst((m, path, body, n) -> new ScriptedGateway.Answer(503, "insufficient capacity"));
+    assertThat(r.outcome()).isEqualTo(Outcome.FAILURE);
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.ORCHESTRATOR_REFUSED);
+    assertThat(r.errorMessage()).contains("503").contains("insufficient capacity");
+    assertThat(r.startupMs()).isNull();
+  }
+
+  @Test
+  void noOrchestratorsAvailable_isNoOrchestrator() throws Exception {
+    TestResult r = runAgainst((m, path, body, n) -> okStart(path) != null ? okStart(path)
+        : ScriptedGateway.Answer.json(status("LOADING", 0, 1, "", "no orchestrators available")));
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.NO_ORCHESTRATOR);
+    assertThat(r.errorMessage()).isEqualTo("no orchestrators available");
+  }
+
+  @Test
+  void noOutputBeforeTheStartupTimeout_isTimeout() throws Exception {
+    TestResult r = runAgainst((m, path, body, n) -> okStart(path) != null ? okStart(path)
+        : ScriptedGateway.Answer.json(status("LOADING", 0, 1, PIN, null)));
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
+    assertThat(r.errorMessage()).contains("no output within").contains("LOADING");
+    assertThat(r.endedAt().toEpochMilli() - r.startedAt().toEpochMilli()).isBetween(800L, 3_000L);
+  }
+
+  @Test
+  void aGatewayThatDoesNotAnswer_isTimeout() throws Exception {
+    TestResult r;
+    try (ScriptedGateway gw = new ScriptedGateway((m, path, body, n) -> {
+      Thread.sleep(5_000);
+      return ScriptedGateway.Answer.json("{}");
+    })) {
+      r = runAgainst(gw.url(), Duration.ofMillis(300));
+    }
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
+    assertThat(r.errorMessage()).contains("no answer within");
+  }
+
+  @Test
+  void runnerInErrorState_isRunnerError() throws Exception {
+    TestResult r = runAgainst((m, path, body, n) -> okStart(path) != null ? okStart(path)
+        : ScriptedGateway.Answer.json(status("ERROR", 0, 1, PIN, null)));
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.RUNNER_ERROR);
+    assertThat(r.errorMessage()).contains("CUDA error");
+  }
+
+  @Test
+  void ingestDisconnect_isIngestError() throws Exception {
+    TestResult r = runAgainst((m, path, body, n) -> okStart(path) != null ? okStart(path)
+        : ScriptedGateway.Answer.json(status("ONLINE", 20, 1, PIN, "whip disconnected")));
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.INGEST_ERROR);
+  }
+
+  @Test
+  void servedByAnotherOrchestrator_isSwapped() throws Exception {
+    TestResult r = runAgainst((m, path, body, n) -> okStart(path) != null ? okStart(path)
+        : ScriptedGateway.Answer.json(status("ONLINE", 20, 1, "https://orch-b.example:8935", null)));
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.ORCHESTRATOR_SWAPPED);
+    assertThat(r.servedBy()).isEqualTo("https://orch-b.example:8935");
+  }
+
+  @Test
+  void aPromptChangeThatNeverShows_isPromptNotApplied() throws Exception {
+    TestResult r = runAgainst((m, path, body, n) -> okStart(path) != null ? okStart(path)
+        : ScriptedGateway.Answer.json(status("ONLINE", 20, 1, PIN, null)));
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.PROMPT_NOT_APPLIED);
+    assertThat(r.startupMs()).isNotNull();
+    assertThat(r.outputFps()).isEqualTo(20.0);
+    assertThat(r.promptChangesSent()).isEqualTo(1);
+    assertThat(r.promptChangesSeen()).isZero();
+  }
+
+  @Test
+  void aHealthyGateway_passes_andThePromptChangeIsTimed() throws Exception {
+    AtomicLong appliedAt = new AtomicLong(1);
+    TestResult r = runAgainst((m, path, body, n) -> {
+      if (path.endsWith("/update")) {
+        appliedAt.set(System.currentTimeMillis());
+      }
+      return okStart(path) != null ? okStart(path)
+          : ScriptedGateway.Answer.json(status("ONLINE", 24, appliedAt.get(), PIN, null));
+    });
+    assertThat(r.outcome()).as(r.errorMessage()).isEqualTo(Outcome.SUCCESS);
+    assertThat(r.promptChangesSeen()).isEqualTo(1);
+    assertThat(r.promptChangeMs()).isBetween(0L, 500L);
+    assertThat(r.servedBy()).isEqualTo(PIN);
+  }
+
+  @Test
+  void aGatewayThatIsDown_isGatewayUnavailable() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    TestResult r = runAgainst(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(1));
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.GATEWAY_UNAVAILABLE);
+  }
+}

@@ -18,7 +18,7 @@ final class ScriptedGateway implements AutoCloseable {
 
   /** What to answer: status code (0 = hang until closed) and body, per request. */
   interface Script {
-    Answer answer(String method, String path, String body, int nth) throws InterruptedException;
+    Answer answer(String method, String path, String body, int nth) throws Exception;
   }
 
   record Answer(int status, String body) {
@@ -54,6 +54,10 @@ final class ScriptedGateway implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("script failed", e);
     }
   }
 

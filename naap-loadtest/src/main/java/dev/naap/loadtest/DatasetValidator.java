@@ -107,6 +107,10 @@ public final class DatasetValidator {
       at.add("", "line is longer than " + MAX_LINE_BYTES + " bytes");
       return null;
     }
+    if (raw.indexOf('\r') >= 0) {
+      at.add("", "carriage return: lines end with LF only");
+      return null;
+    }
     if (raw.isBlank()) {
       at.add("", "blank line");
       return null;

@@ -15,7 +15,10 @@ enum Format {
     return contentType;
   }
 
-  /** {@code format=} wins; otherwise {@code Accept: text/csv} asks for CSV. */
+  /**
+   * {@code format=} wins; otherwise the {@code Accept} header decides: CSV when {@code text/csv}
+   * has a higher quality than {@code application/json}, or an equal one and comes first.
+   */
   static Format choose(QueryString q, String accept) {
     String explicit = q.single(Params.FORMAT);
     if (explicit != null) {
@@ -25,6 +28,35 @@ enum Format {
         default -> throw ApiProblem.badParameter(Params.FORMAT, "expected json or csv");
       };
     }
-    return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/csv") ? CSV : JSON;
+    if (accept == null) {
+      return JSON;
+    }
+    Format best = JSON;
+    double bestQuality = -1;
+    for (String range : accept.toLowerCase(java.util.Locale.ROOT).split(",")) {
+      String[] parts = range.split(";");
+      String type = parts[0].strip();
+      Format f = type.equals("text/csv") ? CSV : type.equals("application/json") ? JSON : null;
+      double quality = quality(parts);
+      if (f != null && quality > bestQuality) {
+        best = f;
+        bestQuality = quality;
+      }
+    }
+    return best;
+  }
+
+  private static double quality(String[] parts) {
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i].strip();
+      if (p.startsWith("q=")) {
+        try {
+          return Double.parseDouble(p.substring(2));
+        } catch (NumberFormatException e) {
+          return 0;
+        }
+      }
+    }
+    return 1;
   }
 }

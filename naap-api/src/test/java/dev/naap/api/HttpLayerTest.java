@@ -109,6 +109,10 @@ class HttpLayerTest {
         2026-01-08T02:00:00Z,0x0000000000000000000000000000000000000002,2,20.5\r
         """);
     assertThat(byFormat.header("Link")).contains("rel=\"next\"").contains("cursor=");
+    assertThat(http.get("/v1/gpu/metrics", "Accept", "application/json, text/csv").header("Content-Type"))
+        .isEqualTo("application/json");
+    assertThat(http.get("/v1/gpu/metrics", "Accept", "application/json;q=0.5, text/csv;q=0.9").header("Content-Type"))
+        .startsWith("text/csv");
   }
 
   @Test

@@ -19,6 +19,7 @@ public final class Main {
       "ingest", new IngestCommand(),
       "sql", new SqlCommand(),
       "scrape", new ScrapeCommand(),
+      "loadtest", new LoadtestCommand(),
       "simulate", new SimulateCommand(),
       "clickhouse-http", new ClickHouseHttpCommand(),
       "serve", new ServeCommand());

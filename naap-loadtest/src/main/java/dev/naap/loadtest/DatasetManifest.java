@@ -114,6 +114,26 @@ public final class DatasetManifest {
     return new DatasetValidator.Report(problems, problems.isEmpty() ? lines.entries() : List.of());
   }
 
+  /**
+   * Every problem of the manifest file {@code manifest} and of each dataset file it lists (next to
+   * it): what {@code naap loadtest validate datasets.json} reports.
+   */
+  public static List<DatasetProblem> validate(java.nio.file.Path manifest) throws IOException {
+    List<DatasetProblem> problems = new ArrayList<>();
+    String name = manifest.getFileName().toString();
+    List<DatasetInfo> infos = read(name, java.nio.file.Files.readAllBytes(manifest), problems);
+    DatasetValidator validator = new DatasetValidator();
+    for (DatasetInfo info : infos) {
+      java.nio.file.Path file = manifest.toAbsolutePath().resolveSibling(info.file());
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        problems.add(new DatasetProblem(name, 0, "file", "no such file " + file));
+        continue;
+      }
+      problems.addAll(check(info, java.nio.file.Files.readAllBytes(file), validator).problems());
+    }
+    return problems;
+  }
+
   /** Lower-case hex SHA-256 of {@code content}. */
   public static String sha256(byte[] content) {
     try {

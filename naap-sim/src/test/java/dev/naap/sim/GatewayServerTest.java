@@ -113,6 +113,35 @@ class GatewayServerTest {
   }
 
   @Test
+  void aStreamStartedOverHttp_runsOnTime_evenWithNoOtherTraffic() throws Exception {
+    long now = System.currentTimeMillis();
+    Simulator quiet = new Simulator(SimConfig.builder().seed(12).startMs(now).duration(Duration.ofHours(1))
+        .peakStreamsPerHour(0).darkOrchestrator(false).perfectDelivery().build());
+    Thread quietRunner = Thread.ofPlatform().name("sim-quiet").start(() -> quiet.run((k, v) -> { }, Pacer.realTime(20, now)));
+    try (GatewayServer g = GatewayServer.start(quiet, 2, 0)) {
+      Thread.sleep(1_200); // past the gateways' first capability snapshots (virtual 3, 10 and 17 s)
+      String form = "query=" + URLEncoder.encode("pipeline=streamdiffusion&streamId=quiet-1&duration_secs=120",
+          StandardCharsets.UTF_8);
+      HttpResponse<String> started = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + g.port() + "/live/video-to-video/quiet-1/start"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(started.statusCode()).isEqualTo(200);
+      // The next queued event is a capabilities snapshot minutes away; the stream's first status
+      // is due about 10.5 virtual seconds (0.5 s) after its start all the same.
+      Thread.sleep(1_500);
+      JsonNode status = mapper.readTree(http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + g.port() + "/live/video-to-video/quiet-1/status")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(status.path("state").asText()).isIn("LOADING", "ONLINE", "DEGRADED_INPUT", "DEGRADED_INFERENCE", "ERROR");
+      assertThat(status.path("timestamp").asLong()).isPositive();
+    } finally {
+      quiet.stop();
+      quietRunner.join(10_000);
+    }
+  }
+
+  @Test
   void unknownStreams_andBadInput_areRefused() throws Exception {
     assertThat(post("/live/video-to-video/nope/update", "{}", "application/json").statusCode()).isEqualTo(404);
     assertThat(get("/live/video-to-video/nope/status").statusCode()).isEqualTo(404);

@@ -49,7 +49,7 @@ public final class IngestBenchmark {
   private IngestBenchmark() {}
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = options(argv);
+    Map<String, String> args = Options.parse(argv);
     int events = Integer.parseInt(args.getOrDefault("events", "1000000"));
     int runs = Integer.parseInt(args.getOrDefault("runs", "5"));
     int warmups = Integer.parseInt(args.getOrDefault("warmups", "1"));
@@ -182,16 +182,5 @@ public final class IngestBenchmark {
       dir = dir.getParent();
     }
     throw new IllegalStateException("../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
-  }
-
-  private static Map<String, String> options(String[] argv) {
-    Map<String, String> options = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < argv.length; i += 2) {
-      if (!argv[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --name value pairs, got " + argv[i]);
-      }
-      options.put(argv[i].substring(2), argv[i + 1]);
-    }
-    return options;
   }
 }

@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Keeps the materialized metrics ({@code segment_facts}, {@code rollup_hour}, {@code
- * rollup_minute}, {@code demand_minute}) exact under late, out-of-order and repeated events, by
+ * Keeps the materialized metrics ({@code segment_facts}, {@code rollup_hour}, {@code rollup_day},
+ * {@code rollup_minute}, {@code demand_minute}) exact under late, out-of-order and repeated events, by
  * recomputing what new events touched.
  *
  * <p>One {@link #refresh()}:
@@ -28,7 +28,7 @@ import java.util.TreeSet;
  *   <li>recomputes those sessions from the exact views into {@code segment_facts}, under a new
  *       version {@code computed_at};
  *   <li>recomputes every hour those sessions count in, whole, into {@code rollup_hour} under the
- *       same version;
+ *       same version, and every day of those hours, whole, into {@code rollup_day} from the hours;
  *   <li>recomputes every minute those sessions' time covers, whole, into {@code rollup_minute}
  *       and {@code demand_minute} under the same version;
  *   <li>moves the watermark.
@@ -47,6 +47,7 @@ public final class Refresher {
   static final Duration SETTLE = Duration.ofSeconds(2);
   /** Sessions recomputed per statement, to bound the size of one query. */
   private static final int KEYS_PER_STATEMENT = 5_000;
+  private static final long DAY_SECONDS = 86_400;
   /** Minutes recomputed per statement: a day. */
   private static final int MINUTES_PER_STATEMENT = 1_440;
   private static final String MINUTE_OF_SEGMENT =
@@ -64,6 +65,7 @@ public final class Refresher {
   private final String recomputeMinutes = sql("recompute_rollup.sql")
       .replace("${rollup}", "rollup_minute").replace("${bucket}", MINUTE_OF_SEGMENT);
   private final String recomputeDemand = sql("recompute_demand.sql");
+  private final String recomputeDays = sql("recompute_days.sql");
   private final String watermark = sql("watermark.sql");
   private final String saveWatermark = sql("save_watermark.sql");
   private long lastVersionMicros;
@@ -106,6 +108,7 @@ public final class Refresher {
         minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
       }
       run(recomputeHours, Map.of("buckets", List.copyOf(hours), "version_us", version));
+      run(recomputeDays, Map.of("days", daysOf(hours), "version_us", version));
       List<Long> all = List.copyOf(minutes);
       for (int i = 0; i < all.size(); i += MINUTES_PER_STATEMENT) {
         List<Long> chunk = all.subList(i, Math.min(all.size(), i + MINUTES_PER_STATEMENT));
@@ -115,6 +118,23 @@ public final class Refresher {
     }
     run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
     return new Result(keys.size(), hours.size(), minutes.size(), to);
+  }
+
+  /**
+   * Recomputes the daily rollups of the days that start in [from, to) from the hours: after hours
+   * were written into {@code rollup_hour} by other means than a refresh (a backfill, a benchmark).
+   */
+  public synchronized void recomputeDays(Instant from, Instant to) {
+    Set<Long> days = new TreeSet<>();
+    for (long day = Math.ceilDiv(from.getEpochSecond(), DAY_SECONDS) * DAY_SECONDS; day < to.getEpochSecond();
+        day += DAY_SECONDS) {
+      days.add(day);
+    }
+    run(recomputeDays, Map.of("days", List.copyOf(days), "version_us", nextVersionMicros()));
+  }
+
+  private static List<Long> daysOf(Set<Long> hours) {
+    return hours.stream().map(h -> Math.floorDiv(h, DAY_SECONDS) * DAY_SECONDS).distinct().toList();
   }
 
   private Instant lastWatermark() {

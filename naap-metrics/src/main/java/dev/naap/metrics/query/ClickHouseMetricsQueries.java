@@ -23,11 +23,18 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   /** The overview's active streams: the most streams in one minute of the period's last minutes. */
   public static final int ACTIVE_MINUTES = 5;
 
+  /**
+   * How long a network_capabilities snapshot stays the supply of later buckets when no newer one
+   * comes: a gateway that published nothing for a day before the range says nothing about it.
+   */
+  public static final Duration SUPPLY_LOOKBACK = Duration.ofDays(1);
+
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
   private final Store store;
   private final SqlTemplate rollupRows = SqlTemplate.load("rollup_rows.sql");
+  private final SqlTemplate rangeRows = SqlTemplate.load("range_rows.sql");
   private final SqlTemplate gpuMetrics = SqlTemplate.load("gpu_metrics.sql");
   private final SqlTemplate slaCompliance = SqlTemplate.load("sla_compliance.sql");
   private final SqlTemplate networkDemand = SqlTemplate.load("network_demand.sql");
@@ -84,15 +91,15 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   private Page gpuMetrics(QueryParts parts, Granularity granularity) {
-    boolean minutes = granularity.width().compareTo(HOUR) < 0;
-    String bucket = minutes ? "bucket_minute" : "bucket_hour";
+    String rollup = switch (granularity) {
+      case MINUTE, FIVE_MINUTES -> "rollup_minute";
+      case HOUR -> "rollup_hour";
+      case DAY -> "rollup_day";
+    };
+    String bucket = rollup.replace("rollup_", "bucket_");
     String sql = gpuMetrics.fill(Map.of(
-        "rows", rows(minutes ? "rollup_minute" : "rollup_hour", bucket, parts.filters()),
-        "window", switch (granularity) {
-          case MINUTE, HOUR -> bucket;
-          case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
-          case DAY -> "toStartOfDay(bucket_hour)";
-        },
+        "rows", rows(rollup, bucket, parts.filters()),
+        "window", granularity == Granularity.FIVE_MINUTES ? "toStartOfFiveMinutes(bucket_minute)" : bucket,
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
     return fetch(parts, sql, parts.params(granularity.width()));
   }
@@ -110,17 +117,38 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         "gateway_filter", parts.filter(Dimension.GATEWAY, "gateway"),
         "filters", parts.filters(),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    return fetch(parts, sql, parts.params(granularity.width()));
+    Map<String, Object> params = parts.params(granularity.width());
+    params.put("supply_lookback_s", SUPPLY_LOOKBACK.toSeconds());
+    return fetch(parts, sql, params);
   }
 
   /** A report over the hours that start in the range, with no time buckets. */
   private Page rangeReport(QueryParts parts, SqlTemplate template, Map<String, String> more) {
     Map<String, String> fill = new HashMap<>(more);
-    fill.put("rows", rows("rollup_hour", "bucket_hour", parts.filters()));
+    fill.put("rows", rangeRows(parts.filters()));
     fill.put("keys", parts.keys());
     fill.put("group_only", parts.groupOnly());
     fill.put("order", parts.order());
-    return fetch(parts, template.fill(fill), parts.params(HOUR));
+    return fetch(parts, template.fill(fill), rangeParams(parts.params(HOUR)));
+  }
+
+  private String rangeRows(String filters) {
+    return rangeRows.fill(Map.of("filters", filters));
+  }
+
+  /**
+   * Adds to hour-aligned {@code from}/{@code to} the whole days between them ({@code day_from},
+   * {@code day_to}), read from rollup_day; without a whole day, an empty day range at {@code to}.
+   */
+  private static Map<String, Object> rangeParams(Map<String, Object> params) {
+    long from = (Long) params.get("from");
+    long to = (Long) params.get("to");
+    long day = Duration.ofDays(1).toSeconds();
+    long dayFrom = Math.ceilDiv(from, day) * day;
+    long dayTo = Math.floorDiv(to, day) * day;
+    params.put("day_from", dayFrom < dayTo ? dayFrom : to);
+    params.put("day_to", dayFrom < dayTo ? dayTo : to);
+    return params;
   }
 
   private Page orchestrators(QueryParts parts, MetricsQuery query) {
@@ -130,10 +158,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     activityFilters.remove(Dimension.ORCHESTRATOR);
     params.put("activity_only", !activityFilters.isEmpty());
     String sql = orchestrators.fill(Map.of(
-        "rows", rows("rollup_hour", "bucket_hour", parts.filters()),
+        "rows", rangeRows(parts.filters()),
         "orchestrator_filter", parts.filter(Dimension.ORCHESTRATOR, "local_address"),
         "order", parts.order()));
-    return fetch(parts, sql, params);
+    return fetch(parts, sql, rangeParams(params));
   }
 
   private String rows(String rollup, String bucket, String filters) {
@@ -178,9 +206,9 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     params.put("from", QueryParts.alignUp(query.start(), HOUR));
     params.put("to", QueryParts.alignUp(query.end(), HOUR));
     params.put("include_test_load", query.includeTestLoad());
-    String sql = orchestratorGpus.fill(Map.of("rows", rows("rollup_hour", "bucket_hour", "")));
+    String sql = orchestratorGpus.fill(Map.of("rows", rangeRows("")));
     Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS,
-        TabSeparated.rows(store.queryText(sql, params), Catalogue.ORCHESTRATOR_GPUS), false);
+        TabSeparated.rows(store.queryText(sql, rangeParams(params)), Catalogue.ORCHESTRATOR_GPUS), false);
     Page history = run(Report.GPU_METRICS, new MetricsQuery(query.start(), query.end(),
         query.granularity(), only, List.of(Dimension.ORCHESTRATOR), query.sort(), query.limit(),
         query.offset(), query.includeTestLoad()));
@@ -227,8 +255,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     MetricsQuery period = new MetricsQuery(start, end, query.granularity(), query.filters(),
         List.of(), null, 1, 0, query.includeTestLoad());
     QueryParts hourly = new QueryParts(Report.GPU_METRICS, period);
-    String[] r = store.queryText(overviewRollups.fill(Map.of(
-        "rows", rows("rollup_hour", "bucket_hour", hourly.filters()))), hourly.params(HOUR)).strip().split("\t", -1);
+    String[] r = store.queryText(overviewRollups.fill(Map.of("rows", rangeRows(hourly.filters()))),
+        rangeParams(hourly.params(HOUR))).strip().split("\t", -1);
     long fpsSamples = Long.parseLong(r[3]);
     long ptffSamples = Long.parseLong(r[5]);
     long segments = Long.parseLong(r[7]);

@@ -1,8 +1,9 @@
 -- Network demand and supply per time bucket and group (docs/METRICS.md, "Network demand").
 -- Demand: demand_minute, latest version of each minute; peak concurrency is the largest per-minute
 -- sum over the group's rows. Supply: for each bucket, the latest network_capabilities snapshot
--- before the bucket's end — per gateway when grouped by gateway, else the latest of any gateway —
--- summed per model (= pipeline) and orchestrator region. Measures are aliased m_<column>.
+-- before the bucket's end and at most {supply_lookback_s} before the range — per gateway when
+-- grouped by gateway, else the latest of any gateway — summed per model (= pipeline) and region of
+-- the orchestrator's latest scraped metadata. Measures are aliased m_<column>.
 WITH
 demand AS
 (
@@ -27,25 +28,45 @@ demand AS
     )
     GROUP BY window_start ${group}
 ),
-capabilities AS
-(
-    SELECT event_id, event_time, if(gateway = '', 'unknown', gateway) AS gateway, local_address,
-           model_id AS pipeline, capacity_idle, capacity_in_use
-    FROM network_capability_models FINAL
-    WHERE event_time < toDateTime({to:Int64} + {width:Int64}, 'UTC')
-),
 snapshots AS
 (
-    SELECT DISTINCT event_id, event_time, ${supply_key} AS k
-    FROM capabilities
+    -- One row per snapshot (no FINAL: a repeated envelope has the same id and time).
+    SELECT event_id, snapshot_time AS event_time, snapshot_gateway AS gateway, ${supply_key} AS k
+    FROM
+    (
+        SELECT event_id, any(event_time) AS snapshot_time,
+               any(if(gateway = '', 'unknown', gateway)) AS snapshot_gateway
+        FROM network_capability_models
+        WHERE event_time >= toDateTime({from:Int64} - {supply_lookback_s:Int64}, 'UTC')
+          AND event_time < toDateTime({to:Int64}, 'UTC')
+        GROUP BY event_id
+    )
     WHERE 1 ${gateway_filter}
+),
+chosen AS
+(
+    SELECT g.window_start AS window_start, s.event_id AS event_id
+    FROM
+    (
+        SELECT toInt64(arrayJoin(range({from:Int64}, {to:Int64}, {width:Int64}))) AS window_start,
+               toDateTime64(window_start + {width:Int64}, 3, 'UTC') AS window_end, k
+        FROM (SELECT DISTINCT k FROM snapshots)
+    ) AS g
+    ASOF INNER JOIN snapshots AS s ON s.k = g.k AND g.window_end > s.event_time
 ),
 snapshot_totals AS
 (
-    SELECT c.event_id AS event_id, any(c.gateway) AS gateway, c.pipeline AS pipeline,
-           ifNull(r.metadata_region, '') AS region,
+    -- The chosen snapshots' rows, read by primary key; LIMIT 1 BY drops unmerged repeats.
+    SELECT c.event_id AS event_id, any(if(c.gateway = '', 'unknown', c.gateway)) AS gateway,
+           c.model_id AS pipeline, ifNull(r.metadata_region, '') AS region,
            sum(c.capacity_idle) AS idle, sum(c.capacity_in_use) AS in_use
-    FROM capabilities AS c
+    FROM
+    (
+        SELECT event_id, gateway, local_address, model_id, capacity_idle, capacity_in_use
+        FROM network_capability_models
+        WHERE event_id IN (SELECT event_id FROM chosen)
+        LIMIT 1 BY event_id, local_address, capability, model_id
+    ) AS c
     LEFT JOIN (SELECT local_address, argMax(region, valid_from) AS metadata_region FROM orchestrator_versions FINAL
                WHERE region IS NOT NULL AND region != '' GROUP BY local_address) AS r
         ON r.local_address = c.local_address
@@ -54,17 +75,7 @@ snapshot_totals AS
 supply AS
 (
     SELECT window_start, ${keys} sum(idle) AS s_idle, sum(in_use) AS s_in_use
-    FROM
-    (
-        SELECT g.window_start AS window_start, s.event_id AS event_id
-        FROM
-        (
-            SELECT toInt64(arrayJoin(range({from:Int64}, {to:Int64}, {width:Int64}))) AS window_start,
-                   toDateTime64(window_start + {width:Int64}, 3, 'UTC') AS window_end, k
-            FROM (SELECT DISTINCT k FROM snapshots)
-        ) AS g
-        ASOF INNER JOIN snapshots AS s ON s.k = g.k AND g.window_end > s.event_time
-    ) AS w
+    FROM chosen AS w
     INNER JOIN snapshot_totals AS t ON t.event_id = w.event_id
     WHERE 1 ${filters}
     GROUP BY window_start ${group}

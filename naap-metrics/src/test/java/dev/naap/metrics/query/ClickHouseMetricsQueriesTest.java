@@ -257,6 +257,15 @@ class ClickHouseMetricsQueriesTest {
     assertThat(b.get("violations_fps")).isEqualTo(1L);
     assertThat((Double) b.get("error_budget_remaining")).isCloseTo(-99.0, within(1e-6));
 
+    // Two hours either side of the day: the day from rollup_day, the edges from rollup_hour.
+    Page wider = queries.run(Report.SLA_COMPLIANCE, new MetricsQuery(day.minus(Duration.ofHours(2)),
+        day.plus(Duration.ofHours(26)), Granularity.HOUR, Map.of(), List.of(), null, 100, 0, false));
+    assertThat(wider.rows()).isEqualTo(page.rows());
+    // Part of a day: from rollup_hour only.
+    Page hour0 = queries.run(Report.SLA_COMPLIANCE, new MetricsQuery(day, day.plus(Duration.ofHours(1)),
+        Granularity.HOUR, Map.of(Dimension.ORCHESTRATOR, Set.of(A)), List.of(), null, 100, 0, false));
+    assertThat(row(hour0, 0).get("eligible_segments")).isEqualTo(1L);
+
     assertThat(queries.slaTargets()).containsExactly(new MetricsQueries.SlaTargets("*", 5000, 15, 0.25, 0.99));
   }
 

@@ -1,0 +1,139 @@
+package dev.naap.bench;
+
+import dev.naap.metrics.Refresher;
+import dev.naap.metrics.query.ClickHouseMetricsQueries;
+import dev.naap.metrics.query.Dimension;
+import dev.naap.metrics.query.Granularity;
+import dev.naap.metrics.query.MetricsQueries;
+import dev.naap.metrics.query.MetricsQuery;
+import dev.naap.metrics.query.Report;
+import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
+import dev.naap.store.Stores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Latency of the API's main queries ({@link ClickHouseMetricsQueries}) over a generated network.
+ *
+ * <p>Workload: {@code --days} days (default 30) of a network of {@code --gpus} GPUs (default 1 000)
+ * on {@code --orchestrators} orchestrators (default 400), 6 GPU models, 4 pipelines, 8 regions and 3
+ * gateways, written straight into the rollup tables with {@code INSERT … SELECT} from {@code
+ * numbers()} (SQL in this package's resources): {@code rollup_hour} one row per hour × GPU ×
+ * gateway (720 000 × 3 rows for 30 days), {@code demand_minute} one row per minute × gateway ×
+ * pipeline × region (96 per minute), a capabilities snapshot per gateway every 10 minutes, and the
+ * scraped metadata of every orchestrator; then the {@code Refresher} rolls the hours up into
+ * {@code rollup_day} as a refresh would. Values are deterministic (hashes of the row number).
+ * Each query runs {@code --warmups} times (default 3), then {@code --runs} times (default 30) one
+ * after another on one thread; the p50 and p95 of those runs are printed. Pages are 100 rows.
+ *
+ * <p>Run: {@code ./naap bench query [--days D] [--gpus G] [--runs R]}.
+ */
+public final class QueryBenchmark {
+
+  private QueryBenchmark() {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = Options.parse(argv);
+    int days = Integer.parseInt(args.getOrDefault("days", "30"));
+    int gpus = Integer.parseInt(args.getOrDefault("gpus", "1000"));
+    int orchestrators = Integer.parseInt(args.getOrDefault("orchestrators", "400"));
+    int runs = Integer.parseInt(args.getOrDefault("runs", "30"));
+    int warmups = Integer.parseInt(args.getOrDefault("warmups", "3"));
+    Path work = Files.createTempDirectory("naap-bench-query-");
+    Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    System.out.printf("query benchmark: %d days, %d GPUs, %d orchestrators, %d runs after %d warm-ups, "
+        + "%d cores, work dir %s%n", days, gpus, orchestrators, runs, warmups,
+        Runtime.getRuntime().availableProcessors(), work);
+
+    try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
+      Map<String, Object> params = Map.of("end", end.getEpochSecond(), "hours", days * 24L,
+          "gpus", (long) gpus, "orchestrators", (long) orchestrators);
+      for (String table : List.of("rollup_hour", "demand_minute", "supply", "metadata")) {
+        long start = System.nanoTime();
+        store.query(sql("generate_" + table + ".sql"), params, "TabSeparated");
+        System.out.printf("generated %s in %.1f s%n", table, (System.nanoTime() - start) / 1e9);
+      }
+      long start = System.nanoTime();
+      new Refresher(store, Clock.systemUTC()).recomputeDays(end.minus(Duration.ofDays(days)), end);
+      System.out.printf("rolled the hours up into days in %.1f s%n", (System.nanoTime() - start) / 1e9);
+      System.out.printf("rows: rollup_hour %s, rollup_day %s, demand_minute %s, network_capability_models %s%n",
+          count(store, "rollup_hour"), count(store, "rollup_day"), count(store, "demand_minute"),
+          count(store, "network_capability_models"));
+
+      MetricsQueries queries = new ClickHouseMetricsQueries(store);
+      Map<String, Supplier<?>> cases = new LinkedHashMap<>();
+      cases.put("gpu metrics 24h / 1h", () -> queries.run(Report.GPU_METRICS, range(end, 1, Granularity.HOUR, List.of())));
+      cases.put("gpu metrics 7d / 1h by orchestrator", () -> queries.run(Report.GPU_METRICS,
+          range(end, 7, Granularity.HOUR, List.of(Dimension.ORCHESTRATOR))));
+      cases.put("gpu metrics 7d / 1d", () -> queries.run(Report.GPU_METRICS, range(end, 7, Granularity.DAY, List.of())));
+      cases.put("gpu metrics 30d / 1d", () -> queries.run(Report.GPU_METRICS, range(end, days, Granularity.DAY, List.of())));
+      cases.put("network demand 24h / 1h", () -> queries.run(Report.NETWORK_DEMAND, range(end, 1, Granularity.HOUR, List.of())));
+      cases.put("network demand 24h / 5m by pipeline", () -> queries.run(Report.NETWORK_DEMAND,
+          range(end, 1, Granularity.FIVE_MINUTES, List.of(Dimension.PIPELINE))));
+      cases.put("sla compliance 7d", () -> queries.run(Report.SLA_COMPLIANCE, range(end, 7, Granularity.HOUR, List.of())));
+      cases.put("orchestrators 24h", () -> queries.run(Report.ORCHESTRATORS, range(end, 1, Granularity.HOUR, List.of())));
+      cases.put("overview 24h (and the 24h before)", () -> queries.overview(range(end, 1, Granularity.HOUR, List.of())));
+      cases.put("orchestrator detail 24h", () -> queries.orchestrator(
+          "0x" + "0".repeat(38) + "2a", range(end, 1, Granularity.HOUR, List.of())));
+
+      System.out.printf("%-40s %9s %9s %9s%n", "query", "p50 ms", "p95 ms", "max ms");
+      for (Map.Entry<String, Supplier<?>> c : cases.entrySet()) {
+        List<Double> ms = time(c.getValue(), warmups, runs);
+        System.out.printf("%-40s %9.1f %9.1f %9.1f%n", c.getKey(), percentile(ms, 0.50),
+            percentile(ms, 0.95), ms.getLast());
+      }
+    }
+  }
+
+  private static MetricsQuery range(Instant end, int days, Granularity g, List<Dimension> groupBy) {
+    return new MetricsQuery(end.minus(Duration.ofDays(days)), end, g, Map.of(), groupBy, null, 100, 0, false);
+  }
+
+  private static List<Double> time(Supplier<?> query, int warmups, int runs) {
+    for (int i = 0; i < warmups; i++) {
+      query.get();
+    }
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      query.get();
+      ms.add((System.nanoTime() - start) / 1e6);
+    }
+    ms.sort(Double::compare);
+    return ms;
+  }
+
+  /** The nearest-rank percentile of sorted values. */
+  static double percentile(List<Double> sorted, double p) {
+    return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+
+  private static String count(Store store, String table) {
+    return store.queryText("SELECT count() FROM " + table, Map.of()).strip();
+  }
+
+  private static String sql(String name) {
+    try (InputStream in = QueryBenchmark.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing SQL resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

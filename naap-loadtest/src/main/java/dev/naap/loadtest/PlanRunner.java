@@ -166,7 +166,15 @@ public final class PlanRunner {
   }
 
   private TestResult record(TestResult r) {
-    store.write(r, Instant.ofEpochMilli(time.nowMs()));
+    // An aborted test is written too: the interrupt that stopped it must not stop its write.
+    boolean interrupted = Thread.interrupted();
+    try {
+      store.write(r, Instant.ofEpochMilli(time.nowMs()));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     metrics.finished(r);
     return r;
   }

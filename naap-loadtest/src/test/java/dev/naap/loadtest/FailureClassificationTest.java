@@ -163,6 +163,37 @@ class FailureClassificationTest {
   }
 
   @Test
+  void stoppingARun_recordsItsRunningTestsAsAborted() throws Exception {
+    TestPlan slow = new TestPlan("abort", PLAN.targets(), PLAN.dataset(), Duration.ofSeconds(30),
+        Duration.ofMinutes(10), 2, List.of(PIN, "https://orch-b.example:8935"), 0, 1,
+        Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofSeconds(10), 0);
+    try (ScriptedGateway gw = new ScriptedGateway((m, path, body, n) -> okStart(path) != null ? okStart(path)
+        : ScriptedGateway.Answer.json(status("LOADING", 0, 1, "", null)))) {
+      GatewayClient client = new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2));
+      PlanRunner runner = new PlanRunner(slow, dataset, client,
+          new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system()),
+          new BatchDriver(client, TimeSource.system()), writes, LoadtestMetrics.unregistered(), TimeSource.system());
+      var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+      Thread t = Thread.ofPlatform().start(() -> {
+        try {
+          runner.runOnce();
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+      });
+      Thread.sleep(500);
+      t.interrupt();
+      t.join(5_000);
+      assertThat(t.isAlive()).isFalse();
+      assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    }
+    assertThat(store.queryText("SELECT orchestrator, outcome, error_message FROM test_load_results FINAL"
+        + " WHERE plan = 'abort' ORDER BY orchestrator", Map.of()))
+        .isEqualTo(PIN + "\taborted\tstopped while running\n"
+            + "https://orch-b.example:8935\taborted\tstopped while running\n");
+  }
+
+  @Test
   void aGatewayThatIsDown_isGatewayUnavailable() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -226,11 +226,15 @@ final class OpenApi {
     schemas.put("Dataset", rowSchema(DatasetEndpoints.COLUMNS, "One dataset"));
     schemas.put("DatasetsPage", envelope(ordered("type", "array", "items", ref("Dataset"))));
     schemas.put("DatasetPage", envelope(ref("Dataset")));
-    Map<String, Object> freeRow = ordered("type", "object", "additionalProperties", true);
+    schemas.put("OrchestratorMetadata", rowSchema(queries.columns(Report.ORCHESTRATORS, List.of()),
+        "The orchestrator's row of /v1/orchestrators"));
+    schemas.put("OrchestratorHistoryRow", rowSchema(queries.columns(Report.GPU_METRICS,
+        List.of(Dimension.ORCHESTRATOR)), "One bucket of the orchestrator's GPU metrics"));
+    // The query layer publishes no catalogue for the GPU rows; meta.gpu_columns describes them.
     schemas.put("OrchestratorDetail", ordered("type", "object", "properties", ordered(
-        "metadata", ordered("type", List.of("object", "null"), "additionalProperties", true),
-        "gpus", ordered("type", "array", "items", freeRow),
-        "history", ordered("type", "array", "items", freeRow))));
+        "metadata", ref("OrchestratorMetadata"),
+        "gpus", ordered("type", "array", "items", ordered("type", "object", "additionalProperties", true)),
+        "history", ordered("type", "array", "items", ref("OrchestratorHistoryRow")))));
     schemas.put("OrchestratorPage", envelope(ref("OrchestratorDetail")));
     schemas.put("Health", ordered("type", "object", "properties", ordered("status", ordered("type", "string"))));
     schemas.put("Ready", ordered("type", "object", "properties", ordered("ready", ordered("type", "boolean"),

@@ -166,6 +166,32 @@ class ApiIntegrationTest {
   }
 
   @Test
+  void everyGranularity_countsTheSameSegments() {
+    start();
+    String day = "start=2026-01-08T19:00:00Z&end=2026-01-09T19:00:00Z";
+    // Ten sessions on A, ten on B and the failed one; the test-load session is left out.
+    // Buckets that start in the range count: the range starts at midnight so the first day counts.
+    for (String g : List.of("1h", "1d")) {
+      JsonNode body = ok("/v1/gpu/metrics?limit=1000&granularity=" + g
+          + "&start=2026-01-08T00:00:00Z&end=2026-01-10T00:00:00Z");
+      assertThat(body.get("meta").get("granularity").asText()).isEqualTo(g);
+      assertThat(sum(body, "segments")).as(g).isEqualTo(21);
+    }
+    // Minute buckets are kept only about a week back from now (docs/METRICS.md): this network is older.
+    for (String g : List.of("1m", "5m")) {
+      assertThat(ok("/v1/gpu/metrics?granularity=" + g + "&" + day).get("meta").get("granularity").asText())
+          .isEqualTo(g);
+    }
+    assertThat(ok("/v1/gpu/metrics?" + day).get("meta").get("granularity").asText()).isEqualTo("5m");
+    assertThat(ok("/v1/gpu/metrics?window=7d").get("meta").get("granularity").asText()).isEqualTo("1h");
+    assertThat(ok("/v1/gpu/metrics?window=30d").get("meta").get("granularity").asText()).isEqualTo("1h");
+    assertThat(ok("/v1/gpu/metrics?window=1h").get("meta").get("granularity").asText()).isEqualTo("1m");
+    JsonNode lastHour = ok("/v1/gpu/metrics?window=1h&end=2026-01-09T05:00:00Z&granularity=1h");
+    assertThat(lastHour.get("meta").get("start").asText()).isEqualTo("2026-01-09T04:00:00Z");
+    assertThat(lastHour.get("data")).hasSize(2);
+  }
+
+  @Test
   void demand_countsRequestsStartsAndUnmetDemand() {
     start();
     JsonNode body = ok("/v1/network/demand?granularity=1h");

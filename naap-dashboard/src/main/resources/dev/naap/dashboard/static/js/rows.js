@@ -63,14 +63,15 @@ export function summarise(rows, keys, aggregates) {
 /**
  * Time series for a chart: x is every window_start (unix seconds, ascending); one series per value
  * of `seriesKey` (or one named `name` when seriesKey is null), each point `value(rows of that
- * bucket and series)`. At most `limit` series, the largest by `rank` first.
+ * bucket and series)`. At most `limit` series, the largest by `rank(rows of the series)` first
+ * (default: the most rows).
  */
-export function series(rows, {seriesKey = null, name = '', value, rank = value, limit = 8}) {
+export function series(rows, {seriesKey = null, name = '', value, rank = group => group.length, limit = 8}) {
   const times = [...new Set(rows.map(r => r.window_start))].sort();
   const index = new Map(times.map((t, i) => [t, i]));
   const groups = seriesKey ? groupBy(rows, [seriesKey]) : [{key: {}, rows}];
   const ranked = groups
-      .map(g => ({label: seriesKey ? (g.key[seriesKey] ?? 'unknown') : name, rows: g.rows, size: rank(g.rows) ?? -Infinity}))
+      .map(g => ({label: seriesKey ? (g.key[seriesKey] || 'unknown') : name, rows: g.rows, size: rank(g.rows) ?? -Infinity}))
       .sort((a, b) => b.size - a.size)
       .slice(0, limit);
   return {

@@ -88,7 +88,7 @@ function seriesOptions(s, colour, column, categorical, points) {
 }
 
 function categoryAxis(categories) {
-  const crowded = categories.length > 6;
+  const crowded = categories.length * Math.max(...categories.map(c => c.length)) > 60;
   return {
     splits: () => categories.map((_, i) => i),
     values: (u, ticks) => ticks.map(i => categories[i] ?? ''),

@@ -19,7 +19,7 @@ export async function render({state, api, link, remember}) {
     gpus: apiUrl('gpu/metrics', state, {granularity: '1d', limit: 1000}),
   };
   const [models, gpus] = await Promise.all([api.all(urls.models), api.all(urls.gpus)]);
-  const modelRows = models.rows.map(r => ({...r, model_pipeline: `${r.gpu_model ?? 'unknown'} · ${r.pipeline}`}));
+  const modelRows = models.rows.map(r => ({...r, model_pipeline: `${r.gpu_model || 'unknown model'} · ${r.pipeline || 'unknown pipeline'}`}));
   const metricColumns = METRICS.map(c => APPROXIMATE[c] ? {key: c, label: APPROXIMATE[c]} : c);
 
   return [
@@ -47,7 +47,7 @@ export async function render({state, api, link, remember}) {
 
 /** Bars of p5, p50 and p95 per GPU model over the whole range. */
 function distribution(rows) {
-  const models = groupBy(rows, ['gpu_model']).map(g => ({model: g.key.gpu_model ?? 'unknown', ...summarise(g.rows, [], AGGREGATES)[0]}))
+  const models = groupBy(rows, ['gpu_model']).map(g => ({model: g.key.gpu_model || 'unknown', ...summarise(g.rows, [], AGGREGATES)[0]}))
       .sort((a, b) => (b.output_fps_p50 ?? -1) - (a.output_fps_p50 ?? -1));
   return {
     categories: models.map(m => m.model),

@@ -1,0 +1,276 @@
+package dev.naap.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in real headless Chromium against the real API server over simulated data: every
+ * view renders, filters give the API's numbers, links restore state, CSV matches the API, no data
+ * is shown as such, and the console stays clean. Screenshots of every view go to docs/dashboard/.
+ */
+class DashboardBrowserTest {
+
+  private static final Path SCREENSHOTS = Path.of("..", "docs", "dashboard");
+  private static final String NOBODY = "0x" + "0".repeat(40);
+
+  @TempDir static Path dir;
+  private static SimulatedApi api;
+  private static DirectApi direct;
+  private static Browser browser;
+  private static String root;
+
+  @BeforeAll
+  static void start() {
+    api = SimulatedApi.start(dir);
+    direct = new DirectApi(api.url());
+    browser = new Browser(dir);
+    root = api.url().toString();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  @AfterEach
+  void consoleHasNoErrors() {
+    assertThat(browser.consoleErrors()).as("errors in the browser console").isEmpty();
+  }
+
+  @Test
+  void everyView_rendersChartsAndTables_andIsCaptured() throws IOException {
+    Map<String, Long> firstRenderMs = new LinkedHashMap<>();
+    for (String view : List.of("overview", "orchestrators", "gpus", "demand")) {
+      browser.driver().get("about:blank");
+      browser.open(root + "#/" + view);
+      firstRenderMs.put(view, Long.parseLong(browser.one("body").getDomAttribute("data-render-ms")));
+      assertRendersChartsAndTables(view);
+      assertThat(browser.one("#as-of").getText()).as("%s: data as of", view).startsWith("Data as of 20");
+      browser.screenshot(SCREENSHOTS.resolve(view + ".png"), Browser.LAPTOP.width);
+    }
+
+    // Drill-downs: the first orchestrator of the table, then the first GPU of the GPU table.
+    browser.open(root + "#/orchestrators");
+    long before = browser.renders();
+    browser.one("td[data-col=orchestrator_address] a").click();
+    browser.awaitRender(before);
+    assertThat(browser.driver().getCurrentUrl()).contains("#/orchestrator/0x");
+    assertRendersChartsAndTables("orchestrator");
+    assertThat(browser.all("dl.meta dd")).as("metadata").isNotEmpty();
+    browser.screenshot(SCREENSHOTS.resolve("orchestrator.png"), Browser.LAPTOP.width);
+
+    browser.open(root + "#/gpus");
+    before = browser.renders();
+    browser.one("td[data-col=gpu_id] a").click();
+    browser.awaitRender(before);
+    assertThat(browser.driver().getCurrentUrl()).contains("#/gpu/");
+    assertRendersChartsAndTables("gpu");
+    browser.screenshot(SCREENSHOTS.resolve("gpu.png"), Browser.LAPTOP.width);
+
+    browser.driver().manage().window().setSize(Browser.PHONE);
+    browser.open(root + "#/overview");
+    browser.screenshot(SCREENSHOTS.resolve("overview-phone.png"), Browser.PHONE.width);
+    assertThat((Long) browser.script("return document.documentElement.scrollWidth;"))
+        .as("no sideways scrolling on a phone").isLessThanOrEqualTo(Browser.PHONE.width);
+    browser.driver().manage().window().setSize(Browser.LAPTOP);
+
+    System.out.println("first render (ms since navigation): " + firstRenderMs);
+    Files.writeString(Path.of("target", "dashboard-first-render-ms.txt"), firstRenderMs + "\n");
+  }
+
+  @Test
+  void pipelineFilter_showsTheNumbersTheApiReturnsForThatPipeline() {
+    String pipeline = smallestPipeline();
+    browser.open(root + "#/overview");
+    Map<String, String> unfiltered = headlines();
+
+    long before = browser.renders();
+    // Escape closes the list of suggestions, as a visitor would before pressing Apply.
+    browser.one("input[name=pipeline]").sendKeys(pipeline, Keys.ESCAPE);
+    browser.one("#controls button[type=submit]").click();
+    browser.awaitRender(before);
+
+    assertThat(browser.driver().getCurrentUrl()).contains("pipeline=" + pipeline);
+    Map<String, String> shown = headlines();
+    JsonNode expected = direct.get("v1/network/overview?window=24h&pipeline=" + pipeline).get("data");
+    assertThat(shown).hasSize(expected.size());
+    for (JsonNode headline : expected) {
+      String name = headline.get("name").asText();
+      assertThat(number(shown.get(name))).as("headline %s for pipeline %s", name, pipeline)
+          .isEqualTo(headline.get("value").isNull() ? null : headline.get("value").asDouble());
+    }
+    assertThat(shown.get("sessions")).as("one pipeline has fewer sessions than all").isNotEqualTo(unfiltered.get("sessions"));
+  }
+
+  @Test
+  void copiedUrl_restoresTheSameState() {
+    browser.open(root + "#/orchestrators");
+    long before = browser.renders();
+    new Select(browser.one("select[name=range]")).selectByValue("7d");
+    browser.awaitRender(before);
+    browser.one("th[data-col=output_fps_mean] button").click();
+    String address = browser.one("td[data-col=orchestrator_address]").getDomAttribute("data-value");
+    browser.one("input[type=search]").sendKeys(address.substring(2, 4));
+    List<String> shown = visible("orchestrator_address");
+    String url = browser.driver().getCurrentUrl();
+
+    browser.driver().get("about:blank");
+    browser.open(url);
+    assertThat(new Select(browser.one("select[name=range]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("7d");
+    assertThat(browser.one("input[type=search]").getDomProperty("value")).isEqualTo(address.substring(2, 4));
+    assertThat(browser.one("th[data-col=output_fps_mean]").getDomAttribute("aria-sort")).isEqualTo("descending");
+    assertThat(visible("orchestrator_address")).as("same rows in the same order").isEqualTo(shown).isNotEmpty();
+
+    // A custom range, a filter and auto-refresh switched off come back from a link as well.
+    String pipeline = smallestPipeline();
+    browser.open(root + "#/demand?start=2026-01-08T00:00:00Z&end=2026-01-09T00:00:00Z&pipeline=" + pipeline + "&refresh=off");
+    assertThat(new Select(browser.one("select[name=range]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("custom");
+    assertThat(browser.one("input[name=start]").getDomProperty("value")).isEqualTo("2026-01-08T00:00");
+    assertThat(browser.one("input[name=end]").getDomProperty("value")).isEqualTo("2026-01-09T00:00");
+    assertThat(browser.one("input[name=pipeline]").getDomProperty("value")).isEqualTo(pipeline);
+    assertThat(new Select(browser.one("select[name=refresh]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("off");
+  }
+
+  @Test
+  void csvDownload_parsesAndMatchesTheApi() throws Exception {
+    browser.open(root + "#/orchestrators");
+    WebElement link = browser.one("section[aria-label=Orchestrators] a.csv");
+    String href = link.getDomAttribute("href");
+    link.click();
+    Path file = browser.downloads().resolve(link.getDomAttribute("download"));
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> Files.exists(file));
+
+    List<List<String>> csv = DirectApi.parseCsv(Files.readString(file));
+    JsonNode envelope = direct.get(href.replace("&format=csv", ""));
+    List<String> columns = new ArrayList<>();
+    envelope.get("data").get(0).fieldNames().forEachRemaining(columns::add);
+    assertThat(csv.getFirst()).as("CSV header").isEqualTo(columns);
+    assertThat(csv).hasSize(envelope.get("data").size() + 1);
+    assertThat(browser.all("table[data-table=Orchestrators] tbody tr")).hasSize(envelope.get("data").size());
+    for (int i = 0; i < envelope.get("data").size(); i++) {
+      JsonNode row = envelope.get("data").get(i);
+      for (int c = 0; c < columns.size(); c++) {
+        JsonNode value = row.get(columns.get(c));
+        String cell = csv.get(i + 1).get(c);
+        if (value.isNull()) {
+          assertThat(cell).as("row %d %s: no data", i, columns.get(c)).isEmpty();
+        } else if (value.isNumber()) {
+          assertThat(Double.parseDouble(cell)).as("row %d %s", i, columns.get(c)).isEqualTo(value.asDouble());
+        } else {
+          assertThat(cell).as("row %d %s", i, columns.get(c)).isEqualTo(value.asText());
+        }
+      }
+    }
+  }
+
+  @Test
+  void noData_isShownAsSuch_neverAsZero() {
+    browser.open(root + "#/overview?orchestrator=" + NOBODY);
+    for (String measured : List.of("output_fps_mean", "ptff_ms_p95", "failure_rate", "sla_compliance_rate")) {
+      WebElement card = browser.one(".card[data-headline=" + measured + "]");
+      assertThat(card.getDomAttribute("data-value")).as(measured).isEmpty();
+      assertThat(card.findElement(By.cssSelector(".value")).getText()).as(measured).isEqualTo("no data");
+    }
+    assertThat(browser.all("figure.chart canvas")).as("only demand, which has no orchestrator, is charted")
+        .hasSize(1);
+    assertThat(browser.all(".table-empty")).hasSize(2);
+
+    browser.open(root + "#/gpus?orchestrator=" + NOBODY);
+    assertThat(browser.all("figure.chart canvas")).isEmpty();
+    assertThat(browser.all(".chart-empty")).hasSize(4);
+    assertThat(browser.all(".table-empty")).hasSize(2);
+    assertThat(browser.one("main").getText()).doesNotContain("NaN");
+  }
+
+  @Test
+  void keyboard_opensViewsAndSortsTables() {
+    browser.open(root + "#/overview");
+    long before = browser.renders();
+    browser.one("#views a[data-view=gpus]").sendKeys(Keys.ENTER);
+    browser.awaitRender(before);
+    assertThat(browser.one("#views a[data-view=gpus]").getDomAttribute("aria-current")).isEqualTo("page");
+
+    WebElement header = browser.one("table[data-table=GPUs] th[data-col=segments]");
+    header.findElement(By.tagName("button")).sendKeys(Keys.ENTER);
+    assertThat(header.getDomAttribute("aria-sort")).isEqualTo("descending");
+    List<Double> segments = browser.all("table[data-table=GPUs] td[data-col=segments]").stream()
+        .map(td -> number(td.getDomAttribute("data-value"))).toList();
+    assertThat(segments).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+
+    for (WebElement control : browser.all("#controls input, #controls select")) {
+      assertThat(control.findElement(By.xpath("ancestor::label")).getDomProperty("textContent"))
+          .as("every control has a label").isNotBlank();
+    }
+  }
+
+  private void assertRendersChartsAndTables(String view) {
+    List<WebElement> charts = browser.all("figure.chart");
+    assertThat(charts).as("%s: charts", view).isNotEmpty();
+    for (WebElement chart : charts) {
+      assertThat(chart.findElements(By.tagName("canvas")))
+          .as("%s: chart '%s' is drawn", view, chart.getDomAttribute("data-chart")).isNotEmpty();
+    }
+    List<WebElement> tables = browser.all("table[data-table]");
+    assertThat(tables).as("%s: tables", view).isNotEmpty();
+    for (WebElement table : tables) {
+      assertThat(table.findElements(By.cssSelector("tbody tr")))
+          .as("%s: table '%s' has rows", view, table.getDomAttribute("data-table")).isNotEmpty();
+    }
+  }
+
+  /** The named pipeline with the fewest segments in the last 24 hours: a filter that changes the numbers. */
+  private static String smallestPipeline() {
+    JsonNode rows = direct.get("v1/gpu/metrics?window=24h&granularity=1d&group_by=pipeline&sort=segments").get("data");
+    String pipeline = null;
+    long fewest = Long.MAX_VALUE;
+    for (JsonNode r : rows) {
+      // An empty pipeline is the events' "unknown"; it cannot be typed as a filter.
+      if (!r.get("pipeline").asText().isEmpty() && r.get("segments").asLong() > 0 && r.get("segments").asLong() < fewest) {
+        fewest = r.get("segments").asLong();
+        pipeline = r.get("pipeline").asText();
+      }
+    }
+    assertThat(pipeline).as("a pipeline with segments").isNotNull();
+    return pipeline;
+  }
+
+  private static Map<String, String> headlines() {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (WebElement card : browser.all(".card[data-headline]")) {
+      values.put(card.getDomAttribute("data-headline"), card.getDomAttribute("data-value"));
+    }
+    return values;
+  }
+
+  private static List<String> visible(String column) {
+    return browser.all("tbody td[data-col=" + column + "]").stream().map(td -> td.getDomAttribute("data-value")).toList();
+  }
+
+  private static Double number(String text) {
+    return text == null || text.isEmpty() ? null : Double.parseDouble(text);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.naap.dashboard;
+
+import dev.naap.api.ApiConfig;
+import dev.naap.api.ApiServer;
+import dev.naap.api.DatasetCatalog;
+import dev.naap.api.Readiness;
+import dev.naap.events.EventParser;
+import dev.naap.ingest.EventWriter;
+import dev.naap.ingest.FileImport;
+import dev.naap.ingest.IngestMetrics;
+import dev.naap.metrics.Refresher;
+import dev.naap.metrics.query.ClickHouseMetricsQueries;
+import dev.naap.sim.FileSink;
+import dev.naap.sim.Pacer;
+import dev.naap.sim.SimConfig;
+import dev.naap.sim.Simulator;
+import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * The real API server, serving the dashboard, over an embedded store that holds the last hours of a
+ * simulated network: simulator → events file → import → rollup refresh, as {@code naap demo} does
+ * through Kafka. The simulated hours end now, so the dashboard's "last 24 hours" covers them.
+ */
+final class SimulatedApi implements AutoCloseable {
+
+  private static final Duration HISTORY = Duration.ofHours(6);
+
+  private final ApiServer server;
+
+  private SimulatedApi(ApiServer server) {
+    this.server = server;
+  }
+
+  static SimulatedApi start(Path dir) {
+    Instant now = Instant.now();
+    Instant start = now.minus(HISTORY).truncatedTo(ChronoUnit.HOURS);
+    SimConfig config = SimConfig.builder().seed(6).startMs(start.toEpochMilli())
+        .duration(Duration.between(start, now)).orchestrators(12).gpus(24).peakStreamsPerHour(240).build();
+    Path events = dir.resolve("events.ndjson");
+    try (FileSink sink = new FileSink(events)) {
+      new Simulator(config).run(sink, Pacer.none());
+    }
+    Store store = TestEngine.uniqueStore("dashboard");
+    new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
+        IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+    new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
+    try {
+      Files.delete(events);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ApiServer server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0),
+        new ClickHouseMetricsQueries(store), DatasetCatalog.empty(), () -> new Readiness.Status(true, Map.of()),
+        new PrometheusRegistry(), InstantSource.system())
+        .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
+        .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
+        .start();
+    return new SimulatedApi(server);
+  }
+
+  /** The server's root, such as {@code http://127.0.0.1:41234/}. */
+  URI url() {
+    return server.url();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -28,6 +28,15 @@ import java.util.concurrent.Executors;
  */
 public final class ApiServer implements AutoCloseable {
 
+  static {
+    // The JDK server writes headers and body as two segments; without TCP_NODELAY, Nagle's algorithm
+    // holds the body until the client's delayed ACK, tens of milliseconds on every response. Read
+    // once, when the JDK's server classes load: set it before any HttpServer is created.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final ApiConfig config;
   private final StaticFiles files = new StaticFiles(ApiServer.class.getClassLoader());
   private final List<Route> routes;

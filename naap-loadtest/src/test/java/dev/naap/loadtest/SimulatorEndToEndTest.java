@@ -35,6 +35,7 @@ class SimulatorEndToEndTest {
   static TestPlan plan;
   static RunSummary first;
   static RunSummary second;
+  static RunSummary pinnedToNothing;
   static Set<String> advertising;
   static GroundTruth truth;
 
@@ -53,6 +54,9 @@ class SimulatorEndToEndTest {
     PlanRunner runner = runner(plan);
     first = runner.runOnce();
     second = runner.runOnce();
+    pinnedToNothing = runner(TestPlanLoader.parse("""
+        {"name": "nowhere", "orchestrators": ["https://orch-99.nowhere.example"], "poll_interval": "1s"}
+        """.getBytes(StandardCharsets.UTF_8))).runOnce();
     truth = gateway.stop();
   }
 
@@ -138,6 +142,19 @@ class SimulatorEndToEndTest {
   }
 
   @Test
+  void failures_haveAClassAndAMessage_andAPinThatMatchesNothingIsNoOrchestrator() {
+    for (TestResult r : both()) {
+      assertThat(r.errorClass() == ErrorClass.NONE).isEqualTo(r.outcome() == Outcome.SUCCESS);
+      assertThat(r.errorMessage().isEmpty()).isEqualTo(r.outcome() == Outcome.SUCCESS);
+    }
+    assertThat(pinnedToNothing.results()).singleElement().satisfies(r -> {
+      assertThat(r.errorClass()).isEqualTo(ErrorClass.NO_ORCHESTRATOR);
+      assertThat(r.errorMessage()).isEqualTo("no orchestrators available");
+      assertThat(r.startupMs()).isNull();
+    });
+  }
+
+  @Test
   void everyStream_isRegisteredAsTestLoad_andItsEventsSaySo() {
     Set<String> registered = new HashSet<>(List.of(store.queryText(
         "SELECT stream_id FROM test_load_streams FINAL WHERE run_id IN ({a:String}, {b:String})",
@@ -164,14 +181,22 @@ class SimulatorEndToEndTest {
     assertThat(page.rows()).hasSize(3);
     assertThat(page.hasMore()).isTrue();
     Page coverage = new TestLoadQueries(store).coverage(from, to);
-    assertThat(coverage.rows()).hasSize(advertising.size());
-    for (List<Object> row : coverage.rows()) {
+    List<List<Object>> nowhere = coverage.rows().stream().filter(r -> r.get(0).equals("https://orch-99.nowhere.example")).toList();
+    assertThat(nowhere).singleElement().satisfies(r -> {
+      assertThat(r.get(2)).isEqualTo(1L);
+      assertThat(r.get(4)).isEqualTo(0.0);
+      assertThat(r.get(7)).isEqualTo("no_orchestrator");
+      assertThat(r.get(8)).isNull(); // no startup measured: null, not 0
+    });
+    List<List<Object>> covered = coverage.rows().stream().filter(r -> !nowhere.contains(r)).toList();
+    assertThat(covered).hasSize(advertising.size());
+    for (List<Object> row : covered) {
       assertThat(row.get(1)).isEqualTo("streamdiffusion");
       assertThat(row.get(2)).isEqualTo(2L);
       assertThat((Double) row.get(4)).isBetween(0.0, 1.0);
       assertThat(row.get(5)).isInstanceOf(Instant.class);
     }
-    assertThat(coverage.rows()).extracting(r -> (String) r.get(0)).containsExactlyElementsOf(new TreeSet<>(advertising));
+    assertThat(covered).extracting(r -> (String) r.get(0)).containsExactlyElementsOf(new TreeSet<>(advertising));
   }
 
   static List<TestResult> both() {

@@ -103,6 +103,7 @@ final class Browser implements AutoCloseable {
   /** Saves the whole page (not only the window) as a PNG at {@code file}, at the given width. */
   void screenshot(Path file, int width) {
     Dimension before = driver.manage().window().getSize();
+    script("window.scrollTo(0, 0);");
     long height = (Long) script("return document.documentElement.scrollHeight;");
     driver.manage().window().setSize(new Dimension(width, (int) Math.min(height + 20, 6000)));
     script("return new Promise(resolve => setTimeout(resolve, 300));"); // charts follow the new width

@@ -63,7 +63,11 @@ async function render() {
     document.title = `${view.TITLE} · NaaP`;
     showFreshness(api);
     notice.hidden = true;
-    if (previousView !== state.view + state.id && document.activeElement?.closest('#controls') === null) main.focus();
+    if (previousView !== state.view + state.id && document.activeElement?.closest('#controls') === null) {
+      // A new view starts at the top, with the keyboard focus at its content, as a new page would.
+      window.scrollTo(0, 0);
+      main.focus({preventScroll: true});
+    }
     document.body.dataset.renderMs = Math.round(performance.now());
     document.body.dataset.renders = mine;
     document.body.dataset.status = 'ready';

@@ -67,7 +67,7 @@ export function summarise(rows, keys, aggregates) {
  * (default: the most rows).
  */
 export function series(rows, {seriesKey = null, name = '', value, rank = group => group.length, limit = 8}) {
-  const times = [...new Set(rows.map(r => r.window_start))].sort();
+  const times = withGaps([...new Set(rows.map(r => r.window_start))].sort());
   const index = new Map(times.map((t, i) => [t, i]));
   const groups = seriesKey ? groupBy(rows, [seriesKey]) : [{key: {}, rows}];
   const ranked = groups
@@ -82,6 +82,19 @@ export function series(rows, {seriesKey = null, name = '', value, rank = group =
       return {label: String(g.label), values: buckets.map(b => b.length ? value(b) : null)};
     }),
   };
+}
+
+/**
+ * The bucket starts with the buckets that have no row put back in (as the smallest step between
+ * two buckets), so that a chart shows a gap there instead of a line across it.
+ */
+function withGaps(times) {
+  const ms = times.map(t => Date.parse(t));
+  const step = Math.min(...ms.slice(1).map((t, i) => t - ms[i]));
+  if (!Number.isFinite(step) || step <= 0 || (ms.at(-1) - ms[0]) / step > 2000) return times;
+  const all = [];
+  for (let t = ms[0]; t <= ms.at(-1); t += step) all.push(new Date(t).toISOString().replace('.000Z', 'Z'));
+  return all.length >= times.length && times.every(t => all.includes(t)) ? all : times;
 }
 
 /** The median of the non-null values of a column. */

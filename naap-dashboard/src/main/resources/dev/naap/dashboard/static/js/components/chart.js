@@ -10,6 +10,13 @@ import {plotValue, text, unit, utc} from '../format.js';
 const COLOURS = ['#1d4ed8', '#c2410c', '#15803d', '#7e22ce', '#be123c', '#0e7490', '#a16207', '#4d7c0f', '#475569'];
 const HEIGHT = 260;
 const live = new Set();
+/* A label keeps its colour in every chart, so a pipeline is the same colour everywhere. */
+const colours = new Map();
+
+function colourOf(label) {
+  if (!colours.has(label)) colours.set(label, COLOURS[colours.size % COLOURS.length]);
+  return colours.get(label);
+}
 
 /** Destroys the charts of the previous render. */
 export function destroyCharts() {
@@ -66,7 +73,7 @@ function create(box, width, data, column, categorical) {
     series: [
       {label: categorical ? 'Item' : 'Time (UTC)',
         value: (u, v) => v === null ? '' : categorical ? categorical.categories[v] ?? '' : utc(new Date(v * 1000).toISOString())},
-      ...data.series.map((s, i) => seriesOptions(s, COLOURS[i % COLOURS.length], column, categorical, data.x.length)),
+      ...data.series.map((s, i) => seriesOptions(s, categorical || data.series.length < 2 ? COLOURS[i] : colourOf(s.label), column, categorical, data.x.length)),
     ],
   };
   const values = [data.x, ...data.series.map(s => s.values.map(v => plotValue(column, v)))];

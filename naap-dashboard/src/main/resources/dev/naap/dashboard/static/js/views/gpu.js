@@ -14,10 +14,10 @@ export async function render({state, api, link}) {
   const csv = csvUrl(url);
   const fps = c => weightedMean(c, 'fps_samples');
   const crumbs = h('p', {class: 'crumbs'}, h('a', {href: link({view: 'gpus', id: null})}, '← All GPUs'));
-  const about = rows[0] ? `${rows[0].gpu_model ?? 'Unknown model'} on orchestrator ` : '';
+  const about = rows[0] ? `${rows[0].gpu_model || 'A GPU of unknown model'}, bucket by bucket.` : 'One GPU, bucket by bucket.';
   return [
     ...heading(`GPU ${state.id}`, about, state, crumbs),
-    rows[0] ? h('p', {}, 'Orchestrator: ', orchestratorLink(link, rows[0].orchestrator_address)) : null,
+    rows[0] ? h('p', {}, 'On orchestrator ', orchestratorLink(link, rows[0].orchestrator_address)) : null,
     h('div', {class: 'grid'},
       chart({title: 'Output FPS p5 / p50 / p95', column: 'output_fps_p50', csv,
         data: measures(rows, [{name: 'p5', value: fps('output_fps_p05')}, {name: 'p50', value: fps('output_fps_p50')},

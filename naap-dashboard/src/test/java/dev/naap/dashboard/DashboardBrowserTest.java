@@ -3,6 +3,8 @@ package dev.naap.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.naap.api.ApiConfig;
+import dev.naap.api.ApiServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,6 +226,24 @@ class DashboardBrowserTest {
     for (WebElement control : browser.all("#controls input, #controls select")) {
       assertThat(control.findElement(By.xpath("ancestor::label")).getDomProperty("textContent"))
           .as("every control has a label").isNotBlank();
+    }
+  }
+
+  @Test
+  void spentQuota_keepsTheNumbersShownAndSaysWhenItTriesAgain() {
+    // A dashboard quota of 5: the overview takes 4 requests, the demand view 3 more.
+    try (ApiServer tight = api.serve(ApiConfig.defaults().withQuotas(100, Map.of(), 5))) {
+      browser.open(tight.url() + "#/overview");
+      browser.driver().get(tight.url() + "#/demand");
+      new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
+          .until(d -> "error".equals(browser.one("body").getDomAttribute("data-status")));
+
+      assertThat(browser.one("#notice").isDisplayed()).isTrue();
+      assertThat(browser.one("#notice").getText()).contains("request limit").contains("tries again at");
+      assertThat(browser.one("main h1").getText()).as("the numbers shown stay").isEqualTo("Network overview");
+      assertThat(browser.all("figure.chart canvas")).isNotEmpty();
+      assertThat(browser.consoleErrors()).as("the only errors are the refused requests")
+          .isNotEmpty().allMatch(e -> e.contains(" 429 "));
     }
   }
 

@@ -38,10 +38,12 @@ final class SimulatedApi implements AutoCloseable {
 
   private static final Duration HISTORY = Duration.ofHours(6);
 
+  private final Store store;
   private final ApiServer server;
 
-  private SimulatedApi(ApiServer server) {
-    this.server = server;
+  private SimulatedApi(Store store) {
+    this.store = store;
+    this.server = serve(ApiConfig.defaults());
   }
 
   static SimulatedApi start(Path dir) {
@@ -62,13 +64,17 @@ final class SimulatedApi implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ApiServer server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0),
-        new ClickHouseMetricsQueries(store), DatasetCatalog.empty(), () -> new Readiness.Status(true, Map.of()),
-        new PrometheusRegistry(), InstantSource.system())
+    return new SimulatedApi(store);
+  }
+
+  /** Another server over the same data, with {@code config} (on a free loopback port); the caller closes it. */
+  ApiServer serve(ApiConfig config) {
+    return new ApiServer(config.withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(store),
+        DatasetCatalog.empty(), () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(),
+        InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();
-    return new SimulatedApi(server);
   }
 
   /** The server's root, such as {@code http://127.0.0.1:41234/}. */

@@ -1,7 +1,8 @@
--- Recomputes whole buckets of ${rollup} (hours or minutes, as epoch seconds in {buckets}) from the
--- current segments, as version {version_us} (µs since the epoch). ${bucket} is the bucket of a
--- segment row, fixed by the Refresher. Columns go in by position; aliases only name them for a
--- reader (and must not shadow a source column that another aggregate reads).
+-- Recomputes whole buckets of rollup_hour or rollup_minute (hours or minutes, as epoch seconds in
+-- {buckets}) from the current segments, as version {version_us} (µs since the epoch); the table
+-- and the bucket of a segment row are filled in by the Refresher. Columns go in by position;
+-- aliases only name them for a reader (and must not shadow a source column that another
+-- aggregate reads).
 INSERT INTO ${rollup}
 SELECT ${bucket} AS bucket_start,
        orchestrator_address,

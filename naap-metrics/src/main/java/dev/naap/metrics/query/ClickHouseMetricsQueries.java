@@ -30,6 +30,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public static final Duration SUPPLY_LOOKBACK = Duration.ofDays(1);
 
   private static final Duration HOUR = Duration.ofHours(1);
+  private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
   private final Store store;
@@ -97,11 +98,16 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case DAY -> "rollup_day";
     };
     String bucket = rollup.replace("rollup_", "bucket_");
-    String sql = gpuMetrics.fill(Map.of(
-        "rows", rows(rollup, bucket, parts.filters()),
-        "window", granularity == Granularity.FIVE_MINUTES ? "toStartOfFiveMinutes(bucket_minute)" : bucket,
-        "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    return fetch(parts, sql, parts.params(granularity.width()));
+    String window = granularity == Granularity.FIVE_MINUTES ? "toStartOfFiveMinutes(bucket_minute)" : bucket;
+    Map<String, String> fill = new HashMap<>(Map.of("rows", rows(rollup, bucket, parts.filters()),
+        "window", window, "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
+    fill.put("page_filter", "");
+    fill.put("page", PAGE);
+    String page = gpuMetrics.fill(fill);
+    fill.put("page_filter", "AND (toInt64(toUnixTimestamp(" + window + "))" + parts.group()
+        + ") IN (SELECT window_start" + parts.group() + " FROM (" + page + "))");
+    fill.put("page", "");
+    return fetch(parts, gpuMetrics.fill(fill), parts.params(granularity.width()));
   }
 
   private Page networkDemand(QueryParts parts, Granularity granularity) {

@@ -26,7 +26,12 @@ final class SqlTemplate {
       if (in == null) {
         throw new IllegalStateException("missing SQL resource " + name);
       }
-      return new SqlTemplate(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      // A placeholder in a comment would be filled too, and a multi-line part would end the comment.
+      if (text.lines().anyMatch(line -> line.strip().startsWith("--") && line.contains("${"))) {
+        throw new IllegalStateException(name + ": placeholder in a comment");
+      }
+      return new SqlTemplate(name, text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,6 +1,9 @@
 -- GPU metrics per time bucket and group (docs/METRICS.md, "Query layer"). Measures are aliased
 -- m_<column> so that no alias hides a rollup column another aggregate reads; results are read
--- by position. No data gives NULL beside a count of 0.
+-- by position. No data gives NULL beside a count of 0. The statement runs twice, nested: the
+-- inner copy picks the page (LIMIT/OFFSET) and only its keys are read, so ClickHouse
+-- skips the quantile merges it does not sort by; the outer copy computes every measure for the
+-- page's groups only (the page filter).
 SELECT toInt64(toUnixTimestamp(${window})) AS window_start,
        ${keys}
        sum(segments)                                                              AS m_segments,
@@ -24,6 +27,7 @@ SELECT toInt64(toUnixTimestamp(${window})) AS window_start,
        sum(bandwidth_count)                                                       AS m_bandwidth_samples
 FROM (${rows})
 WHERE segments > 0 -- rows of sessions that reached no orchestrator hold only demand
+  ${page_filter}
 GROUP BY window_start ${group}
 ORDER BY ${order}
-LIMIT {limit:UInt64} OFFSET {offset:UInt64}
+${page}

@@ -1,7 +1,7 @@
 -- The rollup rows of the hours [{from}, {to}) (epoch seconds), without their bucket: the whole
 -- days [{day_from}, {day_to}) from rollup_day, the hours before and after them from rollup_hour;
--- latest computed version of each bucket only, test load dropped unless asked for, ${filters}
--- applied. The two tables have the same columns in the same order.
+-- latest computed version of each bucket only, test load dropped unless asked for, the
+-- query's filters applied. The two tables have the same columns in the same order.
 SELECT * EXCEPT (bucket_hour)
 FROM rollup_hour
 WHERE ((bucket_hour >= toDateTime({from:Int64}, 'UTC') AND bucket_hour < toDateTime({day_from:Int64}, 'UTC'))

@@ -1,6 +1,6 @@
--- The rows of ${rollup} (rollup_hour or rollup_minute) in the buckets [{from}, {to}) (epoch
+-- The rows of a rollup table (rollup_minute, rollup_hour or rollup_day) in the buckets [{from}, {to}) (epoch
 -- seconds), latest computed version of each bucket only, test load dropped unless asked for,
--- ${filters} applied. No FINAL: one version holds each key once.
+-- the query's filters applied. No FINAL: one version holds each key once.
 SELECT *
 FROM ${rollup}
 WHERE ${bucket} >= toDateTime({from:Int64}, 'UTC') AND ${bucket} < toDateTime({to:Int64}, 'UTC')

@@ -2,6 +2,7 @@ package dev.naap.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.List;
  */
 public final class LiveVideoDriver {
   private static final int TOLERATED_POLL_FAILURES = 3;
+  // The stream outlives the test a little, so the last polls still find it.
+  private static final Duration PUBLISH_MARGIN = Duration.ofSeconds(5);
 
   private final GatewayClient gateway;
   private final StreamIngest ingest;
@@ -57,13 +60,16 @@ public final class LiveVideoDriver {
       try {
         store.registerStream(spec.testId(), spec.runId(), Instant.ofEpochMilli(time.nowMs()));
         LiveStream stream = new LiveStream(spec.testId(), spec.testId(), spec.target().pipeline(),
-            first.paramsFor(spec.target().model()), spec.orchestratorPin(), plan.testDuration());
+            first.paramsFor(spec.target().model()), spec.orchestratorPin(),
+            plan.testDuration().plus(PUBLISH_MARGIN));
         publishing = ingest.start(stream);
         awaitOutput();
-        for (int k = 1; k <= plan.promptChanges(); k++) {
+        long end = t0 + plan.testDuration().toMillis();
+        // A change is sent only while the stream will last long enough to show it.
+        for (int k = 1; k <= plan.promptChanges() && time.nowMs() + plan.promptTimeout().toMillis() <= end; k++) {
           changePrompt(spec.dataset().entry(spec.promptIndex() + k));
         }
-        while (time.nowMs() < t0 + plan.testDuration().toMillis()) {
+        while (time.nowMs() < end) {
           poll();
           time.sleep(plan.pollInterval());
         }

@@ -25,7 +25,7 @@ class FailureClassificationTest {
   static Dataset dataset;
   static final TestPlan PLAN = new TestPlan("faults",
       List.of(new TestPlan.Target("streamdiffusion", "stabilityai/sd-turbo", TestPlan.Kind.LIVE)),
-      "good-prompts-v1", Duration.ofMillis(600), Duration.ofSeconds(1), 2, List.of(PIN), 0, 1,
+      "good-prompts-v1", Duration.ofMillis(1_500), Duration.ofSeconds(1), 2, List.of(PIN), 0, 1,
       Duration.ofMillis(50), Duration.ofMillis(800), Duration.ofMillis(500), 0);
 
   @BeforeAll

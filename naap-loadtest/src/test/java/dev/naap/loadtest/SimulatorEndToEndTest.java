@@ -48,7 +48,7 @@ class SimulatorEndToEndTest {
     time = TimeSource.scaled(SPEED);
     plan = TestPlanLoader.parse("""
         {"name": "e2e", "test_duration": "40s", "poll_interval": "1s", "concurrency": 2,
-         "prompt_changes": 2, "startup_timeout": "60s", "prompt_timeout": "30s"}
+         "prompt_changes": 2, "startup_timeout": "60s", "prompt_timeout": "15s"}
         """.getBytes(StandardCharsets.UTF_8));
     advertising = OrchestratorDirectory.advertising(client.capabilities(), plan.targets().getFirst());
     PlanRunner runner = runner(plan);

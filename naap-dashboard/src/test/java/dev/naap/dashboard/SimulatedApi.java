@@ -10,7 +10,12 @@ import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.metrics.Refresher;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
+import dev.naap.scraper.ScrapeMetrics;
+import dev.naap.scraper.Scraper;
+import dev.naap.scraper.ScraperConfig;
+import dev.naap.sim.EventSink;
 import dev.naap.sim.FileSink;
+import dev.naap.sim.GatewayServer;
 import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
@@ -27,12 +32,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The real API server, serving the dashboard, over an embedded store that holds the last hours of a
  * simulated network: simulator → events file → import → rollup refresh, as {@code naap demo} does
- * through Kafka. The simulated hours end now, so the dashboard's "last 24 hours" covers them.
+ * through Kafka, plus the orchestrator metadata the scraper reads from the simulated gateway. The
+ * simulated hours end now, so the dashboard's "last 24 hours" covers them.
  */
 final class SimulatedApi implements AutoCloseable {
 
@@ -49,13 +56,13 @@ final class SimulatedApi implements AutoCloseable {
   static SimulatedApi start(Path dir) {
     Instant now = Instant.now();
     Instant start = now.minus(HISTORY).truncatedTo(ChronoUnit.HOURS);
-    SimConfig config = SimConfig.builder().seed(6).startMs(start.toEpochMilli())
-        .duration(Duration.between(start, now)).orchestrators(12).gpus(24).peakStreamsPerHour(240).build();
+    SimConfig config = network().startMs(start.toEpochMilli()).duration(Duration.between(start, now)).build();
     Path events = dir.resolve("events.ndjson");
     try (FileSink sink = new FileSink(events)) {
       new Simulator(config).run(sink, Pacer.none());
     }
     Store store = TestEngine.uniqueStore("dashboard");
+    scrapeMetadata(store, now);
     new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
         IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
@@ -65,6 +72,41 @@ final class SimulatedApi implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return new SimulatedApi(store);
+  }
+
+  /** The simulated network: the same seed and size give the same orchestrators and GPUs. */
+  private static SimConfig.Builder network() {
+    return SimConfig.builder().seed(6).orchestrators(12).gpus(24).peakStreamsPerHour(240);
+  }
+
+  /** One scrape of the network's gateway, which answers only while its simulation runs. */
+  private static void scrapeMetadata(Store store, Instant now) {
+    Simulator live = new Simulator(network().startMs(now.toEpochMilli()).duration(Duration.ofHours(1)).build());
+    EventSink discard = new EventSink() {
+      @Override
+      public void send(String key, byte[] value) {}
+
+      @Override
+      public void close() {}
+    };
+    Thread runner = Thread.ofPlatform().name("simulator").start(
+        () -> live.run(discard, Pacer.realTime(1, now.toEpochMilli())));
+    try (GatewayServer gateway = GatewayServer.start(live, 0, 0);
+        Scraper scraper = new Scraper(ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
+            .reachability(false).registeredOrchestrators(false).build(), store,
+            new ScrapeMetrics(new PrometheusRegistry()), Clock.systemUTC())) {
+      scraper.runOnce();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      live.stop();
+    }
+    try {
+      runner.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Another server over the same data, with {@code config} (on a free loopback port); the caller closes it. */

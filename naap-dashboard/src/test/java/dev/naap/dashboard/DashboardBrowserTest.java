@@ -69,7 +69,7 @@ class DashboardBrowserTest {
     for (String view : List.of("overview", "orchestrators", "gpus", "demand")) {
       browser.driver().get("about:blank");
       browser.open(root + "#/" + view);
-      firstRenderMs.put(view, Long.parseLong(browser.one("body").getDomAttribute("data-render-ms")));
+      firstRenderMs.put(view, Long.parseLong(browser.one("body").getDomAttribute("data-ready-at-ms")));
       assertRendersChartsAndTables(view);
       assertThat(browser.one("#as-of").getText()).as("%s: data as of", view).startsWith("Data as of 20");
       browser.screenshot(SCREENSHOTS.resolve(view + ".png"), Browser.LAPTOP.width);

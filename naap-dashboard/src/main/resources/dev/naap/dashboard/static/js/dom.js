@@ -30,7 +30,7 @@ export function panel({title, csv, note}, ...body) {
 }
 
 /** A link that downloads the API's CSV behind a table or chart. */
-export function csvLink(href, title) {
+function csvLink(href, title) {
   const file = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') + '.csv';
   return h('a', {class: 'csv', href, download: file, 'aria-label': `Download CSV: ${title}`}, 'Download CSV');
 }

@@ -116,19 +116,6 @@ export function pick(rows, ...candidates) {
   return candidates.find(c => rows.some(r => c in r)) ?? candidates[0];
 }
 
-/** Nested objects as flat columns: {violations: {ptff: 2}} → {violations_ptff: 2}. */
-export function flatten(row) {
-  const out = {};
-  for (const [k, v] of Object.entries(row)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [inner, value] of Object.entries(flatten(v))) out[`${k}_${inner}`] = value;
-    } else {
-      out[k] = v;
-    }
-  }
-  return out;
-}
-
 /** Several series over the same rows: [{name, value}] → one chart's data. */
 export function measures(rows, specs) {
   const parts = specs.map(s => series(rows, {name: s.name, value: s.value}));

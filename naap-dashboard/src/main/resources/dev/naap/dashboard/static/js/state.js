@@ -6,8 +6,8 @@
  */
 export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'gpus', 'gpu', 'demand'];
 export const FILTERS = ['orchestrator', 'gpu_model', 'pipeline', 'region', 'gateway'];
-export const WINDOWS = ['1h', '24h', '7d', '30d'];
-export const REFRESH = ['off', '60', '300'];
+const WINDOWS = ['1h', '24h', '7d', '30d'];
+const REFRESH = ['off', '60', '300'];
 const GRANULARITIES = ['auto', '5m', '1h', '1d'];
 
 const DEFAULTS = {window: '24h', granularity: 'auto', refresh: '60', sort: '', q: ''};

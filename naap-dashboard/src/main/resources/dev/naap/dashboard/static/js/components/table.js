@@ -15,7 +15,7 @@ let tableCount = 0;
 export function table({title, rows, columns, csv, note, sort = '', search = null, onState = () => {}}) {
   const specs = columns.map(c => typeof c === 'string' ? {key: c} : c).map(c => ({
     label: label(c.key),
-    numeric: kindOf(c.key) !== 'plain' && kindOf(c.key) !== 'time' || rows.some(r => typeof r[c.key] === 'number'),
+    numeric: !['plain', 'time'].includes(kindOf(c.key)) || rows.some(r => typeof r[c.key] === 'number'),
     ...c,
   }));
   if (!rows.length) {
@@ -80,7 +80,7 @@ function cell(spec, row) {
   }, content === null || content === undefined ? noData() : content);
 }
 
-export function noData() {
+function noData() {
   return h('span', {class: 'nodata'}, 'no data');
 }
 

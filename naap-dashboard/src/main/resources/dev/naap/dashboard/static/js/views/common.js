@@ -1,9 +1,9 @@
 /* Pieces several views share. */
-import {h} from '../dom.js';
-import {describeRange} from '../state.js';
-import {short} from '../format.js';
 import {apiUrl} from '../api.js';
-import {summarise, sum, weightedMean} from '../rows.js';
+import {h} from '../dom.js';
+import {short} from '../format.js';
+import {sum, summarise, weightedMean} from '../rows.js';
+import {describeRange} from '../state.js';
 
 /** The heading of a view: title, what it shows, over which range and filters. */
 export function heading(title, lede, state, crumbs = null) {
@@ -43,7 +43,14 @@ export async function jitterByOrchestrator(api, state) {
   return {url, byAddress: new Map(jitter.map(j => [j.orchestrator_address, j]))};
 }
 
-/** The state with the orchestrator (or GPU) filter replaced by the drilled-down one. */
+/** The state with one filter set to `value` alone (null: removed), for a drill-down and its context. */
 export function scoped(state, filter, value) {
   return {...state, filters: {...state.filters, [filter]: value === null ? [] : [value]}};
+}
+
+/** Demand has no orchestrator or GPU model: say so when those filters are set. */
+export function demandNote(state) {
+  return state.filters.orchestrator.length || state.filters.gpu_model.length
+    ? 'Demand is counted before an orchestrator is chosen: the orchestrator and GPU model filters do not apply to it.'
+    : null;
 }

@@ -5,8 +5,7 @@ import {chart} from '../components/chart.js';
 import {table} from '../components/table.js';
 import {h} from '../dom.js';
 import {max, only, ratio, series, sum, summarise} from '../rows.js';
-import {heading} from './common.js';
-import {demandNote} from './overview.js';
+import {demandNote, heading} from './common.js';
 
 export const TITLE = 'Network demand';
 

@@ -6,7 +6,7 @@ import {table} from '../components/table.js';
 import {h} from '../dom.js';
 import {kindOf, label, text} from '../format.js';
 import {measures, only, pick, ratio, series, sum, weightedMean} from '../rows.js';
-import {heading, orchestratorLink} from './common.js';
+import {demandNote, heading, orchestratorLink} from './common.js';
 
 export const TITLE = 'Network overview';
 
@@ -46,13 +46,6 @@ export async function render({state, api, link}) {
       table({title: 'Top orchestrators by SLA compliance', rows: ranked.slice(0, 5), columns, csv: csvUrl(urls.orchestrators)}),
       table({title: 'Bottom orchestrators by SLA compliance', rows: ranked.slice(-5).reverse(), columns, csv: csvUrl(urls.orchestrators)})),
   ];
-}
-
-/** Demand has no orchestrator or GPU model: say so when those filters are set. */
-export function demandNote(state) {
-  return state.filters.orchestrator.length || state.filters.gpu_model.length
-    ? 'Demand is counted before an orchestrator is chosen: the orchestrator and GPU model filters do not apply to it.'
-    : null;
 }
 
 /** The API's headline numbers as a list, whether it sends a list or an object keyed by name. */

@@ -158,6 +158,24 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void autoRefresh_canBeSwitchedOffAndOn() {
+    browser.open(root + "#/overview");
+    assertThat(browser.one("#refresh-status").getText()).as("on by default").startsWith("Next refresh at");
+
+    long before = browser.renders();
+    new Select(browser.one("select[name=refresh]")).selectByValue("off");
+    browser.awaitRender(before);
+    assertThat(browser.driver().getCurrentUrl()).contains("refresh=off");
+    assertThat(browser.one("#refresh-status").getText()).isEqualTo("Auto-refresh is off.");
+
+    before = browser.renders();
+    new Select(browser.one("select[name=refresh]")).selectByValue("300");
+    browser.awaitRender(before);
+    assertThat(browser.driver().getCurrentUrl()).contains("refresh=300");
+    assertThat(browser.one("#refresh-status").getText()).startsWith("Next refresh at");
+  }
+
+  @Test
   void csvDownload_parsesAndMatchesTheApi() throws Exception {
     browser.open(root + "#/orchestrators");
     WebElement link = browser.one("section[aria-label=Orchestrators] a.csv");

@@ -19,6 +19,7 @@ const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand};
 const main = document.getElementById('main');
 const notice = document.getElementById('notice');
 const asOf = document.getElementById('as-of');
+const refreshStatus = document.getElementById('refresh-status');
 
 let state = parse(location.hash);
 let renders = 0;
@@ -109,7 +110,12 @@ function schedule() {
   clearTimeout(timer);
   const seconds = state.refresh === 'off' ? 0 : Number(state.refresh);
   const wait = Math.max(seconds * 1000, retryAt - Date.now());
-  if (wait > 0 && (seconds || retryAt > Date.now())) timer = setTimeout(refresh, wait);
+  if (wait > 0 && (seconds || retryAt > Date.now())) {
+    timer = setTimeout(refresh, wait);
+    refreshStatus.textContent = `Next refresh at ${new Date(Date.now() + wait).toISOString().slice(11, 19)} UTC.`;
+  } else {
+    refreshStatus.textContent = 'Auto-refresh is off.';
+  }
 }
 
 /** A timed refresh waits while the page is hidden or the visitor is typing in the view. */

@@ -43,26 +43,16 @@ public final class GatewayServer implements AutoCloseable {
   private static final Pattern LIVE = Pattern.compile("^/live/video-to-video/([^/]+)/(start|update|status)$");
   private static final long BODY_LIMIT = 1 << 20;
   private static final Map<String, String> CAPABILITY_NAMES = capabilityNames();
-  private static final long TICK_MS = 20;
 
   private final Simulator sim;
   private final int gateway;
   private final HttpServer server;
   private final ObjectMapper mapper = new ObjectMapper();
-  // Streams started here; simulation thread only.
-  private final List<StreamSession> started = new java.util.ArrayList<>();
-  private final java.util.concurrent.ScheduledExecutorService ticker;
-  private final java.util.concurrent.atomic.AtomicBoolean tickPending = new java.util.concurrent.atomic.AtomicBoolean();
 
   private GatewayServer(Simulator sim, int gateway, HttpServer server) {
     this.sim = sim;
     this.gateway = gateway;
     this.server = server;
-    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "naap-sim-http-tick");
-      t.setDaemon(true);
-      return t;
-    });
   }
 
   /** Serves gateway {@code gateway} (0..2) of {@code sim} on 127.0.0.1:{@code port} (0 = free). */
@@ -80,7 +70,6 @@ public final class GatewayServer implements AutoCloseable {
         return t;
       }));
       http.start();
-      g.ticker.scheduleWithFixedDelay(g::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
       return g;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
@@ -91,33 +80,8 @@ public final class GatewayServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /**
-   * The simulation thread sleeps until its next queued event and runs handed-in tasks meanwhile;
-   * a stream started here queues earlier events than the one it waits for (with little or no
-   * background demand, minutes of virtual time earlier). So every tick hands it a task that fires
-   * whatever is due of the streams started here, at the virtual time of the wall clock; the
-   * queued entries fire nothing when their turn comes.
-   */
-  private void tick() {
-    if (!tickPending.compareAndSet(false, true)) {
-      return;
-    }
-    sim.submit(() -> {
-      long now = sim.nowMs();
-      started.removeIf(StreamSession::closed);
-      for (StreamSession s : started) {
-        long next = s.nextTimeMs();
-        if (next >= 0 && next <= now) {
-          s.fire(now);
-        }
-      }
-      return null;
-    }).whenComplete((v, e) -> tickPending.set(false));
-  }
-
   @Override
   public void close() {
-    ticker.shutdownNow();
     server.stop(0);
     ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
   }
@@ -178,11 +142,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     String streamId = q.getOrDefault("streamId", "");
     String pin = q.getOrDefault("orchestrator", "");
-    StreamSession s = call(() -> {
-      StreamSession session = sim.startExternal(gateway, stream, pipeline, params, streamId, pin, durationMs);
-      started.add(session);
-      return session;
-    });
+    StreamSession s = call(() -> sim.startExternal(gateway, stream, pipeline, params, streamId, pin, durationMs));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("stream_id", s.streamId);
     body.put("request_id", s.requestId);

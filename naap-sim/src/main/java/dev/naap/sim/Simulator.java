@@ -103,16 +103,21 @@ public final class Simulator {
     scheduleDarkOrchestrator(start, end);
     try {
       while (!queue.isEmpty() && queue.peek().timeMs < end && !stopRequested) {
-        Entry e = queue.poll();
+        Entry e = queue.peek();
         if (e.session != null && e.session.scheduledAtMs != e.timeMs) {
+          queue.poll();
           continue;
         }
-        long waitNanos;
-        while ((waitNanos = pacer.waitNanos(e.timeMs)) > 0 && !stopRequested) {
-          drainInbox(e.timeMs);
-          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, 20_000_000L));
-        }
+        long waitNanos = pacer.waitNanos(e.timeMs);
         drainInbox(e.timeMs);
+        if (queue.peek() != e) {
+          continue; // a handed-in task (a stream started over HTTP) queued something earlier
+        }
+        if (waitNanos > 0) {
+          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, 20_000_000L));
+          continue;
+        }
+        queue.poll();
         nowMs = e.timeMs;
         delivery.advanceTo(nowMs);
         if (e.session != null) {

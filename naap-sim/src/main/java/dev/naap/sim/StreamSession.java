@@ -101,6 +101,8 @@ final class StreamSession {
   private long paramsAppliedRunnerMs;
   private long lastParamsChangeMs = -1;
   private int restartCount;
+  /** Started over the gateway's HTTP surface: its client, not the simulation, changes its prompt. */
+  private final boolean external;
   private boolean reportedError;
   private Long lastErrorRunnerMs;
   private String lastError;
@@ -132,6 +134,7 @@ final class StreamSession {
     this.requestId = rng.hex(8);
     this.testLoad = gw.optionalFields() && (ext != null || rng.chance(0.1));
     this.pin = ext == null ? "" : ext.pin();
+    this.external = ext != null;
     long durationMs = ext != null ? ext.durationMs() : Math.round(Math.min(4 * 3_600_000.0,
         Math.max(8_000, rng.logNormal(150_000, 1.3))));
     this.endMs = t0 + durationMs;
@@ -291,7 +294,8 @@ final class StreamSession {
             fewProcessedSeen = true;
             sim.truth.started(gw, pipeline, client);
           }
-          if (nextParamsMs < 0) {
+          if (nextParamsMs < 0 && !external) {
+            // A stream started over HTTP changes prompts only when its client sends /update.
             nextParamsMs = t + Math.round(rng.exponential(75_000));
           }
         });

@@ -6,13 +6,18 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * Server-side cache of 200 responses, keyed by the normalised request and kept for a time that
  * follows the granularity: fine buckets change often, daily buckets rarely. Least recently used
- * entries go first once {@code maxEntries} are held. Thread-safe (one lock; the computation of a
- * missing entry runs outside it, so two requests for one key may both compute).
+ * entries go first once {@code maxEntries} are held. Thread-safe: one lock guards the entries, and
+ * the computation of a missing entry runs outside it, once per key at a time; requests for a key
+ * being computed wait for that computation instead of starting their own, so an entry that expires
+ * under load costs the store one query, not one per waiting request.
  */
 final class ResponseCache {
 
@@ -27,6 +32,7 @@ final class ResponseCache {
   private final int maxEntries;
   private final InstantSource clock;
   private final Map<String, Kept> entries;
+  private final ConcurrentHashMap<String, CompletableFuture<Response>> computing = new ConcurrentHashMap<>();
 
   ResponseCache(int maxEntries, InstantSource clock) {
     this.maxEntries = maxEntries;
@@ -66,13 +72,39 @@ final class ResponseCache {
     if (hit != null) {
       return hit;
     }
-    Response r = compute.get();
-    String etag = r.etag();
-    if (r.status() == 200 && !r.maxAge().isZero() && r.body().length <= MAX_ENTRY_BYTES && maxEntries > 0) {
-      synchronized (entries) {
-        entries.put(key, new Kept(r, etag, clock.instant().plus(r.maxAge())));
-      }
+    var mine = new CompletableFuture<Response>();
+    CompletableFuture<Response> running = computing.putIfAbsent(key, mine);
+    if (running != null) {
+      Response r = await(running);
+      return new Cached(r, r.etag(), true);
     }
-    return new Cached(r, etag, false);
+    try {
+      Response r = compute.get();
+      String etag = r.etag();
+      if (r.status() == 200 && !r.maxAge().isZero() && r.body().length <= MAX_ENTRY_BYTES && maxEntries > 0) {
+        synchronized (entries) {
+          entries.put(key, new Kept(r, etag, clock.instant().plus(r.maxAge())));
+        }
+      }
+      mine.complete(r);
+      return new Cached(r, etag, false);
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      computing.remove(key, mine);
+    }
+  }
+
+  /** The outcome of another request's computation: its response, or its exception rethrown. */
+  private static Response await(CompletableFuture<Response> running) {
+    try {
+      return running.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 }

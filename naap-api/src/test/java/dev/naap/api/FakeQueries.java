@@ -30,6 +30,8 @@ final class FakeQueries implements MetricsQueries {
   final AtomicInteger runs = new AtomicInteger();
   final List<MetricsQuery> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final int rows;
+  /** How long {@link #run} takes, to let requests overlap. */
+  volatile long delayMs;
 
   FakeQueries(int rows) {
     this.rows = rows;
@@ -49,6 +51,13 @@ final class FakeQueries implements MetricsQueries {
   public Page run(Report report, MetricsQuery query) {
     runs.incrementAndGet();
     seen.add(query);
+    if (delayMs > 0) {
+      try {
+        Thread.sleep(delayMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     List<List<Object>> page = new ArrayList<>();
     for (long i = query.offset(); i < Math.min(rows, query.offset() + query.limit()); i++) {
       page.add(row(i));

@@ -173,6 +173,22 @@ class HttpLayerTest {
   }
 
   @Test
+  void cache_concurrentMissesForOneRequest_runOneQuery() throws Exception {
+    start();
+    queries.delayMs = 300;
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var answers = new java.util.ArrayList<java.util.concurrent.Future<Http.Answer>>();
+      for (int i = 0; i < 20; i++) {
+        answers.add(threads.submit(() -> http.get("/v1/gpu/metrics?limit=7")));
+      }
+      for (var a : answers) {
+        assertThat(a.get().status()).isEqualTo(200);
+      }
+    }
+    assertThat(queries.runs.get()).isEqualTo(1);
+  }
+
+  @Test
   void rateLimit_the101stRequestInAnHour_is429_andTheWindowRenews() {
     start();
     for (int i = 1; i <= 100; i++) {

@@ -95,12 +95,14 @@ function seriesOptions(s, colour, column, categorical, points) {
 }
 
 function categoryAxis(categories) {
-  const crowded = categories.length * Math.max(...categories.map(c => c.length)) > 60;
+  const longest = Math.max(...categories.map(c => c.length));
+  const crowded = categories.length * longest > 60;
   return {
     splits: () => categories.map((_, i) => i),
     values: (u, ticks) => ticks.map(i => categories[i] ?? ''),
     rotate: crowded ? -50 : 0,
-    size: crowded ? 90 : 40,
+    // Room for the longest label, slanted.
+    size: crowded ? Math.min(180, 16 + 5.5 * longest) : 40,
     gap: 4,
   };
 }

@@ -36,14 +36,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real API server, serving the dashboard, over an embedded store that holds the last hours of a
+ * The real API server, serving the dashboard, over an embedded store that holds the last day of a
  * simulated network: simulator → events file → import → rollup refresh, as {@code naap demo} does
  * through Kafka, plus the orchestrator metadata the scraper reads from the simulated gateway. The
- * simulated hours end now, so the dashboard's "last 24 hours" covers them.
+ * simulated day ends now, so the dashboard's "last 24 hours" covers it.
  */
 final class SimulatedApi implements AutoCloseable {
 
-  private static final Duration HISTORY = Duration.ofHours(6);
+  /** A day, as the demo backfills: every view's default range is full. */
+  private static final Duration HISTORY = Duration.ofHours(24);
 
   private final Store store;
   private final ApiServer server;
@@ -74,9 +75,12 @@ final class SimulatedApi implements AutoCloseable {
     return new SimulatedApi(store);
   }
 
-  /** The simulated network: the same seed and size give the same orchestrators and GPUs. */
+  /**
+   * The demo's network (40 orchestrators, 80 GPUs, 360 streams an hour at the daily peak); the same
+   * seed and size give the same orchestrators and GPUs.
+   */
   private static SimConfig.Builder network() {
-    return SimConfig.builder().seed(6).orchestrators(12).gpus(24).peakStreamsPerHour(240);
+    return SimConfig.builder().seed(6);
   }
 
   /** One scrape of the network's gateway, which answers only while its simulation runs. */

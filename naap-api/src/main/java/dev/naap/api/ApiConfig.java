@@ -87,6 +87,11 @@ public record ApiConfig(String host, int port, int requestsPerWindow, Duration q
         queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
   }
 
+  public ApiConfig withQueryLimits(Duration queryTimeout, int maxConcurrentQueries) {
+    return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
+        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+  }
+
   public ApiConfig withCacheEntries(int cacheEntries) {
     return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
         queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);

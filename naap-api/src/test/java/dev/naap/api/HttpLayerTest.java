@@ -294,6 +294,27 @@ class HttpLayerTest {
   }
 
   @Test
+  void slowStore_is503AfterTheQueryTimeout_andABusyServerToo() throws Exception {
+    start(ApiConfig.defaults().withQueryLimits(Duration.ofMillis(300), 1));
+    queries.delayMs = 1_500;
+    Http.Answer slow = http.get("/v1/gpu/metrics?limit=1");
+    assertThat(slow.status()).isEqualTo(503);
+    assertThat(slow.header("Content-Type")).isEqualTo("application/problem+json");
+    // The timed-out query still holds the only slot: the next request cannot get one in time.
+    Http.Answer busy = http.get("/v1/gpu/metrics?limit=2");
+    assertThat(busy.status()).isEqualTo(503);
+    assertThat(busy.json().get("detail").asText()).contains("busy");
+  }
+
+  @Test
+  void overlongRequestTarget_is414() {
+    start();
+    Http.Answer a = http.raw("/v1/gpu/metrics?" + "pipeline=p&".repeat(400));
+    assertThat(a.status()).isEqualTo(414);
+    assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
   void unknownRoute_is404Problem() {
     start();
     Http.Answer a = http.get("/v1/nothing");

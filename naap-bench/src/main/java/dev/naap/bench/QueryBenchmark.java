@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * gateway (720 000 × 3 rows for 30 days), {@code demand_minute} one row per minute × gateway ×
  * pipeline × region (96 per minute), a capabilities snapshot per gateway every 10 minutes, and the
  * scraped metadata of every orchestrator; then the {@code Refresher} rolls the hours up into
- * {@code rollup_day} as a refresh would. Values are deterministic (hashes of the row number).
+ * {@code rollup_day} and the demand minutes into {@code demand_hour} as a refresh would. Values are deterministic (hashes of the row number).
  * Each query runs {@code --warmups} times (default 3), then {@code --runs} times (default 30) one
  * after another on one thread; the p50 and p95 of those runs are printed. Pages are 100 rows.
  *
@@ -68,11 +68,14 @@ public final class QueryBenchmark {
         System.out.printf("generated %s in %.1f s%n", table, (System.nanoTime() - start) / 1e9);
       }
       long start = System.nanoTime();
-      new Refresher(store, Clock.systemUTC()).recomputeDays(end.minus(Duration.ofDays(days)), end);
-      System.out.printf("rolled the hours up into days in %.1f s%n", (System.nanoTime() - start) / 1e9);
-      System.out.printf("rows: rollup_hour %s, rollup_day %s, demand_minute %s, network_capability_models %s%n",
-          count(store, "rollup_hour"), count(store, "rollup_day"), count(store, "demand_minute"),
-          count(store, "network_capability_models"));
+      Refresher refresher = new Refresher(store, Clock.systemUTC());
+      refresher.recomputeDays(end.minus(Duration.ofDays(days)), end);
+      refresher.recomputeDemandHours(end.minus(Duration.ofDays(days)), end);
+      System.out.printf("rolled hours up into days and demand minutes into hours in %.1f s%n",
+          (System.nanoTime() - start) / 1e9);
+      System.out.printf("rows: rollup_hour %s, rollup_day %s, demand_minute %s, demand_hour %s, "
+          + "network_capability_models %s%n", count(store, "rollup_hour"), count(store, "rollup_day"),
+          count(store, "demand_minute"), count(store, "demand_hour"), count(store, "network_capability_models"));
 
       MetricsQueries queries = new ClickHouseMetricsQueries(store);
       Map<String, Supplier<?>> cases = new LinkedHashMap<>();

@@ -18,8 +18,8 @@ import java.util.TreeSet;
 
 /**
  * Keeps the materialized metrics ({@code segment_facts}, {@code rollup_hour}, {@code rollup_day},
- * {@code rollup_minute}, {@code demand_minute}) exact under late, out-of-order and repeated events, by
- * recomputing what new events touched.
+ * {@code rollup_minute}, {@code demand_minute}, {@code demand_hour}) exact under late, out-of-order
+ * and repeated events, by recomputing what new events touched.
  *
  * <p>One {@link #refresh()}:
  * <ol>
@@ -30,7 +30,8 @@ import java.util.TreeSet;
  *   <li>recomputes every hour those sessions count in, whole, into {@code rollup_hour} under the
  *       same version, and every day of those hours, whole, into {@code rollup_day} from the hours;
  *   <li>recomputes every minute those sessions' time covers, whole, into {@code rollup_minute}
- *       and {@code demand_minute} under the same version;
+ *       and {@code demand_minute}, and the hours of those minutes into {@code demand_hour}, under
+ *       the same version;
  *   <li>moves the watermark.
  * </ol>
  * Readers use {@code segment_facts_current} and {@code rollup_hour_current}, which keep the latest
@@ -47,6 +48,7 @@ public final class Refresher {
   static final Duration SETTLE = Duration.ofSeconds(2);
   /** Sessions recomputed per statement, to bound the size of one query. */
   private static final int KEYS_PER_STATEMENT = 5_000;
+  private static final long HOUR_SECONDS = 3_600;
   private static final long DAY_SECONDS = 86_400;
   /** Minutes recomputed per statement: a day. */
   private static final int MINUTES_PER_STATEMENT = 1_440;
@@ -66,6 +68,7 @@ public final class Refresher {
       .replace("${rollup}", "rollup_minute").replace("${bucket}", MINUTE_OF_SEGMENT);
   private final String recomputeDemand = sql("recompute_demand.sql");
   private final String recomputeDays = sql("recompute_days.sql");
+  private final String recomputeDemandHours = sql("recompute_demand_hours.sql");
   private final String watermark = sql("watermark.sql");
   private final String saveWatermark = sql("save_watermark.sql");
   private long lastVersionMicros;
@@ -108,33 +111,47 @@ public final class Refresher {
         minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
       }
       run(recomputeHours, Map.of("buckets", List.copyOf(hours), "version_us", version));
-      run(recomputeDays, Map.of("days", daysOf(hours), "version_us", version));
+      run(recomputeDays, Map.of("days", starts(hours, DAY_SECONDS), "version_us", version));
       List<Long> all = List.copyOf(minutes);
       for (int i = 0; i < all.size(); i += MINUTES_PER_STATEMENT) {
         List<Long> chunk = all.subList(i, Math.min(all.size(), i + MINUTES_PER_STATEMENT));
         run(recomputeMinutes, Map.of("buckets", chunk, "version_us", version));
         run(recomputeDemand, Map.of("minutes", chunk, "version_us", version));
       }
+      run(recomputeDemandHours, Map.of("hours", starts(minutes, HOUR_SECONDS), "version_us", version));
     }
     run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
     return new Result(keys.size(), hours.size(), minutes.size(), to);
   }
 
   /**
-   * Recomputes the daily rollups of the days that start in [from, to) from the hours: after hours
-   * were written into {@code rollup_hour} by other means than a refresh (a backfill, a benchmark).
+   * Recomputes {@code rollup_day} for the days that start in [from, to) from {@code rollup_hour}:
+   * after hours were written by other means than a refresh (a backfill, a benchmark).
    */
   public synchronized void recomputeDays(Instant from, Instant to) {
-    Set<Long> days = new TreeSet<>();
-    for (long day = Math.ceilDiv(from.getEpochSecond(), DAY_SECONDS) * DAY_SECONDS; day < to.getEpochSecond();
-        day += DAY_SECONDS) {
-      days.add(day);
-    }
-    run(recomputeDays, Map.of("days", List.copyOf(days), "version_us", nextVersionMicros()));
+    run(recomputeDays, Map.of("days", starts(from, to, DAY_SECONDS), "version_us", nextVersionMicros()));
   }
 
-  private static List<Long> daysOf(Set<Long> hours) {
-    return hours.stream().map(h -> Math.floorDiv(h, DAY_SECONDS) * DAY_SECONDS).distinct().toList();
+  /**
+   * Recomputes {@code demand_hour} for the hours that start in [from, to) from {@code
+   * demand_minute}: after minutes were written by other means than a refresh.
+   */
+  public synchronized void recomputeDemandHours(Instant from, Instant to) {
+    run(recomputeDemandHours, Map.of("hours", starts(from, to, HOUR_SECONDS), "version_us", nextVersionMicros()));
+  }
+
+  /** The starts of the buckets of {@code width} seconds that start in [from, to). */
+  private static List<Long> starts(Instant from, Instant to, long width) {
+    List<Long> starts = new ArrayList<>();
+    for (long t = Math.ceilDiv(from.getEpochSecond(), width) * width; t < to.getEpochSecond(); t += width) {
+      starts.add(t);
+    }
+    return starts;
+  }
+
+  /** The starts of the buckets of {@code width} seconds that hold the given times (epoch seconds). */
+  private static List<Long> starts(Set<Long> times, long width) {
+    return times.stream().map(t -> Math.floorDiv(t, width) * width).distinct().toList();
   }
 
   private Instant lastWatermark() {

@@ -79,6 +79,19 @@ class RefresherTest {
         0\t3\t3\t0\t4\t0\t6
         1\t3\t1\t1\t2\t1\t1
         """);
+    // The day and demand rollups, recomputed along, agree too (rollup_minute is kept 8 days, so
+    // these old events may already have left it).
+    for (String table : List.of(
+        "SELECT bucket_day, sum(segments), sum(fps_samples), sum(failed_segments), sum(sessions_requested) "
+            + "FROM rollup_day_current GROUP BY bucket_day ORDER BY bucket_day",
+        "SELECT bucket_minute, gateway, pipeline, region, sessions_requested, sessions_no_orchestrator, "
+            + "stream_seconds, concurrent_streams FROM demand_minute_current ORDER BY ALL",
+        "SELECT bucket_hour, gateway, pipeline, region, sessions_requested, stream_seconds, concurrent_by_minute "
+            + "FROM demand_hour_current ORDER BY ALL")) {
+      assertThat(incremental.queryText(table, Map.of())).isEqualTo(once.queryText(table, Map.of())).isNotEmpty();
+    }
+    assertThat(once.queryText("SELECT sum(segments), sum(sessions_requested) FROM rollup_day_current", Map.of()))
+        .isEqualTo(once.queryText("SELECT sum(segments), sum(sessions_requested) FROM rollup_hour_current", Map.of()));
     // FPS quantiles over the samples of hour 0: 16, 17, 19, 20, 21, 25 (fps > 0 only).
     String hour0 = "SELECT arrayMap(q -> round(q, 3), quantilesTDigestMerge(0.05, 0.5, 0.95)(fps_quantiles_state)) "
         + "FROM rollup_hour_current WHERE bucket_hour = toStartOfHour(fromUnixTimestamp64Milli(" + LiveEvents.T0 + "))";

@@ -39,6 +39,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate gpuMetrics = SqlTemplate.load("gpu_metrics.sql");
   private final SqlTemplate slaCompliance = SqlTemplate.load("sla_compliance.sql");
   private final SqlTemplate networkDemand = SqlTemplate.load("network_demand.sql");
+  private final SqlTemplate demandMinutes = SqlTemplate.load("demand_minutes.sql");
+  private final SqlTemplate demandHours = SqlTemplate.load("demand_hours.sql");
   private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
   private final SqlTemplate overviewRollups = SqlTemplate.load("overview_rollups.sql");
@@ -112,13 +114,17 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   private Page networkDemand(QueryParts parts, Granularity granularity) {
     boolean byGateway = parts.grouping().contains(Dimension.GATEWAY);
-    String sql = networkDemand.fill(Map.of(
+    boolean minutes = granularity.width().compareTo(HOUR) < 0;
+    String demand = (minutes ? demandMinutes : demandHours).fill(Map.of(
         "window", switch (granularity) {
           case MINUTE -> "bucket_minute";
           case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
-          case HOUR -> "toStartOfHour(bucket_minute)";
-          case DAY -> "toStartOfDay(bucket_minute)";
+          case HOUR -> "bucket_hour";
+          case DAY -> "toStartOfDay(bucket_hour)";
         },
+        "filters", parts.filters(), "keys", parts.keys(), "group", parts.group()));
+    String sql = networkDemand.fill(Map.of(
+        "demand", demand,
         "supply_key", byGateway ? "gateway" : "''",
         "gateway_filter", parts.filter(Dimension.GATEWAY, "gateway"),
         "filters", parts.filters(),

@@ -1,32 +1,13 @@
 -- Network demand and supply per time bucket and group (docs/METRICS.md, "Network demand").
--- Demand: demand_minute, latest version of each minute; peak concurrency is the largest per-minute
--- sum over the group's rows. Supply: for each bucket, the latest network_capabilities snapshot
+-- Demand: demand_minute (1m, 5m) or demand_hour (1h, 1d), latest version of each bucket; peak
+-- concurrency is the largest per-minute sum over the group's rows. Supply: for each bucket, the latest network_capabilities snapshot
 -- before the bucket's end and at most {supply_lookback_s} before the range — per gateway when
 -- grouped by gateway, else the latest of any gateway — summed per model (= pipeline) and region of
 -- the orchestrator's latest scraped metadata. Measures are aliased m_<column>.
 WITH
 demand AS
 (
-    SELECT window_start, ${keys}
-           sum(requested) AS d_requested, sum(started) AS d_started, sum(unmet) AS d_unmet,
-           sum(seconds) AS d_seconds, max(concurrent) AS d_peak
-    FROM
-    (
-        SELECT toInt64(toUnixTimestamp(${window})) AS window_start, bucket_minute, ${keys}
-               sum(sessions_requested) AS requested, sum(sessions_started) AS started,
-               sum(sessions_no_orchestrator) AS unmet, sum(stream_seconds) AS seconds,
-               sum(concurrent_streams) AS concurrent
-        FROM demand_minute
-        WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
-          AND (bucket_minute, computed_at) IN
-              (SELECT bucket_minute, max(computed_at) FROM demand_minute
-               WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
-               GROUP BY bucket_minute)
-          AND (NOT is_test_load OR {include_test_load:Bool})
-          ${filters}
-        GROUP BY window_start, bucket_minute ${group}
-    )
-    GROUP BY window_start ${group}
+${demand}
 ),
 snapshots AS
 (

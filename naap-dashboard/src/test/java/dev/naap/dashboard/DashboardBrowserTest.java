@@ -241,6 +241,12 @@ class DashboardBrowserTest {
         .map(td -> number(td.getDomAttribute("data-value"))).toList();
     assertThat(segments).isSortedAccordingTo((a, b) -> Double.compare(b, a));
 
+    // A long table shows its first 50 rows until asked for all.
+    assertThat(browser.all("table[data-table=GPUs] tbody tr")).hasSize(50);
+    browser.one("section[aria-label=GPUs] button.more").sendKeys(Keys.ENTER);
+    assertThat(browser.all("table[data-table=GPUs] tbody tr")).hasSizeGreaterThan(50);
+    assertThat(browser.one("section[aria-label=GPUs] button.more").isDisplayed()).isFalse();
+
     for (WebElement control : browser.all("#controls input, #controls select")) {
       assertThat(control.findElement(By.xpath("ancestor::label")).getDomProperty("textContent"))
           .as("every control has a label").isNotBlank();

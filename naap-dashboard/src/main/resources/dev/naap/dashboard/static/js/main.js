@@ -54,6 +54,7 @@ async function render() {
     if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   document.body.dataset.status = 'loading';
+  main.setAttribute('aria-busy', 'true');
   const api = new ApiSession(rows => controls.learn(rows));
   try {
     const view = VIEWS[state.view];
@@ -77,6 +78,7 @@ async function render() {
     if (mine !== renders) return;
     showError(error);
   }
+  main.removeAttribute('aria-busy');
   schedule();
 }
 

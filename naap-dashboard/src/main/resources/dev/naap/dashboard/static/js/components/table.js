@@ -1,11 +1,13 @@
 /*
- * Tables: sortable by any column (null always last), optionally searchable. Each cell keeps the
- * API's raw value in data-value, so what is shown can be checked against the API.
+ * Tables: sortable by any column (null always last), optionally searchable, the first rows shown
+ * until the visitor asks for all. Each cell keeps the API's raw value in data-value, so what is
+ * shown can be checked against the API.
  */
 import {h, panel} from '../dom.js';
 import {kindOf, label, text} from '../format.js';
 
 let tableCount = 0;
+const FIRST_ROWS = 50;
 
 /**
  * A table panel. `columns` are API column names or {key, label, cell(row) → Node|string|null,
@@ -21,10 +23,11 @@ export function table({title, rows, columns, csv, note, sort = '', search = null
   if (!rows.length) {
     return panel({title, csv, note}, h('div', {class: 'table-empty', dataset: {nodata: ''}}, 'No data for this range and these filters'));
   }
-  const state = {sort, search: search ?? ''};
+  const state = {sort, search: search ?? '', all: false};
   const id = `table-${++tableCount}`;
   const body = h('tbody');
   const count = h('span', {'aria-live': 'polite'});
+  const more = h('button', {type: 'button', class: 'more', onclick: () => { state.all = true; update(); }});
   const headers = specs.map(spec => h('th', {scope: 'col', class: spec.numeric ? 'num' : null, dataset: {col: spec.key}},
     h('button', {type: 'button', onclick: () => sortBy(spec)}, spec.label)));
 
@@ -44,8 +47,11 @@ export function table({title, rows, columns, csv, note, sort = '', search = null
     const shown = rows
         .filter(r => !needle || Object.values(r).some(v => typeof v === 'string' && v.toLowerCase().includes(needle)))
         .sort((a, b) => key ? compare(a[key], b[key], direction) : 0);
-    body.replaceChildren(...shown.map(r => h('tr', {}, specs.map(spec => cell(spec, r)))));
+    const visible = state.all ? shown : shown.slice(0, FIRST_ROWS);
+    body.replaceChildren(...visible.map(r => h('tr', {}, specs.map(spec => cell(spec, r)))));
     count.textContent = needle ? `${shown.length} of ${rows.length} rows` : `${rows.length} rows`;
+    more.hidden = visible.length === shown.length;
+    more.textContent = `Show all ${shown.length} rows`;
   }
 
   function changed() {
@@ -59,7 +65,8 @@ export function table({title, rows, columns, csv, note, sort = '', search = null
       oninput: e => { state.search = e.target.value; changed(); }}),
     count);
   const element = panel({title, csv: csv ?? localCsv(rows, specs), note}, tools,
-    h('div', {class: 'table-scroll'}, h('table', {id, dataset: {table: title}}, h('thead', {}, h('tr', {}, headers)), body)));
+    h('div', {class: 'table-scroll'}, h('table', {id, dataset: {table: title}}, h('thead', {}, h('tr', {}, headers)), body)),
+    more);
   update();
   return element;
 }

@@ -11,16 +11,14 @@ ${demand}
 ),
 snapshots AS
 (
-    -- One row per snapshot (no FINAL: a repeated envelope has the same id and time).
-    SELECT event_id, snapshot_time AS event_time, snapshot_gateway AS gateway, ${supply_key} AS k
+    -- One row per snapshot (no FINAL: a repeat has the same id and time, and either will do).
+    SELECT event_id, event_time, snapshot_gateway AS gateway, ${supply_key} AS k
     FROM
     (
-        SELECT event_id, any(event_time) AS snapshot_time,
-               any(if(gateway = '', 'unknown', gateway)) AS snapshot_gateway
-        FROM network_capability_models
+        SELECT event_id, event_time, if(gateway = '', 'unknown', gateway) AS snapshot_gateway
+        FROM capability_snapshots
         WHERE event_time >= toDateTime({from:Int64} - {supply_lookback_s:Int64}, 'UTC')
           AND event_time < toDateTime({to:Int64}, 'UTC')
-        GROUP BY event_id
     )
     WHERE 1 ${gateway_filter}
 ),

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +109,8 @@ class DashboardBrowserTest {
   @Test
   void pipelineFilter_showsTheNumbersTheApiReturnsForThatPipeline() {
     String pipeline = smallestPipeline();
-    browser.open(root + "#/overview");
+    String range = lastDay();
+    browser.open(root + "#/overview?" + range);
     Map<String, String> unfiltered = headlines();
 
     long before = browser.renders();
@@ -118,7 +121,7 @@ class DashboardBrowserTest {
 
     assertThat(browser.driver().getCurrentUrl()).contains("pipeline=" + pipeline);
     Map<String, String> shown = headlines();
-    JsonNode expected = direct.get("v1/network/overview?window=24h&pipeline=" + pipeline).get("data");
+    JsonNode expected = direct.get("v1/network/overview?" + range + "&pipeline=" + pipeline).get("data");
     assertThat(shown).hasSize(expected.size());
     for (JsonNode headline : expected) {
       String name = headline.get("name").asText();
@@ -177,7 +180,7 @@ class DashboardBrowserTest {
 
   @Test
   void csvDownload_parsesAndMatchesTheApi() throws Exception {
-    browser.open(root + "#/orchestrators");
+    browser.open(root + "#/orchestrators?" + lastDay());
     WebElement link = browser.one("section[aria-label=Orchestrators] a.csv");
     String href = link.getDomAttribute("href");
     link.click();
@@ -284,6 +287,15 @@ class DashboardBrowserTest {
       assertThat(table.findElements(By.cssSelector("tbody tr")))
           .as("%s: table '%s' has rows", view, table.getDomAttribute("data-table")).isNotEmpty();
     }
+  }
+
+  /**
+   * The last 24 hours as fixed times, so that the page and a direct request made later ask for the
+   * same range ({@code window=24h} ends at the minute of each request).
+   */
+  private static String lastDay() {
+    Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    return "start=" + end.minus(Duration.ofDays(1)) + "&end=" + end;
   }
 
   /** The named pipeline with the fewest segments in the last 24 hours: a filter that changes the numbers. */

@@ -7,21 +7,23 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@link MetricsQueries} over a NaaP store: every report is one SQL statement from this package's
- * {@code .sql} resources, reading the rollups ({@code rollup_hour}, {@code rollup_minute}, {@code
- * demand_minute}) and the scraped metadata, never raw events. Each bucket is read in its latest
+ * {@code .sql} resources, reading the rollups ({@code rollup_minute}, {@code rollup_hour}, {@code
+ * rollup_day}, {@code demand_minute}, {@code demand_hour}), the capabilities snapshots and the
+ * scraped metadata, never raw events. Each bucket is read in its latest
  * computed version only. Values are bound as query parameters; identifiers come from the {@link
  * Catalogue}. Definitions: docs/METRICS.md. Thread-safe (stateless over a thread-safe store).
  */
 public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   /** The overview's active streams: the most streams in one minute of the period's last minutes. */
-  public static final int ACTIVE_MINUTES = 5;
+  public static final int ACTIVE_MINUTES = Overview.ACTIVE_MINUTES;
 
   /**
    * How long a network_capabilities snapshot stays the supply of later buckets when no newer one
@@ -31,11 +33,9 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   private static final Duration HOUR = Duration.ofHours(1);
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
-  private static final Duration MINUTE = Duration.ofMinutes(1);
 
   private final Store store;
-  private final SqlTemplate rollupRows = SqlTemplate.load("rollup_rows.sql");
-  private final SqlTemplate rangeRows = SqlTemplate.load("range_rows.sql");
+  private final RollupRows rows = new RollupRows();
   private final SqlTemplate gpuMetrics = SqlTemplate.load("gpu_metrics.sql");
   private final SqlTemplate slaCompliance = SqlTemplate.load("sla_compliance.sql");
   private final SqlTemplate networkDemand = SqlTemplate.load("network_demand.sql");
@@ -43,13 +43,14 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate demandHours = SqlTemplate.load("demand_hours.sql");
   private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
-  private final SqlTemplate overviewRollups = SqlTemplate.load("overview_rollups.sql");
-  private final SqlTemplate overviewDemand = SqlTemplate.load("overview_demand.sql");
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
 
+  private final Overview overview;
+
   public ClickHouseMetricsQueries(Store store) {
     this.store = store;
+    this.overview = new Overview(store, rows);
   }
 
   @Override
@@ -88,7 +89,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return switch (report) {
       case GPU_METRICS -> gpuMetrics(parts, query.granularity());
       case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
-      case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance, Map.of());
+      case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
       case ORCHESTRATORS -> orchestrators(parts, query);
     };
   }
@@ -100,9 +101,11 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case DAY -> "rollup_day";
     };
     String bucket = rollup.replace("rollup_", "bucket_");
-    String window = granularity == Granularity.FIVE_MINUTES ? "toStartOfFiveMinutes(bucket_minute)" : bucket;
-    Map<String, String> fill = new HashMap<>(Map.of("rows", rows(rollup, bucket, parts.filters()),
-        "window", window, "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
+    String window = granularity == Granularity.FIVE_MINUTES
+        ? "toStartOfFiveMinutes(bucket_minute)" : bucket;
+    Map<String, String> fill = new HashMap<>(Map.of(
+        "rows", rows.buckets(rollup, bucket, parts.filters()), "window", window,
+        "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
     fill.put("page_filter", "");
     fill.put("page", PAGE);
     String page = gpuMetrics.fill(fill);
@@ -135,32 +138,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   /** A report over the hours that start in the range, with no time buckets. */
-  private Page rangeReport(QueryParts parts, SqlTemplate template, Map<String, String> more) {
-    Map<String, String> fill = new HashMap<>(more);
-    fill.put("rows", rangeRows(parts.filters()));
-    fill.put("keys", parts.keys());
-    fill.put("group_only", parts.groupOnly());
-    fill.put("order", parts.order());
-    return fetch(parts, template.fill(fill), rangeParams(parts.params(HOUR)));
-  }
-
-  private String rangeRows(String filters) {
-    return rangeRows.fill(Map.of("filters", filters));
-  }
-
-  /**
-   * Adds to hour-aligned {@code from}/{@code to} the whole days between them ({@code day_from},
-   * {@code day_to}), read from rollup_day; without a whole day, an empty day range at {@code to}.
-   */
-  private static Map<String, Object> rangeParams(Map<String, Object> params) {
-    long from = (Long) params.get("from");
-    long to = (Long) params.get("to");
-    long day = Duration.ofDays(1).toSeconds();
-    long dayFrom = Math.ceilDiv(from, day) * day;
-    long dayTo = Math.floorDiv(to, day) * day;
-    params.put("day_from", dayFrom < dayTo ? dayFrom : to);
-    params.put("day_to", dayFrom < dayTo ? dayTo : to);
-    return params;
+  private Page rangeReport(QueryParts parts, SqlTemplate template) {
+    String sql = template.fill(Map.of("rows", rows.range(parts.filters()), "keys", parts.keys(),
+        "group_only", parts.groupOnly(), "order", parts.order()));
+    return fetch(parts, sql, RollupRows.withDays(parts.params(HOUR)));
   }
 
   private Page orchestrators(QueryParts parts, MetricsQuery query) {
@@ -170,14 +151,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     activityFilters.remove(Dimension.ORCHESTRATOR);
     params.put("activity_only", !activityFilters.isEmpty());
     String sql = orchestrators.fill(Map.of(
-        "rows", rangeRows(parts.filters()),
+        "rows", rows.range(parts.filters()),
         "orchestrator_filter", parts.filter(Dimension.ORCHESTRATOR, "local_address"),
         "order", parts.order()));
-    return fetch(parts, sql, rangeParams(params));
-  }
-
-  private String rows(String rollup, String bucket, String filters) {
-    return rollupRows.fill(Map.of("rollup", rollup, "bucket", bucket, "filters", filters));
+    return fetch(parts, sql, RollupRows.withDays(params));
   }
 
   private Page fetch(QueryParts parts, String sql, Map<String, Object> params) {
@@ -206,7 +183,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   @Override
   public Optional<OrchestratorDetail> orchestrator(String address, MetricsQuery query) {
-    String orchestrator = address.toLowerCase(java.util.Locale.ROOT);
+    String orchestrator = address.toLowerCase(Locale.ROOT);
     Map<Dimension, Set<String>> only = Map.of(Dimension.ORCHESTRATOR, Set.of(orchestrator));
     Page metadata = run(Report.ORCHESTRATORS, new MetricsQuery(query.start(), query.end(),
         query.granularity(), only, List.of(), null, 1, 0, query.includeTestLoad()));
@@ -218,9 +195,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     params.put("from", QueryParts.alignUp(query.start(), HOUR));
     params.put("to", QueryParts.alignUp(query.end(), HOUR));
     params.put("include_test_load", query.includeTestLoad());
-    String sql = orchestratorGpus.fill(Map.of("rows", rangeRows("")));
+    String sql = orchestratorGpus.fill(Map.of("rows", rows.range("")));
+    String tsv = store.queryText(sql, RollupRows.withDays(params));
     Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS,
-        TabSeparated.rows(store.queryText(sql, rangeParams(params)), Catalogue.ORCHESTRATOR_GPUS), false);
+        TabSeparated.rows(tsv, Catalogue.ORCHESTRATOR_GPUS), false);
     Page history = run(Report.GPU_METRICS, new MetricsQuery(query.start(), query.end(),
         query.granularity(), only, List.of(Dimension.ORCHESTRATOR), query.sort(), query.limit(),
         query.offset(), query.includeTestLoad()));
@@ -229,69 +207,6 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   @Override
   public List<Headline> overview(MetricsQuery query) {
-    Duration length = Duration.between(query.start(), query.end());
-    Totals now = totals(query, query.start(), query.end());
-    Totals before = totals(query, query.start().minus(length), query.start());
-    return List.of(
-        now.activeStreams.against(before.activeStreams, "active_streams", "streams"),
-        now.sessions.against(before.sessions, "sessions", ""),
-        now.streamMinutes.against(before.streamMinutes, "stream_minutes", "min"),
-        now.orchestrators.against(before.orchestrators, "orchestrators", ""),
-        now.gpus.against(before.gpus, "gpus", ""),
-        now.fpsMean.against(before.fpsMean, "output_fps_mean", "frames/s"),
-        now.ptffP95.against(before.ptffP95, "ptff_ms_p95", "ms"),
-        now.failureRate.against(before.failureRate, "failure_rate", ""),
-        now.slaCompliance.against(before.slaCompliance, "sla_compliance_rate", ""));
-  }
-
-  /** A value (null = no data) and the count it rests on. */
-  private record Measured(Double value, long count) {
-    static Measured count(long n) {
-      return new Measured((double) n, n);
-    }
-
-    static Measured ratio(long part, long whole) {
-      return new Measured(whole > 0 ? (double) part / whole : null, whole);
-    }
-
-    Headline against(Measured previous, String name, String unit) {
-      return new Headline(name, value, previous.value, count, previous.count, unit);
-    }
-  }
-
-  private record Totals(Measured activeStreams, Measured sessions, Measured streamMinutes,
-      Measured orchestrators, Measured gpus, Measured fpsMean, Measured ptffP95,
-      Measured failureRate, Measured slaCompliance) {}
-
-  private Totals totals(MetricsQuery query, Instant start, Instant end) {
-    MetricsQuery period = new MetricsQuery(start, end, query.granularity(), query.filters(),
-        List.of(), null, 1, 0, query.includeTestLoad());
-    QueryParts hourly = new QueryParts(Report.GPU_METRICS, period);
-    String[] r = store.queryText(overviewRollups.fill(Map.of("rows", rangeRows(hourly.filters()))),
-        rangeParams(hourly.params(HOUR))).strip().split("\t", -1);
-    long fpsSamples = Long.parseLong(r[3]);
-    long ptffSamples = Long.parseLong(r[5]);
-    long segments = Long.parseLong(r[7]);
-
-    // Demand has no orchestrator or GPU: with such a filter its numbers are unknown, not zero.
-    Measured streamMinutes = new Measured(null, 0);
-    Measured activeStreams = new Measured(null, 0);
-    if (Catalogue.filterable(Report.NETWORK_DEMAND).containsAll(query.filters().keySet())) {
-      QueryParts demand = new QueryParts(Report.NETWORK_DEMAND, period);
-      Map<String, Object> params = demand.params(MINUTE);
-      params.put("active_minutes", (long) ACTIVE_MINUTES);
-      String[] d = store.queryText(overviewDemand.fill(Map.of("filters", demand.filters())), params)
-          .strip().split("\t", -1);
-      long started = Long.parseLong(d[1]);
-      long minutesWithData = Long.parseLong(d[3]);
-      streamMinutes = new Measured(started > 0 ? Double.parseDouble(d[0]) : null, started);
-      activeStreams = minutesWithData > 0 ? Measured.count(Long.parseLong(d[2])) : new Measured(null, 0);
-    }
-    return new Totals(activeStreams, Measured.count(Long.parseLong(r[0])), streamMinutes,
-        Measured.count(Long.parseLong(r[1])), Measured.count(Long.parseLong(r[2])),
-        new Measured((Double) TabSeparated.value(r[4], Column.Type.DECIMAL), fpsSamples),
-        new Measured((Double) TabSeparated.value(r[6], Column.Type.DECIMAL), ptffSamples),
-        Measured.ratio(Long.parseLong(r[8]), segments),
-        Measured.ratio(Long.parseLong(r[9]), segments));
+    return overview.headlines(query);
   }
 }

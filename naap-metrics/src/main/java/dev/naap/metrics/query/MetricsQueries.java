@@ -26,7 +26,12 @@ public interface MetricsQueries {
     return List.of(Dimension.values());
   }
 
-  /** One page of {@code report}. */
+  /**
+   * One page of {@code report}.
+   *
+   * @throws IllegalArgumentException when the grouping, a filter or the sort column is not one the
+   *     report offers, or a bucketed report's range exceeds {@link Granularity#maxRange()}
+   */
   Page run(Report report, MetricsQuery query);
 
   /**

@@ -12,6 +12,8 @@ import dev.naap.store.TestEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ class ClickHouseMetricsQueriesTest {
   }
 
   private static Map<String, Object> row(Page page, int i) {
-    Map<String, Object> row = new java.util.HashMap<>();
+    Map<String, Object> row = new HashMap<>();
     for (int c = 0; c < page.columns().size(); c++) {
       row.put(page.columns().get(c).name(), page.rows().get(i).get(c));
     }
@@ -187,7 +189,7 @@ class ClickHouseMetricsQueriesTest {
         "sessions_requested", "sessions_started", "sessions_no_orchestrator", "stream_minutes",
         "peak_concurrent_streams", "capacity_idle", "capacity_in_use", "utilisation");
     // Hour 0, pipeline '': s3, unmet, 5 s; no supply for it.
-    assertThat(page.rows().get(0)).isEqualTo(java.util.Arrays.asList(day, "", 1L, 0L, 1L, 5 / 60.0, 1L, null, null, null));
+    assertThat(page.rows().get(0)).isEqualTo(Arrays.asList(day, "", 1L, 0L, 1L, 5 / 60.0, 1L, null, null, null));
     // Hour 0: s1 58:30–60:00 (90 s) and s2 59:10–60:00 (50 s) overlap in minute 59; supply
     // 1 + 2 idle, 1 in use: utilisation 1 / 4.
     Map<String, Object> h0 = row(page, 1);
@@ -316,7 +318,7 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void overview_headlinesWithTheirCountsAndThePreviousPeriod() {
-    Map<String, MetricsQueries.Headline> h = new java.util.HashMap<>();
+    Map<String, MetricsQueries.Headline> h = new HashMap<>();
     for (MetricsQueries.Headline headline : queries.overview(wholeDay(Granularity.HOUR, Map.of(), List.of()))) {
       h.put(headline.name(), headline);
     }

@@ -1,0 +1,100 @@
+package dev.naap.metrics.query;
+
+import dev.naap.metrics.query.MetricsQueries.Headline;
+import dev.naap.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The headline numbers of {@link MetricsQueries#overview}: each over the query's range and over
+ * the period of equal length just before it, with the count it rests on (docs/METRICS.md).
+ */
+final class Overview {
+
+  /** Active streams: the most streams overlapping one minute of a period's last minutes. */
+  static final int ACTIVE_MINUTES = 5;
+
+  private final Store store;
+  private final RollupRows rows;
+  private final SqlTemplate rollups = SqlTemplate.load("overview_rollups.sql");
+  private final SqlTemplate demand = SqlTemplate.load("overview_demand.sql");
+
+  Overview(Store store, RollupRows rows) {
+    this.store = store;
+    this.rows = rows;
+  }
+
+  List<Headline> headlines(MetricsQuery query) {
+    Duration length = Duration.between(query.start(), query.end());
+    Totals now = totals(query, query.start(), query.end());
+    Totals before = totals(query, query.start().minus(length), query.start());
+    return List.of(
+        now.activeStreams.against(before.activeStreams, "active_streams", "streams"),
+        now.sessions.against(before.sessions, "sessions", ""),
+        now.streamMinutes.against(before.streamMinutes, "stream_minutes", "min"),
+        now.orchestrators.against(before.orchestrators, "orchestrators", ""),
+        now.gpus.against(before.gpus, "gpus", ""),
+        now.fpsMean.against(before.fpsMean, "output_fps_mean", "frames/s"),
+        now.ptffP95.against(before.ptffP95, "ptff_ms_p95", "ms"),
+        now.failureRate.against(before.failureRate, "failure_rate", ""),
+        now.slaCompliance.against(before.slaCompliance, "sla_compliance_rate", ""));
+  }
+
+  /** A value (null = no data) and the count it rests on. */
+  private record Measured(Double value, long count) {
+    static final Measured NONE = new Measured(null, 0);
+
+    static Measured count(long n) {
+      return new Measured((double) n, n);
+    }
+
+    static Measured ratio(long part, long whole) {
+      return new Measured(whole > 0 ? (double) part / whole : null, whole);
+    }
+
+    Headline against(Measured previous, String name, String unit) {
+      return new Headline(name, value, previous.value, count, previous.count, unit);
+    }
+  }
+
+  private record Totals(Measured activeStreams, Measured sessions, Measured streamMinutes,
+      Measured orchestrators, Measured gpus, Measured fpsMean, Measured ptffP95,
+      Measured failureRate, Measured slaCompliance) {}
+
+  private Totals totals(MetricsQuery query, Instant start, Instant end) {
+    MetricsQuery period = new MetricsQuery(start, end, query.granularity(), query.filters(),
+        List.of(), null, 1, 0, query.includeTestLoad());
+    QueryParts hourly = new QueryParts(Report.GPU_METRICS, period);
+    String[] r = fields(rollups.fill(Map.of("rows", rows.range(hourly.filters()))),
+        RollupRows.withDays(hourly.params(Duration.ofHours(1))));
+    long fpsSamples = Long.parseLong(r[3]);
+    long ptffSamples = Long.parseLong(r[5]);
+    long segments = Long.parseLong(r[7]);
+
+    // Demand has no orchestrator or GPU: with such a filter its numbers are unknown, not zero.
+    Measured streamMinutes = Measured.NONE;
+    Measured activeStreams = Measured.NONE;
+    if (Catalogue.filterable(Report.NETWORK_DEMAND).containsAll(query.filters().keySet())) {
+      QueryParts minutes = new QueryParts(Report.NETWORK_DEMAND, period);
+      Map<String, Object> params = minutes.params(Duration.ofMinutes(1));
+      params.put("active_minutes", (long) ACTIVE_MINUTES);
+      String[] d = fields(demand.fill(Map.of("filters", minutes.filters())), params);
+      long started = Long.parseLong(d[1]);
+      streamMinutes = new Measured(started > 0 ? Double.parseDouble(d[0]) : null, started);
+      activeStreams = Long.parseLong(d[3]) > 0 ? Measured.count(Long.parseLong(d[2])) : Measured.NONE;
+    }
+    return new Totals(activeStreams, Measured.count(Long.parseLong(r[0])), streamMinutes,
+        Measured.count(Long.parseLong(r[1])), Measured.count(Long.parseLong(r[2])),
+        new Measured((Double) TabSeparated.value(r[4], Column.Type.DECIMAL), fpsSamples),
+        new Measured((Double) TabSeparated.value(r[6], Column.Type.DECIMAL), ptffSamples),
+        Measured.ratio(Long.parseLong(r[8]), segments),
+        Measured.ratio(Long.parseLong(r[9]), segments));
+  }
+
+  /** The fields of a one-row result. */
+  private String[] fields(String sql, Map<String, Object> params) {
+    return store.queryText(sql, params).strip().split("\t", -1);
+  }
+}

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The headline numbers of {@link MetricsQueries#overview}: each over the query's range and over
@@ -28,8 +30,13 @@ final class Overview {
 
   List<Headline> headlines(MetricsQuery query) {
     Duration length = Duration.between(query.start(), query.end());
+    // The two periods run at once, on two engine connections (a platform thread: engine calls
+    // block their thread).
+    FutureTask<Totals> previous = new FutureTask<>(
+        () -> totals(query, query.start().minus(length), query.start()));
+    Thread.ofPlatform().name("overview-previous").start(previous);
     Totals now = totals(query, query.start(), query.end());
-    Totals before = totals(query, query.start().minus(length), query.start());
+    Totals before = join(previous);
     return List.of(
         now.activeStreams.against(before.activeStreams, "active_streams", "streams"),
         now.sessions.against(before.sessions, "sessions", ""),
@@ -91,6 +98,17 @@ final class Overview {
         new Measured((Double) TabSeparated.value(r[6], Column.Type.DECIMAL), ptffSamples),
         Measured.ratio(Long.parseLong(r[8]), segments),
         Measured.ratio(Long.parseLong(r[9]), segments));
+  }
+
+  private static Totals join(FutureTask<Totals> task) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while computing the previous period", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
   }
 
   /** The fields of a one-row result. */

@@ -1,11 +1,21 @@
 package dev.naap.app;
 
+import dev.naap.api.ApiConfig;
+import dev.naap.api.ApiServer;
 import dev.naap.events.EventParser;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
 import dev.naap.kafka.KafkaBroker;
+import dev.naap.loadtest.GatewayClient;
+import dev.naap.loadtest.HookIngest;
+import dev.naap.loadtest.LoadtestMetrics;
+import dev.naap.loadtest.LoadtestScheduler;
+import dev.naap.loadtest.PlanRunner;
+import dev.naap.loadtest.TestPlan;
+import dev.naap.loadtest.TestPlanLoader;
+import dev.naap.loadtest.TimeSource;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
 import dev.naap.scraper.ScrapeMetrics;
@@ -47,12 +57,12 @@ import java.util.concurrent.CountDownLatch;
 final class DemoCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("dir", "seed", "backfill-hours", "speed",
-      "http-port", "metrics-port", "malformed-rate");
+      "port", "http-port", "metrics-port", "malformed-rate");
   private static final String TOPIC = "naap-gateway-events";
 
   @Override
   public String summary() {
-    return "run everything on a simulated network: Kafka, store, ingest, rollups, scraper";
+    return "run everything on a simulated network: Kafka, store, ingest, rollups, scraper, load tester, API and dashboard";
   }
 
   @Override
@@ -62,14 +72,16 @@ final class DemoCommand implements Main.Command {
 
         Starts a Kafka broker, the embedded store, a simulated Livepeer network that first
         backfills history and then runs live, the ingest with its rollup refresh, the metadata
-        scraper, and a ClickHouse HTTP endpoint on the store. Prints what runs where. Ctrl-C stops
-        it; running it again resumes on the same data.
+        scraper, the load tester against the simulated gateway, the public API with the dashboard,
+        and a ClickHouse HTTP endpoint on the store. Prints what runs where. Ctrl-C stops it;
+        running it again resumes on the same data.
 
         options:
           --dir DIR                  where the demo keeps its data (default ./naap-demo)
           --seed N                   the simulated network (default 1)
           --backfill-hours H         history simulated at the first start (default 24)
           --speed X                  live pace, times real time (default 1)
+          --port PORT                the API and dashboard on 127.0.0.1 (default 8080; 0 = any)
           --http-port PORT           ClickHouse HTTP endpoint on 127.0.0.1 (default 8123; 0 = any)
           --metrics-port PORT        Prometheus metrics on 127.0.0.1 (default 9401; 0 = any)
           --malformed-rate P         malformed messages the simulator injects (default 0.001)
@@ -85,6 +97,7 @@ final class DemoCommand implements Main.Command {
     Path dir = Path.of(args.get("dir", "naap-demo"));
     int seed = args.integer("seed", 1, 0, Integer.MAX_VALUE);
     int backfillHours = args.integer("backfill-hours", 24, 0, 24 * 30);
+    int apiPort = args.integer("port", ApiConfig.DEFAULT_PORT, 0, 65535);
     int httpPort = args.integer("http-port", 8123, 0, 65535);
     int metricsPort = args.integer("metrics-port", 9401, 0, 65535);
     double speed = args.decimal("speed", 1, 0.01, 10_000);
@@ -159,6 +172,25 @@ final class DemoCommand implements Main.Command {
         scraper.close();
       });
 
+      // The load tester drives the simulated gateway on the simulation's clock: a default plan
+      // (every 10 minutes of simulated time) whose streams are registered as test load.
+      TestPlan plan = TestPlanLoader.defaults();
+      TimeSource testerTime = speed == 1 ? TimeSource.system() : TimeSource.scaled(speed);
+      LoadtestMetrics testerMetrics = new LoadtestMetrics(registry);
+      GatewayClient testerClient = new GatewayClient(URI.create("http://127.0.0.1:" + gateway.port()),
+          Duration.ofSeconds(5), Duration.ofSeconds(20));
+      PlanRunner tester = PlanRunner.of(plan, testerClient, new HookIngest(testerClient), store, testerMetrics,
+          testerTime);
+      LoadtestScheduler testerSchedule = new LoadtestScheduler(tester::runOnce, plan.interval(), testerTime, testerMetrics);
+      Thread testerThread = Thread.ofPlatform().name("naap-demo-loadtest").start(testerSchedule::run);
+      running.push(() -> {
+        testerSchedule.stop();
+        testerThread.join();
+      });
+
+      ApiServer api = PublicApi.start(store, ApiConfig.defaults().withAddress("127.0.0.1", apiPort), registry, null);
+      running.push(api);
+
       ClickHouseHttpServer clickhouse = new ClickHouseHttpServer(store,
           ClickHouseHttpServer.Config.loopback(httpPort)).start();
       running.push(clickhouse);
@@ -170,10 +202,15 @@ final class DemoCommand implements Main.Command {
             simulated network    seed %d, from %s, live at %sx, gateway HTTP on 127.0.0.1:%d
             ingest + rollups     consumer group naap-demo, refresh every 5 s
             scraper              every 5 min against the simulated gateway
+            load tester          plan %s every %s of simulated time, streams flagged as test load
             ClickHouse HTTP      %s   e.g. curl '%s?query=SELECT+gateway,sum(sessions_requested)+FROM+rollup_hour_current+GROUP+BY+gateway'
             Prometheus metrics   http://127.0.0.1:%d/metrics
+            API                  %sv1/network/overview   (docs at %sdocs)
+
+          Dashboard: %s
           """, dir.toAbsolutePath(), broker.bootstrapServers(), TOPIC, seed, Instant.ofEpochMilli(startMs),
-          speed, gateway.port(), clickhouse.url(), clickhouse.url(), metricsServer.getPort());
+          speed, gateway.port(), plan.name(), plan.interval(), clickhouse.url(), clickhouse.url(),
+          metricsServer.getPort(), api.url(), api.url(), api.url());
       out.flush();
       stopRequested.await();
       return 0;
@@ -184,12 +221,13 @@ final class DemoCommand implements Main.Command {
       return 1;
     } finally {
       stopAll(running, err);
-      finished.countDown();
       if (stopRequested.getCount() == 0) {
         out.flush();
-        // Everything is closed: end with 0 rather than the 130 of a JVM stopped by SIGINT.
+        // Everything is closed: end with 0 rather than the 130 (or 143) of a JVM stopped by a
+        // signal; before releasing the shutdown hook, which would otherwise race this to the exit.
         Runtime.getRuntime().halt(0);
       }
+      finished.countDown();
     }
   }
 

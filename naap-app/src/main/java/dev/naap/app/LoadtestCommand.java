@@ -1,7 +1,5 @@
 package dev.naap.app;
 
-import dev.naap.loadtest.BatchDriver;
-import dev.naap.loadtest.Dataset;
 import dev.naap.loadtest.DatasetCatalog;
 import dev.naap.loadtest.DatasetInfo;
 import dev.naap.loadtest.DatasetManifest;
@@ -10,7 +8,6 @@ import dev.naap.loadtest.DatasetValidator;
 import dev.naap.loadtest.FfmpegIngest;
 import dev.naap.loadtest.GatewayClient;
 import dev.naap.loadtest.HookIngest;
-import dev.naap.loadtest.LiveVideoDriver;
 import dev.naap.loadtest.LoadtestMetrics;
 import dev.naap.loadtest.LoadtestScheduler;
 import dev.naap.loadtest.Outcome;
@@ -18,7 +15,6 @@ import dev.naap.loadtest.PlanRunner;
 import dev.naap.loadtest.RandomPromptGrammar;
 import dev.naap.loadtest.RunSummary;
 import dev.naap.loadtest.StreamIngest;
-import dev.naap.loadtest.TestLoadStore;
 import dev.naap.loadtest.TestPlan;
 import dev.naap.loadtest.TestPlanLoader;
 import dev.naap.loadtest.TestResult;
@@ -200,7 +196,6 @@ final class LoadtestCommand implements Main.Command {
     int metricsPort = args.integer("metrics-port", 9403, -1, 65535);
     args.check();
 
-    Dataset dataset = DatasetCatalog.builtIn().open(plan.dataset());
     TimeSource time = speed == 1 ? TimeSource.system() : TimeSource.scaled(speed);
     GatewayClient client = new GatewayClient(gatewayUrl, connectTimeout, requestTimeout);
     StreamIngest ingest = ingestKind.equals("hook") ? new HookIngest(client)
@@ -220,12 +215,9 @@ final class LoadtestCommand implements Main.Command {
         HTTPServer metricsServer = once || metricsPort < 0 ? null : HTTPServer.builder()
             .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
             .buildAndStart()) {
-      TestLoadStore writes = new TestLoadStore(store);
-      PlanRunner runner = new PlanRunner(plan, dataset, client,
-          new LiveVideoDriver(client, ingest, writes, time), new BatchDriver(client, time), writes,
-          metrics, time);
+      PlanRunner runner = PlanRunner.of(plan, client, ingest, store, metrics, time);
       err.printf("naap loadtest: plan %s, %d target(s), dataset %s, every %s, at most %d at once -> %s%s%n",
-          plan.name(), plan.targets().size(), dataset.info().ref(), plan.interval(), plan.concurrency(),
+          plan.name(), plan.targets().size(), plan.dataset(), plan.interval(), plan.concurrency(),
           store.description(), metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
       if (once) {
         Thread main = Thread.currentThread();

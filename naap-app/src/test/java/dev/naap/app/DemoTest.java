@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code naap demo} as a user runs it: the whole pipeline fills the store within a bounded time,
- * a stop signal ends it with exit code 0 and leaves no process behind, and a second run resumes.
+ * {@code naap demo} as a user runs it: the whole pipeline fills the store and the API shows it
+ * within a bounded time, the dashboard is served, the load tester registers its streams, a stop
+ * signal ends it with exit code 0 and leaves no process behind, and a second run resumes.
  */
 class DemoTest {
 
@@ -36,19 +37,28 @@ class DemoTest {
    */
   private long runUntil(Path data, String log, long eventsBefore) throws Exception {
     int port = freePort();
+    int apiPort = freePort();
     Process demo = ChildJvm.start(dir.resolve(log), "demo", "--dir", data.toString(), "--backfill-hours", "1",
-        "--http-port", Integer.toString(port), "--metrics-port", "0");
+        "--http-port", Integer.toString(port), "--port", Integer.toString(apiPort), "--metrics-port", "0");
     try {
       long sessions = 0;
       long events = 0;
+      long testStreams = 0;
+      String overview = "";
       long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-      while ((sessions == 0 || events <= eventsBefore) && System.nanoTime() < deadline && demo.isAlive()) {
+      while ((sessions == 0 || events <= eventsBefore || testStreams == 0 || !overview.contains("\"sessions\""))
+          && System.nanoTime() < deadline && demo.isAlive()) {
         Thread.sleep(1_000);
         sessions = query(port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
         events = query(port, "SELECT count() FROM raw_events");
+        testStreams = query(port, "SELECT count() FROM test_load_streams");
+        overview = get(apiPort, "/v1/network/overview");
       }
       assertThat(sessions).as("sessions in the rollups (see %s)", log).isPositive();
       assertThat(events).as("events stored (see %s)", log).isGreaterThan(eventsBefore);
+      assertThat(testStreams).as("streams the load tester started (see %s)", log).isPositive();
+      assertThat(overview).as("the API's overview (see %s)", log).contains("\"sessions\"");
+      assertThat(get(apiPort, "/")).as("the dashboard at /").contains("<html");
 
       demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the same orderly stop
       assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops").isTrue();
@@ -72,6 +82,18 @@ class DemoTest {
       return r.statusCode() == 200 && !r.body().isBlank() ? Long.parseLong(r.body().strip()) : 0;
     } catch (Exception e) {
       return 0;
+    }
+  }
+
+  /** The body of a 200 answer from the demo's API, or "" while it is not up yet. */
+  private static String get(int port, String path) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? r.body() : "";
+    } catch (Exception e) {
+      return "";
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.naap.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.naap.store.Store;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -52,6 +53,17 @@ public final class PlanRunner {
     this.store = store;
     this.metrics = metrics;
     this.time = time;
+  }
+
+  /**
+   * The usual wiring: {@code plan}'s dataset from the shipped catalog, the live-video and batch
+   * drivers on {@code gateway}, results and stream registrations written to {@code store}.
+   */
+  public static PlanRunner of(TestPlan plan, GatewayClient gateway, StreamIngest ingest, Store store,
+      LoadtestMetrics metrics, TimeSource time) {
+    TestLoadStore writes = new TestLoadStore(store);
+    return new PlanRunner(plan, DatasetCatalog.builtIn().open(plan.dataset()), gateway,
+        new LiveVideoDriver(gateway, ingest, writes, time), new BatchDriver(gateway, time), writes, metrics, time);
   }
 
   /** Runs the plan once and returns what happened; every result is already written. */

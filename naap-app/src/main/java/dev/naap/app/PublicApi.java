@@ -1,0 +1,34 @@
+package dev.naap.app;
+
+import dev.naap.api.ApiConfig;
+import dev.naap.api.ApiServer;
+import dev.naap.api.StoreReadiness;
+import dev.naap.dashboard.DashboardAssets;
+import dev.naap.metrics.query.ClickHouseMetricsQueries;
+import dev.naap.store.Store;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * The public API as {@code naap serve} and {@code naap demo} run it: the query layer over the
+ * store, the shipped prompt datasets, readiness, and the dashboard's files at {@code /}.
+ */
+final class PublicApi {
+
+  private PublicApi() {}
+
+  /**
+   * Starts the API on {@code config}'s address.
+   *
+   * @param readyMaxLag {@code /ready} fails when the rollups trail the clock by more; null = never
+   */
+  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag) {
+    var queries = new ClickHouseMetricsQueries(store);
+    var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
+    return new ApiServer(config, queries, new ServeCommand.PromptDatasets(), readiness, registry, InstantSource.system())
+        .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
+        .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
+        .start();
+  }
+}

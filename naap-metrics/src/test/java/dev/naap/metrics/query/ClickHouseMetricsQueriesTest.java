@@ -338,6 +338,16 @@ class ClickHouseMetricsQueriesTest {
     assertThat(h.get("stream_minutes").previous()).isNull();
     // Nothing streamed in the day's last five minutes.
     assertThat(h.get("active_streams").value()).isNull();
+
+    // Up to 61:00: minute 59 had s1, s2 and s3; s1 streamed 150 s of it, s2 70 s, s3 5 s.
+    Map<String, MetricsQueries.Headline> early = new HashMap<>();
+    for (MetricsQueries.Headline headline : queries.overview(new MetricsQuery(QueryNetwork.time(1, 0),
+        QueryNetwork.time(61, 0), Granularity.HOUR, Map.of(), List.of(), null, 1, 0, false))) {
+      early.put(headline.name(), headline);
+    }
+    assertThat(early.get("active_streams").value()).isEqualTo(3.0);
+    assertThat(early.get("stream_minutes").value()).isCloseTo(225 / 60.0, within(1e-9));
+    assertThat(early.get("stream_minutes").count()).isEqualTo(3);
   }
 
   private static int index(Page page, String column) {

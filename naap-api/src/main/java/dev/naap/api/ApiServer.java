@@ -19,8 +19,8 @@ import java.util.concurrent.Executors;
  * operational routes. Thread-safe; {@link #mount} before {@link #start}.
  *
  * <pre>{@code
- * try (ApiServer server = new ApiServer(ApiConfig.defaults(), queries, DatasetCatalog.empty(), readiness,
- *     PrometheusRegistry.defaultRegistry, InstantSource.system())
+ * try (ApiServer server = new ApiServer(ApiConfig.defaults(), queries, DatasetCatalog.empty(),
+ *     TestLoadResults.none(), readiness, PrometheusRegistry.defaultRegistry, InstantSource.system())
  *     .mount("/", "dev/naap/dashboard/static/").start()) {
  *   System.out.println(server.url());
  * }
@@ -47,12 +47,19 @@ public final class ApiServer implements AutoCloseable {
   private HttpServer server;
   private ExecutorService executor;
 
-  /**
-   * @param datasets the load tester's datasets; the daily metric exports are added to them
-   * @param registry where the API's metrics are registered (served at {@code /metrics})
-   */
+  /** A server whose test-load routes answer with no rows ({@link TestLoadResults#none()}). */
   public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, Readiness readiness,
       PrometheusRegistry registry, InstantSource clock) {
+    this(config, queries, datasets, TestLoadResults.none(), readiness, registry, clock);
+  }
+
+  /**
+   * @param datasets the load tester's datasets; the daily metric exports are added to them
+   * @param testLoad the load tester's results, served at {@code /v1/test-load/...}
+   * @param registry where the API's metrics are registered (served at {@code /metrics})
+   */
+  public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, TestLoadResults testLoad,
+      Readiness readiness, PrometheusRegistry registry, InstantSource clock) {
     this.config = config;
     this.queries = queries;
     var signer = new Signer(config.secret().getBytes(StandardCharsets.UTF_8));
@@ -60,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
     var services = new Services(queries, new QueryParser(queries, signer, config.maxRange()), signer, runner);
     var catalog = DatasetCatalog.concat(datasets, new DailyExports(queries, clock));
     this.routes = Routes.all(services, new DatasetEndpoints(catalog, runner),
+        new TestLoadEndpoints(testLoad, signer, runner, config.maxRange()),
         new SystemEndpoints(readiness, registry, this::openApiDocument));
     var tokens = new DashboardTokens(signer, clock);
     this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),

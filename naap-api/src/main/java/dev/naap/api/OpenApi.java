@@ -46,7 +46,7 @@ final class OpenApi {
     doc.put("openapi", "3.1.0");
     doc.put("info", ordered("title", "NaaP public API", "version", "1.0.0", "description",
         "Measured performance of the Livepeer AI network: GPU metrics, network demand, SLA compliance, "
-            + "orchestrators, datasets. Every /v1 route answers in one envelope {data, meta, pagination}, "
+            + "orchestrators, datasets, load test results. Every /v1 route answers in one envelope {data, meta, pagination}, "
             + "or as CSV; errors are RFC 9457 problems. Metric definitions: docs/METRICS.md (definitions_version "
             + Meta.DEFINITIONS_VERSION + ")."));
     doc.put("servers", List.of(ordered("url", "/")));
@@ -226,6 +226,11 @@ final class OpenApi {
     schemas.put("Dataset", rowSchema(DatasetEndpoints.COLUMNS, "One dataset"));
     schemas.put("DatasetsPage", envelope(ordered("type", "array", "items", ref("Dataset"))));
     schemas.put("DatasetPage", envelope(ref("Dataset")));
+    schemas.put("TestLoadResult", rowSchema(TestLoadResults.RESULT_COLUMNS, "One load test"));
+    schemas.put("TestLoadResultsPage", envelope(ordered("type", "array", "items", ref("TestLoadResult"))));
+    schemas.put("TestLoadCoverageRow", rowSchema(TestLoadResults.COVERAGE_COLUMNS,
+        "The load tests of one orchestrator × pipeline"));
+    schemas.put("TestLoadCoveragePage", envelope(ordered("type", "array", "items", ref("TestLoadCoverageRow"))));
     schemas.put("OrchestratorMetadata", rowSchema(queries.columns(Report.ORCHESTRATORS, List.of()),
         "The orchestrator's row of /v1/orchestrators"));
     schemas.put("OrchestratorHistoryRow", rowSchema(queries.columns(Report.GPU_METRICS,

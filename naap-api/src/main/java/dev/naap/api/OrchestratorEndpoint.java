@@ -38,7 +38,7 @@ final class OrchestratorEndpoint implements Endpoint {
           ApiProblem.notFound("no orchestrator " + address + " is known"));
       Page history = d.history();
       String next = history.hasMore() ? q.nextCursor(s.signer(), history.rows().size()) : null;
-      Meta meta = new Meta(q.query(), request.now(), r.dataAsOf(), history.columns(),
+      Meta meta = new Meta(Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), history.columns(),
           Map.of("metadata_columns", Columns.describe(d.metadata().columns()),
               "gpu_columns", Columns.describe(d.gpus().columns())));
       Bodies.DataWriter data = g -> {

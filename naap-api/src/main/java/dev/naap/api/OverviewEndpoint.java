@@ -43,7 +43,7 @@ final class OverviewEndpoint implements Endpoint {
         rows.add(Arrays.asList(h.name(), h.value(), h.previous(), h.count(), h.previousCount(), h.unit()));
       }
       Duration length = Duration.between(q.query().start(), q.query().end());
-      Meta meta = new Meta(q.query(), request.now(), r.dataAsOf(), COLUMNS,
+      Meta meta = new Meta(Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), COLUMNS,
           Map.of("previous_start", q.query().start().minus(length), "previous_end", q.query().start()));
       return Pages.response(q, request, meta, Bodies.rows(COLUMNS, rows), COLUMNS, rows, null);
     });

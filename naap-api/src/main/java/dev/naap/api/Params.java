@@ -17,6 +17,9 @@ final class Params {
   static final String CURSOR = "cursor";
   static final String INCLUDE_TEST_LOAD = "include_test_load";
   static final String FORMAT = "format";
+  static final String ORCHESTRATOR = "orchestrator";
+  static final String PIPELINE = "pipeline";
+  static final String OUTCOME = "outcome";
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
@@ -53,6 +56,13 @@ final class Params {
       ParamSpec.query(SORT, "string", null,
           "Column to order by; prefix with `-` for descending. Default: the route's order."));
 
+  // One value each: the load tester's store query compares one value per filter.
+  private static final List<ParamSpec> TEST_LOAD_FILTERS = List.of(
+      ParamSpec.query(ORCHESTRATOR, "string", null,
+          "Keep only tests pinned to this orchestrator, as recorded (its service URI), compared exactly. One value."),
+      ParamSpec.query(PIPELINE, "string", null, "Keep only tests of this pipeline, compared exactly. One value."),
+      ParamSpec.choice(OUTCOME, TestLoadResults.OUTCOMES, null, "Keep only tests with this outcome. One value."));
+
   static final ParamSpec ADDRESS = ParamSpec.path("address", "Orchestrator address, 0x followed by 40 hex digits.");
   static final ParamSpec DATASET_ID = ParamSpec.path("id", "Dataset id, as listed by /v1/datasets.");
 
@@ -88,6 +98,16 @@ final class Params {
 
   static List<ParamSpec> dataset() {
     return List.of(DATASET_ID);
+  }
+
+  /** Test results: time, filters, paging, format. */
+  static List<ParamSpec> testLoadResults() {
+    return concat(TIME, TEST_LOAD_FILTERS, PAGING, List.of(FORMAT_PARAM));
+  }
+
+  /** Test coverage: every orchestrator × pipeline over the range, on one page. */
+  static List<ParamSpec> testLoadCoverage() {
+    return concat(TIME, List.of(FORMAT_PARAM));
   }
 
   @SafeVarargs

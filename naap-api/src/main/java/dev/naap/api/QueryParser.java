@@ -84,7 +84,8 @@ final class QueryParser {
     return new ApiQuery(query, format, normalised);
   }
 
-  private static void rejectUnknown(QueryString q, List<ParamSpec> specs) {
+  /** A 400 naming the first parameter of {@code q} that none of {@code specs} describes. */
+  static void rejectUnknown(QueryString q, List<ParamSpec> specs) {
     for (String name : q.names()) {
       boolean known = specs.stream().anyMatch(s -> !s.inPath() && s.name().equals(name));
       if (!known) {
@@ -154,7 +155,8 @@ final class QueryParser {
     return new Sort(name, descending);
   }
 
-  private static int limit(QueryString q) {
+  /** The page size asked for, {@link Params#DEFAULT_LIMIT} when absent. */
+  static int limit(QueryString q) {
     String text = q.single(Params.LIMIT);
     if (text == null) {
       return Params.DEFAULT_LIMIT;

@@ -31,7 +31,7 @@ final class ReportEndpoint implements Endpoint {
       String next = r.page().hasMore() ? q.nextCursor(s.signer(), r.page().rows().size()) : null;
       Map<String, Object> extra = report == Report.SLA_COMPLIANCE ? Map.of("sla_targets", targets(r.targets()))
           : Map.of();
-      Meta meta = new Meta(q.query(), request.now(), r.dataAsOf(), r.page().columns(), extra);
+      Meta meta = new Meta(Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), r.page().columns(), extra);
       return Pages.response(q, request, meta, Bodies.rows(r.page().columns(), r.page().rows()), r.page().columns(),
           r.page().rows(), next);
     });

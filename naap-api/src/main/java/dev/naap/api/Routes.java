@@ -8,7 +8,7 @@ final class Routes {
 
   private Routes() {}
 
-  static List<Route> all(Services s, DatasetEndpoints datasets, SystemEndpoints system) {
+  static List<Route> all(Services s, DatasetEndpoints datasets, TestLoadEndpoints testLoad, SystemEndpoints system) {
     return List.of(
         new Route("/v1/gpu/metrics", "getGpuMetrics", "GPU metrics",
             "Per time bucket × orchestrator × GPU (or the grouping asked for): output FPS (mean, p5, p50, p95) "
@@ -47,6 +47,14 @@ final class Routes {
         new Route("/v1/datasets/{id}/download", "downloadDataset", "Download a dataset",
             "The dataset's content, byte for byte as its checksum says.",
             Params.dataset(), new Route.Raw("application/octet-stream", null), true, datasets.download()),
+        new Route(TestLoadEndpoints.RESULTS, "listTestLoadResults", "Load test results",
+            "One row per test of the load tester started in the range, newest first: run, plan, orchestrator, "
+                + "pipeline, model, prompt, outcome, error class and the measurements (startup, prompt change, FPS).",
+            Params.testLoadResults(), new Route.Described("TestLoadResultsPage", true), true, testLoad.results()),
+        new Route(TestLoadEndpoints.COVERAGE, "getTestLoadCoverage", "Load test coverage",
+            "Per orchestrator × pipeline tested in the range: tests, successes, success rate, the latest test "
+                + "and the medians of its measurements. Every row on one page.",
+            Params.testLoadCoverage(), new Route.Described("TestLoadCoveragePage", true), true, testLoad.coverage()),
         new Route("/health", "health", "Liveness", "200 while the process serves requests.",
             List.of(), new Route.Raw("application/json", "Health"), false, system.health()),
         new Route("/ready", "ready", "Readiness",

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random and hostile parameters on every route, over a real store: SQL fragments, huge and
- * negative numbers, unicode, control characters, empty values, repeats, unknown names. Every
+ * negative numbers, unicode, control characters, empty values, repeats, unknown names (the load
+ * tester's results are held in memory, {@link FakeTestLoadResults}). Every
  * answer must be a 200 or a 4xx problem+json, never a 5xx. Seeded, so a failure can be replayed.
  */
 class ApiFuzzTest {
@@ -25,12 +26,13 @@ class ApiFuzzTest {
 
   private static final List<String> ROUTES = List.of("/v1/gpu/metrics", "/v1/network/demand",
       "/v1/sla/compliance", "/v1/orchestrators", "/v1/orchestrators/{address}", "/v1/network/overview",
-      "/v1/datasets", "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/health", "/ready", "/metrics",
+      "/v1/datasets", "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/v1/test-load/results",
+      "/v1/test-load/coverage", "/health", "/ready", "/metrics",
       "/openapi.json", "/docs");
 
   private static final List<String> NAMES = List.of("start", "end", "window", "granularity", "orchestrator",
       "gpu_id", "gpu_model", "pipeline", "region", "gateway", "group_by", "sort", "limit", "cursor",
-      "include_test_load", "format", "bogus", "", "LIMIT", "start[]", "'; --");
+      "include_test_load", "format", "outcome", "bogus", "", "LIMIT", "start[]", "'; --");
 
   private static final List<String> VALUES = List.of("", " ", "24h", "1h", "7d", "30d", "0h", "1m", "5m", "1d",
       "auto", "csv", "json", "true", "false", "2026-01-08T00:00:00Z", "2026-01-09T00:00:00+02:00",
@@ -39,7 +41,8 @@ class ApiFuzzTest {
       "' OR '1'='1", "1; DROP TABLE raw_events", "') UNION SELECT * FROM system.users --", "{x:String}",
       "\u0000", "\r\nX-Injected: 1", "<script>alert(1)</script>", "../../etc/passwd", "漢字🙂ñ", "\uFEFF",
       "orchestrator,gpu_id", "region,region", "-segments", "window_start", "segments", "%", "%%", "a".repeat(600),
-      "gpu-metrics-2026-01-08", ".hidden", "\\", "null", "[]", "{}", "gw-1", "streamdiffusion");
+      "gpu-metrics-2026-01-08", ".hidden", "\\", "null", "[]", "{}", "gw-1", "streamdiffusion",
+      "success", "failure", "aborted", "https://o1:8935");
 
   @Test
   void randomAndHostileParameters_neverGiveA5xx() {
@@ -48,7 +51,7 @@ class ApiFuzzTest {
     MetricsQueries queries = TestStores.queries(store);
     var clock = new MutableClock(ApiNetwork.START.plus(Duration.ofHours(12)));
     try (ApiServer server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0)
-        .withQuotas(1_000_000, Map.of(), 10), queries, DatasetCatalog.empty(),
+        .withQuotas(1_000_000, Map.of(), 10), queries, DatasetCatalog.empty(), new FakeTestLoadResults(57),
         new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(), clock).start()) {
       Http http = new Http(server.url());
       Random random = new Random(SEED);

@@ -10,10 +10,13 @@ import dev.naap.api.client.NetworkApi;
 import dev.naap.api.client.OperationsApi;
 import dev.naap.api.client.OrchestratorsApi;
 import dev.naap.api.client.SlaApi;
+import dev.naap.api.client.TestLoadApi;
 import dev.naap.api.client.invoker.ApiClient;
 import dev.naap.api.client.invoker.ApiException;
 import dev.naap.api.client.model.GpuMetricsPage;
 import dev.naap.api.client.model.GpuMetricsRow;
+import dev.naap.api.client.model.TestLoadResult;
+import dev.naap.api.client.model.TestLoadResultsPage;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -41,7 +44,7 @@ class GeneratedClientTest {
     MetricsQueries queries = TestStores.queries(store);
     var clock = new MutableClock(ApiNetwork.START.plus(Duration.ofHours(12)));
     server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(), clock).start();
+        new FakeTestLoadResults(12), new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(), clock).start();
     client = new ApiClient().setHost(server.url().getHost()).setPort(server.url().getPort());
   }
 
@@ -85,6 +88,34 @@ class GeneratedClientTest {
     assertThat(datasets.getDataset("network-demand-2026-01-08").getData().getSha256()).hasSize(64);
     assertThat(new OperationsApi(client).health().getStatus()).isEqualTo("ok");
     assertThat(new OperationsApi(client).ready().getReady()).isTrue();
+  }
+
+  @Test
+  void testLoadRoutes_parseIntoTypedRows_andPage() throws ApiException {
+    var testLoad = new TestLoadApi(client);
+    // The tests ran before the network of the other routes: ask for their hours.
+    String start = "2026-01-08T01:00:00Z";
+    String end = "2026-01-08T02:00:00Z";
+    TestLoadResultsPage page = testLoad.listTestLoadResults(start, end, null, null, "streamdiffusion", "failure", 2,
+        null, null);
+    TestLoadResult newest = page.getData().getFirst();
+    // Tests 0, 5 and 10 failed; 10 is the newest, ten minutes after the first.
+    assertThat(newest.getTestId()).isEqualTo("test-10");
+    assertThat(newest.getStartedAt()).isEqualTo(OffsetDateTime.parse("2026-01-08T01:10:00Z"));
+    assertThat(newest.getErrorClass()).isEqualTo("timeout");
+    assertThat(newest.getStartupMs()).isNull();
+    assertThat(page.getMeta().getFilters()).containsEntry("outcome", List.of("failure"));
+    assertThat(page.getData()).extracting(TestLoadResult::getTestId).containsExactly("test-10", "test-5");
+    TestLoadResultsPage rest = testLoad.listTestLoadResults(start, end, null, null, "streamdiffusion", "failure", 2,
+        page.getPagination().getNextCursor(), null);
+    assertThat(rest.getData()).extracting(TestLoadResult::getTestId).containsExactly("test-0");
+    assertThat(rest.getPagination().getHasMore()).isFalse();
+    var coverage = testLoad.getTestLoadCoverage(start, end, null, null).getData();
+    assertThat(coverage).singleElement().satisfies(row -> {
+      assertThat(row.getTests()).isEqualTo(12L);
+      assertThat(row.getSuccessRate()).isEqualTo(1.0);
+      assertThat(row.getLastTestedAt()).isEqualTo(OffsetDateTime.parse("2026-01-08T01:00:00Z"));
+    });
   }
 
   @Test

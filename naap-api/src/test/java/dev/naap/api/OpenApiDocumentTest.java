@@ -40,7 +40,8 @@ class OpenApiDocumentTest {
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
     for (String path : new String[] {"/v1/gpu/metrics", "/v1/network/demand", "/v1/sla/compliance",
         "/v1/orchestrators", "/v1/orchestrators/{address}", "/v1/network/overview", "/v1/datasets",
-        "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/health", "/ready", "/metrics", "/openapi.json",
+        "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/v1/test-load/results", "/v1/test-load/coverage",
+        "/health", "/ready", "/metrics", "/openapi.json",
         "/docs"}) {
       assertThat(doc.get("paths").has(path)).as(path).isTrue();
     }
@@ -55,6 +56,15 @@ class OpenApiDocumentTest {
         "bandwidth_up_kbps_mean", "bandwidth_down_kbps_mean"}) {
       assertThat(row.has(column)).as(column).isTrue();
     }
+    JsonNode results = doc.get("paths").get("/v1/test-load/results").get("get").get("parameters");
+    assertThat(results.findValuesAsText("name")).containsExactly("start", "end", "window", "orchestrator",
+        "pipeline", "outcome", "limit", "cursor", "format");
+    assertThat(doc.get("paths").get("/v1/test-load/coverage").get("get").get("parameters").findValuesAsText("name"))
+        .containsExactly("start", "end", "window", "format");
+    JsonNode schemas = doc.get("components").get("schemas");
+    assertThat(schemas.get("TestLoadResult").get("properties").get("prompt_change_ms").get("description").asText())
+        .startsWith("median /update to the first status").endsWith("(ms)");
+    assertThat(schemas.get("TestLoadCoverageRow").get("properties").has("success_rate")).isTrue();
   }
 
   /** The document of a server over the real query layer (its column catalogue needs no data). */

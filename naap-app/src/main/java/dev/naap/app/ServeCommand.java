@@ -5,6 +5,7 @@ import dev.naap.api.ApiServer;
 import dev.naap.api.Dataset;
 import dev.naap.api.DatasetCatalog;
 import dev.naap.loadtest.DatasetInfo;
+import dev.naap.loadtest.TestLoadQueries;
 import dev.naap.api.StoreReadiness;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
@@ -105,7 +106,8 @@ final class ServeCommand implements Main.Command {
     try (Store store = Stores.open(storeConfig)) {
       var queries = new ClickHouseMetricsQueries(store);
       var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
-      try (ApiServer server = new ApiServer(config, queries, new PromptDatasets(), readiness, registry,
+      var testLoad = new TestLoadResultsAdapter(new TestLoadQueries(store));
+      try (ApiServer server = new ApiServer(config, queries, new PromptDatasets(), testLoad, readiness, registry,
           InstantSource.system())
           // The dashboard's files (naap-dashboard) and uPlot's, where they are on the class path.
           .mount("/", "dev/naap/dashboard/static/")

@@ -46,8 +46,9 @@ final class OpenApi {
     doc.put("openapi", "3.1.0");
     doc.put("info", ordered("title", "NaaP public API", "version", "1.0.0", "description",
         "Measured performance of the Livepeer AI network: GPU metrics, network demand, SLA compliance, "
-            + "orchestrators, datasets, load test results. Every /v1 route answers in one envelope {data, meta, pagination}, "
-            + "or as CSV; errors are RFC 9457 problems. Metric definitions: docs/METRICS.md (definitions_version "
+            + "orchestrators, datasets, load test results. Every /v1 route answers in one envelope "
+            + "{data, meta, pagination}, or as CSV; errors are RFC 9457 problems. Metric definitions: "
+            + "docs/METRICS.md (definitions_version "
             + Meta.DEFINITIONS_VERSION + ")."));
     doc.put("servers", List.of(ordered("url", "/")));
     doc.put("paths", paths);

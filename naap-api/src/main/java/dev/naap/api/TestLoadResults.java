@@ -38,7 +38,8 @@ public interface TestLoadResults {
       new Column("startup_ms", Type.INTEGER, "ms", "start request to the first status with output (upper bound)"),
       new Column("prompt_change_ms", Type.INTEGER, "ms", "median /update to the first status showing the new params "
           + "with output (upper bound on prompt to first frame)"),
-      new Column("prompt_applied_ms", Type.INTEGER, "ms", "median /update to the runner applying the params (estimate)"),
+      new Column("prompt_applied_ms", Type.INTEGER, "ms",
+          "median /update to the runner applying the params (estimate)"),
       new Column("prompt_changes_sent", Type.INTEGER, "", "prompt changes sent"),
       new Column("prompt_changes_seen", Type.INTEGER, "", "prompt changes the status showed in time"),
       new Column("output_fps", Type.DECIMAL, "fps", "mean inference FPS over status samples with output"),

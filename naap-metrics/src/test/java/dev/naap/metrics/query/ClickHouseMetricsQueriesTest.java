@@ -106,6 +106,13 @@ class ClickHouseMetricsQueriesTest {
     Page onlyB = queries.run(Report.GPU_METRICS,
         wholeDay(Granularity.DAY, Map.of(Dimension.ORCHESTRATOR, Set.of(B)), List.of(Dimension.ORCHESTRATOR)));
     assertThat(onlyB.rows()).extracting(r -> r.get(1)).containsExactly(B);
+    // A dimension's values are alternatives; dimensions combine.
+    Page both = queries.run(Report.GPU_METRICS, wholeDay(Granularity.DAY,
+        Map.of(Dimension.ORCHESTRATOR, Set.of(A, B)), List.of(Dimension.ORCHESTRATOR)));
+    assertThat(both.rows()).extracting(r -> r.get(1)).containsExactly(A, B);
+    Page bInEu = queries.run(Report.GPU_METRICS, wholeDay(Granularity.DAY,
+        Map.of(Dimension.ORCHESTRATOR, Set.of(B), Dimension.REGION, Set.of("eu")), List.of(Dimension.ORCHESTRATOR)));
+    assertThat(bInEu.rows()).isEmpty();
 
     Page eu = queries.run(Report.GPU_METRICS,
         wholeDay(Granularity.HOUR, Map.of(Dimension.REGION, Set.of("eu")), List.of(Dimension.REGION)));
@@ -224,6 +231,32 @@ class ClickHouseMetricsQueriesTest {
     // Minutes 58..61: s1 30, 60, 60, 30 s; s2 -, 50, 20, - s.
     assertThat(page.rows()).extracting(r -> r.get(6) + " " + Math.round((Double) r.get(5) * 60))
         .containsExactly("1 30", "2 110", "2 80", "1 30");
+  }
+
+  @Test
+  void demand_perFiveMinutes_peakIsTheBusiestMinute() {
+    MetricsQuery q = new MetricsQuery(QueryNetwork.time(55, 0), QueryNetwork.time(65, 0), Granularity.FIVE_MINUTES,
+        Map.of(Dimension.PIPELINE, Set.of("streamdiffusion")), List.of(Dimension.PIPELINE), null, 100, 0, false);
+
+    // 55:00–60:00: s1 90 s, s2 50 s, both in minute 59; 60:00–65:00: s1 90 s, s2 20 s, both in minute 60.
+    assertThat(queries.run(Report.NETWORK_DEMAND, q).rows())
+        .extracting(r -> r.get(0) + " " + r.get(2) + " " + Math.round((Double) r.get(5) * 60) + " " + r.get(6))
+        .containsExactly(QueryNetwork.time(55, 0) + " 2 140 2", QueryNetwork.time(60, 0) + " 0 110 2");
+  }
+
+  @Test
+  void run_refusesWhatTheReportDoesNotOffer() {
+    MetricsQuery unknownSort = new MetricsQuery(day, day.plus(Duration.ofDays(1)), Granularity.HOUR, Map.of(),
+        List.of(), new Sort("no_such_column", false), 10, 0, false);
+    assertThatThrownBy(() -> queries.run(Report.GPU_METRICS, unknownSort))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no_such_column");
+    MetricsQuery tooLong = new MetricsQuery(day, day.plus(Duration.ofDays(2)), Granularity.MINUTE, Map.of(),
+        List.of(), null, 10, 0, false);
+    assertThatThrownBy(() -> queries.run(Report.GPU_METRICS, tooLong))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1m");
+    assertThatThrownBy(() -> queries.run(Report.ORCHESTRATORS,
+        wholeDay(Granularity.HOUR, Map.of(), List.of(Dimension.PIPELINE))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline");
   }
 
   @Test

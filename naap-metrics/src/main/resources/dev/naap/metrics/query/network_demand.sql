@@ -1,9 +1,10 @@
 -- Network demand and supply per time bucket and group (docs/METRICS.md, "Network demand").
 -- Demand: demand_minute (1m, 5m) or demand_hour (1h, 1d), latest version of each bucket; peak
--- concurrency is the largest per-minute sum over the group's rows. Supply: for each bucket, the latest network_capabilities snapshot
--- before the bucket's end and at most {supply_lookback_s} before the range — per gateway when
--- grouped by gateway, else the latest of any gateway — summed per model (= pipeline) and region of
--- the orchestrator's latest scraped metadata. Measures are aliased m_<column>.
+-- concurrency is the largest per-minute sum over the group's rows. Supply: for each bucket, the
+-- latest network_capabilities snapshot before the bucket's end and at most {supply_lookback_s}
+-- before the range — per gateway when grouped by gateway, else the latest of any gateway — summed
+-- per model (= pipeline) and region of the orchestrator's latest scraped metadata. Measures are
+-- aliased m_<column>.
 WITH
 demand AS
 (

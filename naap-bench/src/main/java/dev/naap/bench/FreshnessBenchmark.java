@@ -32,8 +32,10 @@ import java.util.Set;
 /**
  * Freshness: how long after an event is ingested the query layer shows it.
  *
- * <p>Workload: an embedded store with the rollup refresh loop running as {@code naap ingest} runs
- * it (every {@code --interval-ms}, default 5 000). Each of {@code --trials} trials (default 20)
+ * <p>Workload: an embedded store holding {@code --sessions} earlier sessions (default 0; each on
+ * one of 400 orchestrators, spread over the last 24 hours, refreshed once before the trials: that
+ * first refresh's time is printed too), with the rollup refresh loop running as {@code naap
+ * ingest} runs it (every {@code --interval-ms}, default 5 000). Each of {@code --trials} trials (default 20)
  * waits a random 0–5 s (seed 7, so trials fall at every phase of the loop), writes one session of a
  * new orchestrator (request, first segment, first frame, one status sample, event times now)
  * through the ingest writer, then asks {@link MetricsQueries} every 50 ms for that orchestrator's
@@ -53,15 +55,23 @@ public final class FreshnessBenchmark {
     Map<String, String> args = Options.parse(argv);
     int trials = Integer.parseInt(args.getOrDefault("trials", "20"));
     long intervalMs = Long.parseLong(args.getOrDefault("interval-ms", "5000"));
+    int sessions = Integer.parseInt(args.getOrDefault("sessions", "0"));
     Path work = Files.createTempDirectory("naap-bench-freshness-");
-    System.out.printf("freshness benchmark: %d trials, refresh every %d ms, %d cores, work dir %s%n",
-        trials, intervalMs, Runtime.getRuntime().availableProcessors(), work);
+    System.out.printf("freshness benchmark: %d trials, %d earlier sessions, refresh every %d ms, %d cores, "
+        + "work dir %s%n", trials, sessions, intervalMs, Runtime.getRuntime().availableProcessors(), work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       Clock clock = Clock.systemUTC();
       EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH,
           IngestMetrics.unregistered(), clock);
       MetricsQueries queries = new ClickHouseMetricsQueries(store);
+      if (sessions > 0) {
+        preload(writer, sessions, clock.millis());
+        long start = System.nanoTime();
+        new Refresher(store, clock).refreshUpTo(clock.instant());
+        System.out.printf("%d earlier sessions written and refreshed in %.1f s%n", sessions,
+            (System.nanoTime() - start) / 1e9);
+      }
       Thread loop = Thread.ofPlatform().name("refresh").start(new RefreshLoop(new Refresher(store, clock),
           Duration.ofMillis(intervalMs), clock, new PrometheusRegistry()));
       Random random = new Random(7);
@@ -99,32 +109,49 @@ public final class FreshnessBenchmark {
     return !queries.run(Report.GPU_METRICS, q).rows().isEmpty();
   }
 
-  /** One session on {@code orchestrator}: request, first segment, first frame, a status sample. */
+  /** {@code count} sessions of a few minutes each over the 24 hours before {@code nowMs}. */
+  private static void preload(EventWriter writer, int count, long nowMs) {
+    Random random = new Random(11);
+    List<Message> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long end = nowMs - 60_000 - random.nextLong(86_400_000L);
+      batch.addAll(session("earlier-" + i, String.format("0x%040x", 1_000_000 + i % 400), end));
+      if (batch.size() >= 20_000 || i == count - 1) {
+        writer.write(batch);
+        batch = new ArrayList<>();
+      }
+    }
+  }
+
   private static List<Message> session(int trial, String orchestrator, long nowMs) {
-    String stream = "fresh-" + trial;
+    return session("fresh-" + trial, orchestrator, nowMs);
+  }
+
+  /** One session on {@code orchestrator}: request, first segment, first frame, a status sample. */
+  private static List<Message> session(String stream, String orchestrator, long nowMs) {
     List<String> events = List.of(
-        trace(trial, 1, stream, "gateway_receive_stream_request", "", nowMs - 3_000),
-        trace(trial, 2, stream, "gateway_send_first_ingest_segment", orchestrator, nowMs - 2_500),
-        trace(trial, 3, stream, "gateway_receive_first_processed_segment", orchestrator, nowMs - 1_000),
-        envelope(trial, 4, "ai_stream_status", nowMs, "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\","
+        trace(1, stream, "gateway_receive_stream_request", "", nowMs - 3_000),
+        trace(2, stream, "gateway_send_first_ingest_segment", orchestrator, nowMs - 2_500),
+        trace(3, stream, "gateway_receive_first_processed_segment", orchestrator, nowMs - 1_000),
+        envelope(stream, 4, "ai_stream_status", nowMs, "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\","
             + "\"state\":\"ONLINE\",\"timestamp\":" + nowMs + ",\"inference_status\":{\"fps\":20,\"restart_count\":0,"
             + "\"last_error\":null},\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\","
             + "\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orchestrator + "\",\"url\":\"\"}}"));
     List<Message> messages = new ArrayList<>();
     for (String e : events) {
-      messages.add(new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file("freshness", messages.size())));
+      messages.add(new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file(stream, messages.size())));
     }
     return messages;
   }
 
-  private static String trace(int trial, int n, String stream, String subtype, String orchestrator, long ms) {
-    return envelope(trial, n, "stream_trace", ms, "{\"type\":\"" + subtype + "\",\"timestamp\":" + ms
+  private static String trace(int n, String stream, String subtype, String orchestrator, long ms) {
+    return envelope(stream, n, "stream_trace", ms, "{\"type\":\"" + subtype + "\",\"timestamp\":" + ms
         + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
         + "\"orchestrator_info\":{\"address\":\"" + orchestrator + "\",\"url\":\"\"}}");
   }
 
-  private static String envelope(int trial, int n, String type, long ms, String data) {
-    return "{\"id\":\"fresh-" + trial + "-" + n + "\",\"type\":\"" + type + "\",\"timestamp\":\"" + ms
+  private static String envelope(String stream, int n, String type, long ms, String data) {
+    return "{\"id\":\"" + stream + "-" + n + "\",\"type\":\"" + type + "\",\"timestamp\":\"" + ms
         + "\",\"gateway\":\"gw-1\",\"data\":" + data + "}";
   }
 }

@@ -4,6 +4,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.StoreReadiness;
 import dev.naap.dashboard.DashboardAssets;
+import dev.naap.loadtest.TestLoadQueries;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -12,7 +13,8 @@ import java.time.InstantSource;
 
 /**
  * The public API as {@code naap serve} and {@code naap demo} run it: the query layer over the
- * store, the shipped prompt datasets, readiness, and the dashboard's files at {@code /}.
+ * store, the shipped prompt datasets, the load tester's results, readiness, and the dashboard's
+ * files at {@code /}.
  */
 final class PublicApi {
 
@@ -26,7 +28,8 @@ final class PublicApi {
   static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag) {
     var queries = new ClickHouseMetricsQueries(store);
     var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
-    return new ApiServer(config, queries, new ServeCommand.PromptDatasets(), readiness, registry, InstantSource.system())
+    var testLoad = new TestLoadResultsAdapter(new TestLoadQueries(store));
+    return new ApiServer(config, queries, new PromptDatasets(), testLoad, readiness, registry, InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();

@@ -2,27 +2,16 @@ package dev.naap.app;
 
 import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
-import dev.naap.api.Dataset;
-import dev.naap.api.DatasetCatalog;
-import dev.naap.loadtest.DatasetInfo;
-import dev.naap.loadtest.TestLoadQueries;
-import dev.naap.api.StoreReadiness;
-import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -103,70 +92,18 @@ final class ServeCommand implements Main.Command {
     JvmMetrics.builder().register(registry);
     CountDownLatch stop = new CountDownLatch(1);
     var finished = Main.onShutdown(stop::countDown, Duration.ofSeconds(30));
-    try (Store store = Stores.open(storeConfig)) {
-      var queries = new ClickHouseMetricsQueries(store);
-      var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
-      var testLoad = new TestLoadResultsAdapter(new TestLoadQueries(store));
-      try (ApiServer server = new ApiServer(config, queries, new PromptDatasets(), testLoad, readiness, registry,
-          InstantSource.system())
-          // The dashboard's files (naap-dashboard) and uPlot's, where they are on the class path.
-          .mount("/", "dev/naap/dashboard/static/")
-          .mount("/assets/uplot/", "META-INF/resources/webjars/uplot/1.6.30/dist/")
-          .start()) {
-        out.printf("naap serve: serving %s at %s (API docs at %sdocs)%n", store.description(), server.url(),
-            server.url());
-        out.flush();
-        stop.await();
-      }
+    try (Store store = Stores.open(storeConfig);
+        ApiServer server = PublicApi.start(store, config, registry, readyMaxLag)) {
+      out.printf("naap serve: serving %s at %s (API docs at %sdocs)%n", store.description(), server.url(),
+          server.url());
+      out.flush();
+      stop.await();
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
       finished.countDown();
-    }
-  }
-
-  /**
-   * The load tester's shipped prompt datasets as the API publishes them: metadata from their
-   * manifest, content byte for byte from the class path, checked against the manifest first.
-   */
-  static final class PromptDatasets implements DatasetCatalog {
-
-    /** Where naap-loadtest keeps the shipped datasets on the class path. */
-    private static final String RESOURCES = "/dev/naap/loadtest/datasets/";
-    private final dev.naap.loadtest.DatasetCatalog shipped = dev.naap.loadtest.DatasetCatalog.builtIn();
-
-    @Override
-    public List<Dataset> list() {
-      return shipped.list().stream().map(PromptDatasets::describe).toList();
-    }
-
-    @Override
-    public Optional<Dataset> find(String id) {
-      return list().stream().filter(d -> d.id().equals(id)).findFirst();
-    }
-
-    @Override
-    public Optional<byte[]> content(String id) {
-      Optional<DatasetInfo> info = shipped.list().stream().filter(i -> i.id().equals(id)).findFirst();
-      if (info.isEmpty()) {
-        return Optional.empty();
-      }
-      // Refuses a file that does not match its manifest entry (size, checksum, lines).
-      shipped.open(id);
-      try (InputStream in = dev.naap.loadtest.DatasetCatalog.class.getResourceAsStream(
-          RESOURCES + info.get().file())) {
-        return Optional.of(in.readAllBytes());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read dataset " + id, e);
-      }
-    }
-
-    private static Dataset describe(DatasetInfo i) {
-      return new Dataset(i.id(), "prompts", i.id() + " (version " + i.version() + ")",
-          i.description() + " Licence: " + i.licence() + ".", "application/x-ndjson", (long) i.entries(),
-          i.bytes(), i.sha256(), null);
     }
   }
 }

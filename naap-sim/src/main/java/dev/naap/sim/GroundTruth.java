@@ -48,16 +48,18 @@ public record GroundTruth(
    *     (loading only or crashing runner)
    * @param slowProbability probability that a healthy session turns slow and is swapped away
    * @param runnerSkewMs runner host clock minus gateway clock
-   * @param sessions orchestrator sessions started on it (a swap starts a new one elsewhere)
+   * @param sessions orchestrator sessions started on it that emitted an event naming it (a swap
+   *     starts a new one elsewhere)
    * @param failedSessions of those, sessions that produced no output
-   * @param sessionsWithRunnerErrors of the others, sessions whose runner reported an error (a
-   *     status with last_error) or a restart: NaaP counts them as failed too
+   * @param failedSegments of those, sessions whose emitted events meet the failure definition of
+   *     docs/METRICS.md (an ERROR state, a restart, a last_error, or ingest without output): a
+   *     healthy session whose runner erred counts, a failing one that ended before ingest does not
    * @param darkFromMs start of its outage, or 0
    * @param darkToMs end of its outage, or 0
    */
   public record OrchestratorTruth(String signerAddress, String onChainAddress, String url,
       String region, double failureProbability, double slowProbability, double runnerErrorsPerHour,
-      long runnerSkewMs, long sessions, long failedSessions, long sessionsWithRunnerErrors, long darkFromMs, long darkToMs) {}
+      long runnerSkewMs, long sessions, long failedSessions, long failedSegments, long darkFromMs, long darkToMs) {}
 
   /**
    * A GPU.

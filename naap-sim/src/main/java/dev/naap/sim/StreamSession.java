@@ -103,7 +103,11 @@ final class StreamSession {
   private int restartCount;
   /** Started over the gateway's HTTP surface: its client, not the simulation, changes its prompt. */
   private final boolean external;
-  private boolean reportedError;
+  // What the events emitted for the current orchestrator session show, for the ground truth.
+  private boolean observed;
+  private boolean sawIngest;
+  private boolean sawOutput;
+  private boolean sawTrouble;
   private Long lastErrorRunnerMs;
   private String lastError;
   private Long lastRestartRunnerMs;
@@ -248,12 +252,14 @@ final class StreamSession {
     double r = rng.uniform();
     outcome = r < o.failureProbability * 0.7 ? Outcome.LOADING_ONLY
         : r < o.failureProbability ? Outcome.CRASH : Outcome.HEALTHY;
-    sim.truth.orchestratorSession(o, outcome != Outcome.HEALTHY);
+    observed = false;
     sessionIdHex = rng.hex(8);
     manifestIdHex = rng.hex(8);
     payments = 0;
     restartCount = 0;
-    reportedError = false;
+    sawIngest = false;
+    sawOutput = false;
+    sawTrouble = false;
     lastErrorRunnerMs = null;
     lastError = null;
     lastRestartRunnerMs = null;
@@ -358,6 +364,7 @@ final class StreamSession {
     }
     swapTimes.add(now);
     Gpu old = gpu;
+    observed(); // the swap event names the orchestrator it leaves
     gatewayError(now, reason);
     Map<String, Object> d = Emitter.goMap();
     d.put("message", reason);
@@ -382,6 +389,7 @@ final class StreamSession {
 
   private void releaseOrchestrator() {
     epoch++;
+    settleOrchestratorSession();
     if (gpu != null) {
       gpu.inUse--;
       sim.detach(this, gpu.orchestrator);
@@ -417,6 +425,7 @@ final class StreamSession {
   /** The run ended with this stream still open. */
   void abandon() {
     if (!closed) {
+      settleOrchestratorSession();
       sim.truth.open(gw, pipeline, client);
       closed = true;
     }
@@ -462,6 +471,7 @@ final class StreamSession {
   // ---------------------------------------------------------------- periodic reports
 
   private void status(long now) {
+    observed();
     Orchestrator o = gpu.orchestrator;
     long rt = now + o.runnerSkewMs + rng.between(0, 15);
     double inFps = Math.max(0, rng.gaussian(clientFps, clientFps * 0.04));
@@ -500,9 +510,8 @@ final class StreamSession {
     Map<String, Object> inference = Emitter.goMap();
     inference.put("fps", outFps);
     inference.put("last_error", lastError);
-    if (lastError != null) {
-      reportedError();
-    }
+    sawOutput |= outFps > 0;
+    sawTrouble |= lastError != null || restartCount > 0 || "ERROR".equals(state);
     inference.put("last_error_time", lastErrorRunnerMs);
     inference.put("last_output_time", outFps > 0 ? rt - rng.between(20, 120) : null);
     inference.put("last_params", params);
@@ -642,6 +651,7 @@ final class StreamSession {
   }
 
   private void paramsUpdateEvent(long now) {
+    observed();
     Map<String, Object> d = Emitter.goMap();
     d.put("orchestrator_info", orchInfo(gpu));
     d.put("params", params);
@@ -686,7 +696,7 @@ final class StreamSession {
   private void restartEvent(long now) {
     long rt = now + gpu.orchestrator.runnerSkewMs;
     restartCount++;
-    reportedError();
+    sawTrouble = true;
     lastRestartRunnerMs = rt;
     lastRestartLogs = List.of("INFO: restarting pipeline process", "INFO: loading " + pipeline.id,
         "WARNING: previous process exited with code 1");
@@ -698,15 +708,27 @@ final class StreamSession {
     sim.emitter.emit(now, gw, now + rng.between(1, 5), "ai_stream_events", "restart", d);
   }
 
-  /** The ground truth of failures as NaaP defines them: a healthy session whose runner reported trouble. */
-  private void reportedError() {
-    if (!reportedError && outcome == Outcome.HEALTHY) {
-      reportedError = true;
-      sim.truth.runnerErrorSession(gpu.orchestrator);
+  /** An event naming the current orchestrator is emitted. */
+  private void observed() {
+    observed = true;
+  }
+
+  /**
+   * The current orchestrator session ends (a swap, the stream's end, the run's end). The ground
+   * truth counts it only if an event named its orchestrator (one whose stream ended before that
+   * left no trace anyone could see), with its drawn outcome and whether what was emitted meets
+   * the failure definition of docs/METRICS.md.
+   */
+  private void settleOrchestratorSession() {
+    if (gpu != null && observed) {
+      sim.truth.orchestratorSession(gpu.orchestrator, outcome != Outcome.HEALTHY,
+          sawTrouble || (sawIngest && !sawOutput));
     }
+    observed = false;
   }
 
   private Map<String, Object> relayed(String type) {
+    observed();
     Map<String, Object> d = Emitter.goMap();
     d.put("orchestrator_info", orchInfo(gpu));
     d.put("pipeline", pipeline.id);
@@ -745,6 +767,11 @@ final class StreamSession {
   }
 
   private void trace(long envelopeMs, long dataMs, String subtype, Gpu on) {
+    if (on != null) {
+      observed();
+      sawIngest |= subtype.equals("gateway_send_first_ingest_segment");
+      sawOutput |= subtype.equals("gateway_receive_first_processed_segment");
+    }
     Map<String, Object> d = Emitter.goMap();
     d.put("orchestrator_info", orchInfo(on));
     d.put("pipeline_id", "");

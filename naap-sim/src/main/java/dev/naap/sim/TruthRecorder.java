@@ -16,14 +16,14 @@ final class TruthRecorder {
   private final Map<Network.Gpu, double[]> gpuFps = new java.util.IdentityHashMap<>();
   private final long[] orchSessions;
   private final long[] orchFailed;
-  private final long[] orchRunnerErrors;
+  private final long[] orchFailedAsDefined;
   private final long[] darkFrom;
   private final long[] darkTo;
 
   TruthRecorder(int orchestrators) {
     orchSessions = new long[orchestrators];
     orchFailed = new long[orchestrators];
-    orchRunnerErrors = new long[orchestrators];
+    orchFailedAsDefined = new long[orchestrators];
     darkFrom = new long[orchestrators];
     darkTo = new long[orchestrators];
   }
@@ -44,16 +44,14 @@ final class TruthRecorder {
 
   void open(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[OPEN]++; }
 
-  void orchestratorSession(Network.Orchestrator o, boolean failed) {
+  void orchestratorSession(Network.Orchestrator o, boolean failed, boolean failedAsDefined) {
     orchSessions[o.index]++;
     if (failed) {
       orchFailed[o.index]++;
     }
-  }
-
-  /** A healthy orchestrator session's first reported runner error or restart. */
-  void runnerErrorSession(Network.Orchestrator o) {
-    orchRunnerErrors[o.index]++;
+    if (failedAsDefined) {
+      orchFailedAsDefined[o.index]++;
+    }
   }
 
   void dark(Network.Orchestrator o, long fromMs, long toMs) {
@@ -97,7 +95,7 @@ final class TruthRecorder {
     for (Network.Orchestrator o : network.orchestrators) {
       orchs.add(new GroundTruth.OrchestratorTruth(o.infoAddress(), o.onChainAddress, o.url,
           o.region.name(), o.failureProbability, o.slowProbability, o.runnerErrorsPerHour,
-          o.runnerSkewMs, orchSessions[o.index], orchFailed[o.index], orchRunnerErrors[o.index], darkFrom[o.index], darkTo[o.index]));
+          o.runnerSkewMs, orchSessions[o.index], orchFailed[o.index], orchFailedAsDefined[o.index], darkFrom[o.index], darkTo[o.index]));
       for (Network.Gpu g : o.gpus) {
         double[] a = gpuFps.getOrDefault(g, new double[2]);
         gpus.add(new GroundTruth.GpuTruth(o.infoAddress(), g.uuid, g.model.nvmlName, g.pipeline.id,

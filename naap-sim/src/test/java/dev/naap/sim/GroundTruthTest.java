@@ -52,14 +52,18 @@ class GroundTruthTest {
         .isEqualTo(streamsWith(run, "gateway_ingest_stream_closed").size());
   }
 
+  /**
+   * Every orchestrator session pays on its start; the truth counts those that also emitted an event
+   * naming the orchestrator (the end-to-end tests check that count against the segments exactly).
+   */
   @Test
-  void orchestratorSessions_equalTheFirstPaymentsPerRecipient() {
+  void orchestratorSessions_areAtMostTheFirstPaymentsPerRecipient() {
     SimRun run = SimRun.perfect();
     Map<String, Long> firstPayments = run.accepted.stream()
         .filter(e -> e instanceof CreateNewPayment p && p.manifestId().startsWith("35_"))
         .collect(Collectors.groupingBy(e -> ((CreateNewPayment) e).recipient(), Collectors.counting()));
     for (GroundTruth.OrchestratorTruth o : run.truth.orchestrators()) {
-      assertThat(firstPayments.getOrDefault(o.onChainAddress().toLowerCase(), 0L)).isEqualTo(o.sessions());
+      assertThat(o.sessions()).isLessThanOrEqualTo(firstPayments.getOrDefault(o.onChainAddress().toLowerCase(), 0L));
     }
   }
 

@@ -21,18 +21,9 @@ FROM
            toInt64(toUnixTimestamp(toStartOfMinute(session_start)))           AS first_minute,
            arrayJoin(arrayFilter(m -> has({minutes:Array(Int64)}, m),
                range(first_minute, toInt64(toUnixTimestamp(toStartOfMinute(session_end))) + 1, 60))) AS minute
-    FROM segment_facts
+    FROM segment_facts_current
     WHERE segment_index <= 1
       AND session_end >= toDateTime(arrayMin({minutes:Array(Int64)}), 'UTC')
       AND session_start < toDateTime(arrayMax({minutes:Array(Int64)}) + 60, 'UTC')
-      -- The newest version of the sessions any version puts in these minutes, by primary key (no
-      -- FINAL: one version holds each segment once).
-      AND (stream_id, request_id, computed_at) IN
-          (SELECT stream_id, request_id, max(computed_at) FROM segment_facts
-           WHERE (stream_id, request_id) IN
-                 (SELECT stream_id, request_id FROM segment_facts
-                  WHERE session_end >= toDateTime(arrayMin({minutes:Array(Int64)}), 'UTC')
-                    AND session_start < toDateTime(arrayMax({minutes:Array(Int64)}) + 60, 'UTC'))
-           GROUP BY stream_id, request_id)
 )
 GROUP BY minute, gateway, pipeline, region, is_test_load

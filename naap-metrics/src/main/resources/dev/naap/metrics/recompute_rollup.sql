@@ -4,19 +4,6 @@
 -- aliases only name them for a reader (and must not shadow a source column that another
 -- aggregate reads).
 INSERT INTO ${rollup}
-WITH current AS
-(
-    -- The latest computation of every session that counts, or counted, in these buckets: the
-    -- sessions any version puts there, then their newest version, by primary key (no FINAL: one
-    -- version holds each segment once), if it is still there.
-    SELECT * FROM segment_facts
-    WHERE (stream_id, request_id, computed_at) IN
-          (SELECT stream_id, request_id, max(computed_at) FROM segment_facts
-           WHERE (stream_id, request_id) IN (SELECT stream_id, request_id FROM segment_facts
-                                             WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)})
-           GROUP BY stream_id, request_id)
-      AND toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)}
-)
 SELECT ${bucket} AS bucket_start,
        orchestrator_address,
        gpu_id,
@@ -48,14 +35,16 @@ SELECT ${bucket} AS bucket_start,
        sumIf(assumeNotNull(down_kbps), down_kbps IS NOT NULL AND segment_index <= 1) AS down_kbps_sum,
        countIf(up_kbps IS NOT NULL AND segment_index <= 1)                     AS bandwidth_count,
        fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')                                      AS computed_at
-FROM current AS f
+FROM segment_facts_current AS f
 LEFT JOIN
 (
     -- The FPS samples of the segments in these hours.
     SELECT stream_id, request_id, orchestrator_address, groupArray(assumeNotNull(output_fps)) AS samples
     FROM ai_stream_status_events FINAL
     WHERE output_fps > 0
-      AND (stream_id, request_id) IN (SELECT stream_id, request_id FROM current)
+      AND (stream_id, request_id) IN (SELECT stream_id, request_id FROM segment_facts_current
+                                      WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)})
     GROUP BY stream_id, request_id, orchestrator_address
 ) AS p USING (stream_id, request_id, orchestrator_address)
+WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)}
 GROUP BY bucket_start, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load

@@ -4,24 +4,18 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.DatasetCatalog;
 import dev.naap.api.Readiness;
-import dev.naap.metrics.Refresher;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -80,12 +74,7 @@ public final class ApiBenchmark {
         orchestrators, Runtime.getRuntime().availableProcessors(), work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
-      Map<String, Object> params = Map.of("end", end.getEpochSecond(), "hours", days * 24L, "gpus", (long) gpus,
-          "orchestrators", (long) orchestrators);
-      for (String table : List.of("rollup_hour", "demand_minute", "supply", "metadata")) {
-        store.query(sql("generate_" + table + ".sql"), params, "TabSeparated");
-      }
-      new Refresher(store, Clock.systemUTC()).recomputeDays(end.minus(Duration.ofDays(days)), end);
+      GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
       var queries = new ClickHouseMetricsQueries(store);
       System.out.printf("%-10s %6s %8s %8s %8s %8s %8s%n", "phase", "rate", "requests", "p50 ms", "p95 ms",
           "p99 ms", "max ms");
@@ -149,14 +138,4 @@ public final class ApiBenchmark {
     return sorted;
   }
 
-  private static String sql(String name) {
-    try (InputStream in = ApiBenchmark.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

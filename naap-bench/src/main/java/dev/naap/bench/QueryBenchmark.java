@@ -1,6 +1,5 @@
 package dev.naap.bench;
 
-import dev.naap.metrics.Refresher;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.metrics.query.Dimension;
 import dev.naap.metrics.query.Granularity;
@@ -10,13 +9,8 @@ import dev.naap.metrics.query.Report;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -60,19 +54,7 @@ public final class QueryBenchmark {
         Runtime.getRuntime().availableProcessors(), work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
-      Map<String, Object> params = Map.of("end", end.getEpochSecond(), "hours", days * 24L,
-          "gpus", (long) gpus, "orchestrators", (long) orchestrators);
-      for (String table : List.of("rollup_hour", "demand_minute", "supply", "metadata")) {
-        long start = System.nanoTime();
-        store.query(sql("generate_" + table + ".sql"), params, "TabSeparated");
-        System.out.printf("generated %s in %.1f s%n", table, (System.nanoTime() - start) / 1e9);
-      }
-      long start = System.nanoTime();
-      Refresher refresher = new Refresher(store, Clock.systemUTC());
-      refresher.recomputeDays(end.minus(Duration.ofDays(days)), end);
-      refresher.recomputeDemandHours(end.minus(Duration.ofDays(days)), end);
-      System.out.printf("rolled hours up into days and demand minutes into hours in %.1f s%n",
-          (System.nanoTime() - start) / 1e9);
+      GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
       System.out.printf("rows: rollup_hour %s, rollup_day %s, demand_minute %s, demand_hour %s, "
           + "network_capability_models %s%n", count(store, "rollup_hour"), count(store, "rollup_day"),
           count(store, "demand_minute"), count(store, "demand_hour"), count(store, "network_capability_models"));
@@ -129,14 +111,4 @@ public final class QueryBenchmark {
     return store.queryText("SELECT count() FROM " + table, Map.of()).strip();
   }
 
-  private static String sql(String name) {
-    try (InputStream in = QueryBenchmark.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in real headless Chromium against the real API server over simulated data: every
  * view renders, filters give the API's numbers, links restore state, CSV matches the API, no data
- * is shown as such, and the console stays clean. Screenshots of every view go to target/screenshots/.
+ * is shown as such, and the console stays clean; the same for the load tester's results, from real
+ * runs against the simulated network. Screenshots of every view go to target/screenshots/.
  */
 class DashboardBrowserTest {
 
@@ -279,6 +282,84 @@ class DashboardBrowserTest {
     }
   }
 
+  @Test
+  void testLoadView_showsCoverageTestsAndCharts_asTheApiReturnsThem() throws Exception {
+    String range = lastDay();
+    browser.open(root + "#/test-load?" + range);
+    assertRendersChartsAndTables("test-load");
+    assertThat(browser.one("#as-of").getText()).startsWith("Data as of 20");
+    assertThat(browser.one("[data-bounds]").getText()).as("what the prompt-change latency bounds")
+        .contains("upper bound").contains("10 s");
+
+    JsonNode tests = direct.get("v1/test-load/results?" + range + "&limit=1000").get("data");
+    assertThat(tests.size()).as("the load tester's tests").isGreaterThan(2);
+    assertThat(visibleIn("Tests", "test_id")).as("every test, newest first").isEqualTo(values(tests, "test_id"));
+    JsonNode coverage = direct.get("v1/test-load/coverage?" + range).get("data");
+    assertThat(visibleIn("Coverage: orchestrator × pipeline", "tests")).isEqualTo(values(coverage, "tests"));
+    assertThat(browser.all("[data-fair=true]")).as("two runs covered every orchestrator as often").isNotEmpty();
+    assertThat(browser.all("[data-fair=false]")).isEmpty();
+
+    // The tests' CSV is the API's: the same rows, every column.
+    WebElement link = browser.one("section[aria-label=Tests] a.csv");
+    link.click();
+    Path file = browser.downloads().resolve(link.getDomAttribute("download"));
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> Files.exists(file));
+    List<List<String>> csv = DirectApi.parseCsv(Files.readString(file));
+    assertThat(csv.getFirst()).contains("test_id", "orchestrator", "startup_ms", "prompt_change_ms", "error_class");
+    int testId = csv.getFirst().indexOf("test_id");
+    assertThat(csv.subList(1, csv.size()).stream().map(r -> r.get(testId)).toList()).isEqualTo(values(tests, "test_id"));
+    browser.screenshot(SCREENSHOTS.resolve("test-load.png"), Browser.LAPTOP.width);
+  }
+
+  @Test
+  void testLoadFilters_showTheTestsTheApiReturnsForThem() {
+    String range = lastDay();
+    browser.open(root + "#/test-load?" + range);
+    long before = browser.renders();
+    new Select(browser.one("select[name=outcome]")).selectByValue("failure");
+    browser.awaitRender(before);
+    assertThat(browser.driver().getCurrentUrl()).contains("outcome=failure");
+    JsonNode failures = direct.get("v1/test-load/results?" + range + "&outcome=failure&limit=1000").get("data");
+    assertThat(failures.size()).as("the test pinned to an orchestrator that does not exist, at least").isPositive();
+    assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(failures, "test_id"));
+    assertThat(visibleIn("Tests", "outcome")).containsOnly("failure");
+
+    // An orchestrator, as the tests name it (its service URI).
+    String orchestrator = direct.get("v1/test-load/coverage?" + range).get("data").get(0).get("orchestrator").asText();
+    before = browser.renders();
+    new Select(browser.one("select[name=outcome]")).selectByValue("");
+    browser.awaitRender(before);
+    before = browser.renders();
+    browser.one("input[name=orchestrator]").sendKeys(orchestrator, Keys.ESCAPE);
+    browser.one("#controls button[type=submit]").click();
+    browser.awaitRender(before);
+    JsonNode pinned = direct.get("v1/test-load/results?" + range + "&orchestrator="
+        + URLEncoder.encode(orchestrator, StandardCharsets.UTF_8) + "&limit=1000").get("data");
+    assertThat(pinned.size()).isPositive();
+    assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(pinned, "test_id"));
+    assertThat(visibleIn("Coverage: orchestrator × pipeline", "orchestrator")).containsOnly(orchestrator);
+
+    // The state comes back from the link.
+    String url = browser.driver().getCurrentUrl();
+    browser.driver().get("about:blank");
+    browser.open(url);
+    assertThat(browser.one("input[name=orchestrator]").getDomProperty("value")).isEqualTo(orchestrator);
+    assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(pinned, "test_id"));
+  }
+
+  @Test
+  void testLoadView_withoutTests_saysNoData() {
+    browser.open(root + "#/test-load?start=2026-01-08T00:00:00Z&end=2026-01-09T00:00:00Z");
+    for (WebElement card : browser.all(".card[data-headline]")) {
+      assertThat(card.findElement(By.cssSelector(".value")).getText()).as(card.getDomAttribute("data-headline"))
+          .isEqualTo("no data");
+    }
+    assertThat(browser.all("figure.chart canvas")).isEmpty();
+    assertThat(browser.all(".chart-empty")).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(browser.all("table[data-table]")).isEmpty();
+    assertThat(browser.one("main").getText()).doesNotContain("NaN");
+  }
+
   private void assertRendersChartsAndTables(String view) {
     List<WebElement> charts = browser.all("figure.chart");
     assertThat(charts).as("%s: charts", view).isNotEmpty();
@@ -324,6 +405,22 @@ class DashboardBrowserTest {
     for (WebElement card : browser.all(".card[data-headline]")) {
       values.put(card.getDomAttribute("data-headline"), card.getDomAttribute("data-value"));
     }
+    return values;
+  }
+
+  /** The raw values of {@code column} in the table titled {@code table}, as shown (every row). */
+  private static List<String> visibleIn(String table, String column) {
+    List<WebElement> more = browser.all("section[aria-label='" + table + "'] button.more");
+    if (!more.isEmpty() && more.getFirst().isDisplayed()) {
+      more.getFirst().click();
+    }
+    return browser.all("table[data-table='" + table + "'] td[data-col=" + column + "]").stream()
+        .map(td -> td.getDomAttribute("data-value")).toList();
+  }
+
+  private static List<String> values(JsonNode rows, String column) {
+    List<String> values = new ArrayList<>();
+    rows.forEach(r -> values.add(r.get(column).asText()));
     return values;
   }
 

@@ -4,6 +4,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.DatasetCatalog;
 import dev.naap.api.Readiness;
+import dev.naap.api.TestLoadResults;
 import dev.naap.events.EventParser;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.FileImport;
@@ -34,12 +35,14 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The real API server, serving the dashboard, over an embedded store that holds the last day of a
  * simulated network: simulator → events file → import → rollup refresh, as {@code naap demo} does
- * through Kafka, plus the orchestrator metadata the scraper reads from the simulated gateway. The
- * simulated day ends now, so the dashboard's "last 24 hours" covers it.
+ * through Kafka, plus the orchestrator metadata the scraper reads from the simulated gateway and
+ * the results of the load tester run against that network ({@link LoadTestRuns}). The simulated
+ * day ends now, so the dashboard's "last 24 hours" covers it.
  */
 final class SimulatedApi implements AutoCloseable {
 
@@ -47,26 +50,31 @@ final class SimulatedApi implements AutoCloseable {
   private static final Duration HISTORY = Duration.ofHours(24);
 
   private final Store store;
+  private final TestLoadResults testLoad;
   private final ApiServer server;
 
   private SimulatedApi(Store store) {
     this.store = store;
+    this.testLoad = LoadTestRuns.published(store);
     this.server = serve(ApiConfig.defaults());
   }
 
   static SimulatedApi start(Path dir) {
     Instant now = Instant.now();
+    Store store = TestEngine.uniqueStore("dashboard");
+    // The load tester mostly waits for its simulated streams: it runs while the day is simulated and imported.
+    CompletableFuture<Void> loadTests = CompletableFuture.runAsync(() -> LoadTestRuns.run(network(), store));
     Instant start = now.minus(HISTORY).truncatedTo(ChronoUnit.HOURS);
     SimConfig config = network().startMs(start.toEpochMilli()).duration(Duration.between(start, now)).build();
     Path events = dir.resolve("events.ndjson");
     try (FileSink sink = new FileSink(events)) {
       new Simulator(config).run(sink, Pacer.none());
     }
-    Store store = TestEngine.uniqueStore("dashboard");
     scrapeMetadata(store, now);
     new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
         IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
+    loadTests.join();
     try {
       Files.delete(events);
     } catch (IOException e) {
@@ -116,7 +124,7 @@ final class SimulatedApi implements AutoCloseable {
   /** Another server over the same data, with {@code config} (on a free loopback port); the caller closes it. */
   ApiServer serve(ApiConfig config) {
     return new ApiServer(config.withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(store),
-        DatasetCatalog.empty(), () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(),
+        DatasetCatalog.empty(), testLoad, () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(),
         InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)

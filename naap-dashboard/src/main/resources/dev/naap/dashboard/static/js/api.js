@@ -20,13 +20,7 @@ export class ApiError extends Error {
  * null removes one the state would set (the overview takes no granularity).
  */
 export function apiUrl(route, state, extra = {}) {
-  const params = new URLSearchParams();
-  if (state.start && state.end) {
-    params.set('start', state.start);
-    params.set('end', state.end);
-  } else {
-    params.set('window', state.window);
-  }
+  const params = rangeParams(state);
   params.set('granularity', state.granularity === 'auto' ? chartGranularity(state) : state.granularity);
   for (const f of FILTERS) for (const v of state.filters[f]) params.append(f, v);
   for (const [name, value] of Object.entries(extra)) {
@@ -36,6 +30,27 @@ export function apiUrl(route, state, extra = {}) {
     else params.set(name, value);
   }
   return `v1/${route}?${params}`;
+}
+
+/**
+ * The URL of a load-test route (`results`, `coverage`): the range and the filters it takes, one
+ * value each (API.md, "Load test results"); a null filter is left out.
+ */
+export function testLoadUrl(route, state, filters = {}) {
+  const params = rangeParams(state);
+  for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
+  return `v1/test-load/${route}?${params}`;
+}
+
+function rangeParams(state) {
+  const params = new URLSearchParams();
+  if (state.start && state.end) {
+    params.set('start', state.start);
+    params.set('end', state.end);
+  } else {
+    params.set('window', state.window);
+  }
+  return params;
 }
 
 /**
@@ -93,7 +108,8 @@ export class ApiSession {
     }
     if (!response.ok) throw await problem(response);
     const envelope = await response.json();
-    this.metas.push(envelope.meta);
+    // The load-test routes read their table directly (no rollups, data_as_of null): they are as fresh as the answer.
+    this.metas.push(url.startsWith('v1/test-load/') ? {...envelope.meta, data_as_of: envelope.meta.generated_at} : envelope.meta);
     if (Array.isArray(envelope.data)) this.onRows(envelope.data);
     return envelope;
   }

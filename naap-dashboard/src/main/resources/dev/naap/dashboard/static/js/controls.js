@@ -1,10 +1,13 @@
 /*
- * The form above every view: time range, buckets, filters, auto-refresh. It shows the URL's state
- * and turns the visitor's choices into a new URL; it never fetches anything itself.
+ * The form above every view: time range, buckets, filters (and the load tests' outcome),
+ * auto-refresh. It shows the URL's state and turns the visitor's choices into a new URL; it never
+ * fetches anything itself.
  */
 import {FILTERS, split} from './state.js';
 
-const FILTER_COLUMNS = {orchestrator: 'orchestrator_address', gpu_model: 'gpu_model', pipeline: 'pipeline', region: 'region', gateway: 'gateway'};
+/* The columns whose values a filter suggests; load tests name an orchestrator by its service URI. */
+const FILTER_COLUMNS = {orchestrator: ['orchestrator_address', 'orchestrator'], gpu_model: ['gpu_model'], pipeline: ['pipeline'],
+  region: ['region'], gateway: ['gateway']};
 const suggestions = Object.fromEntries(FILTERS.map(f => [f, new Set()]));
 
 export class Controls {
@@ -16,8 +19,9 @@ export class Controls {
     form.elements.range.addEventListener('change', () => this.rangeChanged());
     form.elements.granularity.addEventListener('change', () => navigate({granularity: form.elements.granularity.value}));
     form.elements.refresh.addEventListener('change', () => navigate({refresh: form.elements.refresh.value}));
+    form.elements.outcome.addEventListener('change', () => navigate({outcome: form.elements.outcome.value}));
     form.querySelector('#reset').addEventListener('click', () =>
-      navigate({filters: Object.fromEntries(FILTERS.map(f => [f, []]))}));
+      navigate({filters: Object.fromEntries(FILTERS.map(f => [f, []])), outcome: ''}));
   }
 
   /** Shows `state` in the form. */
@@ -27,8 +31,10 @@ export class Controls {
     el.start.value = state.start ? state.start.slice(0, 16) : '';
     el.end.value = state.end ? state.end.slice(0, 16) : '';
     this.form.classList.toggle('is-custom', Boolean(state.start));
+    this.form.classList.toggle('is-test-load', state.view === 'test-load');
     el.granularity.value = state.granularity;
     el.refresh.value = state.refresh;
+    el.outcome.value = state.outcome;
     for (const f of FILTERS) el[f].value = state.filters[f].join(', ');
   }
 
@@ -51,7 +57,7 @@ export class Controls {
 
   apply() {
     const el = this.form.elements;
-    const changes = {filters: Object.fromEntries(FILTERS.map(f => [f, split(el[f].value)]))};
+    const changes = {filters: Object.fromEntries(FILTERS.map(f => [f, split(el[f].value)])), outcome: el.outcome.value};
     if (el.range.value === 'custom') {
       const start = utcInput(el.start.value);
       const end = utcInput(el.end.value);
@@ -71,7 +77,9 @@ export class Controls {
     for (const f of FILTERS) {
       const seen = suggestions[f];
       const before = seen.size;
-      for (const r of rows) if (typeof r[FILTER_COLUMNS[f]] === 'string' && r[FILTER_COLUMNS[f]]) seen.add(r[FILTER_COLUMNS[f]]);
+      for (const r of rows) {
+        for (const column of FILTER_COLUMNS[f]) if (typeof r[column] === 'string' && r[column]) seen.add(r[column]);
+      }
       if (seen.size !== before) {
         document.getElementById(`list-${f}`).replaceChildren(...[...seen].sort().map(v => new Option(v)));
       }

@@ -14,8 +14,9 @@ import * as orchestrator from './views/orchestrator.js';
 import * as gpus from './views/gpus.js';
 import * as gpu from './views/gpu.js';
 import * as demand from './views/demand.js';
+import * as testLoad from './views/test-load.js';
 
-const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand};
+const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand, 'test-load': testLoad};
 const main = document.getElementById('main');
 const notice = document.getElementById('notice');
 const asOf = document.getElementById('as-of');
@@ -58,7 +59,7 @@ async function render() {
   const api = new ApiSession(rows => controls.learn(rows));
   try {
     const view = VIEWS[state.view];
-    const content = await view.render({state, api, link, remember});
+    const content = await view.render({state, api, link, remember, navigate});
     if (mine !== renders) return;
     destroyCharts();
     main.replaceChildren(...[content].flat().filter(Boolean));

@@ -2,15 +2,18 @@
  * The whole view state lives in the URL hash, so a copied link reopens the same view:
  *   #/orchestrators?window=7d&pipeline=a,b&sort=-compliance_rate&q=0x12&refresh=off
  *   #/orchestrator/0xabc…?start=2026-01-08T00:00:00Z&end=2026-01-09T00:00:00Z
+ *   #/test-load?outcome=failure&sort=-startup_ms
  * Defaults are left out of the URL.
  */
-export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'gpus', 'gpu', 'demand'];
+export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'gpus', 'gpu', 'demand', 'test-load'];
 export const FILTERS = ['orchestrator', 'gpu_model', 'pipeline', 'region', 'gateway'];
+/* The load tests' own filter (the Test Load Results view); '' is every outcome. */
+export const OUTCOMES = ['', 'success', 'failure', 'aborted'];
 const WINDOWS = ['1h', '24h', '7d', '30d'];
 const REFRESH = ['off', '60', '300'];
 const GRANULARITIES = ['auto', '5m', '1h', '1d'];
 
-const DEFAULTS = {window: '24h', granularity: 'auto', refresh: '60', sort: '', q: ''};
+const DEFAULTS = {window: '24h', granularity: 'auto', refresh: '60', sort: '', q: '', outcome: ''};
 
 export function parse(hash) {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -27,6 +30,7 @@ export function parse(hash) {
     refresh: pick('refresh', REFRESH),
     sort: params.get('sort') ?? '',
     q: params.get('q') ?? '',
+    outcome: pick('outcome', OUTCOMES),
     filters: {},
   };
   if (!state.start || !state.end || state.start >= state.end) state.start = state.end = null;
@@ -44,7 +48,7 @@ export function format(state) {
     params.set('window', state.window);
   }
   for (const f of FILTERS) if (state.filters[f]?.length) params.set(f, state.filters[f].join(','));
-  for (const name of ['granularity', 'refresh', 'sort', 'q']) {
+  for (const name of ['granularity', 'refresh', 'outcome', 'sort', 'q']) {
     if (state[name] && state[name] !== DEFAULTS[name]) params.set(name, state[name]);
   }
   const path = state.id ? `${state.view}/${encodeURIComponent(state.id)}` : state.view;

@@ -27,15 +27,16 @@ export function destroyCharts() {
 /**
  * A chart panel. `data` is {x: unix seconds[], series: [{label, values}]} (rows.series); `column`
  * names the API column plotted, which gives the unit and the number format. With `categories`, x
- * is an index into them and each series is drawn as bars (`style: 'bars'`) or dots.
+ * is an index into them. `style` draws each series as 'lines' (the default over time), 'bars' (the
+ * default over categories) or 'dots' (one per measurement, no line between them).
  */
-export function chart({title, data, column, csv, note, categories = null, style = 'bars'}) {
+export function chart({title, data, column, csv, note, categories = null, style = categories ? 'bars' : 'lines'}) {
   const empty = !data.x.length || data.series.every(s => s.values.every(v => v === null));
   const box = empty
       ? h('div', {class: 'chart-empty', dataset: {nodata: ''}}, 'No data for this range and these filters')
       : h('div', {class: 'chart-box', role: 'img',
         'aria-label': `${title}: ${data.series.map(s => s.label).join(', ')}; ${data.x.length} points. The CSV has the numbers.`});
-  if (!empty) whenSized(box, width => create(box, width, data, column, categories && {categories, style}));
+  if (!empty) whenSized(box, width => create(box, width, data, column, categories, style));
   return panel({title, csv, note}, h('figure', {class: 'chart', dataset: {chart: title, points: data.x.length, series: data.series.length}}, box));
 }
 
@@ -57,30 +58,30 @@ function whenSized(box, build) {
   observer.observe(box);
 }
 
-function create(box, width, data, column, categorical) {
+function create(box, width, data, column, categories, style) {
   const axisUnit = unit(column);
   const options = {
     width,
     height: HEIGHT,
     tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    scales: categorical
+    scales: categories
       ? {x: {time: false, range: () => [-0.5, data.x.length - 0.5]}, y: {range: (u, lo, hi) => [Math.min(0, lo), hi * 1.05]}}
       : {x: {time: true}},
     axes: [
-      categorical ? categoryAxis(categorical.categories) : {values: (u, ticks) => timeTicks(ticks)},
+      categories ? categoryAxis(categories) : {values: (u, ticks) => timeTicks(ticks)},
       {label: axisUnit, size: 60, values: (u, ticks) => ticks.map(t => compact(t))},
     ],
     series: [
-      {label: categorical ? 'Item' : 'Time (UTC)',
-        value: (u, v) => v === null ? '' : categorical ? categorical.categories[v] ?? '' : utc(new Date(v * 1000).toISOString())},
-      ...data.series.map((s, i) => seriesOptions(s, categorical || data.series.length < 2 ? COLOURS[i] : colourOf(s.label), column, categorical, data.x.length)),
+      {label: categories ? 'Item' : 'Time (UTC)',
+        value: (u, v) => v === null ? '' : categories ? categories[v] ?? '' : utc(new Date(v * 1000).toISOString())},
+      ...data.series.map((s, i) => seriesOptions(s, categories || data.series.length < 2 ? COLOURS[i] : colourOf(s.label), column, style, data.x.length)),
     ],
   };
   const values = [data.x, ...data.series.map(s => s.values.map(v => plotValue(column, v)))];
   return new uPlot(options, values, box);
 }
 
-function seriesOptions(s, colour, column, categorical, points) {
+function seriesOptions(s, colour, column, style, points) {
   const options = {
     label: s.label,
     stroke: colour,
@@ -89,8 +90,8 @@ function seriesOptions(s, colour, column, categorical, points) {
     // With no cursor on the chart the legend shows nothing; at a gap it says so.
     value: (u, v, si, idx) => idx === null ? '' : v === null || v === undefined ? 'no data' : legendValue(column, v),
   };
-  if (categorical?.style === 'bars') return {...options, fill: colour + '55', paths: uPlot.paths.bars({size: [0.7, 48]}), points: {show: false}};
-  if (categorical) return {...options, paths: () => null, points: {show: true, size: 10, fill: colour}};
+  if (style === 'bars') return {...options, fill: colour + '55', paths: uPlot.paths.bars({size: [0.7, 48]}), points: {show: false}};
+  if (style === 'dots') return {...options, paths: () => null, points: {show: true, size: 10, fill: colour}};
   return options;
 }
 

@@ -3,7 +3,7 @@
  * until the visitor asks for all. Each cell keeps the API's raw value in data-value, so what is
  * shown can be checked against the API.
  */
-import {h, panel} from '../dom.js';
+import {csvData, h, panel} from '../dom.js';
 import {kindOf, label, text} from '../format.js';
 
 let tableCount = 0;
@@ -64,18 +64,11 @@ export function table({title, rows, columns, csv, note, sort = '', search = null
     h('input', {id: id + '-search', type: 'search', value: state.search, placeholder: 'address, model, region…',
       oninput: e => { state.search = e.target.value; changed(); }}),
     count);
-  const element = panel({title, csv: csv ?? localCsv(rows, specs), note}, tools,
+  const element = panel({title, csv: csv ?? csvData(rows, specs.map(s => s.key)), note}, tools,
     h('div', {class: 'table-scroll'}, h('table', {id, dataset: {table: title}}, h('thead', {}, h('tr', {}, headers)), body)),
     more);
   update();
   return element;
-}
-
-/** The rows as CSV, for a table whose rows no single API request returns as they are shown. */
-function localCsv(rows, specs) {
-  const quote = v => v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
-  const lines = [specs.map(s => s.key), ...rows.map(r => specs.map(s => r[s.key]))].map(line => line.map(quote).join(','));
-  return 'data:text/csv;charset=utf-8,' + encodeURIComponent(lines.join('\n') + '\n');
 }
 
 function cell(spec, row) {

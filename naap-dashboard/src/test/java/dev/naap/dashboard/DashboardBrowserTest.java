@@ -284,7 +284,8 @@ class DashboardBrowserTest {
 
   @Test
   void testLoadView_showsCoverageTestsAndCharts_asTheApiReturnsThem() throws Exception {
-    String range = lastDay();
+    Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    String range = "start=" + end.minus(Duration.ofDays(1)) + "&end=" + end;
     browser.open(root + "#/test-load?" + range);
     assertRendersChartsAndTables("test-load");
     assertThat(browser.one("#as-of").getText()).startsWith("Data as of 20");
@@ -298,6 +299,27 @@ class DashboardBrowserTest {
     assertThat(visibleIn("Coverage: orchestrator × pipeline", "tests")).isEqualTo(values(coverage, "tests"));
     assertThat(browser.all("[data-fair=true]")).as("two runs covered every orchestrator as often").isNotEmpty();
     assertThat(browser.all("[data-fair=false]")).isEmpty();
+
+    // Each median beside the same median over the 7 days before the range; changes over 20 % flagged.
+    Map<String, Double> baseline = new LinkedHashMap<>();
+    direct.get("v1/test-load/coverage?start=" + end.minus(Duration.ofDays(8)) + "&end=" + end.minus(Duration.ofDays(1)))
+        .get("data").forEach(r -> baseline.put(r.get("orchestrator").asText(), number(r.get("startup_ms_p50").asText(""))));
+    List<String> expectedFlags = new ArrayList<>();
+    for (JsonNode r : coverage) {
+      Double before = baseline.get(r.get("orchestrator").asText());
+      Double now = number(r.get("startup_ms_p50").asText(""));
+      if (before != null && now != null && Math.abs(now / before - 1) > 0.2) {
+        expectedFlags.add(r.get("orchestrator").asText());
+      }
+    }
+    assertThat(expectedFlags).as("the baseline was faster on every other orchestrator").isNotEmpty();
+    String coverageRows = "table[data-table='Coverage: orchestrator × pipeline'] tbody tr";
+    assertThat(browser.all(coverageRows).stream()
+        .filter(tr -> !tr.findElements(By.cssSelector("td[data-col=startup_ms_p50_change] [data-flagged]")).isEmpty())
+        .map(tr -> tr.findElement(By.cssSelector("td[data-col=orchestrator]")).getDomAttribute("data-value")).toList())
+        .isEqualTo(expectedFlags);
+    assertThat(visibleIn("Coverage: orchestrator × pipeline", "startup_ms_p50_baseline").stream().map(DashboardBrowserTest::number))
+        .isEqualTo(values(coverage, "orchestrator").stream().map(baseline::get).toList());
 
     // The tests' CSV is the API's: the same rows, every column.
     WebElement link = browser.one("section[aria-label=Tests] a.csv");

@@ -70,7 +70,7 @@ export async function render({state, api, remember}) {
       table({title: 'Rotation by pipeline', rows: rotation,
         note: 'Fair: every orchestrator of the pipeline got the same number of tests, give or take one (a run under way or cut by the range). '
             + 'Tests not pinned to an orchestrator (batch) are left out.',
-        columns: ['pipeline', 'orchestrators', {key: 'fewest_tests', label: 'Fewest tests'}, {key: 'most_tests', label: 'Most tests'},
+        columns: ['pipeline', {key: 'orchestrators', label: 'Orchestrators'}, {key: 'fewest_tests', label: 'Fewest tests'}, {key: 'most_tests', label: 'Most tests'},
           {key: 'fair', label: 'Rotation', cell: fairBadge}]}),
       chart({title: 'Tests per orchestrator', column: 'tests', csv: coverageCsv ?? csvData(coverage, ['orchestrator', 'pipeline', 'tests']),
         categories: coverage.map(r => rotation.length > 1 ? `${host(r.orchestrator)} · ${r.pipeline}` : host(r.orchestrator)),
@@ -79,12 +79,13 @@ export async function render({state, api, remember}) {
       note: `Aborted tests are not counted and the outcome filter does not apply. Medians over the tests that measured them, `
           + `beside the same medians over the ${BASELINE_DAYS} days before the range; changes over ${CHANGE_FLAGGED * 100} % are flagged.`,
       columns: [{key: 'orchestrator', cell: r => orchestrator(r.orchestrator)}, 'pipeline', 'tests', 'successes',
-        {key: 'success_rate', label: 'Success rate'}, {key: 'last_tested_at', label: 'Last test'},
-        {key: 'last_outcome', label: 'Last outcome'}, {key: 'last_error_class', label: 'Last error class'},
+        {key: 'success_rate', label: 'Success rate'},
         ...Object.entries(COMPARED).flatMap(([c, higherIsBetter]) => [
           {key: c, label: MEDIAN_LABELS[c]},
-          {key: `${c}_baseline`, label: `${MEDIAN_LABELS[c]}, previous ${BASELINE_DAYS} days`, cell: r => text(c, r[`${c}_baseline`])},
-          {key: `${c}_change`, label: 'Change', numeric: true, cell: r => changeCell(r[`${c}_change`], higherIsBetter)}])]}),
+          {key: `${c}_baseline`, label: `Previous ${BASELINE_DAYS} days`, cell: r => text(c, r[`${c}_baseline`])},
+          {key: `${c}_change`, label: 'Change', numeric: true, cell: r => changeCell(r[`${c}_change`], higherIsBetter)}]),
+        {key: 'last_tested_at', label: 'Last test'}, {key: 'last_outcome', label: 'Last outcome'},
+        {key: 'last_error_class', label: 'Last error class'}]}),
     h('div', {class: 'grid'},
       chart({title: 'Startup latency per test (upper bound)', column: 'startup_ms', csv: resultsCsv ?? perTestCsv(results), style: 'dots',
         data: perTest(results, [{name: 'Startup ≤', column: 'startup_ms'}])}),
@@ -175,10 +176,10 @@ function card({name, value, detail}) {
 
 /** The orchestrator a test was pinned to, or the gateway's choice when it was not pinned. */
 function orchestrator(uri) {
-  return uri ? h('span', {class: 'mono', title: uri}, uri) : h('span', {class: 'nodata'}, 'gateway’s choice');
+  return uri ? h('span', {class: 'mono', title: uri}, host(uri)) : h('span', {class: 'nodata'}, 'gateway’s choice');
 }
 
-/** An orchestrator's host and port, short enough for a chart axis. */
+/** An orchestrator's host and port, without the scheme: shorter in tables and on chart axes. */
 function host(uri) {
   return uri ? uri.replace(/^[a-z]+:\/\//, '') : 'gateway’s choice';
 }

@@ -45,7 +45,10 @@ final class LoadTestRuns {
 
   private LoadTestRuns() {}
 
-  /** Runs the plans against {@code network}'s gateway (no other streams on it) into {@code store}. */
+  /**
+   * Runs the plans against the gateway of {@code network} without demand of its own (the tester's
+   * streams are its only traffic) and writes the results into {@code store}.
+   */
   static void run(SimConfig.Builder network, Store store) {
     long began = System.nanoTime();
     long startMs = Instant.now().minus(LEAD).toEpochMilli();

@@ -141,8 +141,9 @@ function previousDays(state, days) {
 
 const WINDOW_MS = {'1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000};
 
+/** The API's order: newest first, ties by test id compared character by character (as the store does). */
 function newestFirst(a, b) {
-  return Date.parse(b.started_at) - Date.parse(a.started_at) || a.test_id.localeCompare(b.test_id);
+  return Date.parse(b.started_at) - Date.parse(a.started_at) || (a.test_id < b.test_id ? -1 : a.test_id > b.test_id ? 1 : 0);
 }
 
 function perTestCsv(results) {

@@ -32,6 +32,8 @@ export class Controls {
     el.end.value = state.end ? state.end.slice(0, 16) : '';
     this.form.classList.toggle('is-custom', Boolean(state.start));
     this.form.classList.toggle('is-test-load', state.view === 'test-load');
+    // The load tests name an orchestrator by its service URI, the other views by its address.
+    el.orchestrator.placeholder = state.view === 'test-load' ? 'https://…:8935' : '';
     el.granularity.value = state.granularity;
     el.refresh.value = state.refresh;
     el.outcome.value = state.outcome;

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param demand session counts per gateway × pipeline × client region
  * @param delivery per family (and subtype) counts of generated, lost, duplicated and late events
  * @param malformed injected malformed messages by kind
+ * @param promptChanges every {@code /update} to a stream started over the gateway HTTP surface, in
+ *     the order they happened
  */
 public record GroundTruth(
     SimConfig config,
@@ -33,7 +35,8 @@ public record GroundTruth(
     List<GpuTruth> gpus,
     List<DemandCell> demand,
     Map<String, DeliveryCount> delivery,
-    Map<String, Long> malformed) {
+    Map<String, Long> malformed,
+    List<PromptChange> promptChanges) {
 
   /** A gateway: {@code host} is the envelope {@code gateway} field ("" for one of them). */
   public record GatewayTruth(int index, String host, String senderAddress, String region,
@@ -84,6 +87,19 @@ public record GroundTruth(
    */
   public record DemandCell(String gateway, String pipeline, String region, long requested,
       long started, long noOrchestrator, long loadingOnly, long swapped, long open) {}
+
+  /**
+   * A client's {@code /update} and when the runner really applied it, both on the gateway clock
+   * (the runner's {@code last_params_update_time} minus its skew), so the load tester's
+   * prompt-change measurements can be bounded by the truth.
+   *
+   * @param streamId the stream's id (the load tester's test id)
+   * @param orchestrator the URL of the orchestrator it was sent to, {@code ""} when none was
+   *     attached (the gateway cached the params)
+   * @param updateMs when the gateway handled the {@code /update}
+   * @param appliedMs when the runner applied the params, or -1 when no orchestrator was attached
+   */
+  public record PromptChange(String streamId, String orchestrator, long updateMs, long appliedMs) {}
 
   /** Per family (or family/subtype): generated, lost, duplicated (sent twice) and late events. */
   public record DeliveryCount(long generated, long lost, long duplicated, long late) {}

@@ -446,6 +446,10 @@ final class StreamSession {
     lastParamsChangeMs = now;
     if (gpu != null && !closed) {
       paramsUpdateEvent(now);
+      sim.truth.promptChange(streamId, gpu.orchestrator.url, now,
+          paramsAppliedRunnerMs - gpu.orchestrator.runnerSkewMs);
+    } else {
+      sim.truth.promptChange(streamId, "", now, -1);
     }
   }
 

@@ -13,6 +13,7 @@ final class TruthRecorder {
   private final Map<String, long[]> demand = new TreeMap<>();
   private final Map<String, long[]> delivery = new TreeMap<>();
   private final Map<String, Long> malformed = new TreeMap<>();
+  private final List<GroundTruth.PromptChange> promptChanges = new ArrayList<>();
   private final Map<Network.Gpu, double[]> gpuFps = new java.util.IdentityHashMap<>();
   private final long[] orchSessions;
   private final long[] orchFailed;
@@ -67,6 +68,10 @@ final class TruthRecorder {
     }
   }
 
+  void promptChange(String streamId, String orchestrator, long updateMs, long appliedMs) {
+    promptChanges.add(new GroundTruth.PromptChange(streamId, orchestrator, updateMs, appliedMs));
+  }
+
   /** Counts one generated event under its family and under family/subtype. */
   void generated(String key) { count(key, 0); }
 
@@ -112,6 +117,6 @@ final class TruthRecorder {
     Map<String, GroundTruth.DeliveryCount> del = new TreeMap<>();
     delivery.forEach((k, v) -> del.put(k, new GroundTruth.DeliveryCount(v[0], v[1], v[2], v[3])));
     return new GroundTruth(config, config.seed(), config.startMs(), config.startMs() + config.durationMs(),
-        gws, orchs, gpus, cells, del, new TreeMap<>(malformed));
+        gws, orchs, gpus, cells, del, new TreeMap<>(malformed), List.copyOf(promptChanges));
   }
 }

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * The load tester's results as {@code /v1/test-load/results} and {@code /v1/test-load/coverage}
- * publish them. The app wires the load tester's store queries in through this interface, so the
- * API does not depend on the load tester; a server without them answers with no rows.
+ * publish them: the port the load tester's store queries implement (naap-loadtest {@code
+ * TestLoadQueries}), so the API does not depend on the load tester; a server without them answers
+ * with no rows.
  *
  * <p>The columns are the API's contract and are declared here, because the OpenAPI document is
  * generated from them whatever is wired in. An implementation returns pages with exactly these
@@ -58,8 +59,13 @@ public interface TestLoadResults {
       new Column("last_outcome", Type.STRING, "", "outcome of the latest test"),
       new Column("last_error_class", Type.STRING, "", "error class of the latest test"),
       new Column("startup_ms_p50", Type.DECIMAL, "ms", "median startup over the tests that measured it"),
+      new Column("startup_ms_p95", Type.DECIMAL, "ms", "95th percentile of startup over the tests that measured it"),
       new Column("prompt_change_ms_p50", Type.DECIMAL, "ms", "median prompt change over the tests that measured it"),
-      new Column("output_fps_avg", Type.DECIMAL, "fps", "mean of the tests' output FPS"));
+      new Column("prompt_change_ms_p95", Type.DECIMAL, "ms",
+          "95th percentile of prompt change over the tests that measured it"),
+      new Column("output_fps_avg", Type.DECIMAL, "fps", "mean of the tests' output FPS"),
+      new Column("output_fps_p50", Type.DECIMAL, "fps", "median of the tests' output FPS"),
+      new Column("output_fps_p05", Type.DECIMAL, "fps", "5th percentile of the tests' output FPS (the slow tail)"));
 
   /** The outcomes a test can have, the values {@link Filter#outcome} accepts. */
   List<String> OUTCOMES = List.of("success", "failure", "aborted");
@@ -71,7 +77,13 @@ public interface TestLoadResults {
    * @param pipeline the pipeline, compared exactly
    * @param outcome one of {@link #OUTCOMES}
    */
-  record Filter(String orchestrator, String pipeline, String outcome) {}
+  record Filter(String orchestrator, String pipeline, String outcome) {
+
+    /** Every test. */
+    public static Filter none() {
+      return new Filter(null, null, null);
+    }
+  }
 
   /**
    * Tests started in [{@code start}, {@code end}) that match {@code filter}, newest first (ties by

@@ -171,7 +171,8 @@ class TestLoadRoutesTest {
     assertThat(ok("/v1/test-load/coverage").get("data")).isEmpty();
     assertThat(http.get("/v1/test-load/coverage?format=csv").body())
         .isEqualTo("orchestrator,pipeline,tests,successes,success_rate,last_tested_at,last_outcome,"
-            + "last_error_class,startup_ms_p50,prompt_change_ms_p50,output_fps_avg\r\n");
+            + "last_error_class,startup_ms_p50,startup_ms_p95,prompt_change_ms_p50,prompt_change_ms_p95,"
+            + "output_fps_avg,output_fps_p50,output_fps_p05\r\n");
   }
 
   @Test

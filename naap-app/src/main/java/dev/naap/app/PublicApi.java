@@ -28,8 +28,7 @@ final class PublicApi {
   static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag) {
     var queries = new ClickHouseMetricsQueries(store);
     var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
-    var testLoad = new TestLoadResultsAdapter(new TestLoadQueries(store));
-    return new ApiServer(config, queries, new PromptDatasets(), testLoad, readiness, registry, InstantSource.system())
+    return new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store), readiness, registry, InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code /v1/test-load/results} and {@code /v1/test-load/coverage} as {@code naap serve} wires them
- * (the load tester's {@link TestLoadQueries} through {@link TestLoadResultsAdapter}), over HTTP
+ * (the load tester's {@link TestLoadQueries}), over HTTP
  * against a real embedded store holding rows the load tester's own {@link TestLoadStore} wrote.
  * Every answer is checked against a reference model: the list of tests written.
  *
@@ -80,7 +80,7 @@ class TestLoadApiTest {
 
     var queries = new ClickHouseMetricsQueries(store);
     server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0).withQuotas(100_000, Map.of(), 10),
-        queries, DatasetCatalog.empty(), new TestLoadResultsAdapter(new TestLoadQueries(store)),
+        queries, DatasetCatalog.empty(), new TestLoadQueries(store),
         () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), Clock.fixed(NOW, ZoneOffset.UTC))
         .start();
   }

@@ -1,17 +1,14 @@
 package dev.naap.dashboard;
 
-import dev.naap.api.TestLoadResults;
 import dev.naap.loadtest.GatewayClient;
 import dev.naap.loadtest.HookIngest;
 import dev.naap.loadtest.LoadtestMetrics;
 import dev.naap.loadtest.PlanRunner;
 import dev.naap.loadtest.RunSummary;
-import dev.naap.loadtest.TestLoadQueries;
 import dev.naap.loadtest.TestLoadStore;
 import dev.naap.loadtest.TestPlanLoader;
 import dev.naap.loadtest.TestResult;
 import dev.naap.loadtest.TimeSource;
-import dev.naap.metrics.query.Page;
 import dev.naap.sim.GatewayServer;
 import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
@@ -102,23 +99,6 @@ final class LoadTestRuns {
 
   private static Long scaled(Long ms, double factor) {
     return ms == null ? null : Math.round(ms * factor);
-  }
-
-  /** The load tester's results as the API publishes them, as naap serve wires them. */
-  static TestLoadResults published(Store store) {
-    TestLoadQueries queries = new TestLoadQueries(store);
-    return new TestLoadResults() {
-      @Override
-      public Page results(Instant start, Instant end, Filter filter, int limit, int offset) {
-        return queries.results(start, end,
-            new TestLoadQueries.ResultFilter(filter.orchestrator(), filter.pipeline(), filter.outcome()), limit, offset);
-      }
-
-      @Override
-      public Page coverage(Instant start, Instant end) {
-        return queries.coverage(start, end);
-      }
-    };
   }
 
   private static PlanRunner runner(String plan, GatewayClient client, Store store, TimeSource time) {

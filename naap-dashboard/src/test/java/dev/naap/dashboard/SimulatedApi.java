@@ -9,6 +9,7 @@ import dev.naap.events.EventParser;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
+import dev.naap.loadtest.TestLoadQueries;
 import dev.naap.metrics.Refresher;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.scraper.ScrapeMetrics;
@@ -55,7 +56,7 @@ final class SimulatedApi implements AutoCloseable {
 
   private SimulatedApi(Store store) {
     this.store = store;
-    this.testLoad = LoadTestRuns.published(store);
+    this.testLoad = new TestLoadQueries(store);
     this.server = serve(ApiConfig.defaults());
   }
 

@@ -2,6 +2,7 @@ package dev.naap.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.naap.api.TestLoadResults;
 import dev.naap.metrics.query.Page;
 import dev.naap.sim.GroundTruth;
 import dev.naap.store.Store;
@@ -177,7 +178,7 @@ class SimulatorEndToEndTest {
   void resultsAndCoverage_comeBackAsPages() {
     Instant from = Instant.now().minus(Duration.ofHours(1));
     Instant to = Instant.now().plus(Duration.ofHours(2));
-    Page page = new TestLoadQueries(store).results(from, to, TestLoadQueries.ResultFilter.none(), 3, 0);
+    Page page = new TestLoadQueries(store).results(from, to, TestLoadResults.Filter.none(), 3, 0);
     assertThat(page.rows()).hasSize(3);
     assertThat(page.hasMore()).isTrue();
     Page coverage = new TestLoadQueries(store).coverage(from, to);

@@ -30,6 +30,7 @@ import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,7 +95,7 @@ class TestLoadExclusionTest {
     RunSummary run;
     try (GatewayServer server = GatewayServer.start(sim, TESTER_GATEWAY, 0)) {
       assertThat(live.await(30, TimeUnit.SECONDS)).as("the backfill ends").isTrue();
-      GatewayClient client = new GatewayClient(java.net.URI.create("http://127.0.0.1:" + server.port()),
+      GatewayClient client = new GatewayClient(URI.create("http://127.0.0.1:" + server.port()),
           Duration.ofSeconds(2), Duration.ofSeconds(15));
       TestPlan plan = TestPlanLoader.parse("""
           {"name": "exclusion", "test_duration": "20s", "poll_interval": "1s", "concurrency": 4,

@@ -99,6 +99,10 @@ final class StreamSession {
   private long stateSinceRunnerMs;
   private long lastStatusRunnerMs;
   private long paramsAppliedRunnerMs;
+  // The params the runner last applied, as its status reports them.
+  private Map<String, Object> runnerParams;
+  private String runnerParamsHash;
+  private long runnerParamsAppliedMs;
   private long lastParamsChangeMs = -1;
   private int restartCount;
   /** Started over the gateway's HTTP surface: its client, not the simulation, changes its prompt. */
@@ -518,9 +522,15 @@ final class StreamSession {
     sawTrouble |= lastError != null || restartCount > 0 || "ERROR".equals(state);
     inference.put("last_error_time", lastErrorRunnerMs);
     inference.put("last_output_time", outFps > 0 ? rt - rng.between(20, 120) : null);
-    inference.put("last_params", params);
-    inference.put("last_params_hash", paramsHash);
-    inference.put("last_params_update_time", paramsAppliedRunnerMs);
+    if (rt >= paramsAppliedRunnerMs) {
+      // The runner reports only params it has applied: a change still on its way is not shown.
+      runnerParams = params;
+      runnerParamsHash = paramsHash;
+      runnerParamsAppliedMs = paramsAppliedRunnerMs;
+    }
+    inference.put("last_params", runnerParams);
+    inference.put("last_params_hash", runnerParamsHash);
+    inference.put("last_params_update_time", runnerParamsAppliedMs);
     inference.put("last_restart_logs", lastRestartLogs);
     inference.put("last_restart_time", lastRestartRunnerMs);
     inference.put("restart_count", restartCount);

@@ -95,16 +95,23 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   private Page gpuMetrics(QueryParts parts, Granularity granularity) {
-    String rollup = switch (granularity) {
-      case MINUTE, FIVE_MINUTES -> "rollup_minute";
-      case HOUR -> "rollup_hour";
-      case DAY -> "rollup_day";
+    String window = switch (granularity) {
+      case MINUTE -> "bucket_minute";
+      case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
+      case HOUR -> "bucket_hour";
+      case DAY -> "bucket_day";
     };
-    String bucket = rollup.replace("rollup_", "bucket_");
-    String window = granularity == Granularity.FIVE_MINUTES
-        ? "toStartOfFiveMinutes(bucket_minute)" : bucket;
+    // Days are cut to the range (whole days from rollup_day, the hours at either end from
+    // rollup_hour): a 24 h window ending at 00:10 is two partial days, not ten minutes.
+    String rollupRows = switch (granularity) {
+      case MINUTE, FIVE_MINUTES -> rows.buckets("rollup_minute", "bucket_minute", parts.filters());
+      case HOUR -> rows.buckets("rollup_hour", "bucket_hour", parts.filters());
+      case DAY -> rows.days(parts.filters());
+    };
+    Map<String, Object> params = granularity == Granularity.DAY
+        ? RollupRows.withDays(parts.params(HOUR)) : parts.params(granularity.width());
     Map<String, String> fill = new HashMap<>(Map.of(
-        "rows", rows.buckets(rollup, bucket, parts.filters()), "window", window,
+        "rows", rollupRows, "window", window,
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
     fill.put("page_filter", "");
     fill.put("page", PAGE);
@@ -112,7 +119,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     fill.put("page_filter", "AND (toInt64(toUnixTimestamp(" + window + "))" + parts.group()
         + ") IN (SELECT window_start" + parts.group() + " FROM (" + page + "))");
     fill.put("page", "");
-    return fetch(parts, gpuMetrics.fill(fill), parts.params(granularity.width()));
+    return fetch(parts, gpuMetrics.fill(fill), params);
   }
 
   private Page networkDemand(QueryParts parts, Granularity granularity) {

@@ -14,6 +14,7 @@ final class RollupRows {
 
   private final SqlTemplate buckets = SqlTemplate.load("rollup_rows.sql");
   private final SqlTemplate range = SqlTemplate.load("range_rows.sql");
+  private final SqlTemplate days = SqlTemplate.load("day_rows.sql");
 
   /** The rows of {@code rollup} whose {@code bucket} column is in [from, to). */
   String buckets(String rollup, String bucket, String filters) {
@@ -23,6 +24,14 @@ final class RollupRows {
   /** The rows, without their bucket, of the hours in [from, to); needs {@link #withDays}. */
   String range(String filters) {
     return range.fill(Map.of("filters", filters));
+  }
+
+  /**
+   * The rows of the hours in [from, to) with their day as {@code bucket_day}: a day the range cuts
+   * holds only its hours inside it; needs {@link #withDays}.
+   */
+  String days(String filters) {
+    return days.fill(Map.of("filters", filters));
   }
 
   /**

@@ -163,6 +163,18 @@ class ClickHouseMetricsQueriesTest {
   }
 
   @Test
+  void gpuMetrics_daily_aDayTheRangeCutsCoversItsHoursInsideTheRange() {
+    // 24 h from 01:00: hour 0 (s1, s2) is outside, hour 1 (s5; s4 is test load) inside, under its day.
+    Instant start = day.plus(Duration.ofHours(1));
+    Page page = queries.run(Report.GPU_METRICS, new MetricsQuery(start, start.plus(Duration.ofDays(1)),
+        Granularity.DAY, Map.of(), List.of(Dimension.ORCHESTRATOR), null, 1000, 0, false));
+
+    assertThat(page.rows()).hasSize(1);
+    assertThat(row(page, 0)).containsEntry("window_start", day).containsEntry("orchestrator_address", A)
+        .containsEntry("segments", 1L).containsEntry("failed_segments", 1L);
+  }
+
+  @Test
   void granularities_agreeOnTotals() {
     for (Report report : List.of(Report.GPU_METRICS, Report.NETWORK_DEMAND)) {
       List<Double> totals = new ArrayList<>();

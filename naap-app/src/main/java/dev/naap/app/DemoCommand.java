@@ -146,8 +146,9 @@ final class DemoCommand implements Main.Command {
           .duration(Duration.ofMillis(nowMs - startMs).plus(Duration.ofDays(365)))
           .malformedRate(malformedRate).build());
       KafkaSink sink = new KafkaSink(broker.bootstrapServers(), TOPIC, Map.of());
+      CountDownLatch simulationLive = new CountDownLatch(1);
       Thread simThread = Thread.ofPlatform().name("naap-demo-simulator")
-          .start(() -> sim.run(sink, Pacer.realTime(speed, nowMs)));
+          .start(() -> sim.run(sink, Pacer.realTime(speed, nowMs, simulationLive)));
       running.push(() -> {
         sim.stop();
         simThread.join();
@@ -172,8 +173,9 @@ final class DemoCommand implements Main.Command {
         scraper.close();
       });
 
-      // The load tester drives the simulated gateway on the simulation's clock: a default plan
-      // (every 10 minutes of simulated time) whose streams are registered as test load.
+      // The load tester drives the simulated gateway on the simulation's clock, once the backfill
+      // is over: a default plan (every 10 minutes of simulated time) whose streams are registered
+      // as test load.
       TestPlan plan = TestPlanLoader.defaults();
       TimeSource testerTime = speed == 1 ? TimeSource.system() : TimeSource.scaled(speed);
       LoadtestMetrics testerMetrics = new LoadtestMetrics(registry);
@@ -182,9 +184,17 @@ final class DemoCommand implements Main.Command {
       PlanRunner tester = PlanRunner.of(plan, testerClient, new HookIngest(testerClient), store, testerMetrics,
           testerTime);
       LoadtestScheduler testerSchedule = new LoadtestScheduler(tester::runOnce, plan.interval(), testerTime, testerMetrics);
-      Thread testerThread = Thread.ofPlatform().name("naap-demo-loadtest").start(testerSchedule::run);
+      Thread testerThread = Thread.ofPlatform().name("naap-demo-loadtest").start(() -> {
+        try {
+          simulationLive.await(); // a stream started during the backfill would end at once
+        } catch (InterruptedException e) {
+          return;
+        }
+        testerSchedule.run();
+      });
       running.push(() -> {
         testerSchedule.stop();
+        testerThread.interrupt();
         testerThread.join();
       });
 

@@ -24,18 +24,19 @@ class DemoTest {
   @Test
   void demo_fillsTheRollups_stopsCleanly_andResumes() throws Exception {
     Path data = dir.resolve("demo");
-    long first = runUntil(data, "demo-1.log", 0);
+    long first = runUntil(data, "demo-1.log", 0, true);
     // The second run keeps the first run's events and adds new ones to them.
-    long second = runUntil(data, "demo-2.log", first);
+    long second = runUntil(data, "demo-2.log", first, false);
 
     assertThat(second).as("events after the second run").isGreaterThan(first);
   }
 
   /**
    * Runs the demo until its rollups hold sessions and the store more than {@code eventsBefore}
-   * events, stops it with SIGTERM; returns the events stored.
+   * events (and, if {@code testSucceeded}, until a load test has succeeded against the simulated
+   * gateway), stops it with SIGTERM; returns the events stored.
    */
-  private long runUntil(Path data, String log, long eventsBefore) throws Exception {
+  private long runUntil(Path data, String log, long eventsBefore, boolean testSucceeded) throws Exception {
     int port = freePort();
     int apiPort = freePort();
     Process demo = ChildJvm.start(dir.resolve(log), "demo", "--dir", data.toString(), "--backfill-hours", "1",
@@ -44,19 +45,26 @@ class DemoTest {
       long sessions = 0;
       long events = 0;
       long testStreams = 0;
+      long testSuccesses = 0;
       String overview = "";
-      long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-      while ((sessions == 0 || events <= eventsBefore || testStreams == 0 || !overview.contains("\"sessions\""))
+      // A load test lasts a minute of simulated time, at real time here.
+      long deadline = System.nanoTime() + Duration.ofSeconds(testSucceeded ? 240 : 150).toNanos();
+      while ((sessions == 0 || events <= eventsBefore || testStreams == 0 || !overview.contains("\"sessions\"")
+              || (testSucceeded && testSuccesses == 0))
           && System.nanoTime() < deadline && demo.isAlive()) {
         Thread.sleep(1_000);
         sessions = query(port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
         events = query(port, "SELECT count() FROM raw_events");
         testStreams = query(port, "SELECT count() FROM test_load_streams");
+        testSuccesses = query(port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
         overview = get(apiPort, "/v1/network/overview");
       }
       assertThat(sessions).as("sessions in the rollups (see %s)", log).isPositive();
       assertThat(events).as("events stored (see %s)", log).isGreaterThan(eventsBefore);
       assertThat(testStreams).as("streams the load tester started (see %s)", log).isPositive();
+      if (testSucceeded) {
+        assertThat(testSuccesses).as("load tests that succeeded (see %s)", log).isPositive();
+      }
       assertThat(overview).as("the API's overview (see %s)", log).contains("\"sessions\"");
       assertThat(get(apiPort, "/")).as("the dashboard at /").contains("<html");
 

@@ -36,9 +36,15 @@ public final class LoadtestScheduler {
     this.metrics = metrics;
   }
 
-  /** Runs until {@link #stop}; returns after the last run has written its results. */
+  /**
+   * Runs until {@link #stop}; returns after the last run has written its results, or at once when
+   * stopped before it started.
+   */
   public void run() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      if (state.get() == State.STOPPED) {
+        return;
+      }
       throw new IllegalStateException("the scheduler runs once; state " + state.get());
     }
     thread = Thread.currentThread();

@@ -1,5 +1,7 @@
 package dev.naap.sim;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * Maps the simulation's virtual clock onto the wall clock. {@link #none()} runs as fast as
  * possible (backfill, tests); {@link #realTime(double, long)} holds each virtual instant after
@@ -28,6 +30,15 @@ public interface Pacer {
    * times real time, anchored at the first instant simulated at or after {@code liveFromMs}.
    */
   static Pacer realTime(double speed, long liveFromMs) {
+    return realTime(speed, liveFromMs, new CountDownLatch(1));
+  }
+
+  /**
+   * {@link #realTime(double, long)}, counting {@code live} down when the run reaches {@code
+   * liveFromMs}: the backfill is over. Streams started over the gateway's HTTP surface before
+   * that run in the backfill's virtual time, where their minutes pass in milliseconds.
+   */
+  static Pacer realTime(double speed, long liveFromMs, CountDownLatch live) {
     if (!(speed > 0)) {
       throw new IllegalArgumentException("speed: expected > 0, got " + speed);
     }
@@ -41,6 +52,7 @@ public interface Pacer {
         }
         if (anchorNanos == Long.MIN_VALUE) {
           anchorNanos = System.nanoTime();
+          live.countDown();
         }
         return anchorNanos + (long) ((virtualMs - liveFromMs) * 1e6 / speed) - System.nanoTime();
       }

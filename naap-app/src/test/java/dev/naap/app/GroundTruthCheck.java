@@ -124,9 +124,9 @@ final class GroundTruthCheck {
       }
     }
     Map<String, Double> measured = new HashMap<>();
-    for (String[] f : store.queryText("SELECT gpu_model, pipeline, sum(fps_sample_sum) / sum(fps_samples) "
+    for (String[] f : rows(store, "SELECT gpu_model, pipeline, sum(fps_sample_sum) / sum(fps_samples) "
         + "FROM rollup_hour_current WHERE has({gpus:Array(String)}, gpu_id) AND fps_samples > 0 "
-        + "GROUP BY gpu_model, pipeline", Map.of("gpus", List.copyOf(complete))).lines().map(l -> l.split("\t")).toList()) {
+        + "GROUP BY gpu_model, pipeline", Map.of("gpus", List.copyOf(complete)))) {
       measured.put(f[0] + " " + f[1], Double.parseDouble(f[2]));
     }
     assertThat(measured.keySet()).as("GPU model × pipeline").isEqualTo(expected.keySet());
@@ -136,6 +136,10 @@ final class GroundTruthCheck {
   }
 
   private static List<String[]> rows(Store store, String sql) {
-    return store.queryText(sql, Map.of()).lines().map(l -> l.split("\t", -1)).toList();
+    return rows(store, sql, Map.of());
+  }
+
+  private static List<String[]> rows(Store store, String sql, Map<String, ?> params) {
+    return store.queryText(sql, params).lines().map(l -> l.split("\t", -1)).toList();
   }
 }

@@ -71,21 +71,7 @@ class TestLoadExclusionTest {
         .duration(Duration.ofHours(4)).perfectDelivery().build());
     // Two hours of demand simulated at once, then live: the tester starts once the run is live.
     CountDownLatch live = new CountDownLatch(1);
-    Pacer paced = Pacer.realTime(SPEED, LIVE_FROM.toEpochMilli());
-    Pacer pacer = new Pacer() {
-      @Override
-      public long waitNanos(long virtualMs) {
-        if (virtualMs >= LIVE_FROM.toEpochMilli()) {
-          live.countDown();
-        }
-        return paced.waitNanos(virtualMs);
-      }
-
-      @Override
-      public long virtualNowMs(long lastMs) {
-        return paced.virtualNowMs(lastMs);
-      }
-    };
+    Pacer pacer = Pacer.realTime(SPEED, LIVE_FROM.toEpochMilli(), live);
     Thread simulation = Thread.ofPlatform().name("sim").start(() -> {
       try (FileSink sink = new FileSink(events)) {
         sim.run(sink, pacer);

@@ -256,7 +256,6 @@ final class StreamSession {
     double r = rng.uniform();
     outcome = r < o.failureProbability * 0.7 ? Outcome.LOADING_ONLY
         : r < o.failureProbability ? Outcome.CRASH : Outcome.HEALTHY;
-    observed = false;
     sessionIdHex = rng.hex(8);
     manifestIdHex = rng.hex(8);
     payments = 0;

@@ -47,6 +47,11 @@ class SessionsViewTest {
 
     // 947953 - 945298: first processed segment minus the stream request, gateway clock.
     assertThat(row.get("ptff_ms")).isEqualTo("2655");
+    // 945298 -> 947583 (first ingest) -> 947953 (first processed segment): 2285 + 370 ms.
+    assertThat(row.get("selection_wait_ms")).isEqualTo("2285");
+    assertThat(row.get("orchestrator_startup_ms")).isEqualTo("370");
+    assertThat(row.get("node_key")).isEqualTo("https://rtav-orch2.xodeapp.xyz:28935");
+    assertThat(row.get("node_source")).isEqualTo("url");
     assertThat(row.get("fps_samples")).isEqualTo("17");
     assertThat(Double.parseDouble(row.get("fps_mean"))).isCloseTo(16.00, within(0.005));
     assertThat(Double.parseDouble(row.get("jitter_coefficient"))).isCloseTo(0.1163, within(0.00005));

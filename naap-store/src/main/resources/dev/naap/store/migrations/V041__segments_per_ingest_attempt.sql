@@ -51,36 +51,26 @@ SELECT stream_id, request_id, orchestrator_address, orchestrator_url,
 FROM ai_stream_events FINAL
 WHERE orchestrator_address != '';
 
--- Each ingest attempt: a gateway_send_first_ingest_segment (repeats at the same time collapse).
-CREATE VIEW IF NOT EXISTS ingest_attempts AS
-SELECT DISTINCT stream_id, request_id, orchestrator_address, event_time AS attempt_time
-FROM stream_trace_events FINAL
-WHERE subtype = 'gateway_send_first_ingest_segment' AND orchestrator_address != '';
-
--- Every orchestrator event with the attempt it belongs to: the latest attempt on its orchestrator
--- (signer address) at or before it; an event before the first attempt belongs to the first. An
--- orchestrator with no attempt in the session keeps attempt_time 0: one segment, as before
--- attempts were told apart.
+-- Every orchestrator event with the attempt it belongs to: the latest ingest attempt
+-- (gateway_send_first_ingest_segment) on its orchestrator (signer address) at or before it; an
+-- event before the first attempt belongs to the first. An orchestrator with no attempt in the
+-- session keeps attempt_time 0: one segment, as before attempts were told apart. Window
+-- functions over the events themselves: each family table is read once.
 CREATE VIEW IF NOT EXISTS orchestrator_events_by_attempt AS
-SELECT e.stream_id AS stream_id, e.request_id AS request_id,
-       e.orchestrator_address AS orchestrator_address, e.orchestrator_url AS orchestrator_url,
-       e.node_url AS node_url, e.event_time AS event_time, e.family AS family, e.subtype AS subtype,
-       e.pipeline AS pipeline, e.output_fps AS output_fps, e.state AS state,
-       e.restart_count AS restart_count, e.last_restart_time_ms AS last_restart_time_ms,
-       e.last_error AS last_error, e.gpu_id AS gpu_id, e.region AS region, e.is_test_load AS is_test_load,
-       multiIf(a.attempt_time > toDateTime64(0, 3, 'UTC'), a.attempt_time,
-               f.attempts > 0, f.first_attempt_time,
-               toDateTime64(0, 3, 'UTC')) AS attempt_time
-FROM orchestrator_events AS e
-ASOF LEFT JOIN ingest_attempts AS a
-    ON a.stream_id = e.stream_id AND a.request_id = e.request_id
-       AND a.orchestrator_address = e.orchestrator_address AND a.attempt_time <= e.event_time
-LEFT JOIN (SELECT stream_id, request_id, orchestrator_address,
-                  min(attempt_time) AS first_attempt_time, count() AS attempts
-           FROM ingest_attempts GROUP BY stream_id, request_id, orchestrator_address) AS f
-    ON f.stream_id = e.stream_id AND f.request_id = e.request_id
-       AND f.orchestrator_address = e.orchestrator_address
-SETTINGS join_use_nulls = 0;
+SELECT stream_id, request_id, orchestrator_address, orchestrator_url, node_url, event_time, family,
+       subtype, pipeline, output_fps, state, restart_count, last_restart_time_ms, last_error, gpu_id,
+       region, is_test_load,
+       coalesce(max(ingest_time) OVER running, min(ingest_time) OVER whole, toDateTime64(0, 3, 'UTC'))
+           AS attempt_time
+FROM
+(
+    SELECT *, if(family = 'trace' AND subtype = 'gateway_send_first_ingest_segment', event_time, NULL)
+                  AS ingest_time
+    FROM orchestrator_events
+)
+WINDOW running AS (PARTITION BY stream_id, request_id, orchestrator_address ORDER BY event_time
+                   RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+       whole AS (PARTITION BY stream_id, request_id, orchestrator_address);
 
 -- Per segment (session, orchestrator, attempt): its facts from every family.
 CREATE VIEW IF NOT EXISTS segment_event_facts AS

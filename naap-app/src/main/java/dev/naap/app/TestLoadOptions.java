@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The operator's test-load rules, shared by the commands that run the refresh ({@code ingest},
  * {@code import}, {@code demo}): globs over stream ids and gateway names whose sessions are test
- * load (docs/METRICS.md, "Test load"). Defaults: {@link TestLoadRules#DEFAULTS}.
+ * load (docs/METRICS.md, "Test load"). Default: none ({@link TestLoadRules#NONE}).
  */
 final class TestLoadOptions {
 
@@ -16,20 +16,21 @@ final class TestLoadOptions {
 
   static final String HELP = """
         --test-load-stream-ids G,…  stream-id globs (* any run, ? one character) whose
-                                   sessions are test load (default %s; empty: none)
+                                   sessions are test load (default none; the network's
+                                   scheduled tester: %s)
         --test-load-gateways G,…    gateway-name globs whose sessions are test load
-                                   (default %s; empty: none)
-      """.formatted(String.join(",", TestLoadRules.DEFAULT_STREAM_IDS),
-          String.join(",", TestLoadRules.DEFAULT_GATEWAYS));
+                                   (default none; that tester's gateways: %s)
+      """.formatted(String.join(",", TestLoadRules.KNOWN_TESTER.streamIds()),
+          String.join(",", TestLoadRules.KNOWN_TESTER.gateways()));
 
   private TestLoadOptions() {}
 
   /** The rules the options give; a bad glob is reported through {@code args}. */
   static TestLoadRules from(Args args) {
     List<String> streamIds =
-        globs(args.get("test-load-stream-ids", null), TestLoadRules.DEFAULT_STREAM_IDS);
+        globs(args.get("test-load-stream-ids", null));
     List<String> gateways =
-        globs(args.get("test-load-gateways", null), TestLoadRules.DEFAULT_GATEWAYS);
+        globs(args.get("test-load-gateways", null));
     try {
       return new TestLoadRules(streamIds, gateways);
     } catch (IllegalArgumentException e) {
@@ -38,9 +39,9 @@ final class TestLoadOptions {
     }
   }
 
-  private static List<String> globs(String value, List<String> fallback) {
+  private static List<String> globs(String value) {
     if (value == null) {
-      return fallback;
+      return List.of();
     }
     return Arrays.stream(value.split(",", -1)).map(String::strip)
         .filter(s -> !s.isEmpty()).toList();

@@ -15,9 +15,9 @@ class TestLoadOptionsTest {
   }
 
   @Test
-  void from_withoutOptions_givesTheKnownTester() {
+  void from_withoutOptions_givesNoRule() {
     Args args = parse();
-    assertThat(TestLoadOptions.from(args)).isEqualTo(TestLoadRules.DEFAULTS);
+    assertThat(TestLoadOptions.from(args)).isEqualTo(TestLoadRules.NONE);
     args.check();
   }
 

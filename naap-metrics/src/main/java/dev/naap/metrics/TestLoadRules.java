@@ -21,14 +21,13 @@ import java.util.Map;
  */
 public record TestLoadRules(List<String> streamIds, List<String> gateways) {
 
-  /** The stream ids of the network's scheduled test streams, which never set is_test_load. */
-  public static final List<String> DEFAULT_STREAM_IDS = List.of("aiJobTesterStream-*");
-  /** The gateways those test streams come through. */
-  public static final List<String> DEFAULT_GATEWAYS = List.of("cloud-spe-ai-live-video-tester-*");
-  /** The defaults: the network's known tester. */
-  public static final TestLoadRules DEFAULTS =
-      new TestLoadRules(DEFAULT_STREAM_IDS, DEFAULT_GATEWAYS);
-  /** No rule: only is_test_load and the registry mark test load. */
+  /**
+   * The network's known scheduled tester, whose streams never set is_test_load: an example an
+   * operator opts into (docs/METRICS.md), not a default, so imported traffic counts as it came.
+   */
+  public static final TestLoadRules KNOWN_TESTER = new TestLoadRules(
+      List.of("aiJobTesterStream-*"), List.of("cloud-spe-ai-live-video-tester-*"));
+  /** No rule, the default: only is_test_load and the registry mark test load. */
   public static final TestLoadRules NONE = new TestLoadRules(List.of(), List.of());
 
   /** Longest glob accepted, to bound what a configuration can make the store match. */

@@ -213,7 +213,7 @@ class Issue12RealNetworkTest {
 
   @Test
   void testLoad_operatorRulesByStreamIdAndGateway_markSessionsWithoutAnyFlag() {
-    TestLoadRules.DEFAULTS.save(store, Clock.systemUTC());
+    TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
     LiveEvents tester = new LiveEvents().onGateway("cloud-spe-ai-live-video-tester-fra");
     write(ev.request("aiJobTesterStream-1767900000000000000", 0), ev.request("user", 0),
         tester.request("probe", 0), ev.request("aiJobTesterStreamX", 0));

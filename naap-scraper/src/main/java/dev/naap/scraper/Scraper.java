@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,11 +54,14 @@ public final class Scraper implements AutoCloseable {
   private final HttpFetcher fetcher;
   private final CapabilitiesReader reader;
   private final VersionedWriter writer;
+  private static final int MAX_REMEMBERED = 100_000;
   private final HostResolver hosts;
   private final Reachability reachability;
   private final RegionResolver regions;
   private final SourceBackoff backoff;
   private final ReentrantLock running = new ReentrantLock();
+  /** The last region geolocated per service URI, kept while its host fails to resolve. */
+  private final Map<String, RegionResolver.Region> lastGeolocated = new ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /**
@@ -335,8 +339,21 @@ public final class Scraper implements AutoCloseable {
     Reachability.Probe probe = probes.get(s.orchUri());
     String host = probe != null ? probe.host() : hostOf(s.orchUri());
     // The probe's address when it resolved one; else a (cached) lookup of our own.
-    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host,
-        () -> probe != null && probe.ip() != null ? probe.ip() : hosts.resolve(host).ip());
+    HostResolver.Result[] lookup = new HostResolver.Result[1];
+    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host, () -> {
+      if (probe != null && probe.ip() != null) {
+        return probe.ip();
+      }
+      lookup[0] = hosts.resolve(host);
+      return lookup[0].ip();
+    });
+    if (region.equals(RegionResolver.UNKNOWN) && lookup[0] != null && !lookup[0].ok()) {
+      // A name service that fails for a while does not make a known orchestrator's region
+      // flap to unknown and back (each flap would be a new version).
+      region = lastGeolocated.getOrDefault(s.orchUri(), region);
+    } else if (region.source().equals("geoip") && lastGeolocated.size() < MAX_REMEMBERED) {
+      lastGeolocated.put(s.orchUri(), region);
+    }
     return s.withRegion(region.name(), region.source());
   }
 

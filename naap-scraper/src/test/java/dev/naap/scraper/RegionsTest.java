@@ -212,8 +212,10 @@ class RegionsTest {
         orchestrator(e, "https://192.0.2.11:8935"));
     Path map = dir.resolve("orchestrators.txt");
     Files.writeString(map, e + " operator-region\n");
+    java.util.concurrent.atomic.AtomicBoolean dnsWorks = new java.util.concurrent.atomic.AtomicBoolean(true);
+    MutableClock clock = new MutableClock();
     HostResolver.Lookup names = host -> {
-      if (host.equals("orch.example")) {
+      if (host.equals("orch.example") && dnsWorks.get()) {
         return InetAddress.getByAddress(host, new byte[] {(byte) 198, 51, 100, (byte) 130});
       }
       throw new UnknownHostException(host);
@@ -226,15 +228,24 @@ class RegionsTest {
             .registeredOrchestrators(false)
             .reachability(false) // documentation addresses: nothing to connect to
             .regionMapping(map).geoDatabase(database(dir)).build(),
-            store, ScrapeMetrics.unregistered(), Clock.systemUTC(), names)) {
+            store, ScrapeMetrics.unregistered(), clock, names)) {
+      String expected = a + "\teu-central\tgeoip\n"
+          + b + "\tsa-east\tgeoip\n"
+          + c + "\tus-east\tgeoip\n"
+          + d + "\t\\N\tunknown\n"
+          + e + "\toperator-region\toperator\n";
       assertThat(scraper.runOnce().status()).isEqualTo("ok");
       assertThat(store.queryText("SELECT local_address, region, region_source"
-          + " FROM orchestrators_current ORDER BY local_address", Map.of()))
-          .isEqualTo(a + "\teu-central\tgeoip\n"
-              + b + "\tsa-east\tgeoip\n"
-              + c + "\tus-east\tgeoip\n"
-              + d + "\t\\N\tunknown\n"
-              + e + "\toperator-region\toperator\n");
+          + " FROM orchestrators_current ORDER BY local_address", Map.of())).isEqualTo(expected);
+
+      // The name service fails once the cached answer expired: c keeps its region, no new version.
+      dnsWorks.set(false);
+      clock.advance(HostResolver.TTL.plusMinutes(1));
+      Scraper.RunSummary second = scraper.runOnce();
+      assertThat(second.sources()).filteredOn(o -> o.endpoint().equals(Scraper.CAPABILITIES))
+          .singleElement().satisfies(o -> assertThat(o.versionsWritten()).isZero());
+      assertThat(store.queryText("SELECT local_address, region, region_source"
+          + " FROM orchestrators_current ORDER BY local_address", Map.of())).isEqualTo(expected);
     }
   }
 

@@ -137,9 +137,12 @@ final class ScrapeCommand implements Main.Command {
             .buildAndStart();
         Scraper scraper = new Scraper(config, store, metrics, Clock.systemUTC())) {
       current.set(scraper);
-      err.printf("naap scrape: %d gateway(s) every %s -> %s%s%n", gateways.size(),
-          config.interval(), store.description(),
-          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
+      err.printf("naap scrape: %d gateway(s) every %s -> %s%s%nnaap scrape: regions: %s%s%n",
+          gateways.size(), config.interval(), store.description(),
+          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(),
+          config.regionMapping() == null ? "" : "mapping " + config.regionMapping() + ", then ",
+          config.geoDatabase() == null ? "no IP-location database (docs/SCRAPER.md, \"Region\")"
+              : "IP-location database " + config.geoDatabase());
       if (once) {
         Scraper.RunSummary run = scraper.runOnce();
         for (Scraper.SourceOutcome o : run.sources()) {

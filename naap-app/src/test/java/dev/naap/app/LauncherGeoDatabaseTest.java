@@ -62,8 +62,8 @@ class LauncherGeoDatabaseTest {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(cache)) {
-      return files.filter(f -> !Files.isDirectory(f) || f.getFileName().toString().startsWith(".fetch"))
-          .toList();
+      return files.filter(f -> !Files.isDirectory(f)
+          || f.getFileName().toString().startsWith(".fetch")).toList();
     }
   }
 

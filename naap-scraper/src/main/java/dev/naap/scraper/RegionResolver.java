@@ -99,8 +99,8 @@ final class RegionResolver implements Closeable {
 
   /**
    * The region the table gives a database record, or null. Reads the ip-location-db shape
-   * ({@code country_code}) and the GeoIP2/GeoLite2 Country and City shape ({@code country.iso_code},
-   * {@code continent.code}, {@code subdivisions[0].iso_code}).
+   * ({@code country_code}) and the GeoIP2/GeoLite2 Country and City shape
+   * ({@code country.iso_code}, {@code continent.code}, {@code subdivisions[0].iso_code}).
    */
   String regionOf(Map<String, Object> record) {
     if (record == null) {

@@ -62,9 +62,10 @@ class RegionsTest {
   void geoDatabase_ipv4AndIpv6LiteralsGetTheTablesRegion_bothRecordShapes(@TempDir Path dir)
       throws Exception {
     try (RegionResolver r = RegionResolver.open(null, database(dir), null)) {
+      var saEast = new RegionResolver.Region("sa-east", "geoip");
       assertThat(at(r, "192.0.2.44")).isEqualTo(new RegionResolver.Region("eu-central", "geoip"));
-      assertThat(at(r, "[2001:db8:b::17]")).isEqualTo(new RegionResolver.Region("sa-east", "geoip"));
-      assertThat(at(r, "2001:db8:b:0:0:0:0:9")).isEqualTo(new RegionResolver.Region("sa-east", "geoip"));
+      assertThat(at(r, "[2001:db8:b::17]")).isEqualTo(saEast);
+      assertThat(at(r, "2001:db8:b:0:0:0:0:9")).isEqualTo(saEast);
       assertThat(at(r, "198.51.100.9").name()).isEqualTo("us-west");   // US-OR
       assertThat(at(r, "198.51.100.200").name()).isEqualTo("us-east"); // US, no subdivision
       assertThat(at(r, "203.0.113.1").name()).isEqualTo("af-south");  // continent:AF
@@ -159,7 +160,8 @@ class RegionsTest {
     MutableClock clock = new MutableClock();
     try (HostResolver hosts = new HostResolver(Duration.ofMillis(300), names, clock)) {
       assertThat(hosts.resolve("203.0.113.7").ip().getHostAddress()).isEqualTo("203.0.113.7");
-      assertThat(hosts.resolve("[2001:db8::1]").ip().getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:1");
+      assertThat(hosts.resolve("[2001:db8::1]").ip().getHostAddress())
+          .isEqualTo("2001:db8:0:0:0:0:0:1");
       assertThat(hosts.resolve("2001:db8::2").ok()).isTrue();
       assertThat(lookups).hasValue(0);
 
@@ -212,7 +214,7 @@ class RegionsTest {
         orchestrator(e, "https://192.0.2.11:8935"));
     Path map = dir.resolve("orchestrators.txt");
     Files.writeString(map, e + " operator-region\n");
-    java.util.concurrent.atomic.AtomicBoolean dnsWorks = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var dnsWorks = new java.util.concurrent.atomic.AtomicBoolean(true);
     MutableClock clock = new MutableClock();
     HostResolver.Lookup names = host -> {
       if (host.equals("orch.example") && dnsWorks.get()) {

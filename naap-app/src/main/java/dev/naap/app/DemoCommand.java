@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,9 +162,12 @@ final class DemoCommand implements Main.Command {
       GatewayServer gateway = GatewayServer.start(sim, 0, 0);
       running.push(gateway);
 
+      // The simulated hosts resolve nowhere: the simulator's own mapping gives their regions (source
+      // operator); the IP-location database, when the launcher fetched one, serves the rest.
+      Path regionMapping = Files.writeString(dir.resolve("simulated-regions.txt"), sim.regionMapping());
       Scraper scraper = new Scraper(ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
-          .interval(Duration.ofMinutes(5)).observedFrom("demo").build(), store, new ScrapeMetrics(registry),
-          Clock.systemUTC());
+          .interval(Duration.ofMinutes(5)).observedFrom("demo").regionMapping(regionMapping).build(), store,
+          new ScrapeMetrics(registry), Clock.systemUTC());
       Thread scrapeThread = Thread.ofPlatform().name("naap-demo-scraper").start(() -> {
         try {
           scraper.run();
@@ -215,7 +219,7 @@ final class DemoCommand implements Main.Command {
             Kafka broker         %s, topic %s
             simulated network    seed %d, from %s, live at %sx, gateway HTTP on 127.0.0.1:%d
             ingest + rollups     consumer group naap-demo, refresh every 5 s
-            scraper              every 5 min against the simulated gateway
+            scraper              every 5 min against the simulated gateway; regions from %s
             load tester          plan %s every %s of simulated time, streams flagged as test load
             ClickHouse HTTP      %s   e.g. curl '%s?query=SELECT+gateway,sum(sessions_requested)+FROM+rollup_hour_current+GROUP+BY+gateway'
             Prometheus metrics   http://127.0.0.1:%d/metrics
@@ -223,7 +227,7 @@ final class DemoCommand implements Main.Command {
 
           Dashboard: %s
           """, dir.toAbsolutePath(), broker.bootstrapServers(), TOPIC, seed, Instant.ofEpochMilli(startMs),
-          speed, gateway.port(), plan.name(), plan.interval(), clickhouse.url(), clickhouse.url(),
+          speed, gateway.port(), regionMapping.getFileName(), plan.name(), plan.interval(), clickhouse.url(), clickhouse.url(),
           metricsServer.getPort(), api.url(), api.url(), api.url());
       out.flush();
       stopRequested.await();

@@ -26,8 +26,9 @@ final class ScrapeCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("gateway", "interval", "jitter",
       "connect-timeout", "attempt-timeout", "attempts", "max-body-bytes", "observed-from",
-      "region-map", "geoip-db", "metrics-host", "metrics-port");
-  private static final Set<String> FLAGS = Set.of("once", "no-registered", "no-reachability");
+      "region-map", "geo-database", "geo-regions", "dns-timeout", "metrics-host", "metrics-port");
+  private static final Set<String> FLAGS = Set.of("once", "no-registered", "no-reachability",
+      "no-geo-database");
 
   @Override
   public String summary() {
@@ -54,8 +55,13 @@ final class ScrapeCommand implements Main.Command {
           --no-registered            do not read /registeredOrchestrators
           --no-reachability          do not probe orchestrators' service URIs
           --observed-from NAME       where this scraper runs, for reachability rows (default local)
-          --region-map FILE          KEY REGION lines (address or host -> region)
-          --geoip-db FILE            offline MaxMind DB file (GeoLite2/GeoIP2 Country or City)
+          --region-map FILE          KEY REGION lines (address or host -> region); wins over
+                                     the database
+          --geo-database FILE        offline MaxMind DB file, country or city (default: the
+                                     DB-IP Lite country database the launcher fetched)
+          --no-geo-database          no geolocation: regions only from --region-map
+          --geo-regions FILE         KEY REGION lines over the built-in country -> region table
+          --dns-timeout D            one host lookup (default 2s)
           --once                     one run, then exit (1 if every source failed)
           --metrics-host HOST        Prometheus /metrics address (default 127.0.0.1)
           --metrics-port PORT        (default 9402; 0 picks a free port, -1 turns it off)
@@ -93,9 +99,17 @@ final class ScrapeCommand implements Main.Command {
     builder.reachability(!args.flag("no-reachability"));
     builder.observedFrom(args.get("observed-from", "local"));
     String regionMap = args.get("region-map", null);
-    String geoDb = args.get("geoip-db", null);
+    String geoDb = args.get("geo-database", null);
+    String geoRegions = args.get("geo-regions", null);
     builder.regionMapping(regionMap == null ? null : Path.of(regionMap));
-    builder.geoDatabase(geoDb == null ? null : Path.of(geoDb));
+    if (geoDb != null && args.flag("no-geo-database")) {
+      args.error("--geo-database and --no-geo-database exclude each other");
+    }
+    if (geoDb != null || args.flag("no-geo-database")) {
+      builder.geoDatabase(geoDb == null ? null : Path.of(geoDb));
+    }
+    builder.regionTable(geoRegions == null ? null : Path.of(geoRegions));
+    Optional.ofNullable(args.duration("dns-timeout", null)).ifPresent(builder::dnsTimeout);
     int metricsPort = args.integer("metrics-port", 9402, -1, 65535);
     ScraperConfig config = null;
     if (!gateways.isEmpty()) {
@@ -123,9 +137,12 @@ final class ScrapeCommand implements Main.Command {
             .buildAndStart();
         Scraper scraper = new Scraper(config, store, metrics, Clock.systemUTC())) {
       current.set(scraper);
-      err.printf("naap scrape: %d gateway(s) every %s -> %s%s%n", gateways.size(),
-          config.interval(), store.description(),
-          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
+      err.printf("naap scrape: %d gateway(s) every %s -> %s%s%nnaap scrape: regions: %s%s%n",
+          gateways.size(), config.interval(), store.description(),
+          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(),
+          config.regionMapping() == null ? "" : "mapping " + config.regionMapping() + ", then ",
+          config.geoDatabase() == null ? "no IP-location database (docs/SCRAPER.md, \"Region\")"
+              : "IP-location database " + config.geoDatabase());
       if (once) {
         Scraper.RunSummary run = scraper.runOnce();
         for (Scraper.SourceOutcome o : run.sources()) {

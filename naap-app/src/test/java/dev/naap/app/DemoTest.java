@@ -46,11 +46,14 @@ class DemoTest {
       long events = 0;
       long testStreams = 0;
       long testSuccesses = 0;
+      long orchestratorsWithoutRegion = -1;
+      long sessionsWithRegionPercent = 0;
       String overview = "";
       // A load test lasts a minute of simulated time, at real time here.
       long deadline = System.nanoTime() + Duration.ofSeconds(testSucceeded ? 240 : 150).toNanos();
       while ((sessions == 0 || events <= eventsBefore || testStreams == 0 || !overview.contains("\"sessions\"")
-              || (testSucceeded && testSuccesses == 0))
+              || (testSucceeded && testSuccesses == 0) || orchestratorsWithoutRegion != 0
+              || sessionsWithRegionPercent <= 50)
           && System.nanoTime() < deadline && demo.isAlive()) {
         Thread.sleep(1_000);
         sessions = query(port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
@@ -58,6 +61,10 @@ class DemoTest {
         testStreams = query(port, "SELECT count() FROM test_load_streams");
         testSuccesses = query(port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
         overview = get(apiPort, "/v1/network/overview");
+        orchestratorsWithoutRegion = query(port, "SELECT if(count() = 0, -1, countIf(region_source NOT IN"
+            + " ('operator', 'geoip'))) FROM orchestrators_current");
+        sessionsWithRegionPercent = query(port,
+            "SELECT intDiv(100 * countIf(region != ''), greatest(count(), 1)) FROM sessions");
       }
       assertThat(sessions).as("sessions in the rollups (see %s)", log).isPositive();
       assertThat(events).as("events stored (see %s)", log).isGreaterThan(eventsBefore);
@@ -66,6 +73,8 @@ class DemoTest {
         assertThat(testSuccesses).as("load tests that succeeded (see %s)", log).isPositive();
       }
       assertThat(overview).as("the API's overview (see %s)", log).contains("\"sessions\"");
+      assertThat(orchestratorsWithoutRegion).as("scraped orchestrators without a region (see %s)", log).isZero();
+      assertThat(sessionsWithRegionPercent).as("percent of sessions with a region (see %s)", log).isGreaterThan(50);
       assertThat(get(apiPort, "/")).as("the dashboard at /").contains("<html");
 
       demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the same orderly stop

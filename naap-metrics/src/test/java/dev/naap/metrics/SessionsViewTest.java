@@ -217,6 +217,22 @@ class SessionsViewTest {
   }
 
   @Test
+  void region_ofASegmentBeforeTheFirstScrape_isThatOfTheFirstVersion() {
+    // History older than the scraper (a backfill): A was first scraped an hour after it ran.
+    write(ev.session("old", 1_000, 20, 20, 20).toArray(String[]::new));
+    long start = LiveEvents.T0;
+    store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address, region, "
+        + "valid_from, valid_to) VALUES ('gw', 'https://a', '0xd', '" + A + "', 'eu-west', "
+        + "fromUnixTimestamp64Milli(" + (start + 3_600_000) + "), fromUnixTimestamp64Milli(" + (start + 7_200_000) + ")), "
+        + "('gw', 'https://a', '0xd', '" + A + "', 'us-east', fromUnixTimestamp64Milli(" + (start + 7_200_000) + "), NULL), "
+        + "('gw', 'https://b', '0xe', '" + B + "', NULL, fromUnixTimestamp64Milli(" + (start + 60_000) + "), NULL)");
+
+    assertThat(rows("SELECT stream_id, orchestrator_address, region FROM sessions"))
+        .extracting(r -> r.get("stream_id") + " " + r.get("region"))
+        .containsExactly("old eu-west");
+  }
+
+  @Test
   void testLoad_andEmptyGateway_areCarriedToTheSession() {
     // A gateway run without -gatewayHost sends "" on every event of its streams.
     write(List.of(ev.request("s1", 0), ev.ingest("s1", A, 100), ev.processed("s1", A, 900),

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * @param capacities capability id → capacity ({@code capabilities.capacities})
  * @param pricePerUnit default {@code price_info} wei per unit; null when absent
  * @param region the resolved region; null when unknown
- * @param regionSource where the region came from: {@code mapping}, {@code geoip} or {@code ""}
+ * @param regionSource where the region came from: {@code operator}, {@code geoip} or {@code
+ *     unknown}
  */
 record OrchestratorSnapshot(
     String orchUri,

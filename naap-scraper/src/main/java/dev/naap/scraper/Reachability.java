@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
@@ -22,10 +21,12 @@ import javax.net.ssl.X509TrustManager;
  */
 final class Reachability {
   private final Duration timeout;
+  private final HostResolver hosts;
   private final SSLContext tls;
 
-  Reachability(Duration timeout) {
+  Reachability(Duration timeout, HostResolver hosts) {
     this.timeout = timeout;
+    this.hosts = hosts;
     try {
       tls = SSLContext.getInstance("TLS");
       tls.init(null, new TrustManager[] {new AnyCertificate()}, null);
@@ -55,12 +56,11 @@ final class Reachability {
     if (host == null) {
       return failed(orchUri, "", port, null, null, "invalid_uri", "no host in " + orchUri);
     }
-    InetAddress ip;
-    try {
-      ip = InetAddress.getByName(host);
-    } catch (UnknownHostException e) {
-      return failed(orchUri, host, port, null, null, "dns", "unknown host " + host);
+    HostResolver.Result resolved = hosts.resolve(host);
+    if (!resolved.ok()) {
+      return failed(orchUri, host, port, null, null, "dns", resolved.error());
     }
+    InetAddress ip = resolved.ip();
     int timeoutMs = (int) Math.max(1, timeout.toMillis());
     try (Socket socket = new Socket()) {
       long t0 = System.nanoTime();

@@ -4,72 +4,52 @@ import com.maxmind.db.Reader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Decides an orchestrator's region, in this order: the operator's mapping file (by on-chain
- * address, signer address, or host); then an offline IP-geolocation database in the MaxMind DB
- * format, looked up by the IP the reachability probe connected to; else null. Never asks a
+ * address, signer address, or host: source {@code operator}); then an offline IP-location database
+ * in the MaxMind DB format, looked up by the host's address, whose country (subdivision,
+ * continent) the {@link RegionTable} names (source {@code geoip}); else unknown. Never asks a
  * service on the network. Thread-safe (the MaxMind reader is).
  *
  * <p>Mapping file: one {@code KEY REGION} pair per line, whitespace-separated; {@code #} starts a
  * comment. KEY is a {@code 0x…} address or a host name or IP (case-insensitive).
  */
 final class RegionResolver implements Closeable {
-  /** No mapping and no database: every region is null. */
-  static final RegionResolver NONE = new RegionResolver(Map.of(), null);
+  /** No region known. */
+  static final Region UNKNOWN = new Region(null, "unknown");
 
   private final Map<String, String> mapping;
   private final Reader geo;
+  private final RegionTable table;
 
-  private RegionResolver(Map<String, String> mapping, Reader geo) {
+  private RegionResolver(Map<String, String> mapping, Reader geo, RegionTable table) {
     this.mapping = mapping;
     this.geo = geo;
+    this.table = table;
   }
 
-  /** A region and where it came from ({@code mapping} or {@code geoip}). */
+  /**
+   * A region and where it came from: {@code operator}, {@code geoip} or {@code unknown} (then
+   * {@code name} is null).
+   */
   record Region(String name, String source) {}
 
   /**
-   * Loads the mapping file and opens the database; either may be null.
+   * Loads the mapping file, opens the database and loads the region table with its override; any
+   * of them may be null (no mapping, no database, the built-in table).
    *
-   * @throws IllegalArgumentException naming the file and every bad line
+   * @throws IllegalArgumentException naming the file and what is wrong with it
    */
-  static RegionResolver open(Path mappingFile, Path geoDatabase) {
-    Map<String, String> mapping = new HashMap<>();
-    if (mappingFile != null) {
-      List<String> errors = new ArrayList<>();
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(mappingFile, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("region mapping " + mappingFile + ": cannot read: " + e,
-            e);
-      }
-      for (int i = 0; i < lines.size(); i++) {
-        String line = lines.get(i).replaceFirst("#.*", "").strip();
-        if (line.isEmpty()) {
-          continue;
-        }
-        String[] parts = line.split("\\s+");
-        if (parts.length != 2) {
-          errors.add("line " + (i + 1) + ": expected KEY REGION, got '" + lines.get(i) + "'");
-          continue;
-        }
-        mapping.put(parts[0].toLowerCase(Locale.ROOT), parts[1]);
-      }
-      if (!errors.isEmpty()) {
-        throw new IllegalArgumentException(
-            "region mapping " + mappingFile + ": " + String.join("; ", errors));
-      }
-    }
+  static RegionResolver open(Path mappingFile, Path geoDatabase, Path regionTable) {
+    Map<String, String> mapping = mappingFile == null ? Map.of()
+        : Map.copyOf(RegionTable.read("region mapping", mappingFile));
+    RegionTable table = RegionTable.load(regionTable);
     Reader geo = null;
     if (geoDatabase != null) {
       try {
@@ -81,46 +61,57 @@ final class RegionResolver implements Closeable {
             e);
       }
     }
-    return new RegionResolver(Map.copyOf(mapping), geo);
+    return new RegionResolver(mapping, geo, table);
   }
 
-  /** The region of an orchestrator, or null. {@code ip} may be null (not resolved). */
-  Region resolve(String address, String localAddress, String host, InetAddress ip) {
+  /** Whether a database is open: only then is a host's address worth resolving. */
+  boolean usesAddresses() {
+    return geo != null;
+  }
+
+  /**
+   * The region of an orchestrator. {@code ip} is asked only when no mapping line names it and a
+   * database is open; it may give null (not resolved).
+   */
+  Region resolve(String address, String localAddress, String host, Supplier<InetAddress> ip) {
     for (String key : new String[] {address, localAddress, host}) {
       if (key != null && !key.isEmpty()) {
         String region = mapping.get(key.toLowerCase(Locale.ROOT));
         if (region != null) {
-          return new Region(region, "mapping");
+          return new Region(region, "operator");
         }
       }
     }
-    if (geo != null && ip != null) {
-      try {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> record = geo.get(ip, Map.class);
-        String region = regionOf(record);
-        if (region != null) {
-          return new Region(region, "geoip");
-        }
-      } catch (IOException | RuntimeException e) {
-        // A corrupt record for one address leaves that orchestrator without a region.
-        return null;
-      }
+    InetAddress at = geo == null ? null : ip.get();
+    if (at == null) {
+      return UNKNOWN;
     }
-    return null;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> record = geo.get(at, Map.class);
+      String region = regionOf(record);
+      return region == null ? UNKNOWN : new Region(region, "geoip");
+    } catch (IOException | RuntimeException e) {
+      // A corrupt record for one address leaves that orchestrator without a region.
+      return UNKNOWN;
+    }
   }
 
-  /** {@code CONTINENT-COUNTRY} (e.g. {@code EU-DE}) from a GeoIP2/GeoLite2 country or city record. */
-  static String regionOf(Map<String, Object> record) {
+  /**
+   * The region the table gives a database record, or null. Reads the ip-location-db shape
+   * ({@code country_code}) and the GeoIP2/GeoLite2 Country and City shape
+   * ({@code country.iso_code}, {@code continent.code}, {@code subdivisions[0].iso_code}).
+   */
+  String regionOf(Map<String, Object> record) {
     if (record == null) {
       return null;
     }
-    String country = code(record.get("country"), "iso_code");
+    String country = record.get("country_code") instanceof String s && !s.isEmpty() ? s
+        : code(record.get("country"), "iso_code");
     String continent = code(record.get("continent"), "code");
-    if (country == null) {
-      return continent;
-    }
-    return continent == null ? country : continent + "-" + country;
+    String subdivision = record.get("subdivisions") instanceof List<?> l && !l.isEmpty()
+        ? code(l.getFirst(), "iso_code") : null;
+    return table.regionOf(country, subdivision, continent);
   }
 
   private static String code(Object section, String key) {

@@ -5,7 +5,6 @@ import dev.naap.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -54,19 +54,29 @@ public final class Scraper implements AutoCloseable {
   private final HttpFetcher fetcher;
   private final CapabilitiesReader reader;
   private final VersionedWriter writer;
+  private static final int MAX_REMEMBERED = 100_000;
+  private final HostResolver hosts;
   private final Reachability reachability;
   private final RegionResolver regions;
   private final SourceBackoff backoff;
   private final ReentrantLock running = new ReentrantLock();
+  /** The last region geolocated per service URI, kept while its host fails to resolve. */
+  private final Map<String, RegionResolver.Region> lastGeolocated = new ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /**
-   * A scraper writing to {@code store}. Opens the region mapping and geo database of {@code
-   * config}.
+   * A scraper writing to {@code store}. Opens the region mapping, geo database and region table of
+   * {@code config}.
    *
-   * @throws IllegalArgumentException if the mapping file or the geo database cannot be read
+   * @throws IllegalArgumentException if one of those files cannot be read
    */
   public Scraper(ScraperConfig config, Store store, ScrapeMetrics metrics, Clock clock) {
+    this(config, store, metrics, clock, java.net.InetAddress::getByName);
+  }
+
+  /** As above, asking {@code nameService} for host addresses (tests give their own). */
+  Scraper(ScraperConfig config, Store store, ScrapeMetrics metrics, Clock clock,
+      HostResolver.Lookup nameService) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
@@ -75,8 +85,10 @@ public final class Scraper implements AutoCloseable {
         config.maxBodyBytes());
     this.reader = new CapabilitiesReader(config.maxBodyBytes());
     this.writer = new VersionedWriter(store);
-    this.reachability = new Reachability(config.reachabilityTimeout());
-    this.regions = RegionResolver.open(config.regionMapping(), config.geoDatabase());
+    this.regions = RegionResolver.open(config.regionMapping(), config.geoDatabase(),
+        config.regionTable());
+    this.hosts = new HostResolver(config.dnsTimeout(), nameService, clock);
+    this.reachability = new Reachability(config.reachabilityTimeout(), hosts);
     this.backoff = new SourceBackoff(config.maxSkippedRuns());
   }
 
@@ -326,9 +338,23 @@ public final class Scraper implements AutoCloseable {
       Map<String, Reachability.Probe> probes) {
     Reachability.Probe probe = probes.get(s.orchUri());
     String host = probe != null ? probe.host() : hostOf(s.orchUri());
-    InetAddress ip = probe != null ? probe.ip() : literalIp(host);
-    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host, ip);
-    return region == null ? s : s.withRegion(region.name(), region.source());
+    // The probe's address when it resolved one; else a (cached) lookup of our own.
+    HostResolver.Result[] lookup = new HostResolver.Result[1];
+    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host, () -> {
+      if (probe != null && probe.ip() != null) {
+        return probe.ip();
+      }
+      lookup[0] = hosts.resolve(host);
+      return lookup[0].ip();
+    });
+    if (region.equals(RegionResolver.UNKNOWN) && lookup[0] != null && !lookup[0].ok()) {
+      // A name service that fails for a while does not make a known orchestrator's region
+      // flap to unknown and back (each flap would be a new version).
+      region = lastGeolocated.getOrDefault(s.orchUri(), region);
+    } else if (region.source().equals("geoip") && lastGeolocated.size() < MAX_REMEMBERED) {
+      lastGeolocated.put(s.orchUri(), region);
+    }
+    return s.withRegion(region.name(), region.source());
   }
 
   private static String hostOf(String uri) {
@@ -337,19 +363,6 @@ public final class Scraper implements AutoCloseable {
       return host == null ? "" : host;
     } catch (IllegalArgumentException e) {
       return "";
-    }
-  }
-
-  /** The address of an IP literal; null for a host name (no DNS lookup here). */
-  static InetAddress literalIp(String host) {
-    if (host == null || host.isEmpty()
-        || !(host.matches("[0-9.]+") || host.contains(":") || host.startsWith("["))) {
-      return null;
-    }
-    try {
-      return InetAddress.ofLiteral(host.replace("[", "").replace("]", ""));
-    } catch (IllegalArgumentException e) {
-      return null;
     }
   }
 
@@ -507,10 +520,11 @@ public final class Scraper implements AutoCloseable {
     return s;
   }
 
-  /** Closes the geo database; the store stays the caller's. */
+  /** Closes the geo database and the lookup threads; the store stays the caller's. */
   @Override
   public void close() {
     stop();
+    hosts.close();
     try {
       regions.close();
     } catch (IOException e) {

@@ -27,7 +27,10 @@ import java.util.List;
  * @param reachabilityParallelism probes at once (default 16)
  * @param observedFrom the operator's name for where the scraper runs (default "local")
  * @param regionMapping the operator's KEY REGION file; null for none
- * @param geoDatabase an offline MaxMind DB file (GeoLite2/GeoIP2 Country or City); null for none
+ * @param geoDatabase an offline MaxMind DB file (country or city); null for none. Default: the
+ *     database the launcher fetched ({@value #GEO_DATABASE_PROPERTY}), else none
+ * @param regionTable the operator's lines over the built-in country-to-region table; null for none
+ * @param dnsTimeout how long one host lookup may take (default 2 s)
  */
 public record ScraperConfig(
     List<URI> gateways,
@@ -46,7 +49,12 @@ public record ScraperConfig(
     int reachabilityParallelism,
     String observedFrom,
     Path regionMapping,
-    Path geoDatabase) {
+    Path geoDatabase,
+    Path regionTable,
+    Duration dnsTimeout) {
+
+  /** The system property in which the launcher names the IP-location database it fetched. */
+  public static final String GEO_DATABASE_PROPERTY = "naap.geo.database";
 
   /** Copies the list so the record stays immutable. */
   public ScraperConfig {
@@ -87,7 +95,9 @@ public record ScraperConfig(
     private int reachabilityParallelism = 16;
     private String observedFrom = "local";
     private Path regionMapping;
-    private Path geoDatabase;
+    private Path geoDatabase = launcherGeoDatabase();
+    private Path regionTable;
+    private Duration dnsTimeout = Duration.ofSeconds(2);
 
     private Builder(List<URI> gateways) {
       this.gateways = new ArrayList<>(gateways);
@@ -125,7 +135,17 @@ public record ScraperConfig(
 
     public Builder regionMapping(Path v) { regionMapping = v; return this; }
 
+    /** An offline MaxMind DB file; null for none (no geolocation). */
     public Builder geoDatabase(Path v) { geoDatabase = v; return this; }
+
+    public Builder regionTable(Path v) { regionTable = v; return this; }
+
+    public Builder dnsTimeout(Duration v) { dnsTimeout = v; return this; }
+
+    private static Path launcherGeoDatabase() {
+      String path = System.getProperty(GEO_DATABASE_PROPERTY, "");
+      return path.isBlank() ? null : Path.of(path);
+    }
 
     /**
      * The configuration.
@@ -150,6 +170,7 @@ public record ScraperConfig(
       positive(errors, "connectTimeout", connectTimeout);
       positive(errors, "attemptTimeout", attemptTimeout);
       positive(errors, "reachabilityTimeout", reachabilityTimeout);
+      positive(errors, "dnsTimeout", dnsTimeout);
       positive(errors, "retryBackoff", retryBackoff);
       positive(errors, "retryBackoffMax", retryBackoffMax);
       range(errors, "maxBodyBytes", maxBodyBytes, 1024, 1 << 30);
@@ -164,7 +185,7 @@ public record ScraperConfig(
         config = new ScraperConfig(gateways, interval, jitter, connectTimeout, attemptTimeout,
             maxBodyBytes, attempts, retryBackoff, retryBackoffMax, maxSkippedRuns,
             registeredOrchestrators, reachability, reachabilityTimeout, reachabilityParallelism,
-            observedFrom, regionMapping, geoDatabase);
+            observedFrom, regionMapping, geoDatabase, regionTable, dnsTimeout);
         if (config.worstCaseSourceTime().compareTo(interval) >= 0) {
           errors.add("interval: " + interval + " must exceed the worst case of one source, "
               + "attempts x attemptTimeout + retry waits = " + config.worstCaseSourceTime());

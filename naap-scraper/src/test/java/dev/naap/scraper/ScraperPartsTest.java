@@ -7,16 +7,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The scraper's parts on their own: readers, region, reachability, backoff, configuration. */
+/** The scraper's parts on their own: readers, reachability, backoff, configuration (regions: RegionsTest). */
 @Timeout(20)
 class ScraperPartsTest {
 
@@ -46,60 +42,9 @@ class ScraperPartsTest {
   }
 
   @Test
-  void regionMapping_matchesAddressesAndHostsCaseInsensitivelyAndElseIsNull(@TempDir Path dir)
-      throws Exception {
-    Path map = dir.resolve("regions.txt");
-    Files.writeString(map, """
-        # operator regions
-        0xABCDEF0000000000000000000000000000000001  FRA
-        livebit.ca   LAX   # by host
-        """);
-    try (RegionResolver r = RegionResolver.open(map, null)) {
-      assertThat(r.resolve("0xabcdef0000000000000000000000000000000001", "", "x", null))
-          .isEqualTo(new RegionResolver.Region("FRA", "mapping"));
-      assertThat(r.resolve("0x2", "0x3", "LiveBit.CA", null))
-          .isEqualTo(new RegionResolver.Region("LAX", "mapping"));
-      assertThat(r.resolve("0x2", "0x3", "other.host", InetAddress.getLoopbackAddress()))
-          .isNull();
-    }
-    Files.writeString(map, "only-one-field\n");
-    assertThatThrownBy(() -> RegionResolver.open(map, null))
-        .hasMessageContaining("line 1").hasMessageContaining(map.toString());
-    assertThatThrownBy(() -> RegionResolver.open(null, map))
-        .hasMessageContaining("not a readable MaxMind DB file");
-    assertThat(RegionResolver.regionOf(Map.of("country", Map.of("iso_code", "DE"),
-        "continent", Map.of("code", "EU")))).isEqualTo("EU-DE");
-  }
-
-  @Test
-  void geoDatabase_aRealMaxMindFileGivesContinentAndCountry_andTheMappingComesFirst(@TempDir Path dir)
-      throws Exception {
-    Path db = dir.resolve("country.mmdb");
-    // 127.0.0.0/8 -> a GeoLite2-Country shaped record in Germany, Europe.
-    MaxMindDbFile.write(db, 127 << 24, 8, Map.of(
-        "continent", Map.of("code", "EU", "names", Map.of("en", "Europe")),
-        "country", Map.of("iso_code", "DE", "names", Map.of("en", "Germany"))));
-    Path map = dir.resolve("regions.txt");
-    Files.writeString(map, "mapped.host  FRA\n");
-
-    try (RegionResolver r = RegionResolver.open(map, db)) {
-      assertThat(r.resolve("0x1", "0x2", "orch.example", InetAddress.getByName("127.0.0.2")))
-          .isEqualTo(new RegionResolver.Region("EU-DE", "geoip"));
-      assertThat(r.resolve("0x1", "0x2", "orch.example", InetAddress.getByName("10.1.2.3"))).isNull();
-      assertThat(r.resolve("0x1", "0x2", "mapped.host", InetAddress.getByName("127.0.0.2")))
-          .isEqualTo(new RegionResolver.Region("FRA", "mapping"));
-      assertThat(r.resolve("0x1", "0x2", "orch.example", null)).isNull();
-    }
-
-    byte[] whole = Files.readAllBytes(db);
-    Files.write(db, java.util.Arrays.copyOf(whole, whole.length / 2));
-    assertThatThrownBy(() -> RegionResolver.open(null, db))
-        .hasMessageContaining(db.toString()).hasMessageContaining("not a readable MaxMind DB file");
-  }
-
-  @Test
   void reachability_measuresTcpAndReportsRefusedAndNonTlsPorts() throws Exception {
-    var probe = new Reachability(Duration.ofSeconds(2));
+    var probe = new Reachability(Duration.ofSeconds(2), new HostResolver(Duration.ofSeconds(2),
+        host -> { throw new java.net.UnknownHostException(host); }, java.time.Clock.systemUTC()));
     try (ServerSocket open = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
       var ok = probe.probe("http://127.0.0.1:" + open.getLocalPort());
       assertThat(ok.ok()).isTrue();
@@ -115,6 +60,9 @@ class ScraperPartsTest {
       closedPort = s.getLocalPort();
     }
     assertThat(probe.probe("http://127.0.0.1:" + closedPort).errorKind()).isEqualTo("connect");
+    var unresolved = probe.probe("https://no-such-orchestrator.example:8935");
+    assertThat(unresolved.errorKind()).isEqualTo("dns");
+    assertThat(unresolved.error()).contains("unknown host no-such-orchestrator.example");
   }
 
   @Test

@@ -297,6 +297,19 @@ public final class Simulator {
   // ---------------------------------------------------------------- capabilities
 
   /**
+   * Every simulated orchestrator's region as an operator's region mapping (docs/SCRAPER.md): one
+   * {@code signer-address region} line each. Simulated hosts exist on no network, so a scraper of
+   * the simulated gateway learns their regions from this, as from an operator who knows them.
+   */
+  public String regionMapping() {
+    StringBuilder out = new StringBuilder("# simulated orchestrators: signer address, region\n");
+    for (Orchestrator o : network.orchestrators) {
+      out.append(o.infoAddress()).append(' ').append(o.region.name()).append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
    * The reachable orchestrators as {@code common.OrchNetworkCapabilities} elements (the shape of
    * {@code network_capabilities} and of {@code /getNetworkCapabilities}'s {@code orchestrators}).
    */

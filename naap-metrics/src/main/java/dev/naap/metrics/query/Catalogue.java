@@ -25,7 +25,9 @@ final class Catalogue {
       Dimension.GPU_ID, new Column("gpu_id", STRING, "", "GPU id; empty when unresolved"),
       Dimension.GPU_MODEL, new Column("gpu_model", STRING, "", "GPU model name; empty when unknown"),
       Dimension.PIPELINE, new Column("pipeline", STRING, "", "pipeline (model id)"),
-      Dimension.REGION, new Column("region", STRING, "", "orchestrator region; empty when unknown"),
+      Dimension.REGION, new Column("region", STRING, "", "region of the session's orchestrator (events carry"
+          + " no client region): the event's, else the scraper's (operator mapping or IP-location"
+          + " database); empty when unknown"),
       Dimension.GATEWAY, new Column("gateway", STRING, "", "gateway that reported the session"));
 
   private static final List<Dimension> ALL = List.of(Dimension.values());
@@ -100,6 +102,8 @@ final class Catalogue {
       new Column("service_uri", STRING, "", "service URI of the latest scraped metadata; null if never scraped"),
       new Column("version", STRING, "", "go-livepeer version from that metadata"),
       new Column("metadata_region", STRING, "", "region from that metadata"),
+      new Column("metadata_region_source", STRING, "",
+          "where that region came from: operator (mapping file), geoip (IP-location database) or unknown"),
       new Column("gpu_count", INTEGER, "", "GPUs in that metadata"),
       new Column("capacity", INTEGER, "", "sum of advertised capacities in that metadata"),
       new Column("price_per_unit", INTEGER, "wei", "default price per unit in that metadata"),

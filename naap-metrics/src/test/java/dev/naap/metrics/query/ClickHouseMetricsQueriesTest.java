@@ -325,9 +325,9 @@ class ClickHouseMetricsQueriesTest {
   void orchestrators_metadataAndActivity() {
     String c = "0xcccc000000000000000000000000000000000003";
     store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address, version, capacities, "
-        + "price_per_unit, pixels_per_unit, region, valid_from, written_at) VALUES "
-        + "('gw', 'https://a:8935', '0xd1', '" + A + "', '0.8.8', map(35, 2), 1200, 1, 'eu', now64(3) - 60, now64(3)), "
-        + "('gw', 'https://c:8935', '0xd3', '" + c + "', '0.8.9', map(35, 4), NULL, NULL, 'us', now64(3) - 60, now64(3))");
+        + "price_per_unit, pixels_per_unit, region, region_source, valid_from, written_at) VALUES "
+        + "('gw', 'https://a:8935', '0xd1', '" + A + "', '0.8.8', map(35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 60, now64(3)), "
+        + "('gw', 'https://c:8935', '0xd3', '" + c + "', '0.8.9', map(35, 4), NULL, NULL, NULL, 'unknown', now64(3) - 60, now64(3))");
     store.execute("INSERT INTO orchestrator_version_gpus (source, orch_uri, valid_from, pipeline, model_id, gpu_slot, "
         + "gpu_id, gpu_name) SELECT source, orch_uri, valid_from, 'live-video-to-video', 'streamdiffusion', '0', "
         + "'GPU-A1', 'NVIDIA GeForce RTX 4090' FROM orchestrator_versions WHERE local_address = '" + A + "'");
@@ -338,6 +338,7 @@ class ClickHouseMetricsQueriesTest {
     Map<String, Object> a = row(page, 0);
     assertThat(List.of(a.get("service_uri"), a.get("version"), a.get("metadata_region"), a.get("gpu_count"),
         a.get("capacity"), a.get("price_per_unit"))).containsExactly("https://a:8935", "0.8.8", "eu", 1L, 2L, 1200L);
+    assertThat(a.get("metadata_region_source")).isEqualTo("geoip");
     assertThat(List.of(a.get("sessions"), a.get("segments"), a.get("failed_segments"), a.get("compliant_segments")))
         .containsExactly(2L, 2L, 1L, 1L);
     assertThat((Double) a.get("failure_rate")).isEqualTo(0.5);
@@ -347,6 +348,8 @@ class ClickHouseMetricsQueriesTest {
     assertThat(b.get("segments")).isEqualTo(1L);
     Map<String, Object> cRow = row(page, 2);
     assertThat(cRow.get("segments")).isEqualTo(0L);
+    assertThat(List.of(String.valueOf(cRow.get("metadata_region")), cRow.get("metadata_region_source")))
+        .containsExactly("null", "unknown");
     assertThat(cRow.get("output_fps_mean")).isNull();
     assertThat(cRow.get("failure_rate")).isNull();
 

@@ -16,7 +16,7 @@ const LABELS = {
   eligible_segments: 'Eligible segments', compliant_segments: 'Compliant segments',
   compliance_rate: 'SLA compliance', sla_compliance_rate: 'SLA compliance', error_budget_remaining: 'Error budget left',
   active_streams: 'Active streams', orchestrators: 'Orchestrators seen', gpus: 'GPUs seen',
-  metadata_region: 'Region (metadata)', gpu_count: 'GPUs', service_uri: 'Service URI', price_per_unit: 'Price per unit (wei)',
+  metadata_region: 'Region (metadata)', metadata_region_source: 'Region source', gpu_count: 'GPUs', service_uri: 'Service URI', price_per_unit: 'Price per unit (wei)',
   pixels_per_unit: 'Pixels per unit', memory_bytes: 'Memory', ptff_samples: 'PTFF samples', jitter_samples: 'Jitter samples',
   violations_failure: 'Failed', violations_ptff: 'PTFF over target', violations_fps: 'FPS under target',
   violations_jitter: 'Jitter over target', target_ptff_ms: 'PTFF target', target_fps: 'FPS target', target_jitter: 'Jitter target',
@@ -36,7 +36,8 @@ export function label(name) {
 }
 
 /* Dimension values are strings; an empty one means the events did not say. */
-const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipeline', 'region', 'gateway', 'metadata_region']);
+const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipeline', 'region', 'gateway', 'metadata_region',
+  'metadata_region_source']);
 
 /** What kind of number a column holds, from its name. */
 export function kindOf(name) {

@@ -10,8 +10,8 @@ import {gpuLink, heading, jitterByOrchestrator, scoped} from './common.js';
 
 export const TITLE = 'Orchestrator';
 
-const METADATA = ['orchestrator_address', 'service_uri', 'version', 'metadata_region', 'gpu_count', 'capacity',
-  'price_per_unit', 'pixels_per_unit'];
+const METADATA = ['orchestrator_address', 'service_uri', 'version', 'metadata_region',
+  'metadata_region_source', 'gpu_count', 'capacity', 'price_per_unit', 'pixels_per_unit'];
 const COMPARED = ['sla_compliance_rate', 'output_fps_mean', 'ptff_ms_p95', 'jitter_coefficient_mean', 'failure_rate',
   'sessions', 'segments'];
 

@@ -222,10 +222,10 @@ class SessionsViewTest {
     write(ev.session("old", 1_000, 20, 20, 20).toArray(String[]::new));
     long start = LiveEvents.T0;
     store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address, region, "
-        + "valid_from, valid_to) VALUES ('gw', 'https://a', '0xd', '" + A + "', 'eu-west', "
+        + "valid_from, valid_to) VALUES ('gw', '" + LiveEvents.nodeUrl(A) + "', '0xd', '" + A + "', 'eu-west', "
         + "fromUnixTimestamp64Milli(" + (start + 3_600_000) + "), fromUnixTimestamp64Milli(" + (start + 7_200_000) + ")), "
-        + "('gw', 'https://a', '0xd', '" + A + "', 'us-east', fromUnixTimestamp64Milli(" + (start + 7_200_000) + "), NULL), "
-        + "('gw', 'https://b', '0xe', '" + B + "', NULL, fromUnixTimestamp64Milli(" + (start + 60_000) + "), NULL)");
+        + "('gw', '" + LiveEvents.nodeUrl(A) + "', '0xd', '" + A + "', 'us-east', fromUnixTimestamp64Milli(" + (start + 7_200_000) + "), NULL), "
+        + "('gw', '" + LiveEvents.nodeUrl(B) + "', '0xe', '" + B + "', NULL, fromUnixTimestamp64Milli(" + (start + 60_000) + "), NULL)");
 
     assertThat(rows("SELECT stream_id, orchestrator_address, region FROM sessions"))
         .extracting(r -> r.get("stream_id") + " " + r.get("region"))

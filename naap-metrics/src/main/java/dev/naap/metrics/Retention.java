@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ages old data out by dropping whole time partitions (docs/STORE.md, "Retention and sizing"): a
- * partition goes once its whole period (a month, or a day for {@code rollup_minute}) ended more than
- * its data's retention ago, and nothing was written to it for {@link #QUIET} (so an import of old
- * events is rolled up before its raw events go). Dropping a partition is a metadata operation;
- * nothing is rewritten. Raw events and each rollup have their own retention, so the rollups keep
- * their history after the raw events they came from are gone.
+ * partition goes once its whole period (a month, or a day for {@code rollup_minute}) ended more
+ * than its data's retention ago, and nothing was written to it for {@link #QUIET} (so an import
+ * of old events is rolled up before its raw events go). Dropping a partition is a metadata
+ * operation; nothing is rewritten. Raw events and each rollup have their own retention, so the
+ * rollups keep their history after the raw events they came from are gone.
  *
  * <p>{@link #apply()} is idempotent; {@link #run()} applies it every {@link #CHECK_EVERY} until its
  * thread is interrupted (run it on a platform thread: engine calls block). Thread-safe.
@@ -47,10 +47,11 @@ public final class Retention implements Runnable {
   public enum Data {
     /** The event log, the quarantine and the per-family tables the sessions are computed from. */
     RAW(90, 7, "raw_events", "rejected_events", "stream_trace_events", "ai_stream_status_events",
-        "ai_stream_events", "stream_ingest_metrics_events", "discovery_result_entries", "payment_events",
-        "signed_ticket_events"),
+        "ai_stream_events", "stream_ingest_metrics_events", "discovery_result_entries",
+        "payment_events", "signed_ticket_events"),
     /** Gateways' capability snapshots: network supply, and GPU attribution of sessions. */
-    CAPABILITIES(400, 7, "network_capability_models", "network_capability_gpus", "capability_snapshots"),
+    CAPABILITIES(400, 7, "network_capability_models", "network_capability_gpus",
+        "capability_snapshots"),
     /** The query layer serves 1m over at most a day and 5m over at most 7 days from here. */
     ROLLUP_MINUTE(8, 8, "rollup_minute"),
     ROLLUP_HOUR(400, 1, "rollup_hour"),
@@ -116,7 +117,8 @@ public final class Retention implements Runnable {
           continue;
         }
         if (n != 0 && (n < data.minDays || n > 36_500)) {
-          errors.add(data.key() + ": expected 0 (keep everything) or " + data.minDays + "..36500 days, got " + n);
+          errors.add(data.key() + ": expected 0 (keep everything) or " + data.minDays
+              + "..36500 days, got " + n);
           continue;
         }
         days.put(data, n);
@@ -124,8 +126,9 @@ public final class Retention implements Runnable {
       int raw = days.get(Data.RAW);
       int capabilities = days.get(Data.CAPABILITIES);
       if (capabilities != 0 && (raw == 0 || raw > capabilities)) {
-        errors.add("capabilities: " + capabilities + " days is shorter than raw (" + (raw == 0 ? "kept" : raw + " days")
-            + "): sessions recomputed from raw events need the capability snapshots of their time");
+        errors.add("capabilities: " + capabilities + " days is shorter than raw ("
+            + (raw == 0 ? "kept" : raw + " days") + "): sessions recomputed from raw events need"
+            + " the capability snapshots of their time");
       }
       if (!errors.isEmpty()) {
         throw new IllegalArgumentException("retention: " + String.join("; ", errors));
@@ -173,8 +176,10 @@ public final class Retention implements Runnable {
         String partition = f[1];
         LocalDate end = periodEnd(partition);
         if (end == null) {
-          log.warn("retention: {} partition '{}' is not a month or a day; not dropped", table, partition);
-        } else if (!end.isAfter(cutoff) && Instant.ofEpochSecond(Long.parseLong(f[2])).isBefore(now.minus(QUIET))) {
+          log.warn("retention: {} partition '{}' is not a month or a day; not dropped", table,
+              partition);
+        } else if (!end.isAfter(cutoff)
+            && Instant.ofEpochSecond(Long.parseLong(f[2])).isBefore(now.minus(QUIET))) {
           store.execute("ALTER TABLE " + table + " DROP PARTITION ID '" + partition + "'"
               + " SETTINGS max_partition_size_to_drop = 0");
           dropped.add(table + "/" + partition);
@@ -203,7 +208,7 @@ public final class Retention implements Runnable {
     }
   }
 
-  /** The first day after the period of partition id {@code 202611} (a month) or {@code 20261125}. */
+  /** The day after the period of partition id {@code 202611} (a month) or {@code 20261125}. */
   static LocalDate periodEnd(String partitionId) {
     if (!partitionId.matches("\\d{6}|\\d{8}")) {
       return null;

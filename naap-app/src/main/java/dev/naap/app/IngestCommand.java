@@ -19,12 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 /** {@code naap ingest}: consumes go-livepeer's Kafka topics into the store until stopped. */
 final class IngestCommand implements Main.Command {
@@ -34,9 +32,7 @@ final class IngestCommand implements Main.Command {
       "batch-max-events", "batch-max-wait-ms", "max-event-bytes", "metrics-host", "metrics-port",
       "refresh-interval-ms", "retention");
 
-  private static final String RETENTION_HELP = Arrays.stream(Retention.Data.values())
-      .map(d -> d.key() + " (" + d.defaultDays + ")")
-      .collect(Collectors.joining(", ", " ".repeat(39), "\n"));
+  private static final String RETENTION_HELP = retentionHelp();
 
   @Override
   public String summary() {
@@ -68,6 +64,21 @@ final class IngestCommand implements Main.Command {
           --retention NAME=DAYS      days of data kept (0: all), checked hourly; repeatable
                                      (docs/STORE.md). NAME (default DAYS):
         """ + RETENTION_HELP + StoreOptions.HELP;
+  }
+
+  /** The retention names and their defaults, from {@link Retention.Data}, wrapped under the option. */
+  private static String retentionHelp() {
+    StringBuilder help = new StringBuilder();
+    StringBuilder line = new StringBuilder(" ".repeat(37));
+    for (Retention.Data d : Retention.Data.values()) {
+      String entry = d.key() + " (" + d.defaultDays + ")";
+      if (line.length() + entry.length() > 96) {
+        help.append(line).append('\n');
+        line = new StringBuilder(" ".repeat(37));
+      }
+      line.append("  ").append(entry);
+    }
+    return help.append(line).append('\n').toString();
   }
 
   @Override

@@ -69,12 +69,12 @@ final class IngestCommand implements Main.Command {
   /** The retention names and their defaults, from {@link Retention.Data}, wrapped under the option. */
   private static String retentionHelp() {
     StringBuilder help = new StringBuilder();
-    StringBuilder line = new StringBuilder(" ".repeat(37));
+    StringBuilder line = new StringBuilder(" ".repeat(27));
     for (Retention.Data d : Retention.Data.values()) {
       String entry = d.key() + " (" + d.defaultDays + ")";
       if (line.length() + entry.length() > 96) {
         help.append(line).append('\n');
-        line = new StringBuilder(" ".repeat(37));
+        line = new StringBuilder(" ".repeat(27));
       }
       line.append("  ").append(entry);
     }

@@ -7,6 +7,7 @@ import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.Retention;
 import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
@@ -30,7 +31,9 @@ final class IngestCommand implements Main.Command {
   private static final Set<String> OPTIONS = Set.of("bootstrap-servers", "topic", "group",
       "kafka-user", "kafka-password", "security-protocol", "truststore", "truststore-password",
       "batch-max-events", "batch-max-wait-ms", "max-event-bytes", "metrics-host", "metrics-port",
-      "refresh-interval-ms");
+      "refresh-interval-ms", "retention");
+
+  private static final String RETENTION_HELP = retentionHelp();
 
   @Override
   public String summary() {
@@ -59,7 +62,24 @@ final class IngestCommand implements Main.Command {
           --metrics-host HOST        Prometheus /metrics address (default 127.0.0.1)
           --metrics-port PORT        (default 9401; 0 picks a free port, -1 turns it off)
           --refresh-interval-ms MS   how often rollups are brought up to date (default 5000; 0: never)
-        """ + TestLoadOptions.HELP + StoreOptions.HELP;
+          --retention NAME=DAYS      days of data kept (0: all), checked hourly; repeatable
+                                     (docs/STORE.md). NAME (default DAYS):
+        """ + RETENTION_HELP + TestLoadOptions.HELP + StoreOptions.HELP;
+  }
+
+  /** The retention names and their defaults, from {@link Retention.Data}, wrapped under the option. */
+  private static String retentionHelp() {
+    StringBuilder help = new StringBuilder();
+    StringBuilder line = new StringBuilder(" ".repeat(27));
+    for (Retention.Data d : Retention.Data.values()) {
+      String entry = d.key() + " (" + d.defaultDays + ")";
+      if (line.length() + entry.length() > 96) {
+        help.append(line).append('\n');
+        line = new StringBuilder(" ".repeat(27));
+      }
+      line.append("  ").append(entry);
+    }
+    return help.append(line).append('\n').toString();
   }
 
   @Override
@@ -85,6 +105,12 @@ final class IngestCommand implements Main.Command {
     int maxEventBytes = args.integer("max-event-bytes", EventParser.DEFAULT_MAX_BYTES, 1024, 64 << 20);
     int metricsPort = args.integer("metrics-port", 9401, -1, 65535);
     int refreshMs = args.integer("refresh-interval-ms", 5000, 0, 3_600_000);
+    Retention.Policy retention = null;
+    try {
+      retention = Retention.Policy.parse(args.all("retention"));
+    } catch (IllegalArgumentException e) {
+      args.error(e.getMessage());
+    }
     KafkaIngestConfig config = null;
     try {
       config = new KafkaIngestConfig(args.get("bootstrap-servers", null), args.all("topic"),
@@ -119,13 +145,17 @@ final class IngestCommand implements Main.Command {
       Thread refresh = refreshMs == 0 ? null : Thread.ofVirtual().name("naap-refresh")
           .start(new RefreshLoop(new Refresher(store, Clock.systemUTC()), Duration.ofMillis(refreshMs),
               Clock.systemUTC(), registry));
-      err.printf("naap ingest: %s -> %s%s%n", config, store.description(),
-          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
+      Thread retire = Thread.ofPlatform().daemon().name("naap-retention")
+          .start(new Retention(store, retention, Clock.systemUTC()));
+      err.printf("naap ingest: %s -> %s%s; retention %s%n", config, store.description(),
+          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(), retention);
       ingest.run();
       if (refresh != null) {
         refresh.interrupt();
         refresh.join();
       }
+      retire.interrupt();
+      retire.join();
       var total = ingest.total();
       err.printf("naap ingest: stopped: accepted=%d rejected=%d duplicate=%d%n",
           total.accepted(), total.rejected(), total.duplicates());

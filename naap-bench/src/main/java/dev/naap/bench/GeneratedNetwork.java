@@ -37,7 +37,7 @@ final class GeneratedNetwork {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private static String sql(String name) {
+  static String sql(String name) {
     try (InputStream in = GeneratedNetwork.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing SQL resource " + name);

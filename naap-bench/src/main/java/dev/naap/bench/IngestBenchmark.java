@@ -40,11 +40,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * sampler records the heap in use every 100 ms. Runs: {@code --runs} (default 3); the median is
  * what docs/benchmarks.md quotes.
  *
- * <p>Run: {@code NAAP_JAVA_OPTS=-Xmx512m ./naap bench ingest [--events N] [--runs R]}.
+ * <p>The peer: then {@code --engine-runs} times (default {@code --runs}; 0 skips it) the embedded
+ * engine's own Kafka table engine consumes the same topic (a fresh group each time, {@code
+ * --engine-consumers} consumers, default 2, blocks of {@code --batch-max-events}) through a
+ * materialized view into the same emptied {@code raw_events}, whose family views fire as for
+ * NaaP; a run is timed from the view's creation until {@code raw_events} holds every event. The
+ * ratio of the two medians is printed last. The engine path has none of NaaP's validation,
+ * quarantine or exact offsets (docs/benchmarks.md).
+ *
+ * <p>Run: {@code NAAP_JAVA_OPTS=-Xmx512m ./naap bench ingest [--events N] [--runs R]
+ * [--engine-runs R]}.
  */
 public final class IngestBenchmark {
 
   private static final String TOPIC = "bench-events";
+  private static final Duration ENGINE_GIVE_UP = Duration.ofMinutes(10);
 
   private IngestBenchmark() {}
 
@@ -55,6 +65,8 @@ public final class IngestBenchmark {
     int warmups = Integer.parseInt(args.getOrDefault("warmups", "1"));
     int partitions = Integer.parseInt(args.getOrDefault("partitions", "4"));
     int batch = Integer.parseInt(args.getOrDefault("batch-max-events", "20000"));
+    int engineRuns = Integer.parseInt(args.getOrDefault("engine-runs", String.valueOf(runs)));
+    int engineConsumers = Integer.parseInt(args.getOrDefault("engine-consumers", "2"));
     Path work = Files.createTempDirectory("naap-bench-");
     System.out.printf("ingest benchmark: %d events, %d partitions, batches of %d, %d runs, "
         + "max heap %d MB, %d cores, work dir %s%n", events, partitions, batch, runs,
@@ -78,10 +90,29 @@ public final class IngestBenchmark {
             r.peakHeapBytes() >> 20, r.gcSeconds());
       }
       rates.sort(Double::compare);
+      double naap = rates.get(rates.size() / 2);
       System.out.printf("median: %,.0f events/s over %d runs after warm-up (min %,.0f, max %,.0f)%n",
-          rates.get(rates.size() / 2), runs, rates.getFirst(), rates.getLast());
+          naap, runs, rates.getFirst(), rates.getLast());
       String stored = store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim();
       System.out.printf("raw_events FINAL after the last run: %s%n", stored);
+      if (engineRuns > 0) {
+        List<Double> engine = new ArrayList<>();
+        for (int run = 1; run <= engineRuns; run++) {
+          emptyTables(store);
+          double seconds = consumeWithEngine(broker.bootstrapServers(), store, events, batch,
+              engineConsumers, "bench-engine-" + run);
+          engine.add(events / seconds);
+          System.out.printf("engine's Kafka table engine, run %d: %d events in %.2f s = %,.0f events/s%n",
+              run, events, seconds, events / seconds);
+        }
+        engine.sort(Double::compare);
+        double peer = engine.get(engine.size() / 2);
+        System.out.printf("engine median: %,.0f events/s over %d runs (min %,.0f, max %,.0f); "
+            + "raw_events FINAL %s%n", peer, engineRuns, engine.getFirst(), engine.getLast(),
+            store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim());
+        System.out.printf("NaaP / engine Kafka path: %.2f (%,.0f vs %,.0f events/s)%n",
+            naap / peer, naap, peer);
+      }
     }
   }
 
@@ -126,6 +157,36 @@ public final class IngestBenchmark {
     ingest.stop();
     thread.join();
     return new Result(ingest.total().accepted(), seconds, peak, live, gcSeconds);
+  }
+
+  /**
+   * Seconds the engine's Kafka table engine takes to bring every event into raw_events; the
+   * table and its view are dropped afterwards.
+   */
+  private static double consumeWithEngine(String bootstrap, Store store, int events, int batch,
+      int consumers, String group) throws InterruptedException {
+    store.execute(GeneratedNetwork.sql("engine_kafka_queue.sql").replace("${broker}", bootstrap)
+        .replace("${topic}", TOPIC).replace("${group}", group)
+        .replace("${consumers}", String.valueOf(consumers)).replace("${block}", String.valueOf(batch)));
+    try {
+      long start = System.nanoTime();
+      store.execute(GeneratedNetwork.sql("engine_raw_view.sql"));
+      long deadline = start + ENGINE_GIVE_UP.toNanos();
+      while (Long.parseLong(store.queryText("SELECT count() FROM raw_events", Map.of()).trim()) < events) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the engine's Kafka path stored "
+              + store.queryText("SELECT count() FROM raw_events", Map.of()).trim() + " of " + events
+              + " events in " + ENGINE_GIVE_UP + "; system.kafka_consumers: "
+              + store.queryText("SELECT consumer_id, assignments.partition_id, exceptions.text "
+                  + "FROM system.kafka_consumers WHERE table = 'bench_engine_queue'", Map.of()));
+        }
+        Thread.sleep(100);
+      }
+      return (System.nanoTime() - start) / 1e9;
+    } finally {
+      store.execute("DROP TABLE IF EXISTS bench_engine_view SYNC");
+      store.execute("DROP TABLE IF EXISTS bench_engine_queue SYNC");
+    }
   }
 
   private static long gcMillis() {

@@ -173,6 +173,7 @@ final class EmbeddedEngine {
             for (String sql : readOnly.settingStatements()) {
               conn.runInternal(sql);
             }
+            conn.limitResults(readOnly.maxResultBytes());
           }
         } finally {
           conn.lock().unlock();

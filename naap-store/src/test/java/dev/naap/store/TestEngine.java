@@ -29,6 +29,10 @@ import java.util.stream.Stream;
 public final class TestEngine {
   /** Engine connections, so at most this many statements run at once. */
   public static final int CONNECTIONS = 4;
+  /** The read-only connections: the defaults, but 10 s per statement so that tests end sooner. */
+  public static final ReadOnlyAccess READ_ONLY = new ReadOnlyAccess(ReadOnlyAccess.DEFAULT_CONNECTIONS,
+      ReadOnlyAccess.DEFAULT_MAX_MEMORY_BYTES, java.time.Duration.ofSeconds(10),
+      ReadOnlyAccess.DEFAULT_MAX_RESULT_BYTES);
   /** Password of {@link #httpServer()}'s user {@code default}. */
   public static final String HTTP_PASSWORD = "test-" + Long.toHexString(System.nanoTime());
 
@@ -41,7 +45,7 @@ public final class TestEngine {
 
   /** The engine's configuration. */
   public static synchronized StoreConfig.Embedded config() {
-    return new StoreConfig.Embedded(dataDir(), CONNECTIONS, ReadOnlyAccess.defaults());
+    return new StoreConfig.Embedded(dataDir(), CONNECTIONS, READ_ONLY);
   }
 
   /**

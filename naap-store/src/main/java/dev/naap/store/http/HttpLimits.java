@@ -14,7 +14,9 @@ public final class HttpLimits {
    * Each limit and its default. maxReqTime (seconds) bounds reading a request's line, headers and
    * body: a slow client's connection is closed within it (plus the 1 s timer tick). idleInterval
    * (seconds) closes kept-alive connections with no request. maxConnections caps open connections;
-   * beyond it a new one is closed at once. Header count and size are bounded too.
+   * beyond it a new one is closed at once. Header count and size are bounded too. nodelay: the
+   * server writes headers and body as two segments, and without TCP_NODELAY Nagle's algorithm
+   * holds the body until the client's delayed ACK, tens of milliseconds on every response.
    */
   public static final Map<String, String> DEFAULTS = Map.of(
       "sun.net.httpserver.maxReqTime", "10",

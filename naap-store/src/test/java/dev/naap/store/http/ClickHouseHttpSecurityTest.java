@@ -201,22 +201,15 @@ class ClickHouseHttpSecurityTest {
   void aOneGigabyteResult_isRefusedWithinTheResultLimit() throws Exception {
     HttpResponse<String> r = sql("SELECT repeat('x', 1000) FROM numbers(1000000)");
     assertThat(r.statusCode()).isGreaterThanOrEqualTo(400);
-    assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("396");
+    // The engine gives up at its time limit (159) or the result limit is hit (396); either way
+    // nothing reaches the client or the heap.
+    assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValueSatisfying(
+        c -> assertThat(c).isIn("396", "159", "241"));
     assertThat(r.body().length()).isLessThan(10_000);
+    HttpResponse<String> hundred = sql("SELECT repeat('x', 1000) FROM numbers(100000)");
+    assertThat(hundred.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("396");
     HttpResponse<String> slow = sql("SELECT count() FROM numbers(1e13) WHERE sleepEachRow(0) = 0");
     assertThat(slow.statusCode()).as(slow.body()).isGreaterThanOrEqualTo(400);
-  }
-
-  @Test
-  void probeLimits() throws Exception {
-    for (String q : new String[] {"SELECT repeat('x', 1000) FROM numbers(100000)",
-        "SELECT repeat('x', 1000) FROM numbers(300000)", "SELECT number FROM numbers(100000000)"}) {
-      long t0 = System.nanoTime();
-      HttpResponse<String> r = sql(q);
-      System.out.println("PROBE " + q + " -> " + r.statusCode() + " " + r.body().length() + " "
-          + r.body().substring(0, Math.min(200, r.body().length())) + " in "
-          + (System.nanoTime() - t0) / 1_000_000 + " ms");
-    }
   }
 
   @Test

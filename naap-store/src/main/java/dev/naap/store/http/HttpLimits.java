@@ -21,7 +21,7 @@ public final class HttpLimits {
   public static final Map<String, String> DEFAULTS = Map.of(
       "sun.net.httpserver.maxReqTime", "10",
       "sun.net.httpserver.idleInterval", "30",
-      "jdk.httpserver.maxConnections", "2000",
+      "jdk.httpserver.maxConnections", "8192",
       "sun.net.httpserver.maxReqHeaders", "100",
       "sun.net.httpserver.maxReqHeaderSize", "65536",
       "sun.net.httpserver.nodelay", "true");

@@ -45,6 +45,7 @@ final class Dispatcher implements HttpHandler {
   private final DashboardTokens tokens;
   private final InstantSource clock;
   private final long windowSeconds;
+  private final InFlight inFlight = new InFlight(InFlight.MAX_PER_CLIENT);
 
   Dispatcher(List<Route> routes, StaticFiles files, ClientResolver clients, RateLimiter limiter, ResponseCache cache,
       ApiMetrics metrics, DashboardTokens tokens, InstantSource clock, long windowSeconds) {
@@ -64,8 +65,18 @@ final class Dispatcher implements HttpHandler {
     long started = System.nanoTime();
     String label = "unmatched";
     int status = 500;
+    String address = null;
     try (ex) {
       String path = ex.getRequestURI().getRawPath();
+      String client = clients.address(ex);
+      if (!inFlight.enter(client)) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        status = send(ex, 429, Problems.response(new ApiProblem(429, "Too many requests",
+            "this client already has " + InFlight.MAX_PER_CLIENT + " requests in progress", null), path));
+        return;
+      }
+      address = client;
       Route route = null;
       Map<String, String> pathParams = null;
       for (Route r : routes) {
@@ -85,6 +96,9 @@ final class Dispatcher implements HttpHandler {
     } catch (OutOfMemoryError e) {
       outOfMemory(e);
     } finally {
+      if (address != null) {
+        inFlight.exit(address);
+      }
       metrics.answered(label, status, System.nanoTime() - started);
     }
   }

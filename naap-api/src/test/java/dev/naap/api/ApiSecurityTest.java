@@ -149,6 +149,35 @@ class ApiSecurityTest {
   }
 
   @Test
+  void oneClient_getsAQuick429BeyondItsRequestsInProgress() throws Exception {
+    start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300).withQueryLimits(Duration.ofSeconds(20), 64));
+    queries.delayMs = 2_000;
+    int n = InFlight.MAX_PER_CLIENT + 8;
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Http.Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int limit = i + 1;
+        answers.add(threads.submit(() -> http.get("/v1/gpu/metrics?limit=" + limit)));
+      }
+      int ok = 0;
+      int refused = 0;
+      for (var f : answers) {
+        Http.Answer a = f.get();
+        if (a.status() == 200) {
+          ok++;
+        } else if (a.status() == 429) {
+          refused++;
+          assertThat(a.body()).contains("in progress");
+        }
+      }
+      assertThat(ok).isEqualTo(InFlight.MAX_PER_CLIENT);
+      assertThat(refused).isEqualTo(8);
+    }
+    queries.delayMs = 0;
+    assertThat(http.get("/v1/gpu/metrics?limit=999").status()).isEqualTo(200);
+  }
+
+  @Test
   void rateLimitTable_isBounded() {
     var limiter = new RateLimiter(Duration.ofHours(1), clock);
     for (int i = 0; i < 3 * RateLimiter.MAX_TRACKED_CLIENTS; i++) {

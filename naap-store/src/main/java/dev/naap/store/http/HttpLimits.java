@@ -23,7 +23,7 @@ public final class HttpLimits {
       "sun.net.httpserver.idleInterval", "30",
       "jdk.httpserver.maxConnections", "8192",
       "sun.net.httpserver.maxReqHeaders", "100",
-      "sun.net.httpserver.maxReqHeaderSize", "65536",
+      "sun.net.httpserver.maxReqHeaderSize", "131072",
       "sun.net.httpserver.nodelay", "true");
 
   private HttpLimits() {}

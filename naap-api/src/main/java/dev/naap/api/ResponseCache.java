@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  * Server-side cache of 200 responses, keyed by the normalised request and kept for a time that
  * follows the granularity: fine buckets change often, daily buckets rarely. It is bounded in bytes
  * (body, ETag and key, plus a fixed overhead per entry): Caffeine evicts the least valuable entries
- * once {@code maxBytes} are held, and drops entries when they expire. Thread-safe: the computation of a missing entry runs outside it, once per key at a time; requests for a key
- * being computed wait for that computation instead of starting their own, so an entry that expires
- * under load costs the store one query, not one per waiting request.
+ * once {@code maxBytes} are held, and drops entries when they expire. Thread-safe: the computation
+ * of a missing entry runs once per key at a time; requests for a key being computed wait for that
+ * computation instead of starting their own, so an entry that expires under load costs the store
+ * one query, not one per waiting request.
  */
 final class ResponseCache {
 
@@ -44,7 +45,7 @@ final class ResponseCache {
         .maximumWeight(maxBytes)
         .weigher((String k, Kept e) -> weight(k, e))
         .ticker(RateLimiter.ticker(clock))
-        .expireAfter(Expiry.<String, Kept>creating((k, e) -> Duration.between(clock.instant(), e.expires())))
+        .expireAfter(Expiry.<String, Kept>writing((k, e) -> Duration.between(clock.instant(), e.expires())))
         .executor(Runnable::run)
         .build();
   }

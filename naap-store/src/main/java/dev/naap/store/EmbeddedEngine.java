@@ -318,7 +318,7 @@ final class EmbeddedEngine {
     return true;
   }
 
-  /** Closes the {@code size} connections of {@code pool} as they come back, until {@code deadline}. */
+  /** Closes the {@code size} connections of {@code pool} as they come back, until the deadline. */
   private static int closeAll(BlockingQueue<EmbeddedConnection> pool, int size, long deadline) {
     int closed = 0;
     try {

@@ -30,7 +30,8 @@ public record ReadOnlyAccess(int connections, long maxMemoryBytes, Duration maxE
     Objects.requireNonNull(maxExecutionTime, "maxExecutionTime");
     List<String> errors = new ArrayList<>();
     if (connections < 1 || connections > StoreConfig.Embedded.MAX_CONNECTIONS) {
-      errors.add("connections=" + connections + " is outside 1.." + StoreConfig.Embedded.MAX_CONNECTIONS);
+      errors.add("connections=" + connections + " is outside 1.."
+          + StoreConfig.Embedded.MAX_CONNECTIONS);
     }
     if (maxMemoryBytes < (1L << 20)) {
       errors.add("maxMemoryBytes=" + maxMemoryBytes + " is below 1 MiB");

@@ -64,8 +64,8 @@ public final class Stores {
     if (store instanceof EmbeddedStore embedded) {
       return embedded.readOnlyView();
     }
-    throw new UnsupportedOperationException("read-only connections exist on the embedded store only,"
-        + " not on " + store.description());
+    throw new UnsupportedOperationException("read-only connections exist on the embedded store"
+        + " only, not on " + store.description());
   }
 
   private static Store ready(Store store, Runnable createDatabase) {

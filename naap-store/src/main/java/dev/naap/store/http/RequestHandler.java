@@ -146,7 +146,8 @@ final class RequestHandler implements HttpHandler {
       }
     });
 
-    byte[] result = onStatementThread(() -> run(target, keywordCheck, query, body, queryParams, format));
+    byte[] result =
+        onStatementThread(() -> run(target, keywordCheck, query, body, queryParams, format));
     Headers h = ex.getResponseHeaders();
     h.set("X-ClickHouse-Format", format);
     String queryId = params.get("query_id");

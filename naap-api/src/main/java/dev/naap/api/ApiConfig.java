@@ -17,28 +17,32 @@ import java.util.Map;
  * @param requestsPerWindow quota of a client without an API key, per {@code quotaWindow}. Default 100
  * @param quotaWindow the rate-limit window. Default 1 h
  * @param apiKeys API keys (sent as {@code X-API-Key}) and their own quotas per window. Default none
- * @param dashboardRequestsPerWindow quota of a dashboard visitor (signed cookie), per window. Default 3 600
+ * @param dashboardRequestsPerWindow quota of a dashboard visitor (signed cookie), per window, counting only
+ *     the requests the shared response cache could not answer. Default 300
  * @param maxRange the longest time range a request may ask for; each granularity has its own,
  *     shorter limit too. Default 366 days
  * @param queryTimeout how long one request may wait for the store. Default 10 s
  * @param maxConcurrentQueries store queries run at once; more wait up to {@code queryTimeout}. Default 8
- * @param cacheEntries responses kept in the server-side cache. Default 10 000
+ * @param cacheBytes bytes of responses kept in the server-side cache (bodies and keys). Default 64 MiB
  * @param secret key that signs cursors and dashboard tokens; instances behind one load balancer
  *     must share it. Default: random per process
- * @param trustForwardedFor take the client address from {@code X-Forwarded-For} (behind a proxy
- *     you run). Default false
+ * @param trustedProxies addresses or CIDRs ({@code 10.0.0.0/8}) of the reverse proxies in front of this
+ *     server: from a trusted peer, the client is the rightmost {@code X-Forwarded-For} hop that is not a
+ *     trusted proxy. Default none: the peer address, the header ignored
  */
 public record ApiConfig(String host, int port, int requestsPerWindow, Duration quotaWindow,
     Map<String, Integer> apiKeys, int dashboardRequestsPerWindow, Duration maxRange, Duration queryTimeout,
-    int maxConcurrentQueries, int cacheEntries, String secret, boolean trustForwardedFor) {
+    int maxConcurrentQueries, long cacheBytes, String secret, List<String> trustedProxies) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_REQUESTS_PER_WINDOW = 100;
-  public static final int DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW = 3_600;
+  public static final int DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW = 300;
+  public static final long DEFAULT_CACHE_BYTES = 64L << 20;
 
   public ApiConfig {
     apiKeys = Map.copyOf(apiKeys);
+    trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     List<String> errors = new ArrayList<>();
     if (host == null || host.isBlank()) {
       errors.add("host: must not be empty");
@@ -47,7 +51,16 @@ public record ApiConfig(String host, int port, int requestsPerWindow, Duration q
     check(errors, "requestsPerWindow", requestsPerWindow, 1, Integer.MAX_VALUE);
     check(errors, "dashboardRequestsPerWindow", dashboardRequestsPerWindow, 1, Integer.MAX_VALUE);
     check(errors, "maxConcurrentQueries", maxConcurrentQueries, 1, 1_024);
-    check(errors, "cacheEntries", cacheEntries, 0, 10_000_000);
+    if (cacheBytes < 0 || cacheBytes > (64L << 30)) {
+      errors.add("cacheBytes: expected 0.." + (64L << 30) + ", got " + cacheBytes);
+    }
+    for (String proxy : trustedProxies) {
+      try {
+        Cidr.parse(proxy);
+      } catch (IllegalArgumentException e) {
+        errors.add("trustedProxies: " + e.getMessage());
+      }
+    }
     positive(errors, "quotaWindow", quotaWindow);
     positive(errors, "maxRange", maxRange);
     positive(errors, "queryTimeout", queryTimeout);
@@ -68,38 +81,38 @@ public record ApiConfig(String host, int port, int requestsPerWindow, Duration q
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     return new ApiConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUESTS_PER_WINDOW, Duration.ofHours(1), Map.of(),
-        DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW, Duration.ofDays(366), Duration.ofSeconds(10), 8, 10_000,
-        Base64.getEncoder().encodeToString(random), false);
+        DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW, Duration.ofDays(366), Duration.ofSeconds(10), 8, DEFAULT_CACHE_BYTES,
+        Base64.getEncoder().encodeToString(random), List.of());
   }
 
   public ApiConfig withAddress(String host, int port) {
     return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
-        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+        queryTimeout, maxConcurrentQueries, cacheBytes, secret, trustedProxies);
   }
 
   public ApiConfig withQuotas(int requestsPerWindow, Map<String, Integer> apiKeys, int dashboardRequestsPerWindow) {
     return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
-        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+        queryTimeout, maxConcurrentQueries, cacheBytes, secret, trustedProxies);
   }
 
   public ApiConfig withSecret(String secret) {
     return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
-        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+        queryTimeout, maxConcurrentQueries, cacheBytes, secret, trustedProxies);
   }
 
   public ApiConfig withQueryLimits(Duration queryTimeout, int maxConcurrentQueries) {
     return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
-        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+        queryTimeout, maxConcurrentQueries, cacheBytes, secret, trustedProxies);
   }
 
-  public ApiConfig withCacheEntries(int cacheEntries) {
+  public ApiConfig withCacheBytes(long cacheBytes) {
     return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
-        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+        queryTimeout, maxConcurrentQueries, cacheBytes, secret, trustedProxies);
   }
 
-  public ApiConfig withTrustForwardedFor(boolean trustForwardedFor) {
+  public ApiConfig withTrustedProxies(List<String> trustedProxies) {
     return new ApiConfig(host, port, requestsPerWindow, quotaWindow, apiKeys, dashboardRequestsPerWindow, maxRange,
-        queryTimeout, maxConcurrentQueries, cacheEntries, secret, trustForwardedFor);
+        queryTimeout, maxConcurrentQueries, cacheBytes, secret, trustedProxies);
   }
 
   @Override
@@ -107,8 +120,8 @@ public record ApiConfig(String host, int port, int requestsPerWindow, Duration q
     return "ApiConfig[host=" + host + ", port=" + port + ", requestsPerWindow=" + requestsPerWindow + ", quotaWindow="
         + quotaWindow + ", apiKeys=" + apiKeys.size() + " keys, dashboardRequestsPerWindow="
         + dashboardRequestsPerWindow + ", maxRange=" + maxRange + ", queryTimeout=" + queryTimeout
-        + ", maxConcurrentQueries=" + maxConcurrentQueries + ", cacheEntries=" + cacheEntries
-        + ", trustForwardedFor=" + trustForwardedFor + "]";
+        + ", maxConcurrentQueries=" + maxConcurrentQueries + ", cacheBytes=" + cacheBytes
+        + ", trustedProxies=" + trustedProxies + "]";
   }
 
   private static void check(List<String> errors, String name, int value, int min, int max) {

@@ -2,6 +2,7 @@ package dev.naap.api;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.naap.metrics.query.MetricsQueries;
+import dev.naap.store.http.HttpLimits;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,12 +30,8 @@ import java.util.concurrent.Executors;
 public final class ApiServer implements AutoCloseable {
 
   static {
-    // The JDK server writes headers and body as two segments; without TCP_NODELAY, Nagle's algorithm
-    // holds the body until the client's delayed ACK, tens of milliseconds on every response. Read
-    // once, when the JDK's server classes load: set it before any HttpServer is created.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    // Read once, when the JDK's server classes load: set before any HttpServer is created.
+    HttpLimits.install();
   }
 
   private final ApiConfig config;
@@ -42,6 +39,7 @@ public final class ApiServer implements AutoCloseable {
   private final List<Route> routes;
   private final QueryRunner runner;
   private final Dispatcher dispatcher;
+  private final ResponseCache cache;
   private final MetricsQueries queries;
   private volatile String openApi;
   private HttpServer server;
@@ -56,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
   /**
    * @param datasets the load tester's datasets; the daily metric exports are added to them
    * @param testLoad the load tester's results, served at {@code /v1/test-load/...}
-   * @param registry where the API's metrics are registered (served at {@code /metrics})
+   * @param registry where the API's metrics are registered (serve it on a management port)
    */
   public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, TestLoadResults testLoad,
       Readiness readiness, PrometheusRegistry registry, InstantSource clock) {
@@ -68,10 +66,11 @@ public final class ApiServer implements AutoCloseable {
     var catalog = DatasetCatalog.concat(datasets, new DailyExports(queries, clock));
     this.routes = Routes.all(services, new DatasetEndpoints(catalog, runner),
         new TestLoadEndpoints(testLoad, signer, runner, config.maxRange()),
-        new SystemEndpoints(readiness, registry, this::openApiDocument));
+        new SystemEndpoints(readiness, this::openApiDocument));
     var tokens = new DashboardTokens(signer, clock);
+    this.cache = new ResponseCache(config.cacheBytes(), clock);
     this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),
-        new RateLimiter(config.quotaWindow(), clock), new ResponseCache(config.cacheEntries(), clock),
+        new RateLimiter(config.quotaWindow(), clock), cache,
         new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds());
   }
 
@@ -113,6 +112,11 @@ public final class ApiServer implements AutoCloseable {
       openApi = doc;
     }
     return doc;
+  }
+
+  /** Bytes the response cache holds now. */
+  long cacheBytesForTests() {
+    return cache.weightedSize();
   }
 
   /** Stops accepting requests, lets those in flight finish (up to 2 s), and releases the threads. */

@@ -1,12 +1,17 @@
 package dev.naap.api;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import com.sun.net.httpserver.HttpExchange;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Decides which {@link Client} a request counts against: a configured API key ({@code X-API-Key}
- * header; an unknown key is a 401), else a valid dashboard token, else the client's address.
+ * header), else a valid dashboard token, else the client's address. An unknown key counts against
+ * its address (so guessing keys spends that address's quota) and is then refused with a 401.
  * Thread-safe.
  */
 final class ClientResolver {
@@ -15,10 +20,12 @@ final class ClientResolver {
 
   private final ApiConfig config;
   private final DashboardTokens tokens;
+  private final List<Cidr> trusted;
 
   ClientResolver(ApiConfig config, DashboardTokens tokens) {
     this.config = config;
     this.tokens = tokens;
+    this.trusted = config.trustedProxies().stream().map(Cidr::parse).toList();
   }
 
   Client resolve(HttpExchange exchange) {
@@ -27,27 +34,62 @@ final class ClientResolver {
       for (var entry : config.apiKeys().entrySet()) {
         if (MessageDigest.isEqual(entry.getKey().getBytes(StandardCharsets.UTF_8),
             apiKey.getBytes(StandardCharsets.UTF_8))) {
-          return new Client("key:" + entry.getKey(), "key", entry.getValue());
+          return new Client("key:" + entry.getKey(), "key", entry.getValue(), false);
         }
       }
-      throw new ApiProblem(401, "Unknown API key", "the " + API_KEY_HEADER + " header holds no key this server knows",
-          null);
+      return new Client("ip:" + address(exchange), "default", config.requestsPerWindow(), true);
     }
     String address = address(exchange);
     if (tokens.valid(exchange.getRequestHeaders().getFirst("Cookie"), address)) {
-      return new Client("dashboard:" + address, "dashboard", config.dashboardRequestsPerWindow());
+      return new Client("dashboard:" + address, "dashboard", config.dashboardRequestsPerWindow(), false);
     }
-    return new Client("ip:" + address, "default", config.requestsPerWindow());
+    return new Client("ip:" + address, "default", config.requestsPerWindow(), false);
   }
 
-  /** The client's address: the connection's peer, or the first X-Forwarded-For hop when trusted. */
+  /**
+   * The client's address: the connection's peer; when the peer is a trusted proxy, the rightmost
+   * {@code X-Forwarded-For} hop that is not one (hops left of it are the client's to write). A hop
+   * that is not an IP address ends the walk: the last trusted address seen is the client.
+   */
   String address(HttpExchange exchange) {
-    if (config.trustForwardedFor()) {
-      String forwarded = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
-      if (forwarded != null && !forwarded.isBlank()) {
-        return forwarded.split(",")[0].strip();
+    InetAddress peer = exchange.getRemoteAddress().getAddress();
+    String client = peer.getHostAddress();
+    if (trusted.isEmpty() || !isTrusted(peer.getAddress())) {
+      return client;
+    }
+    List<String> values = exchange.getRequestHeaders().get("X-Forwarded-For");
+    if (values == null) {
+      return client;
+    }
+    List<String> hops = new ArrayList<>();
+    for (String v : values) {
+      for (String hop : v.split(",", 64)) {
+        hops.add(hop.strip());
       }
     }
-    return exchange.getRemoteAddress().getAddress().getHostAddress();
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      byte[] hop = Cidr.literal(hops.get(i));
+      if (hop == null) {
+        return client;
+      }
+      try {
+        client = InetAddress.getByAddress(hop).getHostAddress();
+      } catch (UnknownHostException e) {
+        return client;
+      }
+      if (!isTrusted(hop)) {
+        return client;
+      }
+    }
+    return client;
+  }
+
+  private boolean isTrusted(byte[] address) {
+    for (Cidr c : trusted) {
+      if (c.contains(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -21,7 +21,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order for a rate-limited route: the request is counted first; a client over its quota gets a
  * 429 at once unless it revalidates ({@code If-None-Match}) a response still in the cache, which is
- * answered with a 304 that costs nothing. A 304 to a client within its quota is refunded.
+ * answered with a 304 that costs nothing. A 304 to a client within its quota is refunded. A
+ * dashboard visitor's requests that the shared cache answers are free too (they cost the store
+ * nothing), so its quota counts the queries it causes. An unknown API key counts against its
+ * address, then gets a 401.
+ *
+ * <p>An {@link OutOfMemoryError} ends the process (exit code 3) so that a supervisor restarts it:
+ * a JVM that ran out of memory once is in no state to keep serving.
  */
 final class Dispatcher implements HttpHandler {
 
@@ -39,6 +45,7 @@ final class Dispatcher implements HttpHandler {
   private final DashboardTokens tokens;
   private final InstantSource clock;
   private final long windowSeconds;
+  private final InFlight inFlight = new InFlight(InFlight.MAX_PER_CLIENT);
 
   Dispatcher(List<Route> routes, StaticFiles files, ClientResolver clients, RateLimiter limiter, ResponseCache cache,
       ApiMetrics metrics, DashboardTokens tokens, InstantSource clock, long windowSeconds) {
@@ -58,8 +65,18 @@ final class Dispatcher implements HttpHandler {
     long started = System.nanoTime();
     String label = "unmatched";
     int status = 500;
+    String address = null;
     try (ex) {
       String path = ex.getRequestURI().getRawPath();
+      String client = clients.address(ex);
+      if (!inFlight.enter(client)) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        status = send(ex, 429, Problems.response(new ApiProblem(429, "Too many requests",
+            "this client already has " + InFlight.MAX_PER_CLIENT + " requests in progress", null), path));
+        return;
+      }
+      address = client;
       Route route = null;
       Map<String, String> pathParams = null;
       for (Route r : routes) {
@@ -76,8 +93,22 @@ final class Dispatcher implements HttpHandler {
       log.debug("response not sent", e);
     } catch (RuntimeException e) {
       log.error("request failed: {}", ex.getRequestURI(), e);
+    } catch (OutOfMemoryError e) {
+      outOfMemory(e);
     } finally {
+      if (address != null) {
+        inFlight.exit(address);
+      }
       metrics.answered(label, status, System.nanoTime() - started);
+    }
+  }
+
+  /** Halts at once: shutdown hooks could need memory, and the engine survives a halt (STORE.md). */
+  static void outOfMemory(OutOfMemoryError e) {
+    try {
+      System.err.println("naap: out of memory, exiting so that a supervisor restarts the process: " + e);
+    } finally {
+      Runtime.getRuntime().halt(3);
     }
   }
 
@@ -110,8 +141,13 @@ final class Dispatcher implements HttpHandler {
       if (route.limited()) {
         client = clients.resolve(ex);
         decision = limiter.acquire(client.key(), client.quota());
-        if (!decision.allowed() && inm == null) {
+        boolean free = inm != null || client.policy().equals("dashboard");
+        if (!decision.allowed() && (!free || client.unknownKey())) {
           throw tooMany(client, decision, now);
+        }
+        if (client.unknownKey()) {
+          throw new ApiProblem(401, "Unknown API key", "the " + ClientResolver.API_KEY_HEADER
+              + " header holds no key this server knows; the request counted against your address", null);
         }
       }
       var request = new ApiRequest(ex.getRequestURI().getRawPath(), pathParams, ex.getRequestURI().getRawQuery(),
@@ -120,7 +156,8 @@ final class Dispatcher implements HttpHandler {
       ResponseCache.Cached answer;
       if (decision != null && !decision.allowed()) {
         answer = prepared.cacheKey() == null ? null : cache.peek(prepared.cacheKey());
-        if (answer == null || !matches(inm, answer.etag())) {
+        boolean dashboardHit = answer != null && client.policy().equals("dashboard");
+        if (answer == null || (!dashboardHit && !matches(inm, answer.etag()))) {
           throw tooMany(client, decision, now);
         }
       } else if (prepared.cacheKey() == null) {
@@ -132,7 +169,8 @@ final class Dispatcher implements HttpHandler {
       }
       Response r = answer.response();
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());
-      if (notModified && decision != null && decision.allowed()) {
+      boolean free = notModified || (answer.hit() && client != null && client.policy().equals("dashboard"));
+      if (free && decision != null && decision.allowed()) {
         decision = limiter.refund(client.key(), client.quota());
       }
       rateHeaders(out, client, decision, now);
@@ -183,7 +221,13 @@ final class Dispatcher implements HttpHandler {
 
   private int file(HttpExchange ex, String path) throws IOException {
     String method = ex.getRequestMethod();
-    Response r = method.equals("GET") || method.equals("HEAD") ? files.find(path) : null;
+    Response r = files.find(path);
+    if (r != null && !method.equals("GET") && !method.equals("HEAD")) {
+      ex.getResponseHeaders().set("Allow", "GET, HEAD");
+      ex.getResponseHeaders().set("Cache-Control", "no-store");
+      return send(ex, 405, Problems.response(new ApiProblem(405, "Method not allowed",
+          "this path only reads: use GET", null), path));
+    }
     if (r == null) {
       ex.getResponseHeaders().set("Cache-Control", "no-store");
       return send(ex, 404, Problems.response(ApiProblem.notFound("nothing at " + path), path));

@@ -1,17 +1,22 @@
 package dev.naap.api;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fixed-window request quotas per client: a client's window opens at its first request and lasts
- * {@code window}; within it, at most the client's quota of requests is allowed. Thread-safe.
+ * {@code window}; within it, at most the client's quota of requests is allowed. Thread-safe; O(1)
+ * per request.
  *
  * <p>State is in memory, per process; behind a load balancer each instance counts its own (the
- * documented path is a shared store such as Redis). Windows that ended are dropped once the map
- * holds more than {@link #MAX_TRACKED_CLIENTS}, so memory stays bounded.
+ * documented path is a shared store such as Redis). The table holds at most {@link
+ * #MAX_TRACKED_CLIENTS} clients (Caffeine evicts the least valuable first) and drops a client when
+ * its window ends, so a flood of new addresses costs bounded memory.
  */
 final class RateLimiter {
 
@@ -19,11 +24,26 @@ final class RateLimiter {
 
   private final Duration window;
   private final InstantSource clock;
-  private final ConcurrentHashMap<String, Usage> usage = new ConcurrentHashMap<>();
+  private final Cache<String, Usage> usage;
 
   RateLimiter(Duration window, InstantSource clock) {
     this.window = window;
     this.clock = clock;
+    this.usage = Caffeine.newBuilder()
+        .maximumSize(MAX_TRACKED_CLIENTS)
+        .ticker(ticker(clock))
+        .expireAfter(Expiry.<String, Usage>writing((k, u) ->
+            Duration.between(clock.instant(), u.windowStart().plus(window))))
+        .executor(Runnable::run)
+        .build();
+  }
+
+  /** Caffeine measures time with the same clock as the windows (tests move it). */
+  static Ticker ticker(InstantSource clock) {
+    return () -> {
+      Instant now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
   }
 
   /**
@@ -45,11 +65,8 @@ final class RateLimiter {
 
   Decision acquire(String client, int limit) {
     Instant now = clock.instant();
-    if (usage.size() > MAX_TRACKED_CLIENTS) {
-      usage.values().removeIf(u -> !now.isBefore(u.windowStart().plus(window)));
-    }
     boolean[] allowed = new boolean[1];
-    Usage u = usage.compute(client, (k, old) -> {
+    Usage u = usage.asMap().compute(client, (k, old) -> {
       Usage current = old == null || !now.isBefore(old.windowStart().plus(window)) ? new Usage(now, 0) : old;
       allowed[0] = current.used() < limit;
       return allowed[0] ? new Usage(current.windowStart(), current.used() + 1) : current;
@@ -57,10 +74,17 @@ final class RateLimiter {
     return new Decision(allowed[0], limit, Math.max(0, limit - u.used()), u.windowStart().plus(window));
   }
 
-  /** Gives back a request that turned out not to count (a 304). */
+  /** Gives back a request that turned out not to count (a 304, or a dashboard cache hit). */
   Decision refund(String client, int limit) {
-    Usage u = usage.computeIfPresent(client, (k, old) -> new Usage(old.windowStart(), Math.max(0, old.used() - 1)));
+    Usage u = usage.asMap().computeIfPresent(client,
+        (k, old) -> new Usage(old.windowStart(), Math.max(0, old.used() - 1)));
     Instant reset = u == null ? clock.instant().plus(window) : u.windowStart().plus(window);
     return new Decision(true, limit, u == null ? limit : limit - u.used(), reset);
+  }
+
+  /** Clients tracked now (for tests). */
+  long tracked() {
+    usage.cleanUp();
+    return usage.estimatedSize();
   }
 }

@@ -1,11 +1,12 @@
 package dev.naap.api;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.naap.metrics.query.Granularity;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,36 +14,54 @@ import java.util.function.Supplier;
 
 /**
  * Server-side cache of 200 responses, keyed by the normalised request and kept for a time that
- * follows the granularity: fine buckets change often, daily buckets rarely. Least recently used
- * entries go first once {@code maxEntries} are held. Thread-safe: one lock guards the entries, and
- * the computation of a missing entry runs outside it, once per key at a time; requests for a key
- * being computed wait for that computation instead of starting their own, so an entry that expires
- * under load costs the store one query, not one per waiting request.
+ * follows the granularity: fine buckets change often, daily buckets rarely. It is bounded in bytes
+ * (body, ETag and key, plus a fixed overhead per entry): Caffeine evicts the least valuable entries
+ * once {@code maxBytes} are held, and drops entries when they expire. Thread-safe: the computation
+ * of a missing entry runs once per key at a time; requests for a key being computed wait for that
+ * computation instead of starting their own, so an entry that expires under load costs the store
+ * one query, not one per waiting request.
  */
 final class ResponseCache {
 
-  /** Entries larger than this are not kept, so a few huge pages cannot fill the heap. */
+  /** Entries larger than this are not kept, so a few huge pages cannot crowd out the rest. */
   static final int MAX_ENTRY_BYTES = 4 << 20;
+  /** What an entry costs besides its body and strings: objects, headers, the table's node. */
+  static final int ENTRY_OVERHEAD_BYTES = 512;
 
-  private record Kept(Response response, String etag, Instant expires) {}
+  record Kept(Response response, String etag, Instant expires) {}
 
   /** A response with its ETag and whether it came from the cache. */
   record Cached(Response response, String etag, boolean hit) {}
 
-  private final int maxEntries;
+  private final long maxBytes;
   private final InstantSource clock;
-  private final Map<String, Kept> entries;
+  private final Cache<String, Kept> entries;
   private final ConcurrentHashMap<String, CompletableFuture<Response>> computing = new ConcurrentHashMap<>();
 
-  ResponseCache(int maxEntries, InstantSource clock) {
-    this.maxEntries = maxEntries;
+  ResponseCache(long maxBytes, InstantSource clock) {
+    this.maxBytes = maxBytes;
     this.clock = clock;
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
-        return size() > ResponseCache.this.maxEntries;
-      }
-    };
+    this.entries = Caffeine.newBuilder()
+        .maximumWeight(maxBytes)
+        .weigher((String k, Kept e) -> weight(k, e))
+        .ticker(RateLimiter.ticker(clock))
+        .expireAfter(Expiry.<String, Kept>writing((k, e) -> Duration.between(clock.instant(), e.expires())))
+        .executor(Runnable::run)
+        .build();
+  }
+
+  static int weight(String key, Kept e) {
+    long w = ENTRY_OVERHEAD_BYTES + e.response().body().length + 2L * (key.length() + e.etag().length());
+    for (var h : e.response().headers().entrySet()) {
+      w += 2L * (h.getKey().length() + h.getValue().length());
+    }
+    return (int) Math.min(Integer.MAX_VALUE, w);
+  }
+
+  /** Bytes held now, by the weigher's count (for tests and metrics). */
+  long weightedSize() {
+    entries.cleanUp();
+    return entries.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 
   /** How long a response for buckets of {@code g} stays fresh. */
@@ -57,13 +76,11 @@ final class ResponseCache {
 
   /** The fresh cached response for {@code key}, or null. */
   Cached peek(String key) {
-    synchronized (entries) {
-      Kept e = entries.get(key);
-      if (e == null || !clock.instant().isBefore(e.expires())) {
-        return null;
-      }
-      return new Cached(e.response(), e.etag(), true);
+    Kept e = entries.getIfPresent(key);
+    if (e == null || !clock.instant().isBefore(e.expires())) {
+      return null;
     }
+    return new Cached(e.response(), e.etag(), true);
   }
 
   /** The cached response for {@code key}, or {@code compute}'s, kept when it is a cacheable 200. */
@@ -81,10 +98,8 @@ final class ResponseCache {
     try {
       Response r = compute.get();
       String etag = r.etag();
-      if (r.status() == 200 && !r.maxAge().isZero() && r.body().length <= MAX_ENTRY_BYTES && maxEntries > 0) {
-        synchronized (entries) {
-          entries.put(key, new Kept(r, etag, clock.instant().plus(r.maxAge())));
-        }
+      if (r.status() == 200 && !r.maxAge().isZero() && r.body().length <= MAX_ENTRY_BYTES && maxBytes > 0) {
+        entries.put(key, new Kept(r, etag, clock.instant().plus(r.maxAge())));
       }
       mine.complete(r);
       return new Cached(r, etag, false);

@@ -1,8 +1,5 @@
 package dev.naap.api;
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,16 +8,17 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The operational routes: liveness, readiness, Prometheus metrics, the OpenAPI document and its page. */
+/**
+ * The operational routes: liveness, readiness, the OpenAPI document and its page. Prometheus metrics are
+ * not here: they go to a management port ({@code naap serve --management-port}), off the public one.
+ */
 final class SystemEndpoints {
 
   private final Readiness readiness;
-  private final PrometheusRegistry registry;
   private final Supplier<String> openApi;
 
-  SystemEndpoints(Readiness readiness, PrometheusRegistry registry, Supplier<String> openApi) {
+  SystemEndpoints(Readiness readiness, Supplier<String> openApi) {
     this.readiness = readiness;
-    this.registry = registry;
     this.openApi = openApi;
   }
 
@@ -39,19 +37,6 @@ final class SystemEndpoints {
         Values.json(g, s.checks());
         g.writeEndObject();
       }));
-    });
-  }
-
-  Endpoint metrics() {
-    return request -> new Endpoint.Prepared(null, () -> {
-      var out = new ByteArrayOutputStream();
-      try {
-        PrometheusTextFormatWriter.create().write(out, registry.scrape());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return new Response(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray(), null, Duration.ZERO,
-          Map.of());
     });
   }
 

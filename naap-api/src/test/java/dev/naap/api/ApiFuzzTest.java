@@ -27,7 +27,7 @@ class ApiFuzzTest {
   private static final List<String> ROUTES = List.of("/v1/gpu/metrics", "/v1/network/demand",
       "/v1/sla/compliance", "/v1/orchestrators", "/v1/orchestrators/{address}", "/v1/network/overview",
       "/v1/datasets", "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/v1/test-load/results",
-      "/v1/test-load/coverage", "/health", "/ready", "/metrics",
+      "/v1/test-load/coverage", "/health", "/ready",
       "/openapi.json", "/docs");
 
   private static final List<String> NAMES = List.of("start", "end", "window", "granularity", "orchestrator",

@@ -34,6 +34,7 @@ class ApiIntegrationTest {
   private static Store store;
   private static MetricsQueries queries;
   private final MutableClock clock = new MutableClock(ApiNetwork.START.plus(Duration.ofHours(12)));
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private ApiServer server;
   private Http http;
 
@@ -46,7 +47,7 @@ class ApiIntegrationTest {
 
   private void start(ApiConfig config) {
     server = new ApiServer(config.withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(), clock).start();
+        new StoreReadiness(store, queries, null, clock), registry, clock).start();
     http = new Http(server.url());
   }
 
@@ -372,7 +373,8 @@ class ApiIntegrationTest {
     assertThat(ready.get("ready").asBoolean()).isTrue();
     assertThat(ready.get("checks").get("store").asText()).isEqualTo("reachable");
     ok("/v1/gpu/metrics");
-    String metrics = http.get("/metrics").body();
+    String metrics = Scrape.text(registry);
+    assertThat(http.get("/metrics").status()).as("metrics stay off the public port").isEqualTo(404);
     assertThat(metrics).as(metrics).contains("naap_api_requests_total{route=\"/v1/gpu/metrics\",status=\"200\"} 1.0")
         .contains("naap_api_request_duration_seconds_bucket{route=\"/v1/gpu/metrics\",status=\"200\",le=\"0.001\"}")
         .contains("naap_api_cache_requests_total{result=\"miss\"}");

@@ -23,12 +23,13 @@ class HttpLayerTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-08T12:00:30Z"));
   private final FakeQueries queries = new FakeQueries(250);
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private ApiServer server;
   private Http http;
 
   private void start(ApiConfig config) {
     server = new ApiServer(config.withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), clock)
+        () -> new Readiness.Status(true, Map.of()), registry, clock)
         .mount("/", "dev/naap/api/site/").start();
     http = new Http(server.url());
   }
@@ -169,7 +170,7 @@ class HttpLayerTest {
     clock.advance(Duration.ofSeconds(31));
     http.get("/v1/gpu/metrics?limit=5&pipeline=a&pipeline=b&end=2026-01-08T12:01:00Z");
     assertThat(queries.runs.get()).isEqualTo(2);
-    assertThat(http.get("/metrics").body()).contains("naap_api_cache_requests_total{result=\"hit\"} 1.0");
+    assertThat(Scrape.text(registry)).contains("naap_api_cache_requests_total{result=\"hit\"} 1.0");
   }
 
   @Test
@@ -207,8 +208,8 @@ class HttpLayerTest {
         Instant.parse("2026-01-08T13:00:30Z").getEpochSecond()));
     assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"default\";q=100;w=3600");
     assertThat(refused.header("RateLimit")).isEqualTo("\"default\";r=0;t=2400");
-    assertThat(http.get("/metrics").body()).contains("naap_api_rate_limited_total{policy=\"default\"} 1.0");
-    // Health, readiness and metrics never count.
+    assertThat(Scrape.text(registry)).contains("naap_api_rate_limited_total{policy=\"default\"} 1.0");
+    // Health and readiness never count.
     assertThat(http.get("/health").status()).isEqualTo(200);
     clock.advance(Duration.ofMinutes(40));
     assertThat(http.get("/v1/gpu/metrics?limit=1").status()).isEqualTo(200);
@@ -233,8 +234,9 @@ class HttpLayerTest {
     Http.Answer spent = http.get("/v1/gpu/metrics", "X-API-Key", "k-123");
     assertThat(spent.status()).isEqualTo(429);
     assertThat(spent.header("RateLimit-Policy")).isEqualTo("\"key\";q=3;w=3600");
-    assertThat(http.get("/v1/gpu/metrics").status()).isEqualTo(200);
     assertThat(http.get("/v1/gpu/metrics", "X-API-Key", "nope").status()).isEqualTo(401);
+    // The unknown key spent the address's only request.
+    assertThat(http.get("/v1/gpu/metrics").status()).isEqualTo(429);
   }
 
   @Test

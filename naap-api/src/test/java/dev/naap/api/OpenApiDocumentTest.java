@@ -41,7 +41,7 @@ class OpenApiDocumentTest {
     for (String path : new String[] {"/v1/gpu/metrics", "/v1/network/demand", "/v1/sla/compliance",
         "/v1/orchestrators", "/v1/orchestrators/{address}", "/v1/network/overview", "/v1/datasets",
         "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/v1/test-load/results", "/v1/test-load/coverage",
-        "/health", "/ready", "/metrics", "/openapi.json",
+        "/health", "/ready", "/openapi.json",
         "/docs"}) {
       assertThat(doc.get("paths").has(path)).as(path).isTrue();
     }

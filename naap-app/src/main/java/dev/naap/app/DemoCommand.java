@@ -30,6 +30,7 @@ import dev.naap.sim.Simulator;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
+import dev.naap.store.ReadOnlyAccess;
 import dev.naap.store.http.ClickHouseHttpServer;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -85,7 +86,8 @@ final class DemoCommand implements Main.Command {
           --backfill-hours H         history simulated at the first start (default 24)
           --speed X                  live pace, times real time (default 1)
           --port PORT                the API and dashboard on 127.0.0.1 (default 8080; 0 = any)
-          --http-port PORT           ClickHouse HTTP endpoint on 127.0.0.1 (default 8123; 0 = any)
+          --http-port PORT           start the read-only ClickHouse HTTP endpoint on 127.0.0.1:PORT
+                                     (0 = any); password as for naap clickhouse-http (default off)
           --metrics-port PORT        Prometheus metrics on 127.0.0.1 (default 9401; 0 = any)
           --malformed-rate P         malformed messages the simulator injects (default 0.001)
         """ + TestLoadOptions.HELP;
@@ -101,7 +103,8 @@ final class DemoCommand implements Main.Command {
     int seed = args.integer("seed", 1, 0, Integer.MAX_VALUE);
     int backfillHours = args.integer("backfill-hours", 24, 0, 24 * 30);
     int apiPort = args.integer("port", ApiConfig.DEFAULT_PORT, 0, 65535);
-    int httpPort = args.integer("http-port", 8123, 0, 65535);
+    // The ClickHouse HTTP endpoint runs only when asked for (docs/SECURITY.md).
+    Integer httpPort = args.get("http-port", null) == null ? null : args.integer("http-port", 8123, 0, 65535);
     int metricsPort = args.integer("metrics-port", 9401, 0, 65535);
     double speed = args.decimal("speed", 1, 0.01, 10_000);
     double malformedRate = args.decimal("malformed-rate", 0.001, 0, 0.5);
@@ -118,7 +121,8 @@ final class DemoCommand implements Main.Command {
       KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")));
       running.push(broker);
       broker.createTopic(TOPIC, 4);
-      Store store = Stores.open(new StoreConfig.Embedded(dir.resolve("store"), StoreConfig.Embedded.DEFAULT_CONNECTIONS));
+      Store store = Stores.open(new StoreConfig.Embedded(dir.resolve("store"), StoreConfig.Embedded.DEFAULT_CONNECTIONS,
+          httpPort == null ? null : ReadOnlyAccess.defaults()));
       running.push(store);
       testLoadRules.save(store, Clock.systemUTC());
 
@@ -209,9 +213,15 @@ final class DemoCommand implements Main.Command {
       ApiServer api = PublicApi.start(store, ApiConfig.defaults().withAddress("127.0.0.1", apiPort), registry, null);
       running.push(api);
 
-      ClickHouseHttpServer clickhouse = new ClickHouseHttpServer(store,
-          ClickHouseHttpServer.Config.loopback(httpPort)).start();
-      running.push(clickhouse);
+      String clickhouseLine = "off (--http-port starts it)";
+      if (httpPort != null) {
+        String password = FacadePassword.resolve(System.getenv(FacadePassword.ENV), dir, out);
+        ClickHouseHttpServer clickhouse = new ClickHouseHttpServer(store,
+            ClickHouseHttpServer.Config.loopback(httpPort, password)).start();
+        running.push(clickhouse);
+        clickhouseLine = clickhouse.url() + " (read-only)   e.g. curl -u default:PASSWORD '" + clickhouse.url()
+            + "?query=SELECT+gateway,sum(sessions_requested)+FROM+rollup_hour_current+GROUP+BY+gateway'";
+      }
 
       out.printf("""
           NaaP demo running (Ctrl-C stops it)
@@ -221,13 +231,13 @@ final class DemoCommand implements Main.Command {
             ingest + rollups     consumer group naap-demo, refresh every 5 s
             scraper              every 5 min against the simulated gateway; regions from %s
             load tester          plan %s every %s of simulated time, streams flagged as test load
-            ClickHouse HTTP      %s   e.g. curl '%s?query=SELECT+gateway,sum(sessions_requested)+FROM+rollup_hour_current+GROUP+BY+gateway'
+            ClickHouse HTTP      %s
             Prometheus metrics   http://127.0.0.1:%d/metrics
             API                  %sv1/network/overview   (docs at %sdocs)
 
           Dashboard: %s
           """, dir.toAbsolutePath(), broker.bootstrapServers(), TOPIC, seed, Instant.ofEpochMilli(startMs),
-          speed, gateway.port(), regionMapping.getFileName(), plan.name(), plan.interval(), clickhouse.url(), clickhouse.url(),
+          speed, gateway.port(), regionMapping.getFileName(), plan.name(), plan.interval(), clickhouseLine,
           metricsServer.getPort(), api.url(), api.url(), api.url());
       out.flush();
       stopRequested.await();

@@ -1,5 +1,6 @@
 package dev.naap.app;
 
+import dev.naap.store.http.HttpLimits;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,9 @@ public final class Main {
   private static volatile boolean shuttingDown;
 
   public static void main(String[] argv) {
+    // Before any command creates an HTTP server (a metrics port may come before the API's):
+    // the JDK reads these once per process.
+    HttpLimits.install();
     int code = run(List.of(argv), System.out, System.err);
     // System.exit blocks forever when called while shutdown hooks run (after SIGTERM).
     if (!shuttingDown) {

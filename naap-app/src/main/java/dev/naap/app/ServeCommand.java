@@ -4,6 +4,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
@@ -22,8 +23,9 @@ import java.util.concurrent.CountDownLatch;
 final class ServeCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("host", "port", "quota", "api-key", "dashboard-quota",
-      "secret", "query-timeout", "cache-entries", "ready-max-lag");
-  private static final Set<String> FLAGS = Set.of("trust-forwarded-for");
+      "secret", "query-timeout", "cache-mb", "ready-max-lag", "trusted-proxy", "management-port",
+      "management-host");
+  private static final Set<String> FLAGS = Set.of();
 
   @Override
   public String summary() {
@@ -35,21 +37,27 @@ final class ServeCommand implements Main.Command {
     return """
         usage: naap serve [OPTIONS]
 
-        Serves /v1/... (docs/API.md), /openapi.json, /docs, /health, /ready, /metrics and the
-        dashboard at /. Runs until SIGINT/SIGTERM.
+        Serves /v1/... (docs/API.md), /openapi.json, /docs, /health, /ready and the dashboard at
+        /; Prometheus /metrics on the management port. Runs until SIGINT/SIGTERM. Security
+        defaults and the reverse-proxy setup: docs/SECURITY.md.
 
         options:
           --host HOST                address to listen on (default 127.0.0.1)
           --port PORT                (default 8080; 0 picks a free port)
           --quota N                  requests per hour of a client without an API key (default 100)
           --api-key KEY=N            an API key (header X-API-Key) with its quota per hour; repeatable
-          --dashboard-quota N        requests per hour of a dashboard visitor (default 3600)
+          --dashboard-quota N        requests per hour of a dashboard visitor that the shared
+                                     response cache could not answer (default 300)
           --secret S                 key for cursors and dashboard tokens, shared by instances behind
                                      one load balancer (default $NAAP_API_SECRET, else random)
           --query-timeout DURATION   longest wait for the store per request (default 10s)
-          --cache-entries N          responses kept in the server cache (default 10000)
+          --cache-mb N               bytes of responses kept in the server cache, in MiB (default 64)
           --ready-max-lag DURATION   /ready fails when the rollups trail the clock by more (default: never)
-          --trust-forwarded-for      take the client address from X-Forwarded-For (behind your proxy)
+          --trusted-proxy CIDR[,CIDR] your reverse proxies (addresses or CIDRs): from them, the client
+                                     is the rightmost X-Forwarded-For hop that is not one (default
+                                     none: the peer address); repeatable
+          --management-port PORT     Prometheus /metrics (default 9400; 0 = any)
+          --management-host HOST     (default 127.0.0.1)
         """ + StoreOptions.HELP;
   }
 
@@ -67,7 +75,10 @@ final class ServeCommand implements Main.Command {
     int quota = args.integer("quota", ApiConfig.DEFAULT_REQUESTS_PER_WINDOW, 1, Integer.MAX_VALUE);
     int dashboardQuota = args.integer("dashboard-quota", ApiConfig.DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW, 1,
         Integer.MAX_VALUE);
-    int cacheEntries = args.integer("cache-entries", defaults.cacheEntries(), 0, 10_000_000);
+    long cacheBytes = args.integer("cache-mb", (int) (ApiConfig.DEFAULT_CACHE_BYTES >> 20), 0, 65_536) * (1L << 20);
+    List<String> proxies = args.all("trusted-proxy").stream()
+        .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    int managementPort = args.integer("management-port", 9400, 0, 65_535);
     Duration queryTimeout = args.duration("query-timeout", defaults.queryTimeout());
     Duration readyMaxLag = args.duration("ready-max-lag", null);
     Map<String, Integer> keys = new HashMap<>();
@@ -85,20 +96,25 @@ final class ServeCommand implements Main.Command {
     }
     args.check();
     ApiConfig config = new ApiConfig(args.get("host", ApiConfig.DEFAULT_HOST), port, quota, defaults.quotaWindow(),
-        keys, dashboardQuota, defaults.maxRange(), queryTimeout, defaults.maxConcurrentQueries(), cacheEntries,
-        secret, args.flag("trust-forwarded-for"));
+        keys, dashboardQuota, defaults.maxRange(), queryTimeout, defaults.maxConcurrentQueries(), cacheBytes,
+        secret, proxies);
 
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     CountDownLatch stop = new CountDownLatch(1);
     var finished = Main.onShutdown(stop::countDown, Duration.ofSeconds(30));
     try (Store store = Stores.open(storeConfig);
-        ApiServer server = PublicApi.start(store, config, registry, readyMaxLag)) {
-      out.printf("naap serve: serving %s at %s (API docs at %sdocs)%n", store.description(), server.url(),
-          server.url());
+        ApiServer server = PublicApi.start(store, config, registry, readyMaxLag);
+        HTTPServer management = HTTPServer.builder().hostname(args.get("management-host", "127.0.0.1"))
+            .port(managementPort).registry(registry).buildAndStart()) {
+      out.printf("naap serve: serving %s at %s (API docs at %sdocs; metrics at http://%s:%d/metrics)%n",
+          store.description(), server.url(), server.url(), args.get("management-host", "127.0.0.1"),
+          management.getPort());
       out.flush();
       stop.await();
       return 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot start the management server on port " + managementPort, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;

@@ -56,10 +56,10 @@ class DemoTest {
               || sessionsWithRegionPercent <= 50)
           && System.nanoTime() < deadline && demo.isAlive()) {
         Thread.sleep(1_000);
-        sessions = query(port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
-        events = query(port, "SELECT count() FROM raw_events");
-        testStreams = query(port, "SELECT count() FROM test_load_streams");
-        testSuccesses = query(port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
+        sessions = query(data, port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
+        events = query(data, port, "SELECT count() FROM raw_events");
+        testStreams = query(data, port, "SELECT count() FROM test_load_streams");
+        testSuccesses = query(data, port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
         overview = get(apiPort, "/v1/network/overview");
         orchestratorsWithoutRegion = query(port, "SELECT if(count() = 0, -1, countIf(region_source NOT IN"
             + " ('operator', 'geoip'))) FROM orchestrators_current");
@@ -89,12 +89,17 @@ class DemoTest {
     }
   }
 
-  /** A number from the demo's ClickHouse HTTP endpoint, or 0 while it is not up yet. */
-  private static long query(int port, String sql) {
+  /**
+   * A number from the demo's ClickHouse HTTP endpoint, or 0 while it is not up yet; authenticated
+   * with the password the demo generated into its directory.
+   */
+  private static long query(Path data, int port, String sql) {
     try {
+      String password = java.nio.file.Files.readString(data.resolve(FacadePassword.FILE)).strip();
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/?query=" + java.net.URLEncoder.encode(sql,
-              java.nio.charset.StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+              java.nio.charset.StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10))
+              .header("X-ClickHouse-User", "default").header("X-ClickHouse-Key", password).build(),
           HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 && !r.body().isBlank() ? Long.parseLong(r.body().strip()) : 0;
     } catch (Exception e) {

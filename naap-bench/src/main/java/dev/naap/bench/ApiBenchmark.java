@@ -80,7 +80,7 @@ public final class ApiBenchmark {
           "p99 ms", "max ms");
       for (boolean cached : new boolean[] {false, true}) {
         ApiConfig config = ApiConfig.defaults().withAddress("127.0.0.1", 0)
-            .withQuotas(Integer.MAX_VALUE, Map.of(), 1).withCacheEntries(cached ? 10_000 : 0);
+            .withQuotas(Integer.MAX_VALUE, Map.of(), 1).withCacheBytes(cached ? ApiConfig.DEFAULT_CACHE_BYTES : 0);
         try (ApiServer server = new ApiServer(config, queries, DatasetCatalog.empty(),
             () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), InstantSource.system()).start()) {
           int r = cached ? cachedRate : rate;

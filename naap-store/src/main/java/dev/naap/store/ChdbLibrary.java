@@ -280,9 +280,10 @@ final class ChdbLibrary {
    * Runs {@code sql} on {@code c} and returns the result bytes.
    *
    * @param sqlForErrors how the statement is quoted in a {@link StoreException}
+   * @param maxResultBytes a longer result is freed without being copied, and fails with code 396
    */
   byte[] query(Connection c, byte[] sql, String sqlForErrors, String format,
-      List<QueryParams.Param> params) {
+      List<QueryParams.Param> params, long maxResultBytes) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment q = arena.allocateFrom(JAVA_BYTE, sql);
       byte[] formatBytes = format.getBytes(StandardCharsets.US_ASCII);
@@ -308,7 +309,7 @@ final class ChdbLibrary {
         result = (MemorySegment) queryWithParamsN.invokeExact(c.handle(), q, (long) sql.length, f,
             (long) formatBytes.length, names, nameLens, values, valueLens, (long) n);
       }
-      return take(result, sqlForErrors);
+      return take(result, sqlForErrors, maxResultBytes);
     } catch (StoreException e) {
       throw e;
     } catch (Throwable t) {
@@ -340,7 +341,7 @@ final class ChdbLibrary {
           streamCancelInsert.invokeExact(stream);
           throw StoreException.fromServerText(error.isEmpty() ? "insert failed" : error, sqlForErrors);
         }
-        take((MemorySegment) streamDone.invokeExact(stream), sqlForErrors);
+        take((MemorySegment) streamDone.invokeExact(stream), sqlForErrors, Long.MAX_VALUE);
       } finally {
         destroyInsertStream.invokeExact(stream);
       }
@@ -352,7 +353,8 @@ final class ChdbLibrary {
   }
 
   /** Copies a result (or its error) into the heap and frees it. */
-  private byte[] take(MemorySegment result, String sqlForErrors) throws Throwable {
+  private byte[] take(MemorySegment result, String sqlForErrors, long maxResultBytes)
+      throws Throwable {
     if (result.equals(MemorySegment.NULL)) {
       throw new StoreException(0, "libchdb returned no result", sqlForErrors);
     }
@@ -364,6 +366,11 @@ final class ChdbLibrary {
       long length = (long) resultLength.invokeExact(result);
       if (length == 0) {
         return new byte[0];
+      }
+      if (length > maxResultBytes) {
+        throw new StoreException(396, "Code: 396. DB::Exception: Limit for result exceeded, max"
+            + " bytes: " + maxResultBytes + ", current bytes: " + length
+            + ". (TOO_MANY_ROWS_OR_BYTES)", sqlForErrors);
       }
       if (length > Integer.MAX_VALUE - 16) {
         throw new StoreException(0, "the result is " + length

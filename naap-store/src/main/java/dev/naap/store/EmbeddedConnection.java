@@ -15,6 +15,11 @@ final class EmbeddedConnection {
   private final ChdbLibrary lib;
   private final ChdbLibrary.Connection nativeConnection;
   private final ReentrantLock lock = new ReentrantLock();
+  /**
+   * Longest result copied into the heap. libchdb builds a whole result before returning it, and
+   * does not apply max_result_bytes to it (measured), so read-only connections check here too.
+   */
+  private volatile long maxResultBytes = Long.MAX_VALUE;
 
   /** The database the connection is in, or null when unknown; guarded by {@link #lock}. */
   private String currentDatabase;
@@ -32,13 +37,43 @@ final class EmbeddedConnection {
   /** Runs one statement; the caller holds {@link #lock()}. */
   byte[] run(byte[] sql, String sqlForErrors, String format, List<QueryParams.Param> params) {
     assert lock.isHeldByCurrentThread();
-    return lib.query(nativeConnection, sql, sqlForErrors, format, params);
+    try {
+      return lib.query(nativeConnection, sql, sqlForErrors, format, params, maxResultBytes);
+    } catch (StoreException e) {
+      drain();
+      throw e;
+    }
+  }
+
+  /**
+   * After a failed statement, libchdb may keep the output it had produced and hand it out with the
+   * next result on this connection (measured: a statement stopped by max_execution_time left
+   * 196 MB that came back as the answer to {@code SELECT 'in'}), which would give one caller
+   * another's rows. A probe statement takes whatever is left, until it answers exactly.
+   */
+  private void drain() {
+    byte[] probe = "SELECT 'naap-drain'".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 3; i++) {
+      try {
+        byte[] r = lib.query(nativeConnection, probe, "SELECT 'naap-drain'", "TabSeparated",
+            List.of(), Long.MAX_VALUE);
+        if (new String(r, StandardCharsets.UTF_8).equals("naap-drain\n")) {
+          return;
+        }
+      } catch (StoreException e) {
+        // try again
+      }
+    }
   }
 
   /** Streams {@code data} into an INSERT given without its FORMAT; the caller holds {@link #lock()}. */
   void insert(byte[] insert, String format, byte[] data, String sqlForErrors) {
     assert lock.isHeldByCurrentThread();
     lib.insert(nativeConnection, insert, format, data, sqlForErrors);
+  }
+
+  void limitResults(long bytes) {
+    maxResultBytes = bytes;
   }
 
   /** Runs a statement of our own (settings, USE) with no parameters. */

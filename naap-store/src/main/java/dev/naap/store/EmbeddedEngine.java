@@ -54,23 +54,36 @@ final class EmbeddedEngine {
   private final EngineOptions options;
   private final List<EmbeddedConnection> connections;
   private final BlockingQueue<EmbeddedConnection> idle;
+  /** Connections locked with readonly = 1 (ReadOnlyAccess); never lent to other callers. */
+  private final List<EmbeddedConnection> readOnlyConnections;
+  private final BlockingQueue<EmbeddedConnection> readOnlyIdle;
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
   private final String description;
   /** Open views; guarded by REGISTRY. */
   private int references;
 
   private EmbeddedEngine(Path dataDir, EngineOptions options,
-      List<EmbeddedConnection> connections, String serverVersion, String libraryVersion) {
+      List<EmbeddedConnection> connections, List<EmbeddedConnection> readOnlyConnections,
+      String serverVersion, String libraryVersion) {
     this.dataDir = dataDir;
     this.options = options;
     this.connections = List.copyOf(connections);
     this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
+    this.readOnlyConnections = List.copyOf(readOnlyConnections);
+    this.readOnlyIdle = new ArrayBlockingQueue<>(Math.max(1, readOnlyConnections.size()), false,
+        readOnlyConnections);
     this.description = "embedded ClickHouse " + serverVersion + " (libchdb " + libraryVersion
-        + ") at " + dataDir + ", " + connections.size() + " connections";
+        + ") at " + dataDir + ", " + connections.size() + " connections"
+        + (readOnlyConnections.isEmpty() ? "" : " + " + readOnlyConnections.size() + " read-only");
   }
 
   /** Takes a reference to the engine on {@code dataDir}, starting it if none runs. */
   static EmbeddedEngine acquire(Path dataDir, int connections) {
+    return acquire(dataDir, connections, null);
+  }
+
+  /** As {@link #acquire(Path, int)}, with {@code readOnly} connections when this starts it. */
+  static EmbeddedEngine acquire(Path dataDir, int connections, ReadOnlyAccess readOnly) {
     Path dir = canonical(dataDir);
     REGISTRY.lock();
     try {
@@ -83,7 +96,7 @@ final class EmbeddedEngine {
             + " cannot be opened until every store on " + current.dataDir + " is closed", null);
       }
       if (current == null) {
-        current = start(dir, connections, EngineOptions.fromSystemProperties());
+        current = start(dir, connections, readOnly, EngineOptions.fromSystemProperties());
         installShutdownHook();
       } else if (current.connections.size() != connections) {
         log.info("embedded engine already runs with {} connections; ignoring a request for {}",
@@ -120,6 +133,10 @@ final class EmbeddedEngine {
     return connections.size();
   }
 
+  boolean hasReadOnlyConnections() {
+    return !readOnlyConnections.isEmpty();
+  }
+
   Path dataDir() {
     return dataDir;
   }
@@ -133,12 +150,14 @@ final class EmbeddedEngine {
     }
   }
 
-  private static EmbeddedEngine start(Path dir, int n, EngineOptions options) {
+  private static EmbeddedEngine start(Path dir, int n, ReadOnlyAccess readOnly,
+      EngineOptions options) {
     ChdbLibrary lib = ChdbLibrary.get();
     long t0 = System.nanoTime();
-    List<EmbeddedConnection> opened = new ArrayList<>(n);
+    int total = n + (readOnly == null ? 0 : readOnly.connections());
+    List<EmbeddedConnection> opened = new ArrayList<>(total);
     try {
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < total; i++) {
         ChdbLibrary.Connection c = lib.connect(dir);
         if (c == null) {
           throw new StoreException(0, "libchdb refused to open " + dir + " (connection " + (i + 1)
@@ -150,6 +169,12 @@ final class EmbeddedEngine {
         conn.lock().lock();
         try {
           configure(conn, options, i == 0);
+          if (i >= n) {
+            for (String sql : readOnly.settingStatements()) {
+              conn.runInternal(sql);
+            }
+            conn.limitResults(readOnly.maxResultBytes());
+          }
         } finally {
           conn.lock().unlock();
         }
@@ -163,7 +188,8 @@ final class EmbeddedEngine {
       } finally {
         first.lock().unlock();
       }
-      EmbeddedEngine engine = new EmbeddedEngine(dir, options, opened, version, lib.version());
+      EmbeddedEngine engine = new EmbeddedEngine(dir, options, opened.subList(0, n),
+          opened.subList(n, total), version, lib.version());
       log.info("started {} in {} ms", engine.description, (System.nanoTime() - t0) / 1_000_000);
       return engine;
     } catch (RuntimeException e) {
@@ -211,7 +237,17 @@ final class EmbeddedEngine {
 
   /** Borrows a connection, switches it to {@code database}, runs {@code work} on it. */
   <T> T call(String database, ConnectionWork<T> work) {
-    EmbeddedConnection c = borrow();
+    return call(database, false, work);
+  }
+
+  /** As {@link #call(String, ConnectionWork)}, on a read-only connection when {@code readOnly}. */
+  <T> T call(String database, boolean readOnly, ConnectionWork<T> work) {
+    BlockingQueue<EmbeddedConnection> pool = readOnly ? readOnlyIdle : idle;
+    if (readOnly && readOnlyConnections.isEmpty()) {
+      throw new StoreException(0, "the embedded engine has no read-only connections; start it with"
+          + " StoreConfig.Embedded.readOnly", null);
+    }
+    EmbeddedConnection c = borrow(pool, readOnly ? readOnlyConnections.size() : connections.size());
     try {
       c.lock().lock();
       try {
@@ -221,28 +257,28 @@ final class EmbeddedEngine {
         c.lock().unlock();
       }
     } finally {
-      idle.add(c);
+      pool.add(c);
     }
   }
 
-  private EmbeddedConnection borrow() {
+  private EmbeddedConnection borrow(BlockingQueue<EmbeddedConnection> pool, int size) {
     long deadline = System.nanoTime() + options.acquireTimeout().toNanos();
     try {
       while (true) {
         if (state.get() != State.RUNNING) {
           throw closedError();
         }
-        EmbeddedConnection c = idle.poll(50, TimeUnit.MILLISECONDS);
+        EmbeddedConnection c = pool.poll(50, TimeUnit.MILLISECONDS);
         if (c != null) {
           if (state.get() != State.RUNNING) {
-            idle.add(c);
+            pool.add(c);
             throw closedError();
           }
           return c;
         }
         if (System.nanoTime() - deadline > 0) {
           throw new StoreException(202, "no free embedded engine connection within "
-              + options.acquireTimeout().toMillis() + " ms: all " + connections.size()
+              + options.acquireTimeout().toMillis() + " ms: all " + size
               + " are running statements (raise StoreConfig.Embedded.connections, or "
               + EngineOptions.ACQUIRE_TIMEOUT_MS.property() + ")", null);
         }
@@ -269,11 +305,26 @@ final class EmbeddedEngine {
       return state.get() == State.CLOSED;
     }
     long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
+    int closed = closeAll(idle, connections.size(), deadline)
+        + closeAll(readOnlyIdle, readOnlyConnections.size(), deadline);
+    int total = connections.size() + readOnlyConnections.size();
+    state.set(State.CLOSED);
+    if (closed < total) {
+      log.warn("closed {} of {} engine connections; {} statements were still running after {} ms",
+          closed, total, total - closed, options.shutdownTimeout().toMillis());
+      return false;
+    }
+    log.info("closed the embedded engine at {}", dataDir);
+    return true;
+  }
+
+  /** Closes the {@code size} connections of {@code pool} as they come back, until the deadline. */
+  private static int closeAll(BlockingQueue<EmbeddedConnection> pool, int size, long deadline) {
     int closed = 0;
     try {
-      while (closed < connections.size()) {
+      while (closed < size) {
         long left = deadline - System.nanoTime();
-        EmbeddedConnection c = idle.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+        EmbeddedConnection c = pool.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
         if (c == null) {
           break;
         }
@@ -283,15 +334,7 @@ final class EmbeddedEngine {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    state.set(State.CLOSED);
-    if (closed < connections.size()) {
-      log.warn("closed {} of {} engine connections; {} statements were still running after {} ms",
-          closed, connections.size(), connections.size() - closed,
-          options.shutdownTimeout().toMillis());
-      return false;
-    }
-    log.info("closed the embedded engine at {}", dataDir);
-    return true;
+    return closed;
   }
 
   private static void installShutdownHook() {

@@ -24,19 +24,31 @@ final class EmbeddedStore implements Store {
 
   private final EmbeddedEngine engine;
   private final String database;
+  /** Whether statements run on the engine's read-only connections. */
+  private final boolean readOnly;
   /** Null for a borrowed view, which does not hold a reference to the engine. */
   private final AtomicBoolean closed;
 
-  private EmbeddedStore(EmbeddedEngine engine, String database, boolean owning) {
+  private EmbeddedStore(EmbeddedEngine engine, String database, boolean owning, boolean readOnly) {
     this.engine = engine;
     this.database = Objects.requireNonNull(database, "database");
+    this.readOnly = readOnly;
     this.closed = owning ? new AtomicBoolean() : null;
     Identifiers.quote(database);
   }
 
   /** A view that holds a reference to {@code engine}, released by {@link #close()}. */
   static EmbeddedStore owning(EmbeddedEngine engine, String database) {
-    return new EmbeddedStore(engine, database, true);
+    return new EmbeddedStore(engine, database, true, false);
+  }
+
+  /** A borrowed view of the same database on the engine's read-only connections. */
+  EmbeddedStore readOnlyView() {
+    if (!engine.hasReadOnlyConnections()) {
+      throw new IllegalStateException("the embedded engine was started without read-only"
+          + " connections; open the first store with StoreConfig.Embedded.readOnly");
+    }
+    return new EmbeddedStore(engine, database, false, true);
   }
 
   EmbeddedEngine engine() {
@@ -59,7 +71,7 @@ final class EmbeddedStore implements Store {
       throw multiStatement(sql);
     }
     byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
-    return engine.call(database, c -> c.run(bytes, sql, format, encoded));
+    return engine.call(database, readOnly, c -> c.run(bytes, sql, format, encoded));
   }
 
   @Override
@@ -76,7 +88,7 @@ final class EmbeddedStore implements Store {
     Matcher format = TRAILING_FORMAT.matcher(insertStatement);
     if (format.matches()) {
       byte[] head = format.group(1).getBytes(StandardCharsets.UTF_8);
-      engine.call(database, c -> {
+      engine.call(database, readOnly, c -> {
         c.insert(head, format.group(2), data, insertStatement);
         return null;
       });
@@ -89,7 +101,7 @@ final class EmbeddedStore implements Store {
     System.arraycopy(head, 0, bytes, 0, head.length);
     bytes[head.length] = '\n';
     System.arraycopy(data, 0, bytes, head.length + 1, data.length);
-    engine.call(database, c -> c.run(bytes, insertStatement, "TabSeparated", List.of()));
+    engine.call(database, readOnly, c -> c.run(bytes, insertStatement, "TabSeparated", List.of()));
   }
 
   @Override
@@ -99,12 +111,12 @@ final class EmbeddedStore implements Store {
 
   @Override
   public String description() {
-    return engine.description() + ", database " + database;
+    return engine.description() + ", database " + database + (readOnly ? ", read-only" : "");
   }
 
   @Override
   public Store withDatabase(String other) {
-    return new EmbeddedStore(engine, other, false);
+    return new EmbeddedStore(engine, other, false, readOnly);
   }
 
   @Override

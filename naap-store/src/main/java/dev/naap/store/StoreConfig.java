@@ -14,8 +14,10 @@ public sealed interface StoreConfig {
    *     storage directory per process.
    * @param connections how many statements may run at once (one engine connection each); default
    *     4, range 1..64. Only the first store opened in a process decides this.
+   * @param readOnly extra connections for untrusted SQL, locked read-only by the engine (see
+   *     {@link Stores#readOnly(Store)}); default null: none. Only the first store decides this.
    */
-  record Embedded(Path dataDir, int connections) implements StoreConfig {
+  record Embedded(Path dataDir, int connections, ReadOnlyAccess readOnly) implements StoreConfig {
     /** Default storage directory, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIR = Path.of("naap-data");
     /** Default number of engine connections. */
@@ -29,6 +31,11 @@ public sealed interface StoreConfig {
         throw new IllegalArgumentException(
             "connections=" + connections + " is outside 1.." + MAX_CONNECTIONS);
       }
+    }
+
+    /** {@code dataDir} with {@code connections} and no read-only connections. */
+    public Embedded(Path dataDir, int connections) {
+      this(dataDir, connections, null);
     }
 
     /** {@code ./naap-data} with 4 connections. */

@@ -41,7 +41,8 @@ public final class Stores {
   public static Store openEmbedded(StoreConfig.Embedded config, String database) {
     Objects.requireNonNull(config, "config");
     String quoted = Identifiers.quote(database);
-    EmbeddedEngine engine = EmbeddedEngine.acquire(config.dataDir(), config.connections());
+    EmbeddedEngine engine =
+        EmbeddedEngine.acquire(config.dataDir(), config.connections(), config.readOnly());
     EmbeddedStore store = EmbeddedStore.owning(engine, database);
     return ready(store, () -> {
       if (!database.equals(DEFAULT_DATABASE)) {
@@ -49,6 +50,22 @@ public final class Stores {
             .execute("CREATE DATABASE IF NOT EXISTS " + quoted + " ENGINE = Atomic");
       }
     });
+  }
+
+  /**
+   * A borrowed view of {@code store}'s database on the engine's read-only connections ({@link
+   * ReadOnlyAccess}): the engine refuses every write, DDL, setting change and outside access on
+   * them, and holds each statement to their limits. The view must not outlive {@code store}.
+   *
+   * @throws IllegalStateException if the engine was started without read-only connections
+   * @throws UnsupportedOperationException if {@code store} is not embedded
+   */
+  public static Store readOnly(Store store) {
+    if (store instanceof EmbeddedStore embedded) {
+      return embedded.readOnlyView();
+    }
+    throw new UnsupportedOperationException("read-only connections exist on the embedded store"
+        + " only, not on " + store.description());
   }
 
   private static Store ready(Store store, Runnable createDatabase) {

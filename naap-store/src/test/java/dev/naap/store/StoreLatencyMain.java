@@ -28,9 +28,9 @@ public final class StoreLatencyMain {
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("naap-latency");
     try (Store embedded = Stores.open(new StoreConfig.Embedded(dir, 4));
-        ClickHouseHttpServer http =
-            new ClickHouseHttpServer(embedded, ClickHouseHttpServer.Config.loopback(0)).start();
-        Store server = Stores.open(new StoreConfig.Server(http.url(), null, null, "naap"))) {
+        ClickHouseHttpServer http = new ClickHouseHttpServer(embedded,
+            ClickHouseHttpServer.Config.loopback(0, "latency").withWrites()).start();
+        Store server = Stores.open(new StoreConfig.Server(http.url(), null, "latency", "naap"))) {
       System.out.printf("point query, embedded: median %.3f ms%n", medianMs(embedded));
       System.out.printf("point query, via HTTP facade: median %.3f ms%n", medianMs(server));
       embedded.execute("CREATE TABLE IF NOT EXISTS lat (id UInt64, s String) ENGINE = MergeTree"

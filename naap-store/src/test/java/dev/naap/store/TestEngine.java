@@ -29,6 +29,12 @@ import java.util.stream.Stream;
 public final class TestEngine {
   /** Engine connections, so at most this many statements run at once. */
   public static final int CONNECTIONS = 4;
+  /** The read-only connections: the defaults, but 10 s per statement so that tests end sooner. */
+  public static final ReadOnlyAccess READ_ONLY = new ReadOnlyAccess(ReadOnlyAccess.DEFAULT_CONNECTIONS,
+      ReadOnlyAccess.DEFAULT_MAX_MEMORY_BYTES, java.time.Duration.ofSeconds(10),
+      ReadOnlyAccess.DEFAULT_MAX_RESULT_BYTES);
+  /** Password of {@link #httpServer()}'s user {@code default}. */
+  public static final String HTTP_PASSWORD = "test-" + Long.toHexString(System.nanoTime());
 
   private static final AtomicInteger UNIQUE = new AtomicInteger();
   private static Store anchor;
@@ -39,7 +45,7 @@ public final class TestEngine {
 
   /** The engine's configuration. */
   public static synchronized StoreConfig.Embedded config() {
-    return new StoreConfig.Embedded(dataDir(), CONNECTIONS);
+    return new StoreConfig.Embedded(dataDir(), CONNECTIONS, READ_ONLY);
   }
 
   /**
@@ -56,10 +62,14 @@ public final class TestEngine {
     return store(prefix + "_" + UNIQUE.incrementAndGet());
   }
 
-  /** A ClickHouse HTTP server on a random loopback port, in front of the shared engine. */
+  /**
+   * A ClickHouse HTTP server with writes allowed on a random loopback port, in front of the shared
+   * engine; user {@code default}, password {@link #HTTP_PASSWORD}.
+   */
   public static synchronized ClickHouseHttpServer httpServer() {
     if (http == null) {
-      http = new ClickHouseHttpServer(anchor(), ClickHouseHttpServer.Config.loopback(0)).start();
+      http = new ClickHouseHttpServer(anchor(),
+          ClickHouseHttpServer.Config.loopback(0, HTTP_PASSWORD).withWrites()).start();
     }
     return http;
   }
@@ -70,7 +80,7 @@ public final class TestEngine {
    */
   public static synchronized Store serverStore(String database) {
     prepare(database);
-    return Stores.open(new StoreConfig.Server(httpServer().url(), null, null, database));
+    return Stores.open(new StoreConfig.Server(httpServer().url(), null, HTTP_PASSWORD, database));
   }
 
   /** The engine's data directory. */

@@ -2,15 +2,22 @@ package dev.naap.store.http;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.naap.store.Store;
+import dev.naap.store.Stores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +27,18 @@ import org.slf4j.LoggerFactory;
  * that HTTP clients, including {@code StoreConfig.Server}, can use an embedded engine: {@code
  * GET|POST /?query=…} with SQL in the query or the body (joined by a newline for inserts, as
  * ClickHouse does), {@code database}, {@code default_format}, {@code param_<name>}, {@code /ping}.
- * GET is read-only (code 164, READONLY). Errors come back with ClickHouse's status mapping, the
- * {@code X-ClickHouse-Exception-Code} header and the exception text as the body. Other settings
- * in the URL are ignored, because applying them would leak into pooled engine connections.
  *
- * <p>Thread-safe. Requests run on a fixed pool of {@link Config#threads()} platform threads
- * (engine calls block their thread, so virtual threads would pin their carriers); statements then
- * wait for a free engine connection as any caller does.
+ * <p>Safe by default (docs/SECURITY.md): every request authenticates as ClickHouse's HTTP interface
+ * does; a {@code Host} that is not an IP address, {@code localhost} or an allowed name (DNS
+ * rebinding) and an {@code Origin} not explicitly allowed are refused; SQL runs on the engine's
+ * read-only connections ({@link Stores#readOnly}), where ClickHouse itself refuses writes, settings
+ * changes and every table function that reaches a file, URL or host, and holds each statement to
+ * memory, time and result-size limits. With {@link Config#allowWrites()}, POST runs on the store's
+ * ordinary connections, at most {@link Config#threads()} at once.
+ *
+ * <p>Thread-safe. HTTP exchanges run on virtual threads (a slow client holds no platform thread);
+ * statements run on {@link Config#threads()} platform threads (engine calls block their thread),
+ * with a short queue: beyond it, 503 with code 202.
  */
 public final class ClickHouseHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClickHouseHttpServer.class);
@@ -34,64 +46,102 @@ public final class ClickHouseHttpServer implements AutoCloseable {
   /**
    * How to serve.
    *
-   * @param host address to bind; default {@code 127.0.0.1}. A non-loopback address needs a user.
+   * @param host address to bind; default {@code 127.0.0.1}
    * @param port TCP port; 0 picks a free one (see {@link #port()}); default 8123
-   * @param user when not null, requests must authenticate as this user ({@code
-   *     X-ClickHouse-User}/{@code X-ClickHouse-Key}, Basic auth, or {@code user}/{@code password}
-   *     parameters); default null: no authentication
-   * @param password the user's password; null means empty
-   * @param maxBodyBytes largest request body accepted; default 256 MiB
-   * @param threads requests handled at once; default 8
+   * @param user the one user; default {@code default}
+   * @param password its password; required, never empty
+   * @param allowWrites let POST write (DDL, inserts) on the ordinary connections; default false
+   * @param allowedHosts host names accepted in {@code Host} besides IP addresses and {@code
+   *     localhost}, lower case; default none
+   * @param allowedOrigins browser origins accepted in {@code Origin}, such as {@code
+   *     https://grafana.example.org}; default none (any request with an Origin is refused)
+   * @param maxBodyBytes largest request body; default 1 MiB read-only, 256 MiB with writes
+   * @param threads statements run at once; default 4
    */
-  public record Config(String host, int port, String user, String password, long maxBodyBytes,
-      int threads) {
+  public record Config(String host, int port, String user, String password, boolean allowWrites,
+      List<String> allowedHosts, List<String> allowedOrigins, long maxBodyBytes, int threads) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8123;
-    public static final long DEFAULT_MAX_BODY_BYTES = 256L << 20;
-    public static final int DEFAULT_THREADS = 8;
+    public static final String DEFAULT_USER = "default";
+    public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
+    public static final long DEFAULT_MAX_WRITE_BODY_BYTES = 256L << 20;
+    public static final int DEFAULT_THREADS = 4;
 
     public Config {
       host = host == null || host.isBlank() ? DEFAULT_HOST : host;
-      password = password == null ? "" : password;
-      StringBuilder errors = new StringBuilder();
+      user = user == null || user.isBlank() ? DEFAULT_USER : user;
+      allowedHosts = allowedHosts == null ? List.of()
+          : allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+      allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+      List<String> errors = new ArrayList<>();
+      if (password == null || password.isEmpty()) {
+        errors.add("password: required (a generated one will do)");
+      }
       if (port < 0 || port > 65535) {
-        errors.append(" port=").append(port).append(" is outside 0..65535;");
+        errors.add("port=" + port + " is outside 0..65535");
       }
       if (maxBodyBytes < 1) {
-        errors.append(" maxBodyBytes=").append(maxBodyBytes).append(" must be at least 1;");
+        errors.add("maxBodyBytes=" + maxBodyBytes + " must be at least 1");
       }
-      if (threads < 1 || threads > 1024) {
-        errors.append(" threads=").append(threads).append(" is outside 1..1024;");
+      if (threads < 1 || threads > 64) {
+        errors.add("threads=" + threads + " is outside 1..64");
       }
       if (!errors.isEmpty()) {
-        throw new IllegalArgumentException("invalid ClickHouseHttpServer.Config:" + errors);
+        throw new IllegalArgumentException("invalid ClickHouseHttpServer.Config: "
+            + String.join("; ", errors));
       }
     }
 
-    /** Loopback, no authentication, default limits, on {@code port} (0 for any free port). */
-    public static Config loopback(int port) {
-      return new Config(DEFAULT_HOST, port, null, null, DEFAULT_MAX_BODY_BYTES, DEFAULT_THREADS);
+    /** Read-only, on loopback {@code port} (0 for any), user {@code default}, default limits. */
+    public static Config loopback(int port, String password) {
+      return new Config(DEFAULT_HOST, port, DEFAULT_USER, password, false, List.of(), List.of(),
+          DEFAULT_MAX_BODY_BYTES, DEFAULT_THREADS);
     }
 
-    /** This config with a required user and password. */
+    /** This config with writes allowed and the write body limit. */
+    public Config withWrites() {
+      return new Config(host, port, user, password, true, allowedHosts, allowedOrigins,
+          Math.max(maxBodyBytes, DEFAULT_MAX_WRITE_BODY_BYTES), threads);
+    }
+
+    /** This config with another user and password. */
     public Config withAuth(String user, String password) {
-      return new Config(host, port, user, password, maxBodyBytes, threads);
+      return new Config(host, port, user, password, allowWrites, allowedHosts, allowedOrigins,
+          maxBodyBytes, threads);
+    }
+
+    /** This config with these browser origins and host names allowed. */
+    public Config withAllowed(List<String> hosts, List<String> origins) {
+      return new Config(host, port, user, password, allowWrites, hosts, origins, maxBodyBytes,
+          threads);
+    }
+
+    /** This config with another body limit. */
+    public Config withMaxBodyBytes(long maxBodyBytes) {
+      return new Config(host, port, user, password, allowWrites, allowedHosts, allowedOrigins,
+          maxBodyBytes, threads);
     }
 
     /** Never shows the password. */
     @Override
     public String toString() {
-      return "Config[host=" + host + ", port=" + port + ", user=" + user + ", maxBodyBytes="
-          + maxBodyBytes + ", threads=" + threads + "]";
+      return "Config[host=" + host + ", port=" + port + ", user=" + user + ", allowWrites="
+          + allowWrites + ", allowedHosts=" + allowedHosts + ", allowedOrigins=" + allowedOrigins
+          + ", maxBodyBytes=" + maxBodyBytes + ", threads=" + threads + "]";
     }
   }
 
   private final Store store;
   private final Config config;
   private HttpServer server;
-  private ExecutorService executor;
+  private ExecutorService exchanges;
+  private ThreadPoolExecutor statements;
 
-  /** A server for {@code store}; call {@link #start()}. The store stays owned by the caller. */
+  /**
+   * A server for {@code store}; call {@link #start()}. The store stays owned by the caller. A
+   * read-only server needs an embedded store whose engine has read-only connections ({@code
+   * StoreConfig.Embedded.readOnly}).
+   */
   public ClickHouseHttpServer(Store store, Config config) {
     this.store = Objects.requireNonNull(store, "store");
     this.config = Objects.requireNonNull(config, "config");
@@ -102,31 +152,46 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started on port " + port());
     }
+    Store readStore = readOnlyView(store, config.allowWrites());
     InetAddress address;
     try {
       address = InetAddress.getByName(config.host());
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("unknown host " + config.host(), e);
     }
-    if (!address.isLoopbackAddress() && config.user() == null) {
-      throw new IllegalArgumentException("refusing to serve " + store.description() + " on "
-          + config.host() + " without authentication; set Config.user, or bind a loopback address");
-    }
+    HttpLimits.install();
     try {
       server = HttpServer.create(new InetSocketAddress(address, config.port()), 128);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
     }
     AtomicInteger n = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(config.threads(),
+    statements = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(config.threads() * 4),
         r -> Thread.ofPlatform().daemon().name("naap-clickhouse-http-" + n.incrementAndGet())
             .unstarted(r));
-    RequestHandler handler = new RequestHandler(store, config);
-    server.createContext("/", handler);
-    server.setExecutor(executor);
+    exchanges = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("naap-clickhouse-http-exchange-", 0).factory());
+    server.createContext("/", new RequestHandler(store, readStore, config, statements));
+    server.setExecutor(exchanges);
     server.start();
-    log.info("serving {} over the ClickHouse HTTP interface at {}", store.description(), url());
+    log.info("serving {} over the ClickHouse HTTP interface at {} ({})", store.description(),
+        url(), config.allowWrites() ? "writes allowed" : "read-only");
     return this;
+  }
+
+  /** The read-only view of {@code store}; null only when writes are allowed and it has none. */
+  private static Store readOnlyView(Store store, boolean allowWrites) {
+    try {
+      return Stores.readOnly(store);
+    } catch (IllegalStateException | UnsupportedOperationException e) {
+      if (allowWrites) {
+        return null;
+      }
+      throw new IllegalArgumentException("a read-only ClickHouse HTTP server needs an embedded"
+          + " store with read-only connections (StoreConfig.Embedded.readOnly): " + e.getMessage(),
+          e);
+    }
   }
 
   /** The bound port. */
@@ -146,15 +211,22 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + port() + "/");
   }
 
+  /** The configuration, password included. */
+  public Config config() {
+    return config;
+  }
+
   /** Stops accepting requests, lets running ones finish (up to 5 s) and releases the port. */
   public synchronized void stop() {
     if (server == null) {
       return;
     }
     server.stop(5);
-    executor.shutdown();
+    exchanges.shutdown();
+    statements.shutdown();
     server = null;
-    executor = null;
+    exchanges = null;
+    statements = null;
   }
 
   @Override

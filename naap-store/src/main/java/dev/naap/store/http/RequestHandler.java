@@ -22,13 +22,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns one HTTP exchange into one {@link Store} call. Stateless; thread-safe. */
+/**
+ * Turns one HTTP exchange into one {@link Store} call: checks Host, Origin and credentials, reads
+ * the body within its limit, then runs the statement on the statement pool. Stateless; thread-safe.
+ */
 final class RequestHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
   /** Statements a read-only (GET) request may run. */
@@ -36,15 +43,23 @@ final class RequestHandler implements HttpHandler {
       Set.of("SELECT", "WITH", "SHOW", "DESC", "DESCRIBE", "EXISTS", "EXPLAIN");
   private static final Pattern FORMAT_OR_VALUES =
       Pattern.compile("(?i)\\bVALUES\\b|\\bFORMAT\\s+[A-Za-z0-9_]+");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+");
   static final int READONLY = 164;
   static final int AUTHENTICATION_FAILED = 516;
 
   private final Store store;
+  /** The store's read-only view; null when there is none (then writes are allowed). */
+  private final Store readStore;
   private final ClickHouseHttpServer.Config config;
+  private final ExecutorService statements;
 
-  RequestHandler(Store store, ClickHouseHttpServer.Config config) {
+  RequestHandler(Store store, Store readStore, ClickHouseHttpServer.Config config,
+      ExecutorService statements) {
     this.store = store;
+    this.readStore = readStore;
     this.config = config;
+    this.statements = statements;
   }
 
   /** A failure to report to the client, before or instead of a store call. */
@@ -65,6 +80,12 @@ final class RequestHandler implements HttpHandler {
     try (ex) {
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+      try {
+        checkHostAndOrigin(ex.getRequestHeaders());
+      } catch (HttpError e) {
+        sendError(ex, e);
+        return;
+      }
       if (path.equals("/ping")) {
         send(ex, 200, "text/plain; charset=UTF-8", "Ok.\n".getBytes(StandardCharsets.UTF_8));
         return;
@@ -83,7 +104,7 @@ final class RequestHandler implements HttpHandler {
         sendError(ex, new HttpError(400, 0, e.getMessage()));
       } catch (RuntimeException e) {
         log.warn("request failed: {} {}", method, ex.getRequestURI(), e);
-        sendError(ex, new HttpError(500, 0, e.toString()));
+        sendError(ex, new HttpError(500, 0, "the request failed; the server logged it"));
       }
     }
   }
@@ -104,15 +125,20 @@ final class RequestHandler implements HttpHandler {
     if (query.isEmpty() && body.length == 0) {
       throw new HttpError(400, 62, "Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)");
     }
-    boolean readOnly = get || !params.getOrDefault("readonly", "0").equals("0");
+    boolean readOnly = get || !config.allowWrites()
+        || !params.getOrDefault("readonly", "0").equals("0");
     String format = params.getOrDefault("default_format", "TabSeparated");
     String database = params.get("database");
     if (database == null || database.isEmpty()) {
       database = ex.getRequestHeaders().getFirst("X-ClickHouse-Database");
     }
-    Store target = database == null || database.isEmpty() || database.equals(store.database())
-        ? store
-        : store.withDatabase(database);
+    // Read-only requests run where the engine itself enforces it; the keyword check below only
+    // gives a write through GET ClickHouse's own answer when a server has no read-only view.
+    Store base = readOnly && readStore != null ? readStore : store;
+    Store target = database == null || database.isEmpty() || database.equals(base.database())
+        ? base
+        : base.withDatabase(database);
+    boolean keywordCheck = readOnly && readStore == null;
     Map<String, Object> queryParams = new LinkedHashMap<>();
     params.forEach((k, v) -> {
       if (k.startsWith("param_")) {
@@ -120,6 +146,48 @@ final class RequestHandler implements HttpHandler {
       }
     });
 
+    byte[] result =
+        onStatementThread(() -> run(target, keywordCheck, query, body, queryParams, format));
+    Headers h = ex.getResponseHeaders();
+    h.set("X-ClickHouse-Format", format);
+    String queryId = params.get("query_id");
+    h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
+    send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
+  }
+
+  /** Work for the statement pool. */
+  @FunctionalInterface
+  private interface Statement {
+    byte[] run() throws HttpError;
+  }
+
+  /** Runs {@code work} on a platform thread of the statement pool, or refuses when it is full. */
+  private byte[] onStatementThread(Statement work) throws HttpError {
+    Future<byte[]> f;
+    try {
+      f = statements.submit(() -> work.run());
+    } catch (RejectedExecutionException e) {
+      throw new HttpError(503, 202, "Code: 202. DB::Exception: Too many simultaneous queries on"
+          + " this server; retry later. (TOO_MANY_SIMULTANEOUS_QUERIES)");
+    }
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new HttpError(503, 0, "interrupted");
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case HttpError he -> throw he;
+        case RuntimeException re -> throw re;
+        case Error err -> throw err;
+        default -> throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  private static byte[] run(Store target, boolean readOnly, String query, byte[] body,
+      Map<String, Object> queryParams, String format) throws HttpError {
     byte[] result;
     if (!query.isEmpty() && body.length > 0) {
       // ClickHouse: the query parameter, a newline, then the body (normally insert data).
@@ -145,11 +213,7 @@ final class RequestHandler implements HttpHandler {
         result = target.query(utf8(body), queryParams, format);
       }
     }
-    Headers h = ex.getResponseHeaders();
-    h.set("X-ClickHouse-Format", format);
-    String queryId = params.get("query_id");
-    h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
-    send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
+    return result;
   }
 
   private static void insert(Store target, String statement, byte[] data,
@@ -193,10 +257,42 @@ final class RequestHandler implements HttpHandler {
     }
   }
 
-  private void authenticate(Headers headers, Map<String, String> params) throws HttpError {
-    if (config.user() == null) {
-      return;
+  /**
+   * A browser page must not reach this server: a {@code Host} that is a name other than {@code
+   * localhost} or an allowed one is DNS rebinding; an {@code Origin} (or a cross-site fetch
+   * without one, such as an image) must be allowed explicitly.
+   */
+  private void checkHostAndOrigin(Headers headers) throws HttpError {
+    String host = headers.getFirst("Host");
+    if (host != null && !hostAllowed(host.strip().toLowerCase(Locale.ROOT))) {
+      throw new HttpError(403, 0, "Host " + host + " is not served here: use the server's IP"
+          + " address or localhost, or allow the name (--allowed-host)");
     }
+    String origin = headers.getFirst("Origin");
+    if (origin != null && !config.allowedOrigins().contains(origin.strip())) {
+      throw new HttpError(403, 0, "Origin " + origin + " is not allowed (--allowed-origin)");
+    }
+    String site = headers.getFirst("Sec-Fetch-Site");
+    if (origin == null && site != null && site.strip().equalsIgnoreCase("cross-site")) {
+      throw new HttpError(403, 0, "cross-site requests are not allowed");
+    }
+  }
+
+  private boolean hostAllowed(String host) {
+    String name = host;
+    if (name.startsWith("[")) {
+      int end = name.indexOf(']');
+      return end > 0 && IPV6.matcher(name.substring(1, end)).matches();
+    }
+    int colon = name.lastIndexOf(':');
+    if (colon >= 0) {
+      name = name.substring(0, colon);
+    }
+    return IPV4.matcher(name).matches() || name.equals("localhost")
+        || config.allowedHosts().contains(name);
+  }
+
+  private void authenticate(Headers headers, Map<String, String> params) throws HttpError {
     String user = headers.getFirst("X-ClickHouse-User");
     String key = headers.getFirst("X-ClickHouse-Key");
     String basic = headers.getFirst("Authorization");

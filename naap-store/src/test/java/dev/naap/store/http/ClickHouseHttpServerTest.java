@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 /** The HTTP protocol details of the facade, spoken with a plain HTTP client. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClickHouseHttpServerTest {
+  static final String PASSWORD = "facade-test-password";
   private Store store;
   private ClickHouseHttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -31,7 +32,8 @@ class ClickHouseHttpServerTest {
   void start() {
     store = TestEngine.store("facade");
     store.execute("CREATE TABLE IF NOT EXISTS kv (k String, v UInt32) ENGINE = MergeTree ORDER BY k");
-    server = new ClickHouseHttpServer(store, ClickHouseHttpServer.Config.loopback(0)).start();
+    server = new ClickHouseHttpServer(store,
+        ClickHouseHttpServer.Config.loopback(0, PASSWORD).withWrites()).start();
   }
 
   @AfterAll
@@ -49,8 +51,10 @@ class ClickHouseHttpServerTest {
     return send(HttpRequest.newBuilder(uri(query)).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** Sends as user {@code default} with {@link #PASSWORD}. */
   HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(b.header("X-ClickHouse-User", "default").header("X-ClickHouse-Key", PASSWORD)
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   URI uri(String query) {
@@ -221,10 +225,9 @@ class ClickHouseHttpServerTest {
   @Test
   void bodyLimit_isAClearError() throws Exception {
     try (ClickHouseHttpServer small = new ClickHouseHttpServer(store,
-        new ClickHouseHttpServer.Config("127.0.0.1", 0, null, null, 64, 2)).start()) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(small.url())
-          .POST(HttpRequest.BodyPublishers.ofString("SELECT '" + "x".repeat(100) + "'")).build(),
-          HttpResponse.BodyHandlers.ofString());
+        ClickHouseHttpServer.Config.loopback(0, PASSWORD).withMaxBodyBytes(64)).start()) {
+      HttpResponse<String> r = send(HttpRequest.newBuilder(small.url())
+          .POST(HttpRequest.BodyPublishers.ofString("SELECT '" + "x".repeat(100) + "'")));
       assertThat(r.statusCode()).isEqualTo(413);
       assertThat(r.body()).contains("limit of 64 bytes");
     }
@@ -233,7 +236,7 @@ class ClickHouseHttpServerTest {
   @Test
   void auth_whenConfiguredEveryRequestMustAuthenticate() throws Exception {
     try (ClickHouseHttpServer secured = new ClickHouseHttpServer(store,
-        ClickHouseHttpServer.Config.loopback(0).withAuth("naap", "s3cret")).start()) {
+        ClickHouseHttpServer.Config.loopback(0, "x").withAuth("naap", "s3cret")).start()) {
       URI q = secured.url().resolve("/?query=" + enc("SELECT 'in'"));
       HttpResponse<String> none = http.send(HttpRequest.newBuilder(q).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -252,19 +255,25 @@ class ClickHouseHttpServerTest {
               + Base64.getEncoder().encodeToString("naap:s3cret".getBytes(UTF_8))).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(basic.body()).isEqualTo("in\n");
+      HttpResponse<String> params = http.send(HttpRequest.newBuilder(
+          secured.url().resolve("/?user=naap&password=s3cret&query=" + enc("SELECT 'in'"))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(params.body()).isEqualTo("in\n");
+      HttpResponse<String> wrongBasic = http.send(HttpRequest.newBuilder(q)
+          .header("Authorization", "Basic "
+              + Base64.getEncoder().encodeToString("naap:s3cretX".getBytes(UTF_8))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(wrongBasic.statusCode()).isEqualTo(401);
       assertThat(http.send(HttpRequest.newBuilder(secured.url().resolve("/ping")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
   }
 
   @Test
-  void config_refusesAnOpenNonLoopbackServerAndBadValues() {
-    ClickHouseHttpServer open = new ClickHouseHttpServer(store,
-        new ClickHouseHttpServer.Config("0.0.0.0", 0, null, null, 1024, 1));
-    assertThatThrownBy(open::start).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("without authentication");
-    assertThatThrownBy(() -> new ClickHouseHttpServer.Config("127.0.0.1", 70000, null, null, 0, 0))
-        .isInstanceOf(IllegalArgumentException.class)
+  void config_refusesNoPasswordAndBadValues() {
+    assertThatThrownBy(() -> new ClickHouseHttpServer.Config("127.0.0.1", 70000, null, "", false,
+        null, null, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password")
         .hasMessageContaining("port=70000").hasMessageContaining("maxBodyBytes=0")
         .hasMessageContaining("threads=0");
   }

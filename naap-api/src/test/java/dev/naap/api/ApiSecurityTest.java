@@ -1,0 +1,248 @@
+package dev.naap.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The attacks of issue 13 on the API, over real HTTP. */
+class ApiSecurityTest {
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-08T12:00:30Z"));
+  private final FakeQueries queries = new FakeQueries(2_000);
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private ApiServer server;
+  private Http http;
+
+  private void start(ApiConfig config) {
+    server = new ApiServer(config.withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
+        () -> new Readiness.Status(true, Map.of()), registry, clock)
+        .mount("/", "dev/naap/api/site/").start();
+    http = new Http(server.url());
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void threeThousandWrongKeys_spendTheAddressQuotaAndAreRefusedFast() {
+    start(ApiConfig.defaults().withQuotas(100, Map.of("the-real-key-0123", 1_000), 300));
+    int unauthorized = 0;
+    int refused = 0;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 3_000; i++) {
+      int status = http.get("/v1/gpu/metrics?limit=1", "X-API-Key", UUID.randomUUID().toString()).status();
+      if (status == 401) {
+        unauthorized++;
+      } else if (status == 429) {
+        refused++;
+      }
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("3000 wrong keys: %d x 401, %d x 429 in %d ms%n", unauthorized, refused, ms);
+    assertThat(unauthorized).isEqualTo(100);
+    assertThat(refused).isEqualTo(2_900);
+    assertThat(http.get("/v1/gpu/metrics?limit=1").status()).as("the address's own quota").isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-API-Key", "the-real-key-0123").status()).isEqualTo(200);
+    assertThat(queries.runs.get()).as("store queries caused by wrong keys").isEqualTo(1);
+  }
+
+  @Test
+  void spoofedForwardedFor_fromAnUntrustedPeer_isIgnored() {
+    start(ApiConfig.defaults().withQuotas(100, Map.of(), 300));
+    int ok = 0;
+    for (int i = 0; i < 500; i++) {
+      String spoof = "10." + (i >> 8) + "." + (i & 255) + ".1";
+      if (http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", spoof).status() == 200) {
+        ok++;
+      }
+    }
+    assertThat(ok).as("500 spoofed addresses share the peer's one quota").isEqualTo(100);
+  }
+
+  @Test
+  void forwardedFor_fromATrustedProxy_isTheRightmostUntrustedHop_andGarbageIsThePeer() {
+    start(ApiConfig.defaults().withQuotas(1, Map.of(), 300).withTrustedProxies(List.of("127.0.0.1", "10.0.0.0/8")));
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9").status()).isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9").status()).isEqualTo(429);
+    // A client writing hops to the left of its own address gains nothing.
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "1.1.1.1, 9.9.9.9").status())
+        .isEqualTo(429);
+    // A chain of trusted proxies is walked through to the first untrusted hop.
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "1.1.1.1, 9.9.9.9, 10.1.2.3").status())
+        .isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9, 8.8.8.8").status())
+        .isEqualTo(200);
+    // Garbage: the proxy's own address is the client.
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "not-an-address").status()).isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "<script>").status()).isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "").status()).isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1").status()).isEqualTo(429);
+  }
+
+  @Test
+  void postToAStaticPath_is405Problem_andMetricsAreNotPublic() {
+    start(ApiConfig.defaults());
+    Http.Answer post = http.send("POST", "/");
+    assertThat(post.status()).isEqualTo(405);
+    assertThat(post.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(post.header("Allow")).isEqualTo("GET, HEAD");
+    assertThat(http.send("DELETE", "/js/app.js").status()).isEqualTo(405);
+    Http.Answer metrics = http.get("/metrics");
+    assertThat(metrics.status()).isEqualTo(404);
+    assertThat(metrics.header("Content-Type")).isEqualTo("application/problem+json");
+    for (Http.Answer a : List.of(post, metrics, http.get("/v1/nothing"))) {
+      assertThat(a.body()).doesNotContain("java.").doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void dashboardVisitors_payOnlyForWhatTheCacheCannotAnswer() {
+    start(ApiConfig.defaults().withQuotas(1, Map.of(), 3));
+    String cookie = http.get("/").header("Set-Cookie").split(";")[0];
+    for (int i = 0; i < 50; i++) {
+      assertThat(http.get("/v1/gpu/metrics?limit=5", "Cookie", cookie).status()).as("cached, request %d", i)
+          .isEqualTo(200);
+    }
+    assertThat(http.get("/v1/gpu/metrics?limit=6", "Cookie", cookie).status()).isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=7", "Cookie", cookie).status()).isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=8", "Cookie", cookie).status()).as("a 4th store query").isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=5", "Cookie", cookie).status()).as("still cached").isEqualTo(200);
+    assertThat(queries.runs.get()).isEqualTo(3);
+  }
+
+  @Test
+  void responseCache_isBoundedInBytes_andTheServerKeepsAnswering() {
+    long budget = 4L << 20;
+    start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300).withCacheBytes(budget));
+    long served = 0;
+    for (int i = 1; i <= 600; i++) {
+      Http.Answer a = http.get("/v1/gpu/metrics?limit=1000&pipeline=p" + i);
+      assertThat(a.status()).isEqualTo(200);
+      served += a.body().length();
+    }
+    long held = server.cacheBytesForTests();
+    System.out.printf("served %d MB of distinct responses; the cache holds %d KB of a %d KB budget%n",
+        served >> 20, held >> 10, budget >> 10);
+    assertThat(served).isGreaterThan(10 * budget);
+    assertThat(held).isPositive().isLessThanOrEqualTo(budget);
+    clock.advance(Duration.ofHours(1));
+    assertThat(server.cacheBytesForTests()).as("expired entries are dropped").isZero();
+    assertThat(http.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
+  void oneClient_getsAQuick429BeyondItsRequestsInProgress() throws Exception {
+    start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300).withQueryLimits(Duration.ofSeconds(20), 64));
+    queries.delayMs = 2_000;
+    int n = InFlight.MAX_PER_CLIENT + 8;
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Http.Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int limit = i + 1;
+        answers.add(threads.submit(() -> http.get("/v1/gpu/metrics?limit=" + limit)));
+      }
+      int ok = 0;
+      int refused = 0;
+      for (var f : answers) {
+        Http.Answer a = f.get();
+        if (a.status() == 200) {
+          ok++;
+        } else if (a.status() == 429) {
+          refused++;
+          assertThat(a.body()).contains("in progress");
+        }
+      }
+      assertThat(ok).isEqualTo(InFlight.MAX_PER_CLIENT);
+      assertThat(refused).isEqualTo(8);
+    }
+    queries.delayMs = 0;
+    assertThat(http.get("/v1/gpu/metrics?limit=999").status()).isEqualTo(200);
+  }
+
+  @Test
+  void rateLimitTable_isBounded() {
+    var limiter = new RateLimiter(Duration.ofHours(1), clock);
+    for (int i = 0; i < 3 * RateLimiter.MAX_TRACKED_CLIENTS; i++) {
+      limiter.acquire("ip:" + i, 100);
+    }
+    assertThat(limiter.tracked()).isLessThanOrEqualTo(RateLimiter.MAX_TRACKED_CLIENTS);
+    clock.advance(Duration.ofHours(1));
+    assertThat(limiter.tracked()).as("ended windows are dropped").isZero();
+  }
+
+  @Test
+  void fiveThousandSlowHeaderConnections_areClosedWithinTheHeaderDeadline_andNormalRequestsKeepTheirLatency()
+      throws Exception {
+    start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300));
+    long deadlineMs = Long.getLong("sun.net.httpserver.maxReqTime") * 1000;
+    long[] before = latencies(20);
+    List<Socket> slow = new ArrayList<>();
+    long opened = System.nanoTime();
+    try {
+      for (int i = 0; i < 5_000; i++) {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", server.url().getPort()), 5_000);
+        OutputStream out = s.getOutputStream();
+        out.write("GET /v1/gpu/metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        s.setSoTimeout((int) deadlineMs + 5_000);
+        slow.add(s);
+      }
+      long[] during = latencies(20);
+      System.out.printf("latency p50/max before: %d/%d µs, with 5000 slow-header connections: %d/%d µs%n",
+          before[10] / 1000, before[19] / 1000, during[10] / 1000, during[19] / 1000);
+      assertThat(during[10]).as("median latency under attack").isLessThan(Math.max(50_000_000L, 10 * before[10]));
+      int closed = 0;
+      for (Socket s : slow) {
+        try (InputStream in = s.getInputStream()) {
+          in.read();
+          closed++;
+        } catch (java.net.SocketTimeoutException e) {
+          // still open after the deadline: counted as not closed
+        } catch (java.io.IOException e) {
+          closed++;
+        }
+      }
+      long elapsedMs = (System.nanoTime() - opened) / 1_000_000;
+      System.out.printf("%d of 5000 slow connections closed by the server within %d ms (header deadline %d ms)%n",
+          closed, elapsedMs, deadlineMs);
+      assertThat(closed).isEqualTo(5_000);
+      assertThat(elapsedMs).isLessThan(deadlineMs + 5_000 + 10_000);
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+    assertThat(http.get("/health").status()).isEqualTo(200);
+  }
+
+  /** Sorted latencies of {@code n} cheap requests, in ns. */
+  private long[] latencies(int n) {
+    long[] ns = new long[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      assertThat(http.get("/health").status()).isEqualTo(200);
+      ns[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(ns);
+    return ns;
+  }
+}

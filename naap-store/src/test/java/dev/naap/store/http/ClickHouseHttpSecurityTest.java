@@ -1,0 +1,223 @@
+package dev.naap.store.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The attacks of issue 13 against a read-only facade, over real HTTP: each is refused, and the
+ * engine (not a Java lexer) is what refuses the SQL ones.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClickHouseHttpSecurityTest {
+  static final String PASSWORD = "ro-secret";
+  private Store store;
+  private ClickHouseHttpServer server;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() {
+    store = TestEngine.store("facade_sec");
+    store.execute("CREATE TABLE IF NOT EXISTS victim (a UInt8) ENGINE = MergeTree ORDER BY a");
+    store.execute("INSERT INTO victim VALUES (1)");
+    server = new ClickHouseHttpServer(store, ClickHouseHttpServer.Config.loopback(0, PASSWORD)
+        .withAllowed(java.util.List.of("db.internal"), java.util.List.of("https://grafana.example")))
+        .start();
+  }
+
+  @AfterAll
+  void stop() {
+    server.stop();
+    store.close();
+    http.close();
+  }
+
+  HttpResponse<String> sql(String sql) throws Exception {
+    return http.send(authed(HttpRequest.newBuilder(server.url())
+        .POST(HttpRequest.BodyPublishers.ofString(sql))).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpRequest.Builder authed(HttpRequest.Builder b) {
+    return b.header("Authorization", "Basic "
+        + Base64.getEncoder().encodeToString(("default:" + PASSWORD).getBytes(UTF_8)));
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, UTF_8).replace("+", "%20");
+  }
+
+  private void assertVictimIntact() {
+    assertThat(store.queryText("SELECT count() FROM victim", Map.of())).isEqualTo("1\n");
+  }
+
+  @Test
+  void withoutCredentials_everyQueryIs401() throws Exception {
+    for (var b : new HttpRequest.Builder[] {
+        HttpRequest.newBuilder(server.url().resolve("/?query=" + enc("DROP TABLE victim"))),
+        HttpRequest.newBuilder(server.url()).POST(HttpRequest.BodyPublishers.ofString("DROP TABLE victim")),
+        HttpRequest.newBuilder(server.url()).header("Content-Type", "text/plain")
+            .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))}) {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("516");
+      assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+    }
+    assertVictimIntact();
+  }
+
+  @Test
+  void foreignOriginAndRebindingHost_areRefusedEvenWithCredentials() throws Exception {
+    URI q = server.url().resolve("/?query=" + enc("SELECT 1"));
+    HttpResponse<String> origin = http.send(authed(HttpRequest.newBuilder(q)
+        .header("Origin", "https://evil.example")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(origin.statusCode()).isEqualTo(403);
+    HttpResponse<String> nullOrigin = http.send(authed(HttpRequest.newBuilder(q)
+        .header("Origin", "null")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(nullOrigin.statusCode()).isEqualTo(403);
+    HttpResponse<String> image = http.send(authed(HttpRequest.newBuilder(q)
+        .header("Sec-Fetch-Site", "cross-site")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(image.statusCode()).isEqualTo(403);
+    HttpResponse<String> allowed = http.send(authed(HttpRequest.newBuilder(q)
+        .header("Origin", "https://grafana.example")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(allowed.body()).isEqualTo("1\n");
+    // The JDK client will not set Host; a raw socket does, as a rebinding page's browser would.
+    assertThat(rawStatus("GET /?query=SELECT%201 HTTP/1.1\r\nHost: attacker.example:" + server.port()
+        + "\r\nAuthorization: Basic " + Base64.getEncoder().encodeToString(("default:" + PASSWORD)
+        .getBytes(UTF_8)) + "\r\nConnection: close\r\n\r\n")).isEqualTo(403);
+    for (String host : new String[] {"localhost:" + server.port(), "127.0.0.1", "db.internal:1"}) {
+      assertThat(rawStatus("GET /?query=SELECT%201 HTTP/1.1\r\nHost: " + host
+          + "\r\nAuthorization: Basic " + Base64.getEncoder().encodeToString(("default:" + PASSWORD)
+          .getBytes(UTF_8)) + "\r\nConnection: close\r\n\r\n")).as(host).isEqualTo(200);
+    }
+  }
+
+  private int rawStatus(String request) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(UTF_8));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String head = new String(in.readNBytes(12), UTF_8);
+      return Integer.parseInt(head.substring(9, 12));
+    }
+  }
+
+  @Test
+  void fileUrlAndOtherOutsideAccess_isRefusedByTheEngine() throws Exception {
+    Path target = Files.createTempDirectory("facade-sec").resolve("written.csv");
+    for (String sql : new String[] {
+        "SELECT * FROM file('/etc/passwd', 'LineAsString')",
+        "SELECT * FROM url('http://127.0.0.1:9/', 'CSV', 'a String')",
+        "INSERT INTO FUNCTION file('" + target + "', 'CSV', 'a String') VALUES ('x')",
+        "SELECT * FROM remote('127.0.0.1:9000', system.one)",
+        "SELECT * FROM s3('http://127.0.0.1:9/b/k.csv', 'CSV', 'a String')",
+        "SELECT * FROM hdfs('hdfs://127.0.0.1:9/x', 'CSV', 'a String')",
+        "SELECT * FROM mysql('127.0.0.1:9', 'd', 't', 'u', 'p')",
+        "SELECT * FROM postgresql('127.0.0.1:9', 'd', 't', 'u', 'p')",
+        "SELECT * FROM jdbc('jdbc:x', 'd', 't')",
+        "SELECT * FROM executable('id', 'TSV', 'a String')",
+        "CREATE DICTIONARY d (a String) PRIMARY KEY a SOURCE(FILE(path '/etc/passwd' format 'TSV'))"
+            + " LAYOUT(FLAT()) LIFETIME(0)",
+        "SYSTEM RELOAD DICTIONARIES",
+        "DROP TABLE victim",
+        "TRUNCATE TABLE victim",
+        "INSERT INTO victim VALUES (2)",
+        "ALTER TABLE victim DELETE WHERE 1",
+        "CREATE TABLE made (a UInt8) ENGINE = Memory"}) {
+      HttpResponse<String> r = sql(sql);
+      assertThat(r.statusCode()).as(sql + " -> " + r.body()).isGreaterThanOrEqualTo(400);
+      assertThat(r.body()).as(sql).doesNotContain("root:");
+    }
+    HttpResponse<String> file = sql("SELECT * FROM file('/etc/passwd', 'LineAsString')");
+    assertThat(file.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("164");
+    assertThat(Files.exists(target)).isFalse();
+    assertVictimIntact();
+    assertThat(store.queryText("EXISTS TABLE made", Map.of())).isEqualTo("0\n");
+  }
+
+  @Test
+  void inlineInsertBody_isRefusedByTheEngine() throws Exception {
+    HttpResponse<String> r = sql("INSERT INTO victim FORMAT TSV\n5\n");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+    assertVictimIntact();
+  }
+
+  @Test
+  void lexerTricks_nestedCommentsAndHeredocs_changeNothing() throws Exception {
+    for (String sql : new String[] {
+        "/* /* */ SELECT 1 */ DROP TABLE victim",
+        "/* /* */ SELECT 1 */ CREATE TABLE made (a UInt8) ENGINE = Memory",
+        "SELECT $$ ; $$; DROP TABLE victim; SELECT 1",
+        "SELECT $x$ ';' $x$; TRUNCATE TABLE victim"}) {
+      HttpResponse<String> r = sql(sql);
+      assertThat(r.statusCode()).as(sql + " -> " + r.body()).isGreaterThanOrEqualTo(400);
+      HttpResponse<String> g = http.send(authed(HttpRequest.newBuilder(
+          server.url().resolve("/?query=" + enc(sql)))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(g.statusCode()).as("GET " + sql).isGreaterThanOrEqualTo(400);
+    }
+    assertVictimIntact();
+    assertThat(store.queryText("EXISTS TABLE made", Map.of())).isEqualTo("0\n");
+  }
+
+  @Test
+  void settingsCannotBeRaised_theEngineRefusesSetReadonlyZero() throws Exception {
+    for (String sql : new String[] {
+        "SELECT 1 SETTINGS readonly = 0",
+        "SELECT 1 SETTINGS max_result_bytes = 0",
+        "SELECT 1 SETTINGS max_execution_time = 0"}) {
+      HttpResponse<String> r = sql(sql);
+      assertThat(r.statusCode()).as(sql).isEqualTo(403);
+      assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("164");
+      assertThat(r.body()).contains("readonly mode");
+    }
+    // SET is refused before the engine (it would persist on a pooled connection), and the
+    // engine's own setting stays: readonly = 1.
+    assertThat(sql("SET readonly = 0").statusCode()).isGreaterThanOrEqualTo(400);
+    assertThat(sql("SELECT getSetting('readonly')").body()).isEqualTo("1\n");
+    assertThat(http.send(authed(HttpRequest.newBuilder(server.url().resolve(
+        "/?readonly=0&query=" + enc("SELECT getSetting('readonly')")))).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("1\n");
+  }
+
+  @Test
+  void aOneGigabyteResult_isRefusedWithinTheResultLimit() throws Exception {
+    HttpResponse<String> r = sql("SELECT repeat('x', 1000) FROM numbers(1000000)");
+    assertThat(r.statusCode()).isGreaterThanOrEqualTo(400);
+    // The engine gives up at its time limit (159) or the result limit is hit (396); either way
+    // nothing reaches the client or the heap.
+    assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValueSatisfying(
+        c -> assertThat(c).isIn("396", "159", "241"));
+    assertThat(r.body().length()).isLessThan(10_000);
+    HttpResponse<String> hundred = sql("SELECT repeat('x', 1000) FROM numbers(100000)");
+    assertThat(hundred.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("396");
+    HttpResponse<String> slow = sql("SELECT count() FROM numbers(1e13) WHERE sleepEachRow(0) = 0");
+    assertThat(slow.statusCode()).as(slow.body()).isGreaterThanOrEqualTo(400);
+  }
+
+  @Test
+  void readsStillWork() throws Exception {
+    assertThat(sql("SELECT count() FROM victim").body()).isEqualTo("1\n");
+    HttpResponse<String> other = http.send(authed(HttpRequest.newBuilder(server.url().resolve(
+        "/?database=system&query=" + enc("SELECT currentDatabase()")))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(other.body()).isEqualTo("system\n");
+  }
+}

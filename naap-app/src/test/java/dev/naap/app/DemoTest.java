@@ -61,9 +61,9 @@ class DemoTest {
         testStreams = query(data, port, "SELECT count() FROM test_load_streams");
         testSuccesses = query(data, port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
         overview = get(apiPort, "/v1/network/overview");
-        orchestratorsWithoutRegion = query(port, "SELECT if(count() = 0, -1, countIf(region_source NOT IN"
+        orchestratorsWithoutRegion = query(data, port, "SELECT if(count() = 0, -1, countIf(region_source NOT IN"
             + " ('operator', 'geoip'))) FROM orchestrators_current");
-        sessionsWithRegionPercent = query(port,
+        sessionsWithRegionPercent = query(data, port,
             "SELECT intDiv(100 * countIf(region != ''), greatest(count(), 1)) FROM sessions");
       }
       assertThat(sessions).as("sessions in the rollups (see %s)", log).isPositive();

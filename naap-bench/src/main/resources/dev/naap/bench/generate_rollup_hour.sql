@@ -5,7 +5,7 @@
 INSERT INTO rollup_hour (bucket_hour, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway,
     is_test_load, sessions_requested, sessions_started, sessions_no_orchestrator, segments, failed_segments,
     compliant_segments, violations_failure, violations_ptff, violations_fps, violations_jitter, fps_samples,
-    fps_sample_sum, fps_quantiles_state, ptff_ms_state, ptff_ms_sum, ptff_ms_count, jitter_sum, jitter_count,
+    fps_sample_sum, fps_samples_20plus, fps_quantiles_state, ptff_ms_state, ptff_ms_sum, ptff_ms_count, jitter_sum, jitter_count,
     jitter_state, up_kbps_sum, down_kbps_sum, bandwidth_count, computed_at)
 SELECT toDateTime({end:Int64} - 3600 * (intDiv(n, 3 * {gpus:UInt64}) + 1), 'UTC')     AS bucket_hour,
        concat('0x', leftPad(hex(intDiv(n, 3) % {gpus:UInt64} % {orchestrators:UInt64}), 40, '0')) AS orchestrator_address,
@@ -22,6 +22,7 @@ SELECT toDateTime({end:Int64} - 3600 * (intDiv(n, 3 * {gpus:UInt64}) + 1), 'UTC'
        toUInt64(n % 10 = 0) AS violations_failure, 0 AS violations_ptff, 0 AS violations_fps, 0 AS violations_jitter,
        120 AS fps_samples,
        arraySum(fps) * 6 AS fps_sample_sum,
+       arrayCount(x -> x >= 20, fps) * 6 AS fps_samples_20plus,
        arrayReduce('quantilesTDigestState(0.05, 0.5, 0.95)', fps) AS fps_quantiles_state,
        arrayReduce('quantilesTDigestState(0.5, 0.95, 0.99)', [toInt64(1500 + cityHash64(n, 'p') % 3000), toInt64(1800 + cityHash64(n, 'q') % 2000)]) AS ptff_ms_state,
        3000 AS ptff_ms_sum, 2 AS ptff_ms_count,

@@ -237,6 +237,246 @@ class DashboardBrowserTest {
     assertThat(browser.one("main").getText()).doesNotContain("NaN");
   }
 
+  // ------------------------------------------------ issue 22: the dashboard as a visitor reads it
+
+  @Test
+  void overview_afterAnEmptyPeriod_saysNewOrNoData_neverNoChange() {
+    for (org.openqa.selenium.Dimension size : List.of(Browser.LAPTOP, Browser.PHONE)) {
+      browser.driver().manage().window().setSize(size);
+      browser.open(root + "#/overview?" + casesRange());
+      JsonNode expected = direct.get("v1/network/overview?" + casesRange()).get("data");
+      int fromZero = 0;
+      int unmeasured = 0;
+      for (JsonNode headline : expected) {
+        String name = headline.get("name").asText();
+        WebElement card = browser.one(".card[data-headline=" + name + "]");
+        String compare = card.findElement(By.cssSelector(".compare")).getText();
+        if (headline.get("value").isNull()) {
+          continue;
+        }
+        WebElement delta = card.findElement(By.cssSelector(".delta"));
+        boolean fromNothing = headline.get("previous").isNull()
+            || headline.get("previous").asDouble() == 0 && headline.get("value").asDouble() != 0;
+        if (fromNothing) {
+          assertThat(compare).as("%s at %s", name, size).doesNotContain("no change");
+        }
+        if (headline.get("previous").isNull()) {
+          unmeasured++;
+          assertThat(compare).as(name).startsWith("previous period: no data");
+          assertThat(delta.getDomAttribute("data-delta")).as(name).isEqualTo("unmeasured");
+          assertThat(delta.getText()).as(name).isEqualTo("(new)");
+        } else if (headline.get("previous").asDouble() == 0 && headline.get("value").asDouble() != 0
+            && !name.endsWith("rate")) {
+          fromZero++;
+          assertThat(compare).as(name).startsWith("previous period: 0");
+          assertThat(delta.getDomAttribute("data-delta")).as(name).isEqualTo("new");
+          assertThat(delta.getText()).as(name).isEqualTo("▲ new");
+        }
+      }
+      assertThat(fromZero).as("sessions and orchestrators seen, from 0").isGreaterThanOrEqualTo(2);
+      assertThat(unmeasured).as("FPS, PTFF, failure rate and SLA compliance, unmeasured before").isGreaterThanOrEqualTo(3);
+      assertNoSidewaysScrolling("overview");
+    }
+    browser.driver().manage().window().setSize(Browser.LAPTOP);
+  }
+
+  @Test
+  void gpuModels_sustain20Fps_byTheShareOfTimeAt20Fps() {
+    // The cases: a model steady at 22 FPS, and one whose median is 22 with 2 of 11 samples below 20.
+    browser.open(root + "#/gpus?" + casesRange());
+    WebElement steady = modelRow(ReaderCases.STEADY_MODEL);
+    assertThat(steady.findElement(By.cssSelector("[data-sustained]")).getText()).isEqualTo("yes");
+    assertThat(steady.findElement(By.cssSelector("td[data-col=fps_share_20plus]")).getText()).isEqualTo("yes 100 %");
+    WebElement spread = modelRow(ReaderCases.SPREAD_MODEL);
+    assertThat(number(spread.findElement(By.cssSelector("td[data-col=output_fps_p50]")).getDomAttribute("data-value")))
+        .as("median FPS").isBetween(21.5, 22.5);
+    assertThat(spread.findElement(By.cssSelector("[data-sustained]")).getText()).isEqualTo("mostly");
+    assertThat(number(spread.findElement(By.cssSelector("td[data-col=fps_share_20plus]")).getDomAttribute("data-value")))
+        .isCloseTo(ReaderCases.SPREAD_SHARE, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(browser.one("section[aria-label^='GPU models'] .panel-note").getText()).contains("95 %").contains("50 %");
+
+    // The simulated day: each model's verdict follows from the API's exact counts over the range.
+    String range = lastDay();
+    browser.open(root + "#/gpus?" + range);
+    Map<String, long[]> counts = new LinkedHashMap<>();
+    direct.get("v1/gpu/metrics?" + range + "&granularity=1d&group_by=gpu_model,pipeline&limit=1000").get("data")
+        .forEach(r -> {
+          long[] c = counts.computeIfAbsent(r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(), k -> new long[2]);
+          c[0] += r.get("fps_samples_20plus").asLong();
+          c[1] += r.get("fps_samples").asLong();
+        });
+    Map<String, String> shown = new LinkedHashMap<>();
+    for (WebElement tr : browser.all("table[data-table^='GPU models'] tbody tr")) {
+      List<WebElement> badge = tr.findElements(By.cssSelector("[data-sustained]"));
+      shown.put(tr.findElement(By.cssSelector("td[data-col=gpu_model]")).getDomAttribute("data-value") + " · "
+          + tr.findElement(By.cssSelector("td[data-col=pipeline]")).getDomAttribute("data-value"),
+          badge.isEmpty() ? null : badge.getFirst().getText());
+    }
+    Map<String, String> expected = new LinkedHashMap<>();
+    counts.forEach((k, c) -> expected.put(k, c[1] == 0 ? null
+        : c[0] >= 0.95 * c[1] ? "yes" : c[0] >= 0.5 * c[1] ? "mostly" : "no"));
+    assertThat(shown).isEqualTo(expected);
+    assertThat(shown.values()).as("the verdict tells models apart").contains("mostly").contains("no");
+  }
+
+  @Test
+  void slaTable_showsTheErrorBudgetAsAShareLeft_orExhaustedByHowMuch() {
+    JsonNode sla = direct.get("v1/sla/compliance?" + casesRange());
+    assertThat(columnDescription(sla, "error_budget_remaining")).as("the API says how to read it")
+        .contains("1 untouched, 0 spent, below 0 exhausted");
+    for (org.openqa.selenium.Dimension size : List.of(Browser.LAPTOP, Browser.PHONE)) {
+      browser.driver().manage().window().setSize(size);
+      browser.open(root + "#/orchestrator/" + ReaderCases.SPREAD + "?" + casesRange());
+      WebElement budget = browser.one("table[data-table='SLA compliance and violations'] td[data-col=error_budget_remaining]");
+      assertThat(number(budget.getDomAttribute("data-value"))).as("the API keeps full precision").isCloseTo(-49.0,
+          org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(budget.getText()).isEqualTo("exhausted (by 4,900 %)");
+      assertNoSidewaysScrolling("orchestrator");
+      browser.open(root + "#/orchestrator/" + ReaderCases.STEADY + "?" + casesRange());
+      assertThat(browser.one("table[data-table='SLA compliance and violations'] td[data-col=error_budget_remaining]")
+          .getText()).isEqualTo("100 % left");
+    }
+    browser.driver().manage().window().setSize(Browser.LAPTOP);
+  }
+
+  @Test
+  void numbers_areRoundedForReadingByTheirUnit() {
+    String range = lastDay();
+    browser.open(root + "#/overview?" + range);
+    JsonNode overview = direct.get("v1/network/overview?" + range).get("data");
+    for (JsonNode headline : overview) {
+      String name = headline.get("name").asText();
+      String shown = browser.one(".card[data-headline=" + name + "] .value").getText();
+      if (headline.get("value").isNull()) {
+        continue;
+      }
+      switch (name) {
+        case "stream_minutes" -> assertThat(shown).as(name).matches("[0-9,]+")
+            .isEqualTo(String.format(java.util.Locale.US, "%,d", Math.round(headline.get("value").asDouble())));
+        case "output_fps_mean" -> assertThat(shown).as(name).matches("[0-9]+\\.[0-9]");
+        case "ptff_ms_p95" -> assertThat(shown).as(name).matches("[0-9,]+ ms");
+        case "failure_rate", "sla_compliance_rate" -> assertThat(shown).as(name).matches("[0-9]+(\\.[0-9]{1,2})? %");
+        default -> assertThat(shown).as(name).matches("[0-9,]+");
+      }
+    }
+    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+      browser.open(root + "#/" + view + "?" + range);
+      assertThat(browser.one("main").getText()).as("%s: no false precision", view).doesNotContainPattern("\\d\\.\\d{4}");
+    }
+  }
+
+  @Test
+  void chartLegends_nameTheSeries_andShowValuesOnlyUnderTheCursor() {
+    for (org.openqa.selenium.Dimension size : List.of(Browser.LAPTOP, Browser.PHONE)) {
+      browser.driver().manage().window().setSize(size);
+      browser.open(root + "#/overview?" + lastDay());
+      List<WebElement> legends = browser.all("figure.chart .u-legend");
+      assertThat(legends).isNotEmpty();
+      for (WebElement legend : legends) {
+        assertThat(legend.getText()).as("legend at rest at %s", size).doesNotContain("Time (UTC)").isNotBlank();
+        assertThat(legend.findElements(By.cssSelector(".u-value"))).as("no empty values at rest")
+            .noneMatch(WebElement::isDisplayed);
+        assertThat(browser.script("return [...arguments[0].querySelectorAll('th')].filter(th => th.offsetParent)"
+            + ".map(th => getComputedStyle(th, '::after').content).filter(c => c.includes(':')).length;", legend))
+            .as("no label ends in a colon with nothing after it").isEqualTo(0L);
+      }
+      WebElement demand = browser.one("figure[data-chart^='Demand']");
+      assertThat(demand.findElement(By.cssSelector(".u-legend")).getText().split("\\s+"))
+          .containsExactly("Requested", "Started", "No", "orchestrator");
+      new org.openqa.selenium.interactions.Actions(browser.driver())
+          .moveToElement(demand.findElement(By.cssSelector(".u-over"))).perform();
+      new WebDriverWait(browser.driver(), Duration.ofSeconds(5))
+          .until(d -> demand.findElement(By.cssSelector(".u-legend")).getText().contains("Time (UTC)"));
+      List<WebElement> values = demand.findElements(By.cssSelector(".u-legend .u-value"));
+      assertThat(values).as("under the cursor: the time and each value").hasSize(4).allMatch(WebElement::isDisplayed);
+      assertThat(values.get(1).getText()).matches("[0-9,]+|no data");
+      new org.openqa.selenium.interactions.Actions(browser.driver()).moveToElement(browser.one("h1")).perform();
+    }
+    browser.driver().manage().window().setSize(Browser.LAPTOP);
+  }
+
+  @Test
+  void phone_filtersFoldBehindAButton_tablesScrollInside_andNoViewScrollsSideways() {
+    browser.open(root + "#/orchestrators");
+    assertThat(browser.one(".filters-toggle").isDisplayed()).as("a wide screen shows the filters").isFalse();
+    assertThat(browser.one("#filter-fields").isDisplayed()).isTrue();
+
+    browser.driver().manage().window().setSize(Browser.PHONE);
+    try {
+      String pipeline = smallestPipeline();
+      browser.open(root + "#/orchestrators");
+      WebElement toggle = browser.one(".filters-toggle");
+      assertThat(toggle.isDisplayed()).isTrue();
+      assertThat(browser.one("#filter-fields").isDisplayed()).as("folded on a phone").isFalse();
+      assertThat(browser.one("select[name=range]").isDisplayed()).as("the range stays at hand").isTrue();
+      toggle.click();
+      assertThat(toggle.getDomAttribute("aria-expanded")).isEqualTo("true");
+      assertThat(browser.one("#filter-fields").isDisplayed()).isTrue();
+      long applied = browser.renders();
+      browser.one("input[name=pipeline]").sendKeys(pipeline, Keys.ESCAPE);
+      browser.one("#controls button[type=submit]").click();
+      browser.awaitRender(applied);
+      assertThat(browser.driver().getCurrentUrl()).as("the state is in the URL").contains("pipeline=" + pipeline);
+      assertThat(browser.one("#filter-fields").isDisplayed()).as("folded again once applied").isFalse();
+      assertThat(browser.one(".filters-toggle").getText()).isEqualTo("Filters (1 set) and refresh");
+
+      String url = browser.driver().getCurrentUrl();
+      browser.driver().get("about:blank");
+      browser.open(url);
+      assertThat(browser.one(".filters-toggle").getText()).isEqualTo("Filters (1 set) and refresh");
+      assertThat(browser.one("input[name=pipeline]").getDomProperty("value")).isEqualTo(pipeline);
+
+      // The columns a reader ranks orchestrators by come first; the rest scroll inside the table.
+      List<String> headers = browser.all("table[data-table=Orchestrators] thead th").stream()
+          .map(th -> th.getDomAttribute("data-col")).toList();
+      assertThat(headers.subList(0, 3)).containsExactly("orchestrator_address", "sla_compliance_rate", "output_fps_mean");
+      WebElement scroller = browser.one("section[aria-label=Orchestrators] .table-scroll");
+      assertThat((Long) browser.script("return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller))
+          .as("the table scrolls inside its panel").isPositive();
+      assertThat(browser.script("return getComputedStyle(arguments[0]).position;",
+          browser.one("table[data-table=Orchestrators] td[data-col=orchestrator_address]"))).isEqualTo("sticky");
+      browser.screenshot(SCREENSHOTS.resolve("orchestrators-phone.png"), Browser.PHONE.width);
+
+      for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+        browser.open(root + "#/" + view);
+        assertNoSidewaysScrolling(view);
+      }
+      browser.open(root + "#/gpus?" + casesRange());
+      browser.screenshot(SCREENSHOTS.resolve("gpus-phone.png"), Browser.PHONE.width);
+      long before = browser.renders();
+      browser.one("td[data-col=gpu_id] a").click();
+      browser.awaitRender(before);
+      assertNoSidewaysScrolling("gpu");
+    } finally {
+      browser.driver().manage().window().setSize(Browser.LAPTOP);
+    }
+  }
+
+  private static void assertNoSidewaysScrolling(String view) {
+    assertThat((Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth;"))
+        .as("%s: no sideways scrolling of the page", view).isLessThanOrEqualTo(0L);
+  }
+
+  /** The hour of the {@link ReaderCases}, whose previous hour holds nothing. */
+  private static String casesRange() {
+    return "start=" + api.casesHour() + "&end=" + api.casesHour().plus(Duration.ofHours(1));
+  }
+
+  private static WebElement modelRow(String model) {
+    return browser.all("table[data-table^='GPU models'] tbody tr").stream()
+        .filter(tr -> model.equals(tr.findElement(By.cssSelector("td[data-col=gpu_model]")).getDomAttribute("data-value")))
+        .findFirst().orElseThrow(() -> new AssertionError("no row for " + model));
+  }
+
+  private static String columnDescription(JsonNode envelope, String column) {
+    for (JsonNode c : envelope.get("meta").get("columns")) {
+      if (c.get("name").asText().equals(column)) {
+        return c.get("description").asText();
+      }
+    }
+    throw new AssertionError("no column " + column);
+  }
+
   @Test
   void keyboard_opensViewsAndSortsTables() {
     browser.open(root + "#/overview");

@@ -43,7 +43,8 @@ import java.util.concurrent.CompletableFuture;
  * simulated network: simulator → events file → import → rollup refresh, as {@code naap demo} does
  * through Kafka, plus the orchestrator metadata the scraper reads from the simulated gateway and
  * the results of the load tester run against that network ({@link LoadTestRuns}). The simulated
- * day ends now, so the dashboard's "last 24 hours" covers it.
+ * day ends now, so the dashboard's "last 24 hours" covers it. Four days earlier, one hour holds
+ * {@link ReaderCases}.
  */
 final class SimulatedApi implements AutoCloseable {
 
@@ -51,11 +52,13 @@ final class SimulatedApi implements AutoCloseable {
   private static final Duration HISTORY = Duration.ofHours(24);
 
   private final Store store;
+  private final Instant casesHour;
   private final TestLoadResults testLoad;
   private final ApiServer server;
 
-  private SimulatedApi(Store store) {
+  private SimulatedApi(Store store, Instant casesHour) {
     this.store = store;
+    this.casesHour = casesHour;
     this.testLoad = new TestLoadQueries(store);
     this.server = serve(ApiConfig.defaults());
   }
@@ -74,6 +77,8 @@ final class SimulatedApi implements AutoCloseable {
     scrapeMetadata(store, now);
     new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
         IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+    Instant casesHour = ReaderCases.hourBefore(now);
+    ReaderCases.write(store, casesHour);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
     loadTests.join();
     try {
@@ -81,7 +86,7 @@ final class SimulatedApi implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new SimulatedApi(store);
+    return new SimulatedApi(store, casesHour);
   }
 
   /**
@@ -130,6 +135,11 @@ final class SimulatedApi implements AutoCloseable {
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();
+  }
+
+  /** The hour that holds {@link ReaderCases}; nothing happened in the hour before it. */
+  Instant casesHour() {
+    return casesHour;
   }
 
   /** The server's root, such as {@code http://127.0.0.1:41234/}. */

@@ -8,6 +8,8 @@ SELECT toStartOfDay(bucket_hour) AS bucket_day,
        sum(segments), sum(failed_segments), sum(compliant_segments),
        sum(violations_failure), sum(violations_ptff), sum(violations_fps), sum(violations_jitter),
        sum(fps_samples), sum(fps_sample_sum),
+       -- An hour computed before the count existed (NULL) leaves the day's count unknown.
+       if(countIf(fps_samples > 0 AND fps_samples_20plus IS NULL) > 0, NULL, sum(ifNull(fps_samples_20plus, 0))),
        quantilesTDigestMergeState(0.05, 0.5, 0.95)(fps_quantiles_state),
        quantilesTDigestMergeState(0.5, 0.95, 0.99)(ptff_ms_state),
        sum(ptff_ms_sum), sum(ptff_ms_count), sum(jitter_sum), sum(jitter_count),

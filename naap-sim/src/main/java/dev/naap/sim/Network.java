@@ -103,10 +103,13 @@ final class Network {
 
   final List<Gateway> gateways;
   final List<Orchestrator> orchestrators;
+  /** Containers per GPU that only streams pinned to its orchestrator may use (SimConfig.testSlots). */
+  private final int testSlots;
 
-  private Network(List<Gateway> gateways, List<Orchestrator> orchestrators) {
+  private Network(List<Gateway> gateways, List<Orchestrator> orchestrators, int testSlots) {
     this.gateways = gateways;
     this.orchestrators = orchestrators;
+    this.testSlots = testSlots;
   }
 
   static Network build(SimConfig config, Rng rng) {
@@ -154,7 +157,7 @@ final class Network {
       }
       orchestrators.add(o);
     }
-    return new Network(gateways, List.copyOf(orchestrators));
+    return new Network(gateways, List.copyOf(orchestrators), config.testSlots());
   }
 
   private static String uuidBody(Rng rng) {
@@ -179,7 +182,10 @@ final class Network {
     return select(gw, pipeline, client, nowMs, exclude, "", rng);
   }
 
-  /** As above, restricted to orchestrators whose URL contains {@code pin} (the gateway's {@code orchestrator=} query). */
+  /**
+   * As above, restricted to orchestrators whose URL contains {@code pin} (the gateway's {@code
+   * orchestrator=} query); a pinned stream may also take a GPU's test slots.
+   */
   Selection select(Gateway gw, Pipeline pipeline, Region client, long nowMs, Orchestrator exclude,
       String pin, Rng rng) {
     List<Candidate> candidates = new ArrayList<>();
@@ -194,10 +200,11 @@ final class Network {
     }
     candidates.sort(Comparator.comparingLong(Candidate::latencyMs)
         .thenComparingInt(c -> c.orchestrator().index));
+    int reserved = pin.isEmpty() ? 0 : testSlots;
     List<Gpu> free = new ArrayList<>();
     for (Candidate c : candidates) {
       for (Gpu g : c.orchestrator().gpus) {
-        if (g.pipeline == pipeline && g.inUse < g.slots) {
+        if (g.pipeline == pipeline && g.inUse < g.slots + reserved) {
           free.add(g);
           break;
         }

@@ -23,6 +23,10 @@ import java.util.List;
  *     (default 25 min, go-livepeer's {@code -liveAICapReportInterval})
  * @param darkOrchestrator whether one orchestrator goes dark for two hours (or to the end) at 40 %
  *     of the run (default true)
+ * @param testSlots containers each GPU keeps for streams pinned to its orchestrator (the load
+ *     tester's), beyond those the gateway's own selection may fill; an operator who takes part in
+ *     the network's test rotation keeps one free so that tests do not queue behind users' streams
+ *     (default 1; 0: tests compete with demand for the same containers)
  */
 public record SimConfig(
     long seed,
@@ -36,7 +40,8 @@ public record SimConfig(
     double lateRate,
     double malformedRate,
     long capabilitiesIntervalMs,
-    boolean darkOrchestrator) {
+    boolean darkOrchestrator,
+    int testSlots) {
 
   /** Earliest start accepted (2015-01-01, the event contract's lower bound) plus a margin. */
   static final long MIN_START_MS = 1_420_070_400_000L + 86_400_000L;
@@ -60,6 +65,7 @@ public record SimConfig(
     private double malformedRate = 0;
     private long capabilitiesIntervalMs = Duration.ofMinutes(25).toMillis();
     private boolean darkOrchestrator = true;
+    private int testSlots = 1;
 
     private Builder() {}
 
@@ -96,6 +102,8 @@ public record SimConfig(
 
     public Builder darkOrchestrator(boolean v) { darkOrchestrator = v; return this; }
 
+    public Builder testSlots(int v) { testSlots = v; return this; }
+
     /** Validates and builds; the exception names every bad field, its value and the limit. */
     public SimConfig build() {
       List<String> errors = new ArrayList<>();
@@ -121,11 +129,14 @@ public record SimConfig(
       if (capabilitiesIntervalMs < 1_000) {
         errors.add("capabilitiesInterval: expected at least 1 s, got " + capabilitiesIntervalMs + " ms");
       }
+      if (testSlots < 0 || testSlots > 8) {
+        errors.add("testSlots: expected 0..8, got " + testSlots);
+      }
       if (!errors.isEmpty()) {
         throw new IllegalArgumentException("invalid simulator config: " + String.join("; ", errors));
       }
       return new SimConfig(seed, orchestrators, gpus, startMs, durationMs, peakStreamsPerHour,
-          lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator);
+          lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator, testSlots);
     }
 
     private static void rate(List<String> errors, String name, double v) {

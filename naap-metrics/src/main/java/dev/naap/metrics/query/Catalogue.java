@@ -39,6 +39,10 @@ final class Catalogue {
       new Column("output_fps_p50", DECIMAL, "frames/s", "median of those samples (t-digest)"),
       new Column("output_fps_p95", DECIMAL, "frames/s", "95th percentile of those samples (t-digest)"),
       new Column("fps_samples", INTEGER, "", "status samples with fps > 0"),
+      new Column("fps_samples_20plus", INTEGER, "", "of those, samples with fps >= 20; null where the rollups "
+          + "predate this count"),
+      new Column("fps_share_20plus", DECIMAL, "", "fps_samples_20plus / fps_samples: the share of the time "
+          + "output ran at 20+ FPS; null with no samples"),
       new Column("ptff_ms_p50", DECIMAL, "ms", "median prompt-to-first-frame over segments (t-digest)"),
       new Column("ptff_ms_p95", DECIMAL, "ms", "95th percentile prompt-to-first-frame (t-digest)"),
       new Column("ptff_ms_p99", DECIMAL, "ms", "99th percentile prompt-to-first-frame (t-digest)"),
@@ -85,7 +89,9 @@ final class Catalogue {
       new Column("eligible_segments", INTEGER, "", "segments judged against the SLA"),
       new Column("compliant_segments", INTEGER, "", "segments that met every target (startup, FPS, failure, jitter)"),
       new Column("compliance_rate", DECIMAL, "", "compliant / eligible"),
-      new Column("error_budget_remaining", DECIMAL, "", "1 - (1 - compliance) / (1 - objective)"),
+      new Column("error_budget_remaining", DECIMAL, "", "share of the error budget left, "
+          + "1 - (1 - compliance) / (1 - objective): 1 untouched, 0 spent, below 0 exhausted (-0.25: "
+          + "overspent by 25 % of the budget); null when the rows mix objectives or the objective is 100 %"),
       new Column("violations_failure", INTEGER, "", "segments that failed"),
       new Column("violations_ptff", INTEGER, "",
           "segments over the user-visible PTFF target, or without a PTFF (information: not part of compliance)"),

@@ -61,6 +61,9 @@ class ClickHouseMetricsQueriesTest {
     assertThat(a0.get("fps_samples")).isEqualTo(4L);
     assertThat((Double) a0.get("output_fps_mean")).isCloseTo(23.0, within(1e-9));
     assertThat((Double) a0.get("output_fps_p50")).isBetween(22.0, 24.0);
+    // Issue 22: every sample is at 20+ FPS (20 counts), exactly.
+    assertThat(a0.get("fps_samples_20plus")).isEqualTo(4L);
+    assertThat(a0.get("fps_share_20plus")).isEqualTo(1.0);
     assertThat((Double) a0.get("ptff_ms_mean")).isCloseTo(2000.0, within(1e-9));
     assertThat((Double) a0.get("ptff_ms_p95")).isCloseTo(2000.0, within(1e-9));
     assertThat(a0.get("ptff_samples")).isEqualTo(1L);
@@ -74,6 +77,8 @@ class ClickHouseMetricsQueriesTest {
     Map<String, Object> b0 = row(page, 1);
     assertThat(b0.get("orchestrator_address")).isEqualTo(B);
     assertThat((Double) b0.get("output_fps_mean")).isCloseTo(11.0, within(1e-9));
+    assertThat(b0.get("fps_samples_20plus")).isEqualTo(0L);
+    assertThat(b0.get("fps_share_20plus")).isEqualTo(0.0);
     assertThat((Double) b0.get("ptff_ms_mean")).isCloseTo(4000.0, within(1e-9));
     assertThat(b0.get("jitter_coefficient_mean")).isNull();
     assertThat(b0.get("jitter_samples")).isEqualTo(0L);
@@ -86,6 +91,8 @@ class ClickHouseMetricsQueriesTest {
     assertThat(a1.get("output_fps_mean")).isNull();
     assertThat(a1.get("output_fps_p05")).isNull();
     assertThat(a1.get("fps_samples")).isEqualTo(0L);
+    assertThat(a1.get("fps_samples_20plus")).isEqualTo(0L);
+    assertThat(a1.get("fps_share_20plus")).isNull();
     assertThat(a1.get("ptff_ms_p50")).isNull();
     assertThat(a1.get("ptff_samples")).isEqualTo(0L);
   }
@@ -184,12 +191,16 @@ class ClickHouseMetricsQueriesTest {
         int count = report == Report.GPU_METRICS ? index(page, "segments") : index(page, "sessions_requested");
         double sum = 0;
         long n = 0;
+        long at20 = 0;
         for (List<Object> r : page.rows()) {
           sum += ((Number) r.get(column)).doubleValue();
           n += (Long) r.get(count);
+          at20 += report == Report.GPU_METRICS ? (Long) r.get(index(page, "fps_samples_20plus")) : 0;
         }
         totals.add(sum);
         totals.add((double) n);
+        // s1's four samples are at 20+ FPS, s2's two are not: at every granularity (issue 22).
+        assertThat(at20).as(report + " " + g).isEqualTo(report == Report.GPU_METRICS ? 4 : 0);
       }
       // GPU metrics: 6 samples over 3 segments; demand: (180 + 70 + 5 + 11) s over 4 sessions.
       List<Double> expected = report == Report.GPU_METRICS ? List.of(6.0, 3.0) : List.of(266 / 60.0, 4.0);

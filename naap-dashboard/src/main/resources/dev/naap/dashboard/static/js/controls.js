@@ -1,7 +1,7 @@
 /*
  * The form above every view: time range, buckets, filters (and the load tests' outcome),
  * auto-refresh. It shows the URL's state and turns the visitor's choices into a new URL; it never
- * fetches anything itself.
+ * fetches anything itself. On a narrow screen the filters fold behind a button that counts them.
  */
 import {FILTERS, split} from './state.js';
 
@@ -15,6 +15,8 @@ export class Controls {
   constructor(form, navigate) {
     this.form = form;
     this.navigate = navigate;
+    this.toggle = form.querySelector('.filters-toggle');
+    this.toggle.addEventListener('click', () => this.fold(!form.classList.contains('is-open')));
     form.addEventListener('submit', e => { e.preventDefault(); this.apply(); });
     form.elements.range.addEventListener('change', () => this.rangeChanged());
     form.elements.granularity.addEventListener('change', () => navigate({granularity: form.elements.granularity.value}));
@@ -38,6 +40,14 @@ export class Controls {
     el.refresh.value = state.refresh;
     el.outcome.value = state.outcome;
     for (const f of FILTERS) el[f].value = state.filters[f].join(', ');
+    const set = FILTERS.filter(f => state.filters[f].length).length + (state.outcome ? 1 : 0);
+    this.toggle.textContent = set ? `Filters (${set} set) and refresh` : 'Filters and refresh';
+  }
+
+  /** Opens (or folds) the filters on a narrow screen; a wide one always shows them. */
+  fold(open) {
+    this.form.classList.toggle('is-open', open);
+    this.toggle.setAttribute('aria-expanded', String(open));
   }
 
   rangeChanged() {
@@ -71,6 +81,7 @@ export class Controls {
       el.end.setCustomValidity('');
       Object.assign(changes, {start, end});
     }
+    this.fold(false);
     this.navigate(changes);
   }
 

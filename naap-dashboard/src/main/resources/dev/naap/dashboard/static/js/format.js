@@ -1,6 +1,9 @@
 /*
  * How values are shown. A null is "no data" everywhere, never 0: the API sends null where nothing
- * was measured. The kind of a value follows from its column name, as the API names them.
+ * was measured. The kind of a value follows from its column name, as the API names them. Numbers
+ * are rounded for reading by their unit (the API and its CSV keep full precision): ms and kbit/s
+ * whole, FPS to 0.1, percentages to 0.1 (0.01 below 1 %, whole from 100 %), other decimals to
+ * three significant places at most.
  */
 const LABELS = {
   orchestrator_address: 'Orchestrator', gpu_id: 'GPU', gpu_model: 'GPU model', pipeline: 'Pipeline',
@@ -13,6 +16,7 @@ const LABELS = {
   sessions_requested: 'Requested', sessions_started: 'Started', sessions_no_orchestrator: 'No orchestrator',
   stream_minutes: 'Stream-minutes', peak_concurrent_streams: 'Peak concurrent', capacity_idle: 'Idle capacity',
   capacity_in_use: 'Capacity in use', utilisation: 'Utilisation',
+  fps_samples_20plus: 'FPS samples at 20+', fps_share_20plus: 'Time at 20+ FPS',
   eligible_segments: 'Eligible segments', compliant_segments: 'Compliant segments',
   compliance_rate: 'SLA compliance', sla_compliance_rate: 'SLA compliance', error_budget_remaining: 'Error budget left',
   active_streams: 'Active streams', orchestrators: 'Orchestrators seen', gpus: 'GPUs seen',
@@ -41,9 +45,11 @@ const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipe
 
 /** What kind of number a column holds, from its name. */
 export function kindOf(name) {
+  if (name === 'error_budget_remaining') return 'budget';
+  if (name === 'stream_minutes') return 'minutes';
   if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators)(_|$)/.test(name)) return 'plain';
   if (name === 'window_start' || name.endsWith('_at') || name === 'first_seen' || name === 'last_seen') return 'time';
-  if (/(^|_)(rate|compliance|utilisation|error_budget_remaining|objective)(_|$)/.test(name)) return 'percent';
+  if (/(^|_)(rate|compliance|utilisation|share|objective)(_|$)/.test(name)) return 'percent';
   if (/(^|_)ms(_|$)/.test(name)) return 'ms';
   if (/bytes/.test(name)) return 'bytes';
   if (/kbps/.test(name)) return 'kbps';
@@ -57,6 +63,18 @@ const oneDecimal = new Intl.NumberFormat('en-US', {minimumFractionDigits: 1, max
 const twoDecimals = new Intl.NumberFormat('en-US', {maximumFractionDigits: 2});
 const threeDecimals = new Intl.NumberFormat('en-US', {minimumFractionDigits: 3, maximumFractionDigits: 3});
 
+/** A decimal with the places its size deserves: 29,558 · 12.5 · 3.14. */
+function rounded(value) {
+  const abs = Math.abs(value);
+  return (abs >= 100 ? integer : abs >= 10 ? oneDecimal : twoDecimals).format(value);
+}
+
+/** A ratio as a percentage: 97.3 % · 0.25 % · 9,899 %. */
+function percent(ratio) {
+  const abs = Math.abs(ratio * 100);
+  return (abs >= 100 ? integer : abs > 0 && abs < 1 ? twoDecimals : oneDecimal).format(ratio * 100) + ' %';
+}
+
 /** The text of one value of column `name`; null when there is no data. */
 export function text(name, value) {
   if (value === '' && DIMENSIONS.has(name)) return 'unknown';
@@ -66,25 +84,28 @@ export function text(name, value) {
   if (typeof value === 'object') return JSON.stringify(value);
   if (typeof value !== 'number') return kindOf(name) === 'time' ? utc(value) : String(value);
   switch (kindOf(name)) {
-    case 'percent': return oneDecimal.format(value * 100) + ' %';
+    case 'percent': return percent(value);
+    // The share of the error budget left; below 0 the failures overspent it by that share of itself.
+    case 'budget': return value > 0 ? `${percent(value)} left` : value === 0 ? 'exhausted' : `exhausted (by ${percent(-value)})`;
+    case 'minutes': return rounded(value);
     case 'ms': return integer.format(value) + ' ms';
     case 'kbps': return integer.format(value) + ' kbit/s';
     case 'bytes': return oneDecimal.format(value / 2 ** 30) + ' GiB';
     case 'coefficient': return threeDecimals.format(value);
     case 'fps': return oneDecimal.format(value);
-    default: return Number.isInteger(value) ? integer.format(value) : twoDecimals.format(value);
+    default: return Number.isInteger(value) ? integer.format(value) : rounded(value);
   }
 }
 
 /** The unit a chart axis of this column is labelled with. */
 export function unit(name) {
-  return {percent: '%', ms: 'ms', kbps: 'kbit/s', fps: 'frames/s', coefficient: 'σ/mean'}[kindOf(name)] ?? '';
+  return {percent: '%', budget: '%', minutes: 'min', ms: 'ms', kbps: 'kbit/s', fps: 'frames/s', coefficient: 'σ/mean'}[kindOf(name)] ?? '';
 }
 
 /** A chart-axis value: percents are plotted as 0–100. */
 export function plotValue(name, value) {
   if (value === null || value === undefined) return null;
-  return kindOf(name) === 'percent' ? value * 100 : value;
+  return ['percent', 'budget'].includes(kindOf(name)) ? value * 100 : value;
 }
 
 /** An ISO time as "2026-01-08 18:00 UTC". */

@@ -16,12 +16,6 @@ export const max = column => rows => {
   return values.length ? Math.max(...values) : null;
 };
 
-/** The smallest value of a column, null when no row has one. */
-export const min = column => rows => {
-  const values = rows.map(r => r[column]).filter(v => v !== null && v !== undefined);
-  return values.length ? Math.min(...values) : null;
-};
-
 /** The mean of `column` weighted by `weight` (its sample count), null with no samples. */
 export const weightedMean = (column, weight) => rows => {
   let total = 0;

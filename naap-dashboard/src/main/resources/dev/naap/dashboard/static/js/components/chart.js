@@ -71,6 +71,8 @@ function create(box, width, data, column, categories, style) {
       categories ? categoryAxis(categories) : {values: (u, ticks) => timeTicks(ticks)},
       {label: axisUnit, size: 60, values: (u, ticks) => ticks.map(t => compact(t))},
     ],
+    // Away from the cursor the legend names the series only: no time, no colons, no empty values.
+    hooks: {setLegend: [u => u.root.classList.toggle('is-idle', u.cursor.idx === null || u.cursor.idx === undefined)]},
     series: [
       {label: categories ? 'Item' : 'Time (UTC)',
         value: (u, v) => v === null ? '' : categories ? categories[v] ?? '' : utc(new Date(v * 1000).toISOString())},
@@ -78,7 +80,9 @@ function create(box, width, data, column, categories, style) {
     ],
   };
   const values = [data.x, ...data.series.map(s => s.values.map(v => plotValue(column, v)))];
-  return new uPlot(options, values, box);
+  const plot = new uPlot(options, values, box);
+  plot.root.classList.toggle('is-idle', plot.cursor.idx === null || plot.cursor.idx === undefined);
+  return plot;
 }
 
 function seriesOptions(s, colour, column, style, points) {
@@ -87,7 +91,7 @@ function seriesOptions(s, colour, column, style, points) {
     stroke: colour,
     width: 2,
     points: {show: points < 40},
-    // With no cursor on the chart the legend shows nothing; at a gap it says so.
+    // With no cursor on the chart the legend shows no value (CSS hides it); at a gap it says so.
     value: (u, v, si, idx) => idx === null ? '' : v === null || v === undefined ? 'no data' : legendValue(column, v),
   };
   if (style === 'bars') return {...options, fill: colour + '55', paths: uPlot.paths.bars({size: [0.7, 48]}), points: {show: false}};
@@ -120,7 +124,7 @@ function timeTicks(ticks) {
 
 /** Percent axes carry 0–100, so the legend converts back to the API's ratio for formatting. */
 function legendValue(column, plotted) {
-  return unit(column) === '%' ? text(column, plotted / 100) : text(column, plotted) ?? String(plotted);
+  return unit(column) === '%' ? text(column, plotted / 100) : text(column, plotted);
 }
 
 function compact(n) {

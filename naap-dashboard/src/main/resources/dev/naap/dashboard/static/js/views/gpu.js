@@ -30,7 +30,7 @@ export async function render({state, api, link}) {
       chart({title: 'Segments per bucket', column: 'segments', csv,
         data: measures(rows, [{name: 'Segments', value: sum('segments')}, {name: 'Failed', value: sum('failed_segments')}])})),
     table({title: 'Buckets', rows, csv, sort: '-window_start',
-      columns: ['window_start', 'pipeline', 'region', 'segments', 'fps_samples', 'output_fps_mean', 'output_fps_p05',
+      columns: ['window_start', 'pipeline', 'region', 'segments', 'fps_samples', 'fps_share_20plus', 'output_fps_mean', 'output_fps_p05',
         'output_fps_p50', 'output_fps_p95', 'ptff_ms_p50', 'ptff_ms_p95', 'jitter_coefficient_mean', 'failure_rate',
         'bandwidth_up_kbps_mean', 'bandwidth_down_kbps_mean']}),
   ];

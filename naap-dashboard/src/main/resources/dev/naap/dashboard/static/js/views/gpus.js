@@ -6,7 +6,7 @@ import {table} from '../components/table.js';
 import {h} from '../dom.js';
 import {groupBy, series, sum, summarise, weightedMean} from '../rows.js';
 import {gpuLink, heading, orchestratorLink} from './common.js';
-import {AGGREGATES, APPROXIMATE, NOTE, SUSTAINED_FPS, sustained} from './gpu-summary.js';
+import {AGGREGATES, APPROXIMATE, NOTE, SUSTAINED_COLUMN, SUSTAINED_FPS} from './gpu-summary.js';
 
 export const TITLE = 'GPU metrics';
 
@@ -27,7 +27,7 @@ export async function render({state, api, link, remember}) {
     ...heading(TITLE, 'Output FPS, prompt to first frame, jitter and failures of each GPU model and GPU.', state),
     table({title: `GPU models by pipeline (sustains ${SUSTAINED_FPS}+ FPS?)`, csv: csvUrl(urls.models), note: NOTE,
       rows: summarise(models.rows, ['gpu_model', 'pipeline'], AGGREGATES),
-      columns: ['gpu_model', 'pipeline', {key: 'lowest_p50', label: `Sustains ${SUSTAINED_FPS}+ FPS`, cell: sustained}, ...metricColumns],
+      columns: ['gpu_model', 'pipeline', SUSTAINED_COLUMN, ...metricColumns],
       sort: '-output_fps_mean'}),
     h('div', {class: 'grid'},
       chart({title: 'Output FPS p50 by GPU model and pipeline', column: 'output_fps_p50', csv: csvUrl(urls.models),
@@ -41,7 +41,8 @@ export async function render({state, api, link, remember}) {
     table({title: 'GPUs', csv: csvUrl(urls.gpus), note: NOTE + ' A GPU opens its own page.',
       rows: summarise(gpus.rows, ['gpu_id', 'gpu_model', 'orchestrator_address'], AGGREGATES),
       columns: [{key: 'gpu_id', cell: r => gpuLink(link, r.gpu_id)}, 'gpu_model',
-        {key: 'orchestrator_address', cell: r => orchestratorLink(link, r.orchestrator_address)}, ...metricColumns],
+        {key: 'orchestrator_address', cell: r => orchestratorLink(link, r.orchestrator_address)}, SUSTAINED_COLUMN,
+        ...metricColumns],
       sort: state.sort || '-output_fps_mean', search: state.q, onState: ({sort, search}) => remember({sort, q: search})}),
   ];
 }

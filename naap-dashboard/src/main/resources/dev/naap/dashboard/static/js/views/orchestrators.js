@@ -9,11 +9,11 @@ import {heading, jitterByOrchestrator, orchestratorLink} from './common.js';
 
 export const TITLE = 'Orchestrator performance';
 
-/* Shown first, in this order; any other column of the API follows. */
-const PREFERRED = ['orchestrator_address', 'metadata_region', 'metadata_region_source',
-  'sla_compliance_rate', 'output_fps_mean', 'ptff_ms_p95', 'orchestrator_startup_ms_p95',
-  'selection_wait_ms_p95', 'gpu_attribution_rate', 'jitter_coefficient_mean', 'failure_rate',
-  'sessions', 'segments'];
+/* Shown first, in this order: the numbers a reader ranks orchestrators by, then the metadata; any
+   other column of the API follows. On a phone the first columns fit and the rest scroll. */
+const PREFERRED = ['orchestrator_address', 'sla_compliance_rate', 'output_fps_mean', 'ptff_ms_p95',
+  'orchestrator_startup_ms_p95', 'selection_wait_ms_p95', 'jitter_coefficient_mean', 'failure_rate',
+  'gpu_attribution_rate', 'sessions', 'segments', 'metadata_region', 'metadata_region_source'];
 
 export async function render({state, api, link, remember}) {
   const url = apiUrl('orchestrators', state, {limit: 1000});

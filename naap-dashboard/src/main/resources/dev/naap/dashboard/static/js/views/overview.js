@@ -78,12 +78,24 @@ function columnFor(name, unit = '') {
   return name;
 }
 
+/**
+ * The change from the previous period. From nothing (a previous 0 of a count, or a previous period
+ * with no data) the number is new, never "no change"; percentages change in percentage points.
+ */
 function delta(column, value, previous) {
-  if (value === null || value === undefined || previous === null || previous === undefined) return null;
+  if (value === null || value === undefined) return null;
+  if (previous === null || previous === undefined) {
+    return h('span', {class: 'delta', dataset: {delta: 'unmeasured'}, 'aria-label': 'new: nothing measured in the previous period'}, '(new)');
+  }
   const percentPoints = kindOf(column) === 'percent';
-  const change = percentPoints ? (value - previous) * 100 : previous ? (value - previous) / Math.abs(previous) * 100 : null;
-  if (change === null || Math.abs(change) < 0.05) return h('span', {class: 'delta'}, '(no change)');
+  if (!percentPoints && previous === 0) {
+    return value === 0 ? h('span', {class: 'delta', dataset: {delta: 'none'}}, '(no change)')
+        : h('span', {class: 'delta', dataset: {delta: 'new'}, 'aria-label': 'new: none in the previous period'}, '▲ new');
+  }
+  const change = percentPoints ? (value - previous) * 100 : (value - previous) / Math.abs(previous) * 100;
+  if (Math.abs(change) < 0.05) return h('span', {class: 'delta', dataset: {delta: 'none'}}, '(no change)');
   const direction = change > 0 ? 'up' : 'down';
   const amount = `${change > 0 ? '+' : '−'}${Math.abs(change).toFixed(1)}${percentPoints ? ' pp' : ' %'}`;
-  return h('span', {class: 'delta', 'aria-label': `${direction} ${amount}`}, `${change > 0 ? '▲' : '▼'} ${amount}`);
+  return h('span', {class: 'delta', dataset: {delta: direction}, 'aria-label': `${direction} ${amount}`},
+    `${change > 0 ? '▲' : '▼'} ${amount}`);
 }

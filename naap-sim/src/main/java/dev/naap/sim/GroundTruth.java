@@ -104,9 +104,10 @@ public record GroundTruth(
    * @param fpsSamples status events with {@code inference_status.fps} &gt; 0
    * @param meanOutputFps their mean, or 0 when none
    * @param gpuResolution segments by how their GPU resolves: {@code reported} (a status carried
-   *     the GPU id), {@code stale} (the node's latest snapshot at the segment's start is older than
-   *     {@link #STALE_SNAPSHOT_MS}), {@code ambiguous} (several GPUs), {@code capabilities} (the
-   *     one GPU in {@code gpuIds})
+   *     the GPU id), {@code stale} (the node's latest snapshot at the segment's start, its first
+   *     event, is older than {@link #STALE_SNAPSHOT_MS} and none lists it during the segment),
+   *     {@code ambiguous} (several GPUs), {@code capabilities} (the one GPU in {@code gpuIds}),
+   *     {@code unknown} (never listed before the segment's end)
    */
   public record NodePipelineTruth(String url, String signerAddress, String pipeline,
       List<String> gpuIds, long segments, long failedSegments, long fpsSamples,

@@ -124,7 +124,6 @@ final class StreamSession {
   private long lastParamsChangeMs = -1;
   private int sessionRestarts;
   private Network.Runner runner;
-  private long firstIngestMs = -1;
   private long runnerIngestMs = -1;
   // Where the stream's next selection starts from (the request, or the swap), for the 2 s timeout.
   private long selectionFromMs;
@@ -141,7 +140,7 @@ final class StreamSession {
   private boolean sawStatus;
   private long observedFromMs = -1;
   private long listedAtObserved = -1;
-  private long listedAtIngest = -1;
+  private long lastObservedMs = -1;
   private Long lastErrorRunnerMs;
   private String lastError;
   private Long lastRestartRunnerMs;
@@ -325,12 +324,11 @@ final class StreamSession {
     manifestIdHex = rng.hex(8);
     payments = 0;
     sessionRestarts = 0;
-    firstIngestMs = -1;
     runnerIngestMs = -1;
     sawStatus = false;
     observedFromMs = -1;
     listedAtObserved = -1;
-    listedAtIngest = -1;
+    lastObservedMs = -1;
     sawIngest = false;
     sawOutput = false;
     sawTrouble = false;
@@ -357,8 +355,6 @@ final class StreamSession {
         : now + rng.between(200, 800);
     boolean replay = orchSessions > 1;
     at(firstIngest, t -> {
-      firstIngestMs = t;
-      listedAtIngest = o.lastListedMs;
       trace(t, t, "gateway_send_first_ingest_segment", gpu);
       runnerIngestMs = t + rng.between(0, 1);
       trace(runnerIngestMs, t + 2 + o.runnerSkewMs, "runner_receive_first_ingest_segment", gpu);
@@ -845,6 +841,7 @@ final class StreamSession {
       observedFromMs = sim.nowMs();
       listedAtObserved = gpu.orchestrator.lastListedMs;
     }
+    lastObservedMs = sim.nowMs();
     observed = true;
   }
 
@@ -864,19 +861,23 @@ final class StreamSession {
 
   /**
    * How NaaP should resolve this segment's GPU: {@code reported} when a status carried its GPU id
-   * (the gateways with the optional fields); else from the node's latest capability snapshot at
-   * the segment's start (its first ingest, else its first event): {@code stale} when that snapshot
-   * is older than {@link GroundTruth#STALE_SNAPSHOT_MS}, {@code ambiguous} when the node (URL)
-   * advertises several GPUs for the pipeline, else {@code capabilities}.
+   * (the gateways with the optional fields); else from the node's capability snapshot: the latest
+   * at or before the segment's start (its first event) unless older than
+   * {@link GroundTruth#STALE_SNAPSHOT_MS}, else one listed during the segment; with neither,
+   * {@code stale} (or {@code unknown} when the node was never listed before). From a snapshot:
+   * {@code ambiguous} when the node (URL) advertises several GPUs for the pipeline, else
+   * {@code capabilities}.
    */
   private String gpuResolution() {
     if (gw.optionalFields() && sawStatus) {
       return "reported";
     }
-    long start = firstIngestMs >= 0 ? firstIngestMs : observedFromMs;
-    long listed = firstIngestMs >= 0 ? listedAtIngest : listedAtObserved;
-    if (listed >= 0 && start - listed > GroundTruth.STALE_SNAPSHOT_MS) {
-      return "stale";
+    long listedBefore = listedAtObserved;
+    boolean fresh = listedBefore >= 0 && observedFromMs - listedBefore <= GroundTruth.STALE_SNAPSHOT_MS;
+    long latest = gpu.orchestrator.lastListedMs;
+    boolean listedDuring = latest > observedFromMs && latest <= lastObservedMs;
+    if (!fresh && !listedDuring) {
+      return listedBefore < 0 ? "unknown" : "stale";
     }
     long gpus = gpu.orchestrator.gpus.stream().filter(g -> g.pipeline == pipeline).count();
     return gpus > 1 ? "ambiguous" : "capabilities";

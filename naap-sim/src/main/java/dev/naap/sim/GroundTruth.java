@@ -95,7 +95,9 @@ public record GroundTruth(
       int slots, double capabilityFps, double meanOutputFps, long statusSamples) {}
 
   /**
-   * One node (orchestrator URL) and pipeline.
+   * One node (orchestrator URL) and pipeline. Pipeline {@code ""} holds the segments of streams
+   * none of whose events named the pipeline (traces carry none): their model, and so their GPU,
+   * cannot be known ({@code unknown}).
    *
    * @param gpuIds the distinct GPUs the node advertises for the pipeline (one per runner, each
    *     under the key "0")

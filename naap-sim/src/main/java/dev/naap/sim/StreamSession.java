@@ -151,6 +151,13 @@ final class StreamSession {
   private boolean lastSwapBack;
   // This orchestrator session re-selected the node the stream just swapped away from.
   private boolean swappedBack;
+  // Some event of the stream named its pipeline; segments wait for its end to be counted, as
+  // whether they have a known model (for their GPU) depends on every event of the stream.
+  private boolean pipelineNamed;
+  private final List<Segment> segments = new ArrayList<>();
+
+  private record Segment(Gpu gpu, boolean failed, boolean failedAsDefined, String gpuResolution,
+      boolean swappedBack) {}
 
   /**
    * A stream started through the gateway HTTP surface: its id (blank: generated), params (null:
@@ -456,7 +463,7 @@ final class StreamSession {
     Map<String, Object> d = Emitter.goMap();
     d.put("message", reason);
     d.put("orchestrator_info", orchInfo(old));
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -522,6 +529,7 @@ final class StreamSession {
     if (orchSessions > 0 && !everOnline) {
       sim.truth.loadingOnly(gw, pipeline, client);
     }
+    recordSegments();
     closed = true;
     closedAtMs = now;
     nextMetricsMs = -1;
@@ -533,6 +541,7 @@ final class StreamSession {
   void abandon() {
     if (!closed) {
       settleOrchestratorSession();
+      recordSegments();
       sim.truth.open(gw, pipeline, client);
       closed = true;
     }
@@ -654,7 +663,7 @@ final class StreamSession {
     d.put("last_state_update_time", stateSinceRunnerMs);
     d.put("last_status_timestamp", lastStatusRunnerMs);
     d.put("orchestrator_info", orchInfo(gpu));
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("start_time", runnerStartMs + o.runnerSkewMs);
@@ -780,7 +789,7 @@ final class StreamSession {
     Map<String, Object> d = Emitter.goMap();
     d.put("orchestrator_info", orchInfo(gpu));
     d.put("params", params);
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -853,10 +862,22 @@ final class StreamSession {
    */
   private void settleOrchestratorSession() {
     if (gpu != null && observed) {
-      sim.truth.orchestratorSession(gpu, outcome == Outcome.LOADING_ONLY || outcome == Outcome.CRASH,
-          sawTrouble || (sawIngest && !sawOutput), gpuResolution(), swappedBack);
+      segments.add(new Segment(gpu, outcome == Outcome.LOADING_ONLY || outcome == Outcome.CRASH,
+          sawTrouble || (sawIngest && !sawOutput), gpuResolution(), swappedBack));
     }
     observed = false;
+  }
+
+  /**
+   * The stream is over: its segments go into the ground truth. A stream none of whose events named
+   * its pipeline has segments of an unknown pipeline ("") and so an unknown GPU.
+   */
+  private void recordSegments() {
+    for (Segment s : segments) {
+      sim.truth.orchestratorSession(s.gpu(), pipelineNamed ? s.gpu().pipeline : null, s.failed(),
+          s.failedAsDefined(), pipelineNamed ? s.gpuResolution() : "unknown", s.swappedBack());
+    }
+    segments.clear();
   }
 
   /**
@@ -887,7 +908,7 @@ final class StreamSession {
     observed();
     Map<String, Object> d = Emitter.goMap();
     d.put("orchestrator_info", orchInfo(gpu));
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -900,7 +921,7 @@ final class StreamSession {
     Map<String, Object> d = Emitter.goMap();
     d.put("capability", "");
     d.put("message", message);
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -912,7 +933,7 @@ final class StreamSession {
     Map<String, Object> d = Emitter.goMap();
     d.put("capability", "live-video-to-video");
     d.put("message", message);
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -923,6 +944,12 @@ final class StreamSession {
   }
 
   // ---------------------------------------------------------------- shared payload parts
+
+  /** Names the pipeline in a payload; traces do not, so a session may never name it. */
+  private void putPipeline(Map<String, Object> d) {
+    d.put("pipeline", pipeline.id);
+    pipelineNamed = true;
+  }
 
   /** The gateway's GetOrchestrator round: the orchestrators asked, sorted by latency. */
   private void discovery(long now, Network.Selection sel) {

@@ -56,7 +56,8 @@ final class TruthRecorder {
 
   void open(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[OPEN]++; }
 
-  void orchestratorSession(Network.Gpu gpu, boolean failed, boolean failedAsDefined,
+  /** One segment; {@code pipeline} null when no event of its stream named it. */
+  void orchestratorSession(Network.Gpu gpu, Pipeline pipeline, boolean failed, boolean failedAsDefined,
       String gpuResolution, boolean swappedBack) {
     Network.Orchestrator o = gpu.orchestrator;
     orchSessions[o.index]++;
@@ -69,15 +70,15 @@ final class TruthRecorder {
     if (swappedBack) {
       orchSwapsBack[o.index]++;
     }
-    String key = nodeKey(o, gpu.pipeline);
+    String key = nodeKey(o, pipeline == null ? "" : pipeline.id);
     long[] np = nodePipeline.computeIfAbsent(key, k -> new long[2]);
     np[0]++;
     np[1] += failedAsDefined ? 1 : 0;
     resolutions.computeIfAbsent(key, k -> new TreeMap<>()).merge(gpuResolution, 1L, Long::sum);
   }
 
-  private static String nodeKey(Network.Orchestrator o, Pipeline p) {
-    return String.format("%06d|%s", o.index, p.id);
+  private static String nodeKey(Network.Orchestrator o, String pipeline) {
+    return String.format("%06d|%s", o.index, pipeline);
   }
 
   void dark(Network.Orchestrator o, long fromMs, long toMs) {
@@ -140,6 +141,7 @@ final class TruthRecorder {
         if (serving.isEmpty()) {
           continue;
         }
+        String key = nodeKey(o, p.id);
         double sum = 0;
         long samples = 0;
         for (Network.Gpu g : serving) {
@@ -147,11 +149,17 @@ final class TruthRecorder {
           sum += a[0];
           samples += (long) a[1];
         }
-        long[] np = nodePipeline.getOrDefault(nodeKey(o, p), new long[2]);
+        long[] np = nodePipeline.getOrDefault(key, new long[2]);
         nodes.add(new GroundTruth.NodePipelineTruth(o.url, o.infoAddress(), p.id,
             serving.stream().map(g -> g.uuid).distinct().toList(), np[0], np[1], samples,
             samples == 0 ? 0 : sum / samples,
-            new TreeMap<>(resolutions.getOrDefault(nodeKey(o, p), Map.of()))));
+            new TreeMap<>(resolutions.getOrDefault(key, Map.of()))));
+      }
+      long[] unnamed = nodePipeline.get(nodeKey(o, ""));
+      if (unnamed != null) {
+        // Segments of streams that never named their pipeline: no model, so no GPU.
+        nodes.add(new GroundTruth.NodePipelineTruth(o.url, o.infoAddress(), "", List.of(),
+            unnamed[0], unnamed[1], 0, 0, new TreeMap<>(resolutions.get(nodeKey(o, "")))));
       }
     }
     List<GroundTruth.DemandCell> cells = new ArrayList<>();

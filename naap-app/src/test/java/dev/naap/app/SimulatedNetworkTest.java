@@ -32,9 +32,10 @@ class SimulatedNetworkTest {
 
   @Test
   void rollups_matchTheSimulatorsGroundTruth() {
-    // Two hours of the default network, no events lost, but some repeated and some late.
-    SimConfig config = SimConfig.builder().seed(7).startMs(Instant.parse("2026-03-02T18:00:00Z").toEpochMilli())
-        .duration(Duration.ofHours(2)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
+    // Three hours of the default network over the evening peak, no events lost, but some repeated
+    // and some late; long enough for a rarely listed node's capability snapshot to go stale.
+    SimConfig config = SimConfig.builder().seed(7).startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
+        .duration(Duration.ofHours(3)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
     Path events = dir.resolve("events.ndjson");
     GroundTruth truth;
     try (FileSink sink = new FileSink(events)) {
@@ -48,6 +49,8 @@ class SimulatedNetworkTest {
     assertThat(imported.rejected()).as("the simulator emits only valid events here").isZero();
     assertThat(imported.duplicates()).as("repeated events are recognised").isPositive();
 
+    assertThat(truth.nodePipelines()).as("segments on stale snapshots")
+        .anyMatch(n -> n.gpuResolution().containsKey("stale"));
     GroundTruthCheck.assertRollupsMatch(store, truth);
   }
 }

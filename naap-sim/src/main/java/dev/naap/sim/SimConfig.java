@@ -23,6 +23,9 @@ import java.util.List;
  *     (default 25 min, go-livepeer's {@code -liveAICapReportInterval})
  * @param darkOrchestrator whether one orchestrator goes dark for two hours (or to the end) at 40 %
  *     of the run (default true)
+ * @param trickleLossRate probability that a session which would be healthy loses its trickle
+ *     stream right after the first ingest ("stream not found") and the gateway swaps back to the
+ *     same orchestrator (default 0.04)
  */
 public record SimConfig(
     long seed,
@@ -36,7 +39,8 @@ public record SimConfig(
     double lateRate,
     double malformedRate,
     long capabilitiesIntervalMs,
-    boolean darkOrchestrator) {
+    boolean darkOrchestrator,
+    double trickleLossRate) {
 
   /** Earliest start accepted (2015-01-01, the event contract's lower bound) plus a margin. */
   static final long MIN_START_MS = 1_420_070_400_000L + 86_400_000L;
@@ -60,6 +64,7 @@ public record SimConfig(
     private double malformedRate = 0;
     private long capabilitiesIntervalMs = Duration.ofMinutes(25).toMillis();
     private boolean darkOrchestrator = true;
+    private double trickleLossRate = 0.04;
 
     private Builder() {}
 
@@ -96,6 +101,8 @@ public record SimConfig(
 
     public Builder darkOrchestrator(boolean v) { darkOrchestrator = v; return this; }
 
+    public Builder trickleLossRate(double v) { trickleLossRate = v; return this; }
+
     /** Validates and builds; the exception names every bad field, its value and the limit. */
     public SimConfig build() {
       List<String> errors = new ArrayList<>();
@@ -118,6 +125,7 @@ public record SimConfig(
       rate(errors, "duplicateRate", duplicateRate);
       rate(errors, "lateRate", lateRate);
       rate(errors, "malformedRate", malformedRate);
+      rate(errors, "trickleLossRate", trickleLossRate);
       if (capabilitiesIntervalMs < 1_000) {
         errors.add("capabilitiesInterval: expected at least 1 s, got " + capabilitiesIntervalMs + " ms");
       }
@@ -125,7 +133,8 @@ public record SimConfig(
         throw new IllegalArgumentException("invalid simulator config: " + String.join("; ", errors));
       }
       return new SimConfig(seed, orchestrators, gpus, startMs, durationMs, peakStreamsPerHour,
-          lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator);
+          lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator,
+          trickleLossRate);
     }
 
     private static void rate(List<String> errors, String name, double v) {

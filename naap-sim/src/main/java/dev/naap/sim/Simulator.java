@@ -421,6 +421,10 @@ public final class Simulator {
     return e;
   }
 
+  SimConfig config() {
+    return config;
+  }
+
   /** Virtual time of the event being simulated. */
   long nowMs() {
     return nowMs;

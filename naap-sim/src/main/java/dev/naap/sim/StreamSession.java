@@ -47,8 +47,6 @@ final class StreamSession {
    * MediaMTX calls the start hook once the publisher is connected.
    */
   static final long SELECTION_WAIT_MIN_MS = 9_000, SELECTION_WAIT_MAX_MS = 19_000;
-  /** Chance that a session that would be healthy loses its trickle stream and is re-selected. */
-  static final double TRICKLE_LOSS_PROBABILITY = 0.04;
   /** A runner that restarted during a session is not selected again for this long (recreated). */
   private static final long RESTART_COOL_DOWN_MS = 30_000;
 
@@ -324,7 +322,7 @@ final class StreamSession {
     double r = rng.uniform();
     outcome = r < o.failureProbability * 0.7 ? Outcome.LOADING_ONLY
         : r < o.failureProbability ? Outcome.CRASH : Outcome.HEALTHY;
-    if (outcome == Outcome.HEALTHY && !swappedBack && rng.chance(TRICKLE_LOSS_PROBABILITY)) {
+    if (outcome == Outcome.HEALTHY && !swappedBack && rng.chance(sim.config().trickleLossRate())) {
       outcome = Outcome.TRICKLE_LOST;
     }
     sessionIdHex = rng.hex(8);

@@ -21,7 +21,7 @@ import java.util.Map;
 record Meta(Scope scope, Instant generatedAt, Instant dataAsOf, List<Column> columns, Map<String, Object> extra) {
 
   /** The version of the metric definitions (docs/METRICS.md) the numbers follow. */
-  static final String DEFINITIONS_VERSION = "2026-11-25";
+  static final String DEFINITIONS_VERSION = "2026-12-04";
 
   Meta {
     columns = List.copyOf(columns);

@@ -42,6 +42,7 @@ final class ReportEndpoint implements Endpoint {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("pipeline", t.pipeline());
       m.put("ptff_ms", t.ptffMs());
+      m.put("orchestrator_startup_ms", t.startupMs());
       m.put("fps", t.fps());
       m.put("jitter_coefficient", t.jitter());
       m.put("objective", t.objective());

@@ -77,7 +77,7 @@ final class FakeQueries implements MetricsQueries {
 
   @Override
   public List<SlaTargets> slaTargets() {
-    return List.of(new SlaTargets("*", 5000, 15, 0.25, 0.99));
+    return List.of(new SlaTargets("*", 5000, 15, 0.25, 0.99, 5000));
   }
 
   @Override

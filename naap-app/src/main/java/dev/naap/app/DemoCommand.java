@@ -18,6 +18,7 @@ import dev.naap.loadtest.TestPlanLoader;
 import dev.naap.loadtest.TimeSource;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.TestLoadRules;
 import dev.naap.scraper.ScrapeMetrics;
 import dev.naap.scraper.Scraper;
 import dev.naap.scraper.ScraperConfig;
@@ -42,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,8 +58,8 @@ import java.util.concurrent.CountDownLatch;
  */
 final class DemoCommand implements Main.Command {
 
-  private static final Set<String> OPTIONS = Set.of("dir", "seed", "backfill-hours", "speed",
-      "port", "http-port", "metrics-port", "malformed-rate");
+  private static final Set<String> OPTIONS = union(Set.of("dir", "seed", "backfill-hours", "speed",
+      "port", "http-port", "metrics-port", "malformed-rate"), TestLoadOptions.NAMES);
   private static final String TOPIC = "naap-gateway-events";
 
   @Override
@@ -85,7 +87,7 @@ final class DemoCommand implements Main.Command {
           --http-port PORT           ClickHouse HTTP endpoint on 127.0.0.1 (default 8123; 0 = any)
           --metrics-port PORT        Prometheus metrics on 127.0.0.1 (default 9401; 0 = any)
           --malformed-rate P         malformed messages the simulator injects (default 0.001)
-        """;
+        """ + TestLoadOptions.HELP;
   }
 
   @Override
@@ -102,6 +104,7 @@ final class DemoCommand implements Main.Command {
     int metricsPort = args.integer("metrics-port", 9401, 0, 65535);
     double speed = args.decimal("speed", 1, 0.01, 10_000);
     double malformedRate = args.decimal("malformed-rate", 0.001, 0, 0.5);
+    TestLoadRules testLoadRules = TestLoadOptions.from(args);
     args.check();
 
     // On SIGINT/SIGTERM the store must outlive the last batch the ingest writes.
@@ -116,6 +119,7 @@ final class DemoCommand implements Main.Command {
       broker.createTopic(TOPIC, 4);
       Store store = Stores.open(new StoreConfig.Embedded(dir.resolve("store"), StoreConfig.Embedded.DEFAULT_CONNECTIONS));
       running.push(store);
+      testLoadRules.save(store, Clock.systemUTC());
 
       PrometheusRegistry registry = new PrometheusRegistry();
       HTTPServer metricsServer = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort)
@@ -255,5 +259,11 @@ final class DemoCommand implements Main.Command {
         err.println("naap demo: while stopping: " + e);
       }
     }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 }

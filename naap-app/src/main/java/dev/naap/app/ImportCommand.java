@@ -6,12 +6,14 @@ import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -34,13 +36,16 @@ final class ImportCommand implements Main.Command {
         line printed is: imported: accepted=N rejected=M duplicate=D
 
         options:
-        """ + StoreOptions.HELP;
+        """ + TestLoadOptions.HELP + StoreOptions.HELP;
   }
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args args = Args.parse(argv, StoreOptions.NAMES, Set.of());
+    Set<String> known = new HashSet<>(StoreOptions.NAMES);
+    known.addAll(TestLoadOptions.NAMES);
+    Args args = Args.parse(argv, known, Set.of());
     var storeConfig = StoreOptions.from(args);
+    TestLoadRules testLoadRules = TestLoadOptions.from(args);
     List<Path> files = args.positional().stream().map(Path::of).toList();
     if (files.isEmpty()) {
       args.error("at least one FILE is required");
@@ -54,6 +59,7 @@ final class ImportCommand implements Main.Command {
     }
     args.check();
     try (Store store = Stores.open(storeConfig)) {
+      testLoadRules.save(store, Clock.systemUTC());
       EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
           IngestMetrics.unregistered(), Clock.systemUTC());
       FileImport fileImport = new FileImport(writer, 5_000);

@@ -7,6 +7,7 @@ import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -58,15 +59,17 @@ final class IngestCommand implements Main.Command {
           --metrics-host HOST        Prometheus /metrics address (default 127.0.0.1)
           --metrics-port PORT        (default 9401; 0 picks a free port, -1 turns it off)
           --refresh-interval-ms MS   how often rollups are brought up to date (default 5000; 0: never)
-        """ + StoreOptions.HELP;
+        """ + TestLoadOptions.HELP + StoreOptions.HELP;
   }
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
     Set<String> known = new HashSet<>(OPTIONS);
     known.addAll(StoreOptions.NAMES);
+    known.addAll(TestLoadOptions.NAMES);
     Args args = Args.parse(argv, known, Set.of());
     var storeConfig = StoreOptions.from(args);
+    TestLoadRules testLoadRules = TestLoadOptions.from(args);
     if (!args.positional().isEmpty()) {
       args.error("unexpected arguments " + args.positional());
     }
@@ -108,6 +111,7 @@ final class IngestCommand implements Main.Command {
         HTTPServer metricsServer = metricsPort < 0 ? null : HTTPServer.builder()
             .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
             .buildAndStart()) {
+      testLoadRules.save(store, Clock.systemUTC());
       EventWriter writer = new EventWriter(store, new EventParser(maxEventBytes),
           EventWriter.DuplicateCheck.BATCH, metrics, Clock.systemUTC());
       KafkaIngest ingest = new KafkaIngest(config, writer, metrics);

@@ -60,7 +60,7 @@ final class LiveVideoReader {
             inference.str("last_params_hash"),
             inference.str("last_error"),
             inference.optLong("last_error_time"),
-            inference.optLong("last_restart_time"),
+            Payloads.runnerTimeMs(inference.optDouble("last_restart_time")),
             inference.strList("last_restart_logs"),
             inference.optInt("restart_count")),
         orchestrator,

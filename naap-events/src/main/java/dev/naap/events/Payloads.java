@@ -47,6 +47,18 @@ final class Payloads {
     return ts;
   }
 
+  /**
+   * A runner time as epoch milliseconds: runners report some times in milliseconds and others as
+   * float seconds (e.g. {@code last_restart_time}); a value below 1e11 cannot be a plausible time
+   * in milliseconds and is taken to be in seconds. Null stays null.
+   */
+  static Long runnerTimeMs(Double value) {
+    if (value == null) {
+      return null;
+    }
+    return Math.round(value < 1e11 ? value * 1000 : value);
+  }
+
   static boolean plausible(long epochMs) {
     return epochMs >= MIN_PLAUSIBLE_MS && epochMs < MAX_PLAUSIBLE_MS;
   }

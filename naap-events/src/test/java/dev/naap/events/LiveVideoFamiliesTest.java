@@ -137,6 +137,16 @@ class LiveVideoFamiliesTest {
   }
 
   @Test
+  void aiStreamStatus_readsALastRestartTimeInFloatSecondsAsMilliseconds() {
+    // Issue 12: the runner's lifetime restart time may come in float seconds, as on its events.
+    String data = "{\"type\":\"status\",\"inference_status\":{\"last_restart_time\":1767908958.25,"
+        + "\"restart_count\":2}}";
+    AiStreamStatus s = accept(envelope(AiStreamStatus.FAMILY, data), AiStreamStatus.class);
+    assertThat(s.inferenceStatus().lastRestartTimeMs()).isEqualTo(1_767_908_958_250L);
+    assertThat(s.inferenceStatus().restartCount()).isEqualTo(2);
+  }
+
+  @Test
   void aiStreamStatus_rejectsNonStringRestartLogs() {
     String data = "{\"type\":\"status\",\"inference_status\":{\"last_restart_logs\":[\"a\",1]}}";
     assertThat(reject(envelope(AiStreamStatus.FAMILY, data)).detail())

@@ -13,6 +13,13 @@ SELECT toStartOfDay(bucket_hour) AS bucket_day,
        sum(ptff_ms_sum), sum(ptff_ms_count), sum(jitter_sum), sum(jitter_count),
        quantileTDigestMergeState(0.95)(jitter_state),
        sum(up_kbps_sum), sum(down_kbps_sum), sum(bandwidth_count),
+       sum(violations_startup),
+       quantilesTDigestMergeState(0.5, 0.95, 0.99)(startup_ms_state),
+       sum(startup_ms_sum), sum(startup_ms_count),
+       quantilesTDigestMergeState(0.5, 0.95, 0.99)(selection_wait_ms_state),
+       sum(selection_wait_ms_sum), sum(selection_wait_ms_count),
+       sum(gpu_reported), sum(gpu_capabilities), sum(gpu_metadata), sum(gpu_ambiguous),
+       sum(gpu_stale), sum(gpu_unknown),
        fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')
 FROM rollup_hour
 WHERE toUnixTimestamp(toStartOfDay(bucket_hour)) IN {days:Array(Int64)}

@@ -2,7 +2,7 @@
 -- {buckets}) from the current segments, as version {version_us} (µs since the epoch); the table
 -- and the bucket of a segment row are filled in by the Refresher. Columns go in by position;
 -- aliases only name them for a reader (and must not shadow a source column that another
--- aggregate reads).
+-- aggregate reads). FPS quantiles merge each segment's own samples (fps_values).
 INSERT INTO ${rollup}
 SELECT ${bucket} AS bucket_start,
        orchestrator_address,
@@ -24,7 +24,7 @@ SELECT ${bucket} AS bucket_start,
        countIf(violates_jitter)                                                AS violations_jitter,
        sum(fps_samples)                                                        AS fps_samples_total,
        sum(if(fps_samples > 0, fps_mean * fps_samples, 0))                     AS fps_sample_sum,
-       quantilesTDigestArrayState(0.05, 0.5, 0.95)(samples)                    AS fps_quantiles_state,
+       quantilesTDigestArrayState(0.05, 0.5, 0.95)(fps_values)                 AS fps_quantiles_state,
        quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ptff_ms), ptff_ms IS NOT NULL) AS ptff_ms_state,
        sumIf(assumeNotNull(ptff_ms), ptff_ms IS NOT NULL)                      AS ptff_ms_sum,
        countIf(ptff_ms IS NOT NULL)                                            AS ptff_ms_count,
@@ -34,17 +34,22 @@ SELECT ${bucket} AS bucket_start,
        sumIf(assumeNotNull(up_kbps), up_kbps IS NOT NULL AND segment_index <= 1)     AS up_kbps_sum,
        sumIf(assumeNotNull(down_kbps), down_kbps IS NOT NULL AND segment_index <= 1) AS down_kbps_sum,
        countIf(up_kbps IS NOT NULL AND segment_index <= 1)                     AS bandwidth_count,
-       fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')                                      AS computed_at
-FROM segment_facts_current AS f
-LEFT JOIN
-(
-    -- The FPS samples of the segments in these hours.
-    SELECT stream_id, request_id, orchestrator_address, groupArray(assumeNotNull(output_fps)) AS samples
-    FROM ai_stream_status_events FINAL
-    WHERE output_fps > 0
-      AND (stream_id, request_id) IN (SELECT stream_id, request_id FROM segment_facts_current
-                                      WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)})
-    GROUP BY stream_id, request_id, orchestrator_address
-) AS p USING (stream_id, request_id, orchestrator_address)
+       countIf(violates_startup)                                               AS violations_startup,
+       quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(orchestrator_startup_ms),
+                                                orchestrator_startup_ms IS NOT NULL) AS startup_ms_state,
+       sumIf(assumeNotNull(orchestrator_startup_ms), orchestrator_startup_ms IS NOT NULL) AS startup_ms_sum,
+       countIf(orchestrator_startup_ms IS NOT NULL)                            AS startup_ms_count,
+       quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(selection_wait_ms),
+                                                selection_wait_ms IS NOT NULL) AS selection_wait_ms_state,
+       sumIf(assumeNotNull(selection_wait_ms), selection_wait_ms IS NOT NULL)  AS selection_wait_ms_sum,
+       countIf(selection_wait_ms IS NOT NULL)                                  AS selection_wait_ms_count,
+       countIf(segment_index >= 1 AND gpu_resolution = 'reported')             AS gpu_reported,
+       countIf(segment_index >= 1 AND gpu_resolution = 'capabilities')         AS gpu_capabilities,
+       countIf(segment_index >= 1 AND gpu_resolution = 'metadata')             AS gpu_metadata,
+       countIf(segment_index >= 1 AND gpu_resolution = 'ambiguous')            AS gpu_ambiguous,
+       countIf(segment_index >= 1 AND gpu_resolution = 'stale')                AS gpu_stale,
+       countIf(segment_index >= 1 AND gpu_resolution = 'unknown')              AS gpu_unknown,
+       fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')                     AS computed_at
+FROM segment_facts_current
 WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)}
 GROUP BY bucket_start, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load

@@ -77,7 +77,12 @@ public final class LiveEvents {
   public String trace(String stream, String subtype, String orch, long t) {
     return envelope("stream_trace", t, "{\"type\":\"" + subtype + "\",\"timestamp\":" + (t0 + t)
         + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
-        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"" + (orch.isEmpty() ? "" : "https://" + orch.substring(2, 6) + ":8935") + "\"}}");
+        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"" + (orch.isEmpty() ? "" : nodeUrl(orch)) + "\"}}");
+  }
+
+  /** The service URL of the one node behind signer {@code orch} in these events. */
+  public static String nodeUrl(String orch) {
+    return "https://" + orch.substring(2, 6) + ":8935";
   }
 
   public String request(String stream, long t) {
@@ -156,7 +161,7 @@ public final class LiveEvents {
           .append("\",\"name\":\"NVIDIA GeForce RTX 4090\",\"major\":8,\"memory_free\":1,\"memory_total\":25757220864}");
     }
     return "{\"address\":\"0xd000000000000000000000000000000000000000\","
-        + "\"local_address\":\"" + localAddress + "\",\"orch_uri\":\"https://orch:8935\",\"capabilities\":{"
+        + "\"local_address\":\"" + localAddress + "\",\"orch_uri\":\"" + nodeUrl(localAddress) + "\",\"capabilities\":{"
         + "\"bitstring\":[1],\"version\":\"0.8.8\"" + constraints + "},\"hardware\":[{\"pipeline\":\"live-video-to-video\","
         + "\"model_id\":\"streamdiffusion\",\"gpu_info\":{" + gpus + "}}]}";
   }

@@ -49,7 +49,25 @@ final class Catalogue {
       new Column("failed_segments", INTEGER, "", "segments that failed"),
       new Column("bandwidth_up_kbps_mean", DECIMAL, "kbit/s", "mean client-to-gateway rate per session"),
       new Column("bandwidth_down_kbps_mean", DECIMAL, "kbit/s", "mean gateway-to-client rate per session"),
-      new Column("bandwidth_samples", INTEGER, "", "sessions with a bandwidth rate"));
+      new Column("bandwidth_samples", INTEGER, "", "sessions with a bandwidth rate"),
+      new Column("orchestrator_startup_ms_p50", DECIMAL, "ms",
+          "median orchestrator startup: first ingest segment sent to first processed segment received (t-digest)"),
+      new Column("orchestrator_startup_ms_p95", DECIMAL, "ms", "95th percentile orchestrator startup (t-digest)"),
+      new Column("orchestrator_startup_ms_mean", DECIMAL, "ms", "mean orchestrator startup"),
+      new Column("startup_samples", INTEGER, "", "segments with an orchestrator startup"),
+      new Column("selection_wait_ms_p50", DECIMAL, "ms",
+          "median selection wait: request (or the swap before) to first ingest segment sent (t-digest)"),
+      new Column("selection_wait_ms_p95", DECIMAL, "ms", "95th percentile selection wait (t-digest)"),
+      new Column("selection_wait_ms_mean", DECIMAL, "ms", "mean selection wait"),
+      new Column("selection_wait_samples", INTEGER, "", "segments with a selection wait"),
+      new Column("gpu_attribution_rate", DECIMAL, "",
+          "segments whose GPU resolved (reported, capabilities or metadata) / segments"),
+      new Column("gpu_reported", INTEGER, "", "segments whose status reported their GPU"),
+      new Column("gpu_capabilities", INTEGER, "", "segments whose node advertised exactly one GPU for the model"),
+      new Column("gpu_metadata", INTEGER, "", "segments resolved from the scraped metadata"),
+      new Column("gpu_ambiguous", INTEGER, "", "segments whose node advertised several GPUs for the model"),
+      new Column("gpu_stale", INTEGER, "", "segments whose only snapshot was older than the maximum age"),
+      new Column("gpu_unknown", INTEGER, "", "segments with no GPU information"));
 
   private static final List<Column> DEMAND_MEASURES = List.of(
       new Column("sessions_requested", INTEGER, "", "sessions whose first event is in the bucket and that saw a request"),
@@ -63,17 +81,20 @@ final class Catalogue {
 
   private static final List<Column> SLA_MEASURES = List.of(
       new Column("eligible_segments", INTEGER, "", "segments judged against the SLA"),
-      new Column("compliant_segments", INTEGER, "", "segments that met every target"),
+      new Column("compliant_segments", INTEGER, "", "segments that met every target (startup, FPS, failure, jitter)"),
       new Column("compliance_rate", DECIMAL, "", "compliant / eligible"),
       new Column("error_budget_remaining", DECIMAL, "", "1 - (1 - compliance) / (1 - objective)"),
       new Column("violations_failure", INTEGER, "", "segments that failed"),
-      new Column("violations_ptff", INTEGER, "", "segments over the PTFF target, or without a PTFF"),
+      new Column("violations_ptff", INTEGER, "",
+          "segments over the user-visible PTFF target, or without a PTFF (information: not part of compliance)"),
       new Column("violations_fps", INTEGER, "", "segments under the FPS target, or without FPS"),
       new Column("violations_jitter", INTEGER, "", "segments over the jitter target"),
       new Column("target_ptff_ms", INTEGER, "ms", "PTFF target in force; null when the rows mix targets"),
       new Column("target_fps", DECIMAL, "frames/s", "FPS target in force; null when the rows mix targets"),
       new Column("target_jitter", DECIMAL, "", "jitter target in force; null when the rows mix targets"),
-      new Column("objective", DECIMAL, "", "compliance objective; null when the rows mix objectives"));
+      new Column("objective", DECIMAL, "", "compliance objective; null when the rows mix objectives"),
+      new Column("violations_startup", INTEGER, "", "segments over the orchestrator startup target, or without a startup"),
+      new Column("target_startup_ms", INTEGER, "ms", "orchestrator startup target in force; null when the rows mix targets"));
 
   private static final List<Column> ORCHESTRATOR_MEASURES = List.of(
       new Column("service_uri", STRING, "", "service URI of the latest scraped metadata; null if never scraped"),
@@ -92,7 +113,12 @@ final class Catalogue {
       new Column("failure_rate", DECIMAL, "", "failed segments / segments"),
       new Column("failed_segments", INTEGER, "", "segments that failed"),
       new Column("sla_compliance_rate", DECIMAL, "", "compliant segments / segments"),
-      new Column("compliant_segments", INTEGER, "", "segments that met every SLA target"));
+      new Column("compliant_segments", INTEGER, "", "segments that met every SLA target"),
+      new Column("orchestrator_startup_ms_p95", DECIMAL, "ms", "95th percentile orchestrator startup (t-digest)"),
+      new Column("startup_samples", INTEGER, "", "segments with an orchestrator startup"),
+      new Column("selection_wait_ms_p95", DECIMAL, "ms", "95th percentile selection wait before its segments (t-digest)"),
+      new Column("selection_wait_samples", INTEGER, "", "segments with a selection wait"),
+      new Column("gpu_attribution_rate", DECIMAL, "", "segments whose GPU resolved / segments"));
 
   /** The GPUs page of {@link MetricsQueries#orchestrator}. */
   static final List<Column> ORCHESTRATOR_GPUS = List.of(

@@ -182,7 +182,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         String[] f = line.split("\t", -1);
         String pipeline = (String) TabSeparated.value(f[0], Column.Type.STRING);
         targets.add(new SlaTargets(pipeline.isEmpty() ? "*" : pipeline, Long.parseLong(f[1]),
-            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])));
+            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+            Long.parseLong(f[5])));
       }
     }
     return targets;

@@ -50,7 +50,8 @@ public interface MetricsQueries {
   List<Headline> overview(MetricsQuery query);
 
   /** SLA targets of one pipeline ({@code pipeline} is {@code "*"} for the default). */
-  record SlaTargets(String pipeline, long ptffMs, double fps, double jitter, double objective) {}
+  record SlaTargets(String pipeline, long ptffMs, double fps, double jitter, double objective,
+      long startupMs) {}
 
   /** One orchestrator: its metadata columns and values, its GPUs, its time series. */
   record OrchestratorDetail(Page metadata, Page gpus, Page history) {}

@@ -46,7 +46,10 @@ final class Overview {
         now.fpsMean.against(before.fpsMean, "output_fps_mean", "frames/s"),
         now.ptffP95.against(before.ptffP95, "ptff_ms_p95", "ms"),
         now.failureRate.against(before.failureRate, "failure_rate", ""),
-        now.slaCompliance.against(before.slaCompliance, "sla_compliance_rate", ""));
+        now.slaCompliance.against(before.slaCompliance, "sla_compliance_rate", ""),
+        now.startupP95.against(before.startupP95, "orchestrator_startup_ms_p95", "ms"),
+        now.selectionWaitP95.against(before.selectionWaitP95, "selection_wait_ms_p95", "ms"),
+        now.gpuAttribution.against(before.gpuAttribution, "gpu_attribution_rate", ""));
   }
 
   /** A value (null = no data) and the count it rests on. */
@@ -68,7 +71,8 @@ final class Overview {
 
   private record Totals(Measured activeStreams, Measured sessions, Measured streamMinutes,
       Measured orchestrators, Measured gpus, Measured fpsMean, Measured ptffP95,
-      Measured failureRate, Measured slaCompliance) {}
+      Measured failureRate, Measured slaCompliance, Measured startupP95, Measured selectionWaitP95,
+      Measured gpuAttribution) {}
 
   private Totals totals(MetricsQuery query, Instant start, Instant end) {
     MetricsQuery period = new MetricsQuery(start, end, query.granularity(), query.filters(),
@@ -97,7 +101,10 @@ final class Overview {
         new Measured((Double) TabSeparated.value(r[4], Column.Type.DECIMAL), fpsSamples),
         new Measured((Double) TabSeparated.value(r[6], Column.Type.DECIMAL), ptffSamples),
         Measured.ratio(Long.parseLong(r[8]), segments),
-        Measured.ratio(Long.parseLong(r[9]), segments));
+        Measured.ratio(Long.parseLong(r[9]), segments),
+        new Measured((Double) TabSeparated.value(r[11], Column.Type.DECIMAL), Long.parseLong(r[10])),
+        new Measured((Double) TabSeparated.value(r[13], Column.Type.DECIMAL), Long.parseLong(r[12])),
+        Measured.ratio(Long.parseLong(r[14]), segments));
   }
 
   private static Totals join(FutureTask<Totals> task) {

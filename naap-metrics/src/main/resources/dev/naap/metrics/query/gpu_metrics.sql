@@ -24,7 +24,23 @@ SELECT toInt64(toUnixTimestamp(${window})) AS window_start,
        sum(failed_segments)                                                       AS m_failed_segments,
        if(sum(bandwidth_count) > 0, sum(up_kbps_sum) / sum(bandwidth_count), NULL)   AS m_bandwidth_up_kbps_mean,
        if(sum(bandwidth_count) > 0, sum(down_kbps_sum) / sum(bandwidth_count), NULL) AS m_bandwidth_down_kbps_mean,
-       sum(bandwidth_count)                                                       AS m_bandwidth_samples
+       sum(bandwidth_count)                                                       AS m_bandwidth_samples,
+       if(sum(startup_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(startup_ms_state)[1], NULL) AS m_orchestrator_startup_ms_p50,
+       if(sum(startup_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(startup_ms_state)[2], NULL) AS m_orchestrator_startup_ms_p95,
+       if(sum(startup_ms_count) > 0, sum(startup_ms_sum) / sum(startup_ms_count), NULL) AS m_orchestrator_startup_ms_mean,
+       sum(startup_ms_count)                                                      AS m_startup_samples,
+       if(sum(selection_wait_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(selection_wait_ms_state)[1], NULL) AS m_selection_wait_ms_p50,
+       if(sum(selection_wait_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(selection_wait_ms_state)[2], NULL) AS m_selection_wait_ms_p95,
+       if(sum(selection_wait_ms_count) > 0, sum(selection_wait_ms_sum) / sum(selection_wait_ms_count), NULL) AS m_selection_wait_ms_mean,
+       sum(selection_wait_ms_count)                                               AS m_selection_wait_samples,
+       if(sum(segments) > 0, (sum(gpu_reported) + sum(gpu_capabilities) + sum(gpu_metadata)) / sum(segments), NULL)
+                                                                                  AS m_gpu_attribution_rate,
+       sum(gpu_reported)                                                          AS m_gpu_reported,
+       sum(gpu_capabilities)                                                      AS m_gpu_capabilities,
+       sum(gpu_metadata)                                                          AS m_gpu_metadata,
+       sum(gpu_ambiguous)                                                         AS m_gpu_ambiguous,
+       sum(gpu_stale)                                                             AS m_gpu_stale,
+       sum(gpu_unknown)                                                           AS m_gpu_unknown
 FROM (${rows})
 WHERE segments > 0 -- rows of sessions that reached no orchestrator hold only demand
   ${page_filter}

@@ -41,7 +41,12 @@ activity AS
            if(sum(ptff_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(ptff_ms_state)[2], NULL) AS a_ptff_p95,
            sum(ptff_ms_count)                                                         AS a_ptff_samples,
            sum(failed_segments)                                                       AS a_failed,
-           sum(compliant_segments)                                                    AS a_compliant
+           sum(compliant_segments)                                                    AS a_compliant,
+           if(sum(startup_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(startup_ms_state)[2], NULL) AS a_startup_p95,
+           sum(startup_ms_count)                                                      AS a_startup_samples,
+           if(sum(selection_wait_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(selection_wait_ms_state)[2], NULL) AS a_wait_p95,
+           sum(selection_wait_ms_count)                                               AS a_wait_samples,
+           sum(gpu_reported) + sum(gpu_capabilities) + sum(gpu_metadata)              AS a_attributed
     FROM (${rows})
     WHERE orchestrator_address != ''
     GROUP BY orchestrator_address
@@ -63,7 +68,12 @@ SELECT orchestrator_address,
        if(a_segments > 0, a_failed / a_segments, NULL)              AS m_failure_rate,
        coalesce(a_failed, 0)                                        AS m_failed_segments,
        if(a_segments > 0, a_compliant / a_segments, NULL)           AS m_sla_compliance_rate,
-       coalesce(a_compliant, 0)                                     AS m_compliant_segments
+       coalesce(a_compliant, 0)                                     AS m_compliant_segments,
+       a_startup_p95                                                AS m_orchestrator_startup_ms_p95,
+       coalesce(a_startup_samples, 0)                               AS m_startup_samples,
+       a_wait_p95                                                   AS m_selection_wait_ms_p95,
+       coalesce(a_wait_samples, 0)                                  AS m_selection_wait_samples,
+       if(a_segments > 0, a_attributed / a_segments, NULL)          AS m_gpu_attribution_rate
 FROM metadata
 LEFT JOIN metadata_gpus USING (orchestrator_address)
 FULL OUTER JOIN activity USING (orchestrator_address)

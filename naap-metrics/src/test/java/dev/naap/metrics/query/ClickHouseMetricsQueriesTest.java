@@ -313,7 +313,7 @@ class ClickHouseMetricsQueriesTest {
         Granularity.HOUR, Map.of(Dimension.ORCHESTRATOR, Set.of(A)), List.of(), null, 100, 0, false));
     assertThat(row(hour0, 0).get("eligible_segments")).isEqualTo(1L);
 
-    assertThat(queries.slaTargets()).containsExactly(new MetricsQueries.SlaTargets("*", 5000, 15, 0.25, 0.99));
+    assertThat(queries.slaTargets()).containsExactly(new MetricsQueries.SlaTargets("*", 5000, 15, 0.25, 0.99, 5000));
   }
 
   @Test

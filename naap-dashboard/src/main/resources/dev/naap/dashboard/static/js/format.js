@@ -20,6 +20,13 @@ const LABELS = {
   pixels_per_unit: 'Pixels per unit', memory_bytes: 'Memory', ptff_samples: 'PTFF samples', jitter_samples: 'Jitter samples',
   violations_failure: 'Failed', violations_ptff: 'PTFF over target', violations_fps: 'FPS under target',
   violations_jitter: 'Jitter over target', target_ptff_ms: 'PTFF target', target_fps: 'FPS target', target_jitter: 'Jitter target',
+  orchestrator_startup_ms_p50: 'Startup p50', orchestrator_startup_ms_p95: 'Orchestrator startup p95',
+  orchestrator_startup_ms_mean: 'Startup (mean)', startup_samples: 'Startup samples',
+  selection_wait_ms_p50: 'Selection wait p50', selection_wait_ms_p95: 'Selection wait p95',
+  selection_wait_ms_mean: 'Selection wait (mean)', selection_wait_samples: 'Selection wait samples',
+  gpu_attribution_rate: 'GPU attribution', violations_startup: 'Startup over target', target_startup_ms: 'Startup target',
+  gpu_reported: 'GPU reported', gpu_capabilities: 'GPU from capabilities', gpu_metadata: 'GPU from metadata',
+  gpu_ambiguous: 'GPU ambiguous', gpu_stale: 'GPU stale', gpu_unknown: 'GPU unknown',
 };
 
 export function label(name) {

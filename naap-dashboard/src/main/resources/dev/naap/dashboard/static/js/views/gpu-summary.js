@@ -8,6 +8,13 @@ import {min, ratio, sum, weightedMean} from '../rows.js';
 
 export const SUSTAINED_FPS = 20;
 
+/** Segments whose GPU resolved (reported, capabilities or metadata) / segments; null without segments. */
+function attributionRate(rows) {
+  const segments = sum('segments')(rows);
+  if (!segments) return null;
+  return rows.reduce((n, r) => n + (r.gpu_reported ?? 0) + (r.gpu_capabilities ?? 0) + (r.gpu_metadata ?? 0), 0) / segments;
+}
+
 export const AGGREGATES = {
   segments: sum('segments'),
   fps_samples: sum('fps_samples'),
@@ -16,13 +23,16 @@ export const AGGREGATES = {
   output_fps_p50: weightedMean('output_fps_p50', 'fps_samples'),
   output_fps_p95: weightedMean('output_fps_p95', 'fps_samples'),
   ptff_ms_p95: weightedMean('ptff_ms_p95', 'ptff_samples'),
+  orchestrator_startup_ms_p95: weightedMean('orchestrator_startup_ms_p95', 'startup_samples'),
+  selection_wait_ms_p95: weightedMean('selection_wait_ms_p95', 'selection_wait_samples'),
+  gpu_attribution_rate: attributionRate,
   jitter_coefficient_mean: weightedMean('jitter_coefficient_mean', 'jitter_samples'),
   failure_rate: ratio('failed_segments', 'segments'),
   lowest_p50: min('output_fps_p50'),
 };
 
 export const APPROXIMATE = {output_fps_p05: '≈ FPS p5', output_fps_p50: '≈ FPS p50', output_fps_p95: '≈ FPS p95',
-  ptff_ms_p95: '≈ PTFF p95'};
+  ptff_ms_p95: '≈ PTFF p95', orchestrator_startup_ms_p95: '≈ Startup p95', selection_wait_ms_p95: '≈ Selection wait p95'};
 
 /** Whether the median output FPS of every bucket with samples was at least 20: it sustains 20+ FPS. */
 export function sustained(row) {

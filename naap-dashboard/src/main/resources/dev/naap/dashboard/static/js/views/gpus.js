@@ -11,7 +11,8 @@ import {AGGREGATES, APPROXIMATE, NOTE, SUSTAINED_FPS, sustained} from './gpu-sum
 export const TITLE = 'GPU metrics';
 
 const METRICS = ['segments', 'output_fps_mean', 'output_fps_p05', 'output_fps_p50', 'output_fps_p95',
-  'ptff_ms_p95', 'jitter_coefficient_mean', 'failure_rate'];
+  'ptff_ms_p95', 'orchestrator_startup_ms_p95', 'selection_wait_ms_p95', 'jitter_coefficient_mean', 'failure_rate',
+  'gpu_attribution_rate'];
 
 export async function render({state, api, link, remember}) {
   const urls = {

@@ -11,6 +11,7 @@ export const TITLE = 'Orchestrator performance';
 
 /* Shown first, in this order; any other column of the API follows. */
 const PREFERRED = ['orchestrator_address', 'metadata_region', 'sla_compliance_rate', 'output_fps_mean', 'ptff_ms_p95',
+  'orchestrator_startup_ms_p95', 'selection_wait_ms_p95', 'gpu_attribution_rate',
   'jitter_coefficient_mean', 'failure_rate', 'sessions', 'segments'];
 
 export async function render({state, api, link, remember}) {

@@ -8,6 +8,7 @@ import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.TestLoadRules;
 import dev.naap.sim.FileSink;
 import dev.naap.sim.GroundTruth;
 import dev.naap.sim.Pacer;
@@ -42,6 +43,8 @@ class SimulatedNetworkTest {
       truth = new Simulator(config).run(sink, Pacer.none());
     }
     Store store = TestEngine.uniqueStore("simulated");
+    // The operator's default rules: the scheduled tester's streams are test load.
+    TestLoadRules.DEFAULTS.save(store, Clock.systemUTC());
     BatchResult imported = new FileImport(new EventWriter(store, new EventParser(),
         EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());

@@ -26,6 +26,8 @@ import java.util.List;
  * @param trickleLossRate probability that a session which would be healthy loses its trickle
  *     stream right after the first ingest ("stream not found") and the gateway swaps back to the
  *     same orchestrator (default 0.04)
+ * @param scheduledTester whether the tester's gateways run their scheduled test streams, one every
+ *     5 minutes each (default true)
  */
 public record SimConfig(
     long seed,
@@ -40,7 +42,8 @@ public record SimConfig(
     double malformedRate,
     long capabilitiesIntervalMs,
     boolean darkOrchestrator,
-    double trickleLossRate) {
+    double trickleLossRate,
+    boolean scheduledTester) {
 
   /** Earliest start accepted (2015-01-01, the event contract's lower bound) plus a margin. */
   static final long MIN_START_MS = 1_420_070_400_000L + 86_400_000L;
@@ -65,6 +68,7 @@ public record SimConfig(
     private long capabilitiesIntervalMs = Duration.ofMinutes(25).toMillis();
     private boolean darkOrchestrator = true;
     private double trickleLossRate = 0.04;
+    private boolean scheduledTester = true;
 
     private Builder() {}
 
@@ -103,6 +107,8 @@ public record SimConfig(
 
     public Builder trickleLossRate(double v) { trickleLossRate = v; return this; }
 
+    public Builder scheduledTester(boolean v) { scheduledTester = v; return this; }
+
     /** Validates and builds; the exception names every bad field, its value and the limit. */
     public SimConfig build() {
       List<String> errors = new ArrayList<>();
@@ -134,7 +140,7 @@ public record SimConfig(
       }
       return new SimConfig(seed, orchestrators, gpus, startMs, durationMs, peakStreamsPerHour,
           lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator,
-          trickleLossRate);
+          trickleLossRate, scheduledTester);
     }
 
     private static void rate(List<String> errors, String name, double v) {

@@ -99,7 +99,7 @@ public final class Simulator {
         long at = t;
         schedule(at, () -> emitter.emit(at, gw, at, "network_capabilities", null, listed(at)));
       }
-      if (gw.tester()) {
+      if (gw.tester() && config.scheduledTester()) {
         scheduleTesterStream(gw, start + 60_000 + gw.index() * 97_000L);
       }
     }

@@ -30,8 +30,9 @@ final class ApiNetwork {
   static List<String> events() {
     LiveEvents ev = new LiveEvents();
     List<String> e = new ArrayList<>();
-    e.add(ev.capabilities(0, A, List.of(GPU)));
     for (int h = 0; h < HOURS; h++) {
+      // A gateway publishes capabilities every few minutes; one snapshot more than 2 h old is stale.
+      e.add(ev.capabilities(h * HOUR, A, List.of(GPU)));
       long t = h * HOUR + 60_000;
       String a = "a-" + h;
       e.addAll(List.of(ev.request(a, t), ev.ingest(a, A, t + 700), ev.processed(a, A, t + 1_500),

@@ -15,8 +15,8 @@ final class TestLoadOptions {
   static final Set<String> NAMES = Set.of("test-load-stream-ids", "test-load-gateways");
 
   static final String HELP = """
-        --test-load-stream-ids G,…  stream-id globs (* any run, ? one character) whose sessions are
-                                   test load (default %s; empty: none)
+        --test-load-stream-ids G,…  stream-id globs (* any run, ? one character) whose
+                                   sessions are test load (default %s; empty: none)
         --test-load-gateways G,…    gateway-name globs whose sessions are test load
                                    (default %s; empty: none)
       """.formatted(String.join(",", TestLoadRules.DEFAULT_STREAM_IDS),
@@ -26,8 +26,10 @@ final class TestLoadOptions {
 
   /** The rules the options give; a bad glob is reported through {@code args}. */
   static TestLoadRules from(Args args) {
-    List<String> streamIds = globs(args.get("test-load-stream-ids", null), TestLoadRules.DEFAULT_STREAM_IDS);
-    List<String> gateways = globs(args.get("test-load-gateways", null), TestLoadRules.DEFAULT_GATEWAYS);
+    List<String> streamIds =
+        globs(args.get("test-load-stream-ids", null), TestLoadRules.DEFAULT_STREAM_IDS);
+    List<String> gateways =
+        globs(args.get("test-load-gateways", null), TestLoadRules.DEFAULT_GATEWAYS);
     try {
       return new TestLoadRules(streamIds, gateways);
     } catch (IllegalArgumentException e) {
@@ -40,6 +42,7 @@ final class TestLoadOptions {
     if (value == null) {
       return fallback;
     }
-    return Arrays.stream(value.split(",", -1)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(value.split(",", -1)).map(String::strip)
+        .filter(s -> !s.isEmpty()).toList();
   }
 }

@@ -40,6 +40,21 @@ class CliTest {
   }
 
   @Test
+  void import_withATestLoadRule_marksTheMatchingStream_andReportsTheOrchestratorStartup() throws Exception {
+    String data = dir.resolve("store").toString();
+    String capture = EventFixtures.captureFile().toString();
+
+    var r = ChildJvm.run(dir, "import", "--data-dir", data, "--test-load-stream-ids", "stream-o5s73x-*",
+        "--test-load-gateways=", capture);
+
+    assertThat(r.exitCode()).isZero();
+    var sql = ChildJvm.run(dir, "sql", "--data-dir", data, "SELECT is_test_load, ptff_ms, selection_wait_ms, "
+        + "orchestrator_startup_ms, failed FROM segment_facts_current");
+    assertThat(sql.exitCode()).isZero();
+    assertThat(sql.stdout()).isEqualTo("true\t2655\t2285\t370\tfalse\n");
+  }
+
+  @Test
   void import_missingFile_exitsNonZeroAndSaysWhich() throws Exception {
     Path missing = dir.resolve("missing.ndjson");
 

@@ -26,7 +26,8 @@ public record TestLoadRules(List<String> streamIds, List<String> gateways) {
   /** The gateways those test streams come through. */
   public static final List<String> DEFAULT_GATEWAYS = List.of("cloud-spe-ai-live-video-tester-*");
   /** The defaults: the network's known tester. */
-  public static final TestLoadRules DEFAULTS = new TestLoadRules(DEFAULT_STREAM_IDS, DEFAULT_GATEWAYS);
+  public static final TestLoadRules DEFAULTS =
+      new TestLoadRules(DEFAULT_STREAM_IDS, DEFAULT_GATEWAYS);
   /** No rule: only is_test_load and the registry mark test load. */
   public static final TestLoadRules NONE = new TestLoadRules(List.of(), List.of());
 
@@ -54,7 +55,7 @@ public record TestLoadRules(List<String> streamIds, List<String> gateways) {
         Map.of("version_us", versionUs, "rows", rows), "TabSeparated");
   }
 
-  /** The glob as a LIKE pattern: {@code *} → {@code %}, {@code ?} → {@code _}, the rest literal. */
+  /** The glob as a LIKE pattern: {@code *} → {@code %}, {@code ?} → {@code _}, the rest as is. */
   static String like(String glob) {
     StringBuilder b = new StringBuilder(glob.length() + 8);
     for (char c : glob.toCharArray()) {
@@ -70,12 +71,14 @@ public record TestLoadRules(List<String> streamIds, List<String> gateways) {
 
   private static List<String> checked(String what, List<String> globs) {
     if (globs.size() > MAX_GLOBS) {
-      throw new IllegalArgumentException("at most " + MAX_GLOBS + " " + what + " globs, got " + globs.size());
+      throw new IllegalArgumentException(
+          "at most " + MAX_GLOBS + " " + what + " globs, got " + globs.size());
     }
     for (String g : globs) {
-      if (g.isBlank() || g.length() > MAX_GLOB_LENGTH || g.chars().anyMatch(Character::isISOControl)) {
-        throw new IllegalArgumentException(what + " glob '" + g + "' must be 1 to " + MAX_GLOB_LENGTH
-            + " characters without control characters");
+      if (g.isBlank() || g.length() > MAX_GLOB_LENGTH
+          || g.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(what + " glob '" + g + "' must be 1 to "
+            + MAX_GLOB_LENGTH + " characters without control characters");
       }
     }
     return List.copyOf(globs);

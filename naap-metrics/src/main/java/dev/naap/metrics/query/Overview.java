@@ -102,8 +102,10 @@ final class Overview {
         new Measured((Double) TabSeparated.value(r[6], Column.Type.DECIMAL), ptffSamples),
         Measured.ratio(Long.parseLong(r[8]), segments),
         Measured.ratio(Long.parseLong(r[9]), segments),
-        new Measured((Double) TabSeparated.value(r[11], Column.Type.DECIMAL), Long.parseLong(r[10])),
-        new Measured((Double) TabSeparated.value(r[13], Column.Type.DECIMAL), Long.parseLong(r[12])),
+        new Measured((Double) TabSeparated.value(r[11], Column.Type.DECIMAL),
+            Long.parseLong(r[10])),
+        new Measured((Double) TabSeparated.value(r[13], Column.Type.DECIMAL),
+            Long.parseLong(r[12])),
         Measured.ratio(Long.parseLong(r[14]), segments));
   }
 

@@ -152,39 +152,26 @@ WINDOW w AS (PARTITION BY stream_id, request_id ORDER BY first_time, attempt_tim
              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
 
 -- The GPUs each capabilities snapshot advertised per node (lookup_url = node_url) and, for
--- segments whose node is unknown, per signer address (lookup_url = '*').
+-- segments whose node is unknown, per signer address (lookup_url = '*'): each GPU row counts
+-- under both keys, so the table is read once.
 CREATE VIEW IF NOT EXISTS node_gpu_snapshots AS
-SELECT event_id, event_time, local_address, node_url AS lookup_url, model_id,
+SELECT event_id, event_time, local_address, arrayJoin([node_url, '*']) AS lookup_url, model_id,
        groupUniqArray(gpu_id) AS gpu_ids
 FROM network_capability_node_gpus FINAL
 WHERE gpu_id != ''
-GROUP BY event_id, event_time, local_address, node_url, model_id
-UNION ALL
-SELECT event_id, event_time, local_address, '*', model_id, groupUniqArray(gpu_id)
-FROM network_capability_node_gpus FINAL
-WHERE gpu_id != ''
-GROUP BY event_id, event_time, local_address, model_id;
+GROUP BY event_id, event_time, local_address, lookup_url, model_id;
 
 -- The same from the scraper's metadata versions, with the time each was valid.
 CREATE VIEW IF NOT EXISTS metadata_gpu_snapshots AS
-WITH versions AS
-(
-    SELECT g.gpu_id AS gpu_id, g.model_id AS model_id, v.local_address AS local_address,
-           replaceRegexpOne(lower(v.orch_uri), '/+$', '') AS node_url,
-           v.valid_from AS valid_from, v.valid_to AS valid_to
-    FROM orchestrator_version_gpus AS g FINAL
-    INNER JOIN (SELECT source, orch_uri, local_address, valid_from, valid_to FROM orchestrator_versions FINAL) AS v
-        ON g.source = v.source AND g.orch_uri = v.orch_uri AND g.valid_from = v.valid_from
-    WHERE g.gpu_id != '' AND v.local_address != ''
-)
-SELECT local_address, node_url AS lookup_url, model_id, valid_from, any(valid_to) AS valid_to,
-       groupUniqArray(gpu_id) AS gpu_ids
-FROM versions
-GROUP BY local_address, node_url, model_id, valid_from
-UNION ALL
-SELECT local_address, '*', model_id, valid_from, any(valid_to), groupUniqArray(gpu_id)
-FROM versions
-GROUP BY local_address, model_id, valid_from;
+SELECT v.local_address AS local_address,
+       arrayJoin([replaceRegexpOne(lower(v.orch_uri), '/+$', ''), '*']) AS lookup_url,
+       g.model_id AS model_id, v.valid_from AS valid_from, any(v.valid_to) AS valid_to,
+       groupUniqArray(g.gpu_id) AS gpu_ids
+FROM orchestrator_version_gpus AS g FINAL
+INNER JOIN (SELECT source, orch_uri, local_address, valid_from, valid_to FROM orchestrator_versions FINAL) AS v
+    ON g.source = v.source AND g.orch_uri = v.orch_uri AND g.valid_from = v.valid_from
+WHERE g.gpu_id != '' AND v.local_address != ''
+GROUP BY local_address, lookup_url, model_id, valid_from;
 
 -- The GPU of each segment (docs/METRICS.md, "GPU"): the one its status reported; else the GPUs
 -- its node advertised for its model in the capabilities snapshot valid at its start (the latest
@@ -255,11 +242,8 @@ FROM (SELECT stream_id, request_id, orchestrator_address, attempt_time,
              if(node_url != '', node_url, '*') AS lookup_url,
              assumeNotNull(segment_start) AS segment_start
       FROM segments) AS g
-ASOF INNER JOIN (SELECT local_address, replaceRegexpOne(lower(orch_uri), '/+$', '') AS lookup_url,
+ASOF INNER JOIN (SELECT local_address, arrayJoin([replaceRegexpOne(lower(orch_uri), '/+$', ''), '*']) AS lookup_url,
                         region, valid_from, valid_to
-                 FROM orchestrator_versions FINAL WHERE region IS NOT NULL AND region != ''
-                 UNION ALL
-                 SELECT local_address, '*', region, valid_from, valid_to
                  FROM orchestrator_versions FINAL WHERE region IS NOT NULL AND region != '') AS v
     ON v.local_address = g.orchestrator_address AND v.lookup_url = g.lookup_url
        AND v.valid_from <= g.segment_start;

@@ -90,6 +90,8 @@ final class DemoCommand implements Main.Command {
                                      (0 = any); password as for naap clickhouse-http (default off)
           --metrics-port PORT        Prometheus metrics on 127.0.0.1 (default 9401; 0 = any)
           --malformed-rate P         malformed messages the simulator injects (default 0.001)
+        Test load: the demo declares its simulated scheduled tester (aiJobTesterStream-*,
+        cloud-spe-ai-live-video-tester-*) unless the options below say otherwise.
         """ + TestLoadOptions.HELP;
   }
 
@@ -108,7 +110,8 @@ final class DemoCommand implements Main.Command {
     int metricsPort = args.integer("metrics-port", 9401, 0, 65535);
     double speed = args.decimal("speed", 1, 0.01, 10_000);
     double malformedRate = args.decimal("malformed-rate", 0.001, 0, 0.5);
-    TestLoadRules testLoadRules = TestLoadOptions.from(args);
+    // The simulated network runs the real network's scheduled tester, unflagged as it is there.
+    TestLoadRules testLoadRules = TestLoadOptions.from(args, TestLoadRules.KNOWN_TESTER);
     args.check();
 
     // On SIGINT/SIGTERM the store must outlive the last batch the ingest writes.

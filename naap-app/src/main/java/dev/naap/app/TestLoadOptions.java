@@ -25,12 +25,15 @@ final class TestLoadOptions {
 
   private TestLoadOptions() {}
 
-  /** The rules the options give; a bad glob is reported through {@code args}. */
+  /** The rules the options give, none by default; a bad glob is reported through {@code args}. */
   static TestLoadRules from(Args args) {
-    List<String> streamIds =
-        globs(args.get("test-load-stream-ids", null));
-    List<String> gateways =
-        globs(args.get("test-load-gateways", null));
+    return from(args, TestLoadRules.NONE);
+  }
+
+  /** As above, with {@code defaults} for each kind the options leave unset. */
+  static TestLoadRules from(Args args, TestLoadRules defaults) {
+    List<String> streamIds = globs(args.get("test-load-stream-ids", null), defaults.streamIds());
+    List<String> gateways = globs(args.get("test-load-gateways", null), defaults.gateways());
     try {
       return new TestLoadRules(streamIds, gateways);
     } catch (IllegalArgumentException e) {
@@ -39,9 +42,9 @@ final class TestLoadOptions {
     }
   }
 
-  private static List<String> globs(String value) {
+  private static List<String> globs(String value, List<String> fallback) {
     if (value == null) {
-      return List.of();
+      return fallback;
     }
     return Arrays.stream(value.split(",", -1)).map(String::strip)
         .filter(s -> !s.isEmpty()).toList();

@@ -12,9 +12,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What NaaP measured in a store's rollups against what the simulator says really happened, for
- * a run without lost events: session counts, failures and segments exactly; output FPS per GPU
- * and per GPU model × pipeline exactly over the GPUs whose every sample is attributed.
+ * What NaaP measured in a store's segments and rollups against what the simulator says really
+ * happened, for a run without lost events, on the definitions of docs/METRICS.md: sessions
+ * requested and with no orchestrator (either form) per gateway, test load (flagged and by rule)
+ * per gateway, segments and failures per node (orchestrator URL) and per signer, swaps back to
+ * the same node, output FPS per node × pipeline, GPU attribution per node × pipeline, all exactly;
+ * output FPS per GPU and per GPU model × pipeline exactly over the GPUs whose every sample is
+ * attributed.
  */
 final class GroundTruthCheck {
 
@@ -22,7 +26,13 @@ final class GroundTruthCheck {
 
   static void assertRollupsMatch(Store store, GroundTruth truth) {
     demand(store, truth);
-    failuresPerOrchestrator(store, truth);
+    testLoad(store, truth);
+    failuresPerNode(store, truth);
+    failuresPerSigner(store, truth);
+    swapsBack(store, truth);
+    fpsPerNodeAndPipeline(store, truth);
+    gpuAttribution(store, truth);
+    latencies(store);
     fpsPerGpuModel(store, truth, fpsPerGpu(store, truth));
   }
 
@@ -52,6 +62,10 @@ final class GroundTruthCheck {
     expectedPerGateway.forEach((gateway, e) -> assertThat(perGateway.get(gateway))
         .as("%s: requested, no orchestrator", gateway).containsExactly(e[0], e[1]));
     assertThat(expectedPerGateway.values().stream().mapToLong(e -> e[1]).sum()).as("unmet demand in the run").isPositive();
+    // The gateways that report it only by the "within 2s timeout" error count it too.
+    assertThat(truth.gateways().stream().filter(g -> g.noOrchestratorForm().equals("timeout_error"))
+        .mapToLong(g -> expectedPerGateway.get(g.host()) == null ? 0 : expectedPerGateway.get(g.host())[1]).sum())
+        .as("no-orchestrator sessions on the gateways with the timeout form").isPositive();
 
     Map<String, Long> perPipeline = new HashMap<>();
     for (String[] f : rows(store, "SELECT pipeline, sum(sessions_requested) FROM rollup_hour_current "
@@ -64,23 +78,179 @@ final class GroundTruthCheck {
   }
 
   /**
-   * Every session the simulator ran on an orchestrator (and emitted an event for) is a segment,
-   * and the failed ones are exactly those whose emitted events meet the failure definition.
+   * Test load per gateway: the sessions flagged {@code is_test_load} and the scheduled tester's
+   * {@code aiJobTesterStream-} sessions, which only the operator's rules mark.
    */
-  private static void failuresPerOrchestrator(Store store, GroundTruth truth) {
+  private static void testLoad(Store store, GroundTruth truth) {
+    Map<String, Long> expected = new HashMap<>();
+    for (GroundTruth.DemandCell d : truth.demand()) {
+      if (d.flaggedTestLoad() + d.testerStreams() > 0) {
+        expected.merge(d.gateway().isEmpty() ? "unknown" : d.gateway(), d.flaggedTestLoad() + d.testerStreams(), Long::sum);
+      }
+    }
+    Map<String, Long> measured = new HashMap<>();
+    for (String[] f : rows(store, "SELECT gateway, sum(sessions_requested) FROM rollup_hour_current "
+        + "WHERE is_test_load GROUP BY gateway HAVING sum(sessions_requested) > 0")) {
+      measured.put(f[0], Long.parseLong(f[1]));
+    }
+    assertThat(measured).as("test-load sessions per gateway").isEqualTo(expected);
+    assertThat(truth.demand().stream().mapToLong(GroundTruth.DemandCell::testerStreams).sum())
+        .as("the tester's sessions in the run").isPositive();
+  }
+
+  /**
+   * Every orchestrator session the simulator ran (and emitted an event for) is a segment of its
+   * node, the orchestrator URL, and the failed ones are exactly those whose emitted events meet
+   * the failure definition: a runner's lifetime restart count is no failure, a restart during the
+   * segment is.
+   */
+  private static void failuresPerNode(Store store, GroundTruth truth) {
+    Map<String, long[]> measured = new HashMap<>();
+    for (String[] f : rows(store, "SELECT node_key, count(), countIf(failed) FROM segment_facts_current "
+        + "WHERE segment_index >= 1 GROUP BY node_key")) {
+      measured.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+    }
+    Set<String> nodes = new HashSet<>();
+    long failed = 0;
+    for (GroundTruth.OrchestratorTruth o : truth.orchestrators()) {
+      nodes.add(o.url());
+      long[] m = measured.getOrDefault(o.url(), new long[2]);
+      assertThat(m).as("segments and failed segments on %s", o.url())
+          .containsExactly(o.sessions(), o.failedSegments());
+      failed += m[1];
+    }
+    assertThat(nodes).as("nodes measured").containsAll(measured.keySet());
+    assertThat(failed).as("failed segments in the network").isPositive();
+  }
+
+  /** The rollups per signer address: the sum over its nodes. */
+  private static void failuresPerSigner(Store store, GroundTruth truth) {
+    Map<String, long[]> expected = new HashMap<>();
+    for (GroundTruth.OrchestratorTruth o : truth.orchestrators()) {
+      long[] e = expected.computeIfAbsent(o.signerAddress(), k -> new long[2]);
+      e[0] += o.sessions();
+      e[1] += o.failedSegments();
+    }
+    assertThat(expected.size()).as("signers fronting several nodes").isLessThan(truth.orchestrators().size());
     Map<String, long[]> measured = new HashMap<>();
     for (String[] f : rows(store, "SELECT orchestrator_address, sum(segments), sum(failed_segments) "
         + "FROM rollup_hour_current WHERE orchestrator_address != '' GROUP BY orchestrator_address")) {
       measured.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
     }
-    long failed = 0;
-    for (GroundTruth.OrchestratorTruth o : truth.orchestrators()) {
-      long[] m = measured.getOrDefault(o.signerAddress(), new long[2]);
-      assertThat(m).as("segments and failed segments on %s", o.signerAddress())
-          .containsExactly(o.sessions(), o.failedSegments());
-      failed += m[1];
+    expected.forEach((signer, e) -> assertThat(measured.getOrDefault(signer, new long[2]))
+        .as("segments and failed segments of signer %s", signer).containsExactly(e[0], e[1]));
+  }
+
+  /**
+   * A swap back to the same node is two segments: the attempt swapped out (ingest, no output:
+   * failed, charged to the node) and the one after it on the same node.
+   */
+  private static void swapsBack(Store store, GroundTruth truth) {
+    Map<String, Long> measured = new HashMap<>();
+    for (String[] f : rows(store, """
+        SELECT node_key, count(), countIf(NOT previous_failed)
+        FROM (SELECT node_key, segment_index,
+                     lagInFrame(node_key) OVER w AS previous_node,
+                     lagInFrame(swapped_out) OVER w AS previous_swapped_out,
+                     lagInFrame(failed) OVER w AS previous_failed
+              FROM segment_facts_current
+              WHERE segment_index >= 1
+              WINDOW w AS (PARTITION BY stream_id, request_id ORDER BY segment_index
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+        WHERE segment_index > 1 AND previous_node = node_key AND previous_swapped_out
+        GROUP BY node_key""")) {
+      measured.put(f[0], Long.parseLong(f[1]));
+      assertThat(Long.parseLong(f[2])).as("swapped-out attempts on %s that did not fail", f[0]).isZero();
     }
-    assertThat(failed).as("failed segments in the network").isPositive();
+    Map<String, Long> expected = new HashMap<>();
+    truth.orchestrators().stream().filter(o -> o.swapsBack() > 0).forEach(o -> expected.put(o.url(), o.swapsBack()));
+    assertThat(measured).as("swaps back to the same node").isEqualTo(expected).isNotEmpty();
+  }
+
+  /** Output FPS per node and pipeline: the mean over the status samples with fps > 0. */
+  private static void fpsPerNodeAndPipeline(Store store, GroundTruth truth) {
+    Map<String, double[]> measured = new HashMap<>();
+    for (String[] f : rows(store, "SELECT node_key, pipeline, sum(fps_samples), sum(fps_mean * fps_samples) "
+        + "FROM segment_facts_current WHERE segment_index >= 1 AND fps_samples > 0 GROUP BY node_key, pipeline")) {
+      measured.put(f[0] + " " + f[1], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+    }
+    Set<String> expectedKeys = new HashSet<>();
+    for (GroundTruth.NodePipelineTruth n : truth.nodePipelines()) {
+      if (n.fpsSamples() == 0) {
+        continue;
+      }
+      String key = n.url() + " " + n.pipeline();
+      expectedKeys.add(key);
+      double[] m = measured.getOrDefault(key, new double[2]);
+      assertThat((long) m[0]).as("fps samples of %s", key).isEqualTo(n.fpsSamples());
+      assertThat(m[1] / m[0]).as("mean fps of %s", key).isCloseTo(n.meanOutputFps(), within(1e-6));
+    }
+    assertThat(measured.keySet()).as("node × pipeline with fps").isEqualTo(expectedKeys);
+  }
+
+  /**
+   * How each segment's GPU resolved, per node × pipeline: reported, from the node's own snapshot
+   * (one GPU: that GPU; several: ambiguous), stale, unknown. Every GPU a snapshot attributes is
+   * one the serving node alone advertised for the pipeline.
+   */
+  private static void gpuAttribution(Store store, GroundTruth truth) {
+    Map<String, Map<String, Long>> measured = new HashMap<>();
+    Map<String, Set<String>> ids = new HashMap<>();
+    for (String[] f : rows(store, "SELECT node_key, pipeline, gpu_resolution, count(), "
+        + "arrayStringConcat(groupUniqArray(gpu_id), ',') FROM segment_facts_current WHERE segment_index >= 1 "
+        + "GROUP BY node_key, pipeline, gpu_resolution")) {
+      String key = f[0] + " " + f[1];
+      measured.computeIfAbsent(key, k -> new HashMap<>()).put(f[2], Long.parseLong(f[3]));
+      ids.put(key + " " + f[2], new HashSet<>(List.of(f[4].split(",", -1))));
+    }
+    long attributedOnOneGpuNodes = 0;
+    for (GroundTruth.NodePipelineTruth n : truth.nodePipelines()) {
+      if (n.segments() == 0) {
+        continue;
+      }
+      String key = n.url() + " " + n.pipeline();
+      assertThat(measured.remove(key)).as("GPU resolution of the segments of %s", key).isEqualTo(n.gpuResolution());
+      if (n.gpuResolution().containsKey("capabilities")) {
+        assertThat(n.gpuIds()).hasSize(1);
+        assertThat(ids.get(key + " capabilities")).as("GPU attributed on %s", key).containsExactlyElementsOf(n.gpuIds());
+        attributedOnOneGpuNodes += n.gpuResolution().get("capabilities");
+      }
+      if (n.gpuResolution().containsKey("reported")) {
+        assertThat(n.gpuIds()).containsAll(ids.get(key + " reported"));
+      }
+      for (String unattributed : List.of("ambiguous", "stale", "unknown")) {
+        if (n.gpuResolution().containsKey(unattributed)) {
+          assertThat(ids.get(key + " " + unattributed)).as("%s GPU on %s", unattributed, key).containsOnly("");
+        }
+      }
+    }
+    assertThat(measured).as("segments on nodes the simulator did not run").isEmpty();
+    assertThat(attributedOnOneGpuNodes).as("segments attributed from capabilities").isPositive();
+    assertThat(truth.nodePipelines().stream().filter(n -> n.gpuResolution().containsKey("ambiguous")))
+        .as("nodes with several GPUs for a pipeline that served").isNotEmpty();
+  }
+
+  /**
+   * The three latencies on every segment that has them: the selection wait (request to first
+   * ingest, 9-19 s in the simulated network as on the real one) and the orchestrator startup
+   * (first ingest to first processed segment) are apart, and their sum is the PTFF of a first
+   * segment.
+   */
+  private static void latencies(Store store) {
+    String[] f = rows(store, """
+        SELECT countIf(selection_wait_ms IS NOT NULL),
+               countIf(selection_wait_ms < 9000 OR selection_wait_ms > 19000),
+               countIf(orchestrator_startup_ms IS NOT NULL),
+               countIf(orchestrator_startup_ms < 500 OR orchestrator_startup_ms > 9000),
+               countIf(segment_index = 1 AND ptff_ms IS NOT NULL
+                       AND ptff_ms != selection_wait_ms + orchestrator_startup_ms)
+        FROM segment_facts_current
+        WHERE segment_index = 1""").getFirst();
+    assertThat(Long.parseLong(f[0])).as("first segments with a selection wait").isPositive();
+    assertThat(Long.parseLong(f[1])).as("selection waits outside 9-19 s").isZero();
+    assertThat(Long.parseLong(f[2])).as("first segments with an orchestrator startup").isPositive();
+    assertThat(Long.parseLong(f[3])).as("orchestrator startups outside 0.5-9 s").isZero();
+    assertThat(Long.parseLong(f[4])).as("PTFF != selection wait + startup").isZero();
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
 import dev.naap.kafka.KafkaBroker;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.TestLoadRules;
 import dev.naap.sim.GroundTruth;
 import dev.naap.sim.KafkaSink;
 import dev.naap.sim.Pacer;
@@ -42,6 +43,8 @@ class KafkaPipelineTest {
     SimConfig config = SimConfig.builder().seed(11).startMs(Instant.parse("2026-03-02T18:00:00Z").toEpochMilli())
         .duration(Duration.ofHours(2)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
     Store store = TestEngine.uniqueStore("kafka_pipeline");
+    // The operator's default rules: the scheduled tester's streams are test load.
+    TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic(TOPIC, 4);
       KafkaSink sink = new KafkaSink(broker.bootstrapServers(), TOPIC, Map.of());

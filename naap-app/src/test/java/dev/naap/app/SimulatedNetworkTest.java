@@ -8,6 +8,7 @@ import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.TestLoadRules;
 import dev.naap.sim.FileSink;
 import dev.naap.sim.GroundTruth;
 import dev.naap.sim.Pacer;
@@ -32,15 +33,18 @@ class SimulatedNetworkTest {
 
   @Test
   void rollups_matchTheSimulatorsGroundTruth() {
-    // Two hours of the default network, no events lost, but some repeated and some late.
-    SimConfig config = SimConfig.builder().seed(7).startMs(Instant.parse("2026-03-02T18:00:00Z").toEpochMilli())
-        .duration(Duration.ofHours(2)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
+    // Three hours of the default network over the evening peak, no events lost, but some repeated
+    // and some late; long enough for a rarely listed node's capability snapshot to go stale.
+    SimConfig config = SimConfig.builder().seed(7).startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
+        .duration(Duration.ofHours(3)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
     Path events = dir.resolve("events.ndjson");
     GroundTruth truth;
     try (FileSink sink = new FileSink(events)) {
       truth = new Simulator(config).run(sink, Pacer.none());
     }
     Store store = TestEngine.uniqueStore("simulated");
+    // The operator's default rules: the scheduled tester's streams are test load.
+    TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
     BatchResult imported = new FileImport(new EventWriter(store, new EventParser(),
         EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
@@ -48,6 +52,8 @@ class SimulatedNetworkTest {
     assertThat(imported.rejected()).as("the simulator emits only valid events here").isZero();
     assertThat(imported.duplicates()).as("repeated events are recognised").isPositive();
 
+    assertThat(truth.nodePipelines()).as("segments on stale snapshots")
+        .anyMatch(n -> n.gpuResolution().containsKey("stale"));
     GroundTruthCheck.assertRollupsMatch(store, truth);
   }
 }

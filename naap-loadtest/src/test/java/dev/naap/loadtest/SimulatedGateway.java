@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * A live simulated network paced {@code speed} times faster than real time, with the gateway that
- * forwards {@code is_test_load} (index 2) serving HTTP on loopback. No background demand, no dark
- * orchestrator and perfect delivery, so the load tester's streams are the only traffic.
+ * forwards {@code is_test_load} (index 2) serving HTTP on loopback. No background demand (nor the
+ * scheduled tester's streams), no dark orchestrator, no trickle loss (a swap back to the same orchestrator) and perfect delivery, so the
+ * load tester's streams are the only traffic and fail only as their orchestrator draws.
  */
 final class SimulatedGateway implements AutoCloseable {
   final Simulator sim;
@@ -29,7 +30,7 @@ final class SimulatedGateway implements AutoCloseable {
     long now = System.currentTimeMillis();
     sim = new Simulator(SimConfig.builder().seed(seed).startMs(now).duration(Duration.ofHours(6))
         .orchestrators(orchestrators).gpus(gpus).peakStreamsPerHour(0).darkOrchestrator(false)
-        .perfectDelivery().build());
+        .trickleLossRate(0).scheduledTester(false).perfectDelivery().build());
     runner = Thread.ofPlatform().name("sim-" + seed).daemon().start(
         () -> truth = sim.run((k, v) -> messages.add(v), Pacer.realTime(speed, now)));
     server = GatewayServer.start(sim, 2, 0);

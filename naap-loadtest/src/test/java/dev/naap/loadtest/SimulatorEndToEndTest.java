@@ -114,12 +114,10 @@ class SimulatorEndToEndTest {
 
   @Test
   void outputFps_matchesTheSimulatorsGroundTruthPerGpu() {
-    Map<String, String> urlBySigner = truth.orchestrators().stream()
-        .collect(Collectors.toMap(GroundTruth.OrchestratorTruth::signerAddress, GroundTruth.OrchestratorTruth::url));
     Map<String, List<GroundTruth.GpuTruth>> gpusByUrl = new HashMap<>();
     for (GroundTruth.GpuTruth g : truth.gpus()) {
       if (g.pipeline().equals("streamdiffusion") && g.statusSamples() > 0) {
-        gpusByUrl.computeIfAbsent(urlBySigner.get(g.orchestrator()), u -> new java.util.ArrayList<>()).add(g);
+        gpusByUrl.computeIfAbsent(g.url(), u -> new java.util.ArrayList<>()).add(g);
       }
     }
     int compared = 0;

@@ -91,7 +91,7 @@ final class Delivery {
       }
       case "not_json" -> ("id=" + id + "&type=" + type + "&timestamp=" + envelopeMs)
           .getBytes(StandardCharsets.UTF_8);
-      case "timestamp_seconds" -> text.replaceFirst("\"timestamp\":\"" + envelopeMs + "\"",
+      case "timestamp_seconds" -> text.replaceFirst("\"timestamp\":\"?" + envelopeMs + "\"?",
           "\"timestamp\":\"" + envelopeMs / 1000 + "\"").getBytes(StandardCharsets.UTF_8);
       case "missing_id" -> text.replaceFirst("^\\{\"id\":\"[^\"]*\",", "{")
           .getBytes(StandardCharsets.UTF_8);

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 /**
  * Wraps payloads in the {@code monitor.GatewayEvent} envelope ({@code id}, {@code type},
- * {@code timestamp} as a string of unix ms, {@code gateway}, {@code data}) and hands them to
+ * {@code timestamp} as a string of unix ms, or an integer on some gateways, {@code gateway}, {@code data}) and hands them to
  * {@link Delivery}. Go marshals {@code map[string]any} payloads with sorted keys and structs in
  * field order: callers use {@link #goMap()} and {@link #struct()} accordingly. Not thread-safe.
  */
@@ -51,7 +51,8 @@ final class Emitter {
     Map<String, Object> envelope = struct();
     envelope.put("id", id);
     envelope.put("type", type);
-    envelope.put("timestamp", Long.toString(envelopeMs));
+    // A string as go-livepeer marshals it; an integer from gateways whose events pass another system.
+    envelope.put("timestamp", gw.integerTimestamps() ? (Object) envelopeMs : Long.toString(envelopeMs));
     envelope.put("gateway", gw.host());
     envelope.put("data", data);
     emitted++;

@@ -17,8 +17,11 @@ import java.util.Map;
  * @param startMs first virtual time simulated (unix ms)
  * @param endMs end of the simulated span (unix ms)
  * @param gateways each gateway's envelope {@code gateway} value and sender address
- * @param orchestrators each orchestrator's true parameters and its sessions
+ * @param orchestrators each orchestrator node's (URL's) true parameters and its sessions; nodes of
+ *     one operator share a signer address
  * @param gpus each GPU's model, pipeline and true frame rates
+ * @param nodePipelines per node (URL) × pipeline: segments, failures, output FPS and how NaaP
+ *     should resolve each segment's GPU
  * @param demand session counts per gateway × pipeline × client region
  * @param delivery per family (and subtype) counts of generated, lost, duplicated and late events
  * @param malformed injected malformed messages by kind
@@ -33,14 +36,25 @@ public record GroundTruth(
     List<GatewayTruth> gateways,
     List<OrchestratorTruth> orchestrators,
     List<GpuTruth> gpus,
+    List<NodePipelineTruth> nodePipelines,
     List<DemandCell> demand,
     Map<String, DeliveryCount> delivery,
     Map<String, Long> malformed,
     List<PromptChange> promptChanges) {
 
-  /** A gateway: {@code host} is the envelope {@code gateway} field ("" for one of them). */
+  /** A capability snapshot older than this at a segment's start does not attribute a GPU. */
+  public static final long STALE_SNAPSHOT_MS = 2 * 3_600_000L;
+
+  /**
+   * A gateway: {@code host} is the envelope {@code gateway} field ("" for one of them).
+   *
+   * @param noOrchestratorForm {@code trace} ({@code gateway_no_orchestrators_available}) or
+   *     {@code timeout_error} (only the error "no orchestrators available within 2s timeout")
+   * @param integerTimestamps its envelope {@code timestamp} is a JSON integer, not a string
+   * @param tester a scheduled tester's gateway: only {@code aiJobTesterStream-} streams, unflagged
+   */
   public record GatewayTruth(int index, String host, String senderAddress, String region,
-      boolean optionalFields) {}
+      boolean optionalFields, String noOrchestratorForm, boolean integerTimestamps, boolean tester) {}
 
   /**
    * An orchestrator.
@@ -57,12 +71,17 @@ public record GroundTruth(
    * @param failedSegments of those, sessions whose emitted events meet the failure definition of
    *     docs/METRICS.md (an ERROR state, a restart, a last_error, or ingest without output): a
    *     healthy session whose runner erred counts, a failing one that ended before ingest does not
+   * @param swapsBack of those, sessions that re-selected it right after the stream swapped away
+   *     from it ("trickle subscribe stopping, stream not found"): each such return is a segment
+   *     of its own, and the attempt before it is a failed one (ingest, no output)
+   * @param rarelyListed listed in capability snapshots only every 6 h, so its snapshot goes stale
    * @param darkFromMs start of its outage, or 0
    * @param darkToMs end of its outage, or 0
    */
   public record OrchestratorTruth(String signerAddress, String onChainAddress, String url,
       String region, double failureProbability, double slowProbability, double runnerErrorsPerHour,
-      long runnerSkewMs, long sessions, long failedSessions, long failedSegments, long darkFromMs, long darkToMs) {}
+      long runnerSkewMs, long sessions, long failedSessions, long failedSegments, long swapsBack,
+      boolean rarelyListed, long darkFromMs, long darkToMs) {}
 
   /**
    * A GPU.
@@ -72,8 +91,29 @@ public record GroundTruth(
    *     with fps &gt; 0 (before delivery losses), or 0 when none
    * @param statusSamples the number of those events
    */
-  public record GpuTruth(String orchestrator, String gpuId, String model, String pipeline,
+  public record GpuTruth(String orchestrator, String url, String gpuId, String model, String pipeline,
       int slots, double capabilityFps, double meanOutputFps, long statusSamples) {}
+
+  /**
+   * One node (orchestrator URL) and pipeline. Pipeline {@code ""} holds the segments of streams
+   * none of whose events named the pipeline (traces carry none): their model, and so their GPU,
+   * cannot be known ({@code unknown}).
+   *
+   * @param gpuIds the distinct GPUs the node advertises for the pipeline (one per runner, each
+   *     under the key "0")
+   * @param segments its orchestrator sessions that emitted an event naming it
+   * @param failedSegments of those, the failed ones by the definition of docs/METRICS.md
+   * @param fpsSamples status events with {@code inference_status.fps} &gt; 0
+   * @param meanOutputFps their mean, or 0 when none
+   * @param gpuResolution segments by how their GPU resolves: {@code reported} (a status carried
+   *     the GPU id), {@code stale} (the node's latest snapshot at the segment's start, its first
+   *     event, is older than {@link #STALE_SNAPSHOT_MS} and none lists it during the segment),
+   *     {@code ambiguous} (several GPUs), {@code capabilities} (the one GPU in {@code gpuIds}),
+   *     {@code unknown} (never listed before the segment's end)
+   */
+  public record NodePipelineTruth(String url, String signerAddress, String pipeline,
+      List<String> gpuIds, long segments, long failedSegments, long fpsSamples,
+      double meanOutputFps, Map<String, Long> gpuResolution) {}
 
   /**
    * Sessions (streams) per gateway × pipeline × client region.
@@ -84,9 +124,13 @@ public record GroundTruth(
    * @param loadingOnly closed streams that got an orchestrator but never had an ONLINE status
    * @param swapped streams with at least one {@code orchestrator_swap}
    * @param open streams still running when the run ended
+   * @param flaggedTestLoad streams whose events say {@code is_test_load: true}
+   * @param testerStreams a scheduled tester's {@code aiJobTesterStream-<unix ns>} streams: test
+   *     load only by an operator's rule (stream-id pattern, gateway name)
    */
   public record DemandCell(String gateway, String pipeline, String region, long requested,
-      long started, long noOrchestrator, long loadingOnly, long swapped, long open) {}
+      long started, long noOrchestrator, long loadingOnly, long swapped, long open,
+      long flaggedTestLoad, long testerStreams) {}
 
   /**
    * A client's {@code /update} and when the runner really applied it, both on the gateway clock

@@ -23,6 +23,11 @@ import java.util.List;
  *     (default 25 min, go-livepeer's {@code -liveAICapReportInterval})
  * @param darkOrchestrator whether one orchestrator goes dark for two hours (or to the end) at 40 %
  *     of the run (default true)
+ * @param trickleLossRate probability that a session which would be healthy loses its trickle
+ *     stream right after the first ingest ("stream not found") and the gateway swaps back to the
+ *     same orchestrator (default 0.04)
+ * @param scheduledTester whether the tester's gateways run their scheduled test streams, one every
+ *     5 minutes each (default true)
  * @param testSlots containers each GPU keeps for streams pinned to its orchestrator (the load
  *     tester's), beyond those the gateway's own selection may fill; an operator who takes part in
  *     the network's test rotation keeps one free so that tests do not queue behind users' streams
@@ -41,6 +46,8 @@ public record SimConfig(
     double malformedRate,
     long capabilitiesIntervalMs,
     boolean darkOrchestrator,
+    double trickleLossRate,
+    boolean scheduledTester,
     int testSlots) {
 
   /** Earliest start accepted (2015-01-01, the event contract's lower bound) plus a margin. */
@@ -65,6 +72,8 @@ public record SimConfig(
     private double malformedRate = 0;
     private long capabilitiesIntervalMs = Duration.ofMinutes(25).toMillis();
     private boolean darkOrchestrator = true;
+    private double trickleLossRate = 0.04;
+    private boolean scheduledTester = true;
     private int testSlots = 1;
 
     private Builder() {}
@@ -102,6 +111,10 @@ public record SimConfig(
 
     public Builder darkOrchestrator(boolean v) { darkOrchestrator = v; return this; }
 
+    public Builder trickleLossRate(double v) { trickleLossRate = v; return this; }
+
+    public Builder scheduledTester(boolean v) { scheduledTester = v; return this; }
+
     public Builder testSlots(int v) { testSlots = v; return this; }
 
     /** Validates and builds; the exception names every bad field, its value and the limit. */
@@ -126,6 +139,7 @@ public record SimConfig(
       rate(errors, "duplicateRate", duplicateRate);
       rate(errors, "lateRate", lateRate);
       rate(errors, "malformedRate", malformedRate);
+      rate(errors, "trickleLossRate", trickleLossRate);
       if (capabilitiesIntervalMs < 1_000) {
         errors.add("capabilitiesInterval: expected at least 1 s, got " + capabilitiesIntervalMs + " ms");
       }
@@ -136,7 +150,8 @@ public record SimConfig(
         throw new IllegalArgumentException("invalid simulator config: " + String.join("; ", errors));
       }
       return new SimConfig(seed, orchestrators, gpus, startMs, durationMs, peakStreamsPerHour,
-          lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator, testSlots);
+          lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator,
+          trickleLossRate, scheduledTester, testSlots);
     }
 
     private static void rate(List<String> errors, String name, double v) {

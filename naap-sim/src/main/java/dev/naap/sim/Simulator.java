@@ -97,7 +97,10 @@ public final class Simulator {
       long first = start + 3_000 + gw.index() * 7_000L;
       for (long t = first; t < end; t += config.capabilitiesIntervalMs()) {
         long at = t;
-        schedule(at, () -> emitter.emit(at, gw, at, "network_capabilities", null, capabilities()));
+        schedule(at, () -> emitter.emit(at, gw, at, "network_capabilities", null, listed(at)));
+      }
+      if (gw.tester() && config.scheduledTester()) {
+        scheduleTesterStream(gw, start + 60_000 + gw.index() * 97_000L);
       }
     }
     scheduleDarkOrchestrator(start, end);
@@ -184,7 +187,7 @@ public final class Simulator {
     Rng rng = streams.split();
     Gateway gw = network.gateways.get(gateway);
     StreamSession s = new StreamSession(this, rng, gw, pipeline, gw.region(), nowMs,
-        new StreamSession.External(streamId, params, pin, durationMs));
+        new StreamSession.External(streamId, params, pin, durationMs, true));
     all.add(s);
     external.values().removeIf(x -> x.closed() && nowMs - x.closedAtMs() > 60_000);
     external.put(name, s);
@@ -265,6 +268,24 @@ public final class Simulator {
     reschedule(s);
   }
 
+  /** A scheduled tester: a test stream through its gateway every 5 minutes, over the pipelines. */
+  private void scheduleTesterStream(Gateway gw, long at) {
+    schedule(at, () -> {
+      Rng rng = streams.split();
+      Pipeline pipeline = Pipeline.values()[(int) (at / TESTER_PERIOD_MS % Pipeline.values().length)];
+      // The id is the start's unix time in ns, as the tester's.
+      String id = "aiJobTesterStream-" + (at * 1_000_000L + rng.between(0, 999_999));
+      StreamSession s = new StreamSession(this, rng, gw, pipeline, gw.region(), at,
+          new StreamSession.External(id, null, "", rng.between(60_000, 120_000), false));
+      all.add(s);
+      s.start();
+      reschedule(s);
+      scheduleTesterStream(gw, at + TESTER_PERIOD_MS);
+    });
+  }
+
+  private static final long TESTER_PERIOD_MS = 5 * 60_000L;
+
   private void scheduleDarkOrchestrator(long start, long end) {
     if (!config.darkOrchestrator() || network.orchestrators.size() < 2) {
       return;
@@ -323,6 +344,23 @@ public final class Simulator {
     return list;
   }
 
+  /**
+   * A {@code network_capabilities} snapshot at {@code nowMs}: as {@link #capabilities()}, but a
+   * rarely listed orchestrator only once in {@link Network#STALE_LISTING_MS}, so its latest
+   * snapshot ages past NaaP's staleness limit, as on the real network.
+   */
+  private List<Map<String, Object>> listed(long nowMs) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Orchestrator o : network.orchestrators) {
+      if (!o.dark && (!o.rarelyListed || o.lastListedMs < 0
+          || nowMs - o.lastListedMs >= Network.STALE_LISTING_MS)) {
+        list.add(capabilities(o));
+        o.lastListedMs = nowMs;
+      }
+    }
+    return list;
+  }
+
   private static Map<String, Object> capabilities(Orchestrator o) {
     Map<Pipeline, List<Gpu>> byPipeline = new LinkedHashMap<>();
     int slots = 0;
@@ -357,24 +395,26 @@ public final class Simulator {
       price.put("capability", 35);
       price.put("constraint", p.id);
       prices.add(price);
-      Map<String, Object> gpuInfo = Emitter.struct();
+      // One hardware entry per runner, its GPU under the key "0" as every real runner reports
+      // it: the GPU id, not the key, tells GPUs apart.
       for (Gpu g : gpus) {
-        Map<String, Object> info = Emitter.struct();
-        info.put("id", g.uuid);
-        info.put("name", g.model.nvmlName);
-        info.put("major", g.model.major);
-        if (g.model.minor != 0) {
-          info.put("minor", g.model.minor);
+        for (int r = 0; r < g.runners.size(); r++) {
+          Map<String, Object> info = Emitter.struct();
+          info.put("id", g.uuid);
+          info.put("name", g.model.nvmlName);
+          info.put("major", g.model.major);
+          if (g.model.minor != 0) {
+            info.put("minor", g.model.minor);
+          }
+          info.put("memory_free", g.memoryFreeBytes);
+          info.put("memory_total", g.model.memoryTotalBytes);
+          Map<String, Object> hw = Emitter.struct();
+          hw.put("pipeline", "live-video-to-video");
+          hw.put("model_id", p.id);
+          hw.put("gpu_info", Emitter.obj("0", info));
+          hardware.add(hw);
         }
-        info.put("memory_free", g.memoryFreeBytes);
-        info.put("memory_total", g.model.memoryTotalBytes);
-        gpuInfo.put(Integer.toString(g.device), info);
       }
-      Map<String, Object> hw = Emitter.struct();
-      hw.put("pipeline", "live-video-to-video");
-      hw.put("model_id", p.id);
-      hw.put("gpu_info", gpuInfo);
-      hardware.add(hw);
     });
     Map<String, Object> constraints = Emitter.struct();
     constraints.put("minVersion", "0.8.8");
@@ -392,6 +432,10 @@ public final class Simulator {
     e.put("capabilities_prices", prices);
     e.put("hardware", hardware);
     return e;
+  }
+
+  SimConfig config() {
+    return config;
   }
 
   /** Virtual time of the event being simulated. */

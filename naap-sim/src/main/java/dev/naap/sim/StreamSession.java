@@ -29,13 +29,26 @@ import java.util.function.LongConsumer;
  */
 final class StreamSession {
 
-  private enum Outcome { HEALTHY, LOADING_ONLY, CRASH }
+  /**
+   * How an orchestrator session goes. {@code TRICKLE_LOST}: the gateway's trickle subscription
+   * finds no stream right after the first ingest ("stream not found"), it swaps and re-selects the
+   * same orchestrator, which then serves; drawn only for sessions that would have been healthy.
+   */
+  private enum Outcome { HEALTHY, LOADING_ONLY, CRASH, TRICKLE_LOST }
 
   private record OneShot(long atMs, long seq, int epoch, LongConsumer action) {}
 
   private static final long STATUS_PERIOD_MS = 10_000;
   private static final long METRICS_PERIOD_MS = 5_000;
   private static final long WATCHDOG_MS = 30_000;
+  /**
+   * Request to first ingest of a stream's first orchestrator session: client set-up and selection,
+   * 9-19 s on the real network. A stream started over the HTTP surface skips the client set-up:
+   * MediaMTX calls the start hook once the publisher is connected.
+   */
+  static final long SELECTION_WAIT_MIN_MS = 9_000, SELECTION_WAIT_MAX_MS = 19_000;
+  /** A runner that restarted during a session is not selected again for this long (recreated). */
+  private static final long RESTART_COOL_DOWN_MS = 30_000;
 
   private final Simulator sim;
   private final Rng rng;
@@ -45,6 +58,9 @@ final class StreamSession {
   final String streamId;
   final String requestId;
   private final boolean testLoad;
+  /** A scheduled tester's stream ({@code aiJobTesterStream-…}): test load by rule, never flagged. */
+  private final boolean testerStream;
+  private final boolean viaHook;
   private final long endMs;
   private final double clientFps;
   private final boolean poorLink;
@@ -104,7 +120,14 @@ final class StreamSession {
   private String runnerParamsHash;
   private long runnerParamsAppliedMs;
   private long lastParamsChangeMs = -1;
-  private int restartCount;
+  private int sessionRestarts;
+  private Network.Runner runner;
+  private long runnerIngestMs = -1;
+  // Where the stream's next selection starts from (the request, or the swap), for the 2 s timeout.
+  private long selectionFromMs;
+  // A swap back to the same orchestrator: the GPU to re-select.
+  private Gpu reselect;
+  private String lastUrl;
   /** Started over the gateway's HTTP surface: its client, not the simulation, changes its prompt. */
   private final boolean external;
   // What the events emitted for the current orchestrator session show, for the ground truth.
@@ -112,18 +135,34 @@ final class StreamSession {
   private boolean sawIngest;
   private boolean sawOutput;
   private boolean sawTrouble;
+  private boolean sawStatus;
+  private long observedFromMs = -1;
+  private long listedAtObserved = -1;
+  private long lastObservedMs = -1;
   private Long lastErrorRunnerMs;
   private String lastError;
   private Long lastRestartRunnerMs;
   private List<String> lastRestartLogs;
   private boolean fatal;
   private Orchestrator excluded;
+  private Gpu lastGpu;
+  private boolean lastSwapBack;
+  // This orchestrator session re-selected the node the stream just swapped away from.
+  private boolean swappedBack;
+  // Some event of the stream named its pipeline; segments wait for its end to be counted, as
+  // whether they have a known model (for their GPU) depends on every event of the stream.
+  private boolean pipelineNamed;
+  private final List<Segment> segments = new ArrayList<>();
+
+  private record Segment(Gpu gpu, boolean failed, boolean failedAsDefined, String gpuResolution,
+      boolean swappedBack) {}
 
   /**
    * A stream started through the gateway HTTP surface: its id (blank: generated), params (null:
    * generated), orchestrator pin (URL substring, "" for any) and how long the client publishes.
    */
-  record External(String streamId, Map<String, Object> params, String pin, long durationMs) {}
+  record External(String streamId, Map<String, Object> params, String pin, long durationMs,
+      boolean viaHook) {}
 
   StreamSession(Simulator sim, Rng rng, Gateway gw, Pipeline pipeline, Region client, long t0) {
     this(sim, rng, gw, pipeline, client, t0, null);
@@ -140,7 +179,9 @@ final class StreamSession {
     String generatedId = "stream-" + rng.alnum(6) + "-" + rng.alnum(8);
     this.streamId = ext != null && !ext.streamId().isBlank() ? ext.streamId() : generatedId;
     this.requestId = rng.hex(8);
-    this.testLoad = gw.optionalFields() && (ext != null || rng.chance(0.1));
+    this.viaHook = ext != null && ext.viaHook();
+    this.testLoad = gw.optionalFields() && (viaHook || rng.chance(0.1));
+    this.testerStream = gw.tester();
     this.pin = ext == null ? "" : ext.pin();
     this.external = ext != null;
     long durationMs = ext != null ? ext.durationMs() : Math.round(Math.min(4 * 3_600_000.0,
@@ -207,11 +248,11 @@ final class StreamSession {
     }
     if (slowAtMs >= 0 && slowAtMs <= now) {
       slowAtMs = -1;
-      swap(now, "orchestrator is slow");
+      swap(now, "orchestrator is slow", false);
     }
     if (!closed && watchdogMs >= 0 && watchdogMs <= now) {
       watchdogMs = -1;
-      swap(now, watchdogReason);
+      swap(now, watchdogReason, false);
     }
     if (!closed && endMs <= now) {
       close(now, null);
@@ -223,18 +264,31 @@ final class StreamSession {
   /** The client's request reaches the gateway. */
   void start() {
     trace(t0, t0, "gateway_receive_stream_request", null);
-    sim.truth.requested(gw, pipeline, client);
+    sim.truth.requested(gw, pipeline, client, testLoad, testerStream);
+    selectionFromMs = t0;
     at(t0 + rng.between(150, 400), this::selectAndStart);
   }
 
   private void selectAndStart(long now) {
+    Gpu back = reselect;
+    reselect = null;
+    if (back != null && back.freeRunner(now, !pin.isEmpty()) != null && !back.orchestrator.dark) {
+      startOrchestratorSession(now + rng.between(50, 150), back);
+      return;
+    }
     Network.Selection sel = sim.network.select(gw, pipeline, client, now, excluded, pin, rng);
     if (sel.gpu() == null) {
-      trace(now, now, "gateway_no_orchestrators_available", null);
-      if (!noOrchReported) {
-        noOrchReported = true;
-        sim.truth.noOrchestrator(gw, pipeline, client);
+      if (gw.noOrchestratorForm() == Network.NoOrchestratorForm.TIMEOUT_ERROR) {
+        // No trace: only an error once the gateway's 2 s selection timeout has passed.
+        at(selectionFromMs + rng.between(2_000, 2_150), t -> {
+          noOrchestrator();
+          gatewayError(t, "no orchestrators available within 2s timeout");
+          at(t + rng.between(300, 2_000), t2 -> close(t2, null));
+        });
+        return;
       }
+      trace(now, now, "gateway_no_orchestrators_available", null);
+      noOrchestrator();
       gatewayError(now + 1, "no orchestrators available");
       long closeAt = now + rng.between(800, 4_000);
       at(closeAt, t -> close(t, null));
@@ -246,20 +300,40 @@ final class StreamSession {
     startOrchestratorSession(now + rng.between(250, 320), sel.gpu());
   }
 
+  private void noOrchestrator() {
+    if (!noOrchReported) {
+      noOrchReported = true;
+      sim.truth.noOrchestrator(gw, pipeline, client);
+    }
+  }
+
   private void startOrchestratorSession(long now, Gpu chosen) {
     epoch++;
     orchSessions++;
+    swappedBack = lastSwapBack && lastGpu != null && lastGpu.orchestrator == chosen.orchestrator;
+    lastSwapBack = false;
     gpu = chosen;
     gpu.inUse++;
+    runner = gpu.freeRunner(now, !pin.isEmpty());
+    runner.busy = true;
+    lastUrl = gpu.orchestrator.url;
     sim.attach(this, gpu.orchestrator);
     Orchestrator o = gpu.orchestrator;
     double r = rng.uniform();
     outcome = r < o.failureProbability * 0.7 ? Outcome.LOADING_ONLY
         : r < o.failureProbability ? Outcome.CRASH : Outcome.HEALTHY;
+    if (outcome == Outcome.HEALTHY && !swappedBack && rng.chance(sim.config().trickleLossRate())) {
+      outcome = Outcome.TRICKLE_LOST;
+    }
     sessionIdHex = rng.hex(8);
     manifestIdHex = rng.hex(8);
     payments = 0;
-    restartCount = 0;
+    sessionRestarts = 0;
+    runnerIngestMs = -1;
+    sawStatus = false;
+    observedFromMs = -1;
+    listedAtObserved = -1;
+    lastObservedMs = -1;
     sawIngest = false;
     sawOutput = false;
     sawTrouble = false;
@@ -279,18 +353,27 @@ final class StreamSession {
     stateSinceRunnerMs = runnerStartMs + o.runnerSkewMs;
     lastStatusRunnerMs = stateSinceRunnerMs;
     nextStatusMs = runnerStartMs + STATUS_PERIOD_MS;
-    if (orchSessions > 1) {
-      // The gateway replays the cached params to the new orchestrator.
-      paramsUpdateEvent(runnerStartMs + 2);
-    }
-    long firstIngest = now + Math.round(rng.logNormal(gpu.model.startupMs(pipeline), 0.25));
+    // The first ingest leaves once the client's media flows: 9-19 s after the request for a new
+    // stream, at once after a swap (the media is already there).
+    long firstIngest = orchSessions == 1 && !viaHook
+        ? Math.max(now + 300, t0 + rng.between(SELECTION_WAIT_MIN_MS, SELECTION_WAIT_MAX_MS))
+        : now + rng.between(200, 800);
+    boolean replay = orchSessions > 1;
     at(firstIngest, t -> {
       trace(t, t, "gateway_send_first_ingest_segment", gpu);
-      trace(t + rng.between(0, 1), t + 2 + o.runnerSkewMs, "runner_receive_first_ingest_segment", gpu);
+      runnerIngestMs = t + rng.between(0, 1);
+      trace(runnerIngestMs, t + 2 + o.runnerSkewMs, "runner_receive_first_ingest_segment", gpu);
+      if (replay) {
+        // The gateway replays the cached params to the new orchestrator's stream.
+        paramsUpdateEvent(t + 2);
+      }
     });
+    // Orchestrator startup (first ingest to first processed segment): pipeline load and warm-up.
+    long startup = Math.max(400, Math.min(8_000,
+        Math.round(rng.logNormal(gpu.model.startupMs(pipeline), 0.35))));
     switch (outcome) {
       case HEALTHY -> {
-        long runnerOut = firstIngest + rng.between(80, 220);
+        long runnerOut = firstIngest + startup;
         long gwFirst = runnerOut + rng.between(180, 420);
         at(runnerOut, t -> {
           firstOutputMs = t;
@@ -311,8 +394,12 @@ final class StreamSession {
         if (rng.chance(o.slowProbability)) {
           slowAtMs = gwFirst + Math.round(rng.exponential(60_000));
         }
-        nextErrorMs = now + Math.round(rng.exponential(3_600_000 / o.runnerErrorsPerHour));
+        // Runner errors happen while it processes, so from the first ingest on.
+        nextErrorMs = firstIngest + Math.round(rng.exponential(3_600_000 / o.runnerErrorsPerHour));
       }
+      case TRICKLE_LOST -> at(firstIngest + rng.between(600, 3_000), t -> swap(t, rng.pick(List.of(
+          "trickle subscribe stopping, stream not found, err=End of stream",
+          "trickle subscribe stopping, stream not found, err=stream not found")), true));
       case LOADING_ONLY -> {
         // Half the clients give up before the gateway's output watchdog fires.
         if (rng.chance(0.5)) {
@@ -336,7 +423,7 @@ final class StreamSession {
   /** A crashing runner: an error, then restarts until it gives up; it never outputs. */
   private void crashLoop(long now) {
     runnerErrorEvent(now, "Pipeline process exited unexpectedly (exit code 1)");
-    if (restartCount < 3) {
+    if (sessionRestarts < 3) {
       at(now + rng.between(3_000, 8_000), t -> {
         restartEvent(t);
         at(t + rng.between(4_000, 9_000), this::crashLoop);
@@ -359,20 +446,22 @@ final class StreamSession {
     armWatchdog(now + WATCHDOG_MS + rng.between(0, 2_000), "trickle subscribe error, swapping: EOF");
   }
 
-  private void swap(long now, String reason) {
+  /** Swaps away from the current orchestrator; {@code back}: the gateway re-selects it. */
+  private void swap(long now, String reason, boolean back) {
     swapTimes.removeIf(t -> t < now - 180_000);
     if (swapTimes.size() >= 2) {
       close(now, reason);
       return;
     }
     swapTimes.add(now);
+    selectionFromMs = now;
     Gpu old = gpu;
     observed(); // the swap event names the orchestrator it leaves
     gatewayError(now, reason);
     Map<String, Object> d = Emitter.goMap();
     d.put("message", reason);
     d.put("orchestrator_info", orchInfo(old));
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -383,18 +472,29 @@ final class StreamSession {
       swapReported = true;
       sim.truth.swapped(gw, pipeline, client);
     }
-    releaseOrchestrator();
-    // A suspended orchestrator gets penalty 5; selection runs every 6 minutes: ~30 minutes out.
-    old.orchestrator.suspendedUntilMs[gw.index()] = now + 30 * 60_000L;
-    excluded = old.orchestrator;
+    releaseOrchestrator(now);
+    if (back) {
+      reselect = old;
+      lastSwapBack = true;
+    } else {
+      // A suspended orchestrator gets penalty 5; selection runs every 6 minutes: ~30 minutes out.
+      old.orchestrator.suspendedUntilMs[gw.index()] = now + 30 * 60_000L;
+      excluded = old.orchestrator;
+    }
     at(now + rng.between(100, 400), this::selectAndStart);
   }
 
-  private void releaseOrchestrator() {
+  private void releaseOrchestrator(long now) {
     epoch++;
     settleOrchestratorSession();
     if (gpu != null) {
+      lastGpu = gpu;
       gpu.inUse--;
+      runner.busy = false;
+      if (sessionRestarts > 0) {
+        runner.coolUntilMs = now + RESTART_COOL_DOWN_MS;
+      }
+      runner = null;
       sim.detach(this, gpu.orchestrator);
       gpu = null;
     }
@@ -413,11 +513,21 @@ final class StreamSession {
     if (error != null) {
       gatewayError(now, error);
     }
-    releaseOrchestrator();
+    releaseOrchestrator(now);
     trace(now + 1, now + 1, "gateway_ingest_stream_closed", null);
+    if (lastUrl != null && rng.chance(0.2)) {
+      // Stray errors after the close: no orchestrator_info, no capability; they belong to no segment.
+      strayError(now + rng.between(20, 900), "Error publishing, wrote " + rng.between(2_000, 90_000)
+          + " dropping Post \"" + lastUrl + "/ai/trickle/" + streamId + "\": connection reset by peer");
+      if (rng.chance(0.5)) {
+        strayError(now + rng.between(900, 2_500),
+            "trickle subscribe error reading: Channel exists but sequence does not");
+      }
+    }
     if (orchSessions > 0 && !everOnline) {
       sim.truth.loadingOnly(gw, pipeline, client);
     }
+    recordSegments();
     closed = true;
     closedAtMs = now;
     nextMetricsMs = -1;
@@ -429,6 +539,7 @@ final class StreamSession {
   void abandon() {
     if (!closed) {
       settleOrchestratorSession();
+      recordSegments();
       sim.truth.open(gw, pipeline, client);
       closed = true;
     }
@@ -481,7 +592,9 @@ final class StreamSession {
     observed();
     Orchestrator o = gpu.orchestrator;
     long rt = now + o.runnerSkewMs + rng.between(0, 15);
-    double inFps = Math.max(0, rng.gaussian(clientFps, clientFps * 0.04));
+    // Before the first ingest reaches the runner there is no input: fps 0, last_input_time null.
+    boolean input = runnerIngestMs >= 0 && runnerIngestMs <= now;
+    double inFps = input ? Math.max(0, rng.gaussian(clientFps, clientFps * 0.04)) : 0;
     double outFps = 0;
     String newState;
     boolean recentError = lastErrorRunnerMs != null && rt - lastErrorRunnerMs < 15_000;
@@ -518,9 +631,15 @@ final class StreamSession {
     inference.put("fps", outFps);
     inference.put("last_error", lastError);
     sawOutput |= outFps > 0;
-    sawTrouble |= lastError != null || restartCount > 0 || "ERROR".equals(state);
+    sawStatus = true;
+    // A restart counts only through its event (restartEvent): the counter is the container's.
+    sawTrouble |= lastError != null || "ERROR".equals(state);
     inference.put("last_error_time", lastErrorRunnerMs);
-    inference.put("last_output_time", outFps > 0 ? rt - rng.between(20, 120) : null);
+    if (outFps > 0) {
+      runner.lastOutputRunnerMs = rt - rng.between(20, 120);
+    }
+    // The runner's last output: on a stream's first statuses, the previous stream's.
+    inference.put("last_output_time", runner.lastOutputRunnerMs);
     if (rt >= paramsAppliedRunnerMs) {
       // The runner reports only params it has applied: a change still on its way is not shown.
       runnerParams = params;
@@ -531,18 +650,18 @@ final class StreamSession {
     inference.put("last_params_hash", runnerParamsHash);
     inference.put("last_params_update_time", runnerParamsAppliedMs);
     inference.put("last_restart_logs", lastRestartLogs);
-    inference.put("last_restart_time", lastRestartRunnerMs);
-    inference.put("restart_count", restartCount);
-    Map<String, Object> input = Emitter.goMap();
-    input.put("fps", inFps);
-    input.put("last_input_time", rt - rng.between(20, 120));
+    inference.put("last_restart_time", runner.lastRestartRunnerMs);
+    inference.put("restart_count", runner.restartCount);
+    Map<String, Object> inputStatus = Emitter.goMap();
+    inputStatus.put("fps", inFps);
+    inputStatus.put("last_input_time", input ? rt - rng.between(20, 120) : null);
     Map<String, Object> d = Emitter.goMap();
     d.put("inference_status", inference);
-    d.put("input_status", input);
+    d.put("input_status", inputStatus);
     d.put("last_state_update_time", stateSinceRunnerMs);
     d.put("last_status_timestamp", lastStatusRunnerMs);
     d.put("orchestrator_info", orchInfo(gpu));
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("start_time", runnerStartMs + o.runnerSkewMs);
@@ -668,7 +787,7 @@ final class StreamSession {
     Map<String, Object> d = Emitter.goMap();
     d.put("orchestrator_info", orchInfo(gpu));
     d.put("params", params);
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -686,7 +805,7 @@ final class StreamSession {
     if (rng.chance(0.35)) {
       at(now + rng.between(2_000, 6_000), t -> {
         restartEvent(t);
-        if (restartCount >= 3) {
+        if (sessionRestarts >= 3) {
           fatal = true;
           armWatchdog(t + WATCHDOG_MS, "timeout waiting for segments");
         }
@@ -708,13 +827,15 @@ final class StreamSession {
 
   private void restartEvent(long now) {
     long rt = now + gpu.orchestrator.runnerSkewMs;
-    restartCount++;
+    sessionRestarts++;
+    runner.restartCount++;
+    runner.lastRestartRunnerMs = rt;
     sawTrouble = true;
     lastRestartRunnerMs = rt;
     lastRestartLogs = List.of("INFO: restarting pipeline process", "INFO: loading " + pipeline.id,
         "WARNING: previous process exited with code 1");
     Map<String, Object> d = relayed("restart");
-    d.put("restart_count", restartCount);
+    d.put("restart_count", runner.restartCount);
     d.put("restart_logs", lastRestartLogs);
     d.put("restart_time", rt / 1000.0);
     d.put("timestamp", rt);
@@ -723,6 +844,11 @@ final class StreamSession {
 
   /** An event naming the current orchestrator is emitted. */
   private void observed() {
+    if (!observed && gpu != null) {
+      observedFromMs = sim.nowMs();
+      listedAtObserved = gpu.orchestrator.lastListedMs;
+    }
+    lastObservedMs = sim.nowMs();
     observed = true;
   }
 
@@ -734,17 +860,53 @@ final class StreamSession {
    */
   private void settleOrchestratorSession() {
     if (gpu != null && observed) {
-      sim.truth.orchestratorSession(gpu.orchestrator, outcome != Outcome.HEALTHY,
-          sawTrouble || (sawIngest && !sawOutput));
+      segments.add(new Segment(gpu, outcome == Outcome.LOADING_ONLY || outcome == Outcome.CRASH,
+          sawTrouble || (sawIngest && !sawOutput), gpuResolution(), swappedBack));
     }
     observed = false;
+  }
+
+  /**
+   * The stream is over: its segments go into the ground truth. A stream none of whose events named
+   * its pipeline has segments of an unknown pipeline ("") and so an unknown GPU.
+   */
+  private void recordSegments() {
+    for (Segment s : segments) {
+      sim.truth.orchestratorSession(s.gpu(), pipelineNamed ? s.gpu().pipeline : null, s.failed(),
+          s.failedAsDefined(), pipelineNamed ? s.gpuResolution() : "unknown", s.swappedBack());
+    }
+    segments.clear();
+  }
+
+  /**
+   * How NaaP should resolve this segment's GPU: {@code reported} when a status carried its GPU id
+   * (the gateways with the optional fields); else from the node's capability snapshot: the latest
+   * at or before the segment's start (its first event) unless older than
+   * {@link GroundTruth#STALE_SNAPSHOT_MS}, else one listed during the segment; with neither,
+   * {@code stale} (or {@code unknown} when the node was never listed before). From a snapshot:
+   * {@code ambiguous} when the node (URL) advertises several GPUs for the pipeline, else
+   * {@code capabilities}.
+   */
+  private String gpuResolution() {
+    if (gw.optionalFields() && sawStatus) {
+      return "reported";
+    }
+    long listedBefore = listedAtObserved;
+    boolean fresh = listedBefore >= 0 && observedFromMs - listedBefore <= GroundTruth.STALE_SNAPSHOT_MS;
+    long latest = gpu.orchestrator.lastListedMs;
+    boolean listedDuring = latest > observedFromMs && latest <= lastObservedMs;
+    if (!fresh && !listedDuring) {
+      return listedBefore < 0 ? "unknown" : "stale";
+    }
+    long gpus = gpu.orchestrator.gpus.stream().filter(g -> g.pipeline == pipeline).count();
+    return gpus > 1 ? "ambiguous" : "capabilities";
   }
 
   private Map<String, Object> relayed(String type) {
     observed();
     Map<String, Object> d = Emitter.goMap();
     d.put("orchestrator_info", orchInfo(gpu));
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -753,11 +915,23 @@ final class StreamSession {
     return d;
   }
 
+  private void strayError(long at, String message) {
+    Map<String, Object> d = Emitter.goMap();
+    d.put("capability", "");
+    d.put("message", message);
+    putPipeline(d);
+    d.put("pipeline_id", "");
+    d.put("request_id", requestId);
+    d.put("stream_id", streamId);
+    d.put("type", "error");
+    sim.emitter.emit(at, gw, at, "ai_stream_events", "error", d);
+  }
+
   private void gatewayError(long now, String message) {
     Map<String, Object> d = Emitter.goMap();
     d.put("capability", "live-video-to-video");
     d.put("message", message);
-    d.put("pipeline", pipeline.id);
+    putPipeline(d);
     d.put("pipeline_id", "");
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
@@ -768,6 +942,12 @@ final class StreamSession {
   }
 
   // ---------------------------------------------------------------- shared payload parts
+
+  /** Names the pipeline in a payload; traces do not, so a session may never name it. */
+  private void putPipeline(Map<String, Object> d) {
+    d.put("pipeline", pipeline.id);
+    pipelineNamed = true;
+  }
 
   /** The gateway's GetOrchestrator round: the orchestrators asked, sorted by latency. */
   private void discovery(long now, Network.Selection sel) {

@@ -8,7 +8,8 @@ import java.util.TreeMap;
 /** Accumulates the {@link GroundTruth} while the simulation runs. Not thread-safe. */
 final class TruthRecorder {
 
-  private static final int REQUESTED = 0, STARTED = 1, NO_ORCH = 2, LOADING_ONLY = 3, SWAPPED = 4, OPEN = 5;
+  private static final int REQUESTED = 0, STARTED = 1, NO_ORCH = 2, LOADING_ONLY = 3, SWAPPED = 4,
+      OPEN = 5, FLAGGED = 6, TESTER = 7;
 
   private final Map<String, long[]> demand = new TreeMap<>();
   private final Map<String, long[]> delivery = new TreeMap<>();
@@ -18,6 +19,10 @@ final class TruthRecorder {
   private final long[] orchSessions;
   private final long[] orchFailed;
   private final long[] orchFailedAsDefined;
+  private final long[] orchSwapsBack;
+  // Per node index and pipeline: segments, failed segments, then per GPU resolution.
+  private final Map<String, long[]> nodePipeline = new TreeMap<>();
+  private final Map<String, Map<String, Long>> resolutions = new TreeMap<>();
   private final long[] darkFrom;
   private final long[] darkTo;
 
@@ -25,15 +30,21 @@ final class TruthRecorder {
     orchSessions = new long[orchestrators];
     orchFailed = new long[orchestrators];
     orchFailedAsDefined = new long[orchestrators];
+    orchSwapsBack = new long[orchestrators];
     darkFrom = new long[orchestrators];
     darkTo = new long[orchestrators];
   }
 
   private long[] cell(Network.Gateway gw, Pipeline p, Network.Region r) {
-    return demand.computeIfAbsent(gw.index() + "|" + p.id + "|" + r.name(), k -> new long[6]);
+    return demand.computeIfAbsent(gw.index() + "|" + p.id + "|" + r.name(), k -> new long[8]);
   }
 
-  void requested(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[REQUESTED]++; }
+  void requested(Network.Gateway gw, Pipeline p, Network.Region r, boolean flagged, boolean tester) {
+    long[] c = cell(gw, p, r);
+    c[REQUESTED]++;
+    c[FLAGGED] += flagged ? 1 : 0;
+    c[TESTER] += tester ? 1 : 0;
+  }
 
   void started(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[STARTED]++; }
 
@@ -45,7 +56,10 @@ final class TruthRecorder {
 
   void open(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[OPEN]++; }
 
-  void orchestratorSession(Network.Orchestrator o, boolean failed, boolean failedAsDefined) {
+  /** One segment; {@code pipeline} null when no event of its stream named it. */
+  void orchestratorSession(Network.Gpu gpu, Pipeline pipeline, boolean failed, boolean failedAsDefined,
+      String gpuResolution, boolean swappedBack) {
+    Network.Orchestrator o = gpu.orchestrator;
     orchSessions[o.index]++;
     if (failed) {
       orchFailed[o.index]++;
@@ -53,6 +67,18 @@ final class TruthRecorder {
     if (failedAsDefined) {
       orchFailedAsDefined[o.index]++;
     }
+    if (swappedBack) {
+      orchSwapsBack[o.index]++;
+    }
+    String key = nodeKey(o, pipeline == null ? "" : pipeline.id);
+    long[] np = nodePipeline.computeIfAbsent(key, k -> new long[2]);
+    np[0]++;
+    np[1] += failedAsDefined ? 1 : 0;
+    resolutions.computeIfAbsent(key, k -> new TreeMap<>()).merge(gpuResolution, 1L, Long::sum);
+  }
+
+  private static String nodeKey(Network.Orchestrator o, String pipeline) {
+    return String.format("%06d|%s", o.index, pipeline);
   }
 
   void dark(Network.Orchestrator o, long fromMs, long toMs) {
@@ -94,17 +120,46 @@ final class TruthRecorder {
   GroundTruth snapshot(SimConfig config, Network network) {
     List<GroundTruth.GatewayTruth> gws = network.gateways.stream()
         .map(g -> new GroundTruth.GatewayTruth(g.index(), g.host(), g.senderAddress(),
-            g.region().name(), g.optionalFields())).toList();
+            g.region().name(), g.optionalFields(),
+            g.noOrchestratorForm().name().toLowerCase(java.util.Locale.ROOT), g.integerTimestamps(),
+            g.tester())).toList();
     List<GroundTruth.OrchestratorTruth> orchs = new ArrayList<>();
     List<GroundTruth.GpuTruth> gpus = new ArrayList<>();
+    List<GroundTruth.NodePipelineTruth> nodes = new ArrayList<>();
     for (Network.Orchestrator o : network.orchestrators) {
       orchs.add(new GroundTruth.OrchestratorTruth(o.infoAddress(), o.onChainAddress, o.url,
           o.region.name(), o.failureProbability, o.slowProbability, o.runnerErrorsPerHour,
-          o.runnerSkewMs, orchSessions[o.index], orchFailed[o.index], orchFailedAsDefined[o.index], darkFrom[o.index], darkTo[o.index]));
+          o.runnerSkewMs, orchSessions[o.index], orchFailed[o.index], orchFailedAsDefined[o.index],
+          orchSwapsBack[o.index], o.rarelyListed, darkFrom[o.index], darkTo[o.index]));
       for (Network.Gpu g : o.gpus) {
         double[] a = gpuFps.getOrDefault(g, new double[2]);
-        gpus.add(new GroundTruth.GpuTruth(o.infoAddress(), g.uuid, g.model.nvmlName, g.pipeline.id,
+        gpus.add(new GroundTruth.GpuTruth(o.infoAddress(), o.url, g.uuid, g.model.nvmlName, g.pipeline.id,
             g.slots, g.capabilityFps(), a[1] == 0 ? 0 : a[0] / a[1], (long) a[1]));
+      }
+      for (Pipeline p : Pipeline.values()) {
+        List<Network.Gpu> serving = o.gpus.stream().filter(g -> g.pipeline == p).toList();
+        if (serving.isEmpty()) {
+          continue;
+        }
+        String key = nodeKey(o, p.id);
+        double sum = 0;
+        long samples = 0;
+        for (Network.Gpu g : serving) {
+          double[] a = gpuFps.getOrDefault(g, new double[2]);
+          sum += a[0];
+          samples += (long) a[1];
+        }
+        long[] np = nodePipeline.getOrDefault(key, new long[2]);
+        nodes.add(new GroundTruth.NodePipelineTruth(o.url, o.infoAddress(), p.id,
+            serving.stream().map(g -> g.uuid).distinct().toList(), np[0], np[1], samples,
+            samples == 0 ? 0 : sum / samples,
+            new TreeMap<>(resolutions.getOrDefault(key, Map.of()))));
+      }
+      long[] unnamed = nodePipeline.get(nodeKey(o, ""));
+      if (unnamed != null) {
+        // Segments of streams that never named their pipeline: no model, so no GPU.
+        nodes.add(new GroundTruth.NodePipelineTruth(o.url, o.infoAddress(), "", List.of(),
+            unnamed[0], unnamed[1], 0, 0, new TreeMap<>(resolutions.get(nodeKey(o, "")))));
       }
     }
     List<GroundTruth.DemandCell> cells = new ArrayList<>();
@@ -112,11 +167,11 @@ final class TruthRecorder {
       String[] parts = k.split("\\|", -1);
       String host = network.gateways.get(Integer.parseInt(parts[0])).host();
       cells.add(new GroundTruth.DemandCell(host, parts[1], parts[2], v[REQUESTED], v[STARTED],
-          v[NO_ORCH], v[LOADING_ONLY], v[SWAPPED], v[OPEN]));
+          v[NO_ORCH], v[LOADING_ONLY], v[SWAPPED], v[OPEN], v[FLAGGED], v[TESTER]));
     });
     Map<String, GroundTruth.DeliveryCount> del = new TreeMap<>();
     delivery.forEach((k, v) -> del.put(k, new GroundTruth.DeliveryCount(v[0], v[1], v[2], v[3])));
     return new GroundTruth(config, config.seed(), config.startMs(), config.startMs() + config.durationMs(),
-        gws, orchs, gpus, cells, del, new TreeMap<>(malformed), List.copyOf(promptChanges));
+        gws, orchs, gpus, nodes, cells, del, new TreeMap<>(malformed), List.copyOf(promptChanges));
   }
 }

@@ -85,7 +85,7 @@ final class Workers<R> {
       } catch (TimeoutException e) {
         if (task.cancelQueued(queue)) {
           throw new StoreException(202, "no free " + name + " connection within "
-              + startWithin.toMillis() + " ms: all " + threads.size() + " run statements", null);
+              + startWithin.toMillis() + " ms: all " + threads.size() + " are running statements", null);
         }
         return task.result.get();
       }

@@ -124,7 +124,7 @@ final class DemoCommand implements Main.Command {
 
       IngestMetrics ingestMetrics = new IngestMetrics(registry);
       KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(),
-          List.of(TOPIC), "naap-demo"), new EventWriter(store, new EventParser(),
+          List.of(TOPIC), "naap-demo").withInstanceId("naap-demo"), new EventWriter(store, new EventParser(),
           EventWriter.DuplicateCheck.BATCH, ingestMetrics, Clock.systemUTC()), ingestMetrics);
       Thread ingestThread = Thread.ofPlatform().name("naap-demo-ingest").start(ingest);
       running.push(() -> {

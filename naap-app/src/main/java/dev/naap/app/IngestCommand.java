@@ -29,7 +29,7 @@ final class IngestCommand implements Main.Command {
   private static final Set<String> OPTIONS = Set.of("bootstrap-servers", "topic", "group",
       "kafka-user", "kafka-password", "security-protocol", "truststore", "truststore-password",
       "batch-max-events", "batch-max-wait-ms", "max-event-bytes", "metrics-host", "metrics-port",
-      "refresh-interval-ms");
+      "refresh-interval-ms", "instance-id");
 
   @Override
   public String summary() {
@@ -47,6 +47,11 @@ final class IngestCommand implements Main.Command {
 
         options:
           --group GROUP              consumer group (default naap-ingest)
+          --instance-id ID           Kafka static membership (group.instance.id): a restarted
+                                     ingest gets its partitions back at once. Unique per running
+                                     ingest of the group (default naap-ingest-HOST-HASH, HASH of
+                                     the store; give each its own when several on one host share
+                                     a ClickHouse server); "none": dynamic membership
           --kafka-user USER          SASL/PLAIN user; with --kafka-password, implies SASL_SSL
           --kafka-password PW        (default $NAAP_KAFKA_PASSWORD when --kafka-user is set)
           --security-protocol P      PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
@@ -87,7 +92,7 @@ final class IngestCommand implements Main.Command {
       config = new KafkaIngestConfig(args.get("bootstrap-servers", null), args.all("topic"),
           args.get("group", "naap-ingest"), user, password, args.get("security-protocol", null),
           truststore == null ? null : Path.of(truststore), args.get("truststore-password", null),
-          batchMaxEvents, Duration.ofMillis(batchMaxWaitMs));
+          batchMaxEvents, Duration.ofMillis(batchMaxWaitMs), instanceId(args, storeConfig));
     } catch (IllegalArgumentException e) {
       args.error(e.getMessage());
     }
@@ -99,7 +104,9 @@ final class IngestCommand implements Main.Command {
     JvmMetrics.builder().register(registry);
     IngestMetrics metrics = new IngestMetrics(registry);
     var running = new AtomicReference<KafkaIngest>();
+    var stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
     var finished = Main.onShutdown(() -> {
+      stopRequested.set(true);
       if (running.get() != null) {
         running.get().stop();
       }
@@ -117,7 +124,9 @@ final class IngestCommand implements Main.Command {
               Clock.systemUTC(), registry));
       err.printf("naap ingest: %s -> %s%s%n", config, store.description(),
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());
-      ingest.run();
+      if (!stopRequested.get()) {
+        ingest.run(); // a no-op when stop() came first
+      }
       if (refresh != null) {
         refresh.interrupt();
         refresh.join();
@@ -134,5 +143,32 @@ final class IngestCommand implements Main.Command {
     } finally {
       finished.countDown();
     }
+  }
+
+  /**
+   * The static member id: {@code --instance-id}, or one derived from the host and the store, which
+   * stays the same across restarts of the same ingest and differs between ingests of one group on
+   * different hosts or stores.
+   */
+  private static String instanceId(Args args, dev.naap.store.StoreConfig store) {
+    String given = args.get("instance-id", null);
+    if ("none".equals(given)) {
+      return null;
+    }
+    if (given != null) {
+      return given;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    String where = switch (store) {
+      case dev.naap.store.StoreConfig.Embedded e -> e.dataDir().toAbsolutePath().normalize().toString();
+      case dev.naap.store.StoreConfig.Server s -> s.url() + "/" + s.database();
+    };
+    String hash = Integer.toHexString(where.hashCode());
+    return ("naap-ingest-" + host + "-" + hash).replaceAll("[^A-Za-z0-9._\\-@:]", "_");
   }
 }

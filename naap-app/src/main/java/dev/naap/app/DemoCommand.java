@@ -230,13 +230,9 @@ final class DemoCommand implements Main.Command {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
+      // On SIGINT/SIGTERM this is the normal path (Main.onShutdown): the command returns 0 and the
+      // process exits 0 after its shutdown hooks.
       stopAll(running, err);
-      if (stopRequested.getCount() == 0) {
-        out.flush();
-        // Everything is closed: end with 0 rather than the 130 (or 143) of a JVM stopped by a
-        // signal; before releasing the shutdown hook, which would otherwise race this to the exit.
-        Runtime.getRuntime().halt(0);
-      }
       finished.countDown();
     }
   }
@@ -249,10 +245,16 @@ final class DemoCommand implements Main.Command {
 
   private static void stopAll(Deque<AutoCloseable> running, PrintStream err) {
     while (!running.isEmpty()) {
+      AutoCloseable piece = running.pop();
+      long t0 = System.nanoTime();
       try {
-        running.pop().close();
+        piece.close();
       } catch (Exception e) {
         err.println("naap demo: while stopping: " + e);
+      }
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (ms >= 1_000) { // a stop must end within 10 s: say what takes the time
+        err.println("naap demo: stopping " + piece.getClass().getSimpleName() + " took " + ms + " ms");
       }
     }
   }

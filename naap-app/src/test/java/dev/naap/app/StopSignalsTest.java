@@ -40,6 +40,13 @@ class StopSignalsTest {
   private static final Duration STOP_WITHIN = Duration.ofSeconds(10);
 
   @TempDir Path dir;
+  /** Logs are kept after the run, for whoever reads a failure. */
+  private final Path logs = Path.of("target", "stop-signals", Long.toString(System.currentTimeMillis()));
+
+  @org.junit.jupiter.api.BeforeEach
+  void logDirectory() throws IOException {
+    Files.createDirectories(logs);
+  }
 
   @Test
   void demo_underApiLoad_stopsOnEachSignalForm() throws Exception {
@@ -47,7 +54,7 @@ class StopSignalsTest {
     String[] forms = {"INT-group", "TERM-group", "TERM-main"};
     for (int i = 0; i < forms.length; i++) {
       int apiPort = freePort();
-      Path log = dir.resolve("demo-" + forms[i] + ".log");
+      Path log = logs.resolve("demo-" + forms[i] + ".log");
       Process demo = start(log, "demo", "--dir", data.toString(), "--backfill-hours", "0",
           "--http-port", Integer.toString(freePort()), "--port", Integer.toString(apiPort),
           "--metrics-port", "0");
@@ -68,7 +75,7 @@ class StopSignalsTest {
   void serve_stopsOnEachSignalForm() throws Exception {
     for (String form : List.of("INT-group", "TERM-group", "TERM-main")) {
       int port = freePort();
-      Path log = dir.resolve("serve-" + form + ".log");
+      Path log = logs.resolve("serve-" + form + ".log");
       Path data = dir.resolve("serve-store");
       Process serve = start(log, "serve", "--data-dir", data.toString(), "--port",
           Integer.toString(port));
@@ -86,7 +93,7 @@ class StopSignalsTest {
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic("events", 2);
       Path data = dir.resolve("ingest-store");
-      Path log = dir.resolve("ingest.log");
+      Path log = logs.resolve("ingest.log");
       Process ingest = start(log, "ingest", "--bootstrap-servers", broker.bootstrapServers(),
           "--topic", "events", "--group", "stop-test", "--data-dir", data.toString(),
           "--metrics-port", "-1");
@@ -99,10 +106,10 @@ class StopSignalsTest {
       }
     }
     Path data = dir.resolve("scrape-store");
-    Path log = dir.resolve("scrape.log");
-    // A gateway that refuses connections: the scraper keeps retrying until it is stopped.
+    Path log = logs.resolve("scrape.log");
+    // A gateway that refuses connections: the scraper fails its run and waits for the next one.
     Process scrape = start(log, "scrape", "--gateway", "http://127.0.0.1:" + freePort(),
-        "--interval", "1s", "--jitter", "0s", "--data-dir", data.toString(), "--metrics-port", "-1");
+        "--interval", "2m", "--jitter", "0s", "--data-dir", data.toString(), "--metrics-port", "-1");
     try {
       Thread.sleep(8_000);
       assertThat(scrape.isAlive()).as("scrape runs (see %s)", log).isTrue();

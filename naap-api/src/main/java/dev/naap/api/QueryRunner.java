@@ -87,6 +87,9 @@ final class QueryRunner implements AutoCloseable {
       if (cause instanceof StoreException s && s.code() == 202) {
         throw unavailable("the store is busy; retry in " + RETRY_AFTER_SECONDS + " s");
       }
+      if (executor.isShutdown()) {
+        throw unavailable("the server is stopping; retry in " + RETRY_AFTER_SECONDS + " s");
+      }
       StoreException store = storeFailure(cause);
       if (store != null) {
         // A store that is down, hung or failing: the request was valid, the answer is not there.

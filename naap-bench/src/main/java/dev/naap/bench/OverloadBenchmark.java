@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * heavy uncached queries occupy every engine connection, and how fast an overloaded server answers
  * 503.
  *
- * <p>Workload: the network of {@link QueryBenchmark} ({@code --days}, {@code --gpus}, {@code
+ * <p>Every request is distinct (its {@code end} a minute earlier than the last), so each reaches
+ * the store. Workload: the network of {@link QueryBenchmark} ({@code --days}, {@code --gpus}, {@code
  * --orchestrators}; defaults 30, 1 000, 400), an API server with its response cache off (every
  * request reaches the store) and no quota, over the embedded store with 4 connections.
  *
@@ -80,7 +81,7 @@ public final class OverloadBenchmark {
             .withQueryLimits(defaults.queryTimeout(), heavy ? clients : defaults.maxConcurrentQueries());
         try (ApiServer server = new ApiServer(config, queries, DatasetCatalog.empty(),
             () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), InstantSource.system()).start()) {
-          Result r = run(server.url(), clients, Duration.ofSeconds(seconds));
+          Result r = run(server.url(), clients, Duration.ofSeconds(seconds), end);
           System.out.printf("%-9s %7d %6d %6d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", phase, clients,
               r.ok.size(), r.busy.size(), pct(r.ok, 0.5),
               pct(r.busy, 0.5), pct(r.busy, 0.99),
@@ -98,7 +99,12 @@ public final class OverloadBenchmark {
   private record Result(List<Double> ok, List<Double> busy, List<Double> health,
       Map<Integer, Integer> other) {}
 
-  private static Result run(URI base, int clients, Duration length) throws InterruptedException {
+  /**
+   * Each request ends a minute earlier than the one before ({@code &end=}), so that no two share an
+   * answer: the server computes each one (it coalesces identical requests in flight).
+   */
+  private static Result run(URI base, int clients, Duration length, Instant end) throws InterruptedException {
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     List<Double> ok = Collections.synchronizedList(new ArrayList<>());
@@ -112,7 +118,9 @@ public final class OverloadBenchmark {
         threads.submit(() -> {
           for (int i = first; go.get(); i++) {
             long t = System.nanoTime();
-            int status = get(client, base.resolve(ApiBenchmark.CALLS.get(i % ApiBenchmark.CALLS.size())));
+            String call = ApiBenchmark.CALLS.get(i % ApiBenchmark.CALLS.size()) + "&end="
+                + end.minus(Duration.ofMinutes(sent.incrementAndGet()));
+            int status = get(client, base.resolve(call));
             double ms = (System.nanoTime() - t) / 1e6;
             switch (status) {
               case 200 -> ok.add(ms);

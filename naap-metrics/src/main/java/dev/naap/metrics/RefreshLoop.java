@@ -63,10 +63,10 @@ public final class RefreshLoop implements Runnable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        failures.inc();
         if (Thread.currentThread().isInterrupted()) {
-          return; // stopping: the store call was given up
+          return; // stopping: the store call was given up, not failed
         }
+        failures.inc();
         // Once per failure spell, without the SQL (debug has it); the counter counts each one.
         String why = e instanceof StoreException s ? s.serverMessage() : e.toString();
         if (!failing) {

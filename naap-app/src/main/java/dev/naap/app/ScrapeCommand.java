@@ -111,7 +111,9 @@ final class ScrapeCommand implements Main.Command {
     JvmMetrics.builder().register(registry);
     ScrapeMetrics metrics = new ScrapeMetrics(registry);
     var current = new java.util.concurrent.atomic.AtomicReference<Scraper>();
+    var stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
     var finished = Main.onShutdown(() -> {
+      stopRequested.set(true);
       if (current.get() != null) {
         current.get().stop();
       }
@@ -123,6 +125,9 @@ final class ScrapeCommand implements Main.Command {
             .buildAndStart();
         Scraper scraper = new Scraper(config, store, metrics, Clock.systemUTC())) {
       current.set(scraper);
+      if (stopRequested.get()) {
+        scraper.stop(); // the signal came while the store was opening
+      }
       err.printf("naap scrape: %d gateway(s) every %s -> %s%s%n", gateways.size(),
           config.interval(), store.description(),
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort());

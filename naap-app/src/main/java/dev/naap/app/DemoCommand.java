@@ -127,6 +127,9 @@ final class DemoCommand implements Main.Command {
           List.of(TOPIC), "naap-demo").withInstanceId("naap-demo"), new EventWriter(store, new EventParser(),
           EventWriter.DuplicateCheck.BATCH, ingestMetrics, Clock.systemUTC()), ingestMetrics);
       Thread ingestThread = Thread.ofPlatform().name("naap-demo-ingest").start(ingest);
+      // Stopped after the ingest, the last Kafka client: the broker then shuts down while the
+      // metrics server and the store close (a stop must end within 10 s); its close() waits last.
+      running.push(broker::beginStop);
       running.push(() -> {
         ingest.stop();
         ingestThread.join();

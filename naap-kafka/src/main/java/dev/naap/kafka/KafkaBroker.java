@@ -147,6 +147,16 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
+   * Asks the broker to stop (SIGTERM) without waiting, so that it shuts down while the caller
+   * closes other things; {@link #close()} then waits for it. Call it after the clients have closed.
+   */
+  public void beginStop() {
+    if (process.isAlive()) {
+      process.destroy();
+    }
+  }
+
+  /**
    * Stops the broker: a polite SIGTERM first, then a kill after 6 s (a stop of the whole
    * application must end within 10 s; Kafka recovers its log at the next start). Call it after the
    * clients have closed.

@@ -94,7 +94,8 @@ final class QueryRunner implements AutoCloseable {
       if (store != null) {
         // A store that is down, hung or failing: the request was valid, the answer is not there.
         health.failed(store);
-        throw unavailable("the data store is not answering; retry in " + RETRY_AFTER_SECONDS + " s");
+        throw unavailable("the data store is not answering; retry in " + RETRY_AFTER_SECONDS
+            + " s");
       }
       log.error("query failed", cause);
       throw new ApiProblem(500, "Internal error", "the query failed; it has been logged", null);

@@ -124,7 +124,8 @@ final class DemoCommand implements Main.Command {
 
       IngestMetrics ingestMetrics = new IngestMetrics(registry);
       KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(),
-          List.of(TOPIC), "naap-demo").withInstanceId("naap-demo"), new EventWriter(store, new EventParser(),
+          List.of(TOPIC), "naap-demo").withInstanceId("naap-demo"),
+          new EventWriter(store, new EventParser(),
           EventWriter.DuplicateCheck.BATCH, ingestMetrics, Clock.systemUTC()), ingestMetrics);
       Thread ingestThread = Thread.ofPlatform().name("naap-demo-ingest").start(ingest);
       // Stopped after the ingest, the last Kafka client: the broker then shuts down while the
@@ -257,7 +258,8 @@ final class DemoCommand implements Main.Command {
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (ms >= 1_000) { // a stop must end within 10 s: say what takes the time
-        err.println("naap demo: stopping " + piece.getClass().getSimpleName() + " took " + ms + " ms");
+        err.println("naap demo: stopping " + piece.getClass().getSimpleName() + " took " + ms
+            + " ms");
       }
     }
   }

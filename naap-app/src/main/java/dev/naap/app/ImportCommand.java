@@ -65,7 +65,8 @@ final class ImportCommand implements Main.Command {
       for (Path f : files) {
         try {
           BatchResult r = fileImport.importFile(f);
-          err.printf("%s: accepted=%d rejected=%d duplicate=%d%n", f, r.accepted(), r.rejected(), r.duplicates());
+          err.printf("%s: accepted=%d rejected=%d duplicate=%d%n", f, r.accepted(), r.rejected(),
+              r.duplicates());
           total = total.plus(r);
         } catch (FileImport.ImportException e) {
           err.println(e.getMessage());

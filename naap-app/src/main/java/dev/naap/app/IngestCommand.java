@@ -165,7 +165,8 @@ final class IngestCommand implements Main.Command {
       host = "localhost";
     }
     String where = switch (store) {
-      case dev.naap.store.StoreConfig.Embedded e -> e.dataDir().toAbsolutePath().normalize().toString();
+      case dev.naap.store.StoreConfig.Embedded e ->
+          e.dataDir().toAbsolutePath().normalize().toString();
       case dev.naap.store.StoreConfig.Server s -> s.url() + "/" + s.database();
     };
     String hash = Integer.toHexString(where.hashCode());

@@ -78,7 +78,8 @@ public final class OverloadBenchmark {
         ApiConfig defaults = ApiConfig.defaults();
         ApiConfig config = defaults.withAddress("127.0.0.1", 0)
             .withQuotas(Integer.MAX_VALUE, Map.of(), 1).withCacheEntries(0)
-            .withQueryLimits(defaults.queryTimeout(), heavy ? clients : defaults.maxConcurrentQueries());
+            .withQueryLimits(defaults.queryTimeout(),
+                heavy ? clients : defaults.maxConcurrentQueries());
         try (ApiServer server = new ApiServer(config, queries, DatasetCatalog.empty(),
             () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), InstantSource.system()).start()) {
           Result r = run(server.url(), clients, Duration.ofSeconds(seconds), end);

@@ -122,11 +122,11 @@ public final class ApiServer implements AutoCloseable {
   /** Stops accepting requests, lets those in flight finish (up to 2 s), and releases the threads. */
   @Override
   public synchronized void close() {
+    runner.close(); // cancels queries in flight: their requests are answered 503 at once
     if (server != null) {
       server.stop(2);
       executor.shutdownNow();
       server = null;
     }
-    runner.close();
   }
 }

@@ -187,6 +187,9 @@ final class Dispatcher implements HttpHandler {
         rateHeaders(out, client, decision, clock.instant());
       }
       out.set("Cache-Control", "no-store");
+      if (p.status() == 503) {
+        out.set("Retry-After", Long.toString(QueryRunner.RETRY_AFTER_SECONDS));
+      }
       return send(ex, p.status(), Problems.response(p, ex.getRequestURI().getRawPath()));
     } catch (RuntimeException e) {
       log.error("request failed: {}", ex.getRequestURI(), e);

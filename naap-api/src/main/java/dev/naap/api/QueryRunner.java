@@ -1,5 +1,6 @@
 package dev.naap.api;
 
+import dev.naap.store.StoreException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -13,59 +14,101 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs calls into the query layer with bounded concurrency and time: a call waits at most the
- * timeout for a slot and for its answer, then the caller gets a 503 (the store call itself runs on
- * to its end, still holding its slot, so a slow store cannot be flooded). Thread-safe.
+ * Runs calls into the query layer with bounded concurrency and time. A request never waits for a
+ * slot: when {@code concurrency} calls are already in flight (running, or queued at the store's
+ * executor, which runs the engine calls on its platform threads) it gets a 503 at once. A call
+ * that outlives the timeout is cancelled — taken out of the store's queue, or its HTTP request to a
+ * ClickHouse server aborted — and its slot freed; a native engine call cannot be stopped and runs
+ * on, holding its engine connection. A failing store is a 503 too, logged once per change of
+ * state. Each call runs on a virtual thread that only waits for the store's futures, so it holds no
+ * carrier thread. Thread-safe.
  */
 final class QueryRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QueryRunner.class);
 
+  /** The {@code Retry-After} of every 503: the store is busy or failing for now. */
+  static final long RETRY_AFTER_SECONDS = 2;
+
+  private final int concurrency;
   private final Semaphore slots;
   private final Duration timeout;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final StoreHealth health = new StoreHealth("API queries");
 
   QueryRunner(int concurrency, Duration timeout) {
+    this.concurrency = concurrency;
     this.slots = new Semaphore(concurrency);
     this.timeout = timeout;
   }
 
   <T> T run(Supplier<T> call) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!slots.tryAcquire()) {
+      throw unavailable("the server is busy: " + concurrency + " queries are in flight; retry in "
+          + RETRY_AFTER_SECONDS + " s");
+    }
+    Future<T> future;
     try {
-      if (!slots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw unavailable("the server is busy; try again shortly");
-      }
-      Future<T> future;
-      try {
-        future = executor.submit(() -> {
-          try {
-            return call.get();
-          } finally {
-            slots.release();
-          }
-        });
-      } catch (RuntimeException e) {
-        slots.release();
-        throw e;
-      }
-      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      future = executor.submit(() -> {
+        try {
+          return call.get();
+        } finally {
+          slots.release();
+        }
+      });
+    } catch (RuntimeException e) {
+      slots.release();
+      throw e;
+    }
+    try {
+      T result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      health.answered();
+      return result;
     } catch (TimeoutException e) {
-      throw unavailable("the query took longer than " + timeout.toSeconds() + " s; narrow the range or filters");
+      future.cancel(true);
+      // Not a change of the store's state (one heavy query is slow, others answer): not logged
+      // above debug, or a mixed load would log a line per request. /ready reports a hung store.
+      log.debug("query cancelled after {} s", timeout.toSeconds());
+      throw unavailable("the query took longer than " + timeout.toSeconds()
+          + " s; narrow the range or filters, or retry later");
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
       throw unavailable("interrupted");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiProblem p) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ApiProblem p) {
         throw p;
       }
-      if (e.getCause() instanceof IllegalArgumentException iae) {
+      if (cause instanceof IllegalArgumentException iae) {
         // The query layer's own validation, written for callers.
         throw new ApiProblem(400, "Invalid query", iae.getMessage(), null);
       }
-      log.error("query failed", e.getCause());
+      if (cause instanceof StoreException s && s.code() == 202) {
+        throw unavailable("the store is busy; retry in " + RETRY_AFTER_SECONDS + " s");
+      }
+      if (executor.isShutdown()) {
+        throw unavailable("the server is stopping; retry in " + RETRY_AFTER_SECONDS + " s");
+      }
+      StoreException store = storeFailure(cause);
+      if (store != null) {
+        // A store that is down, hung or failing: the request was valid, the answer is not there.
+        health.failed(store);
+        throw unavailable("the data store is not answering; retry in " + RETRY_AFTER_SECONDS
+            + " s");
+      }
+      log.error("query failed", cause);
       throw new ApiProblem(500, "Internal error", "the query failed; it has been logged", null);
     }
+  }
+
+  private static StoreException storeFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StoreException s) {
+        return s;
+      }
+    }
+    return null;
   }
 
   private static ApiProblem unavailable(String detail) {

@@ -7,22 +7,33 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Ready when the store answers and has migrations applied, and, when {@code maxLag} is given, the
  * rollups trail the clock by no more than it. The lag is always reported: a server over an imported
- * store that no ingest updates is still ready by default. Thread-safe.
+ * store that no ingest updates is still ready by default.
+ *
+ * <p>A check answers within {@link #ANSWER_WITHIN} whatever the store does: the store is asked on
+ * a virtual thread, at most one probe at a time (concurrent checks share it), and a probe that has
+ * not answered by then makes the server not ready ("not answering"). State changes are logged
+ * once, not per check. Thread-safe.
  */
 public final class StoreReadiness implements Readiness {
 
-  private static final Logger log = LoggerFactory.getLogger(StoreReadiness.class);
+  /** Well under the 2 s a load balancer's readiness probe may allow. */
+  static final Duration ANSWER_WITHIN = Duration.ofMillis(1500);
 
   private final Store store;
   private final MetricsQueries queries;
   private final Duration maxLag;
   private final InstantSource clock;
+  private final StoreHealth health = new StoreHealth("readiness");
+  private final AtomicReference<CompletableFuture<Status>> probe = new AtomicReference<>();
 
   /** {@code maxLag} null: the ingest lag is reported but does not make the server unready. */
   public StoreReadiness(Store store, MetricsQueries queries, Duration maxLag, InstantSource clock) {
@@ -34,6 +45,30 @@ public final class StoreReadiness implements Readiness {
 
   @Override
   public Status check() {
+    CompletableFuture<Status> running = probe.get();
+    if (running == null || running.isDone()) {
+      CompletableFuture<Status> next = new CompletableFuture<>();
+      if (probe.compareAndSet(running, next)) {
+        Thread.ofVirtual().name("naap-readiness").start(() -> next.complete(probeStore()));
+        running = next;
+      } else {
+        running = probe.get();
+      }
+    }
+    try {
+      return running.get(ANSWER_WITHIN.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      health.failed("not answering", "no answer within " + ANSWER_WITHIN.toMillis() + " ms", e);
+      return new Status(false, Map.of("store", "not answering"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Status(false, Map.of("store", "not answering"));
+    } catch (ExecutionException e) {
+      return new Status(false, Map.of("store", "unreachable"));
+    }
+  }
+
+  private Status probeStore() {
     Map<String, Object> checks = new LinkedHashMap<>();
     try {
       String latest = store.queryText("SELECT max(version) FROM schema_migrations", Map.of()).strip();
@@ -48,9 +83,10 @@ public final class StoreReadiness implements Readiness {
       Duration lag = asOf == null ? null : Duration.between(asOf, clock.instant());
       checks.put("ingest_lag_seconds", lag == null ? null : lag.toSeconds());
       boolean fresh = maxLag == null || (lag != null && lag.compareTo(maxLag) <= 0);
+      health.answered();
       return new Status(fresh, checks);
     } catch (RuntimeException e) {
-      log.warn("readiness check failed", e);
+      health.failed(e);
       checks.put("store", "unreachable");
       return new Status(false, checks);
     }

@@ -32,6 +32,8 @@ final class FakeQueries implements MetricsQueries {
   private final int rows;
   /** How long {@link #run} takes, to let requests overlap. */
   volatile long delayMs;
+  /** Thrown by every report query when set: a failing store. */
+  volatile RuntimeException failure;
 
   FakeQueries(int rows) {
     this.rows = rows;
@@ -51,6 +53,9 @@ final class FakeQueries implements MetricsQueries {
   public Page run(Report report, MetricsQuery query) {
     runs.incrementAndGet();
     seen.add(query);
+    if (failure != null) {
+      throw failure;
+    }
     if (delayMs > 0) {
       try {
         Thread.sleep(delayMs);

@@ -3,6 +3,7 @@ package dev.naap.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.naap.store.StoreException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -296,16 +297,51 @@ class HttpLayerTest {
   }
 
   @Test
-  void slowStore_is503AfterTheQueryTimeout_andABusyServerToo() throws Exception {
+  void slowStore_is503WithRetryAfterAtTheQueryTimeout_andTheSlotIsFreed() {
     start(ApiConfig.defaults().withQueryLimits(Duration.ofMillis(300), 1));
     queries.delayMs = 1_500;
     Http.Answer slow = http.get("/v1/gpu/metrics?limit=1");
     assertThat(slow.status()).isEqualTo(503);
     assertThat(slow.header("Content-Type")).isEqualTo("application/problem+json");
-    // The timed-out query still holds the only slot: the next request cannot get one in time.
+    assertThat(slow.header("Retry-After")).isEqualTo(Long.toString(QueryRunner.RETRY_AFTER_SECONDS));
+    // The timed-out call was cancelled and gave its only slot back.
+    queries.delayMs = 0;
+    assertThat(http.get("/v1/gpu/metrics?limit=2").status()).isEqualTo(200);
+  }
+
+  @Test
+  void fullServer_answers503AtOnce_whileHealthStillAnswers() throws Exception {
+    start(ApiConfig.defaults().withQueryLimits(Duration.ofSeconds(5), 1));
+    queries.delayMs = 2_000;
+    Thread holder = Thread.ofVirtual().start(() -> http.get("/v1/gpu/metrics?limit=1"));
+    while (queries.runs.get() == 0) {
+      Thread.sleep(5);
+    }
+    long t0 = System.nanoTime();
     Http.Answer busy = http.get("/v1/gpu/metrics?limit=2");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(busy.status()).isEqualTo(503);
+    assertThat(busy.header("Retry-After")).isNotNull();
     assertThat(busy.json().get("detail").asText()).contains("busy");
+    assertThat(ms).as("ms to answer busy").isLessThan(1_000); // not after the query timeout
+    assertThat(http.get("/health").status()).isEqualTo(200);
+    holder.join();
+  }
+
+  @Test
+  void failingStore_is503WithRetryAfter_neverA500() {
+    start();
+    queries.failure = new StoreException(0, "cannot reach ClickHouse server http://127.0.0.1:1/",
+        "SELECT secret_sql_text");
+    for (int i = 0; i < 3; i++) {
+      Http.Answer a = http.get("/v1/gpu/metrics?limit=" + (i + 1));
+      assertThat(a.status()).isEqualTo(503);
+      assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(a.header("Retry-After")).isNotNull();
+      assertThat(a.body()).doesNotContain("secret_sql_text");
+    }
+    queries.failure = null;
+    assertThat(http.get("/v1/gpu/metrics?limit=9").status()).isEqualTo(200);
   }
 
   @Test

@@ -136,15 +136,19 @@ final class DemoCommand implements Main.Command {
 
       IngestMetrics ingestMetrics = new IngestMetrics(registry);
       KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(),
-          List.of(TOPIC), "naap-demo"), new EventWriter(store, new EventParser(),
+          List.of(TOPIC), "naap-demo").withInstanceId("naap-demo"),
+          new EventWriter(store, new EventParser(),
           EventWriter.DuplicateCheck.BATCH, ingestMetrics, Clock.systemUTC()), ingestMetrics);
       Thread ingestThread = Thread.ofPlatform().name("naap-demo-ingest").start(ingest);
+      // Stopped after the ingest, the last Kafka client: the broker then shuts down while the
+      // metrics server and the store close (a stop must end within 10 s); its close() waits last.
+      running.push(broker::beginStop);
       running.push(() -> {
         ingest.stop();
         ingestThread.join();
       });
       Refresher refresher = new Refresher(store, Clock.systemUTC());
-      Thread refreshThread = Thread.ofVirtual().name("naap-demo-refresh")
+      Thread refreshThread = Thread.ofPlatform().name("naap-demo-refresh")
           .start(new RefreshLoop(refresher, Duration.ofSeconds(5), Clock.systemUTC(), registry));
       running.push(() -> {
         refreshThread.interrupt();
@@ -251,13 +255,9 @@ final class DemoCommand implements Main.Command {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
+      // On SIGINT/SIGTERM this is the normal path (Main.onShutdown): the command returns 0 and the
+      // process exits 0 after its shutdown hooks.
       stopAll(running, err);
-      if (stopRequested.getCount() == 0) {
-        out.flush();
-        // Everything is closed: end with 0 rather than the 130 (or 143) of a JVM stopped by a
-        // signal; before releasing the shutdown hook, which would otherwise race this to the exit.
-        Runtime.getRuntime().halt(0);
-      }
       finished.countDown();
     }
   }
@@ -270,10 +270,17 @@ final class DemoCommand implements Main.Command {
 
   private static void stopAll(Deque<AutoCloseable> running, PrintStream err) {
     while (!running.isEmpty()) {
+      AutoCloseable piece = running.pop();
+      long t0 = System.nanoTime();
       try {
-        running.pop().close();
+        piece.close();
       } catch (Exception e) {
         err.println("naap demo: while stopping: " + e);
+      }
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (ms >= 1_000) { // a stop must end within 10 s: say what takes the time
+        err.println("naap demo: stopping " + piece.getClass().getSimpleName() + " took " + ms
+            + " ms");
       }
     }
   }

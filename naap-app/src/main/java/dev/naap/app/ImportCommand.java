@@ -32,8 +32,11 @@ final class ImportCommand implements Main.Command {
 
         Imports newline-delimited event envelopes, or JSON arrays of envelopes or of capture
         records (objects whose "value" is the envelope), through the same validation and tables
-        as the Kafka ingest. Events already stored are counted as duplicates and skipped. The last
-        line printed is: imported: accepted=N rejected=M duplicate=D
+        as the Kafka ingest. A file is a JSON array only when the whole file is one array;
+        otherwise each line is a message. Events already stored are counted as duplicates and
+        skipped; each rejected message is reported with its file and line. The last line printed
+        is: imported: accepted=N rejected=M duplicate=D. The exit code is 1 when any message
+        was rejected or any file could not be read.
 
         options:
         """ + TestLoadOptions.HELP + StoreOptions.HELP;
@@ -62,17 +65,30 @@ final class ImportCommand implements Main.Command {
       testLoadRules.save(store, Clock.systemUTC());
       EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
           IngestMetrics.unregistered(), Clock.systemUTC());
-      FileImport fileImport = new FileImport(writer, 5_000);
+      FileImport fileImport = new FileImport(writer, 5_000, err::println);
       BatchResult total = BatchResult.EMPTY;
+      int failedFiles = 0;
       for (Path f : files) {
-        BatchResult r = fileImport.importFile(f);
-        err.printf("%s: accepted=%d rejected=%d duplicate=%d%n", f, r.accepted(), r.rejected(), r.duplicates());
-        total = total.plus(r);
+        try {
+          BatchResult r = fileImport.importFile(f);
+          err.printf("%s: accepted=%d rejected=%d duplicate=%d%n", f, r.accepted(), r.rejected(),
+              r.duplicates());
+          total = total.plus(r);
+        } catch (FileImport.ImportException e) {
+          err.println(e.getMessage());
+          failedFiles++;
+        }
       }
       var refreshed = new Refresher(store, Clock.systemUTC()).refreshUpTo(Clock.systemUTC().instant());
       err.printf("rollups: %d sessions and %d hours recomputed%n", refreshed.sessions(), refreshed.hours());
       out.printf("imported: accepted=%d rejected=%d duplicate=%d%n",
           total.accepted(), total.rejected(), total.duplicates());
+      if (failedFiles > 0 || total.rejected() > 0) {
+        // Nothing may be lost silently: whatever was not imported makes the exit non-zero.
+        err.printf("not everything was imported: %d files failed, %d messages rejected (above)%n",
+            failedFiles, total.rejected());
+        return 1;
+      }
       return 0;
     }
   }

@@ -31,7 +31,7 @@ final class IngestCommand implements Main.Command {
   private static final Set<String> OPTIONS = Set.of("bootstrap-servers", "topic", "group",
       "kafka-user", "kafka-password", "security-protocol", "truststore", "truststore-password",
       "batch-max-events", "batch-max-wait-ms", "max-event-bytes", "metrics-host", "metrics-port",
-      "refresh-interval-ms", "retention");
+      "refresh-interval-ms", "retention", "instance-id");
 
   private static final String RETENTION_HELP = retentionHelp();
 
@@ -51,6 +51,11 @@ final class IngestCommand implements Main.Command {
 
         options:
           --group GROUP              consumer group (default naap-ingest)
+          --instance-id ID           Kafka static membership (group.instance.id): a restarted
+                                     ingest gets its partitions back at once. Unique per running
+                                     ingest of the group (default naap-ingest-HOST-HASH, HASH of
+                                     the store; give each its own when several on one host share
+                                     a ClickHouse server); "none": dynamic membership
           --kafka-user USER          SASL/PLAIN user; with --kafka-password, implies SASL_SSL
           --kafka-password PW        (default $NAAP_KAFKA_PASSWORD when --kafka-user is set)
           --security-protocol P      PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
@@ -116,7 +121,7 @@ final class IngestCommand implements Main.Command {
       config = new KafkaIngestConfig(args.get("bootstrap-servers", null), args.all("topic"),
           args.get("group", "naap-ingest"), user, password, args.get("security-protocol", null),
           truststore == null ? null : Path.of(truststore), args.get("truststore-password", null),
-          batchMaxEvents, Duration.ofMillis(batchMaxWaitMs));
+          batchMaxEvents, Duration.ofMillis(batchMaxWaitMs), instanceId(args, storeConfig));
     } catch (IllegalArgumentException e) {
       args.error(e.getMessage());
     }
@@ -128,7 +133,9 @@ final class IngestCommand implements Main.Command {
     JvmMetrics.builder().register(registry);
     IngestMetrics metrics = new IngestMetrics(registry);
     var running = new AtomicReference<KafkaIngest>();
+    var stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
     var finished = Main.onShutdown(() -> {
+      stopRequested.set(true);
       if (running.get() != null) {
         running.get().stop();
       }
@@ -142,14 +149,16 @@ final class IngestCommand implements Main.Command {
           EventWriter.DuplicateCheck.BATCH, metrics, Clock.systemUTC());
       KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
       running.set(ingest);
-      Thread refresh = refreshMs == 0 ? null : Thread.ofVirtual().name("naap-refresh")
+      Thread refresh = refreshMs == 0 ? null : Thread.ofPlatform().name("naap-refresh")
           .start(new RefreshLoop(new Refresher(store, Clock.systemUTC()), Duration.ofMillis(refreshMs),
               Clock.systemUTC(), registry));
       Thread retire = Thread.ofPlatform().daemon().name("naap-retention")
           .start(new Retention(store, retention, Clock.systemUTC()));
       err.printf("naap ingest: %s -> %s%s; retention %s%n", config, store.description(),
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(), retention);
-      ingest.run();
+      if (!stopRequested.get()) {
+        ingest.run(); // a no-op when stop() came first
+      }
       if (refresh != null) {
         refresh.interrupt();
         refresh.join();
@@ -168,5 +177,33 @@ final class IngestCommand implements Main.Command {
     } finally {
       finished.countDown();
     }
+  }
+
+  /**
+   * The static member id: {@code --instance-id}, or one derived from the host and the store, which
+   * stays the same across restarts of the same ingest and differs between ingests of one group on
+   * different hosts or stores.
+   */
+  private static String instanceId(Args args, dev.naap.store.StoreConfig store) {
+    String given = args.get("instance-id", null);
+    if ("none".equals(given)) {
+      return null;
+    }
+    if (given != null) {
+      return given;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    String where = switch (store) {
+      case dev.naap.store.StoreConfig.Embedded e ->
+          e.dataDir().toAbsolutePath().normalize().toString();
+      case dev.naap.store.StoreConfig.Server s -> s.url() + "/" + s.database();
+    };
+    String hash = Integer.toHexString(where.hashCode());
+    return ("naap-ingest-" + host + "-" + hash).replaceAll("[^A-Za-z0-9._\\-@:]", "_");
   }
 }

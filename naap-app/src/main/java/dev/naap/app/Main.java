@@ -34,21 +34,39 @@ public final class Main {
     // the JDK reads these once per process.
     HttpLimits.install();
     int code = run(List.of(argv), System.out, System.err);
-    // System.exit blocks forever when called while shutdown hooks run (after SIGTERM).
+    // System.exit blocks forever when called while shutdown hooks run (after SIGHUP).
     if (!shuttingDown) {
       System.exit(code);
     }
   }
 
   /**
-   * Runs {@code stop} when the JVM is asked to shut down (SIGINT, SIGTERM), then waits up to
-   * {@code grace} for the command to finish its own cleanup, signalled by the returned latch.
+   * Runs {@code stop} on SIGINT or SIGTERM (a terminal's Ctrl-C, which reaches the whole process
+   * group, or a supervisor's stop) and lets the command finish on its normal path: its {@code run}
+   * returns, and the process exits with the command's code (0) after every shutdown hook has run.
+   * The JVM's own handling of those signals would exit with 130 or 143. Any other way the JVM
+   * shuts down (SIGHUP, {@code System.exit} elsewhere) also runs {@code stop}, then waits up to
+   * {@code grace} for the command to finish its cleanup, signalled by the returned latch.
    */
   static CountDownLatch onShutdown(Runnable stop, Duration grace) {
     var finished = new CountDownLatch(1);
+    var once = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stopOnce = () -> {
+      if (once.compareAndSet(false, true)) {
+        stop.run();
+      }
+    };
+    for (String name : List.of("INT", "TERM")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name),
+            signal -> Thread.ofPlatform().name("naap-stop").start(stopOnce));
+      } catch (IllegalArgumentException e) {
+        // The signal is reserved here (e.g. -Xrs): the shutdown hook below still stops the command.
+      }
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       shuttingDown = true;
-      stop.run();
+      stopOnce.run();
       try {
         finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -125,7 +125,9 @@ final class ScrapeCommand implements Main.Command {
     JvmMetrics.builder().register(registry);
     ScrapeMetrics metrics = new ScrapeMetrics(registry);
     var current = new java.util.concurrent.atomic.AtomicReference<Scraper>();
+    var stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
     var finished = Main.onShutdown(() -> {
+      stopRequested.set(true);
       if (current.get() != null) {
         current.get().stop();
       }

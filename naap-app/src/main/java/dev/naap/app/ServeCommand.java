@@ -3,6 +3,7 @@ package dev.naap.app;
 import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -66,7 +67,7 @@ final class ServeCommand implements Main.Command {
     Set<String> known = new HashSet<>(OPTIONS);
     known.addAll(StoreOptions.NAMES);
     Args args = Args.parse(argv, known, FLAGS);
-    var storeConfig = StoreOptions.from(args);
+    StoreConfig storeConfig = StoreOptions.from(args);
     if (!args.positional().isEmpty()) {
       args.error("unexpected arguments " + args.positional());
     }
@@ -99,6 +100,12 @@ final class ServeCommand implements Main.Command {
         keys, dashboardQuota, defaults.maxRange(), queryTimeout, defaults.maxConcurrentQueries(), cacheBytes,
         secret, proxies);
 
+    if (storeConfig instanceof StoreConfig.Server server) {
+      // A server request must end (and free its slot) before the API gives up on it.
+      Duration shorter = queryTimeout.minusSeconds(1);
+      storeConfig = server.withRequestTimeout(
+          shorter.compareTo(Duration.ofSeconds(1)) < 0 ? queryTimeout : shorter);
+    }
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     CountDownLatch stop = new CountDownLatch(1);

@@ -16,8 +16,21 @@ final class ChildJvm {
 
   /** Starts {@code naap args…} in the background; stdout and stderr are appended to {@code log}. */
   static Process start(Path log, String... args) {
-    return launch(builder(args).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+    return start(log, false, args);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}; {@code ownSession}: in a session and process group of its
+   * own ({@code setsid}, which execs the JVM in place), as a shell starts a job, so that a test can
+   * signal the group as a terminal's Ctrl-C does.
+   */
+  static Process start(Path log, boolean ownSession, String... args) {
+    ProcessBuilder b = builder(args).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (ownSession) {
+      b.command().addFirst("setsid");
+    }
+    return launch(b);
   }
 
   /** Runs {@code naap args…} to completion; stderr is appended to {@code dir/run.err}. */

@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ApiBenchmark {
 
-  private static final List<String> CALLS = List.of(
+  static final List<String> CALLS = List.of(
       "/v1/gpu/metrics?window=24h&granularity=1h",
       "/v1/gpu/metrics?window=7d&granularity=1d",
       "/v1/network/demand?window=24h&granularity=1h",

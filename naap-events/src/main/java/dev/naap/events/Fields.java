@@ -55,7 +55,35 @@ final class Fields {
     if (!n.isTextual()) {
       throw wrongType(field, "string", n);
     }
-    return n.textValue();
+    return unicode(field, n.textValue());
+  }
+
+  /**
+   * {@code s} if it is valid Unicode. A JSON escape such as {@code "\ud800"} decodes to a lone
+   * surrogate, which no UTF-8 column can hold: stored, it became {@code ?}, and distinct ids
+   * collided. Such a field is rejected, never altered.
+   */
+  String unicode(String field, String s) {
+    int at = unpairedSurrogate(s);
+    if (at >= 0) {
+      throw invalid(field, String.format("holds an unpaired surrogate \\u%04x at char %d;"
+          + " strings must be valid Unicode", (int) s.charAt(at), at));
+    }
+    return s;
+  }
+
+  /** The index of the first unpaired surrogate in {@code s}, or -1. */
+  static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A string field that must be present and non-null. */
@@ -86,7 +114,7 @@ final class Fields {
       if (!item.isTextual()) {
         throw wrongType(field + "[" + i + "]", "string", item);
       }
-      out.add(item.textValue());
+      out.add(unicode(field + "[" + i + "]", item.textValue()));
     }
     return List.copyOf(out);
   }

@@ -32,6 +32,13 @@ final class UnsupportedReader {
 
   private static String text(JsonNode object, String field) {
     JsonNode n = object.path(field);
-    return n.isTextual() ? n.textValue() : "";
+    if (!n.isTextual()) {
+      return "";
+    }
+    if (Fields.unpairedSurrogate(n.textValue()) >= 0) {
+      throw new RejectException(RejectReason.INVALID_VALUE, field + ": holds an unpaired surrogate;"
+          + " strings must be valid Unicode");
+    }
+    return n.textValue();
   }
 }

@@ -167,4 +167,29 @@ class HostileInputTest {
     }
     assertThat(accepted.get()).isEqualTo(8 * 50 * messages.size());
   }
+
+  @Test
+  void parse_rejectsIdsAndKeyFieldsWithUnpairedSurrogates_neverAltersThem() {
+    String[] lone = {"x\\ud800", "\\udc00x", "a\\ud800\\ud800b", "\\ud83d"};
+    for (String s : lone) {
+      ParseResult.Rejected id = reject("{\"id\":\"" + s + "\",\"type\":\"ai_stream_status\","
+          + "\"timestamp\":\"" + TestMessages.ENVELOPE_MS + "\",\"gateway\":\"\",\"data\":{}}");
+      assertThat(id.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+      assertThat(id.detail()).contains("id").contains("unpaired surrogate");
+
+      ParseResult.Rejected stream = reject(envelope("ai_stream_status",
+          "{\"stream_id\":\"" + s + "\",\"request_id\":\"r\",\"pipeline\":\"p\"}"));
+      assertThat(stream.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+      assertThat(stream.detail()).contains("stream_id").contains("unpaired surrogate");
+
+      ParseResult.Rejected unknown = reject(envelope("some_future_family",
+          "{\"stream_id\":\"" + s + "\"}"));
+      assertThat(unknown.detail()).contains("unpaired surrogate");
+    }
+    // A surrogate pair (an emoji) is valid Unicode and accepted as it is.
+    ParseResult ok = PARSER.parse(utf8("{\"id\":\"x\\ud83d\\ude00\",\"type\":\"ai_stream_status\","
+        + "\"timestamp\":\"" + TestMessages.ENVELOPE_MS + "\",\"gateway\":\"\",\"data\":{}}"));
+    assertThat(ok).isInstanceOfSatisfying(ParseResult.Accepted.class,
+        a -> assertThat(a.event().envelope().id()).isEqualTo("x\ud83d\ude00"));
+  }
 }

@@ -77,6 +77,7 @@ public final class EventWriter {
     List<Accepted> unique = new ArrayList<>(batch.size());
     Map<String, Long> rejectedByReason = new HashMap<>();
     RowBinary rejectedRows = new RowBinary(256);
+    List<Rejection> rejections = new ArrayList<>();
     long rejected = 0;
     for (Message message : batch) {
       switch (parser.parse(message.value())) {
@@ -88,6 +89,7 @@ public final class EventWriter {
         case ParseResult.Rejected r -> {
           writeRejected(rejectedRows, message, r, nowMs);
           rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
+          rejections.add(new Rejection(message.origin(), r.reason().code(), r.detail()));
           rejected++;
         }
       }
@@ -97,9 +99,10 @@ public final class EventWriter {
     // the parsed events are not kept (they are most of a batch's heap).
     if (duplicateCheck == DuplicateCheck.BATCH) {
       return new Prepared(List.of(), familyCounts(unique), validCount, rawRows(unique, nowMs),
-          rejectedRows.toByteArray(), rejected, rejectedByReason, nowMs, System.nanoTime() - startNanos);
+          rejectedRows.toByteArray(), rejections, rejectedByReason, nowMs,
+          System.nanoTime() - startNanos);
     }
-    return new Prepared(unique, null, validCount, null, rejectedRows.toByteArray(), rejected,
+    return new Prepared(unique, null, validCount, null, rejectedRows.toByteArray(), rejections,
         rejectedByReason, nowMs, System.nanoTime() - startNanos);
   }
 
@@ -177,6 +180,9 @@ public final class EventWriter {
 
   private record Accepted(Event event, Message message) {}
 
+  /** A message that was quarantined: where it came from, the reason code and the detail. */
+  public record Rejection(Origin origin, String reason, String detail) {}
+
   /** A validated, encoded batch, ready for {@link #write(Prepared)}. Immutable. */
   public static final class Prepared {
     private final List<Accepted> unique; // kept only while rows wait for the stored-id lookup
@@ -184,23 +190,30 @@ public final class EventWriter {
     private final int validCount;
     private final byte[] rawRows;
     private final byte[] rejectedRows;
+    private final List<Rejection> rejections;
     private final long rejected;
     private final Map<String, Long> rejectedByReason;
     private final long nowMs;
     private final long prepareNanos;
 
     private Prepared(List<Accepted> unique, Map<String, Long> familyCounts, int validCount,
-        byte[] rawRows, byte[] rejectedRows, long rejected, Map<String, Long> rejectedByReason,
-        long nowMs, long prepareNanos) {
+        byte[] rawRows, byte[] rejectedRows, List<Rejection> rejections,
+        Map<String, Long> rejectedByReason, long nowMs, long prepareNanos) {
       this.unique = unique;
       this.familyCounts = familyCounts;
       this.validCount = validCount;
       this.rawRows = rawRows;
       this.rejectedRows = rejectedRows;
-      this.rejected = rejected;
+      this.rejections = List.copyOf(rejections);
+      this.rejected = rejections.size();
       this.rejectedByReason = rejectedByReason;
       this.nowMs = nowMs;
       this.prepareNanos = prepareNanos;
+    }
+
+    /** The messages of the batch that are quarantined, in batch order. */
+    public List<Rejection> rejections() {
+      return rejections;
     }
   }
 }

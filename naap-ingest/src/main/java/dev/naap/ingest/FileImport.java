@@ -1,8 +1,10 @@
 package dev.naap.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
@@ -14,75 +16,164 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Imports files of events through the same validation and tables as the Kafka ingest.
  *
- * <p>Two formats, told apart by the first non-blank byte:
+ * <p>Two formats:
  * <ul>
- *   <li>newline-delimited: one message per line (LF or CRLF), kept byte for byte (invalid UTF-8
- *       included);
- *   <li>a JSON array ({@code [...]}): each element is a message.
+ *   <li>a JSON array ({@code [...]}) of messages, when the whole file is one array (whitespace
+ *       around it allowed). An array that spans lines and is followed by anything, or is broken
+ *       after its first line, is an error and nothing of the file is imported;
+ *   <li>otherwise newline-delimited: one message per line (LF or CRLF), kept byte for byte (invalid
+ *       UTF-8 included), each validated on its own; a first line such as {@code [1,2]} is one
+ *       (rejected) message, not a format.
  * </ul>
- * In both, a message may be an envelope or a capture record, an object whose {@code value} is the
- * envelope (the format of {@code kafka-capture-*.json}); a capture record has a {@code value}
- * object and no {@code data}. Not thread-safe.
+ * A UTF-8 byte order mark at the start is ignored. In both, a message may be an envelope or a
+ * capture record, an object whose {@code value} is the envelope (the format of {@code
+ * kafka-capture-*.json}); a capture record has a {@code value} object and no {@code data}. Nesting
+ * is bounded ({@link #MAX_NESTING_DEPTH}) and so is a message's size (the parser's limit); each
+ * message that is quarantined is reported with its file and line. Not thread-safe.
  */
 public final class FileImport {
 
   /** Lines longer than this are cut here; the rest of such a line is not kept. */
   static final int MAX_KEPT_LINE_BYTES = 16 << 20;
+  /** Deepest nesting read in an array file: the array, then a message within the parser's limit. */
+  static final int MAX_NESTING_DEPTH = 66;
+  /** Rejections reported one by one per file; the rest are counted. */
+  static final int MAX_REPORTED = 100;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_NESTING_DEPTH)
+          .maxStringLength(MAX_KEPT_LINE_BYTES)
+          .build())
+      .build());
   private static final byte[] VALUE_KEY = "\"value\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+  private enum Format { ARRAY, LINES }
 
   private final EventWriter writer;
   private final int batchSize;
+  private final Consumer<String> problems;
 
+  /** An import that reports nothing but its counts. */
   public FileImport(EventWriter writer, int batchSize) {
+    this(writer, batchSize, problem -> { });
+  }
+
+  /**
+   * @param problems receives one line per quarantined message ({@code file:line: reason: detail}),
+   *     up to {@link #MAX_REPORTED} per file, then how many more there were
+   */
+  public FileImport(EventWriter writer, int batchSize, Consumer<String> problems) {
     this.writer = writer;
     this.batchSize = batchSize;
+    this.problems = problems;
   }
 
   /**
    * Imports one file.
    *
-   * @throws ImportException when the file cannot be read or a JSON array file cannot be parsed
-   *     past some point; what was read before that point is already imported
+   * @throws ImportException when the file cannot be read or is a broken JSON array; it names the
+   *     file and the line, and says what of the file was imported
    */
   public BatchResult importFile(Path file) {
     Batcher batcher = new Batcher(file.toString());
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      in.mark(1 << 16);
-      int first = firstNonBlank(in);
-      in.reset();
-      if (first == '[') {
-        readArray(in, batcher);
-      } else {
-        readLines(in, batcher);
+    try {
+      Format format = classify(file);
+      try (InputStream in = open(file)) {
+        if (format == Format.ARRAY) {
+          readArray(in, batcher);
+        } else {
+          readLines(in, batcher);
+        }
       }
     } catch (NoSuchFileException e) {
       throw new ImportException(file + ": no such file", e);
     } catch (JsonProcessingException e) {
       batcher.flush();
-      throw new ImportException(file + ": not a valid JSON array of messages at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + " ("
-          + e.getOriginalMessage() + "); the " + batcher.position + " messages before it were imported "
-          + "(" + batcher.result + ")", e);
+      throw new ImportException(file + ":" + line(e, 0) + ": not a valid JSON array of messages ("
+          + e.getOriginalMessage() + "); the " + batcher.position + " messages before it were"
+          + " imported (" + batcher.result + ")", e);
     } catch (IOException e) {
-      throw new ImportException(file + ": cannot read: " + e.getMessage(), e);
+      batcher.flush();
+      throw new ImportException(file + ": cannot read: " + e.getMessage() + "; the "
+          + batcher.position + " messages before it were imported (" + batcher.result + ")", e);
     }
     batcher.flush();
+    batcher.reportRest();
     return batcher.result;
   }
 
-  private static int firstNonBlank(InputStream in) throws IOException {
-    int b;
-    do {
-      b = in.read();
-    } while (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xEF || b == 0xBB || b == 0xBF);
-    return b;
+  /** The file, past a UTF-8 byte order mark if it starts with one. */
+  private static InputStream open(Path file) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    in.mark(BOM.length);
+    byte[] head = in.readNBytes(BOM.length);
+    if (!Arrays.equals(head, BOM)) {
+      in.reset();
+    }
+    return in;
+  }
+
+  /**
+   * One JSON array spanning the whole file, or lines. Reads the file once without keeping it:
+   * the array's structure is checked before anything of it is imported.
+   */
+  private static Format classify(Path file) throws IOException {
+    try (InputStream in = open(file); JsonParser p = JSON.createParser(in)) {
+      JsonToken first;
+      try {
+        first = p.nextToken();
+      } catch (JsonProcessingException e) {
+        return Format.LINES; // the first line is not JSON: a message for the parser to reject
+      }
+      if (first != JsonToken.START_ARRAY) {
+        return Format.LINES;
+      }
+      int startLine = p.currentTokenLocation().getLineNr();
+      int endLine;
+      try {
+        p.skipChildren();
+        endLine = p.currentLocation().getLineNr();
+      } catch (JsonProcessingException e) {
+        if (line(e, startLine) == startLine) {
+          return Format.LINES; // a bad first line, followed by more lines
+        }
+        throw new ImportException(file + ":" + line(e, startLine) + ": not a valid JSON array of"
+            + " messages (" + e.getOriginalMessage() + "); a file is either one JSON array or one"
+            + " message per line; nothing of it was imported", e);
+      }
+      boolean trailing;
+      int trailingLine = endLine;
+      try {
+        trailing = p.nextToken() != null;
+        trailingLine = p.currentTokenLocation().getLineNr();
+      } catch (JsonProcessingException e) {
+        trailing = true;
+        trailingLine = line(e, endLine);
+      }
+      if (!trailing) {
+        return Format.ARRAY;
+      }
+      if (endLine == startLine) {
+        return Format.LINES; // "[1,2]" on its own line, then more lines: one message per line
+      }
+      throw new ImportException(file + ":" + trailingLine + ": content after the JSON array that"
+          + " ends at line " + endLine + "; a file is either one JSON array or one message per"
+          + " line; nothing of it was imported", null);
+    }
+  }
+
+  private static int line(JsonProcessingException e, int otherwise) {
+    return e.getLocation() == null ? otherwise : e.getLocation().getLineNr();
   }
 
   private void readArray(InputStream in, Batcher batcher) throws IOException {
@@ -94,8 +185,9 @@ public final class FileImport {
         if (p.currentToken() == null) {
           throw new JsonProcessingException("unexpected end of file inside the array", p.currentLocation()) {};
         }
+        int line = p.currentTokenLocation().getLineNr();
         JsonNode element = p.readValueAsTree();
-        batcher.add(JSON.writeValueAsBytes(unwrapCapture(element)));
+        batcher.add(JSON.writeValueAsBytes(unwrapCapture(element)), line);
       }
     }
   }
@@ -187,7 +279,10 @@ public final class FileImport {
   private final class Batcher {
     private final String file;
     private final List<Message> batch = new ArrayList<>();
+    /** The line of each message of {@link #batch} whose line is not its position (arrays). */
+    private final Map<Long, Integer> lines = new HashMap<>();
     private long position;
+    private long reported;
     private BatchResult result = BatchResult.EMPTY;
 
     Batcher(String file) {
@@ -201,8 +296,9 @@ public final class FileImport {
       }
     }
 
-    void add(byte[] message) {
+    void add(byte[] message, int line) {
       position++;
+      lines.put(position, line);
       append(message);
     }
 
@@ -214,8 +310,26 @@ public final class FileImport {
     }
 
     void flush() {
-      result = result.plus(writer.write(batch));
+      EventWriter.Prepared prepared = writer.prepare(batch);
+      result = result.plus(writer.write(prepared));
+      for (EventWriter.Rejection r : prepared.rejections()) {
+        if (reported++ < MAX_REPORTED) {
+          long pos = r.origin().offset();
+          Integer line = lines.get(pos);
+          problems.accept(file + ":" + (line == null ? pos : line + " (element " + pos + ")")
+              + ": rejected, " + r.reason() + ": " + r.detail());
+        }
+      }
       batch.clear();
+      lines.clear();
+    }
+
+    void reportRest() {
+      if (reported > MAX_REPORTED) {
+        problems.accept(file + ": " + (reported - MAX_REPORTED) + " more messages rejected; all"
+            + " are in rejected_events (topic = '" + file + "', offset = the line, or"
+            + " the element of an array)");
+      }
     }
   }
 

@@ -14,13 +14,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -52,14 +55,18 @@ public final class KafkaIngest implements Runnable {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /** How long closing the consumer may take; an application stop must end within 10 s. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
   /** Batches written at once: an insert keeps one core busy, and the consumer needs the other. */
   static final int WRITERS = 2;
 
   private final KafkaIngestConfig config;
   private final EventWriter writer;
   private final IngestMetrics metrics;
+  private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
   // Consumer-thread state: the batch being gathered with its first offset per partition, and the
   // batches being written, oldest first. A failure rewinds each partition to the earliest of those
   // first offsets.
@@ -79,11 +86,18 @@ public final class KafkaIngest implements Runnable {
 
   @Override
   public void run() {
+    if (!started.compareAndSet(false, true)) {
+      return; // stopped before it started
+    }
     ExecutorService writerThreads = Executors.newFixedThreadPool(WRITERS,
         Thread.ofPlatform().name("naap-ingest-writer-", 1).factory());
-    try (Consumer<byte[], byte[]> c = new KafkaConsumer<>(config.consumerProperties(),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    Consumer<byte[], byte[]> c = new KafkaConsumer<>(config.consumerProperties(),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
       consumer = c;
+      if (stopping.get()) {
+        return; // stop() came before the consumer existed: it could not wake it
+      }
       c.subscribe(config.topics(), new DrainOnRevoke());
       log.info("ingesting {}", config);
       while (!stopping.get()) {
@@ -100,26 +114,46 @@ public final class KafkaIngest implements Runnable {
           }
         } catch (WakeupException e) {
           // stop() was called; the loop condition ends it
+        } catch (FencedInstanceIdException e) {
+          log.error("another consumer of group {} runs with the same instance id {}; give each"
+              + " ingest its own --instance-id. Stopping.", config.groupId(), config.instanceId());
+          stopping.set(true);
         } catch (RuntimeException e) {
           metrics.writeFailed();
           log.warn("batch not written, reading from the last committed offsets again in {}: {}",
               backoff, e.toString());
           rewind(c);
-          sleep(backoff);
+          pause(backoff);
           backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
       }
       drain(c, writerThreads);
     } finally {
       writerThreads.shutdownNow();
+      // Bounded: a consumer stopped mid-join must not hold the stop for the default 30 s. A static
+      // member stays in the group, so its successor (same instance id) takes its partitions back.
+      try {
+        c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+      } catch (RuntimeException e) {
+        log.warn("Kafka consumer did not close cleanly: {}", e.toString());
+      }
       stopped.countDown();
     }
   }
 
   /** Asks {@link #run()} to write what it holds, commit and return; waits until it has. */
   public void stop() {
-    if (stopping.compareAndSet(false, true) && consumer != null) {
-      consumer.wakeup();
+    if (started.compareAndSet(false, true)) {
+      stopping.set(true); // run() had not started and now never will
+      stopRequested.countDown();
+      stopped.countDown();
+      return;
+    }
+    if (stopping.compareAndSet(false, true)) {
+      stopRequested.countDown();
+      if (consumer != null) {
+        consumer.wakeup();
+      }
     }
     try {
       stopped.await();
@@ -231,9 +265,10 @@ public final class KafkaIngest implements Runnable {
     }
   }
 
-  private static void sleep(Duration d) {
+  /** Waits {@code d}, or less when stop() is called. */
+  private void pause(Duration d) {
     try {
-      Thread.sleep(d);
+      stopRequested.await(d.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

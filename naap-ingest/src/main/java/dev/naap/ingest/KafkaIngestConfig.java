@@ -25,6 +25,9 @@ import org.apache.kafka.common.config.SslConfigs;
  * @param truststorePassword its password, or null
  * @param batchMaxEvents a batch is written when it holds this many messages (default 20 000)
  * @param batchMaxWait ... or when its first message has waited this long (default 1 s)
+ * @param instanceId Kafka static membership ({@code group.instance.id}): a restarted consumer with
+ *     the same id gets its partitions back at once instead of after the dead member's session
+ *     times out; unique per running consumer of the group. Null: dynamic membership
  */
 public record KafkaIngestConfig(
     String bootstrapServers,
@@ -36,7 +39,8 @@ public record KafkaIngestConfig(
     Path truststore,
     String truststorePassword,
     int batchMaxEvents,
-    Duration batchMaxWait) {
+    Duration batchMaxWait,
+    String instanceId) {
 
   public static final int DEFAULT_BATCH_MAX_EVENTS = 20_000;
   public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofSeconds(1);
@@ -67,6 +71,9 @@ public record KafkaIngestConfig(
     if (batchMaxWait == null || batchMaxWait.isNegative() || batchMaxWait.compareTo(Duration.ofMinutes(1)) > 0) {
       errors.add("batch-max-wait: expected 0..60s, got " + batchMaxWait);
     }
+    if (instanceId != null && !instanceId.matches("[A-Za-z0-9._\\-@:]{1,249}")) {
+      errors.add("instance-id: 1 to 249 of A-Z a-z 0-9 . _ - @ :, got '" + instanceId + "'");
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("invalid ingest configuration: " + String.join("; ", errors));
     }
@@ -75,12 +82,17 @@ public record KafkaIngestConfig(
   /** A plaintext, unauthenticated configuration with default batching. */
   public static KafkaIngestConfig plaintext(String bootstrapServers, List<String> topics, String groupId) {
     return new KafkaIngestConfig(bootstrapServers, topics, groupId, null, null, null, null, null,
-        DEFAULT_BATCH_MAX_EVENTS, DEFAULT_BATCH_MAX_WAIT);
+        DEFAULT_BATCH_MAX_EVENTS, DEFAULT_BATCH_MAX_WAIT, null);
   }
 
   public KafkaIngestConfig withBatching(int maxEvents, Duration maxWait) {
     return new KafkaIngestConfig(bootstrapServers, topics, groupId, username, password,
-        securityProtocol, truststore, truststorePassword, maxEvents, maxWait);
+        securityProtocol, truststore, truststorePassword, maxEvents, maxWait, instanceId);
+  }
+
+  public KafkaIngestConfig withInstanceId(String id) {
+    return new KafkaIngestConfig(bootstrapServers, topics, groupId, username, password,
+        securityProtocol, truststore, truststorePassword, batchMaxEvents, batchMaxWait, id);
   }
 
   /** The effective security protocol. */
@@ -97,6 +109,9 @@ public record KafkaIngestConfig(
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "naap-ingest");
+    if (instanceId != null) {
+      p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+    }
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(batchMaxEvents, 10_000));
@@ -129,7 +144,7 @@ public record KafkaIngestConfig(
   @Override
   public String toString() { // never print the password
     return "KafkaIngestConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics
-        + ", groupId=" + groupId + ", user=" + username + ", protocol=" + protocol()
+        + ", groupId=" + groupId + ", instanceId=" + instanceId + ", user=" + username + ", protocol=" + protocol()
         + ", batchMaxEvents=" + batchMaxEvents + ", batchMaxWait=" + batchMaxWait + "]";
   }
 }

@@ -140,15 +140,102 @@ class FileImportTest {
   }
 
   @Test
-  void importFile_arrayCutShort_keepsWhatCameBeforeAndSaysWhere() throws Exception {
+  void importFile_arrayCutShort_importsNothingAndSaysWhere() throws Exception {
     List<String> envelopes = EventFixtures.captureEnvelopes();
     Path cut = dir.resolve("cut.json");
     Files.writeString(cut, "[" + envelopes.get(0) + ",\n" + envelopes.get(1) + ",\n" + envelopes.get(2).substring(0, 40));
 
     assertThatThrownBy(() -> fileImport.importFile(cut))
         .isInstanceOf(FileImport.ImportException.class)
-        .hasMessageContaining(cut + ": not a valid JSON array of messages at line 3");
-    assertThat(rows("SELECT count() FROM raw_events")).isEqualTo("2\n");
+        .hasMessageContaining(cut + ":3: not a valid JSON array of messages")
+        .hasMessageContaining("nothing of it was imported");
+    assertThat(rows("SELECT count() FROM raw_events")).isEqualTo("0\n");
+  }
+
+  @Test
+  void importFile_multiLineArrayWithTrailingContent_isAnErrorNamingTheLine() throws Exception {
+    Path file = dir.resolve("trailing.json");
+    Files.writeString(file, "[\n" + good(1) + ",\n" + good(2) + "\n]\n" + good(3) + "\n");
+
+    assertThatThrownBy(() -> fileImport.importFile(file))
+        .isInstanceOf(FileImport.ImportException.class)
+        .hasMessageContaining(file + ":5: content after the JSON array that ends at line 4");
+    assertThat(rows("SELECT count() FROM raw_events")).isEqualTo("0\n");
+  }
+
+  @Test
+  void importFile_wholeArrayWithBom_importsEveryElement() throws Exception {
+    Path file = dir.resolve("array.json");
+    StringBuilder b = new StringBuilder("\uFEFF[\n");
+    for (int i = 0; i < 100; i++) {
+      b.append(i == 0 ? "" : ",\n").append(good(i));
+    }
+    Files.writeString(file, b.append("\n]\n").toString());
+
+    assertThat(fileImport.importFile(file)).isEqualTo(new BatchResult(100, 0, 0));
+  }
+
+  /** Hostile first lines before 100 good events: all 100 are imported, the bad line reported. */
+  @Test
+  void importFile_hostileFirstLine_neverLosesTheGoodEvents() throws Exception {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    Map<String, String> firstLines = Map.of(
+        "array", "[1,2]",
+        "deep", deep,
+        "deep-object", "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000),
+        "bom", "\uFEFF" + good(1000));
+    for (var first : firstLines.entrySet()) {
+      store = TestEngine.uniqueStore("file_import");
+      List<String> problems = new java.util.ArrayList<>();
+      FileImport reporting = new FileImport(new EventWriter(store, new EventParser(),
+          EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), Clock.systemUTC()), 1000,
+          problems::add);
+      Path file = dir.resolve(first.getKey() + ".ndjson");
+      StringBuilder b = new StringBuilder(first.getValue()).append('\n');
+      for (int i = 0; i < 100; i++) {
+        b.append(good(i)).append('\n');
+      }
+      Files.writeString(file, b.toString());
+
+      BatchResult r = reporting.importFile(file);
+
+      boolean bom = first.getKey().equals("bom");
+      assertThat(r).as(first.getKey()).isEqualTo(new BatchResult(bom ? 101 : 100, bom ? 0 : 1, 0));
+      if (!bom) {
+        assertThat(problems).as(first.getKey()).singleElement().asString().startsWith(file + ":1: rejected, ");
+      }
+    }
+  }
+
+  @Test
+  void importFile_idsWithLoneSurrogates_areRejectedWithFileAndLine_neverCollide() throws Exception {
+    List<String> problems = new java.util.ArrayList<>();
+    FileImport reporting = new FileImport(new EventWriter(store, new EventParser(),
+        EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), Clock.systemUTC()), 1000,
+        problems::add);
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      b.append(good(i)).append('\n');
+    }
+    for (int i = 0; i < 60; i++) {
+      b.append(withId("x" + i + "\\ud800")).append('\n');
+    }
+    Path file = dir.resolve("surrogates.ndjson");
+    Files.writeString(file, b.toString());
+
+    assertThat(reporting.importFile(file)).isEqualTo(new BatchResult(100, 60, 0));
+    assertThat(problems).hasSize(60).first().asString()
+        .startsWith(file + ":101: rejected, invalid_value: id: holds an unpaired surrogate");
+  }
+
+  /** A valid capture envelope with the id {@code good-<n>}. */
+  private static String good(int n) {
+    return withId("good-" + n);
+  }
+
+  private static String withId(String idJson) {
+    return EventFixtures.captureEnvelopes().getFirst()
+        .replaceFirst("\"id\":\"[^\"]*\"", "\"id\":\"" + java.util.regex.Matcher.quoteReplacement(idJson) + "\"");
   }
 
   private String rows(String sql) {

@@ -112,7 +112,7 @@ class KafkaIngestTest {
     produce(topic, EventFixtures.freshEvents(500, 13));
     var config = new KafkaIngestConfig(broker.saslSslBootstrapServers(), List.of(topic), "sasl-group",
         "gateway", "s3cret", null, certificates.truststore(), certificates.password(), 100,
-        Duration.ofMillis(100));
+        Duration.ofMillis(100), null);
     assertThat(config.protocol()).isEqualTo("SASL_SSL");
 
     BatchResult total = ingestUntil(store, config, 500);

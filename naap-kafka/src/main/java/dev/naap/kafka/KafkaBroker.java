@@ -98,7 +98,7 @@ public final class KafkaBroker implements AutoCloseable {
       if (!Files.exists(dataDir.resolve("meta.properties"))) {
         format(properties, config);
       }
-      Process process = java(config, "kafka.Kafka", properties.toString())
+      Process process = java(config, true, BrokerMain.class.getName(), properties.toString())
           .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logDir().resolve("broker.log").toFile()))
           .start();
       KafkaBroker broker = new KafkaBroker(config, process, "127.0.0.1:" + port,
@@ -146,7 +146,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Stops the broker: a polite SIGTERM first, then a kill after 20 s. */
+  /**
+   * Asks the broker to stop (SIGTERM) without waiting, so that it shuts down while the caller
+   * closes other things; {@link #close()} then waits for it. Call it after the clients have closed.
+   */
+  public void beginStop() {
+    if (process.isAlive()) {
+      process.destroy();
+    }
+  }
+
+  /**
+   * Stops the broker: a polite SIGTERM first, then a kill after 6 s (a stop of the whole
+   * application must end within 10 s; Kafka recovers its log at the next start). Call it after the
+   * clients have closed.
+   */
   @Override
   public void close() {
     if (!process.isAlive()) {
@@ -154,7 +168,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
     process.destroy();
     try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      if (!process.waitFor(6, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
@@ -193,7 +207,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static void format(Path properties, Config config) throws IOException {
-    Process format = java(config, "kafka.tools.StorageTool", "format",
+    Process format = java(config, false, "kafka.tools.StorageTool", "format",
             "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c", properties.toString())
         .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logDir().resolve("format.log").toFile()))
         .start();
@@ -210,8 +224,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static ProcessBuilder java(Config config, String mainClass, String... args) {
-    List<String> command = new ArrayList<>(List.of(
+  /** Where {@code setsid} is, or null: without it the child shares the parent's process group. */
+  private static final Path SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"))
+      .stream().filter(Files::isExecutable).findFirst().orElse(null);
+
+  /**
+   * A child JVM running {@code mainClass}; {@code ownSession}: in a session (and process group) of
+   * its own, so that signals sent to the parent's group (a terminal's Ctrl-C) do not reach it.
+   * {@code setsid} execs the JVM in place, so the process is the JVM itself.
+   */
+  private static ProcessBuilder java(Config config, boolean ownSession, String mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    if (ownSession && SETSID != null) {
+      command.add(SETSID.toString());
+    }
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + config.heapMb() + "m",
         "-XX:+UseSerialGC",

@@ -1,5 +1,6 @@
 package dev.naap.metrics;
 
+import dev.naap.store.StoreException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -46,6 +47,7 @@ public final class RefreshLoop implements Runnable {
 
   @Override
   public void run() {
+    boolean failing = false;
     while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(interval);
@@ -54,11 +56,25 @@ public final class RefreshLoop implements Runnable {
         duration.observe((System.nanoTime() - start) / 1e9);
         sessions.inc(r.sessions());
         lag.set(Duration.between(r.watermark(), clock.instant()).toMillis() / 1e3);
+        if (failing) {
+          log.info("rollup refresh works again");
+          failing = false;
+        }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          return; // stopping: the store call was given up, not failed
+        }
         failures.inc();
-        log.warn("rollup refresh failed, trying again in {}: {}", interval, e.getMessage());
+        // Once per failure spell, without the SQL (debug has it); the counter counts each one.
+        String why = e instanceof StoreException s ? s.serverMessage() : e.toString();
+        if (!failing) {
+          log.warn("rollup refresh failed, trying again every {} until it works: {}", interval,
+              why.lines().findFirst().orElse(""));
+          failing = true;
+        }
+        log.debug("rollup refresh failed", e);
       }
     }
   }

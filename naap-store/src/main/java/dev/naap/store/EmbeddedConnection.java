@@ -2,26 +2,25 @@ package dev.naap.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One libchdb connection. libchdb runs one statement per connection at a time, and parameterised
- * statements sharing a connection corrupt each other's parameters, so every call holds {@link
- * #lock}. The connection also remembers which database it last {@code USE}d, so that views of
- * several databases can share it.
+ * One libchdb connection, confined to the engine thread that opened it ({@link Workers}): libchdb
+ * runs one statement per connection at a time, and parameterised statements sharing a connection
+ * corrupt each other's parameters. The connection also remembers which database it last {@code
+ * USE}d, so that views of several databases can share it. Not thread-safe.
  */
 final class EmbeddedConnection {
   final int id;
   private final ChdbLibrary lib;
   private final ChdbLibrary.Connection nativeConnection;
-  private final ReentrantLock lock = new ReentrantLock();
+
   /**
    * Longest result copied into the heap. libchdb builds a whole result before returning it, and
    * does not apply max_result_bytes to it (measured), so read-only connections check here too.
    */
-  private volatile long maxResultBytes = Long.MAX_VALUE;
+  private long maxResultBytes = Long.MAX_VALUE;
 
-  /** The database the connection is in, or null when unknown; guarded by {@link #lock}. */
+  /** The database the connection is in, or null when unknown. */
   private String currentDatabase;
 
   EmbeddedConnection(int id, ChdbLibrary lib, ChdbLibrary.Connection nativeConnection) {
@@ -30,13 +29,8 @@ final class EmbeddedConnection {
     this.nativeConnection = nativeConnection;
   }
 
-  ReentrantLock lock() {
-    return lock;
-  }
-
-  /** Runs one statement; the caller holds {@link #lock()}. */
+  /** Runs one statement. */
   byte[] run(byte[] sql, String sqlForErrors, String format, List<QueryParams.Param> params) {
-    assert lock.isHeldByCurrentThread();
     try {
       return lib.query(nativeConnection, sql, sqlForErrors, format, params, maxResultBytes);
     } catch (StoreException e) {
@@ -66,14 +60,13 @@ final class EmbeddedConnection {
     }
   }
 
-  /** Streams {@code data} into an INSERT given without its FORMAT; the caller holds {@link #lock()}. */
-  void insert(byte[] insert, String format, byte[] data, String sqlForErrors) {
-    assert lock.isHeldByCurrentThread();
-    lib.insert(nativeConnection, insert, format, data, sqlForErrors);
-  }
-
   void limitResults(long bytes) {
     maxResultBytes = bytes;
+  }
+
+  /** Streams {@code data} into an INSERT given without its FORMAT. */
+  void insert(byte[] insert, String format, byte[] data, String sqlForErrors) {
+    lib.insert(nativeConnection, insert, format, data, sqlForErrors);
   }
 
   /** Runs a statement of our own (settings, USE) with no parameters. */
@@ -81,9 +74,8 @@ final class EmbeddedConnection {
     run(sql.getBytes(StandardCharsets.UTF_8), sql, "TabSeparated", List.of());
   }
 
-  /** Switches to {@code database} unless already there; the caller holds {@link #lock()}. */
+  /** Switches to {@code database} unless already there. */
   void use(String database) {
-    assert lock.isHeldByCurrentThread();
     if (database.equals(currentDatabase)) {
       return;
     }

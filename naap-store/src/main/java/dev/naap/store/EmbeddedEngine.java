@@ -5,12 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>One storage path per process: starting on another directory while an engine runs fails.
- *   <li>One statement per connection at a time: a caller borrows a whole connection, waiting up to
- *       {@code naap.store.acquireTimeoutMs} (code 202 after that).
+ *   <li>One statement per connection at a time, and every engine call on a platform thread: each
+ *       connection belongs to one thread of {@link Workers} for its whole life, and callers queue
+ *       for them (up to {@code naap.store.queueCapacity}; a caller waits up to {@code
+ *       naap.store.acquireTimeoutMs} for a free one, code 202 after that).
  *   <li>Connections are opened only at start, because each {@code chdb_connect} briefly resets the
  *       JVM's signal handlers.
  *   <li>Every connection is closed before the JVM exits: a shutdown hook stops new work, waits for
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Locks</h2>
  *
  * {@link #REGISTRY} (which engine is current, reference counts) is taken before {@link
- * ChdbLibrary#lifecycleLock()}; a connection's own lock is never held while taking either.
+ * ChdbLibrary#lifecycleLock()}.
  */
 final class EmbeddedEngine {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
@@ -48,33 +47,28 @@ final class EmbeddedEngine {
   /** Set by the shutdown hook; guarded by REGISTRY. */
   private static boolean jvmExiting;
 
-  private enum State { RUNNING, CLOSING, CLOSED }
-
   private final Path dataDir;
   private final EngineOptions options;
-  private final List<EmbeddedConnection> connections;
-  private final BlockingQueue<EmbeddedConnection> idle;
-  /** Connections locked with readonly = 1 (ReadOnlyAccess); never lent to other callers. */
-  private final List<EmbeddedConnection> readOnlyConnections;
-  private final BlockingQueue<EmbeddedConnection> readOnlyIdle;
-  private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+  private final Workers<EmbeddedConnection> workers;
+  /**
+   * Connections locked with readonly = 1 (ReadOnlyAccess) on threads of their own: never lent to
+   * other callers, so untrusted SQL cannot starve ingest or the API; null without them.
+   */
+  private final Workers<EmbeddedConnection> readOnlyWorkers;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final String description;
   /** Open views; guarded by REGISTRY. */
   private int references;
 
-  private EmbeddedEngine(Path dataDir, EngineOptions options,
-      List<EmbeddedConnection> connections, List<EmbeddedConnection> readOnlyConnections,
-      String serverVersion, String libraryVersion) {
+  private EmbeddedEngine(Path dataDir, EngineOptions options, Workers<EmbeddedConnection> workers,
+      Workers<EmbeddedConnection> readOnlyWorkers, String serverVersion, String libraryVersion) {
     this.dataDir = dataDir;
     this.options = options;
-    this.connections = List.copyOf(connections);
-    this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
-    this.readOnlyConnections = List.copyOf(readOnlyConnections);
-    this.readOnlyIdle = new ArrayBlockingQueue<>(Math.max(1, readOnlyConnections.size()), false,
-        readOnlyConnections);
+    this.workers = workers;
+    this.readOnlyWorkers = readOnlyWorkers;
     this.description = "embedded ClickHouse " + serverVersion + " (libchdb " + libraryVersion
-        + ") at " + dataDir + ", " + connections.size() + " connections"
-        + (readOnlyConnections.isEmpty() ? "" : " + " + readOnlyConnections.size() + " read-only");
+        + ") at " + dataDir + ", " + workers.size() + " connections"
+        + (readOnlyWorkers == null ? "" : " + " + readOnlyWorkers.size() + " read-only");
   }
 
   /** Takes a reference to the engine on {@code dataDir}, starting it if none runs. */
@@ -98,9 +92,9 @@ final class EmbeddedEngine {
       if (current == null) {
         current = start(dir, connections, readOnly, EngineOptions.fromSystemProperties());
         installShutdownHook();
-      } else if (current.connections.size() != connections) {
+      } else if (current.workers.size() != connections) {
         log.info("embedded engine already runs with {} connections; ignoring a request for {}",
-            current.connections.size(), connections);
+            current.workers.size(), connections);
       }
       current.references++;
       return current;
@@ -130,11 +124,11 @@ final class EmbeddedEngine {
   }
 
   int connectionCount() {
-    return connections.size();
+    return workers.size();
   }
 
   boolean hasReadOnlyConnections() {
-    return !readOnlyConnections.isEmpty();
+    return readOnlyWorkers != null;
   }
 
   Path dataDir() {
@@ -150,58 +144,73 @@ final class EmbeddedEngine {
     }
   }
 
+  /**
+   * Opens the connections, each on the platform thread that will run all its statements and close
+   * it: ClickHouse keeps per-thread state (its {@code ThreadStatus}) that must be created and
+   * destroyed on one OS thread, and a native call must never run on a virtual thread.
+   */
   private static EmbeddedEngine start(Path dir, int n, ReadOnlyAccess readOnly,
       EngineOptions options) {
     ChdbLibrary lib = ChdbLibrary.get();
     long t0 = System.nanoTime();
     int total = n + (readOnly == null ? 0 : readOnly.connections());
-    List<EmbeddedConnection> opened = new ArrayList<>(total);
+    Workers<EmbeddedConnection> workers = new Workers<>("naap-engine", n, options.queueCapacity(),
+        i -> open(lib, dir, i, total, options), EmbeddedConnection::close);
+    Workers<EmbeddedConnection> readOnlyWorkers = null;
     try {
-      for (int i = 0; i < total; i++) {
-        ChdbLibrary.Connection c = lib.connect(dir);
-        if (c == null) {
-          throw new StoreException(0, "libchdb refused to open " + dir + " (connection " + (i + 1)
-              + " of " + n + "); another process may be using it, or the directory is not"
-              + " writable; libchdb allows one storage directory per process", null);
-        }
-        EmbeddedConnection conn = new EmbeddedConnection(i, lib, c);
-        opened.add(conn);
-        conn.lock().lock();
-        try {
-          configure(conn, options, i == 0);
-          if (i >= n) {
-            for (String sql : readOnly.settingStatements()) {
-              conn.runInternal(sql);
-            }
-            conn.limitResults(readOnly.maxResultBytes());
-          }
-        } finally {
-          conn.lock().unlock();
-        }
+      if (readOnly != null) {
+        readOnlyWorkers = new Workers<>("naap-engine-readonly", readOnly.connections(),
+            options.queueCapacity(), i -> openReadOnly(lib, dir, n + i, total, options, readOnly),
+            EmbeddedConnection::close);
       }
-      String version;
-      EmbeddedConnection first = opened.getFirst();
-      first.lock().lock();
-      try {
-        version = new String(first.run("SELECT version()".getBytes(StandardCharsets.UTF_8),
-            "SELECT version()", "TabSeparated", List.of()), StandardCharsets.UTF_8).strip();
-      } finally {
-        first.lock().unlock();
-      }
-      EmbeddedEngine engine = new EmbeddedEngine(dir, options, opened.subList(0, n),
-          opened.subList(n, total), version, lib.version());
+      String version = workers.call(c -> new String(c.run(
+          "SELECT version()".getBytes(StandardCharsets.UTF_8), "SELECT version()", "TabSeparated",
+          List.of()), StandardCharsets.UTF_8).strip(), options.acquireTimeout());
+      EmbeddedEngine engine = new EmbeddedEngine(dir, options, workers, readOnlyWorkers, version,
+          lib.version());
       log.info("started {} in {} ms", engine.description, (System.nanoTime() - t0) / 1_000_000);
       return engine;
     } catch (RuntimeException e) {
-      for (EmbeddedConnection c : opened) {
-        try {
-          c.close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+      workers.close(options.shutdownTimeout());
+      if (readOnlyWorkers != null) {
+        readOnlyWorkers.close(options.shutdownTimeout());
       }
       throw e;
     }
+  }
+
+  /** Opens a connection as {@link #open}, then locks it: limits first, {@code readonly} last. */
+  private static EmbeddedConnection openReadOnly(ChdbLibrary lib, Path dir, int i, int total,
+      EngineOptions options, ReadOnlyAccess readOnly) {
+    EmbeddedConnection conn = open(lib, dir, i, total, options);
+    try {
+      for (String sql : readOnly.settingStatements()) {
+        conn.runInternal(sql);
+      }
+      conn.limitResults(readOnly.maxResultBytes());
+    } catch (RuntimeException e) {
+      conn.close();
+      throw e;
+    }
+    return conn;
+  }
+
+  private static EmbeddedConnection open(ChdbLibrary lib, Path dir, int i, int n,
+      EngineOptions options) {
+    ChdbLibrary.Connection c = lib.connect(dir);
+    if (c == null) {
+      throw new StoreException(0, "libchdb refused to open " + dir + " (connection " + (i + 1)
+          + " of " + n + "); another process may be using it, or the directory is not"
+          + " writable; libchdb allows one storage directory per process", null);
+    }
+    EmbeddedConnection conn = new EmbeddedConnection(i, lib, c);
+    try {
+      configure(conn, options, i == 0);
+    } catch (RuntimeException e) {
+      conn.close();
+      throw e;
+    }
+    return conn;
   }
 
   /**
@@ -235,59 +244,28 @@ final class EmbeddedEngine {
     T run(EmbeddedConnection c);
   }
 
-  /** Borrows a connection, switches it to {@code database}, runs {@code work} on it. */
+  /**
+   * Runs {@code work} on an engine thread, on its connection switched to {@code database}. Waits up
+   * to {@code naap.store.acquireTimeoutMs} for a free connection (then code 202); fails at once
+   * with code 202 when {@code naap.store.queueCapacity} calls already wait.
+   */
   <T> T call(String database, ConnectionWork<T> work) {
     return call(database, false, work);
   }
 
   /** As {@link #call(String, ConnectionWork)}, on a read-only connection when {@code readOnly}. */
   <T> T call(String database, boolean readOnly, ConnectionWork<T> work) {
-    BlockingQueue<EmbeddedConnection> pool = readOnly ? readOnlyIdle : idle;
-    if (readOnly && readOnlyConnections.isEmpty()) {
+    if (closed.get()) {
+      throw closedError();
+    }
+    if (readOnly && readOnlyWorkers == null) {
       throw new StoreException(0, "the embedded engine has no read-only connections; start it with"
           + " StoreConfig.Embedded.readOnly", null);
     }
-    EmbeddedConnection c = borrow(pool, readOnly ? readOnlyConnections.size() : connections.size());
-    try {
-      c.lock().lock();
-      try {
-        c.use(database);
-        return work.run(c);
-      } finally {
-        c.lock().unlock();
-      }
-    } finally {
-      pool.add(c);
-    }
-  }
-
-  private EmbeddedConnection borrow(BlockingQueue<EmbeddedConnection> pool, int size) {
-    long deadline = System.nanoTime() + options.acquireTimeout().toNanos();
-    try {
-      while (true) {
-        if (state.get() != State.RUNNING) {
-          throw closedError();
-        }
-        EmbeddedConnection c = pool.poll(50, TimeUnit.MILLISECONDS);
-        if (c != null) {
-          if (state.get() != State.RUNNING) {
-            pool.add(c);
-            throw closedError();
-          }
-          return c;
-        }
-        if (System.nanoTime() - deadline > 0) {
-          throw new StoreException(202, "no free embedded engine connection within "
-              + options.acquireTimeout().toMillis() + " ms: all " + size
-              + " are running statements (raise StoreConfig.Embedded.connections, or "
-              + EngineOptions.ACQUIRE_TIMEOUT_MS.property() + ")", null);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException(0, "interrupted while waiting for an embedded engine connection",
-          null, e);
-    }
+    return (readOnly ? readOnlyWorkers : workers).call(c -> {
+      c.use(database);
+      return work.run(c);
+    }, options.acquireTimeout());
   }
 
   private StoreException closedError() {
@@ -301,40 +279,18 @@ final class EmbeddedEngine {
    * @return whether every connection was closed
    */
   private boolean close() {
-    if (!state.compareAndSet(State.RUNNING, State.CLOSING)) {
-      return state.get() == State.CLOSED;
+    if (!closed.compareAndSet(false, true)) {
+      return true;
     }
-    long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
-    int closed = closeAll(idle, connections.size(), deadline)
-        + closeAll(readOnlyIdle, readOnlyConnections.size(), deadline);
-    int total = connections.size() + readOnlyConnections.size();
-    state.set(State.CLOSED);
-    if (closed < total) {
-      log.warn("closed {} of {} engine connections; {} statements were still running after {} ms",
-          closed, total, total - closed, options.shutdownTimeout().toMillis());
+    boolean all = workers.close(options.shutdownTimeout())
+        & (readOnlyWorkers == null || readOnlyWorkers.close(options.shutdownTimeout()));
+    if (!all) {
+      log.warn("some engine connections stay open: their statements were still running after {} ms",
+          options.shutdownTimeout().toMillis());
       return false;
     }
     log.info("closed the embedded engine at {}", dataDir);
     return true;
-  }
-
-  /** Closes the {@code size} connections of {@code pool} as they come back, until the deadline. */
-  private static int closeAll(BlockingQueue<EmbeddedConnection> pool, int size, long deadline) {
-    int closed = 0;
-    try {
-      while (closed < size) {
-        long left = deadline - System.nanoTime();
-        EmbeddedConnection c = pool.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-        if (c == null) {
-          break;
-        }
-        c.close();
-        closed++;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return closed;
   }
 
   private static void installShutdownHook() {

@@ -10,7 +10,8 @@ import java.util.function.Function;
  * Each key is defined once here, with its default and range; docs/STORE.md lists them (a test keeps
  * the two in step). Invalid values are all reported together, and nothing is clamped.
  */
-record EngineOptions(long maxMemoryUsageBytes, Duration acquireTimeout, Duration shutdownTimeout) {
+record EngineOptions(long maxMemoryUsageBytes, Duration acquireTimeout, Duration shutdownTimeout,
+    int queueCapacity) {
 
   /** One option: its system property, default, range and meaning. */
   record Key(String property, long defaultValue, long min, long max, String doc) {}
@@ -38,7 +39,17 @@ record EngineOptions(long maxMemoryUsageBytes, Duration acquireTimeout, Duration
           3_600_000,
           "How long closing the engine (last close() or JVM exit) waits for running statements.");
 
-  static final List<Key> KEYS = List.of(MAX_MEMORY_USAGE, ACQUIRE_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS);
+  static final Key QUEUE_CAPACITY =
+      new Key(
+          "naap.store.queueCapacity",
+          64,
+          1,
+          100_000,
+          "Statements that may wait for a free engine connection; one more fails at once with code"
+              + " 202 (the API answers 503).");
+
+  static final List<Key> KEYS =
+      List.of(MAX_MEMORY_USAGE, ACQUIRE_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS, QUEUE_CAPACITY);
 
   static EngineOptions fromSystemProperties() {
     return from(System::getProperty);
@@ -69,6 +80,6 @@ record EngineOptions(long maxMemoryUsageBytes, Duration acquireTimeout, Duration
       throw new IllegalArgumentException("invalid embedded engine options: " + errors);
     }
     return new EngineOptions(
-        values[0], Duration.ofMillis(values[1]), Duration.ofMillis(values[2]));
+        values[0], Duration.ofMillis(values[1]), Duration.ofMillis(values[2]), (int) values[3]);
   }
 }

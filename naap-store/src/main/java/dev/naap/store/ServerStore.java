@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,23 +24,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * X-ClickHouse-Key}, never in the URL.
  */
 final class ServerStore implements Store {
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+  /** Well under any API query timeout: an unreachable server is reported within it. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  /** Requests that may wait for a free connection; one more fails at once with code 202. */
+  static final int QUEUE_CAPACITY = 64;
   /** Insert settings made explicit, as on the embedded engine (see EmbeddedEngine). */
   static final Map<String, String> INSERT_SETTINGS = insertSettings();
 
   private final StoreConfig.Server config;
   private final String database;
   private final HttpClient client;
+  private final Workers<HttpClient> workers;
   private final URI base;
   /** Null for a borrowed view, which does not own {@link #client}. */
   private final AtomicBoolean closed;
 
   private ServerStore(StoreConfig.Server config, String database, HttpClient client,
-      boolean owning) {
+      Workers<HttpClient> workers, boolean owning) {
     this.config = config;
     this.database = database;
     this.client = client;
+    this.workers = workers;
     this.closed = owning ? new AtomicBoolean() : null;
     String url = config.url().toString();
     int q = url.indexOf('?');
@@ -48,11 +53,17 @@ final class ServerStore implements Store {
   }
 
   static ServerStore open(StoreConfig.Server config) {
+    Duration connect = config.requestTimeout().compareTo(CONNECT_TIMEOUT) < 0
+        ? config.requestTimeout() : CONNECT_TIMEOUT;
     HttpClient client = HttpClient.newBuilder()
-        .connectTimeout(CONNECT_TIMEOUT)
+        .connectTimeout(connect)
         .version(HttpClient.Version.HTTP_1_1)
         .build();
-    return new ServerStore(config, config.database(), client, true);
+    // Platform threads, as for the embedded engine: one executor per store, sized to its
+    // connections, so that callers wait for a future and a full queue answers "busy" at once.
+    Workers<HttpClient> workers = new Workers<>("naap-clickhouse-http", config.connections(),
+        QUEUE_CAPACITY, i -> client, c -> { });
+    return new ServerStore(config, config.database(), client, workers, true);
   }
 
   private static Map<String, String> insertSettings() {
@@ -94,6 +105,14 @@ final class ServerStore implements Store {
 
   private byte[] send(String sqlForErrors, String db, Map<String, String> extra,
       List<QueryParams.Param> params, String format, byte[] body) {
+    // The request's own timeout bounds the wait once it runs; waiting for a free connection
+    // is bounded by the same time.
+    return workers.call(c -> sendNow(sqlForErrors, db, extra, params, format, body),
+        config.requestTimeout());
+  }
+
+  private byte[] sendNow(String sqlForErrors, String db, Map<String, String> extra,
+      List<QueryParams.Param> params, String format, byte[] body) {
     StringBuilder qs = new StringBuilder();
     if (db != null) {
       param(qs, "database", db);
@@ -105,7 +124,7 @@ final class ServerStore implements Store {
       param(qs, "param_" + p.name(), p.text());
     }
     HttpRequest request = HttpRequest.newBuilder(base.resolve("?" + qs))
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(config.requestTimeout())
         .header("X-ClickHouse-User", config.user())
         .header("X-ClickHouse-Key", config.password())
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -113,6 +132,9 @@ final class ServerStore implements Store {
     HttpResponse<byte[]> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new StoreException(159, "no answer from ClickHouse server " + base + " within "
+          + config.requestTimeout().toMillis() + " ms", sqlForErrors, e);
     } catch (IOException e) {
       throw new StoreException(0, "cannot reach ClickHouse server " + base + ": " + e, sqlForErrors,
           e);
@@ -168,13 +190,14 @@ final class ServerStore implements Store {
   @Override
   public Store withDatabase(String other) {
     Identifiers.quote(other);
-    return new ServerStore(config, other, client, false);
+    return new ServerStore(config, other, client, workers, false);
   }
 
   @Override
   public void close() {
     if (closed != null && closed.compareAndSet(false, true)) {
-      client.close();
+      workers.close(Duration.ofSeconds(5));
+      client.shutdownNow();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.naap.store;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /** Where a {@link Store} keeps its data. Records: immutable and thread-safe. */
@@ -56,8 +57,17 @@ public sealed interface StoreConfig {
    * @param user sent as {@code X-ClickHouse-User}; null means {@code default}
    * @param password sent as {@code X-ClickHouse-Key}; null means empty
    * @param database created if missing; null means {@code naap}
+   * @param connections how many requests may run at once; default 8, range 1..64
+   * @param requestTimeout how long one request may take, connecting included; default 60 s. A
+   *     server behind an API should answer within the API's own query timeout: give less.
    */
-  record Server(URI url, String user, String password, String database) implements StoreConfig {
+  record Server(URI url, String user, String password, String database, int connections,
+      Duration requestTimeout) implements StoreConfig {
+    /** Default number of concurrent requests. */
+    public static final int DEFAULT_CONNECTIONS = 8;
+    /** Default request timeout. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     public Server {
       Objects.requireNonNull(url, "url");
       String scheme = url.getScheme();
@@ -70,12 +80,31 @@ public sealed interface StoreConfig {
       user = user == null || user.isEmpty() ? "default" : user;
       password = password == null ? "" : password;
       database = database == null || database.isBlank() ? Stores.DEFAULT_DATABASE : database;
+      if (connections < 1 || connections > Embedded.MAX_CONNECTIONS) {
+        throw new IllegalArgumentException(
+            "connections=" + connections + " is outside 1.." + Embedded.MAX_CONNECTIONS);
+      }
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout=" + requestTimeout + " must be positive");
+      }
+    }
+
+    /** With 8 connections and a 60 s request timeout. */
+    public Server(URI url, String user, String password, String database) {
+      this(url, user, password, database, DEFAULT_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** The same server with another request timeout. */
+    public Server withRequestTimeout(Duration timeout) {
+      return new Server(url, user, password, database, connections, timeout);
     }
 
     /** Never shows the password. */
     @Override
     public String toString() {
-      return "Server[url=" + url + ", user=" + user + ", database=" + database + "]";
+      return "Server[url=" + url + ", user=" + user + ", database=" + database + ", connections="
+          + connections + ", requestTimeout=" + requestTimeout + "]";
     }
   }
 }

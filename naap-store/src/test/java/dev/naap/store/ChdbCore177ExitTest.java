@@ -48,7 +48,7 @@ class ChdbCore177ExitTest {
         List.of("-Dnaap.store.acquireTimeoutMs=200"), work, TIMEOUT,
         work.resolve("data").toString(), "pool-timeout");
     assertThat(r.exitCode()).as("%s", r).isZero();
-    assertThat(r.output()).contains("timed out with code 202: no free embedded engine connection"
+    assertThat(r.output()).contains("timed out with code 202: no free naap-engine connection"
         + " within 200 ms: all 1 are running statements");
   }
 

@@ -30,13 +30,19 @@ final class Overview {
 
   List<Headline> headlines(MetricsQuery query) {
     Duration length = Duration.between(query.start(), query.end());
-    // The two periods run at once, on two engine connections (a platform thread: engine calls
-    // block their thread).
+    // The two periods run at once. The second thread only waits for the store, whose own executor
+    // runs the statements on its platform threads under its connection limit, like every call.
     FutureTask<Totals> previous = new FutureTask<>(
         () -> totals(query, query.start().minus(length), query.start()));
-    Thread.ofPlatform().name("overview-previous").start(previous);
-    Totals now = totals(query, query.start(), query.end());
-    Totals before = join(previous);
+    Thread.ofVirtual().name("overview-previous").start(previous);
+    Totals now;
+    Totals before;
+    try {
+      now = totals(query, query.start(), query.end());
+      before = join(previous);
+    } finally {
+      previous.cancel(true); // a caller that gave up (timeout) takes the second call back too
+    }
     return List.of(
         now.activeStreams.against(before.activeStreams, "active_streams", "streams"),
         now.sessions.against(before.sessions, "sessions", ""),

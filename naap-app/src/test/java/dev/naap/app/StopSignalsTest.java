@@ -1,0 +1,267 @@
+package dev.naap.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.naap.kafka.KafkaBroker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each long-running command stops as a terminal or a supervisor stops it: Ctrl-C in a terminal
+ * (SIGINT to the whole process group), SIGTERM to the group (systemd, container runtimes) and
+ * SIGTERM to the main process. Every form ends the command within 10 s with exit code 0, leaves no
+ * process behind (the demo's Kafka broker child included), and the engine logs no Fatal or Error
+ * line. The demo runs under concurrent API load first, and its API keeps answering /health.
+ *
+ * <p>The command runs in a session of its own ({@code setsid}, which execs the JVM in place), so
+ * that its process id is its process group id, as for a job a shell starts.
+ */
+class StopSignalsTest {
+
+  private static final Duration STOP_WITHIN = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+  /** Logs are kept after the run, for whoever reads a failure. */
+  private final Path logs = Path.of("target", "stop-signals", Long.toString(System.currentTimeMillis()));
+
+  @org.junit.jupiter.api.BeforeEach
+  void logDirectory() throws IOException {
+    Files.createDirectories(logs);
+  }
+
+  @Test
+  void demo_underApiLoad_stopsOnEachSignalForm() throws Exception {
+    Path data = dir.resolve("demo");
+    String[] forms = {"INT-group", "TERM-group", "TERM-main"};
+    for (int i = 0; i < forms.length; i++) {
+      int apiPort = freePort();
+      Path log = logs.resolve("demo-" + forms[i] + ".log");
+      Process demo = start(log, "demo", "--dir", data.toString(), "--backfill-hours", "0",
+          "--http-port", Integer.toString(freePort()), "--port", Integer.toString(apiPort),
+          "--metrics-port", "0");
+      try {
+        await(demo, log, Duration.ofSeconds(180), () -> status(apiPort, "/health") == 200
+            && body(apiPort, "/v1/network/overview").contains("\"sessions\""));
+        if (i == 0) {
+          underLoad(apiPort, Duration.ofSeconds(15));
+        }
+        stop(demo, forms[i], log, data);
+      } finally {
+        kill(demo);
+      }
+    }
+  }
+
+  @Test
+  void serve_stopsOnEachSignalForm() throws Exception {
+    for (String form : List.of("INT-group", "TERM-group", "TERM-main")) {
+      int port = freePort();
+      Path log = logs.resolve("serve-" + form + ".log");
+      Path data = dir.resolve("serve-store");
+      Process serve = start(log, "serve", "--data-dir", data.toString(), "--port",
+          Integer.toString(port));
+      try {
+        await(serve, log, Duration.ofSeconds(120), () -> status(port, "/health") == 200);
+        stop(serve, form, log, data);
+      } finally {
+        kill(serve);
+      }
+    }
+  }
+
+  @Test
+  void ingestAndScrape_stopOnCtrlC() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
+      broker.createTopic("events", 2);
+      Path data = dir.resolve("ingest-store");
+      Path log = logs.resolve("ingest.log");
+      Process ingest = start(log, "ingest", "--bootstrap-servers", broker.bootstrapServers(),
+          "--topic", "events", "--group", "stop-test", "--data-dir", data.toString(),
+          "--metrics-port", "-1");
+      try {
+        await(ingest, log, Duration.ofSeconds(120), () -> read(log).contains("naap ingest:"));
+        Thread.sleep(2_000); // inside the group join or polling
+        stop(ingest, "INT-group", log, data);
+      } finally {
+        kill(ingest);
+      }
+    }
+    Path data = dir.resolve("scrape-store");
+    Path log = logs.resolve("scrape.log");
+    // A gateway that refuses connections: the scraper fails its run and waits for the next one.
+    Process scrape = start(log, "scrape", "--gateway", "http://127.0.0.1:" + freePort(),
+        "--interval", "2m", "--jitter", "0s", "--data-dir", data.toString(), "--metrics-port", "-1");
+    try {
+      Thread.sleep(8_000);
+      assertThat(scrape.isAlive()).as("scrape runs (see %s)", log).isTrue();
+      stop(scrape, "TERM-group", log, data);
+    } finally {
+      kill(scrape);
+    }
+  }
+
+  /** Sends the signal form, then checks the stop: in time, exit 0, nothing left, no engine errors. */
+  private static void stop(Process p, String form, Path log, Path data) throws Exception {
+    long pid = p.pid();
+    String target = form.endsWith("group") ? "-" + pid : Long.toString(pid);
+    String signal = form.startsWith("INT") ? "-INT" : "-TERM";
+    long t0 = System.nanoTime();
+    Process kill = new ProcessBuilder("kill", signal, "--", target).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill %s", form)
+        .isTrue();
+    boolean ended = p.waitFor(STOP_WITHIN.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("StopSignalsTest: " + form + " stopped " + log.getFileName() + " in " + ms + " ms");
+    assertThat(ended).as("stops after %s (see %s)", form, log).isTrue();
+    assertThat(ms).as("ms to stop after %s (see %s)", form, log).isLessThan(STOP_WITHIN.toMillis());
+    assertThat(p.exitValue()).as("exit code after %s (see %s)", form, log).isZero();
+    Thread.sleep(500);
+    assertThat(ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().orElse("").contains(data.toString())))
+        .as("processes left behind after %s", form).isEmpty();
+    List<String> engineErrors = read(log).lines()
+        .filter(l -> l.contains("<Fatal>") || l.contains("<Error>")).toList();
+    assertThat(engineErrors).as("engine Fatal/Error lines (see %s)", log).isEmpty();
+  }
+
+  /**
+   * Concurrent uncached queries (each its own range) and /health checks for {@code length}: the
+   * queries may be answered 200 or 503 (busy, with Retry-After), never 500; /health always
+   * answers, quickly.
+   */
+  private static void underLoad(int port, Duration length) throws Exception {
+    AtomicBoolean go = new AtomicBoolean(true);
+    AtomicInteger ok = new AtomicInteger();
+    AtomicInteger busy = new AtomicInteger();
+    ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Long> healthMs = new ConcurrentLinkedQueue<>();
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // The dashboard's cookie: a quota of thousands per hour instead of an anonymous client's 100.
+    String cookie = send(client, port, "/", java.util.Map.of()).headers().firstValue("Set-Cookie")
+        .orElseThrow().split(";")[0];
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 12; t++) {
+        int worker = t;
+        threads.submit(() -> {
+          for (int n = 0; go.get(); n++) {
+            Instant end = Instant.now().minusSeconds(60L * (worker * 1000 + n));
+            String path = "/v1/network/overview?start=" + end.minus(Duration.ofHours(6)) + "&end=" + end;
+            HttpResponse<String> r = send(client, port, path, java.util.Map.of("Cookie", cookie));
+            int s = r == null ? -1 : r.statusCode();
+            if (s == 200) {
+              ok.incrementAndGet();
+            } else if (s == 503 && r.headers().firstValue("Retry-After").isPresent()) {
+              busy.incrementAndGet();
+            } else if (s != 429) {
+              unexpected.add(s + " " + (r == null ? "" : r.body()));
+            }
+          }
+          return null;
+        });
+      }
+      threads.submit(() -> {
+        while (go.get()) {
+          long t0 = System.nanoTime();
+          HttpResponse<String> r = send(client, port, "/health", java.util.Map.of());
+          healthMs.add(r != null && r.statusCode() == 200 ? (System.nanoTime() - t0) / 1_000_000 : 99_999);
+          Thread.sleep(50);
+        }
+        return null;
+      });
+      Thread.sleep(length);
+      go.set(false);
+    }
+    List<Long> sorted = new ArrayList<>(healthMs);
+    sorted.sort(null);
+    long p99 = sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1));
+    System.out.println("StopSignalsTest: under load: " + ok + " answered, " + busy + " busy (503),"
+        + " /health p99 " + p99 + " ms over " + sorted.size() + " checks");
+    assertThat(unexpected).as("answers other than 200, 429 or 503 with Retry-After").isEmpty();
+    assertThat(ok.get()).as("queries answered").isPositive();
+    // Generous for a shared, loaded test machine; the benchmark holds the 50 ms goal.
+    assertThat(p99).as("/health p99 ms under load").isLessThan(2_000);
+  }
+
+  private static HttpResponse<String> send(HttpClient client, int port, String path,
+      java.util.Map<String, String> headers) {
+    try {
+      var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(30));
+      headers.forEach((k, v) -> {
+        if (!v.isEmpty()) {
+          b.header(k, v);
+        }
+      });
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static Process start(Path log, String... args) throws IOException {
+    Process p = ChildJvm.start(log, true, args);
+    assertThat(p.isAlive()).isTrue();
+    return p;
+  }
+
+  private static void await(Process p, Path log, Duration within, BooleanSupplier ready)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!ready.getAsBoolean()) {
+      assertThat(p.isAlive()).as("process runs (see %s:%n%s)", log, read(log)).isTrue();
+      assertThat(System.nanoTime()).as("ready within %s (see %s)", within, log).isLessThan(deadline);
+      Thread.sleep(500);
+    }
+  }
+
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+  }
+
+  private static int status(int port, String path) {
+    HttpResponse<String> r = send(HttpClient.newHttpClient(), port, path, java.util.Map.of());
+    return r == null ? -1 : r.statusCode();
+  }
+
+  private static String body(int port, String path) {
+    HttpResponse<String> r = send(HttpClient.newHttpClient(), port, path, java.util.Map.of());
+    return r == null || r.statusCode() != 200 ? "" : r.body();
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -77,7 +77,7 @@ public final class OverloadBenchmark {
         int clients = heavy ? 16 : 32;
         ApiConfig defaults = ApiConfig.defaults();
         ApiConfig config = defaults.withAddress("127.0.0.1", 0)
-            .withQuotas(Integer.MAX_VALUE, Map.of(), 1).withCacheEntries(0)
+            .withQuotas(Integer.MAX_VALUE, Map.of(), 1).withCacheBytes(0)
             .withQueryLimits(defaults.queryTimeout(),
                 heavy ? clients : defaults.maxConcurrentQueries());
         try (ApiServer server = new ApiServer(config, queries, DatasetCatalog.empty(),

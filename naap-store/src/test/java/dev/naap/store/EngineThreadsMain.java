@@ -51,7 +51,7 @@ public final class EngineThreadsMain {
                         "JSONEachRow", rows, "probe");
                     Thread.sleep(1); // a virtual thread may move to another carrier here
                     lib.query(conn, "SELECT count() FROM naap.probe".getBytes(StandardCharsets.UTF_8),
-                        "probe", "TabSeparated", List.of());
+                        "probe", "TabSeparated", List.of(), Long.MAX_VALUE);
                   }
                 } else {
                   store.insert("INSERT INTO probe (id, s) FORMAT JSONEachRow", rows);

@@ -7,6 +7,8 @@ import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.ops.NetworkHealth;
+import dev.naap.metrics.ops.StoreProbe;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -107,7 +109,9 @@ final class IngestCommand implements Main.Command {
     try (Store store = Stores.open(storeConfig);
         HTTPServer metricsServer = metricsPort < 0 ? null : HTTPServer.builder()
             .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
-            .buildAndStart()) {
+            .buildAndStart();
+        Probes probes = new Probes(new StoreProbe(store, Clock.systemUTC(), registry),
+            new NetworkHealth(store, Clock.systemUTC(), registry))) {
       EventWriter writer = new EventWriter(store, new EventParser(maxEventBytes),
           EventWriter.DuplicateCheck.BATCH, metrics, Clock.systemUTC());
       KafkaIngest ingest = new KafkaIngest(config, writer, metrics);

@@ -18,8 +18,6 @@ import dev.naap.loadtest.TestPlanLoader;
 import dev.naap.loadtest.TimeSource;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
-import dev.naap.metrics.ops.NetworkHealth;
-import dev.naap.metrics.ops.StoreProbe;
 import dev.naap.scraper.ScrapeMetrics;
 import dev.naap.scraper.Scraper;
 import dev.naap.scraper.ScraperConfig;
@@ -123,8 +121,7 @@ final class DemoCommand implements Main.Command {
       HTTPServer metricsServer = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort)
           .registry(registry).buildAndStart();
       running.push(metricsServer);
-      running.push(new Probes(new StoreProbe(store, Clock.systemUTC(), registry),
-          new NetworkHealth(store, Clock.systemUTC(), registry)));
+      running.push(new Probes("demo", store, registry, true));
 
       IngestMetrics ingestMetrics = new IngestMetrics(registry);
       KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(),

@@ -7,8 +7,6 @@ import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
-import dev.naap.metrics.ops.NetworkHealth;
-import dev.naap.metrics.ops.StoreProbe;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -110,8 +108,7 @@ final class IngestCommand implements Main.Command {
         HTTPServer metricsServer = metricsPort < 0 ? null : HTTPServer.builder()
             .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
             .buildAndStart();
-        Probes probes = new Probes(new StoreProbe(store, Clock.systemUTC(), registry),
-            new NetworkHealth(store, Clock.systemUTC(), registry))) {
+        Probes probes = new Probes("ingest", store, registry, refreshMs > 0)) {
       EventWriter writer = new EventWriter(store, new EventParser(maxEventBytes),
           EventWriter.DuplicateCheck.BATCH, metrics, Clock.systemUTC());
       KafkaIngest ingest = new KafkaIngest(config, writer, metrics);

@@ -2,14 +2,12 @@ package dev.naap.app;
 
 import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
-import dev.naap.metrics.ops.StoreProbe;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -96,7 +94,7 @@ final class ServeCommand implements Main.Command {
     var finished = Main.onShutdown(stop::countDown, Duration.ofSeconds(30));
     try (Store store = Stores.open(storeConfig);
         ApiServer server = PublicApi.start(store, config, registry, readyMaxLag);
-        Probes probes = new Probes(new StoreProbe(store, InstantSource.system(), registry), null)) {
+        Probes probes = new Probes("serve", store, registry, false)) {
       out.printf("naap serve: serving %s at %s (API docs at %sdocs)%n", store.description(), server.url(),
           server.url());
       out.flush();

@@ -3,10 +3,6 @@ package dev.naap.metrics.ops;
 import dev.naap.store.Store;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -30,8 +26,8 @@ public final class NetworkHealth {
 
   private final Store store;
   private final InstantSource clock;
-  private final String networkSql = sql("network_health.sql");
-  private final String orchestratorSql = sql("orchestrator_sla.sql");
+  private final String networkSql = Sql.load("network_health.sql");
+  private final String orchestratorSql = Sql.load("orchestrator_sla.sql");
   private final AtomicReference<Figures> last = new AtomicReference<>(Figures.NONE);
 
   /** The figures of one read; ratios are NaN when their denominator is 0. */
@@ -103,16 +99,5 @@ public final class NetworkHealth {
   /** The figures of the last {@link #update()}. */
   public Figures last() {
     return last.get();
-  }
-
-  private static String sql(String name) {
-    try (InputStream in = NetworkHealth.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

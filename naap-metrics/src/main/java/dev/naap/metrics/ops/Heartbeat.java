@@ -64,6 +64,8 @@ public final class Heartbeat {
   /** The {@code naap_*} samples of {@code registry}, by sample name with labels; finite values only. */
   static Map<String, Double> samples(PrometheusRegistry registry) {
     Map<String, Double> out = new TreeMap<>();
+    // Never empty: a beat without samples would not be stored, and rates need the beat before.
+    out.put("naap_process_uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1e3);
     for (MetricSnapshot s : registry.scrape(name -> name.startsWith("naap_"))) {
       String name = s.getMetadata().getPrometheusName();
       switch (s) {

@@ -2,6 +2,10 @@ package dev.naap.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.naap.sim.FileSink;
+import dev.naap.sim.Pacer;
+import dev.naap.sim.SimConfig;
+import dev.naap.sim.Simulator;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -42,8 +46,10 @@ class BackupRestoreTest {
     Path events = dir.resolve("events.ndjson");
     Path data = dir.resolve("data");
     Path backup = dir.resolve("backups").resolve("first");
-    assertThat(ChildJvm.run(dir, "simulate", "--seed", "5", "--start", start.toString(), "--duration", "1h",
-        "--out", events.toString()).exitCode()).isZero();
+    try (FileSink sink = new FileSink(events)) {
+      new Simulator(SimConfig.builder().seed(5).startMs(start.toEpochMilli()).duration(Duration.ofHours(1)).build())
+          .run(sink, Pacer.none());
+    }
     assertThat(ChildJvm.run(dir, "import", "--data-dir", data.toString(), events.toString()).exitCode()).isZero();
 
     String range = "start=" + start + "&end=" + start.plus(Duration.ofHours(2));

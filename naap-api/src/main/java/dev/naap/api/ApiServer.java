@@ -58,6 +58,17 @@ public final class ApiServer implements AutoCloseable {
    */
   public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, TestLoadResults testLoad,
       Readiness readiness, PrometheusRegistry registry, InstantSource clock) {
+    this(config, queries, datasets, testLoad, Operations.none(), readiness, registry, clock);
+  }
+
+  /**
+   * @param datasets the load tester's datasets; the daily metric exports are added to them
+   * @param testLoad the load tester's results, served at {@code /v1/test-load/...}
+   * @param operations the operational figures, served at {@code /v1/operations}
+   * @param registry where the API's metrics are registered (served at {@code /metrics})
+   */
+  public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, TestLoadResults testLoad,
+      Operations operations, Readiness readiness, PrometheusRegistry registry, InstantSource clock) {
     this.config = config;
     this.queries = queries;
     var signer = new Signer(config.secret().getBytes(StandardCharsets.UTF_8));
@@ -66,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
     var catalog = DatasetCatalog.concat(datasets, new DailyExports(queries, clock));
     this.routes = Routes.all(services, new DatasetEndpoints(catalog, runner),
         new TestLoadEndpoints(testLoad, signer, runner, config.maxRange()),
+        new OperationsEndpoint(operations, queries, runner),
         new SystemEndpoints(readiness, this::openApiDocument));
     var tokens = new DashboardTokens(signer, clock);
     this.cache = new ResponseCache(config.cacheBytes(), clock);

@@ -8,7 +8,8 @@ final class Routes {
 
   private Routes() {}
 
-  static List<Route> all(Services s, DatasetEndpoints datasets, TestLoadEndpoints testLoad, SystemEndpoints system) {
+  static List<Route> all(Services s, DatasetEndpoints datasets, TestLoadEndpoints testLoad,
+      OperationsEndpoint operations, SystemEndpoints system) {
     return List.of(
         new Route("/v1/gpu/metrics", "getGpuMetrics", "GPU metrics",
             "Per time bucket × orchestrator × GPU (or the grouping asked for): output FPS (mean, p5, p50, p95) "
@@ -55,6 +56,11 @@ final class Routes {
             "Per orchestrator × pipeline tested in the range: tests, successes, success rate, the latest test "
                 + "and the medians of its measurements. Every row on one page.",
             Params.testLoadCoverage(), new Route.Described("TestLoadCoveragePage", true), true, testLoad.coverage()),
+        new Route(OperationsEndpoint.PATH, "getOperations", "Operations",
+            "NaaP's own health for operators, from its processes' heartbeats: processes up, ingest rate and "
+                + "consumer lag, rejects by reason, freshness, refresh time, store, API latency and errors, scraper "
+                + "and load tester health, GPU attribution and unserved demand (docs/OPERATIONS.md).",
+            List.of(), new Route.Raw("application/json", null), true, operations),
         new Route("/health", "health", "Liveness", "200 while the process serves requests.",
             List.of(), new Route.Raw("application/json", "Health"), false, system.health()),
         new Route("/ready", "ready", "Readiness",

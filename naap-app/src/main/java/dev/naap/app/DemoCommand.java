@@ -133,6 +133,7 @@ final class DemoCommand implements Main.Command {
       HTTPServer metricsServer = HTTPServer.builder().hostname("127.0.0.1").port(metricsPort)
           .registry(registry).buildAndStart();
       running.push(metricsServer);
+      running.push(new Probes("demo", store, registry, true));
 
       IngestMetrics ingestMetrics = new IngestMetrics(registry);
       KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(),

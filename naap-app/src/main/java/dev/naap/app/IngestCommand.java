@@ -143,7 +143,8 @@ final class IngestCommand implements Main.Command {
     try (Store store = Stores.open(storeConfig);
         HTTPServer metricsServer = metricsPort < 0 ? null : HTTPServer.builder()
             .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
-            .buildAndStart()) {
+            .buildAndStart();
+        Probes probes = new Probes("ingest", store, registry, refreshMs > 0)) {
       testLoadRules.save(store, Clock.systemUTC());
       EventWriter writer = new EventWriter(store, new EventParser(maxEventBytes),
           EventWriter.DuplicateCheck.BATCH, metrics, Clock.systemUTC());

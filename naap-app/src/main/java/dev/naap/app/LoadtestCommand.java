@@ -214,7 +214,8 @@ final class LoadtestCommand implements Main.Command {
     try (Store store = Stores.open(storeConfig);
         HTTPServer metricsServer = once || metricsPort < 0 ? null : HTTPServer.builder()
             .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
-            .buildAndStart()) {
+            .buildAndStart();
+        Probes probes = once ? null : new Probes("loadtest", store, registry, false)) {
       PlanRunner runner = PlanRunner.of(plan, client, ingest, store, metrics, time);
       err.printf("naap loadtest: plan %s, %d target(s), dataset %s, every %s, at most %d at once -> %s%s%n",
           plan.name(), plan.targets().size(), plan.dataset(), plan.interval(), plan.concurrency(),

@@ -14,16 +14,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
 
-  private static final Map<String, Command> COMMANDS = Map.of(
-      "demo", new DemoCommand(),
-      "import", new ImportCommand(),
-      "ingest", new IngestCommand(),
-      "sql", new SqlCommand(),
-      "scrape", new ScrapeCommand(),
-      "loadtest", new LoadtestCommand(),
-      "simulate", new SimulateCommand(),
-      "clickhouse-http", new ClickHouseHttpCommand(),
-      "serve", new ServeCommand());
+  private static final Map<String, Command> COMMANDS = Map.ofEntries(
+      Map.entry("demo", new DemoCommand()),
+      Map.entry("import", new ImportCommand()),
+      Map.entry("ingest", new IngestCommand()),
+      Map.entry("sql", new SqlCommand()),
+      Map.entry("scrape", new ScrapeCommand()),
+      Map.entry("loadtest", new LoadtestCommand()),
+      Map.entry("simulate", new SimulateCommand()),
+      Map.entry("clickhouse-http", new ClickHouseHttpCommand()),
+      Map.entry("serve", new ServeCommand()),
+      Map.entry("backup", new BackupCommand()),
+      Map.entry("restore", new RestoreCommand()));
 
   private Main() {}
 

@@ -5,6 +5,7 @@ import dev.naap.api.ApiServer;
 import dev.naap.api.StoreReadiness;
 import dev.naap.dashboard.DashboardAssets;
 import dev.naap.loadtest.TestLoadQueries;
+import dev.naap.metrics.ops.OperationsReport;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -28,7 +29,9 @@ final class PublicApi {
   static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag) {
     var queries = new ClickHouseMetricsQueries(store);
     var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
-    return new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store), readiness, registry, InstantSource.system())
+    var operations = new OperationsReport(store, InstantSource.system());
+    return new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store), operations::figures,
+        readiness, registry, InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();

@@ -137,6 +137,7 @@ final class ScrapeCommand implements Main.Command {
         HTTPServer metricsServer = once || metricsPort < 0 ? null : HTTPServer.builder()
             .hostname(args.get("metrics-host", "127.0.0.1")).port(metricsPort).registry(registry)
             .buildAndStart();
+        Probes probes = once ? null : new Probes("scrape", store, registry, false);
         Scraper scraper = new Scraper(config, store, metrics, Clock.systemUTC())) {
       current.set(scraper);
       err.printf("naap scrape: %d gateway(s) every %s -> %s%s%nnaap scrape: regions: %s%s%n",

@@ -113,7 +113,8 @@ final class ServeCommand implements Main.Command {
     try (Store store = Stores.open(storeConfig);
         ApiServer server = PublicApi.start(store, config, registry, readyMaxLag);
         HTTPServer management = HTTPServer.builder().hostname(args.get("management-host", "127.0.0.1"))
-            .port(managementPort).registry(registry).buildAndStart()) {
+            .port(managementPort).registry(registry).buildAndStart();
+        Probes probes = new Probes("serve", store, registry, false)) {
       out.printf("naap serve: serving %s at %s (API docs at %sdocs; metrics at http://%s:%d/metrics)%n",
           store.description(), server.url(), server.url(), args.get("management-host", "127.0.0.1"),
           management.getPort());

@@ -16,6 +16,8 @@ public final class LoadtestMetrics {
   private final Histogram startup;
   private final Histogram promptChange;
   private final Histogram batchLatency;
+  private final Gauge lastRun;
+  private final Gauge lastSuccess;
 
   /** Registers the metrics in {@code registry}. */
   public LoadtestMetrics(PrometheusRegistry registry) {
@@ -37,6 +39,10 @@ public final class LoadtestMetrics {
         "Live tests: /update to the first status showing the new params with output");
     batchLatency = seconds(registry, "naap_loadtest_batch_latency_seconds",
         "Batch tests: request to answer");
+    lastRun = Gauge.builder().name("naap_loadtest_last_run_timestamp_seconds")
+        .help("When the last plan run ended, whatever its outcome (Unix time)").register(registry);
+    lastSuccess = Gauge.builder().name("naap_loadtest_last_success_timestamp_seconds")
+        .help("When a test last succeeded (Unix time)").register(registry);
   }
 
   private static Histogram seconds(PrometheusRegistry registry, String name, String help) {
@@ -50,6 +56,9 @@ public final class LoadtestMetrics {
   }
 
   void finished(TestResult r) {
+    if (r.outcome() == Outcome.SUCCESS) {
+      lastSuccess.set(System.currentTimeMillis() / 1e3);
+    }
     tests.labelValues(r.kind(), r.pipeline(), r.outcome().label(), r.errorClass().label()).inc();
     if (r.startupMs() != null) {
       startup.labelValues(r.pipeline()).observe(r.startupMs() / 1000.0);
@@ -68,6 +77,7 @@ public final class LoadtestMetrics {
 
   void run(boolean ok) {
     runs.labelValues(ok ? "ok" : "failed").inc();
+    lastRun.set(System.currentTimeMillis() / 1e3);
   }
 
   void missedTicks(long n) {

@@ -15,6 +15,8 @@ public final class ScrapeMetrics {
   private final Gauge gpus;
   private final Gauge unreachable;
   private final Histogram runSeconds;
+  private final Gauge sourceUp;
+  private final Gauge lastSuccess;
 
   /** Registers the metrics in {@code registry}. */
   public ScrapeMetrics(PrometheusRegistry registry) {
@@ -38,6 +40,12 @@ public final class ScrapeMetrics {
     runSeconds = Histogram.builder().name("naap_scrape_run_duration_seconds")
         .help("Duration of one scrape run").unit(Unit.SECONDS)
         .classicOnly().classicExponentialUpperBounds(0.05, 2, 12).register(registry);
+    sourceUp = Gauge.builder().name("naap_scrape_source_up")
+        .help("1 when the last capabilities scrape of a source succeeded, else 0").labelNames("source")
+        .register(registry);
+    lastSuccess = Gauge.builder().name("naap_scrape_source_last_success_timestamp_seconds")
+        .help("When a source last answered a capabilities scrape that was written (Unix time)")
+        .labelNames("source").register(registry);
   }
 
   /** Metrics that go nowhere, for tests and one-shot runs that do not export them. */
@@ -56,6 +64,14 @@ public final class ScrapeMetrics {
 
   void versionsWritten(String table, int count) {
     versions.labelValues(table).inc(count);
+  }
+
+  /** The outcome of a source's capabilities scrape; {@code nowMs} is wall-clock time. */
+  void sourceOutcome(String source, boolean ok, long nowMs) {
+    sourceUp.labelValues(source).set(ok ? 1 : 0);
+    if (ok) {
+      lastSuccess.labelValues(source).set(nowMs / 1e3);
+    }
   }
 
   void seen(String source, int orchestratorCount, int gpuCount) {

@@ -198,6 +198,7 @@ public final class Scraper implements AutoCloseable {
     for (Fetched f : capabilities.values()) {
       SourceOutcome o = writeCapabilities(runId, f, probes);
       outcomes.add(o);
+      metrics.sourceOutcome(f.source(), "ok".equals(o.status()), System.currentTimeMillis());
       if ("ok".equals(o.status())) {
         backoff.succeeded(f.source());
         orchestratorsSeen += o.orchestrators();

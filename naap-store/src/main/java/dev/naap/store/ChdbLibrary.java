@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -220,13 +221,21 @@ final class ChdbLibrary {
         throw new StoreException(0,
             "the embedded engine was shut down in this process and cannot start again", null);
       }
-      MemorySegment argv = arena.allocate(ADDRESS, 2);
-      argv.setAtIndex(ADDRESS, 0, arena.allocateFrom("clickhouse"));
-      argv.setAtIndex(ADDRESS, 1, arena.allocateFrom("--path=" + dataDir));
+      List<String> args = new ArrayList<>(List.of("clickhouse", "--path=" + dataDir));
+      // BACKUP/RESTORE to File(...) need a configured root; only `naap backup`/`restore` set one.
+      String backups = System.getProperty(Stores.BACKUPS_PATH_PROPERTY, "");
+      if (!backups.isEmpty()) {
+        args.add("--backups.allowed_path=" + backups);
+      }
+      MemorySegment argv = arena.allocate(ADDRESS, args.size());
+      for (int i = 0; i < args.size(); i++) {
+        argv.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
+      }
+      int argc = args.size();
       SignalGuard.Guarded<MemorySegment> g =
           signalGuard.preserving(() -> {
             try {
-              return (MemorySegment) connect.invokeExact(2, argv);
+              return (MemorySegment) connect.invokeExact(argc, argv);
             } catch (Throwable t) {
               throw new IllegalStateException("chdb_connect failed", t);
             }

@@ -61,6 +61,14 @@ public final class Migrations {
     return apply(store, all());
   }
 
+  /**
+   * Applies the migrations found under {@link #LOCATION} on {@code loader}'s class path instead of
+   * this release's: how a test builds the store of an earlier release to upgrade it.
+   */
+  public static List<String> apply(Store store, ClassLoader loader) {
+    return apply(store, discover(loader));
+  }
+
   static List<String> apply(Store store, List<Migration> migrations) {
     if (migrations.isEmpty()) {
       return List.of();

@@ -13,6 +13,11 @@ public final class Stores {
   public static final String SHUTDOWN_GRACE_PROPERTY = EmbeddedEngine.OWNER_GRACE_PROPERTY;
   /** The database of {@code Stores.open(new StoreConfig.Embedded(...))}. */
   public static final String DEFAULT_DATABASE = "naap";
+  /**
+   * System property: a directory the embedded engine may write backups to and restore them from
+   * ({@code BACKUP … TO File(…)}); unset, the engine allows neither. Read when the engine starts.
+   */
+  public static final String BACKUPS_PATH_PROPERTY = "naap.store.backupsPath";
 
   private Stores() {}
 

@@ -15,8 +15,9 @@ import * as gpus from './views/gpus.js';
 import * as gpu from './views/gpu.js';
 import * as demand from './views/demand.js';
 import * as testLoad from './views/test-load.js';
+import * as operations from './views/operations.js';
 
-const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand, 'test-load': testLoad};
+const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand, 'test-load': testLoad, operations};
 const main = document.getElementById('main');
 const notice = document.getElementById('notice');
 const asOf = document.getElementById('as-of');

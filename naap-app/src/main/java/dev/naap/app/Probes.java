@@ -1,0 +1,73 @@
+package dev.naap.app;
+
+import dev.naap.metrics.ops.Heartbeat;
+import dev.naap.metrics.ops.NetworkHealth;
+import dev.naap.metrics.ops.StoreProbe;
+import dev.naap.store.Store;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the operational probes of a process on one platform thread (they call the engine): the
+ * store probe every {@link StoreProbe#INTERVAL}, the heartbeat every {@link Heartbeat#INTERVAL}
+ * and, when given, the network health every {@link #HEALTH_INTERVAL}. Closing stops them and
+ * waits for a probe in progress.
+ */
+final class Probes implements AutoCloseable {
+
+  /** The network health covers an hour; once a minute keeps its gauges current enough. */
+  static final Duration HEALTH_INTERVAL = Duration.ofMinutes(1);
+
+  private static final Logger log = LoggerFactory.getLogger(Probes.class);
+
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("naap-probes").daemon().factory());
+
+  /**
+   * Starts the probes of a process running {@code component} (ingest, serve, …) on {@code store}.
+   *
+   * @param withHealth whether this process exports the network's health (the one that refreshes)
+   */
+  Probes(String component, Store store, PrometheusRegistry registry, boolean withHealth) {
+    StoreProbe probe = new StoreProbe(store, Clock.systemUTC(), registry);
+    executor.scheduleWithFixedDelay(probe::check, 0, StoreProbe.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    if (withHealth) {
+      NetworkHealth health = new NetworkHealth(store, Clock.systemUTC(), registry);
+      every(HEALTH_INTERVAL, health::update, "network health not read");
+    }
+    Heartbeat heartbeat = new Heartbeat(store, component, registry, Clock.systemUTC());
+    every(Heartbeat.INTERVAL, heartbeat::beat, "heartbeat not written");
+  }
+
+  /** Runs {@code task} now and every {@code interval}; a failure is logged once per streak. */
+  private void every(Duration interval, Runnable task, String failure) {
+    var failing = new AtomicBoolean();
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+        failing.set(false);
+      } catch (RuntimeException e) {
+        if (!failing.getAndSet(true)) {
+          log.warn("{}: {}", failure, e.getMessage());
+        }
+      }
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

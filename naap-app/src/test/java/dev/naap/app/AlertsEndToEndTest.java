@@ -44,6 +44,7 @@ class AlertsEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Time for a notification to travel: scrape, evaluation, Alertmanager's group wait, the POST. */
   private static final Duration SLACK = Duration.ofSeconds(15);
+  private static final String STORE_PASSWORD = "alerts-e2e-store";
 
   /** One alert as a webhook notification carried it. */
   record Received(Instant at, String status, String alertname, String job, Instant startsAt) {}
@@ -62,13 +63,16 @@ class AlertsEndToEndTest {
       int storePort = freePort();
       int ingestPort = freePort();
       int apiPort = freePort();
+      int managementPort = freePort();
       int promPort = freePort();
       int amPort = freePort();
       String storeUrl = "http://127.0.0.1:" + storePort;
+      // The store stands in for a ClickHouse server: writable for the ingest, with a password.
       String[] storeArgs = {"clickhouse-http", "--data-dir", dir.resolve("store").toString(), "--port",
-          Integer.toString(storePort)};
+          Integer.toString(storePort), "--allow-writes", "--password", STORE_PASSWORD};
       String[] ingestArgs = {"ingest", "--bootstrap-servers", broker.bootstrapServers(), "--topic", "events",
-          "--clickhouse-url", storeUrl, "--metrics-port", Integer.toString(ingestPort)};
+          "--clickhouse-url", storeUrl, "--clickhouse-password", STORE_PASSWORD,
+          "--metrics-port", Integer.toString(ingestPort)};
       // Prometheus and Alertmanager start while NaaP does; only notifications after a stop count.
       Files.writeString(dir.resolve("alertmanager.yml"), """
           route:
@@ -98,7 +102,7 @@ class AlertsEndToEndTest {
               static_configs: [{targets: ['127.0.0.1:%d']}]
             - job_name: naap-api
               static_configs: [{targets: ['127.0.0.1:%d']}]
-          """.formatted(amPort, ingestPort, apiPort));
+          """.formatted(amPort, ingestPort, managementPort));
       track(processes, new ProcessBuilder(prometheus.toString(),
           "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("tsdb"),
           "--web.listen-address=127.0.0.1:" + promPort, "--rules.alert.resend-delay=1s")
@@ -108,8 +112,9 @@ class AlertsEndToEndTest {
       Process ingest = track(processes, ChildJvm.start(log, ingestArgs));
       await("the ingest exports metrics", Duration.ofSeconds(60),
           () -> ok("http://127.0.0.1:" + ingestPort + "/metrics"));
-      track(processes, ChildJvm.start(log, "serve", "--clickhouse-url", storeUrl, "--port",
-          Integer.toString(apiPort)));
+      track(processes, ChildJvm.start(log, "serve", "--clickhouse-url", storeUrl,
+          "--clickhouse-password", STORE_PASSWORD, "--port", Integer.toString(apiPort),
+          "--management-port", Integer.toString(managementPort)));
       await("the API answers", Duration.ofSeconds(60), () -> ok("http://127.0.0.1:" + apiPort + "/health"));
 
       String promUrl = "http://127.0.0.1:" + promPort;

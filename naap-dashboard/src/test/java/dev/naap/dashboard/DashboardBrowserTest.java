@@ -354,8 +354,10 @@ class DashboardBrowserTest {
         case "stream_minutes" -> assertThat(shown).as(name).matches("[0-9,]+")
             .isEqualTo(String.format(java.util.Locale.US, "%,d", Math.round(headline.get("value").asDouble())));
         case "output_fps_mean" -> assertThat(shown).as(name).matches("[0-9]+\\.[0-9]");
-        case "ptff_ms_p95" -> assertThat(shown).as(name).matches("[0-9,]+ ms");
-        case "failure_rate", "sla_compliance_rate" -> assertThat(shown).as(name).matches("[0-9]+(\\.[0-9]{1,2})? %");
+        case "ptff_ms_p95", "orchestrator_startup_ms_p95", "selection_wait_ms_p95" ->
+            assertThat(shown).as(name).matches("[0-9,]+ ms");
+        case "failure_rate", "sla_compliance_rate", "gpu_attribution_rate" ->
+            assertThat(shown).as(name).matches("[0-9]+(\\.[0-9]{1,2})? %");
         default -> assertThat(shown).as(name).matches("[0-9,]+");
       }
     }
@@ -454,7 +456,13 @@ class DashboardBrowserTest {
 
   private static void assertNoSidewaysScrolling(String view) {
     assertThat((Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth;"))
-        .as("%s: no sideways scrolling of the page", view).isLessThanOrEqualTo(0L);
+        .as("%s: no sideways scrolling of the page; wider than the window: %s", view, browser.script("""
+            return [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+                && !e.closest('.table-scroll'))
+              .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)
+                + ' right=' + Math.round(e.getBoundingClientRect().right)).join(' | ');"""))
+        .isLessThanOrEqualTo(0L);
   }
 
   /** The hour of the {@link ReaderCases}, whose previous hour holds nothing. */

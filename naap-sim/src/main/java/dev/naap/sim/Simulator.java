@@ -319,13 +319,14 @@ public final class Simulator {
 
   /**
    * Every simulated orchestrator's region as an operator's region mapping (docs/SCRAPER.md): one
-   * {@code signer-address region} line each. Simulated hosts exist on no network, so a scraper of
+   * {@code host region} line per node. Simulated hosts exist on no network, so a scraper of
    * the simulated gateway learns their regions from this, as from an operator who knows them.
    */
   public String regionMapping() {
-    StringBuilder out = new StringBuilder("# simulated orchestrators: signer address, region\n");
+    // By node host: one signer fronts nodes in several regions, as on the real network.
+    StringBuilder out = new StringBuilder("# simulated orchestrator nodes: host, region\n");
     for (Orchestrator o : network.orchestrators) {
-      out.append(o.infoAddress()).append(' ').append(o.region.name()).append('\n');
+      out.append(java.net.URI.create(o.url).getHost()).append(' ').append(o.region.name()).append('\n');
     }
     return out.toString();
   }

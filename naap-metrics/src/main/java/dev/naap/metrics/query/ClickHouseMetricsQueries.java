@@ -31,6 +31,14 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
    */
   public static final Duration SUPPLY_LOOKBACK = Duration.ofDays(1);
 
+  /** The score's prior: pseudo-segments at the network's rates added to every orchestrator's. */
+  public static final double SCORE_PRIOR_SEGMENTS = 10;
+  /** The score's weights of reliability and quality (they add up to 1). */
+  public static final double SCORE_RELIABILITY_WEIGHT = 0.7;
+  public static final double SCORE_QUALITY_WEIGHT = 0.3;
+  /** The score's cohort: the pipeline over this long before the range's end (the range if longer). */
+  public static final Duration SCORE_COHORT = Duration.ofDays(7);
+
   private static final Duration HOUR = Duration.ofHours(1);
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
 
@@ -42,6 +50,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate demandMinutes = SqlTemplate.load("demand_minutes.sql");
   private final SqlTemplate demandHours = SqlTemplate.load("demand_hours.sql");
   private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
+  private final SqlTemplate orchestratorScores = SqlTemplate.load("orchestrator_scores.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
@@ -91,6 +100,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
       case ORCHESTRATORS -> orchestrators(parts, query);
+      case ORCHESTRATOR_SCORES -> scores(parts, query);
     };
   }
 
@@ -162,6 +172,25 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         "orchestrator_filter", parts.filter(Dimension.ORCHESTRATOR, "local_address"),
         "order", parts.order()));
     return fetch(parts, sql, RollupRows.withDays(params));
+  }
+
+  private Page scores(QueryParts parts, MetricsQuery query) {
+    Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
+    Instant cohortStart = query.end().minus(SCORE_COHORT);
+    Map<String, Object> cohort = new HashMap<>();
+    cohort.put("from", QueryParts.alignUp(cohortStart.isBefore(query.start()) ? cohortStart : query.start(), HOUR));
+    cohort.put("to", params.get("to"));
+    RollupRows.withDays(cohort).forEach((k, v) -> params.put("c_" + k, v));
+    params.put("prior", SCORE_PRIOR_SEGMENTS);
+    params.put("w_reliability", SCORE_RELIABILITY_WEIGHT);
+    params.put("w_quality", SCORE_QUALITY_WEIGHT);
+    // The cohort is the whole network of the pipeline: only a pipeline filter applies to it.
+    String cohortRows = rows.range(parts.filter(Dimension.PIPELINE, "pipeline"))
+        .replace("{from:", "{c_from:").replace("{to:", "{c_to:")
+        .replace("{day_from:", "{c_day_from:").replace("{day_to:", "{c_day_to:");
+    String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()), "cohort_rows", cohortRows,
+        "order", parts.order()));
+    return fetch(parts, sql, params);
   }
 
   private Page fetch(QueryParts parts, String sql, Map<String, Object> params) {

@@ -31,6 +31,15 @@ final class Routes {
                 + "metrics over the range.",
             Params.report(), new Route.ReportRows(Report.ORCHESTRATORS), true,
             new ReportEndpoint(Report.ORCHESTRATORS, s)),
+        new Route("/v1/scores", "listScores", "Orchestrator scores",
+            "Per orchestrator × pipeline over the range: the 0-100 score with its 95 % band, the segments it rests "
+                + "on, and its parts (reliability and quality against the pipeline's network); docs/METRICS.md.",
+            Params.report(), new Route.ReportRows(Report.ORCHESTRATOR_SCORES), true,
+            new ReportEndpoint(Report.ORCHESTRATOR_SCORES, s)),
+        new Route(DiscoverEndpoint.PATH, "discoverOrchestrators", "Discover orchestrators",
+            "The nodes able to serve every capability of `caps`, best score first, after the hard filters; "
+                + "`format=webhook` gives go-livepeer's -orchWebhookUrl list.",
+            DiscoverEndpoint.params(), new Route.Described("DiscoveryPage", true), true, DiscoverEndpoint.endpoint(s)),
         new Route("/v1/orchestrators/{address}", "getOrchestrator", "One orchestrator",
             "An orchestrator's metadata, its GPUs and its history over the range; CSV and paging apply to "
                 + "the history.",

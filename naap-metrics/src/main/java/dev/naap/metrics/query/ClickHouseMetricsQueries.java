@@ -56,10 +56,12 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
 
   private final Overview overview;
+  private final Discovery discovery;
 
   public ClickHouseMetricsQueries(Store store) {
     this.store = store;
     this.overview = new Overview(store, rows);
+    this.discovery = new Discovery(store, this);
   }
 
   @Override
@@ -240,6 +242,11 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         query.granularity(), only, List.of(Dimension.ORCHESTRATOR), query.sort(), query.limit(),
         query.offset(), query.includeTestLoad()));
     return Optional.of(new OrchestratorDetail(metadata, gpus, history));
+  }
+
+  @Override
+  public Page discover(DiscoveryQuery query) {
+    return discovery.discover(query);
   }
 
   @Override

@@ -46,6 +46,12 @@ public interface MetricsQueries {
   /** One orchestrator: its metadata, its GPUs and its history over the query's range. */
   Optional<OrchestratorDetail> orchestrator(String address, MetricsQuery query);
 
+  /**
+   * The nodes able to serve {@code query.caps()}, ranked by their signer's score, after the hard
+   * filters (docs/API.md, "Discovery"); at most {@code query.limit()} rows.
+   */
+  Page discover(DiscoveryQuery query);
+
   /** The headline numbers over the query's range and over the same length just before it. */
   List<Headline> overview(MetricsQuery query);
 

@@ -1,0 +1,167 @@
+package dev.naap.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.naap.metrics.query.DiscoveryQuery;
+import dev.naap.metrics.query.Page;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code /v1/discover/orchestrators}: the nodes able to serve the {@code caps} asked for, ranked by
+ * score after hard filters (docs/API.md, "Discovery"). {@code format=webhook} answers what
+ * go-livepeer's {@code -orchWebhookUrl} reads: a JSON array of {@code {"address": "<service URL>"}}.
+ */
+final class DiscoverEndpoint {
+
+  static final String PATH = "/v1/discover/orchestrators";
+  static final String CAPS = "caps";
+  static final String MIN_SCORE = "min_score";
+  static final String MIN_FPS = "min_fps";
+  static final String MAX_STARTUP_MS = "max_startup_ms";
+  static final String GPU_MODEL = "gpu_model";
+  static final String REGION = "region";
+  static final String EXCLUDE = "exclude";
+  static final List<String> FORMATS = List.of("json", "csv", "webhook");
+
+  /** Gateways refresh their webhook list about once a minute. */
+  static final Duration TTL = Duration.ofSeconds(30);
+  static final Duration MAX_RANGE = Duration.ofDays(30);
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private DiscoverEndpoint() {}
+
+  static List<ParamSpec> params() {
+    return List.of(
+        new ParamSpec(CAPS, false, "string", true, List.of(), null,
+            "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a node must advertise "
+                + "every one. Required."),
+        ParamSpec.query(MIN_SCORE, "number", null, "Keep nodes whose score is at least this (0-100); a null score fails."),
+        ParamSpec.query(MIN_FPS, "number", null, "Keep nodes whose mean output FPS over the range is at least this."),
+        ParamSpec.query(MAX_STARTUP_MS, "number", null,
+            "Keep nodes whose mean orchestrator startup over the range is at most this (ms)."),
+        ParamSpec.repeatable(GPU_MODEL, "Keep nodes advertising one of these GPU models (repeatable)."),
+        ParamSpec.repeatable(REGION, "Keep nodes whose signer's region is one of these (repeatable)."),
+        ParamSpec.repeatable(EXCLUDE, "Leave out these signer addresses or service URLs (repeatable)."),
+        ParamSpec.query(Params.START, "string", null, "Start of the range the score covers, RFC 3339. Not with `window`."),
+        ParamSpec.query(Params.END, "string", null, "End of the range, RFC 3339. Default: now (rounded up to the minute)."),
+        ParamSpec.choice(Params.WINDOW, TimeRange.WINDOWS, "24h", "Length of the range ending at `end`."),
+        ParamSpec.query(Params.LIMIT, "integer", Integer.toString(Params.DEFAULT_LIMIT),
+            "Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
+        ParamSpec.query(Params.INCLUDE_TEST_LOAD, "boolean", "false", "Score on the load tester's streams too."),
+        ParamSpec.choice(Params.FORMAT, FORMATS, "json",
+            "`json` (the envelope), `csv`, or `webhook`: a bare JSON array of {\"address\": URL} for go-livepeer's "
+                + "-orchWebhookUrl."));
+  }
+
+  static Endpoint endpoint(Services s) {
+    return request -> {
+      QueryString q = request.query();
+      QueryParser.rejectUnknown(q, params());
+      String formatText = q.single(Params.FORMAT);
+      if (formatText != null && !FORMATS.contains(formatText)) {
+        throw ApiProblem.badParameter(Params.FORMAT, "expected json, csv or webhook");
+      }
+      boolean webhook = "webhook".equals(formatText);
+      // The webhook answer is always JSON; otherwise format and Accept choose as on every route.
+      Format format = webhook ? Format.JSON : Format.choose(q, request.accept());
+      TimeRange range = TimeRange.resolve(q, request.now(), MAX_RANGE);
+      List<String> caps = new ArrayList<>(new TreeSet<>(values(q, CAPS, false)));
+      if (caps.isEmpty()) {
+        throw ApiProblem.badParameter(CAPS, "give at least one capability as pipeline/model");
+      }
+      for (String cap : caps) {
+        int slash = cap.indexOf('/');
+        if (slash < 1 || slash == cap.length() - 1 || cap.indexOf('/', slash + 1) >= 0) {
+          throw ApiProblem.badParameter(CAPS, "expected pipeline/model, such as live-video-to-video/streamdiffusion");
+        }
+      }
+      Set<String> excluded = new TreeSet<>();
+      values(q, EXCLUDE, false).forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
+      DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
+          number(q, MIN_FPS), number(q, MAX_STARTUP_MS), new TreeSet<>(values(q, GPU_MODEL, false)),
+          new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q), bool(q));
+      String key = PATH + "|" + dq + "|" + (webhook ? "webhook" : format);
+      return new Endpoint.Prepared(key, () -> {
+        record Result(Page page, Instant dataAsOf) {}
+        Result r = s.runner().run(() -> new Result(s.queries().discover(dq), s.queries().dataAsOf()));
+        if (webhook) {
+          return new Response(200, "application/json", webhookBody(r.page()), r.dataAsOf(), TTL, Map.of());
+        }
+        Meta meta = new Meta(new Meta.Scope(dq.start(), dq.end(), null, Map.of(CAPS, caps), List.of(),
+            dq.includeTestLoad()), request.now(), r.dataAsOf(), r.page().columns(), Map.of());
+        return Pages.response(format, TTL, request, meta, Bodies.rows(r.page().columns(), r.page().rows()),
+            r.page().columns(), r.page().rows(), null);
+      });
+    };
+  }
+
+  /** Exactly what go-livepeer's webhook discovery unmarshals: [{"address": "https://host:port"}, …]. */
+  static byte[] webhookBody(Page page) {
+    int address = page.columns().indexOf(page.columns().stream().filter(c -> c.name().equals("address"))
+        .findFirst().orElseThrow());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartArray();
+      for (List<Object> row : page.rows()) {
+        g.writeStartObject();
+        g.writeStringField("address", (String) row.get(address));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static List<String> values(QueryString q, String name, boolean allowEmpty) {
+    List<String> values = q.all(name);
+    if (values.size() > QueryParser.MAX_FILTER_VALUES) {
+      throw ApiProblem.badParameter(name, "at most " + QueryParser.MAX_FILTER_VALUES + " values");
+    }
+    for (String v : values) {
+      if (!allowEmpty && v.isBlank()) {
+        throw ApiProblem.badParameter(name, "empty value");
+      }
+    }
+    return values;
+  }
+
+  private static Double number(QueryString q, String name) {
+    String text = q.single(name);
+    if (text == null) {
+      return null;
+    }
+    try {
+      double v = Double.parseDouble(text);
+      if (!Double.isFinite(v) || v < 0 || text.length() > 32) {
+        throw ApiProblem.badParameter(name, "expected a finite number, 0 or more");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiProblem.badParameter(name, "expected a number");
+    }
+  }
+
+  private static boolean bool(QueryString q) {
+    String text = q.single(Params.INCLUDE_TEST_LOAD);
+    if (text == null || text.equals("false")) {
+      return false;
+    }
+    if (text.equals("true")) {
+      return true;
+    }
+    throw ApiProblem.badParameter(Params.INCLUDE_TEST_LOAD, "expected true or false");
+  }
+}

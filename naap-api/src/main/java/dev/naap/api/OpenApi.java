@@ -227,6 +227,9 @@ final class OpenApi {
     schemas.put("OverviewPage", envelope(ordered("type", "array", "items", ref("OverviewRow"))));
     schemas.put("DiscoveryRow", rowSchema(DiscoveryQuery.COLUMNS, "One node able to serve the capabilities"));
     schemas.put("DiscoveryPage", envelope(ordered("type", "array", "items", ref("DiscoveryRow"))));
+    schemas.put("ScoreHistoryRow", rowSchema(MetricsQueries.scoreHistoryColumns(),
+        "One hour of one orchestrator's score for one pipeline"));
+    schemas.put("ScoreHistoryPage", envelope(ordered("type", "array", "items", ref("ScoreHistoryRow"))));
     schemas.put("Dataset", rowSchema(DatasetEndpoints.COLUMNS, "One dataset"));
     schemas.put("DatasetsPage", envelope(ordered("type", "array", "items", ref("Dataset"))));
     schemas.put("DatasetPage", envelope(ref("Dataset")));

@@ -142,6 +142,25 @@ class DiscoveryApiTest {
   }
 
   @Test
+  void scoreHistory_hasOneRowPerHourWithSegments_andTheFailedHourScoresLowest() {
+    Http.Answer a = http.get("/v1/orchestrators/" + A + "/scores?" + RANGE.substring(1));
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    JsonNode rows = a.json().get("data");
+    // START is 20 min past an hour: the hours that start in the range are START's next nine.
+    assertThat(rows).hasSize(9);
+    JsonNode worst = rows.get(0);
+    for (JsonNode r : rows) {
+      assertThat(r.get("pipeline").asText()).isEqualTo("streamdiffusion");
+      worst = r.get("score").asDouble() < worst.get("score").asDouble() ? r : worst;
+    }
+    assertThat(worst.get("window_start").asText()).isEqualTo(ApiNetwork.START.plus(Duration.ofHours(3))
+        .truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString());
+    assertThat(worst.get("segments").asLong()).isEqualTo(2);
+    assertThat(http.get("/v1/orchestrators/0x12/scores").status()).isEqualTo(400);
+    assertThat(http.get("/v1/orchestrators/0x" + "9".repeat(40) + "/scores").json().get("data")).isEmpty();
+  }
+
+  @Test
   void unknownCapability_isEmpty_andBadRequestsAre400() {
     Http.Answer none = http.get(DiscoverEndpoint.PATH + "?caps=text-to-image/sdxl" + RANGE);
     assertThat(none.status()).isEqualTo(200);

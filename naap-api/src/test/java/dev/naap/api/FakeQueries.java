@@ -96,6 +96,12 @@ final class FakeQueries implements MetricsQueries {
   }
 
   @Override
+  public Page scoreHistory(String address, MetricsQuery query) {
+    runs.incrementAndGet();
+    return new Page(MetricsQueries.scoreHistoryColumns(), List.of(), false);
+  }
+
+  @Override
   public Page discover(DiscoveryQuery query) {
     runs.incrementAndGet();
     return new Page(DiscoveryQuery.COLUMNS, List.of(), false);

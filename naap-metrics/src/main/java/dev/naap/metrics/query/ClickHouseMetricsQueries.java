@@ -177,6 +177,33 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   private Page scores(QueryParts parts, MetricsQuery query) {
+    Map<String, Object> params = scoreParams(parts, query);
+    String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
+        "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "", "order", parts.order()));
+    return fetch(parts, sql, params);
+  }
+
+  @Override
+  public Page scoreHistory(String address, MetricsQuery query) {
+    if (Duration.between(query.start(), query.end()).compareTo(Granularity.HOUR.maxRange()) > 0) {
+      throw new IllegalArgumentException("a range of at most " + Granularity.HOUR.maxRange() + " is allowed");
+    }
+    MetricsQuery q = new MetricsQuery(query.start(), query.end(), Granularity.HOUR,
+        Map.of(Dimension.ORCHESTRATOR, Set.of(address.toLowerCase(Locale.ROOT))), List.of(), null, query.limit(),
+        query.offset(), query.includeTestLoad());
+    QueryParts parts = new QueryParts(Report.ORCHESTRATOR_SCORES, q);
+    Map<String, Object> params = scoreParams(parts, q);
+    String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
+        "cohort_rows", cohortRows(parts), "window", "bucket_hour", "window_key", "toInt64(toUnixTimestamp(window_start)), ",
+        "order", "window_start, orchestrator_address, pipeline"));
+    List<Column> columns = MetricsQueries.scoreHistoryColumns();
+    List<List<Object>> all = TabSeparated.rows(store.queryText(sql, params), columns);
+    boolean more = all.size() > q.limit();
+    return new Page(columns, more ? all.subList(0, q.limit()) : all, more);
+  }
+
+  /** The parameters of a score query: the range's hours, the cohort's ("c_"), the prior and weights. */
+  private static Map<String, Object> scoreParams(QueryParts parts, MetricsQuery query) {
     Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
     Instant cohortStart = query.end().minus(SCORE_COHORT);
     Map<String, Object> cohort = new HashMap<>();
@@ -186,13 +213,14 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     params.put("prior", SCORE_PRIOR_SEGMENTS);
     params.put("w_reliability", SCORE_RELIABILITY_WEIGHT);
     params.put("w_quality", SCORE_QUALITY_WEIGHT);
-    // The cohort is the whole network of the pipeline: only a pipeline filter applies to it.
-    String cohortRows = rows.range(parts.filter(Dimension.PIPELINE, "pipeline"))
+    return params;
+  }
+
+  /** The cohort: the pipeline's whole network, so only a pipeline filter applies to it. */
+  private String cohortRows(QueryParts parts) {
+    return rows.range(parts.filter(Dimension.PIPELINE, "pipeline"))
         .replace("{from:", "{c_from:").replace("{to:", "{c_to:")
         .replace("{day_from:", "{c_day_from:").replace("{day_to:", "{c_day_to:");
-    String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()), "cohort_rows", cohortRows,
-        "order", parts.order()));
-    return fetch(parts, sql, params);
   }
 
   private Page fetch(QueryParts parts, String sql, Map<String, Object> params) {

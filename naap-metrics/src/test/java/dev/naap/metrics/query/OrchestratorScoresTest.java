@@ -134,6 +134,18 @@ class OrchestratorScoresTest {
   }
 
   @Test
+  void history_scoresEachHourByItself_againstTheSameCohort() {
+    Page page = queries.scoreHistory("0xC", new MetricsQuery(DAY, DAY.plus(Duration.ofDays(1)), Granularity.HOUR,
+        Map.of(), List.of(), null, 100, 0, false));
+    assertThat(page.columns().getFirst().name()).isEqualTo("window_start");
+    assertThat(page.rows()).hasSize(1); // hours without segments have no row
+    List<Object> hour = page.rows().getFirst();
+    assertThat(hour.get(0)).isEqualTo(DAY.plusSeconds(7200));
+    int score = page.columns().stream().map(Column::name).toList().indexOf("score");
+    assertThat((Double) hour.get(score)).isCloseTo(score(1000, 100, 15, 1000, 1_500, 1000)[0], within(1e-6));
+  }
+
+  @Test
   void sortsByScore() {
     Page page = queries.run(Report.ORCHESTRATOR_SCORES, new MetricsQuery(DAY, DAY.plus(Duration.ofDays(1)),
         Granularity.HOUR, Map.of(), List.of(), new Sort("score", true), 100, 0, false));

@@ -2,11 +2,14 @@ package dev.naap.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.naap.metrics.query.DiscoveryQuery;
 import dev.naap.metrics.query.Page;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +24,7 @@ import java.util.TreeSet;
  * score after hard filters (docs/API.md, "Discovery"). {@code format=webhook} answers what
  * go-livepeer's {@code -orchWebhookUrl} reads: a JSON array of {@code {"address": "<service URL>"}}.
  */
-final class DiscoverEndpoint {
+final class DiscoverEndpoint implements Endpoint {
 
   static final String PATH = "/v1/discover/orchestrators";
   static final String CAPS = "caps";
@@ -37,9 +40,35 @@ final class DiscoverEndpoint {
   static final Duration TTL = Duration.ofSeconds(30);
   static final Duration MAX_RANGE = Duration.ofDays(30);
 
+  /** Last good answers kept, one per request shape; a gateway asks for a handful. */
+  static final int LAST_GOOD_ENTRIES = 1_000;
+
   private static final JsonFactory JSON = new JsonFactory();
 
-  private DiscoverEndpoint() {}
+  private final Services s;
+  /** The last good answer per request shape (parameters without the resolved times). */
+  private final Cache<String, Good> lastGood = Caffeine.newBuilder().maximumSize(LAST_GOOD_ENTRIES).build();
+  private volatile List<String> fallback = List.of();
+
+  private record Good(Page page, Instant dataAsOf, Instant at) {}
+
+  DiscoverEndpoint(Services services) {
+    this.s = services;
+  }
+
+  /**
+   * Service URLs to answer when the store fails and no good answer was kept yet; empty (the
+   * default) answers the store's 503.
+   */
+  void fallback(List<String> urls) {
+    for (String url : urls) {
+      URI uri = URI.create(url);
+      if (!uri.isAbsolute() || uri.getHost() == null) {
+        throw new IllegalArgumentException("a discovery fallback must be an absolute URL, such as https://host:8935");
+      }
+    }
+    this.fallback = List.copyOf(urls);
+  }
 
   static List<ParamSpec> params() {
     return List.of(
@@ -64,46 +93,92 @@ final class DiscoverEndpoint {
                 + "-orchWebhookUrl."));
   }
 
-  static Endpoint endpoint(Services s) {
-    return request -> {
-      QueryString q = request.query();
-      QueryParser.rejectUnknown(q, params());
-      String formatText = q.single(Params.FORMAT);
-      if (formatText != null && !FORMATS.contains(formatText)) {
-        throw ApiProblem.badParameter(Params.FORMAT, "expected json, csv or webhook");
+  @Override
+  public Prepared prepare(ApiRequest request) {
+    QueryString q = request.query();
+    QueryParser.rejectUnknown(q, params());
+    String formatText = q.single(Params.FORMAT);
+    if (formatText != null && !FORMATS.contains(formatText)) {
+      throw ApiProblem.badParameter(Params.FORMAT, "expected json, csv or webhook");
+    }
+    boolean webhook = "webhook".equals(formatText);
+    // The webhook answer is always JSON; otherwise format and Accept choose as on every route.
+    Format format = webhook ? Format.JSON : Format.choose(q, request.accept());
+    TimeRange range = TimeRange.resolve(q, request.now(), MAX_RANGE);
+    List<String> caps = new ArrayList<>(new TreeSet<>(values(q, CAPS, false)));
+    if (caps.isEmpty()) {
+      throw ApiProblem.badParameter(CAPS, "give at least one capability as pipeline/model");
+    }
+    for (String cap : caps) {
+      int slash = cap.indexOf('/');
+      if (slash < 1 || slash == cap.length() - 1 || cap.indexOf('/', slash + 1) >= 0) {
+        throw ApiProblem.badParameter(CAPS, "expected pipeline/model, such as live-video-to-video/streamdiffusion");
       }
-      boolean webhook = "webhook".equals(formatText);
-      // The webhook answer is always JSON; otherwise format and Accept choose as on every route.
-      Format format = webhook ? Format.JSON : Format.choose(q, request.accept());
-      TimeRange range = TimeRange.resolve(q, request.now(), MAX_RANGE);
-      List<String> caps = new ArrayList<>(new TreeSet<>(values(q, CAPS, false)));
-      if (caps.isEmpty()) {
-        throw ApiProblem.badParameter(CAPS, "give at least one capability as pipeline/model");
-      }
-      for (String cap : caps) {
-        int slash = cap.indexOf('/');
-        if (slash < 1 || slash == cap.length() - 1 || cap.indexOf('/', slash + 1) >= 0) {
-          throw ApiProblem.badParameter(CAPS, "expected pipeline/model, such as live-video-to-video/streamdiffusion");
-        }
-      }
-      Set<String> excluded = new TreeSet<>();
-      values(q, EXCLUDE, false).forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
-      DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
-          number(q, MIN_FPS), number(q, MAX_STARTUP_MS), new TreeSet<>(values(q, GPU_MODEL, false)),
-          new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q), bool(q));
-      String key = PATH + "|" + dq + "|" + (webhook ? "webhook" : format);
-      return new Endpoint.Prepared(key, () -> {
+    }
+    Set<String> excluded = new TreeSet<>();
+    values(q, EXCLUDE, false).forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
+    DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
+        number(q, MIN_FPS), number(q, MAX_STARTUP_MS), new TreeSet<>(values(q, GPU_MODEL, false)),
+        new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q), bool(q));
+    String shape = PATH + "|" + caps + "|" + dq.minScore() + "|" + dq.minFps() + "|" + dq.maxStartupMs() + "|"
+        + new TreeSet<>(dq.gpuModels()) + "|" + new TreeSet<>(dq.regions()) + "|" + excluded + "|" + dq.limit() + "|"
+        + dq.includeTestLoad() + "|" + q.single(Params.START) + "|" + q.single(Params.END) + "|"
+        + q.single(Params.WINDOW) + "|" + (webhook ? "webhook" : format);
+    String key = shape + "|" + dq.start() + "/" + dq.end();
+    return new Endpoint.Prepared(key, () -> {
+      Good good;
+      Map<String, Object> extra;
+      try {
         record Result(Page page, Instant dataAsOf) {}
         Result r = s.runner().run(() -> new Result(s.queries().discover(dq), s.queries().dataAsOf()));
-        if (webhook) {
-          return new Response(200, "application/json", webhookBody(r.page()), r.dataAsOf(), TTL, Map.of());
+        good = new Good(r.page(), r.dataAsOf(), request.now());
+        lastGood.put(shape, good);
+        extra = Map.of("stale", false);
+      } catch (ApiProblem p) {
+        if (p.status() != 503) {
+          throw p;
         }
-        Meta meta = new Meta(new Meta.Scope(dq.start(), dq.end(), null, Map.of(CAPS, caps), List.of(),
-            dq.includeTestLoad()), request.now(), r.dataAsOf(), r.page().columns(), Map.of());
-        return Pages.response(format, TTL, request, meta, Bodies.rows(r.page().columns(), r.page().rows()),
-            r.page().columns(), r.page().rows(), null);
-      });
-    };
+        // The store failed: a gateway is better served by the last good list than by none.
+        good = lastGood.getIfPresent(shape);
+        if (good == null && fallback.isEmpty()) {
+          throw p;
+        }
+        if (good == null) {
+          good = new Good(fallbackPage(), null, null);
+          extra = Map.of("stale", true, "fallback", true);
+        } else {
+          extra = Map.of("stale", true, "stale_age_seconds",
+              Duration.between(good.at(), request.now()).toSeconds());
+        }
+      }
+      // A stale answer is not cached: the next request tries the store again.
+      Duration ttl = Boolean.TRUE.equals(extra.get("stale")) ? Duration.ZERO : TTL;
+      Map<String, String> headers = Boolean.TRUE.equals(extra.get("stale"))
+          ? Map.of("X-Naap-Stale", extra.containsKey("fallback") ? "fallback"
+              : "age=" + extra.get("stale_age_seconds"))
+          : Map.of();
+      if (webhook) {
+        return new Response(200, "application/json", webhookBody(good.page()), good.dataAsOf(), ttl, headers);
+      }
+      Meta meta = new Meta(new Meta.Scope(dq.start(), dq.end(), null, Map.of(CAPS, caps), List.of(),
+          dq.includeTestLoad()), request.now(), good.dataAsOf(), good.page().columns(), extra);
+      Response r = Pages.response(format, ttl, request, meta, Bodies.rows(good.page().columns(),
+          good.page().rows()), good.page().columns(), good.page().rows(), null);
+      return headers.isEmpty() ? r : new Response(r.status(), r.contentType(), r.body(), r.lastModified(),
+          r.maxAge(), headers);
+    });
+  }
+
+  /** The configured fallback URLs as rows with nothing but their address. */
+  private Page fallbackPage() {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String url : fallback) {
+      List<Object> row = new ArrayList<>(java.util.Collections.nCopies(DiscoveryQuery.COLUMNS.size(), null));
+      row.set(0, url);
+      row.set(5, "fallback");
+      rows.add(row);
+    }
+    return new Page(DiscoveryQuery.COLUMNS, rows, false);
   }
 
   /** Exactly what go-livepeer's webhook discovery unmarshals: [{"address": "https://host:port"}, …]. */

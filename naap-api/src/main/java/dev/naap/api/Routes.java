@@ -9,7 +9,7 @@ final class Routes {
   private Routes() {}
 
   static List<Route> all(Services s, DatasetEndpoints datasets, TestLoadEndpoints testLoad,
-      OperationsEndpoint operations, SystemEndpoints system) {
+      OperationsEndpoint operations, SystemEndpoints system, DiscoverEndpoint discovery) {
     return List.of(
         new Route("/v1/gpu/metrics", "getGpuMetrics", "GPU metrics",
             "Per time bucket × orchestrator × GPU (or the grouping asked for): output FPS (mean, p5, p50, p95) "
@@ -39,7 +39,7 @@ final class Routes {
         new Route(DiscoverEndpoint.PATH, "discoverOrchestrators", "Discover orchestrators",
             "The nodes able to serve every capability of `caps`, best score first, after the hard filters; "
                 + "`format=webhook` gives go-livepeer's -orchWebhookUrl list.",
-            DiscoverEndpoint.params(), new Route.Described("DiscoveryPage", true), true, DiscoverEndpoint.endpoint(s)),
+            DiscoverEndpoint.params(), new Route.Described("DiscoveryPage", true), true, discovery),
         new Route("/v1/orchestrators/{address}", "getOrchestrator", "One orchestrator",
             "An orchestrator's metadata, its GPUs and its history over the range; CSV and paging apply to "
                 + "the history.",

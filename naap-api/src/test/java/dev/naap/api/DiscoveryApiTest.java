@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class DiscoveryApiTest {
 
-  private static final String CAP = "live-video-to-video/streamdiffusion";
-  private static final Instant END = ApiNetwork.START.plus(Duration.ofMinutes(9 * 60 + 30));
-  private static final String RANGE = "&start=" + ApiNetwork.START + "&end=" + END;
+  static final String CAP = "live-video-to-video/streamdiffusion";
+  static final Instant END = ApiNetwork.START.plus(Duration.ofMinutes(9 * 60 + 30));
+  static final String RANGE = "&start=" + ApiNetwork.START + "&end=" + END;
 
   private static Store store;
   private static MetricsQueries queries;
@@ -44,12 +44,17 @@ class DiscoveryApiTest {
   static void feed() {
     store = TestStores.store("api_discovery");
     ApiNetwork.feed(store);
+    advertiseB(store);
+    queries = TestStores.queries(store);
+  }
+
+  /** B's node advertises streamdiffusion on an A100 ten minutes before {@link #END}. */
+  static void advertiseB(Store store) {
     store.execute("INSERT INTO network_capability_node_gpus (event_id, event_time, gateway, address, local_address, "
         + "orch_uri, node_url, pipeline, model_id, gpu_slot, gpu_id, gpu_name) VALUES ('b-caps', "
         + "fromUnixTimestamp64Milli(" + END.minusSeconds(600).toEpochMilli() + ", 'UTC'), 'gw', '" + B + "', '" + B
         + "', '" + LiveEvents.nodeUrl(B) + "', '" + LiveEvents.nodeUrl(B) + "', 'live-video-to-video', "
         + "'streamdiffusion', '0', 'GPU-b', 'NVIDIA A100')");
-    queries = TestStores.queries(store);
   }
 
   @BeforeEach

@@ -31,6 +31,7 @@ final class DiscoverEndpoint implements Endpoint {
   static final String MIN_SCORE = "min_score";
   static final String MIN_FPS = "min_fps";
   static final String MAX_STARTUP_MS = "max_startup_ms";
+  static final String MIN_VRAM_GB = "min_vram_gb";
   static final String GPU_MODEL = "gpu_model";
   static final String REGION = "region";
   static final String EXCLUDE = "exclude";
@@ -75,15 +76,20 @@ final class DiscoverEndpoint implements Endpoint {
         new ParamSpec(CAPS, false, "string", true, List.of(), null,
             "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a node must advertise "
                 + "every one. Required."),
-        ParamSpec.query(MIN_SCORE, "number", null, "Keep nodes whose score is at least this (0-100); a null score fails."),
+        ParamSpec.query(MIN_SCORE, "number", null,
+            "Keep nodes whose score is at least this (0-100); a null score fails."),
         ParamSpec.query(MIN_FPS, "number", null, "Keep nodes whose mean output FPS over the range is at least this."),
         ParamSpec.query(MAX_STARTUP_MS, "number", null,
             "Keep nodes whose mean orchestrator startup over the range is at most this (ms)."),
+        ParamSpec.query(MIN_VRAM_GB, "number", null,
+            "Keep nodes with a GPU of at least this memory, in GB of 10^9 bytes (an RTX 4090 has 25.8)."),
         ParamSpec.repeatable(GPU_MODEL, "Keep nodes advertising one of these GPU models (repeatable)."),
         ParamSpec.repeatable(REGION, "Keep nodes whose signer's region is one of these (repeatable)."),
         ParamSpec.repeatable(EXCLUDE, "Leave out these signer addresses or service URLs (repeatable)."),
-        ParamSpec.query(Params.START, "string", null, "Start of the range the score covers, RFC 3339. Not with `window`."),
-        ParamSpec.query(Params.END, "string", null, "End of the range, RFC 3339. Default: now (rounded up to the minute)."),
+        ParamSpec.query(Params.START, "string", null,
+            "Start of the range the score covers, RFC 3339. Not with `window`."),
+        ParamSpec.query(Params.END, "string", null,
+            "End of the range, RFC 3339. Default: now (rounded up to the minute)."),
         ParamSpec.choice(Params.WINDOW, TimeRange.WINDOWS, "24h", "Length of the range ending at `end`."),
         ParamSpec.query(Params.LIMIT, "integer", Integer.toString(Params.DEFAULT_LIMIT),
             "Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
@@ -118,9 +124,11 @@ final class DiscoverEndpoint implements Endpoint {
     Set<String> excluded = new TreeSet<>();
     values(q, EXCLUDE, false).forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
     DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
-        number(q, MIN_FPS), number(q, MAX_STARTUP_MS), new TreeSet<>(values(q, GPU_MODEL, false)),
+        number(q, MIN_FPS), number(q, MAX_STARTUP_MS), number(q, MIN_VRAM_GB),
+        new TreeSet<>(values(q, GPU_MODEL, false)),
         new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q), bool(q));
     String shape = PATH + "|" + caps + "|" + dq.minScore() + "|" + dq.minFps() + "|" + dq.maxStartupMs() + "|"
+        + dq.minVramGb() + "|"
         + new TreeSet<>(dq.gpuModels()) + "|" + new TreeSet<>(dq.regions()) + "|" + excluded + "|" + dq.limit() + "|"
         + dq.includeTestLoad() + "|" + q.single(Params.START) + "|" + q.single(Params.END) + "|"
         + q.single(Params.WINDOW) + "|" + (webhook ? "webhook" : format);

@@ -46,7 +46,8 @@ final class Routes {
             Params.orchestrator(), new Route.Described("OrchestratorPage", true), true, new OrchestratorEndpoint(s)),
         new Route("/v1/orchestrators/{address}/scores", "getOrchestratorScores", "One orchestrator's score history",
             "Per hour × pipeline: the orchestrator's score of that hour alone, with its band, segments and parts, "
-                + "against the pipeline's network over the 7 days to the range's end; hours without segments have no row.",
+                + "against the pipeline's network over the 7 days to the range's end; hours without "
+                + "segments have no row.",
             Params.scoreHistory(), new Route.Described("ScoreHistoryPage", true), true, new ScoreHistoryEndpoint(s)),
         new Route("/v1/network/overview", "getNetworkOverview", "Network overview",
             "The headline numbers of the dashboard's first view over the range, each with its value over "

@@ -143,6 +143,11 @@ class DiscoveryApiTest {
     assertThat(signers(discover("&exclude=" + A.toUpperCase().replace("0X", "0x")))).containsExactly(B);
     assertThat(signers(discover("&exclude=" + LiveEvents.nodeUrl(B) + "/"))).containsExactly(A);
     assertThat(signers(discover("&region=nowhere"))).isEmpty();
+    // A's RTX 4090 has 25 757 220 864 bytes; B advertised no memory (unknown fails a bound).
+    assertThat(signers(discover("&min_vram_gb=25.7"))).containsExactly(A);
+    assertThat(signers(discover("&min_vram_gb=25.8"))).isEmpty();
+    assertThat(discover("&gpu_model=NVIDIA%20GeForce%20RTX%204090").get(0).get("vram_gb_max").asDouble())
+        .isCloseTo(25.757220864, within(1e-9));
     assertThat(discover("&limit=1")).hasSize(1);
   }
 

@@ -194,7 +194,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     QueryParts parts = new QueryParts(Report.ORCHESTRATOR_SCORES, q);
     Map<String, Object> params = scoreParams(parts, q);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
-        "cohort_rows", cohortRows(parts), "window", "bucket_hour", "window_key", "toInt64(toUnixTimestamp(window_start)), ",
+        "cohort_rows", cohortRows(parts), "window", "bucket_hour",
+        "window_key", "toInt64(toUnixTimestamp(window_start)), ",
         "order", "window_start, orchestrator_address, pipeline"));
     List<Column> columns = MetricsQueries.scoreHistoryColumns();
     List<List<Object>> all = TabSeparated.rows(store.queryText(sql, params), columns);

@@ -25,7 +25,8 @@ final class Discovery {
   private static final List<Column> NODE = List.of(
       new Column("signer", Column.Type.STRING, "", ""), new Column("address", Column.Type.STRING, "", ""),
       new Column("capabilities", Column.Type.STRING, "", ""), new Column("gpu_models", Column.Type.STRING, "", ""),
-      new Column("last_seen_ms", Column.Type.INTEGER, "", ""), new Column("region", Column.Type.STRING, "", ""));
+      new Column("last_seen_ms", Column.Type.INTEGER, "", ""), new Column("region", Column.Type.STRING, "", ""),
+      new Column("vram_bytes", Column.Type.INTEGER, "", ""));
 
   private final Store store;
   private final MetricsQueries queries;
@@ -46,6 +47,7 @@ final class Discovery {
     params.put("gpu_models", List.copyOf(q.gpuModels()));
     params.put("regions", List.copyOf(q.regions()));
     params.put("exclude", List.copyOf(q.exclude()));
+    params.put("min_vram_bytes", q.minVramGb() == null ? 0L : (long) Math.ceil(q.minVramGb() * 1e9));
     List<List<Object>> nodes = TabSeparated.rows(store.queryText(nodesSql, params), NODE);
     if (nodes.isEmpty()) {
       return new Page(DiscoveryQuery.COLUMNS, List.of(), false);
@@ -91,6 +93,8 @@ final class Discovery {
       row.add(startup);
       row.add(node.get(2));
       row.add(node.get(3));
+      long vram = (Long) node.get(6);
+      row.add(vram > 0 ? vram / 1e9 : null);
       row.add(node.get(5));
       row.add(Instant.ofEpochMilli((Long) node.get(4)));
       ranked.add(new Ranked(row, score));

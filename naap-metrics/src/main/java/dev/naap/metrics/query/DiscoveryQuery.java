@@ -12,7 +12,7 @@ import java.util.Set;
  * trailing slash.
  */
 public record DiscoveryQuery(Instant start, Instant end, List<String> caps, Double minScore, Double minFps,
-    Double maxStartupMs, Set<String> gpuModels, Set<String> regions, Set<String> exclude, int limit,
+    Double maxStartupMs, Double minVramGb, Set<String> gpuModels, Set<String> regions, Set<String> exclude, int limit,
     boolean includeTestLoad) {
 
   /** The columns of a discovery row. */
@@ -32,6 +32,7 @@ public record DiscoveryQuery(Instant start, Instant end, List<String> caps, Doub
       new Column("orchestrator_startup_ms_mean", Column.Type.DECIMAL, "ms", "mean orchestrator startup over the range"),
       new Column("capabilities", Column.Type.STRING, "", "every pipeline/model it advertised, comma-separated"),
       new Column("gpu_models", Column.Type.STRING, "", "GPU models it advertised, comma-separated"),
+      new Column("vram_gb_max", Column.Type.DECIMAL, "GB", "memory of its largest GPU, 10^9 bytes; null when unknown"),
       new Column("region", Column.Type.STRING, "", "region of the signer's scraped metadata; empty when unknown"),
       new Column("last_seen", Column.Type.TIMESTAMP, "", "latest capabilities snapshot that named it"));
 

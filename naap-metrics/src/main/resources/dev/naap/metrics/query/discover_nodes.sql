@@ -1,6 +1,6 @@
 -- The nodes (signer × service URL) that gateways saw advertise capabilities in [{seen_from}, {to})
 -- (epoch ms), with every pipeline/model they advertised, their GPU models, the last time they were
--- seen, and the region of the signer's current scraped metadata (docs/API.md, "Discovery").
+-- seen, its largest GPU memory, and the region of the signer's current scraped metadata (docs/API.md, "Discovery").
 -- Only nodes that advertise every one of {caps} and pass the query's filters.
 WITH
 nodes AS
@@ -8,7 +8,8 @@ nodes AS
     SELECT local_address, orch_uri,
            arraySort(groupUniqArray(concat(pipeline, '/', model_id)))      AS caps,
            arraySort(groupUniqArrayIf(gpu_name, gpu_name != ''))           AS gpu_models,
-           max(event_time)                                                AS last_seen
+           max(event_time)                                                AS last_seen,
+           max(coalesce(memory_total_bytes, 0))                           AS vram_bytes
     FROM network_capability_node_gpus
     WHERE event_time >= fromUnixTimestamp64Milli({seen_from:Int64}, 'UTC')
       AND event_time < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
@@ -18,6 +19,7 @@ nodes AS
     GROUP BY local_address, orch_uri
     HAVING hasAll(caps, {caps:Array(String)})
        AND (empty({gpu_models:Array(String)}) OR hasAny(gpu_models, {gpu_models:Array(String)}))
+       AND vram_bytes >= {min_vram_bytes:Int64}
 ),
 regions AS
 (
@@ -27,7 +29,7 @@ regions AS
     GROUP BY local_address
 )
 SELECT n.local_address, n.orch_uri, arrayStringConcat(n.caps, ','), arrayStringConcat(n.gpu_models, ','),
-       toUnixTimestamp64Milli(n.last_seen), coalesce(r.region, '')
+       toUnixTimestamp64Milli(n.last_seen), coalesce(r.region, ''), n.vram_bytes
 FROM nodes AS n
 LEFT JOIN regions AS r USING (local_address)
 WHERE empty({regions:Array(String)}) OR coalesce(r.region, '') IN {regions:Array(String)}

@@ -42,8 +42,8 @@ class OrchestratorScoresTest {
   /** One rollup row, in rollup_hour and (as its day) in rollup_day, which serves whole days. */
   private static void rollup(String orch, String pipeline, Instant hour, long n, long failed, long fpsN,
       double fpsSum, long stN, double stSum) {
-    String values = "('%s', '%s', false, %d, %d, %d, %d, %f, %d, %f, toDateTime64(1, 6))".formatted(orch, pipeline, n, failed,
-        n - failed, fpsN, fpsSum, stN, stSum);
+    String values = "('%s', '%s', false, %d, %d, %d, %d, %f, %d, %f, toDateTime64(1, 6))"
+        .formatted(orch, pipeline, n, failed, n - failed, fpsN, fpsSum, stN, stSum);
     String cols = "orchestrator_address, pipeline, is_test_load, segments, failed_segments, compliant_segments, "
         + "fps_samples, fps_sample_sum, startup_ms_count, startup_ms_sum, computed_at";
     store.execute("INSERT INTO rollup_hour (bucket_hour, " + cols + ") SELECT toDateTime(" + hour.getEpochSecond()

@@ -35,6 +35,8 @@ final class DiscoverEndpoint implements Endpoint {
   static final String GPU_MODEL = "gpu_model";
   static final String REGION = "region";
   static final String EXCLUDE = "exclude";
+  static final String SHUFFLE = "shuffle";
+  static final String SEED = "seed";
   static final List<String> FORMATS = List.of("json", "csv", "webhook");
 
   /** Gateways refresh their webhook list about once a minute. */
@@ -86,6 +88,11 @@ final class DiscoverEndpoint implements Endpoint {
         ParamSpec.repeatable(GPU_MODEL, "Keep nodes advertising one of these GPU models (repeatable)."),
         ParamSpec.repeatable(REGION, "Keep nodes whose signer's region is one of these (repeatable)."),
         ParamSpec.repeatable(EXCLUDE, "Leave out these signer addresses or service URLs (repeatable)."),
+        ParamSpec.query(SHUFFLE, "boolean", "false",
+            "Shuffle the nodes within each tier of " + (int) DiscoveryQuery.TIER_POINTS + " score points, so "
+                + "load spreads among near-equals; a better tier still comes first."),
+        ParamSpec.query(SEED, "integer", null,
+            "The shuffle's seed, for an order of your own (default: the minute of `end`)."),
         ParamSpec.query(Params.START, "string", null,
             "Start of the range the score covers, RFC 3339. Not with `window`."),
         ParamSpec.query(Params.END, "string", null,
@@ -126,13 +133,15 @@ final class DiscoverEndpoint implements Endpoint {
     DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
         number(q, MIN_FPS), number(q, MAX_STARTUP_MS), number(q, MIN_VRAM_GB),
         new TreeSet<>(values(q, GPU_MODEL, false)),
-        new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q), bool(q));
+        new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q),
+        bool(q, Params.INCLUDE_TEST_LOAD),
+        shuffleSeed(q, range.end()));
     String shape = PATH + "|" + caps + "|" + dq.minScore() + "|" + dq.minFps() + "|" + dq.maxStartupMs() + "|"
         + dq.minVramGb() + "|"
         + new TreeSet<>(dq.gpuModels()) + "|" + new TreeSet<>(dq.regions()) + "|" + excluded + "|" + dq.limit() + "|"
-        + dq.includeTestLoad() + "|" + q.single(Params.START) + "|" + q.single(Params.END) + "|"
+        + dq.includeTestLoad() + "|" + q.single(SHUFFLE) + "|" + q.single(SEED) + "|" + q.single(Params.START) + "|" + q.single(Params.END) + "|"
         + q.single(Params.WINDOW) + "|" + (webhook ? "webhook" : format);
-    String key = shape + "|" + dq.start() + "/" + dq.end();
+    String key = shape + "|" + dq.start() + "/" + dq.end() + "|" + dq.shuffleSeed();
     return new Endpoint.Prepared(key, () -> {
       Good good;
       Map<String, Object> extra;
@@ -237,14 +246,35 @@ final class DiscoverEndpoint implements Endpoint {
     }
   }
 
-  private static boolean bool(QueryString q) {
-    String text = q.single(Params.INCLUDE_TEST_LOAD);
+  private static boolean bool(QueryString q, String name) {
+    String text = q.single(name);
     if (text == null || text.equals("false")) {
       return false;
     }
     if (text.equals("true")) {
       return true;
     }
-    throw ApiProblem.badParameter(Params.INCLUDE_TEST_LOAD, "expected true or false");
+    throw ApiProblem.badParameter(name, "expected true or false");
+  }
+
+  /**
+   * Null without {@code shuffle=true}; the seed given, else the minute of {@code end}: the order
+   * changes every minute and equal requests still share the response cache.
+   */
+  private static Long shuffleSeed(QueryString q, Instant end) {
+    String seed = q.single(SEED);
+    if (!bool(q, SHUFFLE)) {
+      if (seed != null) {
+        throw ApiProblem.badParameter(SEED, "only with shuffle=true");
+      }
+      return null;
+    }
+    if (seed == null) {
+      return end.getEpochSecond() / 60;
+    }
+    if (!seed.matches("-?[0-9]{1,18}")) {
+      throw ApiProblem.badParameter(SEED, "expected an integer of at most 18 digits");
+    }
+    return Long.parseLong(seed);
   }
 }

@@ -4,11 +4,13 @@ import dev.naap.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -101,8 +103,27 @@ final class Discovery {
     }
     ranked.sort(Comparator.comparing(Ranked::score, Comparator.nullsLast(Comparator.reverseOrder()))
         .thenComparing(r -> (String) r.row().get(0)));
+    if (q.shuffleSeed() != null) {
+      shuffleWithinTiers(ranked, new Random(q.shuffleSeed()));
+    }
     boolean more = ranked.size() > q.limit();
     return new Page(DiscoveryQuery.COLUMNS, ranked.stream().limit(q.limit()).map(Ranked::row).toList(), more);
+  }
+
+  /** The tier of a score: its band of {@link DiscoveryQuery#TIER_POINTS} points; null scores last. */
+  static long tier(Double score) {
+    return score == null ? Long.MIN_VALUE : (long) Math.floor(score / DiscoveryQuery.TIER_POINTS);
+  }
+
+  private static void shuffleWithinTiers(List<Ranked> ranked, Random random) {
+    for (int from = 0; from < ranked.size(); ) {
+      int to = from;
+      while (to < ranked.size() && tier(ranked.get(to).score()) == tier(ranked.get(from).score())) {
+        to++;
+      }
+      Collections.shuffle(ranked.subList(from, to), random);
+      from = to;
+    }
   }
 
   /** The score rows of the nodes' signers for the models asked for, keyed by signer and model. */

@@ -7,13 +7,19 @@ import java.util.Set;
 /**
  * What a gateway asks of discovery: the nodes advertising every one of {@code caps} ({@code
  * pipeline/model}) in the hour before {@code end}, scored over [{@code start}, {@code end}), kept
- * when they pass every hard filter (a null bound or an empty set is no filter), best first, at most
- * {@code limit}. {@code exclude} holds signer addresses or service URLs, lower-case, without a
- * trailing slash.
+ * when they pass every hard filter (a null bound or an empty set is no filter; {@code minVramGb}
+ * in 10^9 bytes, on the node's largest GPU), best first, at most {@code limit}. {@code exclude}
+ * holds signer addresses or service URLs, lower-case, without a trailing slash. With a {@code
+ * shuffleSeed}, the rows of each tier ({@link #TIER_POINTS} points of score; null scores are the
+ * last tier) are shuffled among themselves, so load spreads among near-equals while a better tier
+ * still comes first.
  */
 public record DiscoveryQuery(Instant start, Instant end, List<String> caps, Double minScore, Double minFps,
-    Double maxStartupMs, Double minVramGb, Set<String> gpuModels, Set<String> regions, Set<String> exclude, int limit,
-    boolean includeTestLoad) {
+    Double maxStartupMs, Double minVramGb, Set<String> gpuModels, Set<String> regions, Set<String> exclude,
+    int limit, boolean includeTestLoad, Long shuffleSeed) {
+
+  /** Scores within the same band of this many points are a tier, shuffled together when asked. */
+  public static final double TIER_POINTS = 5;
 
   /** The columns of a discovery row. */
   public static final List<Column> COLUMNS = List.of(

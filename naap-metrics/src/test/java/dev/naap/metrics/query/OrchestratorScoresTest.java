@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,14 @@ class OrchestratorScoresTest {
     rollup("0xc", "p", DAY.plusSeconds(7200), 1000, 100, 1000, 15_000, 1000, 1_500_000);
     rollup("0xe", "p", DAY.minus(Duration.ofDays(2)), 100, 0, 100, 3_000, 100, 100_000);
     rollup("0xd", "q", DAY.plusSeconds(3600), 2, 2, 0, 0, 0, 0);
+    // Nodes advertising pipeline p's model in the hour before the range's end: two of A, four of C, one of B.
+    for (String node : List.of("0xa|https://a1:8935", "0xa|https://a2:8935", "0xb|https://b1:8935",
+        "0xc|https://c1:8935", "0xc|https://c2:8935", "0xc|https://c3:8935", "0xc|https://c4:8935")) {
+      String[] n = node.split("\\|");
+      store.execute("INSERT INTO network_capability_node_gpus (event_id, event_time, local_address, orch_uri, "
+          + "pipeline, model_id, gpu_id, gpu_name) VALUES ('" + node + "', toDateTime64('2026-03-10 23:30:00', 3, "
+          + "'UTC'), '" + n[0] + "', '" + n[1] + "', 'live-video-to-video', 'p', 'GPU-" + n[1] + "', 'L40S')");
+    }
     queries = new ClickHouseMetricsQueries(store);
   }
 
@@ -143,6 +152,38 @@ class OrchestratorScoresTest {
     assertThat(hour.get(0)).isEqualTo(DAY.plusSeconds(7200));
     int score = page.columns().stream().map(Column::name).toList().indexOf("score");
     assertThat((Double) hour.get(score)).isCloseTo(score(1000, 100, 15, 1000, 1_500, 1000)[0], within(1e-6));
+  }
+
+  private static Page discover(Long seed) {
+    return queries.discover(new DiscoveryQuery(DAY, DAY.plus(Duration.ofDays(1)), List.of("live-video-to-video/p"),
+        null, null, null, null, Set.of(), Set.of(), Set.of(), 100, false, seed));
+  }
+
+  @Test
+  void discovery_ranksNodesByTheirSignersScore_andShufflesOnlyWithinTiers() {
+    Page ranked = discover(null);
+    assertThat(ranked.rows()).hasSize(7);
+    List<Double> scores = ranked.rows().stream().map(r -> (Double) r.get(2)).toList();
+    assertThat(scores).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    // Every node carries its signer's score for the pipeline.
+    for (List<Object> node : ranked.rows()) {
+      assertThat(node.get(2)).isEqualTo(row((String) node.get(1)).get("score"));
+    }
+    List<Long> tiers = scores.stream().map(Discovery::tier).toList();
+    boolean moved = false;
+    for (long seed = 0; seed < 20; seed++) {
+      Page shuffled = discover(seed);
+      // Same tier at every position, the same nodes in every tier.
+      assertThat(shuffled.rows().stream().map(r -> Discovery.tier((Double) r.get(2))).toList()).isEqualTo(tiers);
+      for (long tier : new java.util.HashSet<>(tiers)) {
+        assertThat(shuffled.rows().stream().filter(r -> Discovery.tier((Double) r.get(2)) == tier).map(r -> r.get(0)))
+            .containsExactlyInAnyOrderElementsOf(ranked.rows().stream()
+                .filter(r -> Discovery.tier((Double) r.get(2)) == tier).map(r -> r.get(0)).toList());
+      }
+      moved |= !shuffled.rows().equals(ranked.rows());
+    }
+    assertThat(moved).as("some seed reorders a tier").isTrue();
+    assertThat(discover(7L).rows()).isEqualTo(discover(7L).rows());
   }
 
   @Test

@@ -34,7 +34,7 @@ class ApiFuzzTest {
   private static final List<String> NAMES = List.of("start", "end", "window", "granularity", "orchestrator",
       "gpu_id", "gpu_model", "pipeline", "region", "gateway", "group_by", "sort", "limit", "cursor",
       "include_test_load", "format", "outcome", "caps", "min_score", "min_fps", "max_startup_ms", "min_vram_gb",
-      "exclude", "bogus", "", "LIMIT", "start[]", "'; --");
+      "shuffle", "seed", "exclude", "bogus", "", "LIMIT", "start[]", "'; --");
 
   private static final List<String> VALUES = List.of("", " ", "24h", "1h", "7d", "30d", "0h", "1m", "5m", "1d",
       "auto", "csv", "json", "true", "false", "2026-01-08T00:00:00Z", "2026-01-09T00:00:00+02:00",

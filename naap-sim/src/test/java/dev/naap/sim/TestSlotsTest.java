@@ -25,7 +25,7 @@ class TestSlotsTest {
     assertThat(pinned).isNotNull();
     assertThat(pinned.orchestrator).isSameAs(target);
 
-    pinned.inUse++;
+    pinned.runners.get(pinned.slots).busy = true; // its one test container now runs a test
     assertThat(network.select(gw, pinned.pipeline, gw.region(), 0, null, target.url, new Rng(1)).gpu())
         .as("a GPU's test slot holds one test at a time").satisfiesAnyOf(
             g -> assertThat(g).isNull(), g -> assertThat(g).isNotSameAs(pinned));
@@ -42,10 +42,13 @@ class TestSlotsTest {
         .isNull();
   }
 
-  /** The demo's network with every container the gateway may choose in use. */
+  /** The demo's network with every container the gateway may choose busy. */
   private static Network saturated(int testSlots) {
     Network network = Network.build(SimConfig.builder().seed(6).testSlots(testSlots).build(), new Rng(6));
-    network.orchestrators.forEach(o -> o.gpus.forEach(g -> g.inUse = g.slots));
+    network.orchestrators.forEach(o -> o.gpus.forEach(g -> {
+      g.inUse = g.slots;
+      g.runners.subList(0, g.slots).forEach(r -> r.busy = true);
+    }));
     return network;
   }
 

@@ -41,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final ResponseCache cache;
   private final MetricsQueries queries;
+  private final DiscoverEndpoint discovery;
   private volatile String openApi;
   private HttpServer server;
   private ExecutorService executor;
@@ -74,16 +75,28 @@ public final class ApiServer implements AutoCloseable {
     var signer = new Signer(config.secret().getBytes(StandardCharsets.UTF_8));
     this.runner = new QueryRunner(config.maxConcurrentQueries(), config.queryTimeout());
     var services = new Services(queries, new QueryParser(queries, signer, config.maxRange()), signer, runner);
+    this.discovery = new DiscoverEndpoint(services);
     var catalog = DatasetCatalog.concat(datasets, new DailyExports(queries, clock));
     this.routes = Routes.all(services, new DatasetEndpoints(catalog, runner),
         new TestLoadEndpoints(testLoad, signer, runner, config.maxRange()),
         new OperationsEndpoint(operations, queries, runner),
-        new SystemEndpoints(readiness, this::openApiDocument));
+        new SystemEndpoints(readiness, this::openApiDocument), discovery);
     var tokens = new DashboardTokens(signer, clock);
     this.cache = new ResponseCache(config.cacheBytes(), clock);
     this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),
         new RateLimiter(config.quotaWindow(), clock), cache,
         new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds());
+  }
+
+  /**
+   * Service URLs that {@code /v1/discover/orchestrators} answers when the store fails before it has
+   * a good answer to repeat (docs/API.md, "Discovery"); none by default.
+   *
+   * @throws IllegalArgumentException when one is not an absolute URL
+   */
+  public ApiServer discoveryFallback(List<String> urls) {
+    discovery.fallback(urls);
+    return this;
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.naap.metrics.query.Column;
 import dev.naap.metrics.query.Dimension;
+import dev.naap.metrics.query.DiscoveryQuery;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.Report;
 import java.util.ArrayList;
@@ -224,6 +225,11 @@ final class OpenApi {
         "properties", meta, "additionalProperties", true));
     schemas.put("OverviewRow", rowSchema(OverviewEndpoint.COLUMNS, "One headline number"));
     schemas.put("OverviewPage", envelope(ordered("type", "array", "items", ref("OverviewRow"))));
+    schemas.put("DiscoveryRow", rowSchema(DiscoveryQuery.COLUMNS, "One node able to serve the capabilities"));
+    schemas.put("DiscoveryPage", envelope(ordered("type", "array", "items", ref("DiscoveryRow"))));
+    schemas.put("ScoreHistoryRow", rowSchema(MetricsQueries.scoreHistoryColumns(),
+        "One hour of one orchestrator's score for one pipeline"));
+    schemas.put("ScoreHistoryPage", envelope(ordered("type", "array", "items", ref("ScoreHistoryRow"))));
     schemas.put("Dataset", rowSchema(DatasetEndpoints.COLUMNS, "One dataset"));
     schemas.put("DatasetsPage", envelope(ordered("type", "array", "items", ref("Dataset"))));
     schemas.put("DatasetPage", envelope(ref("Dataset")));

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class OrchestratorEndpoint implements Endpoint {
 
-  private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+  static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
   private final Services s;
 
   OrchestratorEndpoint(Services services) {

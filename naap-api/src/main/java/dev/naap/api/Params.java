@@ -88,6 +88,11 @@ final class Params {
         List.of(TEST_LOAD, FORMAT_PARAM));
   }
 
+  /** One orchestrator's hourly scores: hours, so no granularity; neither regrouped nor filtered. */
+  static List<ParamSpec> scoreHistory() {
+    return concat(List.of(ADDRESS), TIME, PAGING, List.of(TEST_LOAD, FORMAT_PARAM));
+  }
+
   static List<ParamSpec> overview() {
     return concat(TIME, filters(), List.of(TEST_LOAD, FORMAT_PARAM));
   }

@@ -9,7 +9,7 @@ final class Routes {
   private Routes() {}
 
   static List<Route> all(Services s, DatasetEndpoints datasets, TestLoadEndpoints testLoad,
-      OperationsEndpoint operations, SystemEndpoints system) {
+      OperationsEndpoint operations, SystemEndpoints system, DiscoverEndpoint discovery) {
     return List.of(
         new Route("/v1/gpu/metrics", "getGpuMetrics", "GPU metrics",
             "Per time bucket × orchestrator × GPU (or the grouping asked for): output FPS (mean, p5, p50, p95) "
@@ -31,10 +31,24 @@ final class Routes {
                 + "metrics over the range.",
             Params.report(), new Route.ReportRows(Report.ORCHESTRATORS), true,
             new ReportEndpoint(Report.ORCHESTRATORS, s)),
+        new Route("/v1/scores", "listScores", "Orchestrator scores",
+            "Per orchestrator × pipeline over the range: the 0-100 score with its 95 % band, the segments it rests "
+                + "on, and its parts (reliability and quality against the pipeline's network); docs/METRICS.md.",
+            Params.report(), new Route.ReportRows(Report.ORCHESTRATOR_SCORES), true,
+            new ReportEndpoint(Report.ORCHESTRATOR_SCORES, s)),
+        new Route(DiscoverEndpoint.PATH, "discoverOrchestrators", "Discover orchestrators",
+            "The nodes able to serve every capability of `caps`, best score first, after the hard filters; "
+                + "`format=webhook` gives go-livepeer's -orchWebhookUrl list.",
+            DiscoverEndpoint.params(), new Route.Described("DiscoveryPage", true), true, discovery),
         new Route("/v1/orchestrators/{address}", "getOrchestrator", "One orchestrator",
             "An orchestrator's metadata, its GPUs and its history over the range; CSV and paging apply to "
                 + "the history.",
             Params.orchestrator(), new Route.Described("OrchestratorPage", true), true, new OrchestratorEndpoint(s)),
+        new Route("/v1/orchestrators/{address}/scores", "getOrchestratorScores", "One orchestrator's score history",
+            "Per hour × pipeline: the orchestrator's score of that hour alone, with its band, segments and parts, "
+                + "against the pipeline's network over the 7 days to the range's end; hours without "
+                + "segments have no row.",
+            Params.scoreHistory(), new Route.Described("ScoreHistoryPage", true), true, new ScoreHistoryEndpoint(s)),
         new Route("/v1/network/overview", "getNetworkOverview", "Network overview",
             "The headline numbers of the dashboard's first view over the range, each with its value over "
                 + "the period of equal length just before.",

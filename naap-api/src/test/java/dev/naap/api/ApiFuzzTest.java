@@ -27,12 +27,14 @@ class ApiFuzzTest {
   private static final List<String> ROUTES = List.of("/v1/gpu/metrics", "/v1/network/demand",
       "/v1/sla/compliance", "/v1/orchestrators", "/v1/orchestrators/{address}", "/v1/network/overview",
       "/v1/datasets", "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/v1/test-load/results",
-      "/v1/test-load/coverage", "/health", "/ready",
+      "/v1/test-load/coverage", "/v1/scores", "/v1/discover/orchestrators", "/v1/orchestrators/{address}/scores",
+      "/health", "/ready",
       "/openapi.json", "/docs");
 
   private static final List<String> NAMES = List.of("start", "end", "window", "granularity", "orchestrator",
       "gpu_id", "gpu_model", "pipeline", "region", "gateway", "group_by", "sort", "limit", "cursor",
-      "include_test_load", "format", "outcome", "bogus", "", "LIMIT", "start[]", "'; --");
+      "include_test_load", "format", "outcome", "caps", "min_score", "min_fps", "max_startup_ms", "min_vram_gb",
+      "shuffle", "seed", "exclude", "bogus", "", "LIMIT", "start[]", "'; --");
 
   private static final List<String> VALUES = List.of("", " ", "24h", "1h", "7d", "30d", "0h", "1m", "5m", "1d",
       "auto", "csv", "json", "true", "false", "2026-01-08T00:00:00Z", "2026-01-09T00:00:00+02:00",
@@ -42,7 +44,8 @@ class ApiFuzzTest {
       "\u0000", "\r\nX-Injected: 1", "<script>alert(1)</script>", "../../etc/passwd", "漢字🙂ñ", "\uFEFF",
       "orchestrator,gpu_id", "region,region", "-segments", "window_start", "segments", "%", "%%", "a".repeat(600),
       "gpu-metrics-2026-01-08", ".hidden", "\\", "null", "[]", "{}", "gw-1", "streamdiffusion",
-      "success", "failure", "aborted", "https://o1:8935");
+      "success", "failure", "aborted", "https://o1:8935", "live-video-to-video/streamdiffusion", "a/b/c", "/",
+      "webhook", "-score", "score");
 
   @Test
   void randomAndHostileParameters_neverGiveA5xx() {

@@ -2,6 +2,7 @@ package dev.naap.api;
 
 import dev.naap.metrics.query.Column;
 import dev.naap.metrics.query.Dimension;
+import dev.naap.metrics.query.DiscoveryQuery;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.MetricsQuery;
 import dev.naap.metrics.query.Page;
@@ -92,6 +93,18 @@ final class FakeQueries implements MetricsQueries {
     }
     Page one = new Page(COLUMNS, List.of(row(1)), false);
     return Optional.of(new OrchestratorDetail(one, one, run(Report.GPU_METRICS, query)));
+  }
+
+  @Override
+  public Page scoreHistory(String address, MetricsQuery query) {
+    runs.incrementAndGet();
+    return new Page(MetricsQueries.scoreHistoryColumns(), List.of(), false);
+  }
+
+  @Override
+  public Page discover(DiscoveryQuery query) {
+    runs.incrementAndGet();
+    return new Page(DiscoveryQuery.COLUMNS, List.of(), false);
   }
 
   @Override

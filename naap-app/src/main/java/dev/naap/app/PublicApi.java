@@ -11,6 +11,7 @@ import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 
 /**
  * The public API as {@code naap serve} and {@code naap demo} run it: the query layer over the
@@ -27,6 +28,12 @@ final class PublicApi {
    * @param readyMaxLag {@code /ready} fails when the rollups trail the clock by more; null = never
    */
   static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag) {
+    return start(store, config, registry, readyMaxLag, List.of());
+  }
+
+  /** As above, with the service URLs discovery answers when the store fails and it has nothing to repeat. */
+  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag,
+      List<String> discoveryFallback) {
     var queries = new ClickHouseMetricsQueries(store);
     var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
     var operations = new OperationsReport(store, InstantSource.system());
@@ -34,6 +41,7 @@ final class PublicApi {
         readiness, registry, InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
+        .discoveryFallback(discoveryFallback)
         .start();
   }
 }

@@ -25,7 +25,7 @@ final class ServeCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("host", "port", "quota", "api-key", "dashboard-quota",
       "secret", "query-timeout", "cache-mb", "ready-max-lag", "trusted-proxy", "management-port",
-      "management-host");
+      "management-host", "discovery-fallback");
   private static final Set<String> FLAGS = Set.of();
 
   @Override
@@ -59,6 +59,9 @@ final class ServeCommand implements Main.Command {
                                      none: the peer address); repeatable
           --management-port PORT     Prometheus /metrics (default 9400; 0 = any)
           --management-host HOST     (default 127.0.0.1)
+          --discovery-fallback URL[,URL] service URLs /v1/discover/orchestrators answers when the
+                                     store fails and it has no earlier answer to repeat (default
+                                     none: a 503); repeatable
         """ + StoreOptions.HELP;
   }
 
@@ -79,6 +82,19 @@ final class ServeCommand implements Main.Command {
     long cacheBytes = args.integer("cache-mb", (int) (ApiConfig.DEFAULT_CACHE_BYTES >> 20), 0, 65_536) * (1L << 20);
     List<String> proxies = args.all("trusted-proxy").stream()
         .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    List<String> fallback = args.all("discovery-fallback").stream()
+        .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    for (String url : fallback) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null || !uri.isAbsolute() || uri.getHost() == null) {
+        args.error("--discovery-fallback: expected absolute URLs such as https://host:8935, got '" + url + "'");
+      }
+    }
     int managementPort = args.integer("management-port", 9400, 0, 65_535);
     Duration queryTimeout = args.duration("query-timeout", defaults.queryTimeout());
     Duration readyMaxLag = args.duration("ready-max-lag", null);
@@ -111,7 +127,7 @@ final class ServeCommand implements Main.Command {
     CountDownLatch stop = new CountDownLatch(1);
     var finished = Main.onShutdown(stop::countDown, Duration.ofSeconds(30));
     try (Store store = Stores.open(storeConfig);
-        ApiServer server = PublicApi.start(store, config, registry, readyMaxLag);
+        ApiServer server = PublicApi.start(store, config, registry, readyMaxLag, fallback);
         HTTPServer management = HTTPServer.builder().hostname(args.get("management-host", "127.0.0.1"))
             .port(managementPort).registry(registry).buildAndStart();
         Probes probes = new Probes("serve", store, registry, false)) {

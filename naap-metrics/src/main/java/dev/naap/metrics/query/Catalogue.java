@@ -130,6 +130,30 @@ final class Catalogue {
       new Column("selection_wait_samples", INTEGER, "", "segments with a selection wait"),
       new Column("gpu_attribution_rate", DECIMAL, "", "segments whose GPU resolved / segments"));
 
+  private static final List<Column> SCORE_MEASURES = List.of(
+      new Column("score", DECIMAL, "", "0-100: 100 x (0.7 reliability + 0.3 quality), each shrunk toward the "
+          + "pipeline's network; null with score_null_reason when it cannot be computed"),
+      new Column("score_low", DECIMAL, "", "lower end of the 95 % band (reliability's posterior)"),
+      new Column("score_high", DECIMAL, "", "upper end of the 95 % band (reliability's posterior)"),
+      new Column("score_null_reason", STRING, "", "why score is null (no_cohort_quality); null when it is not"),
+      new Column("segments", INTEGER, "", "segments in the range: the sample the score rests on"),
+      new Column("failed_segments", INTEGER, "", "segments that failed"),
+      new Column("sla_compliance_rate", DECIMAL, "", "compliant / segments (for information)"),
+      new Column("reliability", DECIMAL, "", "(segments - failed + k x network_reliability) / (segments + k), "
+          + "k = 10 pseudo-segments"),
+      new Column("network_reliability", DECIMAL, "", "1 - failed / segments of the pipeline's cohort"),
+      new Column("output_fps_mean", DECIMAL, "frames/s", "mean output FPS over its status samples"),
+      new Column("fps_samples", INTEGER, "", "status samples with fps > 0"),
+      new Column("network_fps_mean", DECIMAL, "frames/s", "mean output FPS of the pipeline's cohort"),
+      new Column("fps_quality", DECIMAL, "", "f / (f + network_fps_mean), f the FPS mean shrunk toward the "
+          + "cohort's; 0.5 = as the network"),
+      new Column("orchestrator_startup_ms_mean", DECIMAL, "ms", "mean orchestrator startup"),
+      new Column("startup_samples", INTEGER, "", "segments with an orchestrator startup"),
+      new Column("network_startup_ms_mean", DECIMAL, "ms", "mean orchestrator startup of the pipeline's cohort"),
+      new Column("startup_quality", DECIMAL, "", "network_startup_ms_mean / (network_startup_ms_mean + s), s the "
+          + "startup mean shrunk toward the cohort's; 0.5 = as the network"),
+      new Column("quality", DECIMAL, "", "mean of fps_quality and startup_quality (those defined)"));
+
   /** The GPUs page of {@link MetricsQueries#orchestrator}. */
   static final List<Column> ORCHESTRATOR_GPUS = List.of(
       DIMENSION_COLUMNS.get(Dimension.GPU_ID),
@@ -158,13 +182,14 @@ final class Catalogue {
       case SLA_COMPLIANCE -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.REGION,
           Dimension.GPU_ID, Dimension.GPU_MODEL, Dimension.GATEWAY);
       case ORCHESTRATORS -> List.of(Dimension.ORCHESTRATOR);
+      case ORCHESTRATOR_SCORES -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE);
     };
   }
 
   static List<Dimension> defaultGroupBy(Report report) {
     return switch (report) {
       case GPU_METRICS -> groupable(report).subList(0, 5);
-      case NETWORK_DEMAND, ORCHESTRATORS -> groupable(report);
+      case NETWORK_DEMAND, ORCHESTRATORS, ORCHESTRATOR_SCORES -> groupable(report);
       case SLA_COMPLIANCE -> groupable(report).subList(0, 3);
     };
   }
@@ -175,7 +200,8 @@ final class Catalogue {
 
   /** The grouping a query asks for, checked, in the report's column order. */
   static List<Dimension> grouping(Report report, List<Dimension> groupBy) {
-    if (groupBy.isEmpty()) {
+    if (groupBy.isEmpty() || report == Report.ORCHESTRATOR_SCORES) {
+      // A score is per orchestrator x pipeline: its cohort is the pipeline's.
       return defaultGroupBy(report);
     }
     for (Dimension d : groupBy) {
@@ -201,6 +227,7 @@ final class Catalogue {
       case NETWORK_DEMAND -> DEMAND_MEASURES;
       case SLA_COMPLIANCE -> SLA_MEASURES;
       case ORCHESTRATORS -> ORCHESTRATOR_MEASURES;
+      case ORCHESTRATOR_SCORES -> SCORE_MEASURES;
     });
     return List.copyOf(columns);
   }

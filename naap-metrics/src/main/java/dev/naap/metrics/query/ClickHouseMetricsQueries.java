@@ -31,6 +31,14 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
    */
   public static final Duration SUPPLY_LOOKBACK = Duration.ofDays(1);
 
+  /** The score's prior: pseudo-segments at the network's rates added to every orchestrator's. */
+  public static final double SCORE_PRIOR_SEGMENTS = 10;
+  /** The score's weights of reliability and quality (they add up to 1). */
+  public static final double SCORE_RELIABILITY_WEIGHT = 0.7;
+  public static final double SCORE_QUALITY_WEIGHT = 0.3;
+  /** The score's cohort: the pipeline over this long before the range's end (the range if longer). */
+  public static final Duration SCORE_COHORT = Duration.ofDays(7);
+
   private static final Duration HOUR = Duration.ofHours(1);
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
 
@@ -42,15 +50,18 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate demandMinutes = SqlTemplate.load("demand_minutes.sql");
   private final SqlTemplate demandHours = SqlTemplate.load("demand_hours.sql");
   private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
+  private final SqlTemplate orchestratorScores = SqlTemplate.load("orchestrator_scores.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
 
   private final Overview overview;
+  private final Discovery discovery;
 
   public ClickHouseMetricsQueries(Store store) {
     this.store = store;
     this.overview = new Overview(store, rows);
+    this.discovery = new Discovery(store, this);
   }
 
   @Override
@@ -91,6 +102,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
       case ORCHESTRATORS -> orchestrators(parts, query);
+      case ORCHESTRATOR_SCORES -> scores(parts, query);
     };
   }
 
@@ -164,6 +176,54 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return fetch(parts, sql, RollupRows.withDays(params));
   }
 
+  private Page scores(QueryParts parts, MetricsQuery query) {
+    Map<String, Object> params = scoreParams(parts, query);
+    String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
+        "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "", "order", parts.order()));
+    return fetch(parts, sql, params);
+  }
+
+  @Override
+  public Page scoreHistory(String address, MetricsQuery query) {
+    if (Duration.between(query.start(), query.end()).compareTo(Granularity.HOUR.maxRange()) > 0) {
+      throw new IllegalArgumentException("a range of at most " + Granularity.HOUR.maxRange() + " is allowed");
+    }
+    MetricsQuery q = new MetricsQuery(query.start(), query.end(), Granularity.HOUR,
+        Map.of(Dimension.ORCHESTRATOR, Set.of(address.toLowerCase(Locale.ROOT))), List.of(), null, query.limit(),
+        query.offset(), query.includeTestLoad());
+    QueryParts parts = new QueryParts(Report.ORCHESTRATOR_SCORES, q);
+    Map<String, Object> params = scoreParams(parts, q);
+    String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
+        "cohort_rows", cohortRows(parts), "window", "bucket_hour",
+        "window_key", "toInt64(toUnixTimestamp(window_start)), ",
+        "order", "window_start, orchestrator_address, pipeline"));
+    List<Column> columns = MetricsQueries.scoreHistoryColumns();
+    List<List<Object>> all = TabSeparated.rows(store.queryText(sql, params), columns);
+    boolean more = all.size() > q.limit();
+    return new Page(columns, more ? all.subList(0, q.limit()) : all, more);
+  }
+
+  /** The parameters of a score query: the range's hours, the cohort's ("c_"), the prior and weights. */
+  private static Map<String, Object> scoreParams(QueryParts parts, MetricsQuery query) {
+    Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
+    Instant cohortStart = query.end().minus(SCORE_COHORT);
+    Map<String, Object> cohort = new HashMap<>();
+    cohort.put("from", QueryParts.alignUp(cohortStart.isBefore(query.start()) ? cohortStart : query.start(), HOUR));
+    cohort.put("to", params.get("to"));
+    RollupRows.withDays(cohort).forEach((k, v) -> params.put("c_" + k, v));
+    params.put("prior", SCORE_PRIOR_SEGMENTS);
+    params.put("w_reliability", SCORE_RELIABILITY_WEIGHT);
+    params.put("w_quality", SCORE_QUALITY_WEIGHT);
+    return params;
+  }
+
+  /** The cohort: the pipeline's whole network, so only a pipeline filter applies to it. */
+  private String cohortRows(QueryParts parts) {
+    return rows.range(parts.filter(Dimension.PIPELINE, "pipeline"))
+        .replace("{from:", "{c_from:").replace("{to:", "{c_to:")
+        .replace("{day_from:", "{c_day_from:").replace("{day_to:", "{c_day_to:");
+  }
+
   private Page fetch(QueryParts parts, String sql, Map<String, Object> params) {
     return parts.page(TabSeparated.rows(store.queryText(sql, params), parts.columns()));
   }
@@ -211,6 +271,11 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         query.granularity(), only, List.of(Dimension.ORCHESTRATOR), query.sort(), query.limit(),
         query.offset(), query.includeTestLoad()));
     return Optional.of(new OrchestratorDetail(metadata, gpus, history));
+  }
+
+  @Override
+  public Page discover(DiscoveryQuery query) {
+    return discovery.discover(query);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.naap.metrics.query;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +46,28 @@ public interface MetricsQueries {
 
   /** One orchestrator: its metadata, its GPUs and its history over the query's range. */
   Optional<OrchestratorDetail> orchestrator(String address, MetricsQuery query);
+
+  /**
+   * The hourly score history of one orchestrator over the query's range (at most {@link
+   * Granularity#HOUR}'s range), per hour × pipeline, each hour scored by itself against the
+   * cohort of the whole range; {@code window_start} first, then the columns of {@link
+   * Report#ORCHESTRATOR_SCORES}. Paged by the query's limit and offset.
+   */
+  Page scoreHistory(String address, MetricsQuery query);
+
+  /** The columns of {@link #scoreHistory}: {@code window_start}, then the score report's. */
+  static List<Column> scoreHistoryColumns() {
+    List<Column> columns = new ArrayList<>();
+    columns.add(Catalogue.WINDOW_START);
+    columns.addAll(Catalogue.columns(Report.ORCHESTRATOR_SCORES, List.of()));
+    return List.copyOf(columns);
+  }
+
+  /**
+   * The nodes able to serve {@code query.caps()}, ranked by their signer's score, after the hard
+   * filters (docs/API.md, "Discovery"); at most {@code query.limit()} rows.
+   */
+  Page discover(DiscoveryQuery query);
 
   /** The headline numbers over the query's range and over the same length just before it. */
   List<Headline> overview(MetricsQuery query);

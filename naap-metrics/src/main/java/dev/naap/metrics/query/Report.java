@@ -9,5 +9,7 @@ public enum Report {
   /** Per orchestrator × pipeline × region (by default) over the whole range: SLA compliance. */
   SLA_COMPLIANCE,
   /** Per orchestrator over the whole range: metadata and headline metrics. */
-  ORCHESTRATORS
+  ORCHESTRATORS,
+  /** Per orchestrator × pipeline over the whole range: the 0–100 score and its parts. */
+  ORCHESTRATOR_SCORES
 }

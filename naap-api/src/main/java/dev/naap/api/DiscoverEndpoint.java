@@ -1,0 +1,280 @@
+package dev.naap.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.naap.metrics.query.DiscoveryQuery;
+import dev.naap.metrics.query.Page;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code /v1/discover/orchestrators}: the nodes able to serve the {@code caps} asked for, ranked by
+ * score after hard filters (docs/API.md, "Discovery"). {@code format=webhook} answers what
+ * go-livepeer's {@code -orchWebhookUrl} reads: a JSON array of {@code {"address": "<service URL>"}}.
+ */
+final class DiscoverEndpoint implements Endpoint {
+
+  static final String PATH = "/v1/discover/orchestrators";
+  static final String CAPS = "caps";
+  static final String MIN_SCORE = "min_score";
+  static final String MIN_FPS = "min_fps";
+  static final String MAX_STARTUP_MS = "max_startup_ms";
+  static final String MIN_VRAM_GB = "min_vram_gb";
+  static final String GPU_MODEL = "gpu_model";
+  static final String REGION = "region";
+  static final String EXCLUDE = "exclude";
+  static final String SHUFFLE = "shuffle";
+  static final String SEED = "seed";
+  static final List<String> FORMATS = List.of("json", "csv", "webhook");
+
+  /** Gateways refresh their webhook list about once a minute. */
+  static final Duration TTL = Duration.ofSeconds(30);
+  static final Duration MAX_RANGE = Duration.ofDays(30);
+
+  /** Last good answers kept, one per request shape; a gateway asks for a handful. */
+  static final int LAST_GOOD_ENTRIES = 1_000;
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final Services s;
+  /** The last good answer per request shape (parameters without the resolved times). */
+  private final Cache<String, Good> lastGood = Caffeine.newBuilder().maximumSize(LAST_GOOD_ENTRIES).build();
+  private volatile List<String> fallback = List.of();
+
+  private record Good(Page page, Instant dataAsOf, Instant at) {}
+
+  DiscoverEndpoint(Services services) {
+    this.s = services;
+  }
+
+  /**
+   * Service URLs to answer when the store fails and no good answer was kept yet; empty (the
+   * default) answers the store's 503.
+   */
+  void fallback(List<String> urls) {
+    for (String url : urls) {
+      URI uri = URI.create(url);
+      if (!uri.isAbsolute() || uri.getHost() == null) {
+        throw new IllegalArgumentException("a discovery fallback must be an absolute URL, such as https://host:8935");
+      }
+    }
+    this.fallback = List.copyOf(urls);
+  }
+
+  static List<ParamSpec> params() {
+    return List.of(
+        new ParamSpec(CAPS, false, "string", true, List.of(), null,
+            "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a node must advertise "
+                + "every one. Required."),
+        ParamSpec.query(MIN_SCORE, "number", null,
+            "Keep nodes whose score is at least this (0-100); a null score fails."),
+        ParamSpec.query(MIN_FPS, "number", null, "Keep nodes whose mean output FPS over the range is at least this."),
+        ParamSpec.query(MAX_STARTUP_MS, "number", null,
+            "Keep nodes whose mean orchestrator startup over the range is at most this (ms)."),
+        ParamSpec.query(MIN_VRAM_GB, "number", null,
+            "Keep nodes with a GPU of at least this memory, in GB of 10^9 bytes (an RTX 4090 has 25.8)."),
+        ParamSpec.repeatable(GPU_MODEL, "Keep nodes advertising one of these GPU models (repeatable)."),
+        ParamSpec.repeatable(REGION, "Keep nodes whose signer's region is one of these (repeatable)."),
+        ParamSpec.repeatable(EXCLUDE, "Leave out these signer addresses or service URLs (repeatable)."),
+        ParamSpec.query(SHUFFLE, "boolean", "false",
+            "Shuffle the nodes within each tier of " + (int) DiscoveryQuery.TIER_POINTS + " score points, so "
+                + "load spreads among near-equals; a better tier still comes first."),
+        ParamSpec.query(SEED, "integer", null,
+            "The shuffle's seed, for an order of your own (default: the minute of `end`)."),
+        ParamSpec.query(Params.START, "string", null,
+            "Start of the range the score covers, RFC 3339. Not with `window`."),
+        ParamSpec.query(Params.END, "string", null,
+            "End of the range, RFC 3339. Default: now (rounded up to the minute)."),
+        ParamSpec.choice(Params.WINDOW, TimeRange.WINDOWS, "24h", "Length of the range ending at `end`."),
+        ParamSpec.query(Params.LIMIT, "integer", Integer.toString(Params.DEFAULT_LIMIT),
+            "Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
+        ParamSpec.query(Params.INCLUDE_TEST_LOAD, "boolean", "false", "Score on the load tester's streams too."),
+        ParamSpec.choice(Params.FORMAT, FORMATS, "json",
+            "`json` (the envelope), `csv`, or `webhook`: a bare JSON array of {\"address\": URL} for go-livepeer's "
+                + "-orchWebhookUrl."));
+  }
+
+  @Override
+  public Prepared prepare(ApiRequest request) {
+    QueryString q = request.query();
+    QueryParser.rejectUnknown(q, params());
+    String formatText = q.single(Params.FORMAT);
+    if (formatText != null && !FORMATS.contains(formatText)) {
+      throw ApiProblem.badParameter(Params.FORMAT, "expected json, csv or webhook");
+    }
+    boolean webhook = "webhook".equals(formatText);
+    // The webhook answer is always JSON; otherwise format and Accept choose as on every route.
+    Format format = webhook ? Format.JSON : Format.choose(q, request.accept());
+    TimeRange range = TimeRange.resolve(q, request.now(), MAX_RANGE);
+    List<String> caps = new ArrayList<>(new TreeSet<>(values(q, CAPS, false)));
+    if (caps.isEmpty()) {
+      throw ApiProblem.badParameter(CAPS, "give at least one capability as pipeline/model");
+    }
+    for (String cap : caps) {
+      int slash = cap.indexOf('/');
+      if (slash < 1 || slash == cap.length() - 1 || cap.indexOf('/', slash + 1) >= 0) {
+        throw ApiProblem.badParameter(CAPS, "expected pipeline/model, such as live-video-to-video/streamdiffusion");
+      }
+    }
+    Set<String> excluded = new TreeSet<>();
+    values(q, EXCLUDE, false).forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
+    DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
+        number(q, MIN_FPS), number(q, MAX_STARTUP_MS), number(q, MIN_VRAM_GB),
+        new TreeSet<>(values(q, GPU_MODEL, false)),
+        new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q),
+        bool(q, Params.INCLUDE_TEST_LOAD),
+        shuffleSeed(q, range.end()));
+    String shape = PATH + "|" + caps + "|" + dq.minScore() + "|" + dq.minFps() + "|" + dq.maxStartupMs() + "|"
+        + dq.minVramGb() + "|"
+        + new TreeSet<>(dq.gpuModels()) + "|" + new TreeSet<>(dq.regions()) + "|" + excluded + "|" + dq.limit() + "|"
+        + dq.includeTestLoad() + "|" + q.single(SHUFFLE) + "|" + q.single(SEED) + "|" + q.single(Params.START) + "|" + q.single(Params.END) + "|"
+        + q.single(Params.WINDOW) + "|" + (webhook ? "webhook" : format);
+    String key = shape + "|" + dq.start() + "/" + dq.end() + "|" + dq.shuffleSeed();
+    return new Endpoint.Prepared(key, () -> {
+      Good good;
+      Map<String, Object> extra;
+      try {
+        record Result(Page page, Instant dataAsOf) {}
+        Result r = s.runner().run(() -> new Result(s.queries().discover(dq), s.queries().dataAsOf()));
+        good = new Good(r.page(), r.dataAsOf(), request.now());
+        lastGood.put(shape, good);
+        extra = Map.of("stale", false);
+      } catch (ApiProblem p) {
+        if (p.status() != 503) {
+          throw p;
+        }
+        // The store failed: a gateway is better served by the last good list than by none.
+        good = lastGood.getIfPresent(shape);
+        if (good == null && fallback.isEmpty()) {
+          throw p;
+        }
+        if (good == null) {
+          good = new Good(fallbackPage(), null, null);
+          extra = Map.of("stale", true, "fallback", true);
+        } else {
+          extra = Map.of("stale", true, "stale_age_seconds",
+              Duration.between(good.at(), request.now()).toSeconds());
+        }
+      }
+      // A stale answer is not cached: the next request tries the store again.
+      Duration ttl = Boolean.TRUE.equals(extra.get("stale")) ? Duration.ZERO : TTL;
+      Map<String, String> headers = Boolean.TRUE.equals(extra.get("stale"))
+          ? Map.of("X-Naap-Stale", extra.containsKey("fallback") ? "fallback"
+              : "age=" + extra.get("stale_age_seconds"))
+          : Map.of();
+      if (webhook) {
+        return new Response(200, "application/json", webhookBody(good.page()), good.dataAsOf(), ttl, headers);
+      }
+      Meta meta = new Meta(new Meta.Scope(dq.start(), dq.end(), null, Map.of(CAPS, caps), List.of(),
+          dq.includeTestLoad()), request.now(), good.dataAsOf(), good.page().columns(), extra);
+      Response r = Pages.response(format, ttl, request, meta, Bodies.rows(good.page().columns(),
+          good.page().rows()), good.page().columns(), good.page().rows(), null);
+      return headers.isEmpty() ? r : new Response(r.status(), r.contentType(), r.body(), r.lastModified(),
+          r.maxAge(), headers);
+    });
+  }
+
+  /** The configured fallback URLs as rows with nothing but their address. */
+  private Page fallbackPage() {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String url : fallback) {
+      List<Object> row = new ArrayList<>(java.util.Collections.nCopies(DiscoveryQuery.COLUMNS.size(), null));
+      row.set(0, url);
+      row.set(5, "fallback");
+      rows.add(row);
+    }
+    return new Page(DiscoveryQuery.COLUMNS, rows, false);
+  }
+
+  /** Exactly what go-livepeer's webhook discovery unmarshals: [{"address": "https://host:port"}, …]. */
+  static byte[] webhookBody(Page page) {
+    int address = page.columns().indexOf(page.columns().stream().filter(c -> c.name().equals("address"))
+        .findFirst().orElseThrow());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartArray();
+      for (List<Object> row : page.rows()) {
+        g.writeStartObject();
+        g.writeStringField("address", (String) row.get(address));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static List<String> values(QueryString q, String name, boolean allowEmpty) {
+    List<String> values = q.all(name);
+    if (values.size() > QueryParser.MAX_FILTER_VALUES) {
+      throw ApiProblem.badParameter(name, "at most " + QueryParser.MAX_FILTER_VALUES + " values");
+    }
+    for (String v : values) {
+      if (!allowEmpty && v.isBlank()) {
+        throw ApiProblem.badParameter(name, "empty value");
+      }
+    }
+    return values;
+  }
+
+  private static Double number(QueryString q, String name) {
+    String text = q.single(name);
+    if (text == null) {
+      return null;
+    }
+    try {
+      double v = Double.parseDouble(text);
+      if (!Double.isFinite(v) || v < 0 || text.length() > 32) {
+        throw ApiProblem.badParameter(name, "expected a finite number, 0 or more");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiProblem.badParameter(name, "expected a number");
+    }
+  }
+
+  private static boolean bool(QueryString q, String name) {
+    String text = q.single(name);
+    if (text == null || text.equals("false")) {
+      return false;
+    }
+    if (text.equals("true")) {
+      return true;
+    }
+    throw ApiProblem.badParameter(name, "expected true or false");
+  }
+
+  /**
+   * Null without {@code shuffle=true}; the seed given, else the minute of {@code end}: the order
+   * changes every minute and equal requests still share the response cache.
+   */
+  private static Long shuffleSeed(QueryString q, Instant end) {
+    String seed = q.single(SEED);
+    if (!bool(q, SHUFFLE)) {
+      if (seed != null) {
+        throw ApiProblem.badParameter(SEED, "only with shuffle=true");
+      }
+      return null;
+    }
+    if (seed == null) {
+      return end.getEpochSecond() / 60;
+    }
+    if (!seed.matches("-?[0-9]{1,18}")) {
+      throw ApiProblem.badParameter(SEED, "expected an integer of at most 18 digits");
+    }
+    return Long.parseLong(seed);
+  }
+}

@@ -366,14 +366,20 @@ class ApiIntegrationTest {
   }
 
   @Test
-  void operationalRoutes() {
+  void operationalRoutes() throws InterruptedException {
     start();
     assertThat(ok("/health").get("status").asText()).isEqualTo("ok");
     JsonNode ready = ok("/ready");
     assertThat(ready.get("ready").asBoolean()).isTrue();
     assertThat(ready.get("checks").get("store").asText()).isEqualTo("reachable");
     ok("/v1/gpu/metrics");
+    // The server counts a request once its response is sent, which may be just after the client
+    // has read it.
     String metrics = Scrape.text(registry);
+    for (int i = 0; i < 100 && !metrics.contains("route=\"/v1/gpu/metrics\""); i++) {
+      Thread.sleep(20);
+      metrics = Scrape.text(registry);
+    }
     assertThat(http.get("/metrics").status()).as("metrics stay off the public port").isEqualTo(404);
     assertThat(metrics).as(metrics).contains("naap_api_requests_total{route=\"/v1/gpu/metrics\",status=\"200\"} 1.0")
         .contains("naap_api_request_duration_seconds_bucket{route=\"/v1/gpu/metrics\",status=\"200\",le=\"0.001\"}")

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -43,6 +44,8 @@ public final class Migrations {
 
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
   private static final Pattern FILE = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
+  /** How long a migration waits for the inserts that were running when it was due. */
+  private static final Duration INSERT_WAIT = Duration.ofSeconds(120);
   private static volatile List<Migration> cached;
 
   /** One migration file. */
@@ -96,6 +99,7 @@ public final class Migrations {
         continue;
       }
       long t0 = System.nanoTime();
+      awaitInsertsRunning(store);
       for (String sql : m.statements()) {
         store.execute(sql);
       }
@@ -114,6 +118,33 @@ public final class Migrations {
       }
     }
     return Collections.unmodifiableList(newlyApplied);
+  }
+
+  /**
+   * Waits until the inserts running now have ended. An insert that began before a migration
+   * created a materialized view, and committed after the migration copied what the source table
+   * held, is in neither; the next migration starts only when such inserts are done, so one that
+   * repairs what an earlier one could not see (V101) sees them all. Bounded: an insert still
+   * running after {@link #INSERT_WAIT} is logged and left.
+   */
+  private static void awaitInsertsRunning(Store store) {
+    List<String> running = store.queryText("SELECT query_id FROM system.processes"
+        + " WHERE query_kind = 'Insert'", Map.of()).lines().toList();
+    long deadline = System.nanoTime() + INSERT_WAIT.toNanos();
+    while (!running.isEmpty() && !store.queryText("SELECT count() FROM system.processes"
+        + " WHERE has({ids:Array(String)}, query_id)", Map.of("ids", running)).strip().equals("0")) {
+      if (System.nanoTime() > deadline) {
+        log.warn("{} inserts still run after {}; migrating without waiting for them", running.size(),
+            INSERT_WAIT);
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException(0, "interrupted while waiting for running inserts", null, e);
+      }
+    }
   }
 
   /**

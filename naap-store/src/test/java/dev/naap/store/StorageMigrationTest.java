@@ -30,7 +30,7 @@ class StorageMigrationTest {
     store.execute("INSERT INTO raw_events (event_id, payload, envelope_time) VALUES ('e1', '{}', now64(3))");
     String rollups = store.queryText(ROLLUPS, Map.of());
 
-    assertThat(Migrations.apply(store, all)).containsExactly("V100");
+    assertThat(Migrations.apply(store, all)).startsWith("V100");
 
     assertThat(store.queryText(ROLLUPS, Map.of())).isEqualTo(rollups);
     assertThat(store.queryText("SELECT sum(sessions_requested) FROM demand_minute", Map.of())).isEqualTo("4\n");

@@ -51,6 +51,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate demandHours = SqlTemplate.load("demand_hours.sql");
   private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
   private final SqlTemplate orchestratorScores = SqlTemplate.load("orchestrator_scores.sql");
+  private final SqlTemplate reliability = SqlTemplate.load("reliability.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
@@ -103,6 +104,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
       case ORCHESTRATORS -> orchestrators(parts, query);
       case ORCHESTRATOR_SCORES -> scores(parts, query);
+      case RELIABILITY -> reliability(parts);
     };
   }
 
@@ -180,6 +182,16 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     Map<String, Object> params = scoreParams(parts, query);
     String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "", "order", parts.order()));
+    return fetch(parts, sql, params);
+  }
+
+  /** The breakdown over the range; its degraded hours read the hours from one before the range. */
+  private Page reliability(QueryParts parts) {
+    Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
+    params.put("h_from", (Long) params.get("from") - HOUR.toSeconds());
+    String hourRows = rows.buckets("rollup_hour", "bucket_hour", parts.filters()).replace("{from:", "{h_from:");
+    String sql = reliability.fill(Map.of("rows", rows.range(parts.filters()), "hour_rows", hourRows,
+        "keys", parts.keys(), "group", parts.group(), "group_only", parts.groupOnly(), "order", parts.order()));
     return fetch(parts, sql, params);
   }
 

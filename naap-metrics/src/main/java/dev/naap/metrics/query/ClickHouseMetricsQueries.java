@@ -62,7 +62,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public ClickHouseMetricsQueries(Store store) {
     this.store = store;
     this.overview = new Overview(store, rows);
-    this.discovery = new Discovery(store, this);
+    this.discovery = new Discovery(store, this, rows);
   }
 
   @Override
@@ -103,7 +103,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
       case ORCHESTRATORS -> orchestrators(parts, query);
-      case ORCHESTRATOR_SCORES -> scores(parts, query);
+      case ORCHESTRATOR_SCORES -> scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
       case RELIABILITY -> reliability(parts);
     };
   }
@@ -178,8 +178,13 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return fetch(parts, sql, RollupRows.withDays(params));
   }
 
-  private Page scores(QueryParts parts, MetricsQuery query) {
-    Map<String, Object> params = scoreParams(parts, query);
+  /** The scores with other weights than the defaults (discovery's user weights; they add up to 1). */
+  Page scores(MetricsQuery query, double reliabilityWeight, double qualityWeight) {
+    return scores(new QueryParts(Report.ORCHESTRATOR_SCORES, query), query, reliabilityWeight, qualityWeight);
+  }
+
+  private Page scores(QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
+    Map<String, Object> params = scoreParams(parts, query, reliabilityWeight, qualityWeight);
     String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "", "order", parts.order()));
     return fetch(parts, sql, params);
@@ -204,7 +209,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         Map.of(Dimension.ORCHESTRATOR, Set.of(address.toLowerCase(Locale.ROOT))), List.of(), null, query.limit(),
         query.offset(), query.includeTestLoad());
     QueryParts parts = new QueryParts(Report.ORCHESTRATOR_SCORES, q);
-    Map<String, Object> params = scoreParams(parts, q);
+    Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "bucket_hour",
         "window_key", "toInt64(toUnixTimestamp(window_start)), ",
@@ -216,7 +221,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   /** The parameters of a score query: the range's hours, the cohort's ("c_"), the prior and weights. */
-  private static Map<String, Object> scoreParams(QueryParts parts, MetricsQuery query) {
+  private static Map<String, Object> scoreParams(QueryParts parts, MetricsQuery query, double reliabilityWeight,
+      double qualityWeight) {
     Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
     Instant cohortStart = query.end().minus(SCORE_COHORT);
     Map<String, Object> cohort = new HashMap<>();
@@ -224,8 +230,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     cohort.put("to", params.get("to"));
     RollupRows.withDays(cohort).forEach((k, v) -> params.put("c_" + k, v));
     params.put("prior", SCORE_PRIOR_SEGMENTS);
-    params.put("w_reliability", SCORE_RELIABILITY_WEIGHT);
-    params.put("w_quality", SCORE_QUALITY_WEIGHT);
+    params.put("w_reliability", reliabilityWeight);
+    params.put("w_quality", qualityWeight);
     return params;
   }
 

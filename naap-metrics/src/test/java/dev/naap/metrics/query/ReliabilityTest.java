@@ -35,7 +35,8 @@ class ReliabilityTest {
     Store store = TestEngine.uniqueStore("reliability");
     LiveEvents.write(store, List.of(
         // s1: clean on A, 20 FPS in hour 19
-        ev.request("s1", 0), ev.ingest("s1", A, 1_000), ev.processed("s1", A, 2_000), ev.status("s1", A, 10_000, 20, "ONLINE"),
+        ev.request("s1", 0), ev.ingest("s1", A, 1_000), ev.processed("s1", A, 2_000),
+        ev.status("s1", A, 10_000, 20, "ONLINE"),
         // s2: A never answers, the gateway swaps away and finds no orchestrator: failed, excused
         // (no capacity), swapped, and the session is lost after the swap
         ev.request("s2", 0), ev.ingest("s2", A, 1_000), ev.swap("s2", A, 5_000), ev.noOrchestrators("s2", 5_100),

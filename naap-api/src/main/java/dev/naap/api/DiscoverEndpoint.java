@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.metrics.query.DiscoveryQuery;
 import dev.naap.metrics.query.Page;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,9 @@ final class DiscoverEndpoint implements Endpoint {
   static final String MIN_SCORE = "min_score";
   static final String MIN_FPS = "min_fps";
   static final String MAX_STARTUP_MS = "max_startup_ms";
+  static final String MAX_PRICE = "max_price";
+  static final String RELIABILITY_WEIGHT = "reliability_weight";
+  static final String QUALITY_WEIGHT = "quality_weight";
   static final String MIN_VRAM_GB = "min_vram_gb";
   static final String GPU_MODEL = "gpu_model";
   static final String REGION = "region";
@@ -83,6 +87,14 @@ final class DiscoverEndpoint implements Endpoint {
         ParamSpec.query(MIN_FPS, "number", null, "Keep nodes whose mean output FPS over the range is at least this."),
         ParamSpec.query(MAX_STARTUP_MS, "number", null,
             "Keep nodes whose mean orchestrator startup over the range is at most this (ms)."),
+        ParamSpec.query(MAX_PRICE, "number", null,
+            "Keep nodes whose latest advertised price for the capabilities is at most this (wei per pixel); "
+                + "a node without a price fails."),
+        ParamSpec.query(RELIABILITY_WEIGHT, "number", null,
+            "Weight of reliability in the score (default 0.7); alone, 0 to 1 and quality weighs the rest; with "
+                + "quality_weight, both are divided by their sum."),
+        ParamSpec.query(QUALITY_WEIGHT, "number", null,
+            "Weight of quality in the score (default 0.3); as reliability_weight."),
         ParamSpec.query(MIN_VRAM_GB, "number", null,
             "Keep nodes with a GPU of at least this memory, in GB of 10^9 bytes (an RTX 4090 has 25.8)."),
         ParamSpec.repeatable(GPU_MODEL, "Keep nodes advertising one of these GPU models (repeatable)."),
@@ -130,14 +142,15 @@ final class DiscoverEndpoint implements Endpoint {
     }
     Set<String> excluded = new TreeSet<>();
     values(q, EXCLUDE, false).forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
+    double[] weights = weights(q);
     DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
-        number(q, MIN_FPS), number(q, MAX_STARTUP_MS), number(q, MIN_VRAM_GB),
+        number(q, MIN_FPS), number(q, MAX_STARTUP_MS), number(q, MAX_PRICE), number(q, MIN_VRAM_GB),
         new TreeSet<>(values(q, GPU_MODEL, false)),
         new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q),
         bool(q, Params.INCLUDE_TEST_LOAD),
-        shuffleSeed(q, range.end()));
+        shuffleSeed(q, range.end()), weights[0], weights[1]);
     String shape = PATH + "|" + caps + "|" + dq.minScore() + "|" + dq.minFps() + "|" + dq.maxStartupMs() + "|"
-        + dq.minVramGb() + "|"
+        + dq.maxPrice() + "|" + dq.reliabilityWeight() + "|" + dq.minVramGb() + "|"
         + new TreeSet<>(dq.gpuModels()) + "|" + new TreeSet<>(dq.regions()) + "|" + excluded + "|" + dq.limit() + "|"
         + dq.includeTestLoad() + "|" + q.single(SHUFFLE) + "|" + q.single(SEED) + "|" + q.single(Params.START) + "|" + q.single(Params.END) + "|"
         + q.single(Params.WINDOW) + "|" + (webhook ? "webhook" : format);
@@ -228,6 +241,28 @@ final class DiscoverEndpoint implements Endpoint {
       }
     }
     return values;
+  }
+
+  /** The score's weights (reliability, quality), adding up to 1; the defaults when neither is given. */
+  private static double[] weights(QueryString q) {
+    Double r = number(q, RELIABILITY_WEIGHT);
+    Double w = number(q, QUALITY_WEIGHT);
+    if (r == null && w == null) {
+      return new double[] {ClickHouseMetricsQueries.SCORE_RELIABILITY_WEIGHT,
+          ClickHouseMetricsQueries.SCORE_QUALITY_WEIGHT};
+    }
+    if (r == null || w == null) {
+      double given = r != null ? r : w;
+      if (given > 1) {
+        throw ApiProblem.badParameter(r != null ? RELIABILITY_WEIGHT : QUALITY_WEIGHT,
+            "alone, a weight is 0 to 1 (the other weighs the rest)");
+      }
+      return r != null ? new double[] {r, 1 - r} : new double[] {1 - w, w};
+    }
+    if (r + w == 0) {
+      throw ApiProblem.badParameter(RELIABILITY_WEIGHT, "the two weights must not both be 0");
+    }
+    return new double[] {r / (r + w), w / (r + w)};
   }
 
   private static Double number(QueryString q, String name) {

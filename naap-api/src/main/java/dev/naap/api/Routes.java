@@ -36,6 +36,12 @@ final class Routes {
                 + "on, and its parts (reliability and quality against the pipeline's network); docs/METRICS.md.",
             Params.report(), new Route.ReportRows(Report.ORCHESTRATOR_SCORES), true,
             new ReportEndpoint(Report.ORCHESTRATOR_SCORES, s)),
+        new Route("/v1/reliability", "getReliability", "Reliability breakdown",
+            "Per orchestrator × pipeline × GPU model (or the grouping asked for) over the whole range: startup "
+                + "success, swaps, sessions lost after a swap, failures charged and excused, degraded hours, "
+                + "each with its count; docs/METRICS.md.",
+            Params.report(), new Route.ReportRows(Report.RELIABILITY), true,
+            new ReportEndpoint(Report.RELIABILITY, s)),
         new Route(DiscoverEndpoint.PATH, "discoverOrchestrators", "Discover orchestrators",
             "The nodes able to serve every capability of `caps`, best score first, after the hard filters; "
                 + "`format=webhook` gives go-livepeer's -orchWebhookUrl list.",

@@ -149,6 +149,26 @@ class DiscoveryApiTest {
     assertThat(discover("&gpu_model=NVIDIA%20GeForce%20RTX%204090").get(0).get("vram_gb_max").asDouble())
         .isCloseTo(25.757220864, within(1e-9));
     assertThat(discover("&limit=1")).hasSize(1);
+    // No node advertised a price here: a price bound keeps none, and every row says null.
+    assertThat(signers(discover("&max_price=1000000"))).isEmpty();
+    assertThat(all.get(0).get("price").isNull()).isTrue();
+    assertThat(all.get(0).get("recent_work").isIntegralNumber()).isTrue();
+  }
+
+  @Test
+  void weights_reliabilityAlone_scoresOneHundredTimesReliability_andEqualWeightsAreNormalised() {
+    for (JsonNode r : discover("&reliability_weight=1")) {
+      assertThat(r.get("score").asDouble()).isCloseTo(100 * r.get("reliability").asDouble(), within(1e-9));
+    }
+    JsonNode halves = discover("&reliability_weight=2&quality_weight=2");
+    for (JsonNode r : halves) {
+      assertThat(r.get("score").asDouble())
+          .isCloseTo(50 * (r.get("reliability").asDouble() + r.get("quality").asDouble()), within(1e-9));
+    }
+    for (String bad : List.of("&reliability_weight=1.5", "&quality_weight=-1", "&reliability_weight=0&quality_weight=0",
+        "&reliability_weight=Infinity", "&max_price=-1")) {
+      assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + RANGE + bad).status()).as(bad).isEqualTo(400);
+    }
   }
 
   @Test

@@ -22,6 +22,8 @@ SELECT toStartOfDay(bucket_hour) AS bucket_day,
        sum(selection_wait_ms_sum), sum(selection_wait_ms_count),
        sum(gpu_reported), sum(gpu_capabilities), sum(gpu_metadata), sum(gpu_ambiguous),
        sum(gpu_stale), sum(gpu_unknown),
+       sum(ingest_segments), sum(swapped_segments), sum(lost_after_swap), sum(failed_client_gone),
+       sum(failed_no_capacity),
        fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')
 FROM rollup_hour
 WHERE toUnixTimestamp(toStartOfDay(bucket_hour)) IN {days:Array(Int64)}

@@ -50,6 +50,13 @@ SELECT ${bucket} AS bucket_start,
        countIf(segment_index >= 1 AND gpu_resolution = 'ambiguous')            AS gpu_ambiguous,
        countIf(segment_index >= 1 AND gpu_resolution = 'stale')                AS gpu_stale,
        countIf(segment_index >= 1 AND gpu_resolution = 'unknown')              AS gpu_unknown,
+       -- the reliability breakdown (V130): excuses are exclusive, client gone first
+       countIf(segment_index >= 1 AND first_ingest_time IS NOT NULL)           AS ingest_segments,
+       countIf(segment_index >= 1 AND swapped_out)                             AS swapped_segments,
+       countIf(segment_index >= 1 AND swapped_out AND no_orchestrator AND last_in_session) AS lost_after_swap,
+       countIf(failed AND last_in_session AND client_gone)                     AS failed_client_gone,
+       countIf(failed AND NOT (last_in_session AND client_gone) AND no_orchestrator AND no_output
+               AND NOT (saw_error_state OR saw_restart OR saw_last_error))     AS failed_no_capacity,
        fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')                     AS computed_at
 FROM segment_facts_current
 WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)}

@@ -154,6 +154,29 @@ final class Catalogue {
           + "startup mean shrunk toward the cohort's; 0.5 = as the network"),
       new Column("quality", DECIMAL, "", "mean of fps_quality and startup_quality (those defined)"));
 
+  private static final List<Column> RELIABILITY_MEASURES = List.of(
+      new Column("segments", INTEGER, "", "segments in the range"),
+      new Column("startup_attempts", INTEGER, "", "segments that were sent a first ingest segment"),
+      new Column("startups_succeeded", INTEGER, "", "of those, segments that returned a first processed segment"),
+      new Column("startup_success_rate", DECIMAL, "", "startups_succeeded / startup_attempts"),
+      new Column("swapped_segments", INTEGER, "", "segments the gateway swapped away from"),
+      new Column("swap_rate", DECIMAL, "", "swapped_segments / segments"),
+      new Column("sessions_lost_after_swap", INTEGER, "",
+          "sessions whose last segment was swapped away from here and then found no orchestrator"),
+      new Column("lost_after_swap_rate", DECIMAL, "", "sessions_lost_after_swap / swapped_segments"),
+      new Column("failed_segments", INTEGER, "", "segments that failed (every cause)"),
+      new Column("failed_orchestrator", INTEGER, "",
+          "failed segments charged to the orchestrator: failed minus excused"),
+      new Column("failed_client_gone", INTEGER, "",
+          "excused: the session's last segment failed and the session reported the client gone"),
+      new Column("failed_no_capacity", INTEGER, "",
+          "excused: no output and no error, in a session that found no orchestrator (no capacity network-wide)"),
+      new Column("orchestrator_failure_rate", DECIMAL, "", "failed_orchestrator / segments"),
+      new Column("excused_failure_rate", DECIMAL, "", "(failed_client_gone + failed_no_capacity) / segments"),
+      new Column("fps_compared_hours", INTEGER, "", "hours with FPS samples whose previous hour had some too"),
+      new Column("degraded_hours", INTEGER, "", "of those, hours whose FPS mean fell by 20 % or more"),
+      new Column("degraded_rate", DECIMAL, "", "degraded_hours / fps_compared_hours"));
+
   /** The GPUs page of {@link MetricsQueries#orchestrator}. */
   static final List<Column> ORCHESTRATOR_GPUS = List.of(
       DIMENSION_COLUMNS.get(Dimension.GPU_ID),
@@ -183,6 +206,8 @@ final class Catalogue {
           Dimension.GPU_ID, Dimension.GPU_MODEL, Dimension.GATEWAY);
       case ORCHESTRATORS -> List.of(Dimension.ORCHESTRATOR);
       case ORCHESTRATOR_SCORES -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE);
+      case RELIABILITY -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GPU_MODEL,
+          Dimension.GPU_ID, Dimension.REGION, Dimension.GATEWAY);
     };
   }
 
@@ -190,7 +215,7 @@ final class Catalogue {
     return switch (report) {
       case GPU_METRICS -> groupable(report).subList(0, 5);
       case NETWORK_DEMAND, ORCHESTRATORS, ORCHESTRATOR_SCORES -> groupable(report);
-      case SLA_COMPLIANCE -> groupable(report).subList(0, 3);
+      case SLA_COMPLIANCE, RELIABILITY -> groupable(report).subList(0, 3);
     };
   }
 
@@ -228,6 +253,7 @@ final class Catalogue {
       case SLA_COMPLIANCE -> SLA_MEASURES;
       case ORCHESTRATORS -> ORCHESTRATOR_MEASURES;
       case ORCHESTRATOR_SCORES -> SCORE_MEASURES;
+      case RELIABILITY -> RELIABILITY_MEASURES;
     });
     return List.copyOf(columns);
   }

@@ -51,6 +51,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate demandHours = SqlTemplate.load("demand_hours.sql");
   private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
   private final SqlTemplate orchestratorScores = SqlTemplate.load("orchestrator_scores.sql");
+  private final SqlTemplate reliability = SqlTemplate.load("reliability.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
@@ -61,7 +62,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public ClickHouseMetricsQueries(Store store) {
     this.store = store;
     this.overview = new Overview(store, rows);
-    this.discovery = new Discovery(store, this);
+    this.discovery = new Discovery(store, this, rows);
   }
 
   @Override
@@ -102,7 +103,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
       case ORCHESTRATORS -> orchestrators(parts, query);
-      case ORCHESTRATOR_SCORES -> scores(parts, query);
+      case ORCHESTRATOR_SCORES -> scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
+      case RELIABILITY -> reliability(parts);
     };
   }
 
@@ -176,10 +178,25 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return fetch(parts, sql, RollupRows.withDays(params));
   }
 
-  private Page scores(QueryParts parts, MetricsQuery query) {
-    Map<String, Object> params = scoreParams(parts, query);
+  /** The scores with other weights than the defaults (discovery's user weights; they add up to 1). */
+  Page scores(MetricsQuery query, double reliabilityWeight, double qualityWeight) {
+    return scores(new QueryParts(Report.ORCHESTRATOR_SCORES, query), query, reliabilityWeight, qualityWeight);
+  }
+
+  private Page scores(QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
+    Map<String, Object> params = scoreParams(parts, query, reliabilityWeight, qualityWeight);
     String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "", "order", parts.order()));
+    return fetch(parts, sql, params);
+  }
+
+  /** The breakdown over the range; its degraded hours read the hours from one before the range. */
+  private Page reliability(QueryParts parts) {
+    Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
+    params.put("h_from", (Long) params.get("from") - HOUR.toSeconds());
+    String hourRows = rows.buckets("rollup_hour", "bucket_hour", parts.filters()).replace("{from:", "{h_from:");
+    String sql = reliability.fill(Map.of("rows", rows.range(parts.filters()), "hour_rows", hourRows,
+        "keys", parts.keys(), "group", parts.group(), "group_only", parts.groupOnly(), "order", parts.order()));
     return fetch(parts, sql, params);
   }
 
@@ -192,7 +209,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         Map.of(Dimension.ORCHESTRATOR, Set.of(address.toLowerCase(Locale.ROOT))), List.of(), null, query.limit(),
         query.offset(), query.includeTestLoad());
     QueryParts parts = new QueryParts(Report.ORCHESTRATOR_SCORES, q);
-    Map<String, Object> params = scoreParams(parts, q);
+    Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "bucket_hour",
         "window_key", "toInt64(toUnixTimestamp(window_start)), ",
@@ -204,7 +221,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   /** The parameters of a score query: the range's hours, the cohort's ("c_"), the prior and weights. */
-  private static Map<String, Object> scoreParams(QueryParts parts, MetricsQuery query) {
+  private static Map<String, Object> scoreParams(QueryParts parts, MetricsQuery query, double reliabilityWeight,
+      double qualityWeight) {
     Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
     Instant cohortStart = query.end().minus(SCORE_COHORT);
     Map<String, Object> cohort = new HashMap<>();
@@ -212,8 +230,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     cohort.put("to", params.get("to"));
     RollupRows.withDays(cohort).forEach((k, v) -> params.put("c_" + k, v));
     params.put("prior", SCORE_PRIOR_SEGMENTS);
-    params.put("w_reliability", SCORE_RELIABILITY_WEIGHT);
-    params.put("w_quality", SCORE_QUALITY_WEIGHT);
+    params.put("w_reliability", reliabilityWeight);
+    params.put("w_quality", qualityWeight);
     return params;
   }
 

@@ -30,13 +30,25 @@ final class Discovery {
       new Column("last_seen_ms", Column.Type.INTEGER, "", ""), new Column("region", Column.Type.STRING, "", ""),
       new Column("vram_bytes", Column.Type.INTEGER, "", ""));
 
-  private final Store store;
-  private final MetricsQueries queries;
-  private final String nodesSql = SqlTemplate.load("discover_nodes.sql").fill(Map.of());
+  private static final List<Column> PRICE = List.of(
+      new Column("signer", Column.Type.STRING, "", ""), new Column("address", Column.Type.STRING, "", ""),
+      new Column("model", Column.Type.STRING, "", ""), new Column("price", Column.Type.DECIMAL, "", ""));
+  private static final List<Column> WORK = List.of(
+      new Column("signer", Column.Type.STRING, "", ""), new Column("model", Column.Type.STRING, "", ""),
+      new Column("segments", Column.Type.INTEGER, "", ""));
+  private static final long HOUR_SECONDS = 3600;
 
-  Discovery(Store store, MetricsQueries queries) {
+  private final Store store;
+  private final ClickHouseMetricsQueries queries;
+  private final String nodesSql = SqlTemplate.load("discover_nodes.sql").fill(Map.of());
+  private final String pricesSql = SqlTemplate.load("discover_prices.sql").fill(Map.of());
+  private final String recentWorkSql;
+
+  Discovery(Store store, ClickHouseMetricsQueries queries, RollupRows rows) {
     this.store = store;
     this.queries = queries;
+    this.recentWorkSql = SqlTemplate.load("discover_recent_work.sql")
+        .fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", "")));
   }
 
   private record Ranked(List<Object> row, Double score) {}
@@ -56,6 +68,22 @@ final class Discovery {
     }
     Map<String, Map<String, Object>> scores = scores(q, nodes);
     Set<String> models = new LinkedHashSet<>(q.caps().stream().map(DiscoveryQuery::model).toList());
+    Set<String> signers = new LinkedHashSet<>();
+    nodes.forEach(n -> signers.add((String) n.get(0)));
+    params.put("signers", List.copyOf(signers));
+    params.put("models", List.copyOf(models));
+    Map<String, Double> prices = new HashMap<>();
+    for (List<Object> p : TabSeparated.rows(store.queryText(pricesSql, params), PRICE)) {
+      prices.put(p.get(0) + "\t" + p.get(1) + "\t" + p.get(2), (Double) p.get(3));
+    }
+    long endHour = Math.floorDiv(q.end().getEpochSecond(), HOUR_SECONDS) * HOUR_SECONDS;
+    Map<String, Object> workParams = new HashMap<>(Map.of("from", endHour - HOUR_SECONDS, "to",
+        endHour + HOUR_SECONDS, "include_test_load", q.includeTestLoad(), "signers", List.copyOf(signers),
+        "models", List.copyOf(models)));
+    Map<String, Long> work = new HashMap<>();
+    for (List<Object> w : TabSeparated.rows(store.queryText(recentWorkSql, workParams), WORK)) {
+      work.put(w.get(0) + "\t" + w.get(1), (Long) w.get(2));
+    }
     List<Ranked> ranked = new ArrayList<>();
     for (List<Object> node : nodes) {
       String signer = (String) node.get(0);
@@ -76,9 +104,24 @@ final class Discovery {
       Double score = reason == null ? (Double) w.get("score") : null;
       Double fps = (Double) w.get("output_fps_mean");
       Double startup = (Double) w.get("orchestrator_startup_ms_mean");
+      // With several capabilities, the highest price: what the gateway may pay for any of them.
+      Double price = null;
+      long recent = 0;
+      for (String model : models) {
+        Double p = prices.get(signer + "\t" + node.get(1) + "\t" + model);
+        if (p == null) {
+          price = null;
+          break;
+        }
+        price = price == null ? p : Math.max(price, p);
+      }
+      for (String model : models) {
+        recent += work.getOrDefault(signer + "\t" + model, 0L);
+      }
       if ((q.minScore() != null && (score == null || score < q.minScore()))
           || (q.minFps() != null && (fps == null || fps < q.minFps()))
-          || (q.maxStartupMs() != null && (startup == null || startup > q.maxStartupMs()))) {
+          || (q.maxStartupMs() != null && (startup == null || startup > q.maxStartupMs()))
+          || (q.maxPrice() != null && (price == null || price > q.maxPrice()))) {
         continue;
       }
       List<Object> row = new ArrayList<>();
@@ -99,6 +142,8 @@ final class Discovery {
       row.add(vram > 0 ? vram / 1e9 : null);
       row.add(node.get(5));
       row.add(Instant.ofEpochMilli((Long) node.get(4)));
+      row.add(price);
+      row.add(recent);
       ranked.add(new Ranked(row, score));
     }
     ranked.sort(Comparator.comparing(Ranked::score, Comparator.nullsLast(Comparator.reverseOrder()))
@@ -134,9 +179,9 @@ final class Discovery {
     Map<String, Map<String, Object>> byKey = new HashMap<>();
     int pageSize = 1000;
     for (long offset = 0; ; offset += pageSize) {
-      Page page = queries.run(Report.ORCHESTRATOR_SCORES, new MetricsQuery(q.start(), q.end(), Granularity.HOUR,
+      Page page = queries.scores(new MetricsQuery(q.start(), q.end(), Granularity.HOUR,
           Map.of(Dimension.ORCHESTRATOR, signers, Dimension.PIPELINE, models), List.of(), null, pageSize, offset,
-          q.includeTestLoad()));
+          q.includeTestLoad()), q.reliabilityWeight(), q.qualityWeight());
       for (List<Object> r : page.rows()) {
         Map<String, Object> m = new HashMap<>();
         for (int c = 0; c < page.columns().size(); c++) {

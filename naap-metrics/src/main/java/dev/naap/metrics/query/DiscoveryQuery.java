@@ -12,11 +12,14 @@ import java.util.Set;
  * holds signer addresses or service URLs, lower-case, without a trailing slash. With a {@code
  * shuffleSeed}, the rows of each tier ({@link #TIER_POINTS} points of score; null scores are the
  * last tier) are shuffled among themselves, so load spreads among near-equals while a better tier
- * still comes first.
+ * still comes first. {@code maxPrice} bounds the node's latest advertised price (wei per pixel; a
+ * node without one fails it). The score is 100 × ({@code reliabilityWeight} · reliability + {@code
+ * qualityWeight} · quality); the weights are non-negative and add up to 1.
  */
 public record DiscoveryQuery(Instant start, Instant end, List<String> caps, Double minScore, Double minFps,
-    Double maxStartupMs, Double minVramGb, Set<String> gpuModels, Set<String> regions, Set<String> exclude,
-    int limit, boolean includeTestLoad, Long shuffleSeed) {
+    Double maxStartupMs, Double maxPrice, Double minVramGb, Set<String> gpuModels, Set<String> regions,
+    Set<String> exclude, int limit, boolean includeTestLoad, Long shuffleSeed, double reliabilityWeight,
+    double qualityWeight) {
 
   /** Scores within the same band of this many points are a tier, shuffled together when asked. */
   public static final double TIER_POINTS = 5;
@@ -40,7 +43,20 @@ public record DiscoveryQuery(Instant start, Instant end, List<String> caps, Doub
       new Column("gpu_models", Column.Type.STRING, "", "GPU models it advertised, comma-separated"),
       new Column("vram_gb_max", Column.Type.DECIMAL, "GB", "memory of its largest GPU, 10^9 bytes; null when unknown"),
       new Column("region", Column.Type.STRING, "", "region of the signer's scraped metadata; empty when unknown"),
-      new Column("last_seen", Column.Type.TIMESTAMP, "", "latest capabilities snapshot that named it"));
+      new Column("last_seen", Column.Type.TIMESTAMP, "", "latest capabilities snapshot that named it"),
+      new Column("price", Column.Type.DECIMAL, "wei/pixel", "latest price it advertised for the capabilities asked "
+          + "for (pricePerUnit / pixelsPerUnit; the highest of them); null when it advertised none"),
+      new Column("recent_work", Column.Type.INTEGER, "", "segments its signer served of those models in the "
+          + "hour before the range's end"));
+
+  /** A query with the score's own weights and no price bound. */
+  public DiscoveryQuery(Instant start, Instant end, List<String> caps, Double minScore, Double minFps,
+      Double maxStartupMs, Double minVramGb, Set<String> gpuModels, Set<String> regions, Set<String> exclude,
+      int limit, boolean includeTestLoad, Long shuffleSeed) {
+    this(start, end, caps, minScore, minFps, maxStartupMs, null, minVramGb, gpuModels, regions, exclude, limit,
+        includeTestLoad, shuffleSeed, ClickHouseMetricsQueries.SCORE_RELIABILITY_WEIGHT,
+        ClickHouseMetricsQueries.SCORE_QUALITY_WEIGHT);
+  }
 
   public DiscoveryQuery {
     caps = List.copyOf(caps);
@@ -49,6 +65,9 @@ public record DiscoveryQuery(Instant start, Instant end, List<String> caps, Doub
     exclude = Set.copyOf(exclude);
     if (caps.isEmpty() || !start.isBefore(end) || limit < 1) {
       throw new IllegalArgumentException("caps must not be empty, start must be before end, limit positive");
+    }
+    if (!(reliabilityWeight >= 0 && qualityWeight >= 0) || Math.abs(reliabilityWeight + qualityWeight - 1) > 1e-9) {
+      throw new IllegalArgumentException("the weights must be non-negative and add up to 1");
     }
   }
 

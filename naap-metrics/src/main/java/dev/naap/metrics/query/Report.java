@@ -11,5 +11,7 @@ public enum Report {
   /** Per orchestrator over the whole range: metadata and headline metrics. */
   ORCHESTRATORS,
   /** Per orchestrator × pipeline over the whole range: the 0–100 score and its parts. */
-  ORCHESTRATOR_SCORES
+  ORCHESTRATOR_SCORES,
+  /** Per orchestrator × pipeline × GPU model (by default) over the whole range: the reliability breakdown. */
+  RELIABILITY
 }

@@ -45,6 +45,17 @@ class OrchestratorScoresTest {
           + "pipeline, model_id, gpu_id, gpu_name) VALUES ('" + node + "', toDateTime64('2026-03-10 23:30:00', 3, "
           + "'UTC'), '" + n[0] + "', '" + n[1] + "', 'live-video-to-video', 'p', 'GPU-" + n[1] + "', 'L40S')");
     }
+    // At 02:30, B's and C's first nodes advertise again, with their prices for model p (wei per pixel:
+    // 1200 / 1 and 3000 / 2).
+    for (String node : List.of("0xb|https://b1:8935|1200|1", "0xc|https://c1:8935|3000|2")) {
+      String[] n = node.split("\\|");
+      store.execute("INSERT INTO network_capability_node_gpus (event_id, event_time, local_address, orch_uri, "
+          + "pipeline, model_id, gpu_id, gpu_name) VALUES ('early" + node + "', toDateTime64('2026-03-10 02:30:00', 3, "
+          + "'UTC'), '" + n[0] + "', '" + n[1] + "', 'live-video-to-video', 'p', 'GPU-" + n[1] + "', 'L40S')");
+      store.execute("INSERT INTO network_capability_models (event_id, event_time, local_address, orch_uri, capability, "
+          + "model_id, price_per_unit, pixels_per_unit) VALUES ('early" + node + "', toDateTime64('2026-03-10 02:30:00', "
+          + "3, 'UTC'), '" + n[0] + "', '" + n[1] + "', 35, 'p', " + n[2] + ", " + n[3] + ")");
+    }
     queries = new ClickHouseMetricsQueries(store);
   }
 
@@ -157,6 +168,50 @@ class OrchestratorScoresTest {
   private static Page discover(Long seed) {
     return queries.discover(new DiscoveryQuery(DAY, DAY.plus(Duration.ofDays(1)), List.of("live-video-to-video/p"),
         null, null, null, null, Set.of(), Set.of(), Set.of(), 100, false, seed));
+  }
+
+  /** Discovery at 03:00: B's and C's first nodes, with their prices, recent work and these weights. */
+  private static Page discoverAtThree(Double maxPrice, double reliabilityWeight) {
+    return queries.discover(new DiscoveryQuery(DAY, DAY.plusSeconds(3 * 3600), List.of("live-video-to-video/p"),
+        null, null, null, maxPrice, null, Set.of(), Set.of(), Set.of(), 100, false, null, reliabilityWeight,
+        1 - reliabilityWeight));
+  }
+
+  private static Map<String, Object> named(Page page, List<Object> row) {
+    Map<String, Object> m = new HashMap<>();
+    for (int c = 0; c < page.columns().size(); c++) {
+      m.put(page.columns().get(c).name(), row.get(c));
+    }
+    return m;
+  }
+
+  @Test
+  void discovery_pricesRecentWorkWeightsAndMaxPrice() {
+    Page page = discoverAtThree(null, 0.7);
+    Map<String, Map<String, Object>> bySigner = new HashMap<>();
+    page.rows().forEach(r -> bySigner.put((String) r.get(1), named(page, r)));
+    assertThat(bySigner).containsOnlyKeys("0xb", "0xc");
+    assertThat((Double) bySigner.get("0xb").get("price")).isEqualTo(1200.0);
+    assertThat((Double) bySigner.get("0xc").get("price")).isEqualTo(1500.0);
+    // the hour 02:00 holds B's 10 and C's 1 000 segments
+    assertThat(bySigner.get("0xb")).containsEntry("recent_work", 10L);
+    assertThat(bySigner.get("0xc")).containsEntry("recent_work", 1000L);
+
+    assertThat(discoverAtThree(1300.0, 0.7).rows()).extracting(r -> r.get(1)).containsExactly("0xb");
+    assertThat(discoverAtThree(1000.0, 0.7).rows()).isEmpty();
+
+    // reliability alone: the score is 100 x reliability
+    Page reliabilityOnly = discoverAtThree(null, 1);
+    for (List<Object> r : reliabilityOnly.rows()) {
+      Map<String, Object> m = named(reliabilityOnly, r);
+      assertThat((Double) m.get("score")).isCloseTo(100 * (Double) m.get("reliability"), within(1e-9));
+    }
+    // quality alone: 100 x quality
+    Page qualityOnly = discoverAtThree(null, 0);
+    for (List<Object> r : qualityOnly.rows()) {
+      Map<String, Object> m = named(qualityOnly, r);
+      assertThat((Double) m.get("score")).isCloseTo(100 * (Double) m.get("quality"), within(1e-9));
+    }
   }
 
   @Test

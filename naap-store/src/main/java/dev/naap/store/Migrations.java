@@ -121,6 +121,20 @@ public final class Migrations {
   }
 
   /**
+   * Whether {@code store} holds every migration of this release with its checksum, so that opening
+   * it needs no statement but this read. False when its ledger cannot be read (a new store).
+   */
+  static boolean upToDate(Store store) {
+    Map<Integer, List<String>> applied;
+    try {
+      applied = applied(store);
+    } catch (StoreException e) {
+      return false; // no database or no ledger yet
+    }
+    return all().stream().allMatch(m -> List.of(m.checksum()).equals(applied.get(m.version())));
+  }
+
+  /**
    * Waits until the inserts running now have ended. An insert that began before a migration
    * created a materialized view, and committed after the migration copied what the source table
    * held, is in neither; the next migration starts only when such inserts are done, so one that

@@ -75,6 +75,9 @@ public final class Stores {
 
   private static Store ready(Store store, Runnable createDatabase) {
     try {
+      if (Migrations.upToDate(store)) {
+        return store; // no DDL: a read-only user (an API instance) opens a migrated store too
+      }
       createDatabase.run();
       Migrations.apply(store);
       return store;

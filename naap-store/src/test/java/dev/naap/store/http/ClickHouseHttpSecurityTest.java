@@ -69,6 +69,15 @@ class ClickHouseHttpSecurityTest {
   }
 
   @Test
+  void aMigratedStore_opensThroughTheReadOnlyFacade() {
+    // An API instance reads with a read-only user: opening an up-to-date store runs no DDL.
+    try (Store reader = dev.naap.store.Stores.open(new dev.naap.store.StoreConfig.Server(server.url(), "default",
+        PASSWORD, store.database(), 2, java.time.Duration.ofSeconds(10)))) {
+      assertThat(reader.queryText("SELECT count() FROM victim", Map.of())).isEqualTo("1\n");
+    }
+  }
+
+  @Test
   void withoutCredentials_everyQueryIs401() throws Exception {
     for (var b : new HttpRequest.Builder[] {
         HttpRequest.newBuilder(server.url().resolve("/?query=" + enc("DROP TABLE victim"))),

@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  *
  * <p>Output in {@code --out} (default {@code target/soak}): {@code samples.csv}, one SVG plot per
  * panel ({@link SoakPlots}) and {@code summary.txt}. {@code --plot CSV} regenerates the plots of an
- * earlier run.
+ * earlier run and prints its figures.
  *
  * <p>Run: {@code ./naap bench soak [--minutes M] [--scale X] [--backfill-hours H] [--visitors V]
  * [--rate R] [--sample-seconds S] [--out DIR]}.
@@ -57,6 +57,7 @@ public final class SoakBenchmark {
     if (args.containsKey("plot")) {
       Path csv = Path.of(args.get("plot"));
       SoakPlots.write(csv, csv.toAbsolutePath().getParent());
+      System.out.print(SoakPlots.summary(csv));
       return;
     }
     int minutes = Integer.parseInt(args.getOrDefault("minutes", "30"));

@@ -60,7 +60,7 @@ import java.util.concurrent.CountDownLatch;
  */
 final class DemoCommand implements Main.Command {
 
-  private static final Set<String> OPTIONS = union(Set.of("dir", "seed", "backfill-hours", "speed",
+  private static final Set<String> OPTIONS = union(Set.of("dir", "seed", "scale", "backfill-hours", "speed",
       "port", "http-port", "metrics-port", "malformed-rate"), TestLoadOptions.NAMES);
   private static final String TOPIC = "naap-gateway-events";
 
@@ -83,6 +83,8 @@ final class DemoCommand implements Main.Command {
         options:
           --dir DIR                  where the demo keeps its data (default ./naap-demo)
           --seed N                   the simulated network (default 1)
+          --scale X                  its size, times the default: orchestrators, GPUs and demand
+                                     (default 1: 40 orchestrators, 80 GPUs)
           --backfill-hours H         history simulated at the first start (default 24)
           --speed X                  live pace, times real time (default 1)
           --port PORT                the API and dashboard on 127.0.0.1 (default 8080; 0 = any)
@@ -103,6 +105,7 @@ final class DemoCommand implements Main.Command {
     }
     Path dir = Path.of(args.get("dir", "naap-demo"));
     int seed = args.integer("seed", 1, 0, Integer.MAX_VALUE);
+    double scale = args.decimal("scale", 1, 0.1, 100);
     int backfillHours = args.integer("backfill-hours", 24, 0, 24 * 30);
     int apiPort = args.integer("port", ApiConfig.DEFAULT_PORT, 0, 65535);
     // The ClickHouse HTTP endpoint runs only when asked for (docs/SECURITY.md).
@@ -159,8 +162,13 @@ final class DemoCommand implements Main.Command {
       // The simulated network resumes where the stored events end, within the backfill window.
       long nowMs = System.currentTimeMillis() / 1000 * 1000;
       long startMs = Math.max(nowMs - backfillHours * 3_600_000L, lastEventMs(store));
-      Simulator sim = new Simulator(SimConfig.builder().seed(seed ^ startMs).startMs(startMs)
+      SimConfig.Builder network = SimConfig.builder();
+      SimConfig defaults = network.build();
+      Simulator sim = new Simulator(network.seed(seed ^ startMs).startMs(startMs)
           .duration(Duration.ofMillis(nowMs - startMs).plus(Duration.ofDays(365)))
+          .orchestrators((int) Math.round(defaults.orchestrators() * scale))
+          .gpus((int) Math.round(defaults.gpus() * scale))
+          .peakStreamsPerHour(defaults.peakStreamsPerHour() * scale)
           .malformedRate(malformedRate).build());
       KafkaSink sink = new KafkaSink(broker.bootstrapServers(), TOPIC, Map.of());
       CountDownLatch simulationLive = new CountDownLatch(1);

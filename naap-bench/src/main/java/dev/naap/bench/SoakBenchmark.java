@@ -92,17 +92,18 @@ public final class SoakBenchmark {
       long t0 = System.nanoTime();
       awaitOk(client, URI.create("http://127.0.0.1:" + apiPort + "/health"), demo);
       URI demoMetrics = URI.create("http://127.0.0.1:" + demoMetricsPort + "/metrics");
-      // The backfill is history: the soak measures the live system once it has been read.
-      while (Metrics.parse(get(client, demoMetrics)).sum("naap_ingest_consumer_lag") > 20_000
-          || Metrics.parse(get(client, demoMetrics)).sum("naap_ingest_events_total") == 0) {
+      // The backfill is history: the soak measures the live system once it has been read and the
+      // first refresh (which covers all of it) has ended.
+      for (Metrics m; (m = Metrics.parse(get(client, demoMetrics))).sum("naap_ingest_consumer_lag") > 20_000
+          || m.sum("naap_ingest_events_total") == 0 || Double.isNaN(m.max("naap_rollup_lag_seconds")); ) {
         checkAlive(demo, "naap demo");
         Thread.sleep(2_000);
       }
-      System.out.printf("demo up and its backfill ingested in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+      System.out.printf("demo up, its backfill ingested and refreshed in %.0f s%n", (System.nanoTime() - t0) / 1e9);
 
       ProcessBuilder serveCommand = new ProcessBuilder(launcher.toString(), "serve",
           "--clickhouse-url", "http://127.0.0.1:" + httpPort, "--port", String.valueOf(servePort),
-          "--management-port", String.valueOf(serveMetricsPort), "--api-key", API_KEY + "=1000000000")
+          "--management-port", String.valueOf(serveMetricsPort), "--api-key", API_KEY + "=100000000")
           .redirectErrorStream(true).redirectOutput(out.resolve("serve.log").toFile());
       serveCommand.environment().put("NAAP_CLICKHOUSE_PASSWORD", password);
       serve = serveCommand.start();
@@ -128,6 +129,7 @@ public final class SoakBenchmark {
           serveStop.seconds, serveStop.exit, demoStop.seconds, demoStop.exit);
       SoakPlots.write(out.resolve("samples.csv"), out);
       String summary = SoakPlots.summary(out.resolve("samples.csv"))
+          + "answers by status (-1: none): " + new java.util.TreeMap<>(traffic.statuses) + "\n"
           + String.format(Locale.ROOT, "stop: serve %.1f s exit %d, demo %.1f s exit %d%n", serveStop.seconds,
               serveStop.exit, demoStop.seconds, demoStop.exit);
       Files.writeString(out.resolve("summary.txt"), summary);
@@ -147,7 +149,8 @@ public final class SoakBenchmark {
   private static final class Traffic {
     private final HttpClient client;
     private final URI api;
-    private final ConcurrentLinkedQueue<double[]> done = new ConcurrentLinkedQueue<>(); // {ms, status, cached}
+    private final ConcurrentLinkedQueue<double[]> done = new ConcurrentLinkedQueue<>(); // {ms, status, visitor}
+    final Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
 
     Traffic(HttpClient client, URI api) {
       this.client = client;
@@ -199,6 +202,7 @@ public final class SoakBenchmark {
         return;
       }
       done.add(new double[] {(System.nanoTime() - t) / 1e6, status, visitor ? 1 : 0});
+      statuses.merge(status, 1, Integer::sum);
     }
 
     List<double[]> drain() {
@@ -376,8 +380,9 @@ public final class SoakBenchmark {
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
-        int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
-        String[] fields = line.substring(line.lastIndexOf('}') + 1).trim().split(" ");
+        boolean labelled = line.indexOf('{') >= 0;
+        int nameEnd = labelled ? line.indexOf('{') : line.indexOf(' ');
+        String[] fields = line.substring(labelled ? line.lastIndexOf('}') + 1 : nameEnd).trim().split(" ");
         try {
           values.computeIfAbsent(line.substring(0, nameEnd), k -> new ArrayList<>()).add(Double.parseDouble(fields[0]));
         } catch (RuntimeException e) {

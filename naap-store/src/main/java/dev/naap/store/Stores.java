@@ -32,7 +32,8 @@ public final class Stores {
       case StoreConfig.Embedded e -> openEmbedded(e, DEFAULT_DATABASE);
       case StoreConfig.Server s -> {
         ServerStore store = ServerStore.open(s);
-        yield ready(store, store::createDatabase);
+        yield s.cluster() == null ? ready(store, store::createDatabase)
+            : ready(store, () -> store.createDatabase(s.cluster()), s.cluster());
       }
     };
   }
@@ -74,9 +75,17 @@ public final class Stores {
   }
 
   private static Store ready(Store store, Runnable createDatabase) {
+    return ready(store, createDatabase, null);
+  }
+
+  private static Store ready(Store store, Runnable createDatabase, String cluster) {
     try {
       createDatabase.run();
-      Migrations.apply(store);
+      if (cluster == null) {
+        Migrations.apply(store);
+      } else {
+        Migrations.apply(store, cluster);
+      }
       return store;
     } catch (RuntimeException e) {
       try {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -86,8 +87,17 @@ final class RedisRateLimiter implements RateLimiter {
    */
   RedisRateLimiter(URI url, Duration window, LocalRateLimiter local, InstantSource clock,
       PrometheusRegistry registry) {
-    this(new JedisPooled(url, (int) TIMEOUT.toMillis()), url.getHost() + ":" + url.getPort(), window,
-        local, clock, System::nanoTime, registry);
+    this(new JedisPooled(pool(), url, (int) TIMEOUT.toMillis()), url.getHost() + ":" + url.getPort(),
+        window, local, clock, System::nanoTime, registry);
+  }
+
+  /** Connections for many concurrent requests; a request never waits long for one. */
+  private static ConnectionPoolConfig pool() {
+    ConnectionPoolConfig config = new ConnectionPoolConfig();
+    config.setMaxTotal(64);
+    config.setMaxIdle(16);
+    config.setMaxWait(TIMEOUT);
+    return config;
   }
 
   RedisRateLimiter(JedisPooled redis, String description, Duration window, LocalRateLimiter local,

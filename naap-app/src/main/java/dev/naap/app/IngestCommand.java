@@ -69,7 +69,7 @@ final class IngestCommand implements Main.Command {
           --metrics-host HOST        Prometheus /metrics address (default 127.0.0.1)
           --metrics-port PORT        (default 9401; 0 picks a free port, -1 turns it off)
           --no-refresh               leave the rollups and retention to a separate naap refresh
-""" + RefreshRole.HELP + """
+        """ + RefreshRole.HELP + """
           --retention NAME=DAYS      days of data kept (0: all), checked hourly; repeatable
                                      (docs/STORE.md). NAME (default DAYS):
         """ + RETENTION_HELP + TestLoadOptions.HELP + StoreOptions.HELP;

@@ -77,6 +77,8 @@ public final class RefreshLoop implements Runnable {
       try {
         Thread.sleep(interval);
         if (!holdsLease()) {
+          // On standby the freshness is still this process's to report: the holder may be dead.
+          lag.set(Duration.between(refresher.watermark(), clock.instant()).toMillis() / 1e3);
           continue;
         }
         long start = System.nanoTime();

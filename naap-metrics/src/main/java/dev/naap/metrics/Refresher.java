@@ -164,6 +164,11 @@ public final class Refresher {
     return times.stream().map(t -> Math.floorDiv(t, width) * width).distinct().toList();
   }
 
+  /** Where the last refresh, by any process, ended (the epoch when none has run). */
+  public Instant watermark() {
+    return lastWatermark();
+  }
+
   private Instant lastWatermark() {
     String value = store.queryText(watermark, Map.of("name", NAME)).strip();
     return value.isEmpty() ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));

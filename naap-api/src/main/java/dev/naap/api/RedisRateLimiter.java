@@ -79,7 +79,6 @@ final class RedisRateLimiter implements RateLimiter {
   private final Counter failures;
   private volatile long retryAtNanos;
   private volatile boolean down;
-  private volatile String lastError = "";
 
   /**
    * Counts in the Redis at {@code url} ({@code redis://[user:password@]host:port[/db]} or {@code
@@ -154,12 +153,12 @@ final class RedisRateLimiter implements RateLimiter {
     }
   }
 
+  /** For the public {@code /ready}: no address or error text (the log has them). */
   @Override
   public Map<String, Object> status() {
-    return down
-        ? Map.of("quotas", "local: Redis at " + description + " fails (" + lastError
-            + "); each instance counts alone until it answers")
-        : Map.of("quotas", "shared in Redis at " + description);
+    return Map.of("quotas", down
+        ? "local: Redis fails; each instance counts alone until it answers"
+        : "shared in Redis");
   }
 
   /** Whether quotas are counted in Redis now. */
@@ -182,12 +181,11 @@ final class RedisRateLimiter implements RateLimiter {
   private void failed(RuntimeException e) {
     failures.inc();
     retryAtNanos = nanoTime.getAsLong() + RETRY_EVERY.toNanos();
-    lastError = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     if (!down) {
       down = true;
       shared.set(0);
       log.warn("Redis at {} fails, counting quotas locally until it answers: {}", description,
-          lastError);
+          String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
   }
 

@@ -86,8 +86,8 @@ final class RedisRateLimiter implements RateLimiter {
    */
   RedisRateLimiter(URI url, Duration window, LocalRateLimiter local, InstantSource clock,
       PrometheusRegistry registry) {
-    this(new JedisPooled(pool(), url, (int) TIMEOUT.toMillis()), url.getHost() + ":" + url.getPort(),
-        window, local, clock, System::nanoTime, registry);
+    this(new JedisPooled(pool(), url, (int) TIMEOUT.toMillis()),
+        url.getHost() + ":" + url.getPort(), window, local, clock, System::nanoTime, registry);
   }
 
   /** Connections for many concurrent requests; a request never waits long for one. */
@@ -207,7 +207,8 @@ final class RedisRateLimiter implements RateLimiter {
 
   private static String key(String client) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(client.getBytes(StandardCharsets.UTF_8));
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest(client.getBytes(StandardCharsets.UTF_8));
       return "naap:quota:" + HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -124,6 +124,7 @@ class SharedQuotasTest {
   private double gauge(int instance, String name) {
     return registries.get(instance).scrape().stream()
         .filter(m -> m.getMetadata().getName().equals(name))
-        .map(m -> ((GaugeSnapshot) m).getDataPoints().getFirst().getValue()).findFirst().orElse(-1.0);
+        .map(m -> ((GaugeSnapshot) m).getDataPoints().getFirst().getValue()).findFirst()
+        .orElse(-1.0);
   }
 }

@@ -29,7 +29,8 @@ final class StoreFacade implements AutoCloseable {
   StoreFacade(Path dir) throws Exception {
     Path log = dir.resolve("clickhouse-http.log");
     process = ChildJvm.start(log, "clickhouse-http", "--port", "0", "--data-dir",
-        dir.resolve("store").toString(), "--allow-writes", "--password", PASSWORD, "--threads", "8");
+        dir.resolve("store").toString(), "--allow-writes", "--password", PASSWORD,
+        "--threads", "8");
     url = awaitUrl(log);
     store = Stores.open(new StoreConfig.Server(url, "default", PASSWORD, "naap",
         StoreConfig.Server.DEFAULT_CONNECTIONS, Duration.ofSeconds(120)));

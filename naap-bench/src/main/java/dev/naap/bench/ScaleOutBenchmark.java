@@ -64,7 +64,8 @@ public final class ScaleOutBenchmark {
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic(TOPIC, partitions);
       produce(broker.bootstrapServers(), events);
-      Process facade = start(started, dir.resolve("clickhouse-http.log"), launcher, "clickhouse-http",
+      Process facade = start(started, dir.resolve("clickhouse-http.log"), launcher,
+          "clickhouse-http",
           "--port", "0", "--data-dir", dir.resolve("store").toString(), "--allow-writes",
           "--password", PASSWORD, "--threads", "8");
       URI url = awaitUrl(dir.resolve("clickhouse-http.log"), facade);
@@ -95,7 +96,8 @@ public final class ScaleOutBenchmark {
             firstAt = System.nanoTime();
           }
           if (System.nanoTime() > deadline || ingests.stream().anyMatch(p -> !p.isAlive())) {
-            throw new IllegalStateException("run with " + n + " processes did not finish; see " + dir);
+            throw new IllegalStateException("run with " + n + " processes did not finish; see "
+                + dir);
           }
           Thread.sleep(200);
         }
@@ -162,7 +164,8 @@ public final class ScaleOutBenchmark {
     long base = System.currentTimeMillis() - 3_600_000;
     try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+        ProducerConfig.LINGER_MS_CONFIG, 20), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
         long at = base + i * 10L;

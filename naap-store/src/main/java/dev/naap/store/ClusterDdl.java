@@ -32,13 +32,15 @@ public final class ClusterDdl {
   /** Leading comments and blank lines, kept as they are. */
   private static final String LEAD = "((?:\\s*--[^\\n]*\\n)*\\s*)";
   private static final Pattern CREATE_TABLE = Pattern.compile(
-      "(?is)^" + LEAD + "(CREATE\\s+(?:OR\\s+REPLACE\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?)" + NAME);
+      "(?is)^" + LEAD + "(CREATE\\s+(?:OR\\s+REPLACE\\s+)?TABLE\\s+"
+          + "(?:IF\\s+NOT\\s+EXISTS\\s+)?)" + NAME);
   private static final Pattern CREATE_VIEW = Pattern.compile(
       "(?is)^" + LEAD + "(CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:MATERIALIZED\\s+)?VIEW\\s+"
           + "(?:IF\\s+NOT\\s+EXISTS\\s+)?)" + NAME);
   private static final Pattern DROP = Pattern.compile(
       "(?is)^" + LEAD + "(DROP\\s+(?:TABLE|VIEW)\\s+(?:IF\\s+EXISTS\\s+)?)" + NAME);
-  private static final Pattern ALTER = Pattern.compile("(?is)^" + LEAD + "(ALTER\\s+TABLE\\s+)" + NAME);
+  private static final Pattern ALTER =
+      Pattern.compile("(?is)^" + LEAD + "(ALTER\\s+TABLE\\s+)" + NAME);
   private static final Pattern ENGINE = Pattern.compile(
       "(?is)ENGINE\\s*=\\s*([A-Za-z]*MergeTree)(?:\\s*\\(([^()]*)\\))?");
   private static final Pattern ADDS_COLUMNS = Pattern.compile("(?is)\\bADD\\s+COLUMN\\b");

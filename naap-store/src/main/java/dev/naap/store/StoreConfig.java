@@ -92,7 +92,8 @@ public sealed interface StoreConfig {
         throw new IllegalArgumentException("requestTimeout=" + requestTimeout + " must be positive");
       }
       if (cluster != null && !cluster.matches("[A-Za-z0-9_]{1,100}")) {
-        throw new IllegalArgumentException("cluster='" + cluster + "': use 1 to 100 of A-Z a-z 0-9 _");
+        throw new IllegalArgumentException(
+            "cluster='" + cluster + "': use 1 to 100 of A-Z a-z 0-9 _");
       }
     }
 

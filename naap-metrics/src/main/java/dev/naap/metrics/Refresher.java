@@ -58,6 +58,7 @@ public final class Refresher {
 
   private final Store store;
   private final Clock clock;
+  private final Runnable beforeWrite;
   private final String touchedSessions = sql("touched_sessions.sql");
   private final String recomputeSegments = sql("recompute_segments.sql");
   private final String touchedHours = sql("touched_hours.sql");
@@ -74,8 +75,17 @@ public final class Refresher {
   private long lastVersionMicros;
 
   public Refresher(Store store, Clock clock) {
+    this(store, clock, () -> {});
+  }
+
+  /**
+   * A refresher that runs {@code beforeWrite} before each statement that writes, such as {@link
+   * RefreshLease#check()}: when it throws, the refresh stops there and leaves the watermark.
+   */
+  public Refresher(Store store, Clock clock, Runnable beforeWrite) {
     this.store = store;
     this.clock = clock;
+    this.beforeWrite = beforeWrite;
   }
 
   /** What one refresh did. */
@@ -154,6 +164,11 @@ public final class Refresher {
     return times.stream().map(t -> Math.floorDiv(t, width) * width).distinct().toList();
   }
 
+  /** Where the last refresh, by any process, ended (the epoch when none has run). */
+  public Instant watermark() {
+    return lastWatermark();
+  }
+
   private Instant lastWatermark() {
     String value = store.queryText(watermark, Map.of("name", NAME)).strip();
     return value.isEmpty() ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
@@ -168,6 +183,7 @@ public final class Refresher {
   }
 
   private void run(String sql, Map<String, ?> params) {
+    beforeWrite.run();
     store.query(sql, params, "TabSeparated");
   }
 

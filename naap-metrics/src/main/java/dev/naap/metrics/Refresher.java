@@ -39,10 +39,11 @@ import java.util.TreeSet;
  * version of each segment and each hour, so a late event changes exactly the numbers it should.
  *
  * <p>Every statement reads only what it recomputes, never all history: the touched sessions'
- * events by key (the family tables are sorted by session), their earlier rows through {@code
- * segment_facts}' projection by session, and the segments of an hour or minute through its sort
- * by hour (docs/ARCHITECTURE.md, "Refresh"). A
- * refresh that fails part-way leaves the watermark where it was and is simply run again: every
+ * events by key (the family tables are sorted by session), their earlier rows by key in {@code
+ * segment_facts_keys}, and the segments of an hour or minute through {@code segment_facts}' sort by
+ * hour (docs/METRICS.md, "Rollups").
+ *
+ * <p>A refresh that fails part-way leaves the watermark where it was and is simply run again: every
  * step is idempotent. The watermark trails by {@link #SETTLE} so that events written by another
  * ingest process with a slightly late clock are not skipped.
  *
@@ -118,7 +119,8 @@ public final class Refresher {
         hours.addAll(epochSeconds(store.queryText(touchedHours, Map.of("keys", tuples(chunk)))));
         minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
       }
-      run(recomputeHours, Map.of("buckets", List.copyOf(hours), "hours", List.copyOf(hours), "version_us", version));
+      List<Long> touched = List.copyOf(hours);
+      run(recomputeHours, Map.of("buckets", touched, "hours", touched, "version_us", version));
       run(recomputeDays, Map.of("days", starts(hours, DAY_SECONDS), "version_us", version));
       List<Long> all = List.copyOf(minutes);
       for (int i = 0; i < all.size(); i += MINUTES_PER_STATEMENT) {

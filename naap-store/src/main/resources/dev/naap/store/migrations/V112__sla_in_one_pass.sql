@@ -6,23 +6,24 @@
 -- SLA, and one `sessions` per refresh statement.
 CREATE OR REPLACE VIEW segment_facts_source AS
 SELECT s.*,
-       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_ptff_ms, d.d_ptff_ms), NULL)           AS target_ptff_ms,
-       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_fps, d.d_fps), NULL)                   AS target_fps,
-       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_jitter, d.d_jitter), NULL)             AS target_jitter,
-       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_objective, d.d_objective), NULL)       AS objective,
+       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_ptff_ms, d.d_ptff_ms), NULL) AS target_ptff_ms,
+       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_fps, d.d_fps), NULL) AS target_fps,
+       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_jitter, d.d_jitter), NULL) AS target_jitter,
+       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_objective, d.d_objective), NULL) AS objective,
        -- A null PTFF, startup or FPS cannot show compliance and violates; a null jitter
        -- coefficient (fewer than 3 samples) does not. violates_ptff is not part of compliance.
-       if(s.segment_index >= 1, toBool(s.ptff_ms IS NULL OR s.ptff_ms > target_ptff_ms), NULL)          AS violates_ptff,
-       if(s.segment_index >= 1, toBool(s.fps_mean IS NULL OR s.fps_mean < target_fps), NULL)            AS violates_fps,
+       if(s.segment_index >= 1, toBool(s.ptff_ms IS NULL OR s.ptff_ms > target_ptff_ms), NULL) AS violates_ptff,
+       if(s.segment_index >= 1, toBool(s.fps_mean IS NULL OR s.fps_mean < target_fps), NULL) AS violates_fps,
        if(s.segment_index >= 1,
-          toBool(s.jitter_coefficient IS NOT NULL AND s.jitter_coefficient > target_jitter), NULL)       AS violates_jitter,
+          toBool(s.jitter_coefficient IS NOT NULL AND s.jitter_coefficient > target_jitter), NULL) AS violates_jitter,
        if(s.segment_index >= 1,
-          toBool(NOT (s.failed OR violates_startup OR violates_fps OR violates_jitter)), NULL)           AS compliant,
-       toStartOfHour(assumeNotNull(coalesce(s.segment_start, s.request_time, s.session_start)))         AS bucket_hour,
-       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_startup_ms, d.d_startup_ms), NULL)     AS target_startup_ms,
+          toBool(NOT (s.failed OR violates_startup OR violates_fps OR violates_jitter)), NULL) AS compliant,
+       toStartOfHour(assumeNotNull(coalesce(s.segment_start, s.request_time, s.session_start))) AS bucket_hour,
+       if(s.segment_index >= 1, if(t.t_pipeline = s.pipeline, t.t_startup_ms, d.d_startup_ms), NULL)
+           AS target_startup_ms,
        if(s.segment_index >= 1,
           toBool(s.orchestrator_startup_ms IS NULL OR s.orchestrator_startup_ms > target_startup_ms), NULL)
-                                                                                                        AS violates_startup
+           AS violates_startup
 FROM sessions AS s
 -- Target columns renamed: a name both sides have would come out of s.* qualified.
 LEFT JOIN (SELECT pipeline AS t_pipeline, ptff_ms AS t_ptff_ms, startup_ms AS t_startup_ms, fps AS t_fps,

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  *   <li>reads the sessions that events ingested since the last watermark touched ({@code
  *       session_touches}, filled by a materialized view on {@code raw_events});
  *   <li>recomputes those sessions from the exact views into {@code segment_facts}, under a new
- *       version {@code computed_at};
+ *       version {@code computed_at}, and deletes (under the same version) the rows of their earlier
+ *       versions that the new one no longer has: an hour a session left, a segment that is gone;
  *   <li>recomputes every hour those sessions count in, whole, into {@code rollup_hour} under the
  *       same version, and every day of those hours, whole, into {@code rollup_day} from the hours;
  *   <li>recomputes every minute those sessions' time covers, whole, into {@code rollup_minute}
@@ -35,8 +36,14 @@ import java.util.TreeSet;
  *   <li>moves the watermark.
  * </ol>
  * Readers use {@code segment_facts_current} and {@code rollup_hour_current}, which keep the latest
- * version of each session and each hour, so a late event changes exactly the numbers it should. A
- * refresh that fails part-way leaves the watermark where it was and is simply run again: every
+ * version of each segment and each hour, so a late event changes exactly the numbers it should.
+ *
+ * <p>Every statement reads only what it recomputes, never all history: the touched sessions'
+ * events by key (the family tables are sorted by session), their earlier rows by key in {@code
+ * segment_facts_keys}, and the segments of an hour or minute through {@code segment_facts}' sort by
+ * hour (docs/METRICS.md, "Rollups").
+ *
+ * <p>A refresh that fails part-way leaves the watermark where it was and is simply run again: every
  * step is idempotent. The watermark trails by {@link #SETTLE} so that events written by another
  * ingest process with a slightly late clock are not skipped.
  *
@@ -61,6 +68,7 @@ public final class Refresher {
   private final Runnable beforeWrite;
   private final String touchedSessions = sql("touched_sessions.sql");
   private final String recomputeSegments = sql("recompute_segments.sql");
+  private final String deleteSuperseded = sql("delete_superseded.sql");
   private final String touchedHours = sql("touched_hours.sql");
   private final String recomputeHours = sql("recompute_rollup.sql")
       .replace("${rollup}", "rollup_hour").replace("${bucket}", "bucket_hour");
@@ -117,15 +125,18 @@ public final class Refresher {
       for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
         List<List<String>> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
         run(recomputeSegments, Map.of("keys", tuples(chunk), "version_us", version));
+        run(deleteSuperseded, Map.of("keys", tuples(chunk), "version_us", version));
         hours.addAll(epochSeconds(store.queryText(touchedHours, Map.of("keys", tuples(chunk)))));
         minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
       }
-      run(recomputeHours, Map.of("buckets", List.copyOf(hours), "version_us", version));
+      List<Long> touched = List.copyOf(hours);
+      run(recomputeHours, Map.of("buckets", touched, "hours", touched, "version_us", version));
       run(recomputeDays, Map.of("days", starts(hours, DAY_SECONDS), "version_us", version));
       List<Long> all = List.copyOf(minutes);
       for (int i = 0; i < all.size(); i += MINUTES_PER_STATEMENT) {
         List<Long> chunk = all.subList(i, Math.min(all.size(), i + MINUTES_PER_STATEMENT));
-        run(recomputeMinutes, Map.of("buckets", chunk, "version_us", version));
+        run(recomputeMinutes, Map.of("buckets", chunk, "hours", starts(Set.copyOf(chunk), HOUR_SECONDS),
+            "version_us", version));
         run(recomputeDemand, Map.of("minutes", chunk, "version_us", version));
       }
       run(recomputeDemandHours, Map.of("hours", starts(minutes, HOUR_SECONDS), "version_us", version));

@@ -3,7 +3,7 @@
 -- pipeline's network cohort by {prior:Float64} pseudo-segments; the cohort is the pipeline over the
 -- cohort range ({c_from} .. {c_to}: the 7 days ending at the range's end, or the range when longer).
 -- The score history (window = bucket_hour) scores each hour by itself against the same cohort;
--- over a range, the window is a constant and the window key is left out. ${gpu_key} is "gpu_model, "
+-- over a range, the window is a constant and the window key is left out. The GPU key is "gpu_model, "
 -- when scores are asked per GPU model (the cohort stays the pipeline's whole network), else empty.
 -- Measures are aliased m_<column>; results are read by position.
 WITH

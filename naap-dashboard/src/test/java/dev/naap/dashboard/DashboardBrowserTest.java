@@ -672,7 +672,8 @@ class DashboardBrowserTest {
     // A hard filter: the median score as min_score, from the form to the URL to discovery's answer.
     double median = apiScores.stream().filter(java.util.Objects::nonNull).sorted().toList()
         .get((int) apiScores.stream().filter(java.util.Objects::nonNull).count() / 2);
-    String bound = String.valueOf(Math.floor(median * 10) / 10);
+    // A bound with one decimal place that is not 0, written as JavaScript writes it.
+    String bound = String.valueOf(Math.floor(median) + 0.5 > median ? Math.floor(median) - 0.5 : Math.floor(median) + 0.5);
     before = browser.renders();
     browser.one("form[data-bounds] input[name=min_score]").sendKeys(bound);
     browser.one("form[data-bounds] button[type=submit]").click();
@@ -685,7 +686,7 @@ class DashboardBrowserTest {
     // The breakdown of the first row, from /v1/reliability; kept in the URL, reopened by the link.
     WebElement expand = browser.one("table[data-table='" + board + "'] button.expand");
     String signer = expand.getDomAttribute("data-signer");
-    expand.click();
+    browser.script("arguments[0].click();", expand);
     new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
         .until(d -> !d.findElements(By.cssSelector("tr.breakdown dd[data-col=startup_success_rate]")).isEmpty());
     JsonNode reliability = direct.get("v1/reliability?" + range + "&orchestrator=" + signer + "&pipeline=" + pipeline
@@ -756,7 +757,7 @@ class DashboardBrowserTest {
     assertThat(chart.findElements(By.tagName("canvas"))).as("the score history is drawn").isNotEmpty();
     assertThat(Long.parseLong(chart.getDomAttribute("data-points"))).as("a point per hour, gaps kept").isGreaterThanOrEqualTo(hours);
     assertThat(chart.getDomAttribute("data-series")).as("the score and its band").isEqualTo("3");
-    WebElement panel = chart.findElement(By.xpath("ancestor::section"));
+    WebElement panel = chart.findElement(By.xpath("ancestor::section[1]"));
     assertThat(panel.findElement(By.cssSelector("a.csv")).getDomAttribute("href"))
         .isEqualTo("v1/orchestrators/" + address + "/scores?" + range.replace(":", "%3A") + "&limit=1000&format=csv");
     browser.script("arguments[0].scrollIntoView();", panel);

@@ -22,6 +22,7 @@ import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
 import dev.naap.store.Store;
+import dev.naap.store.StoreException;
 import dev.naap.store.TestEngine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -132,6 +133,44 @@ final class SimulatedApi implements AutoCloseable {
     return new ApiServer(config.withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(store),
         DatasetCatalog.empty(), testLoad, () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(),
         InstantSource.system())
+        .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
+        .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
+        .start();
+  }
+
+  /**
+   * A server whose store refuses every statement, as a stopped ClickHouse does (the API answers 503),
+   * with discovery's static fallback list {@code fallback} (empty: none); the caller closes it.
+   */
+  ApiServer serveDown(List<String> fallback) {
+    Store down = new Store() {
+      @Override
+      public byte[] query(String sql, Map<String, ?> params, String format) {
+        throw new StoreException(0, "cannot reach ClickHouse server: connection refused", sql);
+      }
+
+      @Override
+      public void insert(String insertStatement, byte[] data) {
+        throw new StoreException(0, "cannot reach ClickHouse server: connection refused", insertStatement);
+      }
+
+      @Override
+      public String database() {
+        return store.database();
+      }
+
+      @Override
+      public String description() {
+        return "a stopped store";
+      }
+
+      @Override
+      public void close() {}
+    };
+    return new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(down),
+        DatasetCatalog.empty(), testLoad, () -> new Readiness.Status(false, Map.of()), new PrometheusRegistry(),
+        InstantSource.system())
+        .discoveryFallback(fallback)
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();

@@ -205,7 +205,7 @@ final class Catalogue {
       case SLA_COMPLIANCE -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.REGION,
           Dimension.GPU_ID, Dimension.GPU_MODEL, Dimension.GATEWAY);
       case ORCHESTRATORS -> List.of(Dimension.ORCHESTRATOR);
-      case ORCHESTRATOR_SCORES -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE);
+      case ORCHESTRATOR_SCORES -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GPU_MODEL);
       case RELIABILITY -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GPU_MODEL,
           Dimension.GPU_ID, Dimension.REGION, Dimension.GATEWAY);
     };
@@ -214,7 +214,8 @@ final class Catalogue {
   static List<Dimension> defaultGroupBy(Report report) {
     return switch (report) {
       case GPU_METRICS -> groupable(report).subList(0, 5);
-      case NETWORK_DEMAND, ORCHESTRATORS, ORCHESTRATOR_SCORES -> groupable(report);
+      case NETWORK_DEMAND, ORCHESTRATORS -> groupable(report);
+      case ORCHESTRATOR_SCORES -> groupable(report).subList(0, 2);
       case SLA_COMPLIANCE, RELIABILITY -> groupable(report).subList(0, 3);
     };
   }
@@ -225,8 +226,11 @@ final class Catalogue {
 
   /** The grouping a query asks for, checked, in the report's column order. */
   static List<Dimension> grouping(Report report, List<Dimension> groupBy) {
-    if (groupBy.isEmpty() || report == Report.ORCHESTRATOR_SCORES) {
-      // A score is per orchestrator x pipeline: its cohort is the pipeline's.
+    if (report == Report.ORCHESTRATOR_SCORES) {
+      // A score is per orchestrator x pipeline (its cohort is the pipeline's), per GPU model if asked.
+      return groupBy.contains(Dimension.GPU_MODEL) ? groupable(report) : defaultGroupBy(report);
+    }
+    if (groupBy.isEmpty()) {
       return defaultGroupBy(report);
     }
     for (Dimension d : groupBy) {

@@ -186,7 +186,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private Page scores(QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
     Map<String, Object> params = scoreParams(parts, query, reliabilityWeight, qualityWeight);
     String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
-        "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "", "order", parts.order()));
+        "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "",
+        "gpu_key", parts.grouping().contains(Dimension.GPU_MODEL) ? "gpu_model, " : "", "order", parts.order()));
     return fetch(parts, sql, params);
   }
 
@@ -212,7 +213,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "bucket_hour",
-        "window_key", "toInt64(toUnixTimestamp(window_start)), ",
+        "window_key", "toInt64(toUnixTimestamp(window_start)), ", "gpu_key", "",
         "order", "window_start, orchestrator_address, pipeline"));
     List<Column> columns = MetricsQueries.scoreHistoryColumns();
     List<List<Object>> all = TabSeparated.rows(store.queryText(sql, params), columns);

@@ -30,7 +30,16 @@ const LABELS = {
   selection_wait_ms_mean: 'Selection wait (mean)', selection_wait_samples: 'Selection wait samples',
   gpu_attribution_rate: 'GPU attribution', violations_startup: 'Startup over target', target_startup_ms: 'Startup target',
   gpu_reported: 'GPU reported', gpu_capabilities: 'GPU from capabilities', gpu_metadata: 'GPU from metadata',
-  gpu_ambiguous: 'GPU ambiguous', gpu_stale: 'GPU stale', gpu_unknown: 'GPU unknown',
+  gpu_ambiguous: 'GPU ambiguous',
+  score: 'Score', score_low: 'Score, band low', score_high: 'Score, band high', score_null_reason: 'Why no score',
+  reliability: 'Reliability', quality: 'Quality', signer: 'Orchestrator', address: 'Service URI',
+  price: 'Price (wei/pixel)', vram_gb_max: 'VRAM (GB)', recent_work: 'Recent work', gpu_models: 'GPU models',
+  capabilities: 'Capabilities', last_seen: 'Last seen', rank: '#',
+  startup_success_rate: 'Startup success', startup_attempts: 'Startup attempts', swap_rate: 'Swapped away',
+  lost_after_swap_rate: 'Lost after a swap', orchestrator_failure_rate: 'Failures charged to it',
+  excused_failure_rate: 'Failures excused', degraded_rate: 'Degraded hours', failed_orchestrator: 'Charged failures',
+  failed_client_gone: 'Excused: client gone', failed_no_capacity: 'Excused: no capacity',
+  swapped_segments: 'Swapped segments', fps_compared_hours: 'Hours compared', gpu_stale: 'GPU stale', gpu_unknown: 'GPU unknown',
 };
 
 export function label(name) {
@@ -46,8 +55,9 @@ const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipe
 /** What kind of number a column holds, from its name. */
 export function kindOf(name) {
   if (name === 'error_budget_remaining') return 'budget';
+  if (name === 'price') return 'price';
   if (name === 'stream_minutes') return 'minutes';
-  if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators)(_|$)/.test(name)) return 'plain';
+  if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators|hours)(_|$)/.test(name)) return 'plain';
   if (name === 'window_start' || name.endsWith('_at') || name === 'first_seen' || name === 'last_seen') return 'time';
   if (/(^|_)(rate|compliance|utilisation|share|objective)(_|$)/.test(name)) return 'percent';
   if (/(^|_)ms(_|$)/.test(name)) return 'ms';
@@ -88,6 +98,8 @@ export function text(name, value) {
     // The share of the error budget left; below 0 the failures overspent it by that share of itself.
     case 'budget': return value > 0 ? `${percent(value)} left` : value === 0 ? 'exhausted' : `exhausted (by ${percent(-value)})`;
     case 'minutes': return rounded(value);
+    // Wei per pixel spans many orders of magnitude: three significant digits.
+    case 'price': return Number(value.toPrecision(3)).toLocaleString('en-US', {maximumSignificantDigits: 3});
     case 'ms': return integer.format(value) + ' ms';
     case 'kbps': return integer.format(value) + ' kbit/s';
     case 'bytes': return oneDecimal.format(value / 2 ** 30) + ' GiB';

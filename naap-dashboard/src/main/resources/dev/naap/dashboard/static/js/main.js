@@ -11,13 +11,14 @@ import {format, parse} from './state.js';
 import * as overview from './views/overview.js';
 import * as orchestrators from './views/orchestrators.js';
 import * as orchestrator from './views/orchestrator.js';
+import * as leaderboard from './views/leaderboard.js';
 import * as gpus from './views/gpus.js';
 import * as gpu from './views/gpu.js';
 import * as demand from './views/demand.js';
 import * as testLoad from './views/test-load.js';
 import * as operations from './views/operations.js';
 
-const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand, 'test-load': testLoad, operations};
+const VIEWS = {overview, orchestrators, orchestrator, leaderboard, gpus, gpu, demand, 'test-load': testLoad, operations};
 const main = document.getElementById('main');
 const notice = document.getElementById('notice');
 const asOf = document.getElementById('as-of');
@@ -42,7 +43,7 @@ function remember(changes) {
 }
 
 function link(changes) {
-  return format({...state, sort: '', q: '', ...changes});
+  return format({...state, sort: '', q: '', open: '', bounds: {}, ...changes});
 }
 
 async function render() {

@@ -19,7 +19,8 @@ export async function render({state, api, link}) {
   const address = state.id.toLowerCase();
   const network = scoped(state, 'orchestrator', null);
   const urls = {
-    detail: apiUrl(`orchestrators/${encodeURIComponent(address)}`, network, {limit: 1000}),
+    // The route takes the range alone: its history is the orchestrator's whole work.
+    detail: apiUrl(`orchestrators/${encodeURIComponent(address)}`, unfiltered(state), {limit: 1000}),
     network: apiUrl('orchestrators', network, {limit: 1000}),
     sla: apiUrl('sla/compliance', scoped(state, 'orchestrator', address), {limit: 1000}),
     scores: rangeUrl(`orchestrators/${encodeURIComponent(address)}/scores`, state, {limit: 1000}),
@@ -67,6 +68,11 @@ export async function render({state, api, link}) {
       columns: Object.keys(sla.rows[0] ?? {}).filter(c => c !== 'orchestrator_address' && !c.startsWith('target_') && c !== 'objective'),
       note: targets(sla.meta)}),
   ];
+}
+
+/** The state without its filters. */
+function unfiltered(state) {
+  return {...state, filters: Object.fromEntries(Object.keys(state.filters).map(f => [f, []]))};
 }
 
 /**

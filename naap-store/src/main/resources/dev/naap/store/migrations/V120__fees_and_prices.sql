@@ -113,18 +113,26 @@ SELECT event_id, event_time, ingested_at, gateway, is_test_load,
 FROM raw_events
 WHERE event_type = 'create_signed_ticket';
 
--- The minutes that fee events ingested at a time touched: what the refresh recomputes.
+-- The minutes that fee events ingested at a time touched, and each payment's session: what the
+-- refresh recomputes (a late payment can change its whole session's pipeline and paid seconds).
 CREATE TABLE IF NOT EXISTS fee_touches
 (
     ingested_at   DateTime64(3, 'UTC'),
-    bucket_minute DateTime('UTC')
+    bucket_minute DateTime('UTC'),
+    sender        String,
+    node_url      String,
+    session_id    String
 )
 ENGINE = MergeTree
 ORDER BY ingested_at
 TTL toDateTime(ingested_at) + INTERVAL 7 DAY;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS fee_touches_mv TO fee_touches AS
-SELECT ingested_at, toStartOfMinute(event_time) AS bucket_minute
+SELECT ingested_at, toStartOfMinute(event_time) AS bucket_minute,
+       if(event_type = 'create_new_payment', lower(JSONExtractString(payload, 'data', 'sender')), '') AS sender,
+       if(event_type = 'create_new_payment',
+          replaceRegexpOne(lower(JSONExtractString(payload, 'data', 'orchestrator')), '/+$', ''), '') AS node_url,
+       if(event_type = 'create_new_payment', JSONExtractString(payload, 'data', 'sessionID'), '') AS session_id
 FROM raw_events
 WHERE event_type IN ('create_new_payment', 'create_signed_ticket');
 

@@ -219,6 +219,47 @@ SELECT event_id, event_time, gateway,
        if(pixels > 0, pixels, NULL) AS pixels_per_unit
 FROM (SELECT event_id, event_time, gateway, payload FROM raw_events WHERE event_type = 'network_capabilities');
 
+-- One row per (capabilities snapshot, node, capability, model): the slots each node advertises
+-- (docs/METRICS.md, "Capacity"). network_capability_models (V003) is keyed without the node, so
+-- two nodes of one signer serving one model collapse there into one.
+CREATE TABLE IF NOT EXISTS capability_model_slots
+(
+    event_id        String,
+    event_time      DateTime64(3, 'UTC'),
+    gateway         LowCardinality(String),
+    local_address   LowCardinality(String),
+    node_url        LowCardinality(String),
+    capability      UInt32,
+    model_id        LowCardinality(String),
+    warm            Bool,
+    capacity_idle   UInt32,
+    capacity_in_use UInt32
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(event_time)
+ORDER BY (event_id, local_address, node_url, capability, model_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS capability_model_slots_mv TO capability_model_slots AS
+WITH arrayJoin(JSONExtractArrayRaw(payload, 'data')) AS orch,
+     arrayJoin(JSONExtractKeysAndValuesRaw(orch, 'capabilities', 'constraints', 'PerCapability')) AS cap,
+     arrayJoin(JSONExtractKeysAndValuesRaw(cap.2, 'models')) AS model
+SELECT event_id, event_time, gateway,
+       lower(JSONExtractString(orch, 'local_address')) AS local_address,
+       replaceRegexpOne(lower(JSONExtractString(orch, 'orch_uri')), '/+$', '') AS node_url,
+       toUInt32OrZero(cap.1) AS capability,
+       model.1 AS model_id,
+       JSONExtractBool(model.2, 'warm') AS warm,
+       JSONExtract(model.2, 'capacity', 'UInt32') AS capacity_idle,
+       JSONExtract(model.2, 'capacityInUse', 'UInt32') AS capacity_in_use
+FROM (SELECT event_id, event_time, gateway, payload FROM raw_events WHERE event_type = 'network_capabilities');
+
+-- The live view reads the last seconds of these tables (docs/METRICS.md, "Live"): a min-max index
+-- on the event time skips the rest of the month's partition.
+ALTER TABLE stream_trace_events ADD INDEX IF NOT EXISTS event_time_minmax event_time TYPE minmax GRANULARITY 1;
+ALTER TABLE ai_stream_status_events ADD INDEX IF NOT EXISTS event_time_minmax event_time TYPE minmax GRANULARITY 1;
+ALTER TABLE stream_ingest_metrics_events ADD INDEX IF NOT EXISTS event_time_minmax event_time TYPE minmax GRANULARITY 1;
+ALTER TABLE ai_stream_events ADD INDEX IF NOT EXISTS event_time_minmax event_time TYPE minmax GRANULARITY 1;
+
 -- The output a live stream is billed at, per pipeline ('' = every other): go-livepeer pays live
 -- video as if every stream were 1280x720 at 30 frames/s (the real capture: 2.4e12 wei expected
 -- every ~53 s at 1635 wei/pixel = 27.6 Mpixel/s). Prices per stream-minute use it.

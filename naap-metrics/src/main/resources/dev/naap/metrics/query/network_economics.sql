@@ -13,7 +13,7 @@ SELECT toInt64(toUnixTimestamp(${window})) AS window_start, ${keys}
        sum(billable_seconds)                                              AS m_billable_seconds,
        sum(pixels)                                                        AS m_pixels,
        sum(computed_fees_wei)                                             AS m_computed_fees_wei,
-       toDecimal256(sum(computed_fees_wei), 0) / toDecimal256(1000000000000000000, 18) AS m_computed_fees_eth,
+       toDecimal256(sum(computed_fees_wei), 18) / toDecimal256(1000000000000000000, 0) AS m_computed_fees_eth,
        if(m_billable_seconds > 0, toFloat64(m_computed_fees_wei) * 60 / m_billable_seconds, NULL)
                                                                           AS m_fee_per_billable_minute_wei
 FROM

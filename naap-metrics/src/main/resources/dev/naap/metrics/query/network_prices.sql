@@ -14,8 +14,8 @@ series AS
 (
     SELECT local_address AS orchestrator_address, model_id AS pipeline, event_time,
            min(toDecimal128(price_per_unit, 18) / pixels_per_unit) AS wei_per_pixel,
-           argMin(price_per_unit, toDecimal128(price_per_unit, 18) / pixels_per_unit) AS price_per_unit,
-           argMin(pixels_per_unit, toDecimal128(price_per_unit, 18) / pixels_per_unit) AS pixels_per_unit
+           argMin(price_per_unit, toDecimal128(price_per_unit, 18) / pixels_per_unit) AS unit_price,
+           argMin(pixels_per_unit, toDecimal128(price_per_unit, 18) / pixels_per_unit) AS unit_pixels
     FROM capability_prices
     WHERE event_time >= toDateTime({from:Int64} - {price_max_age_s:Int64}, 'UTC')
       AND event_time < toDateTime({to:Int64}, 'UTC')
@@ -31,8 +31,8 @@ grid AS
 inforce AS
 (
     SELECT g.window_start AS window_start, g.orchestrator_address AS orchestrator_address, g.pipeline AS pipeline,
-           s.price_per_unit AS price_per_unit, s.pixels_per_unit AS pixels_per_unit, s.wei_per_pixel AS wei_per_pixel,
-           s.wei_per_pixel * 60 * ifNull(r.pixels_per_second, d.pixels_per_second) AS wei_per_stream_minute
+           s.unit_price AS price_per_unit, s.unit_pixels AS pixels_per_unit, s.wei_per_pixel AS wei_per_pixel,
+           s.wei_per_pixel * 60 * if(r.pixels_per_second > 0, r.pixels_per_second, d.pixels_per_second) AS wei_per_stream_minute
     FROM grid AS g
     ASOF INNER JOIN series AS s
         ON s.orchestrator_address = g.orchestrator_address AND s.pipeline = g.pipeline AND g.window_end > s.event_time

@@ -30,6 +30,13 @@ const LABELS = {
   selection_wait_ms_mean: 'Selection wait (mean)', selection_wait_samples: 'Selection wait samples',
   gpu_attribution_rate: 'GPU attribution', violations_startup: 'Startup over target', target_startup_ms: 'Startup target',
   gpu_reported: 'GPU reported', gpu_capabilities: 'GPU from capabilities', gpu_metadata: 'GPU from metadata',
+  fees_eth: 'Fees (ETH)', payments: 'Payments', signed_tickets: 'Signed tickets', tickets: 'Tickets',
+  paid_minutes: 'Paid minutes', billable_seconds: 'Billable seconds', fee_per_stream_minute_wei: 'Fee per stream-minute (wei)',
+  wei_per_pixel: 'Price (wei/pixel)', wei_per_pixel_min: 'Lowest', wei_per_pixel_p10: 'p10', wei_per_pixel_p90: 'p90',
+  wei_per_pixel_max: 'Highest', wei_per_stream_minute: 'Per stream-minute (wei)', warm_orchestrators: 'Warm orchestrators',
+  slots: 'Slots', slots_in_use: 'Slots in use', available_slots: 'Available slots', available_slots_mean: 'Available (mean)',
+  available_slots_stability: 'Stability', stream_id: 'Stream', state: 'State', seconds_since_request: 'Seconds since request',
+  startup_ms: 'Startup', swaps: 'Swaps',
   gpu_ambiguous: 'GPU ambiguous', gpu_stale: 'GPU stale', gpu_unknown: 'GPU unknown',
 };
 
@@ -40,7 +47,7 @@ export function label(name) {
 }
 
 /* Dimension values are strings; an empty one means the events did not say. */
-const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipeline', 'region', 'gateway', 'metadata_region',
+const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipeline', 'region', 'gateway', 'app', 'metadata_region',
   'metadata_region_source']);
 
 /** What kind of number a column holds, from its name. */
@@ -49,7 +56,7 @@ export function kindOf(name) {
   if (name === 'stream_minutes') return 'minutes';
   if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators)(_|$)/.test(name)) return 'plain';
   if (name === 'window_start' || name.endsWith('_at') || name === 'first_seen' || name === 'last_seen') return 'time';
-  if (/(^|_)(rate|compliance|utilisation|share|objective)(_|$)/.test(name)) return 'percent';
+  if (/(^|_)(rate|compliance|utilisation|share|objective|stability)(_|$)/.test(name)) return 'percent';
   if (/(^|_)ms(_|$)/.test(name)) return 'ms';
   if (/bytes/.test(name)) return 'bytes';
   if (/kbps/.test(name)) return 'kbps';

@@ -5,7 +5,8 @@
  *   #/test-load?outcome=failure&sort=-startup_ms
  * Defaults are left out of the URL.
  */
-export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'gpus', 'gpu', 'demand', 'test-load', 'operations'];
+export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'gpus', 'gpu', 'demand', 'economics', 'live', 'test-load',
+  'operations'];
 export const FILTERS = ['orchestrator', 'gpu_model', 'pipeline', 'region', 'gateway'];
 /* The load tests' own filter (the Test Load Results view); '' is every outcome. */
 export const OUTCOMES = ['', 'success', 'failure', 'aborted'];

@@ -52,7 +52,8 @@ final class Params {
   private static final List<ParamSpec> SHAPING = List.of(
       new ParamSpec(GROUP_BY, false, "string", true, List.of(), null,
           "Dimensions to group by besides the time bucket, comma-separated or repeated "
-              + "(orchestrator, gpu_id, gpu_model, pipeline, region, gateway, app) as the route offers; default: the route's grouping."),
+              + "(orchestrator, gpu_id, gpu_model, pipeline, region, gateway, app) as the route offers; "
+              + "default: the route's grouping."),
       ParamSpec.query(SORT, "string", null,
           "Column to order by; prefix with `-` for descending. Default: the route's order."));
 

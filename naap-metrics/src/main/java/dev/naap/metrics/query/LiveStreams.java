@@ -29,8 +29,9 @@ public final class LiveStreams {
 
   /** The columns of a live session row. */
   public static final List<Column> COLUMNS = List.of(
-      new Column("stream_id", STRING, "", "stream id"),
-      new Column("request_id", STRING, "", "request id"),
+      new Column("stream_id", STRING, "", "the stream id pseudonymised: the first 16 hex digits of its SHA-256 "
+          + "(a live stream's id can be the key that plays it)"),
+      new Column("request_id", STRING, "", "the request id, pseudonymised the same way"),
       Catalogue.column(Dimension.PIPELINE),
       Catalogue.column(Dimension.GATEWAY),
       new Column("orchestrator_address", STRING, "", "orchestrator signer serving the session now; empty before one"),

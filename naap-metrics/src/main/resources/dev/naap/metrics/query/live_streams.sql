@@ -3,6 +3,8 @@
 -- {idle_s} seconds before now and none that ends it (gateway_ingest_stream_closed,
 -- gateway_no_orchestrators_available, or the "no orchestrators available" error). Their earlier
 -- events are read by key, at most {horizon_s} back. At most {max_rows} rows, newest request first.
+-- Stream and request ids are published pseudonymised (the first 16 hex digits of their SHA-256):
+-- a live stream's id can be the key that plays it.
 WITH
 fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC') AS now,
 recent AS
@@ -62,7 +64,8 @@ failures AS
       AND event_time > now - toIntervalSecond({horizon_s:Int64}) AND event_time <= now
       AND positionCaseInsensitive(message, 'no orchestrators available') > 0
 )
-SELECT stream_id, request_id, pipeline, gateway, orchestrator_address, orchestrator_url, gpu_id, state,
+SELECT lower(hex(substring(SHA256(stream_id), 1, 8))) AS stream, lower(hex(substring(SHA256(request_id), 1, 8))) AS request,
+       pipeline, gateway, orchestrator_address, orchestrator_url, gpu_id, state,
        output_fps, requested_at, seconds_since_request, startup_ms, swaps, last_event_at, is_test_load
 FROM
 (

@@ -219,6 +219,22 @@ SELECT event_id, event_time, gateway,
        if(pixels > 0, pixels, NULL) AS pixels_per_unit
 FROM (SELECT event_id, event_time, gateway, payload FROM raw_events WHERE event_type = 'network_capabilities');
 
+-- The latest advertised price of each node and model, for any reader that needs "the price now"
+-- (the prices report computes the price in force per bucket itself).
+CREATE VIEW IF NOT EXISTS capability_prices_latest AS
+SELECT local_address, node_url, model_id, unit_price AS price_per_unit, unit_pixels AS pixels_per_unit,
+       toDecimal128(unit_price, 18) / unit_pixels AS wei_per_pixel, seen_at
+FROM
+(
+    SELECT local_address, node_url, model_id,
+           argMax(assumeNotNull(price_per_unit), event_time) AS unit_price,
+           argMax(assumeNotNull(pixels_per_unit), event_time) AS unit_pixels,
+           max(event_time) AS seen_at
+    FROM capability_prices
+    WHERE price_per_unit IS NOT NULL AND pixels_per_unit IS NOT NULL
+    GROUP BY local_address, node_url, model_id
+);
+
 -- One row per (capabilities snapshot, node, capability, model): the slots each node advertises
 -- (docs/METRICS.md, "Capacity"). network_capability_models (V003) is keyed without the node, so
 -- two nodes of one signer serving one model collapse there into one.

@@ -31,7 +31,7 @@ const LABELS = {
   gpu_attribution_rate: 'GPU attribution', violations_startup: 'Startup over target', target_startup_ms: 'Startup target',
   gpu_reported: 'GPU reported', gpu_capabilities: 'GPU from capabilities', gpu_metadata: 'GPU from metadata',
   fees_eth: 'Fees (ETH)', payments: 'Payments', signed_tickets: 'Signed tickets', tickets: 'Tickets',
-  paid_minutes: 'Paid minutes', billable_seconds: 'Billable seconds', fee_per_stream_minute_wei: 'Fee per stream-minute (wei)',
+  paid_minutes: 'Paid minutes', billable_seconds: 'Billable seconds', fee_per_stream_minute_gwei: 'Fee per stream-minute (gwei)',
   wei_per_pixel: 'Price (wei/pixel)', wei_per_pixel_min: 'Lowest', wei_per_pixel_p10: 'p10', wei_per_pixel_p90: 'p90',
   wei_per_pixel_max: 'Highest', wei_per_stream_minute: 'Per stream-minute (wei)', warm_orchestrators: 'Warm orchestrators',
   slots: 'Slots', slots_in_use: 'Slots in use', available_slots: 'Available slots', available_slots_mean: 'Available (mean)',
@@ -52,6 +52,7 @@ const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipe
 
 /** What kind of number a column holds, from its name. */
 export function kindOf(name) {
+  if (name.endsWith('_eth')) return 'eth';
   if (name === 'error_budget_remaining') return 'budget';
   if (name === 'stream_minutes') return 'minutes';
   if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators)(_|$)/.test(name)) return 'plain';
@@ -99,6 +100,8 @@ export function text(name, value) {
     case 'kbps': return integer.format(value) + ' kbit/s';
     case 'bytes': return oneDecimal.format(value / 2 ** 30) + ' GiB';
     case 'coefficient': return threeDecimals.format(value);
+    // Fees in ETH are small: three significant digits, whatever the size.
+    case 'eth': return `${Number(value.toPrecision(3))} ETH`;
     case 'fps': return oneDecimal.format(value);
     default: return Number.isInteger(value) ? integer.format(value) : rounded(value);
   }
@@ -106,7 +109,7 @@ export function text(name, value) {
 
 /** The unit a chart axis of this column is labelled with. */
 export function unit(name) {
-  return {percent: '%', budget: '%', minutes: 'min', ms: 'ms', kbps: 'kbit/s', fps: 'frames/s', coefficient: 'σ/mean'}[kindOf(name)] ?? '';
+  return {eth: 'ETH', percent: '%', budget: '%', minutes: 'min', ms: 'ms', kbps: 'kbit/s', fps: 'frames/s', coefficient: 'σ/mean'}[kindOf(name)] ?? '';
 }
 
 /** A chart-axis value: percents are plotted as 0–100. */

@@ -21,9 +21,10 @@ const TOTALS = {
   tickets: sum('tickets'),
   paid_minutes: sum('paid_minutes'),
   billable_seconds: sum('billable_seconds'),
-  fee_per_stream_minute_wei: rows => {
+  // Wei per minute run to trillions: gwei reads better.
+  fee_per_stream_minute_gwei: rows => {
     const minutes = (sum('paid_minutes')(rows) ?? 0) + (sum('billable_seconds')(rows) ?? 0) / 60;
-    return minutes ? sum('fees_wei')(rows) / minutes : null;
+    return minutes ? sum('fees_wei')(rows) / minutes / 1e9 : null;
   },
 };
 const TOTAL_COLUMNS = Object.keys(TOTALS);
@@ -53,8 +54,9 @@ export async function render({state, api, link}) {
       chart({title: 'Fees by gateway (ETH)', column: 'fees_eth', csv: csvUrl(urls.gateway), data: feesBy(byGateway, 'gateway')}),
       chart({title: 'Median price per model (wei/pixel), network', column: 'wei_per_pixel', csv: csvUrl(urls.prices),
         data: series(prices.rows, {seriesKey: 'pipeline', value: rows => rows[0].network_wei_per_pixel_median})}),
-      chart({title: 'Fee per stream-minute by pipeline (wei)', column: 'fee_per_stream_minute_wei', csv: csvUrl(urls.pipeline),
-        data: series(byPipeline, {seriesKey: 'pipeline', value: TOTALS.fee_per_stream_minute_wei, rank: sum('fees_eth')})})),
+      chart({title: 'Fee per stream-minute by pipeline (gwei)', column: 'fee_per_stream_minute_gwei',
+        csv: csvUrl(urls.pipeline),
+        data: series(byPipeline, {seriesKey: 'pipeline', value: TOTALS.fee_per_stream_minute_gwei, rank: sum('fees_eth')})})),
     h('div', {class: 'grid'},
       table({title: 'Top earning orchestrators', rows: byOrchestrator, csv: csvUrl(urls.orchestrator),
         columns: [{key: 'orchestrator_address', cell: r => orchestratorLink(link, r.orchestrator_address)}, ...TOTAL_COLUMNS],

@@ -100,8 +100,8 @@ export function text(name, value) {
     case 'kbps': return integer.format(value) + ' kbit/s';
     case 'bytes': return oneDecimal.format(value / 2 ** 30) + ' GiB';
     case 'coefficient': return threeDecimals.format(value);
-    // Fees in ETH are small: three significant digits, whatever the size.
-    case 'eth': return `${Number(value.toPrecision(3))} ETH`;
+    // Fees are small: below 1 ETH they read in milli-ETH, rounded like any decimal.
+    case 'eth': return Math.abs(value) >= 1 || value === 0 ? `${rounded(value)} ETH` : `${rounded(value * 1000)} mETH`;
     case 'fps': return oneDecimal.format(value);
     default: return Number.isInteger(value) ? integer.format(value) : rounded(value);
   }

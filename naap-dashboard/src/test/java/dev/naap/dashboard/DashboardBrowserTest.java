@@ -76,7 +76,7 @@ class DashboardBrowserTest {
   @Test
   void everyView_rendersChartsAndTables_andIsCaptured() throws IOException {
     Map<String, Long> firstRenderMs = new LinkedHashMap<>();
-    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
       browser.driver().get("about:blank");
       browser.open(root + "#/" + view);
       firstRenderMs.put(view, Long.parseLong(browser.one("body").getDomAttribute("data-ready-at-ms")));
@@ -166,6 +166,56 @@ class DashboardBrowserTest {
     assertThat(browser.one("input[name=end]").getDomProperty("value")).isEqualTo("2026-01-09T00:00");
     assertThat(browser.one("input[name=pipeline]").getDomProperty("value")).isEqualTo(pipeline);
     assertThat(new Select(browser.one("select[name=refresh]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("off");
+  }
+
+  @Test
+  void economics_showsFeesPricesAndCapacity_asTheApiReturnsThem() {
+    browser.open(root + "#/economics");
+    assertRendersChartsAndTables("economics");
+    JsonNode byOrch = direct.get("v1/network/economics?window=24h&granularity=1h&group_by=orchestrator&limit=1000");
+    assertThat(byOrch.get("data").size()).as("fees by orchestrator").isPositive();
+    // Top earning orchestrators: the table's first row is the orchestrator with the most fees in the API.
+    Map<String, Double> fees = new LinkedHashMap<>();
+    for (JsonNode r : byOrch.get("data")) {
+      fees.merge(r.get("orchestrator_address").asText(), r.get("expected_fees_eth").asDouble()
+          + r.get("computed_fees_eth").asDouble(), Double::sum);
+    }
+    String top = fees.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    assertThat(browser.one("td[data-col=orchestrator_address] a").getDomAttribute("title")).isEqualTo(top);
+    assertThat(browser.all("h2").stream().map(WebElement::getText).toList())
+        .contains("Top earning orchestrators", "Prices per model, latest bucket", "Capacity per model");
+  }
+
+  @Test
+  void live_showsTheSessionsInFlight_oneRequestPerRefresh_pausedWhileHidden() throws IOException {
+    api.liveSessions("gw-live", 3, 20);
+    browser.open(root + "#/live");
+    assertThat(browser.one("[data-live-sessions]").getDomAttribute("data-live-sessions")).isEqualTo(
+        direct.get("v1/streams/live").get("meta").get("totals").get("sessions").asText());
+    assertThat(Long.parseLong(browser.one("[data-live-sessions]").getDomAttribute("data-live-sessions")))
+        .isGreaterThanOrEqualTo(3);
+    assertThat(browser.all("td[data-col=gateway]").stream().map(WebElement::getText).toList()).contains("gw-live");
+    browser.screenshot(SCREENSHOTS.resolve("live.png"), Browser.LAPTOP.width);
+
+    // The next refresh comes by itself within a few seconds, and asks the API once.
+    String apiCalls = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length;";
+    long calls = (Long) browser.script(apiCalls);
+    long before = browser.renders();
+    browser.awaitRender(before);
+    assertThat((Long) browser.script(apiCalls) - calls).as("API requests per refresh").isEqualTo(1);
+
+    // While the tab is hidden, nothing is asked.
+    browser.script("Object.defineProperty(document, 'hidden', {value: true, configurable: true});");
+    long hiddenRenders = browser.renders();
+    long hiddenCalls = (Long) browser.script(apiCalls);
+    try {
+      Thread.sleep(12_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    assertThat(browser.renders()).as("renders while hidden").isEqualTo(hiddenRenders);
+    assertThat((Long) browser.script(apiCalls)).as("API requests while hidden").isEqualTo(hiddenCalls);
+    browser.script("delete document.hidden;");
   }
 
   @Test
@@ -361,7 +411,7 @@ class DashboardBrowserTest {
         default -> assertThat(shown).as(name).matches("[0-9,]+");
       }
     }
-    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
       browser.open(root + "#/" + view + "?" + range);
       assertThat(browser.one("main").getText()).as("%s: no false precision", view).doesNotContainPattern("\\d\\.\\d{4}");
     }
@@ -439,7 +489,7 @@ class DashboardBrowserTest {
           browser.one("table[data-table=Orchestrators] td[data-col=orchestrator_address]"))).isEqualTo("sticky");
       browser.screenshot(SCREENSHOTS.resolve("orchestrators-phone.png"), Browser.PHONE.width);
 
-      for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+      for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
         browser.open(root + "#/" + view);
         assertNoSidewaysScrolling(view);
       }

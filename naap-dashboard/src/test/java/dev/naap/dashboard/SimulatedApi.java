@@ -128,6 +128,34 @@ final class SimulatedApi implements AutoCloseable {
     }
   }
 
+  /**
+   * Streams that started {@code seconds} ago and are running now: a request and a status each on
+   * gateway {@code gateway}, written through the ingest writer, so the Live view has sessions to show.
+   */
+  void liveSessions(String gateway, int streams, int seconds) {
+    long now = System.currentTimeMillis();
+    List<dev.naap.ingest.Message> messages = new java.util.ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      String stream = "live-" + gateway + "-" + i + "-" + now;
+      long start = now - seconds * 1000L;
+      for (String e : List.of(
+          "{\"id\":\"" + stream + "-r\",\"type\":\"stream_trace\",\"timestamp\":\"" + start + "\",\"gateway\":\""
+              + gateway + "\",\"data\":{\"type\":\"gateway_receive_stream_request\",\"timestamp\":" + start
+              + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r\",\"pipeline_id\":\"\","
+              + "\"orchestrator_info\":{\"address\":\"\",\"url\":\"\"}}}",
+          "{\"id\":\"" + stream + "-s\",\"type\":\"ai_stream_status\",\"timestamp\":\"" + now + "\",\"gateway\":\""
+              + gateway + "\",\"data\":{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\"ONLINE\","
+              + "\"timestamp\":" + now + ",\"inference_status\":{\"fps\":21.5},\"stream_id\":\"" + stream
+              + "\",\"request_id\":\"r\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":"
+              + "\"0xaaaa000000000000000000000000000000000001\",\"url\":\"https://aaaa:8935\"}}}")) {
+        messages.add(new dev.naap.ingest.Message(e.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            dev.naap.ingest.Origin.file("live", messages.size())));
+      }
+    }
+    new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH, IngestMetrics.unregistered(),
+        Clock.systemUTC()).write(messages);
+  }
+
   /** Another server over the same data, with {@code config} (on a free loopback port); the caller closes it. */
   ApiServer serve(ApiConfig config) {
     return new ApiServer(config.withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(store),

@@ -33,6 +33,9 @@ import java.util.TreeSet;
  *   <li>recomputes every minute those sessions' time covers, whole, into {@code rollup_minute}
  *       and {@code demand_minute}, and the hours of those minutes into {@code demand_hour}, under
  *       the same version;
+ *   <li>recomputes every minute that payments and signed tickets ingested since the watermark fall
+ *       in (and the minutes of the rest of their payment sessions), whole, into {@code fee_minute},
+ *       and the hours of those minutes into {@code fee_hour}, under the same version;
  *   <li>moves the watermark.
  * </ol>
  * Readers use {@code segment_facts_current} and {@code rollup_hour_current}, which keep the latest
@@ -62,6 +65,11 @@ public final class Refresher {
   private static final String MINUTE_OF_SEGMENT =
       "toStartOfMinute(assumeNotNull(coalesce(segment_start, request_time, session_start)))";
   private static final String NAME = "rollups";
+  /**
+   * How far back a payment's session is looked for: its model (named by its first payment only)
+   * and the previous payment its paid seconds run from.
+   */
+  public static final Duration PAYMENT_SESSION_LOOKBACK = Duration.ofHours(6);
 
   private final Store store;
   private final Clock clock;
@@ -78,6 +86,9 @@ public final class Refresher {
   private final String recomputeDemand = sql("recompute_demand.sql");
   private final String recomputeDays = sql("recompute_days.sql");
   private final String recomputeDemandHours = sql("recompute_demand_hours.sql");
+  private final String touchedFeeMinutes = sql("touched_fee_minutes.sql");
+  private final String recomputeFees = sql("recompute_fees.sql");
+  private final String recomputeFeeHours = sql("recompute_fee_hours.sql");
   private final String watermark = sql("watermark.sql");
   private final String saveWatermark = sql("save_watermark.sql");
   private long lastVersionMicros;
@@ -141,8 +152,25 @@ public final class Refresher {
       }
       run(recomputeDemandHours, Map.of("hours", starts(minutes, HOUR_SECONDS), "version_us", version));
     }
+    refreshFees(from, to);
     run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
     return new Result(keys.size(), hours.size(), minutes.size(), to);
+  }
+
+  private void refreshFees(Instant from, Instant to) {
+    long lookback = PAYMENT_SESSION_LOOKBACK.toSeconds();
+    List<Long> minutes = epochSeconds(store.queryText(touchedFeeMinutes,
+        Map.of("from_ms", from.toEpochMilli(), "to_ms", to.toEpochMilli(), "lookback_s", lookback)));
+    if (minutes.isEmpty()) {
+      return;
+    }
+    long version = nextVersionMicros();
+    List<Long> sorted = minutes.stream().sorted().toList();
+    for (int i = 0; i < sorted.size(); i += MINUTES_PER_STATEMENT) {
+      List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + MINUTES_PER_STATEMENT));
+      run(recomputeFees, Map.of("minutes", chunk, "version_us", version, "lookback_s", lookback));
+    }
+    run(recomputeFeeHours, Map.of("hours", starts(Set.copyOf(sorted), HOUR_SECONDS), "version_us", version));
   }
 
   /**

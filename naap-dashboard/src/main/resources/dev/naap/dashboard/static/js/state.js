@@ -6,8 +6,8 @@
  *   #/leaderboard?pipeline=streamdiffusion&min_score=60&max_startup_ms=2000&open=0xabc…
  * Defaults are left out of the URL.
  */
-export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'leaderboard', 'gpus', 'gpu', 'demand', 'test-load',
-  'operations'];
+export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'leaderboard', 'gpus', 'gpu', 'demand', 'economics',
+  'live', 'test-load', 'operations'];
 export const FILTERS = ['orchestrator', 'gpu_model', 'pipeline', 'region', 'gateway'];
 /* The load tests' own filter (the Test Load Results view); '' is every outcome. */
 export const OUTCOMES = ['', 'success', 'failure', 'aborted'];

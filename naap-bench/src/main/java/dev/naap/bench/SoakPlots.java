@@ -62,12 +62,18 @@ final class SoakPlots {
       out.append(String.format(Locale.ROOT, "%-16s %10.1f %10.1f %10.1f%n", COLUMNS.get(c), rank(v, 0.5),
           rank(v, 0.95), rank(v, 1)));
     }
-    if (rows.size() >= 2) {
-      double hours = (rows.getLast()[0] - rows.getFirst()[0]) / 60;
+    if (rows.size() >= 4) {
+      // Growth over the second half: the first includes the catch-up after the backfill.
+      List<double[]> late = rows.subList(rows.size() / 2, rows.size());
+      double hours = (late.getLast()[0] - late.getFirst()[0]) / 60;
       for (String name : List.of("demo_rss_mb", "serve_rss_mb", "disk_mb")) {
         int c = COLUMNS.indexOf(name);
-        out.append(String.format(Locale.ROOT, "%s: %.1f → %.1f, %+.1f per hour%n", name, rows.getFirst()[c],
-            rows.getLast()[c], (rows.getLast()[c] - rows.getFirst()[c]) / hours));
+        List<Double> first = column(late.subList(0, 3), c);
+        List<Double> last = column(late.subList(late.size() - 3, late.size()), c);
+        double from = rank(first, 0.5);
+        double to = rank(last, 0.5);
+        out.append(String.format(Locale.ROOT, "%s over the second half (medians of 3 samples): %.1f → %.1f,"
+            + " %+.1f per hour%n", name, from, to, (to - from) / hours));
       }
     }
     return out.toString();

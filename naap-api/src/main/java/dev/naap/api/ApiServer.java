@@ -42,6 +42,11 @@ public final class ApiServer implements AutoCloseable {
   private final ResponseCache cache;
   private final MetricsQueries queries;
   private final DiscoverEndpoint discovery;
+  private final LocalRateLimiter local;
+  private final Readiness readiness;
+  private final PrometheusRegistry registry;
+  private final InstantSource clock;
+  private RedisRateLimiter shared;
   private volatile String openApi;
   private HttpServer server;
   private ExecutorService executor;
@@ -80,11 +85,15 @@ public final class ApiServer implements AutoCloseable {
     this.routes = Routes.all(services, new DatasetEndpoints(catalog, runner),
         new TestLoadEndpoints(testLoad, signer, runner, config.maxRange()),
         new OperationsEndpoint(operations, queries, runner),
-        new SystemEndpoints(readiness, this::openApiDocument), discovery);
+        new SystemEndpoints(this::ready, this::openApiDocument), discovery);
+    this.readiness = readiness;
+    this.registry = registry;
+    this.clock = clock;
     var tokens = new DashboardTokens(signer, clock);
+    this.local = new LocalRateLimiter(config.quotaWindow(), clock);
     this.cache = new ResponseCache(config.cacheBytes(), clock);
     this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),
-        new RateLimiter(config.quotaWindow(), clock), cache,
+        local, cache,
         new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds());
   }
 
@@ -97,6 +106,28 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer discoveryFallback(List<String> urls) {
     discovery.fallback(urls);
     return this;
+  }
+
+  /**
+   * Counts quotas in the Redis at {@code redisUrl} ({@code redis://[user:password@]host:port[/db]}),
+   * shared with every instance that uses it; while Redis fails, this instance counts alone and
+   * {@code /ready} and {@code naap_api_quota_shared} say so. Call before {@link #start()}.
+   */
+  public synchronized ApiServer sharedQuotas(java.net.URI redisUrl) {
+    if (shared != null) {
+      throw new IllegalStateException("quotas are already shared");
+    }
+    shared = new RedisRateLimiter(redisUrl, config.quotaWindow(), local, clock, registry);
+    dispatcher.useLimiter(shared);
+    return this;
+  }
+
+  /** The store's readiness, and where quotas are counted (which never makes it unready). */
+  private Readiness.Status ready() {
+    Readiness.Status status = readiness.check();
+    var checks = new java.util.LinkedHashMap<>(status.checks());
+    checks.putAll(dispatcher.quotaStatus());
+    return new Readiness.Status(status.ready(), checks);
   }
 
   /**
@@ -152,6 +183,9 @@ public final class ApiServer implements AutoCloseable {
       server.stop(2);
       executor.shutdownNow();
       server = null;
+    }
+    if (shared != null) {
+      shared.close();
     }
   }
 }

@@ -39,7 +39,7 @@ final class Dispatcher implements HttpHandler {
   private final List<Route> routes;
   private final StaticFiles files;
   private final ClientResolver clients;
-  private final RateLimiter limiter;
+  private volatile RateLimiter limiter;
   private final ResponseCache cache;
   private final ApiMetrics metrics;
   private final DashboardTokens tokens;
@@ -101,6 +101,16 @@ final class Dispatcher implements HttpHandler {
       }
       metrics.answered(label, status, System.nanoTime() - started);
     }
+  }
+
+  /** Counts quotas with {@code limiter} from now on (set before the server starts). */
+  void useLimiter(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  /** Where quotas are counted, for {@code /ready}. */
+  Map<String, Object> quotaStatus() {
+    return limiter.status();
   }
 
   /** Halts at once: shutdown hooks could need memory, and the engine survives a halt (STORE.md). */

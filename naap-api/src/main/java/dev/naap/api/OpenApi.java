@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.naap.metrics.query.Column;
 import dev.naap.metrics.query.Dimension;
 import dev.naap.metrics.query.DiscoveryQuery;
+import dev.naap.metrics.query.LiveStreams;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.Report;
 import java.util.ArrayList;
@@ -229,6 +230,8 @@ final class OpenApi {
     schemas.put("DiscoveryPage", envelope(ordered("type", "array", "items", ref("DiscoveryRow"))));
     schemas.put("ScoreHistoryRow", rowSchema(MetricsQueries.scoreHistoryColumns(),
         "One hour of one orchestrator's score for one pipeline"));
+    schemas.put("LiveStreamsRow", rowSchema(LiveStreams.COLUMNS, "One session in flight"));
+    schemas.put("LiveStreamsPage", envelope(ordered("type", "array", "items", ref("LiveStreamsRow"))));
     schemas.put("ScoreHistoryPage", envelope(ordered("type", "array", "items", ref("ScoreHistoryRow"))));
     schemas.put("Dataset", rowSchema(DatasetEndpoints.COLUMNS, "One dataset"));
     schemas.put("DatasetsPage", envelope(ordered("type", "array", "items", ref("Dataset"))));

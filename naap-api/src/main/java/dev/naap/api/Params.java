@@ -52,7 +52,8 @@ final class Params {
   private static final List<ParamSpec> SHAPING = List.of(
       new ParamSpec(GROUP_BY, false, "string", true, List.of(), null,
           "Dimensions to group by besides the time bucket, comma-separated or repeated "
-              + "(orchestrator, gpu_id, gpu_model, pipeline, region, gateway); default: the route's grouping."),
+              + "(orchestrator, gpu_id, gpu_model, pipeline, region, gateway, app) as the route offers; "
+              + "default: the route's grouping."),
       ParamSpec.query(SORT, "string", null,
           "Column to order by; prefix with `-` for descending. Default: the route's order."));
 
@@ -68,9 +69,17 @@ final class Params {
 
   private Params() {}
 
+  /** The dimensions of the session metrics: all but the fee-only {@code app}. */
+  static final List<Dimension> SESSION_DIMENSIONS = java.util.Arrays.stream(Dimension.values())
+      .filter(d -> d != Dimension.APP).toList();
+
   static List<ParamSpec> filters() {
+    return filters(SESSION_DIMENSIONS);
+  }
+
+  static List<ParamSpec> filters(List<Dimension> dimensions) {
     List<ParamSpec> filters = new ArrayList<>();
-    for (Dimension d : Dimension.values()) {
+    for (Dimension d : dimensions) {
       filters.add(ParamSpec.repeatable(d.parameter(),
           "Keep only rows whose " + d.column() + " is one of the given values (repeatable)."));
     }
@@ -80,6 +89,18 @@ final class Params {
   /** The parameters of a report route: time, filters, grouping, sorting, paging, format. */
   static List<ParamSpec> report() {
     return concat(TIME, List.of(GRANULARITY_PARAM), filters(), SHAPING, PAGING, List.of(TEST_LOAD, FORMAT_PARAM));
+  }
+
+  /** A report route that filters by {@code dimensions} only. */
+  static List<ParamSpec> report(List<Dimension> dimensions) {
+    return concat(TIME, List.of(GRANULARITY_PARAM), filters(dimensions), SHAPING, PAGING,
+        List.of(TEST_LOAD, FORMAT_PARAM));
+  }
+
+  /** The live sessions: now, so no time range; filters and paging. */
+  static List<ParamSpec> live() {
+    return concat(filters(List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GATEWAY)), PAGING,
+        List.of(TEST_LOAD, FORMAT_PARAM));
   }
 
   /** One orchestrator: its history is paged like a report, but neither regrouped nor filtered. */

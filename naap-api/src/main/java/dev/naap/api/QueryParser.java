@@ -43,7 +43,7 @@ final class QueryParser {
     rejectUnknown(q, specs);
     Format format = Format.choose(q, accept);
     TimeRange range = TimeRange.resolve(q, now, maxRange);
-    Map<Dimension, Set<String>> filters = filters(q, report == null ? List.of(Dimension.values())
+    Map<Dimension, Set<String>> filters = filters(q, report == null ? Params.SESSION_DIMENSIONS
         : queries.filterable(report));
     List<Dimension> groupBy = report == null ? List.of() : groupBy(q, report);
     Sort sort = report == null ? null : sort(q, report, groupBy);

@@ -1,50 +1,18 @@
 package dev.naap.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
 
 /**
  * Fixed-window request quotas per client: a client's window opens at its first request and lasts
- * {@code window}; within it, at most the client's quota of requests is allowed. Thread-safe; O(1)
- * per request.
- *
- * <p>State is in memory, per process; behind a load balancer each instance counts its own (the
- * documented path is a shared store such as Redis). The table holds at most {@link
- * #MAX_TRACKED_CLIENTS} clients (Caffeine evicts the least valuable first) and drops a client when
- * its window ends, so a flood of new addresses costs bounded memory.
+ * the configured window; within it, at most the client's quota of requests is allowed.
+ * Implementations are thread-safe: {@link LocalRateLimiter} (one process) and {@link
+ * RedisRateLimiter} (shared by instances).
  */
-final class RateLimiter {
-
-  static final int MAX_TRACKED_CLIENTS = 100_000;
-
-  private final Duration window;
-  private final InstantSource clock;
-  private final Cache<String, Usage> usage;
-
-  RateLimiter(Duration window, InstantSource clock) {
-    this.window = window;
-    this.clock = clock;
-    this.usage = Caffeine.newBuilder()
-        .maximumSize(MAX_TRACKED_CLIENTS)
-        .ticker(ticker(clock))
-        .expireAfter(Expiry.<String, Usage>writing((k, u) ->
-            Duration.between(clock.instant(), u.windowStart().plus(window))))
-        .executor(Runnable::run)
-        .build();
-  }
-
-  /** Caffeine measures time with the same clock as the windows (tests move it). */
-  static Ticker ticker(InstantSource clock) {
-    return () -> {
-      Instant now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
-  }
+interface RateLimiter extends AutoCloseable {
 
   /**
    * The outcome of one request.
@@ -61,30 +29,25 @@ final class RateLimiter {
     }
   }
 
-  private record Usage(Instant windowStart, int used) {}
-
-  Decision acquire(String client, int limit) {
-    Instant now = clock.instant();
-    boolean[] allowed = new boolean[1];
-    Usage u = usage.asMap().compute(client, (k, old) -> {
-      Usage current = old == null || !now.isBefore(old.windowStart().plus(window)) ? new Usage(now, 0) : old;
-      allowed[0] = current.used() < limit;
-      return allowed[0] ? new Usage(current.windowStart(), current.used() + 1) : current;
-    });
-    return new Decision(allowed[0], limit, Math.max(0, limit - u.used()), u.windowStart().plus(window));
-  }
+  /** Counts one request of {@code client} if its quota {@code limit} allows it. */
+  Decision acquire(String client, int limit);
 
   /** Gives back a request that turned out not to count (a 304, or a dashboard cache hit). */
-  Decision refund(String client, int limit) {
-    Usage u = usage.asMap().computeIfPresent(client,
-        (k, old) -> new Usage(old.windowStart(), Math.max(0, old.used() - 1)));
-    Instant reset = u == null ? clock.instant().plus(window) : u.windowStart().plus(window);
-    return new Decision(true, limit, u == null ? limit : limit - u.used(), reset);
+  Decision refund(String client, int limit);
+
+  /** What {@code /ready} says about where quotas are counted. */
+  default Map<String, Object> status() {
+    return Map.of("quotas", "local");
   }
 
-  /** Clients tracked now (for tests). */
-  long tracked() {
-    usage.cleanUp();
-    return usage.estimatedSize();
+  @Override
+  default void close() {}
+
+  /** Caffeine measures time with the same clock as the windows (tests move it). */
+  static Ticker ticker(InstantSource clock) {
+    return () -> {
+      Instant now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
   }
 }

@@ -46,6 +46,29 @@ final class Routes {
             "The nodes able to serve every capability of `caps`, best score first, after the hard filters; "
                 + "`format=webhook` gives go-livepeer's -orchWebhookUrl list.",
             DiscoverEndpoint.params(), new Route.Described("DiscoveryPage", true), true, discovery),
+        new Route("/v1/network/economics", "getNetworkEconomics", "Network economics",
+            "Per time bucket × orchestrator × gateway × pipeline × app: payments and tickets, expected fees "
+                + "(face value × win probability, exact, in wei and ETH), signed tickets' billable seconds and "
+                + "computed fees, fee per stream-minute. Expected value, not revenue (docs/METRICS.md, \"Fees\").",
+            Params.report(s.queries().filterable(Report.NETWORK_ECONOMICS)),
+            new Route.ReportRows(Report.NETWORK_ECONOMICS), true, new ReportEndpoint(Report.NETWORK_ECONOMICS, s)),
+        new Route("/v1/network/prices", "getNetworkPrices", "Network prices",
+            "Per time bucket × orchestrator × pipeline: the price in force (per unit, per pixel, per "
+                + "stream-minute at the pipeline's billing resolution), its spread over the row and the model's "
+                + "network median.",
+            Params.report(s.queries().filterable(Report.NETWORK_PRICES)),
+            new Route.ReportRows(Report.NETWORK_PRICES), true, new ReportEndpoint(Report.NETWORK_PRICES, s)),
+        new Route("/v1/network/capacity", "getNetworkCapacity", "Network capacity",
+            "Per pipeline (or GPU model) over the range: warm orchestrators, nodes, GPUs and memory, slots, "
+                + "slots in use and available in the latest snapshot, and the available slots' mean, extremes "
+                + "and stability over the range's snapshots.",
+            Params.report(s.queries().filterable(Report.NETWORK_CAPACITY)),
+            new Route.ReportRows(Report.NETWORK_CAPACITY), true, new ReportEndpoint(Report.NETWORK_CAPACITY, s)),
+        new Route(LiveEndpoint.PATH, "listLiveStreams", "Live streams",
+            "The sessions in flight now (an event in the last 45 s, none that ends them), newest request first, "
+                + "read from the events without waiting for the rollups; totals by pipeline and gateway in "
+                + "meta.totals. Cached 2 s.",
+            Params.live(), new Route.Described("LiveStreamsPage", true), true, new LiveEndpoint(s)),
         new Route("/v1/orchestrators/{address}", "getOrchestrator", "One orchestrator",
             "An orchestrator's metadata, its GPUs and its history over the range; CSV and paging apply to "
                 + "the history.",

@@ -179,11 +179,11 @@ class ApiSecurityTest {
 
   @Test
   void rateLimitTable_isBounded() {
-    var limiter = new RateLimiter(Duration.ofHours(1), clock);
-    for (int i = 0; i < 3 * RateLimiter.MAX_TRACKED_CLIENTS; i++) {
+    var limiter = new LocalRateLimiter(Duration.ofHours(1), clock);
+    for (int i = 0; i < 3 * LocalRateLimiter.MAX_TRACKED_CLIENTS; i++) {
       limiter.acquire("ip:" + i, 100);
     }
-    assertThat(limiter.tracked()).isLessThanOrEqualTo(RateLimiter.MAX_TRACKED_CLIENTS);
+    assertThat(limiter.tracked()).isLessThanOrEqualTo(LocalRateLimiter.MAX_TRACKED_CLIENTS);
     clock.advance(Duration.ofHours(1));
     assertThat(limiter.tracked()).as("ended windows are dropped").isZero();
   }

@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -110,5 +112,11 @@ final class FakeQueries implements MetricsQueries {
   @Override
   public List<Headline> overview(MetricsQuery query) {
     return List.of(new Headline("output_fps_mean", 20.5, null, 10, 0, "frames/s"));
+  }
+
+  @Override
+  public Live live(Map<Dimension, Set<String>> filters, boolean includeTestLoad,
+      Instant at) {
+    return new Live(at, List.of(), false, Map.of(), Map.of());
   }
 }

@@ -5,6 +5,7 @@ import dev.naap.ingest.BatchResult;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
+import dev.naap.metrics.RefreshLease;
 import dev.naap.metrics.Refresher;
 import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Store;
@@ -79,8 +80,20 @@ final class ImportCommand implements Main.Command {
           failedFiles++;
         }
       }
-      var refreshed = new Refresher(store, Clock.systemUTC()).refreshUpTo(Clock.systemUTC().instant());
-      err.printf("rollups: %d sessions and %d hours recomputed%n", refreshed.sessions(), refreshed.hours());
+      // Under the refresh lease, so that a running ingest or naap refresh never races this one.
+      var lease = new RefreshLease(store, RefreshRole.holderName(), RefreshLease.DEFAULT_TTL);
+      if (acquire(lease)) {
+        try {
+          var refreshed = new Refresher(store, Clock.systemUTC(), lease::check)
+              .refreshUpTo(Clock.systemUTC().instant());
+          err.printf("rollups: %d sessions and %d hours recomputed%n", refreshed.sessions(),
+              refreshed.hours());
+        } finally {
+          lease.release();
+        }
+      } else {
+        err.println("rollups: left to the running refresher, which holds the refresh lease");
+      }
       out.printf("imported: accepted=%d rejected=%d duplicate=%d%n",
           total.accepted(), total.rejected(), total.duplicates());
       if (failedFiles > 0 || total.rejected() > 0) {
@@ -90,6 +103,15 @@ final class ImportCommand implements Main.Command {
         return 1;
       }
       return 0;
+    }
+  }
+
+  private static boolean acquire(RefreshLease lease) {
+    try {
+      return lease.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

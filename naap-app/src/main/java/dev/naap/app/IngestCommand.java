@@ -5,8 +5,7 @@ import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.ingest.KafkaIngest;
 import dev.naap.ingest.KafkaIngestConfig;
-import dev.naap.metrics.RefreshLoop;
-import dev.naap.metrics.Refresher;
+import dev.naap.metrics.RefreshLease;
 import dev.naap.metrics.Retention;
 import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Store;
@@ -31,7 +30,8 @@ final class IngestCommand implements Main.Command {
   private static final Set<String> OPTIONS = Set.of("bootstrap-servers", "topic", "group",
       "kafka-user", "kafka-password", "security-protocol", "truststore", "truststore-password",
       "batch-max-events", "batch-max-wait-ms", "max-event-bytes", "metrics-host", "metrics-port",
-      "refresh-interval-ms", "retention", "instance-id");
+      "refresh-interval-ms", "lease-ttl-ms", "retention", "instance-id");
+  private static final Set<String> FLAGS = Set.of("no-refresh");
 
   private static final String RETENTION_HELP = retentionHelp();
 
@@ -47,7 +47,9 @@ final class IngestCommand implements Main.Command {
 
         Consumes every event family from the topics in a consumer group, quarantines malformed
         messages in rejected_events, and commits offsets only after each batch is durable.
-        Runs until SIGINT/SIGTERM, then writes and commits what it holds.
+        Runs until SIGINT/SIGTERM, then writes and commits what it holds. Also runs the refresher
+        role (rollups and retention; see naap refresh) unless --no-refresh: of all the ingests and
+        refreshers on one store, one at a time refreshes.
 
         options:
           --group GROUP              consumer group (default naap-ingest)
@@ -66,7 +68,8 @@ final class IngestCommand implements Main.Command {
           --max-event-bytes N        larger messages are rejected as oversized (default 1048576)
           --metrics-host HOST        Prometheus /metrics address (default 127.0.0.1)
           --metrics-port PORT        (default 9401; 0 picks a free port, -1 turns it off)
-          --refresh-interval-ms MS   how often rollups are brought up to date (default 5000; 0: never)
+          --no-refresh               leave the rollups and retention to a separate naap refresh
+        """ + RefreshRole.HELP + """
           --retention NAME=DAYS      days of data kept (0: all), checked hourly; repeatable
                                      (docs/STORE.md). NAME (default DAYS):
         """ + RETENTION_HELP + TestLoadOptions.HELP + StoreOptions.HELP;
@@ -92,7 +95,7 @@ final class IngestCommand implements Main.Command {
     Set<String> known = new HashSet<>(OPTIONS);
     known.addAll(StoreOptions.NAMES);
     known.addAll(TestLoadOptions.NAMES);
-    Args args = Args.parse(argv, known, Set.of());
+    Args args = Args.parse(argv, known, FLAGS);
     var storeConfig = StoreOptions.from(args);
     TestLoadRules testLoadRules = TestLoadOptions.from(args);
     if (!args.positional().isEmpty()) {
@@ -109,7 +112,11 @@ final class IngestCommand implements Main.Command {
     int batchMaxWaitMs = args.integer("batch-max-wait-ms", 1000, 0, 60_000);
     int maxEventBytes = args.integer("max-event-bytes", EventParser.DEFAULT_MAX_BYTES, 1024, 64 << 20);
     int metricsPort = args.integer("metrics-port", 9401, -1, 65535);
-    int refreshMs = args.integer("refresh-interval-ms", 5000, 0, 3_600_000);
+    // 0 is the older spelling of --no-refresh.
+    int refreshMs = args.flag("no-refresh") ? 0
+        : args.integer("refresh-interval-ms", 5000, 0, 3_600_000);
+    int leaseTtlMs = args.integer("lease-ttl-ms", (int) RefreshLease.DEFAULT_TTL.toMillis(), 3000,
+        3_600_000);
     Retention.Policy retention = null;
     try {
       retention = Retention.Policy.parse(args.all("retention"));
@@ -150,22 +157,16 @@ final class IngestCommand implements Main.Command {
           EventWriter.DuplicateCheck.BATCH, metrics, Clock.systemUTC());
       KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
       running.set(ingest);
-      Thread refresh = refreshMs == 0 ? null : Thread.ofPlatform().name("naap-refresh")
-          .start(new RefreshLoop(new Refresher(store, Clock.systemUTC()), Duration.ofMillis(refreshMs),
-              Clock.systemUTC(), registry));
-      Thread retire = Thread.ofPlatform().daemon().name("naap-retention")
-          .start(new Retention(store, retention, Clock.systemUTC()));
-      err.printf("naap ingest: %s -> %s%s; retention %s%n", config, store.description(),
-          metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(), retention);
-      if (!stopRequested.get()) {
-        ingest.run(); // a no-op when stop() came first
+      try (RefreshRole refresh = refreshMs == 0 ? null : new RefreshRole(store,
+          Duration.ofMillis(refreshMs), Duration.ofMillis(leaseTtlMs), retention, registry)) {
+        err.printf("naap ingest: %s -> %s%s; %s%n", config, store.description(),
+            metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(),
+            refresh == null ? "no refresh or retention (--no-refresh)"
+                : "refresh as " + refresh.holder() + ", retention " + retention);
+        if (!stopRequested.get()) {
+          ingest.run(); // a no-op when stop() came first
+        }
       }
-      if (refresh != null) {
-        refresh.interrupt();
-        refresh.join();
-      }
-      retire.interrupt();
-      retire.join();
       var total = ingest.total();
       err.printf("naap ingest: stopped: accepted=%d rejected=%d duplicate=%d%n",
           total.accepted(), total.rejected(), total.duplicates());

@@ -18,6 +18,7 @@ public final class Main {
       Map.entry("demo", new DemoCommand()),
       Map.entry("import", new ImportCommand()),
       Map.entry("ingest", new IngestCommand()),
+      Map.entry("refresh", new RefreshCommand()),
       Map.entry("sql", new SqlCommand()),
       Map.entry("scrape", new ScrapeCommand()),
       Map.entry("loadtest", new LoadtestCommand()),

@@ -25,7 +25,7 @@ final class ServeCommand implements Main.Command {
 
   private static final Set<String> OPTIONS = Set.of("host", "port", "quota", "api-key", "dashboard-quota",
       "secret", "query-timeout", "cache-mb", "ready-max-lag", "trusted-proxy", "management-port",
-      "management-host", "discovery-fallback");
+      "management-host", "discovery-fallback", "redis-url");
   private static final Set<String> FLAGS = Set.of();
 
   @Override
@@ -59,6 +59,10 @@ final class ServeCommand implements Main.Command {
                                      none: the peer address); repeatable
           --management-port PORT     Prometheus /metrics (default 9400; 0 = any)
           --management-host HOST     (default 127.0.0.1)
+          --redis-url URL            count quotas in this Redis, shared by every instance that
+                                     uses it: redis://[user:password@]host:port[/db], rediss://
+                                     for TLS (default $NAAP_REDIS_URL, else each instance counts
+                                     alone); while it fails, each counts alone and /ready says so
           --discovery-fallback URL[,URL] service URLs /v1/discover/orchestrators answers when the
                                      store fails and it has no earlier answer to repeat (default
                                      none: a 503); repeatable
@@ -111,6 +115,20 @@ final class ServeCommand implements Main.Command {
     if (secret.length() < 16) {
       args.error("--secret: at least 16 characters");
     }
+    String redis = args.get("redis-url", System.getenv("NAAP_REDIS_URL"));
+    java.net.URI redisUrl = null;
+    if (redis != null) {
+      try {
+        redisUrl = new java.net.URI(redis);
+      } catch (java.net.URISyntaxException e) {
+        redisUrl = null;
+      }
+      if (redisUrl == null || !List.of("redis", "rediss").contains(redisUrl.getScheme())
+          || redisUrl.getHost() == null) {
+        args.error("--redis-url: expected redis://host:port or rediss://host:port, got '"
+            + redis.replaceAll("//[^@/]*@", "//…@") + "'");
+      }
+    }
     args.check();
     ApiConfig config = new ApiConfig(args.get("host", ApiConfig.DEFAULT_HOST), port, quota, defaults.quotaWindow(),
         keys, dashboardQuota, defaults.maxRange(), queryTimeout, defaults.maxConcurrentQueries(), cacheBytes,
@@ -127,7 +145,8 @@ final class ServeCommand implements Main.Command {
     CountDownLatch stop = new CountDownLatch(1);
     var finished = Main.onShutdown(stop::countDown, Duration.ofSeconds(30));
     try (Store store = Stores.open(storeConfig);
-        ApiServer server = PublicApi.start(store, config, registry, readyMaxLag, fallback);
+        ApiServer server = PublicApi.start(store, config, registry, readyMaxLag, fallback,
+            redisUrl);
         HTTPServer management = HTTPServer.builder().hostname(args.get("management-host", "127.0.0.1"))
             .port(managementPort).registry(registry).buildAndStart();
         Probes probes = new Probes("serve", store, registry, false)) {

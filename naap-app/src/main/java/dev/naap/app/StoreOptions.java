@@ -12,7 +12,7 @@ import java.util.Set;
 final class StoreOptions {
 
   static final Set<String> NAMES = Set.of("data-dir", "connections", "clickhouse-url",
-      "clickhouse-user", "clickhouse-password", "clickhouse-database");
+      "clickhouse-user", "clickhouse-password", "clickhouse-database", "cluster");
 
   static final String HELP = """
         --data-dir DIR             embedded store directory (default ./naap-data)
@@ -21,6 +21,8 @@ final class StoreOptions {
         --clickhouse-user USER     (default "default")
         --clickhouse-password PW   (default $NAAP_CLICKHOUSE_PASSWORD, else empty)
         --clickhouse-database DB   (default naap)
+        --cluster NAME             the server is a node of ClickHouse cluster NAME: migrations run
+                                   ON CLUSTER with replicated tables (docs/CLUSTER.md)
       """;
 
   private StoreOptions() {}
@@ -29,6 +31,9 @@ final class StoreOptions {
     String url = args.get("clickhouse-url", null);
     int connections = args.integer("connections", 4, 1, 64);
     if (url == null) {
+      if (args.get("cluster", null) != null) {
+        args.error("--cluster needs --clickhouse-url");
+      }
       return new StoreConfig.Embedded(Path.of(args.get("data-dir", "naap-data")), connections);
     }
     URI uri;
@@ -43,7 +48,12 @@ final class StoreOptions {
     }
     String password = args.get("clickhouse-password",
         System.getenv().getOrDefault("NAAP_CLICKHOUSE_PASSWORD", ""));
+    String cluster = args.get("cluster", null);
+    if (cluster != null && !cluster.matches("[A-Za-z0-9_]{1,100}")) {
+      args.error("--cluster: expected a name of A-Z a-z 0-9 _, got '" + cluster + "'");
+      cluster = null;
+    }
     return new StoreConfig.Server(uri, args.get("clickhouse-user", "default"), password,
-        args.get("clickhouse-database", "naap"));
+        args.get("clickhouse-database", "naap")).withCluster(cluster);
   }
 }

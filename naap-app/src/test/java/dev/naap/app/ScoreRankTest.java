@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of a simulated network (seed 11), the scores of the orchestrator × pipeline rows with 20+
  * segments must order them the way their true failure probability does (the nodes' probabilities
  * weighed by the segments each served). Prints the Spearman rank correlation it measured (0.952
- * over 10 rows when written).
+ * over 10 rows when written), and each row with its counts and its cohort's figures, from which
+ * METRICS.md's worked example recomputes one score by hand.
  */
 class ScoreRankTest {
 
@@ -85,9 +86,17 @@ class ScoreRankTest {
       double[] w = weighed.get(key);
       if (segments >= MIN_SEGMENTS && row.get(names.indexOf("score")) != null && w != null && w[1] > 0) {
         pairs.add(new double[] {(Double) row.get(names.indexOf("score")), -w[0] / w[1]});
-        System.out.printf("  %s score %.1f reliability %.3f quality %.3f segments %d failed %s | true p_fail %.3f%n",
-            key, row.get(names.indexOf("score")), row.get(names.indexOf("reliability")),
-            row.get(names.indexOf("quality")), segments, row.get(names.indexOf("failed_segments")), w[0] / w[1]);
+        // Every figure METRICS.md's worked example needs to recompute the row by hand.
+        Map<String, Object> r = new HashMap<>();
+        names.forEach(n -> r.put(n, row.get(names.indexOf(n))));
+        System.out.printf("  %s score %.4f [%.4f, %.4f] reliability %.5f quality %.5f | segments %d failed %s "
+            + "fps %.4f over %s samples, startup %.2f ms over %s | cohort P %.6f F %.4f S %.2f | "
+            + "fps_quality %.5f startup_quality %.5f | true p_fail %.3f%n",
+            key, r.get("score"), r.get("score_low"), r.get("score_high"), r.get("reliability"), r.get("quality"),
+            segments, r.get("failed_segments"), r.get("output_fps_mean"), r.get("fps_samples"),
+            r.get("orchestrator_startup_ms_mean"), r.get("startup_samples"), r.get("network_reliability"),
+            r.get("network_fps_mean"), r.get("network_startup_ms_mean"), r.get("fps_quality"),
+            r.get("startup_quality"), w[0] / w[1]);
       }
     }
     double rho = spearman(pairs);

@@ -17,6 +17,9 @@ import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,21 +36,28 @@ import java.util.Set;
  * Freshness: how long after an event is ingested the query layer shows it.
  *
  * <p>Workload: an embedded store holding {@code --sessions} earlier sessions (default 0; each on
- * one of 400 orchestrators, spread over the last 24 hours, refreshed once before the trials: that
- * first refresh's time is printed too), with the rollup refresh loop running as {@code naap
+ * one of 400 orchestrators, one every 648 ms back from now — the rate of a 1 000-GPU network, so
+ * 4 000 000 sessions are its month and more sessions mean more history, not a busier hour —
+ * generated in the engine by {@code freshness_sessions.sql} and refreshed once before the trials:
+ * that first refresh's time is printed too), with the rollup refresh loop running as {@code naap
  * ingest} runs it (every {@code --interval-ms}, default 5 000). Each of {@code --trials} trials (default 20)
  * waits a random 0–5 s (seed 7, so trials fall at every phase of the loop), writes one session of a
  * new orchestrator (request, first segment, first frame, one status sample, event times now)
  * through the ingest writer, then asks {@link MetricsQueries} every 50 ms for that orchestrator's
  * GPU metrics of the current hour until its segment shows. The figure is the time from the
  * write's return (the event is durable and would be acknowledged to Kafka) to the first answer
- * that shows it — what a user of the API sees, whatever the rollup versions do inside.
+ * that shows it — what a user of the API sees, whatever the rollup versions do inside. The loop's
+ * own refresh durations during the trials are printed too (mean and max, from its histogram).
  *
- * <p>Run: {@code ./naap bench freshness [--trials N] [--interval-ms MS]}.
+ * <p>Run: {@code ./naap bench freshness [--sessions N] [--trials N] [--interval-ms MS]}.
  */
 public final class FreshnessBenchmark {
 
   private static final Duration GIVE_UP = Duration.ofSeconds(60);
+  /** A session every 648 ms: 4 000 000 in 30 days, a 1 000-GPU network's rate. */
+  private static final long SESSION_SPACING_MS = 648;
+  /** Earlier sessions generated per statement. */
+  private static final int SESSIONS_PER_STATEMENT = 250_000;
 
   private FreshnessBenchmark() {}
 
@@ -66,14 +76,17 @@ public final class FreshnessBenchmark {
           IngestMetrics.unregistered(), clock);
       MetricsQueries queries = new ClickHouseMetricsQueries(store);
       if (sessions > 0) {
-        preload(writer, sessions, clock.millis());
         long start = System.nanoTime();
+        preload(store, sessions, clock.millis());
+        System.out.printf("%d earlier sessions generated in %.1f s%n", sessions, (System.nanoTime() - start) / 1e9);
+        start = System.nanoTime();
         new Refresher(store, clock).refreshUpTo(clock.instant());
         System.out.printf("%d earlier sessions written and refreshed in %.1f s%n", sessions,
             (System.nanoTime() - start) / 1e9);
       }
+      PrometheusRegistry registry = new PrometheusRegistry();
       Thread loop = Thread.ofPlatform().name("refresh").start(new RefreshLoop(new Refresher(store, clock),
-          Duration.ofMillis(intervalMs), clock, new PrometheusRegistry()));
+          Duration.ofMillis(intervalMs), clock, registry));
       Random random = new Random(7);
       List<Double> seconds = new ArrayList<>();
       try {
@@ -100,6 +113,7 @@ public final class FreshnessBenchmark {
       System.out.printf("ingested → visible in the query layer: median %.2f s, p95 %.2f s, max %.2f s (%d trials)%n",
           QueryBenchmark.percentile(seconds, 0.5), QueryBenchmark.percentile(seconds, 0.95), seconds.getLast(),
           seconds.size());
+      printRefreshDurations(registry);
     }
   }
 
@@ -109,16 +123,33 @@ public final class FreshnessBenchmark {
     return !queries.run(Report.GPU_METRICS, q).rows().isEmpty();
   }
 
-  /** {@code count} sessions of a few minutes each over the 24 hours before {@code nowMs}. */
-  private static void preload(EventWriter writer, int count, long nowMs) {
-    Random random = new Random(11);
-    List<Message> batch = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      long end = nowMs - 60_000 - random.nextLong(86_400_000L);
-      batch.addAll(session("earlier-" + i, String.format("0x%040x", 1_000_000 + i % 400), end));
-      if (batch.size() >= 20_000 || i == count - 1) {
-        writer.write(batch);
-        batch = new ArrayList<>();
+  /** {@code count} earlier sessions, generated in the engine (freshness_sessions.sql). */
+  private static void preload(Store store, int count, long nowMs) {
+    String sql = GeneratedNetwork.sql("freshness_sessions.sql");
+    for (int first = 0; first < count; first += SESSIONS_PER_STATEMENT) {
+      store.query(sql, Map.of("first", first, "count", Math.min(SESSIONS_PER_STATEMENT, count - first),
+          "now_ms", nowMs, "spacing_ms", SESSION_SPACING_MS), "TabSeparated");
+    }
+  }
+
+  /** The refresh loop's durations during the trials, from its histogram. */
+  private static void printRefreshDurations(PrometheusRegistry registry) {
+    for (MetricSnapshot m : registry.scrape()) {
+      if (m instanceof HistogramSnapshot h && h.getMetadata().getPrometheusName()
+          .equals("naap_rollup_refresh_duration_seconds")) {
+        HistogramSnapshot.HistogramDataPointSnapshot p = h.getDataPoints().getFirst();
+        ClassicHistogramBuckets buckets = p.getClassicBuckets();
+        double p95 = Double.NaN;
+        long below = 0; // the buckets' counts are per bucket, not cumulative
+        for (int i = 0; i < buckets.size(); i++) {
+          below += buckets.getCount(i);
+          if (below >= 0.95 * p.getCount()) {
+            p95 = buckets.getUpperBound(i);
+            break;
+          }
+        }
+        System.out.printf("refresh loop: %d refreshes during the trials, mean %.3f s, p95 at most %.3f s%n",
+            p.getCount(), p.getSum() / p.getCount(), p95);
       }
     }
   }

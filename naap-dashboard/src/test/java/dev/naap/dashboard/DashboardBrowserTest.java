@@ -76,7 +76,7 @@ class DashboardBrowserTest {
   @Test
   void everyView_rendersChartsAndTables_andIsCaptured() throws IOException {
     Map<String, Long> firstRenderMs = new LinkedHashMap<>();
-    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
       browser.driver().get("about:blank");
       browser.open(root + "#/" + view);
       firstRenderMs.put(view, Long.parseLong(browser.one("body").getDomAttribute("data-ready-at-ms")));
@@ -166,6 +166,56 @@ class DashboardBrowserTest {
     assertThat(browser.one("input[name=end]").getDomProperty("value")).isEqualTo("2026-01-09T00:00");
     assertThat(browser.one("input[name=pipeline]").getDomProperty("value")).isEqualTo(pipeline);
     assertThat(new Select(browser.one("select[name=refresh]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("off");
+  }
+
+  @Test
+  void economics_showsFeesPricesAndCapacity_asTheApiReturnsThem() {
+    browser.open(root + "#/economics");
+    assertRendersChartsAndTables("economics");
+    JsonNode byOrch = direct.get("v1/network/economics?window=24h&granularity=1h&group_by=orchestrator&limit=1000");
+    assertThat(byOrch.get("data").size()).as("fees by orchestrator").isPositive();
+    // Top earning orchestrators: the table's first row is the orchestrator with the most fees in the API.
+    Map<String, Double> fees = new LinkedHashMap<>();
+    for (JsonNode r : byOrch.get("data")) {
+      fees.merge(r.get("orchestrator_address").asText(), r.get("expected_fees_eth").asDouble()
+          + r.get("computed_fees_eth").asDouble(), Double::sum);
+    }
+    String top = fees.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    assertThat(browser.one("td[data-col=orchestrator_address] a").getDomAttribute("title")).isEqualTo(top);
+    assertThat(browser.all("h2").stream().map(WebElement::getText).toList())
+        .contains("Top earning orchestrators", "Prices per model, latest bucket", "Capacity per model");
+  }
+
+  @Test
+  void live_showsTheSessionsInFlight_oneRequestPerRefresh_pausedWhileHidden() throws IOException {
+    api.liveSessions("gw-live", 3, 20);
+    browser.open(root + "#/live");
+    assertThat(browser.one("[data-live-sessions]").getDomAttribute("data-live-sessions")).isEqualTo(
+        direct.get("v1/streams/live").get("meta").get("totals").get("sessions").asText());
+    assertThat(Long.parseLong(browser.one("[data-live-sessions]").getDomAttribute("data-live-sessions")))
+        .isGreaterThanOrEqualTo(3);
+    assertThat(browser.all("td[data-col=gateway]").stream().map(WebElement::getText).toList()).contains("gw-live");
+    browser.screenshot(SCREENSHOTS.resolve("live.png"), Browser.LAPTOP.width);
+
+    // The next refresh comes by itself within a few seconds, and asks the API once.
+    String apiCalls = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length;";
+    long calls = (Long) browser.script(apiCalls);
+    long before = browser.renders();
+    browser.awaitRender(before);
+    assertThat((Long) browser.script(apiCalls) - calls).as("API requests per refresh").isEqualTo(1);
+
+    // While the tab is hidden, nothing is asked.
+    browser.script("Object.defineProperty(document, 'hidden', {value: true, configurable: true});");
+    long hiddenRenders = browser.renders();
+    long hiddenCalls = (Long) browser.script(apiCalls);
+    try {
+      Thread.sleep(12_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    assertThat(browser.renders()).as("renders while hidden").isEqualTo(hiddenRenders);
+    assertThat((Long) browser.script(apiCalls)).as("API requests while hidden").isEqualTo(hiddenCalls);
+    browser.script("delete document.hidden;");
   }
 
   @Test
@@ -361,7 +411,7 @@ class DashboardBrowserTest {
         default -> assertThat(shown).as(name).matches("[0-9,]+");
       }
     }
-    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
       browser.open(root + "#/" + view + "?" + range);
       assertThat(browser.one("main").getText()).as("%s: no false precision", view).doesNotContainPattern("\\d\\.\\d{4}");
     }
@@ -439,7 +489,7 @@ class DashboardBrowserTest {
           browser.one("table[data-table=Orchestrators] td[data-col=orchestrator_address]"))).isEqualTo("sticky");
       browser.screenshot(SCREENSHOTS.resolve("orchestrators-phone.png"), Browser.PHONE.width);
 
-      for (String view : List.of("overview", "orchestrators", "gpus", "demand", "test-load")) {
+      for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
         browser.open(root + "#/" + view);
         assertNoSidewaysScrolling(view);
       }
@@ -627,6 +677,147 @@ class DashboardBrowserTest {
     assertThat(browser.all(".chart-empty")).hasSizeGreaterThanOrEqualTo(4);
     assertThat(browser.all("table[data-table]")).isEmpty();
     assertThat(browser.one("main").getText()).doesNotContain("NaN");
+  }
+
+  @Test
+  void leaderboard_ranksAsDiscovery_withItsFiltersInTheUrl_theBreakdownOnExpand_andItsCsv() throws IOException {
+    String range = lastDay();
+    browser.open(root + "#/leaderboard?" + range);
+    // No pipeline chosen: one row per pipeline that has scores, each opening its leaderboard.
+    JsonNode scores = direct.get("v1/scores?" + range + "&sort=-score&limit=1000").get("data");
+    Map<String, Integer> perPipeline = new LinkedHashMap<>();
+    scores.forEach(r -> perPipeline.merge(r.get("pipeline").asText(), 1, Integer::sum));
+    assertThat(visibleIn("Choose a pipeline", "pipeline")).containsExactlyInAnyOrderElementsOf(perPipeline.keySet());
+    String pipeline = perPipeline.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    long before = browser.renders();
+    browser.one("a[data-pipeline='" + pipeline + "']").click();
+    browser.awaitRender(before);
+    assertThat(browser.driver().getCurrentUrl()).contains("#/leaderboard?").contains("pipeline=" + pipeline);
+
+    String discover = "v1/discover/orchestrators?" + range + "&caps=live-video-to-video/" + pipeline + "&limit=1000";
+    JsonNode nodes = direct.get(discover).get("data");
+    assertThat(nodes.size()).as("nodes advertising %s", pipeline).isGreaterThan(3);
+    String board = pipeline + ": orchestrators by score";
+    assertThat(visibleIn(board, "address")).as("the nodes in discovery's order").isEqualTo(values(nodes, "address"));
+    List<Double> shownScores = visibleIn(board, "score").stream().map(DashboardBrowserTest::number).toList();
+    List<Double> apiScores = new ArrayList<>();
+    nodes.forEach(n -> apiScores.add(n.get("score").isNull() ? null : n.get("score").asDouble()));
+    assertThat(shownScores).isEqualTo(apiScores);
+    // A null score is "no data" (it served nothing) or "unavailable" (not computed), never a number.
+    for (WebElement td : browser.all("table[data-table='" + board + "'] td[data-col=score]")) {
+      String availability = td.findElement(By.cssSelector("[data-availability]")).getDomAttribute("data-availability");
+      if (td.getDomAttribute("data-value").isEmpty()) {
+        assertThat(availability).isIn("no-data", "unavailable");
+      } else {
+        assertThat(availability).isEqualTo("scored");
+        assertThat(td.getText()).as("the score and its band").matches("[0-9.]+ \\([0-9.]+–[0-9.]+\\)");
+      }
+    }
+    assertThat(browser.all("[data-availability=unavailable]")).as("the store answered: nothing is unavailable").isEmpty();
+    String csv = browser.one("section[aria-label='" + board + "'] a.csv").getDomAttribute("href");
+    List<List<String>> records = DirectApi.parseCsv(direct.body(csv));
+    assertThat(records.size() - 1).as("the CSV holds every row").isEqualTo(nodes.size());
+    assertThat(records.getFirst()).contains("address", "score", "score_low", "score_high", "segments");
+
+    // A hard filter: the median score as min_score, from the form to the URL to discovery's answer.
+    double median = apiScores.stream().filter(java.util.Objects::nonNull).sorted().toList()
+        .get((int) apiScores.stream().filter(java.util.Objects::nonNull).count() / 2);
+    // A bound with one decimal place that is not 0, written as JavaScript writes it.
+    String bound = String.valueOf(Math.floor(median) + 0.5 > median ? Math.floor(median) - 0.5 : Math.floor(median) + 0.5);
+    before = browser.renders();
+    browser.one("form[data-bounds] input[name=min_score]").sendKeys(bound);
+    browser.one("form[data-bounds] button[type=submit]").click();
+    browser.awaitRender(before);
+    assertThat(browser.driver().getCurrentUrl()).contains("min_score=" + bound);
+    JsonNode kept = direct.get(discover + "&min_score=" + bound).get("data");
+    assertThat(kept.size()).isLessThan(nodes.size()).isPositive();
+    assertThat(visibleIn(board, "address")).isEqualTo(values(kept, "address"));
+
+    // The breakdown of the first row, from /v1/reliability; kept in the URL, reopened by the link.
+    WebElement expand = browser.one("table[data-table='" + board + "'] button.expand");
+    String signer = expand.getDomAttribute("data-signer");
+    browser.script("arguments[0].click();", expand);
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
+        .until(d -> !d.findElements(By.cssSelector("tr.breakdown dd[data-col=startup_success_rate]")).isEmpty());
+    JsonNode reliability = direct.get("v1/reliability?" + range + "&orchestrator=" + signer + "&pipeline=" + pipeline
+        + "&group_by=orchestrator,pipeline").get("data").get(0);
+    for (String rate : List.of("startup_success_rate", "swap_rate", "orchestrator_failure_rate", "excused_failure_rate")) {
+      assertThat(number(browser.one("tr.breakdown dd[data-col=" + rate + "]").getDomAttribute("data-value")))
+          .as("breakdown %s of %s", rate, signer)
+          .isEqualTo(reliability.get(rate).isNull() ? null : reliability.get(rate).asDouble());
+    }
+    assertThat(browser.driver().getCurrentUrl()).contains("open=" + signer);
+    browser.screenshot(SCREENSHOTS.resolve("leaderboard.png"), Browser.LAPTOP.width);
+    String url = browser.driver().getCurrentUrl();
+    browser.driver().get("about:blank");
+    browser.open(url);
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
+        .until(d -> !d.findElements(By.cssSelector("tr.breakdown[data-breakdown='" + signer + "'] dd")).isEmpty());
+    assertThat(browser.one("form[data-bounds] input[name=min_score]").getDomProperty("value")).isEqualTo(bound);
+
+    browser.driver().manage().window().setSize(Browser.PHONE);
+    try {
+      browser.open(root + "#/leaderboard?" + range + "&pipeline=" + pipeline);
+      assertNoSidewaysScrolling("leaderboard");
+      browser.screenshot(SCREENSHOTS.resolve("leaderboard-phone.png"), Browser.PHONE.width);
+    } finally {
+      browser.driver().manage().window().setSize(Browser.LAPTOP);
+    }
+  }
+
+  @Test
+  void leaderboard_saysUnavailable_whenTheStoreIsDown_apartFromNoData() {
+    String pipeline = smallestPipeline();
+    // The store stopped and no fallback list: the API answers 503, the leaderboard says it could not compute.
+    try (ApiServer down = api.serveDown(List.of())) {
+      browser.open(down.url() + "#/leaderboard?pipeline=" + pipeline);
+      assertThat(browser.all("[data-availability=unavailable]")).hasSize(1);
+      assertThat(browser.one("main").getText()).contains("Unavailable: the API could not compute the scores")
+          .doesNotContain("No data");
+    }
+    assertThat(browser.consoleErrors()).as("the only errors are the 503s").isNotEmpty().allMatch(e -> e.contains(" 503 "));
+    // With the operator's fallback list: its nodes, each unavailable (not scored), none as no data.
+    try (ApiServer down = api.serveDown(List.of("https://fallback-a.example:8935", "https://fallback-b.example:8935"))) {
+      browser.open(down.url() + "#/leaderboard?pipeline=" + pipeline);
+      assertThat(browser.all("td[data-col=score] [data-availability=unavailable]")).hasSize(2);
+      assertThat(browser.all("[data-availability=no-data]")).isEmpty();
+      assertThat(browser.one("main").getText()).contains("fallback nodes, not ranked");
+    }
+    // The hour before the reader's cases, in which nothing happened: no data, not unavailable.
+    browser.open(root + "#/leaderboard?start=" + api.casesHour().minus(Duration.ofHours(1)) + "&end=" + api.casesHour()
+        + "&pipeline=" + pipeline);
+    assertThat(browser.all("[data-availability=unavailable]")).isEmpty();
+    assertThat(browser.one("main").getText()).contains("No data");
+  }
+
+  @Test
+  void orchestratorPage_chartsTheScoreHistory_asTheApiReturnsIt() {
+    String range = lastDay();
+    JsonNode top = direct.get("v1/scores?" + range + "&sort=-segments&limit=1").get("data").get(0);
+    String address = top.get("orchestrator_address").asText();
+    String pipeline = top.get("pipeline").asText();
+    browser.open(root + "#/orchestrator/" + address + "?" + range + "&pipeline=" + pipeline);
+    JsonNode history = direct.get("v1/orchestrators/" + address + "/scores?" + range + "&limit=1000").get("data");
+    long hours = 0;
+    for (JsonNode r : history) {
+      hours += r.get("pipeline").asText().equals(pipeline) ? 1 : 0;
+    }
+    assertThat(hours).as("hours scored").isGreaterThan(3);
+    WebElement chart = browser.one("figure.chart[data-chart='Score per hour (0–100)']");
+    assertThat(chart.findElements(By.tagName("canvas"))).as("the score history is drawn").isNotEmpty();
+    assertThat(Long.parseLong(chart.getDomAttribute("data-points"))).as("a point per hour, gaps kept").isGreaterThanOrEqualTo(hours);
+    assertThat(chart.getDomAttribute("data-series")).as("the score and its band").isEqualTo("3");
+    WebElement panel = chart.findElement(By.xpath("ancestor::section[1]"));
+    assertThat(panel.findElement(By.cssSelector("a.csv")).getDomAttribute("href"))
+        .isEqualTo("v1/orchestrators/" + address + "/scores?" + range.replace(":", "%3A") + "&limit=1000&format=csv");
+    browser.script("arguments[0].scrollIntoView();", panel);
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Files.copy(panel.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
+          SCREENSHOTS.resolve("orchestrator-scores.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void assertRendersChartsAndTables(String view) {

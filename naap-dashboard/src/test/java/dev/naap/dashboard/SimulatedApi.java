@@ -22,6 +22,7 @@ import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
 import dev.naap.store.Store;
+import dev.naap.store.StoreException;
 import dev.naap.store.TestEngine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -127,11 +128,77 @@ final class SimulatedApi implements AutoCloseable {
     }
   }
 
+  /**
+   * Streams that started {@code seconds} ago and are running now: a request and a status each on
+   * gateway {@code gateway}, written through the ingest writer, so the Live view has sessions to show.
+   */
+  void liveSessions(String gateway, int streams, int seconds) {
+    long now = System.currentTimeMillis();
+    List<dev.naap.ingest.Message> messages = new java.util.ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      String stream = "live-" + gateway + "-" + i + "-" + now;
+      long start = now - seconds * 1000L;
+      for (String e : List.of(
+          "{\"id\":\"" + stream + "-r\",\"type\":\"stream_trace\",\"timestamp\":\"" + start + "\",\"gateway\":\""
+              + gateway + "\",\"data\":{\"type\":\"gateway_receive_stream_request\",\"timestamp\":" + start
+              + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r\",\"pipeline_id\":\"\","
+              + "\"orchestrator_info\":{\"address\":\"\",\"url\":\"\"}}}",
+          "{\"id\":\"" + stream + "-s\",\"type\":\"ai_stream_status\",\"timestamp\":\"" + now + "\",\"gateway\":\""
+              + gateway + "\",\"data\":{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\"ONLINE\","
+              + "\"timestamp\":" + now + ",\"inference_status\":{\"fps\":21.5},\"stream_id\":\"" + stream
+              + "\",\"request_id\":\"r\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":"
+              + "\"0xaaaa000000000000000000000000000000000001\",\"url\":\"https://aaaa:8935\"}}}")) {
+        messages.add(new dev.naap.ingest.Message(e.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            dev.naap.ingest.Origin.file("live", messages.size())));
+      }
+    }
+    new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH, IngestMetrics.unregistered(),
+        Clock.systemUTC()).write(messages);
+  }
+
   /** Another server over the same data, with {@code config} (on a free loopback port); the caller closes it. */
   ApiServer serve(ApiConfig config) {
     return new ApiServer(config.withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(store),
         DatasetCatalog.empty(), testLoad, () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(),
         InstantSource.system())
+        .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
+        .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
+        .start();
+  }
+
+  /**
+   * A server whose store refuses every statement, as a stopped ClickHouse does (the API answers 503),
+   * with discovery's static fallback list {@code fallback} (empty: none); the caller closes it.
+   */
+  ApiServer serveDown(List<String> fallback) {
+    Store down = new Store() {
+      @Override
+      public byte[] query(String sql, Map<String, ?> params, String format) {
+        throw new StoreException(0, "cannot reach ClickHouse server: connection refused", sql);
+      }
+
+      @Override
+      public void insert(String insertStatement, byte[] data) {
+        throw new StoreException(0, "cannot reach ClickHouse server: connection refused", insertStatement);
+      }
+
+      @Override
+      public String database() {
+        return store.database();
+      }
+
+      @Override
+      public String description() {
+        return "a stopped store";
+      }
+
+      @Override
+      public void close() {}
+    };
+    return new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(down),
+        DatasetCatalog.empty(), testLoad, () -> new Readiness.Status(false, Map.of()), new PrometheusRegistry(),
+        InstantSource.system())
+        .discoveryFallback(fallback)
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();

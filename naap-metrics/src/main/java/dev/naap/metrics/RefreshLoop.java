@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link Refresher#refresh()} every {@code interval} until its thread is interrupted; a failed
- * refresh is logged and tried again next time (it is idempotent). Exports how long refreshes take,
+ * refresh is logged and tried again next time (it is idempotent). With a {@link RefreshLease}, it
+ * refreshes only while it holds the lease, stands by otherwise, and releases it when stopped. Exports how long refreshes take,
  * how many sessions they recompute, and how far the rollups trail the clock
  * ({@code naap_rollup_lag_seconds}: now minus the refresh watermark), which is the freshness of
  * everything the rollups serve.
@@ -23,15 +24,28 @@ public final class RefreshLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(RefreshLoop.class);
 
   private final Refresher refresher;
+  private final RefreshLease lease;
   private final Duration interval;
   private final Clock clock;
   private final Histogram duration;
   private final Counter sessions;
   private final Counter failures;
   private final Gauge lag;
+  private final Gauge held;
 
+  /** A loop that is the only refresher of its store: a single process, a benchmark. */
   public RefreshLoop(Refresher refresher, Duration interval, Clock clock, PrometheusRegistry registry) {
+    this(refresher, null, interval, clock, registry);
+  }
+
+  /**
+   * A loop that refreshes while it holds {@code lease}; {@code refresher} should check the same
+   * lease before it writes (null: no lease, the only refresher).
+   */
+  public RefreshLoop(Refresher refresher, RefreshLease lease, Duration interval, Clock clock,
+      PrometheusRegistry registry) {
     this.refresher = refresher;
+    this.lease = lease;
     this.interval = interval;
     this.clock = clock;
     duration = Histogram.builder().name("naap_rollup_refresh_duration_seconds")
@@ -43,14 +57,30 @@ public final class RefreshLoop implements Runnable {
         .help("Rollup refreshes that failed and are tried again").register(registry);
     lag = Gauge.builder().name("naap_rollup_lag_seconds")
         .help("How far the rollups trail the clock: now minus the refresh watermark").register(registry);
+    held = Gauge.builder().name("naap_refresh_lease_held")
+        .help("1 while this process holds the refresh lease and refreshes, 0 on standby")
+        .register(registry);
   }
 
   @Override
   public void run() {
+    try {
+      loop();
+    } finally {
+      release();
+    }
+  }
+
+  private void loop() {
     boolean failing = false;
     while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(interval);
+        if (!holdsLease()) {
+          // On standby the freshness is still this process's to report: the holder may be dead.
+          lag.set(Duration.between(refresher.watermark(), clock.instant()).toMillis() / 1e3);
+          continue;
+        }
         long start = System.nanoTime();
         Refresher.Result r = refresher.refresh();
         duration.observe((System.nanoTime() - start) / 1e9);
@@ -62,6 +92,9 @@ public final class RefreshLoop implements Runnable {
         }
       } catch (InterruptedException e) {
         return;
+      } catch (RefreshLease.LostException e) {
+        log.warn("rollup refresh stopped before writing: {}", e.getMessage());
+        held.set(0);
       } catch (RuntimeException e) {
         if (Thread.currentThread().isInterrupted()) {
           return; // stopping: the store call was given up, not failed
@@ -75,6 +108,40 @@ public final class RefreshLoop implements Runnable {
           failing = true;
         }
         log.debug("rollup refresh failed", e);
+      }
+    }
+  }
+
+  /** Whether to refresh now: no lease, or it is held (claimed or renewed). */
+  private boolean holdsLease() throws InterruptedException {
+    if (lease == null) {
+      held.set(1);
+      return true;
+    }
+    boolean before = lease.held();
+    boolean now = lease.acquire();
+    if (now != before) {
+      log.info(now ? "holding the refresh lease (term {}) as {}: refreshing"
+          : "refresh lease lost (term {}) by {}: standing by", lease.term(), lease.holder());
+    }
+    held.set(now ? 1 : 0);
+    return now;
+  }
+
+  /** Lets another process take the lease at once; the interrupt that stopped the loop is kept. */
+  private void release() {
+    held.set(0);
+    if (lease == null) {
+      return;
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      lease.release();
+    } catch (RuntimeException e) {
+      log.warn("refresh lease not released (it expires by itself): {}", e.getMessage());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -26,17 +26,27 @@ import java.util.TreeSet;
  *   <li>reads the sessions that events ingested since the last watermark touched ({@code
  *       session_touches}, filled by a materialized view on {@code raw_events});
  *   <li>recomputes those sessions from the exact views into {@code segment_facts}, under a new
- *       version {@code computed_at};
+ *       version {@code computed_at}, and deletes (under the same version) the rows of their earlier
+ *       versions that the new one no longer has: an hour a session left, a segment that is gone;
  *   <li>recomputes every hour those sessions count in, whole, into {@code rollup_hour} under the
  *       same version, and every day of those hours, whole, into {@code rollup_day} from the hours;
  *   <li>recomputes every minute those sessions' time covers, whole, into {@code rollup_minute}
  *       and {@code demand_minute}, and the hours of those minutes into {@code demand_hour}, under
  *       the same version;
+ *   <li>recomputes every minute that payments and signed tickets ingested since the watermark fall
+ *       in (and the minutes of the rest of their payment sessions), whole, into {@code fee_minute},
+ *       and the hours of those minutes into {@code fee_hour}, under the same version;
  *   <li>moves the watermark.
  * </ol>
  * Readers use {@code segment_facts_current} and {@code rollup_hour_current}, which keep the latest
- * version of each session and each hour, so a late event changes exactly the numbers it should. A
- * refresh that fails part-way leaves the watermark where it was and is simply run again: every
+ * version of each segment and each hour, so a late event changes exactly the numbers it should.
+ *
+ * <p>Every statement reads only what it recomputes, never all history: the touched sessions'
+ * events by key (the family tables are sorted by session), their earlier rows by key in {@code
+ * segment_facts_keys}, and the segments of an hour or minute through {@code segment_facts}' sort by
+ * hour (docs/METRICS.md, "Rollups").
+ *
+ * <p>A refresh that fails part-way leaves the watermark where it was and is simply run again: every
  * step is idempotent. The watermark trails by {@link #SETTLE} so that events written by another
  * ingest process with a slightly late clock are not skipped.
  *
@@ -55,11 +65,18 @@ public final class Refresher {
   private static final String MINUTE_OF_SEGMENT =
       "toStartOfMinute(assumeNotNull(coalesce(segment_start, request_time, session_start)))";
   private static final String NAME = "rollups";
+  /**
+   * How far back a payment's session is looked for: its model (named by its first payment only)
+   * and the previous payment its paid seconds run from.
+   */
+  public static final Duration PAYMENT_SESSION_LOOKBACK = Duration.ofHours(6);
 
   private final Store store;
   private final Clock clock;
+  private final Runnable beforeWrite;
   private final String touchedSessions = sql("touched_sessions.sql");
   private final String recomputeSegments = sql("recompute_segments.sql");
+  private final String deleteSuperseded = sql("delete_superseded.sql");
   private final String touchedHours = sql("touched_hours.sql");
   private final String recomputeHours = sql("recompute_rollup.sql")
       .replace("${rollup}", "rollup_hour").replace("${bucket}", "bucket_hour");
@@ -69,13 +86,25 @@ public final class Refresher {
   private final String recomputeDemand = sql("recompute_demand.sql");
   private final String recomputeDays = sql("recompute_days.sql");
   private final String recomputeDemandHours = sql("recompute_demand_hours.sql");
+  private final String touchedFeeMinutes = sql("touched_fee_minutes.sql");
+  private final String recomputeFees = sql("recompute_fees.sql");
+  private final String recomputeFeeHours = sql("recompute_fee_hours.sql");
   private final String watermark = sql("watermark.sql");
   private final String saveWatermark = sql("save_watermark.sql");
   private long lastVersionMicros;
 
   public Refresher(Store store, Clock clock) {
+    this(store, clock, () -> {});
+  }
+
+  /**
+   * A refresher that runs {@code beforeWrite} before each statement that writes, such as {@link
+   * RefreshLease#check()}: when it throws, the refresh stops there and leaves the watermark.
+   */
+  public Refresher(Store store, Clock clock, Runnable beforeWrite) {
     this.store = store;
     this.clock = clock;
+    this.beforeWrite = beforeWrite;
   }
 
   /** What one refresh did. */
@@ -107,21 +136,41 @@ public final class Refresher {
       for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
         List<List<String>> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
         run(recomputeSegments, Map.of("keys", tuples(chunk), "version_us", version));
+        run(deleteSuperseded, Map.of("keys", tuples(chunk), "version_us", version));
         hours.addAll(epochSeconds(store.queryText(touchedHours, Map.of("keys", tuples(chunk)))));
         minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
       }
-      run(recomputeHours, Map.of("buckets", List.copyOf(hours), "version_us", version));
+      List<Long> touched = List.copyOf(hours);
+      run(recomputeHours, Map.of("buckets", touched, "hours", touched, "version_us", version));
       run(recomputeDays, Map.of("days", starts(hours, DAY_SECONDS), "version_us", version));
       List<Long> all = List.copyOf(minutes);
       for (int i = 0; i < all.size(); i += MINUTES_PER_STATEMENT) {
         List<Long> chunk = all.subList(i, Math.min(all.size(), i + MINUTES_PER_STATEMENT));
-        run(recomputeMinutes, Map.of("buckets", chunk, "version_us", version));
+        run(recomputeMinutes, Map.of("buckets", chunk, "hours", starts(Set.copyOf(chunk), HOUR_SECONDS),
+            "version_us", version));
         run(recomputeDemand, Map.of("minutes", chunk, "version_us", version));
       }
       run(recomputeDemandHours, Map.of("hours", starts(minutes, HOUR_SECONDS), "version_us", version));
     }
+    refreshFees(from, to);
     run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
     return new Result(keys.size(), hours.size(), minutes.size(), to);
+  }
+
+  private void refreshFees(Instant from, Instant to) {
+    long lookback = PAYMENT_SESSION_LOOKBACK.toSeconds();
+    List<Long> minutes = epochSeconds(store.queryText(touchedFeeMinutes,
+        Map.of("from_ms", from.toEpochMilli(), "to_ms", to.toEpochMilli(), "lookback_s", lookback)));
+    if (minutes.isEmpty()) {
+      return;
+    }
+    long version = nextVersionMicros();
+    List<Long> sorted = minutes.stream().sorted().toList();
+    for (int i = 0; i < sorted.size(); i += MINUTES_PER_STATEMENT) {
+      List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + MINUTES_PER_STATEMENT));
+      run(recomputeFees, Map.of("minutes", chunk, "version_us", version, "lookback_s", lookback));
+    }
+    run(recomputeFeeHours, Map.of("hours", starts(Set.copyOf(sorted), HOUR_SECONDS), "version_us", version));
   }
 
   /**
@@ -154,6 +203,11 @@ public final class Refresher {
     return times.stream().map(t -> Math.floorDiv(t, width) * width).distinct().toList();
   }
 
+  /** Where the last refresh, by any process, ended (the epoch when none has run). */
+  public Instant watermark() {
+    return lastWatermark();
+  }
+
   private Instant lastWatermark() {
     String value = store.queryText(watermark, Map.of("name", NAME)).strip();
     return value.isEmpty() ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
@@ -168,6 +222,7 @@ public final class Refresher {
   }
 
   private void run(String sql, Map<String, ?> params) {
+    beforeWrite.run();
     store.query(sql, params, "TabSeparated");
   }
 

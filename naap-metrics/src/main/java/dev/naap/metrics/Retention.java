@@ -48,16 +48,19 @@ public final class Retention implements Runnable {
     /** The event log, the quarantine and the per-family tables the sessions are computed from. */
     RAW(90, 7, "raw_events", "rejected_events", "stream_trace_events", "ai_stream_status_events",
         "ai_stream_events", "stream_ingest_metrics_events", "discovery_result_entries",
-        "payment_events", "signed_ticket_events"),
+        "payment_events", "signed_ticket_events", "payment_values", "signed_ticket_values"),
     /** Gateways' capability snapshots: network supply, and GPU attribution of sessions. */
     CAPABILITIES(400, 7, "network_capability_models", "network_capability_gpus",
-        "capability_snapshots"),
+        "capability_snapshots", "capability_prices", "capability_model_slots"),
     /** The query layer serves 1m over at most a day and 5m over at most 7 days from here. */
     ROLLUP_MINUTE(8, 8, "rollup_minute"),
     ROLLUP_HOUR(400, 1, "rollup_hour"),
     ROLLUP_DAY(0, 1, "rollup_day"),
     DEMAND_MINUTE(400, 1, "demand_minute"),
-    DEMAND_HOUR(0, 1, "demand_hour");
+    DEMAND_HOUR(0, 1, "demand_hour"),
+    /** Fees per minute: the query layer serves 1m and 5m fees from here. */
+    FEE_MINUTE(400, 8, "fee_minute"),
+    FEE_HOUR(0, 1, "fee_hour");
 
     /** Days kept by default; 0 keeps everything. */
     public final int defaultDays;

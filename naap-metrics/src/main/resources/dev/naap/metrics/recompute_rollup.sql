@@ -3,6 +3,7 @@
 -- and the bucket of a segment row are filled in by the Refresher. Columns go in by position;
 -- aliases only name them for a reader (and must not shadow a source column that another
 -- aggregate reads). FPS quantiles merge each segment's own samples (fps_values).
+-- {hours} are the hours of {buckets}.
 INSERT INTO ${rollup}
 SELECT ${bucket} AS bucket_start,
        orchestrator_address,
@@ -59,5 +60,6 @@ SELECT ${bucket} AS bucket_start,
                AND NOT (saw_error_state OR saw_restart OR saw_last_error))     AS failed_no_capacity,
        fromUnixTimestamp64Micro({version_us:Int64}, 'UTC')                     AS computed_at
 FROM segment_facts_current
-WHERE toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)}
+WHERE toUnixTimestamp(bucket_hour) IN {hours:Array(Int64)} -- the primary key: only these hours are read
+  AND toUnixTimestamp(${bucket}) IN {buckets:Array(Int64)}
 GROUP BY bucket_start, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load

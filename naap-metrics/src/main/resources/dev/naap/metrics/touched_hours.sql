@@ -1,5 +1,5 @@
 -- Every hour the given sessions count in, in any computed version: a session whose hour moved
 -- must leave its old hour too.
 SELECT DISTINCT toUnixTimestamp(bucket_hour)
-FROM segment_facts
+FROM segment_facts_keys
 WHERE (stream_id, request_id) IN {keys:Array(Tuple(String, String))}

@@ -102,6 +102,49 @@ class RefresherTest {
     assertThat(Double.parseDouble(q[2])).isBetween(21.0, 25.0);
   }
 
+  /**
+   * A late event for a session whose other events are in an old month's partitions: only that
+   * session and its hours are recomputed, exactly. The late status moves the session's first
+   * segment two hours earlier (its old hour must lose it) and a late swap adds a second segment.
+   */
+  @Test
+  void refresh_lateEventForASessionInAnOldPartition_givesTheFullRecompute() {
+    long day = 24 * HOUR;
+    List<String> early = new ArrayList<>(List.of(ev.request("old", 0), ev.ingest("old", A, 1_000),
+        ev.processed("old", A, 2_000), ev.status("old", A, 10_000, 20, "ONLINE")));
+    early.addAll(new LiveEvents(LiveEvents.T0 + 40 * day).session("recent", 1_500, 18, 19, 21)); // a later month
+    List<String> late = List.of(ev.status("old", A, -2 * HOUR, 17, "ONLINE"), ev.swap("old", A, 30_000),
+        ev.ingest("old", B, 31_000), ev.processed("old", B, 32_000), ev.status("old", B, 40_000, 22, "ONLINE"));
+
+    Store incremental = TestEngine.uniqueStore("refresh_late_old_partition");
+    feed(incremental, List.of(early, late));
+    List<String> all = new ArrayList<>(early);
+    all.addAll(late);
+    Store once = TestEngine.uniqueStore("refresh_late_old_partition_once");
+    feed(once, List.of(all));
+
+    String expected = fullRecompute(incremental);
+    assertThat(rollups(incremental)).isEqualTo(expected).isEqualTo(rollups(once));
+    // Hour -2 now holds old's first segment (which carries the session's counts), hour 0 only its
+    // second segment, and the session 40 days later is untouched.
+    assertThat(expected).isEqualTo("""
+        -2\t1\t1\t0\t1\t0\t2
+        0\t0\t0\t0\t1\t0\t1
+        960\t1\t1\t0\t1\t0\t3
+        """);
+    String segments = "SELECT stream_id, segment_index, orchestrator_address, bucket_hour, fps_samples "
+        + "FROM %s ORDER BY ALL";
+    assertThat(incremental.queryText(segments.formatted("segment_facts_current"), Map.of()))
+        .isEqualTo(incremental.queryText(segments.formatted("segment_facts_source"), Map.of()))
+        .isEqualTo(once.queryText(segments.formatted("segment_facts_current"), Map.of()));
+    for (String table : List.of(
+        "SELECT bucket_day, sum(segments), sum(fps_samples) FROM rollup_day_current GROUP BY ALL ORDER BY ALL",
+        "SELECT bucket_minute, sessions_requested, stream_seconds, concurrent_streams FROM demand_minute_current "
+            + "ORDER BY ALL")) {
+      assertThat(incremental.queryText(table, Map.of())).isEqualTo(once.queryText(table, Map.of())).isNotEmpty();
+    }
+  }
+
   @Test
   void refresh_withNothingNew_doesNothing() {
     Store store = TestEngine.uniqueStore("refresh_idle");

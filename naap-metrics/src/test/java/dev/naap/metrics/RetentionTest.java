@@ -107,7 +107,7 @@ class RetentionTest {
         .containsEntry(Retention.Data.ROLLUP_MINUTE, Retention.Data.ROLLUP_MINUTE.defaultDays);
     assertThat(Retention.Policy.defaults().toString())
         .isEqualTo("raw=90d,capabilities=400d,rollup_minute=8d,rollup_hour=400d,rollup_day=0d,"
-            + "demand_minute=400d,demand_hour=0d");
+            + "demand_minute=400d,demand_hour=0d,fee_minute=400d,fee_hour=0d");
     assertThatThrownBy(() -> Retention.Policy.parse(List.of("raw=3", "rollup_minute=2", "hours=5", "rollup_day=x",
         "capabilities=20")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -31,12 +31,12 @@ final class Delivery {
     this.truth = truth;
   }
 
-  /** Publishes one generated event at virtual time {@code nowMs}. */
-  void publish(long nowMs, String truthKey, String id, byte[] value, String type, long envelopeMs) {
+  /** Publishes one generated event at virtual time {@code nowMs}; false when it is lost. */
+  boolean publish(long nowMs, String truthKey, String id, byte[] value, String type, long envelopeMs) {
     truth.generated(truthKey);
     if (rng.chance(config.lossRate())) {
       truth.lost(truthKey);
-      return;
+      return false;
     }
     if (rng.chance(config.lateRate())) {
       truth.late(truthKey);
@@ -51,6 +51,7 @@ final class Delivery {
     if (rng.chance(config.malformedRate())) {
       malformed(value, type, envelopeMs);
     }
+    return true;
   }
 
   /** Sends the held-back events whose time has come. */

@@ -45,8 +45,11 @@ final class Emitter {
     return new LinkedHashMap<>();
   }
 
-  /** Emits one event; {@code subtype} (may be null) only refines the ground-truth counters. */
-  void emit(long nowMs, Network.Gateway gw, long envelopeMs, String type, String subtype, Object data) {
+  /**
+   * Emits one event; {@code subtype} (may be null) only refines the ground-truth counters. False
+   * when the delivery lost it (it never reaches Kafka).
+   */
+  boolean emit(long nowMs, Network.Gateway gw, long envelopeMs, String type, String subtype, Object data) {
     String id = ids.uuid();
     Map<String, Object> envelope = struct();
     envelope.put("id", id);
@@ -56,7 +59,7 @@ final class Emitter {
     envelope.put("gateway", gw.host());
     envelope.put("data", data);
     emitted++;
-    delivery.publish(nowMs, subtype == null ? type : type + "/" + subtype, id, json(envelope),
+    return delivery.publish(nowMs, subtype == null ? type : type + "/" + subtype, id, json(envelope),
         type, envelopeMs);
   }
 

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param malformed injected malformed messages by kind
  * @param promptChanges every {@code /update} to a stream started over the gateway HTTP surface, in
  *     the order they happened
+ * @param fees per orchestrator signer, the payments and signed tickets that were delivered (a lost
+ *     event is in neither NaaP's figures nor these)
  */
 public record GroundTruth(
     SimConfig config,
@@ -40,7 +42,8 @@ public record GroundTruth(
     List<DemandCell> demand,
     Map<String, DeliveryCount> delivery,
     Map<String, Long> malformed,
-    List<PromptChange> promptChanges) {
+    List<PromptChange> promptChanges,
+    List<FeeTruth> fees) {
 
   /** A capability snapshot older than this at a segment's start does not attribute a GPU. */
   public static final long STALE_SNAPSHOT_MS = 2 * 3_600_000L;
@@ -144,6 +147,20 @@ public record GroundTruth(
    * @param appliedMs when the runner applied the params, or -1 when no orchestrator was attached
    */
   public record PromptChange(String streamId, String orchestrator, long updateMs, long appliedMs) {}
+
+  /**
+   * The fees one orchestrator (signer) was paid, from the delivered payment events.
+   *
+   * @param payments delivered create_new_payment events
+   * @param signedTickets delivered create_signed_ticket events
+   * @param tickets tickets in both
+   * @param expectedFeesWei sum over the payments of face value x win probability x tickets, exact
+   *     (a decimal string)
+   * @param computedFeesWei sum of the signed tickets' computed_fee (an integer string)
+   * @param billableSeconds sum of the signed tickets' billable_secs
+   */
+  public record FeeTruth(String signerAddress, long payments, long signedTickets, long tickets,
+      String expectedFeesWei, String computedFeesWei, double billableSeconds) {}
 
   /** Per family (or family/subtype): generated, lost, duplicated (sent twice) and late events. */
   public record DeliveryCount(long generated, long lost, long duplicated, long late) {}

@@ -115,6 +115,8 @@ final class Network {
 
   /** One orchestrator and its true (hidden) behaviour. */
   static final class Orchestrator {
+    /** How long a moving price holds (see {@link #priceAt}). */
+    static final long PRICE_STEP_MS = 6 * 3_600_000L;
     final int index;
     final String signerAddress;
     final String onChainAddress;
@@ -148,6 +150,22 @@ final class Network {
       this.pricePerPixelWei = pricePerPixelWei;
       this.suspendedUntilMs = new long[gateways];
       this.rarelyListed = rarelyListed;
+    }
+
+    /**
+     * The price it advertises at {@code ms}: every third orchestrator moves its price every {@link
+     * #PRICE_STEP_MS} (80 % to 120 % of its base, in steps of 10 %), the others keep theirs.
+     */
+    long priceAt(long ms) {
+      if (index % 3 != 1) {
+        return pricePerPixelWei;
+      }
+      return pricePerPixelWei * (8 + Math.floorMod(Math.floorDiv(ms, PRICE_STEP_MS) + index, 5)) / 10;
+    }
+
+    /** Its tickets' face value: 0.0024 ETH (printed in WEI), or 0.012 ETH (printed in ETH) for every fourth. */
+    long faceValueWei() {
+      return index % 4 == 2 ? 12_000_000_000_000_000L : 2_400_000_000_000_000L;
     }
 
     /** {@code orchestrator_info.address}: the signer address, lower-cased as hexutil prints it. */

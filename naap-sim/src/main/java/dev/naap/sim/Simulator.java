@@ -339,7 +339,7 @@ public final class Simulator {
     List<Map<String, Object>> list = new ArrayList<>();
     for (Orchestrator o : network.orchestrators) {
       if (!o.dark) {
-        list.add(capabilities(o));
+        list.add(capabilities(o, nowMs));
       }
     }
     return list;
@@ -355,14 +355,14 @@ public final class Simulator {
     for (Orchestrator o : network.orchestrators) {
       if (!o.dark && (!o.rarelyListed || o.lastListedMs < 0
           || nowMs - o.lastListedMs >= Network.STALE_LISTING_MS)) {
-        list.add(capabilities(o));
+        list.add(capabilities(o, nowMs));
         o.lastListedMs = nowMs;
       }
     }
     return list;
   }
 
-  private static Map<String, Object> capabilities(Orchestrator o) {
+  private static Map<String, Object> capabilities(Orchestrator o, long nowMs) {
     Map<Pipeline, List<Gpu>> byPipeline = new LinkedHashMap<>();
     int slots = 0;
     for (Gpu g : o.gpus) {
@@ -391,7 +391,7 @@ public final class Simulator {
       }
       models.put(p.id, m);
       Map<String, Object> price = Emitter.struct();
-      price.put("pricePerUnit", o.pricePerPixelWei);
+      price.put("pricePerUnit", o.priceAt(nowMs));
       price.put("pixelsPerUnit", 1);
       price.put("capability", 35);
       price.put("constraint", p.id);

@@ -29,6 +29,14 @@ import java.util.function.LongConsumer;
  */
 final class StreamSession {
 
+  /** Pixels per second go-livepeer bills a live stream at: 1280x720 at 30 frames/s. */
+  static final long BILLED_PIXELS_PER_SECOND = 1280L * 720 * 30;
+  /** eth.FormatUnits prints ETH from 0.01 ETH on. */
+  private static final long FACE_IN_ETH_FROM_WEI = 10_000_000_000_000_000L;
+  /** The gateway (gateway-ap) that pays through a remote signer: create_signed_ticket, no payments. */
+  static final int REMOTE_SIGNER_GATEWAY = 2;
+
+
   /**
    * How an orchestrator session goes. {@code TRICKLE_LOST}: the gateway's trickle subscription
    * finds no stream right after the first ingest ("stream not found"), it swaps and re-selects the
@@ -104,6 +112,7 @@ final class StreamSession {
   private long firstOutputMs = -1;
   private long nextStatusMs = -1;
   private long nextPaymentMs = -1;
+  private long lastPaymentMs = -1;
   private long nextErrorMs = -1;
   private long slowAtMs = -1;
   private long watchdogMs = -1;
@@ -749,25 +758,89 @@ final class StreamSession {
     return Math.round(Math.max(0, v) * f) / f;
   }
 
+  /**
+   * One live payment, as the gateway's {@code create_new_payment} or, on a gateway that signs
+   * through a remote signer, the signer's {@code create_signed_ticket}: the first when the
+   * orchestrator session starts, two more 6 s apart, then one every ~54 s
+   * ({@code -livePaymentInterval}). Tickets carry the orchestrator's face value; their number
+   * follows its price at the time (go-livepeer pays live video as 1280x720 at 30 frames/s).
+   */
   private void payment(long now) {
     Orchestrator o = gpu.orchestrator;
     boolean first = payments == 0;
-    Map<String, Object> d = Emitter.goMap();
-    d.put("capability", "");
-    d.put("clientIP", "");
-    d.put("faceValue", (first ? 2_402_400 : 2_400_000) + "000000000 WEI");
-    d.put("manifestID", first ? "35_" + pipeline.id : manifestIdHex);
-    d.put("numTickets", first ? "2" : "1");
-    d.put("orchestrator", o.url);
-    d.put("price", o.pricePerPixelWei + "." + String.format("%03d", o.index * 37 % 1000) + " wei/pixel");
-    d.put("recipient", o.onChainAddress);
-    d.put("requestID", first ? requestId : "");
-    d.put("sender", gw.senderAddress());
-    d.put("sessionID", sessionIdHex);
-    d.put("winProb", first ? "0.0009990010" : "0.0010000000");
-    sim.emitter.emit(now, gw, now, "create_new_payment", null, d);
+    long price = o.priceAt(now);
+    long face = first ? o.faceValueWei() / 1000 * 1001 : o.faceValueWei();
+    // Expected value per ticket 2.4e12 wei at either face value; the first's is 0.1 % less.
+    String winProb = o.faceValueWei() > FACE_IN_ETH_FROM_WEI
+        ? (first ? "0.0001998002" : "0.0002000000") : (first ? "0.0009990010" : "0.0010000000");
+    long sinceLast = first ? 0 : now - lastPaymentMs;
+    int tickets = first ? 2 : (int) Math.max(1, Math.round(price * BILLED_PIXELS_PER_SECOND * 54.0 / 2.4e12));
+    boolean delivered;
+    if (gw.index() == REMOTE_SIGNER_GATEWAY) {
+      delivered = signedTicket(now, o, price, tickets, first ? 60_000 : sinceLast);
+    } else {
+      Map<String, Object> d = Emitter.goMap();
+      d.put("capability", "");
+      d.put("clientIP", "");
+      d.put("faceValue", formatUnits(face));
+      d.put("manifestID", first ? "35_" + pipeline.id : manifestIdHex);
+      d.put("numTickets", Integer.toString(tickets));
+      d.put("orchestrator", o.url);
+      d.put("price", price + "." + String.format("%03d", o.index * 37 % 1000) + " wei/pixel");
+      d.put("recipient", o.onChainAddress);
+      d.put("requestID", first ? requestId : "");
+      d.put("sender", gw.senderAddress());
+      d.put("sessionID", sessionIdHex);
+      d.put("winProb", winProb);
+      delivered = sim.emitter.emit(now, gw, now, "create_new_payment", null, d);
+      if (delivered) {
+        sim.truth.payment(o, new java.math.BigDecimal(face).multiply(new java.math.BigDecimal(winProb))
+            .multiply(java.math.BigDecimal.valueOf(tickets)), tickets);
+      }
+    }
     payments++;
+    lastPaymentMs = now;
     nextPaymentMs = now + (payments < 3 ? 6_000 : 54_000) + rng.between(-10, 10);
+  }
+
+  /** A remote signer's {@code create_signed_ticket} billing {@code billedMs} at {@code price}. */
+  private boolean signedTicket(long now, Orchestrator o, long price, int tickets, long billedMs) {
+    double seconds = billedMs / 1000.0;
+    long pixels = Math.round(seconds * BILLED_PIXELS_PER_SECOND);
+    java.math.BigInteger fee = java.math.BigInteger.valueOf(price).multiply(java.math.BigInteger.valueOf(pixels));
+    Map<String, Object> d = Emitter.goMap();
+    d.put("app", pipeline.ordinal() % 2 == 0 ? "daydream" : "streamplace");
+    d.put("auth_id", "");
+    d.put("billable_secs", seconds);
+    d.put("computed_fee", fee.toString());
+    d.put("cost", Long.toString(price));
+    d.put("current_time", java.time.Instant.ofEpochMilli(now).toString());
+    d.put("current_time_unix", now);
+    d.put("manifest_id", "35_" + pipeline.id);
+    d.put("num_tickets", tickets);
+    d.put("orch_address", o.infoAddress());
+    d.put("orch_url", o.url);
+    d.put("pipeline", "live-video-to-video");
+    d.put("pixels", pixels);
+    d.put("pm_session_id", sessionIdHex);
+    d.put("previous_time", java.time.Instant.ofEpochMilli(now - billedMs).toString());
+    d.put("previous_time_unix", now - billedMs);
+    d.put("request_id", requestId);
+    d.put("sequence_number", payments);
+    d.put("session_balance", "0");
+    d.put("session_id", sessionIdHex);
+    d.put("session_status", payments == 0 ? "new" : "continuing");
+    boolean delivered = sim.emitter.emit(now, gw, now, "create_signed_ticket", null, d);
+    if (delivered) {
+      sim.truth.signedTicket(o, fee, tickets, seconds);
+    }
+    return delivered;
+  }
+
+  /** go-livepeer's {@code eth.FormatUnits(v, "ETH")}: wei below 0.01 ETH, else ETH with its decimals. */
+  static String formatUnits(long wei) {
+    return wei < FACE_IN_ETH_FROM_WEI ? wei + " WEI"
+        : java.math.BigDecimal.valueOf(wei).movePointLeft(18).stripTrailingZeros().toPlainString() + " ETH";
   }
 
   // ---------------------------------------------------------------- prompts and trouble

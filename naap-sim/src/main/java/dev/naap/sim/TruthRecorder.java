@@ -14,6 +14,7 @@ final class TruthRecorder {
   private final Map<String, long[]> demand = new TreeMap<>();
   private final Map<String, long[]> delivery = new TreeMap<>();
   private final Map<String, Long> malformed = new TreeMap<>();
+  private final Map<String, Fees> fees = new TreeMap<>();
   private final List<GroundTruth.PromptChange> promptChanges = new ArrayList<>();
   private final Map<Network.Gpu, double[]> gpuFps = new java.util.IdentityHashMap<>();
   private final long[] orchSessions;
@@ -107,6 +108,32 @@ final class TruthRecorder {
 
   void late(String key) { count(key, 3); }
 
+  /** A delivered create_new_payment to {@code o}: its expected value (face x win probability x tickets). */
+  void payment(Network.Orchestrator o, java.math.BigDecimal expectedWei, int tickets) {
+    Fees f = fees.computeIfAbsent(o.infoAddress(), k -> new Fees());
+    f.payments++;
+    f.tickets += tickets;
+    f.expectedWei = f.expectedWei.add(expectedWei);
+  }
+
+  /** A delivered create_signed_ticket for {@code o}. */
+  void signedTicket(Network.Orchestrator o, java.math.BigInteger computedWei, int tickets, double seconds) {
+    Fees f = fees.computeIfAbsent(o.infoAddress(), k -> new Fees());
+    f.signedTickets++;
+    f.tickets += tickets;
+    f.computedWei = f.computedWei.add(computedWei);
+    f.billableSeconds += seconds;
+  }
+
+  private static final class Fees {
+    long payments;
+    long signedTickets;
+    long tickets;
+    java.math.BigDecimal expectedWei = java.math.BigDecimal.ZERO;
+    java.math.BigInteger computedWei = java.math.BigInteger.ZERO;
+    double billableSeconds;
+  }
+
   void malformed(String kind) { malformed.merge(kind, 1L, Long::sum); }
 
   private void count(String key, int slot) {
@@ -171,7 +198,11 @@ final class TruthRecorder {
     });
     Map<String, GroundTruth.DeliveryCount> del = new TreeMap<>();
     delivery.forEach((k, v) -> del.put(k, new GroundTruth.DeliveryCount(v[0], v[1], v[2], v[3])));
+    List<GroundTruth.FeeTruth> feeTruth = new ArrayList<>();
+    fees.forEach((signer, f) -> feeTruth.add(new GroundTruth.FeeTruth(signer, f.payments, f.signedTickets, f.tickets,
+        f.expectedWei.stripTrailingZeros().toPlainString(), f.computedWei.toString(), f.billableSeconds)));
     return new GroundTruth(config, config.seed(), config.startMs(), config.startMs() + config.durationMs(),
-        gws, orchs, gpus, nodes, cells, del, new TreeMap<>(malformed), List.copyOf(promptChanges));
+        gws, orchs, gpus, nodes, cells, del, new TreeMap<>(malformed), List.copyOf(promptChanges),
+        List.copyOf(feeTruth));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.naap.events.AiStreamEvent;
 import dev.naap.events.AiStreamStatus;
 import dev.naap.events.CreateNewPayment;
+import dev.naap.events.CreateSignedTicket;
 import dev.naap.events.Event;
 import dev.naap.events.NetworkCapabilities;
 import dev.naap.events.StreamTrace;
@@ -63,9 +64,7 @@ class GroundTruthTest {
   @Test
   void orchestratorSessions_areAtMostTheFirstPaymentsPerNode() {
     SimRun run = SimRun.perfect();
-    Map<String, Long> firstPayments = run.accepted.stream()
-        .filter(e -> e instanceof CreateNewPayment p && p.manifestId().startsWith("35_"))
-        .collect(Collectors.groupingBy(e -> ((CreateNewPayment) e).orchestratorUrl(), Collectors.counting()));
+    Map<String, Long> firstPayments = firstPaymentsPerNode(run);
     for (GroundTruth.OrchestratorTruth o : run.truth.orchestrators()) {
       assertThat(o.sessions()).isLessThanOrEqualTo(firstPayments.getOrDefault(o.url(), 0L));
     }
@@ -114,9 +113,7 @@ class GroundTruthTest {
   @Test
   void failedSessions_neverProduceOutput() {
     SimRun run = SimRun.perfect();
-    Map<String, Long> firstPayments = run.accepted.stream()
-        .filter(e -> e instanceof CreateNewPayment p && p.manifestId().startsWith("35_"))
-        .collect(Collectors.groupingBy(e -> ((CreateNewPayment) e).orchestratorUrl(), Collectors.counting()));
+    Map<String, Long> firstPayments = firstPaymentsPerNode(run);
     Map<String, Long> outputs = run.accepted.stream()
         .filter(e -> e instanceof StreamTrace tr && tr.subtype().equals("runner_send_first_processed_segment"))
         .collect(Collectors.groupingBy(Event::orchestratorUrl, Collectors.counting()));
@@ -197,5 +194,16 @@ class GroundTruthTest {
     Path file = dir.resolve("truth.json");
     t.writeJson(file);
     assertThat(GroundTruth.readJson(file)).isEqualTo(t);
+  }
+
+  /**
+   * Every orchestrator session's first payment, per node: a create_new_payment naming the model,
+   * or, on the gateway that pays through a remote signer, a "new" create_signed_ticket.
+   */
+  private static Map<String, Long> firstPaymentsPerNode(SimRun run) {
+    return run.accepted.stream()
+        .filter(e -> e instanceof CreateNewPayment p && p.manifestId().startsWith("35_")
+            || e instanceof CreateSignedTicket t && t.sessionStatus().equals("new"))
+        .collect(Collectors.groupingBy(Event::orchestratorUrl, Collectors.counting()));
   }
 }

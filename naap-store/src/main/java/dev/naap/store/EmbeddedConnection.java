@@ -10,6 +10,9 @@ import java.util.List;
  * USE}d, so that views of several databases can share it. Not thread-safe.
  */
 final class EmbeddedConnection {
+  /** The probe's own answer is 11 bytes: anything longer is leftover output, freed unread. */
+  private static final long DRAIN_LIMIT_BYTES = 1024;
+
   final int id;
   private final ChdbLibrary lib;
   private final ChdbLibrary.Connection nativeConnection;
@@ -43,14 +46,15 @@ final class EmbeddedConnection {
    * After a failed statement, libchdb may keep the output it had produced and hand it out with the
    * next result on this connection (measured: a statement stopped by max_execution_time left
    * 196 MB that came back as the answer to {@code SELECT 'in'}), which would give one caller
-   * another's rows. A probe statement takes whatever is left, until it answers exactly.
+   * another's rows. A probe statement takes whatever is left, until it answers exactly; what is
+   * left is freed without being copied into the heap (it can be a gigabyte).
    */
   private void drain() {
     byte[] probe = "SELECT 'naap-drain'".getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < 3; i++) {
       try {
         byte[] r = lib.query(nativeConnection, probe, "SELECT 'naap-drain'", "TabSeparated",
-            List.of(), Long.MAX_VALUE);
+            List.of(), DRAIN_LIMIT_BYTES);
         if (new String(r, StandardCharsets.UTF_8).equals("naap-drain\n")) {
           return;
         }

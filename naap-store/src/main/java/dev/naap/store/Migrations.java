@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -61,7 +62,15 @@ public final class Migrations {
    * @throws StoreException when an applied migration's file has changed, or a statement fails
    */
   public static List<String> apply(Store store) {
-    return apply(store, all());
+    return apply(store, all(), List::of);
+  }
+
+  /**
+   * As {@link #apply(Store)}, on every node of the ClickHouse cluster {@code cluster} that {@code
+   * store}'s server belongs to: each statement as {@link ClusterDdl} rewrites it.
+   */
+  public static List<String> apply(Store store, String cluster) {
+    return apply(store, all(), sql -> ClusterDdl.rewrite(sql, cluster));
   }
 
   /**
@@ -69,10 +78,16 @@ public final class Migrations {
    * this release's: how a test builds the store of an earlier release to upgrade it.
    */
   public static List<String> apply(Store store, ClassLoader loader) {
-    return apply(store, discover(loader));
+    return apply(store, discover(loader), List::of);
   }
 
   static List<String> apply(Store store, List<Migration> migrations) {
+    return apply(store, migrations, List::of);
+  }
+
+  /** Applies {@code migrations}, each statement as {@code ddl} makes it for this store. */
+  private static List<String> apply(Store store, List<Migration> migrations,
+      Function<String, List<String>> ddl) {
     if (migrations.isEmpty()) {
       return List.of();
     }
@@ -81,7 +96,7 @@ public final class Migrations {
       throw new IllegalStateException("no V001 migration (it creates schema_migrations)");
     }
     for (String sql : bootstrap.statements()) {
-      store.execute(sql);
+      ddl.apply(sql).forEach(store::execute);
     }
     Map<Integer, List<String>> applied = applied(store);
     List<String> newlyApplied = new ArrayList<>();
@@ -101,7 +116,7 @@ public final class Migrations {
       long t0 = System.nanoTime();
       awaitInsertsRunning(store);
       for (String sql : m.statements()) {
-        store.execute(sql);
+        ddl.apply(sql).forEach(store::execute);
       }
       store.query("INSERT INTO schema_migrations (version, name, checksum)"
               + " SELECT {version:UInt32}, {name:String}, {checksum:String}",

@@ -60,6 +60,9 @@ public record ReadOnlyAccess(int connections, long maxMemoryBytes, Duration maxE
         "SET max_execution_time = " + maxExecutionTime.toSeconds(),
         "SET max_result_bytes = " + maxResultBytes,
         "SET result_overflow_mode = 'throw'",
+        // NaaP's own queries ask for SQL-standard outer joins (SETTINGS join_use_nulls = 1); the
+        // engine lets a read-only statement set a setting to the value it already has.
+        "SET join_use_nulls = 1",
         "SET readonly = 1");
   }
 }

@@ -77,7 +77,13 @@ final class ServerStore implements Store {
 
   /** Creates the database unless it exists (server default engine). */
   void createDatabase() {
-    String sql = "CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(database);
+    createDatabase(null);
+  }
+
+  /** Creates the database if missing, on every node of {@code cluster} when not null. */
+  void createDatabase(String cluster) {
+    String sql = "CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(database)
+        + (cluster == null ? "" : " ON CLUSTER " + cluster);
     send(sql, null, Map.of(), List.of(), "TabSeparated", sql.getBytes(StandardCharsets.UTF_8));
   }
 

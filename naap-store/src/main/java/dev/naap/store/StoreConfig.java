@@ -60,9 +60,12 @@ public sealed interface StoreConfig {
    * @param connections how many requests may run at once; default 8, range 1..64
    * @param requestTimeout how long one request may take, connecting included; default 60 s. A
    *     server behind an API should answer within the API's own query timeout: give less.
+   * @param cluster the ClickHouse cluster (a name in the server's {@code remote_servers}) that the
+   *     migrations are applied to, ON CLUSTER with replicated tables (docs/CLUSTER.md); null: a
+   *     single server, with the single-node schema
    */
   record Server(URI url, String user, String password, String database, int connections,
-      Duration requestTimeout) implements StoreConfig {
+      Duration requestTimeout, String cluster) implements StoreConfig {
     /** Default number of concurrent requests. */
     public static final int DEFAULT_CONNECTIONS = 8;
     /** Default request timeout. */
@@ -88,6 +91,16 @@ public sealed interface StoreConfig {
       if (requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException("requestTimeout=" + requestTimeout + " must be positive");
       }
+      if (cluster != null && !cluster.matches("[A-Za-z0-9_]{1,100}")) {
+        throw new IllegalArgumentException(
+            "cluster='" + cluster + "': use 1 to 100 of A-Z a-z 0-9 _");
+      }
+    }
+
+    /** A single server. */
+    public Server(URI url, String user, String password, String database, int connections,
+        Duration requestTimeout) {
+      this(url, user, password, database, connections, requestTimeout, null);
     }
 
     /** With 8 connections and a 60 s request timeout. */
@@ -97,14 +110,20 @@ public sealed interface StoreConfig {
 
     /** The same server with another request timeout. */
     public Server withRequestTimeout(Duration timeout) {
-      return new Server(url, user, password, database, connections, timeout);
+      return new Server(url, user, password, database, connections, timeout, cluster);
+    }
+
+    /** The same server, its migrations applied to {@code name} (null: none). */
+    public Server withCluster(String name) {
+      return new Server(url, user, password, database, connections, requestTimeout, name);
     }
 
     /** Never shows the password. */
     @Override
     public String toString() {
       return "Server[url=" + url + ", user=" + user + ", database=" + database + ", connections="
-          + connections + ", requestTimeout=" + requestTimeout + "]";
+          + connections + ", requestTimeout=" + requestTimeout
+          + (cluster == null ? "" : ", cluster=" + cluster) + "]";
     }
   }
 }

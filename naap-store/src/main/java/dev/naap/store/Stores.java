@@ -32,7 +32,8 @@ public final class Stores {
       case StoreConfig.Embedded e -> openEmbedded(e, DEFAULT_DATABASE);
       case StoreConfig.Server s -> {
         ServerStore store = ServerStore.open(s);
-        yield ready(store, store::createDatabase);
+        yield s.cluster() == null ? ready(store, store::createDatabase)
+            : ready(store, () -> store.createDatabase(s.cluster()), s.cluster());
       }
     };
   }
@@ -74,12 +75,20 @@ public final class Stores {
   }
 
   private static Store ready(Store store, Runnable createDatabase) {
+    return ready(store, createDatabase, null);
+  }
+
+  private static Store ready(Store store, Runnable createDatabase, String cluster) {
     try {
       if (Migrations.upToDate(store)) {
         return store; // no DDL: a read-only user (an API instance) opens a migrated store too
       }
       createDatabase.run();
-      Migrations.apply(store);
+      if (cluster == null) {
+        Migrations.apply(store);
+      } else {
+        Migrations.apply(store, cluster);
+      }
       return store;
     } catch (RuntimeException e) {
       try {

@@ -28,9 +28,13 @@ final class Catalogue {
       Dimension.REGION, new Column("region", STRING, "", "region of the session's orchestrator (events carry"
           + " no client region): the event's, else the scraper's (operator mapping or IP-location"
           + " database); empty when unknown"),
-      Dimension.GATEWAY, new Column("gateway", STRING, "", "gateway that reported the session"));
+      Dimension.GATEWAY, new Column("gateway", STRING, "", "gateway that reported the session"),
+      Dimension.APP, new Column("app", STRING, "", "application named by a remote signer's signed tickets; "
+          + "empty for gateway payments"));
 
-  private static final List<Dimension> ALL = List.of(Dimension.values());
+  /** Every dimension of the session rollups: all but the fee-only app. */
+  private static final List<Dimension> ALL = List.of(Dimension.ORCHESTRATOR, Dimension.GPU_ID,
+      Dimension.GPU_MODEL, Dimension.PIPELINE, Dimension.REGION, Dimension.GATEWAY);
 
   private static final List<Column> GPU_MEASURES = List.of(
       new Column("segments", INTEGER, "", "segments (one orchestrator's part of a session)"),
@@ -177,6 +181,63 @@ final class Catalogue {
       new Column("degraded_hours", INTEGER, "", "of those, hours whose FPS mean fell by 20 % or more"),
       new Column("degraded_rate", DECIMAL, "", "degraded_hours / fps_compared_hours"));
 
+  private static final List<Column> ECONOMICS_MEASURES = List.of(
+      new Column("payments", INTEGER, "", "create_new_payment events (a gateway paying an orchestrator)"),
+      new Column("unvalued_payments", INTEGER, "", "of those, payments whose face value or win probability "
+          + "could not be read exactly: not in the expected fees"),
+      new Column("tickets", INTEGER, "", "tickets sent: numTickets of the payments plus num_tickets of the signed "
+          + "tickets"),
+      new Column("expected_fees_wei", STRING, "wei", "sum of face value x win probability x tickets over the "
+          + "payments, exact (a decimal string; fractions of a wei kept to 18 places); expected value, not revenue"),
+      new Column("expected_fees_eth", STRING, "ETH", "expected_fees_wei / 10^18, exact (a decimal string)"),
+      new Column("paid_minutes", DECIMAL, "min", "stream time the payments cover: each payment's time since the "
+          + "previous payment of its payment session"),
+      new Column("expected_fee_per_stream_minute_wei", DECIMAL, "wei/min", "expected_fees_wei / paid_minutes; null "
+          + "without paid minutes"),
+      new Column("signed_tickets", INTEGER, "", "create_signed_ticket events (a remote signer's payment)"),
+      new Column("billable_seconds", DECIMAL, "s", "seconds the signed tickets bill (billable_secs)"),
+      new Column("pixels", INTEGER, "", "pixels the signed tickets bill"),
+      new Column("computed_fees_wei", STRING, "wei", "sum of the signed tickets' computed_fee, exact (a decimal "
+          + "string)"),
+      new Column("computed_fees_eth", STRING, "ETH", "computed_fees_wei / 10^18, exact (a decimal string)"),
+      new Column("fee_per_billable_minute_wei", DECIMAL, "wei/min", "computed_fees_wei / (billable_seconds / 60); "
+          + "null without billable seconds"));
+
+  private static final List<Column> PRICE_MEASURES = List.of(
+      new Column("orchestrators", INTEGER, "", "orchestrator x model prices in force in the bucket in the row"),
+      new Column("price_per_unit", INTEGER, "wei", "advertised price per unit; null when the row holds several "
+          + "prices"),
+      new Column("pixels_per_unit", INTEGER, "pixels", "pixels per price unit; null when the row holds several"),
+      new Column("wei_per_pixel", DECIMAL, "wei/pixel", "price_per_unit / pixels_per_unit (the median of the "
+          + "row's prices)"),
+      new Column("wei_per_pixel_min", DECIMAL, "wei/pixel", "lowest price of the row"),
+      new Column("wei_per_pixel_p10", DECIMAL, "wei/pixel", "10th percentile of the row's prices (exact, lower)"),
+      new Column("wei_per_pixel_p90", DECIMAL, "wei/pixel", "90th percentile of the row's prices (exact, lower)"),
+      new Column("wei_per_pixel_max", DECIMAL, "wei/pixel", "highest price of the row"),
+      new Column("wei_per_stream_minute", DECIMAL, "wei/min", "wei_per_pixel x the pipeline's billing resolution "
+          + "(pixels per second) x 60: a stream-minute at that price"),
+      new Column("network_wei_per_pixel_median", DECIMAL, "wei/pixel", "median price of every orchestrator of the "
+          + "model in the bucket, whatever the filters; null when the row mixes models"),
+      new Column("price_vs_network", DECIMAL, "", "wei_per_pixel / network_wei_per_pixel_median (1 = the "
+          + "network's median)"));
+
+  private static final List<Column> CAPACITY_MEASURES = List.of(
+      new Column("snapshots", INTEGER, "", "network_capabilities snapshots in the range that list the row's models"),
+      new Column("latest_snapshot_at", TIMESTAMP, "", "time of the range's latest snapshot, which the next "
+          + "columns describe"),
+      new Column("warm_orchestrators", INTEGER, "", "orchestrators (signers) with the model warm in that snapshot"),
+      new Column("nodes", INTEGER, "", "nodes (service URIs) advertising the model in that snapshot"),
+      new Column("gpus", INTEGER, "", "distinct GPU ids those nodes list for the model"),
+      new Column("gpu_memory_bytes", INTEGER, "bytes", "total memory of those GPUs"),
+      new Column("slots", INTEGER, "", "slots advertised: idle + in use"),
+      new Column("slots_in_use", INTEGER, "", "slots in use (capacityInUse)"),
+      new Column("available_slots", INTEGER, "", "idle slots: the capacity a new stream can take"),
+      new Column("available_slots_mean", DECIMAL, "", "mean idle slots over the range's snapshots"),
+      new Column("available_slots_min", INTEGER, "", "fewest idle slots in one snapshot of the range"),
+      new Column("available_slots_max", INTEGER, "", "most idle slots in one snapshot of the range"),
+      new Column("available_slots_stability", DECIMAL, "", "1 - standard deviation / mean of the idle slots over "
+          + "the snapshots, at least 0 (1 = constant); null when the mean is 0"));
+
   /** The GPUs page of {@link MetricsQueries#orchestrator}. */
   static final List<Column> ORCHESTRATOR_GPUS = List.of(
       DIMENSION_COLUMNS.get(Dimension.GPU_ID),
@@ -194,7 +255,8 @@ final class Catalogue {
 
   /** Whether the report's rows are time buckets ({@code window_start} first). */
   static boolean bucketed(Report report) {
-    return report == Report.GPU_METRICS || report == Report.NETWORK_DEMAND;
+    return report == Report.GPU_METRICS || report == Report.NETWORK_DEMAND
+        || report == Report.NETWORK_ECONOMICS || report == Report.NETWORK_PRICES;
   }
 
   static List<Dimension> groupable(Report report) {
@@ -205,28 +267,40 @@ final class Catalogue {
       case SLA_COMPLIANCE -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.REGION,
           Dimension.GPU_ID, Dimension.GPU_MODEL, Dimension.GATEWAY);
       case ORCHESTRATORS -> List.of(Dimension.ORCHESTRATOR);
-      case ORCHESTRATOR_SCORES -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE);
+      case ORCHESTRATOR_SCORES -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GPU_MODEL);
       case RELIABILITY -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GPU_MODEL,
           Dimension.GPU_ID, Dimension.REGION, Dimension.GATEWAY);
+      case NETWORK_PRICES -> List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE);
+      case NETWORK_ECONOMICS -> List.of(Dimension.ORCHESTRATOR, Dimension.GATEWAY, Dimension.PIPELINE,
+          Dimension.APP);
+      case NETWORK_CAPACITY -> List.of(Dimension.PIPELINE, Dimension.GPU_MODEL);
     };
   }
 
   static List<Dimension> defaultGroupBy(Report report) {
     return switch (report) {
       case GPU_METRICS -> groupable(report).subList(0, 5);
-      case NETWORK_DEMAND, ORCHESTRATORS, ORCHESTRATOR_SCORES -> groupable(report);
+      case NETWORK_DEMAND, ORCHESTRATORS, NETWORK_ECONOMICS, NETWORK_PRICES -> groupable(report);
+      case ORCHESTRATOR_SCORES -> groupable(report).subList(0, 2);
+      case NETWORK_CAPACITY -> groupable(report).subList(0, 1);
       case SLA_COMPLIANCE, RELIABILITY -> groupable(report).subList(0, 3);
     };
   }
 
   static List<Dimension> filterable(Report report) {
-    return report == Report.NETWORK_DEMAND ? groupable(report) : ALL;
+    return switch (report) {
+      case NETWORK_DEMAND, NETWORK_ECONOMICS, NETWORK_PRICES, NETWORK_CAPACITY -> groupable(report);
+      default -> ALL;
+    };
   }
 
   /** The grouping a query asks for, checked, in the report's column order. */
   static List<Dimension> grouping(Report report, List<Dimension> groupBy) {
-    if (groupBy.isEmpty() || report == Report.ORCHESTRATOR_SCORES) {
-      // A score is per orchestrator x pipeline: its cohort is the pipeline's.
+    if (report == Report.ORCHESTRATOR_SCORES) {
+      // A score is per orchestrator x pipeline (its cohort is the pipeline's), per GPU model if asked.
+      return groupBy.contains(Dimension.GPU_MODEL) ? groupable(report) : defaultGroupBy(report);
+    }
+    if (groupBy.isEmpty()) {
       return defaultGroupBy(report);
     }
     for (Dimension d : groupBy) {
@@ -254,6 +328,9 @@ final class Catalogue {
       case ORCHESTRATORS -> ORCHESTRATOR_MEASURES;
       case ORCHESTRATOR_SCORES -> SCORE_MEASURES;
       case RELIABILITY -> RELIABILITY_MEASURES;
+      case NETWORK_ECONOMICS -> ECONOMICS_MEASURES;
+      case NETWORK_PRICES -> PRICE_MEASURES;
+      case NETWORK_CAPACITY -> CAPACITY_MEASURES;
     });
     return List.copyOf(columns);
   }

@@ -39,6 +39,9 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   /** The score's cohort: the pipeline over this long before the range's end (the range if longer). */
   public static final Duration SCORE_COHORT = Duration.ofDays(7);
 
+  /** How long an advertised price stays in force when no newer snapshot repeats it. */
+  public static final Duration PRICE_MAX_AGE = SUPPLY_LOOKBACK;
+
   private static final Duration HOUR = Duration.ofHours(1);
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
 
@@ -53,6 +56,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate orchestratorScores = SqlTemplate.load("orchestrator_scores.sql");
   private final SqlTemplate reliability = SqlTemplate.load("reliability.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
+  private final SqlTemplate networkEconomics = SqlTemplate.load("network_economics.sql");
+  private final SqlTemplate networkPrices = SqlTemplate.load("network_prices.sql");
+  private final SqlTemplate networkCapacity = SqlTemplate.load("network_capacity.sql");
+  private final LiveStreams live;
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
 
@@ -63,6 +70,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     this.store = store;
     this.overview = new Overview(store, rows);
     this.discovery = new Discovery(store, this, rows);
+    this.live = new LiveStreams(store);
   }
 
   @Override
@@ -105,7 +113,51 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case ORCHESTRATORS -> orchestrators(parts, query);
       case ORCHESTRATOR_SCORES -> scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
       case RELIABILITY -> reliability(parts);
+      case NETWORK_ECONOMICS -> economics(parts, query.granularity());
+      case NETWORK_PRICES -> prices(parts, query.granularity());
+      case NETWORK_CAPACITY -> capacity(parts);
     };
+  }
+
+  private static String window(Granularity granularity, String minute, String hour) {
+    return switch (granularity) {
+      case MINUTE -> minute;
+      case FIVE_MINUTES -> "toStartOfFiveMinutes(" + minute + ")";
+      case HOUR -> hour;
+      case DAY -> "toStartOfDay(" + hour + ")";
+    };
+  }
+
+  private Page economics(QueryParts parts, Granularity granularity) {
+    boolean minutes = granularity.width().compareTo(HOUR) < 0;
+    String rollup = minutes ? rows.buckets("fee_minute", "bucket_minute", parts.filters())
+        : rows.buckets("fee_hour", "bucket_hour", parts.filters());
+    String sql = networkEconomics.fill(Map.of("rows", rollup,
+        "window", window(granularity, "bucket_minute", "bucket_hour"),
+        "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
+    Map<String, Object> params = parts.params(granularity.width());
+    // Days are read from whole hours; a range that cuts a day reads only its hours inside.
+    return fetch(parts, sql, params);
+  }
+
+  private Page prices(QueryParts parts, Granularity granularity) {
+    String sql = networkPrices.fill(Map.of("filters", parts.filters(),
+        "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
+    Map<String, Object> params = parts.params(granularity.width());
+    params.put("price_max_age_s", PRICE_MAX_AGE.toSeconds());
+    return fetch(parts, sql, params);
+  }
+
+  private Page capacity(QueryParts parts) {
+    String sql = networkCapacity.fill(Map.of("filters", parts.filters(), "keys", parts.keys(),
+        "group", parts.group(), "group_only", parts.groupOnly(), "order", parts.order()));
+    Map<String, Object> params = parts.params(Duration.ofSeconds(1));
+    return fetch(parts, sql, params);
+  }
+
+  @Override
+  public Live live(Map<Dimension, Set<String>> filters, boolean includeTestLoad, Instant at) {
+    return live.at(filters, includeTestLoad, at);
   }
 
   private Page gpuMetrics(QueryParts parts, Granularity granularity) {
@@ -186,7 +238,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private Page scores(QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
     Map<String, Object> params = scoreParams(parts, query, reliabilityWeight, qualityWeight);
     String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
-        "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "", "order", parts.order()));
+        "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "",
+        "gpu_key", parts.grouping().contains(Dimension.GPU_MODEL) ? "gpu_model, " : "", "order", parts.order()));
     return fetch(parts, sql, params);
   }
 
@@ -212,7 +265,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "bucket_hour",
-        "window_key", "toInt64(toUnixTimestamp(window_start)), ",
+        "window_key", "toInt64(toUnixTimestamp(window_start)), ", "gpu_key", "",
         "order", "window_start, orchestrator_address, pipeline"));
     List<Column> columns = MetricsQueries.scoreHistoryColumns();
     List<List<Object>> all = TabSeparated.rows(store.queryText(sql, params), columns);

@@ -9,7 +9,9 @@ public enum Dimension {
   GPU_MODEL("gpu_model", "gpu_model"),
   PIPELINE("pipeline", "pipeline"),
   REGION("region", "region"),
-  GATEWAY("gateway", "gateway");
+  GATEWAY("gateway", "gateway"),
+  /** The application a remote signer names on its signed tickets (fees only). */
+  APP("app", "app");
 
   private final String parameter;
   private final String column;

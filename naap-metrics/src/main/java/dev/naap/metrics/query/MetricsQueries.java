@@ -3,7 +3,9 @@ package dev.naap.metrics.query;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The read side of NaaP: everything the public API shows, computed from the rollups and public
@@ -68,6 +70,21 @@ public interface MetricsQueries {
    * filters (docs/API.md, "Discovery"); at most {@code query.limit()} rows.
    */
   Page discover(DiscoveryQuery query);
+
+  /**
+   * The sessions in flight at {@code at} (docs/METRICS.md, "Live"), read from the events rather
+   * than the rollups, newest request first, with their totals by pipeline and gateway.
+   *
+   * @param filters by orchestrator, pipeline and gateway only
+   */
+  Live live(Map<Dimension, Set<String>> filters, boolean includeTestLoad, Instant at);
+
+  /**
+   * The live sessions: every row (at most {@link LiveStreams#MAX_ROWS}; {@code truncated} when
+   * there were more), and how many per pipeline and per gateway.
+   */
+  record Live(Instant at, List<List<Object>> rows, boolean truncated, Map<String, Long> byPipeline,
+      Map<String, Long> byGateway) {}
 
   /** The headline numbers over the query's range and over the same length just before it. */
   List<Headline> overview(MetricsQuery query);

@@ -3,12 +3,13 @@
 -- pipeline's network cohort by {prior:Float64} pseudo-segments; the cohort is the pipeline over the
 -- cohort range ({c_from} .. {c_to}: the 7 days ending at the range's end, or the range when longer).
 -- The score history (window = bucket_hour) scores each hour by itself against the same cohort;
--- over a range, the window is a constant and the window key is left out. Measures are aliased m_<column>;
--- results are read by position.
+-- over a range, the window is a constant and the window key is left out. The GPU key is "gpu_model, "
+-- when scores are asked per GPU model (the cohort stays the pipeline's whole network), else empty.
+-- Measures are aliased m_<column>; results are read by position.
 WITH
 own AS
 (
-    SELECT ${window} AS window_start, orchestrator_address, pipeline,
+    SELECT ${window} AS window_start, orchestrator_address, pipeline, ${gpu_key}
            sum(segments)            AS n,
            sum(failed_segments)     AS failed,
            sum(compliant_segments)  AS compliant,
@@ -18,7 +19,7 @@ own AS
            sum(startup_ms_sum)      AS st_sum
     FROM (${rows})
     WHERE orchestrator_address != '' AND segments > 0
-    GROUP BY window_start, orchestrator_address, pipeline
+    GROUP BY window_start, orchestrator_address, ${gpu_key} pipeline
 ),
 cohort AS
 (
@@ -46,7 +47,7 @@ shrunk AS
     FROM own
     INNER JOIN cohort USING (pipeline)
 )
-SELECT ${window_key}orchestrator_address, pipeline,
+SELECT ${window_key}orchestrator_address, pipeline, ${gpu_key}
        if(quality IS NULL, NULL,
           100 * ({w_reliability:Float64} * reliability + {w_quality:Float64} * quality))  AS m_score,
        if(quality IS NULL, NULL, 100 * ({w_reliability:Float64} * greatest(0, reliability - 1.96 * reliability_sd)

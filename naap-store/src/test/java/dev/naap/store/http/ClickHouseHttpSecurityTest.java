@@ -2,6 +2,7 @@ package dev.naap.store.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
@@ -74,6 +75,13 @@ class ClickHouseHttpSecurityTest {
     try (Store reader = dev.naap.store.Stores.open(new dev.naap.store.StoreConfig.Server(server.url(), "default",
         PASSWORD, store.database(), 2, java.time.Duration.ofSeconds(10)))) {
       assertThat(reader.queryText("SELECT count() FROM victim", Map.of())).isEqualTo("1\n");
+      // The setting NaaP's queries carry runs read-only; changing it, or a limit, does not.
+      assertThat(reader.queryText("SELECT count() FROM victim AS v LEFT JOIN (SELECT 2 AS a) AS o ON v.a = o.a"
+          + " WHERE o.a IS NULL SETTINGS join_use_nulls = 1", Map.of())).isEqualTo("1\n");
+      assertThatThrownBy(() -> reader.queryText("SELECT 1 SETTINGS join_use_nulls = 0", Map.of()))
+          .hasMessageContaining("READONLY");
+      assertThatThrownBy(() -> reader.queryText("SELECT 1 SETTINGS max_memory_usage = 0", Map.of()))
+          .hasMessageContaining("READONLY");
     }
   }
 

@@ -42,6 +42,35 @@ export function testLoadUrl(route, state, filters = {}) {
   return `v1/test-load/${route}?${params}`;
 }
 
+/**
+ * The discovery request of the leaderboard for one pipeline: the range, the capability, the hard
+ * filters of the URL and the GPU model and region filters (API.md, "Discovery"), every row at once.
+ */
+export function discoverUrl(state, pipeline) {
+  const params = rangeParams(state);
+  params.set('caps', capability(pipeline));
+  for (const [name, value] of Object.entries(state.bounds)) params.set(name, value);
+  for (const v of state.filters.gpu_model) params.append('gpu_model', v);
+  for (const v of state.filters.region) params.append('region', v);
+  params.set('limit', '1000');
+  return `v1/discover/orchestrators?${params}`;
+}
+
+/**
+ * The capability a pipeline is advertised as: the metrics name a live pipeline by its model id
+ * (streamdiffusion), gateways by pipeline/model; a value with a slash is a capability already.
+ */
+export function capability(pipeline) {
+  return pipeline.includes('/') ? pipeline : `live-video-to-video/${pipeline}`;
+}
+
+/** The URL of a route that takes a range and nothing else of the state (the score history). */
+export function rangeUrl(route, state, extra = {}) {
+  const params = rangeParams(state);
+  for (const [name, value] of Object.entries(extra)) params.set(name, value);
+  return `v1/${route}?${params}`;
+}
+
 function rangeParams(state) {
   const params = new URLSearchParams();
   if (state.start && state.end) {

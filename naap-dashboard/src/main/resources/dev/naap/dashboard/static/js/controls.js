@@ -23,7 +23,7 @@ export class Controls {
     form.elements.refresh.addEventListener('change', () => navigate({refresh: form.elements.refresh.value}));
     form.elements.outcome.addEventListener('change', () => navigate({outcome: form.elements.outcome.value}));
     form.querySelector('#reset').addEventListener('click', () =>
-      navigate({filters: Object.fromEntries(FILTERS.map(f => [f, []])), outcome: ''}));
+      navigate({filters: Object.fromEntries(FILTERS.map(f => [f, []])), outcome: '', bounds: {}, open: ''}));
   }
 
   /** Shows `state` in the form. */
@@ -34,6 +34,7 @@ export class Controls {
     el.end.value = state.end ? state.end.slice(0, 16) : '';
     this.form.classList.toggle('is-custom', Boolean(state.start));
     this.form.classList.toggle('is-test-load', state.view === 'test-load');
+    this.form.classList.toggle('is-leaderboard', state.view === 'leaderboard');
     // The load tests name an orchestrator by its service URI, the other views by its address.
     el.orchestrator.placeholder = state.view === 'test-load' ? 'https://…:8935' : '';
     el.granularity.value = state.granularity;

@@ -30,7 +30,23 @@ const LABELS = {
   selection_wait_ms_mean: 'Selection wait (mean)', selection_wait_samples: 'Selection wait samples',
   gpu_attribution_rate: 'GPU attribution', violations_startup: 'Startup over target', target_startup_ms: 'Startup target',
   gpu_reported: 'GPU reported', gpu_capabilities: 'GPU from capabilities', gpu_metadata: 'GPU from metadata',
-  gpu_ambiguous: 'GPU ambiguous', gpu_stale: 'GPU stale', gpu_unknown: 'GPU unknown',
+  gpu_ambiguous: 'GPU ambiguous',
+  score: 'Score', score_low: 'Score, band low', score_high: 'Score, band high', score_null_reason: 'Why no score',
+  reliability: 'Reliability', quality: 'Quality', signer: 'Orchestrator', address: 'Service URI',
+  price: 'Price (wei/pixel)', vram_gb_max: 'VRAM (GB)', recent_work: 'Recent work', gpu_models: 'GPU models',
+  capabilities: 'Capabilities', last_seen: 'Last seen', rank: '#',
+  startup_success_rate: 'Startup success', startup_attempts: 'Startup attempts', swap_rate: 'Swapped away',
+  lost_after_swap_rate: 'Lost after a swap', orchestrator_failure_rate: 'Failures charged to it',
+  excused_failure_rate: 'Failures excused', degraded_rate: 'Degraded hours', failed_orchestrator: 'Charged failures',
+  failed_client_gone: 'Excused: client gone', failed_no_capacity: 'Excused: no capacity',
+  swapped_segments: 'Swapped segments', fps_compared_hours: 'Hours compared', gpu_stale: 'GPU stale', gpu_unknown: 'GPU unknown',
+  fees_eth: 'Fees (ETH)', payments: 'Payments', signed_tickets: 'Signed tickets', tickets: 'Tickets',
+  paid_minutes: 'Paid minutes', billable_seconds: 'Billable seconds', fee_per_stream_minute_gwei: 'Fee per stream-minute (gwei)',
+  wei_per_pixel: 'Price (wei/pixel)', wei_per_pixel_min: 'Lowest', wei_per_pixel_p10: 'p10', wei_per_pixel_p90: 'p90',
+  wei_per_pixel_max: 'Highest', wei_per_stream_minute: 'Per stream-minute (wei)', warm_orchestrators: 'Warm orchestrators',
+  slots: 'Slots', slots_in_use: 'Slots in use', available_slots: 'Available slots', available_slots_mean: 'Available (mean)',
+  available_slots_stability: 'Stability', stream_id: 'Stream', state: 'State', seconds_since_request: 'Seconds since request',
+  startup_ms: 'Startup', swaps: 'Swaps',
 };
 
 export function label(name) {
@@ -40,16 +56,18 @@ export function label(name) {
 }
 
 /* Dimension values are strings; an empty one means the events did not say. */
-const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipeline', 'region', 'gateway', 'metadata_region',
+const DIMENSIONS = new Set(['orchestrator_address', 'gpu_id', 'gpu_model', 'pipeline', 'region', 'gateway', 'app', 'metadata_region',
   'metadata_region_source']);
 
 /** What kind of number a column holds, from its name. */
 export function kindOf(name) {
+  if (name.endsWith('_eth')) return 'eth';
   if (name === 'error_budget_remaining') return 'budget';
+  if (name === 'price') return 'price';
   if (name === 'stream_minutes') return 'minutes';
-  if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators)(_|$)/.test(name)) return 'plain';
+  if (/(^|_)(violations|segments|samples|sessions|count|streams|minutes|gpus|orchestrators|hours)(_|$)/.test(name)) return 'plain';
   if (name === 'window_start' || name.endsWith('_at') || name === 'first_seen' || name === 'last_seen') return 'time';
-  if (/(^|_)(rate|compliance|utilisation|share|objective)(_|$)/.test(name)) return 'percent';
+  if (/(^|_)(rate|compliance|utilisation|share|objective|stability)(_|$)/.test(name)) return 'percent';
   if (/(^|_)ms(_|$)/.test(name)) return 'ms';
   if (/bytes/.test(name)) return 'bytes';
   if (/kbps/.test(name)) return 'kbps';
@@ -88,10 +106,14 @@ export function text(name, value) {
     // The share of the error budget left; below 0 the failures overspent it by that share of itself.
     case 'budget': return value > 0 ? `${percent(value)} left` : value === 0 ? 'exhausted' : `exhausted (by ${percent(-value)})`;
     case 'minutes': return rounded(value);
+    // Wei per pixel spans many orders of magnitude: three significant digits.
+    case 'price': return Number(value.toPrecision(3)).toLocaleString('en-US', {maximumSignificantDigits: 3});
     case 'ms': return integer.format(value) + ' ms';
     case 'kbps': return integer.format(value) + ' kbit/s';
     case 'bytes': return oneDecimal.format(value / 2 ** 30) + ' GiB';
     case 'coefficient': return threeDecimals.format(value);
+    // Fees are small: below 1 ETH they read in milli-ETH, rounded like any decimal.
+    case 'eth': return Math.abs(value) >= 1 || value === 0 ? `${rounded(value)} ETH` : `${rounded(value * 1000)} mETH`;
     case 'fps': return oneDecimal.format(value);
     default: return Number.isInteger(value) ? integer.format(value) : rounded(value);
   }
@@ -99,7 +121,7 @@ export function text(name, value) {
 
 /** The unit a chart axis of this column is labelled with. */
 export function unit(name) {
-  return {percent: '%', budget: '%', minutes: 'min', ms: 'ms', kbps: 'kbit/s', fps: 'frames/s', coefficient: 'σ/mean'}[kindOf(name)] ?? '';
+  return {eth: 'ETH', percent: '%', budget: '%', minutes: 'min', ms: 'ms', kbps: 'kbit/s', fps: 'frames/s', coefficient: 'σ/mean'}[kindOf(name)] ?? '';
 }
 
 /** A chart-axis value: percents are plotted as 0–100. */

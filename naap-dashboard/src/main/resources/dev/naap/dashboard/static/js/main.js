@@ -11,13 +11,17 @@ import {format, parse} from './state.js';
 import * as overview from './views/overview.js';
 import * as orchestrators from './views/orchestrators.js';
 import * as orchestrator from './views/orchestrator.js';
+import * as leaderboard from './views/leaderboard.js';
 import * as gpus from './views/gpus.js';
 import * as gpu from './views/gpu.js';
 import * as demand from './views/demand.js';
+import * as economics from './views/economics.js';
+import * as live from './views/live.js';
 import * as testLoad from './views/test-load.js';
 import * as operations from './views/operations.js';
 
-const VIEWS = {overview, orchestrators, orchestrator, gpus, gpu, demand, 'test-load': testLoad, operations};
+const VIEWS = {overview, orchestrators, orchestrator, leaderboard, gpus, gpu, demand, economics, live, 'test-load': testLoad,
+  operations};
 const main = document.getElementById('main');
 const notice = document.getElementById('notice');
 const asOf = document.getElementById('as-of');
@@ -42,7 +46,7 @@ function remember(changes) {
 }
 
 function link(changes) {
-  return format({...state, sort: '', q: '', ...changes});
+  return format({...state, sort: '', q: '', open: '', bounds: {}, ...changes});
 }
 
 async function render() {
@@ -112,7 +116,8 @@ function showError(error) {
 
 function schedule() {
   clearTimeout(timer);
-  const seconds = state.refresh === 'off' ? 0 : Number(state.refresh);
+  // A view that follows the network as it is (Live) sets its own, shorter period.
+  const seconds = state.refresh === 'off' ? 0 : VIEWS[state.view]?.REFRESH_SECONDS ?? Number(state.refresh);
   const wait = Math.max(seconds * 1000, retryAt - Date.now());
   if (wait > 0 && (seconds || retryAt > Date.now())) {
     timer = setTimeout(refresh, wait);

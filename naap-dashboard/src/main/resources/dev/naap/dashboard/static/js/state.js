@@ -3,17 +3,21 @@
  *   #/orchestrators?window=7d&pipeline=a,b&sort=-compliance_rate&q=0x12&refresh=off
  *   #/orchestrator/0xabc…?start=2026-01-08T00:00:00Z&end=2026-01-09T00:00:00Z
  *   #/test-load?outcome=failure&sort=-startup_ms
+ *   #/leaderboard?pipeline=streamdiffusion&min_score=60&max_startup_ms=2000&open=0xabc…
  * Defaults are left out of the URL.
  */
-export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'gpus', 'gpu', 'demand', 'test-load', 'operations'];
+export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'leaderboard', 'gpus', 'gpu', 'demand', 'economics',
+  'live', 'test-load', 'operations'];
 export const FILTERS = ['orchestrator', 'gpu_model', 'pipeline', 'region', 'gateway'];
 /* The load tests' own filter (the Test Load Results view); '' is every outcome. */
 export const OUTCOMES = ['', 'success', 'failure', 'aborted'];
+/* The leaderboard's hard filters: discovery's parameters of the same names (API.md, "Discovery"). */
+export const BOUNDS = ['min_score', 'min_fps', 'max_startup_ms', 'max_price', 'min_vram_gb'];
 const WINDOWS = ['1h', '24h', '7d', '30d'];
 const REFRESH = ['off', '60', '300'];
 const GRANULARITIES = ['auto', '5m', '1h', '1d'];
 
-const DEFAULTS = {window: '24h', granularity: 'auto', refresh: '60', sort: '', q: '', outcome: ''};
+const DEFAULTS = {window: '24h', granularity: 'auto', refresh: '60', sort: '', q: '', outcome: '', open: ''};
 
 export function parse(hash) {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -32,7 +36,15 @@ export function parse(hash) {
     q: params.get('q') ?? '',
     outcome: pick('outcome', OUTCOMES),
     filters: {},
+    bounds: {},
+    open: params.get('open') ?? '',
   };
+  for (const b of BOUNDS) {
+    const value = params.get(b);
+    if (value !== null && value.trim() !== '' && Number.isFinite(Number(value)) && Number(value) >= 0) {
+      state.bounds[b] = String(Number(value));
+    }
+  }
   if (!state.start || !state.end || state.start >= state.end) state.start = state.end = null;
   for (const f of FILTERS) state.filters[f] = split(params.get(f));
   if ((state.view === 'orchestrator' || state.view === 'gpu') && !state.id) state.view = state.view + 's';
@@ -48,7 +60,8 @@ export function format(state) {
     params.set('window', state.window);
   }
   for (const f of FILTERS) if (state.filters[f]?.length) params.set(f, state.filters[f].join(','));
-  for (const name of ['granularity', 'refresh', 'outcome', 'sort', 'q']) {
+  for (const b of BOUNDS) if (state.bounds?.[b]) params.set(b, state.bounds[b]);
+  for (const name of ['granularity', 'refresh', 'outcome', 'sort', 'q', 'open']) {
     if (state[name] && state[name] !== DEFAULTS[name]) params.set(name, state[name]);
   }
   const path = state.id ? `${state.view}/${encodeURIComponent(state.id)}` : state.view;

@@ -131,5 +131,6 @@ function compact(n) {
   const abs = Math.abs(n);
   if (abs >= 1e6) return (n / 1e6).toFixed(1) + 'M';
   if (abs >= 1e4) return (n / 1e3).toFixed(0) + 'k';
+  if (abs > 0 && abs < 0.01) return String(Number(n.toPrecision(2)));
   return Number.isInteger(n) ? String(n) : n.toFixed(abs < 1 ? 2 : 1);
 }

@@ -1,11 +1,11 @@
 /* One orchestrator: its metadata, its numbers beside the network median, its GPUs, its time
    series and its SLA violations. */
-import {apiUrl, csvUrl} from '../api.js';
+import {ApiError, apiUrl, csvUrl, rangeUrl} from '../api.js';
 import {chart} from '../components/chart.js';
 import {table} from '../components/table.js';
 import {h, panel} from '../dom.js';
 import {label, text} from '../format.js';
-import {measures, median, only, ratio, sum, weightedMean} from '../rows.js';
+import {measures, median, only, ratio, series, sum, weightedMean} from '../rows.js';
 import {gpuLink, heading, jitterByOrchestrator, scoped} from './common.js';
 
 export const TITLE = 'Orchestrator';
@@ -19,15 +19,19 @@ export async function render({state, api, link}) {
   const address = state.id.toLowerCase();
   const network = scoped(state, 'orchestrator', null);
   const urls = {
-    detail: apiUrl(`orchestrators/${encodeURIComponent(address)}`, network, {limit: 1000}),
+    // The route takes the range alone: its history is the orchestrator's whole work.
+    detail: apiUrl(`orchestrators/${encodeURIComponent(address)}`, unfiltered(state), {limit: 1000}),
     network: apiUrl('orchestrators', network, {limit: 1000}),
     sla: apiUrl('sla/compliance', scoped(state, 'orchestrator', address), {limit: 1000}),
+    scores: rangeUrl(`orchestrators/${encodeURIComponent(address)}/scores`, state, {limit: 1000}),
   };
   const crumbs = h('p', {class: 'crumbs'}, h('a', {href: link({view: 'orchestrators', id: null})}, '← All orchestrators'));
   const head = heading(`Orchestrator ${address}`, 'One orchestrator, with the network median beside its numbers.', state, crumbs);
-  const [detail, others, sla, jitter] = await Promise.all([
+  const [detail, others, sla, jitter, scores] = await Promise.all([
     api.get(urls.detail).catch(e => { if (e.status === 404) return null; throw e; }),
-    api.all(urls.network), api.all(urls.sla), jitterByOrchestrator(api, network)]);
+    api.all(urls.network), api.all(urls.sla), jitterByOrchestrator(api, network),
+    // The score history is one chart: if it cannot be computed, the rest of the page still can.
+    api.all(urls.scores, 3).catch(e => { if (e instanceof ApiError && e.status === 429) throw e; return {error: e}; })]);
   if (!detail) {
     return [...head, h('div', {class: 'table-empty', dataset: {nodata: ''}}, 'No data: NaaP knows no orchestrator with this address.')];
   }
@@ -59,10 +63,42 @@ export async function render({state, api, link}) {
         data: measures(history, [{name: 'Failure rate', value: ratio('failed_segments', 'segments')}])}),
       chart({title: 'Segments per bucket', column: 'segments', csv: historyCsv,
         data: measures(history, [{name: 'Segments', value: sum('segments')}, {name: 'Failed', value: sum('failed_segments')}])})),
+    scoreHistory(scores, csvUrl(urls.scores), state),
     table({title: 'SLA compliance and violations', rows: sla.rows, csv: csvUrl(urls.sla),
       columns: Object.keys(sla.rows[0] ?? {}).filter(c => c !== 'orchestrator_address' && !c.startsWith('target_') && c !== 'objective'),
       note: targets(sla.meta)}),
   ];
+}
+
+/** The state without its filters. */
+function unfiltered(state) {
+  return {...state, filters: Object.fromEntries(Object.keys(state.filters).map(f => [f, []]))};
+}
+
+/**
+ * The hourly score by pipeline (each hour scored alone, against the pipeline's network over the 7
+ * days to the range's end); with one pipeline, its 95 % band beside it. Filters other than the
+ * range do not apply: a score is per orchestrator × pipeline.
+ */
+function scoreHistory(scores, csv, state) {
+  const title = 'Score per hour (0–100)';
+  if (scores.error) {
+    return panel({title}, h('p', {class: 'unavailable', dataset: {availability: 'unavailable'}},
+      `Unavailable: the score history could not be computed (${scores.error.message}).`));
+  }
+  const wanted = state.filters.pipeline;
+  const rows = scores.rows.filter(r => !wanted.length || wanted.includes(r.pipeline));
+  const data = series(rows, {seriesKey: 'pipeline', value: b => b[0].score, rank: g => sum('segments')(g)});
+  if (data.series.length === 1) {
+    const band = series(rows, {name: 'band', value: b => b[0].score_low});
+    const high = series(rows, {name: 'band', value: b => b[0].score_high});
+    data.series.push({label: '95 % band, low', values: band.series[0].values},
+      {label: '95 % band, high', values: high.series[0].values});
+  }
+  return chart({title, column: 'score', csv, data,
+    note: [scores.truncated ? 'Only the first pages are shown; the CSV has every hour. ' : '',
+      'Each hour with segments scored by itself against its pipeline’s network over the 7 days to the end of the '
+      + 'range; an hour without segments is a gap (no data). The band is reliability’s 95 % interval.']});
 }
 
 /** The SLA targets in force, as the API states them in meta. */

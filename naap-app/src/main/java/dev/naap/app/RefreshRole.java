@@ -1,0 +1,72 @@
+package dev.naap.app;
+
+import dev.naap.metrics.RefreshLease;
+import dev.naap.metrics.RefreshLoop;
+import dev.naap.metrics.Refresher;
+import dev.naap.metrics.Retention;
+import dev.naap.store.Store;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The refresher role, run by {@code naap refresh} and by default inside {@code naap ingest}: the
+ * rollup refresh under the store's {@link RefreshLease} (one refresher at a time across every
+ * process on the store) and retention, each on a platform thread. Closing stops both and releases
+ * the lease.
+ */
+final class RefreshRole implements AutoCloseable {
+
+  static final String HELP = """
+        --refresh-interval-ms MS   how often rollups are brought up to date (default 5000)
+        --lease-ttl-ms MS          how long the refresh lease lasts unrenewed: how long the refresh
+                                   pauses when the process holding it dies (default 30000,
+                                   at least 3000)
+      """;
+
+  private final Thread refresh;
+  private final Thread retire;
+  private final RefreshLease lease;
+
+  /** Starts refreshing every {@code interval} while holding the lease, and retention. */
+  RefreshRole(Store store, Duration interval, Duration leaseTtl, Retention.Policy retention,
+      PrometheusRegistry registry) {
+    lease = new RefreshLease(store, holderName(), leaseTtl);
+    Refresher refresher = new Refresher(store, Clock.systemUTC(), lease::check);
+    refresh = Thread.ofPlatform().name("naap-refresh")
+        .start(new RefreshLoop(refresher, lease, interval, Clock.systemUTC(), registry));
+    // Dropping expired partitions is idempotent: every refresher may do it.
+    retire = Thread.ofPlatform().daemon().name("naap-retention")
+        .start(new Retention(store, retention, Clock.systemUTC()));
+  }
+
+  /** This process's name in the lease table: host, process id and a random suffix. */
+  String holder() {
+    return lease.holder();
+  }
+
+  static String holderName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    String name = host + "-" + ProcessHandle.current().pid() + "-" + random;
+    name = name.replaceAll("[^A-Za-z0-9._:@\\-]", "_");
+    return name.length() <= 200 ? name : name.substring(name.length() - 200);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    refresh.interrupt();
+    retire.interrupt();
+    refresh.join();
+    retire.join();
+  }
+}

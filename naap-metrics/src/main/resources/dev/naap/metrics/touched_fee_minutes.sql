@@ -1,0 +1,20 @@
+-- The minutes to recompute after fee events ingested in (from, to] (epoch seconds): theirs, and
+-- those of every payment of the same payment sessions within {lookback_s} of them.
+WITH touched AS
+(
+    SELECT bucket_minute, sender, node_url, session_id
+    FROM fee_touches
+    WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+      AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+)
+SELECT DISTINCT toInt64(toUnixTimestamp(bucket_minute))
+FROM
+(
+    SELECT bucket_minute FROM touched
+    UNION ALL
+    SELECT toStartOfMinute(event_time)
+    FROM payment_values
+    WHERE event_time >= (SELECT min(bucket_minute) FROM touched) - toIntervalSecond({lookback_s:Int64})
+      AND event_time < (SELECT max(bucket_minute) FROM touched) + toIntervalSecond({lookback_s:Int64} + 60)
+      AND (sender, node_url, session_id) IN (SELECT sender, node_url, session_id FROM touched WHERE session_id != '')
+)

@@ -1,0 +1,277 @@
+package dev.naap.metrics.query;
+
+import static dev.naap.metrics.LiveEvents.A;
+import static dev.naap.metrics.LiveEvents.B;
+import static dev.naap.metrics.LiveEvents.T0;
+import static dev.naap.metrics.LiveEvents.nodeUrl;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.naap.metrics.LiveEvents;
+import dev.naap.metrics.Refresher;
+import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fees, prices, capacity and live sessions (docs/METRICS.md) worked by hand: payments whose
+ * expected values the test computes with BigDecimal, signed tickets, a price change mid-range,
+ * capacity from two snapshots, live sessions starting, swapping and ending.
+ */
+class NetworkMarketTest {
+
+  private static final Instant START = Instant.ofEpochMilli(T0).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+  private static final String MODEL = "streamdiffusion";
+
+  /** A create_new_payment as go-livepeer writes it: every value a string. */
+  private static String payment(LiveEvents ev, long t, String manifest, String session, String node, String face,
+      String winProb, int tickets) {
+    return ev.envelope("create_new_payment", t, "{\"capability\":\"\",\"clientIP\":\"\",\"faceValue\":\"" + face
+        + "\",\"manifestID\":\"" + manifest + "\",\"numTickets\":\"" + tickets + "\",\"orchestrator\":\"" + node
+        + "\",\"price\":\"1635.021 wei/pixel\",\"recipient\":\"0xD000000000000000000000000000000000000000\","
+        + "\"requestID\":\"\",\"sender\":\"0x5aE4E42dB3671370a0c25AfF451E7482aAEc3D0B\",\"sessionID\":\"" + session
+        + "\",\"winProb\":\"" + winProb + "\"}");
+  }
+
+  private static String signedTicket(LiveEvents ev, long t, String orch, String fee, double seconds) {
+    return ev.envelope("create_signed_ticket", t, "{\"session_id\":\"s1\",\"session_status\":\"continuing\","
+        + "\"app\":\"daydream\",\"pipeline\":\"live-video-to-video\",\"orch_address\":\"" + orch + "\",\"orch_url\":\""
+        + nodeUrl(orch) + "\",\"manifest_id\":\"35_" + MODEL + "\",\"billable_secs\":" + seconds
+        + ",\"pixels\":1000,\"computed_fee\":" + fee + ",\"num_tickets\":1}");
+  }
+
+  /** A capabilities snapshot: each offer's node with its price, slots and one GPU for the model. */
+  private static String snapshot(LiveEvents ev, long t, Offer... offers) {
+    StringBuilder b = new StringBuilder("[");
+    for (Offer o : offers) {
+      b.append(b.length() > 1 ? "," : "").append("{\"address\":\"0xd0\",\"local_address\":\"").append(o.orch)
+          .append("\",\"orch_uri\":\"").append(nodeUrl(o.orch)).append("\",\"capabilities\":{\"bitstring\":[1],")
+          .append("\"constraints\":{\"PerCapability\":{\"35\":{\"models\":{\"").append(MODEL)
+          .append("\":{\"warm\":true,\"capacity\":").append(o.idle).append(",\"capacityInUse\":").append(o.inUse)
+          .append("}}}}}},\"capabilities_prices\":[{\"pricePerUnit\":").append(o.pricePerUnit)
+          .append(",\"pixelsPerUnit\":").append(o.pixelsPerUnit).append(",\"capability\":35,\"constraint\":\"")
+          .append(MODEL).append("\"}],\"hardware\":[{\"pipeline\":\"live-video-to-video\",\"model_id\":\"")
+          .append(MODEL).append("\",\"gpu_info\":{\"0\":{\"id\":\"GPU-").append(o.orch, 2, 6)
+          .append("\",\"name\":\"NVIDIA GeForce RTX 4090\",\"memory_total\":25757220864}}}]}");
+    }
+    return ev.envelope("network_capabilities", t, b.append("]").toString());
+  }
+
+  private record Offer(String orch, long pricePerUnit, long pixelsPerUnit, int idle, int inUse) {}
+
+  private static BigDecimal ev(String faceWei, String winProb, int tickets) {
+    return new BigDecimal(faceWei).multiply(new BigDecimal(winProb)).multiply(BigDecimal.valueOf(tickets));
+  }
+
+  private static Store load(String name, List<List<String>> batches) {
+    Store store = TestEngine.uniqueStore(name);
+    Refresher refresher = new Refresher(store, Clock.systemUTC());
+    Instant ingested = Instant.now().minus(Duration.ofHours(1));
+    for (List<String> batch : batches) {
+      ingested = ingested.plus(Duration.ofMinutes(1));
+      LiveEvents.write(store, batch, Clock.fixed(ingested, java.time.ZoneOffset.UTC));
+      refresher.refreshUpTo(ingested.plusSeconds(1));
+    }
+    return store;
+  }
+
+  private static List<Map<String, Object>> rows(Page page) {
+    return page.rows().stream().map(r -> {
+      Map<String, Object> row = new HashMap<>();
+      for (int c = 0; c < page.columns().size(); c++) {
+        row.put(page.columns().get(c).name(), r.get(c));
+      }
+      return row;
+    }).toList();
+  }
+
+  private static List<Map<String, Object>> run(Store store, Report report, Granularity g, List<Dimension> groupBy,
+      Instant start, Instant end) {
+    return rows(new ClickHouseMetricsQueries(store).run(report,
+        new MetricsQuery(start, end, g, Map.of(), groupBy, null, 1000, 0, false)));
+  }
+
+  @Test
+  void fees_areFaceValueTimesWinProbabilityTimesTickets_exactly() {
+    LiveEvents ev = new LiveEvents();
+    LiveEvents ev2 = new LiveEvents().onGateway("gw-2");
+    // Session 01b55632 to A: its first payment names the model; a later one, 54 s on, pays 0.05 ETH.
+    // The session's first payment arrives in a later batch than the second: the pipeline still follows.
+    String first = payment(ev, 0, "35_" + MODEL, "01b55632", nodeUrl(A), "2402400000000000 WEI", "0.0009990010", 2);
+    String second = payment(ev, 54_000, "d05da5dd", "01b55632", nodeUrl(A), "0.05 ETH", "0.0000123457", 1);
+    String third = payment(ev2, 30_000, "35_" + MODEL, "77", nodeUrl(B) + "/", "1234567890123456789 WEI",
+        "0.3333333333", 3);
+    String bad = payment(ev2, 31_000, "35_" + MODEL, "78", nodeUrl(B), "1000 WEI", "1.5", 1);
+    Store store = load("fees", List.of(
+        List.of(snapshot(ev, -60_000, new Offer(A, 1000, 1, 1, 0), new Offer(B, 2000, 1, 1, 0))),
+        List.of(second, third, bad,
+            signedTicket(ev, 10_000, A, "\"123456789012345678901234\"", 10.5),
+            signedTicket(ev, 20_000, A, "\"1000\"", 4.5)),
+        List.of(first)));
+
+    List<Map<String, Object>> byOrch = run(store, Report.NETWORK_ECONOMICS, Granularity.HOUR,
+        List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.APP), START, START.plus(Duration.ofHours(1)));
+    BigDecimal a = ev("2402400000000000", "0.0009990010", 2).add(ev("50000000000000000", "0.0000123457", 1));
+    BigDecimal b = ev("1234567890123456789", "0.3333333333", 3);
+    Map<String, Object> aFees = find(byOrch, A, "");
+    assertThat(new BigDecimal((String) aFees.get("expected_fees_wei"))).isEqualByComparingTo(a);
+    assertThat(new BigDecimal((String) aFees.get("expected_fees_eth"))).isEqualByComparingTo(a.movePointLeft(18));
+    assertThat(aFees.get("pipeline")).isEqualTo(MODEL);
+    assertThat(aFees.get("payments")).isEqualTo(2L);
+    assertThat(aFees.get("tickets")).isEqualTo(3L);
+    assertThat((Double) aFees.get("paid_minutes")).isCloseTo(54 / 60.0, within(1e-9));
+    assertThat((Double) aFees.get("expected_fee_per_stream_minute_wei"))
+        .isCloseTo(a.doubleValue() / (54 / 60.0), within(1.0));
+    Map<String, Object> bFees = find(byOrch, B, "");
+    assertThat(new BigDecimal((String) bFees.get("expected_fees_wei"))).isEqualByComparingTo(b);
+    assertThat(bFees.get("payments")).isEqualTo(2L);
+    assertThat(bFees.get("unvalued_payments")).isEqualTo(1L);
+
+    Map<String, Object> signed = find(byOrch, A, "daydream");
+    BigInteger computed = new BigInteger("123456789012345678901234").add(BigInteger.valueOf(1000));
+    assertThat(new BigInteger((String) signed.get("computed_fees_wei"))).isEqualTo(computed);
+    assertThat(signed.get("signed_tickets")).isEqualTo(2L);
+    assertThat((Double) signed.get("billable_seconds")).isCloseTo(15.0, within(1e-9));
+    assertThat((Double) signed.get("fee_per_billable_minute_wei"))
+        .isCloseTo(computed.doubleValue() * 60 / 15.0, within(1e6));
+
+    // By gateway, per minute: the same wei, split by the minute each payment fell in.
+    List<Map<String, Object>> byGateway = run(store, Report.NETWORK_ECONOMICS, Granularity.MINUTE,
+        List.of(Dimension.GATEWAY), START, START.plus(Duration.ofHours(1)));
+    BigDecimal total = byGateway.stream().map(r -> new BigDecimal((String) r.get("expected_fees_wei")))
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
+    assertThat(total).isEqualByComparingTo(a.add(b));
+  }
+
+  private static Map<String, Object> find(List<Map<String, Object>> rows, String orch, String app) {
+    return rows.stream().filter(r -> r.get("orchestrator_address").equals(orch) && r.get("app").equals(app))
+        .findFirst().orElseThrow(() -> new AssertionError("no row for " + orch + "/" + app + " in " + rows));
+  }
+
+  @Test
+  void prices_followAChangeMidRange_besideTheNetworkMedian() {
+    LiveEvents ev = new LiveEvents(START.toEpochMilli());
+    Store store = load("prices", List.of(List.of(
+        snapshot(ev, 60_000, new Offer(A, 1000, 1, 1, 0), new Offer(B, 4000, 2, 1, 0)),
+        snapshot(ev, 30 * 60_000, new Offer(A, 3000, 1, 1, 0), new Offer(B, 4000, 2, 1, 0)))));
+
+    List<Map<String, Object>> prices = run(store, Report.NETWORK_PRICES, Granularity.FIVE_MINUTES, List.of(),
+        START, START.plus(Duration.ofHours(1)));
+    Map<String, Object> early = price(prices, A, START.plus(Duration.ofMinutes(10)));
+    Map<String, Object> late = price(prices, A, START.plus(Duration.ofMinutes(40)));
+    assertThat((Double) early.get("wei_per_pixel")).isEqualTo(1000.0);
+    assertThat(early.get("price_per_unit")).isEqualTo(1000L);
+    assertThat((Double) early.get("wei_per_stream_minute")).isEqualTo(1000.0 * 1280 * 720 * 30 * 60);
+    assertThat((Double) early.get("network_wei_per_pixel_median")).isEqualTo(1000.0); // lower median of 1000, 2000
+    assertThat((Double) late.get("wei_per_pixel")).isEqualTo(3000.0);
+    assertThat((Double) late.get("network_wei_per_pixel_median")).isEqualTo(2000.0);
+    assertThat((Double) late.get("price_vs_network")).isEqualTo(1.5);
+    // The bucket that holds the change shows the price in force at its end.
+    assertThat((Double) price(prices, A, START.plus(Duration.ofMinutes(30))).get("wei_per_pixel")).isEqualTo(3000.0);
+    // The first bucket already holds the first snapshot.
+    assertThat(prices.stream().filter(r -> r.get("window_start").equals(START.plus(Duration.ofMinutes(0))))
+        .map(r -> r.get("orchestrator_address"))).containsExactlyInAnyOrder(A, B);
+
+    List<Map<String, Object>> network = run(store, Report.NETWORK_PRICES, Granularity.HOUR,
+        List.of(Dimension.PIPELINE), START, START.plus(Duration.ofHours(1)));
+    assertThat(network).hasSize(1);
+    assertThat(network.getFirst().get("orchestrators")).isEqualTo(2L);
+    assertThat((Double) network.getFirst().get("wei_per_pixel_min")).isEqualTo(2000.0);
+    assertThat((Double) network.getFirst().get("wei_per_pixel_max")).isEqualTo(3000.0);
+  }
+
+  private static Map<String, Object> price(List<Map<String, Object>> rows, String orch, Instant window) {
+    return rows.stream().filter(r -> r.get("orchestrator_address").equals(orch) && r.get("window_start").equals(window))
+        .findFirst().orElseThrow(() -> new AssertionError("no price of " + orch + " at " + window + " in " + rows));
+  }
+
+  @Test
+  void capacity_fromTwoSnapshots() {
+    LiveEvents ev = new LiveEvents(START.toEpochMilli());
+    Store store = load("capacity", List.of(List.of(
+        snapshot(ev, 60_000, new Offer(A, 1000, 1, 2, 1), new Offer(B, 1000, 1, 1, 0)),
+        snapshot(ev, 120_000, new Offer(A, 1000, 1, 0, 3), new Offer(B, 1000, 1, 1, 0)))));
+
+    List<Map<String, Object>> rows = run(store, Report.NETWORK_CAPACITY, Granularity.HOUR, List.of(),
+        START, START.plus(Duration.ofHours(1)));
+    assertThat(rows).hasSize(1);
+    Map<String, Object> c = rows.getFirst();
+    assertThat(c.get("pipeline")).isEqualTo(MODEL);
+    assertThat(c.get("snapshots")).isEqualTo(2L);
+    assertThat(c.get("warm_orchestrators")).isEqualTo(2L);
+    assertThat(c.get("gpus")).isEqualTo(2L);
+    assertThat(c.get("gpu_memory_bytes")).isEqualTo(2 * 25757220864L);
+    assertThat(c.get("slots")).isEqualTo(4L);
+    assertThat(c.get("slots_in_use")).isEqualTo(3L);
+    assertThat(c.get("available_slots")).isEqualTo(1L);
+    assertThat((Double) c.get("available_slots_mean")).isEqualTo(2.0); // (3 + 1) / 2
+    assertThat(c.get("available_slots_min")).isEqualTo(1L);
+    assertThat(c.get("available_slots_max")).isEqualTo(3L);
+    assertThat((Double) c.get("available_slots_stability")).isCloseTo(0.5, within(1e-9)); // 1 - 1 / 2
+
+    List<Map<String, Object>> byGpu = run(store, Report.NETWORK_CAPACITY, Granularity.HOUR,
+        List.of(Dimension.GPU_MODEL), START, START.plus(Duration.ofHours(1)));
+    assertThat(byGpu).singleElement().satisfies(r -> {
+      assertThat(r.get("gpu_model")).isEqualTo("NVIDIA GeForce RTX 4090");
+      assertThat(r.get("gpus")).isEqualTo(2L);
+    });
+  }
+
+  /** A stream id as the live view publishes it: the first 8 bytes of its SHA-256, in hex. */
+  private static String pseudonym(String id) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void live_sessionsStartingSwappingAndEnding() {
+    LiveEvents ev = new LiveEvents(START.toEpochMilli());
+    Store store = load("live", List.of(List.of(
+        ev.request("s1", 0), ev.ingest("s1", A, 9_000), ev.processed("s1", A, 10_000),
+        ev.status("s1", A, 20_000, 19.5, "ONLINE"),
+        ev.request("s2", 5_000), ev.ingest("s2", A, 8_000), ev.processed("s2", A, 9_000),
+        ev.swap("s2", A, 15_000), ev.ingest("s2", B, 16_000), ev.status("s2", B, 25_000, 12, "DEGRADED_INFERENCE"),
+        ev.request("s3", 1_000), ev.ingest("s3", A, 2_000),
+        ev.trace("s3", "gateway_ingest_stream_closed", "", 3_000),
+        ev.request("s4", 28_000))));
+    MetricsQueries queries = new ClickHouseMetricsQueries(store);
+
+    MetricsQueries.Live live = queries.live(Map.of(), false, START.plusSeconds(30));
+    List<Map<String, Object>> rows = rows(new Page(LiveStreams.COLUMNS, live.rows(), false));
+    assertThat(rows).extracting(r -> r.get("stream_id")).containsExactly(pseudonym("s4"), pseudonym("s2"),
+        pseudonym("s1"));
+    Map<String, Object> s1 = rows.get(2);
+    assertThat(s1.get("orchestrator_address")).isEqualTo(A);
+    assertThat(s1.get("state")).isEqualTo("ONLINE");
+    assertThat(s1.get("output_fps")).isEqualTo(19.5);
+    assertThat(s1.get("startup_ms")).isEqualTo(10_000L);
+    assertThat((Double) s1.get("seconds_since_request")).isCloseTo(30.0, within(1e-9));
+    assertThat(s1.get("swaps")).isEqualTo(0L);
+    Map<String, Object> s2 = rows.get(1);
+    assertThat(s2.get("orchestrator_address")).isEqualTo(B);
+    assertThat(s2.get("swaps")).isEqualTo(1L);
+    assertThat(s2.get("state")).isEqualTo("DEGRADED_INFERENCE");
+    assertThat(rows.getFirst().get("state")).isEqualTo("STARTING");
+    assertThat(live.byPipeline()).containsEntry(MODEL, 2L).containsEntry("", 1L);
+    assertThat(live.byGateway()).containsEntry("gw-1", 3L);
+
+    assertThat(queries.live(Map.of(Dimension.ORCHESTRATOR, Set.of(B)), false, START.plusSeconds(30)).rows())
+        .hasSize(1);
+    // 45 s after their last events, nothing is in flight any more.
+    assertThat(queries.live(Map.of(), false, START.plusSeconds(75)).rows()).isEmpty();
+  }
+}

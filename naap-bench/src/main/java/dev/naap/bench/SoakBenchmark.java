@@ -9,15 +9,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -130,7 +134,7 @@ public final class SoakBenchmark {
           serveStop.seconds, serveStop.exit, demoStop.seconds, demoStop.exit);
       SoakPlots.write(out.resolve("samples.csv"), out);
       String summary = SoakPlots.summary(out.resolve("samples.csv"))
-          + "answers by status (-1: none): " + new java.util.TreeMap<>(traffic.statuses) + "\n"
+          + "answers by status (-1: none): " + new TreeMap<>(traffic.statuses) + "\n"
           + String.format(Locale.ROOT, "stop: serve %.1f s exit %d, demo %.1f s exit %d%n", serveStop.seconds,
               serveStop.exit, demoStop.seconds, demoStop.exit);
       Files.writeString(out.resolve("summary.txt"), summary);
@@ -151,7 +155,7 @@ public final class SoakBenchmark {
     private final HttpClient client;
     private final URI api;
     private final ConcurrentLinkedQueue<double[]> done = new ConcurrentLinkedQueue<>(); // {ms, status, visitor}
-    final Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
 
     Traffic(HttpClient client, URI api) {
       this.client = client;
@@ -180,8 +184,7 @@ public final class SoakBenchmark {
       try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; next < endNanos; i++) {
           sleepUntil(next);
-          Instant end = Instant.now().minusSeconds(60L * random.nextInt(24 * 60)).truncatedTo(
-              java.time.temporal.ChronoUnit.MINUTES);
+          Instant end = Instant.now().minusSeconds(60L * random.nextInt(24 * 60)).truncatedTo(ChronoUnit.MINUTES);
           String call = ApiBenchmark.CALLS.get(i % ApiBenchmark.CALLS.size());
           URI uri = api.resolve(call + "&end=" + end);
           calls.submit(() -> send(uri, false));
@@ -251,7 +254,7 @@ public final class SoakBenchmark {
       for (double v : row) {
         line.append(line.isEmpty() ? "" : ",").append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v));
       }
-      Files.writeString(csv, line + "\n", java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(csv, line + "\n", StandardOpenOption.APPEND);
       System.out.println(line.toString().replace(',', ' '));
       next += TimeUnit.SECONDS.toNanos(seconds);
     }

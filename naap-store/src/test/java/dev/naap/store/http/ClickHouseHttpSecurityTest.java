@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
+import dev.naap.store.Stores;
 import dev.naap.store.TestEngine;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -72,8 +75,8 @@ class ClickHouseHttpSecurityTest {
   @Test
   void aMigratedStore_opensThroughTheReadOnlyFacade() {
     // An API instance reads with a read-only user: opening an up-to-date store runs no DDL.
-    try (Store reader = dev.naap.store.Stores.open(new dev.naap.store.StoreConfig.Server(server.url(), "default",
-        PASSWORD, store.database(), 2, java.time.Duration.ofSeconds(10)))) {
+    try (Store reader = Stores.open(new StoreConfig.Server(server.url(), "default", PASSWORD, store.database(), 2,
+        Duration.ofSeconds(10)))) {
       assertThat(reader.queryText("SELECT count() FROM victim", Map.of())).isEqualTo("1\n");
       // The setting NaaP's queries carry runs read-only; changing it, or a limit, does not.
       assertThat(reader.queryText("SELECT count() FROM victim AS v LEFT JOIN (SELECT 2 AS a) AS o ON v.a = o.a"

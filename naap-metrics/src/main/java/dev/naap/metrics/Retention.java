@@ -42,13 +42,18 @@ public final class Retention implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
   private static final String PARTITIONS = sql("retention_partitions.sql");
+  private static final String RAISE_HORIZON = sql("retention_horizon_raise.sql");
 
   /** What ages out together, its tables, and its retention in days: default and minimum. */
   public enum Data {
-    /** The event log, the quarantine and the per-family tables the sessions are computed from. */
+    /**
+     * The event log, the quarantine, the per-family tables the sessions are computed from, and the
+     * computed segments the rollups are recomputed from (only the refresh reads them).
+     */
     RAW(90, 7, "raw_events", "rejected_events", "stream_trace_events", "ai_stream_status_events",
         "ai_stream_events", "stream_ingest_metrics_events", "discovery_result_entries",
-        "payment_events", "signed_ticket_events", "payment_values", "signed_ticket_values"),
+        "payment_events", "signed_ticket_events", "payment_values", "signed_ticket_values",
+        "segment_facts", "segment_facts_keys"),
     /** Gateways' capability snapshots: network supply, and GPU attribution of sessions. */
     CAPABILITIES(400, 7, "network_capability_models", "network_capability_gpus",
         "capability_snapshots", "capability_prices", "capability_model_slots"),
@@ -158,7 +163,9 @@ public final class Retention implements Runnable {
 
   /**
    * Drops every partition past its retention; returns them as {@code table/partition_id}. A table
-   * that is not partitioned by month or day is skipped with a warning.
+   * that is not partitioned by month or day is skipped with a warning. Before raw partitions go,
+   * the retention horizon is raised to their end, so that the refresh leaves the rollups of that
+   * time as they are (a late event there would recompute them from what is left).
    */
   public synchronized List<String> apply() {
     Instant now = clock.instant();
@@ -169,24 +176,31 @@ public final class Retention implements Runnable {
         continue;
       }
       LocalDate cutoff = now.minus(Duration.ofDays(days)).atZone(ZoneOffset.UTC).toLocalDate();
+      List<String[]> expired = new ArrayList<>();
+      LocalDate horizon = null;
       String tsv = store.queryText(PARTITIONS, Map.of("tables", data.tables));
       for (String line : tsv.split("\n")) {
         if (line.isEmpty()) {
           continue;
         }
         String[] f = line.split("\t", -1);
-        String table = f[0];
-        String partition = f[1];
-        LocalDate end = periodEnd(partition);
+        LocalDate end = periodEnd(f[1]);
         if (end == null) {
-          log.warn("retention: {} partition '{}' is not a month or a day; not dropped", table,
-              partition);
+          log.warn("retention: {} partition '{}' is not a month or a day; not dropped", f[0], f[1]);
         } else if (!end.isAfter(cutoff)
             && Instant.ofEpochSecond(Long.parseLong(f[2])).isBefore(now.minus(QUIET))) {
-          store.execute("ALTER TABLE " + table + " DROP PARTITION ID '" + partition + "'"
-              + " SETTINGS max_partition_size_to_drop = 0");
-          dropped.add(table + "/" + partition);
+          expired.add(f);
+          horizon = horizon == null || end.isAfter(horizon) ? end : horizon;
         }
+      }
+      if (data == Data.RAW && horizon != null) {
+        store.query(RAISE_HORIZON, Map.of("horizon_s", horizon.atStartOfDay(ZoneOffset.UTC).toEpochSecond()),
+            "TabSeparated");
+      }
+      for (String[] f : expired) {
+        store.execute("ALTER TABLE " + f[0] + " DROP PARTITION ID '" + f[1] + "'"
+            + " SETTINGS max_partition_size_to_drop = 0");
+        dropped.add(f[0] + "/" + f[1]);
       }
     }
     if (!dropped.isEmpty()) {

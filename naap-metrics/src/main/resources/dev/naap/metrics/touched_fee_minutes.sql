@@ -1,5 +1,6 @@
 -- The minutes to recompute after fee events ingested in (from, to] (epoch seconds): theirs, and
--- those of every payment of the same payment sessions within {lookback_s} of them.
+-- those of every payment of the same payment sessions within {lookback_s} of them; none before the
+-- retention horizon (see touched_hours.sql).
 WITH touched AS
 (
     SELECT bucket_minute, sender, node_url, session_id
@@ -18,3 +19,4 @@ FROM
       AND event_time < (SELECT max(bucket_minute) FROM touched) + toIntervalSecond({lookback_s:Int64} + 60)
       AND (sender, node_url, session_id) IN (SELECT sender, node_url, session_id FROM touched WHERE session_id != '')
 )
+WHERE bucket_minute >= (SELECT max(horizon) FROM retention_horizon)

@@ -133,12 +133,11 @@ public final class Refresher {
     Set<Long> minutes = new TreeSet<>();
     if (!keys.isEmpty()) {
       long version = nextVersionMicros();
-      for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
-        List<List<String>> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
-        run(recomputeSegments, Map.of("keys", tuples(chunk), "version_us", version));
-        run(deleteSuperseded, Map.of("keys", tuples(chunk), "version_us", version));
-        hours.addAll(epochSeconds(store.queryText(touchedHours, Map.of("keys", tuples(chunk)))));
-        minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
+      for (RawParam chunk : tupleChunks(keys, KEYS_PER_STATEMENT, store.maxParamChars())) {
+        run(recomputeSegments, Map.of("keys", chunk, "version_us", version));
+        run(deleteSuperseded, Map.of("keys", chunk, "version_us", version));
+        hours.addAll(epochSeconds(store.queryText(touchedHours, Map.of("keys", chunk))));
+        minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", chunk))));
       }
       List<Long> touched = List.copyOf(hours);
       run(recomputeHours, Map.of("buckets", touched, "hours", touched, "version_us", version));
@@ -226,14 +225,30 @@ public final class Refresher {
     store.query(sql, params, "TabSeparated");
   }
 
-  /** (stream_id, request_id) pairs as the ClickHouse text of an Array(Tuple(String, String)). */
-  private static RawParam tuples(List<List<String>> keys) {
+  /**
+   * (stream_id, request_id) pairs as the ClickHouse text of Array(Tuple(String, String)) values,
+   * each of at most {@code maxKeys} pairs and {@code maxChars} characters (a pair longer than that
+   * alone goes alone).
+   */
+  static List<RawParam> tupleChunks(List<List<String>> keys, int maxKeys, int maxChars) {
+    List<RawParam> chunks = new ArrayList<>();
     StringBuilder b = new StringBuilder("[");
+    int n = 0;
     for (List<String> key : keys) {
-      b.append(b.length() > 1 ? "," : "").append('(').append(quote(key.get(0))).append(',')
-          .append(quote(key.get(1))).append(')');
+      String tuple = "(" + quote(key.get(0)) + "," + quote(key.get(1)) + ")";
+      if (n > 0 && (n == maxKeys || b.length() + 1 + tuple.length() + 1 > maxChars)) {
+        chunks.add(new RawParam(b.append(']').toString()));
+        b.setLength(0);
+        b.append('[');
+        n = 0;
+      }
+      b.append(n > 0 ? "," : "").append(tuple);
+      n++;
     }
-    return new RawParam(b.append(']').toString());
+    if (n > 0) {
+      chunks.add(new RawParam(b.append(']').toString()));
+    }
+    return chunks;
   }
 
   private static String quote(String s) {

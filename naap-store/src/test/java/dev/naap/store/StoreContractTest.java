@@ -148,6 +148,23 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void params_upToMaxParamCharsReachTheEngineWhole() {
+    // Keys made of the characters URL encoding expands most, as the refresh packs them.
+    int limit = Math.min(store.maxParamChars(), 200_000);
+    StringBuilder b = new StringBuilder("[");
+    int n = 0;
+    String tuple = "('%/ &?=#+\\'','\\\\;:,@')";
+    while (b.length() + tuple.length() + 2 <= limit) {
+      b.append(n++ > 0 ? "," : "").append(tuple);
+    }
+    String text = b.append(']').toString();
+    assertThat(text.length()).isLessThanOrEqualTo(limit);
+    String sql = "SELECT length({k:Array(Tuple(String, String))}),"
+        + " {k:Array(Tuple(String, String))}[1].2";
+    assertThat(text(sql, Map.of("k", new RawParam(text)))).isEqualTo(n + "\t\\\\;:,@\n");
+  }
+
+  @Test
   void params_floatSpecialValues() {
     assertThat(text("SELECT {a:Float64}, {b:Float64}, {c:Float64}, {e:Float64}",
         Map.of("a", Double.NaN, "b", Double.POSITIVE_INFINITY, "c", Double.NEGATIVE_INFINITY,

@@ -36,6 +36,11 @@ final class QueryParts {
     return columns;
   }
 
+  /** The names of {@link #columns()} in the SQL: measures are aliased {@code m_<name>}. */
+  List<String> fields() {
+    return columns.stream().map(this::alias).toList();
+  }
+
   List<Dimension> grouping() {
     return grouping;
   }

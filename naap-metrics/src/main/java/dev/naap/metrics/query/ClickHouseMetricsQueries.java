@@ -268,7 +268,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "bucket_hour",
-        "window_key", "toInt64(toUnixTimestamp(window_start)), ", "gpu_key", "",
+        "window_key", "toInt64(toUnixTimestamp(window_start)) AS window_start, ", "gpu_key", "",
         "order", "window_start, orchestrator_address, pipeline"));
     List<Column> columns = MetricsQueries.scoreHistoryColumns();
     List<String> fields = new ArrayList<>(List.of(Catalogue.WINDOW_START.name()));

@@ -35,7 +35,7 @@ final class Discovery {
       new Column("model", Column.Type.STRING, "", ""), new Column("price", Column.Type.DECIMAL, "", ""));
   private static final List<Column> WORK = List.of(
       new Column("signer", Column.Type.STRING, "", ""), new Column("model", Column.Type.STRING, "", ""),
-      new Column("segments", Column.Type.INTEGER, "", ""));
+      new Column("recent_segments", Column.Type.INTEGER, "", ""));
   private static final long HOUR_SECONDS = 3600;
 
   private final Store store;

@@ -4,7 +4,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.StoreReadiness;
 import dev.naap.dashboard.DashboardAssets;
-import dev.naap.loadtest.TestLoadQueries;
+import dev.naap.metrics.query.TestLoadQueries;
 import dev.naap.metrics.ops.OperationsReport;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;

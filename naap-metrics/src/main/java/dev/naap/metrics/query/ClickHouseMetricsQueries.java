@@ -65,6 +65,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final LiveStreams live;
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
+  private final String latestMigrationSql = SqlTemplate.load("latest_migration.sql").fill(Map.of());
 
   private final Overview overview;
   private final Discovery discovery;
@@ -98,8 +99,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   /**
    * @throws IllegalArgumentException when a bucketed report's range exceeds its granularity's
-   *     {@link Granularity#maxRange()}, or the grouping, a filter or the sort column does not
-   *     belong to the report
+   *     {@link Granularity#maxRange()}
    */
   @Override
   public Page run(Report report, MetricsQuery query) {
@@ -308,6 +308,12 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public Instant dataAsOf() {
     Rows rows = Rows.query(store, dataAsOfSql, Map.of(), List.of("watermark_ms"));
     return rows.isEmpty() ? null : Instant.ofEpochMilli(rows.single().integer("watermark_ms"));
+  }
+
+  @Override
+  public long latestMigration() {
+    return Rows.query(store, latestMigrationSql, Map.of(), List.of("latest_migration")).single()
+        .count("latest_migration");
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.naap.api;
 
 import dev.naap.metrics.query.Report;
-import dev.naap.metrics.query.TestLoadResults;
 import java.util.List;
 
 /** The route table: every path the server answers, besides static files. */

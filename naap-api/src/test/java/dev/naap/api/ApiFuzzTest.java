@@ -3,7 +3,6 @@ package dev.naap.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.naap.metrics.query.MetricsQueries;
-import dev.naap.metrics.query.TestLoadResults;
 import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URLEncoder;

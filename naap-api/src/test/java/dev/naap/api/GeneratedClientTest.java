@@ -18,7 +18,6 @@ import dev.naap.api.client.model.GpuMetricsRow;
 import dev.naap.api.client.model.TestLoadResult;
 import dev.naap.api.client.model.TestLoadResultsPage;
 import dev.naap.metrics.query.MetricsQueries;
-import dev.naap.metrics.query.TestLoadResults;
 import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;

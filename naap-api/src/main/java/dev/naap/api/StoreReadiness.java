@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Ready when the store answers and has migrations applied, and, when {@code maxLag} is given, the
- * rollups trail the clock by no more than it; the query layer asks the store. The lag is always reported: a server over an imported
+ * rollups trail the clock by no more than it; the query layer asks the store. The lag is always
+ * reported: a server over an imported
  * store that no ingest updates is still ready by default.
  *
  * <p>A check answers within {@link #ANSWER_WITHIN} whatever the store does: the store is asked on

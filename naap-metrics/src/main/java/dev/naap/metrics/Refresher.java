@@ -85,7 +85,8 @@ public final class Refresher {
       .replace("${rollup}", "rollup_minute").replace("${bucket}", MINUTE_OF_SEGMENT);
   private final String recomputeDemand = Sql.load(Refresher.class, "recompute_demand.sql");
   private final String recomputeDays = Sql.load(Refresher.class, "recompute_days.sql");
-  private final String recomputeDemandHours = Sql.load(Refresher.class, "recompute_demand_hours.sql");
+  private final String recomputeDemandHours =
+      Sql.load(Refresher.class, "recompute_demand_hours.sql");
   private final String touchedFeeMinutes = Sql.load(Refresher.class, "touched_fee_minutes.sql");
   private final String recomputeFees = Sql.load(Refresher.class, "recompute_fees.sql");
   private final String recomputeFeeHours = Sql.load(Refresher.class, "recompute_fee_hours.sql");
@@ -210,7 +211,8 @@ public final class Refresher {
 
   private Instant lastWatermark() {
     Rows rows = Rows.query(store, watermark, Map.of("name", NAME), List.of("watermark_ms"));
-    return rows.isEmpty() ? Instant.EPOCH : Instant.ofEpochMilli(rows.single().integer("watermark_ms"));
+    return rows.isEmpty() ? Instant.EPOCH
+        : Instant.ofEpochMilli(rows.single().integer("watermark_ms"));
   }
 
   /** A version (µs) strictly newer than the last, even if the clock stands still or steps back. */
@@ -244,7 +246,8 @@ public final class Refresher {
   private static List<List<String>> keys(Rows rows) {
     Base64.Decoder decoder = Base64.getDecoder();
     return rows.list().stream().map(r -> SESSION_KEYS.stream()
-        .map(k -> new String(decoder.decode(r.string(k)), StandardCharsets.UTF_8)).toList()).toList();
+        .map(k -> new String(decoder.decode(r.string(k)), StandardCharsets.UTF_8)).toList())
+        .toList();
   }
 
   /** The one column {@code field} of a statement's rows: epoch seconds. */

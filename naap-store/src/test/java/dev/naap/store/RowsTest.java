@@ -66,6 +66,7 @@ class RowsTest {
     assertThat(text).contains("SELECT 1 AS one");
     assertThat(Sql.load(RowsTest.class, "sql_test.sql")).isSameAs(text);
     assertThatThrownBy(() -> Sql.load(RowsTest.class, "missing.sql"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("dev/naap/store/missing.sql");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dev/naap/store/missing.sql");
   }
 }

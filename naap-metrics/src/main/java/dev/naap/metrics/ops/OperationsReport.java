@@ -149,7 +149,8 @@ public final class OperationsReport {
       String id = component + "\t" + instance;
       ids.putIfAbsent(id, new String[] {component, instance});
       String sample = r.string("sample");
-      Sample s = parse(sample, r.decimal("value"));
+      Double value = r.decimal("value"); // null for a NaN, which heartbeats never write
+      Sample s = value == null ? null : parse(sample, value);
       if (s != null) {
         beats.computeIfAbsent(id, k -> new TreeMap<>())
             .computeIfAbsent(r.integer("at_ms"), k -> new TreeMap<>()).put(sample, s);

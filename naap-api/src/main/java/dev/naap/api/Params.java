@@ -1,6 +1,7 @@
 package dev.naap.api;
 
 import dev.naap.metrics.query.Dimension;
+import dev.naap.metrics.query.TestLoadResults;
 import java.util.ArrayList;
 import java.util.List;
 

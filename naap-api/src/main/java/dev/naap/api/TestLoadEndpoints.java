@@ -1,6 +1,7 @@
 package dev.naap.api;
 
 import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.TestLoadResults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.naap.api;
 
+import dev.naap.metrics.query.TestLoadResults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

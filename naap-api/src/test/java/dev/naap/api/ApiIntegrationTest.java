@@ -47,7 +47,7 @@ class ApiIntegrationTest {
 
   private void start(ApiConfig config) {
     server = new ApiServer(config.withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        new StoreReadiness(store, queries, null, clock), registry, clock).start();
+        new StoreReadiness(queries, null, clock), registry, clock).start();
     http = new Http(server.url());
   }
 

@@ -44,7 +44,7 @@ class GeneratedClientTest {
     MetricsQueries queries = TestStores.queries(store);
     var clock = new MutableClock(ApiNetwork.START.plus(Duration.ofHours(12)));
     server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        new FakeTestLoadResults(12), new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(), clock)
+        new FakeTestLoadResults(12), new StoreReadiness(queries, null, clock), new PrometheusRegistry(), clock)
         .start();
     client = new ApiClient().setHost(server.url().getHost()).setPort(server.url().getPort());
   }

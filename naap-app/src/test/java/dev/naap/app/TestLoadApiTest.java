@@ -10,7 +10,7 @@ import dev.naap.api.DatasetCatalog;
 import dev.naap.api.Readiness;
 import dev.naap.loadtest.ErrorClass;
 import dev.naap.loadtest.Outcome;
-import dev.naap.loadtest.TestLoadQueries;
+import dev.naap.metrics.query.TestLoadQueries;
 import dev.naap.loadtest.TestLoadStore;
 import dev.naap.loadtest.TestResult;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;

@@ -2,8 +2,9 @@ package dev.naap.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.naap.api.TestLoadResults;
 import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.TestLoadQueries;
+import dev.naap.metrics.query.TestLoadResults;
 import dev.naap.sim.GroundTruth;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;

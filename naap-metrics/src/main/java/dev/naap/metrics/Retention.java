@@ -1,10 +1,8 @@
 package dev.naap.metrics;
 
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +39,9 @@ public final class Retention implements Runnable {
   static final Duration QUIET = Duration.ofDays(1);
 
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
-  private static final String PARTITIONS = sql("retention_partitions.sql");
-  private static final String RAISE_HORIZON = sql("retention_horizon_raise.sql");
+  private static final String PARTITIONS = Sql.load(Retention.class, "retention_partitions.sql");
+  private static final String RAISE_HORIZON =
+      Sql.load(Retention.class, "retention_horizon_raise.sql");
 
   /** What ages out together, its tables, and its retention in days: default and minimum. */
   public enum Data {
@@ -176,31 +175,29 @@ public final class Retention implements Runnable {
         continue;
       }
       LocalDate cutoff = now.minus(Duration.ofDays(days)).atZone(ZoneOffset.UTC).toLocalDate();
-      List<String[]> expired = new ArrayList<>();
+      List<String> expired = new ArrayList<>();
       LocalDate horizon = null;
-      String tsv = store.queryText(PARTITIONS, Map.of("tables", data.tables));
-      for (String line : tsv.split("\n")) {
-        if (line.isEmpty()) {
-          continue;
-        }
-        String[] f = line.split("\t", -1);
-        LocalDate end = periodEnd(f[1]);
+      for (Rows.Row r : Rows.query(store, PARTITIONS, Map.of("tables", data.tables),
+          List.of("table", "partition_id", "modified_s"))) {
+        String table = r.string("table");
+        String partition = r.string("partition_id");
+        LocalDate end = periodEnd(partition);
         if (end == null) {
-          log.warn("retention: {} partition '{}' is not a month or a day; not dropped", f[0], f[1]);
+          log.warn("retention: {} partition '{}' is not a month or a day; not dropped", table,
+              partition);
         } else if (!end.isAfter(cutoff)
-            && Instant.ofEpochSecond(Long.parseLong(f[2])).isBefore(now.minus(QUIET))) {
-          expired.add(f);
+            && r.instant("modified_s").isBefore(now.minus(QUIET))) {
+          expired.add("ALTER TABLE " + table + " DROP PARTITION ID '" + partition + "'");
+          dropped.add(table + "/" + partition);
           horizon = horizon == null || end.isAfter(horizon) ? end : horizon;
         }
       }
       if (data == Data.RAW && horizon != null) {
-        store.query(RAISE_HORIZON, Map.of("horizon_s", horizon.atStartOfDay(ZoneOffset.UTC).toEpochSecond()),
-            "TabSeparated");
+        long horizonSeconds = horizon.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        store.query(RAISE_HORIZON, Map.of("horizon_s", horizonSeconds), "TabSeparated");
       }
-      for (String[] f : expired) {
-        store.execute("ALTER TABLE " + f[0] + " DROP PARTITION ID '" + f[1] + "'"
-            + " SETTINGS max_partition_size_to_drop = 0");
-        dropped.add(f[0] + "/" + f[1]);
+      for (String drop : expired) {
+        store.execute(drop + " SETTINGS max_partition_size_to_drop = 0");
       }
     }
     if (!dropped.isEmpty()) {
@@ -236,17 +233,6 @@ public final class Retention implements Runnable {
           : LocalDate.parse(partitionId, DateTimeFormatter.BASIC_ISO_DATE).plusDays(1);
     } catch (DateTimeParseException e) {
       return null;
-    }
-  }
-
-  private static String sql(String name) {
-    try (InputStream in = Retention.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -8,7 +8,7 @@ WITH touched AS
     WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
       AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
 )
-SELECT DISTINCT toInt64(toUnixTimestamp(bucket_minute))
+SELECT DISTINCT toInt64(toUnixTimestamp(bucket_minute)) AS minute_s
 FROM
 (
     SELECT bucket_minute FROM touched

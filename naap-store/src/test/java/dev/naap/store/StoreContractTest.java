@@ -119,6 +119,19 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void rows_readTheResultByName() {
+    Rows rows = Rows.query(store, "SELECT number AS n, if(number = 1, NULL, toString(number)) AS s,"
+        + " toDateTime64('2026-01-01 00:00:01.5', 3, 'UTC') AS t FROM numbers(2)",
+        Map.of(), List.of("n", "s", "t"));
+    assertThat(rows.list()).extracting(r -> r.integer("n")).containsExactly(0L, 1L);
+    assertThat(rows.list()).extracting(r -> r.string("s")).containsExactly("0", null);
+    assertThat(rows.list().getFirst().instant("t")).isEqualTo(Instant.parse("2026-01-01T00:00:01.500Z"));
+    assertThat(Rows.query(store, "SELECT 1 AS n WHERE 0", Map.of(), List.of("n")).isEmpty()).isTrue();
+    assertThatThrownBy(() -> Rows.query(store, "SELECT 1 AS m", Map.of(), List.of("n")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void database_isWhereUnqualifiedNamesResolve() {
     assertThat(text("SELECT currentDatabase()")).isEqualTo(store.database() + "\n");
     assertThat(store.description()).isNotBlank();

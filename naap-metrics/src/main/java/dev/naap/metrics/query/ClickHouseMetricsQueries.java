@@ -1,5 +1,6 @@
 package dev.naap.metrics.query;
 
+import dev.naap.store.Rows;
 import dev.naap.store.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   private static final Duration HOUR = Duration.ofHours(1);
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
+  private static final List<String> SLA_TARGET_FIELDS =
+      List.of("pipeline", "ptff_ms", "fps", "jitter", "objective", "startup_ms");
 
   private final Store store;
   private final RollupRows rows = new RollupRows();
@@ -62,6 +65,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final LiveStreams live;
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
+  private final String latestMigrationSql = SqlTemplate.load("latest_migration.sql").fill(Map.of());
 
   private final Overview overview;
   private final Discovery discovery;
@@ -95,8 +99,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   /**
    * @throws IllegalArgumentException when a bucketed report's range exceeds its granularity's
-   *     {@link Granularity#maxRange()}, or the grouping, a filter or the sort column does not
-   *     belong to the report
+   *     {@link Granularity#maxRange()}
    */
   @Override
   public Page run(Report report, MetricsQuery query) {
@@ -265,10 +268,12 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "bucket_hour",
-        "window_key", "toInt64(toUnixTimestamp(window_start)), ", "gpu_key", "",
+        "window_key", "toInt64(toUnixTimestamp(window_start)) AS window_start, ", "gpu_key", "",
         "order", "window_start, orchestrator_address, pipeline"));
     List<Column> columns = MetricsQueries.scoreHistoryColumns();
-    List<List<Object>> all = TabSeparated.rows(store.queryText(sql, params), columns);
+    List<String> fields = new ArrayList<>(List.of(Catalogue.WINDOW_START.name()));
+    fields.addAll(parts.fields());
+    List<List<Object>> all = Results.read(store, sql, params, columns, fields);
     boolean more = all.size() > q.limit();
     return new Page(columns, more ? all.subList(0, q.limit()) : all, more);
   }
@@ -296,26 +301,28 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   private Page fetch(QueryParts parts, String sql, Map<String, Object> params) {
-    return parts.page(TabSeparated.rows(store.queryText(sql, params), parts.columns()));
+    return parts.page(Results.read(store, sql, params, parts.columns(), parts.fields()));
   }
 
   @Override
   public Instant dataAsOf() {
-    String ms = store.queryText(dataAsOfSql, Map.of()).strip();
-    return ms.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(ms));
+    Rows rows = Rows.query(store, dataAsOfSql, Map.of(), List.of("watermark_ms"));
+    return rows.isEmpty() ? null : Instant.ofEpochMilli(rows.single().integer("watermark_ms"));
+  }
+
+  @Override
+  public long latestMigration() {
+    return Rows.query(store, latestMigrationSql, Map.of(), List.of("latest_migration")).single()
+        .count("latest_migration");
   }
 
   @Override
   public List<SlaTargets> slaTargets() {
     List<SlaTargets> targets = new ArrayList<>();
-    for (String line : store.queryText(slaTargetsSql, Map.of()).split("\n")) {
-      if (!line.isEmpty()) {
-        String[] f = line.split("\t", -1);
-        String pipeline = (String) TabSeparated.value(f[0], Column.Type.STRING);
-        targets.add(new SlaTargets(pipeline.isEmpty() ? "*" : pipeline, Long.parseLong(f[1]),
-            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-            Long.parseLong(f[5])));
-      }
+    for (Rows.Row r : Rows.query(store, slaTargetsSql, Map.of(), SLA_TARGET_FIELDS)) {
+      String pipeline = r.string("pipeline");
+      targets.add(new SlaTargets(pipeline.isEmpty() ? "*" : pipeline, r.integer("ptff_ms"),
+          r.decimal("fps"), r.decimal("jitter"), r.decimal("objective"), r.integer("startup_ms")));
     }
     return targets;
   }
@@ -335,9 +342,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     params.put("to", QueryParts.alignUp(query.end(), HOUR));
     params.put("include_test_load", query.includeTestLoad());
     String sql = orchestratorGpus.fill(Map.of("rows", rows.range("")));
-    String tsv = store.queryText(sql, RollupRows.withDays(params));
-    Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS,
-        TabSeparated.rows(tsv, Catalogue.ORCHESTRATOR_GPUS), false);
+    Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS, Results.read(store, sql,
+        RollupRows.withDays(params), Catalogue.ORCHESTRATOR_GPUS), false);
     Page history = run(Report.GPU_METRICS, new MetricsQuery(query.start(), query.end(),
         query.granularity(), only, List.of(Dimension.ORCHESTRATOR), query.sort(), query.limit(),
         query.offset(), query.includeTestLoad()));

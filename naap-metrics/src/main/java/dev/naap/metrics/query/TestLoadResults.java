@@ -1,16 +1,13 @@
-package dev.naap.api;
+package dev.naap.metrics.query;
 
-import dev.naap.metrics.query.Column;
 import dev.naap.metrics.query.Column.Type;
-import dev.naap.metrics.query.Page;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The load tester's results as {@code /v1/test-load/results} and {@code /v1/test-load/coverage}
- * publish them: the port the load tester's store queries implement (naap-loadtest {@code
- * TestLoadQueries}), so the API does not depend on the load tester; a server without them answers
- * with no rows.
+ * publish them, read from the store by {@link TestLoadQueries}; a server without them answers
+ * with no rows ({@link #none()}).
  *
  * <p>The columns are the API's contract and are declared here, because the OpenAPI document is
  * generated from them whatever is wired in. An implementation returns pages with exactly these

@@ -33,8 +33,9 @@ final class Params {
           "Length of the range ending at `end`, when `start` is not given."));
 
   private static final ParamSpec GRANULARITY_PARAM = ParamSpec.choice(GRANULARITY,
-      List.of("1m", "5m", "1h", "1d", "auto"), "auto",
-      "Width of the time buckets; `auto` picks the finest width that gives at most "
+      List.of("1m", "5m", "1h", "1d", "all", "auto"), "auto",
+      "Width of the time buckets; `all` is the whole range as one bucket (one row per group, its "
+          + "quantiles over every sample of the range); `auto` picks the finest width that gives at most "
           + GranularityPolicy.AUTO_MAX_BUCKETS + " buckets. Each width has a maximum range.");
 
   private static final ParamSpec TEST_LOAD = ParamSpec.query(INCLUDE_TEST_LOAD, "boolean", "false",

@@ -1,8 +1,6 @@
 package dev.naap.metrics.query;
 
-import dev.naap.metrics.Retention;
 import dev.naap.store.Store;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,21 +42,12 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   /** How long an advertised price stays in force when no newer snapshot repeats it. */
   public static final Duration PRICE_MAX_AGE = SUPPLY_LOOKBACK;
 
-  /**
-   * Granularity {@code all} reads minute rollups for a range that starts at most this long ago:
-   * within the shortest retention of minute rollups, less the longest range it reads from them.
-   */
-  static final Duration MINUTES_SERVED = Duration.ofDays(Retention.Data.ROLLUP_MINUTE.minDays)
-      .minus(Granularity.MINUTE.maxRange());
-
-  private static final Duration MINUTE = Duration.ofMinutes(1);
   private static final Duration HOUR = Duration.ofHours(1);
-  /** The one bucket of granularity {@code all}: its timestamp is the (aligned) range start. */
+  /** The one bucket of granularity {@code all}; {@link #run} labels it with the range's start. */
   private static final String WHOLE_RANGE = "toDateTime({from:Int64}, 'UTC')";
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
 
   private final Store store;
-  private final Clock clock;
   private final RollupRows rows = new RollupRows();
   private final SqlTemplate gpuMetrics = SqlTemplate.load("gpu_metrics.sql");
   private final SqlTemplate slaCompliance = SqlTemplate.load("sla_compliance.sql");
@@ -80,13 +69,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final Discovery discovery;
 
   public ClickHouseMetricsQueries(Store store) {
-    this(store, Clock.systemUTC());
-  }
-
-  /** With {@code clock} telling which minute rollups are still kept (granularity {@code all}). */
-  public ClickHouseMetricsQueries(Store store, Clock clock) {
     this.store = store;
-    this.clock = clock;
     this.overview = new Overview(store, rows);
     this.discovery = new Discovery(store, this, rows);
     this.live = new LiveStreams(store);
@@ -125,43 +108,44 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       throw new IllegalArgumentException("a range of at most " + query.granularity().maxRange()
           + " is allowed at granularity " + query.granularity().label());
     }
-    boolean minutes = readsMinutes(query);
-    return switch (report) {
-      case GPU_METRICS -> gpuMetrics(parts, query.granularity(), minutes);
-      case NETWORK_DEMAND -> networkDemand(parts, query.granularity(), minutes);
+    Page page = switch (report) {
+      case GPU_METRICS -> gpuMetrics(parts, query.granularity());
+      case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
       case ORCHESTRATORS -> orchestrators(parts, query);
       case ORCHESTRATOR_SCORES -> scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
       case RELIABILITY -> reliability(parts);
-      case NETWORK_ECONOMICS -> economics(parts, query.granularity(), minutes);
-      case NETWORK_PRICES -> prices(parts, query.granularity(), minutes);
+      case NETWORK_ECONOMICS -> economics(parts, query.granularity());
+      case NETWORK_PRICES -> prices(parts, query.granularity());
       case NETWORK_CAPACITY -> capacity(parts);
     };
+    return query.granularity() == Granularity.ALL ? startingAt(page, query.start()) : page;
   }
 
   /**
-   * Whether a bucketed report reads the minute rollups: at 1m and 5m; at {@code all}, for a range
-   * of at most a day that does not fall on whole hours and whose minutes are still kept. Otherwise
-   * it reads the hours (and days), which cover whole hours exactly and are kept longest.
+   * The page with {@code start} as every row's {@code window_start}: the whole range's one bucket
+   * is read from the hours that start in it, and named after the range, not its first hour.
    */
-  private boolean readsMinutes(MetricsQuery query) {
-    return switch (query.granularity()) {
-      case MINUTE, FIVE_MINUTES -> true;
-      case HOUR, DAY -> false;
-      case ALL -> !(onTheHour(query.start()) && onTheHour(query.end()))
-          && Duration.between(query.start(), query.end()).compareTo(Granularity.MINUTE.maxRange()) <= 0
-          && !query.start().isBefore(clock.instant().minus(MINUTES_SERVED));
-    };
+  private static Page startingAt(Page page, Instant start) {
+    int column = page.columns().indexOf(Catalogue.WINDOW_START);
+    if (column < 0) {
+      return page;
+    }
+    List<List<Object>> rows = new ArrayList<>(page.rows().size());
+    for (List<Object> row : page.rows()) {
+      List<Object> labelled = new ArrayList<>(row);
+      labelled.set(column, start);
+      rows.add(labelled);
+    }
+    return new Page(page.columns(), rows, page.hasMore());
   }
 
-  private static boolean onTheHour(Instant t) {
-    return t.getNano() == 0 && t.getEpochSecond() % HOUR.toSeconds() == 0;
-  }
-
-  /** The range's buckets of {@code granularity}; for {@code all}, the range read at its level as one bucket. */
-  private static Map<String, Object> bucketParams(QueryParts parts, Granularity granularity, boolean minutes) {
-    return granularity == Granularity.ALL ? parts.wholeRange(minutes ? MINUTE : HOUR)
-        : parts.params(granularity.width());
+  /**
+   * The range's buckets of {@code granularity}; for {@code all}, one bucket of the hours that start
+   * in the range, the rows 1h and 1d read (and the range reports): on whole hours, the range exactly.
+   */
+  private static Map<String, Object> bucketParams(QueryParts parts, Granularity granularity) {
+    return granularity == Granularity.ALL ? parts.wholeRange(HOUR) : parts.params(granularity.width());
   }
 
   private static String window(Granularity granularity, String minute, String hour) {
@@ -174,22 +158,23 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     };
   }
 
-  private Page economics(QueryParts parts, Granularity granularity, boolean minutes) {
+  private Page economics(QueryParts parts, Granularity granularity) {
+    boolean minutes = granularity.width().compareTo(HOUR) < 0;
     String rollup = minutes ? rows.buckets("fee_minute", "bucket_minute", parts.filters())
         : rows.buckets("fee_hour", "bucket_hour", parts.filters());
     String sql = networkEconomics.fill(Map.of("rows", rollup,
         "window", window(granularity, "bucket_minute", "bucket_hour"),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = bucketParams(parts, granularity, minutes);
+    Map<String, Object> params = bucketParams(parts, granularity);
     // Days are read from whole hours; a range that cuts a day reads only its hours inside.
     return fetch(parts, sql, params);
   }
 
   /** Prices in force at each bucket's end: for {@code all}, at the range's end. */
-  private Page prices(QueryParts parts, Granularity granularity, boolean minutes) {
+  private Page prices(QueryParts parts, Granularity granularity) {
     String sql = networkPrices.fill(Map.of("filters", parts.filters(),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = bucketParams(parts, granularity, minutes);
+    Map<String, Object> params = bucketParams(parts, granularity);
     params.put("price_max_age_s", PRICE_MAX_AGE.toSeconds());
     return fetch(parts, sql, params);
   }
@@ -210,7 +195,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
    * At {@code all} the quantile states of every row in the range merge into one per group: the
    * quantiles of all the range's samples, as at any other granularity within one bucket.
    */
-  private Page gpuMetrics(QueryParts parts, Granularity granularity, boolean minutes) {
+  private Page gpuMetrics(QueryParts parts, Granularity granularity) {
     String window = switch (granularity) {
       case MINUTE -> "bucket_minute";
       case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
@@ -224,12 +209,11 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case MINUTE, FIVE_MINUTES -> rows.buckets("rollup_minute", "bucket_minute", parts.filters());
       case HOUR -> rows.buckets("rollup_hour", "bucket_hour", parts.filters());
       case DAY -> rows.days(parts.filters());
-      case ALL -> minutes ? rows.buckets("rollup_minute", "bucket_minute", parts.filters())
-          : rows.range(parts.filters());
+      case ALL -> rows.range(parts.filters());
     };
     Map<String, Object> params = switch (granularity) {
       case DAY -> RollupRows.withDays(parts.params(HOUR));
-      case ALL -> minutes ? parts.wholeRange(MINUTE) : RollupRows.withDays(parts.wholeRange(HOUR));
+      case ALL -> RollupRows.withDays(parts.wholeRange(HOUR));
       default -> parts.params(granularity.width());
     };
     Map<String, String> fill = new HashMap<>(Map.of(
@@ -245,8 +229,9 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   /** At {@code all}, supply is the latest snapshot before the range's end. */
-  private Page networkDemand(QueryParts parts, Granularity granularity, boolean minutes) {
+  private Page networkDemand(QueryParts parts, Granularity granularity) {
     boolean byGateway = parts.grouping().contains(Dimension.GATEWAY);
+    boolean minutes = granularity.width().compareTo(HOUR) < 0;
     String demand = (minutes ? demandMinutes : demandHours).fill(Map.of(
         "window", switch (granularity) {
           case MINUTE -> "bucket_minute";
@@ -262,7 +247,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         "gateway_filter", parts.filter(Dimension.GATEWAY, "gateway"),
         "filters", parts.filters(),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = bucketParams(parts, granularity, minutes);
+    Map<String, Object> params = bucketParams(parts, granularity);
     params.put("supply_lookback_s", SUPPLY_LOOKBACK.toSeconds());
     return fetch(parts, sql, params);
   }

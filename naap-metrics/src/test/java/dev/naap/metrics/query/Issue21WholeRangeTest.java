@@ -37,7 +37,10 @@ import org.junit.jupiter.api.Test;
  */
 class Issue21WholeRangeTest {
 
-  /** The rollups' quantile state is a t-digest (ClickHouse's compression, epsilon 0.01). */
+  /**
+   * The rollups keep t-digest states ({@code quantilesTDigestState}), a sketch: ClickHouse calls
+   * its quantiles approximate; its t-digest compresses with epsilon 0.01 (QuantileTDigest.h).
+   */
   private static final double RANK_ERROR = 0.01;
 
   private static final Instant day = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.DAYS);
@@ -118,9 +121,9 @@ class Issue21WholeRangeTest {
   }
 
   @Test
-  void all_onMinutes_readsTheMinutesOfTheRangeOnly() {
-    // 00:05–03:05 does not fall on whole hours: the sessions of hours 0 to 2 (each hour's sessions
-    // are in its minutes 10–20), read from the minute rollups; the hours from 01:00 would hold 1 to 3.
+  void all_offTheHour_readsTheHoursThatStartInTheRange_asAt1h() {
+    // 00:05–03:05: the hours that start in it, 01:00 to 03:00, as granularity 1h reads them (each
+    // hour's sessions are in its minutes 10–20); the bucket is named after the range's start.
     Instant start = day.plus(Duration.ofMinutes(5));
     Instant end = day.plus(Duration.ofMinutes(185));
     Page page = queries.run(Report.GPU_METRICS, query(start, end, Granularity.ALL));
@@ -131,7 +134,20 @@ class Issue21WholeRangeTest {
       Map<String, Object> row = rows.get(orchestrator);
       assertThat(row.get("window_start")).isEqualTo(start);
       assertMatchesSessions(row, s -> s.orchestrator().equals(orchestrator)
-          && s.requestMs() >= Duration.ofMinutes(5).toMillis() && s.requestMs() < Duration.ofMinutes(185).toMillis());
+          && s.requestMs() >= Duration.ofHours(1).toMillis() && s.requestMs() < Duration.ofHours(4).toMillis());
+    }
+  }
+
+  @Test
+  void all_overWholeDays_readsTheDayRollups() {
+    Instant start = day.minus(Duration.ofDays(1));
+    Page page = queries.run(Report.GPU_METRICS, query(start, day.plus(Duration.ofDays(1)), Granularity.ALL));
+
+    Map<String, Map<String, Object>> rows = byOrchestrator(page);
+    assertThat(rows).containsOnlyKeys(A, B);
+    for (String orchestrator : List.of(A, B)) {
+      assertThat(rows.get(orchestrator).get("window_start")).isEqualTo(start);
+      assertMatchesSessions(rows.get(orchestrator), s -> s.orchestrator().equals(orchestrator));
     }
   }
 

@@ -17,7 +17,8 @@ final class GranularityPolicy {
   static Granularity choose(String text, TimeRange range) {
     if (text == null || text.equals("auto")) {
       for (Granularity g : Granularity.values()) {
-        if (g != Granularity.ALL && range.length().dividedBy(g.width()) <= AUTO_MAX_BUCKETS && range.length().compareTo(g.maxRange()) <= 0) {
+        if (g != Granularity.ALL && range.length().dividedBy(g.width()) <= AUTO_MAX_BUCKETS
+            && range.length().compareTo(g.maxRange()) <= 0) {
           return g;
         }
       }

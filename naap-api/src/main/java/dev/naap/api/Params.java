@@ -35,8 +35,9 @@ final class Params {
   private static final ParamSpec GRANULARITY_PARAM = ParamSpec.choice(GRANULARITY,
       List.of("1m", "5m", "1h", "1d", "all", "auto"), "auto",
       "Width of the time buckets; `all` is the whole range as one bucket (one row per group, its "
-          + "quantiles over every sample of the range); `auto` picks the finest width that gives at most "
-          + GranularityPolicy.AUTO_MAX_BUCKETS + " buckets. Each width has a maximum range.");
+          + "quantiles over every sample of the range); `auto` picks the finest width that gives "
+          + "at most " + GranularityPolicy.AUTO_MAX_BUCKETS + " buckets. Each width has a maximum "
+          + "range.");
 
   private static final ParamSpec TEST_LOAD = ParamSpec.query(INCLUDE_TEST_LOAD, "boolean", "false",
       "Include the synthetic streams of the load tester.");
@@ -59,8 +60,8 @@ final class Params {
           "Column to order by; prefix with `-` for descending. Default: the route's order."));
 
   private static final ParamSpec TEST_LOAD_ORCHESTRATOR = ParamSpec.repeatable(ORCHESTRATOR,
-      "Keep only tests pinned to one of these orchestrators, as recorded (their service URIs), compared exactly "
-          + "(repeatable).");
+      "Keep only tests pinned to one of these orchestrators, as recorded (their service URIs), "
+          + "compared exactly (repeatable).");
   private static final ParamSpec TEST_LOAD_PIPELINE = ParamSpec.repeatable(PIPELINE,
       "Keep only tests of one of these pipelines, compared exactly (repeatable).");
   private static final ParamSpec TEST_LOAD_OUTCOME = new ParamSpec(OUTCOME, false, "string", true,
@@ -130,8 +131,8 @@ final class Params {
 
   /** Test results: time, filters, paging, format. */
   static List<ParamSpec> testLoadResults() {
-    return concat(TIME, List.of(TEST_LOAD_ORCHESTRATOR, TEST_LOAD_PIPELINE, TEST_LOAD_OUTCOME), PAGING,
-        List.of(FORMAT_PARAM));
+    return concat(TIME, List.of(TEST_LOAD_ORCHESTRATOR, TEST_LOAD_PIPELINE, TEST_LOAD_OUTCOME),
+        PAGING, List.of(FORMAT_PARAM));
   }
 
   /** Test coverage: every orchestrator × pipeline over the range the filters keep, on one page. */

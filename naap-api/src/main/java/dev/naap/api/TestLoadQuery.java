@@ -30,8 +30,8 @@ record TestLoadQuery(TimeRange range, TestLoadResults.Filter filter, int limit, 
     QueryParser.rejectUnknown(q, specs);
     Format format = Format.choose(q, accept);
     TimeRange range = TimeRange.resolve(q, now, maxRange);
-    var filter = new TestLoadResults.Filter(values(q, Params.ORCHESTRATOR), values(q, Params.PIPELINE),
-        outcomes(q));
+    var filter = new TestLoadResults.Filter(values(q, Params.ORCHESTRATOR),
+        values(q, Params.PIPELINE), outcomes(q));
     int limit = QueryParser.limit(q);
 
     StringBuilder n = new StringBuilder(path).append('?');
@@ -113,7 +113,8 @@ record TestLoadQuery(TimeRange range, TestLoadResults.Filter filter, int limit, 
     Set<String> values = values(q, Params.OUTCOME);
     for (String v : values) {
       if (!TestLoadResults.OUTCOMES.contains(v)) {
-        throw ApiProblem.badParameter(Params.OUTCOME, "expected one of " + TestLoadResults.OUTCOMES);
+        throw ApiProblem.badParameter(Params.OUTCOME,
+            "expected one of " + TestLoadResults.OUTCOMES);
       }
     }
     return values;

@@ -99,9 +99,9 @@ public interface TestLoadResults {
   Page results(Instant start, Instant end, Filter filter, int limit, int offset);
 
   /**
-   * Per orchestrator × pipeline tested in [{@code start}, {@code end}) and kept by {@code filter}'s
-   * orchestrators and pipelines (its outcomes do not apply: the rows count the outcomes): every
-   * row, on one page.
+   * Per orchestrator × pipeline tested in [{@code start}, {@code end}) and kept by the
+   * orchestrators and pipelines of {@code filter} (its outcomes do not apply: the rows count the
+   * outcomes): every row, on one page.
    */
   Page coverage(Instant start, Instant end, Filter filter);
 

@@ -215,8 +215,8 @@ class ApiIntegrationTest {
     String offHour = "&start=2026-01-08T19:30:00Z&end=2026-01-09T19:30:00Z";
     assertThat(sum(ok("/v1/gpu/metrics?granularity=all" + offHour), "segments"))
         .isEqualTo(sum(ok("/v1/gpu/metrics?granularity=1h&limit=1000" + offHour), "segments"));
-    String csv = http.get("/v1/gpu/metrics?granularity=all&group_by=orchestrator" + range, "Accept", "text/csv")
-        .body();
+    String csv = http.get("/v1/gpu/metrics?granularity=all&group_by=orchestrator" + range,
+        "Accept", "text/csv").body();
     assertThat(csv.strip().split("\n")).hasSize(3);
   }
 

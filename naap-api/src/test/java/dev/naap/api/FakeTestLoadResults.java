@@ -60,7 +60,8 @@ final class FakeTestLoadResults implements TestLoadResults {
     calls.incrementAndGet();
     filters.add(filter);
     long tests = rows.stream().filter(r -> in(r, start, end)
-        && matches(filter.orchestrators(), r.get(4)) && matches(filter.pipelines(), r.get(6))).count();
+        && matches(filter.orchestrators(), r.get(4)) && matches(filter.pipelines(), r.get(6)))
+        .count();
     List<List<Object>> coverage = tests == 0 ? List.of() : List.of(Arrays.asList("https://o0:8935",
         "streamdiffusion", tests, tests, 1.0, FIRST, "success", "none", 12_000.0, 11_000.0, 20.5));
     return new Page(COVERAGE_COLUMNS, coverage, false);

@@ -78,7 +78,8 @@ class TestLoadRoutesTest {
     JsonNode body = ok("/v1/test-load/results?limit=1000&orchestrator=https%3A%2F%2Fo1%3A8935&outcome=failure"
         + "&pipeline=streamdiffusion");
     assertThat(results.filters.getLast())
-        .isEqualTo(new TestLoadResults.Filter(Set.of("https://o1:8935"), Set.of("streamdiffusion"), Set.of("failure")));
+        .isEqualTo(new TestLoadResults.Filter(Set.of("https://o1:8935"), Set.of("streamdiffusion"),
+            Set.of("failure")));
     // Tests 10, 25, 40, 55 fail on o1 (i % 5 == 0, i % 3 == 1); 55 is a batch test (i % 4 == 3).
     List<String> ids = new ArrayList<>();
     body.get("data").forEach(r -> ids.add(r.get("test_id").asText()));
@@ -98,10 +99,11 @@ class TestLoadRoutesTest {
     // Failures are i % 5 == 0; on o0 or o1, i % 3 != 2: 0, 10, 15, 25, 30, 40, 45, 55.
     List<String> ids = new ArrayList<>();
     body.get("data").forEach(r -> ids.add(r.get("test_id").asText()));
-    assertThat(ids).containsExactly("test-55", "test-45", "test-40", "test-30", "test-25", "test-15", "test-10",
-        "test-0");
-    assertThat(body.get("meta").get("filters").toString()).isEqualTo("{\"orchestrator\":[\"https://o0:8935\","
-        + "\"https://o1:8935\"],\"outcome\":[\"aborted\",\"failure\"]}");
+    assertThat(ids).containsExactly("test-55", "test-45", "test-40", "test-30", "test-25", "test-15",
+        "test-10", "test-0");
+    assertThat(body.get("meta").get("filters").toString()).isEqualTo(
+        "{\"orchestrator\":[\"https://o0:8935\",\"https://o1:8935\"],"
+            + "\"outcome\":[\"aborted\",\"failure\"]}");
     // The order of the values does not matter: the same cache entry answers.
     ok("/v1/test-load/results?limit=1000&orchestrator=https%3A%2F%2Fo0%3A8935"
         + "&orchestrator=https%3A%2F%2Fo1%3A8935&outcome=aborted&outcome=failure");

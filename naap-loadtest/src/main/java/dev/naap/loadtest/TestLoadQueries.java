@@ -60,7 +60,8 @@ public final class TestLoadQueries implements TestLoadResults {
 
   @Override
   public Page coverage(Instant from, Instant to, Filter filter) {
-    return new Page(COVERAGE_COLUMNS, rows(coverageSql, filtered(from, to, filter), COVERAGE_COLUMNS), false);
+    List<List<Object>> rows = rows(coverageSql, filtered(from, to, filter), COVERAGE_COLUMNS);
+    return new Page(COVERAGE_COLUMNS, rows, false);
   }
 
   /** The range and the orchestrator and pipeline filters (an empty list keeps every test). */

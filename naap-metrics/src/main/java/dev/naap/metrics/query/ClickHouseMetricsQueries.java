@@ -141,11 +141,13 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   /**
-   * The range's buckets of {@code granularity}; for {@code all}, one bucket of the hours that start
-   * in the range, the rows 1h and 1d read (and the range reports): on whole hours, the range exactly.
+   * The range's buckets of {@code granularity}; for {@code all}, one bucket of the hours that
+   * start in the range, the rows 1h and 1d read (and the range reports): on whole hours, the
+   * range exactly.
    */
   private static Map<String, Object> bucketParams(QueryParts parts, Granularity granularity) {
-    return granularity == Granularity.ALL ? parts.wholeRange(HOUR) : parts.params(granularity.width());
+    return granularity == Granularity.ALL ? parts.wholeRange(HOUR)
+        : parts.params(granularity.width());
   }
 
   private static String window(Granularity granularity, String minute, String hour) {

@@ -43,13 +43,15 @@ class Issue21WholeRangeTest {
    */
   private static final double RANK_ERROR = 0.01;
 
-  private static final Instant day = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.DAYS);
+  private static final Instant day =
+      Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.DAYS);
   private static final List<Session> sessions = new ArrayList<>();
   private static Store store;
   private static MetricsQueries queries;
 
   /** One session as generated: its orchestrator, its minute, and what it measured. */
-  private record Session(String orchestrator, long requestMs, long waitMs, long startupMs, double[] fps) {
+  private record Session(String orchestrator, long requestMs, long waitMs, long startupMs,
+      double[] fps) {
     long ptffMs() {
       return waitMs + startupMs;
     }
@@ -65,7 +67,8 @@ class Issue21WholeRangeTest {
         double level = (orchestrator.equals(A) ? 12 : 6) + 3 * hour;
         for (int i = 0; i < 4; i++) {
           String stream = "h" + hour + "-" + orchestrator.substring(2, 6) + "-" + i;
-          long request = Duration.ofHours(hour).plusMinutes(10 + 2 * i).toMillis() + random.nextInt(30_000);
+          long request = Duration.ofHours(hour).plusMinutes(10 + 2 * i).toMillis()
+              + random.nextInt(30_000);
           long wait = 200 + random.nextInt(2_800);
           long startup = 500 + random.nextInt(5_500);
           double[] fps = new double[3 + random.nextInt(6)];
@@ -78,7 +81,8 @@ class Issue21WholeRangeTest {
           events.add(ev.ingest(stream, orchestrator, request + wait));
           events.add(ev.processed(stream, orchestrator, request + wait + startup));
           for (int s = 0; s < fps.length; s++) {
-            events.add(ev.status(stream, orchestrator, request + wait + startup + 10_000L * (s + 1), fps[s], "ONLINE"));
+            long at = request + wait + startup + 10_000L * (s + 1);
+            events.add(ev.status(stream, orchestrator, at, fps[s], "ONLINE"));
           }
         }
       }
@@ -90,7 +94,8 @@ class Issue21WholeRangeTest {
   }
 
   private static MetricsQuery query(Instant start, Instant end, Granularity g) {
-    return new MetricsQuery(start, end, g, Map.of(), List.of(Dimension.ORCHESTRATOR), null, 1000, 0, false);
+    return new MetricsQuery(start, end, g, Map.of(), List.of(Dimension.ORCHESTRATOR), null, 1000,
+        0, false);
   }
 
   private static Map<String, Map<String, Object>> byOrchestrator(Page page) {
@@ -134,14 +139,16 @@ class Issue21WholeRangeTest {
       Map<String, Object> row = rows.get(orchestrator);
       assertThat(row.get("window_start")).isEqualTo(start);
       assertMatchesSessions(row, s -> s.orchestrator().equals(orchestrator)
-          && s.requestMs() >= Duration.ofHours(1).toMillis() && s.requestMs() < Duration.ofHours(4).toMillis());
+          && s.requestMs() >= Duration.ofHours(1).toMillis()
+          && s.requestMs() < Duration.ofHours(4).toMillis());
     }
   }
 
   @Test
   void all_overWholeDays_readsTheDayRollups() {
     Instant start = day.minus(Duration.ofDays(1));
-    Page page = queries.run(Report.GPU_METRICS, query(start, day.plus(Duration.ofDays(1)), Granularity.ALL));
+    Instant end = day.plus(Duration.ofDays(1));
+    Page page = queries.run(Report.GPU_METRICS, query(start, end, Granularity.ALL));
 
     Map<String, Map<String, Object>> rows = byOrchestrator(page);
     assertThat(rows).containsOnlyKeys(A, B);
@@ -154,7 +161,8 @@ class Issue21WholeRangeTest {
   @Test
   void all_isNotTheAverageOfTheBucketsQuantiles() {
     Instant end = day.plus(Duration.ofHours(6));
-    Map<String, Object> whole = byOrchestrator(queries.run(Report.GPU_METRICS, query(day, end, Granularity.ALL))).get(A);
+    Map<String, Object> whole =
+        byOrchestrator(queries.run(Report.GPU_METRICS, query(day, end, Granularity.ALL))).get(A);
     Page hours = queries.run(Report.GPU_METRICS, query(day, end, Granularity.HOUR));
     double weighted = 0;
     long samples = 0;
@@ -191,7 +199,8 @@ class Issue21WholeRangeTest {
     Page page = queries.run(Report.NETWORK_DEMAND, q);
 
     assertThat(page.rows()).hasSize(1);
-    int requested = page.columns().stream().map(Column::name).toList().indexOf("sessions_requested");
+    int requested =
+        page.columns().stream().map(Column::name).toList().indexOf("sessions_requested");
     assertThat(page.rows().get(0).get(0)).isEqualTo(day);
     assertThat(page.rows().get(0).get(requested)).isEqualTo((long) sessions.size());
   }
@@ -210,7 +219,7 @@ class Issue21WholeRangeTest {
     return rows;
   }
 
-  /** The row's counts and means equal those of the sessions; its quantiles are theirs within the rank error. */
+  /** The row's counts and means are the sessions'; its quantiles theirs within the rank error. */
   private static void assertMatchesSessions(Map<String, Object> row, Predicate<Session> which) {
     List<Session> chosen = sessions.stream().filter(which).toList();
     double[] fps = fpsOf(which);
@@ -220,9 +229,11 @@ class Issue21WholeRangeTest {
     assertThat(row.get("startup_samples")).isEqualTo((long) chosen.size());
     assertThat(row.get("selection_wait_samples")).isEqualTo((long) chosen.size());
     assertThat(row.get("failed_segments")).isEqualTo(0L);
-    assertThat((Double) row.get("output_fps_mean")).isCloseTo(Arrays.stream(fps).average().orElseThrow(), within(1e-9));
+    assertThat((Double) row.get("output_fps_mean"))
+        .isCloseTo(Arrays.stream(fps).average().orElseThrow(), within(1e-9));
     assertThat((Double) row.get("ptff_ms_mean"))
-        .isCloseTo(chosen.stream().mapToLong(Session::ptffMs).average().orElseThrow(), within(1e-9));
+        .isCloseTo(chosen.stream().mapToLong(Session::ptffMs).average().orElseThrow(),
+            within(1e-9));
 
     assertQuantile(row, "output_fps_p05", fps, 0.05);
     assertQuantile(row, "output_fps_p50", fps, 0.5);
@@ -236,7 +247,8 @@ class Issue21WholeRangeTest {
    * A t-digest quantile at level q lies between the samples of rank (q − ε)·n and (q + ε)·n, one
    * sample's rank either way for the interpolation between neighbouring centroids.
    */
-  private static void assertQuantile(Map<String, Object> row, String column, double[] samples, double q) {
+  private static void assertQuantile(Map<String, Object> row, String column, double[] samples,
+      double q) {
     double[] sorted = samples.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
@@ -254,7 +266,7 @@ class Issue21WholeRangeTest {
     return chosen.stream().mapToDouble(s -> value.apply(s)).toArray();
   }
 
-  /** The exact quantile at level q, linearly interpolated between the neighbouring order statistics. */
+  /** The exact quantile at level q, interpolated between the neighbouring order statistics. */
   private static double exactQuantile(double[] samples, double q) {
     double[] sorted = samples.clone();
     Arrays.sort(sorted);

@@ -33,11 +33,13 @@ export function gpuLink(link, id) {
  * GPU metrics by orchestrator over the whole range (granularity=all), one row each.
  */
 export async function jitterByOrchestrator(api, state) {
-  const url = apiUrl('gpu/metrics', state, {group_by: 'orchestrator', granularity: 'all', limit: 1000});
+  const url = apiUrl('gpu/metrics', state,
+    {group_by: 'orchestrator', granularity: 'all', limit: 1000});
   const {rows} = await api.all(url);
   // Only the jitter: the callers merge it into rows of their own.
-  return {url, byAddress: new Map(rows.map(({orchestrator_address, jitter_coefficient_mean, jitter_samples}) =>
-    [orchestrator_address, {orchestrator_address, jitter_coefficient_mean, jitter_samples}]))};
+  const jitter = ({orchestrator_address, jitter_coefficient_mean, jitter_samples}) =>
+    [orchestrator_address, {orchestrator_address, jitter_coefficient_mean, jitter_samples}];
+  return {url, byAddress: new Map(rows.map(jitter))};
 }
 
 /** The state with one filter set to `value` alone (null: removed), for a drill-down and its context. */

@@ -30,5 +30,5 @@ export const SUSTAINED_COLUMN = {key: 'fps_share_20plus', label: `Sustains ${SUS
 
 export const NOTE = `“Sustains ${SUSTAINED_FPS}+ FPS”: the share of the time (of FPS samples, each about 10 s of output) `
     + `at ${SUSTAINED_FPS} frames/s or more — yes from ${SUSTAINED_SHARE * 100} %, mostly from ${MOSTLY_SHARE * 100} %, no below. `
-    + `Every number is over the whole range, quantiles over all its samples (the API's granularity=all); `
-    + `the charts' CSV has the values bucket by bucket.`;
+    + `Every number is over the whole range, quantiles over all its samples `
+    + `(the API's granularity=all); the charts' CSV has the values bucket by bucket.`;

@@ -30,8 +30,8 @@ export async function render({state, api, link, remember}) {
 
   return [
     ...heading(TITLE, 'Output FPS, prompt to first frame, jitter and failures of each GPU model and GPU.', state),
-    table({title: `GPU models by pipeline (sustains ${SUSTAINED_FPS}+ FPS?)`, csv: csvUrl(urls.modelTotals), note: NOTE,
-      rows: modelTotals.rows,
+    table({title: `GPU models by pipeline (sustains ${SUSTAINED_FPS}+ FPS?)`,
+      csv: csvUrl(urls.modelTotals), note: NOTE, rows: modelTotals.rows,
       columns: ['gpu_model', 'pipeline', SUSTAINED_COLUMN, ...METRICS],
       sort: '-output_fps_mean'}),
     h('div', {class: 'grid'},
@@ -41,8 +41,8 @@ export async function render({state, api, link, remember}) {
         data: series(modelRows, {seriesKey: 'model_pipeline', value: weightedMean('output_fps_p05', 'fps_samples'), rank: sum('fps_samples')})}),
       chart({title: 'Prompt to first frame p95 by GPU model', column: 'ptff_ms_p95', csv: csvUrl(urls.models),
         data: series(modelRows, {seriesKey: 'model_pipeline', value: weightedMean('ptff_ms_p95', 'ptff_samples'), rank: sum('segments')})}),
-      chart({title: 'FPS distribution by GPU model (p5 / p50 / p95)', column: 'output_fps_p50', csv: csvUrl(urls.distribution),
-        style: 'dots', ...fpsDistribution(distribution.rows)})),
+      chart({title: 'FPS distribution by GPU model (p5 / p50 / p95)', column: 'output_fps_p50',
+        csv: csvUrl(urls.distribution), style: 'dots', ...fpsDistribution(distribution.rows)})),
     table({title: 'GPUs', csv: csvUrl(urls.gpus), note: NOTE + ' A GPU opens its own page.',
       rows: gpus.rows,
       columns: [{key: 'gpu_id', cell: r => gpuLink(link, r.gpu_id)}, 'gpu_model',
@@ -52,7 +52,7 @@ export async function render({state, api, link, remember}) {
   ];
 }
 
-/** Dots of p5, p50 and p95 per GPU model over the whole range (one row per model), highest median first. */
+/** Dots of p5, p50 and p95 per GPU model over the whole range (a row each), highest median first. */
 function fpsDistribution(rows) {
   const models = [...rows].sort((a, b) => (b.output_fps_p50 ?? -1) - (a.output_fps_p50 ?? -1));
   return {

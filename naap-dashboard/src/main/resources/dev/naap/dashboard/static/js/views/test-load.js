@@ -39,10 +39,11 @@ const COMPARED_LABELS = {startup_ms_p50: 'Startup p50 ≤', startup_ms_p95: 'Sta
   prompt_change_ms_p50: 'Prompt change p50 ≤', prompt_change_ms_p95: 'Prompt change p95 ≤',
   output_fps_p50: 'Output FPS p50', output_fps_p05: 'Output FPS p5'};
 export async function render({state, api, remember}) {
-  // One request per table: the routes take every value of a filter (the outcome one only for results).
+  // One request per table: the routes take every value of a filter (outcome: results only).
   const tested = {orchestrator: state.filters.orchestrator, pipeline: state.filters.pipeline};
   const urls = {
-    results: testLoadUrl('results', state, {...tested, outcome: state.outcome || null, limit: LIMIT}),
+    results: testLoadUrl('results', state,
+      {...tested, outcome: state.outcome || null, limit: LIMIT}),
     coverage: testLoadUrl('coverage', state, tested),
     baseline: testLoadUrl('coverage', previousDays(state, BASELINE_DAYS), tested),
   };

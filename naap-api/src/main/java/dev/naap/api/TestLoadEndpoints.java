@@ -51,7 +51,8 @@ final class TestLoadEndpoints {
       TestLoadQuery q = TestLoadQuery.parse(COVERAGE, request.query(), request.accept(), Params.testLoadCoverage(),
           signer, maxRange, request.now());
       return new Endpoint.Prepared(q.cacheKey(), () -> {
-        Page page = runner.run(() -> source.coverage(q.range().start(), q.range().end()));
+        Page page = runner.run(() -> source.coverage(q.range().start(), q.range().end(),
+            q.filter()));
         return respond(q, request, page, COVERAGE_GROUPING, null);
       });
     };

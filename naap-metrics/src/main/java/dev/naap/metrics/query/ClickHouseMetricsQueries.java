@@ -44,6 +44,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public static final Duration PRICE_MAX_AGE = SUPPLY_LOOKBACK;
 
   private static final Duration HOUR = Duration.ofHours(1);
+  /** The one bucket of granularity {@code all}; {@link #run} labels it with the range's start. */
+  private static final String WHOLE_RANGE = "toDateTime({from:Int64}, 'UTC')";
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
   private static final List<String> SLA_TARGET_FIELDS =
       List.of("pipeline", "ptff_ms", "fps", "jitter", "objective", "startup_ms");
@@ -109,7 +111,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       throw new IllegalArgumentException("a range of at most " + query.granularity().maxRange()
           + " is allowed at granularity " + query.granularity().label());
     }
-    return switch (report) {
+    Page page = switch (report) {
       case GPU_METRICS -> gpuMetrics(parts, query.granularity());
       case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
@@ -120,6 +122,35 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case NETWORK_PRICES -> prices(parts, query.granularity());
       case NETWORK_CAPACITY -> capacity(parts);
     };
+    return query.granularity() == Granularity.ALL ? startingAt(page, query.start()) : page;
+  }
+
+  /**
+   * The page with {@code start} as every row's {@code window_start}: the whole range's one bucket
+   * is read from the hours that start in it, and named after the range, not its first hour.
+   */
+  private static Page startingAt(Page page, Instant start) {
+    int column = page.columns().indexOf(Catalogue.WINDOW_START);
+    if (column < 0) {
+      return page;
+    }
+    List<List<Object>> rows = new ArrayList<>(page.rows().size());
+    for (List<Object> row : page.rows()) {
+      List<Object> labelled = new ArrayList<>(row);
+      labelled.set(column, start);
+      rows.add(labelled);
+    }
+    return new Page(page.columns(), rows, page.hasMore());
+  }
+
+  /**
+   * The range's buckets of {@code granularity}; for {@code all}, one bucket of the hours that
+   * start in the range, the rows 1h and 1d read (and the range reports): on whole hours, the
+   * range exactly.
+   */
+  private static Map<String, Object> bucketParams(QueryParts parts, Granularity granularity) {
+    return granularity == Granularity.ALL ? parts.wholeRange(HOUR)
+        : parts.params(granularity.width());
   }
 
   private static String window(Granularity granularity, String minute, String hour) {
@@ -128,6 +159,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case FIVE_MINUTES -> "toStartOfFiveMinutes(" + minute + ")";
       case HOUR -> hour;
       case DAY -> "toStartOfDay(" + hour + ")";
+      case ALL -> WHOLE_RANGE;
     };
   }
 
@@ -138,15 +170,16 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     String sql = networkEconomics.fill(Map.of("rows", rollup,
         "window", window(granularity, "bucket_minute", "bucket_hour"),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = parts.params(granularity.width());
+    Map<String, Object> params = bucketParams(parts, granularity);
     // Days are read from whole hours; a range that cuts a day reads only its hours inside.
     return fetch(parts, sql, params);
   }
 
+  /** Prices in force at each bucket's end: for {@code all}, at the range's end. */
   private Page prices(QueryParts parts, Granularity granularity) {
     String sql = networkPrices.fill(Map.of("filters", parts.filters(),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = parts.params(granularity.width());
+    Map<String, Object> params = bucketParams(parts, granularity);
     params.put("price_max_age_s", PRICE_MAX_AGE.toSeconds());
     return fetch(parts, sql, params);
   }
@@ -163,12 +196,17 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return live.at(filters, includeTestLoad, at);
   }
 
+  /**
+   * At {@code all} the quantile states of every row in the range merge into one per group: the
+   * quantiles of all the range's samples, as at any other granularity within one bucket.
+   */
   private Page gpuMetrics(QueryParts parts, Granularity granularity) {
     String window = switch (granularity) {
       case MINUTE -> "bucket_minute";
       case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
       case HOUR -> "bucket_hour";
       case DAY -> "bucket_day";
+      case ALL -> WHOLE_RANGE;
     };
     // Days are cut to the range (whole days from rollup_day, the hours at either end from
     // rollup_hour): a 24 h window ending at 00:10 is two partial days, not ten minutes.
@@ -176,9 +214,13 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case MINUTE, FIVE_MINUTES -> rows.buckets("rollup_minute", "bucket_minute", parts.filters());
       case HOUR -> rows.buckets("rollup_hour", "bucket_hour", parts.filters());
       case DAY -> rows.days(parts.filters());
+      case ALL -> rows.range(parts.filters());
     };
-    Map<String, Object> params = granularity == Granularity.DAY
-        ? RollupRows.withDays(parts.params(HOUR)) : parts.params(granularity.width());
+    Map<String, Object> params = switch (granularity) {
+      case DAY -> RollupRows.withDays(parts.params(HOUR));
+      case ALL -> RollupRows.withDays(parts.wholeRange(HOUR));
+      default -> parts.params(granularity.width());
+    };
     Map<String, String> fill = new HashMap<>(Map.of(
         "rows", rollupRows, "window", window,
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
@@ -191,6 +233,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return fetch(parts, gpuMetrics.fill(fill), params);
   }
 
+  /** At {@code all}, supply is the latest snapshot before the range's end. */
   private Page networkDemand(QueryParts parts, Granularity granularity) {
     boolean byGateway = parts.grouping().contains(Dimension.GATEWAY);
     boolean minutes = granularity.width().compareTo(HOUR) < 0;
@@ -200,6 +243,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
           case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
           case HOUR -> "bucket_hour";
           case DAY -> "toStartOfDay(bucket_hour)";
+          case ALL -> WHOLE_RANGE;
         },
         "filters", parts.filters(), "keys", parts.keys(), "group", parts.group()));
     String sql = networkDemand.fill(Map.of(
@@ -208,7 +252,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         "gateway_filter", parts.filter(Dimension.GATEWAY, "gateway"),
         "filters", parts.filters(),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = parts.params(granularity.width());
+    Map<String, Object> params = bucketParams(parts, granularity);
     params.put("supply_lookback_s", SUPPLY_LOOKBACK.toSeconds());
     return fetch(parts, sql, params);
   }

@@ -126,6 +126,16 @@ final class QueryParts {
     return params;
   }
 
+  /**
+   * The parameters of the whole range as one bucket, read from the rollup buckets of {@code level}:
+   * as {@link #params} for those buckets, with {@code width} the aligned range (at least a second).
+   */
+  Map<String, Object> wholeRange(Duration level) {
+    Map<String, Object> params = params(level);
+    params.put("width", Math.max(1, (Long) params.get("to") - (Long) params.get("from")));
+    return params;
+  }
+
   /** A page from the decoded rows of a query that asked for one row more than the limit. */
   Page page(List<List<Object>> rows) {
     boolean more = rows.size() > query.limit();

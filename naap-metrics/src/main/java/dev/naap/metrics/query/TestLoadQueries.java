@@ -32,10 +32,8 @@ public final class TestLoadQueries implements TestLoadResults {
     if (offset < 0) {
       throw new IllegalArgumentException("offset: expected >= 0, got " + offset);
     }
-    Map<String, Object> params = new HashMap<>(range(from, to));
-    params.put("orchestrator", filter.orchestrator());
-    params.put("pipeline", filter.pipeline());
-    params.put("outcome", filter.outcome());
+    Map<String, Object> params = filtered(from, to, filter);
+    params.put("outcomes", List.copyOf(filter.outcomes()));
     params.put("limit", limit + 1);
     params.put("offset", offset);
     List<List<Object>> rows = Results.read(store, resultsSql, params, RESULT_COLUMNS);
@@ -44,15 +42,21 @@ public final class TestLoadQueries implements TestLoadResults {
   }
 
   @Override
-  public Page coverage(Instant from, Instant to) {
-    return new Page(COVERAGE_COLUMNS, Results.read(store, coverageSql, range(from, to),
+  public Page coverage(Instant from, Instant to, Filter filter) {
+    return new Page(COVERAGE_COLUMNS, Results.read(store, coverageSql, filtered(from, to, filter),
         COVERAGE_COLUMNS), false);
   }
 
-  private static Map<String, Object> range(Instant from, Instant to) {
+  /** The range and the orchestrator and pipeline filters (an empty list keeps every test). */
+  private static Map<String, Object> filtered(Instant from, Instant to, Filter filter) {
     if (!from.isBefore(to)) {
       throw new IllegalArgumentException("from: expected before to, got " + from + " >= " + to);
     }
-    return Map.of("from", from, "to", to);
+    Map<String, Object> params = new HashMap<>();
+    params.put("from", from);
+    params.put("to", to);
+    params.put("orchestrators", List.copyOf(filter.orchestrators()));
+    params.put("pipelines", List.copyOf(filter.pipelines()));
+    return params;
   }
 }

@@ -26,14 +26,9 @@ final class PublicApi {
    * Starts the API on {@code config}'s address.
    *
    * @param readyMaxLag {@code /ready} fails when the rollups trail the clock by more; null = never
-   */
-  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag) {
-    return start(store, config, registry, readyMaxLag, List.of(), null);
-  }
-
-  /**
-   * As above, with the service URLs discovery answers when the store fails and it has nothing to
-   * repeat, and the Redis that quotas are counted in (null: this instance counts alone).
+   * @param discoveryFallback the service URLs discovery answers when the store fails and it has
+   *     nothing to repeat
+   * @param redisUrl the Redis that quotas are counted in; null: this instance counts alone
    */
   static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag,
       List<String> discoveryFallback, java.net.URI redisUrl) {

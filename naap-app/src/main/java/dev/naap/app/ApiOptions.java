@@ -22,7 +22,7 @@ final class ApiOptions {
   @Option(names = "--host", paramLabel = "HOST", description = "address the API listens on")
   String host = ApiConfig.DEFAULT_HOST;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "the API's port (0 picks a free one)")
+  @Option(names = "--port", paramLabel = "PORT", description = "the API's port; 0 picks a free one")
   @Range(min = 0, max = 65_535)
   int port = ApiConfig.DEFAULT_PORT;
 

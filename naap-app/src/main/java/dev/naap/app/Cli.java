@@ -36,27 +36,48 @@ final class Cli {
   private static void prepare(CommandSpec spec) {
     // One run reports every mistake, not the first one.
     spec.parser().collectErrors(true);
-    spec.usageMessage().showDefaultValues(true);
+    spec.usageMessage().descriptionHeading("%n").optionListHeading("%n")
+        .commandListHeading("%nCommands:%n");
     for (OptionSpec option : List.copyOf(spec.options())) {
-      Range range = range(option);
-      Object initial = option.initialValue();
-      boolean humanDuration = initial instanceof Duration && option.defaultValue() == null;
-      if (range == null && !humanDuration) {
+      String facts = facts(option);
+      if (facts.isEmpty()) {
         continue;
       }
-      OptionSpec.Builder b = OptionSpec.builder(option);
-      if (range != null) {
-        List<String> lines = new ArrayList<>(List.of(option.description()));
-        lines.add("Range: " + number(range.min()) + ".." + number(range.max()));
-        b.description(lines.toArray(String[]::new));
-      }
-      if (humanDuration) {
-        b.defaultValue(format((Duration) initial));
+      List<String> lines = new ArrayList<>(List.of(option.description()));
+      if (lines.isEmpty()) {
+        lines.add(facts);
+      } else {
+        lines.set(lines.size() - 1, lines.getLast() + " " + facts);
       }
       spec.remove(option);
-      spec.addOption(b.build());
+      spec.addOption(OptionSpec.builder(option).description(lines.toArray(String[]::new)).build());
     }
     spec.subcommands().values().forEach(sub -> prepare(sub.getCommandSpec()));
+  }
+
+  /**
+   * The help's last line of an option: its default, from the declaration (the field's initial
+   * value), and its {@link Range}.
+   */
+  private static String facts(OptionSpec option) {
+    List<String> facts = new ArrayList<>();
+    Object initial = option.defaultValue() != null ? option.defaultValue() : option.initialValue();
+    String shown = switch (initial) {
+      case null -> null;
+      case Boolean b -> null; // a flag
+      case java.util.Collection<?> c -> null; // none unless repeated
+      case Duration d -> format(d);
+      default -> initial.toString();
+    };
+    if (shown != null) {
+      facts.add("default " + (shown.isEmpty() ? "\"\"" : shown));
+    }
+    Range range = range(option);
+    if (range != null) {
+      facts.add(range.max() >= Integer.MAX_VALUE ? "at least " + number(range.min())
+          : "range " + number(range.min()) + ".." + number(range.max()));
+    }
+    return facts.isEmpty() ? "" : "(" + String.join("; ", facts) + ")";
   }
 
   /** The options of {@code spec} whose value lies outside their {@link Range}. */

@@ -32,7 +32,7 @@ final class ClickHouseHttpCommand implements Main.Runner {
   @Option(names = "--host", paramLabel = "HOST", description = "address to listen on")
   String host = ClickHouseHttpServer.Config.DEFAULT_HOST;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "its port (0 picks a free one)")
+  @Option(names = "--port", paramLabel = "PORT", description = "its port; 0 picks a free one")
   @Range(min = 0, max = 65_535)
   int port = ClickHouseHttpServer.Config.DEFAULT_PORT;
 

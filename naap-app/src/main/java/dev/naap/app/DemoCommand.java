@@ -89,7 +89,7 @@ final class DemoCommand implements Main.Runner {
   Integer httpPort;
 
   @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "Prometheus metrics on 127.0.0.1 (0 = any)")
+      description = "Prometheus metrics on 127.0.0.1; 0 picks a free port")
   @Range(min = 0, max = 65_535)
   int metricsPort = 9401;
 

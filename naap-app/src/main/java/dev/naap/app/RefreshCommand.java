@@ -32,7 +32,7 @@ final class RefreshCommand implements Main.Runner {
   String metricsHost = "127.0.0.1";
 
   @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "its port (0 picks a free one, -1 turns it off)")
+      description = "its port; 0 picks a free one, -1 turns it off")
   @Range(min = -1, max = 65_535)
   int metricsPort = 9404;
 

@@ -33,7 +33,7 @@ final class ServeCommand implements Main.Runner {
   String managementHost = ApiConfig.DEFAULT_HOST;
 
   @Option(names = "--management-port", paramLabel = "PORT",
-      description = "its port (0 picks a free one)")
+      description = "its port; 0 picks a free one")
   @Range(min = 0, max = 65_535)
   int managementPort = 9400;
 

@@ -48,11 +48,12 @@ final class StoreOptions {
       uri = URI.create(url);
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
         problems.add("--clickhouse-url: expected an http:// or https:// URL, got '" + url + "'");
+        uri = null;
       }
     } catch (IllegalArgumentException e) {
       problems.add("--clickhouse-url: not a URL: '" + url + "'");
     }
-    String name = cluster;
+    String name = this.cluster;
     if (name != null && !name.matches("[A-Za-z0-9_]{1,100}")) {
       problems.add("--cluster: expected a name of A-Z a-z 0-9 _, got '" + name + "'");
       name = null;
@@ -61,6 +62,9 @@ final class StoreOptions {
       return null;
     }
     String pw = password != null ? password : System.getenv().getOrDefault(PASSWORD_ENV, "");
-    return new StoreConfig.Server(uri, user, pw, database).withCluster(name);
+    URI server = uri;
+    String cluster = name;
+    return problems.attempt(() -> new StoreConfig.Server(server, user, pw, database)
+        .withCluster(cluster));
   }
 }

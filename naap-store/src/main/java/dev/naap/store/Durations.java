@@ -29,16 +29,20 @@ public final class Durations {
     Matcher m = PART.matcher(s);
     Duration total = Duration.ZERO;
     int at = 0;
-    while (m.find() && m.start() == at) {
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
-      at = m.end();
+    try {
+      while (m.find() && m.start() == at) {
+        long n = Long.parseLong(m.group(1));
+        total = total.plus(switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        });
+        at = m.end();
+      }
+    } catch (ArithmeticException e) {
+      throw invalid(raw);
     }
     if (at == 0 || at != s.length()) {
       throw invalid(raw);

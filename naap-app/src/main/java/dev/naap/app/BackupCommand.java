@@ -35,8 +35,9 @@ final class BackupCommand implements Main.Runner {
     try {
       long started = System.nanoTime();
       String status = Backups.backup(storeConfig, to);
-      out.printf("naap backup: %s -> %s (%s) in %.1f s, %d bytes%n", storeConfig.getClass().getSimpleName(),
-          to.toAbsolutePath(), status.replace('\t', ' '), (System.nanoTime() - started) / 1e9,
+      out.printf("naap backup: %s -> %s (%s) in %.1f s, %d bytes%n",
+          storeConfig.getClass().getSimpleName(), to.toAbsolutePath(), status.replace('\t', ' '),
+          (System.nanoTime() - started) / 1e9,
           Backups.size(to));
       return 0;
     } catch (IllegalArgumentException e) {

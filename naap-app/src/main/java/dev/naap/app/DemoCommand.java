@@ -150,7 +150,7 @@ final class DemoCommand implements Main.Runner {
       URI gatewayUrl = URI.create("http://127.0.0.1:" + gateway.port());
 
       // The simulated hosts resolve nowhere: the simulator's own mapping gives their regions
-      // (source operator); the IP-location database, when the launcher fetched one, serves the rest.
+      // (source operator); the launcher's IP-location database, if any, serves the rest.
       Path regionMapping = Files.writeString(dir.resolve("simulated-regions.txt"),
           sim.regionMapping());
       ScraperConfig scrape = ScraperConfig.builder(List.of(gatewayUrl)).observedFrom("demo")
@@ -217,7 +217,8 @@ final class DemoCommand implements Main.Runner {
 
   /** The time of the newest stored event, or 0: where a second run resumes. */
   private static long lastEventMs(Store store) {
-    String v = store.queryText("SELECT toUnixTimestamp64Milli(max(envelope_time)) FROM raw_events", Map.of()).strip();
+    String v = store.queryText(
+        "SELECT toUnixTimestamp64Milli(max(envelope_time)) FROM raw_events", Map.of()).strip();
     return v.isEmpty() ? 0 : Long.parseLong(v) + 1;
   }
 }

@@ -56,7 +56,8 @@ final class ImportCommand implements Main.Runner {
     problems.check(spec);
     try (Store store = Stores.open(storeConfig)) {
       testLoadRules.save(store, Clock.systemUTC());
-      EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
+      EventWriter writer = new EventWriter(store, new EventParser(),
+          EventWriter.DuplicateCheck.STORE,
           IngestMetrics.unregistered(), Clock.systemUTC());
       FileImport fileImport = new FileImport(writer, 5_000, err::println);
       BatchResult total = BatchResult.EMPTY;

@@ -25,9 +25,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", header = "consume go-livepeer events from Kafka into the store",
     description = {"Consumes every event family from the topics in a consumer group, quarantines "
         + "malformed messages in rejected_events, and commits offsets only after each batch is "
-        + "durable. Runs until SIGINT/SIGTERM, then writes and commits what it holds. Also runs the "
-        + "refresher role (rollups and retention; see naap refresh) unless --no-refresh: of all the "
-        + "ingests and refreshers on one store, one at a time refreshes."})
+        + "durable. Runs until SIGINT/SIGTERM, then writes and commits what it holds. Also runs "
+        + "the refresher role (rollups and retention; see naap refresh) unless --no-refresh: of "
+        + "all the ingests and refreshers on one store, one at a time refreshes."})
 final class IngestCommand implements Main.Runner {
 
   static final String KAFKA_PASSWORD_ENV = "NAAP_KAFKA_PASSWORD";
@@ -69,7 +69,8 @@ final class IngestCommand implements Main.Runner {
   @Option(names = "--truststore-password", paramLabel = "PW", description = "its password")
   String truststorePassword;
 
-  @Option(names = "--batch-max-events", paramLabel = "N", description = "write a batch at N messages")
+  @Option(names = "--batch-max-events", paramLabel = "N",
+      description = "write a batch at N messages")
   @Range(min = 1, max = 1_000_000)
   int batchMaxEvents = KafkaIngestConfig.DEFAULT_BATCH_MAX_EVENTS;
 
@@ -83,7 +84,8 @@ final class IngestCommand implements Main.Runner {
   @Range(min = 1024, max = 64 << 20)
   int maxEventBytes = EventParser.DEFAULT_MAX_BYTES;
 
-  @Option(names = "--metrics-host", paramLabel = "HOST", description = "Prometheus /metrics address")
+  @Option(names = "--metrics-host", paramLabel = "HOST",
+      description = "Prometheus /metrics address")
   String metricsHost = "127.0.0.1";
 
   @Option(names = "--metrics-port", paramLabel = "PORT",

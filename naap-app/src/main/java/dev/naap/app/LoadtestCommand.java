@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code naap loadtest}: scheduled synthetic tests against a gateway, and its datasets (docs/LOADTEST.md). */
+/**
+ * {@code naap loadtest}: scheduled synthetic tests against a gateway, and its datasets
+ * (docs/LOADTEST.md).
+ */
 @Command(name = "loadtest",
     header = "synthetic load tests against a gateway's orchestrators; prompt datasets",
     subcommands = {LoadtestCommand.Run.class, LoadtestCommand.Validate.class,

@@ -30,13 +30,13 @@ final class PublicApi {
    *     nothing to repeat
    * @param redisUrl the Redis that quotas are counted in; null: this instance counts alone
    */
-  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag,
-      List<String> discoveryFallback, java.net.URI redisUrl) {
+  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry,
+      Duration readyMaxLag, List<String> discoveryFallback, java.net.URI redisUrl) {
     var queries = new ClickHouseMetricsQueries(store);
     var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
     var operations = new OperationsReport(store, InstantSource.system());
-    var server = new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store), operations::figures,
-        readiness, registry, InstantSource.system())
+    var server = new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store),
+        operations::figures, readiness, registry, InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .discoveryFallback(discoveryFallback);

@@ -28,7 +28,8 @@ final class RefreshCommand implements Main.Runner {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--metrics-host", paramLabel = "HOST", description = "Prometheus /metrics address")
+  @Option(names = "--metrics-host", paramLabel = "HOST",
+      description = "Prometheus /metrics address")
   String metricsHost = "127.0.0.1";
 
   @Option(names = "--metrics-port", paramLabel = "PORT",

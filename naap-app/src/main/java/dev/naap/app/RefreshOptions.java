@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The refresher role's options, shared by {@code naap ingest}, {@code naap refresh} and the demo. */
+/** The refresher role's options: {@code naap ingest}, {@code naap refresh} and the demo. */
 final class RefreshOptions {
 
   @Option(names = "--refresh-interval-ms", paramLabel = "MS",

@@ -15,10 +15,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The refresher role, run by {@code naap refresh}, by default inside {@code naap ingest} and in
- * {@code naap demo} ({@link RefreshOptions} starts it): the
- * rollup refresh under the store's {@link RefreshLease} (one refresher at a time across every
- * process on the store) and retention, each on a platform thread. Closing stops both and releases
- * the lease.
+ * {@code naap demo} ({@link RefreshOptions} starts it): the rollup refresh under the store's
+ * {@link RefreshLease} (one refresher at a time across every process on the store) and retention,
+ * each on a platform thread. Closing stops both and releases the lease.
  */
 final class RefreshRole implements AutoCloseable {
 

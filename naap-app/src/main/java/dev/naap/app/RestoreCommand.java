@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code naap restore --from DIR}: replaces the store's database with a backup. */
-@Command(name = "restore", header = "restore the store from a backup directory (the engine's RESTORE)",
+@Command(name = "restore",
+    header = "restore the store from a backup directory (the engine's RESTORE)",
     description = {"Replaces the store's database with the backup in DIR (written by naap backup), "
         + "then applies the migrations of this release that the backup lacks. A store that "
         + "holds events is refused unless --replace. The embedded store must not be open in "
@@ -19,7 +20,8 @@ final class RestoreCommand implements Main.Runner {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--from", paramLabel = "DIR", required = true, description = "the backup directory")
+  @Option(names = "--from", paramLabel = "DIR", required = true,
+      description = "the backup directory")
   Path from;
 
   @Option(names = "--replace", description = "discard what the store holds")

@@ -38,7 +38,8 @@ final class ScrapeCommand implements Main.Runner {
   @Option(names = "--interval", paramLabel = "DURATION", description = "time between runs")
   Duration interval = DEFAULTS.interval();
 
-  @Option(names = "--jitter", paramLabel = "DURATION", description = "each run starts up to this late")
+  @Option(names = "--jitter", paramLabel = "DURATION",
+      description = "each run starts up to this late")
   Duration jitter = DEFAULTS.jitter();
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", description = "one connection")
@@ -74,7 +75,8 @@ final class ScrapeCommand implements Main.Runner {
       + "country or city (default: the DB-IP Lite country database the launcher fetched)"})
   Path geoDatabase;
 
-  @Option(names = "--no-geo-database", description = "no geolocation: regions only from --region-map")
+  @Option(names = "--no-geo-database",
+      description = "no geolocation: regions only from --region-map")
   boolean noGeoDatabase;
 
   @Option(names = "--geo-regions", paramLabel = "FILE",
@@ -87,7 +89,8 @@ final class ScrapeCommand implements Main.Runner {
   @Option(names = "--once", description = "one run, then exit (1 if every source failed)")
   boolean once;
 
-  @Option(names = "--metrics-host", paramLabel = "HOST", description = "Prometheus /metrics address")
+  @Option(names = "--metrics-host", paramLabel = "HOST",
+      description = "Prometheus /metrics address")
   String metricsHost = "127.0.0.1";
 
   @Option(names = "--metrics-port", paramLabel = "PORT",

@@ -49,8 +49,9 @@ final class ServeCommand implements Main.Runner {
       ApiServer server = life.add(api.start(store, config, life.registry()));
       HTTPServer management = life.metrics(managementHost, managementPort);
       life.add(new Probes("serve", store, life.registry(), false));
-      out.printf("naap serve: serving %s at %s (API docs at %sdocs; metrics at http://%s:%d/metrics)%n",
-          store.description(), server.url(), server.url(), managementHost, management.getPort());
+      out.printf("naap serve: serving %s at %s (API docs at %sdocs; metrics at "
+          + "http://%s:%d/metrics)%n", store.description(), server.url(), server.url(),
+          managementHost, management.getPort());
       out.flush();
       life.awaitStop();
       return 0;

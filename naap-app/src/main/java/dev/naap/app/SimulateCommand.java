@@ -25,11 +25,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "simulate",
     header = "run the simulated Livepeer network into a file or a Kafka topic",
-    description = {"Simulates go-livepeer gateways, orchestrators and runners and emits their Kafka "
-        + "events: first the backfill (as fast as possible), then live at --speed times real time "
-        + "for --duration. The same --seed and --start give the same events byte for byte. The "
-        + "ground truth (true GPU fps, failure probabilities, session counts) is written as JSON "
-        + "at the end. Give --out FILE, or --bootstrap-servers with --topic."})
+    description = {"Simulates go-livepeer gateways, orchestrators and runners and emits their "
+        + "Kafka events: first the backfill (as fast as possible), then live at --speed times "
+        + "real time for --duration. The same --seed and --start give the same events byte for "
+        + "byte. The ground truth (true GPU fps, failure probabilities, session counts) is "
+        + "written as JSON at the end. Give --out FILE, or --bootstrap-servers with --topic."})
 final class SimulateCommand implements Main.Runner {
 
   /** The simulator's own defaults, shown in the help. */
@@ -187,7 +187,8 @@ final class SimulateCommand implements Main.Runner {
     Map<String, String> p = new java.util.HashMap<>();
     p.put("security.protocol", "SASL_SSL");
     p.put("sasl.mechanism", "PLAIN");
-    p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+    p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+        + " required username=\""
         + jaasEscape(user) + "\" password=\"" + jaasEscape(password) + "\";");
     if (truststore != null) {
       p.put("ssl.truststore.location", truststore);
@@ -205,7 +206,8 @@ final class SimulateCommand implements Main.Runner {
 
   private static AutoCloseable startHttp(Simulator sim, int gateway, int port, PrintStream err) {
     GatewayServer server = GatewayServer.start(sim, gateway, port);
-    err.printf("gateway HTTP surface on http://127.0.0.1:%d (/getNetworkCapabilities, /live/video-to-video/...)%n",
+    err.printf("gateway HTTP surface on http://127.0.0.1:%d "
+        + "(/getNetworkCapabilities, /live/video-to-video/...)%n",
         server.port());
     return server;
   }

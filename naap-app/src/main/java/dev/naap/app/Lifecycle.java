@@ -47,7 +47,6 @@ final class Lifecycle implements AutoCloseable {
     // The store must outlive the last work the command drains on a stop (the ingest's last batch).
     Stores.closeOnExitAfter(grace);
     finished = Main.onShutdown(this::stop, grace);
-    JvmMetrics.builder().register(registry);
   }
 
   /**
@@ -58,7 +57,7 @@ final class Lifecycle implements AutoCloseable {
     return new Lifecycle(name, grace, err);
   }
 
-  /** The process's metrics: every piece registers here, with the JVM's own. */
+  /** The process's metrics: every piece registers here. */
   PrometheusRegistry registry() {
     return registry;
   }
@@ -76,11 +75,15 @@ final class Lifecycle implements AutoCloseable {
     return piece;
   }
 
-  /** Serves {@link #registry} on {@code host:port} (0 picks a free port); null when port is -1. */
+  /**
+   * Serves {@link #registry}, with the JVM's own metrics, on {@code host:port} (0 picks a free
+   * port); null when port is -1.
+   */
   HTTPServer metrics(String host, int port) {
     if (port < 0) {
       return null;
     }
+    JvmMetrics.builder().register(registry);
     try {
       return add(HTTPServer.builder().hostname(host).port(port).registry(registry)
           .buildAndStart());

@@ -119,9 +119,6 @@ public final class Main {
       return command.run(out, err);
     } catch (ParameterException e) {
       return usageError(spec, e.getMessage().lines().toList(), err);
-    } catch (RuntimeException e) {
-      err.println(spec.qualifiedName() + ": " + describe(e));
-      return 1;
     } catch (Exception e) {
       err.println(spec.qualifiedName() + ": " + describe(e));
       return 1;

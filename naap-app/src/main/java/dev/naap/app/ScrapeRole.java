@@ -14,7 +14,7 @@ import java.time.Clock;
  */
 final class ScrapeRole implements Runnable, AutoCloseable {
 
-  final Scraper scraper;
+  private final Scraper scraper;
 
   ScrapeRole(ScraperConfig config, Store store, PrometheusRegistry registry) {
     scraper = new Scraper(config, store, new ScrapeMetrics(registry), Clock.systemUTC());
@@ -27,6 +27,11 @@ final class ScrapeRole implements Runnable, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** One run of every source, now. */
+  Scraper.RunSummary runOnce() throws InterruptedException {
+    return scraper.runOnce();
   }
 
   void stop() {

@@ -1,5 +1,7 @@
 package dev.naap.api;
 
+import dev.naap.metrics.query.InvalidQueryException;
+
 /**
  * A request the API answers with an RFC 9457 problem: the status, a short title, a detail written
  * for the caller and, for a bad parameter, its name. Messages never carry internals (SQL, stack
@@ -21,6 +23,11 @@ final class ApiProblem extends RuntimeException {
   /** A 400 naming the parameter at fault. */
   static ApiProblem badParameter(String parameter, String detail) {
     return new ApiProblem(400, "Invalid parameter", detail, parameter);
+  }
+
+  /** A 400 for a query the query layer refused, naming the parameter it names. */
+  static ApiProblem invalid(InvalidQueryException e) {
+    return badParameter(e.parameter(), e.getMessage());
   }
 
   static ApiProblem notFound(String detail) {

@@ -2,7 +2,8 @@ package dev.naap.api;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.naap.metrics.query.MetricsQueries;
-import dev.naap.store.http.HttpLimits;
+import dev.naap.metrics.query.TestLoadResults;
+import dev.naap.http.HttpLimits;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -9,6 +9,7 @@ import dev.naap.metrics.query.DiscoveryQuery;
 import dev.naap.metrics.query.LiveStreams;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.Report;
+import dev.naap.metrics.query.TestLoadResults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,6 +1,7 @@
 package dev.naap.api;
 
 import dev.naap.metrics.query.Dimension;
+import dev.naap.metrics.query.TestLoadResults;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,9 +34,11 @@ final class Params {
           "Length of the range ending at `end`, when `start` is not given."));
 
   private static final ParamSpec GRANULARITY_PARAM = ParamSpec.choice(GRANULARITY,
-      List.of("1m", "5m", "1h", "1d", "auto"), "auto",
-      "Width of the time buckets; `auto` picks the finest width that gives at most "
-          + GranularityPolicy.AUTO_MAX_BUCKETS + " buckets. Each width has a maximum range.");
+      List.of("1m", "5m", "1h", "1d", "all", "auto"), "auto",
+      "Width of the time buckets; `all` is the whole range as one bucket (one row per group, its "
+          + "quantiles over every sample of the range); `auto` picks the finest width that gives "
+          + "at most " + GranularityPolicy.AUTO_MAX_BUCKETS + " buckets. Each width has a maximum "
+          + "range.");
 
   private static final ParamSpec TEST_LOAD = ParamSpec.query(INCLUDE_TEST_LOAD, "boolean", "false",
       "Include the synthetic streams of the load tester.");
@@ -57,12 +60,13 @@ final class Params {
       ParamSpec.query(SORT, "string", null,
           "Column to order by; prefix with `-` for descending. Default: the route's order."));
 
-  // One value each: the load tester's store query compares one value per filter.
-  private static final List<ParamSpec> TEST_LOAD_FILTERS = List.of(
-      ParamSpec.query(ORCHESTRATOR, "string", null,
-          "Keep only tests pinned to this orchestrator, as recorded (its service URI), compared exactly. One value."),
-      ParamSpec.query(PIPELINE, "string", null, "Keep only tests of this pipeline, compared exactly. One value."),
-      ParamSpec.choice(OUTCOME, TestLoadResults.OUTCOMES, null, "Keep only tests with this outcome. One value."));
+  private static final ParamSpec TEST_LOAD_ORCHESTRATOR = ParamSpec.repeatable(ORCHESTRATOR,
+      "Keep only tests pinned to one of these orchestrators, as recorded (their service URIs), "
+          + "compared exactly (repeatable).");
+  private static final ParamSpec TEST_LOAD_PIPELINE = ParamSpec.repeatable(PIPELINE,
+      "Keep only tests of one of these pipelines, compared exactly (repeatable).");
+  private static final ParamSpec TEST_LOAD_OUTCOME = new ParamSpec(OUTCOME, false, "string", true,
+      TestLoadResults.OUTCOMES, null, "Keep only tests with one of these outcomes (repeatable).");
 
   static final ParamSpec ADDRESS = ParamSpec.path("address", "Orchestrator address, 0x followed by 40 hex digits.");
   static final ParamSpec DATASET_ID = ParamSpec.path("id", "Dataset id, as listed by /v1/datasets.");
@@ -128,12 +132,13 @@ final class Params {
 
   /** Test results: time, filters, paging, format. */
   static List<ParamSpec> testLoadResults() {
-    return concat(TIME, TEST_LOAD_FILTERS, PAGING, List.of(FORMAT_PARAM));
+    return concat(TIME, List.of(TEST_LOAD_ORCHESTRATOR, TEST_LOAD_PIPELINE, TEST_LOAD_OUTCOME),
+        PAGING, List.of(FORMAT_PARAM));
   }
 
-  /** Test coverage: every orchestrator × pipeline over the range, on one page. */
+  /** Test coverage: every orchestrator × pipeline over the range the filters keep, on one page. */
   static List<ParamSpec> testLoadCoverage() {
-    return concat(TIME, List.of(FORMAT_PARAM));
+    return concat(TIME, List.of(TEST_LOAD_ORCHESTRATOR, TEST_LOAD_PIPELINE), List.of(FORMAT_PARAM));
   }
 
   @SafeVarargs

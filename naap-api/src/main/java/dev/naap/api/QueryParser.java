@@ -1,8 +1,8 @@
 package dev.naap.api;
 
-import dev.naap.metrics.query.Column;
 import dev.naap.metrics.query.Dimension;
 import dev.naap.metrics.query.Granularity;
+import dev.naap.metrics.query.InvalidQueryException;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.MetricsQuery;
 import dev.naap.metrics.query.Report;
@@ -43,10 +43,17 @@ final class QueryParser {
     rejectUnknown(q, specs);
     Format format = Format.choose(q, accept);
     TimeRange range = TimeRange.resolve(q, now, maxRange);
-    Map<Dimension, Set<String>> filters = filters(q, report == null ? Params.SESSION_DIMENSIONS
-        : queries.filterable(report));
-    List<Dimension> groupBy = report == null ? List.of() : groupBy(q, report);
-    Sort sort = report == null ? null : sort(q, report, groupBy);
+    Map<Dimension, Set<String>> filters;
+    List<Dimension> groupBy;
+    Sort sort;
+    try {
+      // The query layer checks the shape against the report; its errors name the parameter.
+      filters = filters(q, report);
+      groupBy = report == null ? List.of() : queries.groupBy(report, groupByNames(q));
+      sort = report == null ? null : queries.sort(report, groupBy, q.single(Params.SORT));
+    } catch (InvalidQueryException e) {
+      throw ApiProblem.invalid(e);
+    }
     int limit = limit(q);
     boolean testLoad = bool(q, Params.INCLUDE_TEST_LOAD);
     String granularityText = q.single(Params.GRANULARITY);
@@ -95,16 +102,20 @@ final class QueryParser {
     }
   }
 
-  private static Map<Dimension, Set<String>> filters(QueryString q, List<Dimension> filterable) {
+  /** The filters of {@code q}; {@code report} null: a route over the sessions, not a report. */
+  private Map<Dimension, Set<String>> filters(QueryString q, Report report) {
     Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
     for (Dimension d : Dimension.values()) {
       List<String> values = q.all(d.parameter());
       if (values.isEmpty()) {
         continue;
       }
-      if (!filterable.contains(d)) {
-        throw ApiProblem.badParameter(d.parameter(), "this route cannot be filtered by " + d.parameter()
-            + "; it can by " + filterable.stream().map(Dimension::parameter).toList());
+      if (report != null) {
+        queries.checkFilter(report, d);
+      } else if (!Params.SESSION_DIMENSIONS.contains(d)) {
+        throw ApiProblem.badParameter(d.parameter(), "this route cannot be filtered by "
+            + d.parameter() + "; it can by "
+            + Params.SESSION_DIMENSIONS.stream().map(Dimension::parameter).toList());
       }
       if (values.size() > MAX_FILTER_VALUES) {
         throw ApiProblem.badParameter(d.parameter(), "at most " + MAX_FILTER_VALUES + " values");
@@ -122,37 +133,13 @@ final class QueryParser {
     return filters;
   }
 
-  private List<Dimension> groupBy(QueryString q, Report report) {
-    List<Dimension> allowed = queries.groupable(report);
-    List<Dimension> groupBy = new ArrayList<>();
+  /** The dimension names {@code group_by} gives, comma-separated or repeated. */
+  private static List<String> groupByNames(QueryString q) {
+    List<String> names = new ArrayList<>();
     for (String value : q.all(Params.GROUP_BY)) {
-      for (String name : value.split(",", -1)) {
-        String trimmed = name.strip();
-        Dimension d = Dimension.byName(trimmed).filter(allowed::contains).orElseThrow(() ->
-            ApiProblem.badParameter(Params.GROUP_BY, "cannot group by '" + trimmed + "'; this route groups by "
-                + allowed.stream().map(Dimension::parameter).toList()));
-        if (groupBy.contains(d)) {
-          throw ApiProblem.badParameter(Params.GROUP_BY, "'" + trimmed + "' given twice");
-        }
-        groupBy.add(d);
-      }
+      names.addAll(List.of(value.split(",", -1)));
     }
-    // Explicit, so that meta says what the rows are grouped by and equal requests share a cache key.
-    return groupBy.isEmpty() ? queries.defaultGroupBy(report) : groupBy;
-  }
-
-  private Sort sort(QueryString q, Report report, List<Dimension> groupBy) {
-    String text = q.single(Params.SORT);
-    if (text == null) {
-      return null;
-    }
-    boolean descending = text.startsWith("-");
-    String name = descending ? text.substring(1) : text;
-    List<String> columns = queries.columns(report, groupBy).stream().map(Column::name).toList();
-    if (!columns.contains(name)) {
-      throw ApiProblem.badParameter(Params.SORT, "no column '" + name + "' to sort by; columns: " + columns);
-    }
-    return new Sort(name, descending);
+    return names;
   }
 
   /** The page size asked for, {@link Params#DEFAULT_LIMIT} when absent. */

@@ -1,6 +1,7 @@
 package dev.naap.api;
 
-import dev.naap.store.StoreException;
+import dev.naap.metrics.query.InvalidQueryException;
+import dev.naap.metrics.query.StoreFailure;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -80,35 +81,29 @@ final class QueryRunner implements AutoCloseable {
       if (cause instanceof ApiProblem p) {
         throw p;
       }
+      if (cause instanceof InvalidQueryException iqe) {
+        throw ApiProblem.invalid(iqe);
+      }
       if (cause instanceof IllegalArgumentException iae) {
         // The query layer's own validation, written for callers.
         throw new ApiProblem(400, "Invalid query", iae.getMessage(), null);
       }
-      if (cause instanceof StoreException s && s.code() == 202) {
+      StoreFailure store = StoreFailure.of(cause).orElse(null);
+      if (store != null && store.busy()) {
         throw unavailable("the store is busy; retry in " + RETRY_AFTER_SECONDS + " s");
       }
       if (executor.isShutdown()) {
         throw unavailable("the server is stopping; retry in " + RETRY_AFTER_SECONDS + " s");
       }
-      StoreException store = storeFailure(cause);
       if (store != null) {
         // A store that is down, hung or failing: the request was valid, the answer is not there.
-        health.failed(store);
+        health.failed(store, cause);
         throw unavailable("the data store is not answering; retry in " + RETRY_AFTER_SECONDS
             + " s");
       }
       log.error("query failed", cause);
       throw new ApiProblem(500, "Internal error", "the query failed; it has been logged", null);
     }
-  }
-
-  private static StoreException storeFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StoreException s) {
-        return s;
-      }
-    }
-    return null;
   }
 
   private static ApiProblem unavailable(String detail) {

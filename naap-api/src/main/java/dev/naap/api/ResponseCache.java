@@ -71,6 +71,8 @@ final class ResponseCache {
       case FIVE_MINUTES -> Duration.ofSeconds(30);
       case HOUR -> Duration.ofSeconds(60);
       case DAY -> Duration.ofMinutes(5);
+      // One bucket up to the range's end: it changes with every refresh, like 5 m buckets.
+      case ALL -> Duration.ofSeconds(30);
     };
   }
 

@@ -1,6 +1,7 @@
 package dev.naap.api;
 
-import dev.naap.store.StoreException;
+import dev.naap.metrics.query.StoreFailure;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +45,16 @@ final class StoreHealth {
   }
 
   void failed(RuntimeException e) {
-    if (e instanceof StoreException s) {
-      failed(s.code() == 0 ? "unreachable" : "code " + s.code(), shorten(s.serverMessage()), e);
+    Optional<StoreFailure> store = StoreFailure.of(e);
+    if (store.isPresent()) {
+      failed(store.get(), e);
     } else {
       failed(e.getClass().getSimpleName(), shorten(String.valueOf(e.getMessage())), e);
     }
+  }
+
+  void failed(StoreFailure store, Throwable cause) {
+    failed(store.kind(), shorten(store.reason()), cause);
   }
 
   private static String shorten(String text) {

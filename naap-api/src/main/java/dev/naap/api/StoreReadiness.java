@@ -1,7 +1,6 @@
 package dev.naap.api;
 
 import dev.naap.metrics.query.MetricsQueries;
-import dev.naap.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -15,7 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Ready when the store answers and has migrations applied, and, when {@code maxLag} is given, the
- * rollups trail the clock by no more than it. The lag is always reported: a server over an imported
+ * rollups trail the clock by no more than it; the query layer asks the store. The lag is always
+ * reported: a server over an imported
  * store that no ingest updates is still ready by default.
  *
  * <p>A check answers within {@link #ANSWER_WITHIN} whatever the store does: the store is asked on
@@ -28,7 +28,6 @@ public final class StoreReadiness implements Readiness {
   /** Well under the 2 s a load balancer's readiness probe may allow. */
   static final Duration ANSWER_WITHIN = Duration.ofMillis(1500);
 
-  private final Store store;
   private final MetricsQueries queries;
   private final Duration maxLag;
   private final InstantSource clock;
@@ -36,8 +35,7 @@ public final class StoreReadiness implements Readiness {
   private final AtomicReference<CompletableFuture<Status>> probe = new AtomicReference<>();
 
   /** {@code maxLag} null: the ingest lag is reported but does not make the server unready. */
-  public StoreReadiness(Store store, MetricsQueries queries, Duration maxLag, InstantSource clock) {
-    this.store = store;
+  public StoreReadiness(MetricsQueries queries, Duration maxLag, InstantSource clock) {
     this.queries = queries;
     this.maxLag = maxLag;
     this.clock = clock;
@@ -71,10 +69,10 @@ public final class StoreReadiness implements Readiness {
   private Status probeStore() {
     Map<String, Object> checks = new LinkedHashMap<>();
     try {
-      String latest = store.queryText("SELECT max(version) FROM schema_migrations", Map.of()).strip();
+      long latest = queries.latestMigration();
       checks.put("store", "reachable");
-      checks.put("latest_migration", latest);
-      if (latest.isEmpty() || latest.equals("0")) {
+      checks.put("latest_migration", Long.toString(latest));
+      if (latest == 0) {
         checks.put("migrations", "none applied");
         return new Status(false, checks);
       }

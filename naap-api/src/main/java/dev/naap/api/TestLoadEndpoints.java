@@ -1,6 +1,7 @@
 package dev.naap.api;
 
 import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.TestLoadResults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,8 @@ final class TestLoadEndpoints {
       TestLoadQuery q = TestLoadQuery.parse(COVERAGE, request.query(), request.accept(), Params.testLoadCoverage(),
           signer, maxRange, request.now());
       return new Endpoint.Prepared(q.cacheKey(), () -> {
-        Page page = runner.run(() -> source.coverage(q.range().start(), q.range().end()));
+        Page page = runner.run(() -> source.coverage(q.range().start(), q.range().end(),
+            q.filter()));
         return respond(q, request, page, COVERAGE_GROUPING, null);
       });
     };

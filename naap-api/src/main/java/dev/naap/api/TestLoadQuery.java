@@ -1,10 +1,13 @@
 package dev.naap.api;
 
+import dev.naap.metrics.query.TestLoadResults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A validated request to a test-load route: the range, the filters, the page and the format, and
@@ -28,8 +31,8 @@ record TestLoadQuery(TimeRange range, TestLoadResults.Filter filter, int limit, 
     QueryParser.rejectUnknown(q, specs);
     Format format = Format.choose(q, accept);
     TimeRange range = TimeRange.resolve(q, now, maxRange);
-    var filter = new TestLoadResults.Filter(nonBlank(q, Params.ORCHESTRATOR), nonBlank(q, Params.PIPELINE),
-        outcome(q));
+    var filter = new TestLoadResults.Filter(values(q, Params.ORCHESTRATOR),
+        values(q, Params.PIPELINE), outcomes(q));
     int limit = QueryParser.limit(q);
 
     StringBuilder n = new StringBuilder(path).append('?');
@@ -42,8 +45,10 @@ record TestLoadQuery(TimeRange range, TestLoadResults.Filter filter, int limit, 
       n.append("&end=").append(range.end());
     }
     // Length-prefixed, so that no value can imitate a separator.
-    filters(filter).forEach((name, value) -> n.append('&').append(name).append('=').append(value.length())
-        .append(':').append(value));
+    filters(filter).forEach((name, values) -> {
+      n.append('&').append(name).append('=');
+      values.forEach(v -> n.append(v.length()).append(':').append(v));
+    });
     n.append("&limit=").append(limit);
     String normalised = n.toString();
 
@@ -70,39 +75,49 @@ record TestLoadQuery(TimeRange range, TestLoadResults.Filter filter, int limit, 
 
   /** The scope {@code meta} describes: the range and the filters given. */
   Meta.Scope scope(List<String> groupBy) {
-    Map<String, List<String>> filters = new LinkedHashMap<>();
-    filters(filter).forEach((name, value) -> filters.put(name, List.of(value)));
-    return new Meta.Scope(range.start(), range.end(), null, filters, groupBy, null);
+    return new Meta.Scope(range.start(), range.end(), null, filters(filter), groupBy, null);
   }
 
-  /** The filters given, by parameter name, in a fixed order. */
-  private static Map<String, String> filters(TestLoadResults.Filter filter) {
-    Map<String, String> given = new LinkedHashMap<>();
-    if (filter.orchestrator() != null) {
-      given.put(Params.ORCHESTRATOR, filter.orchestrator());
-    }
-    if (filter.pipeline() != null) {
-      given.put(Params.PIPELINE, filter.pipeline());
-    }
-    if (filter.outcome() != null) {
-      given.put(Params.OUTCOME, filter.outcome());
-    }
+  /** The filters given, by parameter name in a fixed order, each with its values sorted. */
+  private static Map<String, List<String>> filters(TestLoadResults.Filter filter) {
+    Map<String, List<String>> given = new LinkedHashMap<>();
+    put(given, Params.ORCHESTRATOR, filter.orchestrators());
+    put(given, Params.PIPELINE, filter.pipelines());
+    put(given, Params.OUTCOME, filter.outcomes());
     return given;
   }
 
-  private static String nonBlank(QueryString q, String name) {
-    String value = q.single(name);
-    if (value != null && value.isBlank()) {
-      throw ApiProblem.badParameter(name, "empty value");
+  private static void put(Map<String, List<String>> given, String name, Set<String> values) {
+    if (!values.isEmpty()) {
+      given.put(name, List.copyOf(new TreeSet<>(values)));
     }
-    return value;
   }
 
-  private static String outcome(QueryString q) {
-    String value = q.single(Params.OUTCOME);
-    if (value != null && !TestLoadResults.OUTCOMES.contains(value)) {
-      throw ApiProblem.badParameter(Params.OUTCOME, "expected one of " + TestLoadResults.OUTCOMES);
+  /**
+   * The values of a repeatable filter, bounded as on the metric routes: none empty, at most {@link
+   * QueryParser#MAX_FILTER_VALUES}.
+   */
+  private static Set<String> values(QueryString q, String name) {
+    List<String> values = q.all(name);
+    if (values.size() > QueryParser.MAX_FILTER_VALUES) {
+      throw ApiProblem.badParameter(name, "at most " + QueryParser.MAX_FILTER_VALUES + " values");
     }
-    return value;
+    for (String v : values) {
+      if (v.isBlank()) {
+        throw ApiProblem.badParameter(name, "empty value");
+      }
+    }
+    return new TreeSet<>(values);
+  }
+
+  private static Set<String> outcomes(QueryString q) {
+    Set<String> values = values(q, Params.OUTCOME);
+    for (String v : values) {
+      if (!TestLoadResults.OUTCOMES.contains(v)) {
+        throw ApiProblem.badParameter(Params.OUTCOME,
+            "expected one of " + TestLoadResults.OUTCOMES);
+      }
+    }
+    return values;
   }
 }

@@ -55,7 +55,7 @@ class ApiFuzzTest {
     var clock = new MutableClock(ApiNetwork.START.plus(Duration.ofHours(12)));
     try (ApiServer server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0)
         .withQuotas(1_000_000, Map.of(), 10), queries, DatasetCatalog.empty(), new FakeTestLoadResults(57),
-        new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(), clock).start()) {
+        new StoreReadiness(queries, null, clock), new PrometheusRegistry(), clock).start()) {
       Http http = new Http(server.url());
       Random random = new Random(SEED);
       int answered = 0;

@@ -47,7 +47,7 @@ class ApiIntegrationTest {
 
   private void start(ApiConfig config) {
     server = new ApiServer(config.withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        new StoreReadiness(store, queries, null, clock), registry, clock).start();
+        new StoreReadiness(queries, null, clock), registry, clock).start();
     http = new Http(server.url());
   }
 
@@ -190,6 +190,34 @@ class ApiIntegrationTest {
     JsonNode lastHour = ok("/v1/gpu/metrics?window=1h&end=2026-01-09T05:00:00Z&granularity=1h");
     assertThat(lastHour.get("meta").get("start").asText()).isEqualTo("2026-01-09T04:00:00Z");
     assertThat(lastHour.get("data")).hasSize(2);
+  }
+
+  @Test
+  void granularityAll_isOneRowPerGroup_withTheBucketsCounts() {
+    start();
+    String range = "&start=2026-01-08T00:00:00Z&end=2026-01-10T00:00:00Z";
+    JsonNode all = ok("/v1/gpu/metrics?granularity=all&group_by=orchestrator" + range);
+    JsonNode hours = ok("/v1/gpu/metrics?granularity=1h&group_by=orchestrator&limit=1000" + range);
+
+    assertThat(all.get("meta").get("granularity").asText()).isEqualTo("all");
+    assertThat(all.get("data")).hasSize(2);
+    for (JsonNode row : all.get("data")) {
+      assertThat(row.get("window_start").asText()).isEqualTo("2026-01-08T00:00:00Z");
+      String orchestrator = row.get("orchestrator_address").asText();
+      List<JsonNode> itsHours = rows(hours, "orchestrator_address", orchestrator);
+      for (String count : List.of("segments", "fps_samples", "ptff_samples", "failed_segments")) {
+        assertThat(row.get(count).asLong()).as(count)
+            .isEqualTo(itsHours.stream().mapToLong(h -> h.get(count).asLong()).sum());
+      }
+    }
+    assertThat(sum(all, "segments")).isEqualTo(21);
+    // Off the hour and older than the minute rollups: the hours that start in the range, as at 1h.
+    String offHour = "&start=2026-01-08T19:30:00Z&end=2026-01-09T19:30:00Z";
+    assertThat(sum(ok("/v1/gpu/metrics?granularity=all" + offHour), "segments"))
+        .isEqualTo(sum(ok("/v1/gpu/metrics?granularity=1h&limit=1000" + offHour), "segments"));
+    String csv = http.get("/v1/gpu/metrics?granularity=all&group_by=orchestrator" + range,
+        "Accept", "text/csv").body();
+    assertThat(csv.strip().split("\n")).hasSize(3);
   }
 
   @Test

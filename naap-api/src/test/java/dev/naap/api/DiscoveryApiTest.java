@@ -60,7 +60,7 @@ class DiscoveryApiTest {
   @BeforeEach
   void start() {
     server = new ApiServer(ApiConfig.defaults().withQuotas(100_000, Map.of(), 10).withAddress("127.0.0.1", 0),
-        queries, DatasetCatalog.empty(), new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(),
+        queries, DatasetCatalog.empty(), new StoreReadiness(queries, null, clock), new PrometheusRegistry(),
         clock).start();
     http = new Http(server.url());
   }

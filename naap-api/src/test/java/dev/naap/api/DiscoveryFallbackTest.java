@@ -68,7 +68,7 @@ class DiscoveryFallbackTest {
   private static ApiServer server(Switch store, MutableClock clock) {
     var queries = new ClickHouseMetricsQueries(store);
     return new ApiServer(ApiConfig.defaults().withQuotas(100_000, Map.of(), 10).withAddress("127.0.0.1", 0),
-        queries, DatasetCatalog.empty(), new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(),
+        queries, DatasetCatalog.empty(), new StoreReadiness(queries, null, clock), new PrometheusRegistry(),
         clock);
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * A query layer with fixed rows, for tests of the HTTP layer alone: every report has the columns
@@ -37,6 +38,8 @@ final class FakeQueries implements MetricsQueries {
   volatile long delayMs;
   /** Thrown by every report query when set: a failing store. */
   volatile RuntimeException failure;
+  /** What {@link #latestMigration} does: answers, or hangs or fails as a test makes it. */
+  volatile LongSupplier latestMigration = () -> 140;
 
   FakeQueries(int rows) {
     this.rows = rows;
@@ -76,6 +79,11 @@ final class FakeQueries implements MetricsQueries {
   static List<Object> row(long i) {
     return Arrays.asList(Instant.parse("2026-01-08T00:00:00Z").plusSeconds(3600 * (i % 24)),
         String.format("0x%040x", i), i, i % 2 == 0 ? 20.5 : null);
+  }
+
+  @Override
+  public long latestMigration() {
+    return latestMigration.getAsLong();
   }
 
   @Override

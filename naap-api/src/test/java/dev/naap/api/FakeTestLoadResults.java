@@ -1,13 +1,14 @@
 package dev.naap.api;
 
 import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.TestLoadResults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,17 +49,20 @@ final class FakeTestLoadResults implements TestLoadResults {
     calls.incrementAndGet();
     filters.add(filter);
     List<List<Object>> matching = rows.stream().filter(r -> in(r, start, end)
-        && matches(filter.orchestrator(), r.get(4)) && matches(filter.pipeline(), r.get(6))
-        && matches(filter.outcome(), r.get(13))).toList();
+        && matches(filter.orchestrators(), r.get(4)) && matches(filter.pipelines(), r.get(6))
+        && matches(filter.outcomes(), r.get(13))).toList();
     int from = Math.min(offset, matching.size());
     int to = Math.min(from + limit, matching.size());
     return new Page(RESULT_COLUMNS, matching.subList(from, to), to < matching.size());
   }
 
   @Override
-  public Page coverage(Instant start, Instant end) {
+  public Page coverage(Instant start, Instant end, Filter filter) {
     calls.incrementAndGet();
-    long tests = rows.stream().filter(r -> in(r, start, end)).count();
+    filters.add(filter);
+    long tests = rows.stream().filter(r -> in(r, start, end)
+        && matches(filter.orchestrators(), r.get(4)) && matches(filter.pipelines(), r.get(6)))
+        .count();
     List<List<Object>> coverage = tests == 0 ? List.of() : List.of(Arrays.asList("https://o0:8935",
         "streamdiffusion", tests, tests, 1.0, FIRST, "success", "none", 12_000.0, 11_000.0, 20.5));
     return new Page(COVERAGE_COLUMNS, coverage, false);
@@ -69,7 +73,7 @@ final class FakeTestLoadResults implements TestLoadResults {
     return !started.isBefore(start) && started.isBefore(end);
   }
 
-  private static boolean matches(String wanted, Object value) {
-    return wanted == null || Objects.equals(wanted, value);
+  private static boolean matches(Set<String> wanted, Object value) {
+    return wanted.isEmpty() || wanted.contains(value);
   }
 }

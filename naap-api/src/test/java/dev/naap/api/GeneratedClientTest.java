@@ -44,7 +44,7 @@ class GeneratedClientTest {
     MetricsQueries queries = TestStores.queries(store);
     var clock = new MutableClock(ApiNetwork.START.plus(Duration.ofHours(12)));
     server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        new FakeTestLoadResults(12), new StoreReadiness(store, queries, null, clock), new PrometheusRegistry(), clock)
+        new FakeTestLoadResults(12), new StoreReadiness(queries, null, clock), new PrometheusRegistry(), clock)
         .start();
     client = new ApiClient().setHost(server.url().getHost()).setPort(server.url().getPort());
   }
@@ -97,8 +97,8 @@ class GeneratedClientTest {
     // The tests ran before the network of the other routes: ask for their hours.
     String start = "2026-01-08T01:00:00Z";
     String end = "2026-01-08T02:00:00Z";
-    TestLoadResultsPage page = testLoad.listTestLoadResults(start, end, null, null, "streamdiffusion", "failure", 2,
-        null, null);
+    TestLoadResultsPage page = testLoad.listTestLoadResults(start, end, null, null,
+        List.of("streamdiffusion"), List.of("failure"), 2, null, null);
     TestLoadResult newest = page.getData().getFirst();
     // Tests 0, 5 and 10 failed; 10 is the newest, ten minutes after the first.
     assertThat(newest.getTestId()).isEqualTo("test-10");
@@ -107,11 +107,12 @@ class GeneratedClientTest {
     assertThat(newest.getStartupMs()).isNull();
     assertThat(page.getMeta().getFilters()).containsEntry("outcome", List.of("failure"));
     assertThat(page.getData()).extracting(TestLoadResult::getTestId).containsExactly("test-10", "test-5");
-    TestLoadResultsPage rest = testLoad.listTestLoadResults(start, end, null, null, "streamdiffusion", "failure", 2,
-        page.getPagination().getNextCursor(), null);
+    TestLoadResultsPage rest = testLoad.listTestLoadResults(start, end, null, null,
+        List.of("streamdiffusion"), List.of("failure"), 2, page.getPagination().getNextCursor(),
+        null);
     assertThat(rest.getData()).extracting(TestLoadResult::getTestId).containsExactly("test-0");
     assertThat(rest.getPagination().getHasMore()).isFalse();
-    var coverage = testLoad.getTestLoadCoverage(start, end, null, null).getData();
+    var coverage = testLoad.getTestLoadCoverage(start, end, null, null, null, null).getData();
     assertThat(coverage).singleElement().satisfies(row -> {
       assertThat(row.getTests()).isEqualTo(12L);
       assertThat(row.getSuccessRate()).isEqualTo(1.0);

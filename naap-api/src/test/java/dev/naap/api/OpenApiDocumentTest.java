@@ -60,7 +60,7 @@ class OpenApiDocumentTest {
     assertThat(results.findValuesAsText("name")).containsExactly("start", "end", "window", "orchestrator",
         "pipeline", "outcome", "limit", "cursor", "format");
     assertThat(doc.get("paths").get("/v1/test-load/coverage").get("get").get("parameters").findValuesAsText("name"))
-        .containsExactly("start", "end", "window", "format");
+        .containsExactly("start", "end", "window", "orchestrator", "pipeline", "format");
     JsonNode schemas = doc.get("components").get("schemas");
     assertThat(schemas.get("TestLoadResult").get("properties").get("prompt_change_ms").get("description").asText())
         .startsWith("median /update to the first status").endsWith("(ms)");

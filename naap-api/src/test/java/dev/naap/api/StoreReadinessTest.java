@@ -2,11 +2,9 @@ package dev.naap.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.naap.store.Store;
 import dev.naap.store.StoreException;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +17,8 @@ class StoreReadinessTest {
   void hungStore_notReadyWithinTheBound_andChecksShareOneProbe() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     int[] calls = {0};
-    Store hung = store(sql -> {
+    FakeQueries hung = new FakeQueries(1);
+    hung.latestMigration = () -> {
       synchronized (calls) {
         calls[0]++;
       }
@@ -28,9 +27,9 @@ class StoreReadinessTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return "1";
-    });
-    var readiness = new StoreReadiness(hung, new FakeQueries(1), null, InstantSource.fixed(NOW));
+      return 1;
+    };
+    var readiness = new StoreReadiness(hung, null, InstantSource.fixed(NOW));
     for (int i = 0; i < 3; i++) {
       long t0 = System.nanoTime();
       Readiness.Status s = readiness.check();
@@ -46,48 +45,29 @@ class StoreReadinessTest {
   @Test
   void refusingStore_notReady_thenReadyWhenItAnswers() throws Exception {
     boolean[] down = {true};
-    Store store = store(sql -> {
+    FakeQueries queries = new FakeQueries(1);
+    queries.latestMigration = () -> {
       if (down[0]) {
-        throw new StoreException(0, "cannot reach ClickHouse server", sql);
+        // What the store raises under the query layer when ClickHouse cannot be reached.
+        throw new StoreException(0, "cannot reach ClickHouse server", "SELECT 1");
       }
-      return "30";
-    });
-    var readiness = new StoreReadiness(store, new FakeQueries(1), null, InstantSource.fixed(NOW));
+      return 30;
+    };
+    var readiness = new StoreReadiness(queries, null, InstantSource.fixed(NOW));
     assertThat(readiness.check().checks()).containsEntry("store", "unreachable");
     down[0] = false;
     Readiness.Status up = readiness.check();
     assertThat(up.ready()).isTrue();
-    assertThat(up.checks()).containsEntry("store", "reachable");
+    assertThat(up.checks()).containsEntry("store", "reachable")
+        .containsEntry("latest_migration", "30");
   }
 
-  private interface Answer {
-    String text(String sql);
-  }
-
-  private static Store store(Answer answer) {
-    return new Store() {
-      @Override
-      public byte[] query(String sql, Map<String, ?> params, String format) {
-        return answer.text(sql).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      }
-
-      @Override
-      public void insert(String insertStatement, byte[] data) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public String database() {
-        return "test";
-      }
-
-      @Override
-      public String description() {
-        return "a test store";
-      }
-
-      @Override
-      public void close() {}
-    };
+  @Test
+  void noMigrations_notReady() {
+    FakeQueries queries = new FakeQueries(1);
+    queries.latestMigration = () -> 0;
+    Readiness.Status s = new StoreReadiness(queries, null, InstantSource.fixed(NOW)).check();
+    assertThat(s.ready()).isFalse();
+    assertThat(s.checks()).containsEntry("migrations", "none applied");
   }
 }

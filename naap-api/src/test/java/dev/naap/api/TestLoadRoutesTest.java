@@ -3,9 +3,11 @@ package dev.naap.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.naap.metrics.query.TestLoadResults;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +79,8 @@ class TestLoadRoutesTest {
     JsonNode body = ok("/v1/test-load/results?limit=1000&orchestrator=https%3A%2F%2Fo1%3A8935&outcome=failure"
         + "&pipeline=streamdiffusion");
     assertThat(results.filters.getLast())
-        .isEqualTo(new TestLoadResults.Filter("https://o1:8935", "streamdiffusion", "failure"));
+        .isEqualTo(new TestLoadResults.Filter(Set.of("https://o1:8935"), Set.of("streamdiffusion"),
+            Set.of("failure")));
     // Tests 10, 25, 40, 55 fail on o1 (i % 5 == 0, i % 3 == 1); 55 is a batch test (i % 4 == 3).
     List<String> ids = new ArrayList<>();
     body.get("data").forEach(r -> ids.add(r.get("test_id").asText()));
@@ -85,6 +88,40 @@ class TestLoadRoutesTest {
     assertThat(body.get("meta").get("filters").toString()).isEqualTo(
         "{\"orchestrator\":[\"https://o1:8935\"],\"pipeline\":[\"streamdiffusion\"],\"outcome\":[\"failure\"]}");
     assertThat(ok("/v1/test-load/results?outcome=aborted").get("data")).isEmpty();
+  }
+
+  @Test
+  void filters_takeSeveralValues_oneRequestForEveryCombination() {
+    start(results);
+    JsonNode body = ok("/v1/test-load/results?limit=1000&orchestrator=https%3A%2F%2Fo1%3A8935"
+        + "&orchestrator=https%3A%2F%2Fo0%3A8935&outcome=failure&outcome=aborted");
+    assertThat(results.filters.getLast()).isEqualTo(new TestLoadResults.Filter(
+        Set.of("https://o0:8935", "https://o1:8935"), Set.of(), Set.of("failure", "aborted")));
+    // Failures are i % 5 == 0; on o0 or o1, i % 3 != 2: 0, 10, 15, 25, 30, 40, 45, 55.
+    List<String> ids = new ArrayList<>();
+    body.get("data").forEach(r -> ids.add(r.get("test_id").asText()));
+    assertThat(ids).containsExactly("test-55", "test-45", "test-40", "test-30", "test-25", "test-15",
+        "test-10", "test-0");
+    assertThat(body.get("meta").get("filters").toString()).isEqualTo(
+        "{\"orchestrator\":[\"https://o0:8935\",\"https://o1:8935\"],"
+            + "\"outcome\":[\"aborted\",\"failure\"]}");
+    // The order of the values does not matter: the same cache entry answers.
+    ok("/v1/test-load/results?limit=1000&orchestrator=https%3A%2F%2Fo0%3A8935"
+        + "&orchestrator=https%3A%2F%2Fo1%3A8935&outcome=aborted&outcome=failure");
+    assertThat(results.calls.get()).isEqualTo(1);
+
+    JsonNode coverage = ok("/v1/test-load/coverage?pipeline=text-to-image&pipeline=streamdiffusion"
+        + "&orchestrator=https%3A%2F%2Fo2%3A8935");
+    assertThat(results.filters.getLast()).isEqualTo(new TestLoadResults.Filter(
+        Set.of("https://o2:8935"), Set.of("streamdiffusion", "text-to-image"), Set.of()));
+    assertThat(coverage.get("data").get(0).get("tests").asLong()).isEqualTo(TESTS / 3);
+
+    // As on the metric routes, at most MAX_FILTER_VALUES values of one filter.
+    String tooMany = "pipeline=p" + String.join("&pipeline=p", Collections.nCopies(
+        QueryParser.MAX_FILTER_VALUES + 1, "x"));
+    Http.Answer refused = http.get("/v1/test-load/results?" + tooMany);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("parameter").asText()).isEqualTo("pipeline");
   }
 
   @Test
@@ -203,8 +240,7 @@ class TestLoadRoutesTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "/v1/test-load/results?outcome=passed|outcome",
-      "/v1/test-load/results?outcome=success&outcome=failure|outcome",
-      "/v1/test-load/results?pipeline=a&pipeline=b|pipeline",
+      "/v1/test-load/results?outcome=success&outcome=|outcome",
       "/v1/test-load/results?orchestrator=|orchestrator",
       "/v1/test-load/results?pipeline=%20|pipeline",
       "/v1/test-load/results?limit=0|limit",
@@ -221,7 +257,7 @@ class TestLoadRoutesTest {
       "/v1/test-load/results?gpu_id=x|gpu_id",
       "/v1/test-load/coverage?limit=10|limit",
       "/v1/test-load/coverage?cursor=abc|cursor",
-      "/v1/test-load/coverage?pipeline=streamdiffusion|pipeline",
+      "/v1/test-load/coverage?outcome=success|outcome",
       "/v1/test-load/coverage?window=365d|window"})
   void badParameter_is400ProblemNamingIt(String pathAndQuery, String parameter) {
     start(results);

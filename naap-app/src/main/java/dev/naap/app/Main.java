@@ -1,6 +1,6 @@
 package dev.naap.app;
 
-import dev.naap.store.http.HttpLimits;
+import dev.naap.http.HttpLimits;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;

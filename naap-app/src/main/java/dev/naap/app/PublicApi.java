@@ -4,7 +4,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.StoreReadiness;
 import dev.naap.dashboard.DashboardAssets;
-import dev.naap.loadtest.TestLoadQueries;
+import dev.naap.metrics.query.TestLoadQueries;
 import dev.naap.metrics.ops.OperationsReport;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
@@ -33,7 +33,7 @@ final class PublicApi {
   static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry,
       Duration readyMaxLag, List<String> discoveryFallback, java.net.URI redisUrl) {
     var queries = new ClickHouseMetricsQueries(store);
-    var readiness = new StoreReadiness(store, queries, readyMaxLag, InstantSource.system());
+    var readiness = new StoreReadiness(queries, readyMaxLag, InstantSource.system());
     var operations = new OperationsReport(store, InstantSource.system());
     var server = new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store),
         operations::figures, readiness, registry, InstantSource.system())

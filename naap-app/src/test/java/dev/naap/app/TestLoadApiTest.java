@@ -10,7 +10,7 @@ import dev.naap.api.DatasetCatalog;
 import dev.naap.api.Readiness;
 import dev.naap.loadtest.ErrorClass;
 import dev.naap.loadtest.Outcome;
-import dev.naap.loadtest.TestLoadQueries;
+import dev.naap.metrics.query.TestLoadQueries;
 import dev.naap.loadtest.TestLoadStore;
 import dev.naap.loadtest.TestResult;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
@@ -195,6 +195,11 @@ class TestLoadApiTest {
         + "&pipeline=streamdiffusion&outcome=failure")))
         .isEqualTo(expected(t -> t.orchestrator().equals(PINS.get(2)) && t.outcome() == Outcome.FAILURE))
         .isNotEmpty();
+    // Repeated: any of the values (issue 21), in the store's own query.
+    assertThat(ids(ok("/v1/test-load/results?limit=1000&orchestrator=" + encode(PINS.get(1))
+        + "&orchestrator=" + encode(PINS.get(2)) + "&outcome=failure&outcome=aborted")))
+        .isEqualTo(expected(t -> List.of(PINS.get(1), PINS.get(2)).contains(t.orchestrator())
+            && (t.outcome() == Outcome.FAILURE || t.outcome() == Outcome.ABORTED))).isNotEmpty();
     // A substring of a pin is not the pin; a hostile value is only a value.
     assertThat(ids(ok("/v1/test-load/results?orchestrator=o1"))).isEmpty();
     assertThat(ids(ok("/v1/test-load/results?pipeline=" + encode("x' OR '1'='1")))).isEmpty();
@@ -268,12 +273,20 @@ class TestLoadApiTest {
     assertThat(get("/v1/test-load/coverage?format=csv").body())
         .startsWith("orchestrator,pipeline,tests,successes,success_rate,last_tested_at,");
     assertThat(ok("/v1/test-load/coverage?end=" + T0).get("data")).hasSize(1);
+    JsonNode filtered = ok("/v1/test-load/coverage?orchestrator=" + encode(PINS.get(1))
+        + "&orchestrator=" + encode(PINS.get(2)) + "&pipeline=streamdiffusion");
+    long kept = groups.keySet().stream().filter(k -> k.equals(PINS.get(1) + "|streamdiffusion")
+        || k.equals(PINS.get(2) + "|streamdiffusion")).count();
+    assertThat(filtered.get("data")).hasSize((int) kept).isNotEmpty();
+    filtered.get("data").forEach(row ->
+        assertThat(row.get("pipeline").asText()).isEqualTo("streamdiffusion"));
   }
 
   @Test
   void badParameters_are400ProblemsNamingThem() {
     for (String[] c : new String[][] {{"outcome=passed", "outcome"}, {"limit=1001", "limit"},
-        {"orchestrator=a&orchestrator=b", "orchestrator"}, {"region=eu", "region"}, {"window=90d", "window"}}) {
+        {"orchestrator=a&orchestrator=", "orchestrator"}, {"region=eu", "region"},
+        {"window=90d", "window"}}) {
       Answer a = get("/v1/test-load/results?" + c[0]);
       assertThat(a.status()).as(c[0]).isEqualTo(400);
       assertThat(a.contentType()).isEqualTo("application/problem+json");

@@ -1,11 +1,8 @@
 package dev.naap.bench;
 
 import dev.naap.metrics.Refresher;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,14 +34,8 @@ final class GeneratedNetwork {
         (System.nanoTime() - start) / 1e9);
   }
 
+  /** A {@code .sql} resource of this package. */
   static String sql(String name) {
-    try (InputStream in = GeneratedNetwork.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Sql.load(GeneratedNetwork.class, name);
   }
 }

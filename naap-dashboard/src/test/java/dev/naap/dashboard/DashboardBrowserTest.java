@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -664,6 +666,91 @@ class DashboardBrowserTest {
     browser.open(url);
     assertThat(browser.one("input[name=orchestrator]").getDomProperty("value")).isEqualTo(orchestrator);
     assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(pinned, "test_id"));
+  }
+
+  @Test
+  void testLoadView_withSeveralOrchestrators_asksOncePerTable() {
+    String range = lastDay();
+    List<String> orchestrators = values(direct.get("v1/test-load/coverage?" + range).get("data"), "orchestrator")
+        .stream().distinct().limit(2).toList();
+    assertThat(orchestrators).hasSize(2);
+    browser.driver().get("about:blank");
+    browser.open(root + "#/test-load?" + range + "&orchestrator="
+        + URLEncoder.encode(String.join(",", orchestrators), StandardCharsets.UTF_8));
+
+    // Issue 21: the routes take every value, so each table is one request, whatever the filters.
+    String requests = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";
+    long renders = browser.renders();
+    assertThat((Long) browser.script(requests, "/v1/test-load/results")).isEqualTo(renders);
+    assertThat((Long) browser.script(requests, "/v1/test-load/coverage")).isEqualTo(2 * renders);
+    String both = orchestrators.stream().map(o -> "&orchestrator=" + URLEncoder.encode(o, StandardCharsets.UTF_8))
+        .collect(Collectors.joining());
+    JsonNode tests = direct.get("v1/test-load/results?" + range + both + "&limit=1000").get("data");
+    assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(tests, "test_id"));
+    assertThat(visibleIn("Coverage: orchestrator × pipeline", "orchestrator")).containsOnlyElementsOf(orchestrators)
+        .containsAll(orchestrators);
+    assertThat(browser.one("section[aria-label=Tests] a.csv").getDomAttribute("href")).contains(
+        "orchestrator=" + URLEncoder.encode(orchestrators.get(0), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void gpuTables_showTheApisWholeRangeNumbers_exactQuantilesWithoutApproximation() {
+    String range = lastDay();
+    browser.open(root + "#/gpus?" + range);
+    assertThat(browser.one("main").getText()).as("no approximate column is left").doesNotContain("≈");
+
+    // Issue 21: every number of a table row is the API's granularity=all answer for that group.
+    List<String> columns = List.of("segments", "fps_share_20plus", "output_fps_mean", "output_fps_p05",
+        "output_fps_p50", "output_fps_p95", "ptff_ms_p95", "orchestrator_startup_ms_p95", "selection_wait_ms_p95",
+        "jitter_coefficient_mean", "failure_rate", "gpu_attribution_rate");
+    JsonNode models = direct.get("v1/gpu/metrics?" + range + "&granularity=all&group_by=gpu_model,pipeline&limit=1000")
+        .get("data");
+    assertTableIs("GPU models", models, List.of("gpu_model", "pipeline"), columns);
+    JsonNode gpus = direct.get("v1/gpu/metrics?" + range + "&granularity=all&group_by=gpu_id,gpu_model,orchestrator"
+        + "&limit=1000").get("data");
+    assertTableIs("GPUs", gpus, List.of("gpu_id", "gpu_model", "orchestrator_address"), columns);
+
+    // The counts are those of the hours in the range, as before: the buckets add up to them.
+    Map<String, Long> hourly = new LinkedHashMap<>();
+    direct.get("v1/gpu/metrics?" + range + "&granularity=1h&group_by=gpu_model,pipeline&limit=1000").get("data")
+        .forEach(r -> hourly.merge(r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(),
+            r.get("segments").asLong(), Long::sum));
+    Map<String, Long> whole = new LinkedHashMap<>();
+    models.forEach(r -> whole.put(r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(),
+        r.get("segments").asLong()));
+    assertThat(whole).isEqualTo(hourly);
+  }
+
+  /** The table whose title starts with {@code title} shows one row per API row, each column's raw value. */
+  private static void assertTableIs(String title, JsonNode expected, List<String> keys, List<String> columns) {
+    List<WebElement> more = browser.all("section[aria-label^='" + title + "'] button.more");
+    if (!more.isEmpty() && more.getFirst().isDisplayed()) {
+      more.getFirst().click();
+    }
+    Map<String, Map<String, String>> shown = new LinkedHashMap<>();
+    for (WebElement tr : browser.all("table[data-table^='" + title + "'] tbody tr")) {
+      String key = keys.stream().map(k -> tr.findElement(By.cssSelector("td[data-col=" + k + "]"))
+          .getDomAttribute("data-value")).map(v -> v == null ? "" : v).collect(Collectors.joining(" · "));
+      Map<String, String> cells = new LinkedHashMap<>();
+      columns.forEach(c -> cells.put(c,
+          tr.findElement(By.cssSelector("td[data-col=" + c + "]")).getDomAttribute("data-value")));
+      shown.put(key, cells);
+    }
+    assertThat(shown).as(title).hasSize(expected.size());
+    for (JsonNode row : expected) {
+      String key = keys.stream().map(k -> row.get(k).asText("")).collect(Collectors.joining(" · "));
+      assertThat(shown).as(title).containsKey(key);
+      for (String c : columns) {
+        Double api = row.get(c).isNull() ? null : row.get(c).asDouble();
+        Double cell = number(shown.get(key).get(c));
+        if (api == null) {
+          assertThat(cell).as("%s %s %s", title, key, c).isNull();
+        } else {
+          assertThat(cell).as("%s %s %s", title, key, c)
+              .isCloseTo(api, Offset.offset(1e-9 * Math.max(1, Math.abs(api))));
+        }
+      }
+    }
   }
 
   @Test

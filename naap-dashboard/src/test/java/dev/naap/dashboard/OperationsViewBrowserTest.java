@@ -6,7 +6,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.DatasetCatalog;
 import dev.naap.api.Readiness;
-import dev.naap.api.TestLoadResults;
+import dev.naap.metrics.query.TestLoadResults;
 import dev.naap.metrics.ops.Heartbeat;
 import dev.naap.metrics.ops.OperationsReport;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;

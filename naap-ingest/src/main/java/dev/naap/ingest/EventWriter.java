@@ -3,6 +3,8 @@ package dev.naap.ingest;
 import dev.naap.events.Event;
 import dev.naap.events.EventParser;
 import dev.naap.events.ParseResult;
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -43,8 +45,7 @@ public final class EventWriter {
       + "partition, offset, ingested_at) FORMAT RowBinary";
   private static final String INSERT_REJECTED = "INSERT INTO rejected_events (source, topic, "
       + "partition, offset, reason, detail, payload_size, payload, rejected_at) FORMAT RowBinary";
-  private static final String STORED_IDS =
-      "SELECT base64Encode(event_id) FROM raw_events WHERE event_id IN {ids:Array(String)}";
+  private static final String STORED_IDS = Sql.load(EventWriter.class, "stored_ids.sql");
 
   private final Store store;
   private final EventParser parser;
@@ -140,13 +141,11 @@ public final class EventWriter {
   }
 
   private Set<String> storedIds(List<String> ids) {
-    // base64 keeps ids with tabs or newlines intact through TabSeparated output.
-    String tsv = store.queryText(STORED_IDS, Map.of("ids", ids));
     Set<String> stored = new HashSet<>();
-    for (String line : tsv.split("\n")) {
-      if (!line.isEmpty()) {
-        stored.add(new String(Base64.getDecoder().decode(line), StandardCharsets.UTF_8));
-      }
+    for (Rows.Row r : Rows.query(store, STORED_IDS, Map.of("ids", ids),
+        List.of("event_id_base64"))) {
+      stored.add(new String(Base64.getDecoder().decode(r.string("event_id_base64")),
+          StandardCharsets.UTF_8));
     }
     return stored;
   }

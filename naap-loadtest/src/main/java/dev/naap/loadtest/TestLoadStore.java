@@ -2,12 +2,15 @@ package dev.naap.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,16 +77,10 @@ public final class TestLoadStore {
    * rotation balances. Aborted tests do not count, so a stopped run's orchestrators come first.
    */
   public Map<String, Long> testCounts(String plan, String pipeline) {
-    String tsv = store.queryText("SELECT orchestrator, count() FROM test_load_results FINAL"
-        + " WHERE plan = {plan:String} AND pipeline = {pipeline:String} AND kind = 'live'"
-        + " AND outcome != 'aborted' GROUP BY orchestrator",
-        Map.of("plan", plan, "pipeline", pipeline));
     Map<String, Long> counts = new HashMap<>();
-    for (String line : tsv.split("\n")) {
-      int tab = line.lastIndexOf('\t');
-      if (tab > 0) {
-        counts.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
-      }
+    for (Rows.Row r : Rows.query(store, Sql.load(TestLoadStore.class, "test_counts.sql"),
+        Map.of("plan", plan, "pipeline", pipeline), List.of("orchestrator", "tests"))) {
+      counts.put(r.string("orchestrator"), r.count("tests"));
     }
     return counts;
   }

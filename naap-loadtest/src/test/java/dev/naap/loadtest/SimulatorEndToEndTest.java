@@ -2,8 +2,9 @@ package dev.naap.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.naap.api.TestLoadResults;
 import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.TestLoadQueries;
+import dev.naap.metrics.query.TestLoadResults;
 import dev.naap.sim.GroundTruth;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
@@ -179,7 +180,7 @@ class SimulatorEndToEndTest {
     Page page = new TestLoadQueries(store).results(from, to, TestLoadResults.Filter.none(), 3, 0);
     assertThat(page.rows()).hasSize(3);
     assertThat(page.hasMore()).isTrue();
-    Page coverage = new TestLoadQueries(store).coverage(from, to);
+    Page coverage = new TestLoadQueries(store).coverage(from, to, TestLoadResults.Filter.none());
     List<List<Object>> nowhere = coverage.rows().stream().filter(r -> r.get(0).equals("https://orch-99.nowhere.example")).toList();
     assertThat(nowhere).singleElement().satisfies(r -> {
       assertThat(r.get(2)).isEqualTo(1L);

@@ -1,10 +1,8 @@
 package dev.naap.metrics;
 
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +61,8 @@ public final class RefreshLease {
   private final long marginNanos;
   private final long settleNanos;
   private final LongSupplier nanoTime;
-  private final String read = sql("lease_read.sql");
-  private final String write = sql("lease_write.sql");
+  private final String read = Sql.load(RefreshLease.class, "lease_read.sql");
+  private final String write = Sql.load(RefreshLease.class, "lease_write.sql");
 
   private long term;
   private long version;
@@ -196,28 +194,17 @@ public final class RefreshLease {
   }
 
   private Claim current() {
-    String row = store.queryText(read, Map.of("name", name)).strip();
-    if (row.isEmpty()) {
+    Rows rows = Rows.query(store, read, Map.of("name", name), List.of("term", "holder", "live"));
+    if (rows.isEmpty()) {
       return null;
     }
-    List<String> fields = List.of(row.split("\t", -1));
-    return new Claim(Long.parseLong(fields.get(0)), fields.get(1), "1".equals(fields.get(2)));
+    Rows.Row r = rows.single();
+    return new Claim(r.integer("term"), r.string("holder"), r.bool("live"));
   }
 
   private void insert(long claimTerm, long ttlMs) {
     version++;
     store.query(write, Map.of("name", name, "term", claimTerm, "holder", holder, "ttl_ms", ttlMs,
         "version", version), "TabSeparated");
-  }
-
-  private static String sql(String name) {
-    try (InputStream in = RefreshLease.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,10 +1,9 @@
 package dev.naap.metrics;
 
 import dev.naap.store.RawParam;
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,6 +64,7 @@ public final class Refresher {
   private static final String MINUTE_OF_SEGMENT =
       "toStartOfMinute(assumeNotNull(coalesce(segment_start, request_time, session_start)))";
   private static final String NAME = "rollups";
+  private static final List<String> SESSION_KEYS = List.of("stream_id_base64", "request_id_base64");
   /**
    * How far back a payment's session is looked for: its model (named by its first payment only)
    * and the previous payment its paid seconds run from.
@@ -74,23 +74,24 @@ public final class Refresher {
   private final Store store;
   private final Clock clock;
   private final Runnable beforeWrite;
-  private final String touchedSessions = sql("touched_sessions.sql");
-  private final String recomputeSegments = sql("recompute_segments.sql");
-  private final String deleteSuperseded = sql("delete_superseded.sql");
-  private final String touchedHours = sql("touched_hours.sql");
-  private final String recomputeHours = sql("recompute_rollup.sql")
+  private final String touchedSessions = Sql.load(Refresher.class, "touched_sessions.sql");
+  private final String recomputeSegments = Sql.load(Refresher.class, "recompute_segments.sql");
+  private final String deleteSuperseded = Sql.load(Refresher.class, "delete_superseded.sql");
+  private final String touchedHours = Sql.load(Refresher.class, "touched_hours.sql");
+  private final String recomputeHours = Sql.load(Refresher.class, "recompute_rollup.sql")
       .replace("${rollup}", "rollup_hour").replace("${bucket}", "bucket_hour");
-  private final String touchedMinutes = sql("touched_minutes.sql");
-  private final String recomputeMinutes = sql("recompute_rollup.sql")
+  private final String touchedMinutes = Sql.load(Refresher.class, "touched_minutes.sql");
+  private final String recomputeMinutes = Sql.load(Refresher.class, "recompute_rollup.sql")
       .replace("${rollup}", "rollup_minute").replace("${bucket}", MINUTE_OF_SEGMENT);
-  private final String recomputeDemand = sql("recompute_demand.sql");
-  private final String recomputeDays = sql("recompute_days.sql");
-  private final String recomputeDemandHours = sql("recompute_demand_hours.sql");
-  private final String touchedFeeMinutes = sql("touched_fee_minutes.sql");
-  private final String recomputeFees = sql("recompute_fees.sql");
-  private final String recomputeFeeHours = sql("recompute_fee_hours.sql");
-  private final String watermark = sql("watermark.sql");
-  private final String saveWatermark = sql("save_watermark.sql");
+  private final String recomputeDemand = Sql.load(Refresher.class, "recompute_demand.sql");
+  private final String recomputeDays = Sql.load(Refresher.class, "recompute_days.sql");
+  private final String recomputeDemandHours =
+      Sql.load(Refresher.class, "recompute_demand_hours.sql");
+  private final String touchedFeeMinutes = Sql.load(Refresher.class, "touched_fee_minutes.sql");
+  private final String recomputeFees = Sql.load(Refresher.class, "recompute_fees.sql");
+  private final String recomputeFeeHours = Sql.load(Refresher.class, "recompute_fee_hours.sql");
+  private final String watermark = Sql.load(Refresher.class, "watermark.sql");
+  private final String saveWatermark = Sql.load(Refresher.class, "save_watermark.sql");
   private long lastVersionMicros;
 
   public Refresher(Store store, Clock clock) {
@@ -127,18 +128,17 @@ public final class Refresher {
     if (!to.isAfter(from)) {
       return new Result(0, 0, 0, from);
     }
-    List<List<String>> keys = keys(store.queryText(touchedSessions,
-        Map.of("from_ms", from.toEpochMilli(), "to_ms", to.toEpochMilli())));
+    List<List<String>> keys = keys(Rows.query(store, touchedSessions,
+        Map.of("from_ms", from.toEpochMilli(), "to_ms", to.toEpochMilli()), SESSION_KEYS));
     Set<Long> hours = new TreeSet<>();
     Set<Long> minutes = new TreeSet<>();
     if (!keys.isEmpty()) {
       long version = nextVersionMicros();
-      for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
-        List<List<String>> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
-        run(recomputeSegments, Map.of("keys", tuples(chunk), "version_us", version));
-        run(deleteSuperseded, Map.of("keys", tuples(chunk), "version_us", version));
-        hours.addAll(epochSeconds(store.queryText(touchedHours, Map.of("keys", tuples(chunk)))));
-        minutes.addAll(epochSeconds(store.queryText(touchedMinutes, Map.of("keys", tuples(chunk)))));
+      for (RawParam chunk : tupleChunks(keys, KEYS_PER_STATEMENT, store.maxParamChars())) {
+        run(recomputeSegments, Map.of("keys", chunk, "version_us", version));
+        run(deleteSuperseded, Map.of("keys", chunk, "version_us", version));
+        hours.addAll(seconds(touchedHours, Map.of("keys", chunk), "hour_s"));
+        minutes.addAll(seconds(touchedMinutes, Map.of("keys", chunk), "minute_s"));
       }
       List<Long> touched = List.copyOf(hours);
       run(recomputeHours, Map.of("buckets", touched, "hours", touched, "version_us", version));
@@ -159,8 +159,8 @@ public final class Refresher {
 
   private void refreshFees(Instant from, Instant to) {
     long lookback = PAYMENT_SESSION_LOOKBACK.toSeconds();
-    List<Long> minutes = epochSeconds(store.queryText(touchedFeeMinutes,
-        Map.of("from_ms", from.toEpochMilli(), "to_ms", to.toEpochMilli(), "lookback_s", lookback)));
+    List<Long> minutes = seconds(touchedFeeMinutes, Map.of("from_ms", from.toEpochMilli(),
+        "to_ms", to.toEpochMilli(), "lookback_s", lookback), "minute_s");
     if (minutes.isEmpty()) {
       return;
     }
@@ -209,8 +209,9 @@ public final class Refresher {
   }
 
   private Instant lastWatermark() {
-    String value = store.queryText(watermark, Map.of("name", NAME)).strip();
-    return value.isEmpty() ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
+    Rows rows = Rows.query(store, watermark, Map.of("name", NAME), List.of("watermark_ms"));
+    return rows.isEmpty() ? Instant.EPOCH
+        : Instant.ofEpochMilli(rows.single().integer("watermark_ms"));
   }
 
   /** A version (µs) strictly newer than the last, even if the clock stands still or steps back. */
@@ -226,49 +227,47 @@ public final class Refresher {
     store.query(sql, params, "TabSeparated");
   }
 
-  /** (stream_id, request_id) pairs as the ClickHouse text of an Array(Tuple(String, String)). */
-  private static RawParam tuples(List<List<String>> keys) {
+  /**
+   * (stream_id, request_id) pairs as the ClickHouse text of Array(Tuple(String, String)) values,
+   * each of at most {@code maxKeys} pairs and {@code maxChars} characters (a pair longer than that
+   * alone goes alone).
+   */
+  static List<RawParam> tupleChunks(List<List<String>> keys, int maxKeys, int maxChars) {
+    List<RawParam> chunks = new ArrayList<>();
     StringBuilder b = new StringBuilder("[");
+    int n = 0;
     for (List<String> key : keys) {
-      b.append(b.length() > 1 ? "," : "").append('(').append(quote(key.get(0))).append(',')
-          .append(quote(key.get(1))).append(')');
+      String tuple = "(" + quote(key.get(0)) + "," + quote(key.get(1)) + ")";
+      if (n > 0 && (n == maxKeys || b.length() + 1 + tuple.length() + 1 > maxChars)) {
+        chunks.add(new RawParam(b.append(']').toString()));
+        b.setLength(0);
+        b.append('[');
+        n = 0;
+      }
+      b.append(n > 0 ? "," : "").append(tuple);
+      n++;
     }
-    return new RawParam(b.append(']').toString());
+    if (n > 0) {
+      chunks.add(new RawParam(b.append(']').toString()));
+    }
+    return chunks;
   }
 
   private static String quote(String s) {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
-  /** Keys come base64-encoded, so any bytes in an id survive TabSeparated output. */
-  private static List<List<String>> keys(String tsv) {
+  /** Keys come base64-encoded, so any bytes in an id survive the text output. */
+  private static List<List<String>> keys(Rows rows) {
     Base64.Decoder decoder = Base64.getDecoder();
-    return rows(tsv).stream().map(r -> r.stream()
-        .map(v -> new String(decoder.decode(v), StandardCharsets.UTF_8)).toList()).toList();
+    return rows.list().stream().map(r -> SESSION_KEYS.stream()
+        .map(k -> new String(decoder.decode(r.string(k)), StandardCharsets.UTF_8)).toList())
+        .toList();
   }
 
-  private static List<Long> epochSeconds(String tsv) {
-    return rows(tsv).stream().map(r -> Long.parseLong(r.getFirst())).toList();
-  }
-
-  private static List<List<String>> rows(String tsv) {
-    List<List<String>> rows = new ArrayList<>();
-    for (String line : tsv.split("\n")) {
-      if (!line.isEmpty()) {
-        rows.add(List.of(line.split("\t", -1)));
-      }
-    }
-    return rows;
-  }
-
-  private static String sql(String name) {
-    try (InputStream in = Refresher.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The one column {@code field} of a statement's rows: epoch seconds. */
+  private List<Long> seconds(String sql, Map<String, ?> params, String field) {
+    return Rows.query(store, sql, params, List.of(field)).list().stream()
+        .map(r -> r.integer(field)).toList();
   }
 }

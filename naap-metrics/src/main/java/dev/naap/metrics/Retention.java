@@ -1,10 +1,8 @@
 package dev.naap.metrics;
 
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +39,20 @@ public final class Retention implements Runnable {
   static final Duration QUIET = Duration.ofDays(1);
 
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
-  private static final String PARTITIONS = sql("retention_partitions.sql");
+  private static final String PARTITIONS = Sql.load(Retention.class, "retention_partitions.sql");
+  private static final String RAISE_HORIZON =
+      Sql.load(Retention.class, "retention_horizon_raise.sql");
 
   /** What ages out together, its tables, and its retention in days: default and minimum. */
   public enum Data {
-    /** The event log, the quarantine and the per-family tables the sessions are computed from. */
+    /**
+     * The event log, the quarantine, the per-family tables the sessions are computed from, and the
+     * computed segments the rollups are recomputed from (only the refresh reads them).
+     */
     RAW(90, 7, "raw_events", "rejected_events", "stream_trace_events", "ai_stream_status_events",
         "ai_stream_events", "stream_ingest_metrics_events", "discovery_result_entries",
-        "payment_events", "signed_ticket_events", "payment_values", "signed_ticket_values"),
+        "payment_events", "signed_ticket_events", "payment_values", "signed_ticket_values",
+        "segment_facts", "segment_facts_keys"),
     /** Gateways' capability snapshots: network supply, and GPU attribution of sessions. */
     CAPABILITIES(400, 7, "network_capability_models", "network_capability_gpus",
         "capability_snapshots", "capability_prices", "capability_model_slots"),
@@ -158,7 +162,9 @@ public final class Retention implements Runnable {
 
   /**
    * Drops every partition past its retention; returns them as {@code table/partition_id}. A table
-   * that is not partitioned by month or day is skipped with a warning.
+   * that is not partitioned by month or day is skipped with a warning. Before raw partitions go,
+   * the retention horizon is raised to their end, so that the refresh leaves the rollups of that
+   * time as they are (a late event there would recompute them from what is left).
    */
   public synchronized List<String> apply() {
     Instant now = clock.instant();
@@ -169,24 +175,29 @@ public final class Retention implements Runnable {
         continue;
       }
       LocalDate cutoff = now.minus(Duration.ofDays(days)).atZone(ZoneOffset.UTC).toLocalDate();
-      String tsv = store.queryText(PARTITIONS, Map.of("tables", data.tables));
-      for (String line : tsv.split("\n")) {
-        if (line.isEmpty()) {
-          continue;
-        }
-        String[] f = line.split("\t", -1);
-        String table = f[0];
-        String partition = f[1];
+      List<String> expired = new ArrayList<>();
+      LocalDate horizon = null;
+      for (Rows.Row r : Rows.query(store, PARTITIONS, Map.of("tables", data.tables),
+          List.of("table", "partition_id", "modified_s"))) {
+        String table = r.string("table");
+        String partition = r.string("partition_id");
         LocalDate end = periodEnd(partition);
         if (end == null) {
           log.warn("retention: {} partition '{}' is not a month or a day; not dropped", table,
               partition);
         } else if (!end.isAfter(cutoff)
-            && Instant.ofEpochSecond(Long.parseLong(f[2])).isBefore(now.minus(QUIET))) {
-          store.execute("ALTER TABLE " + table + " DROP PARTITION ID '" + partition + "'"
-              + " SETTINGS max_partition_size_to_drop = 0");
+            && r.instant("modified_s").isBefore(now.minus(QUIET))) {
+          expired.add("ALTER TABLE " + table + " DROP PARTITION ID '" + partition + "'");
           dropped.add(table + "/" + partition);
+          horizon = horizon == null || end.isAfter(horizon) ? end : horizon;
         }
+      }
+      if (data == Data.RAW && horizon != null) {
+        long horizonSeconds = horizon.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        store.query(RAISE_HORIZON, Map.of("horizon_s", horizonSeconds), "TabSeparated");
+      }
+      for (String drop : expired) {
+        store.execute(drop + " SETTINGS max_partition_size_to_drop = 0");
       }
     }
     if (!dropped.isEmpty()) {
@@ -222,17 +233,6 @@ public final class Retention implements Runnable {
           : LocalDate.parse(partitionId, DateTimeFormatter.BASIC_ISO_DATE).plusDays(1);
     } catch (DateTimeParseException e) {
       return null;
-    }
-  }
-
-  private static String sql(String name) {
-    try (InputStream in = Retention.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.naap.metrics;
 
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,14 +45,26 @@ public record TestLoadRules(List<String> streamIds, List<String> gateways) {
   public void save(Store store, Clock clock) {
     Instant now = clock.instant();
     long versionUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
-    List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("", "", "")); // marks the set, so an empty one replaces a non-empty one
-    streamIds.forEach(g -> rows.add(List.of("stream_id", g, like(g))));
-    gateways.forEach(g -> rows.add(List.of("gateway", g, like(g))));
-    store.query("INSERT INTO test_load_rules (version, kind, glob, like_pattern) "
-            + "SELECT fromUnixTimestamp64Micro({version_us:Int64}, 'UTC'), r[1], r[2], r[3] "
-            + "FROM (SELECT arrayJoin({rows:Array(Array(String))}) AS r)",
-        Map.of("version_us", versionUs, "rows", rows), "TabSeparated");
+    List<String> kinds = new ArrayList<>();
+    List<String> globs = new ArrayList<>();
+    List<String> likes = new ArrayList<>();
+    // An empty rule marks the set, so that an empty set replaces a non-empty one.
+    kinds.add("");
+    globs.add("");
+    likes.add("");
+    for (String g : streamIds) {
+      kinds.add("stream_id");
+      globs.add(g);
+      likes.add(like(g));
+    }
+    for (String g : gateways) {
+      kinds.add("gateway");
+      globs.add(g);
+      likes.add(like(g));
+    }
+    store.query(Sql.load(TestLoadRules.class, "test_load_rules_save.sql"), Map.of(
+        "version_us", versionUs, "kinds", kinds, "globs", globs, "like_patterns", likes),
+        "TabSeparated");
   }
 
   /** The glob as a LIKE pattern: {@code *} → {@code %}, {@code ?} → {@code _}, the rest as is. */

@@ -1,5 +1,6 @@
 -- The minutes to recompute after fee events ingested in (from, to] (epoch seconds): theirs, and
--- those of every payment of the same payment sessions within {lookback_s} of them.
+-- those of every payment of the same payment sessions within {lookback_s} of them; none before the
+-- retention horizon (see touched_hours.sql).
 WITH touched AS
 (
     SELECT bucket_minute, sender, node_url, session_id
@@ -7,7 +8,7 @@ WITH touched AS
     WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
       AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
 )
-SELECT DISTINCT toInt64(toUnixTimestamp(bucket_minute))
+SELECT DISTINCT toInt64(toUnixTimestamp(bucket_minute)) AS minute_s
 FROM
 (
     SELECT bucket_minute FROM touched
@@ -18,3 +19,4 @@ FROM
       AND event_time < (SELECT max(bucket_minute) FROM touched) + toIntervalSecond({lookback_s:Int64} + 60)
       AND (sender, node_url, session_id) IN (SELECT sender, node_url, session_id FROM touched WHERE session_id != '')
 )
+WHERE bucket_minute >= (SELECT max(horizon) FROM retention_horizon)

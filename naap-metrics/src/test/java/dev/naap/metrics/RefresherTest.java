@@ -9,6 +9,7 @@ import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.ingest.Message;
 import dev.naap.ingest.Origin;
+import dev.naap.store.RawParam;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +144,23 @@ class RefresherTest {
             + "ORDER BY ALL")) {
       assertThat(incremental.queryText(table, Map.of())).isEqualTo(once.queryText(table, Map.of())).isNotEmpty();
     }
+  }
+
+  @Test
+  void tupleChunks_boundKeysAndCharactersPerStatement() {
+    List<List<String>> keys = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      keys.add(List.of("s" + i, "r'" + i));
+    }
+    // One tuple is ('s0','r\'0'): 13 characters; with brackets and commas 3 fit in 47.
+    List<String> bySize = Refresher.tupleChunks(keys, 5_000, 47).stream()
+        .map(RawParam::text).toList();
+    assertThat(bySize).hasSize(4).allMatch(t -> t.length() <= 47);
+    assertThat(bySize.getFirst()).isEqualTo("[('s0','r\\'0'),('s1','r\\'1'),('s2','r\\'2')]");
+    assertThat(String.join("", bySize).split("\\),\\(|\\)\\]\\[\\(")).hasSize(10);
+    assertThat(Refresher.tupleChunks(keys, 4, Integer.MAX_VALUE)).hasSize(3);
+    assertThat(Refresher.tupleChunks(keys, 4, 5)).hasSize(10);
+    assertThat(Refresher.tupleChunks(List.of(), 4, 100)).isEmpty();
   }
 
   @Test

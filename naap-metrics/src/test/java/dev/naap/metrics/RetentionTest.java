@@ -61,7 +61,8 @@ class RetentionTest {
     List<String> dropped = new Retention(store, Retention.Policy.defaults(), clock).apply();
 
     assertThat(dropped).contains("raw_events/202601", "stream_trace_events/202601", "ai_stream_status_events/202601",
-        "ai_stream_events/202601", "stream_ingest_metrics_events/202601", "rollup_minute/20260108");
+        "ai_stream_events/202601", "stream_ingest_metrics_events/202601", "segment_facts/202601",
+        "segment_facts_keys/202601", "rollup_minute/20260108");
     assertThat(dropped).noneMatch(p -> p.startsWith("rollup_hour/") || p.startsWith("rollup_day/")
         || p.startsWith("demand_") || p.endsWith("/" + currentMonth(now)));
     for (String table : List.of("raw_events", "stream_trace_events", "ai_stream_status_events", "ai_stream_events",
@@ -72,6 +73,20 @@ class RetentionTest {
         .isNotEqualTo("0");
     assertThat(results(store, OLD_ROLLUPS)).isEqualTo(before);
 
+    // A late session of January (an import, a topic held back): January's raw events and segments
+    // are gone, so recomputing its hours from what is left would overwrite complete rollups with
+    // this one session's. The horizon, raised before the drop, makes the refresh leave them as they are.
+    assertThat(store.queryText("SELECT max(horizon) FROM retention_horizon", Map.of()).strip())
+        .isEqualTo("2026-02-01 00:00:00");
+    LiveEvents.write(store, List.of(old.request("s4", 120_000), old.ingest("s4", B, 121_000),
+        old.processed("s4", B, 122_000), old.status("s4", B, 130_000, 25, "ONLINE")), clock);
+    clock.advance(Duration.ofMinutes(1));
+    Refresher.Result late = refresher.refresh();
+    assertThat(late.sessions()).isEqualTo(1);
+    assertThat(late.hours()).isZero();
+    assertThat(late.minutes()).isZero();
+    assertThat(results(store, OLD_ROLLUPS)).isEqualTo(before);
+
     // The refresh goes on as before: new events are rolled up, the old history is untouched.
     LiveEvents later = new LiveEvents(clock.millis() - 600_000);
     LiveEvents.write(store, List.of(later.request("s3", 0), later.ingest("s3", A, 1_000),
@@ -79,6 +94,10 @@ class RetentionTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(refresher.refresh().sessions()).isEqualTo(1);
     assertThat(results(store, OLD_ROLLUPS)).isEqualTo(before);
+    // Only what the late session wrote to January goes again (this clock runs a day ahead of the
+    // parts' write times, so they count as quiet).
+    assertThat(new Retention(store, Retention.Policy.defaults(), clock).apply()).isNotEmpty()
+        .allMatch(p -> p.endsWith("/202601"));
     assertThat(new Retention(store, Retention.Policy.defaults(), clock).apply()).isEmpty();
 
     // A rollup's own retention drops that rollup only.

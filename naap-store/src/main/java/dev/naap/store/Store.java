@@ -46,6 +46,15 @@ public interface Store extends AutoCloseable {
    */
   void insert(String insertStatement, byte[] data);
 
+  /**
+   * The most characters one statement's parameters may take in all, as ClickHouse text: a server
+   * takes them in the request's URL, which ClickHouse (1 MiB) and the HTTP facade (128 KiB, see
+   * {@code HttpLimits}) bound. A caller that packs many keys into one parameter splits by it.
+   */
+  default int maxParamChars() {
+    return Integer.MAX_VALUE;
+  }
+
   /** The database that every statement runs in. */
   String database();
 

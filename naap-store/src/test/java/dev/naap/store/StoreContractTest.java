@@ -119,6 +119,19 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void rows_readTheResultByName() {
+    Rows rows = Rows.query(store, "SELECT number AS n, if(number = 1, NULL, toString(number)) AS s,"
+        + " toDateTime64('2026-01-01 00:00:01.5', 3, 'UTC') AS t FROM numbers(2)",
+        Map.of(), List.of("n", "s", "t"));
+    assertThat(rows.list()).extracting(r -> r.integer("n")).containsExactly(0L, 1L);
+    assertThat(rows.list()).extracting(r -> r.string("s")).containsExactly("0", null);
+    assertThat(rows.list().getFirst().instant("t")).isEqualTo(Instant.parse("2026-01-01T00:00:01.500Z"));
+    assertThat(Rows.query(store, "SELECT 1 AS n WHERE 0", Map.of(), List.of("n")).isEmpty()).isTrue();
+    assertThatThrownBy(() -> Rows.query(store, "SELECT 1 AS m", Map.of(), List.of("n")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void database_isWhereUnqualifiedNamesResolve() {
     assertThat(text("SELECT currentDatabase()")).isEqualTo(store.database() + "\n");
     assertThat(store.description()).isNotBlank();
@@ -145,6 +158,23 @@ abstract class StoreContractTest {
         + " {nested:Array(Array(Int32))}, length({empty:Array(String)})", p))
         .isEqualTo("text\t42\t-9000000000\t2.5\t12345678901234567890.123456789\ttrue\tfalse"
             + "\t['a','b\\'c']\t[1,2,3]\t[[1,2],[]]\t0\n");
+  }
+
+  @Test
+  void params_upToMaxParamCharsReachTheEngineWhole() {
+    // Keys made of the characters URL encoding expands most, as the refresh packs them.
+    int limit = Math.min(store.maxParamChars(), 200_000);
+    StringBuilder b = new StringBuilder("[");
+    int n = 0;
+    String tuple = "('%/ &?=#+\\'','\\\\;:,@')";
+    while (b.length() + tuple.length() + 2 <= limit) {
+      b.append(n++ > 0 ? "," : "").append(tuple);
+    }
+    String text = b.append(']').toString();
+    assertThat(text.length()).isLessThanOrEqualTo(limit);
+    String sql = "SELECT length({k:Array(Tuple(String, String))}),"
+        + " {k:Array(Tuple(String, String))}[1].2";
+    assertThat(text(sql, Map.of("k", new RawParam(text)))).isEqualTo(n + "\t\\\\;:,@\n");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.naap.metrics.ops;
 
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBucket;
@@ -32,11 +33,9 @@ public final class Heartbeat {
   public static final Duration INTERVAL = Duration.ofSeconds(15);
   public static final Duration DOWN_AFTER = INTERVAL.multipliedBy(3);
 
-  private static final String INSERT = "INSERT INTO ops_heartbeats (component, instance, at, samples)"
-      + " SELECT {component:String}, {instance:String}, fromUnixTimestamp64Milli({at:Int64}, 'UTC'),"
-      + " mapFromArrays({keys:Array(String)}, {values:Array(Float64)})";
 
   private final Store store;
+  private final String insert = Sql.load(Heartbeat.class, "heartbeat_insert.sql");
   private final String component;
   private final String instance;
   private final PrometheusRegistry registry;
@@ -56,7 +55,7 @@ public final class Heartbeat {
   /** Writes one snapshot. */
   public void beat() {
     Map<String, Double> samples = samples(registry);
-    store.query(INSERT, Map.of("component", component, "instance", instance,
+    store.query(insert, Map.of("component", component, "instance", instance,
         "at", clock.instant().toEpochMilli(), "keys", new ArrayList<>(samples.keySet()),
         "values", new ArrayList<>(samples.values())), "TabSeparated");
   }

@@ -1,5 +1,7 @@
 package dev.naap.metrics.ops;
 
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -26,8 +28,8 @@ public final class NetworkHealth {
 
   private final Store store;
   private final InstantSource clock;
-  private final String networkSql = Sql.load("network_health.sql");
-  private final String orchestratorSql = Sql.load("orchestrator_sla.sql");
+  private final String networkSql = Sql.load(NetworkHealth.class, "network_health.sql");
+  private final String orchestratorSql = Sql.load(NetworkHealth.class, "orchestrator_sla.sql");
   private final AtomicReference<Figures> last = new AtomicReference<>(Figures.NONE);
 
   /** The figures of one read; ratios are NaN when their denominator is 0. */
@@ -81,17 +83,16 @@ public final class NetworkHealth {
   /** Reads the figures of the last hour from the store; they become what the gauges show. */
   public Figures update() {
     long from = clock.instant().minus(WINDOW).getEpochSecond();
-    String[] n = store.queryText(networkSql, Map.of("from", from)).strip().split("\t");
+    Rows.Row n = Rows.query(store, networkSql, Map.of("from", from),
+        List.of("segments", "attributed", "requested", "unserved")).single();
     List<OrchestratorSla> orchestrators = new ArrayList<>();
-    String tsv = store.queryText(orchestratorSql, Map.of("from", from, "limit", MAX_ORCHESTRATORS));
-    for (String line : tsv.split("\n")) {
-      if (!line.isEmpty()) {
-        String[] f = line.split("\t");
-        orchestrators.add(new OrchestratorSla(f[0], Long.parseLong(f[1]), Long.parseLong(f[2])));
-      }
+    for (Rows.Row r : Rows.query(store, orchestratorSql, Map.of("from", from, "limit",
+        MAX_ORCHESTRATORS), List.of("orchestrator_address", "eligible", "compliant"))) {
+      orchestrators.add(new OrchestratorSla(r.string("orchestrator_address"), r.count("eligible"),
+          r.count("compliant")));
     }
-    Figures figures = new Figures(Long.parseLong(n[0]), Long.parseLong(n[1]), Long.parseLong(n[2]),
-        Long.parseLong(n[3]), List.copyOf(orchestrators));
+    Figures figures = new Figures(n.count("segments"), n.count("attributed"),
+        n.count("requested"), n.count("unserved"), List.copyOf(orchestrators));
     last.set(figures);
     return figures;
   }

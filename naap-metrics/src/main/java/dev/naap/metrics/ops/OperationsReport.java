@@ -1,5 +1,7 @@
 package dev.naap.metrics.ops;
 
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -29,8 +31,8 @@ public final class OperationsReport {
 
   private final Store store;
   private final InstantSource clock;
-  private final String heartbeatsSql = Sql.load("heartbeats.sql");
-  private final String rejectsSql = Sql.load("rejects.sql");
+  private final String heartbeatsSql = Sql.load(OperationsReport.class, "heartbeats.sql");
+  private final String rejectsSql = Sql.load(OperationsReport.class, "rejects.sql");
 
   public OperationsReport(Store store, InstantSource clock) {
     this.store = store;
@@ -129,11 +131,8 @@ public final class OperationsReport {
         "segments_last_hour", maxGauge(up, "naap_network_segments"),
         "sessions_requested_last_hour", maxGauge(up, "naap_network_sessions_requested")));
     List<Map<String, Object>> rejects = new ArrayList<>();
-    for (String line : store.queryText(rejectsSql, Map.of()).split("\n")) {
-      if (!line.isEmpty()) {
-        String[] f = line.split("\t");
-        rejects.add(ordered("reason", unescape(f[0]), "count", Long.parseLong(f[1])));
-      }
+    for (Rows.Row r : Rows.query(store, rejectsSql, Map.of(), List.of("reason", "rejects"))) {
+      rejects.add(ordered("reason", r.string("reason"), "count", r.count("rejects")));
     }
     out.put("rejects_last_hour", rejects);
     return out;
@@ -143,18 +142,18 @@ public final class OperationsReport {
   List<Process> processes() {
     Map<String, Map<Long, Map<String, Sample>>> beats = new TreeMap<>();
     Map<String, String[]> ids = new LinkedHashMap<>();
-    String tsv = store.queryText(heartbeatsSql, Map.of("minutes", MINUTES));
-    for (String line : tsv.split("\n")) {
-      if (line.isEmpty()) {
-        continue;
-      }
-      String[] f = line.split("\t", -1);
-      String id = unescape(f[0]) + "\t" + unescape(f[1]);
-      ids.putIfAbsent(id, new String[] {unescape(f[0]), unescape(f[1])});
-      Sample s = parse(unescape(f[3]), Double.parseDouble(f[4]));
+    for (Rows.Row r : Rows.query(store, heartbeatsSql, Map.of("minutes", MINUTES),
+        List.of("component", "instance", "at_ms", "sample", "value"))) {
+      String component = r.string("component");
+      String instance = r.string("instance");
+      String id = component + "\t" + instance;
+      ids.putIfAbsent(id, new String[] {component, instance});
+      String sample = r.string("sample");
+      Double value = r.decimal("value"); // null for a NaN, which heartbeats never write
+      Sample s = value == null ? null : parse(sample, value);
       if (s != null) {
-        beats.computeIfAbsent(id, k -> new TreeMap<>()).computeIfAbsent(Long.parseLong(f[2]), k -> new TreeMap<>())
-            .put(unescape(f[3]), s);
+        beats.computeIfAbsent(id, k -> new TreeMap<>())
+            .computeIfAbsent(r.integer("at_ms"), k -> new TreeMap<>()).put(sample, s);
       }
     }
     List<Process> out = new ArrayList<>();
@@ -285,30 +284,5 @@ public final class OperationsReport {
     return m;
   }
 
-  /** A TabSeparated field as text. */
-  private static String unescape(String field) {
-    if (field.indexOf('\\') < 0) {
-      return field;
-    }
-    StringBuilder sb = new StringBuilder(field.length());
-    for (int i = 0; i < field.length(); i++) {
-      char c = field.charAt(i);
-      if (c == '\\' && i + 1 < field.length()) {
-        char n = field.charAt(++i);
-        sb.append(switch (n) {
-          case 't' -> '\t';
-          case 'n' -> '\n';
-          case 'r' -> '\r';
-          case '0' -> '\0';
-          case 'b' -> '\b';
-          case 'f' -> '\f';
-          default -> n;
-        });
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
 
 }

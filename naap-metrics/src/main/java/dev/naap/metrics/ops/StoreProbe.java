@@ -1,5 +1,7 @@
 package dev.naap.metrics.ops;
 
+import dev.naap.store.Rows;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -7,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -26,10 +29,9 @@ public final class StoreProbe {
   public static final Duration STALE_AFTER = Duration.ofSeconds(15);
 
   private static final Logger log = LoggerFactory.getLogger(StoreProbe.class);
-  private static final String DISK_SQL =
-      "SELECT free_space, total_space FROM system.disks WHERE name = 'default'";
 
   private final Store store;
+  private final String diskSql = Sql.load(StoreProbe.class, "store_disk.sql");
   private final InstantSource clock;
   private final Counter failures;
   private final AtomicReference<Instant> lastAnswer = new AtomicReference<>(Instant.MIN);
@@ -65,10 +67,10 @@ public final class StoreProbe {
   /** Probes the store once; never throws. */
   public void check() {
     try {
-      String[] f = store.queryText(DISK_SQL, Map.of()).strip().split("\t");
-      if (f.length == 2) {
-        freeBytes = Double.parseDouble(f[0]);
-        totalBytes = Double.parseDouble(f[1]);
+      Rows disk = Rows.query(store, diskSql, Map.of(), List.of("free_space", "total_space"));
+      if (disk.size() == 1) {
+        freeBytes = disk.single().decimal("free_space");
+        totalBytes = disk.single().decimal("total_space");
       }
       lastAnswer.set(clock.instant());
       if (failing) {

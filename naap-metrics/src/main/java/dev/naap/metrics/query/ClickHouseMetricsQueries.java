@@ -1,5 +1,6 @@
 package dev.naap.metrics.query;
 
+import dev.naap.store.Rows;
 import dev.naap.store.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,11 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public static final Duration PRICE_MAX_AGE = SUPPLY_LOOKBACK;
 
   private static final Duration HOUR = Duration.ofHours(1);
+  /** The one bucket of granularity {@code all}; {@link #run} labels it with the range's start. */
+  private static final String WHOLE_RANGE = "toDateTime({from:Int64}, 'UTC')";
   private static final String PAGE = "LIMIT {limit:UInt64} OFFSET {offset:UInt64}";
+  private static final List<String> SLA_TARGET_FIELDS =
+      List.of("pipeline", "ptff_ms", "fps", "jitter", "objective", "startup_ms");
 
   private final Store store;
   private final RollupRows rows = new RollupRows();
@@ -62,6 +67,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final LiveStreams live;
   private final String slaTargetsSql = SqlTemplate.load("sla_targets.sql").fill(Map.of());
   private final String dataAsOfSql = SqlTemplate.load("data_as_of.sql").fill(Map.of());
+  private final String latestMigrationSql = SqlTemplate.load("latest_migration.sql").fill(Map.of());
 
   private final Overview overview;
   private final Discovery discovery;
@@ -95,8 +101,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   /**
    * @throws IllegalArgumentException when a bucketed report's range exceeds its granularity's
-   *     {@link Granularity#maxRange()}, or the grouping, a filter or the sort column does not
-   *     belong to the report
+   *     {@link Granularity#maxRange()}
    */
   @Override
   public Page run(Report report, MetricsQuery query) {
@@ -106,7 +111,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       throw new IllegalArgumentException("a range of at most " + query.granularity().maxRange()
           + " is allowed at granularity " + query.granularity().label());
     }
-    return switch (report) {
+    Page page = switch (report) {
       case GPU_METRICS -> gpuMetrics(parts, query.granularity());
       case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
       case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
@@ -117,6 +122,35 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case NETWORK_PRICES -> prices(parts, query.granularity());
       case NETWORK_CAPACITY -> capacity(parts);
     };
+    return query.granularity() == Granularity.ALL ? startingAt(page, query.start()) : page;
+  }
+
+  /**
+   * The page with {@code start} as every row's {@code window_start}: the whole range's one bucket
+   * is read from the hours that start in it, and named after the range, not its first hour.
+   */
+  private static Page startingAt(Page page, Instant start) {
+    int column = page.columns().indexOf(Catalogue.WINDOW_START);
+    if (column < 0) {
+      return page;
+    }
+    List<List<Object>> rows = new ArrayList<>(page.rows().size());
+    for (List<Object> row : page.rows()) {
+      List<Object> labelled = new ArrayList<>(row);
+      labelled.set(column, start);
+      rows.add(labelled);
+    }
+    return new Page(page.columns(), rows, page.hasMore());
+  }
+
+  /**
+   * The range's buckets of {@code granularity}; for {@code all}, one bucket of the hours that
+   * start in the range, the rows 1h and 1d read (and the range reports): on whole hours, the
+   * range exactly.
+   */
+  private static Map<String, Object> bucketParams(QueryParts parts, Granularity granularity) {
+    return granularity == Granularity.ALL ? parts.wholeRange(HOUR)
+        : parts.params(granularity.width());
   }
 
   private static String window(Granularity granularity, String minute, String hour) {
@@ -125,6 +159,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case FIVE_MINUTES -> "toStartOfFiveMinutes(" + minute + ")";
       case HOUR -> hour;
       case DAY -> "toStartOfDay(" + hour + ")";
+      case ALL -> WHOLE_RANGE;
     };
   }
 
@@ -135,15 +170,16 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     String sql = networkEconomics.fill(Map.of("rows", rollup,
         "window", window(granularity, "bucket_minute", "bucket_hour"),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = parts.params(granularity.width());
+    Map<String, Object> params = bucketParams(parts, granularity);
     // Days are read from whole hours; a range that cuts a day reads only its hours inside.
     return fetch(parts, sql, params);
   }
 
+  /** Prices in force at each bucket's end: for {@code all}, at the range's end. */
   private Page prices(QueryParts parts, Granularity granularity) {
     String sql = networkPrices.fill(Map.of("filters", parts.filters(),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = parts.params(granularity.width());
+    Map<String, Object> params = bucketParams(parts, granularity);
     params.put("price_max_age_s", PRICE_MAX_AGE.toSeconds());
     return fetch(parts, sql, params);
   }
@@ -160,12 +196,17 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return live.at(filters, includeTestLoad, at);
   }
 
+  /**
+   * At {@code all} the quantile states of every row in the range merge into one per group: the
+   * quantiles of all the range's samples, as at any other granularity within one bucket.
+   */
   private Page gpuMetrics(QueryParts parts, Granularity granularity) {
     String window = switch (granularity) {
       case MINUTE -> "bucket_minute";
       case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
       case HOUR -> "bucket_hour";
       case DAY -> "bucket_day";
+      case ALL -> WHOLE_RANGE;
     };
     // Days are cut to the range (whole days from rollup_day, the hours at either end from
     // rollup_hour): a 24 h window ending at 00:10 is two partial days, not ten minutes.
@@ -173,9 +214,13 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
       case MINUTE, FIVE_MINUTES -> rows.buckets("rollup_minute", "bucket_minute", parts.filters());
       case HOUR -> rows.buckets("rollup_hour", "bucket_hour", parts.filters());
       case DAY -> rows.days(parts.filters());
+      case ALL -> rows.range(parts.filters());
     };
-    Map<String, Object> params = granularity == Granularity.DAY
-        ? RollupRows.withDays(parts.params(HOUR)) : parts.params(granularity.width());
+    Map<String, Object> params = switch (granularity) {
+      case DAY -> RollupRows.withDays(parts.params(HOUR));
+      case ALL -> RollupRows.withDays(parts.wholeRange(HOUR));
+      default -> parts.params(granularity.width());
+    };
     Map<String, String> fill = new HashMap<>(Map.of(
         "rows", rollupRows, "window", window,
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
@@ -188,6 +233,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return fetch(parts, gpuMetrics.fill(fill), params);
   }
 
+  /** At {@code all}, supply is the latest snapshot before the range's end. */
   private Page networkDemand(QueryParts parts, Granularity granularity) {
     boolean byGateway = parts.grouping().contains(Dimension.GATEWAY);
     boolean minutes = granularity.width().compareTo(HOUR) < 0;
@@ -197,6 +243,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
           case FIVE_MINUTES -> "toStartOfFiveMinutes(bucket_minute)";
           case HOUR -> "bucket_hour";
           case DAY -> "toStartOfDay(bucket_hour)";
+          case ALL -> WHOLE_RANGE;
         },
         "filters", parts.filters(), "keys", parts.keys(), "group", parts.group()));
     String sql = networkDemand.fill(Map.of(
@@ -205,7 +252,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
         "gateway_filter", parts.filter(Dimension.GATEWAY, "gateway"),
         "filters", parts.filters(),
         "keys", parts.keys(), "group", parts.group(), "order", parts.order()));
-    Map<String, Object> params = parts.params(granularity.width());
+    Map<String, Object> params = bucketParams(parts, granularity);
     params.put("supply_lookback_s", SUPPLY_LOOKBACK.toSeconds());
     return fetch(parts, sql, params);
   }
@@ -265,10 +312,12 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
         "cohort_rows", cohortRows(parts), "window", "bucket_hour",
-        "window_key", "toInt64(toUnixTimestamp(window_start)), ", "gpu_key", "",
+        "window_key", "toInt64(toUnixTimestamp(window_start)) AS window_start, ", "gpu_key", "",
         "order", "window_start, orchestrator_address, pipeline"));
     List<Column> columns = MetricsQueries.scoreHistoryColumns();
-    List<List<Object>> all = TabSeparated.rows(store.queryText(sql, params), columns);
+    List<String> fields = new ArrayList<>(List.of(Catalogue.WINDOW_START.name()));
+    fields.addAll(parts.fields());
+    List<List<Object>> all = Results.read(store, sql, params, columns, fields);
     boolean more = all.size() > q.limit();
     return new Page(columns, more ? all.subList(0, q.limit()) : all, more);
   }
@@ -296,26 +345,28 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   }
 
   private Page fetch(QueryParts parts, String sql, Map<String, Object> params) {
-    return parts.page(TabSeparated.rows(store.queryText(sql, params), parts.columns()));
+    return parts.page(Results.read(store, sql, params, parts.columns(), parts.fields()));
   }
 
   @Override
   public Instant dataAsOf() {
-    String ms = store.queryText(dataAsOfSql, Map.of()).strip();
-    return ms.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(ms));
+    Rows rows = Rows.query(store, dataAsOfSql, Map.of(), List.of("watermark_ms"));
+    return rows.isEmpty() ? null : Instant.ofEpochMilli(rows.single().integer("watermark_ms"));
+  }
+
+  @Override
+  public long latestMigration() {
+    return Rows.query(store, latestMigrationSql, Map.of(), List.of("latest_migration")).single()
+        .count("latest_migration");
   }
 
   @Override
   public List<SlaTargets> slaTargets() {
     List<SlaTargets> targets = new ArrayList<>();
-    for (String line : store.queryText(slaTargetsSql, Map.of()).split("\n")) {
-      if (!line.isEmpty()) {
-        String[] f = line.split("\t", -1);
-        String pipeline = (String) TabSeparated.value(f[0], Column.Type.STRING);
-        targets.add(new SlaTargets(pipeline.isEmpty() ? "*" : pipeline, Long.parseLong(f[1]),
-            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-            Long.parseLong(f[5])));
-      }
+    for (Rows.Row r : Rows.query(store, slaTargetsSql, Map.of(), SLA_TARGET_FIELDS)) {
+      String pipeline = r.string("pipeline");
+      targets.add(new SlaTargets(pipeline.isEmpty() ? "*" : pipeline, r.integer("ptff_ms"),
+          r.decimal("fps"), r.decimal("jitter"), r.decimal("objective"), r.integer("startup_ms")));
     }
     return targets;
   }
@@ -335,9 +386,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     params.put("to", QueryParts.alignUp(query.end(), HOUR));
     params.put("include_test_load", query.includeTestLoad());
     String sql = orchestratorGpus.fill(Map.of("rows", rows.range("")));
-    String tsv = store.queryText(sql, RollupRows.withDays(params));
-    Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS,
-        TabSeparated.rows(tsv, Catalogue.ORCHESTRATOR_GPUS), false);
+    Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS, Results.read(store, sql,
+        RollupRows.withDays(params), Catalogue.ORCHESTRATOR_GPUS), false);
     Page history = run(Report.GPU_METRICS, new MetricsQuery(query.start(), query.end(),
         query.granularity(), only, List.of(Dimension.ORCHESTRATOR), query.sort(), query.limit(),
         query.offset(), query.includeTestLoad()));

@@ -35,7 +35,7 @@ final class Discovery {
       new Column("model", Column.Type.STRING, "", ""), new Column("price", Column.Type.DECIMAL, "", ""));
   private static final List<Column> WORK = List.of(
       new Column("signer", Column.Type.STRING, "", ""), new Column("model", Column.Type.STRING, "", ""),
-      new Column("segments", Column.Type.INTEGER, "", ""));
+      new Column("recent_segments", Column.Type.INTEGER, "", ""));
   private static final long HOUR_SECONDS = 3600;
 
   private final Store store;
@@ -62,7 +62,7 @@ final class Discovery {
     params.put("regions", List.copyOf(q.regions()));
     params.put("exclude", List.copyOf(q.exclude()));
     params.put("min_vram_bytes", q.minVramGb() == null ? 0L : (long) Math.ceil(q.minVramGb() * 1e9));
-    List<List<Object>> nodes = TabSeparated.rows(store.queryText(nodesSql, params), NODE);
+    List<List<Object>> nodes = Results.read(store, nodesSql, params, NODE);
     if (nodes.isEmpty()) {
       return new Page(DiscoveryQuery.COLUMNS, List.of(), false);
     }
@@ -73,7 +73,7 @@ final class Discovery {
     params.put("signers", List.copyOf(signers));
     params.put("models", List.copyOf(models));
     Map<String, Double> prices = new HashMap<>();
-    for (List<Object> p : TabSeparated.rows(store.queryText(pricesSql, params), PRICE)) {
+    for (List<Object> p : Results.read(store, pricesSql, params, PRICE)) {
       prices.put(p.get(0) + "\t" + p.get(1) + "\t" + p.get(2), (Double) p.get(3));
     }
     long endHour = Math.floorDiv(q.end().getEpochSecond(), HOUR_SECONDS) * HOUR_SECONDS;
@@ -81,7 +81,7 @@ final class Discovery {
         endHour + HOUR_SECONDS, "include_test_load", q.includeTestLoad(), "signers", List.copyOf(signers),
         "models", List.copyOf(models)));
     Map<String, Long> work = new HashMap<>();
-    for (List<Object> w : TabSeparated.rows(store.queryText(recentWorkSql, workParams), WORK)) {
+    for (List<Object> w : Results.read(store, recentWorkSql, workParams, WORK)) {
       work.put(w.get(0) + "\t" + w.get(1), (Long) w.get(2));
     }
     List<Ranked> ranked = new ArrayList<>();

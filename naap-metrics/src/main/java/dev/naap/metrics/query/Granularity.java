@@ -3,12 +3,16 @@ package dev.naap.metrics.query;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The width of the time buckets a query returns. */
+/**
+ * The width of the time buckets a query returns; {@link #ALL} is the whole range as one bucket
+ * (its width is its longest range).
+ */
 public enum Granularity {
   MINUTE("1m", Duration.ofMinutes(1), Duration.ofDays(1)),
   FIVE_MINUTES("5m", Duration.ofMinutes(5), Duration.ofDays(7)),
   HOUR("1h", Duration.ofHours(1), Duration.ofDays(92)),
-  DAY("1d", Duration.ofDays(1), Duration.ofDays(366));
+  DAY("1d", Duration.ofDays(1), Duration.ofDays(366)),
+  ALL("all", Duration.ofDays(366), Duration.ofDays(366));
 
   private final String label;
   private final Duration width;
@@ -28,7 +32,7 @@ public enum Granularity {
     return maxRange;
   }
 
-  /** The name used in the API ({@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}). */
+  /** The name used in the API ({@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}, {@code all}). */
   public String label() {
     return label;
   }

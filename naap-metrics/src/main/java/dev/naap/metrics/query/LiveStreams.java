@@ -77,8 +77,8 @@ public final class LiveStreams {
     params.put("horizon_s", HORIZON.toSeconds());
     params.put("include_test_load", includeTestLoad);
     params.put("max_rows", MAX_ROWS + 1L);
-    List<List<Object>> rows = TabSeparated.rows(
-        store.queryText(template.fill(Map.of("filters", where.toString())), params), COLUMNS);
+    List<List<Object>> rows = Results.read(store,
+        template.fill(Map.of("filters", where.toString())), params, COLUMNS);
     boolean truncated = rows.size() > MAX_ROWS;
     List<List<Object>> kept = truncated ? rows.subList(0, MAX_ROWS) : rows;
     Map<String, Long> byPipeline = new TreeMap<>();

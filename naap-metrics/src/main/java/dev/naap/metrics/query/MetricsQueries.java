@@ -29,11 +29,75 @@ public interface MetricsQueries {
     return List.of(Dimension.values());
   }
 
+  // The one validation of a query's shape: a query passes these before it runs.
+
   /**
-   * One page of {@code report}.
+   * The grouping that {@code names} (dimension parameters, in the caller's order) ask of {@code
+   * report}; its {@link #defaultGroupBy} when there are none.
    *
-   * @throws IllegalArgumentException when the grouping, a filter or the sort column is not one the
-   *     report offers, or a bucketed report's range exceeds {@link Granularity#maxRange()}
+   * @throws InvalidQueryException naming {@code group_by} for an unknown or repeated dimension,
+   *     or one the report cannot be grouped by
+   */
+  default List<Dimension> groupBy(Report report, List<String> names) {
+    List<Dimension> allowed = groupable(report);
+    List<Dimension> groupBy = new ArrayList<>();
+    for (String name : names) {
+      String trimmed = name.strip();
+      Dimension d = Dimension.byName(trimmed).filter(allowed::contains).orElseThrow(() ->
+          new InvalidQueryException(InvalidQueryException.GROUP_BY, "cannot group by '" + trimmed
+              + "'; this route groups by " + parameters(allowed)));
+      if (groupBy.contains(d)) {
+        throw new InvalidQueryException(InvalidQueryException.GROUP_BY,
+            "'" + trimmed + "' given twice");
+      }
+      groupBy.add(d);
+    }
+    return groupBy.isEmpty() ? defaultGroupBy(report) : List.copyOf(groupBy);
+  }
+
+  /**
+   * The order {@code text} ({@code column}, or {@code -column} for descending) asks of {@code
+   * report} grouped by {@code groupBy}; null when {@code text} is null.
+   *
+   * @throws InvalidQueryException naming {@code sort} when the report has no such column
+   */
+  default Sort sort(Report report, List<Dimension> groupBy, String text) {
+    if (text == null) {
+      return null;
+    }
+    boolean descending = text.startsWith("-");
+    String name = descending ? text.substring(1) : text;
+    List<String> columns = columns(report, groupBy).stream().map(Column::name).toList();
+    if (!columns.contains(name)) {
+      throw new InvalidQueryException(InvalidQueryException.SORT,
+          "no column '" + name + "' to sort by; columns: " + columns);
+    }
+    return new Sort(name, descending);
+  }
+
+  /**
+   * Checks that {@code report} can be filtered by {@code dimension}.
+   *
+   * @throws InvalidQueryException naming the dimension's parameter when it cannot
+   */
+  default void checkFilter(Report report, Dimension dimension) {
+    List<Dimension> filterable = filterable(report);
+    if (!filterable.contains(dimension)) {
+      throw new InvalidQueryException(dimension.parameter(), "this route cannot be filtered by "
+          + dimension.parameter() + "; it can by " + parameters(filterable));
+    }
+  }
+
+  private static List<String> parameters(List<Dimension> dimensions) {
+    return dimensions.stream().map(Dimension::parameter).toList();
+  }
+
+  /**
+   * One page of {@code report}, for a query whose grouping, filters and sort passed {@link
+   * #groupBy}, {@link #checkFilter} and {@link #sort}.
+   *
+   * @throws IllegalArgumentException when a bucketed report's range exceeds {@link
+   *     Granularity#maxRange()}
    */
   Page run(Report report, MetricsQuery query);
 
@@ -42,6 +106,12 @@ public interface MetricsQueries {
    * when nothing has been computed yet.
    */
   Instant dataAsOf();
+
+  /**
+   * The version of the latest schema migration applied to the store, 0 when none: what readiness
+   * asks first, and proof that the store answers.
+   */
+  long latestMigration();
 
   /** The SLA targets and objective in force for each pipeline, and the default. */
   List<SlaTargets> slaTargets();

@@ -1,6 +1,7 @@
 package dev.naap.metrics.query;
 
 import dev.naap.metrics.query.MetricsQueries.Headline;
+import dev.naap.store.Rows;
 import dev.naap.store.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,12 @@ final class Overview {
 
   /** Active streams: the most streams overlapping one minute of a period's last minutes. */
   static final int ACTIVE_MINUTES = 5;
+
+  private static final List<String> ROLLUP_FIELDS = List.of("n_sessions", "n_orchestrators",
+      "n_gpus", "n_fps", "fps_avg", "n_ptff", "ptff_p95", "n_segments", "n_failed", "n_compliant",
+      "n_startup", "startup_p95", "n_selection_wait", "selection_wait_p95", "n_gpu_attributed");
+  private static final List<String> DEMAND_FIELDS =
+      List.of("stream_minutes", "n_requested", "active_streams", "active_minutes_seen");
 
   private final Store store;
   private final RollupRows rows;
@@ -84,11 +91,9 @@ final class Overview {
     MetricsQuery period = new MetricsQuery(start, end, query.granularity(), query.filters(),
         List.of(), null, 1, 0, query.includeTestLoad());
     QueryParts hourly = new QueryParts(Report.GPU_METRICS, period);
-    String[] r = fields(rollups.fill(Map.of("rows", rows.range(hourly.filters()))),
-        RollupRows.withDays(hourly.params(Duration.ofHours(1))));
-    long fpsSamples = Long.parseLong(r[3]);
-    long ptffSamples = Long.parseLong(r[5]);
-    long segments = Long.parseLong(r[7]);
+    Rows.Row r = Rows.query(store, rollups.fill(Map.of("rows", rows.range(hourly.filters()))),
+        RollupRows.withDays(hourly.params(Duration.ofHours(1))), ROLLUP_FIELDS).single();
+    long segments = r.count("n_segments");
 
     // Demand has no orchestrator or GPU: with such a filter its numbers are unknown, not zero.
     Measured streamMinutes = Measured.NONE;
@@ -97,22 +102,22 @@ final class Overview {
       QueryParts minutes = new QueryParts(Report.NETWORK_DEMAND, period);
       Map<String, Object> params = minutes.params(Duration.ofMinutes(1));
       params.put("active_minutes", (long) ACTIVE_MINUTES);
-      String[] d = fields(demand.fill(Map.of("filters", minutes.filters())), params);
-      long started = Long.parseLong(d[1]);
-      streamMinutes = new Measured(started > 0 ? Double.parseDouble(d[0]) : null, started);
-      activeStreams = Long.parseLong(d[3]) > 0 ? Measured.count(Long.parseLong(d[2])) : Measured.NONE;
+      Rows.Row d = Rows.query(store, demand.fill(Map.of("filters", minutes.filters())), params,
+          DEMAND_FIELDS).single();
+      long started = d.count("n_requested");
+      streamMinutes = new Measured(started > 0 ? d.decimal("stream_minutes") : null, started);
+      activeStreams = d.count("active_minutes_seen") > 0
+          ? Measured.count(d.count("active_streams")) : Measured.NONE;
     }
-    return new Totals(activeStreams, Measured.count(Long.parseLong(r[0])), streamMinutes,
-        Measured.count(Long.parseLong(r[1])), Measured.count(Long.parseLong(r[2])),
-        new Measured((Double) TabSeparated.value(r[4], Column.Type.DECIMAL), fpsSamples),
-        new Measured((Double) TabSeparated.value(r[6], Column.Type.DECIMAL), ptffSamples),
-        Measured.ratio(Long.parseLong(r[8]), segments),
-        Measured.ratio(Long.parseLong(r[9]), segments),
-        new Measured((Double) TabSeparated.value(r[11], Column.Type.DECIMAL),
-            Long.parseLong(r[10])),
-        new Measured((Double) TabSeparated.value(r[13], Column.Type.DECIMAL),
-            Long.parseLong(r[12])),
-        Measured.ratio(Long.parseLong(r[14]), segments));
+    return new Totals(activeStreams, Measured.count(r.count("n_sessions")), streamMinutes,
+        Measured.count(r.count("n_orchestrators")), Measured.count(r.count("n_gpus")),
+        new Measured(r.decimal("fps_avg"), r.count("n_fps")),
+        new Measured(r.decimal("ptff_p95"), r.count("n_ptff")),
+        Measured.ratio(r.count("n_failed"), segments),
+        Measured.ratio(r.count("n_compliant"), segments),
+        new Measured(r.decimal("startup_p95"), r.count("n_startup")),
+        new Measured(r.decimal("selection_wait_p95"), r.count("n_selection_wait")),
+        Measured.ratio(r.count("n_gpu_attributed"), segments));
   }
 
   private static Totals join(FutureTask<Totals> task) {
@@ -124,10 +129,5 @@ final class Overview {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
-  }
-
-  /** The fields of a one-row result. */
-  private String[] fields(String sql, Map<String, Object> params) {
-    return store.queryText(sql, params).strip().split("\t", -1);
   }
 }

@@ -25,15 +25,15 @@ final class QueryParts {
     this.query = query;
     this.grouping = Catalogue.grouping(report, query.groupBy());
     this.columns = Catalogue.columns(report, query.groupBy());
-    for (Dimension d : query.filters().keySet()) {
-      if (!Catalogue.filterable(report).contains(d)) {
-        throw new IllegalArgumentException(report + " cannot be filtered by " + d.parameter());
-      }
-    }
   }
 
   List<Column> columns() {
     return columns;
+  }
+
+  /** The names of {@link #columns()} in the SQL: measures are aliased {@code m_<name>}. */
+  List<String> fields() {
+    return columns.stream().map(this::alias).toList();
   }
 
   List<Dimension> grouping() {
@@ -84,8 +84,9 @@ final class QueryParts {
   String order() {
     List<String> terms = new ArrayList<>();
     if (query.sort() != null) {
-      Column sorted = columns.stream().filter(c -> c.name().equals(query.sort().column())).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(report + " has no column " + query.sort().column()));
+      // MetricsQueries.sort checked the column.
+      Column sorted = columns.stream().filter(c -> c.name().equals(query.sort().column()))
+          .findFirst().orElseThrow();
       terms.add(alias(sorted) + (query.sort().descending() ? " DESC" : " ASC") + " NULLS LAST");
     }
     if (Catalogue.bucketed(report)) {
@@ -122,6 +123,16 @@ final class QueryParts {
     params.put("limit", (long) query.limit() + 1);
     params.put("offset", query.offset());
     query.filters().forEach((d, values) -> params.put("f_" + d.parameter(), List.copyOf(values)));
+    return params;
+  }
+
+  /**
+   * The parameters of the whole range as one bucket, read from the rollup buckets of {@code level}:
+   * as {@link #params} for those buckets, with {@code width} the aligned range (at least a second).
+   */
+  Map<String, Object> wholeRange(Duration level) {
+    Map<String, Object> params = params(level);
+    params.put("width", Math.max(1, (Long) params.get("to") - (Long) params.get("from")));
     return params;
   }
 

@@ -1,9 +1,6 @@
 package dev.naap.metrics.query;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.naap.store.Sql;
 import java.util.Map;
 
 /**
@@ -22,19 +19,12 @@ final class SqlTemplate {
   }
 
   static SqlTemplate load(String name) {
-    try (InputStream in = SqlTemplate.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing SQL resource " + name);
-      }
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      // A placeholder in a comment would be filled too, and a multi-line part would end the comment.
-      if (text.lines().anyMatch(line -> line.strip().startsWith("--") && line.contains("${"))) {
-        throw new IllegalStateException(name + ": placeholder in a comment");
-      }
-      return new SqlTemplate(name, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    String text = Sql.load(SqlTemplate.class, name);
+    // A placeholder in a comment would be filled too, and a multi-line part would end the comment.
+    if (text.lines().anyMatch(line -> line.strip().startsWith("--") && line.contains("${"))) {
+      throw new IllegalStateException(name + ": placeholder in a comment");
     }
+    return new SqlTemplate(name, text);
   }
 
   /** The SQL with every placeholder replaced; a placeholder left unfilled is a bug. */

@@ -1,6 +1,6 @@
 -- The two latest heartbeats of every process seen in the last {minutes} minutes, one row per
 -- sample: component, instance, time (ms), sample name, value.
-SELECT component, instance, toUnixTimestamp64Milli(at), k, v
+SELECT component, instance, toUnixTimestamp64Milli(at) AS at_ms, k AS sample, v AS value
 FROM
 (
     SELECT component, instance, at, samples

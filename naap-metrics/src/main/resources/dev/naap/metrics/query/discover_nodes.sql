@@ -28,8 +28,11 @@ regions AS
     WHERE valid_to IS NULL AND local_address IN (SELECT local_address FROM nodes)
     GROUP BY local_address
 )
-SELECT n.local_address, n.orch_uri, arrayStringConcat(n.caps, ','), arrayStringConcat(n.gpu_models, ','),
-       toUnixTimestamp64Milli(n.last_seen), coalesce(r.region, ''), n.vram_bytes
+SELECT n.local_address AS signer, n.orch_uri AS address,
+       arrayStringConcat(n.caps, ',') AS capabilities,
+       arrayStringConcat(n.gpu_models, ',') AS gpu_models,
+       toUnixTimestamp64Milli(n.last_seen) AS last_seen_ms,
+       coalesce(r.region, '') AS region, n.vram_bytes AS vram_bytes
 FROM nodes AS n
 LEFT JOIN regions AS r USING (local_address)
 WHERE empty({regions:Array(String)}) OR coalesce(r.region, '') IN {regions:Array(String)}

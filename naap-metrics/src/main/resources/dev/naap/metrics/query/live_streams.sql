@@ -64,12 +64,13 @@ failures AS
       AND event_time > now - toIntervalSecond({horizon_s:Int64}) AND event_time <= now
       AND positionCaseInsensitive(message, 'no orchestrators available') > 0
 )
-SELECT lower(hex(substring(SHA256(stream_id), 1, 8))) AS stream, lower(hex(substring(SHA256(request_id), 1, 8))) AS request,
+SELECT lower(hex(substring(SHA256(raw_stream_id), 1, 8))) AS stream_id,
+       lower(hex(substring(SHA256(raw_request_id), 1, 8))) AS request_id,
        pipeline, gateway, orchestrator_address, orchestrator_url, gpu_id, state,
        output_fps, requested_at, seconds_since_request, startup_ms, swaps, last_event_at, is_test_load
 FROM
 (
-    SELECT r.stream_id AS stream_id, r.request_id AS request_id,
+    SELECT r.stream_id AS raw_stream_id, r.request_id AS raw_request_id,
            coalesce(nullIf(s.s_pipeline, ''), nullIf(t.t_pipeline, ''), '') AS pipeline,
            coalesce(nullIf(t.t_gateway, ''), nullIf(s.s_gateway, ''), '') AS gateway,
            if(s.s_last >= t.t_last AND s.s_orchestrator != '', s.s_orchestrator, ifNull(t.t_orchestrator, '')) AS orchestrator_address,
@@ -93,5 +94,5 @@ FROM
     SETTINGS join_use_nulls = 1
 )
 WHERE ends = 0 AND (NOT is_test_load OR {include_test_load:Bool}) ${filters}
-ORDER BY requested_at DESC NULLS LAST, stream_id, request_id
+ORDER BY requested_at DESC NULLS LAST, raw_stream_id, raw_request_id
 LIMIT {max_rows:UInt64}

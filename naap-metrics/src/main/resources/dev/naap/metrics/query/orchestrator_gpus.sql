@@ -28,15 +28,15 @@ activity AS
     GROUP BY gpu_id
 )
 SELECT gpu_id,
-       coalesce(nullIf(gpu_model, ''), a_model, ''),
+       coalesce(nullIf(gpu_model, ''), a_model, '')    AS gpu_model,
        memory_bytes,
-       coalesce(a_segments, 0),
-       a_fps_mean,
-       coalesce(a_fps_samples, 0),
-       a_ptff_p95,
-       coalesce(a_ptff_samples, 0),
-       if(a_segments > 0, a_failed / a_segments, NULL),
-       coalesce(a_failed, 0)
+       coalesce(a_segments, 0)                         AS segments,
+       a_fps_mean                                      AS output_fps_mean,
+       coalesce(a_fps_samples, 0)                      AS fps_samples,
+       a_ptff_p95                                      AS ptff_ms_p95,
+       coalesce(a_ptff_samples, 0)                     AS ptff_samples,
+       if(a_segments > 0, a_failed / a_segments, NULL) AS failure_rate,
+       coalesce(a_failed, 0)                           AS failed_segments
 FROM scraped
 FULL OUTER JOIN activity USING (gpu_id)
 ORDER BY gpu_id

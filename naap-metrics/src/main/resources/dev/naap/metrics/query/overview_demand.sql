@@ -1,10 +1,12 @@
--- Demand headlines over one period, by position: stream-minutes and the sessions that started in
--- the period; then the most streams overlapping one minute of the last {active_minutes} minutes
--- before {to}, and the minutes of that window with data. One pass, per minute.
-SELECT sum(seconds) / 60,
-       sum(requested),
-       maxIf(streams, bucket_minute >= toDateTime({to:Int64} - 60 * {active_minutes:Int64}, 'UTC')),
+-- Demand headlines over one period: stream-minutes and the sessions that started in the period;
+-- then the most streams overlapping one minute of the last {active_minutes} minutes before {to},
+-- and the minutes of that window with data. One pass, per minute.
+SELECT sum(seconds) / 60 AS stream_minutes,
+       sum(requested) AS n_requested,
+       maxIf(streams, bucket_minute >= toDateTime({to:Int64} - 60 * {active_minutes:Int64}, 'UTC'))
+           AS active_streams,
        countIf(bucket_minute >= toDateTime({to:Int64} - 60 * {active_minutes:Int64}, 'UTC'))
+           AS active_minutes_seen
 FROM
 (
     SELECT bucket_minute, sum(stream_seconds) AS seconds, sum(sessions_requested) AS requested,

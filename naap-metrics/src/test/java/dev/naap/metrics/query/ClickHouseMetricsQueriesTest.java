@@ -130,9 +130,9 @@ class ClickHouseMetricsQueriesTest {
     // s3 on gw-2 reached no orchestrator: it is no segment, so gw-2 has no GPU metrics row.
     assertThat(byGateway.rows()).extracting(r -> r.get(1) + " " + r.get(2)).containsExactly("gw-1 3");
 
-    assertThatThrownBy(() -> queries.run(Report.NETWORK_DEMAND,
-        wholeDay(Granularity.HOUR, Map.of(Dimension.GPU_ID, Set.of("x")), List.of())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gpu_id");
+    assertThatThrownBy(() -> queries.checkFilter(Report.NETWORK_DEMAND, Dimension.GPU_ID))
+        .isInstanceOfSatisfying(InvalidQueryException.class,
+            e -> assertThat(e.parameter()).isEqualTo("gpu_id"));
   }
 
   @Test
@@ -269,17 +269,24 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void run_refusesWhatTheReportDoesNotOffer() {
-    MetricsQuery unknownSort = new MetricsQuery(day, day.plus(Duration.ofDays(1)), Granularity.HOUR, Map.of(),
-        List.of(), new Sort("no_such_column", false), 10, 0, false);
-    assertThatThrownBy(() -> queries.run(Report.GPU_METRICS, unknownSort))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no_such_column");
+    assertThatThrownBy(() -> queries.sort(Report.GPU_METRICS, List.of(), "-no_such_column"))
+        .isInstanceOfSatisfying(InvalidQueryException.class,
+            e -> assertThat(e.parameter()).isEqualTo("sort"))
+        .hasMessageContaining("no_such_column");
+    assertThat(queries.sort(Report.GPU_METRICS, List.of(), "-segments"))
+        .isEqualTo(new Sort("segments", true));
     MetricsQuery tooLong = new MetricsQuery(day, day.plus(Duration.ofDays(2)), Granularity.MINUTE, Map.of(),
         List.of(), null, 10, 0, false);
     assertThatThrownBy(() -> queries.run(Report.GPU_METRICS, tooLong))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1m");
-    assertThatThrownBy(() -> queries.run(Report.ORCHESTRATORS,
-        wholeDay(Granularity.HOUR, Map.of(), List.of(Dimension.PIPELINE))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline");
+    assertThatThrownBy(() -> queries.groupBy(Report.ORCHESTRATORS, List.of("pipeline")))
+        .isInstanceOfSatisfying(InvalidQueryException.class,
+            e -> assertThat(e.parameter()).isEqualTo("group_by"))
+        .hasMessageContaining("pipeline");
+    assertThatThrownBy(() -> queries.groupBy(Report.GPU_METRICS, List.of("region", " region")))
+        .isInstanceOf(InvalidQueryException.class).hasMessageContaining("twice");
+    assertThat(queries.groupBy(Report.NETWORK_DEMAND, List.of()))
+        .isEqualTo(queries.defaultGroupBy(Report.NETWORK_DEMAND));
   }
 
   @Test

@@ -150,6 +150,12 @@ class NetworkMarketTest {
     BigDecimal total = byGateway.stream().map(r -> new BigDecimal((String) r.get("expected_fees_wei")))
         .reduce(BigDecimal.ZERO, BigDecimal::add);
     assertThat(total).isEqualByComparingTo(a.add(b));
+    // Over the whole range (issue 21): one row per gateway, the same wei.
+    List<Map<String, Object>> whole = run(store, Report.NETWORK_ECONOMICS, Granularity.ALL,
+        List.of(Dimension.GATEWAY), START, START.plus(Duration.ofHours(2)));
+    assertThat(whole).extracting(r -> r.get("gateway")).containsExactlyInAnyOrder("gw-1", "gw-2");
+    assertThat(whole.stream().map(r -> new BigDecimal((String) r.get("expected_fees_wei")))
+        .reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(a.add(b));
   }
 
   private static Map<String, Object> find(List<Map<String, Object>> rows, String orch, String app) {
@@ -187,6 +193,11 @@ class NetworkMarketTest {
     assertThat(network.getFirst().get("orchestrators")).isEqualTo(2L);
     assertThat((Double) network.getFirst().get("wei_per_pixel_min")).isEqualTo(2000.0);
     assertThat((Double) network.getFirst().get("wei_per_pixel_max")).isEqualTo(3000.0);
+    // Over the whole range (issue 21): the prices in force at its end, named after its start.
+    List<Map<String, Object>> whole = run(store, Report.NETWORK_PRICES, Granularity.ALL, List.of(),
+        START, START.plus(Duration.ofHours(1)));
+    assertThat((Double) price(whole, A, START).get("wei_per_pixel")).isEqualTo(3000.0);
+    assertThat((Double) price(whole, B, START).get("wei_per_pixel")).isEqualTo(2000.0);
   }
 
   private static Map<String, Object> price(List<Map<String, Object>> rows, String orch, Instant window) {

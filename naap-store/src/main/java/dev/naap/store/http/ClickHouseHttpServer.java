@@ -1,6 +1,7 @@
 package dev.naap.store.http;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.naap.http.HttpLimits;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import java.io.IOException;

@@ -33,12 +33,15 @@ export function apiUrl(route, state, extra = {}) {
 }
 
 /**
- * The URL of a load-test route (`results`, `coverage`): the range and the filters it takes, one
- * value each (API.md, "Load test results"); a null filter is left out.
+ * The URL of a load-test route (`results`, `coverage`): the range and the parameters it takes, a
+ * list repeated, one value each (API.md, "Load test results"); a null or empty one is left out.
  */
-export function testLoadUrl(route, state, filters = {}) {
+export function testLoadUrl(route, state, parameters = {}) {
   const params = rangeParams(state);
-  for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
+  for (const [name, value] of Object.entries(parameters)) {
+    if (Array.isArray(value)) value.forEach(v => params.append(name, v));
+    else if (value) params.set(name, value);
+  }
   return `v1/test-load/${route}?${params}`;
 }
 

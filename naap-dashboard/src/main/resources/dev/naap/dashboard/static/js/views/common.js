@@ -2,7 +2,6 @@
 import {apiUrl} from '../api.js';
 import {h} from '../dom.js';
 import {short} from '../format.js';
-import {sum, summarise, weightedMean} from '../rows.js';
 import {describeRange} from '../state.js';
 
 /** The heading of a view: title, what it shows, over which range and filters. */
@@ -31,16 +30,16 @@ export function gpuLink(link, id) {
 
 /**
  * Each orchestrator's mean jitter coefficient, which the orchestrators report does not carry: from
- * GPU metrics by orchestrator, in day buckets, weighted by the segments each mean rests on (exact).
+ * GPU metrics by orchestrator over the whole range (granularity=all), one row each.
  */
 export async function jitterByOrchestrator(api, state) {
-  const url = apiUrl('gpu/metrics', state, {group_by: 'orchestrator', granularity: '1d', limit: 1000});
+  const url = apiUrl('gpu/metrics', state,
+    {group_by: 'orchestrator', granularity: 'all', limit: 1000});
   const {rows} = await api.all(url);
-  const jitter = summarise(rows, ['orchestrator_address'], {
-    jitter_coefficient_mean: weightedMean('jitter_coefficient_mean', 'jitter_samples'),
-    jitter_samples: sum('jitter_samples'),
-  });
-  return {url, byAddress: new Map(jitter.map(j => [j.orchestrator_address, j]))};
+  // Only the jitter: the callers merge it into rows of their own.
+  const jitter = ({orchestrator_address, jitter_coefficient_mean, jitter_samples}) =>
+    [orchestrator_address, {orchestrator_address, jitter_coefficient_mean, jitter_samples}];
+  return {url, byAddress: new Map(rows.map(jitter))};
 }
 
 /** The state with one filter set to `value` alone (null: removed), for a drill-down and its context. */

@@ -1,6 +1,6 @@
 /* Test Load Results: what the load tester measured on the orchestrators it streams to on a schedule —
    whether its rotation covered them fairly, every test, latencies over time, failures by class. */
-import {ApiError, csvUrl, testLoadUrl} from '../api.js';
+import {csvUrl, testLoadUrl} from '../api.js';
 import {chart} from '../components/chart.js';
 import {table} from '../components/table.js';
 import {csvData, h} from '../dom.js';
@@ -12,10 +12,8 @@ import {byErrorClass, changeCell, CHANGE_FLAGGED, fairBadge, fairness, perTest, 
 export const TITLE = 'Test load results';
 
 const LIMIT = 1000;
-/* At most 5 000 tests per filter combination: a 24-hour range of a 40-orchestrator network tested every 10 minutes. */
+/* At most 5 000 tests: a 24-hour range of a 40-orchestrator network tested every 10 minutes. */
 const PAGES = 5;
-/* The routes take one value per filter, so each combination of values is one request. */
-const MAX_COMBINATIONS = 12;
 const BASELINE_DAYS = 7;
 
 const BOUNDS = 'Startup and prompt change are upper bounds: go-livepeer reports a stream’s status every 10 s, so '
@@ -41,25 +39,23 @@ const COMPARED_LABELS = {startup_ms_p50: 'Startup p50 ≤', startup_ms_p95: 'Sta
   prompt_change_ms_p50: 'Prompt change p50 ≤', prompt_change_ms_p95: 'Prompt change p95 ≤',
   output_fps_p50: 'Output FPS p50', output_fps_p05: 'Output FPS p5'};
 export async function render({state, api, remember}) {
-  const combinations = filterCombinations(state);
-  if (combinations.length > MAX_COMBINATIONS) {
-    throw new ApiError(400, 'Too many filter values', `the load-test routes take one value per filter, so each `
-        + `combination is a request; choose at most ${MAX_COMBINATIONS} combinations.`);
-  }
+  // One request per table: the routes take every value of a filter (outcome: results only).
+  const tested = {orchestrator: state.filters.orchestrator, pipeline: state.filters.pipeline};
   const urls = {
-    results: combinations.map(filter => testLoadUrl('results', state, {...filter, limit: LIMIT})),
-    coverage: testLoadUrl('coverage', state),
-    baseline: testLoadUrl('coverage', previousDays(state, BASELINE_DAYS)),
+    results: testLoadUrl('results', state,
+      {...tested, outcome: state.outcome || null, limit: LIMIT}),
+    coverage: testLoadUrl('coverage', state, tested),
+    baseline: testLoadUrl('coverage', previousDays(state, BASELINE_DAYS), tested),
   };
-  const [answers, coverageAnswer, baselineAnswer] = await Promise.all([
-    Promise.all(urls.results.map(url => api.all(url, PAGES))), api.all(urls.coverage), api.all(urls.baseline)]);
+  const [answer, coverageAnswer, baselineAnswer] = await Promise.all([
+    api.all(urls.results, PAGES), api.all(urls.coverage), api.all(urls.baseline)]);
 
-  const results = answers.flatMap(a => a.rows).sort(newestFirst);
-  const truncated = answers.some(a => a.truncated);
-  // The results CSV is the API's own when one request's first page holds every row shown.
-  const resultsCsv = answers.length === 1 && results.length <= LIMIT ? csvUrl(urls.results[0]) : undefined;
-  const coverage = withBaseline(coverageAnswer.rows.filter(r => matches(state, r)), baselineAnswer.rows, Object.keys(COMPARED));
-  const coverageCsv = coverage.length === coverageAnswer.rows.length ? csvUrl(urls.coverage) : undefined;
+  const results = answer.rows;
+  const truncated = answer.truncated;
+  // The results CSV is the API's own when its first page holds every row shown.
+  const resultsCsv = results.length <= LIMIT ? csvUrl(urls.results) : undefined;
+  const coverage = withBaseline(coverageAnswer.rows, baselineAnswer.rows, Object.keys(COMPARED));
+  const coverageCsv = csvUrl(urls.coverage);
   const rotation = fairness(coverage);
   const classes = byErrorClass(results);
 
@@ -67,7 +63,7 @@ export async function render({state, api, remember}) {
     ...heading(TITLE, 'What the load tester measured when it streamed to each orchestrator on a schedule.', applicable(state)),
     h('p', {class: 'panel-note', dataset: {bounds: ''}}, BOUNDS),
     truncated ? h('p', {class: 'notice', role: 'note'}, `Only the newest ${(LIMIT * PAGES).toLocaleString('en-US')} tests `
-        + 'of each filter combination are shown; choose a shorter range to see the others.') : null,
+        + 'are shown; choose a shorter range to see the others.') : null,
     h('div', {class: 'cards', dataset: {headlines: ''}}, headlines(results, coverage, rotation).map(card)),
     h('div', {class: 'grid'},
       table({title: 'Rotation by pipeline', rows: rotation,
@@ -75,7 +71,7 @@ export async function render({state, api, remember}) {
             + 'Tests not pinned to an orchestrator (batch) are left out.',
         columns: ['pipeline', {key: 'orchestrators', label: 'Orchestrators'}, {key: 'fewest_tests', label: 'Fewest tests'}, {key: 'most_tests', label: 'Most tests'},
           {key: 'fair', label: 'Rotation', cell: fairBadge}]}),
-      chart({title: 'Tests per orchestrator', column: 'tests', csv: coverageCsv ?? csvData(coverage, ['orchestrator', 'pipeline', 'tests']),
+      chart({title: 'Tests per orchestrator', column: 'tests', csv: coverageCsv,
         categories: coverage.map(r => rotation.length > 1 ? `${host(r.orchestrator)} · ${r.pipeline}` : host(r.orchestrator)),
         data: {x: coverage.map((_, i) => i), series: [{label: 'Tests', values: coverage.map(r => r.tests)}]}})),
     table({title: 'Coverage: orchestrator × pipeline', rows: coverage, csv: coverageCsv,
@@ -114,20 +110,6 @@ export async function render({state, api, remember}) {
   ];
 }
 
-/** Every combination of the filter values the routes take, one value each: [{orchestrator, pipeline, outcome}]. */
-function filterCombinations(state) {
-  const values = name => state.filters[name].length ? state.filters[name] : [null];
-  return values('orchestrator').flatMap(orchestrator => values('pipeline').map(pipeline =>
-    ({orchestrator, pipeline, outcome: state.outcome || null})));
-}
-
-/** Whether a coverage row matches the filters (the coverage route takes none: it returns every row). */
-function matches(state, row) {
-  const {orchestrator: orchestrators, pipeline: pipelines} = state.filters;
-  return (!orchestrators.length || orchestrators.includes(row.orchestrator))
-      && (!pipelines.length || pipelines.includes(row.pipeline));
-}
-
 /** The state with only the filters the load tests take, for the heading. */
 function applicable(state) {
   return {...state, filters: {orchestrator: state.filters.orchestrator, pipeline: state.filters.pipeline,
@@ -143,11 +125,6 @@ function previousDays(state, days) {
 }
 
 const WINDOW_MS = {'1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000};
-
-/** The API's order: newest first, ties by test id compared character by character (as the store does). */
-function newestFirst(a, b) {
-  return Date.parse(b.started_at) - Date.parse(a.started_at) || (a.test_id < b.test_id ? -1 : a.test_id > b.test_id ? 1 : 0);
-}
 
 function perTestCsv(results) {
   return csvData(results, ['test_id', 'orchestrator', 'pipeline', 'started_at', 'outcome', 'startup_ms', 'prompt_change_ms',

@@ -1,16 +1,14 @@
-package dev.naap.api;
+package dev.naap.metrics.query;
 
-import dev.naap.metrics.query.Column;
 import dev.naap.metrics.query.Column.Type;
-import dev.naap.metrics.query.Page;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The load tester's results as {@code /v1/test-load/results} and {@code /v1/test-load/coverage}
- * publish them: the port the load tester's store queries implement (naap-loadtest {@code
- * TestLoadQueries}), so the API does not depend on the load tester; a server without them answers
- * with no rows.
+ * publish them, read from the store by {@link TestLoadQueries}; a server without them answers
+ * with no rows ({@link #none()}).
  *
  * <p>The columns are the API's contract and are declared here, because the OpenAPI document is
  * generated from them whatever is wired in. An implementation returns pages with exactly these
@@ -67,21 +65,27 @@ public interface TestLoadResults {
       new Column("output_fps_p50", Type.DECIMAL, "fps", "median of the tests' output FPS"),
       new Column("output_fps_p05", Type.DECIMAL, "fps", "5th percentile of the tests' output FPS (the slow tail)"));
 
-  /** The outcomes a test can have, the values {@link Filter#outcome} accepts. */
+  /** The outcomes a test can have, the values {@link Filter#outcomes} accepts. */
   List<String> OUTCOMES = List.of("success", "failure", "aborted");
 
   /**
-   * Which tests {@link #results} returns; a null field matches every test.
+   * Which tests a page holds: each field lists alternatives; an empty one matches every test.
    *
-   * @param orchestrator the orchestrator pin, compared exactly
-   * @param pipeline the pipeline, compared exactly
-   * @param outcome one of {@link #OUTCOMES}
+   * @param orchestrators the orchestrator pins, compared exactly
+   * @param pipelines the pipelines, compared exactly
+   * @param outcomes values of {@link #OUTCOMES}
    */
-  record Filter(String orchestrator, String pipeline, String outcome) {
+  record Filter(Set<String> orchestrators, Set<String> pipelines, Set<String> outcomes) {
+
+    public Filter {
+      orchestrators = Set.copyOf(orchestrators);
+      pipelines = Set.copyOf(pipelines);
+      outcomes = Set.copyOf(outcomes);
+    }
 
     /** Every test. */
     public static Filter none() {
-      return new Filter(null, null, null);
+      return new Filter(Set.of(), Set.of(), Set.of());
     }
   }
 
@@ -91,8 +95,12 @@ public interface TestLoadResults {
    */
   Page results(Instant start, Instant end, Filter filter, int limit, int offset);
 
-  /** Per orchestrator × pipeline tested in [{@code start}, {@code end}): every row, on one page. */
-  Page coverage(Instant start, Instant end);
+  /**
+   * Per orchestrator × pipeline tested in [{@code start}, {@code end}) and kept by the
+   * orchestrators and pipelines of {@code filter} (its outcomes do not apply: the rows count the
+   * outcomes): every row, on one page.
+   */
+  Page coverage(Instant start, Instant end, Filter filter);
 
   /** No results: the routes answer with empty pages. What a server without the load tester uses. */
   static TestLoadResults none() {
@@ -103,7 +111,7 @@ public interface TestLoadResults {
       }
 
       @Override
-      public Page coverage(Instant start, Instant end) {
+      public Page coverage(Instant start, Instant end, Filter filter) {
         return new Page(COVERAGE_COLUMNS, List.of(), false);
       }
     };

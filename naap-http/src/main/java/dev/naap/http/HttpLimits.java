@@ -1,4 +1,4 @@
-package dev.naap.store.http;
+package dev.naap.http;
 
 import java.util.Map;
 

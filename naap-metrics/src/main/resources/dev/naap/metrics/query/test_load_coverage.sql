@@ -1,6 +1,7 @@
 -- Coverage: tests per orchestrator x pipeline over a range, the last test and the success rate
 -- (docs/LOADTEST.md, "Coverage"). Aborted tests are not counted; quantiles (exact) are over the
--- tests that took the measurement, NULL when none did. Columns in TestLoadResults.COVERAGE_COLUMNS order.
+-- tests that took the measurement, NULL when none did. The orchestrator and pipeline filters list
+-- alternatives; an empty one keeps every test. Columns in TestLoadResults.COVERAGE_COLUMNS order.
 SELECT orchestrator, pipeline, tests, successes, successes / tests AS success_rate,
        last_tested_at, last_outcome, last_error_class,
        startup_q[1] AS startup_ms_p50, startup_q[2] AS startup_ms_p95,
@@ -25,6 +26,8 @@ FROM
     FROM test_load_results FINAL
     WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
       AND outcome != 'aborted'
+      AND (empty({orchestrators:Array(String)}) OR has({orchestrators:Array(String)}, orchestrator))
+      AND (empty({pipelines:Array(String)}) OR has({pipelines:Array(String)}, pipeline))
     GROUP BY orchestrator, pipeline
 )
 ORDER BY pipeline, orchestrator

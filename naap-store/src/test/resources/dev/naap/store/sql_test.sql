@@ -1,0 +1,2 @@
+-- A resource for SqlTest.
+SELECT 1 AS one

@@ -9,62 +9,55 @@ import dev.naap.metrics.RefreshLease;
 import dev.naap.metrics.Refresher;
 import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code naap import FILE…}: loads event files through the ingest's validation and tables. */
-final class ImportCommand implements Main.Command {
+@Command(name = "import", header = "import newline-delimited envelopes or Kafka capture files",
+    description = {"Imports newline-delimited event envelopes, or JSON arrays of envelopes or of "
+        + "capture records (objects whose \"value\" is the envelope), through the same validation "
+        + "and tables as the Kafka ingest. A file is a JSON array only when the whole file is one "
+        + "array; otherwise each line is a message. Events already stored are counted as "
+        + "duplicates and skipped; each rejected message is reported with its file and line. The "
+        + "last line printed is: imported: accepted=N rejected=M duplicate=D. The exit code is 1 "
+        + "when any message was rejected or any file could not be read."})
+final class ImportCommand implements Main.Runner {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "the files to import")
+  List<Path> files;
+
+  @Mixin TestLoadOptions testLoad;
+  @Mixin StoreOptions storeOptions;
 
   @Override
-  public String summary() {
-    return "import newline-delimited envelopes or Kafka capture files";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        usage: naap import [OPTIONS] FILE...
-
-        Imports newline-delimited event envelopes, or JSON arrays of envelopes or of capture
-        records (objects whose "value" is the envelope), through the same validation and tables
-        as the Kafka ingest. A file is a JSON array only when the whole file is one array;
-        otherwise each line is a message. Events already stored are counted as duplicates and
-        skipped; each rejected message is reported with its file and line. The last line printed
-        is: imported: accepted=N rejected=M duplicate=D. The exit code is 1 when any message
-        was rejected or any file could not be read.
-
-        options:
-        """ + TestLoadOptions.HELP + StoreOptions.HELP;
-  }
-
-  @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Set<String> known = new HashSet<>(StoreOptions.NAMES);
-    known.addAll(TestLoadOptions.NAMES);
-    Args args = Args.parse(argv, known, Set.of());
-    var storeConfig = StoreOptions.from(args);
-    TestLoadRules testLoadRules = TestLoadOptions.from(args);
-    List<Path> files = args.positional().stream().map(Path::of).toList();
-    if (files.isEmpty()) {
-      args.error("at least one FILE is required");
-    }
+  public int run(PrintStream out, PrintStream err) {
+    Problems problems = new Problems();
+    StoreConfig storeConfig = storeOptions.config(problems);
+    TestLoadRules testLoadRules = testLoad.rules(TestLoadRules.NONE, problems);
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
-        args.error(f + ": no such file");
+        problems.add(f + ": no such file");
       } else if (!Files.isReadable(f)) {
-        args.error(f + ": not readable");
+        problems.add(f + ": not readable");
       }
     }
-    args.check();
+    problems.check(spec);
     try (Store store = Stores.open(storeConfig)) {
       testLoadRules.save(store, Clock.systemUTC());
-      EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
+      EventWriter writer = new EventWriter(store, new EventParser(),
+          EventWriter.DuplicateCheck.STORE,
           IngestMetrics.unregistered(), Clock.systemUTC());
       FileImport fileImport = new FileImport(writer, 5_000, err::println);
       BatchResult total = BatchResult.EMPTY;

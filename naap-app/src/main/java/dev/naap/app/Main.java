@@ -2,35 +2,42 @@ package dev.naap.app;
 
 import dev.naap.http.HttpLimits;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code naap} command line. Each subcommand wires its pieces explicitly; exit codes are 0 on
- * success, 1 when the work failed, 2 for bad usage.
+ * The {@code naap} command line. Each subcommand declares its options (picocli) and wires its
+ * pieces explicitly; exit codes are 0 on success, 1 when the work failed, 2 for bad usage.
  */
+@Command(name = "naap", header = "NaaP: analytics for the Livepeer AI network.",
+    synopsisSubcommandLabel = "COMMAND",
+    footer = "naap help: every command and its options; naap COMMAND --help: one command's.",
+    subcommands = {DemoCommand.class, ImportCommand.class, IngestCommand.class,
+        RefreshCommand.class, SqlCommand.class, ScrapeCommand.class, LoadtestCommand.class,
+        SimulateCommand.class, ClickHouseHttpCommand.class, ServeCommand.class,
+        BackupCommand.class, RestoreCommand.class, Main.Help.class})
 public final class Main {
 
-  private static final Map<String, Command> COMMANDS = Map.ofEntries(
-      Map.entry("demo", new DemoCommand()),
-      Map.entry("import", new ImportCommand()),
-      Map.entry("ingest", new IngestCommand()),
-      Map.entry("refresh", new RefreshCommand()),
-      Map.entry("sql", new SqlCommand()),
-      Map.entry("scrape", new ScrapeCommand()),
-      Map.entry("loadtest", new LoadtestCommand()),
-      Map.entry("simulate", new SimulateCommand()),
-      Map.entry("clickhouse-http", new ClickHouseHttpCommand()),
-      Map.entry("serve", new ServeCommand()),
-      Map.entry("backup", new BackupCommand()),
-      Map.entry("restore", new RestoreCommand()));
-
-  private Main() {}
+  /** Help on every command, inherited by the subcommands. */
+  @Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT,
+      description = "print the command's options and exit")
+  boolean help;
 
   private static volatile boolean shuttingDown;
+
+  Main() {}
 
   public static void main(String[] argv) {
     // Before any command creates an HTTP server (a metrics port may come before the API's):
@@ -53,7 +60,7 @@ public final class Main {
    */
   static CountDownLatch onShutdown(Runnable stop, Duration grace) {
     var finished = new CountDownLatch(1);
-    var once = new java.util.concurrent.atomic.AtomicBoolean();
+    var once = new AtomicBoolean();
     Runnable stopOnce = () -> {
       if (once.compareAndSet(false, true)) {
         stop.run();
@@ -80,59 +87,99 @@ public final class Main {
   }
 
   static int run(List<String> argv, PrintStream out, PrintStream err) {
-    if (argv.isEmpty() || List.of("help", "--help", "-h").contains(argv.getFirst())) {
-      out.print(usage());
-      return argv.isEmpty() ? 2 : 0;
-    }
-    Command command = COMMANDS.get(argv.getFirst());
-    if (command == null) {
-      err.println("naap: unknown command '" + argv.getFirst() + "'\n");
-      err.print(usage());
+    CommandLine cli = Cli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+    if (argv.isEmpty()) {
+      cli.usage(out);
       return 2;
     }
-    List<String> rest = argv.subList(1, argv.size());
-    if (rest.contains("--help")) {
-      out.print(command.usage());
+    ParseResult parsed = cli.parseArgs(argv.toArray(String[]::new));
+    if (parsed.isUsageHelpRequested() && !parsed.hasSubcommand()) {
+      out.print(Cli.everything(cli));
       return 0;
     }
+    if (CommandLine.printHelpIfRequested(parsed)) {
+      return 0;
+    }
+    ParseResult leaf = parsed;
+    List<Exception> errors = new ArrayList<>(parsed.errors());
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+      errors.addAll(leaf.errors());
+    }
+    CommandSpec spec = leaf.commandSpec();
+    errors.addAll(Cli.outOfRange(spec));
+    if (!errors.isEmpty()) {
+      return usageError(spec, errors.stream().map(e -> message(spec, e)).toList(), err);
+    }
+    if (!(spec.userObject() instanceof Runner command)) {
+      return usageError(spec, List.of(spec == cli.getCommandSpec() ? "expected a command"
+          : "expected a subcommand: " + String.join(", ", spec.subcommands().keySet())), err);
+    }
     try {
-      return command.run(rest, out, err);
-    } catch (Args.UsageException e) {
-      err.println("naap " + argv.getFirst() + ": " + e.getMessage().replace("\n", "\nnaap " + argv.getFirst() + ": "));
-      err.println();
-      err.print(command.usage());
-      return 2;
-    } catch (RuntimeException e) {
-      err.println("naap " + argv.getFirst() + ": " + describe(e));
+      return command.run(out, err);
+    } catch (ParameterException e) {
+      return usageError(spec, e.getMessage().lines().toList(), err);
+    } catch (Exception e) {
+      err.println(spec.qualifiedName() + ": " + describe(e));
       return 1;
     }
+  }
+
+  /** Prints every problem, each naming its command, then the command's usage; exit code 2. */
+  private static int usageError(CommandSpec spec, List<String> problems, PrintStream err) {
+    problems.forEach(p -> err.println(spec.qualifiedName() + ": " + p));
+    err.println();
+    spec.commandLine().usage(err);
+    return 2;
+  }
+
+  private static String message(CommandSpec spec, Exception e) {
+    if (e instanceof UnmatchedArgumentException u && !spec.subcommands().isEmpty()
+        && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")) {
+      return "unknown " + (spec.parent() == null ? "command" : "subcommand") + " '"
+          + u.getUnmatched().getFirst() + "', expected one of "
+          + String.join(", ", spec.subcommands().keySet());
+    }
+    return e.getMessage();
   }
 
   private static String describe(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return e.getCause() != null && e.getCause().getMessage() != null
-        && !message.contains(e.getCause().getMessage()) ? message + ": " + e.getCause().getMessage() : message;
+        && !message.contains(e.getCause().getMessage())
+        ? message + ": " + e.getCause().getMessage() : message;
   }
 
-  private static String usage() {
-    StringBuilder b = new StringBuilder("""
-        NaaP: analytics for the Livepeer AI network.
-
-        usage: naap COMMAND [OPTIONS]   (naap COMMAND --help for its options)
-
-        commands:
-        """);
-    COMMANDS.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> b.append(String.format("  %-16s %s%n", e.getKey(), e.getValue().summary())));
-    return b.toString();
+  /** What a command does once its options are parsed and in range. */
+  interface Runner {
+    /** Returns the exit code; a {@link ParameterException} is bad usage (exit code 2). */
+    int run(PrintStream out, PrintStream err) throws Exception;
   }
 
-  /** One subcommand. */
-  interface Command {
-    String summary();
+  /** {@code naap help}: every command with every option; {@code naap help COMMAND}: one. */
+  @Command(name = "help", description = "print every command with its options (or one COMMAND's)")
+  static final class Help implements Runner {
 
-    String usage();
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "COMMAND",
+        description = "the command to describe")
+    String command;
 
-    int run(List<String> args, PrintStream out, PrintStream err);
+    @CommandLine.Spec CommandSpec spec;
+
+    @Override
+    public int run(PrintStream out, PrintStream err) {
+      CommandLine root = spec.parent().commandLine();
+      if (command != null) {
+        CommandLine one = root.getSubcommands().get(command);
+        if (one == null) {
+          throw new ParameterException(spec.commandLine(), "unknown command '" + command
+              + "', expected one of " + String.join(", ", root.getSubcommands().keySet()));
+        }
+        out.print(Cli.usage(one));
+        return 0;
+      }
+      out.print(Cli.everything(root));
+      return 0;
+    }
   }
 }

@@ -26,22 +26,17 @@ final class PublicApi {
    * Starts the API on {@code config}'s address.
    *
    * @param readyMaxLag {@code /ready} fails when the rollups trail the clock by more; null = never
+   * @param discoveryFallback the service URLs discovery answers when the store fails and it has
+   *     nothing to repeat
+   * @param redisUrl the Redis that quotas are counted in; null: this instance counts alone
    */
-  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag) {
-    return start(store, config, registry, readyMaxLag, List.of(), null);
-  }
-
-  /**
-   * As above, with the service URLs discovery answers when the store fails and it has nothing to
-   * repeat, and the Redis that quotas are counted in (null: this instance counts alone).
-   */
-  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry, Duration readyMaxLag,
-      List<String> discoveryFallback, java.net.URI redisUrl) {
+  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry,
+      Duration readyMaxLag, List<String> discoveryFallback, java.net.URI redisUrl) {
     var queries = new ClickHouseMetricsQueries(store);
     var readiness = new StoreReadiness(queries, readyMaxLag, InstantSource.system());
     var operations = new OperationsReport(store, InstantSource.system());
-    var server = new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store), operations::figures,
-        readiness, registry, InstantSource.system())
+    var server = new ApiServer(config, queries, new PromptDatasets(), new TestLoadQueries(store),
+        operations::figures, readiness, registry, InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .discoveryFallback(discoveryFallback);

@@ -14,19 +14,12 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The refresher role, run by {@code naap refresh} and by default inside {@code naap ingest}: the
- * rollup refresh under the store's {@link RefreshLease} (one refresher at a time across every
- * process on the store) and retention, each on a platform thread. Closing stops both and releases
- * the lease.
+ * The refresher role, run by {@code naap refresh}, by default inside {@code naap ingest} and in
+ * {@code naap demo} ({@link RefreshOptions} starts it): the rollup refresh under the store's
+ * {@link RefreshLease} (one refresher at a time across every process on the store) and retention,
+ * each on a platform thread. Closing stops both and releases the lease.
  */
 final class RefreshRole implements AutoCloseable {
-
-  static final String HELP = """
-        --refresh-interval-ms MS   how often rollups are brought up to date (default 5000)
-        --lease-ttl-ms MS          how long the refresh lease lasts unrenewed: how long the refresh
-                                   pauses when the process holding it dies (default 30000,
-                                   at least 3000)
-      """;
 
   private final Thread refresh;
   private final Thread retire;

@@ -1,56 +1,51 @@
 package dev.naap.app;
 
 import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code naap sql "QUERY"}: a shell onto whichever store is configured; prints TSV. */
-final class SqlCommand implements Main.Command {
+@Command(name = "sql", header = "run one SQL statement on the store and print the result as TSV",
+    description = "Runs QUERY in the NaaP database and prints the result as TabSeparated text.")
+final class SqlCommand implements Main.Runner {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "QUERY", description = "the statement (quote it)")
+  String query;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = {"any ClickHouse output format "
+      + "(default TabSeparated, TabSeparatedWithNames with --with-names)"})
+  String format;
+
+  @Option(names = "--with-names", description = "print a header line of column names")
+  boolean withNames;
+
+  @Mixin StoreOptions storeOptions;
 
   @Override
-  public String summary() {
-    return "run one SQL statement on the store and print the result as TSV";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        usage: naap sql [OPTIONS] "QUERY"
-
-        Runs QUERY in the NaaP database and prints the result as TabSeparated text.
-
-        options:
-          --format FORMAT            any ClickHouse output format (default TabSeparated)
-          --with-names               print a header line of column names
-        """ + StoreOptions.HELP;
-  }
-
-  @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args args = Args.parse(argv, union(StoreOptions.NAMES, Set.of("format")), Set.of("with-names"));
-    var storeConfig = StoreOptions.from(args);
-    if (args.positional().size() != 1) {
-      args.error("expected exactly one QUERY argument (quote it), got " + args.positional().size());
+  public int run(PrintStream out, PrintStream err) {
+    Problems problems = new Problems();
+    StoreConfig storeConfig = storeOptions.config(problems);
+    String chosen = format != null ? format
+        : withNames ? "TabSeparatedWithNames" : "TabSeparated";
+    if (!chosen.matches("[A-Za-z0-9]+")) {
+      problems.add("--format: not a format name: '" + chosen + "'");
     }
-    String format = args.get("format", args.flag("with-names") ? "TabSeparatedWithNames" : "TabSeparated");
-    if (!format.matches("[A-Za-z0-9]+")) {
-      args.error("--format: not a format name: '" + format + "'");
-    }
-    args.check();
+    problems.check(spec);
     try (Store store = Stores.open(storeConfig)) {
-      byte[] result = store.query(args.positional().getFirst(), Map.of(), format);
+      byte[] result = store.query(query, Map.of(), chosen);
       out.write(result, 0, result.length);
       out.flush();
       return 0;
     }
-  }
-
-  static Set<String> union(Set<String> a, Set<String> b) {
-    var u = new java.util.HashSet<>(a);
-    u.addAll(b);
-    return Set.copyOf(u);
   }
 }

@@ -1,9 +1,10 @@
 package dev.naap.app;
 
 import dev.naap.store.StoreConfig;
+import dev.naap.store.Stores;
 import java.net.URI;
-import java.nio.file.Path;
-import java.util.Set;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The options every command that touches the store shares: the embedded engine in a data
@@ -11,49 +12,59 @@ import java.util.Set;
  */
 final class StoreOptions {
 
-  static final Set<String> NAMES = Set.of("data-dir", "connections", "clickhouse-url",
-      "clickhouse-user", "clickhouse-password", "clickhouse-database", "cluster");
+  static final String PASSWORD_ENV = "NAAP_CLICKHOUSE_PASSWORD";
 
-  static final String HELP = """
-        --data-dir DIR             embedded store directory (default ./naap-data)
-        --connections N            embedded engine connections (default 4)
-        --clickhouse-url URL       use a ClickHouse server over HTTP instead, e.g. http://host:8123
-        --clickhouse-user USER     (default "default")
-        --clickhouse-password PW   (default $NAAP_CLICKHOUSE_PASSWORD, else empty)
-        --clickhouse-database DB   (default naap)
-        --cluster NAME             the server is a node of ClickHouse cluster NAME: migrations run
-                                   ON CLUSTER with replicated tables (docs/CLUSTER.md)
-      """;
+  @Mixin EmbeddedStoreOptions embedded;
 
-  private StoreOptions() {}
+  @Option(names = "--clickhouse-url", paramLabel = "URL",
+      description = "use a ClickHouse server over HTTP instead, e.g. http://host:8123")
+  String url;
 
-  static StoreConfig from(Args args) {
-    String url = args.get("clickhouse-url", null);
-    int connections = args.integer("connections", 4, 1, 64);
+  @Option(names = "--clickhouse-user", paramLabel = "USER", description = "its user")
+  String user = "default";
+
+  @Option(names = "--clickhouse-password", paramLabel = "PW",
+      description = "its password (default $" + PASSWORD_ENV + ", else empty)")
+  String password;
+
+  @Option(names = "--clickhouse-database", paramLabel = "DB", description = "its database")
+  String database = Stores.DEFAULT_DATABASE;
+
+  @Option(names = "--cluster", paramLabel = "NAME", description = {"the server is a node of "
+      + "ClickHouse cluster NAME: migrations run ON CLUSTER with replicated tables "
+      + "(docs/CLUSTER.md)"})
+  String cluster;
+
+  /** The store these options give; problems go to {@code problems}. */
+  StoreConfig config(Problems problems) {
     if (url == null) {
-      if (args.get("cluster", null) != null) {
-        args.error("--cluster needs --clickhouse-url");
+      if (cluster != null) {
+        problems.add("--cluster needs --clickhouse-url");
       }
-      return new StoreConfig.Embedded(Path.of(args.get("data-dir", "naap-data")), connections);
+      return embedded.config(null);
     }
-    URI uri;
+    URI uri = null;
     try {
       uri = URI.create(url);
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-        args.error("--clickhouse-url: expected an http:// or https:// URL, got '" + url + "'");
+        problems.add("--clickhouse-url: expected an http:// or https:// URL, got '" + url + "'");
+        uri = null;
       }
     } catch (IllegalArgumentException e) {
-      args.error("--clickhouse-url: not a URL: '" + url + "'");
-      uri = null;
+      problems.add("--clickhouse-url: not a URL: '" + url + "'");
     }
-    String password = args.get("clickhouse-password",
-        System.getenv().getOrDefault("NAAP_CLICKHOUSE_PASSWORD", ""));
-    String cluster = args.get("cluster", null);
-    if (cluster != null && !cluster.matches("[A-Za-z0-9_]{1,100}")) {
-      args.error("--cluster: expected a name of A-Z a-z 0-9 _, got '" + cluster + "'");
-      cluster = null;
+    String name = this.cluster;
+    if (name != null && !name.matches("[A-Za-z0-9_]{1,100}")) {
+      problems.add("--cluster: expected a name of A-Z a-z 0-9 _, got '" + name + "'");
+      name = null;
     }
-    return new StoreConfig.Server(uri, args.get("clickhouse-user", "default"), password,
-        args.get("clickhouse-database", "naap")).withCluster(cluster);
+    if (uri == null) {
+      return null;
+    }
+    String pw = password != null ? password : System.getenv().getOrDefault(PASSWORD_ENV, "");
+    URI server = uri;
+    String cluster = name;
+    return problems.attempt(() -> new StoreConfig.Server(server, user, pw, database)
+        .withCluster(cluster));
   }
 }

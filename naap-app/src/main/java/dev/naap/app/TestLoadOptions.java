@@ -3,41 +3,35 @@ package dev.naap.app;
 import dev.naap.metrics.TestLoadRules;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Option;
 
 /**
  * The operator's test-load rules, shared by the commands that run the refresh ({@code ingest},
  * {@code import}, {@code demo}): globs over stream ids and gateway names whose sessions are test
- * load (docs/METRICS.md, "Test load"). Default: none ({@link TestLoadRules#NONE}).
+ * load (docs/METRICS.md, "Test load"). Default: none ({@link TestLoadRules#NONE}); the demo's
+ * default is the network's scheduled tester ({@link TestLoadRules#KNOWN_TESTER}).
  */
 final class TestLoadOptions {
 
-  static final Set<String> NAMES = Set.of("test-load-stream-ids", "test-load-gateways");
+  private static final String DEMO = "(naap demo: the default is the network's scheduled tester, "
+      + "docs/METRICS.md \"Test load\")";
 
-  static final String HELP = """
-        --test-load-stream-ids G,…  stream-id globs (* any run, ? one character) whose
-                                   sessions are test load (default none; the network's
-                                   scheduled tester: %s)
-        --test-load-gateways G,…    gateway-name globs whose sessions are test load
-                                   (default none; that tester's gateways: %s)
-      """.formatted(String.join(",", TestLoadRules.KNOWN_TESTER.streamIds()),
-          String.join(",", TestLoadRules.KNOWN_TESTER.gateways()));
+  @Option(names = "--test-load-stream-ids", paramLabel = "GLOB,…", description = {
+      "stream-id globs (* any run, ? one character) whose sessions are test load (default and",
+      "empty: none)", DEMO})
+  String streamIds;
 
-  private TestLoadOptions() {}
+  @Option(names = "--test-load-gateways", paramLabel = "GLOB,…", description = {
+      "gateway-name globs whose sessions are test load (default and empty: none)", DEMO})
+  String gateways;
 
-  /** The rules the options give, none by default; a bad glob is reported through {@code args}. */
-  static TestLoadRules from(Args args) {
-    return from(args, TestLoadRules.NONE);
-  }
-
-  /** As above, with {@code defaults} for each kind the options leave unset. */
-  static TestLoadRules from(Args args, TestLoadRules defaults) {
-    List<String> streamIds = globs(args.get("test-load-stream-ids", null), defaults.streamIds());
-    List<String> gateways = globs(args.get("test-load-gateways", null), defaults.gateways());
+  /** The rules the options give, {@code defaults} for each kind they leave unset. */
+  TestLoadRules rules(TestLoadRules defaults, Problems problems) {
     try {
-      return new TestLoadRules(streamIds, gateways);
+      return new TestLoadRules(globs(streamIds, defaults.streamIds()),
+          globs(gateways, defaults.gateways()));
     } catch (IllegalArgumentException e) {
-      args.error("--test-load-stream-ids/--test-load-gateways: " + e.getMessage());
+      problems.add("--test-load-stream-ids/--test-load-gateways: " + e.getMessage());
       return TestLoadRules.NONE;
     }
   }

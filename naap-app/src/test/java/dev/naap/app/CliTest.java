@@ -74,17 +74,26 @@ class CliTest {
   }
 
   @Test
-  void unknownOptions_areAllReportedWithExitCode2() {
-    var out = new java.io.ByteArrayOutputStream();
+  void usageErrors_areAllReportedWithExitCode2_parsingAndRangesFirst_thenTheConfiguration() {
     var err = new java.io.ByteArrayOutputStream();
-
-    int code = Main.run(List.of("ingest", "--bogus", "1", "--batch-max-events", "zero"),
-        new java.io.PrintStream(out), new java.io.PrintStream(err));
+    int code = Main.run(List.of("ingest", "--bogus", "--batch-max-events", "zero",
+        "--metrics-port", "70000", "--max-event-bytes", "10"), new java.io.PrintStream(
+        new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err));
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString())
-        .contains("unknown option --bogus")
-        .contains("--batch-max-events: expected an integer, got 'zero'")
+        .contains("naap ingest: Unknown option: '--bogus'")
+        .contains("naap ingest: Invalid value for option '--batch-max-events': 'zero' is not an int")
+        .contains("naap ingest: --metrics-port: expected -1..65535, got 70000")
+        .contains("naap ingest: --max-event-bytes: expected 1024..67108864, got 10")
+        .contains("Usage: naap ingest");
+
+    err.reset();
+    code = Main.run(List.of("ingest", "--kafka-user", "u"), new java.io.PrintStream(
+        new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
         .contains("bootstrap-servers: required")
         .contains("at least one non-empty topic is required");
   }

@@ -2,6 +2,7 @@ package dev.naap.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naap.store.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a test plan from JSON (docs/LOADTEST.md, "Plans"). Every key has a default, so {@code {}}
@@ -22,7 +21,6 @@ public final class TestPlanLoader {
   private static final Set<String> KEYS = Set.of("name", "targets", "dataset", "test_duration",
       "interval", "concurrency", "orchestrators", "tests_per_run", "prompt_changes",
       "poll_interval", "startup_timeout", "prompt_timeout", "batch_requests");
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private TestPlanLoader() {}
@@ -106,31 +104,6 @@ public final class TestPlanLoader {
     return targets;
   }
 
-  /** Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h30m} or ISO-8601 ({@code PT10M}). */
-  static Duration duration(String raw) {
-    String s = raw.trim();
-    if (s.startsWith("P") || s.startsWith("p")) {
-      return Duration.parse(s);
-    }
-    Matcher m = PART.matcher(s);
-    Duration total = Duration.ZERO;
-    int at = 0;
-    while (m.find() && m.start() == at) {
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
-      at = m.end();
-    }
-    if (at == 0 || at != s.length()) {
-      throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 10m, 1h30m, got '" + raw + "'");
-    }
-    return total;
-  }
-
   /** Reads keys of the root object, recording problems instead of throwing. */
   private record Reader(JsonNode root, List<String> errors) {
     String text(String key, String fallback) {
@@ -183,7 +156,7 @@ public final class TestPlanLoader {
         return fallback;
       }
       try {
-        Duration d = TestPlanLoader.duration(v.asText());
+        Duration d = Durations.parse(v.asText());
         if (!v.isTextual() || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
           errors.add(key + ": expected a duration " + min + ".." + max + ", got " + v);
           return fallback;

@@ -51,7 +51,7 @@ class TestPlanLoaderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("colour: unknown key")
         .hasMessageContaining("concurrency: expected an integer 1..64, got 0")
-        .hasMessageContaining("interval: expected a duration such as 500ms, 30s, 10m, 1h30m, got 'soon'")
+        .hasMessageContaining("interval: expected a duration like 500ms, 30s, 5m, 24h, 7d, 1h30m or PT10M, got 'soon'")
         .hasMessageContaining("test_duration: expected a duration PT5S..PT1H, got \"2h\"")
         .hasMessageContaining("targets[0].pipeline: required")
         .hasMessageContaining("targets[0].kind: expected live or batch, got 'stream'");

@@ -308,11 +308,11 @@ final class EmbeddedEngine {
    * drains work on exit (the ingest writes and commits its last batch) needs the store until it is
    * done. Default 0: close at once.
    */
-  static final String OWNER_GRACE_PROPERTY = "naap.store.shutdownGraceMs";
+  static volatile long ownerGraceMs;
 
   /** The JVM is exiting: close the engine, then shut libchdb down. */
   private static void onJvmExit() {
-    long graceDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong(OWNER_GRACE_PROPERTY, 0));
+    long graceDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ownerGraceMs);
     while (current != null && System.nanoTime() < graceDeadline) {
       try {
         Thread.sleep(20);

@@ -5,12 +5,6 @@ import java.util.Objects;
 /** Opens {@link Store}s. Thread-safe. */
 public final class Stores {
 
-  /**
-   * System property: milliseconds the JVM exit hook waits for the application to close its
-   * embedded stores itself before closing the engine (default 0). Set it in applications that
-   * drain work on SIGTERM, such as the ingest.
-   */
-  public static final String SHUTDOWN_GRACE_PROPERTY = EmbeddedEngine.OWNER_GRACE_PROPERTY;
   /** The database of {@code Stores.open(new StoreConfig.Embedded(...))}. */
   public static final String DEFAULT_DATABASE = "naap";
   /**
@@ -20,6 +14,15 @@ public final class Stores {
   public static final String BACKUPS_PATH_PROPERTY = "naap.store.backupsPath";
 
   private Stores() {}
+
+  /**
+   * Lets the JVM exit hook wait up to {@code grace} for the application to close its embedded
+   * stores itself before it closes the engine (default: no wait). Applications that drain work on
+   * SIGTERM, such as the ingest, call it before they open their store.
+   */
+  public static void closeOnExitAfter(java.time.Duration grace) {
+    EmbeddedEngine.ownerGraceMs = grace.toMillis();
+  }
 
   /**
    * Opens a ready store: the database exists (embedded: an Atomic database {@code naap}; server:

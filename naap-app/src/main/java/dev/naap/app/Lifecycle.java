@@ -1,0 +1,171 @@
+package dev.naap.app;
+
+import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
+import dev.naap.store.Stores;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The life of a command that runs until stopped: SIGINT/SIGTERM ({@link Main#onShutdown}) run the
+ * stop actions, the command returns on its normal path, and closing stops the pieces it started in
+ * the reverse order of their start, the store last. Each long-running command and {@code naap
+ * demo} use it the same way:
+ *
+ * <pre>{@code
+ * try (Lifecycle life = Lifecycle.start("naap serve", grace, err)) {
+ *   Store store = life.open(config);
+ *   life.add(...);            // closed before the store
+ *   life.awaitStop();         // or run a role in this thread, with life.onStop(role::stop)
+ *   return 0;
+ * }
+ * }</pre>
+ */
+final class Lifecycle implements AutoCloseable {
+
+  private final String name;
+  private final PrintStream err;
+  private final Deque<AutoCloseable> pieces = new ArrayDeque<>();
+  private final List<Runnable> stopActions = new ArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch finished;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  private Lifecycle(String name, Duration grace, PrintStream err) {
+    this.name = name;
+    this.err = err;
+    // The store must outlive the last work the command drains on a stop (the ingest's last batch).
+    Stores.closeOnExitAfter(grace);
+    finished = Main.onShutdown(this::stop, grace);
+  }
+
+  /**
+   * Installs the stop signals; {@code grace} bounds how long the JVM's exit waits for the command
+   * to finish when it shuts down some other way (SIGHUP).
+   */
+  static Lifecycle start(String name, Duration grace, PrintStream err) {
+    return new Lifecycle(name, grace, err);
+  }
+
+  /** The process's metrics: every piece registers here. */
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Opens the store, closed last. */
+  Store open(StoreConfig config) {
+    return add(Stores.open(config));
+  }
+
+  /** {@code piece}, closed on the way out before every piece added earlier. */
+  <T extends AutoCloseable> T add(T piece) {
+    synchronized (pieces) {
+      pieces.push(piece);
+    }
+    return piece;
+  }
+
+  /**
+   * Serves {@link #registry}, with the JVM's own metrics, on {@code host:port} (0 picks a free
+   * port); null when port is -1.
+   */
+  HTTPServer metrics(String host, int port) {
+    if (port < 0) {
+      return null;
+    }
+    JvmMetrics.builder().register(registry);
+    try {
+      return add(HTTPServer.builder().hostname(host).port(port).registry(registry)
+          .buildAndStart());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the metrics server on port " + port, e);
+    }
+  }
+
+  /**
+   * Runs {@code body} on a platform thread (it may call the engine); closing runs {@code stop}
+   * and waits for the thread.
+   */
+  void background(String thread, Runnable body, Runnable stop) {
+    Thread t = Thread.ofPlatform().name(thread).start(body);
+    add(() -> {
+      stop.run();
+      t.join();
+    });
+  }
+
+  /** Runs {@code action} when a stop is asked for, at once if it already was. */
+  void onStop(Runnable action) {
+    synchronized (stopActions) {
+      if (stopped.getCount() > 0) {
+        stopActions.add(action);
+        return;
+      }
+    }
+    action.run();
+  }
+
+  /** Asks the command to stop, as SIGINT/SIGTERM do. */
+  void stop() {
+    List<Runnable> actions;
+    synchronized (stopActions) {
+      stopped.countDown();
+      actions = List.copyOf(stopActions);
+    }
+    actions.forEach(Runnable::run);
+  }
+
+  boolean stopRequested() {
+    return stopped.getCount() == 0;
+  }
+
+  /** Blocks until a stop is asked for. */
+  void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops the pieces in the reverse order of their start, then lets the JVM exit. */
+  @Override
+  public void close() {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        AutoCloseable piece;
+        synchronized (pieces) {
+          piece = pieces.poll();
+        }
+        if (piece == null) {
+          return;
+        }
+        long t0 = System.nanoTime();
+        try {
+          piece.close();
+        } catch (InterruptedException e) {
+          interrupted = true; // the other pieces still close
+        } catch (Exception e) {
+          err.println(name + ": while stopping: " + e);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (ms >= 1_000) { // a stop must end within 10 s: say what takes the time
+          err.println(name + ": stopping " + piece.getClass().getSimpleName() + " took " + ms
+              + " ms");
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      finished.countDown();
+    }
+  }
+}

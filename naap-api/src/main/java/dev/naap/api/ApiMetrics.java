@@ -5,8 +5,8 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The API's Prometheus metrics. Routes are labelled by template ({@code /v1/orchestrators/{address}}),
- * never by the raw path, so label values stay few. Thread-safe.
+ * The API's Prometheus metrics. Routes are labelled by template ({@code
+ * /v1/orchestrators/{address}}), never by the raw path, so label values stay few. Thread-safe.
  */
 final class ApiMetrics {
 
@@ -16,14 +16,22 @@ final class ApiMetrics {
   private final Counter rateLimited;
 
   ApiMetrics(PrometheusRegistry registry) {
-    requests = Counter.builder().name("naap_api_requests_total").help("HTTP requests answered, by route and status")
-        .labelNames("route", "status").register(registry);
+    requests =
+        Counter.builder()
+            .name("naap_api_requests_total")
+            .help("HTTP requests answered, by route and status")
+            .labelNames("route", "status")
+            .register(registry);
     latency = Histogram.builder().name("naap_api_request_duration_seconds")
         .help("Time from request to response, by route and status")
         .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
         .labelNames("route", "status").register(registry);
-    cache = Counter.builder().name("naap_api_cache_requests_total")
-        .help("Response cache lookups, by result (hit or miss)").labelNames("result").register(registry);
+    cache =
+        Counter.builder()
+            .name("naap_api_cache_requests_total")
+            .help("Response cache lookups, by result (hit or miss)")
+            .labelNames("result")
+            .register(registry);
     rateLimited = Counter.builder().name("naap_api_rate_limited_total")
         .help("Requests refused with 429, by quota policy").labelNames("policy").register(registry);
   }

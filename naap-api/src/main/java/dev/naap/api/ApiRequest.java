@@ -7,13 +7,19 @@ import java.util.Map;
  * What an endpoint sees of a request.
  *
  * @param path the request path, as sent
- * @param pathParams the values of the route template's {@code {name}} segments, as sent (still percent-encoded)
+ * @param pathParams the values of the route template's {@code {name}} segments, as sent (still
+ *     percent-encoded)
  * @param rawQuery the query string as sent, null when there is none
  * @param query its parameters
  * @param accept the {@code Accept} header, null when absent
  * @param now the time the request is answered at
  */
-record ApiRequest(String path, Map<String, String> pathParams, String rawQuery, QueryString query, String accept,
+record ApiRequest(
+    String path,
+    Map<String, String> pathParams,
+    String rawQuery,
+    QueryString query,
+    String accept,
     Instant now) {
 
   ApiRequest {
@@ -25,7 +31,9 @@ record ApiRequest(String path, Map<String, String> pathParams, String rawQuery, 
     StringBuilder b = new StringBuilder(path).append('?');
     if (rawQuery != null) {
       for (String pair : rawQuery.split("&")) {
-        if (!pair.isEmpty() && !pair.equals(Params.CURSOR) && !pair.startsWith(Params.CURSOR + "=")) {
+        if (!pair.isEmpty()
+            && !pair.equals(Params.CURSOR)
+            && !pair.startsWith(Params.CURSOR + "=")) {
           b.append(pair).append('&');
         }
       }

@@ -53,8 +53,13 @@ public final class ApiServer implements AutoCloseable {
   private ExecutorService executor;
 
   /** A server whose test-load routes answer with no rows ({@link TestLoadResults#none()}). */
-  public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, Readiness readiness,
-      PrometheusRegistry registry, InstantSource clock) {
+  public ApiServer(
+      ApiConfig config,
+      MetricsQueries queries,
+      DatasetCatalog datasets,
+      Readiness readiness,
+      PrometheusRegistry registry,
+      InstantSource clock) {
     this(config, queries, datasets, TestLoadResults.none(), readiness, registry, clock);
   }
 
@@ -63,8 +68,14 @@ public final class ApiServer implements AutoCloseable {
    * @param testLoad the load tester's results, served at {@code /v1/test-load/...}
    * @param registry where the API's metrics are registered (serve it on a management port)
    */
-  public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, TestLoadResults testLoad,
-      Readiness readiness, PrometheusRegistry registry, InstantSource clock) {
+  public ApiServer(
+      ApiConfig config,
+      MetricsQueries queries,
+      DatasetCatalog datasets,
+      TestLoadResults testLoad,
+      Readiness readiness,
+      PrometheusRegistry registry,
+      InstantSource clock) {
     this(config, queries, datasets, testLoad, Operations.none(), readiness, registry, clock);
   }
 
@@ -74,13 +85,21 @@ public final class ApiServer implements AutoCloseable {
    * @param operations the operational figures, served at {@code /v1/operations}
    * @param registry where the API's metrics are registered (served at {@code /metrics})
    */
-  public ApiServer(ApiConfig config, MetricsQueries queries, DatasetCatalog datasets, TestLoadResults testLoad,
-      Operations operations, Readiness readiness, PrometheusRegistry registry, InstantSource clock) {
+  public ApiServer(
+      ApiConfig config,
+      MetricsQueries queries,
+      DatasetCatalog datasets,
+      TestLoadResults testLoad,
+      Operations operations,
+      Readiness readiness,
+      PrometheusRegistry registry,
+      InstantSource clock) {
     this.config = config;
     this.queries = queries;
     var signer = new Signer(config.secret().getBytes(StandardCharsets.UTF_8));
     this.runner = new QueryRunner(config.maxConcurrentQueries(), config.queryTimeout());
-    var services = new Services(queries, new QueryParser(queries, signer, config.maxRange()), signer, runner);
+    var services =
+        new Services(queries, new QueryParser(queries, signer, config.maxRange()), signer, runner);
     this.discovery = new DiscoverEndpoint(services);
     var catalog = DatasetCatalog.concat(datasets, new DailyExports(queries, clock));
     this.routes = Routes.all(services, new DatasetEndpoints(catalog, runner),
@@ -110,9 +129,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Counts quotas in the Redis at {@code redisUrl} ({@code redis://[user:password@]host:port[/db]}),
-   * shared with every instance that uses it; while Redis fails, this instance counts alone and
-   * {@code /ready} and {@code naap_api_quota_shared} say so. Call before {@link #start()}.
+   * Counts quotas in the Redis at {@code redisUrl} ({@code
+   * redis://[user:password@]host:port[/db]}), shared with every instance that uses it; while Redis
+   * fails, this instance counts alone and {@code /ready} and {@code naap_api_quota_shared} say so.
+   * Call before {@link #start()}.
    */
   public synchronized ApiServer sharedQuotas(java.net.URI redisUrl) {
     if (shared != null) {
@@ -158,7 +178,8 @@ public final class ApiServer implements AutoCloseable {
   public synchronized URI url() {
     var address = server.getAddress();
     String host = address.getAddress().getHostAddress();
-    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + "/");
+    return URI.create(
+        "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + "/");
   }
 
   /** The OpenAPI 3.1 document of this server, as served at {@code /openapi.json}. */
@@ -176,7 +197,9 @@ public final class ApiServer implements AutoCloseable {
     return cache.weightedSize();
   }
 
-  /** Stops accepting requests, lets those in flight finish (up to 2 s), and releases the threads. */
+  /**
+   * Stops accepting requests, lets those in flight finish (up to 2 s), and releases the threads.
+   */
   @Override
   public synchronized void close() {
     runner.close(); // cancels queries in flight: their requests are answered 503 at once

@@ -77,7 +77,8 @@ final class Bodies {
 
   static byte[] csv(List<Column> columns, List<List<Object>> rows) {
     StringBuilder b = new StringBuilder();
-    b.append(String.join(",", columns.stream().map(c -> Values.csv(c.name())).toList())).append("\r\n");
+    b.append(String.join(",", columns.stream().map(c -> Values.csv(c.name())).toList()))
+        .append("\r\n");
     for (List<Object> row : rows) {
       for (int i = 0; i < columns.size(); i++) {
         b.append(i == 0 ? "" : ",").append(Values.csv(i < row.size() ? row.get(i) : null));

@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
-/** An address block such as {@code 10.0.0.0/8}, {@code 127.0.0.1} or {@code fd00::/8}. Immutable. */
+/**
+ * An address block such as {@code 10.0.0.0/8}, {@code 127.0.0.1} or {@code fd00::/8}. Immutable.
+ */
 record Cidr(byte[] network, int prefix) {
 
   private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
@@ -30,7 +32,9 @@ record Cidr(byte[] network, int prefix) {
     return new Cidr(address, prefix);
   }
 
-  /** The bytes of an IP literal, or null when {@code text} is not one (a name is never looked up). */
+  /**
+   * The bytes of an IP literal, or null when {@code text} is not one (a name is never looked up).
+   */
   static byte[] literal(String text) {
     String t = text.strip();
     if (t.startsWith("[") && t.endsWith("]")) {

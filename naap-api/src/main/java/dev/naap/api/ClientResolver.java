@@ -41,7 +41,8 @@ final class ClientResolver {
     }
     String address = address(exchange);
     if (tokens.valid(exchange.getRequestHeaders().getFirst("Cookie"), address)) {
-      return new Client("dashboard:" + address, "dashboard", config.dashboardRequestsPerWindow(), false);
+      return new Client(
+          "dashboard:" + address, "dashboard", config.dashboardRequestsPerWindow(), false);
     }
     return new Client("ip:" + address, "default", config.requestsPerWindow(), false);
   }

@@ -14,7 +14,9 @@ record Cursor(long offset, Instant start, Instant end) {
   String encode(Signer signer, String normalisedQuery) {
     String body = offset + "." + start.toEpochMilli() + "." + end.toEpochMilli();
     String signed = body + "." + signer.sign(body + "|" + normalisedQuery);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(signed.getBytes(StandardCharsets.US_ASCII));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(signed.getBytes(StandardCharsets.US_ASCII));
   }
 
   static Cursor decode(String text, Signer signer, String normalisedQuery) {
@@ -24,7 +26,9 @@ record Cursor(long offset, Instant start, Instant end) {
       if (parts.length == 4) {
         String body = parts[0] + "." + parts[1] + "." + parts[2];
         if (signer.verify(body + "|" + normalisedQuery, parts[3])) {
-          return new Cursor(Long.parseLong(parts[0]), Instant.ofEpochMilli(Long.parseLong(parts[1])),
+          return new Cursor(
+              Long.parseLong(parts[0]),
+              Instant.ofEpochMilli(Long.parseLong(parts[1])),
               Instant.ofEpochMilli(Long.parseLong(parts[2])));
         }
       }

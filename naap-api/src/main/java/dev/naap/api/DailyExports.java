@@ -36,7 +36,8 @@ final class DailyExports implements DatasetCatalog {
   private static final int KEPT = 8;
   private static final Map<String, Report> REPORTS = Map.of("gpu-metrics", Report.GPU_METRICS,
       "network-demand", Report.NETWORK_DEMAND);
-  private static final Pattern ID = Pattern.compile("(gpu-metrics|network-demand)-(\\d{4}-\\d{2}-\\d{2})");
+  private static final Pattern ID =
+      Pattern.compile("(gpu-metrics|network-demand)-(\\d{4}-\\d{2}-\\d{2})");
 
   private final MetricsQueries queries;
   private final InstantSource clock;
@@ -112,8 +113,19 @@ final class DailyExports implements DatasetCatalog {
     List<List<Object>> rows = new ArrayList<>();
     Page page = null;
     for (int i = 0; i < MAX_PAGES && (page == null || page.hasMore()); i++) {
-      page = queries.run(report, new MetricsQuery(start, end, Granularity.HOUR, Map.of(), List.of(), null, PAGE,
-          (long) i * PAGE, false));
+      page =
+          queries.run(
+              report,
+              new MetricsQuery(
+                  start,
+                  end,
+                  Granularity.HOUR,
+                  Map.of(),
+                  List.of(),
+                  null,
+                  PAGE,
+                  (long) i * PAGE,
+                  false));
       rows.addAll(page.rows());
     }
     byte[] csv = Bodies.csv(page.columns(), rows);

@@ -27,10 +27,17 @@ final class DashboardTokens {
   String cookie(String clientAddress) {
     long expiry = clock.instant().plus(LIFETIME).getEpochSecond();
     String token = expiry + "." + signer.sign("dashboard|" + expiry + "|" + clientAddress);
-    return COOKIE + "=" + token + "; Path=/; Max-Age=" + LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict";
+    return COOKIE
+        + "="
+        + token
+        + "; Path=/; Max-Age="
+        + LIFETIME.toSeconds()
+        + "; HttpOnly; SameSite=Strict";
   }
 
-  /** Whether the {@code Cookie} header carries a valid, unexpired token for {@code clientAddress}. */
+  /**
+   * Whether the {@code Cookie} header carries a valid, unexpired token for {@code clientAddress}.
+   */
   boolean valid(String cookieHeader, String clientAddress) {
     if (cookieHeader == null) {
       return false;

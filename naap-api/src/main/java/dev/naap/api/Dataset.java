@@ -15,5 +15,13 @@ import java.time.Instant;
  * @param sha256 the SHA-256 of its content in hex, null when not yet known (listings of exports)
  * @param updatedAt when its content last changed, null when unknown
  */
-public record Dataset(String id, String kind, String title, String description, String mediaType, Long records,
-    Long bytes, String sha256, Instant updatedAt) {}
+public record Dataset(
+    String id,
+    String kind,
+    String title,
+    String description,
+    String mediaType,
+    Long records,
+    Long bytes,
+    String sha256,
+    Instant updatedAt) {}

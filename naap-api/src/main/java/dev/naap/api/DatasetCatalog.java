@@ -40,7 +40,9 @@ public interface DatasetCatalog {
     };
   }
 
-  /** The datasets of {@code first} then those of {@code second}; an id is looked up in that order. */
+  /**
+   * The datasets of {@code first} then those of {@code second}; an id is looked up in that order.
+   */
   static DatasetCatalog concat(DatasetCatalog first, DatasetCatalog second) {
     return new DatasetCatalog() {
       @Override

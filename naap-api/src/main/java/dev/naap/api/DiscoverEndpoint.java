@@ -23,7 +23,8 @@ import java.util.TreeSet;
 /**
  * {@code /v1/discover/orchestrators}: the nodes able to serve the {@code caps} asked for, ranked by
  * score after hard filters (docs/API.md, "Discovery"). {@code format=webhook} answers what
- * go-livepeer's {@code -orchWebhookUrl} reads: a JSON array of {@code {"address": "<service URL>"}}.
+ * go-livepeer's {@code -orchWebhookUrl} reads: a JSON array of {@code {"address": "<service
+ * URL>"}}.
  */
 final class DiscoverEndpoint implements Endpoint {
 
@@ -53,8 +54,11 @@ final class DiscoverEndpoint implements Endpoint {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Services s;
+
   /** The last good answer per request shape (parameters without the resolved times). */
-  private final Cache<String, Good> lastGood = Caffeine.newBuilder().maximumSize(LAST_GOOD_ENTRIES).build();
+  private final Cache<String, Good> lastGood =
+      Caffeine.newBuilder().maximumSize(LAST_GOOD_ENTRIES).build();
+
   private volatile List<String> fallback = List.of();
 
   private record Good(Page page, Instant dataAsOf, Instant at) {}
@@ -71,7 +75,8 @@ final class DiscoverEndpoint implements Endpoint {
     for (String url : urls) {
       URI uri = URI.create(url);
       if (!uri.isAbsolute() || uri.getHost() == null) {
-        throw new IllegalArgumentException("a discovery fallback must be an absolute URL, such as https://host:8935");
+        throw new IllegalArgumentException(
+            "a discovery fallback must be an absolute URL, such as https://host:8935");
       }
     }
     this.fallback = List.copyOf(urls);
@@ -79,43 +84,100 @@ final class DiscoverEndpoint implements Endpoint {
 
   static List<ParamSpec> params() {
     return List.of(
-        new ParamSpec(CAPS, false, "string", true, List.of(), null,
-            "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a node must advertise "
-                + "every one. Required."),
-        ParamSpec.query(MIN_SCORE, "number", null,
+        new ParamSpec(
+            CAPS,
+            false,
+            "string",
+            true,
+            List.of(),
+            null,
+            "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a node"
+                + " must advertise every one. Required."),
+        ParamSpec.query(
+            MIN_SCORE,
+            "number",
+            null,
             "Keep nodes whose score is at least this (0-100); a null score fails."),
-        ParamSpec.query(MIN_FPS, "number", null, "Keep nodes whose mean output FPS over the range is at least this."),
-        ParamSpec.query(MAX_STARTUP_MS, "number", null,
+        ParamSpec.query(
+            MIN_FPS,
+            "number",
+            null,
+            "Keep nodes whose mean output FPS over the range is at least this."),
+        ParamSpec.query(
+            MAX_STARTUP_MS,
+            "number",
+            null,
             "Keep nodes whose mean orchestrator startup over the range is at most this (ms)."),
-        ParamSpec.query(MAX_PRICE, "number", null,
-            "Keep nodes whose latest advertised price for the capabilities is at most this (wei per pixel); "
-                + "a node without a price fails."),
-        ParamSpec.query(RELIABILITY_WEIGHT, "number", null,
-            "Weight of reliability in the score (default 0.7); alone, 0 to 1 and quality weighs the rest; with "
-                + "quality_weight, both are divided by their sum."),
-        ParamSpec.query(QUALITY_WEIGHT, "number", null,
+        ParamSpec.query(
+            MAX_PRICE,
+            "number",
+            null,
+            "Keep nodes whose latest advertised price for the capabilities is at most this (wei per"
+                + " pixel); a node without a price fails."),
+        ParamSpec.query(
+            RELIABILITY_WEIGHT,
+            "number",
+            null,
+            "Weight of reliability in the score (default 0.7); alone, 0 to 1 and quality weighs the"
+                + " rest; with quality_weight, both are divided by their sum."),
+        ParamSpec.query(
+            QUALITY_WEIGHT,
+            "number",
+            null,
             "Weight of quality in the score (default 0.3); as reliability_weight."),
-        ParamSpec.query(MIN_VRAM_GB, "number", null,
-            "Keep nodes with a GPU of at least this memory, in GB of 10^9 bytes (an RTX 4090 has 25.8)."),
-        ParamSpec.repeatable(GPU_MODEL, "Keep nodes advertising one of these GPU models (repeatable)."),
-        ParamSpec.repeatable(REGION, "Keep nodes whose signer's region is one of these (repeatable)."),
-        ParamSpec.repeatable(EXCLUDE, "Leave out these signer addresses or service URLs (repeatable)."),
-        ParamSpec.query(SHUFFLE, "boolean", "false",
-            "Shuffle the nodes within each tier of " + (int) DiscoveryQuery.TIER_POINTS + " score points, so "
+        ParamSpec.query(
+            MIN_VRAM_GB,
+            "number",
+            null,
+            "Keep nodes with a GPU of at least this memory, in GB of 10^9 bytes (an RTX 4090 has"
+                + " 25.8)."),
+        ParamSpec.repeatable(
+            GPU_MODEL, "Keep nodes advertising one of these GPU models (repeatable)."),
+        ParamSpec.repeatable(
+            REGION, "Keep nodes whose signer's region is one of these (repeatable)."),
+        ParamSpec.repeatable(
+            EXCLUDE, "Leave out these signer addresses or service URLs (repeatable)."),
+        ParamSpec.query(
+            SHUFFLE,
+            "boolean",
+            "false",
+            "Shuffle the nodes within each tier of "
+                + (int) DiscoveryQuery.TIER_POINTS
+                + " score points, so "
                 + "load spreads among near-equals; a better tier still comes first."),
-        ParamSpec.query(SEED, "integer", null,
+        ParamSpec.query(
+            SEED,
+            "integer",
+            null,
             "The shuffle's seed, for an order of your own (default: the minute of `end`)."),
-        ParamSpec.query(Params.START, "string", null,
+        ParamSpec.query(
+            Params.START,
+            "string",
+            null,
             "Start of the range the score covers, RFC 3339. Not with `window`."),
-        ParamSpec.query(Params.END, "string", null,
+        ParamSpec.query(
+            Params.END,
+            "string",
+            null,
             "End of the range, RFC 3339. Default: now (rounded up to the minute)."),
-        ParamSpec.choice(Params.WINDOW, TimeRange.WINDOWS, "24h", "Length of the range ending at `end`."),
-        ParamSpec.query(Params.LIMIT, "integer", Integer.toString(Params.DEFAULT_LIMIT),
+        ParamSpec.choice(
+            Params.WINDOW, TimeRange.WINDOWS, "24h", "Length of the range ending at `end`."),
+        ParamSpec.query(
+            Params.LIMIT,
+            "integer",
+            Integer.toString(Params.DEFAULT_LIMIT),
             "Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
-        ParamSpec.query(Params.INCLUDE_TEST_LOAD, "boolean", "false", "Score on the load tester's streams too."),
-        ParamSpec.choice(Params.FORMAT, FORMATS, "json",
-            "`json` (the envelope), `csv`, or `webhook`: a bare JSON array of {\"address\": URL} for go-livepeer's "
-                + "-orchWebhookUrl."));
+        ParamSpec.query(
+            Params.INCLUDE_TEST_LOAD,
+            "boolean",
+            "false",
+            "Score on the load tester's streams too."),
+        ParamSpec.choice(
+            Params.FORMAT,
+            FORMATS,
+            "json",
+            "`json` (the envelope), `csv`, or `webhook`: a bare JSON array of {\"address\": URL}"
+                + " for go-livepeer's -orchWebhookUrl."));
   }
 
   @Override
@@ -137,11 +199,13 @@ final class DiscoverEndpoint implements Endpoint {
     for (String cap : caps) {
       int slash = cap.indexOf('/');
       if (slash < 1 || slash == cap.length() - 1 || cap.indexOf('/', slash + 1) >= 0) {
-        throw ApiProblem.badParameter(CAPS, "expected pipeline/model, such as live-video-to-video/streamdiffusion");
+        throw ApiProblem.badParameter(
+            CAPS, "expected pipeline/model, such as live-video-to-video/streamdiffusion");
       }
     }
     Set<String> excluded = new TreeSet<>();
-    values(q, EXCLUDE, false).forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
+    values(q, EXCLUDE, false)
+        .forEach(v -> excluded.add(v.toLowerCase(Locale.ROOT).replaceAll("/+$", "")));
     double[] weights = weights(q);
     DiscoveryQuery dq = new DiscoveryQuery(range.start(), range.end(), caps, number(q, MIN_SCORE),
         number(q, MIN_FPS), number(q, MAX_STARTUP_MS), number(q, MAX_PRICE), number(q, MIN_VRAM_GB),
@@ -149,61 +213,128 @@ final class DiscoverEndpoint implements Endpoint {
         new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q),
         bool(q, Params.INCLUDE_TEST_LOAD),
         shuffleSeed(q, range.end()), weights[0], weights[1]);
-    String shape = PATH + "|" + caps + "|" + dq.minScore() + "|" + dq.minFps() + "|" + dq.maxStartupMs() + "|"
-        + dq.maxPrice() + "|" + dq.reliabilityWeight() + "|" + dq.minVramGb() + "|"
-        + new TreeSet<>(dq.gpuModels()) + "|" + new TreeSet<>(dq.regions()) + "|" + excluded + "|" + dq.limit() + "|"
-        + dq.includeTestLoad() + "|" + q.single(SHUFFLE) + "|" + q.single(SEED) + "|" + q.single(Params.START) + "|" + q.single(Params.END) + "|"
-        + q.single(Params.WINDOW) + "|" + (webhook ? "webhook" : format);
+    String shape =
+        PATH
+            + "|"
+            + caps
+            + "|"
+            + dq.minScore()
+            + "|"
+            + dq.minFps()
+            + "|"
+            + dq.maxStartupMs()
+            + "|"
+            + dq.maxPrice()
+            + "|"
+            + dq.reliabilityWeight()
+            + "|"
+            + dq.minVramGb()
+            + "|"
+            + new TreeSet<>(dq.gpuModels())
+            + "|"
+            + new TreeSet<>(dq.regions())
+            + "|"
+            + excluded
+            + "|"
+            + dq.limit()
+            + "|"
+            + dq.includeTestLoad()
+            + "|"
+            + q.single(SHUFFLE)
+            + "|"
+            + q.single(SEED)
+            + "|"
+            + q.single(Params.START)
+            + "|"
+            + q.single(Params.END)
+            + "|"
+            + q.single(Params.WINDOW)
+            + "|"
+            + (webhook ? "webhook" : format);
     String key = shape + "|" + dq.start() + "/" + dq.end() + "|" + dq.shuffleSeed();
-    return new Endpoint.Prepared(key, () -> {
-      Good good;
-      Map<String, Object> extra;
-      try {
-        record Result(Page page, Instant dataAsOf) {}
-        Result r = s.runner().run(() -> new Result(s.queries().discover(dq), s.queries().dataAsOf()));
-        good = new Good(r.page(), r.dataAsOf(), request.now());
-        lastGood.put(shape, good);
-        extra = Map.of("stale", false);
-      } catch (ApiProblem p) {
-        if (p.status() != 503) {
-          throw p;
-        }
-        // The store failed: a gateway is better served by the last good list than by none.
-        good = lastGood.getIfPresent(shape);
-        if (good == null && fallback.isEmpty()) {
-          throw p;
-        }
-        if (good == null) {
-          good = new Good(fallbackPage(), null, null);
-          extra = Map.of("stale", true, "fallback", true);
-        } else {
-          extra = Map.of("stale", true, "stale_age_seconds",
-              Duration.between(good.at(), request.now()).toSeconds());
-        }
-      }
-      // A stale answer is not cached: the next request tries the store again.
-      Duration ttl = Boolean.TRUE.equals(extra.get("stale")) ? Duration.ZERO : TTL;
-      Map<String, String> headers = Boolean.TRUE.equals(extra.get("stale"))
-          ? Map.of("X-Naap-Stale", extra.containsKey("fallback") ? "fallback"
-              : "age=" + extra.get("stale_age_seconds"))
-          : Map.of();
-      if (webhook) {
-        return new Response(200, "application/json", webhookBody(good.page()), good.dataAsOf(), ttl, headers);
-      }
-      Meta meta = new Meta(new Meta.Scope(dq.start(), dq.end(), null, Map.of(CAPS, caps), List.of(),
-          dq.includeTestLoad()), request.now(), good.dataAsOf(), good.page().columns(), extra);
-      Response r = Pages.response(format, ttl, request, meta, Bodies.rows(good.page().columns(),
-          good.page().rows()), good.page().columns(), good.page().rows(), null);
-      return headers.isEmpty() ? r : new Response(r.status(), r.contentType(), r.body(), r.lastModified(),
-          r.maxAge(), headers);
-    });
+    return new Endpoint.Prepared(
+        key,
+        () -> {
+          Good good;
+          Map<String, Object> extra;
+          try {
+            record Result(Page page, Instant dataAsOf) {}
+            Result r =
+                s.runner().run(() -> new Result(s.queries().discover(dq), s.queries().dataAsOf()));
+            good = new Good(r.page(), r.dataAsOf(), request.now());
+            lastGood.put(shape, good);
+            extra = Map.of("stale", false);
+          } catch (ApiProblem p) {
+            if (p.status() != 503) {
+              throw p;
+            }
+            // The store failed: a gateway is better served by the last good list than by none.
+            good = lastGood.getIfPresent(shape);
+            if (good == null && fallback.isEmpty()) {
+              throw p;
+            }
+            if (good == null) {
+              good = new Good(fallbackPage(), null, null);
+              extra = Map.of("stale", true, "fallback", true);
+            } else {
+              extra =
+                  Map.of(
+                      "stale",
+                      true,
+                      "stale_age_seconds",
+                      Duration.between(good.at(), request.now()).toSeconds());
+            }
+          }
+          // A stale answer is not cached: the next request tries the store again.
+          Duration ttl = Boolean.TRUE.equals(extra.get("stale")) ? Duration.ZERO : TTL;
+          Map<String, String> headers =
+              Boolean.TRUE.equals(extra.get("stale"))
+                  ? Map.of(
+                      "X-Naap-Stale",
+                      extra.containsKey("fallback")
+                          ? "fallback"
+                          : "age=" + extra.get("stale_age_seconds"))
+                  : Map.of();
+          if (webhook) {
+            return new Response(
+                200, "application/json", webhookBody(good.page()), good.dataAsOf(), ttl, headers);
+          }
+          Meta meta =
+              new Meta(
+                  new Meta.Scope(
+                      dq.start(),
+                      dq.end(),
+                      null,
+                      Map.of(CAPS, caps),
+                      List.of(),
+                      dq.includeTestLoad()),
+                  request.now(),
+                  good.dataAsOf(),
+                  good.page().columns(),
+                  extra);
+          Response r =
+              Pages.response(
+                  format,
+                  ttl,
+                  request,
+                  meta,
+                  Bodies.rows(good.page().columns(), good.page().rows()),
+                  good.page().columns(),
+                  good.page().rows(),
+                  null);
+          return headers.isEmpty()
+              ? r
+              : new Response(
+                  r.status(), r.contentType(), r.body(), r.lastModified(), r.maxAge(), headers);
+        });
   }
 
   /** The configured fallback URLs as rows with nothing but their address. */
   private Page fallbackPage() {
     List<List<Object>> rows = new ArrayList<>();
     for (String url : fallback) {
-      List<Object> row = new ArrayList<>(java.util.Collections.nCopies(DiscoveryQuery.COLUMNS.size(), null));
+      List<Object> row =
+          new ArrayList<>(java.util.Collections.nCopies(DiscoveryQuery.COLUMNS.size(), null));
       row.set(0, url);
       row.set(5, "fallback");
       rows.add(row);
@@ -211,10 +342,17 @@ final class DiscoverEndpoint implements Endpoint {
     return new Page(DiscoveryQuery.COLUMNS, rows, false);
   }
 
-  /** Exactly what go-livepeer's webhook discovery unmarshals: [{"address": "https://host:port"}, …]. */
+  /**
+   * Exactly what go-livepeer's webhook discovery unmarshals: [{"address": "https://host:port"}, …].
+   */
   static byte[] webhookBody(Page page) {
-    int address = page.columns().indexOf(page.columns().stream().filter(c -> c.name().equals("address"))
-        .findFirst().orElseThrow());
+    int address =
+        page.columns()
+            .indexOf(
+                page.columns().stream()
+                    .filter(c -> c.name().equals("address"))
+                    .findFirst()
+                    .orElseThrow());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartArray();
@@ -243,7 +381,9 @@ final class DiscoverEndpoint implements Endpoint {
     return values;
   }
 
-  /** The score's weights (reliability, quality), adding up to 1; the defaults when neither is given. */
+  /**
+   * The score's weights (reliability, quality), adding up to 1; the defaults when neither is given.
+   */
   private static double[] weights(QueryString q) {
     Double r = number(q, RELIABILITY_WEIGHT);
     Double w = number(q, QUALITY_WEIGHT);

@@ -33,8 +33,9 @@ final class Dispatcher implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   static final int MAX_URI_CHARS = 4096;
-  private static final String EXPOSED = "ETag, Last-Modified, Link, Retry-After, RateLimit, RateLimit-Policy, "
-      + "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+  private static final String EXPOSED =
+      "ETag, Last-Modified, Link, Retry-After, RateLimit, RateLimit-Policy, "
+          + "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
 
   private final List<Route> routes;
   private final StaticFiles files;
@@ -47,8 +48,16 @@ final class Dispatcher implements HttpHandler {
   private final long windowSeconds;
   private final InFlight inFlight = new InFlight(InFlight.MAX_PER_CLIENT);
 
-  Dispatcher(List<Route> routes, StaticFiles files, ClientResolver clients, RateLimiter limiter, ResponseCache cache,
-      ApiMetrics metrics, DashboardTokens tokens, InstantSource clock, long windowSeconds) {
+  Dispatcher(
+      List<Route> routes,
+      StaticFiles files,
+      ClientResolver clients,
+      RateLimiter limiter,
+      ResponseCache cache,
+      ApiMetrics metrics,
+      DashboardTokens tokens,
+      InstantSource clock,
+      long windowSeconds) {
     this.routes = List.copyOf(routes);
     this.files = files;
     this.clients = clients;
@@ -72,8 +81,19 @@ final class Dispatcher implements HttpHandler {
       if (!inFlight.enter(client)) {
         ex.getResponseHeaders().set("Retry-After", "1");
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        status = send(ex, 429, Problems.response(new ApiProblem(429, "Too many requests",
-            "this client already has " + InFlight.MAX_PER_CLIENT + " requests in progress", null), path));
+        status =
+            send(
+                ex,
+                429,
+                Problems.response(
+                    new ApiProblem(
+                        429,
+                        "Too many requests",
+                        "this client already has "
+                            + InFlight.MAX_PER_CLIENT
+                            + " requests in progress",
+                        null),
+                    path));
         return;
       }
       address = client;
@@ -116,7 +136,8 @@ final class Dispatcher implements HttpHandler {
   /** Halts at once: shutdown hooks could need memory, and the engine survives a halt (STORE.md). */
   static void outOfMemory(OutOfMemoryError e) {
     try {
-      System.err.println("naap: out of memory, exiting so that a supervisor restarts the process: " + e);
+      System.err.println(
+          "naap: out of memory, exiting so that a supervisor restarts the process: " + e);
     } finally {
       Runtime.getRuntime().halt(3);
     }
@@ -141,9 +162,13 @@ final class Dispatcher implements HttpHandler {
         out.set("Allow", "GET, HEAD, OPTIONS");
         throw new ApiProblem(405, "Method not allowed", "this API only reads: use GET", null);
       }
-      if (ex.getRequestURI().getRawPath().length() + String.valueOf(ex.getRequestURI().getRawQuery()).length()
+      if (ex.getRequestURI().getRawPath().length()
+              + String.valueOf(ex.getRequestURI().getRawQuery()).length()
           > MAX_URI_CHARS) {
-        throw new ApiProblem(414, "URI too long", "the request URI is longer than " + MAX_URI_CHARS + " characters",
+        throw new ApiProblem(
+            414,
+            "URI too long",
+            "the request URI is longer than " + MAX_URI_CHARS + " characters",
             null);
       }
       Instant now = clock.instant();
@@ -156,12 +181,24 @@ final class Dispatcher implements HttpHandler {
           throw tooMany(client, decision, now);
         }
         if (client.unknownKey()) {
-          throw new ApiProblem(401, "Unknown API key", "the " + ClientResolver.API_KEY_HEADER
-              + " header holds no key this server knows; the request counted against your address", null);
+          throw new ApiProblem(
+              401,
+              "Unknown API key",
+              "the "
+                  + ClientResolver.API_KEY_HEADER
+                  + " header holds no key this server knows; the request counted against your"
+                  + " address",
+              null);
         }
       }
-      var request = new ApiRequest(ex.getRequestURI().getRawPath(), pathParams, ex.getRequestURI().getRawQuery(),
-          QueryString.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders().getFirst("Accept"), now);
+      var request =
+          new ApiRequest(
+              ex.getRequestURI().getRawPath(),
+              pathParams,
+              ex.getRequestURI().getRawQuery(),
+              QueryString.parse(ex.getRequestURI().getRawQuery()),
+              ex.getRequestHeaders().getFirst("Accept"),
+              now);
       Endpoint.Prepared prepared = route.endpoint().prepare(request);
       ResponseCache.Cached answer;
       if (decision != null && !decision.allowed()) {
@@ -179,16 +216,21 @@ final class Dispatcher implements HttpHandler {
       }
       Response r = answer.response();
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());
-      boolean free = notModified || (answer.hit() && client != null && client.policy().equals("dashboard"));
+      boolean free =
+          notModified || (answer.hit() && client != null && client.policy().equals("dashboard"));
       if (free && decision != null && decision.allowed()) {
         decision = limiter.refund(client.key(), client.quota());
       }
       rateHeaders(out, client, decision, now);
       out.set("ETag", answer.etag());
       out.set("Vary", "Accept");
-      out.set("Cache-Control", r.maxAge().isZero() ? "no-cache" : "public, max-age=" + r.maxAge().toSeconds());
+      out.set(
+          "Cache-Control",
+          r.maxAge().isZero() ? "no-cache" : "public, max-age=" + r.maxAge().toSeconds());
       if (r.lastModified() != null) {
-        out.set("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(r.lastModified().atOffset(ZoneOffset.UTC)));
+        out.set(
+            "Last-Modified",
+            DateTimeFormatter.RFC_1123_DATE_TIME.format(r.lastModified().atOffset(ZoneOffset.UTC)));
       }
       r.headers().forEach(out::set);
       return send(ex, notModified ? 304 : r.status(), notModified ? null : r);
@@ -222,7 +264,8 @@ final class Dispatcher implements HttpHandler {
       return;
     }
     long reset = d.secondsToReset(now);
-    out.set("RateLimit-Policy", "\"" + client.policy() + "\";q=" + d.limit() + ";w=" + windowSeconds);
+    out.set(
+        "RateLimit-Policy", "\"" + client.policy() + "\";q=" + d.limit() + ";w=" + windowSeconds);
     out.set("RateLimit", "\"" + client.policy() + "\";r=" + d.remaining() + ";t=" + reset);
     out.set("X-RateLimit-Limit", Integer.toString(d.limit()));
     out.set("X-RateLimit-Remaining", Integer.toString(d.remaining()));
@@ -248,7 +291,9 @@ final class Dispatcher implements HttpHandler {
     String etag = r.etag();
     Headers out = ex.getResponseHeaders();
     out.set("ETag", etag);
-    out.set("Cache-Control", r.maxAge().isZero() ? "no-cache" : "public, max-age=" + r.maxAge().toSeconds());
+    out.set(
+        "Cache-Control",
+        r.maxAge().isZero() ? "no-cache" : "public, max-age=" + r.maxAge().toSeconds());
     if (r.contentType().startsWith("text/html")) {
       out.add("Set-Cookie", tokens.cookie(clients.address(ex)));
     }

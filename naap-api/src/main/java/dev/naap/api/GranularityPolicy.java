@@ -24,11 +24,20 @@ final class GranularityPolicy {
       }
       return Granularity.DAY;
     }
-    Granularity g = Granularity.parse(text).orElseThrow(() -> ApiProblem.badParameter(Params.GRANULARITY,
-        "expected one of 1m, 5m, 1h, 1d, all, auto"));
+    Granularity g =
+        Granularity.parse(text)
+            .orElseThrow(
+                () ->
+                    ApiProblem.badParameter(
+                        Params.GRANULARITY, "expected one of 1m, 5m, 1h, 1d, all, auto"));
     if (range.length().compareTo(g.maxRange()) > 0) {
-      throw ApiProblem.badParameter(Params.GRANULARITY, "granularity " + g.label() + " allows a range of at most "
-          + g.maxRange().toDays() + " day(s); choose a coarser one or a shorter range");
+      throw ApiProblem.badParameter(
+          Params.GRANULARITY,
+          "granularity "
+              + g.label()
+              + " allows a range of at most "
+              + g.maxRange().toDays()
+              + " day(s); choose a coarser one or a shorter range");
     }
     return g;
   }

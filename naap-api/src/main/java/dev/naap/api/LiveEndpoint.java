@@ -26,8 +26,15 @@ final class LiveEndpoint implements Endpoint {
 
   @Override
   public Prepared prepare(ApiRequest request) {
-    ApiQuery q = s.parser().parse(request.path(), request.query(), request.accept(), Params.live(), null,
-        request.now());
+    ApiQuery q =
+        s.parser()
+            .parse(
+                request.path(),
+                request.query(),
+                request.accept(),
+                Params.live(),
+                null,
+                request.now());
     return new Prepared(q.cacheKey(), () -> {
       MetricsQueries.Live live = s.runner().run(
           () -> s.queries().live(q.query().filters(), q.query().includeTestLoad(), request.now()));

@@ -13,9 +13,9 @@ import java.time.InstantSource;
  * per request.
  *
  * <p>State is in memory, per process; behind a load balancer each instance counts its own, unless
- * the instances share {@link RedisRateLimiter}, which falls back to this one when Redis is down. The table holds at most {@link
- * #MAX_TRACKED_CLIENTS} clients (Caffeine evicts the least valuable first) and drops a client when
- * its window ends, so a flood of new addresses costs bounded memory.
+ * the instances share {@link RedisRateLimiter}, which falls back to this one when Redis is down.
+ * The table holds at most {@link #MAX_TRACKED_CLIENTS} clients (Caffeine evicts the least valuable
+ * first) and drops a client when its window ends, so a flood of new addresses costs bounded memory.
  */
 final class LocalRateLimiter implements RateLimiter {
 
@@ -43,12 +43,23 @@ final class LocalRateLimiter implements RateLimiter {
   public Decision acquire(String client, int limit) {
     Instant now = clock.instant();
     boolean[] allowed = new boolean[1];
-    Usage u = usage.asMap().compute(client, (k, old) -> {
-      Usage current = old == null || !now.isBefore(old.windowStart().plus(window)) ? new Usage(now, 0) : old;
-      allowed[0] = current.used() < limit;
-      return allowed[0] ? new Usage(current.windowStart(), current.used() + 1) : current;
-    });
-    return new Decision(allowed[0], limit, Math.max(0, limit - u.used()), u.windowStart().plus(window));
+    Usage u =
+        usage
+            .asMap()
+            .compute(
+                client,
+                (k, old) -> {
+                  Usage current =
+                      old == null || !now.isBefore(old.windowStart().plus(window))
+                          ? new Usage(now, 0)
+                          : old;
+                  allowed[0] = current.used() < limit;
+                  return allowed[0]
+                      ? new Usage(current.windowStart(), current.used() + 1)
+                      : current;
+                });
+    return new Decision(
+        allowed[0], limit, Math.max(0, limit - u.used()), u.windowStart().plus(window));
   }
 
   @Override

@@ -11,14 +11,20 @@ import java.util.Map;
 /**
  * The {@code meta} of the envelope: what the rows are about and how fresh they are.
  *
- * @param scope the range and filters the rows answer, null for routes that are not about a time range
+ * @param scope the range and filters the rows answer, null for routes that are not about a time
+ *     range
  * @param generatedAt when this response was computed
- * @param dataAsOf up to when the rollups are complete, null when nothing is computed yet or the rows
- *     do not come from the rollups
+ * @param dataAsOf up to when the rollups are complete, null when nothing is computed yet or the
+ *     rows do not come from the rollups
  * @param columns the columns of {@code data}'s rows
  * @param extra route-specific entries (the SLA targets), written after the common ones
  */
-record Meta(Scope scope, Instant generatedAt, Instant dataAsOf, List<Column> columns, Map<String, Object> extra) {
+record Meta(
+    Scope scope,
+    Instant generatedAt,
+    Instant dataAsOf,
+    List<Column> columns,
+    Map<String, Object> extra) {
 
   /** The version of the metric definitions (docs/METRICS.md) the numbers follow. */
   static final String DEFINITIONS_VERSION = "2026-12-04";
@@ -70,7 +76,9 @@ record Meta(Scope scope, Instant generatedAt, Instant dataAsOf, List<Column> col
     m.put("data_as_of", dataAsOf);
     m.put("definitions_version", DEFINITIONS_VERSION);
     m.put("columns", Columns.describe(columns));
-    extra.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> m.put(e.getKey(), e.getValue()));
+    extra.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> m.put(e.getKey(), e.getValue()));
     return m;
   }
 }

@@ -24,7 +24,8 @@ import java.util.Map;
  */
 final class OpenApi {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String PROBLEM = "application/problem+json";
 
   private final MetricsQueries queries;
@@ -47,12 +48,20 @@ final class OpenApi {
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.1.0");
-    doc.put("info", ordered("title", "NaaP public API", "version", "1.0.0", "description",
-        "Measured performance of the Livepeer AI network: GPU metrics, network demand, SLA compliance, "
-            + "orchestrators, datasets, load test results. Every /v1 route answers in one envelope "
-            + "{data, meta, pagination}, or as CSV; errors are RFC 9457 problems. Metric definitions: "
-            + "docs/METRICS.md (definitions_version "
-            + Meta.DEFINITIONS_VERSION + ")."));
+    doc.put(
+        "info",
+        ordered(
+            "title",
+            "NaaP public API",
+            "version",
+            "1.0.0",
+            "description",
+            "Measured performance of the Livepeer AI network: GPU metrics, network demand, SLA"
+                + " compliance, orchestrators, datasets, load test results. Every /v1 route answers"
+                + " in one envelope {data, meta, pagination}, or as CSV; errors are RFC 9457"
+                + " problems. Metric definitions: docs/METRICS.md (definitions_version "
+                + Meta.DEFINITIONS_VERSION
+                + ")."));
     doc.put("servers", List.of(ordered("url", "/")));
     doc.put("paths", paths);
     doc.put("components", ordered("schemas", schemas, "headers", headers()));
@@ -68,12 +77,17 @@ final class OpenApi {
     op.put("operationId", r.operationId());
     op.put("summary", r.summary());
     op.put("description", r.description());
-    op.put("tags", List.of(r.template().startsWith("/v1/") ? r.template().split("/")[2] : "operations"));
+    op.put(
+        "tags",
+        List.of(r.template().startsWith("/v1/") ? r.template().split("/")[2] : "operations"));
     op.put("parameters", r.params().stream().map(OpenApi::parameter).toList());
     Map<String, Object> responses = new LinkedHashMap<>();
     responses.put("200", ok(r));
     if (r.template().startsWith("/v1/")) {
-      responses.put("304", ordered("description", "Not modified: the If-None-Match ETag is current. Free of quota."));
+      responses.put(
+          "304",
+          ordered(
+              "description", "Not modified: the If-None-Match ETag is current. Free of quota."));
       responses.put("400", problem("A parameter is invalid or unknown; `parameter` names it."));
       responses.put("401", problem("The X-API-Key header holds an unknown key."));
       if (r.template().contains("{")) {
@@ -128,7 +142,8 @@ final class OpenApi {
         schemas.put(name + "Page", envelope(ordered("type", "array", "items", ref(name + "Row"))));
         content.put("application/json", ordered("schema", ref(name + "Page")));
         content.put("text/csv", ordered("schema", ordered("type", "string")));
-        description = "One page of rows (JSON envelope, or CSV with format=csv or Accept: text/csv)";
+        description =
+            "One page of rows (JSON envelope, or CSV with format=csv or Accept: text/csv)";
       }
       case Route.Described(String schemaName, boolean csv) -> {
         content.put("application/json", ordered("schema", ref(schemaName)));
@@ -146,8 +161,16 @@ final class OpenApi {
     ok.put("description", description);
     if (r.limited()) {
       Map<String, Object> headers = new LinkedHashMap<>();
-      for (String h : List.of("ETag", "Last-Modified", "Cache-Control", "RateLimit-Policy", "RateLimit",
-          "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")) {
+      for (String h :
+          List.of(
+              "ETag",
+              "Last-Modified",
+              "Cache-Control",
+              "RateLimit-Policy",
+              "RateLimit",
+              "X-RateLimit-Limit",
+              "X-RateLimit-Remaining",
+              "X-RateLimit-Reset")) {
         headers.put(h, ordered("$ref", "#/components/headers/" + h));
       }
       ok.put("headers", headers);
@@ -161,7 +184,8 @@ final class OpenApi {
     LinkedHashSet<String> seen = new LinkedHashSet<>();
     List<Column> all = new ArrayList<>();
     List<Dimension> everything = queries.groupable(report);
-    for (List<Column> cs : List.of(queries.columns(report, List.of()), queries.columns(report, everything))) {
+    for (List<Column> cs :
+        List.of(queries.columns(report, List.of()), queries.columns(report, everything))) {
       for (Column c : cs) {
         if (seen.add(c.name())) {
           all.add(c);
@@ -195,20 +219,67 @@ final class OpenApi {
   }
 
   private static Map<String, Object> envelope(Map<String, Object> data) {
-    return ordered("type", "object", "required", List.of("data", "meta", "pagination"), "properties",
+    return ordered(
+        "type",
+        "object",
+        "required",
+        List.of("data", "meta", "pagination"),
+        "properties",
         ordered("data", data, "meta", ref("Meta"), "pagination", ref("Pagination")));
   }
 
   private void commonSchemas() {
-    schemas.put("Problem", ordered("type", "object", "description", "RFC 9457 problem details", "properties", ordered(
-        "type", ordered("type", "string"), "title", ordered("type", "string"), "status", ordered("type", "integer",
-            "format", "int32"), "detail", ordered("type", "string"), "instance", ordered("type", "string"),
-        "parameter", ordered("type", List.of("string", "null"), "description", "The parameter at fault"))));
-    schemas.put("Pagination", ordered("type", "object", "properties", ordered(
-        "next_cursor", ordered("type", List.of("string", "null"), "description", "Pass as `cursor` for the next page"),
-        "has_more", ordered("type", "boolean"))));
-    schemas.put("ColumnInfo", ordered("type", "object", "properties", ordered("name", ordered("type", "string"),
-        "type", ordered("type", "string"), "unit", ordered("type", "string"), "description", ordered("type", "string"))));
+    schemas.put(
+        "Problem",
+        ordered(
+            "type",
+            "object",
+            "description",
+            "RFC 9457 problem details",
+            "properties",
+            ordered(
+                "type",
+                ordered("type", "string"),
+                "title",
+                ordered("type", "string"),
+                "status",
+                ordered("type", "integer", "format", "int32"),
+                "detail",
+                ordered("type", "string"),
+                "instance",
+                ordered("type", "string"),
+                "parameter",
+                ordered(
+                    "type", List.of("string", "null"), "description", "The parameter at fault"))));
+    schemas.put(
+        "Pagination",
+        ordered(
+            "type",
+            "object",
+            "properties",
+            ordered(
+                "next_cursor",
+                    ordered(
+                        "type",
+                        List.of("string", "null"),
+                        "description",
+                        "Pass as `cursor` for the next page"),
+                "has_more", ordered("type", "boolean"))));
+    schemas.put(
+        "ColumnInfo",
+        ordered(
+            "type",
+            "object",
+            "properties",
+            ordered(
+                "name",
+                ordered("type", "string"),
+                "type",
+                ordered("type", "string"),
+                "unit",
+                ordered("type", "string"),
+                "description",
+                ordered("type", "string"))));
     Map<String, Object> time = ordered("type", List.of("string", "null"), "format", "date-time");
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("start", time);
@@ -227,34 +298,63 @@ final class OpenApi {
         "properties", meta, "additionalProperties", true));
     schemas.put("OverviewRow", rowSchema(OverviewEndpoint.COLUMNS, "One headline number"));
     schemas.put("OverviewPage", envelope(ordered("type", "array", "items", ref("OverviewRow"))));
-    schemas.put("DiscoveryRow", rowSchema(DiscoveryQuery.COLUMNS, "One node able to serve the capabilities"));
+    schemas.put(
+        "DiscoveryRow",
+        rowSchema(DiscoveryQuery.COLUMNS, "One node able to serve the capabilities"));
     schemas.put("DiscoveryPage", envelope(ordered("type", "array", "items", ref("DiscoveryRow"))));
     schemas.put("ScoreHistoryRow", rowSchema(MetricsQueries.scoreHistoryColumns(),
         "One hour of one orchestrator's score for one pipeline"));
     schemas.put("LiveStreamsRow", rowSchema(LiveStreams.COLUMNS, "One session in flight"));
-    schemas.put("LiveStreamsPage", envelope(ordered("type", "array", "items", ref("LiveStreamsRow"))));
-    schemas.put("ScoreHistoryPage", envelope(ordered("type", "array", "items", ref("ScoreHistoryRow"))));
+    schemas.put(
+        "LiveStreamsPage", envelope(ordered("type", "array", "items", ref("LiveStreamsRow"))));
+    schemas.put(
+        "ScoreHistoryPage", envelope(ordered("type", "array", "items", ref("ScoreHistoryRow"))));
     schemas.put("Dataset", rowSchema(DatasetEndpoints.COLUMNS, "One dataset"));
     schemas.put("DatasetsPage", envelope(ordered("type", "array", "items", ref("Dataset"))));
     schemas.put("DatasetPage", envelope(ref("Dataset")));
     schemas.put("TestLoadResult", rowSchema(TestLoadResults.RESULT_COLUMNS, "One load test"));
-    schemas.put("TestLoadResultsPage", envelope(ordered("type", "array", "items", ref("TestLoadResult"))));
+    schemas.put(
+        "TestLoadResultsPage", envelope(ordered("type", "array", "items", ref("TestLoadResult"))));
     schemas.put("TestLoadCoverageRow", rowSchema(TestLoadResults.COVERAGE_COLUMNS,
         "The load tests of one orchestrator × pipeline"));
-    schemas.put("TestLoadCoveragePage", envelope(ordered("type", "array", "items", ref("TestLoadCoverageRow"))));
+    schemas.put(
+        "TestLoadCoveragePage",
+        envelope(ordered("type", "array", "items", ref("TestLoadCoverageRow"))));
     schemas.put("OrchestratorMetadata", rowSchema(queries.columns(Report.ORCHESTRATORS, List.of()),
         "The orchestrator's row of /v1/orchestrators"));
     schemas.put("OrchestratorHistoryRow", rowSchema(queries.columns(Report.GPU_METRICS,
         List.of(Dimension.ORCHESTRATOR)), "One bucket of the orchestrator's GPU metrics"));
     // The query layer publishes no catalogue for the GPU rows; meta.gpu_columns describes them.
-    schemas.put("OrchestratorDetail", ordered("type", "object", "properties", ordered(
-        "metadata", ref("OrchestratorMetadata"),
-        "gpus", ordered("type", "array", "items", ordered("type", "object", "additionalProperties", true)),
-        "history", ordered("type", "array", "items", ref("OrchestratorHistoryRow")))));
+    schemas.put(
+        "OrchestratorDetail",
+        ordered(
+            "type",
+            "object",
+            "properties",
+            ordered(
+                "metadata", ref("OrchestratorMetadata"),
+                "gpus",
+                    ordered(
+                        "type",
+                        "array",
+                        "items",
+                        ordered("type", "object", "additionalProperties", true)),
+                "history", ordered("type", "array", "items", ref("OrchestratorHistoryRow")))));
     schemas.put("OrchestratorPage", envelope(ref("OrchestratorDetail")));
-    schemas.put("Health", ordered("type", "object", "properties", ordered("status", ordered("type", "string"))));
-    schemas.put("Ready", ordered("type", "object", "properties", ordered("ready", ordered("type", "boolean"),
-        "checks", ordered("type", "object", "additionalProperties", true))));
+    schemas.put(
+        "Health",
+        ordered("type", "object", "properties", ordered("status", ordered("type", "string"))));
+    schemas.put(
+        "Ready",
+        ordered(
+            "type",
+            "object",
+            "properties",
+            ordered(
+                "ready",
+                ordered("type", "boolean"),
+                "checks",
+                ordered("type", "object", "additionalProperties", true))));
   }
 
   private static Map<String, Object> headers() {
@@ -263,7 +363,9 @@ final class OpenApi {
     h.put("Last-Modified", header("string", "The data's data_as_of"));
     h.put("Cache-Control", header("string", "How long the response may be kept"));
     h.put("RateLimit-Policy", header("string", "The quota: \"<policy>\";q=<requests>;w=<seconds>"));
-    h.put("RateLimit", header("string", "What is left: \"<policy>\";r=<remaining>;t=<seconds to reset>"));
+    h.put(
+        "RateLimit",
+        header("string", "What is left: \"<policy>\";r=<remaining>;t=<seconds to reset>"));
     h.put("X-RateLimit-Limit", header("integer", "Requests allowed per window"));
     h.put("X-RateLimit-Remaining", header("integer", "Requests left in the window"));
     h.put("X-RateLimit-Reset", header("integer", "When the window ends, Unix seconds"));
@@ -276,7 +378,8 @@ final class OpenApi {
   }
 
   private static Map<String, Object> problem(String description) {
-    return ordered("description", description, "content", ordered(PROBLEM, ordered("schema", ref("Problem"))));
+    return ordered(
+        "description", description, "content", ordered(PROBLEM, ordered("schema", ref("Problem"))));
   }
 
   private static Map<String, Object> ref(String schema) {

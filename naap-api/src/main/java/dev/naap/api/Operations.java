@@ -11,7 +11,9 @@ import java.util.Map;
 @FunctionalInterface
 public interface Operations {
 
-  /** The figures as JSON-able values: maps, lists, numbers (null when unknown), strings, instants. */
+  /**
+   * The figures as JSON-able values: maps, lists, numbers (null when unknown), strings, instants.
+   */
   Map<String, Object> figures();
 
   /** No figures: for servers that do not show operations. */

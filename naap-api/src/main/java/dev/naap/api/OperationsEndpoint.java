@@ -27,12 +27,19 @@ final class OperationsEndpoint implements Endpoint {
 
   @Override
   public Prepared prepare(ApiRequest request) {
-    return new Prepared(PATH, () -> {
-      record Answer(Map<String, Object> figures, java.time.Instant dataAsOf) {}
-      Answer a = runner.run(() -> new Answer(operations.figures(), queries.dataAsOf()));
-      Meta meta = new Meta(null, request.now(), a.dataAsOf(), List.of(), Map.of());
-      return new Response(200, "application/json", Bodies.envelope(g -> Values.json(g, a.figures()), meta, null),
-          a.dataAsOf(), TTL, Map.of());
-    });
+    return new Prepared(
+        PATH,
+        () -> {
+          record Answer(Map<String, Object> figures, java.time.Instant dataAsOf) {}
+          Answer a = runner.run(() -> new Answer(operations.figures(), queries.dataAsOf()));
+          Meta meta = new Meta(null, request.now(), a.dataAsOf(), List.of(), Map.of());
+          return new Response(
+              200,
+              "application/json",
+              Bodies.envelope(g -> Values.json(g, a.figures()), meta, null),
+              a.dataAsOf(),
+              TTL,
+              Map.of());
+        });
   }
 }

@@ -32,26 +32,48 @@ final class OrchestratorEndpoint implements Endpoint {
     String address = raw.toLowerCase(Locale.ROOT);
     ApiQuery q = s.parser().parse("/v1/orchestrators/" + address, request.query(), request.accept(),
         Params.orchestrator(), null, request.now());
-    return new Prepared(q.cacheKey(), () -> {
-      Result r = s.runner().run(() -> new Result(s.queries().orchestrator(address, q.query()), s.queries().dataAsOf()));
-      MetricsQueries.OrchestratorDetail d = r.detail().orElseThrow(() ->
-          ApiProblem.notFound("no orchestrator " + address + " is known"));
-      Page history = d.history();
-      String next = history.hasMore() ? q.nextCursor(s.signer(), history.rows().size()) : null;
-      Meta meta = new Meta(Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), history.columns(),
-          Map.of("metadata_columns", Columns.describe(d.metadata().columns()),
-              "gpu_columns", Columns.describe(d.gpus().columns())));
-      Bodies.DataWriter data = g -> {
-        g.writeStartObject();
-        g.writeFieldName("metadata");
-        Bodies.writeRow(g, d.metadata().columns(), d.metadata().rows().isEmpty() ? null : d.metadata().rows().getFirst());
-        g.writeFieldName("gpus");
-        Bodies.rows(d.gpus().columns(), d.gpus().rows()).write(g);
-        g.writeFieldName("history");
-        Bodies.rows(history.columns(), history.rows()).write(g);
-        g.writeEndObject();
-      };
-      return Pages.response(q, request, meta, data, history.columns(), history.rows(), next);
-    });
+    return new Prepared(
+        q.cacheKey(),
+        () -> {
+          Result r =
+              s.runner()
+                  .run(
+                      () ->
+                          new Result(
+                              s.queries().orchestrator(address, q.query()),
+                              s.queries().dataAsOf()));
+          MetricsQueries.OrchestratorDetail d =
+              r.detail()
+                  .orElseThrow(
+                      () -> ApiProblem.notFound("no orchestrator " + address + " is known"));
+          Page history = d.history();
+          String next = history.hasMore() ? q.nextCursor(s.signer(), history.rows().size()) : null;
+          Meta meta =
+              new Meta(
+                  Meta.Scope.of(q.query()),
+                  request.now(),
+                  r.dataAsOf(),
+                  history.columns(),
+                  Map.of(
+                      "metadata_columns",
+                      Columns.describe(d.metadata().columns()),
+                      "gpu_columns",
+                      Columns.describe(d.gpus().columns())));
+          Bodies.DataWriter data =
+              g -> {
+                g.writeStartObject();
+                g.writeFieldName("metadata");
+                Bodies.writeRow(
+                    g,
+                    d.metadata().columns(),
+                    d.metadata().rows().isEmpty() ? null : d.metadata().rows().getFirst());
+                g.writeFieldName("gpus");
+                Bodies.rows(d.gpus().columns(), d.gpus().rows()).write(g);
+                g.writeFieldName("history");
+                Bodies.rows(history.columns(), history.rows()).write(g);
+                g.writeEndObject();
+              };
+          return Pages.response(q, request, meta, data, history.columns(), history.rows(), next);
+        });
   }
 }

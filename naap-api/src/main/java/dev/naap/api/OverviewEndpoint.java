@@ -16,13 +16,24 @@ import java.util.Map;
 final class OverviewEndpoint implements Endpoint {
 
   /** The columns of a headline row. */
-  static final List<Column> COLUMNS = List.of(
-      new Column("name", Column.Type.STRING, "", "Which headline number"),
-      new Column("value", Column.Type.DECIMAL, "", "Its value over the range; null when there is no data"),
-      new Column("previous", Column.Type.DECIMAL, "", "Its value over the previous period; null when there is no data"),
-      new Column("count", Column.Type.INTEGER, "", "How many samples or segments the value rests on"),
-      new Column("previous_count", Column.Type.INTEGER, "", "How many the previous value rests on"),
-      new Column("unit", Column.Type.STRING, "", "Unit of value and previous"));
+  static final List<Column> COLUMNS =
+      List.of(
+          new Column("name", Column.Type.STRING, "", "Which headline number"),
+          new Column(
+              "value",
+              Column.Type.DECIMAL,
+              "",
+              "Its value over the range; null when there is no data"),
+          new Column(
+              "previous",
+              Column.Type.DECIMAL,
+              "",
+              "Its value over the previous period; null when there is no data"),
+          new Column(
+              "count", Column.Type.INTEGER, "", "How many samples or segments the value rests on"),
+          new Column(
+              "previous_count", Column.Type.INTEGER, "", "How many the previous value rests on"),
+          new Column("unit", Column.Type.STRING, "", "Unit of value and previous"));
 
   private final Services s;
 
@@ -34,18 +45,40 @@ final class OverviewEndpoint implements Endpoint {
 
   @Override
   public Prepared prepare(ApiRequest request) {
-    ApiQuery q = s.parser().parse(request.path(), request.query(), request.accept(), Params.overview(), null,
-        request.now());
-    return new Prepared(q.cacheKey(), () -> {
-      Result r = s.runner().run(() -> new Result(s.queries().overview(q.query()), s.queries().dataAsOf()));
-      List<List<Object>> rows = new ArrayList<>();
-      for (MetricsQueries.Headline h : r.headlines()) {
-        rows.add(Arrays.asList(h.name(), h.value(), h.previous(), h.count(), h.previousCount(), h.unit()));
-      }
-      Duration length = Duration.between(q.query().start(), q.query().end());
-      Meta meta = new Meta(Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), COLUMNS,
-          Map.of("previous_start", q.query().start().minus(length), "previous_end", q.query().start()));
-      return Pages.response(q, request, meta, Bodies.rows(COLUMNS, rows), COLUMNS, rows, null);
-    });
+    ApiQuery q =
+        s.parser()
+            .parse(
+                request.path(),
+                request.query(),
+                request.accept(),
+                Params.overview(),
+                null,
+                request.now());
+    return new Prepared(
+        q.cacheKey(),
+        () -> {
+          Result r =
+              s.runner()
+                  .run(() -> new Result(s.queries().overview(q.query()), s.queries().dataAsOf()));
+          List<List<Object>> rows = new ArrayList<>();
+          for (MetricsQueries.Headline h : r.headlines()) {
+            rows.add(
+                Arrays.asList(
+                    h.name(), h.value(), h.previous(), h.count(), h.previousCount(), h.unit()));
+          }
+          Duration length = Duration.between(q.query().start(), q.query().end());
+          Meta meta =
+              new Meta(
+                  Meta.Scope.of(q.query()),
+                  request.now(),
+                  r.dataAsOf(),
+                  COLUMNS,
+                  Map.of(
+                      "previous_start",
+                      q.query().start().minus(length),
+                      "previous_end",
+                      q.query().start()));
+          return Pages.response(q, request, meta, Bodies.rows(COLUMNS, rows), COLUMNS, rows, null);
+        });
   }
 }

@@ -25,7 +25,8 @@ record ParamSpec(String name, boolean inPath, String type, boolean repeatable, L
     return new ParamSpec(name, false, type, false, List.of(), defaultValue, description);
   }
 
-  static ParamSpec choice(String name, List<String> allowed, String defaultValue, String description) {
+  static ParamSpec choice(
+      String name, List<String> allowed, String defaultValue, String description) {
     return new ParamSpec(name, false, "string", false, allowed, defaultValue, description);
   }
 

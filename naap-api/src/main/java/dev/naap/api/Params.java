@@ -43,22 +43,44 @@ final class Params {
   private static final ParamSpec TEST_LOAD = ParamSpec.query(INCLUDE_TEST_LOAD, "boolean", "false",
       "Include the synthetic streams of the load tester.");
 
-  private static final ParamSpec FORMAT_PARAM = ParamSpec.choice(FORMAT, List.of("json", "csv"), "json",
-      "Response format; `Accept: text/csv` also selects CSV.");
+  private static final ParamSpec FORMAT_PARAM =
+      ParamSpec.choice(
+          FORMAT,
+          List.of("json", "csv"),
+          "json",
+          "Response format; `Accept: text/csv` also selects CSV.");
 
-  private static final List<ParamSpec> PAGING = List.of(
-      ParamSpec.query(LIMIT, "integer", Integer.toString(DEFAULT_LIMIT),
-          "Rows per page, 1 to " + MAX_LIMIT + "."),
-      ParamSpec.query(CURSOR, "string", null,
-          "Opaque cursor from `pagination.next_cursor`; valid only with the same other parameters."));
+  private static final List<ParamSpec> PAGING =
+      List.of(
+          ParamSpec.query(
+              LIMIT,
+              "integer",
+              Integer.toString(DEFAULT_LIMIT),
+              "Rows per page, 1 to " + MAX_LIMIT + "."),
+          ParamSpec.query(
+              CURSOR,
+              "string",
+              null,
+              "Opaque cursor from `pagination.next_cursor`; valid only with the same other"
+                  + " parameters."));
 
-  private static final List<ParamSpec> SHAPING = List.of(
-      new ParamSpec(GROUP_BY, false, "string", true, List.of(), null,
-          "Dimensions to group by besides the time bucket, comma-separated or repeated "
-              + "(orchestrator, gpu_id, gpu_model, pipeline, region, gateway, app) as the route offers; "
-              + "default: the route's grouping."),
-      ParamSpec.query(SORT, "string", null,
-          "Column to order by; prefix with `-` for descending. Default: the route's order."));
+  private static final List<ParamSpec> SHAPING =
+      List.of(
+          new ParamSpec(
+              GROUP_BY,
+              false,
+              "string",
+              true,
+              List.of(),
+              null,
+              "Dimensions to group by besides the time bucket, comma-separated or repeated"
+                  + " (orchestrator, gpu_id, gpu_model, pipeline, region, gateway, app) as the"
+                  + " route offers; default: the route's grouping."),
+          ParamSpec.query(
+              SORT,
+              "string",
+              null,
+              "Column to order by; prefix with `-` for descending. Default: the route's order."));
 
   private static final ParamSpec TEST_LOAD_ORCHESTRATOR = ParamSpec.repeatable(ORCHESTRATOR,
       "Keep only tests pinned to one of these orchestrators, as recorded (their service URIs), "
@@ -68,8 +90,10 @@ final class Params {
   private static final ParamSpec TEST_LOAD_OUTCOME = new ParamSpec(OUTCOME, false, "string", true,
       TestLoadResults.OUTCOMES, null, "Keep only tests with one of these outcomes (repeatable).");
 
-  static final ParamSpec ADDRESS = ParamSpec.path("address", "Orchestrator address, 0x followed by 40 hex digits.");
-  static final ParamSpec DATASET_ID = ParamSpec.path("id", "Dataset id, as listed by /v1/datasets.");
+  static final ParamSpec ADDRESS =
+      ParamSpec.path("address", "Orchestrator address, 0x followed by 40 hex digits.");
+  static final ParamSpec DATASET_ID =
+      ParamSpec.path("id", "Dataset id, as listed by /v1/datasets.");
 
   private Params() {}
 
@@ -92,7 +116,13 @@ final class Params {
 
   /** The parameters of a report route: time, filters, grouping, sorting, paging, format. */
   static List<ParamSpec> report() {
-    return concat(TIME, List.of(GRANULARITY_PARAM), filters(), SHAPING, PAGING, List.of(TEST_LOAD, FORMAT_PARAM));
+    return concat(
+        TIME,
+        List.of(GRANULARITY_PARAM),
+        filters(),
+        SHAPING,
+        PAGING,
+        List.of(TEST_LOAD, FORMAT_PARAM));
   }
 
   /** A report route that filters by {@code dimensions} only. */
@@ -103,7 +133,9 @@ final class Params {
 
   /** The live sessions: now, so no time range; filters and paging. */
   static List<ParamSpec> live() {
-    return concat(filters(List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GATEWAY)), PAGING,
+    return concat(
+        filters(List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GATEWAY)),
+        PAGING,
         List.of(TEST_LOAD, FORMAT_PARAM));
   }
 

@@ -39,7 +39,13 @@ final class QueryParser {
    * Parses the query of {@code path}; {@code report} is the report whose columns and groupings
    * {@code group_by} and {@code sort} refer to, null when the route has neither.
    */
-  ApiQuery parse(String path, QueryString q, String accept, List<ParamSpec> specs, Report report, Instant now) {
+  ApiQuery parse(
+      String path,
+      QueryString q,
+      String accept,
+      List<ParamSpec> specs,
+      Report report,
+      Instant now) {
     rejectUnknown(q, specs);
     Format format = Format.choose(q, accept);
     TimeRange range = TimeRange.resolve(q, now, maxRange);
@@ -62,7 +68,9 @@ final class QueryParser {
     if (q.has(Params.START)) {
       n.append("start=").append(range.start()).append('&');
     } else {
-      n.append("window=").append(q.single(Params.WINDOW) == null ? "24h" : q.single(Params.WINDOW)).append('&');
+      n.append("window=")
+          .append(q.single(Params.WINDOW) == null ? "24h" : q.single(Params.WINDOW))
+          .append('&');
     }
     if (q.has(Params.END)) {
       n.append("end=").append(range.end()).append('&');
@@ -73,7 +81,8 @@ final class QueryParser {
       // Length-prefixed, so that no value can imitate a separator.
       values.stream().sorted().forEach(v -> n.append(v.length()).append(':').append(v));
     });
-    n.append("&group_by=").append(String.join(",", groupBy.stream().map(Dimension::parameter).toList()));
+    n.append("&group_by=")
+        .append(String.join(",", groupBy.stream().map(Dimension::parameter).toList()));
     n.append("&sort=").append(sort == null ? "" : (sort.descending() ? "-" : "") + sort.column());
     n.append("&limit=").append(limit).append("&include_test_load=").append(testLoad);
     String normalised = n.toString();
@@ -86,8 +95,17 @@ final class QueryParser {
       range = new TimeRange(cursor.start(), cursor.end());
     }
     Granularity granularity = GranularityPolicy.choose(granularityText, range);
-    var query = new MetricsQuery(range.start(), range.end(), granularity, filters, groupBy, sort, limit, offset,
-        testLoad);
+    var query =
+        new MetricsQuery(
+            range.start(),
+            range.end(),
+            granularity,
+            filters,
+            groupBy,
+            sort,
+            limit,
+            offset,
+            testLoad);
     return new ApiQuery(query, format, normalised);
   }
 
@@ -148,8 +166,11 @@ final class QueryParser {
     if (text == null) {
       return Params.DEFAULT_LIMIT;
     }
-    if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > Params.MAX_LIMIT) {
-      throw ApiProblem.badParameter(Params.LIMIT, "expected an integer from 1 to " + Params.MAX_LIMIT);
+    if (!text.matches("[0-9]{1,4}")
+        || Integer.parseInt(text) < 1
+        || Integer.parseInt(text) > Params.MAX_LIMIT) {
+      throw ApiProblem.badParameter(
+          Params.LIMIT, "expected an integer from 1 to " + Params.MAX_LIMIT);
     }
     return Integer.parseInt(text);
   }

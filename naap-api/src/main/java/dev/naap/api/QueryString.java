@@ -93,7 +93,8 @@ final class QueryString {
         bytes.write(hi << 4 | lo);
         i += 3;
       } else {
-        bytes.writeBytes(c == '+' ? new byte[] {' '} : Character.toString(c).getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(
+            c == '+' ? new byte[] {' '} : Character.toString(c).getBytes(StandardCharsets.UTF_8));
         i += Character.charCount(c);
       }
     }

@@ -2,7 +2,10 @@ package dev.naap.api;
 
 import java.util.Map;
 
-/** Whether the server can answer from its data: checked by {@code /ready}. Implementations are thread-safe. */
+/**
+ * Whether the server can answer from its data: checked by {@code /ready}. Implementations are
+ * thread-safe.
+ */
 @FunctionalInterface
 public interface Readiness {
 

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A route that serves one report's rows: GPU metrics, network demand, SLA compliance, orchestrators. */
+/**
+ * A route that serves one report's rows: GPU metrics, network demand, SLA compliance,
+ * orchestrators.
+ */
 final class ReportEndpoint implements Endpoint {
 
   private final Report report;
@@ -23,18 +26,46 @@ final class ReportEndpoint implements Endpoint {
 
   @Override
   public Prepared prepare(ApiRequest request) {
-    ApiQuery q = s.parser().parse(request.path(), request.query(), request.accept(), Params.report(), report,
-        request.now());
-    return new Prepared(q.cacheKey(), () -> {
-      Result r = s.runner().run(() -> new Result(s.queries().run(report, q.query()), s.queries().dataAsOf(),
-          report == Report.SLA_COMPLIANCE ? s.queries().slaTargets() : List.of()));
-      String next = r.page().hasMore() ? q.nextCursor(s.signer(), r.page().rows().size()) : null;
-      Map<String, Object> extra = report == Report.SLA_COMPLIANCE ? Map.of("sla_targets", targets(r.targets()))
-          : Map.of();
-      Meta meta = new Meta(Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), r.page().columns(), extra);
-      return Pages.response(q, request, meta, Bodies.rows(r.page().columns(), r.page().rows()), r.page().columns(),
-          r.page().rows(), next);
-    });
+    ApiQuery q =
+        s.parser()
+            .parse(
+                request.path(),
+                request.query(),
+                request.accept(),
+                Params.report(),
+                report,
+                request.now());
+    return new Prepared(
+        q.cacheKey(),
+        () -> {
+          Result r =
+              s.runner()
+                  .run(
+                      () ->
+                          new Result(
+                              s.queries().run(report, q.query()),
+                              s.queries().dataAsOf(),
+                              report == Report.SLA_COMPLIANCE
+                                  ? s.queries().slaTargets()
+                                  : List.of()));
+          String next =
+              r.page().hasMore() ? q.nextCursor(s.signer(), r.page().rows().size()) : null;
+          Map<String, Object> extra =
+              report == Report.SLA_COMPLIANCE
+                  ? Map.of("sla_targets", targets(r.targets()))
+                  : Map.of();
+          Meta meta =
+              new Meta(
+                  Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), r.page().columns(), extra);
+          return Pages.response(
+              q,
+              request,
+              meta,
+              Bodies.rows(r.page().columns(), r.page().rows()),
+              r.page().columns(),
+              r.page().rows(),
+              next);
+        });
   }
 
   static List<Map<String, Object>> targets(List<MetricsQueries.SlaTargets> targets) {

@@ -30,7 +30,8 @@ record Response(int status, String contentType, byte[] body, Instant lastModifie
   }
 
   static Response text(int status, String contentType, String body) {
-    return new Response(status, contentType, body.getBytes(StandardCharsets.UTF_8), null, Duration.ZERO, Map.of());
+    return new Response(
+        status, contentType, body.getBytes(StandardCharsets.UTF_8), null, Duration.ZERO, Map.of());
   }
 
   /** A strong validator: the SHA-256 of the body, quoted. */

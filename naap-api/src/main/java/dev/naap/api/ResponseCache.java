@@ -36,22 +36,27 @@ final class ResponseCache {
   private final long maxBytes;
   private final InstantSource clock;
   private final Cache<String, Kept> entries;
-  private final ConcurrentHashMap<String, CompletableFuture<Response>> computing = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Response>> computing =
+      new ConcurrentHashMap<>();
 
   ResponseCache(long maxBytes, InstantSource clock) {
     this.maxBytes = maxBytes;
     this.clock = clock;
-    this.entries = Caffeine.newBuilder()
-        .maximumWeight(maxBytes)
-        .weigher((String k, Kept e) -> weight(k, e))
-        .ticker(RateLimiter.ticker(clock))
-        .expireAfter(Expiry.<String, Kept>writing((k, e) -> Duration.between(clock.instant(), e.expires())))
-        .executor(Runnable::run)
-        .build();
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .weigher((String k, Kept e) -> weight(k, e))
+            .ticker(RateLimiter.ticker(clock))
+            .expireAfter(
+                Expiry.<String, Kept>writing(
+                    (k, e) -> Duration.between(clock.instant(), e.expires())))
+            .executor(Runnable::run)
+            .build();
   }
 
   static int weight(String key, Kept e) {
-    long w = ENTRY_OVERHEAD_BYTES + e.response().body().length + 2L * (key.length() + e.etag().length());
+    long w =
+        ENTRY_OVERHEAD_BYTES + e.response().body().length + 2L * (key.length() + e.etag().length());
     for (var h : e.response().headers().entrySet()) {
       w += 2L * (h.getKey().length() + h.getValue().length());
     }
@@ -100,7 +105,10 @@ final class ResponseCache {
     try {
       Response r = compute.get();
       String etag = r.etag();
-      if (r.status() == 200 && !r.maxAge().isZero() && r.body().length <= MAX_ENTRY_BYTES && maxBytes > 0) {
+      if (r.status() == 200
+          && !r.maxAge().isZero()
+          && r.body().length <= MAX_ENTRY_BYTES
+          && maxBytes > 0) {
         entries.put(key, new Kept(r, etag, clock.instant().plus(r.maxAge())));
       }
       mine.complete(r);

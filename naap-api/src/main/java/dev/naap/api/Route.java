@@ -18,8 +18,15 @@ import java.util.Map;
  * @param limited whether requests count against the client's quota
  * @param endpoint what it does
  */
-record Route(String template, String operationId, String summary, String description, List<ParamSpec> params, Body body,
-    boolean limited, Endpoint endpoint) {
+record Route(
+    String template,
+    String operationId,
+    String summary,
+    String description,
+    List<ParamSpec> params,
+    Body body,
+    boolean limited,
+    Endpoint endpoint) {
 
   Route {
     params = List.copyOf(params);

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code /v1/orchestrators/{address}/scores}: the hourly score history of one orchestrator, per hour
- * × pipeline (docs/METRICS.md, "Orchestrator score"). An address with no segment in the range has
- * no rows: no data, not an error.
+ * {@code /v1/orchestrators/{address}/scores}: the hourly score history of one orchestrator, per
+ * hour × pipeline (docs/METRICS.md, "Orchestrator score"). An address with no segment in the range
+ * has no rows: no data, not an error.
  */
 final class ScoreHistoryEndpoint implements Endpoint {
 
@@ -27,15 +27,42 @@ final class ScoreHistoryEndpoint implements Endpoint {
       throw ApiProblem.badParameter(Params.ADDRESS.name(), "expected 0x followed by 40 hex digits");
     }
     String address = raw.toLowerCase(Locale.ROOT);
-    ApiQuery q = s.parser().parse("/v1/orchestrators/" + address + "/scores", request.query(), request.accept(),
-        Params.scoreHistory(), null, request.now());
-    return new Prepared(q.cacheKey(), () -> {
-      Result r = s.runner().run(() -> new Result(s.queries().scoreHistory(address, q.query()),
-          s.queries().dataAsOf()));
-      String next = r.page().hasMore() ? q.nextCursor(s.signer(), r.page().rows().size()) : null;
-      Meta meta = new Meta(Meta.Scope.of(q.query()), request.now(), r.dataAsOf(), r.page().columns(), Map.of());
-      return Pages.response(q, request, meta, Bodies.rows(r.page().columns(), r.page().rows()), r.page().columns(),
-          r.page().rows(), next);
-    });
+    ApiQuery q =
+        s.parser()
+            .parse(
+                "/v1/orchestrators/" + address + "/scores",
+                request.query(),
+                request.accept(),
+                Params.scoreHistory(),
+                null,
+                request.now());
+    return new Prepared(
+        q.cacheKey(),
+        () -> {
+          Result r =
+              s.runner()
+                  .run(
+                      () ->
+                          new Result(
+                              s.queries().scoreHistory(address, q.query()),
+                              s.queries().dataAsOf()));
+          String next =
+              r.page().hasMore() ? q.nextCursor(s.signer(), r.page().rows().size()) : null;
+          Meta meta =
+              new Meta(
+                  Meta.Scope.of(q.query()),
+                  request.now(),
+                  r.dataAsOf(),
+                  r.page().columns(),
+                  Map.of());
+          return Pages.response(
+              q,
+              request,
+              meta,
+              Bodies.rows(r.page().columns(), r.page().rows()),
+              r.page().columns(),
+              r.page().rows(),
+              next);
+        });
   }
 }

@@ -27,7 +27,9 @@ final class Signer {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
       byte[] full = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, SIGNATURE_BYTES));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(Arrays.copyOf(full, SIGNATURE_BYTES));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }

@@ -20,13 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StaticFiles {
 
-  private static final Map<String, String> TYPES = Map.ofEntries(
-      Map.entry("html", "text/html; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
-      Map.entry("mjs", "text/javascript; charset=utf-8"), Map.entry("css", "text/css; charset=utf-8"),
-      Map.entry("json", "application/json"), Map.entry("map", "application/json"),
-      Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"), Map.entry("ico", "image/x-icon"),
-      Map.entry("jpg", "image/jpeg"), Map.entry("webp", "image/webp"), Map.entry("woff2", "font/woff2"),
-      Map.entry("txt", "text/plain; charset=utf-8"), Map.entry("csv", "text/csv; charset=utf-8"));
+  private static final Map<String, String> TYPES =
+      Map.ofEntries(
+          Map.entry("html", "text/html; charset=utf-8"),
+          Map.entry("js", "text/javascript; charset=utf-8"),
+          Map.entry("mjs", "text/javascript; charset=utf-8"),
+          Map.entry("css", "text/css; charset=utf-8"),
+          Map.entry("json", "application/json"),
+          Map.entry("map", "application/json"),
+          Map.entry("svg", "image/svg+xml"),
+          Map.entry("png", "image/png"),
+          Map.entry("ico", "image/x-icon"),
+          Map.entry("jpg", "image/jpeg"),
+          Map.entry("webp", "image/webp"),
+          Map.entry("woff2", "font/woff2"),
+          Map.entry("txt", "text/plain; charset=utf-8"),
+          Map.entry("csv", "text/csv; charset=utf-8"));
 
   private record Mount(String prefix, String directory) {}
 
@@ -38,11 +47,20 @@ final class StaticFiles {
     this.loader = loader;
   }
 
-  /** Serves class path directory {@code directory} at URL prefix {@code prefix}; both end in '/'. */
+  /**
+   * Serves class path directory {@code directory} at URL prefix {@code prefix}; both end in '/'.
+   */
   void mount(String prefix, String directory) {
-    if (!prefix.startsWith("/") || !prefix.endsWith("/") || !directory.endsWith("/") || directory.startsWith("/")) {
-      throw new IllegalArgumentException("prefix must start and end with '/', directory must end with '/' and be "
-          + "relative: " + prefix + " → " + directory);
+    if (!prefix.startsWith("/")
+        || !prefix.endsWith("/")
+        || !directory.endsWith("/")
+        || directory.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "prefix must start and end with '/', directory must end with '/' and be "
+              + "relative: "
+              + prefix
+              + " → "
+              + directory);
     }
     mounts.add(new Mount(prefix, directory));
     // Longest prefix first, so /assets/uplot/ wins over /.
@@ -82,7 +100,10 @@ final class StaticFiles {
   }
 
   private static boolean safe(String relative) {
-    if (relative.contains("%") || relative.contains("\\") || relative.startsWith("/") || relative.contains("//")) {
+    if (relative.contains("%")
+        || relative.contains("\\")
+        || relative.startsWith("/")
+        || relative.contains("//")) {
       return false;
     }
     for (String segment : relative.split("/")) {
@@ -98,7 +119,8 @@ final class StaticFiles {
       if (in == null) {
         return null;
       }
-      // HTML is revalidated on every load so a new release shows at once; assets may be kept an hour.
+      // HTML is revalidated on every load so a new release shows at once; assets may be kept an
+      // hour.
       Duration maxAge = type.startsWith("text/html") ? Duration.ZERO : Duration.ofHours(1);
       return new Response(200, type, in.readAllBytes(), null, maxAge, Map.of());
     } catch (IOException e) {

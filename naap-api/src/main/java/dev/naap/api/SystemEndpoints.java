@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The operational routes: liveness, readiness, the OpenAPI document and its page. Prometheus metrics are
- * not here: they go to a management port ({@code naap serve --management-port}), off the public one.
+ * The operational routes: liveness, readiness, the OpenAPI document and its page. Prometheus
+ * metrics are not here: they go to a management port ({@code naap serve --management-port}), off
+ * the public one.
  */
 final class SystemEndpoints {
 
@@ -41,18 +42,35 @@ final class SystemEndpoints {
   }
 
   Endpoint openApi() {
-    return request -> new Endpoint.Prepared("/openapi.json", () -> new Response(200, "application/json",
-        openApi.get().getBytes(StandardCharsets.UTF_8), null, Duration.ofMinutes(5), Map.of()));
+    return request ->
+        new Endpoint.Prepared(
+            "/openapi.json",
+            () ->
+                new Response(
+                    200,
+                    "application/json",
+                    openApi.get().getBytes(StandardCharsets.UTF_8),
+                    null,
+                    Duration.ofMinutes(5),
+                    Map.of()));
   }
 
   Endpoint docs() {
-    return request -> new Endpoint.Prepared("/docs", () -> {
-      try (InputStream in = SystemEndpoints.class.getResourceAsStream("docs.html")) {
-        return new Response(200, "text/html; charset=utf-8", in.readAllBytes(), null, Duration.ofMinutes(5),
-            Map.of());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return request ->
+        new Endpoint.Prepared(
+            "/docs",
+            () -> {
+              try (InputStream in = SystemEndpoints.class.getResourceAsStream("docs.html")) {
+                return new Response(
+                    200,
+                    "text/html; charset=utf-8",
+                    in.readAllBytes(),
+                    null,
+                    Duration.ofMinutes(5),
+                    Map.of());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
   }
 }

@@ -19,7 +19,8 @@ final class TestLoadEndpoints {
   /** Short: a running plan adds a result whenever one of its tests ends. */
   static final Duration TTL = Duration.ofSeconds(10);
 
-  private static final List<String> COVERAGE_GROUPING = List.of(Params.ORCHESTRATOR, Params.PIPELINE);
+  private static final List<String> COVERAGE_GROUPING =
+      List.of(Params.ORCHESTRATOR, Params.PIPELINE);
 
   private final TestLoadResults source;
   private final Signer signer;
@@ -35,33 +36,61 @@ final class TestLoadEndpoints {
 
   Endpoint results() {
     return request -> {
-      TestLoadQuery q = TestLoadQuery.parse(RESULTS, request.query(), request.accept(), Params.testLoadResults(),
-          signer, maxRange, request.now());
-      return new Endpoint.Prepared(q.cacheKey(), () -> {
-        Page page = runner.run(() -> source.results(q.range().start(), q.range().end(), q.filter(), q.limit(),
-            q.offset()));
-        String next = page.hasMore() ? q.nextCursor(signer, page.rows().size()) : null;
-        return respond(q, request, page, null, next);
-      });
+      TestLoadQuery q =
+          TestLoadQuery.parse(
+              RESULTS,
+              request.query(),
+              request.accept(),
+              Params.testLoadResults(),
+              signer,
+              maxRange,
+              request.now());
+      return new Endpoint.Prepared(
+          q.cacheKey(),
+          () -> {
+            Page page =
+                runner.run(
+                    () ->
+                        source.results(
+                            q.range().start(), q.range().end(), q.filter(), q.limit(), q.offset()));
+            String next = page.hasMore() ? q.nextCursor(signer, page.rows().size()) : null;
+            return respond(q, request, page, null, next);
+          });
     };
   }
 
   Endpoint coverage() {
     return request -> {
-      TestLoadQuery q = TestLoadQuery.parse(COVERAGE, request.query(), request.accept(), Params.testLoadCoverage(),
-          signer, maxRange, request.now());
-      return new Endpoint.Prepared(q.cacheKey(), () -> {
-        Page page = runner.run(() -> source.coverage(q.range().start(), q.range().end(),
-            q.filter()));
-        return respond(q, request, page, COVERAGE_GROUPING, null);
-      });
+      TestLoadQuery q =
+          TestLoadQuery.parse(
+              COVERAGE,
+              request.query(),
+              request.accept(),
+              Params.testLoadCoverage(),
+              signer,
+              maxRange,
+              request.now());
+      return new Endpoint.Prepared(
+          q.cacheKey(),
+          () -> {
+            Page page =
+                runner.run(() -> source.coverage(q.range().start(), q.range().end(), q.filter()));
+            return respond(q, request, page, COVERAGE_GROUPING, null);
+          });
     };
   }
 
-  private static Response respond(TestLoadQuery q, ApiRequest request, Page page, List<String> groupBy,
-      String next) {
+  private static Response respond(
+      TestLoadQuery q, ApiRequest request, Page page, List<String> groupBy, String next) {
     Meta meta = new Meta(q.scope(groupBy), request.now(), null, page.columns(), Map.of());
-    return Pages.response(q.format(), TTL, request, meta, Bodies.rows(page.columns(), page.rows()), page.columns(),
-        page.rows(), next);
+    return Pages.response(
+        q.format(),
+        TTL,
+        request,
+        meta,
+        Bodies.rows(page.columns(), page.rows()),
+        page.columns(),
+        page.rows(),
+        next);
   }
 }

@@ -22,12 +22,23 @@ import java.util.TreeSet;
  * @param normalised the path and the parameters in normal form, without cursor and format, before
  *     time resolution
  */
-record TestLoadQuery(TimeRange range, TestLoadResults.Filter filter, int limit, int offset, Format format,
+record TestLoadQuery(
+    TimeRange range,
+    TestLoadResults.Filter filter,
+    int limit,
+    int offset,
+    Format format,
     String normalised) {
 
   /** Checks {@code q} against {@code specs}; the first fault is a 400 naming the parameter. */
-  static TestLoadQuery parse(String path, QueryString q, String accept, List<ParamSpec> specs, Signer signer,
-      Duration maxRange, Instant now) {
+  static TestLoadQuery parse(
+      String path,
+      QueryString q,
+      String accept,
+      List<ParamSpec> specs,
+      Signer signer,
+      Duration maxRange,
+      Instant now) {
     QueryParser.rejectUnknown(q, specs);
     Format format = Format.choose(q, accept);
     TimeRange range = TimeRange.resolve(q, now, maxRange);

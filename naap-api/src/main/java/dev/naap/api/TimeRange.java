@@ -55,7 +55,8 @@ record TimeRange(Instant start, Instant end) {
       }
       return t;
     } catch (DateTimeParseException e) {
-      throw ApiProblem.badParameter(parameter, "expected an RFC 3339 time such as 2026-01-08T00:00:00Z");
+      throw ApiProblem.badParameter(
+          parameter, "expected an RFC 3339 time such as 2026-01-08T00:00:00Z");
     }
   }
 

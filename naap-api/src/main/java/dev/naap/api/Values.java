@@ -46,7 +46,9 @@ final class Values {
     }
   }
 
-  /** The CSV field for {@code v}, quoted (RFC 4180) when it holds a separator, quote or line break. */
+  /**
+   * The CSV field for {@code v}, quoted (RFC 4180) when it holds a separator, quote or line break.
+   */
   static String csv(Object v) {
     String s = switch (v) {
       case null -> "";

@@ -99,7 +99,8 @@ class ApiIntegrationTest {
     assertThat(first.get("fps_samples").asLong()).isEqualTo(3);
     assertThat(first.get("ptff_ms_p50").asDouble()).isCloseTo(1_500, within(1.0));
     assertThat(first.get("failure_rate").asDouble()).isZero();
-    // Bytes received 1 000 → 126 000 over 10 s: 8 × 125 000 / 10 / 1000 = 100 kbit/s; sent 100 → 1 350: 1 kbit/s.
+    // Bytes received 1 000 → 126 000 over 10 s: 8 × 125 000 / 10 / 1000 = 100 kbit/s; sent 100 → 1
+    // 350: 1 kbit/s.
     assertThat(first.get("bandwidth_up_kbps_mean").asDouble()).isCloseTo(100.0, within(1e-6));
     assertThat(first.get("bandwidth_down_kbps_mean").asDouble()).isCloseTo(1.0, within(1e-6));
     // Hour 3 also holds the failed session: 2 segments, 1 failed, its FPS 0 sample not counted.
@@ -120,19 +121,27 @@ class ApiIntegrationTest {
   @Test
   void filters_everyDimension_keepOnlyTheirRows() {
     start();
-    assertThat(ok("/v1/gpu/metrics?granularity=1h&gpu_id=" + ApiNetwork.GPU).get("data")).hasSize(ApiNetwork.HOURS);
-    assertThat(ok("/v1/gpu/metrics?granularity=1h&gpu_model=NVIDIA%20GeForce%20RTX%204090").get("data"))
+    assertThat(ok("/v1/gpu/metrics?granularity=1h&gpu_id=" + ApiNetwork.GPU).get("data"))
+        .hasSize(ApiNetwork.HOURS);
+    assertThat(
+            ok("/v1/gpu/metrics?granularity=1h&gpu_model=NVIDIA%20GeForce%20RTX%204090")
+                .get("data"))
         .hasSize(ApiNetwork.HOURS);
     assertThat(ok("/v1/gpu/metrics?granularity=1h&region=us").get("data")).hasSize(ApiNetwork.HOURS)
         .allSatisfy(r -> assertThat(r.get("orchestrator_address").asText()).isEqualTo(B));
-    assertThat(ok("/v1/gpu/metrics?granularity=1h&orchestrator=" + A.toUpperCase().replace("0X", "0x")).get("data"))
+    assertThat(
+            ok("/v1/gpu/metrics?granularity=1h&orchestrator=" + A.toUpperCase().replace("0X", "0x"))
+                .get("data"))
         .hasSize(ApiNetwork.HOURS);
-    assertThat(ok("/v1/gpu/metrics?granularity=1h&region=us&region=eu").get("data")).hasSize(2 * ApiNetwork.HOURS);
-    assertThat(ok("/v1/gpu/metrics?granularity=1h&gateway=gw-1&pipeline=streamdiffusion").get("data"))
+    assertThat(ok("/v1/gpu/metrics?granularity=1h&region=us&region=eu").get("data"))
+        .hasSize(2 * ApiNetwork.HOURS);
+    assertThat(
+            ok("/v1/gpu/metrics?granularity=1h&gateway=gw-1&pipeline=streamdiffusion").get("data"))
         .hasSize(2 * ApiNetwork.HOURS);
     JsonNode none = ok("/v1/gpu/metrics?granularity=1h&gateway=elsewhere");
     assertThat(none.get("data")).isEmpty();
-    assertThat(none.get("meta").get("filters").get("gateway").toString()).isEqualTo("[\"elsewhere\"]");
+    assertThat(none.get("meta").get("filters").get("gateway").toString())
+        .isEqualTo("[\"elsewhere\"]");
     Http.Answer notFilterable = http.get("/v1/network/demand?orchestrator=" + A);
     assertThat(notFilterable.status()).isEqualTo(400);
     assertThat(notFilterable.json().get("parameter").asText()).isEqualTo("orchestrator");
@@ -141,8 +150,10 @@ class ApiIntegrationTest {
   @Test
   void groupBySortAndTestLoad_shapeTheRows() {
     start();
-    JsonNode byRegion = ok("/v1/gpu/metrics?granularity=1d&start=2026-01-08T00:00:00Z&end=2026-01-10T00:00:00Z"
-        + "&group_by=region&sort=-segments");
+    JsonNode byRegion =
+        ok(
+            "/v1/gpu/metrics?granularity=1d&start=2026-01-08T00:00:00Z&end=2026-01-10T00:00:00Z"
+                + "&group_by=region&sort=-segments");
     assertThat(byRegion.get("meta").get("group_by").toString()).isEqualTo("[\"region\"]");
     List<String> regions = new ArrayList<>();
     byRegion.get("data").forEach(r -> regions.add(r.get("region").asText()));
@@ -153,7 +164,8 @@ class ApiIntegrationTest {
       assertThat(r.get("segments").asLong()).isLessThanOrEqualTo(previous);
       previous = r.get("segments").asLong();
     }
-    String hour5 = "/v1/network/demand?granularity=1h&start=2026-01-09T00:00:00Z&end=2026-01-09T01:00:00Z";
+    String hour5 =
+        "/v1/network/demand?granularity=1h&start=2026-01-09T00:00:00Z&end=2026-01-09T01:00:00Z";
     assertThat(sum(ok(hour5), "sessions_requested")).isEqualTo(2);
     assertThat(sum(ok(hour5 + "&include_test_load=true"), "sessions_requested")).isEqualTo(3);
   }
@@ -178,15 +190,24 @@ class ApiIntegrationTest {
       assertThat(body.get("meta").get("granularity").asText()).isEqualTo(g);
       assertThat(sum(body, "segments")).as(g).isEqualTo(21);
     }
-    // Minute buckets are kept only about a week back from now (docs/METRICS.md): this network is older.
+    // Minute buckets are kept only about a week back from now (docs/METRICS.md): this network is
+    // older.
     for (String g : List.of("1m", "5m")) {
-      assertThat(ok("/v1/gpu/metrics?granularity=" + g + "&" + day).get("meta").get("granularity").asText())
+      assertThat(
+              ok("/v1/gpu/metrics?granularity=" + g + "&" + day)
+                  .get("meta")
+                  .get("granularity")
+                  .asText())
           .isEqualTo(g);
     }
-    assertThat(ok("/v1/gpu/metrics?" + day).get("meta").get("granularity").asText()).isEqualTo("5m");
-    assertThat(ok("/v1/gpu/metrics?window=7d").get("meta").get("granularity").asText()).isEqualTo("1h");
-    assertThat(ok("/v1/gpu/metrics?window=30d").get("meta").get("granularity").asText()).isEqualTo("1h");
-    assertThat(ok("/v1/gpu/metrics?window=1h").get("meta").get("granularity").asText()).isEqualTo("1m");
+    assertThat(ok("/v1/gpu/metrics?" + day).get("meta").get("granularity").asText())
+        .isEqualTo("5m");
+    assertThat(ok("/v1/gpu/metrics?window=7d").get("meta").get("granularity").asText())
+        .isEqualTo("1h");
+    assertThat(ok("/v1/gpu/metrics?window=30d").get("meta").get("granularity").asText())
+        .isEqualTo("1h");
+    assertThat(ok("/v1/gpu/metrics?window=1h").get("meta").get("granularity").asText())
+        .isEqualTo("1m");
     JsonNode lastHour = ok("/v1/gpu/metrics?window=1h&end=2026-01-09T05:00:00Z&granularity=1h");
     assertThat(lastHour.get("meta").get("start").asText()).isEqualTo("2026-01-09T04:00:00Z");
     assertThat(lastHour.get("data")).hasSize(2);
@@ -249,7 +270,8 @@ class ApiIntegrationTest {
     assertThat(a.get("violations_failure").asLong()).isEqualTo(1);
     assertThat(a.get("compliance_rate").asDouble()).isCloseTo(10.0 / 11, within(1e-9));
     // 1 - (1/11) / (1 - 0.99): the budget is overspent.
-    assertThat(a.get("error_budget_remaining").asDouble()).isCloseTo(1 - (1.0 / 11) / 0.01, within(1e-6));
+    assertThat(a.get("error_budget_remaining").asDouble())
+        .isCloseTo(1 - (1.0 / 11) / 0.01, within(1e-6));
     JsonNode targets = body.get("meta").get("sla_targets");
     assertThat(targets.get(0).get("ptff_ms").asLong()).isEqualTo(5_000);
     assertThat(targets.get(0).get("objective").asDouble()).isEqualTo(0.99);
@@ -262,8 +284,10 @@ class ApiIntegrationTest {
     assertThat(rows(list, "orchestrator_address", A)).hasSize(1);
     assertThat(rows(list, "orchestrator_address", B)).hasSize(1);
     JsonNode detail = ok("/v1/orchestrators/" + A + "?granularity=1h");
-    assertThat(detail.get("data").get("metadata").get("orchestrator_address").asText()).isEqualTo(A);
-    assertThat(detail.get("data").get("gpus").get(0).get("gpu_id").asText()).isEqualTo(ApiNetwork.GPU);
+    assertThat(detail.get("data").get("metadata").get("orchestrator_address").asText())
+        .isEqualTo(A);
+    assertThat(detail.get("data").get("gpus").get(0).get("gpu_id").asText())
+        .isEqualTo(ApiNetwork.GPU);
     assertThat(detail.get("data").get("history")).hasSize(ApiNetwork.HOURS);
     assertThat(detail.get("meta").get("metadata_columns").isArray()).isTrue();
     assertThat(http.get("/v1/orchestrators/" + A + "?format=csv").body())
@@ -287,12 +311,16 @@ class ApiIntegrationTest {
       assertThat(h.has("previous")).isTrue();
       assertThat(h.get("count").isIntegralNumber()).isTrue();
     });
-    assertThat(rows(body, "name", "sessions").getFirst().get("value").asDouble()).as(body.toString()).isEqualTo(22.0);
-    // Nothing happened the day before: no mean FPS (null, with its count 0), never a 0 that looks measured.
+    assertThat(rows(body, "name", "sessions").getFirst().get("value").asDouble())
+        .as(body.toString())
+        .isEqualTo(22.0);
+    // Nothing happened the day before: no mean FPS (null, with its count 0), never a 0 that looks
+    // measured.
     JsonNode fps = rows(body, "name", "output_fps_mean").getFirst();
     assertThat(fps.get("previous").isNull()).as(body.toString()).isTrue();
     assertThat(fps.get("previous_count").asLong()).isZero();
-    assertThat(body.get("meta").get("previous_end").asText()).isEqualTo(body.get("meta").get("start").asText());
+    assertThat(body.get("meta").get("previous_end").asText())
+        .isEqualTo(body.get("meta").get("start").asText());
     assertThat(http.get("/v1/network/overview?limit=5").status()).isEqualTo(400);
   }
 
@@ -312,7 +340,9 @@ class ApiIntegrationTest {
     // 2026-01-08 holds hours 19:00 to 23:00: five hours of A and of B.
     assertThat(detail.get("records").asLong()).isEqualTo(10);
     assertThat(download.body()).startsWith("window_start,orchestrator_address,");
-    assertThat(http.get("/v1/datasets/gpu-metrics-2026-01-09").status()).as("today is not complete").isEqualTo(404);
+    assertThat(http.get("/v1/datasets/gpu-metrics-2026-01-09").status())
+        .as("today is not complete")
+        .isEqualTo(404);
     assertThat(http.raw("/v1/datasets/..").status()).isEqualTo(400);
     assertThat(http.get("/v1/datasets?format=csv").body()).startsWith("id,kind,title,");
   }
@@ -321,8 +351,10 @@ class ApiIntegrationTest {
   void csv_givesTheSameRowsAsJson() {
     start();
     JsonNode json = ok("/v1/gpu/metrics?granularity=1h&orchestrator=" + A);
-    String[] csv = http.get("/v1/gpu/metrics?granularity=1h&orchestrator=" + A, "Accept", "text/csv").body()
-        .split("\r\n");
+    String[] csv =
+        http.get("/v1/gpu/metrics?granularity=1h&orchestrator=" + A, "Accept", "text/csv")
+            .body()
+            .split("\r\n");
     assertThat(csv).hasSize(ApiNetwork.HOURS + 1);
     assertThat(csv[0].split(",")).hasSize(json.get("data").get(0).size());
     assertThat(csv[1]).startsWith("2026-01-08T19:00:00Z," + A + "," + ApiNetwork.GPU + ",");
@@ -337,8 +369,12 @@ class ApiIntegrationTest {
     Set<String> seen = new HashSet<>();
     String cursor = null;
     do {
-      JsonNode page = ok("/v1/gpu/metrics?granularity=1h&limit=3" + (cursor == null ? "" : "&cursor=" + cursor));
-      page.get("data").forEach(r -> assertThat(seen.add(r.toString())).as("seen twice: " + r).isTrue());
+      JsonNode page =
+          ok(
+              "/v1/gpu/metrics?granularity=1h&limit=3"
+                  + (cursor == null ? "" : "&cursor=" + cursor));
+      page.get("data")
+          .forEach(r -> assertThat(seen.add(r.toString())).as("seen twice: " + r).isTrue());
       cursor = page.get("pagination").get("has_more").asBoolean()
           ? page.get("pagination").get("next_cursor").asText() : null;
     } while (cursor != null);
@@ -351,7 +387,8 @@ class ApiIntegrationTest {
     Http.Answer first = http.get("/v1/sla/compliance");
     assertThat(first.header("Last-Modified")).isNotNull();
     assertThat(first.header("Cache-Control")).startsWith("public, max-age=");
-    assertThat(http.get("/v1/sla/compliance", "If-None-Match", first.header("ETag")).status()).isEqualTo(304);
+    assertThat(http.get("/v1/sla/compliance", "If-None-Match", first.header("ETag")).status())
+        .isEqualTo(304);
   }
 
   @Test
@@ -409,8 +446,11 @@ class ApiIntegrationTest {
       metrics = Scrape.text(registry);
     }
     assertThat(http.get("/metrics").status()).as("metrics stay off the public port").isEqualTo(404);
-    assertThat(metrics).as(metrics).contains("naap_api_requests_total{route=\"/v1/gpu/metrics\",status=\"200\"} 1.0")
-        .contains("naap_api_request_duration_seconds_bucket{route=\"/v1/gpu/metrics\",status=\"200\",le=\"0.001\"}")
+    assertThat(metrics)
+        .as(metrics)
+        .contains("naap_api_requests_total{route=\"/v1/gpu/metrics\",status=\"200\"} 1.0")
+        .contains(
+            "naap_api_request_duration_seconds_bucket{route=\"/v1/gpu/metrics\",status=\"200\",le=\"0.001\"}")
         .contains("naap_api_cache_requests_total{result=\"miss\"}");
     assertThat(http.get("/openapi.json").body()).isEqualTo(server.openApiDocument());
     Http.Answer docs = http.get("/docs");

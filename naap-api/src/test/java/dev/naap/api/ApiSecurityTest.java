@@ -48,7 +48,8 @@ class ApiSecurityTest {
     int refused = 0;
     long t0 = System.nanoTime();
     for (int i = 0; i < 3_000; i++) {
-      int status = http.get("/v1/gpu/metrics?limit=1", "X-API-Key", UUID.randomUUID().toString()).status();
+      int status =
+          http.get("/v1/gpu/metrics?limit=1", "X-API-Key", UUID.randomUUID().toString()).status();
       if (status == 401) {
         unauthorized++;
       } else if (status == 429) {
@@ -59,8 +60,11 @@ class ApiSecurityTest {
     System.out.printf("3000 wrong keys: %d x 401, %d x 429 in %d ms%n", unauthorized, refused, ms);
     assertThat(unauthorized).isEqualTo(100);
     assertThat(refused).isEqualTo(2_900);
-    assertThat(http.get("/v1/gpu/metrics?limit=1").status()).as("the address's own quota").isEqualTo(429);
-    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-API-Key", "the-real-key-0123").status()).isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=1").status())
+        .as("the address's own quota")
+        .isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-API-Key", "the-real-key-0123").status())
+        .isEqualTo(200);
     assertThat(queries.runs.get()).as("store queries caused by wrong keys").isEqualTo(1);
   }
 
@@ -79,20 +83,29 @@ class ApiSecurityTest {
 
   @Test
   void forwardedFor_fromATrustedProxy_isTheRightmostUntrustedHop_andGarbageIsThePeer() {
-    start(ApiConfig.defaults().withQuotas(1, Map.of(), 300).withTrustedProxies(List.of("127.0.0.1", "10.0.0.0/8")));
-    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9").status()).isEqualTo(200);
-    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9").status()).isEqualTo(429);
+    start(
+        ApiConfig.defaults()
+            .withQuotas(1, Map.of(), 300)
+            .withTrustedProxies(List.of("127.0.0.1", "10.0.0.0/8")));
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9").status())
+        .isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9").status())
+        .isEqualTo(429);
     // A client writing hops to the left of its own address gains nothing.
     assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "1.1.1.1, 9.9.9.9").status())
         .isEqualTo(429);
     // A chain of trusted proxies is walked through to the first untrusted hop.
-    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "1.1.1.1, 9.9.9.9, 10.1.2.3").status())
+    assertThat(
+            http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "1.1.1.1, 9.9.9.9, 10.1.2.3")
+                .status())
         .isEqualTo(429);
     assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9, 8.8.8.8").status())
         .isEqualTo(200);
     // Garbage: the proxy's own address is the client.
-    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "not-an-address").status()).isEqualTo(200);
-    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "<script>").status()).isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "not-an-address").status())
+        .isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "<script>").status())
+        .isEqualTo(429);
     assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "").status()).isEqualTo(429);
     assertThat(http.get("/v1/gpu/metrics?limit=1").status()).isEqualTo(429);
   }
@@ -118,13 +131,18 @@ class ApiSecurityTest {
     start(ApiConfig.defaults().withQuotas(1, Map.of(), 3));
     String cookie = http.get("/").header("Set-Cookie").split(";")[0];
     for (int i = 0; i < 50; i++) {
-      assertThat(http.get("/v1/gpu/metrics?limit=5", "Cookie", cookie).status()).as("cached, request %d", i)
+      assertThat(http.get("/v1/gpu/metrics?limit=5", "Cookie", cookie).status())
+          .as("cached, request %d", i)
           .isEqualTo(200);
     }
     assertThat(http.get("/v1/gpu/metrics?limit=6", "Cookie", cookie).status()).isEqualTo(200);
     assertThat(http.get("/v1/gpu/metrics?limit=7", "Cookie", cookie).status()).isEqualTo(200);
-    assertThat(http.get("/v1/gpu/metrics?limit=8", "Cookie", cookie).status()).as("a 4th store query").isEqualTo(429);
-    assertThat(http.get("/v1/gpu/metrics?limit=5", "Cookie", cookie).status()).as("still cached").isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=8", "Cookie", cookie).status())
+        .as("a 4th store query")
+        .isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=5", "Cookie", cookie).status())
+        .as("still cached")
+        .isEqualTo(200);
     assertThat(queries.runs.get()).isEqualTo(3);
   }
 
@@ -139,7 +157,8 @@ class ApiSecurityTest {
       served += a.body().length();
     }
     long held = server.cacheBytesForTests();
-    System.out.printf("served %d MB of distinct responses; the cache holds %d KB of a %d KB budget%n",
+    System.out.printf(
+        "served %d MB of distinct responses; the cache holds %d KB of a %d KB budget%n",
         served >> 20, held >> 10, budget >> 10);
     assertThat(served).isGreaterThan(10 * budget);
     assertThat(held).isPositive().isLessThanOrEqualTo(budget);
@@ -150,7 +169,10 @@ class ApiSecurityTest {
 
   @Test
   void oneClient_getsAQuick429BeyondItsRequestsInProgress() throws Exception {
-    start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300).withQueryLimits(Duration.ofSeconds(20), 64));
+    start(
+        ApiConfig.defaults()
+            .withQuotas(1_000_000, Map.of(), 300)
+            .withQueryLimits(Duration.ofSeconds(20), 64));
     queries.delayMs = 2_000;
     int n = InFlight.MAX_PER_CLIENT + 8;
     try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
@@ -189,8 +211,9 @@ class ApiSecurityTest {
   }
 
   @Test
-  void fiveThousandSlowHeaderConnections_areClosedWithinTheHeaderDeadline_andNormalRequestsKeepTheirLatency()
-      throws Exception {
+  void
+      fiveThousandSlowHeaderConnections_areClosedWithinTheHeaderDeadline_andNormalRequestsKeepTheirLatency()
+          throws Exception {
     start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300));
     long deadlineMs = Long.getLong("sun.net.httpserver.maxReqTime") * 1000;
     long[] before = latencies(20);
@@ -201,15 +224,20 @@ class ApiSecurityTest {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", server.url().getPort()), 5_000);
         OutputStream out = s.getOutputStream();
-        out.write("GET /v1/gpu/metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "GET /v1/gpu/metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         s.setSoTimeout((int) deadlineMs + 5_000);
         slow.add(s);
       }
       long[] during = latencies(20);
-      System.out.printf("latency p50/max before: %d/%d µs, with 5000 slow-header connections: %d/%d µs%n",
+      System.out.printf(
+          "latency p50/max before: %d/%d µs, with 5000 slow-header connections: %d/%d µs%n",
           before[10] / 1000, before[19] / 1000, during[10] / 1000, during[19] / 1000);
-      assertThat(during[10]).as("median latency under attack").isLessThan(Math.max(50_000_000L, 10 * before[10]));
+      assertThat(during[10])
+          .as("median latency under attack")
+          .isLessThan(Math.max(50_000_000L, 10 * before[10]));
       int closed = 0;
       for (Socket s : slow) {
         try (InputStream in = s.getInputStream()) {
@@ -222,7 +250,8 @@ class ApiSecurityTest {
         }
       }
       long elapsedMs = (System.nanoTime() - opened) / 1_000_000;
-      System.out.printf("%d of 5000 slow connections closed by the server within %d ms (header deadline %d ms)%n",
+      System.out.printf(
+          "%d of 5000 slow connections closed by the server within %d ms (header deadline %d ms)%n",
           closed, elapsedMs, deadlineMs);
       assertThat(closed).isEqualTo(5_000);
       assertThat(elapsedMs).isLessThan(deadlineMs + 5_000 + 10_000);

@@ -50,18 +50,34 @@ class DiscoveryApiTest {
 
   /** B's node advertises streamdiffusion on an A100 ten minutes before {@link #END}. */
   static void advertiseB(Store store) {
-    store.execute("INSERT INTO network_capability_node_gpus (event_id, event_time, gateway, address, local_address, "
-        + "orch_uri, node_url, pipeline, model_id, gpu_slot, gpu_id, gpu_name) VALUES ('b-caps', "
-        + "fromUnixTimestamp64Milli(" + END.minusSeconds(600).toEpochMilli() + ", 'UTC'), 'gw', '" + B + "', '" + B
-        + "', '" + LiveEvents.nodeUrl(B) + "', '" + LiveEvents.nodeUrl(B) + "', 'live-video-to-video', "
-        + "'streamdiffusion', '0', 'GPU-b', 'NVIDIA A100')");
+    store.execute(
+        "INSERT INTO network_capability_node_gpus (event_id, event_time, gateway, address,"
+            + " local_address, orch_uri, node_url, pipeline, model_id, gpu_slot, gpu_id, gpu_name)"
+            + " VALUES ('b-caps', fromUnixTimestamp64Milli("
+            + END.minusSeconds(600).toEpochMilli()
+            + ", 'UTC'), 'gw', '"
+            + B
+            + "', '"
+            + B
+            + "', '"
+            + LiveEvents.nodeUrl(B)
+            + "', '"
+            + LiveEvents.nodeUrl(B)
+            + "', 'live-video-to-video', "
+            + "'streamdiffusion', '0', 'GPU-b', 'NVIDIA A100')");
   }
 
   @BeforeEach
   void start() {
-    server = new ApiServer(ApiConfig.defaults().withQuotas(100_000, Map.of(), 10).withAddress("127.0.0.1", 0),
-        queries, DatasetCatalog.empty(), new StoreReadiness(queries, null, clock), new PrometheusRegistry(),
-        clock).start();
+    server =
+        new ApiServer(
+                ApiConfig.defaults().withQuotas(100_000, Map.of(), 10).withAddress("127.0.0.1", 0),
+                queries,
+                DatasetCatalog.empty(),
+                new StoreReadiness(queries, null, clock),
+                new PrometheusRegistry(),
+                clock)
+            .start();
     http = new Http(server.url());
   }
 
@@ -97,11 +113,13 @@ class DiscoveryApiTest {
     assertThat(signers(data)).containsExactly(a > b ? A : B, a > b ? B : A);
     JsonNode first = data.get(0);
     assertThat(first.get("score").asDouble()).isCloseTo(Math.max(a, b), within(1e-9));
-    assertThat(first.get("address").asText()).isEqualTo(LiveEvents.nodeUrl(first.get("signer").asText()));
+    assertThat(first.get("address").asText())
+        .isEqualTo(LiveEvents.nodeUrl(first.get("signer").asText()));
     assertThat(first.get("capabilities").asText()).isEqualTo(CAP);
     assertThat(first.get("segments").asLong()).isPositive();
     assertThat(first.get("last_seen").asText()).isNotEmpty();
-    assertThat(first.has("score_low") && first.has("score_high") && first.has("reliability")).isTrue();
+    assertThat(first.has("score_low") && first.has("score_high") && first.has("reliability"))
+        .isTrue();
   }
 
   @Test
@@ -109,7 +127,8 @@ class DiscoveryApiTest {
     Http.Answer a = http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + RANGE + "&format=webhook");
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("Content-Type")).startsWith("application/json");
-    // go-livepeer: json.Unmarshal into []struct{Address string `json:"address"`; Score float32}, then
+    // go-livepeer: json.Unmarshal into []struct{Address string `json:"address"`; Score float32},
+    // then
     // url.ParseRequestURI on each address, skipping any that fails.
     JsonNode body = new ObjectMapper().readTree(a.body());
     assertThat(body.isArray()).isTrue();
@@ -133,20 +152,25 @@ class DiscoveryApiTest {
     JsonNode all = discover("");
     double top = all.get(0).get("score").asDouble();
     double second = all.get(1).get("score").asDouble();
-    assertThat(signers(discover("&min_score=" + ((top + second) / 2)))).containsExactly(all.get(0).get("signer")
-        .asText());
+    assertThat(signers(discover("&min_score=" + ((top + second) / 2))))
+        .containsExactly(all.get(0).get("signer").asText());
     assertThat(signers(discover("&min_score=100"))).isEmpty();
     assertThat(signers(discover("&gpu_model=NVIDIA%20A100"))).containsExactly(B);
     assertThat(signers(discover("&gpu_model=NVIDIA%20GeForce%20RTX%204090"))).containsExactly(A);
     assertThat(signers(discover("&min_fps=18"))).containsExactly(A);
     assertThat(signers(discover("&max_startup_ms=1000"))).containsExactly(A);
-    assertThat(signers(discover("&exclude=" + A.toUpperCase().replace("0X", "0x")))).containsExactly(B);
+    assertThat(signers(discover("&exclude=" + A.toUpperCase().replace("0X", "0x"))))
+        .containsExactly(B);
     assertThat(signers(discover("&exclude=" + LiveEvents.nodeUrl(B) + "/"))).containsExactly(A);
     assertThat(signers(discover("&region=nowhere"))).isEmpty();
     // A's RTX 4090 has 25 757 220 864 bytes; B advertised no memory (unknown fails a bound).
     assertThat(signers(discover("&min_vram_gb=25.7"))).containsExactly(A);
     assertThat(signers(discover("&min_vram_gb=25.8"))).isEmpty();
-    assertThat(discover("&gpu_model=NVIDIA%20GeForce%20RTX%204090").get(0).get("vram_gb_max").asDouble())
+    assertThat(
+            discover("&gpu_model=NVIDIA%20GeForce%20RTX%204090")
+                .get(0)
+                .get("vram_gb_max")
+                .asDouble())
         .isCloseTo(25.757220864, within(1e-9));
     assertThat(discover("&limit=1")).hasSize(1);
     // No node advertised a price here: a price bound keeps none, and every row says null.
@@ -158,16 +182,25 @@ class DiscoveryApiTest {
   @Test
   void weights_reliabilityAlone_scoresOneHundredTimesReliability_andEqualWeightsAreNormalised() {
     for (JsonNode r : discover("&reliability_weight=1")) {
-      assertThat(r.get("score").asDouble()).isCloseTo(100 * r.get("reliability").asDouble(), within(1e-9));
+      assertThat(r.get("score").asDouble())
+          .isCloseTo(100 * r.get("reliability").asDouble(), within(1e-9));
     }
     JsonNode halves = discover("&reliability_weight=2&quality_weight=2");
     for (JsonNode r : halves) {
       assertThat(r.get("score").asDouble())
-          .isCloseTo(50 * (r.get("reliability").asDouble() + r.get("quality").asDouble()), within(1e-9));
+          .isCloseTo(
+              50 * (r.get("reliability").asDouble() + r.get("quality").asDouble()), within(1e-9));
     }
-    for (String bad : List.of("&reliability_weight=1.5", "&quality_weight=-1", "&reliability_weight=0&quality_weight=0",
-        "&reliability_weight=Infinity", "&max_price=-1")) {
-      assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + RANGE + bad).status()).as(bad).isEqualTo(400);
+    for (String bad :
+        List.of(
+            "&reliability_weight=1.5",
+            "&quality_weight=-1",
+            "&reliability_weight=0&quality_weight=0",
+            "&reliability_weight=Infinity",
+            "&max_price=-1")) {
+      assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + RANGE + bad).status())
+          .as(bad)
+          .isEqualTo(400);
     }
   }
 
@@ -183,11 +216,16 @@ class DiscoveryApiTest {
       assertThat(r.get("pipeline").asText()).isEqualTo("streamdiffusion");
       worst = r.get("score").asDouble() < worst.get("score").asDouble() ? r : worst;
     }
-    assertThat(worst.get("window_start").asText()).isEqualTo(ApiNetwork.START.plus(Duration.ofHours(3))
-        .truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString());
+    assertThat(worst.get("window_start").asText())
+        .isEqualTo(
+            ApiNetwork.START
+                .plus(Duration.ofHours(3))
+                .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                .toString());
     assertThat(worst.get("segments").asLong()).isEqualTo(2);
     assertThat(http.get("/v1/orchestrators/0x12/scores").status()).isEqualTo(400);
-    assertThat(http.get("/v1/orchestrators/0x" + "9".repeat(40) + "/scores").json().get("data")).isEmpty();
+    assertThat(http.get("/v1/orchestrators/0x" + "9".repeat(40) + "/scores").json().get("data"))
+        .isEmpty();
   }
 
   @Test
@@ -196,10 +234,17 @@ class DiscoveryApiTest {
     assertThat(none.status()).isEqualTo(200);
     assertThat(none.json().get("data")).isEmpty();
     assertThat(http.get(DiscoverEndpoint.PATH + "?" + RANGE.substring(1)).status()).isEqualTo(400);
-    assertThat(http.get(DiscoverEndpoint.PATH + "?caps=streamdiffusion" + RANGE).json().get("parameter").asText())
+    assertThat(
+            http.get(DiscoverEndpoint.PATH + "?caps=streamdiffusion" + RANGE)
+                .json()
+                .get("parameter")
+                .asText())
         .isEqualTo("caps");
-    assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + "&min_score=NaN").status()).isEqualTo(400);
-    assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + "&format=xml").status()).isEqualTo(400);
-    assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + "&pipeline=x").status()).isEqualTo(400);
+    assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + "&min_score=NaN").status())
+        .isEqualTo(400);
+    assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + "&format=xml").status())
+        .isEqualTo(400);
+    assertThat(http.get(DiscoverEndpoint.PATH + "?caps=" + CAP + "&pipeline=x").status())
+        .isEqualTo(400);
   }
 }

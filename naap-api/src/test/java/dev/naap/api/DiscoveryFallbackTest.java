@@ -20,7 +20,8 @@ class DiscoveryFallbackTest {
 
   private static final String WEBHOOK = DiscoverEndpoint.PATH + "?caps=" + DiscoveryApiTest.CAP
       + DiscoveryApiTest.RANGE + "&format=webhook";
-  private static final String JSON = DiscoverEndpoint.PATH + "?caps=" + DiscoveryApiTest.CAP + DiscoveryApiTest.RANGE;
+  private static final String JSON =
+      DiscoverEndpoint.PATH + "?caps=" + DiscoveryApiTest.CAP + DiscoveryApiTest.RANGE;
 
   /** The real store, or a store that refuses every statement, as a stopped server does. */
   private static final class Switch implements Store {
@@ -67,8 +68,12 @@ class DiscoveryFallbackTest {
 
   private static ApiServer server(Switch store, MutableClock clock) {
     var queries = new ClickHouseMetricsQueries(store);
-    return new ApiServer(ApiConfig.defaults().withQuotas(100_000, Map.of(), 10).withAddress("127.0.0.1", 0),
-        queries, DatasetCatalog.empty(), new StoreReadiness(queries, null, clock), new PrometheusRegistry(),
+    return new ApiServer(
+        ApiConfig.defaults().withQuotas(100_000, Map.of(), 10).withAddress("127.0.0.1", 0),
+        queries,
+        DatasetCatalog.empty(),
+        new StoreReadiness(queries, null, clock),
+        new PrometheusRegistry(),
         clock);
   }
 
@@ -76,8 +81,8 @@ class DiscoveryFallbackTest {
   void storeStopped_servesTheLastGoodAnswer_markedStaleWithItsAge_thenTheFallback() {
     Switch store = feed();
     MutableClock clock = new MutableClock(DiscoveryApiTest.END);
-    try (ApiServer server = server(store, clock).discoveryFallback(List.of("https://fallback.example:8935"))
-        .start()) {
+    try (ApiServer server =
+        server(store, clock).discoveryFallback(List.of("https://fallback.example:8935")).start()) {
       Http http = new Http(server.url());
       Http.Answer fresh = http.get(WEBHOOK);
       assertThat(fresh.status()).isEqualTo(200);

@@ -32,13 +32,33 @@ final class FakeTestLoadResults implements TestLoadResults {
     for (int i = 0; i < tests; i++) {
       Instant started = FIRST.plus(Duration.ofMinutes(i));
       boolean failed = i % 5 == 0;
-      rows.add(Arrays.asList("run-" + i / 10, "default", "test-" + i, i % 4 == 3 ? "batch" : "live",
-          "https://o" + i % 3 + ":8935", "https://o" + i % 3 + ":8935",
-          i % 4 == 3 ? "text-to-image" : "streamdiffusion", "stabilityai/sd-turbo", "good-prompts-v1@1",
-          "p" + i, "a prompt, with \"quotes\"", started, started.plus(Duration.ofSeconds(60)),
-          failed ? "failure" : "success", failed ? "timeout" : "none", failed ? "no output" : "",
-          failed ? null : 12_000L + i, failed ? null : 11_000L, failed ? null : 900L, 2L, failed ? 0L : 2L,
-          failed ? null : 20.5, failed ? null : 0.05, failed ? 0L : 60L, null));
+      rows.add(
+          Arrays.asList(
+              "run-" + i / 10,
+              "default",
+              "test-" + i,
+              i % 4 == 3 ? "batch" : "live",
+              "https://o" + i % 3 + ":8935",
+              "https://o" + i % 3 + ":8935",
+              i % 4 == 3 ? "text-to-image" : "streamdiffusion",
+              "stabilityai/sd-turbo",
+              "good-prompts-v1@1",
+              "p" + i,
+              "a prompt, with \"quotes\"",
+              started,
+              started.plus(Duration.ofSeconds(60)),
+              failed ? "failure" : "success",
+              failed ? "timeout" : "none",
+              failed ? "no output" : "",
+              failed ? null : 12_000L + i,
+              failed ? null : 11_000L,
+              failed ? null : 900L,
+              2L,
+              failed ? 0L : 2L,
+              failed ? null : 20.5,
+              failed ? null : 0.05,
+              failed ? 0L : 60L,
+              null));
     }
     rows.sort(Comparator.comparing((List<Object> r) -> (Instant) r.get(11)).reversed()
         .thenComparing(r -> (String) r.get(2)));

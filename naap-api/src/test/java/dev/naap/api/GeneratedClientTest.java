@@ -43,9 +43,16 @@ class GeneratedClientTest {
     ApiNetwork.feed(store);
     MetricsQueries queries = TestStores.queries(store);
     var clock = new MutableClock(ApiNetwork.START.plus(Duration.ofHours(12)));
-    server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
-        new FakeTestLoadResults(12), new StoreReadiness(queries, null, clock), new PrometheusRegistry(), clock)
-        .start();
+    server =
+        new ApiServer(
+                ApiConfig.defaults().withAddress("127.0.0.1", 0),
+                queries,
+                DatasetCatalog.empty(),
+                new FakeTestLoadResults(12),
+                new StoreReadiness(queries, null, clock),
+                new PrometheusRegistry(),
+                clock)
+            .start();
     client = new ApiClient().setHost(server.url().getHost()).setPort(server.url().getPort());
   }
 
@@ -56,8 +63,25 @@ class GeneratedClientTest {
 
   @Test
   void gpuMetrics_parseIntoTypedRows() throws ApiException {
-    GpuMetricsPage page = new GpuApi(client).getGpuMetrics(null, null, "24h", "1h", List.of(A), null, null, null,
-        null, null, null, "window_start", 5, null, false, null);
+    GpuMetricsPage page =
+        new GpuApi(client)
+            .getGpuMetrics(
+                null,
+                null,
+                "24h",
+                "1h",
+                List.of(A),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "window_start",
+                5,
+                null,
+                false,
+                null);
     assertThat(page.getData()).hasSize(5);
     GpuMetricsRow first = page.getData().getFirst();
     assertThat(first.getWindowStart()).isEqualTo(OffsetDateTime.parse("2026-01-08T19:00:00Z"));
@@ -66,24 +90,64 @@ class GeneratedClientTest {
     assertThat(first.getFpsSamples()).isEqualTo(3L);
     assertThat(page.getMeta().getGranularity()).isEqualTo("1h");
     assertThat(page.getPagination().getHasMore()).isTrue();
-    GpuMetricsPage next = new GpuApi(client).getGpuMetrics(null, null, "24h", "1h", List.of(A), null, null, null,
-        null, null, null, "window_start", 5, page.getPagination().getNextCursor(), false, null);
+    GpuMetricsPage next =
+        new GpuApi(client)
+            .getGpuMetrics(
+                null,
+                null,
+                "24h",
+                "1h",
+                List.of(A),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "window_start",
+                5,
+                page.getPagination().getNextCursor(),
+                false,
+                null);
     assertThat(next.getData()).hasSize(5);
     assertThat(next.getPagination().getHasMore()).isFalse();
   }
 
   @Test
   void everyOtherRoute_parses() throws ApiException {
-    assertThat(new NetworkApi(client).getNetworkDemand(null, null, null, "1h", null, null, null, null, null, null,
-        null, null, null, null, null, null).getData()).isNotEmpty();
-    assertThat(new NetworkApi(client).getNetworkOverview(null, null, null, null, null, null, null, null, null, null,
-        null).getData()).anySatisfy(h -> assertThat(h.getName()).isEqualTo("sessions"));
-    assertThat(new SlaApi(client).getSlaCompliance(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null).getData()).anySatisfy(r -> assertThat(r.getEligibleSegments()).isEqualTo(11L));
-    assertThat(new OrchestratorsApi(client).listOrchestrators(null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null).getData()).hasSize(2);
-    assertThat(new OrchestratorsApi(client).getOrchestrator(A, null, null, null, "1h", null, null, null, null)
-        .getData().getHistory()).hasSize(ApiNetwork.HOURS);
+    assertThat(
+            new NetworkApi(client)
+                .getNetworkDemand(
+                    null, null, null, "1h", null, null, null, null, null, null, null, null, null,
+                    null, null, null)
+                .getData())
+        .isNotEmpty();
+    assertThat(
+            new NetworkApi(client)
+                .getNetworkOverview(
+                    null, null, null, null, null, null, null, null, null, null, null)
+                .getData())
+        .anySatisfy(h -> assertThat(h.getName()).isEqualTo("sessions"));
+    assertThat(
+            new SlaApi(client)
+                .getSlaCompliance(
+                    null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null)
+                .getData())
+        .anySatisfy(r -> assertThat(r.getEligibleSegments()).isEqualTo(11L));
+    assertThat(
+            new OrchestratorsApi(client)
+                .listOrchestrators(
+                    null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null)
+                .getData())
+        .hasSize(2);
+    assertThat(
+            new OrchestratorsApi(client)
+                .getOrchestrator(A, null, null, null, "1h", null, null, null, null)
+                .getData()
+                .getHistory())
+        .hasSize(ApiNetwork.HOURS);
     var datasets = new DatasetsApi(client);
     assertThat(datasets.listDatasets(null).getData()).isNotEmpty();
     assertThat(datasets.getDataset("network-demand-2026-01-08").getData().getSha256()).hasSize(64);
@@ -106,7 +170,9 @@ class GeneratedClientTest {
     assertThat(newest.getErrorClass()).isEqualTo("timeout");
     assertThat(newest.getStartupMs()).isNull();
     assertThat(page.getMeta().getFilters()).containsEntry("outcome", List.of("failure"));
-    assertThat(page.getData()).extracting(TestLoadResult::getTestId).containsExactly("test-10", "test-5");
+    assertThat(page.getData())
+        .extracting(TestLoadResult::getTestId)
+        .containsExactly("test-10", "test-5");
     TestLoadResultsPage rest = testLoad.listTestLoadResults(start, end, null, null,
         List.of("streamdiffusion"), List.of("failure"), 2, page.getPagination().getNextCursor(),
         null);
@@ -122,11 +188,17 @@ class GeneratedClientTest {
 
   @Test
   void errors_areApiExceptionsWithTheProblem() {
-    assertThatThrownBy(() -> new GpuApi(client).getGpuMetrics(null, null, null, null, null, null, null, null, null,
-        null, null, null, 5000, null, null, null))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.getCode()).isEqualTo(400);
-          assertThat(e.getResponseBody()).contains("\"parameter\":\"limit\"");
-        });
+    assertThatThrownBy(
+            () ->
+                new GpuApi(client)
+                    .getGpuMetrics(
+                        null, null, null, null, null, null, null, null, null, null, null, null,
+                        5000, null, null, null))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(400);
+              assertThat(e.getResponseBody()).contains("\"parameter\":\"limit\"");
+            });
   }
 }

@@ -16,11 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A small HTTP client for the tests: GET with headers, the answer as text and, where JSON, as a tree. */
+/**
+ * A small HTTP client for the tests: GET with headers, the answer as text and, where JSON, as a
+ * tree.
+ */
 final class Http {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
 
   Http(URI base) {
@@ -53,12 +57,19 @@ final class Http {
   Answer raw(String target, String... headerPairs) {
     try (var socket = new java.net.Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(30_000);
-      StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost()
-          + "\r\nConnection: close\r\n");
+      StringBuilder request =
+          new StringBuilder(
+              "GET "
+                  + target
+                  + " HTTP/1.1\r\nHost: "
+                  + base.getHost()
+                  + "\r\nConnection: close\r\n");
       for (int i = 0; i < headerPairs.length; i += 2) {
         request.append(headerPairs[i]).append(": ").append(headerPairs[i + 1]).append("\r\n");
       }
-      socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      socket
+          .getOutputStream()
+          .write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
       String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int end = response.indexOf("\r\n\r\n");
       String[] head = response.substring(0, end).split("\r\n");
@@ -68,7 +79,9 @@ final class Http {
         headers.computeIfAbsent(head[i].substring(0, colon).strip(), k -> new ArrayList<>())
             .add(head[i].substring(colon + 1).strip());
       }
-      return new Answer(Integer.parseInt(head[0].split(" ")[1]), HttpHeaders.of(headers, (a, b) -> true),
+      return new Answer(
+          Integer.parseInt(head[0].split(" ")[1]),
+          HttpHeaders.of(headers, (a, b) -> true),
           response.substring(end + 4));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -52,7 +52,8 @@ class HttpLayerTest {
     JsonNode body = http.get("/v1/gpu/metrics?limit=2").json();
     assertThat(body.get("data")).hasSize(2);
     assertThat(body.get("data").get(1).get("fps_mean").isNull()).isTrue();
-    assertThat(body.get("data").get(0).get("window_start").asText()).isEqualTo("2026-01-08T00:00:00Z");
+    assertThat(body.get("data").get(0).get("window_start").asText())
+        .isEqualTo("2026-01-08T00:00:00Z");
     JsonNode meta = body.get("meta");
     assertThat(meta.get("end").asText()).isEqualTo("2026-01-08T12:01:00Z");
     assertThat(meta.get("start").asText()).isEqualTo("2026-01-07T12:01:00Z");
@@ -104,16 +105,23 @@ class HttpLayerTest {
     Http.Answer byFormat = http.get("/v1/gpu/metrics?limit=3&format=csv");
     Http.Answer byAccept = http.get("/v1/gpu/metrics?limit=3", "Accept", "text/csv");
     assertThat(byFormat.header("Content-Type")).startsWith("text/csv");
-    assertThat(byFormat.body()).isEqualTo(byAccept.body()).isEqualTo("""
-        window_start,orchestrator_address,segments,fps_mean\r
-        2026-01-08T00:00:00Z,0x0000000000000000000000000000000000000000,0,20.5\r
-        2026-01-08T01:00:00Z,0x0000000000000000000000000000000000000001,1,\r
-        2026-01-08T02:00:00Z,0x0000000000000000000000000000000000000002,2,20.5\r
-        """);
+    assertThat(byFormat.body())
+        .isEqualTo(byAccept.body())
+        .isEqualTo(
+            """
+            window_start,orchestrator_address,segments,fps_mean\r
+            2026-01-08T00:00:00Z,0x0000000000000000000000000000000000000000,0,20.5\r
+            2026-01-08T01:00:00Z,0x0000000000000000000000000000000000000001,1,\r
+            2026-01-08T02:00:00Z,0x0000000000000000000000000000000000000002,2,20.5\r
+            """);
     assertThat(byFormat.header("Link")).contains("rel=\"next\"").contains("cursor=");
-    assertThat(http.get("/v1/gpu/metrics", "Accept", "application/json, text/csv").header("Content-Type"))
+    assertThat(
+            http.get("/v1/gpu/metrics", "Accept", "application/json, text/csv")
+                .header("Content-Type"))
         .isEqualTo("application/json");
-    assertThat(http.get("/v1/gpu/metrics", "Accept", "application/json;q=0.5, text/csv;q=0.9").header("Content-Type"))
+    assertThat(
+            http.get("/v1/gpu/metrics", "Accept", "application/json;q=0.5, text/csv;q=0.9")
+                .header("Content-Type"))
         .startsWith("text/csv");
   }
 
@@ -124,10 +132,18 @@ class HttpLayerTest {
     String cursor = null;
     int pages = 0;
     do {
-      JsonNode body = http.get("/v1/gpu/metrics?limit=100&window=24h" + (cursor == null ? "" : "&cursor=" + cursor)).json();
-      body.get("data").forEach(row -> assertThat(seen.add(row.get("orchestrator_address").asText())).isTrue());
+      JsonNode body =
+          http.get(
+                  "/v1/gpu/metrics?limit=100&window=24h"
+                      + (cursor == null ? "" : "&cursor=" + cursor))
+              .json();
+      body.get("data")
+          .forEach(row -> assertThat(seen.add(row.get("orchestrator_address").asText())).isTrue());
       assertThat(body.get("meta").get("start").asText()).isEqualTo("2026-01-07T12:01:00Z");
-      cursor = body.get("pagination").get("next_cursor").isNull() ? null : body.get("pagination").get("next_cursor").asText();
+      cursor =
+          body.get("pagination").get("next_cursor").isNull()
+              ? null
+              : body.get("pagination").get("next_cursor").asText();
       pages++;
       // A later page keeps the first page's range even as the clock moves.
       clock.advance(Duration.ofMinutes(3));
@@ -139,7 +155,8 @@ class HttpLayerTest {
   @Test
   void cursor_withOtherParameters_isRefused() {
     start();
-    String cursor = http.get("/v1/gpu/metrics?limit=10").json().get("pagination").get("next_cursor").asText();
+    String cursor =
+        http.get("/v1/gpu/metrics?limit=10").json().get("pagination").get("next_cursor").asText();
     Http.Answer other = http.get("/v1/gpu/metrics?limit=10&pipeline=x&cursor=" + cursor);
     assertThat(other.status()).isEqualTo(400);
     assertThat(other.json().get("parameter").asText()).isEqualTo("cursor");
@@ -209,7 +226,8 @@ class HttpLayerTest {
         Instant.parse("2026-01-08T13:00:30Z").getEpochSecond()));
     assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"default\";q=100;w=3600");
     assertThat(refused.header("RateLimit")).isEqualTo("\"default\";r=0;t=2400");
-    assertThat(Scrape.text(registry)).contains("naap_api_rate_limited_total{policy=\"default\"} 1.0");
+    assertThat(Scrape.text(registry))
+        .contains("naap_api_rate_limited_total{policy=\"default\"} 1.0");
     // Health and readiness never count.
     assertThat(http.get("/health").status()).isEqualTo(200);
     clock.advance(Duration.ofMinutes(40));
@@ -254,9 +272,12 @@ class HttpLayerTest {
       assertThat(a.header("RateLimit-Policy")).isEqualTo("\"dashboard\";q=5;w=3600");
     }
     assertThat(http.get("/v1/gpu/metrics", "Cookie", cookie).status()).isEqualTo(429);
-    // Anonymous requests from the same address keep their own quota; a forged token is worth nothing.
+    // Anonymous requests from the same address keep their own quota; a forged token is worth
+    // nothing.
     assertThat(http.get("/v1/gpu/metrics").status()).isEqualTo(200);
-    assertThat(http.get("/v1/gpu/metrics", "Cookie", DashboardTokens.COOKIE + "=99999999999.forged").status())
+    assertThat(
+            http.get("/v1/gpu/metrics", "Cookie", DashboardTokens.COOKIE + "=99999999999.forged")
+                .status())
         .isEqualTo(429);
   }
 
@@ -267,8 +288,18 @@ class HttpLayerTest {
     assertThat(js.status()).isEqualTo(200);
     assertThat(js.header("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
     assertThat(http.get("/js/app.js", "If-None-Match", js.header("ETag")).status()).isEqualTo(304);
-    for (String hostile : new String[] {"/../secret.txt", "/js/../../secret.txt", "/%2e%2e/secret.txt",
-        "/..%2fsecret.txt", "/js", "/js/", "/nothing.js", "/index.html/..", "//etc/passwd"}) {
+    for (String hostile :
+        new String[] {
+          "/../secret.txt",
+          "/js/../../secret.txt",
+          "/%2e%2e/secret.txt",
+          "/..%2fsecret.txt",
+          "/js",
+          "/js/",
+          "/nothing.js",
+          "/index.html/..",
+          "//etc/passwd"
+        }) {
       assertThat(http.raw(hostile).status()).as(hostile).isEqualTo(404);
     }
   }
@@ -303,7 +334,8 @@ class HttpLayerTest {
     Http.Answer slow = http.get("/v1/gpu/metrics?limit=1");
     assertThat(slow.status()).isEqualTo(503);
     assertThat(slow.header("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(slow.header("Retry-After")).isEqualTo(Long.toString(QueryRunner.RETRY_AFTER_SECONDS));
+    assertThat(slow.header("Retry-After"))
+        .isEqualTo(Long.toString(QueryRunner.RETRY_AFTER_SECONDS));
     // The timed-out call was cancelled and gave its only slot back.
     queries.delayMs = 0;
     assertThat(http.get("/v1/gpu/metrics?limit=2").status()).isEqualTo(200);

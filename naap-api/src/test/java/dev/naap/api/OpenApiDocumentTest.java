@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/openapi.json is the document the code generates; this test fails when they differ. To
- * regenerate it: {@code mvn -pl naap-api test -Dtest=OpenApiDocumentTest -Dnaap.openapi.write=true}.
+ * regenerate it: {@code mvn -pl naap-api test -Dtest=OpenApiDocumentTest
+ * -Dnaap.openapi.write=true}.
  */
 class OpenApiDocumentTest {
 
@@ -27,7 +28,8 @@ class OpenApiDocumentTest {
     if (Boolean.getBoolean("naap.openapi.write")) {
       Files.writeString(COMMITTED, generated, StandardCharsets.UTF_8);
     }
-    String committed = Files.exists(COMMITTED) ? Files.readString(COMMITTED, StandardCharsets.UTF_8) : "";
+    String committed =
+        Files.exists(COMMITTED) ? Files.readString(COMMITTED, StandardCharsets.UTF_8) : "";
     assertThat(committed)
         .as("docs/openapi.json differs from what the code generates; regenerate it with "
             + "mvn -pl naap-api test -Dtest=OpenApiDocumentTest -Dnaap.openapi.write=true")
@@ -38,40 +40,113 @@ class OpenApiDocumentTest {
   void document_isOpenApi31_withEveryRouteAndItsParameters() throws IOException {
     JsonNode doc = new ObjectMapper().readTree(generated());
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
-    for (String path : new String[] {"/v1/gpu/metrics", "/v1/network/demand", "/v1/sla/compliance",
-        "/v1/orchestrators", "/v1/orchestrators/{address}", "/v1/network/overview", "/v1/datasets",
-        "/v1/datasets/{id}", "/v1/datasets/{id}/download", "/v1/test-load/results", "/v1/test-load/coverage",
-        "/health", "/ready", "/openapi.json",
-        "/docs"}) {
+    for (String path :
+        new String[] {
+          "/v1/gpu/metrics",
+          "/v1/network/demand",
+          "/v1/sla/compliance",
+          "/v1/orchestrators",
+          "/v1/orchestrators/{address}",
+          "/v1/network/overview",
+          "/v1/datasets",
+          "/v1/datasets/{id}",
+          "/v1/datasets/{id}/download",
+          "/v1/test-load/results",
+          "/v1/test-load/coverage",
+          "/health",
+          "/ready",
+          "/openapi.json",
+          "/docs"
+        }) {
       assertThat(doc.get("paths").has(path)).as(path).isTrue();
     }
     JsonNode params = doc.get("paths").get("/v1/gpu/metrics").get("get").get("parameters");
-    assertThat(params.findValuesAsText("name")).contains("start", "end", "window", "granularity", "orchestrator",
-        "gpu_id", "gpu_model", "pipeline", "region", "gateway", "group_by", "sort", "limit", "cursor",
-        "include_test_load", "format");
+    assertThat(params.findValuesAsText("name"))
+        .contains(
+            "start",
+            "end",
+            "window",
+            "granularity",
+            "orchestrator",
+            "gpu_id",
+            "gpu_model",
+            "pipeline",
+            "region",
+            "gateway",
+            "group_by",
+            "sort",
+            "limit",
+            "cursor",
+            "include_test_load",
+            "format");
     JsonNode row = doc.get("components").get("schemas").get("GpuMetricsRow").get("properties");
-    for (String column : new String[] {"window_start", "orchestrator_address", "gpu_id", "gpu_model", "region",
-        "pipeline", "segments", "output_fps_mean", "output_fps_p05", "output_fps_p50", "output_fps_p95",
-        "fps_samples", "ptff_ms_p50", "ptff_ms_p95", "jitter_coefficient_mean", "failure_rate", "failed_segments",
-        "bandwidth_up_kbps_mean", "bandwidth_down_kbps_mean"}) {
+    for (String column :
+        new String[] {
+          "window_start",
+          "orchestrator_address",
+          "gpu_id",
+          "gpu_model",
+          "region",
+          "pipeline",
+          "segments",
+          "output_fps_mean",
+          "output_fps_p05",
+          "output_fps_p50",
+          "output_fps_p95",
+          "fps_samples",
+          "ptff_ms_p50",
+          "ptff_ms_p95",
+          "jitter_coefficient_mean",
+          "failure_rate",
+          "failed_segments",
+          "bandwidth_up_kbps_mean",
+          "bandwidth_down_kbps_mean"
+        }) {
       assertThat(row.has(column)).as(column).isTrue();
     }
     JsonNode results = doc.get("paths").get("/v1/test-load/results").get("get").get("parameters");
-    assertThat(results.findValuesAsText("name")).containsExactly("start", "end", "window", "orchestrator",
-        "pipeline", "outcome", "limit", "cursor", "format");
-    assertThat(doc.get("paths").get("/v1/test-load/coverage").get("get").get("parameters").findValuesAsText("name"))
+    assertThat(results.findValuesAsText("name"))
+        .containsExactly(
+            "start",
+            "end",
+            "window",
+            "orchestrator",
+            "pipeline",
+            "outcome",
+            "limit",
+            "cursor",
+            "format");
+    assertThat(
+            doc.get("paths")
+                .get("/v1/test-load/coverage")
+                .get("get")
+                .get("parameters")
+                .findValuesAsText("name"))
         .containsExactly("start", "end", "window", "orchestrator", "pipeline", "format");
     JsonNode schemas = doc.get("components").get("schemas");
-    assertThat(schemas.get("TestLoadResult").get("properties").get("prompt_change_ms").get("description").asText())
-        .startsWith("median /update to the first status").endsWith("(ms)");
+    assertThat(
+            schemas
+                .get("TestLoadResult")
+                .get("properties")
+                .get("prompt_change_ms")
+                .get("description")
+                .asText())
+        .startsWith("median /update to the first status")
+        .endsWith("(ms)");
     assertThat(schemas.get("TestLoadCoverageRow").get("properties").has("success_rate")).isTrue();
   }
 
   /** The document of a server over the real query layer (its column catalogue needs no data). */
   static String generated() {
     try (var store = TestStores.store("openapi_doc")) {
-      var server = new ApiServer(ApiConfig.defaults(), TestStores.queries(store), DatasetCatalog.empty(),
-          () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), InstantSource.system());
+      var server =
+          new ApiServer(
+              ApiConfig.defaults(),
+              TestStores.queries(store),
+              DatasetCatalog.empty(),
+              () -> new Readiness.Status(true, Map.of()),
+              new PrometheusRegistry(),
+              InstantSource.system());
       return server.openApiDocument();
     }
   }

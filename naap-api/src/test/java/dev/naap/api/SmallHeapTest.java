@@ -27,7 +27,8 @@ class SmallHeapTest {
         "-cp", System.getProperty("java.class.path"), SmallHeapServerMain.class.getName()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
-      var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      var out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line;
       URI url = null;
       while ((line = out.readLine()) != null) {
@@ -51,7 +52,8 @@ class SmallHeapTest {
         assertThat(a.status()).as("request %d", i).isEqualTo(200);
         served += a.body().length();
       }
-      System.out.printf("served %d MB of distinct cacheable responses to a 160 MiB heap%n", served >> 20);
+      System.out.printf(
+          "served %d MB of distinct cacheable responses to a 160 MiB heap%n", served >> 20);
       assertThat(p.isAlive()).as("the server is alive").isTrue();
       assertThat(served).isGreaterThan(200L << 20);
       assertThat(http.get("/health").status()).isEqualTo(200);

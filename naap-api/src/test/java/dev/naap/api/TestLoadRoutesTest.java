@@ -25,14 +25,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TestLoadRoutesTest {
 
   private static final int TESTS = 57;
-  private final MutableClock clock = new MutableClock(FakeTestLoadResults.FIRST.plus(Duration.ofHours(12)));
+  private final MutableClock clock =
+      new MutableClock(FakeTestLoadResults.FIRST.plus(Duration.ofHours(12)));
   private final FakeTestLoadResults results = new FakeTestLoadResults(TESTS);
   private ApiServer server;
   private Http http;
 
   private void start(TestLoadResults testLoad) {
-    server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), new FakeQueries(1), DatasetCatalog.empty(),
-        testLoad, () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), clock).start();
+    server =
+        new ApiServer(
+                ApiConfig.defaults().withAddress("127.0.0.1", 0),
+                new FakeQueries(1),
+                DatasetCatalog.empty(),
+                testLoad,
+                () -> new Readiness.Status(true, Map.of()),
+                new PrometheusRegistry(),
+                clock)
+            .start();
     http = new Http(server.url());
   }
 
@@ -56,7 +65,8 @@ class TestLoadRoutesTest {
     assertThat(body.get("data")).hasSize(2);
     // Newest first: test 56 started last.
     assertThat(body.get("data").get(0).get("test_id").asText()).isEqualTo("test-56");
-    assertThat(body.get("data").get(0).get("started_at").asText()).isEqualTo("2026-01-08T01:56:00Z");
+    assertThat(body.get("data").get(0).get("started_at").asText())
+        .isEqualTo("2026-01-08T01:56:00Z");
     assertThat(body.get("data").get(0).get("latency_ms").isNull()).isTrue();
     JsonNode meta = body.get("meta");
     assertThat(meta.get("start").asText()).isEqualTo("2026-01-07T13:00:00Z");
@@ -68,7 +78,8 @@ class TestLoadRoutesTest {
     assertThat(meta.get("data_as_of").isNull()).isTrue();
     List<String> columns = new ArrayList<>();
     meta.get("columns").forEach(c -> columns.add(c.get("name").asText()));
-    assertThat(columns).isEqualTo(TestLoadResults.RESULT_COLUMNS.stream().map(c -> c.name()).toList());
+    assertThat(columns)
+        .isEqualTo(TestLoadResults.RESULT_COLUMNS.stream().map(c -> c.name()).toList());
     assertThat(meta.get("columns").get(16).get("unit").asText()).isEqualTo("ms");
     assertThat(body.get("pagination").get("has_more").asBoolean()).isTrue();
   }
@@ -76,8 +87,10 @@ class TestLoadRoutesTest {
   @Test
   void results_filters_reachTheSource_andKeepOnlyTheirRows() {
     start(results);
-    JsonNode body = ok("/v1/test-load/results?limit=1000&orchestrator=https%3A%2F%2Fo1%3A8935&outcome=failure"
-        + "&pipeline=streamdiffusion");
+    JsonNode body =
+        ok(
+            "/v1/test-load/results?limit=1000&orchestrator=https%3A%2F%2Fo1%3A8935&outcome=failure"
+                + "&pipeline=streamdiffusion");
     assertThat(results.filters.getLast())
         .isEqualTo(new TestLoadResults.Filter(Set.of("https://o1:8935"), Set.of("streamdiffusion"),
             Set.of("failure")));
@@ -85,8 +98,9 @@ class TestLoadRoutesTest {
     List<String> ids = new ArrayList<>();
     body.get("data").forEach(r -> ids.add(r.get("test_id").asText()));
     assertThat(ids).containsExactly("test-40", "test-25", "test-10");
-    assertThat(body.get("meta").get("filters").toString()).isEqualTo(
-        "{\"orchestrator\":[\"https://o1:8935\"],\"pipeline\":[\"streamdiffusion\"],\"outcome\":[\"failure\"]}");
+    assertThat(body.get("meta").get("filters").toString())
+        .isEqualTo(
+            "{\"orchestrator\":[\"https://o1:8935\"],\"pipeline\":[\"streamdiffusion\"],\"outcome\":[\"failure\"]}");
     assertThat(ok("/v1/test-load/results?outcome=aborted").get("data")).isEmpty();
   }
 
@@ -100,8 +114,9 @@ class TestLoadRoutesTest {
     // Failures are i % 5 == 0; on o0 or o1, i % 3 != 2: 0, 10, 15, 25, 30, 40, 45, 55.
     List<String> ids = new ArrayList<>();
     body.get("data").forEach(r -> ids.add(r.get("test_id").asText()));
-    assertThat(ids).containsExactly("test-55", "test-45", "test-40", "test-30", "test-25", "test-15",
-        "test-10", "test-0");
+    assertThat(ids)
+        .containsExactly(
+            "test-55", "test-45", "test-40", "test-30", "test-25", "test-15", "test-10", "test-0");
     assertThat(body.get("meta").get("filters").toString()).isEqualTo(
         "{\"orchestrator\":[\"https://o0:8935\",\"https://o1:8935\"],"
             + "\"outcome\":[\"aborted\",\"failure\"]}");
@@ -130,7 +145,8 @@ class TestLoadRoutesTest {
     JsonNode window = ok("/v1/test-load/results?window=1h&end=2026-01-08T01:30:00Z&limit=1000");
     assertThat(window.get("meta").get("start").asText()).isEqualTo("2026-01-08T00:30:00Z");
     assertThat(window.get("data")).hasSize(30);
-    JsonNode range = ok("/v1/test-load/results?start=2026-01-08T01:10:00Z&end=2026-01-08T01:20:00Z&limit=1000");
+    JsonNode range =
+        ok("/v1/test-load/results?start=2026-01-08T01:10:00Z&end=2026-01-08T01:20:00Z&limit=1000");
     assertThat(range.get("data")).hasSize(10);
     assertThat(range.get("data").get(9).get("test_id").asText()).isEqualTo("test-10");
     assertThat(ok("/v1/test-load/results?window=1h").get("data")).isEmpty();
@@ -144,9 +160,12 @@ class TestLoadRoutesTest {
     String cursor = null;
     int pages = 0;
     do {
-      Http.Answer a = http.get("/v1/test-load/results?limit=10" + (cursor == null ? "" : "&cursor=" + cursor));
+      Http.Answer a =
+          http.get("/v1/test-load/results?limit=10" + (cursor == null ? "" : "&cursor=" + cursor));
       JsonNode body = a.json();
-      body.get("data").forEach(r -> assertThat(seen.add(r.get("test_id").asText())).as("seen twice: " + r).isTrue());
+      body.get("data")
+          .forEach(
+              r -> assertThat(seen.add(r.get("test_id").asText())).as("seen twice: " + r).isTrue());
       assertThat(body.get("meta").get("end").asText()).isEqualTo("2026-01-08T13:00:00Z");
       boolean more = body.get("pagination").get("has_more").asBoolean();
       assertThat(a.header("Link") != null).isEqualTo(more);
@@ -162,9 +181,13 @@ class TestLoadRoutesTest {
   @Test
   void results_cursor_withOtherParameters_isRefused() {
     start(results);
-    String cursor = ok("/v1/test-load/results?limit=10&outcome=success").get("pagination").get("next_cursor")
-        .asText();
-    assertThat(http.get("/v1/test-load/results?limit=10&outcome=success&cursor=" + cursor).status()).isEqualTo(200);
+    String cursor =
+        ok("/v1/test-load/results?limit=10&outcome=success")
+            .get("pagination")
+            .get("next_cursor")
+            .asText();
+    assertThat(http.get("/v1/test-load/results?limit=10&outcome=success&cursor=" + cursor).status())
+        .isEqualTo(200);
     Http.Answer other = http.get("/v1/test-load/results?limit=10&outcome=failure&cursor=" + cursor);
     assertThat(other.status()).isEqualTo(400);
     assertThat(other.json().get("parameter").asText()).isEqualTo("cursor");
@@ -180,7 +203,9 @@ class TestLoadRoutesTest {
     assertThat(byAccept.body()).isEqualTo(byFormat.body());
     String[] lines = byFormat.body().split("\r\n");
     assertThat(lines).hasSize(4);
-    assertThat(lines[0]).startsWith("run_id,plan,test_id,kind,orchestrator,").endsWith(",latency_ms");
+    assertThat(lines[0])
+        .startsWith("run_id,plan,test_id,kind,orchestrator,")
+        .endsWith(",latency_ms");
     assertThat(lines[1]).contains(",test-56,").contains(",\"a prompt, with \"\"quotes\"\"\",")
         .contains(",2026-01-08T01:56:00Z,");
     assertThat(byFormat.header("Link")).contains("rel=\"next\"").contains("format=csv");
@@ -193,7 +218,8 @@ class TestLoadRoutesTest {
     start(results);
     JsonNode body = ok("/v1/test-load/coverage?window=7d");
     assertThat(body.get("data").get(0).get("tests").asLong()).isEqualTo(TESTS);
-    assertThat(body.get("meta").get("group_by").toString()).isEqualTo("[\"orchestrator\",\"pipeline\"]");
+    assertThat(body.get("meta").get("group_by").toString())
+        .isEqualTo("[\"orchestrator\",\"pipeline\"]");
     assertThat(body.get("meta").get("start").asText()).isEqualTo("2026-01-01T13:00:00Z");
     assertThat(body.get("pagination").get("has_more").asBoolean()).isFalse();
     assertThat(body.get("pagination").get("next_cursor").isNull()).isTrue();
@@ -207,15 +233,16 @@ class TestLoadRoutesTest {
     assertThat(results.get("meta").get("columns")).hasSize(TestLoadResults.RESULT_COLUMNS.size());
     assertThat(ok("/v1/test-load/coverage").get("data")).isEmpty();
     assertThat(http.get("/v1/test-load/coverage?format=csv").body())
-        .isEqualTo("orchestrator,pipeline,tests,successes,success_rate,last_tested_at,last_outcome,"
-            + "last_error_class,startup_ms_p50,startup_ms_p95,prompt_change_ms_p50,prompt_change_ms_p95,"
-            + "output_fps_avg,output_fps_p50,output_fps_p05\r\n");
+        .isEqualTo(
+            "orchestrator,pipeline,tests,successes,success_rate,last_tested_at,last_outcome,"
+                + "last_error_class,startup_ms_p50,startup_ms_p95,prompt_change_ms_p50,prompt_change_ms_p95,output_fps_avg,output_fps_p50,output_fps_p05\r\n");
   }
 
   @Test
   void cache_answersTheSameRequestWithoutTheSource_forTenSeconds() {
     start(results);
-    String target = "/v1/test-load/results?outcome=success&start=2026-01-08T00:00:00Z&end=2026-01-08T02:00:00Z";
+    String target =
+        "/v1/test-load/results?outcome=success&start=2026-01-08T00:00:00Z&end=2026-01-08T02:00:00Z";
     Http.Answer first = http.get(target);
     assertThat(first.header("Cache-Control")).isEqualTo("public, max-age=10");
     assertThat(first.header("Last-Modified")).isNull();
@@ -231,10 +258,12 @@ class TestLoadRoutesTest {
   void rateLimit_countsTheseRoutes() {
     start(results);
     Http.Answer a = http.get("/v1/test-load/coverage");
-    assertThat(a.header("X-RateLimit-Limit")).isEqualTo(Integer.toString(ApiConfig.DEFAULT_REQUESTS_PER_WINDOW));
+    assertThat(a.header("X-RateLimit-Limit"))
+        .isEqualTo(Integer.toString(ApiConfig.DEFAULT_REQUESTS_PER_WINDOW));
     assertThat(a.header("X-RateLimit-Remaining"))
         .isEqualTo(Integer.toString(ApiConfig.DEFAULT_REQUESTS_PER_WINDOW - 1));
-    assertThat(http.get("/v1/test-load/results").header("RateLimit")).startsWith("\"default\";r=98;");
+    assertThat(http.get("/v1/test-load/results").header("RateLimit"))
+        .startsWith("\"default\";r=98;");
   }
 
   @ParameterizedTest

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 /**
  * Backups of the store's database with the engine's own {@code BACKUP DATABASE … TO File(…)} and
  * {@code RESTORE DATABASE … FROM File(…)}: every table, view and part, and {@code
- * schema_migrations}, so that a restored store is the store that was backed up. The embedded
- * engine allows a {@code File} backup only under a directory given at its start ({@link
+ * schema_migrations}, so that a restored store is the store that was backed up. The embedded engine
+ * allows a {@code File} backup only under a directory given at its start ({@link
  * Stores#BACKUPS_PATH_PROPERTY}), which is set here before the store opens.
  */
 final class Backups {
@@ -33,7 +33,9 @@ final class Backups {
       allow(target.getParent());
     }
     try (Store store = Stores.open(config)) {
-      return store.queryText("BACKUP DATABASE " + database(store) + " TO File(" + literal(target) + ")", Map.of())
+      return store
+          .queryText(
+              "BACKUP DATABASE " + database(store) + " TO File(" + literal(target) + ")", Map.of())
           .strip();
     }
   }
@@ -53,17 +55,21 @@ final class Backups {
     }
     try (Store store = Stores.open(config)) {
       String db = database(store);
-      long events = Long.parseLong(store.queryText("SELECT count() FROM raw_events", Map.of()).strip());
+      long events =
+          Long.parseLong(store.queryText("SELECT count() FROM raw_events", Map.of()).strip());
       if (events > 0 && !replace) {
         throw new IllegalArgumentException("the store holds " + events
             + " events; --replace discards them for the backup's");
       }
       Store system = store.withDatabase("system");
       system.execute("DROP DATABASE IF EXISTS " + db + " SYNC");
-      String status = system.queryText("RESTORE DATABASE " + db + " FROM File(" + literal(source) + ")", Map.of())
-          .strip();
+      String status =
+          system
+              .queryText("RESTORE DATABASE " + db + " FROM File(" + literal(source) + ")", Map.of())
+              .strip();
       List<String> applied = Migrations.apply(store);
-      return status + (applied.isEmpty() ? "" : "\nmigrations applied after the restore: " + applied);
+      return status
+          + (applied.isEmpty() ? "" : "\nmigrations applied after the restore: " + applied);
     }
   }
 

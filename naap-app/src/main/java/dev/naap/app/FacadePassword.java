@@ -23,7 +23,10 @@ final class FacadePassword {
 
   private FacadePassword() {}
 
-  /** The password to use; {@code out} learns where it comes from (the password itself only when new). */
+  /**
+   * The password to use; {@code out} learns where it comes from (the password itself only when
+   * new).
+   */
   static String resolve(String given, Path dataDir, PrintStream out) {
     if (given != null && !given.isEmpty()) {
       return given;

@@ -37,7 +37,8 @@ final class Probes implements AutoCloseable {
    */
   Probes(String component, Store store, PrometheusRegistry registry, boolean withHealth) {
     StoreProbe probe = new StoreProbe(store, Clock.systemUTC(), registry);
-    executor.scheduleWithFixedDelay(probe::check, 0, StoreProbe.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        probe::check, 0, StoreProbe.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     if (withHealth) {
       NetworkHealth health = new NetworkHealth(store, Clock.systemUTC(), registry);
       every(HEALTH_INTERVAL, health::update, "network health not read");

@@ -17,7 +17,9 @@ final class PromptDatasets implements DatasetCatalog {
 
   /** Where naap-loadtest keeps the shipped datasets on the class path. */
   private static final String RESOURCES = "/dev/naap/loadtest/datasets/";
-  private final dev.naap.loadtest.DatasetCatalog shipped = dev.naap.loadtest.DatasetCatalog.builtIn();
+
+  private final dev.naap.loadtest.DatasetCatalog shipped =
+      dev.naap.loadtest.DatasetCatalog.builtIn();
 
   @Override
   public List<Dataset> list() {
@@ -46,8 +48,15 @@ final class PromptDatasets implements DatasetCatalog {
   }
 
   private static Dataset describe(DatasetInfo i) {
-    return new Dataset(i.id(), "prompts", i.id() + " (version " + i.version() + ")",
-        i.description() + " Licence: " + i.licence() + ".", "application/x-ndjson", (long) i.entries(),
-        i.bytes(), i.sha256(), null);
+    return new Dataset(
+        i.id(),
+        "prompts",
+        i.id() + " (version " + i.version() + ")",
+        i.description() + " Licence: " + i.licence() + ".",
+        "application/x-ndjson",
+        (long) i.entries(),
+        i.bytes(),
+        i.sha256(),
+        null);
   }
 }

@@ -48,10 +48,18 @@ class BackupRestoreTest {
     Path data = dir.resolve("data");
     Path backup = dir.resolve("backups").resolve("first");
     try (FileSink sink = new FileSink(events)) {
-      new Simulator(SimConfig.builder().seed(5).startMs(start.toEpochMilli()).duration(Duration.ofHours(1)).build())
+      new Simulator(
+              SimConfig.builder()
+                  .seed(5)
+                  .startMs(start.toEpochMilli())
+                  .duration(Duration.ofHours(1))
+                  .build())
           .run(sink, Pacer.none());
     }
-    assertThat(ChildJvm.run(dir, "import", "--data-dir", data.toString(), events.toString()).exitCode()).isZero();
+    assertThat(
+            ChildJvm.run(dir, "import", "--data-dir", data.toString(), events.toString())
+                .exitCode())
+        .isZero();
 
     String range = "start=" + start + "&end=" + start.plus(Duration.ofHours(2));
     List<String> paths = List.of(
@@ -67,20 +75,26 @@ class BackupRestoreTest {
     Map<String, String> before = answers(data, paths);
     assertThat(before.get(paths.get(1))).contains("streamdiffusion");
 
-    ChildJvm.Result backedUp = ChildJvm.run(dir, "backup", "--data-dir", data.toString(), "--to", backup.toString());
+    ChildJvm.Result backedUp =
+        ChildJvm.run(dir, "backup", "--data-dir", data.toString(), "--to", backup.toString());
     assertThat(backedUp.exitCode()).isZero();
     assertThat(backedUp.stdout()).contains("BACKUP_CREATED");
     assertThat(backup.resolve(".backup")).isRegularFile();
     // A second backup into the same directory is refused.
-    assertThat(ChildJvm.run(dir, "backup", "--data-dir", data.toString(), "--to", backup.toString()).exitCode())
+    assertThat(
+            ChildJvm.run(dir, "backup", "--data-dir", data.toString(), "--to", backup.toString())
+                .exitCode())
         .isEqualTo(1);
 
     // A store with events is not replaced by accident.
-    assertThat(ChildJvm.run(dir, "restore", "--data-dir", data.toString(), "--from", backup.toString()).exitCode())
+    assertThat(
+            ChildJvm.run(dir, "restore", "--data-dir", data.toString(), "--from", backup.toString())
+                .exitCode())
         .isEqualTo(1);
 
     wipe(data);
-    ChildJvm.Result restored = ChildJvm.run(dir, "restore", "--data-dir", data.toString(), "--from", backup.toString());
+    ChildJvm.Result restored =
+        ChildJvm.run(dir, "restore", "--data-dir", data.toString(), "--from", backup.toString());
     assertThat(restored.exitCode()).isZero();
     assertThat(restored.stdout()).contains("RESTORED");
     Map<String, String> after = answers(data, paths);
@@ -89,8 +103,17 @@ class BackupRestoreTest {
     }
 
     // Restoring over the live data works with --replace and changes nothing either.
-    assertThat(ChildJvm.run(dir, "restore", "--data-dir", data.toString(), "--from", backup.toString(),
-        "--replace").exitCode()).isZero();
+    assertThat(
+            ChildJvm.run(
+                    dir,
+                    "restore",
+                    "--data-dir",
+                    data.toString(),
+                    "--from",
+                    backup.toString(),
+                    "--replace")
+                .exitCode())
+        .isZero();
     assertThat(answers(data, paths)).isEqualTo(before);
   }
 
@@ -101,8 +124,16 @@ class BackupRestoreTest {
       port = s.getLocalPort();
     }
     // One secret for both servers: paging cursors are signed with it.
-    Process serve = ChildJvm.start(dir.resolve("serve.log"), "serve", "--data-dir", data.toString(), "--port",
-        Integer.toString(port), "--secret", "backup-restore-test-secret");
+    Process serve =
+        ChildJvm.start(
+            dir.resolve("serve.log"),
+            "serve",
+            "--data-dir",
+            data.toString(),
+            "--port",
+            Integer.toString(port),
+            "--secret",
+            "backup-restore-test-secret");
     try {
       String base = "http://127.0.0.1:" + port;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -117,7 +148,8 @@ class BackupRestoreTest {
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         // meta.generated_at is when the request was answered, the one field that is not data.
-        bodies.put(path, r.body().replaceAll("\"generated_at\":\"[^\"]*\"", "\"generated_at\":\"…\""));
+        bodies.put(
+            path, r.body().replaceAll("\"generated_at\":\"[^\"]*\"", "\"generated_at\":\"…\""));
       }
       return bodies;
     } finally {

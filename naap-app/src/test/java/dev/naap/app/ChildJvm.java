@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code naap} commands in child JVMs set up as the launcher does (libjsig, native access). */
+/**
+ * Runs {@code naap} commands in child JVMs set up as the launcher does (libjsig, native access).
+ */
 final class ChildJvm {
 
   private ChildJvm() {}
@@ -40,7 +42,8 @@ final class ChildJvm {
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("run.err").toFile())));
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException("naap " + String.join(" ", args) + " did not finish in 120 s");
+      throw new IllegalStateException(
+          "naap " + String.join(" ", args) + " did not finish in 120 s");
     }
     try {
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));

@@ -29,27 +29,44 @@ class CliTest {
     var sql = ChildJvm.run(dir, "sql", "--data-dir", data,
         "SELECT event_type, count() FROM raw_events FINAL GROUP BY event_type ORDER BY event_type");
     assertThat(sql.exitCode()).isZero();
-    assertThat(sql.stdout()).isEqualTo("""
-        ai_stream_status\t17
-        create_new_payment\t6
-        discovery_results\t1
-        network_capabilities\t1
-        stream_ingest_metrics\t34
-        stream_trace\t6
-        """);
+    assertThat(sql.stdout())
+        .isEqualTo(
+            """
+            ai_stream_status\t17
+            create_new_payment\t6
+            discovery_results\t1
+            network_capabilities\t1
+            stream_ingest_metrics\t34
+            stream_trace\t6
+            """);
   }
 
   @Test
-  void import_withATestLoadRule_marksTheMatchingStream_andReportsTheOrchestratorStartup() throws Exception {
+  void import_withATestLoadRule_marksTheMatchingStream_andReportsTheOrchestratorStartup()
+      throws Exception {
     String data = dir.resolve("store").toString();
     String capture = EventFixtures.captureFile().toString();
 
-    var r = ChildJvm.run(dir, "import", "--data-dir", data, "--test-load-stream-ids", "stream-o5s73x-*",
-        "--test-load-gateways=", capture);
+    var r =
+        ChildJvm.run(
+            dir,
+            "import",
+            "--data-dir",
+            data,
+            "--test-load-stream-ids",
+            "stream-o5s73x-*",
+            "--test-load-gateways=",
+            capture);
 
     assertThat(r.exitCode()).isZero();
-    var sql = ChildJvm.run(dir, "sql", "--data-dir", data, "SELECT is_test_load, ptff_ms, selection_wait_ms, "
-        + "orchestrator_startup_ms, failed FROM segment_facts_current");
+    var sql =
+        ChildJvm.run(
+            dir,
+            "sql",
+            "--data-dir",
+            data,
+            "SELECT is_test_load, ptff_ms, selection_wait_ms, "
+                + "orchestrator_startup_ms, failed FROM segment_facts_current");
     assertThat(sql.exitCode()).isZero();
     assertThat(sql.stdout()).isEqualTo("true\t2655\t2285\t370\tfalse\n");
   }
@@ -58,7 +75,9 @@ class CliTest {
   void import_missingFile_exitsNonZeroAndSaysWhich() throws Exception {
     Path missing = dir.resolve("missing.ndjson");
 
-    var r = ChildJvm.run(dir, "import", "--data-dir", dir.resolve("store").toString(), missing.toString());
+    var r =
+        ChildJvm.run(
+            dir, "import", "--data-dir", dir.resolve("store").toString(), missing.toString());
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stdout()).isEmpty();
@@ -67,7 +86,13 @@ class CliTest {
 
   @Test
   void sql_badQuery_exitsOneWithTheServerError() throws Exception {
-    var r = ChildJvm.run(dir, "sql", "--data-dir", dir.resolve("store").toString(), "SELECT * FROM no_such_table");
+    var r =
+        ChildJvm.run(
+            dir,
+            "sql",
+            "--data-dir",
+            dir.resolve("store").toString(),
+            "SELECT * FROM no_such_table");
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(Files.readString(dir.resolve("run.err"))).contains("no_such_table");
@@ -83,7 +108,8 @@ class CliTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString())
         .contains("naap ingest: Unknown option: '--bogus'")
-        .contains("naap ingest: Invalid value for option '--batch-max-events': 'zero' is not an int")
+        .contains(
+            "naap ingest: Invalid value for option '--batch-max-events': 'zero' is not an int")
         .contains("naap ingest: --metrics-port: expected -1..65535, got 70000")
         .contains("naap ingest: --max-event-bytes: expected 1024..67108864, got 10")
         .contains("Usage: naap ingest");

@@ -36,7 +36,8 @@ class ClickHouseHttpCommandTest {
   void generatedPassword_isPrintedOnce_keptOwnerOnly_andRequired() throws Exception {
     Path data = dir.resolve("data");
     Path log = dir.resolve("first.log");
-    Process p = ChildJvm.start(log, "clickhouse-http", "--port", "0", "--data-dir", data.toString());
+    Process p =
+        ChildJvm.start(log, "clickhouse-http", "--port", "0", "--data-dir", data.toString());
     String password;
     try {
       URI url = awaitUrl(p, log);
@@ -50,17 +51,20 @@ class ClickHouseHttpCommandTest {
       assertThat(send(url, "SELECT 1", null).statusCode()).isEqualTo(401);
       assertThat(send(url, "SELECT 1", "wrong").statusCode()).isEqualTo(401);
       assertThat(send(url, "SELECT 1", password).body()).isEqualTo("1\n");
-      HttpResponse<String> file1 = send(url, "SELECT * FROM file('/etc/passwd', 'LineAsString')", password);
+      HttpResponse<String> file1 =
+          send(url, "SELECT * FROM file('/etc/passwd', 'LineAsString')", password);
       assertThat(file1.statusCode()).isEqualTo(403);
       assertThat(file1.body()).doesNotContain("root:");
-      assertThat(send(url, "CREATE TABLE t (a UInt8) ENGINE = Memory", password).statusCode()).isEqualTo(403);
+      assertThat(send(url, "CREATE TABLE t (a UInt8) ENGINE = Memory", password).statusCode())
+          .isEqualTo(403);
       assertThat(send(url, "EXISTS TABLE t", password).body()).isEqualTo("0\n");
     } finally {
       stop(p);
     }
     // Started again: the kept password still works and is not printed again.
     Path second = dir.resolve("second.log");
-    Process again = ChildJvm.start(second, "clickhouse-http", "--port", "0", "--data-dir", data.toString());
+    Process again =
+        ChildJvm.start(second, "clickhouse-http", "--port", "0", "--data-dir", data.toString());
     try {
       URI url = awaitUrl(again, second);
       assertThat(send(url, "SELECT 2", password).body()).isEqualTo("2\n");

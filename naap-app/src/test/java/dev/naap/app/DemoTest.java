@@ -36,11 +36,24 @@ class DemoTest {
    * events (and, if {@code testSucceeded}, until a load test has succeeded against the simulated
    * gateway), stops it with SIGTERM; returns the events stored.
    */
-  private long runUntil(Path data, String log, long eventsBefore, boolean testSucceeded) throws Exception {
+  private long runUntil(Path data, String log, long eventsBefore, boolean testSucceeded)
+      throws Exception {
     int port = freePort();
     int apiPort = freePort();
-    Process demo = ChildJvm.start(dir.resolve(log), "demo", "--dir", data.toString(), "--backfill-hours", "1",
-        "--http-port", Integer.toString(port), "--port", Integer.toString(apiPort), "--metrics-port", "0");
+    Process demo =
+        ChildJvm.start(
+            dir.resolve(log),
+            "demo",
+            "--dir",
+            data.toString(),
+            "--backfill-hours",
+            "1",
+            "--http-port",
+            Integer.toString(port),
+            "--port",
+            Integer.toString(apiPort),
+            "--metrics-port",
+            "0");
     try {
       long sessions = 0;
       long events = 0;
@@ -51,18 +64,28 @@ class DemoTest {
       String overview = "";
       // A load test lasts a minute of simulated time, at real time here.
       long deadline = System.nanoTime() + Duration.ofSeconds(testSucceeded ? 240 : 150).toNanos();
-      while ((sessions == 0 || events <= eventsBefore || testStreams == 0 || !overview.contains("\"sessions\"")
-              || (testSucceeded && testSuccesses == 0) || orchestratorsWithoutRegion != 0
+      while ((sessions == 0
+              || events <= eventsBefore
+              || testStreams == 0
+              || !overview.contains("\"sessions\"")
+              || (testSucceeded && testSuccesses == 0)
+              || orchestratorsWithoutRegion != 0
               || sessionsWithRegionPercent <= 50)
-          && System.nanoTime() < deadline && demo.isAlive()) {
+          && System.nanoTime() < deadline
+          && demo.isAlive()) {
         Thread.sleep(1_000);
         sessions = query(data, port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
         events = query(data, port, "SELECT count() FROM raw_events");
         testStreams = query(data, port, "SELECT count() FROM test_load_streams");
-        testSuccesses = query(data, port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
+        testSuccesses =
+            query(data, port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
         overview = get(apiPort, "/v1/network/overview");
-        orchestratorsWithoutRegion = query(data, port, "SELECT if(count() = 0, -1, countIf(region_source NOT IN"
-            + " ('operator', 'geoip'))) FROM orchestrators_current");
+        orchestratorsWithoutRegion =
+            query(
+                data,
+                port,
+                "SELECT if(count() = 0, -1, countIf(region_source NOT IN"
+                    + " ('operator', 'geoip'))) FROM orchestrators_current");
         sessionsWithRegionPercent = query(data, port,
             "SELECT intDiv(100 * countIf(region != ''), greatest(count(), 1)) FROM sessions");
       }
@@ -73,16 +96,23 @@ class DemoTest {
         assertThat(testSuccesses).as("load tests that succeeded (see %s)", log).isPositive();
       }
       assertThat(overview).as("the API's overview (see %s)", log).contains("\"sessions\"");
-      assertThat(orchestratorsWithoutRegion).as("scraped orchestrators without a region (see %s)", log).isZero();
-      assertThat(sessionsWithRegionPercent).as("percent of sessions with a region (see %s)", log).isGreaterThan(50);
+      assertThat(orchestratorsWithoutRegion)
+          .as("scraped orchestrators without a region (see %s)", log)
+          .isZero();
+      assertThat(sessionsWithRegionPercent)
+          .as("percent of sessions with a region (see %s)", log)
+          .isGreaterThan(50);
       assertThat(get(apiPort, "/")).as("the dashboard at /").contains("<html");
 
       demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the same orderly stop
       assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops").isTrue();
       assertThat(demo.exitValue()).isZero();
       Thread.sleep(500);
-      assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(data.toString())))
-          .as("processes left behind").isEmpty();
+      assertThat(
+              ProcessHandle.allProcesses()
+                  .filter(p -> p.info().commandLine().orElse("").contains(data.toString())))
+          .as("processes left behind")
+          .isEmpty();
       return events;
     } finally {
       demo.destroyForcibly();

@@ -47,8 +47,15 @@ class FeesAndLiveEndToEndTest {
   @Test
   void feesPerOrchestrator_equalTheTruthExactly_andLiveSessionsTheOpenStreams() {
     Instant start = Instant.parse("2026-03-02T17:00:00Z");
-    SimConfig config = SimConfig.builder().seed(19).startMs(start.toEpochMilli()).duration(Duration.ofHours(2))
-        .perfectDelivery().duplicateRate(0.02).lateRate(0.02).build();
+    SimConfig config =
+        SimConfig.builder()
+            .seed(19)
+            .startMs(start.toEpochMilli())
+            .duration(Duration.ofHours(2))
+            .perfectDelivery()
+            .duplicateRate(0.02)
+            .lateRate(0.02)
+            .build();
     Path events = dir.resolve("events.ndjson");
     GroundTruth truth;
     try (FileSink sink = new FileSink(events)) {
@@ -60,9 +67,19 @@ class FeesAndLiveEndToEndTest {
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
     MetricsQueries queries = new ClickHouseMetricsQueries(store);
 
-    Page page = queries.run(Report.NETWORK_ECONOMICS, new MetricsQuery(start.minus(Duration.ofHours(1)),
-        start.plus(Duration.ofHours(3)), Granularity.HOUR, Map.of(), List.of(Dimension.ORCHESTRATOR), null, 1000, 0,
-        true));
+    Page page =
+        queries.run(
+            Report.NETWORK_ECONOMICS,
+            new MetricsQuery(
+                start.minus(Duration.ofHours(1)),
+                start.plus(Duration.ofHours(3)),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(Dimension.ORCHESTRATOR),
+                null,
+                1000,
+                0,
+                true));
     Map<String, BigDecimal> expected = new TreeMap<>();
     Map<String, BigInteger> computed = new TreeMap<>();
     Map<String, Long> payments = new TreeMap<>();
@@ -95,7 +112,8 @@ class FeesAndLiveEndToEndTest {
     payments.values().removeIf(v -> v == 0);
     assertThat(payments).isEqualTo(truePayments);
     assertThat(expected.keySet()).isEqualTo(trueExpected.keySet());
-    trueExpected.forEach((orch, wei) -> assertThat(expected.get(orch)).as(orch).isEqualByComparingTo(wei));
+    trueExpected.forEach(
+        (orch, wei) -> assertThat(expected.get(orch)).as(orch).isEqualByComparingTo(wei));
     assertThat(computed).isEqualTo(trueComputed);
 
     long open = truth.demand().stream().mapToLong(GroundTruth.DemandCell::open).sum();

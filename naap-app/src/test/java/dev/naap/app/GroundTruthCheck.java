@@ -14,11 +14,10 @@ import java.util.Set;
 /**
  * What NaaP measured in a store's segments and rollups against what the simulator says really
  * happened, for a run without lost events, on the definitions of docs/METRICS.md: sessions
- * requested and with no orchestrator (either form) per gateway, test load (flagged and by rule)
- * per gateway, segments and failures per node (orchestrator URL) and per signer, swaps back to
- * the same node, output FPS per node × pipeline, GPU attribution per node × pipeline, all exactly;
- * output FPS per GPU and per GPU model × pipeline exactly over the GPUs whose every sample is
- * attributed.
+ * requested and with no orchestrator (either form) per gateway, test load (flagged and by rule) per
+ * gateway, segments and failures per node (orchestrator URL) and per signer, swaps back to the same
+ * node, output FPS per node × pipeline, GPU attribution per node × pipeline, all exactly; output
+ * FPS per GPU and per GPU model × pipeline exactly over the GPUs whose every sample is attributed.
  */
 final class GroundTruthCheck {
 
@@ -46,7 +45,9 @@ final class GroundTruthCheck {
     Map<String, long[]> expectedPerGateway = new HashMap<>();
     Map<String, long[]> expectedPerPipeline = new HashMap<>();
     for (GroundTruth.DemandCell d : truth.demand()) {
-      long[] e = expectedPerGateway.computeIfAbsent(d.gateway().isEmpty() ? "unknown" : d.gateway(), k -> new long[2]);
+      long[] e =
+          expectedPerGateway.computeIfAbsent(
+              d.gateway().isEmpty() ? "unknown" : d.gateway(), k -> new long[2]);
       e[0] += d.requested();
       e[1] += d.noOrchestrator();
       long[] p = expectedPerPipeline.computeIfAbsent(d.pipeline(), k -> new long[2]);
@@ -54,22 +55,38 @@ final class GroundTruthCheck {
       p[1] += d.requested();
     }
     Map<String, long[]> perGateway = new HashMap<>();
-    for (String[] f : rows(store, "SELECT gateway, sum(sessions_requested), sum(sessions_no_orchestrator) "
-        + "FROM rollup_hour_current GROUP BY gateway")) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT gateway, sum(sessions_requested), sum(sessions_no_orchestrator) "
+                + "FROM rollup_hour_current GROUP BY gateway")) {
       perGateway.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
     }
     assertThat(perGateway.keySet()).as("gateways").isEqualTo(expectedPerGateway.keySet());
     expectedPerGateway.forEach((gateway, e) -> assertThat(perGateway.get(gateway))
         .as("%s: requested, no orchestrator", gateway).containsExactly(e[0], e[1]));
-    assertThat(expectedPerGateway.values().stream().mapToLong(e -> e[1]).sum()).as("unmet demand in the run").isPositive();
+    assertThat(expectedPerGateway.values().stream().mapToLong(e -> e[1]).sum())
+        .as("unmet demand in the run")
+        .isPositive();
     // The gateways that report it only by the "within 2s timeout" error count it too.
-    assertThat(truth.gateways().stream().filter(g -> g.noOrchestratorForm().equals("timeout_error"))
-        .mapToLong(g -> expectedPerGateway.get(g.host()) == null ? 0 : expectedPerGateway.get(g.host())[1]).sum())
-        .as("no-orchestrator sessions on the gateways with the timeout form").isPositive();
+    assertThat(
+            truth.gateways().stream()
+                .filter(g -> g.noOrchestratorForm().equals("timeout_error"))
+                .mapToLong(
+                    g ->
+                        expectedPerGateway.get(g.host()) == null
+                            ? 0
+                            : expectedPerGateway.get(g.host())[1])
+                .sum())
+        .as("no-orchestrator sessions on the gateways with the timeout form")
+        .isPositive();
 
     Map<String, Long> perPipeline = new HashMap<>();
-    for (String[] f : rows(store, "SELECT pipeline, sum(sessions_requested) FROM rollup_hour_current "
-        + "WHERE pipeline != '' GROUP BY pipeline")) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT pipeline, sum(sessions_requested) FROM rollup_hour_current "
+                + "WHERE pipeline != '' GROUP BY pipeline")) {
       perPipeline.put(f[0], Long.parseLong(f[1]));
     }
     assertThat(perPipeline.keySet()).as("pipelines").isEqualTo(expectedPerPipeline.keySet());
@@ -85,12 +102,18 @@ final class GroundTruthCheck {
     Map<String, Long> expected = new HashMap<>();
     for (GroundTruth.DemandCell d : truth.demand()) {
       if (d.flaggedTestLoad() + d.testerStreams() > 0) {
-        expected.merge(d.gateway().isEmpty() ? "unknown" : d.gateway(), d.flaggedTestLoad() + d.testerStreams(), Long::sum);
+        expected.merge(
+            d.gateway().isEmpty() ? "unknown" : d.gateway(),
+            d.flaggedTestLoad() + d.testerStreams(),
+            Long::sum);
       }
     }
     Map<String, Long> measured = new HashMap<>();
-    for (String[] f : rows(store, "SELECT gateway, sum(sessions_requested) FROM rollup_hour_current "
-        + "WHERE is_test_load GROUP BY gateway HAVING sum(sessions_requested) > 0")) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT gateway, sum(sessions_requested) FROM rollup_hour_current "
+                + "WHERE is_test_load GROUP BY gateway HAVING sum(sessions_requested) > 0")) {
       measured.put(f[0], Long.parseLong(f[1]));
     }
     assertThat(measured).as("test-load sessions per gateway").isEqualTo(expected);
@@ -106,8 +129,11 @@ final class GroundTruthCheck {
    */
   private static void failuresPerNode(Store store, GroundTruth truth) {
     Map<String, long[]> measured = new HashMap<>();
-    for (String[] f : rows(store, "SELECT node_key, count(), countIf(failed) FROM segment_facts_current "
-        + "WHERE segment_index >= 1 GROUP BY node_key")) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT node_key, count(), countIf(failed) FROM segment_facts_current "
+                + "WHERE segment_index >= 1 GROUP BY node_key")) {
       measured.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
     }
     Set<String> nodes = new HashSet<>();
@@ -131,10 +157,16 @@ final class GroundTruthCheck {
       e[0] += o.sessions();
       e[1] += o.failedSegments();
     }
-    assertThat(expected.size()).as("signers fronting several nodes").isLessThan(truth.orchestrators().size());
+    assertThat(expected.size())
+        .as("signers fronting several nodes")
+        .isLessThan(truth.orchestrators().size());
     Map<String, long[]> measured = new HashMap<>();
-    for (String[] f : rows(store, "SELECT orchestrator_address, sum(segments), sum(failed_segments) "
-        + "FROM rollup_hour_current WHERE orchestrator_address != '' GROUP BY orchestrator_address")) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT orchestrator_address, sum(segments), sum(failed_segments) FROM"
+                + " rollup_hour_current WHERE orchestrator_address != '' GROUP BY"
+                + " orchestrator_address")) {
       measured.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
     }
     expected.forEach((signer, e) -> assertThat(measured.getOrDefault(signer, new long[2]))
@@ -147,32 +179,45 @@ final class GroundTruthCheck {
    */
   private static void swapsBack(Store store, GroundTruth truth) {
     Map<String, Long> measured = new HashMap<>();
-    for (String[] f : rows(store, """
-        SELECT node_key, count(), countIf(NOT previous_failed)
-        FROM (SELECT node_key, segment_index,
-                     lagInFrame(node_key) OVER w AS previous_node,
-                     lagInFrame(swapped_out) OVER w AS previous_swapped_out,
-                     lagInFrame(failed) OVER w AS previous_failed
-              FROM segment_facts_current
-              WHERE segment_index >= 1
-              WINDOW w AS (PARTITION BY stream_id, request_id ORDER BY segment_index
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
-        WHERE segment_index > 1 AND previous_node = node_key AND previous_swapped_out
-        GROUP BY node_key""")) {
+    for (String[] f :
+        rows(
+            store,
+            """
+            SELECT node_key, count(), countIf(NOT previous_failed)
+            FROM (SELECT node_key, segment_index,
+                         lagInFrame(node_key) OVER w AS previous_node,
+                         lagInFrame(swapped_out) OVER w AS previous_swapped_out,
+                         lagInFrame(failed) OVER w AS previous_failed
+                  FROM segment_facts_current
+                  WHERE segment_index >= 1
+                  WINDOW w AS (PARTITION BY stream_id, request_id ORDER BY segment_index
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+            WHERE segment_index > 1 AND previous_node = node_key AND previous_swapped_out
+            GROUP BY node_key\
+            """)) {
       measured.put(f[0], Long.parseLong(f[1]));
-      assertThat(Long.parseLong(f[2])).as("swapped-out attempts on %s that did not fail", f[0]).isZero();
+      assertThat(Long.parseLong(f[2]))
+          .as("swapped-out attempts on %s that did not fail", f[0])
+          .isZero();
     }
     Map<String, Long> expected = new HashMap<>();
-    truth.orchestrators().stream().filter(o -> o.swapsBack() > 0).forEach(o -> expected.put(o.url(), o.swapsBack()));
+    truth.orchestrators().stream()
+        .filter(o -> o.swapsBack() > 0)
+        .forEach(o -> expected.put(o.url(), o.swapsBack()));
     assertThat(measured).as("swaps back to the same node").isEqualTo(expected).isNotEmpty();
   }
 
   /** Output FPS per node and pipeline: the mean over the status samples with fps > 0. */
   private static void fpsPerNodeAndPipeline(Store store, GroundTruth truth) {
     Map<String, double[]> measured = new HashMap<>();
-    for (String[] f : rows(store, "SELECT node_key, pipeline, sum(fps_samples), sum(fps_mean * fps_samples) "
-        + "FROM segment_facts_current WHERE segment_index >= 1 AND fps_samples > 0 GROUP BY node_key, pipeline")) {
-      measured.put(f[0] + " " + f[1], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+    for (String[] f :
+        rows(
+            store,
+            "SELECT node_key, pipeline, sum(fps_samples), sum(fps_mean * fps_samples) FROM"
+                + " segment_facts_current WHERE segment_index >= 1 AND fps_samples > 0 GROUP BY"
+                + " node_key, pipeline")) {
+      measured.put(
+          f[0] + " " + f[1], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
     }
     Set<String> expectedKeys = new HashSet<>();
     for (GroundTruth.NodePipelineTruth n : truth.nodePipelines()) {
@@ -196,9 +241,12 @@ final class GroundTruthCheck {
   private static void gpuAttribution(Store store, GroundTruth truth) {
     Map<String, Map<String, Long>> measured = new HashMap<>();
     Map<String, Set<String>> ids = new HashMap<>();
-    for (String[] f : rows(store, "SELECT node_key, pipeline, gpu_resolution, count(), "
-        + "arrayStringConcat(groupUniqArray(gpu_id), ',') FROM segment_facts_current WHERE segment_index >= 1 "
-        + "GROUP BY node_key, pipeline, gpu_resolution")) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT node_key, pipeline, gpu_resolution, count(),"
+                + " arrayStringConcat(groupUniqArray(gpu_id), ',') FROM segment_facts_current WHERE"
+                + " segment_index >= 1 GROUP BY node_key, pipeline, gpu_resolution")) {
       String key = f[0] + " " + f[1];
       measured.computeIfAbsent(key, k -> new HashMap<>()).put(f[2], Long.parseLong(f[3]));
       ids.put(key + " " + f[2], new HashSet<>(List.of(f[4].split(",", -1))));
@@ -209,10 +257,14 @@ final class GroundTruthCheck {
         continue;
       }
       String key = n.url() + " " + n.pipeline();
-      assertThat(measured.remove(key)).as("GPU resolution of the segments of %s", key).isEqualTo(n.gpuResolution());
+      assertThat(measured.remove(key))
+          .as("GPU resolution of the segments of %s", key)
+          .isEqualTo(n.gpuResolution());
       if (n.gpuResolution().containsKey("capabilities")) {
         assertThat(n.gpuIds()).hasSize(1);
-        assertThat(ids.get(key + " capabilities")).as("GPU attributed on %s", key).containsExactlyElementsOf(n.gpuIds());
+        assertThat(ids.get(key + " capabilities"))
+            .as("GPU attributed on %s", key)
+            .containsExactlyElementsOf(n.gpuIds());
         attributedOnOneGpuNodes += n.gpuResolution().get("capabilities");
       }
       if (n.gpuResolution().containsKey("reported")) {
@@ -220,14 +272,18 @@ final class GroundTruthCheck {
       }
       for (String unattributed : List.of("ambiguous", "stale", "unknown")) {
         if (n.gpuResolution().containsKey(unattributed)) {
-          assertThat(ids.get(key + " " + unattributed)).as("%s GPU on %s", unattributed, key).containsOnly("");
+          assertThat(ids.get(key + " " + unattributed))
+              .as("%s GPU on %s", unattributed, key)
+              .containsOnly("");
         }
       }
     }
     assertThat(measured).as("segments on nodes the simulator did not run").isEmpty();
     assertThat(attributedOnOneGpuNodes).as("segments attributed from capabilities").isPositive();
-    assertThat(truth.nodePipelines().stream().filter(n -> n.gpuResolution().containsKey("ambiguous")))
-        .as("nodes with several GPUs for a pipeline that served").isNotEmpty();
+    assertThat(
+            truth.nodePipelines().stream().filter(n -> n.gpuResolution().containsKey("ambiguous")))
+        .as("nodes with several GPUs for a pipeline that served")
+        .isNotEmpty();
   }
 
   /**
@@ -237,15 +293,20 @@ final class GroundTruthCheck {
    * segment.
    */
   private static void latencies(Store store) {
-    String[] f = rows(store, """
-        SELECT countIf(selection_wait_ms IS NOT NULL),
-               countIf(selection_wait_ms < 9000 OR selection_wait_ms > 19000),
-               countIf(orchestrator_startup_ms IS NOT NULL),
-               countIf(orchestrator_startup_ms < 500 OR orchestrator_startup_ms > 9000),
-               countIf(segment_index = 1 AND ptff_ms IS NOT NULL
-                       AND ptff_ms != selection_wait_ms + orchestrator_startup_ms)
-        FROM segment_facts_current
-        WHERE segment_index = 1""").getFirst();
+    String[] f =
+        rows(
+                store,
+                """
+                SELECT countIf(selection_wait_ms IS NOT NULL),
+                       countIf(selection_wait_ms < 9000 OR selection_wait_ms > 19000),
+                       countIf(orchestrator_startup_ms IS NOT NULL),
+                       countIf(orchestrator_startup_ms < 500 OR orchestrator_startup_ms > 9000),
+                       countIf(segment_index = 1 AND ptff_ms IS NOT NULL
+                               AND ptff_ms != selection_wait_ms + orchestrator_startup_ms)
+                FROM segment_facts_current
+                WHERE segment_index = 1\
+                """)
+            .getFirst();
     assertThat(Long.parseLong(f[0])).as("first segments with a selection wait").isPositive();
     assertThat(Long.parseLong(f[1])).as("selection waits outside 9-19 s").isZero();
     assertThat(Long.parseLong(f[2])).as("first segments with an orchestrator startup").isPositive();
@@ -265,17 +326,26 @@ final class GroundTruthCheck {
     Map<String, GroundTruth.GpuTruth> gpus = new HashMap<>();
     truth.gpus().forEach(g -> gpus.put(g.gpuId(), g));
     Set<String> complete = new HashSet<>();
-    for (String[] f : rows(store, "SELECT gpu_id, sum(fps_sample_sum) / sum(fps_samples), sum(fps_samples) "
-        + "FROM rollup_hour_current WHERE gpu_id != '' AND fps_samples > 0 GROUP BY gpu_id")) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT gpu_id, sum(fps_sample_sum) / sum(fps_samples), sum(fps_samples) FROM"
+                + " rollup_hour_current WHERE gpu_id != '' AND fps_samples > 0 GROUP BY gpu_id")) {
       GroundTruth.GpuTruth g = gpus.get(f[0]);
       long samples = Long.parseLong(f[2]);
-      assertThat(samples).as("fps samples attributed to %s", f[0]).isLessThanOrEqualTo(g.statusSamples());
+      assertThat(samples)
+          .as("fps samples attributed to %s", f[0])
+          .isLessThanOrEqualTo(g.statusSamples());
       if (samples == g.statusSamples()) {
-        assertThat(Double.parseDouble(f[1])).as("mean fps of %s", f[0]).isCloseTo(g.meanOutputFps(), within(1e-6));
+        assertThat(Double.parseDouble(f[1]))
+            .as("mean fps of %s", f[0])
+            .isCloseTo(g.meanOutputFps(), within(1e-6));
         complete.add(f[0]);
       }
     }
-    assertThat(complete).as("GPUs with every sample attributed").hasSizeGreaterThan(truth.gpus().size() / 2);
+    assertThat(complete)
+        .as("GPUs with every sample attributed")
+        .hasSizeGreaterThan(truth.gpus().size() / 2);
     return complete;
   }
 
@@ -294,15 +364,23 @@ final class GroundTruthCheck {
       }
     }
     Map<String, Double> measured = new HashMap<>();
-    for (String[] f : rows(store, "SELECT gpu_model, pipeline, sum(fps_sample_sum) / sum(fps_samples) "
-        + "FROM rollup_hour_current WHERE has({gpus:Array(String)}, gpu_id) AND fps_samples > 0 "
-        + "GROUP BY gpu_model, pipeline", Map.of("gpus", List.copyOf(complete)))) {
+    for (String[] f :
+        rows(
+            store,
+            "SELECT gpu_model, pipeline, sum(fps_sample_sum) / sum(fps_samples) FROM"
+                + " rollup_hour_current WHERE has({gpus:Array(String)}, gpu_id) AND fps_samples > 0"
+                + " GROUP BY gpu_model, pipeline",
+            Map.of("gpus", List.copyOf(complete)))) {
       measured.put(f[0] + " " + f[1], Double.parseDouble(f[2]));
     }
     assertThat(measured.keySet()).as("GPU model × pipeline").isEqualTo(expected.keySet());
     assertThat(measured.keySet().stream().map(k -> k.substring(0, k.lastIndexOf(' '))).distinct())
         .as("GPU models measured").hasSizeGreaterThanOrEqualTo(6);
-    expected.forEach((key, e) -> assertThat(measured.get(key)).as("mean fps of %s", key).isCloseTo(e[0] / e[1], within(1e-6)));
+    expected.forEach(
+        (key, e) ->
+            assertThat(measured.get(key))
+                .as("mean fps of %s", key)
+                .isCloseTo(e[0] / e[1], within(1e-6)));
   }
 
   private static List<String[]> rows(Store store, String sql) {

@@ -60,17 +60,38 @@ class IngestGroupTest {
         StoreFacade facade = new StoreFacade(dir)) {
       broker.createTopic(TOPIC, PARTITIONS);
       Set<String> produced = new HashSet<>();
-      Thread producer = Thread.ofPlatform().start(() -> produce(broker.bootstrapServers(), produced));
+      Thread producer =
+          Thread.ofPlatform().start(() -> produce(broker.bootstrapServers(), produced));
       List<Process> ingests = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
-        List<String> args = new ArrayList<>(List.of("ingest", "--bootstrap-servers",
-            broker.bootstrapServers(), "--topic", TOPIC, "--group", GROUP,
-            // Dynamic membership: a member that stops cleanly leaves the group at once (a static
-            // member would keep its partitions until its session times out).
-            "--instance-id", "none", "--metrics-port", "-1", "--batch-max-events", "5000",
-            "--batch-max-wait-ms", "200", "--refresh-interval-ms", "1000", "--lease-ttl-ms", "6000"));
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "ingest",
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--topic",
+                    TOPIC,
+                    "--group",
+                    GROUP,
+                    // Dynamic membership: a member that stops cleanly leaves the group at once (a
+                    // static
+                    // member would keep its partitions until its session times out).
+                    "--instance-id",
+                    "none",
+                    "--metrics-port",
+                    "-1",
+                    "--batch-max-events",
+                    "5000",
+                    "--batch-max-wait-ms",
+                    "200",
+                    "--refresh-interval-ms",
+                    "1000",
+                    "--lease-ttl-ms",
+                    "6000"));
         args.addAll(facade.storeArgs());
-        ingests.add(ChildJvm.start(dir.resolve("ingest-" + i + ".log"), args.toArray(String[]::new)));
+        ingests.add(
+            ChildJvm.start(dir.resolve("ingest-" + i + ".log"), args.toArray(String[]::new)));
       }
       Process killed = ingests.get(0);
       Process stopped = ingests.get(1);
@@ -128,9 +149,17 @@ class IngestGroupTest {
 
   private static void produce(String bootstrap, Set<String> ids) {
     Random random = new Random(17);
-    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 10), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                10),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       long base = System.currentTimeMillis() - 3_600_000;
       for (int i = 0; i < EVENTS; i++) {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
@@ -201,7 +230,10 @@ class IngestGroupTest {
         broker.bootstrapServers()))) {
       Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
           .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-      return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+      return offsets.values().stream()
+          .filter(o -> o != null)
+          .mapToLong(OffsetAndMetadata::offset)
+          .sum();
     } catch (Exception e) {
       return 0; // the group does not exist yet
     }

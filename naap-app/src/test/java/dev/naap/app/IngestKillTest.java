@@ -41,12 +41,26 @@ class IngestKillTest {
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic(TOPIC, 4);
       int metricsPort = freePort();
-      String[] ingestArgs = {"ingest", "--bootstrap-servers", broker.bootstrapServers(), "--topic", TOPIC,
-          "--group", GROUP, "--data-dir", dir.resolve("store").toString(),
-          "--metrics-port", Integer.toString(metricsPort),
-          "--batch-max-events", "5000", "--batch-max-wait-ms", "200"};
+      String[] ingestArgs = {
+        "ingest",
+        "--bootstrap-servers",
+        broker.bootstrapServers(),
+        "--topic",
+        TOPIC,
+        "--group",
+        GROUP,
+        "--data-dir",
+        dir.resolve("store").toString(),
+        "--metrics-port",
+        Integer.toString(metricsPort),
+        "--batch-max-events",
+        "5000",
+        "--batch-max-wait-ms",
+        "200"
+      };
       Set<String> produced = new HashSet<>();
-      Thread producer = Thread.ofPlatform().start(() -> produce(broker.bootstrapServers(), produced));
+      Thread producer =
+          Thread.ofPlatform().start(() -> produce(broker.bootstrapServers(), produced));
 
       // 1. The first ingest runs until it has committed at least 20 000 events, then dies hard,
       //    with a batch most likely written but not committed.
@@ -69,8 +83,12 @@ class IngestKillTest {
       long subscribed = awaitLine(secondLog, "ingesting KafkaIngestConfig", second);
       long assigned = awaitLine(secondLog, "assigned [", second);
       long gapMs = (assigned - subscribed) / 1_000_000;
-      System.out.println("IngestKillTest: restarted ingest subscribed " + (subscribed - restarted) / 1_000_000
-          + " ms after its start and had its partitions " + gapMs + " ms later");
+      System.out.println(
+          "IngestKillTest: restarted ingest subscribed "
+              + (subscribed - restarted) / 1_000_000
+              + " ms after its start and had its partitions "
+              + gapMs
+              + " ms later");
       assertThat(gapMs).as("subscribe to assignment after a SIGKILL, ms").isLessThan(10_000);
       producer.join();
       awaitCommitted(broker, EVENTS, second);
@@ -93,16 +111,21 @@ class IngestKillTest {
 
       // 4. The resume point: the second process read exactly from the offsets committed before the
       //    kill to the end, and exported that count, the lag it left and its batch latencies.
-      long secondAccepted = metricValue(metrics, "naap_ingest_events_total{family=\"ai_stream_status\"}");
+      long secondAccepted =
+          metricValue(metrics, "naap_ingest_events_total{family=\"ai_stream_status\"}");
       assertThat(secondAccepted).isEqualTo(EVENTS - committedAtKill);
-      assertThat(metrics).contains("naap_ingest_consumer_lag{partition=\"0\",topic=\"" + TOPIC + "\"} 0.0");
+      assertThat(metrics)
+          .contains("naap_ingest_consumer_lag{partition=\"0\",topic=\"" + TOPIC + "\"} 0.0");
       assertThat(metrics).contains("naap_ingest_batch_duration_seconds_count");
     }
   }
 
   private static String scrape(int port) throws Exception {
     var client = java.net.http.HttpClient.newHttpClient();
-    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .build();
     return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
@@ -120,23 +143,43 @@ class IngestKillTest {
 
   private static void produce(String bootstrap, Set<String> ids) {
     Random random = new Random(2026);
-    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 10), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                10),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < EVENTS; i++) {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
-        String envelope = "{\"id\":\"" + id + "\",\"type\":\"ai_stream_status\",\"timestamp\":\""
-            + (1767908955609L + i) + "\",\"gateway\":\"gw-1\",\"data\":{\"type\":\"status\","
-            + "\"stream_id\":\"stream-" + (i % 500) + "\",\"request_id\":\"req-" + (i % 500) + "\","
-            + "\"pipeline\":\"streamdiffusion\",\"state\":\"ONLINE\",\"timestamp\":" + (1767908955609L + i)
-            + ",\"inference_status\":{\"fps\":" + (10 + i % 20) + ".5}}}";
+        String envelope =
+            "{\"id\":\""
+                + id
+                + "\",\"type\":\"ai_stream_status\",\"timestamp\":\""
+                + (1767908955609L + i)
+                + "\",\"gateway\":\"gw-1\",\"data\":{\"type\":\"status\","
+                + "\"stream_id\":\"stream-"
+                + (i % 500)
+                + "\",\"request_id\":\"req-"
+                + (i % 500)
+                + "\","
+                + "\"pipeline\":\"streamdiffusion\",\"state\":\"ONLINE\",\"timestamp\":"
+                + (1767908955609L + i)
+                + ",\"inference_status\":{\"fps\":"
+                + (10 + i % 20)
+                + ".5}}}";
         synchronized (ids) {
           ids.add(id);
         }
         producer.send(new ProducerRecord<>(TOPIC, id.getBytes(StandardCharsets.UTF_8),
             envelope.getBytes(StandardCharsets.UTF_8)));
         if (i % 1000 == 999) {
-          Thread.sleep(50); // about 5 s of pauses in all, so the kill lands while events still arrive
+          Thread.sleep(
+              50); // about 5 s of pauses in all, so the kill lands while events still arrive
         }
       }
     } catch (InterruptedException e) {
@@ -144,7 +187,8 @@ class IngestKillTest {
     }
   }
 
-  private static void awaitCommitted(KafkaBroker broker, long atLeast, Process ingest) throws InterruptedException {
+  private static void awaitCommitted(KafkaBroker broker, long atLeast, Process ingest)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (committed(broker) < atLeast) {
       assertThat(ingest.isAlive()).as("ingest process is running").isTrue();
@@ -156,7 +200,8 @@ class IngestKillTest {
   /** When (System.nanoTime) {@code text} first appears in the log, polled every 20 ms. */
   private static long awaitLine(Path log, String text, Process p) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-    while (!java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text)) {
+    while (!java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1)
+        .contains(text)) {
       assertThat(p.isAlive()).as("ingest process is running").isTrue();
       assertThat(System.nanoTime()).as("'%s' within 180 s", text).isLessThan(deadline);
       Thread.sleep(20);
@@ -165,10 +210,18 @@ class IngestKillTest {
   }
 
   private static long committed(KafkaBroker broker) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-      return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+          admin
+              .listConsumerGroupOffsets(GROUP)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
+      return offsets.values().stream()
+          .filter(o -> o != null)
+          .mapToLong(OffsetAndMetadata::offset)
+          .sum();
     } catch (Exception e) {
       return 0; // the group does not exist yet
     }

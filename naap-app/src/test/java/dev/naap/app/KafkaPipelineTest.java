@@ -40,8 +40,15 @@ class KafkaPipelineTest {
   @Test
   void throughKafka_theRollupsMatchTheSimulatorsGroundTruth() throws Exception {
     // Two hours replayed as fast as possible; some events repeated and some late.
-    SimConfig config = SimConfig.builder().seed(11).startMs(Instant.parse("2026-03-02T18:00:00Z").toEpochMilli())
-        .duration(Duration.ofHours(2)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
+    SimConfig config =
+        SimConfig.builder()
+            .seed(11)
+            .startMs(Instant.parse("2026-03-02T18:00:00Z").toEpochMilli())
+            .duration(Duration.ofHours(2))
+            .perfectDelivery()
+            .duplicateRate(0.01)
+            .lateRate(0.01)
+            .build();
     Store store = TestEngine.uniqueStore("kafka_pipeline");
     // The operator's default rules: the scheduled tester's streams are test load.
     TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
@@ -56,9 +63,17 @@ class KafkaPipelineTest {
       }
       long sent = sink.acked();
       IngestMetrics metrics = IngestMetrics.unregistered();
-      KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(TOPIC),
-          "pipeline-test"), new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH, metrics,
-          Clock.systemUTC()), metrics);
+      KafkaIngest ingest =
+          new KafkaIngest(
+              KafkaIngestConfig.plaintext(
+                  broker.bootstrapServers(), List.of(TOPIC), "pipeline-test"),
+              new EventWriter(
+                  store,
+                  new EventParser(),
+                  EventWriter.DuplicateCheck.BATCH,
+                  metrics,
+                  Clock.systemUTC()),
+              metrics);
       Thread consumer = Thread.ofPlatform().name("pipeline-test-ingest").start(ingest);
       try {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -70,7 +85,9 @@ class KafkaPipelineTest {
         consumer.join();
       }
       assertThat(consumed(ingest.total())).as("messages consumed of %d sent", sent).isEqualTo(sent);
-      assertThat(ingest.total().rejected()).as("the simulator emits only valid events here").isZero();
+      assertThat(ingest.total().rejected())
+          .as("the simulator emits only valid events here")
+          .isZero();
       new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
 
       GroundTruthCheck.assertRollupsMatch(store, truth);

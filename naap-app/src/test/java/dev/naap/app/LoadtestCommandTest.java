@@ -16,7 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code naap loadtest}: its subcommands and usage errors, and one run against a simulated gateway. */
+/**
+ * {@code naap loadtest}: its subcommands and usage errors, and one run against a simulated gateway.
+ */
 class LoadtestCommandTest {
 
   @TempDir Path dir;
@@ -28,7 +30,8 @@ class LoadtestCommandTest {
     var err = new ByteArrayOutputStream();
     int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -37,26 +40,38 @@ class LoadtestCommandTest {
     Files.writeString(good, "{\"id\":\"a\",\"prompt\":\"a red fox\"}\n");
     Path bad = dir.resolve("bad.jsonl");
     Files.writeString(bad, "{\"id\":\"a\",\"prompt\":\"fox\\u0000\"}\n{\"id\":\"a\"}\n");
-    assertThat(naap("loadtest", "validate", good.toString())).isEqualTo(new Run(0, good + ": ok\n", ""));
+    assertThat(naap("loadtest", "validate", good.toString()))
+        .isEqualTo(new Run(0, good + ": ok\n", ""));
     Run r = naap("loadtest", "validate", bad.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("""
-        bad.jsonl:1: field 'prompt': control or invisible character U+0000 at offset 3
-        bad.jsonl:2: field 'id': duplicate of line 1
-        bad.jsonl:2: field 'prompt': missing
-        %s: rejected, 3 problem(s)
-        """.formatted(bad));
+    assertThat(r.err())
+        .isEqualTo(
+            """
+            bad.jsonl:1: field 'prompt': control or invisible character U+0000 at offset 3
+            bad.jsonl:2: field 'id': duplicate of line 1
+            bad.jsonl:2: field 'prompt': missing
+            %s: rejected, 3 problem(s)
+            """
+                .formatted(bad));
   }
 
   @Test
   void datasets_andGenerate_agreeOnTheRandomDatasetsChecksum() throws Exception {
     Run list = naap("loadtest", "datasets");
     assertThat(list.code()).isZero();
-    assertThat(list.out()).contains("good-prompts-v1\tversion=1\tentries=205").contains("random-prompts-v1");
-    String sha = list.out().lines().filter(l -> l.startsWith("random-prompts-v1")).findFirst().orElseThrow()
-        .replaceAll(".*sha256=", "");
+    assertThat(list.out())
+        .contains("good-prompts-v1\tversion=1\tentries=205")
+        .contains("random-prompts-v1");
+    String sha =
+        list.out()
+            .lines()
+            .filter(l -> l.startsWith("random-prompts-v1"))
+            .findFirst()
+            .orElseThrow()
+            .replaceAll(".*sha256=", "");
     Path out = dir.resolve("random.jsonl");
-    Run gen = naap("loadtest", "generate", "--seed", "1", "--count", "500", "--out", out.toString());
+    Run gen =
+        naap("loadtest", "generate", "--seed", "1", "--count", "500", "--out", out.toString());
     assertThat(gen.out()).isEqualTo(out + ": 500 entries, 143798 bytes, sha256 " + sha + "\n");
   }
 
@@ -75,16 +90,40 @@ class LoadtestCommandTest {
   @Test
   void runOnce_againstASimulatedGateway_printsOneLinePerOrchestrator() throws Exception {
     long now = System.currentTimeMillis();
-    Simulator sim = new Simulator(SimConfig.builder().seed(21).startMs(now).duration(Duration.ofHours(2))
-        .orchestrators(4).gpus(8).peakStreamsPerHour(0).darkOrchestrator(false).perfectDelivery().build());
-    Thread runner = Thread.ofPlatform().start(() -> sim.run((k, v) -> { }, Pacer.realTime(10, now)));
+    Simulator sim =
+        new Simulator(
+            SimConfig.builder()
+                .seed(21)
+                .startMs(now)
+                .duration(Duration.ofHours(2))
+                .orchestrators(4)
+                .gpus(8)
+                .peakStreamsPerHour(0)
+                .darkOrchestrator(false)
+                .perfectDelivery()
+                .build());
+    Thread runner = Thread.ofPlatform().start(() -> sim.run((k, v) -> {}, Pacer.realTime(10, now)));
     try (GatewayServer gateway = GatewayServer.start(sim, 2, 0)) {
       Path plan = dir.resolve("plan.json");
-      Files.writeString(plan, "{\"test_duration\": \"30s\", \"prompt_changes\": 1, \"prompt_timeout\": \"12s\"}");
-      var r = ChildJvm.run(dir, "loadtest", "run", "--gateway", "http://127.0.0.1:" + gateway.port(),
-          "--speed", "10", "--once", "--plan", plan.toString(), "--data-dir", dir.resolve("store").toString());
+      Files.writeString(
+          plan, "{\"test_duration\": \"30s\", \"prompt_changes\": 1, \"prompt_timeout\": \"12s\"}");
+      var r =
+          ChildJvm.run(
+              dir,
+              "loadtest",
+              "run",
+              "--gateway",
+              "http://127.0.0.1:" + gateway.port(),
+              "--speed",
+              "10",
+              "--once",
+              "--plan",
+              plan.toString(),
+              "--data-dir",
+              dir.resolve("store").toString());
       List<String> lines = r.stdout().lines().toList();
-      assertThat(lines.getLast()).matches("run lt-\\S+: (\\d+) tests, \\d+ success, \\d+ failure, 0 skipped");
+      assertThat(lines.getLast())
+          .matches("run lt-\\S+: (\\d+) tests, \\d+ success, \\d+ failure, 0 skipped");
       assertThat(lines.subList(0, lines.size() - 1)).isNotEmpty()
           .allMatch(l -> l.contains("https://orch-") && l.contains(" streamdiffusion "));
       assertThat(r.exitCode()).isZero();

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The alert rules in {@code deploy/prometheus/} pass {@code promtool check rules} and their unit
  * tests ({@code promtool test rules}); every alert has a test that fires it and one that does not,
- * and a runbook. Skipped where Debian's {@code prometheus} package is not installed ({@code .ci/run}
- * installs it).
+ * and a runbook. Skipped where Debian's {@code prometheus} package is not installed ({@code
+ * .ci/run} installs it).
  */
 class PromtoolRulesTest {
 
@@ -26,7 +26,8 @@ class PromtoolRulesTest {
 
   /**
    * The executable {@code name} on the PATH of Debian package {@code pkg}. Without it the test is
-   * skipped, unless {@code NAAP_REQUIRE_PROMETHEUS} is set (as {@code .ci/run} does): then it fails.
+   * skipped, unless {@code NAAP_REQUIRE_PROMETHEUS} is set (as {@code .ci/run} does): then it
+   * fails.
    */
   static Path tool(String name, String pkg) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
@@ -46,9 +47,15 @@ class PromtoolRulesTest {
     Path promtool = tool("promtool", "prometheus");
     String check = run(promtool.toString(), "check", "rules", RULES.toString());
     assertThat(check).contains("SUCCESS");
-    String test = run(promtool.toString(), "test", "rules", DEPLOY.resolve("naap-alerts.test.yml").toString());
+    String test =
+        run(
+            promtool.toString(),
+            "test",
+            "rules",
+            DEPLOY.resolve("naap-alerts.test.yml").toString());
     assertThat(test).contains("SUCCESS").doesNotContain("FAILED");
-    String config = run(promtool.toString(), "check", "config", DEPLOY.resolve("prometheus.yml").toString());
+    String config =
+        run(promtool.toString(), "check", "config", DEPLOY.resolve("prometheus.yml").toString());
     assertThat(config).contains("SUCCESS");
   }
 
@@ -56,7 +63,8 @@ class PromtoolRulesTest {
   void everyAlertHasAFiringAndAQuietTestAndARunbook() throws IOException {
     String rules = Files.readString(RULES, StandardCharsets.UTF_8);
     String tests = Files.readString(DEPLOY.resolve("naap-alerts.test.yml"), StandardCharsets.UTF_8);
-    List<String> alerts = Pattern.compile("- alert: (\\w+)").matcher(rules).results().map(m -> m.group(1)).toList();
+    List<String> alerts =
+        Pattern.compile("- alert: (\\w+)").matcher(rules).results().map(m -> m.group(1)).toList();
     assertThat(alerts).hasSizeGreaterThanOrEqualTo(20).doesNotHaveDuplicates();
     for (String alert : alerts) {
       assertThat(tests).as("a quiet test of " + alert)

@@ -52,7 +52,8 @@ class RefreshRolesTest {
           Thread.sleep(300);
           assertThat(lease(facade)).as("lease while both run").containsExactly(first);
         }
-        assertThat(Files.readString(logs.get(holder))).contains("holding the refresh lease (term 1)");
+        assertThat(Files.readString(logs.get(holder)))
+            .contains("holding the refresh lease (term 1)");
         assertThat(Files.readString(logs.get(standby))).doesNotContain("holding the refresh lease");
 
         // 2. The holder dies hard: its lease expires on the store's clock, then the other claims
@@ -67,7 +68,8 @@ class RefreshRolesTest {
         assertThat(owner(refreshers, second[1])).isSameAs(standby);
         assertThat(takeoverMs).isLessThan(TTL_MS + 15_000L);
         awaitWatermarkAfter(facade, watermark + TTL_MS);
-        assertThat(Files.readString(logs.get(standby))).contains("holding the refresh lease (term 2)");
+        assertThat(Files.readString(logs.get(standby)))
+            .contains("holding the refresh lease (term 2)");
 
         // 3. A clean stop releases the lease: no live holder is left behind.
         StoreFacade.stop(standby);
@@ -99,14 +101,17 @@ class RefreshRolesTest {
     }
   }
 
-  private static long awaitWatermarkAfter(StoreFacade facade, long afterMs) throws InterruptedException {
+  private static long awaitWatermarkAfter(StoreFacade facade, long afterMs)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (true) {
       String value = facade.text(WATERMARK).strip();
       if (!value.isEmpty() && Long.parseLong(value) > afterMs) {
         return Long.parseLong(value);
       }
-      assertThat(System.nanoTime()).as("watermark after %d within 120 s", afterMs).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("watermark after %d within 120 s", afterMs)
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }

@@ -65,9 +65,20 @@ class ScoreRankTest {
         IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
 
-    Page page = new ClickHouseMetricsQueries(store).run(Report.ORCHESTRATOR_SCORES, new MetricsQuery(
-        start.minus(Duration.ofHours(1)), start.plus(length).plus(Duration.ofHours(1)), Granularity.HOUR, Map.of(),
-        List.of(), null, 1000, 0, false));
+    Page page =
+        new ClickHouseMetricsQueries(store)
+            .run(
+                Report.ORCHESTRATOR_SCORES,
+                new MetricsQuery(
+                    start.minus(Duration.ofHours(1)),
+                    start.plus(length).plus(Duration.ofHours(1)),
+                    Granularity.HOUR,
+                    Map.of(),
+                    List.of(),
+                    null,
+                    1000,
+                    0,
+                    false));
     List<String> names = page.columns().stream().map(c -> c.name()).toList();
     // The truth of one signer × pipeline: its nodes' failure probabilities, weighed by the segments
     // each served of that pipeline (a signer fronts several nodes, each with its own).
@@ -75,28 +86,47 @@ class ScoreRankTest {
     truth.orchestrators().forEach(o -> nodeFailure.put(o.url(), o.failureProbability()));
     Map<String, double[]> weighed = new HashMap<>();
     for (GroundTruth.NodePipelineTruth n : truth.nodePipelines()) {
-      double[] w = weighed.computeIfAbsent(n.signerAddress() + "|" + n.pipeline(), k -> new double[2]);
+      double[] w =
+          weighed.computeIfAbsent(n.signerAddress() + "|" + n.pipeline(), k -> new double[2]);
       w[0] += n.segments() * nodeFailure.getOrDefault(n.url(), 0.0);
       w[1] += n.segments();
     }
     List<double[]> pairs = new ArrayList<>();
     for (List<Object> row : page.rows()) {
-      String key = row.get(names.indexOf("orchestrator_address")) + "|" + row.get(names.indexOf("pipeline"));
+      String key =
+          row.get(names.indexOf("orchestrator_address")) + "|" + row.get(names.indexOf("pipeline"));
       long segments = (Long) row.get(names.indexOf("segments"));
       double[] w = weighed.get(key);
-      if (segments >= MIN_SEGMENTS && row.get(names.indexOf("score")) != null && w != null && w[1] > 0) {
+      if (segments >= MIN_SEGMENTS
+          && row.get(names.indexOf("score")) != null
+          && w != null
+          && w[1] > 0) {
         pairs.add(new double[] {(Double) row.get(names.indexOf("score")), -w[0] / w[1]});
         // Every figure METRICS.md's worked example needs to recompute the row by hand.
         Map<String, Object> r = new HashMap<>();
         names.forEach(n -> r.put(n, row.get(names.indexOf(n))));
-        System.out.printf("  %s score %.4f [%.4f, %.4f] reliability %.5f quality %.5f | segments %d failed %s "
-            + "fps %.4f over %s samples, startup %.2f ms over %s | cohort P %.6f F %.4f S %.2f | "
-            + "fps_quality %.5f startup_quality %.5f | true p_fail %.3f%n",
-            key, r.get("score"), r.get("score_low"), r.get("score_high"), r.get("reliability"), r.get("quality"),
-            segments, r.get("failed_segments"), r.get("output_fps_mean"), r.get("fps_samples"),
-            r.get("orchestrator_startup_ms_mean"), r.get("startup_samples"), r.get("network_reliability"),
-            r.get("network_fps_mean"), r.get("network_startup_ms_mean"), r.get("fps_quality"),
-            r.get("startup_quality"), w[0] / w[1]);
+        System.out.printf(
+            "  %s score %.4f [%.4f, %.4f] reliability %.5f quality %.5f | segments %d failed %s fps"
+                + " %.4f over %s samples, startup %.2f ms over %s | cohort P %.6f F %.4f S %.2f |"
+                + " fps_quality %.5f startup_quality %.5f | true p_fail %.3f%n",
+            key,
+            r.get("score"),
+            r.get("score_low"),
+            r.get("score_high"),
+            r.get("reliability"),
+            r.get("quality"),
+            segments,
+            r.get("failed_segments"),
+            r.get("output_fps_mean"),
+            r.get("fps_samples"),
+            r.get("orchestrator_startup_ms_mean"),
+            r.get("startup_samples"),
+            r.get("network_reliability"),
+            r.get("network_fps_mean"),
+            r.get("network_startup_ms_mean"),
+            r.get("fps_quality"),
+            r.get("startup_quality"),
+            w[0] / w[1]);
       }
     }
     double rho = spearman(pairs);
@@ -124,8 +154,11 @@ class ScoreRankTest {
 
   /** Ranks from 1, ties sharing their mean rank. */
   private static double[] ranks(double[] v) {
-    Integer[] order = IntStream.range(0, v.length).boxed().sorted(Comparator.comparingDouble(i -> v[i]))
-        .toArray(Integer[]::new);
+    Integer[] order =
+        IntStream.range(0, v.length)
+            .boxed()
+            .sorted(Comparator.comparingDouble(i -> v[i]))
+            .toArray(Integer[]::new);
     double[] r = new double[v.length];
     for (int i = 0; i < order.length; ) {
       int j = i;

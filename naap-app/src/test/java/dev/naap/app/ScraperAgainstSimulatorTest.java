@@ -32,10 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ScraperAgainstSimulatorTest {
 
   @Test
-  void scrape_ofTheSimulatedGateway_findsEveryOrchestratorGpuAndRegion(@TempDir Path dir) throws Exception {
+  void scrape_ofTheSimulatedGateway_findsEveryOrchestratorGpuAndRegion(@TempDir Path dir)
+      throws Exception {
     long now = System.currentTimeMillis();
-    Simulator sim = new Simulator(SimConfig.builder().seed(3).startMs(now).duration(Duration.ofHours(1))
-        .darkOrchestrator(false).build());
+    Simulator sim =
+        new Simulator(
+            SimConfig.builder()
+                .seed(3)
+                .startMs(now)
+                .duration(Duration.ofHours(1))
+                .darkOrchestrator(false)
+                .build());
     EventSink discard = new EventSink() {
       @Override
       public void send(String key, byte[] value) {}
@@ -45,13 +52,22 @@ class ScraperAgainstSimulatorTest {
     };
     // Its own thread: the common pool has one thread on two cores, and the scraper needs it.
     CompletableFuture<GroundTruth> run = new CompletableFuture<>();
-    Thread.ofPlatform().name("simulator").start(() -> run.complete(sim.run(discard, Pacer.realTime(1, now))));
+    Thread.ofPlatform()
+        .name("simulator")
+        .start(() -> run.complete(sim.run(discard, Pacer.realTime(1, now))));
     Store store = TestEngine.uniqueStore("scrape_sim");
     Path regions = Files.writeString(dir.resolve("regions.txt"), sim.regionMapping());
     try (GatewayServer gateway = GatewayServer.start(sim, 0, 0);
-        Scraper scraper = new Scraper(ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
-            .reachability(false).registeredOrchestrators(false).regionMapping(regions).build(), store,
-            new ScrapeMetrics(new PrometheusRegistry()), Clock.systemUTC())) {
+        Scraper scraper =
+            new Scraper(
+                ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
+                    .reachability(false)
+                    .registeredOrchestrators(false)
+                    .regionMapping(regions)
+                    .build(),
+                store,
+                new ScrapeMetrics(new PrometheusRegistry()),
+                Clock.systemUTC())) {
       Scraper.RunSummary summary = scraper.runOnce();
       assertThat(summary.status()).as("%s", summary.sources()).isEqualTo("ok");
     } finally {
@@ -61,13 +77,26 @@ class ScraperAgainstSimulatorTest {
 
     Set<String> orchestrators = lines(store.queryText(
         "SELECT DISTINCT local_address FROM orchestrators_current", Map.of()));
-    assertThat(orchestrators).isEqualTo(truth.orchestrators().stream()
-        .map(GroundTruth.OrchestratorTruth::signerAddress).collect(Collectors.toCollection(TreeSet::new)));
+    assertThat(orchestrators)
+        .isEqualTo(
+            truth.orchestrators().stream()
+                .map(GroundTruth.OrchestratorTruth::signerAddress)
+                .collect(Collectors.toCollection(TreeSet::new)));
     // The demo's way to regions: the simulator's mapping, as an operator's (docs/SIMULATOR.md).
-    assertThat(lines(store.queryText("SELECT DISTINCT local_address, region, region_source FROM orchestrators_current",
-        Map.of()))).isEqualTo(truth.orchestrators().stream()
-        .map(o -> o.signerAddress() + "\t" + o.region() + "\toperator").collect(Collectors.toCollection(TreeSet::new)));
-    Set<String> gpus = lines(store.queryText("SELECT DISTINCT gpu_id FROM orchestrator_version_gpus FINAL", Map.of()));
+    assertThat(
+            lines(
+                store.queryText(
+                    "SELECT DISTINCT local_address, region, region_source FROM"
+                        + " orchestrators_current",
+                    Map.of())))
+        .isEqualTo(
+            truth.orchestrators().stream()
+                .map(o -> o.signerAddress() + "\t" + o.region() + "\toperator")
+                .collect(Collectors.toCollection(TreeSet::new)));
+    Set<String> gpus =
+        lines(
+            store.queryText(
+                "SELECT DISTINCT gpu_id FROM orchestrator_version_gpus FINAL", Map.of()));
     assertThat(gpus).isEqualTo(truth.gpus().stream().map(GroundTruth.GpuTruth::gpuId)
         .collect(Collectors.toCollection(TreeSet::new)));
   }

@@ -35,8 +35,15 @@ class SimulatedNetworkTest {
   void rollups_matchTheSimulatorsGroundTruth() {
     // Three hours of the default network over the evening peak, no events lost, but some repeated
     // and some late; long enough for a rarely listed node's capability snapshot to go stale.
-    SimConfig config = SimConfig.builder().seed(7).startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
-        .duration(Duration.ofHours(3)).perfectDelivery().duplicateRate(0.01).lateRate(0.01).build();
+    SimConfig config =
+        SimConfig.builder()
+            .seed(7)
+            .startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
+            .duration(Duration.ofHours(3))
+            .perfectDelivery()
+            .duplicateRate(0.01)
+            .lateRate(0.01)
+            .build();
     Path events = dir.resolve("events.ndjson");
     GroundTruth truth;
     try (FileSink sink = new FileSink(events)) {
@@ -45,8 +52,16 @@ class SimulatedNetworkTest {
     Store store = TestEngine.uniqueStore("simulated");
     // The operator's default rules: the scheduled tester's streams are test load.
     TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
-    BatchResult imported = new FileImport(new EventWriter(store, new EventParser(),
-        EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+    BatchResult imported =
+        new FileImport(
+                new EventWriter(
+                    store,
+                    new EventParser(),
+                    EventWriter.DuplicateCheck.STORE,
+                    IngestMetrics.unregistered(),
+                    Clock.systemUTC()),
+                5_000)
+            .importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
 
     assertThat(imported.rejected()).as("the simulator emits only valid events here").isZero();

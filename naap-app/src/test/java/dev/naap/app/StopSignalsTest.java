@@ -40,8 +40,10 @@ class StopSignalsTest {
   private static final Duration STOP_WITHIN = Duration.ofSeconds(10);
 
   @TempDir Path dir;
+
   /** Logs are kept after the run, for whoever reads a failure. */
-  private final Path logs = Path.of("target", "stop-signals", Long.toString(System.currentTimeMillis()));
+  private final Path logs =
+      Path.of("target", "stop-signals", Long.toString(System.currentTimeMillis()));
 
   @org.junit.jupiter.api.BeforeEach
   void logDirectory() throws IOException {
@@ -108,8 +110,20 @@ class StopSignalsTest {
     Path data = dir.resolve("scrape-store");
     Path log = logs.resolve("scrape.log");
     // A gateway that refuses connections: the scraper fails its run and waits for the next one.
-    Process scrape = start(log, "scrape", "--gateway", "http://127.0.0.1:" + freePort(),
-        "--interval", "2m", "--jitter", "0s", "--data-dir", data.toString(), "--metrics-port", "-1");
+    Process scrape =
+        start(
+            log,
+            "scrape",
+            "--gateway",
+            "http://127.0.0.1:" + freePort(),
+            "--interval",
+            "2m",
+            "--jitter",
+            "0s",
+            "--data-dir",
+            data.toString(),
+            "--metrics-port",
+            "-1");
     try {
       Thread.sleep(8_000);
       assertThat(scrape.isAlive()).as("scrape runs (see %s)", log).isTrue();
@@ -119,7 +133,9 @@ class StopSignalsTest {
     }
   }
 
-  /** Sends the signal form, then checks the stop: in time, exit 0, nothing left, no engine errors. */
+  /**
+   * Sends the signal form, then checks the stop: in time, exit 0, nothing left, no engine errors.
+   */
   private static void stop(Process p, String form, Path log, Path data) throws Exception {
     long pid = p.pid();
     String target = form.endsWith("group") ? "-" + pid : Long.toString(pid);
@@ -130,7 +146,8 @@ class StopSignalsTest {
         .isTrue();
     boolean ended = p.waitFor(STOP_WITHIN.toMillis() + 2_000, TimeUnit.MILLISECONDS);
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    System.out.println("StopSignalsTest: " + form + " stopped " + log.getFileName() + " in " + ms + " ms");
+    System.out.println(
+        "StopSignalsTest: " + form + " stopped " + log.getFileName() + " in " + ms + " ms");
     assertThat(ended).as("stops after %s (see %s)", form, log).isTrue();
     assertThat(ms).as("ms to stop after %s (see %s)", form, log).isLessThan(STOP_WITHIN.toMillis());
     assertThat(p.exitValue()).as("exit code after %s (see %s)", form, log).isZero();
@@ -161,32 +178,39 @@ class StopSignalsTest {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int t = 0; t < 12; t++) {
         int worker = t;
-        threads.submit(() -> {
-          for (int n = 0; go.get(); n++) {
-            Instant end = Instant.now().minusSeconds(60L * (worker * 1000 + n));
-            String path = "/v1/network/overview?start=" + end.minus(Duration.ofHours(6)) + "&end=" + end;
-            HttpResponse<String> r = send(client, port, path, java.util.Map.of("Cookie", cookie));
-            int s = r == null ? -1 : r.statusCode();
-            if (s == 200) {
-              ok.incrementAndGet();
-            } else if (s == 503 && r.headers().firstValue("Retry-After").isPresent()) {
-              busy.incrementAndGet();
-            } else if (s != 429) {
-              unexpected.add(s + " " + (r == null ? "" : r.body()));
-            }
-          }
-          return null;
-        });
+        threads.submit(
+            () -> {
+              for (int n = 0; go.get(); n++) {
+                Instant end = Instant.now().minusSeconds(60L * (worker * 1000 + n));
+                String path =
+                    "/v1/network/overview?start=" + end.minus(Duration.ofHours(6)) + "&end=" + end;
+                HttpResponse<String> r =
+                    send(client, port, path, java.util.Map.of("Cookie", cookie));
+                int s = r == null ? -1 : r.statusCode();
+                if (s == 200) {
+                  ok.incrementAndGet();
+                } else if (s == 503 && r.headers().firstValue("Retry-After").isPresent()) {
+                  busy.incrementAndGet();
+                } else if (s != 429) {
+                  unexpected.add(s + " " + (r == null ? "" : r.body()));
+                }
+              }
+              return null;
+            });
       }
-      threads.submit(() -> {
-        while (go.get()) {
-          long t0 = System.nanoTime();
-          HttpResponse<String> r = send(client, port, "/health", java.util.Map.of());
-          healthMs.add(r != null && r.statusCode() == 200 ? (System.nanoTime() - t0) / 1_000_000 : 99_999);
-          Thread.sleep(50);
-        }
-        return null;
-      });
+      threads.submit(
+          () -> {
+            while (go.get()) {
+              long t0 = System.nanoTime();
+              HttpResponse<String> r = send(client, port, "/health", java.util.Map.of());
+              healthMs.add(
+                  r != null && r.statusCode() == 200
+                      ? (System.nanoTime() - t0) / 1_000_000
+                      : 99_999);
+              Thread.sleep(50);
+            }
+            return null;
+          });
       Thread.sleep(length);
       go.set(false);
     }
@@ -231,7 +255,9 @@ class StopSignalsTest {
     long deadline = System.nanoTime() + within.toNanos();
     while (!ready.getAsBoolean()) {
       assertThat(p.isAlive()).as("process runs (see %s:%n%s)", log, read(log)).isTrue();
-      assertThat(System.nanoTime()).as("ready within %s (see %s)", within, log).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("ready within %s (see %s)", within, log)
+          .isLessThan(deadline);
       Thread.sleep(500);
     }
   }

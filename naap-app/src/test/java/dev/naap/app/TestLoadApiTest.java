@@ -41,21 +41,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code /v1/test-load/results} and {@code /v1/test-load/coverage} as {@code naap serve} wires them
- * (the load tester's {@link TestLoadQueries}), over HTTP
- * against a real embedded store holding rows the load tester's own {@link TestLoadStore} wrote.
- * Every answer is checked against a reference model: the list of tests written.
+ * (the load tester's {@link TestLoadQueries}), over HTTP against a real embedded store holding rows
+ * the load tester's own {@link TestLoadStore} wrote. Every answer is checked against a reference
+ * model: the list of tests written.
  *
- * <p>The tests: {@value #TESTS} of them, test {@code i} starting {@code i × 90 s} after {@link #T0}.
- * Live tests are pinned to one of three orchestrators in turn; every fifth test is a batch test
- * (text-to-image, no pin). Every seventh fails with a timeout, every eleventh is aborted. One test
- * is written twice (its second write replaces the first), and one started a day earlier.
+ * <p>The tests: {@value #TESTS} of them, test {@code i} starting {@code i × 90 s} after {@link
+ * #T0}. Live tests are pinned to one of three orchestrators in turn; every fifth test is a batch
+ * test (text-to-image, no pin). Every seventh fails with a timeout, every eleventh is aborted. One
+ * test is written twice (its second write replaces the first), and one started a day earlier.
  */
 class TestLoadApiTest {
 
   private static final int TESTS = 40;
   private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
   private static final Instant NOW = T0.plus(Duration.ofHours(2));
-  private static final List<String> PINS = List.of("https://o1:8935", "https://o2:8935", "https://o3:8935");
+  private static final List<String> PINS =
+      List.of("https://o1:8935", "https://o2:8935", "https://o3:8935");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -72,17 +73,24 @@ class TestLoadApiTest {
     for (TestResult t : written) {
       tests.write(t, t.endedAt());
     }
-    // A second write of test 3, later, replaces the first: the API shows the test once, as rewritten.
+    // A second write of test 3, later, replaces the first: the API shows the test once, as
+    // rewritten.
     TestResult rewritten = withOutcome(written.get(3), Outcome.FAILURE, ErrorClass.RUNNER_ERROR);
     tests.write(rewritten, rewritten.endedAt().plusSeconds(5));
     written.set(3, rewritten);
     tests.write(test(99, T0.minus(Duration.ofDays(1))), T0);
 
     var queries = new ClickHouseMetricsQueries(store);
-    server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0).withQuotas(100_000, Map.of(), 10),
-        queries, DatasetCatalog.empty(), new TestLoadQueries(store),
-        () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), Clock.fixed(NOW, ZoneOffset.UTC))
-        .start();
+    server =
+        new ApiServer(
+                ApiConfig.defaults().withAddress("127.0.0.1", 0).withQuotas(100_000, Map.of(), 10),
+                queries,
+                DatasetCatalog.empty(),
+                new TestLoadQueries(store),
+                () -> new Readiness.Status(true, Map.of()),
+                new PrometheusRegistry(),
+                Clock.fixed(NOW, ZoneOffset.UTC))
+            .start();
   }
 
   @AfterAll
@@ -92,21 +100,63 @@ class TestLoadApiTest {
 
   private static TestResult test(int i, Instant started) {
     boolean batch = i % 5 == 4;
-    Outcome outcome = i % 11 == 10 ? Outcome.ABORTED : i % 7 == 6 ? Outcome.FAILURE : Outcome.SUCCESS;
+    Outcome outcome =
+        i % 11 == 10 ? Outcome.ABORTED : i % 7 == 6 ? Outcome.FAILURE : Outcome.SUCCESS;
     boolean success = outcome == Outcome.SUCCESS;
-    return new TestResult("run-" + i / 8, "default", "t-" + i, batch ? "batch" : "live", batch ? "" : PINS.get(i % 3),
-        batch ? "" : PINS.get(i % 3), batch ? "text-to-image" : "streamdiffusion", "stabilityai/sd-turbo",
-        "good-prompts-v1@1", "p" + i, "a prompt, \"quoted\"", started, started.plusSeconds(60), outcome,
-        outcome == Outcome.FAILURE ? ErrorClass.TIMEOUT : ErrorClass.NONE, success ? "" : "no output",
-        success && !batch ? 11_000L + i : null, success && !batch ? 12_000L : null, success && !batch ? 900L : null,
-        batch ? 0 : 2, success && !batch ? 2 : 0, success && !batch ? 20.0 + i % 3 : null,
-        success && !batch ? 0.05 : null, success && !batch ? 60 : 0, batch && success ? 700L : null);
+    return new TestResult(
+        "run-" + i / 8,
+        "default",
+        "t-" + i,
+        batch ? "batch" : "live",
+        batch ? "" : PINS.get(i % 3),
+        batch ? "" : PINS.get(i % 3),
+        batch ? "text-to-image" : "streamdiffusion",
+        "stabilityai/sd-turbo",
+        "good-prompts-v1@1",
+        "p" + i,
+        "a prompt, \"quoted\"",
+        started,
+        started.plusSeconds(60),
+        outcome,
+        outcome == Outcome.FAILURE ? ErrorClass.TIMEOUT : ErrorClass.NONE,
+        success ? "" : "no output",
+        success && !batch ? 11_000L + i : null,
+        success && !batch ? 12_000L : null,
+        success && !batch ? 900L : null,
+        batch ? 0 : 2,
+        success && !batch ? 2 : 0,
+        success && !batch ? 20.0 + i % 3 : null,
+        success && !batch ? 0.05 : null,
+        success && !batch ? 60 : 0,
+        batch && success ? 700L : null);
   }
 
   private static TestResult withOutcome(TestResult t, Outcome outcome, ErrorClass error) {
-    return new TestResult(t.runId(), t.plan(), t.testId(), t.kind(), t.orchestrator(), t.servedBy(), t.pipeline(),
-        t.model(), t.dataset(), t.promptId(), t.prompt(), t.startedAt(), t.endedAt(), outcome, error, "runner died",
-        t.startupMs(), null, null, t.promptChangesSent(), 0, t.outputFps(), t.fpsJitter(), t.statusSamples(),
+    return new TestResult(
+        t.runId(),
+        t.plan(),
+        t.testId(),
+        t.kind(),
+        t.orchestrator(),
+        t.servedBy(),
+        t.pipeline(),
+        t.model(),
+        t.dataset(),
+        t.promptId(),
+        t.prompt(),
+        t.startedAt(),
+        t.endedAt(),
+        outcome,
+        error,
+        "runner died",
+        t.startupMs(),
+        null,
+        null,
+        t.promptChangesSent(),
+        0,
+        t.outputFps(),
+        t.fpsJitter(),
+        t.statusSamples(),
         t.latencyMs());
   }
 
@@ -127,7 +177,8 @@ class TestLoadApiTest {
     }
     try {
       HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+      return new Answer(
+          r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
@@ -148,7 +199,9 @@ class TestLoadApiTest {
     return ids;
   }
 
-  /** The ids of the written tests that {@code keep} selects, newest first: what the API must answer. */
+  /**
+   * The ids of the written tests that {@code keep} selects, newest first: what the API must answer.
+   */
   private static List<String> expected(Predicate<TestResult> keep) {
     return written.reversed().stream().filter(keep).map(TestResult::testId).toList();
   }
@@ -161,7 +214,8 @@ class TestLoadApiTest {
   void results_areTheStoredRows_newestFirst_withNullForMeasurementsNotTaken() {
     JsonNode body = ok("/v1/test-load/results?limit=1000");
     assertThat(ids(body)).isEqualTo(expected(t -> true));
-    // t-39 is a batch test (no pin, a latency, no startup); t-38 a live test on the third orchestrator.
+    // t-39 is a batch test (no pin, a latency, no startup); t-38 a live test on the third
+    // orchestrator.
     JsonNode batch = body.get("data").get(0);
     assertThat(batch.get("started_at").asText()).isEqualTo(written.get(39).startedAt().toString());
     assertThat(batch.get("kind").asText()).isEqualTo("batch");
@@ -191,9 +245,14 @@ class TestLoadApiTest {
       assertThat(ids(ok("/v1/test-load/results?limit=1000&outcome=" + o.label()))).as(o.label())
           .isEqualTo(expected(t -> t.outcome() == o)).isNotEmpty();
     }
-    assertThat(ids(ok("/v1/test-load/results?limit=1000&orchestrator=" + encode(PINS.get(2))
-        + "&pipeline=streamdiffusion&outcome=failure")))
-        .isEqualTo(expected(t -> t.orchestrator().equals(PINS.get(2)) && t.outcome() == Outcome.FAILURE))
+    assertThat(
+            ids(
+                ok(
+                    "/v1/test-load/results?limit=1000&orchestrator="
+                        + encode(PINS.get(2))
+                        + "&pipeline=streamdiffusion&outcome=failure")))
+        .isEqualTo(
+            expected(t -> t.orchestrator().equals(PINS.get(2)) && t.outcome() == Outcome.FAILURE))
         .isNotEmpty();
     // Repeated: any of the values (issue 21), in the store's own query.
     assertThat(ids(ok("/v1/test-load/results?limit=1000&orchestrator=" + encode(PINS.get(1))
@@ -203,7 +262,12 @@ class TestLoadApiTest {
     // A substring of a pin is not the pin; a hostile value is only a value.
     assertThat(ids(ok("/v1/test-load/results?orchestrator=o1"))).isEmpty();
     assertThat(ids(ok("/v1/test-load/results?pipeline=" + encode("x' OR '1'='1")))).isEmpty();
-    assertThat(ids(ok("/v1/test-load/results?orchestrator=" + encode("{orchestrator:Nullable(String)}")))).isEmpty();
+    assertThat(
+            ids(
+                ok(
+                    "/v1/test-load/results?orchestrator="
+                        + encode("{orchestrator:Nullable(String)}"))))
+        .isEmpty();
   }
 
   @Test
@@ -211,13 +275,20 @@ class TestLoadApiTest {
     Instant from = written.get(10).startedAt();
     Instant to = written.get(20).startedAt();
     assertThat(ids(ok("/v1/test-load/results?limit=1000&start=" + from + "&end=" + to)))
-        .isEqualTo(expected(t -> !t.startedAt().isBefore(from) && t.startedAt().isBefore(to))).hasSize(10);
+        .isEqualTo(expected(t -> !t.startedAt().isBefore(from) && t.startedAt().isBefore(to)))
+        .hasSize(10);
     // The hour before 10:30: the tests started in the first half hour.
-    assertThat(ids(ok("/v1/test-load/results?limit=1000&window=1h&end=" + T0.plus(Duration.ofMinutes(30)))))
-        .isEqualTo(expected(t -> t.startedAt().isBefore(T0.plus(Duration.ofMinutes(30))))).hasSize(20);
+    assertThat(
+            ids(
+                ok(
+                    "/v1/test-load/results?limit=1000&window=1h&end="
+                        + T0.plus(Duration.ofMinutes(30)))))
+        .isEqualTo(expected(t -> t.startedAt().isBefore(T0.plus(Duration.ofMinutes(30)))))
+        .hasSize(20);
     JsonNode week = ok("/v1/test-load/results?limit=1000&window=7d");
     assertThat(ids(week)).hasSize(TESTS + 1).contains("t-99");
-    assertThat(week.get("meta").get("start").asText()).isEqualTo(NOW.minus(Duration.ofDays(7)).toString());
+    assertThat(week.get("meta").get("start").asText())
+        .isEqualTo(NOW.minus(Duration.ofDays(7)).toString());
   }
 
   @Test
@@ -227,7 +298,10 @@ class TestLoadApiTest {
     String cursor = null;
     int pages = 0;
     do {
-      JsonNode page = ok("/v1/test-load/results?limit=7&outcome=success" + (cursor == null ? "" : "&cursor=" + cursor));
+      JsonNode page =
+          ok(
+              "/v1/test-load/results?limit=7&outcome=success"
+                  + (cursor == null ? "" : "&cursor=" + cursor));
       for (String id : ids(page)) {
         assertThat(seen.add(id)).as("seen twice: " + id).isTrue();
         order.add(id);
@@ -243,7 +317,8 @@ class TestLoadApiTest {
 
   @Test
   void results_csv_holdsTheSameRows() {
-    Answer csv = get("/v1/test-load/results?limit=1000&pipeline=text-to-image", "Accept", "text/csv");
+    Answer csv =
+        get("/v1/test-load/results?limit=1000&pipeline=text-to-image", "Accept", "text/csv");
     assertThat(csv.contentType()).startsWith("text/csv");
     String[] lines = csv.body().split("\r\n");
     assertThat(lines).hasSize(9);
@@ -256,11 +331,14 @@ class TestLoadApiTest {
   @Test
   void coverage_countsEachOrchestratorAndPipeline_abortedExcluded() {
     JsonNode body = ok("/v1/test-load/coverage");
-    Map<String, List<TestResult>> groups = written.stream().filter(t -> t.outcome() != Outcome.ABORTED)
-        .collect(Collectors.groupingBy(t -> t.orchestrator() + "|" + t.pipeline()));
+    Map<String, List<TestResult>> groups =
+        written.stream()
+            .filter(t -> t.outcome() != Outcome.ABORTED)
+            .collect(Collectors.groupingBy(t -> t.orchestrator() + "|" + t.pipeline()));
     assertThat(body.get("data")).hasSize(groups.size());
     for (JsonNode row : body.get("data")) {
-      List<TestResult> tests = groups.get(row.get("orchestrator").asText() + "|" + row.get("pipeline").asText());
+      List<TestResult> tests =
+          groups.get(row.get("orchestrator").asText() + "|" + row.get("pipeline").asText());
       long successes = tests.stream().filter(t -> t.outcome() == Outcome.SUCCESS).count();
       TestResult last = tests.getLast();
       assertThat(row.get("tests").asLong()).as(row.toString()).isEqualTo(tests.size());
@@ -269,7 +347,8 @@ class TestLoadApiTest {
       assertThat(row.get("last_tested_at").asText()).isEqualTo(last.startedAt().toString());
       assertThat(row.get("last_outcome").asText()).isEqualTo(last.outcome().label());
     }
-    assertThat(body.get("meta").get("group_by").toString()).isEqualTo("[\"orchestrator\",\"pipeline\"]");
+    assertThat(body.get("meta").get("group_by").toString())
+        .isEqualTo("[\"orchestrator\",\"pipeline\"]");
     assertThat(get("/v1/test-load/coverage?format=csv").body())
         .startsWith("orchestrator,pipeline,tests,successes,success_rate,last_tested_at,");
     assertThat(ok("/v1/test-load/coverage?end=" + T0).get("data")).hasSize(1);
@@ -292,6 +371,7 @@ class TestLoadApiTest {
       assertThat(a.contentType()).isEqualTo("application/problem+json");
       assertThat(a.json().get("parameter").asText()).isEqualTo(c[1]);
     }
-    assertThat(get("/v1/test-load/coverage?outcome=success").json().get("parameter").asText()).isEqualTo("outcome");
+    assertThat(get("/v1/test-load/coverage?outcome=success").json().get("parameter").asText())
+        .isEqualTo("outcome");
   }
 }

@@ -83,18 +83,36 @@ class TestLoadExclusionTest {
       assertThat(live.await(30, TimeUnit.SECONDS)).as("the backfill ends").isTrue();
       GatewayClient client = new GatewayClient(URI.create("http://127.0.0.1:" + server.port()),
           Duration.ofSeconds(2), Duration.ofSeconds(15));
-      TestPlan plan = TestPlanLoader.parse("""
-          {"name": "exclusion", "test_duration": "20s", "poll_interval": "1s", "concurrency": 4,
-           "tests_per_run": 4, "prompt_changes": 0, "startup_timeout": "30s"}
-          """.getBytes(StandardCharsets.UTF_8));
-      run = PlanRunner.of(plan, client, new HookIngest(client), store, LoadtestMetrics.unregistered(),
-          TimeSource.scaled(SPEED)).runOnce();
+      TestPlan plan =
+          TestPlanLoader.parse(
+              """
+              {"name": "exclusion", "test_duration": "20s", "poll_interval": "1s", "concurrency": 4,
+               "tests_per_run": 4, "prompt_changes": 0, "startup_timeout": "30s"}
+              """
+                  .getBytes(StandardCharsets.UTF_8));
+      run =
+          PlanRunner.of(
+                  plan,
+                  client,
+                  new HookIngest(client),
+                  store,
+                  LoadtestMetrics.unregistered(),
+                  TimeSource.scaled(SPEED))
+              .runOnce();
     } finally {
       sim.stop();
       simulation.join(30_000);
     }
-    BatchResult imported = new FileImport(new EventWriter(store, new EventParser(),
-        EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+    BatchResult imported =
+        new FileImport(
+                new EventWriter(
+                    store,
+                    new EventParser(),
+                    EventWriter.DuplicateCheck.STORE,
+                    IngestMetrics.unregistered(),
+                    Clock.systemUTC()),
+                5_000)
+            .importFile(events);
     assertThat(imported.rejected()).isZero();
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
 
@@ -105,41 +123,88 @@ class TestLoadExclusionTest {
     Map<String, Object> ids = Map.of("ids", List.copyOf(tested));
 
     // Counted by hand from the sessions view, as the rollups count them: sessions, segments.
-    String counts = "SELECT countIf(segment_index <= 1 AND request_time IS NOT NULL), countIf(segment_index >= 1) FROM sessions ";
+    String counts =
+        "SELECT countIf(segment_index <= 1 AND request_time IS NOT NULL), countIf(segment_index >="
+            + " 1) FROM sessions ";
     long[] publicOnly = longs(store, counts + "WHERE NOT is_test_load", Map.of());
     long[] all = longs(store, counts, Map.of());
     long[] registered = longs(store, counts + "WHERE has({ids:Array(String)}, stream_id)", ids);
-    long[] flaggedOnly = longs(store, counts + "WHERE is_test_load AND NOT has({ids:Array(String)}, stream_id)", ids);
+    long[] flaggedOnly =
+        longs(
+            store, counts + "WHERE is_test_load AND NOT has({ids:Array(String)}, stream_id)", ids);
 
-    System.out.printf("sessions/segments: all %d/%d, public %d/%d, registered %d/%d, flagged only %d/%d; outcomes %s%n",
-        all[0], all[1], publicOnly[0], publicOnly[1], registered[0], registered[1], flaggedOnly[0], flaggedOnly[1],
+    System.out.printf(
+        "sessions/segments: all %d/%d, public %d/%d, registered %d/%d, flagged only %d/%d; outcomes"
+            + " %s%n",
+        all[0],
+        all[1],
+        publicOnly[0],
+        publicOnly[1],
+        registered[0],
+        registered[1],
+        flaggedOnly[0],
+        flaggedOnly[1],
         run.results().stream().map(r -> r.outcome() + " " + r.errorClass()).toList());
     // The tester's sessions: test load by registration alone, since gateway 0 sends no flag.
     assertThat(registered[0]).isEqualTo(tested.size());
-    assertThat(lines(store, "SELECT DISTINCT is_test_load FROM sessions WHERE has({ids:Array(String)}, stream_id)", ids))
+    assertThat(
+            lines(
+                store,
+                "SELECT DISTINCT is_test_load FROM sessions WHERE has({ids:Array(String)},"
+                    + " stream_id)",
+                ids))
         .containsExactly("true");
-    assertThat(lines(store, "SELECT count() FROM raw_events FINAL WHERE has({ids:Array(String)}, stream_id) AND is_test_load", ids))
+    assertThat(
+            lines(
+                store,
+                "SELECT count() FROM raw_events FINAL WHERE has({ids:Array(String)}, stream_id) AND"
+                    + " is_test_load",
+                ids))
         .containsExactly("0");
     // Gateway 2's flagged streams: test load by the event flag, not registered.
     assertThat(flaggedOnly[0]).as("sessions flagged by their events").isPositive();
-    assertThat(lines(store, "SELECT countIf(NOT flagged) FROM (SELECT stream_id, max(is_test_load) AS flagged "
-        + "FROM raw_events FINAL WHERE stream_id IN (SELECT stream_id FROM sessions WHERE is_test_load "
-        + "AND NOT has({ids:Array(String)}, stream_id)) GROUP BY stream_id)", ids)).containsExactly("0");
+    assertThat(
+            lines(
+                store,
+                "SELECT countIf(NOT flagged) FROM (SELECT stream_id, max(is_test_load) AS flagged"
+                    + " FROM raw_events FINAL WHERE stream_id IN (SELECT stream_id FROM sessions"
+                    + " WHERE is_test_load AND NOT has({ids:Array(String)}, stream_id)) GROUP BY"
+                    + " stream_id)",
+                ids))
+        .containsExactly("0");
     assertThat(publicOnly[0]).isEqualTo(all[0] - registered[0] - flaggedOnly[0]).isPositive();
     assertThat(publicOnly[1]).isEqualTo(all[1] - registered[1] - flaggedOnly[1]).isPositive();
 
     ClickHouseMetricsQueries queries = new ClickHouseMetricsQueries(store);
     for (boolean include : List.of(false, true)) {
       long[] expected = include ? all : publicOnly;
-      MetricsQuery query = new MetricsQuery(START, LIVE_FROM.plus(Duration.ofHours(2)), Granularity.HOUR,
-          Map.of(), List.of(), null, 1000, 0, include);
-      Headline sessions = queries.overview(query).stream().filter(h -> h.name().equals("sessions")).findFirst().orElseThrow();
-      assertThat(sessions.count()).as("overview sessions, include_test_load=%s", include).isEqualTo(expected[0]);
+      MetricsQuery query =
+          new MetricsQuery(
+              START,
+              LIVE_FROM.plus(Duration.ofHours(2)),
+              Granularity.HOUR,
+              Map.of(),
+              List.of(),
+              null,
+              1000,
+              0,
+              include);
+      Headline sessions =
+          queries.overview(query).stream()
+              .filter(h -> h.name().equals("sessions"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(sessions.count())
+          .as("overview sessions, include_test_load=%s", include)
+          .isEqualTo(expected[0]);
       Page gpus = queries.run(Report.GPU_METRICS, query);
       assertThat(gpus.hasMore()).isFalse();
       int segments = gpus.columns().stream().map(c -> c.name()).toList().indexOf("segments");
-      long measured = gpus.rows().stream().mapToLong(r -> ((Number) r.get(segments)).longValue()).sum();
-      assertThat(measured).as("GPU metrics segments, include_test_load=%s", include).isEqualTo(expected[1]);
+      long measured =
+          gpus.rows().stream().mapToLong(r -> ((Number) r.get(segments)).longValue()).sum();
+      assertThat(measured)
+          .as("GPU metrics segments, include_test_load=%s", include)
+          .isEqualTo(expected[1]);
     }
     store.close();
   }

@@ -59,8 +59,12 @@ class UpgradeTest {
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void previousReleasesStore_migratesForwardUnderIngest_losingNothing() throws Exception {
     Path events = dir.resolve("events.ndjson");
-    SimConfig config = SimConfig.builder().seed(16).startMs(Instant.parse("2026-05-04T10:00:00Z").toEpochMilli())
-        .duration(Duration.ofMinutes(40)).build();
+    SimConfig config =
+        SimConfig.builder()
+            .seed(16)
+            .startMs(Instant.parse("2026-05-04T10:00:00Z").toEpochMilli())
+            .duration(Duration.ofMinutes(40))
+            .build();
     try (FileSink sink = new FileSink(events)) {
       new Simulator(config).run(sink, Pacer.none());
     }
@@ -71,7 +75,8 @@ class UpgradeTest {
     String db = "upgrade_" + System.nanoTime();
     anchor.execute("CREATE DATABASE " + db + " ENGINE = Atomic");
     Store upgraded = anchor.withDatabase(db);
-    Path release = Path.of("src", "test", "resources", "releases", PREVIOUS_RELEASE).toAbsolutePath();
+    Path release =
+        Path.of("src", "test", "resources", "releases", PREVIOUS_RELEASE).toAbsolutePath();
     List<String> previous;
     try (URLClassLoader loader = new URLClassLoader(new URL[] {release.toUri().toURL()}, null)) {
       previous = Migrations.apply(upgraded, loader);
@@ -80,25 +85,45 @@ class UpgradeTest {
 
     List<String> forward;
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")));
-        var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 10,
-            // On a topic whose leader is still being elected, the idempotent producer was seen to
-            // retry OUT_OF_ORDER_SEQUENCE_NUMBER for minutes; one request in flight keeps the order
-            // without it, and a batch refused by a non-leader was not written, so none repeats.
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+        var producer =
+            new KafkaProducer<byte[], byte[]>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    10,
+                    // On a topic whose leader is still being elected, the idempotent producer was
+                    // seen to
+                    // retry OUT_OF_ORDER_SEQUENCE_NUMBER for minutes; one request in flight keeps
+                    // the order
+                    // without it, and a batch refused by a non-leader was not written, so none
+                    // repeats.
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    false,
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                    1),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
       broker.createTopic(TOPIC, 2);
-      KafkaIngest ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(TOPIC),
-          GROUP), new EventWriter(upgraded, new EventParser(), EventWriter.DuplicateCheck.BATCH,
-          IngestMetrics.unregistered(), Clock.systemUTC()), IngestMetrics.unregistered());
+      KafkaIngest ingest =
+          new KafkaIngest(
+              KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(TOPIC), GROUP),
+              new EventWriter(
+                  upgraded,
+                  new EventParser(),
+                  EventWriter.DuplicateCheck.BATCH,
+                  IngestMetrics.unregistered(),
+                  Clock.systemUTC()),
+              IngestMetrics.unregistered());
       Thread ingestThread = Thread.ofPlatform().name("upgrade-ingest").start(ingest);
       int half = lines.size() / 2;
       produce(producer, lines.subList(0, half));
       awaitRows(upgraded, half / 2);
       // The second half streams in while the migrations run.
-      Thread second = Thread.ofPlatform().start(() -> produce(producer, lines.subList(half, lines.size())));
+      Thread second =
+          Thread.ofPlatform().start(() -> produce(producer, lines.subList(half, lines.size())));
       forward = Migrations.apply(upgraded);
       second.join();
       awaitCommitted(broker, lines.size());
@@ -106,8 +131,9 @@ class UpgradeTest {
       ingestThread.join(60_000);
     }
     new Refresher(upgraded, Clock.systemUTC()).refreshUpTo(Instant.now());
-    System.out.printf("upgrade: %d events, previous release %s..%s, migrated forward: %s%n", lines.size(),
-        previous.getFirst(), previous.getLast(), forward);
+    System.out.printf(
+        "upgrade: %d events, previous release %s..%s, migrated forward: %s%n",
+        lines.size(), previous.getFirst(), previous.getLast(), forward);
 
     Store reference = TestEngine.uniqueStore("upgrade_reference");
     new FileImport(new EventWriter(reference, new EventParser(), EventWriter.DuplicateCheck.STORE,
@@ -115,37 +141,45 @@ class UpgradeTest {
     new Refresher(reference, Clock.systemUTC()).refreshUpTo(Instant.now());
 
     assertThat(schema(upgraded)).isEqualTo(schema(reference));
-    for (String sql : List.of(
-        "SELECT count(), uniqExact(event_id), groupBitXor(cityHash64(event_id)) FROM raw_events FINAL",
-        "SELECT reason, count() FROM rejected_events FINAL GROUP BY reason ORDER BY reason",
-        "SELECT count() FROM stream_trace_events FINAL",
-        "SELECT count() FROM ai_stream_status_events FINAL",
-        "SELECT count() FROM ai_stream_events FINAL",
-        "SELECT count() FROM stream_ingest_metrics_events FINAL",
-        "SELECT count() FROM payment_events FINAL",
-        "SELECT count() FROM signed_ticket_events FINAL",
-        "SELECT count() FROM discovery_result_entries FINAL",
-        "SELECT count() FROM network_capability_models FINAL",
-        "SELECT count() FROM network_capability_gpus FINAL",
-        "SELECT count() FROM network_capability_node_gpus FINAL",
-        // An index of snapshots whose readers tolerate repeats: what counts is that none is missing.
-        "SELECT uniqExact(event_id) FROM capability_snapshots",
-        "SELECT uniqExact(stream_id, request_id) FROM session_touches",
-        "SELECT count() FROM rollup_minute FINAL",
-        "SELECT count() FROM rollup_day FINAL",
-        "SELECT count() FROM demand_minute FINAL",
-        "SELECT count() FROM demand_hour FINAL",
-        "SELECT count(), sum(segments), sum(compliant_segments), sum(sessions_requested),"
-            + " sum(sessions_no_orchestrator) FROM rollup_hour_current",
-        "SELECT stream_id, request_id, segment_index, orchestrator_address, gpu_id, compliant FROM segment_sla ORDER BY ALL")) {
-      assertThat(upgraded.queryText(sql, Map.of())).as(sql).isEqualTo(reference.queryText(sql, Map.of()));
+    for (String sql :
+        List.of(
+            "SELECT count(), uniqExact(event_id), groupBitXor(cityHash64(event_id)) FROM raw_events"
+                + " FINAL",
+            "SELECT reason, count() FROM rejected_events FINAL GROUP BY reason ORDER BY reason",
+            "SELECT count() FROM stream_trace_events FINAL",
+            "SELECT count() FROM ai_stream_status_events FINAL",
+            "SELECT count() FROM ai_stream_events FINAL",
+            "SELECT count() FROM stream_ingest_metrics_events FINAL",
+            "SELECT count() FROM payment_events FINAL",
+            "SELECT count() FROM signed_ticket_events FINAL",
+            "SELECT count() FROM discovery_result_entries FINAL",
+            "SELECT count() FROM network_capability_models FINAL",
+            "SELECT count() FROM network_capability_gpus FINAL",
+            "SELECT count() FROM network_capability_node_gpus FINAL",
+            // An index of snapshots whose readers tolerate repeats: what counts is that none is
+            // missing.
+            "SELECT uniqExact(event_id) FROM capability_snapshots",
+            "SELECT uniqExact(stream_id, request_id) FROM session_touches",
+            "SELECT count() FROM rollup_minute FINAL",
+            "SELECT count() FROM rollup_day FINAL",
+            "SELECT count() FROM demand_minute FINAL",
+            "SELECT count() FROM demand_hour FINAL",
+            "SELECT count(), sum(segments), sum(compliant_segments), sum(sessions_requested),"
+                + " sum(sessions_no_orchestrator) FROM rollup_hour_current",
+            "SELECT stream_id, request_id, segment_index, orchestrator_address, gpu_id, compliant"
+                + " FROM segment_sla ORDER BY ALL")) {
+      assertThat(upgraded.queryText(sql, Map.of()))
+          .as(sql)
+          .isEqualTo(reference.queryText(sql, Map.of()));
     }
   }
 
   /** The tables and columns of a database, with their types. */
   private static String schema(Store store) {
-    return store.queryText("SELECT table, name, type FROM system.columns WHERE database = currentDatabase()"
-        + " AND table != 'schema_migrations' ORDER BY table, name", Map.of());
+    return store.queryText(
+        "SELECT table, name, type FROM system.columns WHERE database = currentDatabase()"
+            + " AND table != 'schema_migrations' ORDER BY table, name",
+        Map.of());
   }
 
   private static void produce(KafkaProducer<byte[], byte[]> producer, List<String> lines) {
@@ -156,8 +190,12 @@ class UpgradeTest {
   }
 
   private static long rows(Store store) {
-    return Long.parseLong(store.queryText(
-        "SELECT (SELECT count() FROM raw_events) + (SELECT count() FROM rejected_events)", Map.of()).strip());
+    return Long.parseLong(
+        store
+            .queryText(
+                "SELECT (SELECT count() FROM raw_events) + (SELECT count() FROM rejected_events)",
+                Map.of())
+            .strip());
   }
 
   private static void awaitRows(Store store, long atLeast) throws InterruptedException {
@@ -175,7 +213,9 @@ class UpgradeTest {
    */
   private static void awaitCommitted(KafkaBroker broker, long messages) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       while (committed(admin) < messages) {
         assertThat(System.nanoTime()).as("every message committed in time").isLessThan(deadline);
         Thread.sleep(250);
@@ -185,7 +225,13 @@ class UpgradeTest {
 
   private static long committed(Admin admin) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> offsets =
-        admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-    return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+        admin
+            .listConsumerGroupOffsets(GROUP)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
+    return offsets.values().stream()
+        .filter(o -> o != null)
+        .mapToLong(OffsetAndMetadata::offset)
+        .sum();
   }
 }

@@ -36,18 +36,18 @@ import java.util.Set;
  * Freshness: how long after an event is ingested the query layer shows it.
  *
  * <p>Workload: an embedded store holding {@code --sessions} earlier sessions (default 0; each on
- * one of 400 orchestrators, one every 648 ms back from now — the rate of a 1 000-GPU network, so
- * 4 000 000 sessions are its month and more sessions mean more history, not a busier hour —
+ * one of 400 orchestrators, one every 648 ms back from now — the rate of a 1 000-GPU network,
+ * so 4 000 000 sessions are its month and more sessions mean more history, not a busier hour —
  * generated in the engine by {@code freshness_sessions.sql} and refreshed once before the trials:
  * that first refresh's time is printed too), with the rollup refresh loop running as {@code naap
  * ingest} runs it (every {@code --interval-ms}, default 5 000). Each of {@code --trials} trials (default 20)
  * waits a random 0–5 s (seed 7, so trials fall at every phase of the loop), writes one session of a
  * new orchestrator (request, first segment, first frame, one status sample, event times now)
  * through the ingest writer, then asks {@link MetricsQueries} every 50 ms for that orchestrator's
- * GPU metrics of the current hour until its segment shows. The figure is the time from the
- * write's return (the event is durable and would be acknowledged to Kafka) to the first answer
- * that shows it — what a user of the API sees, whatever the rollup versions do inside. The loop's
- * own refresh durations during the trials are printed too (mean and max, from its histogram).
+ * GPU metrics of the current hour until its segment shows. The figure is the time from the write's
+ * return (the event is durable and would be acknowledged to Kafka) to the first answer that shows
+ * it — what a user of the API sees, whatever the rollup versions do inside. The loop's own refresh
+ * durations during the trials are printed too (mean and max, from its histogram).
  *
  * <p>Run: {@code ./naap bench freshness [--sessions N] [--trials N] [--interval-ms MS]}.
  */
@@ -67,26 +67,39 @@ public final class FreshnessBenchmark {
     long intervalMs = Long.parseLong(args.getOrDefault("interval-ms", "5000"));
     int sessions = Integer.parseInt(args.getOrDefault("sessions", "0"));
     Path work = Files.createTempDirectory("naap-bench-freshness-");
-    System.out.printf("freshness benchmark: %d trials, %d earlier sessions, refresh every %d ms, %d cores, "
-        + "work dir %s%n", trials, sessions, intervalMs, Runtime.getRuntime().availableProcessors(), work);
+    System.out.printf(
+        "freshness benchmark: %d trials, %d earlier sessions, refresh every %d ms, %d cores, "
+            + "work dir %s%n",
+        trials, sessions, intervalMs, Runtime.getRuntime().availableProcessors(), work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       Clock clock = Clock.systemUTC();
-      EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH,
-          IngestMetrics.unregistered(), clock);
+      EventWriter writer =
+          new EventWriter(
+              store,
+              new EventParser(),
+              EventWriter.DuplicateCheck.BATCH,
+              IngestMetrics.unregistered(),
+              clock);
       MetricsQueries queries = new ClickHouseMetricsQueries(store);
       if (sessions > 0) {
         long start = System.nanoTime();
         preload(store, sessions, clock.millis());
-        System.out.printf("%d earlier sessions generated in %.1f s%n", sessions, (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+            "%d earlier sessions generated in %.1f s%n",
+            sessions, (System.nanoTime() - start) / 1e9);
         start = System.nanoTime();
         new Refresher(store, clock).refreshUpTo(clock.instant());
         System.out.printf("%d earlier sessions written and refreshed in %.1f s%n", sessions,
             (System.nanoTime() - start) / 1e9);
       }
       PrometheusRegistry registry = new PrometheusRegistry();
-      Thread loop = Thread.ofPlatform().name("refresh").start(new RefreshLoop(new Refresher(store, clock),
-          Duration.ofMillis(intervalMs), clock, registry));
+      Thread loop =
+          Thread.ofPlatform()
+              .name("refresh")
+              .start(
+                  new RefreshLoop(
+                      new Refresher(store, clock), Duration.ofMillis(intervalMs), clock, registry));
       Random random = new Random(7);
       List<Double> seconds = new ArrayList<>();
       try {
@@ -110,16 +123,29 @@ public final class FreshnessBenchmark {
         loop.join();
       }
       seconds.sort(Double::compare);
-      System.out.printf("ingested → visible in the query layer: median %.2f s, p95 %.2f s, max %.2f s (%d trials)%n",
-          QueryBenchmark.percentile(seconds, 0.5), QueryBenchmark.percentile(seconds, 0.95), seconds.getLast(),
+      System.out.printf(
+          "ingested → visible in the query layer: median %.2f s, p95 %.2f s, max %.2f s (%d"
+              + " trials)%n",
+          QueryBenchmark.percentile(seconds, 0.5),
+          QueryBenchmark.percentile(seconds, 0.95),
+          seconds.getLast(),
           seconds.size());
       printRefreshDurations(registry);
     }
   }
 
   private static boolean visible(MetricsQueries queries, String orchestrator, Instant now) {
-    MetricsQuery q = new MetricsQuery(now.minus(Duration.ofHours(2)), now.plus(Duration.ofHours(1)), Granularity.HOUR,
-        Map.of(Dimension.ORCHESTRATOR, Set.of(orchestrator)), List.of(Dimension.ORCHESTRATOR), null, 10, 0, false);
+    MetricsQuery q =
+        new MetricsQuery(
+            now.minus(Duration.ofHours(2)),
+            now.plus(Duration.ofHours(1)),
+            Granularity.HOUR,
+            Map.of(Dimension.ORCHESTRATOR, Set.of(orchestrator)),
+            List.of(Dimension.ORCHESTRATOR),
+            null,
+            10,
+            0,
+            false);
     return !queries.run(Report.GPU_METRICS, q).rows().isEmpty();
   }
 
@@ -127,8 +153,18 @@ public final class FreshnessBenchmark {
   private static void preload(Store store, int count, long nowMs) {
     String sql = GeneratedNetwork.sql("freshness_sessions.sql");
     for (int first = 0; first < count; first += SESSIONS_PER_STATEMENT) {
-      store.query(sql, Map.of("first", first, "count", Math.min(SESSIONS_PER_STATEMENT, count - first),
-          "now_ms", nowMs, "spacing_ms", SESSION_SPACING_MS), "TabSeparated");
+      store.query(
+          sql,
+          Map.of(
+              "first",
+              first,
+              "count",
+              Math.min(SESSIONS_PER_STATEMENT, count - first),
+              "now_ms",
+              nowMs,
+              "spacing_ms",
+              SESSION_SPACING_MS),
+          "TabSeparated");
     }
   }
 
@@ -148,7 +184,8 @@ public final class FreshnessBenchmark {
             break;
           }
         }
-        System.out.printf("refresh loop: %d refreshes during the trials, mean %.3f s, p95 at most %.3f s%n",
+        System.out.printf(
+            "refresh loop: %d refreshes during the trials, mean %.3f s, p95 at most %.3f s%n",
             p.getCount(), p.getSum() / p.getCount(), p95);
       }
     }
@@ -160,25 +197,55 @@ public final class FreshnessBenchmark {
 
   /** One session on {@code orchestrator}: request, first segment, first frame, a status sample. */
   private static List<Message> session(String stream, String orchestrator, long nowMs) {
-    List<String> events = List.of(
-        trace(1, stream, "gateway_receive_stream_request", "", nowMs - 3_000),
-        trace(2, stream, "gateway_send_first_ingest_segment", orchestrator, nowMs - 2_500),
-        trace(3, stream, "gateway_receive_first_processed_segment", orchestrator, nowMs - 1_000),
-        envelope(stream, 4, "ai_stream_status", nowMs, "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\","
-            + "\"state\":\"ONLINE\",\"timestamp\":" + nowMs + ",\"inference_status\":{\"fps\":20,\"restart_count\":0,"
-            + "\"last_error\":null},\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\","
-            + "\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orchestrator + "\",\"url\":\"\"}}"));
+    List<String> events =
+        List.of(
+            trace(1, stream, "gateway_receive_stream_request", "", nowMs - 3_000),
+            trace(2, stream, "gateway_send_first_ingest_segment", orchestrator, nowMs - 2_500),
+            trace(
+                3, stream, "gateway_receive_first_processed_segment", orchestrator, nowMs - 1_000),
+            envelope(
+                stream,
+                4,
+                "ai_stream_status",
+                nowMs,
+                "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\","
+                    + "\"state\":\"ONLINE\",\"timestamp\":"
+                    + nowMs
+                    + ",\"inference_status\":{\"fps\":20,\"restart_count\":0,"
+                    + "\"last_error\":null},\"stream_id\":\""
+                    + stream
+                    + "\",\"request_id\":\"r-"
+                    + stream
+                    + "\","
+                    + "\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\""
+                    + orchestrator
+                    + "\",\"url\":\"\"}}"));
     List<Message> messages = new ArrayList<>();
     for (String e : events) {
-      messages.add(new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file(stream, messages.size())));
+      messages.add(
+          new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file(stream, messages.size())));
     }
     return messages;
   }
 
   private static String trace(int n, String stream, String subtype, String orchestrator, long ms) {
-    return envelope(stream, n, "stream_trace", ms, "{\"type\":\"" + subtype + "\",\"timestamp\":" + ms
-        + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
-        + "\"orchestrator_info\":{\"address\":\"" + orchestrator + "\",\"url\":\"\"}}");
+    return envelope(
+        stream,
+        n,
+        "stream_trace",
+        ms,
+        "{\"type\":\""
+            + subtype
+            + "\",\"timestamp\":"
+            + ms
+            + ",\"stream_id\":\""
+            + stream
+            + "\",\"request_id\":\"r-"
+            + stream
+            + "\",\"pipeline_id\":\"\","
+            + "\"orchestrator_info\":{\"address\":\""
+            + orchestrator
+            + "\",\"url\":\"\"}}");
   }
 
   private static String envelope(String stream, int n, String type, long ms, String data) {

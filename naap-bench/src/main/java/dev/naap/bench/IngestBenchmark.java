@@ -76,11 +76,13 @@ public final class IngestBenchmark {
         Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       broker.createTopic(TOPIC, partitions);
       long bytes = produce(broker.bootstrapServers(), events);
-      System.out.printf("produced %d events, %.1f MB, mean %d bytes%n", events, bytes / 1e6, bytes / events);
+      System.out.printf(
+          "produced %d events, %.1f MB, mean %d bytes%n", events, bytes / 1e6, bytes / events);
       List<Double> rates = new ArrayList<>();
       for (int run = 1 - warmups; run <= runs; run++) {
         emptyTables(store);
-        Result r = consume(broker.bootstrapServers(), store, events, batch, "bench-" + (run + warmups));
+        Result r =
+            consume(broker.bootstrapServers(), store, events, batch, "bench-" + (run + warmups));
         if (run >= 1) {
           rates.add(r.eventsPerSecond());
         }
@@ -91,7 +93,8 @@ public final class IngestBenchmark {
       }
       rates.sort(Double::compare);
       double naap = rates.get(rates.size() / 2);
-      System.out.printf("median: %,.0f events/s over %d runs after warm-up (min %,.0f, max %,.0f)%n",
+      System.out.printf(
+          "median: %,.0f events/s over %d runs after warm-up (min %,.0f, max %,.0f)%n",
           naap, runs, rates.getFirst(), rates.getLast());
       String stored = store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim();
       System.out.printf("raw_events FINAL after the last run: %s%n", stored);
@@ -102,7 +105,8 @@ public final class IngestBenchmark {
           double seconds = consumeWithEngine(broker.bootstrapServers(), store, events, batch,
               engineConsumers, "bench-engine-" + run);
           engine.add(events / seconds);
-          System.out.printf("engine's Kafka table engine, run %d: %d events in %.2f s = %,.0f events/s%n",
+          System.out.printf(
+              "engine's Kafka table engine, run %d: %d events in %.2f s = %,.0f events/s%n",
               run, events, seconds, events / seconds);
         }
         engine.sort(Double::compare);
@@ -165,14 +169,19 @@ public final class IngestBenchmark {
    */
   private static double consumeWithEngine(String bootstrap, Store store, int events, int batch,
       int consumers, String group) throws InterruptedException {
-    store.execute(GeneratedNetwork.sql("engine_kafka_queue.sql").replace("${broker}", bootstrap)
-        .replace("${topic}", TOPIC).replace("${group}", group)
-        .replace("${consumers}", String.valueOf(consumers)).replace("${block}", String.valueOf(batch)));
+    store.execute(
+        GeneratedNetwork.sql("engine_kafka_queue.sql")
+            .replace("${broker}", bootstrap)
+            .replace("${topic}", TOPIC)
+            .replace("${group}", group)
+            .replace("${consumers}", String.valueOf(consumers))
+            .replace("${block}", String.valueOf(batch)));
     try {
       long start = System.nanoTime();
       store.execute(GeneratedNetwork.sql("engine_raw_view.sql"));
       long deadline = start + ENGINE_GIVE_UP.toNanos();
-      while (Long.parseLong(store.queryText("SELECT count() FROM raw_events", Map.of()).trim()) < events) {
+      while (Long.parseLong(store.queryText("SELECT count() FROM raw_events", Map.of()).trim())
+          < events) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the engine's Kafka path stored "
               + store.queryText("SELECT count() FROM raw_events", Map.of()).trim() + " of " + events
@@ -205,11 +214,19 @@ public final class IngestBenchmark {
     }
     Random random = new Random(42);
     long bytes = 0;
-    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                512 * 1024),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
         int t = i % templates.size();
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
@@ -223,8 +240,11 @@ public final class IngestBenchmark {
   }
 
   private static void emptyTables(Store store) {
-    String tables = store.queryText("SELECT name FROM system.tables WHERE database = currentDatabase() "
-        + "AND engine LIKE '%MergeTree' AND name != 'schema_migrations'", Map.of());
+    String tables =
+        store.queryText(
+            "SELECT name FROM system.tables WHERE database = currentDatabase() "
+                + "AND engine LIKE '%MergeTree' AND name != 'schema_migrations'",
+            Map.of());
     for (String table : tables.split("\n")) {
       if (!table.isBlank()) {
         store.execute("TRUNCATE TABLE " + table);
@@ -242,6 +262,7 @@ public final class IngestBenchmark {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
+    throw new IllegalStateException(
+        "../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
   }
 }

@@ -30,21 +30,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Whether the API keeps answering while the store is saturated: {@code /health} latency while
- * heavy uncached queries occupy every engine connection, and how fast an overloaded server answers
- * 503.
+ * Whether the API keeps answering while the store is saturated: {@code /health} latency while heavy
+ * uncached queries occupy every engine connection, and how fast an overloaded server answers 503.
  *
  * <p>Every request is distinct (its {@code end} a minute earlier than the last), so each reaches
- * the store. Workload: the network of {@link QueryBenchmark} ({@code --days}, {@code --gpus}, {@code
- * --orchestrators}; defaults 30, 1 000, 400), an API server with its response cache off (every
- * request reaches the store) and no quota, over the embedded store with 4 connections.
+ * the store. Workload: the network of {@link QueryBenchmark} ({@code --days}, {@code --gpus},
+ * {@code --orchestrators}; defaults 30, 1 000, 400), an API server with its response cache off
+ * (every request reaches the store) and no quota, over the embedded store with 4 connections.
  *
  * <ul>
  *   <li>{@code heavy}: 16 clients send the dashboard's calls ({@link ApiBenchmark#CALLS}) back to
  *       back for {@code --seconds} (default 20), with room for all 16 in flight (4 run on the
  *       engine, 12 wait in its queue), while a probe asks {@code /health} every 20 ms;
- *   <li>{@code overload}: 32 clients against the default limit of 8 queries in flight, so that
- *       most requests find it full; the latency of those 503s, and {@code /health} again.
+ *   <li>{@code overload}: 32 clients against the default limit of 8 queries in flight, so that most
+ *       requests find it full; the latency of those 503s, and {@code /health} again.
  * </ul>
  *
  * Goals (issue 14): {@code /health} p99 under 50 ms in {@code heavy}; 503s within 100 ms.
@@ -63,9 +62,10 @@ public final class OverloadBenchmark {
     int seconds = Integer.parseInt(args.getOrDefault("seconds", "20"));
     Path work = Files.createTempDirectory("naap-bench-overload-");
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    System.out.printf("overload benchmark: %d days, %d GPUs, %d orchestrators, %d cores, load average"
-        + " %s at start, work dir %s%n", days, gpus, orchestrators,
-        Runtime.getRuntime().availableProcessors(), loadAverage(), work);
+    System.out.printf(
+        "overload benchmark: %d days, %d GPUs, %d orchestrators, %d cores, load average"
+            + " %s at start, work dir %s%n",
+        days, gpus, orchestrators, Runtime.getRuntime().availableProcessors(), loadAverage(), work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
@@ -80,13 +80,27 @@ public final class OverloadBenchmark {
             .withQuotas(Integer.MAX_VALUE, Map.of(), 1).withCacheBytes(0)
             .withQueryLimits(defaults.queryTimeout(),
                 heavy ? clients : defaults.maxConcurrentQueries());
-        try (ApiServer server = new ApiServer(config, queries, DatasetCatalog.empty(),
-            () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), InstantSource.system()).start()) {
+        try (ApiServer server =
+            new ApiServer(
+                    config,
+                    queries,
+                    DatasetCatalog.empty(),
+                    () -> new Readiness.Status(true, Map.of()),
+                    new PrometheusRegistry(),
+                    InstantSource.system())
+                .start()) {
           Result r = run(server.url(), clients, Duration.ofSeconds(seconds), end);
-          System.out.printf("%-9s %7d %6d %6d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", phase, clients,
-              r.ok.size(), r.busy.size(), pct(r.ok, 0.5),
-              pct(r.busy, 0.5), pct(r.busy, 0.99),
-              pct(r.health, 0.5), pct(r.health, 0.99),
+          System.out.printf(
+              "%-9s %7d %6d %6d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n",
+              phase,
+              clients,
+              r.ok.size(),
+              r.busy.size(),
+              pct(r.ok, 0.5),
+              pct(r.busy, 0.5),
+              pct(r.busy, 0.99),
+              pct(r.health, 0.5),
+              pct(r.health, 0.99),
               r.health.isEmpty() ? Double.NaN : r.health.getLast());
           if (!r.other.isEmpty()) {
             System.out.printf("  other answers, by status (-1: none): %s%n", r.other);
@@ -104,7 +118,8 @@ public final class OverloadBenchmark {
    * Each request ends a minute earlier than the one before ({@code &end=}), so that no two share an
    * answer: the server computes each one (it coalesces identical requests in flight).
    */
-  private static Result run(URI base, int clients, Duration length, Instant end) throws InterruptedException {
+  private static Result run(URI base, int clients, Duration length, Instant end)
+      throws InterruptedException {
     java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();

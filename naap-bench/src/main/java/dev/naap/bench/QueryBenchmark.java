@@ -24,15 +24,16 @@ import java.util.function.Supplier;
  * Latency of the API's main queries ({@link ClickHouseMetricsQueries}) over a generated network.
  *
  * <p>Workload: {@code --days} days (default 30) of a network of {@code --gpus} GPUs (default 1 000)
- * on {@code --orchestrators} orchestrators (default 400), 6 GPU models, 4 pipelines, 8 regions and 3
- * gateways, written straight into the rollup tables with {@code INSERT … SELECT} from {@code
+ * on {@code --orchestrators} orchestrators (default 400), 6 GPU models, 4 pipelines, 8 regions and
+ * 3 gateways, written straight into the rollup tables with {@code INSERT … SELECT} from {@code
  * numbers()} (SQL in this package's resources): {@code rollup_hour} one row per hour × GPU ×
  * gateway (720 000 × 3 rows for 30 days), {@code demand_minute} one row per minute × gateway ×
  * pipeline × region (96 per minute), a capabilities snapshot per gateway every 10 minutes, and the
- * scraped metadata of every orchestrator; then the {@code Refresher} rolls the hours up into
- * {@code rollup_day} and the demand minutes into {@code demand_hour} as a refresh would. Values are deterministic (hashes of the row number).
- * Each query runs {@code --warmups} times (default 3), then {@code --runs} times (default 30) one
- * after another on one thread; the p50 and p95 of those runs are printed. Pages are 100 rows.
+ * scraped metadata of every orchestrator; then the {@code Refresher} rolls the hours up into {@code
+ * rollup_day} and the demand minutes into {@code demand_hour} as a refresh would. Values are
+ * deterministic (hashes of the row number). Each query runs {@code --warmups} times (default 3),
+ * then {@code --runs} times (default 30) one after another on one thread; the p50 and p95 of those
+ * runs are printed. Pages are 100 rows.
  *
  * <p>Run: {@code ./naap bench query [--days D] [--gpus G] [--runs R]}.
  */
@@ -49,29 +50,49 @@ public final class QueryBenchmark {
     int warmups = Integer.parseInt(args.getOrDefault("warmups", "3"));
     Path work = Files.createTempDirectory("naap-bench-query-");
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    System.out.printf("query benchmark: %d days, %d GPUs, %d orchestrators, %d runs after %d warm-ups, "
-        + "%d cores, work dir %s%n", days, gpus, orchestrators, runs, warmups,
-        Runtime.getRuntime().availableProcessors(), work);
+    System.out.printf(
+        "query benchmark: %d days, %d GPUs, %d orchestrators, %d runs after %d warm-ups, "
+            + "%d cores, work dir %s%n",
+        days, gpus, orchestrators, runs, warmups, Runtime.getRuntime().availableProcessors(), work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
-      System.out.printf("rows: rollup_hour %s, rollup_day %s, demand_minute %s, demand_hour %s, "
-          + "network_capability_models %s%n", count(store, "rollup_hour"), count(store, "rollup_day"),
-          count(store, "demand_minute"), count(store, "demand_hour"), count(store, "network_capability_models"));
+      System.out.printf(
+          "rows: rollup_hour %s, rollup_day %s, demand_minute %s, demand_hour %s, "
+              + "network_capability_models %s%n",
+          count(store, "rollup_hour"),
+          count(store, "rollup_day"),
+          count(store, "demand_minute"),
+          count(store, "demand_hour"),
+          count(store, "network_capability_models"));
 
       MetricsQueries queries = new ClickHouseMetricsQueries(store);
       Map<String, Supplier<?>> cases = new LinkedHashMap<>();
-      cases.put("gpu metrics 24h / 1h", () -> queries.run(Report.GPU_METRICS, range(end, 1, Granularity.HOUR, List.of())));
+      cases.put(
+          "gpu metrics 24h / 1h",
+          () -> queries.run(Report.GPU_METRICS, range(end, 1, Granularity.HOUR, List.of())));
       cases.put("gpu metrics 7d / 1h by orchestrator", () -> queries.run(Report.GPU_METRICS,
           range(end, 7, Granularity.HOUR, List.of(Dimension.ORCHESTRATOR))));
-      cases.put("gpu metrics 7d / 1d", () -> queries.run(Report.GPU_METRICS, range(end, 7, Granularity.DAY, List.of())));
-      cases.put("gpu metrics 30d / 1d", () -> queries.run(Report.GPU_METRICS, range(end, days, Granularity.DAY, List.of())));
-      cases.put("network demand 24h / 1h", () -> queries.run(Report.NETWORK_DEMAND, range(end, 1, Granularity.HOUR, List.of())));
+      cases.put(
+          "gpu metrics 7d / 1d",
+          () -> queries.run(Report.GPU_METRICS, range(end, 7, Granularity.DAY, List.of())));
+      cases.put(
+          "gpu metrics 30d / 1d",
+          () -> queries.run(Report.GPU_METRICS, range(end, days, Granularity.DAY, List.of())));
+      cases.put(
+          "network demand 24h / 1h",
+          () -> queries.run(Report.NETWORK_DEMAND, range(end, 1, Granularity.HOUR, List.of())));
       cases.put("network demand 24h / 5m by pipeline", () -> queries.run(Report.NETWORK_DEMAND,
           range(end, 1, Granularity.FIVE_MINUTES, List.of(Dimension.PIPELINE))));
-      cases.put("sla compliance 7d", () -> queries.run(Report.SLA_COMPLIANCE, range(end, 7, Granularity.HOUR, List.of())));
-      cases.put("orchestrators 24h", () -> queries.run(Report.ORCHESTRATORS, range(end, 1, Granularity.HOUR, List.of())));
-      cases.put("overview 24h (and the 24h before)", () -> queries.overview(range(end, 1, Granularity.HOUR, List.of())));
+      cases.put(
+          "sla compliance 7d",
+          () -> queries.run(Report.SLA_COMPLIANCE, range(end, 7, Granularity.HOUR, List.of())));
+      cases.put(
+          "orchestrators 24h",
+          () -> queries.run(Report.ORCHESTRATORS, range(end, 1, Granularity.HOUR, List.of())));
+      cases.put(
+          "overview 24h (and the 24h before)",
+          () -> queries.overview(range(end, 1, Granularity.HOUR, List.of())));
       cases.put("orchestrator detail 24h", () -> queries.orchestrator(
           "0x" + "0".repeat(38) + "2a", range(end, 1, Granularity.HOUR, List.of())));
 
@@ -85,7 +106,8 @@ public final class QueryBenchmark {
   }
 
   private static MetricsQuery range(Instant end, int days, Granularity g, List<Dimension> groupBy) {
-    return new MetricsQuery(end.minus(Duration.ofDays(days)), end, g, Map.of(), groupBy, null, 100, 0, false);
+    return new MetricsQuery(
+        end.minus(Duration.ofDays(days)), end, g, Map.of(), groupBy, null, 100, 0, false);
   }
 
   private static List<Double> time(Supplier<?> query, int warmups, int runs) {

@@ -80,14 +80,36 @@ public final class SoakBenchmark {
     int demoMetricsPort = freePort();
     int servePort = freePort();
     int serveMetricsPort = freePort();
-    System.out.printf("soak: %d min, scale %s, backfill %s h, %d visitors, %d uncached req/s, %d cores,"
-        + " load %s, work dir %s%n", minutes, scale, backfillHours, visitors, rate,
-        Runtime.getRuntime().availableProcessors(), loadAverage(), work);
+    System.out.printf(
+        "soak: %d min, scale %s, backfill %s h, %d visitors, %d uncached req/s, %d cores,"
+            + " load %s, work dir %s%n",
+        minutes,
+        scale,
+        backfillHours,
+        visitors,
+        rate,
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage(),
+        work);
 
-    ProcessBuilder demoCommand = new ProcessBuilder(launcher.toString(), "demo", "--dir", work.resolve("demo").toString(),
-        "--scale", scale, "--backfill-hours", backfillHours, "--port", String.valueOf(apiPort),
-        "--http-port", String.valueOf(httpPort), "--metrics-port", String.valueOf(demoMetricsPort))
-        .redirectErrorStream(true).redirectOutput(out.resolve("demo.log").toFile());
+    ProcessBuilder demoCommand =
+        new ProcessBuilder(
+                launcher.toString(),
+                "demo",
+                "--dir",
+                work.resolve("demo").toString(),
+                "--scale",
+                scale,
+                "--backfill-hours",
+                backfillHours,
+                "--port",
+                String.valueOf(apiPort),
+                "--http-port",
+                String.valueOf(httpPort),
+                "--metrics-port",
+                String.valueOf(demoMetricsPort))
+            .redirectErrorStream(true)
+            .redirectOutput(out.resolve("demo.log").toFile());
     demoCommand.environment().put("NAAP_CLICKHOUSE_HTTP_PASSWORD", password);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
@@ -99,17 +121,31 @@ public final class SoakBenchmark {
       URI demoMetrics = URI.create("http://127.0.0.1:" + demoMetricsPort + "/metrics");
       // The backfill is history: the soak measures the live system once it has been read and the
       // first refresh (which covers all of it) has ended.
-      for (Metrics m; (m = Metrics.parse(get(client, demoMetrics))).sum("naap_ingest_consumer_lag") > 20_000
-          || m.sum("naap_ingest_events_total") == 0 || Double.isNaN(m.max("naap_rollup_lag_seconds")); ) {
+      for (Metrics m;
+          (m = Metrics.parse(get(client, demoMetrics))).sum("naap_ingest_consumer_lag") > 20_000
+              || m.sum("naap_ingest_events_total") == 0
+              || Double.isNaN(m.max("naap_rollup_lag_seconds")); ) {
         checkAlive(demo, "naap demo");
         Thread.sleep(2_000);
       }
-      System.out.printf("demo up, its backfill ingested and refreshed in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "demo up, its backfill ingested and refreshed in %.0f s%n",
+          (System.nanoTime() - t0) / 1e9);
 
-      ProcessBuilder serveCommand = new ProcessBuilder(launcher.toString(), "serve",
-          "--clickhouse-url", "http://127.0.0.1:" + httpPort, "--port", String.valueOf(servePort),
-          "--management-port", String.valueOf(serveMetricsPort), "--api-key", API_KEY + "=100000000")
-          .redirectErrorStream(true).redirectOutput(out.resolve("serve.log").toFile());
+      ProcessBuilder serveCommand =
+          new ProcessBuilder(
+                  launcher.toString(),
+                  "serve",
+                  "--clickhouse-url",
+                  "http://127.0.0.1:" + httpPort,
+                  "--port",
+                  String.valueOf(servePort),
+                  "--management-port",
+                  String.valueOf(serveMetricsPort),
+                  "--api-key",
+                  API_KEY + "=100000000")
+              .redirectErrorStream(true)
+              .redirectOutput(out.resolve("serve.log").toFile());
       serveCommand.environment().put("NAAP_CLICKHOUSE_PASSWORD", password);
       serve = serveCommand.start();
       URI api = URI.create("http://127.0.0.1:" + servePort + "/");
@@ -120,7 +156,10 @@ public final class SoakBenchmark {
       try (ExecutorService load = Executors.newVirtualThreadPerTaskExecutor()) {
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
         for (int v = 0; v < visitors; v++) {
-          long offset = VISITOR_PERIOD.toNanos() * v / Math.max(1, visitors); // visitors spread over the period
+          long offset =
+              VISITOR_PERIOD.toNanos()
+                  * v
+                  / Math.max(1, visitors); // visitors spread over the period
           load.submit(() -> traffic.visitor(offset, end));
         }
         load.submit(() -> traffic.apiUsers(rate, end));
@@ -133,10 +172,18 @@ public final class SoakBenchmark {
       System.out.printf("naap serve stopped in %.1f s (exit %d); naap demo in %.1f s (exit %d)%n",
           serveStop.seconds, serveStop.exit, demoStop.seconds, demoStop.exit);
       SoakPlots.write(out.resolve("samples.csv"), out);
-      String summary = SoakPlots.summary(out.resolve("samples.csv"))
-          + "answers by status (-1: none): " + new TreeMap<>(traffic.statuses) + "\n"
-          + String.format(Locale.ROOT, "stop: serve %.1f s exit %d, demo %.1f s exit %d%n", serveStop.seconds,
-              serveStop.exit, demoStop.seconds, demoStop.exit);
+      String summary =
+          SoakPlots.summary(out.resolve("samples.csv"))
+              + "answers by status (-1: none): "
+              + new TreeMap<>(traffic.statuses)
+              + "\n"
+              + String.format(
+                  Locale.ROOT,
+                  "stop: serve %.1f s exit %d, demo %.1f s exit %d%n",
+                  serveStop.seconds,
+                  serveStop.exit,
+                  demoStop.seconds,
+                  demoStop.exit);
       Files.writeString(out.resolve("summary.txt"), summary);
       System.out.print(summary);
       System.out.printf("samples, plots and summary in %s%n", out);
@@ -154,7 +201,8 @@ public final class SoakBenchmark {
   private static final class Traffic {
     private final HttpClient client;
     private final URI api;
-    private final ConcurrentLinkedQueue<double[]> done = new ConcurrentLinkedQueue<>(); // {ms, status, visitor}
+    private final ConcurrentLinkedQueue<double[]> done =
+        new ConcurrentLinkedQueue<>(); // {ms, status, visitor}
     final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
 
     Traffic(HttpClient client, URI api) {
@@ -184,7 +232,10 @@ public final class SoakBenchmark {
       try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; next < endNanos; i++) {
           sleepUntil(next);
-          Instant end = Instant.now().minusSeconds(60L * random.nextInt(24 * 60)).truncatedTo(ChronoUnit.MINUTES);
+          Instant end =
+              Instant.now()
+                  .minusSeconds(60L * random.nextInt(24 * 60))
+                  .truncatedTo(ChronoUnit.MINUTES);
           String call = ApiBenchmark.CALLS.get(i % ApiBenchmark.CALLS.size());
           URI uri = api.resolve(call + "&end=" + end);
           calls.submit(() -> send(uri, false));
@@ -197,8 +248,15 @@ public final class SoakBenchmark {
       long t = System.nanoTime();
       int status;
       try {
-        status = client.send(HttpRequest.newBuilder(uri).header("X-API-Key", API_KEY)
-            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        status =
+            client
+                .send(
+                    HttpRequest.newBuilder(uri)
+                        .header("X-API-Key", API_KEY)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
       } catch (IOException e) {
         status = -1;
       } catch (InterruptedException e) {
@@ -219,8 +277,18 @@ public final class SoakBenchmark {
   }
 
   /** Writes a row of figures every {@code seconds} until {@code endNanos}. */
-  private static void sample(HttpClient client, Process demo, Process serve, URI demoMetrics, URI serveMetrics,
-      Path work, Traffic traffic, int seconds, long endNanos, Path csv) throws Exception {
+  private static void sample(
+      HttpClient client,
+      Process demo,
+      Process serve,
+      URI demoMetrics,
+      URI serveMetrics,
+      Path work,
+      Traffic traffic,
+      int seconds,
+      long endNanos,
+      Path csv)
+      throws Exception {
     Files.writeString(csv, String.join(",", SoakPlots.COLUMNS) + "\n");
     long start = System.nanoTime();
     Metrics before = Metrics.parse(get(client, demoMetrics));
@@ -238,21 +306,29 @@ public final class SoakBenchmark {
       double refreshSeconds = now.sum("naap_rollup_refresh_duration_seconds_sum")
           - before.sum("naap_rollup_refresh_duration_seconds_sum");
       double[] row = {
-          (System.nanoTime() - start) / 60e9,
-          (now.sum("naap_ingest_events_total") - before.sum("naap_ingest_events_total")) / seconds,
-          now.sum("naap_ingest_consumer_lag"),
-          now.max("naap_rollup_lag_seconds"),
-          refreshCount == 0 ? Double.NaN : refreshSeconds / refreshCount,
-          now.sum("naap_ingest_write_failures_total") - before.sum("naap_ingest_write_failures_total"),
-          requests.size() / (double) seconds,
-          percentile(requests, 0, 0.50), percentile(requests, 0, 0.95), percentile(requests, 0, 0.99),
-          percentile(requests, 1, 0.95),
-          requests.stream().filter(r -> r[1] != 200).count(),
-          rssMb(demo.toHandle()), rssMb(serve.toHandle()), directoryMb(work), loadAverage()};
+        (System.nanoTime() - start) / 60e9,
+        (now.sum("naap_ingest_events_total") - before.sum("naap_ingest_events_total")) / seconds,
+        now.sum("naap_ingest_consumer_lag"),
+        now.max("naap_rollup_lag_seconds"),
+        refreshCount == 0 ? Double.NaN : refreshSeconds / refreshCount,
+        now.sum("naap_ingest_write_failures_total")
+            - before.sum("naap_ingest_write_failures_total"),
+        requests.size() / (double) seconds,
+        percentile(requests, 0, 0.50),
+        percentile(requests, 0, 0.95),
+        percentile(requests, 0, 0.99),
+        percentile(requests, 1, 0.95),
+        requests.stream().filter(r -> r[1] != 200).count(),
+        rssMb(demo.toHandle()),
+        rssMb(serve.toHandle()),
+        directoryMb(work),
+        loadAverage()
+      };
       before = now;
       StringBuilder line = new StringBuilder();
       for (double v : row) {
-        line.append(line.isEmpty() ? "" : ",").append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v));
+        line.append(line.isEmpty() ? "" : ",")
+            .append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v));
       }
       Files.writeString(csv, line + "\n", StandardOpenOption.APPEND);
       System.out.println(line.toString().replace(',', ' '));
@@ -260,7 +336,10 @@ public final class SoakBenchmark {
     }
   }
 
-  /** Nearest-rank percentile of the 200s' latencies (of the uncached ones alone when asked); NaN if none. */
+  /**
+   * Nearest-rank percentile of the 200s' latencies (of the uncached ones alone when asked); NaN if
+   * none.
+   */
   private static double percentile(List<double[]> requests, int onlyUncached, double p) {
     List<Double> ms = new ArrayList<>();
     for (double[] r : requests) {
@@ -277,7 +356,10 @@ public final class SoakBenchmark {
 
   /** Resident memory of a process and everything it started (the demo's Kafka broker), in MB. */
   private static double rssMb(ProcessHandle process) {
-    return Stream.concat(Stream.of(process), process.descendants()).mapToLong(SoakBenchmark::rssKb).sum() / 1024.0;
+    return Stream.concat(Stream.of(process), process.descendants())
+            .mapToLong(SoakBenchmark::rssKb)
+            .sum()
+        / 1024.0;
   }
 
   private static long rssKb(ProcessHandle p) {
@@ -386,9 +468,12 @@ public final class SoakBenchmark {
         }
         boolean labelled = line.indexOf('{') >= 0;
         int nameEnd = labelled ? line.indexOf('{') : line.indexOf(' ');
-        String[] fields = line.substring(labelled ? line.lastIndexOf('}') + 1 : nameEnd).trim().split(" ");
+        String[] fields =
+            line.substring(labelled ? line.lastIndexOf('}') + 1 : nameEnd).trim().split(" ");
         try {
-          values.computeIfAbsent(line.substring(0, nameEnd), k -> new ArrayList<>()).add(Double.parseDouble(fields[0]));
+          values
+              .computeIfAbsent(line.substring(0, nameEnd), k -> new ArrayList<>())
+              .add(Double.parseDouble(fields[0]));
         } catch (RuntimeException e) {
           // a line this reader does not follow: not a figure the soak uses
         }
@@ -401,7 +486,10 @@ public final class SoakBenchmark {
     }
 
     double max(String name) {
-      return values.getOrDefault(name, List.of()).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+      return values.getOrDefault(name, List.of()).stream()
+          .mapToDouble(Double::doubleValue)
+          .max()
+          .orElse(Double.NaN);
     }
   }
 }

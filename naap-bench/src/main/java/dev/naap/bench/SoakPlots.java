@@ -15,9 +15,24 @@ import java.util.Locale;
  */
 final class SoakPlots {
 
-  static final List<String> COLUMNS = List.of("minute", "events_per_s", "consumer_lag", "rollup_lag_s",
-      "refresh_s", "write_failures", "requests_per_s", "p50_ms", "p95_ms", "p99_ms", "uncached_p95_ms",
-      "errors", "demo_rss_mb", "serve_rss_mb", "disk_mb", "load");
+  static final List<String> COLUMNS =
+      List.of(
+          "minute",
+          "events_per_s",
+          "consumer_lag",
+          "rollup_lag_s",
+          "refresh_s",
+          "write_failures",
+          "requests_per_s",
+          "p50_ms",
+          "p95_ms",
+          "p99_ms",
+          "uncached_p95_ms",
+          "errors",
+          "demo_rss_mb",
+          "serve_rss_mb",
+          "disk_mb",
+          "load");
 
   private record Panel(String file, String title, List<String> series) {}
 
@@ -55,12 +70,19 @@ final class SoakPlots {
   /** Median, p95 and max of each column, and growth per hour of memory and disk. */
   static String summary(Path csv) throws IOException {
     List<double[]> rows = read(csv);
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s %10s%n", "column",
-        "median", "p95", "max"));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(Locale.ROOT, "%-16s %10s %10s %10s%n", "column", "median", "p95", "max"));
     for (int c = 1; c < COLUMNS.size(); c++) {
       List<Double> v = column(rows, c);
-      out.append(String.format(Locale.ROOT, "%-16s %10.1f %10.1f %10.1f%n", COLUMNS.get(c), rank(v, 0.5),
-          rank(v, 0.95), rank(v, 1)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-16s %10.1f %10.1f %10.1f%n",
+              COLUMNS.get(c),
+              rank(v, 0.5),
+              rank(v, 0.95),
+              rank(v, 1)));
     }
     if (rows.size() >= 4) {
       // Growth over the second half: the first includes the catch-up after the backfill.
@@ -72,8 +94,15 @@ final class SoakPlots {
         List<Double> last = column(late.subList(late.size() - 3, late.size()), c);
         double from = rank(first, 0.5);
         double to = rank(last, 0.5);
-        out.append(String.format(Locale.ROOT, "%s over the second half (medians of 3 samples): %.1f → %.1f,"
-            + " %+.1f per hour%n", name, from, to, (to - from) / hours));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "%s over the second half (medians of 3 samples): %.1f → %.1f,"
+                    + " %+.1f per hour%n",
+                name,
+                from,
+                to,
+                (to - from) / hours));
       }
     }
     return out.toString();
@@ -91,21 +120,44 @@ final class SoakPlots {
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
     StringBuilder svg = new StringBuilder();
-    svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-        + " font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n",
-        WIDTH, HEIGHT));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">%s</text>%n", LEFT,
-        escape(panel.title())));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                + " font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\""
+                + " height=\"100%%\" fill=\"white\"/>%n",
+            WIDTH,
+            HEIGHT));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"20\" font-size=\"14\">%s</text>%n",
+            LEFT,
+            escape(panel.title())));
     for (int i = 0; i <= 4; i++) {
       double y = TOP + plotH - plotH * i / 4.0;
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, y, WIDTH - RIGHT, y, LEFT - 6, y + 4,
-          format(yMax * i / 4)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                  + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+              LEFT,
+              y,
+              WIDTH - RIGHT,
+              y,
+              LEFT - 6,
+              y + 4,
+              format(yMax * i / 4)));
     }
     for (int i = 0; i <= 5; i++) {
       double x = LEFT + plotW * i / 5.0;
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s min</text>%n", x,
-          HEIGHT - BOTTOM + 16, format(xMax * i / 5)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s min</text>%n",
+              x,
+              HEIGHT - BOTTOM + 16,
+              format(xMax * i / 5)));
     }
     for (int s = 0; s < panel.series().size(); s++) {
       int c = COLUMNS.indexOf(panel.series().get(s));
@@ -117,10 +169,20 @@ final class SoakPlots {
         }
       }
       String colour = COLOURS[s % COLOURS.length];
-      svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>%n",
-          colour, points.toString().strip()));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", LEFT + 150 * s,
-          HEIGHT - 8, colour, escape(panel.series().get(s))));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>%n",
+              colour,
+              points.toString().strip()));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n",
+              LEFT + 150 * s,
+              HEIGHT - 8,
+              colour,
+              escape(panel.series().get(s))));
     }
     return svg.append("</svg>\n").toString();
   }

@@ -46,7 +46,9 @@ public final class StorageBenchmark {
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = Options.parse(argv);
     int gpus = Integer.parseInt(args.getOrDefault("gpus", "100"));
-    int orchestrators = Integer.parseInt(args.getOrDefault("orchestrators", String.valueOf(Math.max(1, gpus * 2 / 5))));
+    int orchestrators =
+        Integer.parseInt(
+            args.getOrDefault("orchestrators", String.valueOf(Math.max(1, gpus * 2 / 5))));
     int hours = Integer.parseInt(args.getOrDefault("hours", "24"));
     int scaleGpus = Integer.parseInt(args.getOrDefault("scale-gpus", "1000"));
     SimConfig demo = SimConfig.builder().build();
@@ -54,14 +56,25 @@ public final class StorageBenchmark {
         .gpus(gpus).orchestrators(orchestrators).startMs(START_MS).duration(Duration.ofHours(hours))
         .peakStreamsPerHour(demo.peakStreamsPerHour() * gpus / demo.gpus()).build();
     Path work = Files.createTempDirectory("naap-bench-storage-");
-    System.out.printf("storage benchmark: %d GPUs on %d orchestrators, %d h from %s, peak %.0f streams/h, "
-        + "work dir %s%n", gpus, orchestrators, hours, Instant.ofEpochMilli(START_MS),
-        config.peakStreamsPerHour(), work);
+    System.out.printf(
+        "storage benchmark: %d GPUs on %d orchestrators, %d h from %s, peak %.0f streams/h, "
+            + "work dir %s%n",
+        gpus,
+        orchestrators,
+        hours,
+        Instant.ofEpochMilli(START_MS),
+        config.peakStreamsPerHour(),
+        work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       Clock clock = Clock.systemUTC();
-      EventWriter writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH,
-          IngestMetrics.unregistered(), clock);
+      EventWriter writer =
+          new EventWriter(
+              store,
+              new EventParser(),
+              EventWriter.DuplicateCheck.BATCH,
+              IngestMetrics.unregistered(),
+              clock);
       long start = System.nanoTime();
       try (BatchSink sink = new BatchSink(writer)) {
         new Simulator(config).run(sink);
@@ -70,8 +83,13 @@ public final class StorageBenchmark {
       var refreshed = refresher.refreshUpTo(clock.instant());
       System.out.printf("simulated, written and refreshed in %.1f s (%d sessions)%n",
           (System.nanoTime() - start) / 1e9, refreshed.sessions());
-      for (String table : store.queryText("SELECT name FROM system.tables WHERE database = currentDatabase() "
-          + "AND engine LIKE '%MergeTree' ORDER BY name", Map.of()).split("\n")) {
+      for (String table :
+          store
+              .queryText(
+                  "SELECT name FROM system.tables WHERE database = currentDatabase() "
+                      + "AND engine LIKE '%MergeTree' ORDER BY name",
+                  Map.of())
+              .split("\n")) {
         store.execute("OPTIMIZE TABLE " + table + " FINAL");
       }
       report(store, hours, (double) scaleGpus / gpus, scaleGpus);
@@ -79,34 +97,59 @@ public final class StorageBenchmark {
   }
 
   private static void report(Store store, int hours, double scale, int scaleGpus) {
-    long events = Long.parseLong(store.queryText("SELECT count() FROM raw_events", Map.of()).trim());
+    long events =
+        Long.parseLong(store.queryText("SELECT count() FROM raw_events", Map.of()).trim());
     System.out.printf("%n%-32s %12s %14s %10s %14s%n", "table", "rows", "bytes on disk", "B/event",
         "GB/month@" + scaleGpus);
     long total = 0;
     double perMonth = 30.0 * 24 / hours * scale;
-    for (String line : store.queryText("SELECT table, sum(rows), sum(bytes_on_disk) FROM system.parts "
-        + "WHERE database = currentDatabase() AND active GROUP BY table ORDER BY 3 DESC", Map.of()).split("\n")) {
+    for (String line :
+        store
+            .queryText(
+                "SELECT table, sum(rows), sum(bytes_on_disk) FROM system.parts WHERE database ="
+                    + " currentDatabase() AND active GROUP BY table ORDER BY 3 DESC",
+                Map.of())
+            .split("\n")) {
       String[] f = line.split("\t");
       long bytes = Long.parseLong(f[2]);
       total += bytes;
       System.out.printf("%-32s %,12d %,14d %10.1f %14.2f%n", f[0], Long.parseLong(f[1]), bytes,
           (double) bytes / events, bytes * perMonth / 1e9);
     }
-    System.out.printf("%-32s %12s %,14d %10.1f %14.2f%n", "total", "", total, (double) total / events,
-        total * perMonth / 1e9);
+    System.out.printf(
+        "%-32s %12s %,14d %10.1f %14.2f%n",
+        "total", "", total, (double) total / events, total * perMonth / 1e9);
     System.out.printf("%nraw_events columns (compressed / uncompressed bytes):%n");
-    for (String line : store.queryText("SELECT name, compression_codec, data_compressed_bytes, "
-        + "data_uncompressed_bytes FROM system.columns WHERE database = currentDatabase() AND table = 'raw_events' "
-        + "ORDER BY data_compressed_bytes DESC LIMIT 8", Map.of()).split("\n")) {
+    for (String line :
+        store
+            .queryText(
+                "SELECT name, compression_codec, data_compressed_bytes, data_uncompressed_bytes"
+                    + " FROM system.columns WHERE database = currentDatabase() AND table ="
+                    + " 'raw_events' ORDER BY data_compressed_bytes DESC LIMIT 8",
+                Map.of())
+            .split("\n")) {
       String[] f = line.split("\t", -1);
       long c = Long.parseLong(f[2]);
       long u = Long.parseLong(f[3]);
-      System.out.printf("  %-22s %-16s %,12d / %,12d (%.1fx, %.1f B/event)%n", f[0],
-          f[1].isEmpty() ? "(LZ4 default)" : f[1], c, u, c == 0 ? 0 : (double) u / c, (double) c / events);
+      System.out.printf(
+          "  %-22s %-16s %,12d / %,12d (%.1fx, %.1f B/event)%n",
+          f[0],
+          f[1].isEmpty() ? "(LZ4 default)" : f[1],
+          c,
+          u,
+          c == 0 ? 0 : (double) u / c,
+          (double) c / events);
     }
-    System.out.printf("%n%,d events in %d h: %,.0f events/month at %d GPUs; %.1f bytes/event on disk; "
-        + "%.2f GB/month at %d GPUs%n", events, hours, events * perMonth, scaleGpus, (double) total / events,
-        total * perMonth / 1e9, scaleGpus);
+    System.out.printf(
+        "%n%,d events in %d h: %,.0f events/month at %d GPUs; %.1f bytes/event on disk; "
+            + "%.2f GB/month at %d GPUs%n",
+        events,
+        hours,
+        events * perMonth,
+        scaleGpus,
+        (double) total / events,
+        total * perMonth / 1e9,
+        scaleGpus);
   }
 
   /** Hands the simulator's messages to the ingest writer in batches. */

@@ -11,13 +11,18 @@ package dev.naap.dashboard;
  * }</pre>
  */
 public final class DashboardAssets {
-  /** Classpath directory of the site (index.html and what it loads), served at {@link #SITE_PATH}. */
+  /**
+   * Classpath directory of the site (index.html and what it loads), served at {@link #SITE_PATH}.
+   */
   public static final String SITE = "dev/naap/dashboard/static/";
 
   /** URL path the site is served at. */
   public static final String SITE_PATH = "/";
 
-  /** Classpath directory of uPlot's dist files (version as in the root pom), served at {@link #UPLOT_PATH}. */
+  /**
+   * Classpath directory of uPlot's dist files (version as in the root pom), served at {@link
+   * #UPLOT_PATH}.
+   */
   public static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
 
   /** URL path the pages load uPlot from ({@code uPlot.esm.js}, {@code uPlot.min.css}). */

@@ -40,16 +40,31 @@ final class Browser implements AutoCloseable {
       downloads = Files.createDirectories(dir.resolve("downloads"));
       ChromeOptions options = new ChromeOptions();
       options.setBinary("/usr/bin/chromium");
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
+      options.addArguments(
+          "--headless=new",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+          "--user-data-dir=" + profile,
           "--window-size=" + LAPTOP.width + "," + LAPTOP.height);
-      options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-          "download.prompt_for_download", false));
+      options.setExperimentalOption(
+          "prefs",
+          Map.of(
+              "download.default_directory",
+              downloads.toString(),
+              "download.prompt_for_download",
+              false));
       LoggingPreferences logs = new LoggingPreferences();
       logs.enable(LogType.BROWSER, Level.ALL);
       options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-      ChromeDriverService service = new ChromeDriverService.Builder()
-          .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+              .usingAnyFreePort()
+              .build();
       driver = new ChromeDriver(service, options);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -68,18 +83,33 @@ final class Browser implements AutoCloseable {
 
   /** Waits until a render later than render number {@code after} has finished. */
   void awaitRender(long after) {
-    new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(() -> "no render after number " + after + " at "
-        + driver.getCurrentUrl() + ": status " + driver.findElement(By.tagName("body")).getDomAttribute("data-status")
-        + ", renders " + renders()).until(d -> {
-      WebElement body = d.findElement(By.tagName("body"));
-      if ("error".equals(body.getDomAttribute("data-status"))) {
-        throw new AssertionError("the dashboard shows an error: " + d.findElement(By.id("main")).getText());
-      }
-      String renders = body.getDomAttribute("data-renders");
-      return "ready".equals(body.getDomAttribute("data-status")) && renders != null && Long.parseLong(renders) > after;
-    });
+    new WebDriverWait(driver, Duration.ofSeconds(30))
+        .withMessage(
+            () ->
+                "no render after number "
+                    + after
+                    + " at "
+                    + driver.getCurrentUrl()
+                    + ": status "
+                    + driver.findElement(By.tagName("body")).getDomAttribute("data-status")
+                    + ", renders "
+                    + renders())
+        .until(
+            d -> {
+              WebElement body = d.findElement(By.tagName("body"));
+              if ("error".equals(body.getDomAttribute("data-status"))) {
+                throw new AssertionError(
+                    "the dashboard shows an error: " + d.findElement(By.id("main")).getText());
+              }
+              String renders = body.getDomAttribute("data-renders");
+              return "ready".equals(body.getDomAttribute("data-status"))
+                  && renders != null
+                  && Long.parseLong(renders) > after;
+            });
     // Charts are drawn in the frame after the view is attached.
-    script("return new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));");
+    script(
+        "return new Promise(resolve => requestAnimationFrame(() =>"
+            + " requestAnimationFrame(resolve)));");
   }
 
   /** The number of the latest finished render. */
@@ -106,10 +136,14 @@ final class Browser implements AutoCloseable {
     script("window.scrollTo(0, 0);");
     long height = (Long) script("return document.documentElement.scrollHeight;");
     driver.manage().window().setSize(new Dimension(width, (int) Math.min(height + 20, 6000)));
-    script("return new Promise(resolve => setTimeout(resolve, 300));"); // charts follow the new width
+    script(
+        "return new Promise(resolve => setTimeout(resolve, 300));"); // charts follow the new width
     try {
       Files.createDirectories(file.getParent());
-      Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          driver.getScreenshotAs(OutputType.FILE).toPath(),
+          file,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -120,7 +154,9 @@ final class Browser implements AutoCloseable {
   /** The browser console's errors since the last call. */
   List<String> consoleErrors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
+        .toList();
   }
 
   /** Where the browser saves downloads. */

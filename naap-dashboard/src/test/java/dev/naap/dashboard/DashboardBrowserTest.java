@@ -78,12 +78,16 @@ class DashboardBrowserTest {
   @Test
   void everyView_rendersChartsAndTables_andIsCaptured() throws IOException {
     Map<String, Long> firstRenderMs = new LinkedHashMap<>();
-    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
+    for (String view :
+        List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
       browser.driver().get("about:blank");
       browser.open(root + "#/" + view);
-      firstRenderMs.put(view, Long.parseLong(browser.one("body").getDomAttribute("data-ready-at-ms")));
+      firstRenderMs.put(
+          view, Long.parseLong(browser.one("body").getDomAttribute("data-ready-at-ms")));
       assertRendersChartsAndTables(view);
-      assertThat(browser.one("#as-of").getText()).as("%s: data as of", view).startsWith("Data as of 20");
+      assertThat(browser.one("#as-of").getText())
+          .as("%s: data as of", view)
+          .startsWith("Data as of 20");
       browser.screenshot(SCREENSHOTS.resolve(view + ".png"), Browser.LAPTOP.width);
     }
 
@@ -131,14 +135,17 @@ class DashboardBrowserTest {
 
     assertThat(browser.driver().getCurrentUrl()).contains("pipeline=" + pipeline);
     Map<String, String> shown = headlines();
-    JsonNode expected = direct.get("v1/network/overview?" + range + "&pipeline=" + pipeline).get("data");
+    JsonNode expected =
+        direct.get("v1/network/overview?" + range + "&pipeline=" + pipeline).get("data");
     assertThat(shown).hasSize(expected.size());
     for (JsonNode headline : expected) {
       String name = headline.get("name").asText();
       assertThat(number(shown.get(name))).as("headline %s for pipeline %s", name, pipeline)
           .isEqualTo(headline.get("value").isNull() ? null : headline.get("value").asDouble());
     }
-    assertThat(shown.get("sessions")).as("one pipeline has fewer sessions than all").isNotEqualTo(unfiltered.get("sessions"));
+    assertThat(shown.get("sessions"))
+        .as("one pipeline has fewer sessions than all")
+        .isNotEqualTo(unfiltered.get("sessions"));
   }
 
   @Test
@@ -155,37 +162,65 @@ class DashboardBrowserTest {
 
     browser.driver().get("about:blank");
     browser.open(url);
-    assertThat(new Select(browser.one("select[name=range]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("7d");
-    assertThat(browser.one("input[type=search]").getDomProperty("value")).isEqualTo(address.substring(2, 4));
-    assertThat(browser.one("th[data-col=output_fps_mean]").getDomAttribute("aria-sort")).isEqualTo("descending");
-    assertThat(visible("orchestrator_address")).as("same rows in the same order").isEqualTo(shown).isNotEmpty();
+    assertThat(
+            new Select(browser.one("select[name=range]"))
+                .getFirstSelectedOption()
+                .getDomAttribute("value"))
+        .isEqualTo("7d");
+    assertThat(browser.one("input[type=search]").getDomProperty("value"))
+        .isEqualTo(address.substring(2, 4));
+    assertThat(browser.one("th[data-col=output_fps_mean]").getDomAttribute("aria-sort"))
+        .isEqualTo("descending");
+    assertThat(visible("orchestrator_address"))
+        .as("same rows in the same order")
+        .isEqualTo(shown)
+        .isNotEmpty();
 
     // A custom range, a filter and auto-refresh switched off come back from a link as well.
     String pipeline = smallestPipeline();
-    browser.open(root + "#/demand?start=2026-01-08T00:00:00Z&end=2026-01-09T00:00:00Z&pipeline=" + pipeline + "&refresh=off");
-    assertThat(new Select(browser.one("select[name=range]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("custom");
-    assertThat(browser.one("input[name=start]").getDomProperty("value")).isEqualTo("2026-01-08T00:00");
-    assertThat(browser.one("input[name=end]").getDomProperty("value")).isEqualTo("2026-01-09T00:00");
+    browser.open(
+        root
+            + "#/demand?start=2026-01-08T00:00:00Z&end=2026-01-09T00:00:00Z&pipeline="
+            + pipeline
+            + "&refresh=off");
+    assertThat(
+            new Select(browser.one("select[name=range]"))
+                .getFirstSelectedOption()
+                .getDomAttribute("value"))
+        .isEqualTo("custom");
+    assertThat(browser.one("input[name=start]").getDomProperty("value"))
+        .isEqualTo("2026-01-08T00:00");
+    assertThat(browser.one("input[name=end]").getDomProperty("value"))
+        .isEqualTo("2026-01-09T00:00");
     assertThat(browser.one("input[name=pipeline]").getDomProperty("value")).isEqualTo(pipeline);
-    assertThat(new Select(browser.one("select[name=refresh]")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("off");
+    assertThat(
+            new Select(browser.one("select[name=refresh]"))
+                .getFirstSelectedOption()
+                .getDomAttribute("value"))
+        .isEqualTo("off");
   }
 
   @Test
   void economics_showsFeesPricesAndCapacity_asTheApiReturnsThem() {
     browser.open(root + "#/economics");
     assertRendersChartsAndTables("economics");
-    JsonNode byOrch = direct.get("v1/network/economics?window=24h&granularity=1h&group_by=orchestrator&limit=1000");
+    JsonNode byOrch =
+        direct.get(
+            "v1/network/economics?window=24h&granularity=1h&group_by=orchestrator&limit=1000");
     assertThat(byOrch.get("data").size()).as("fees by orchestrator").isPositive();
-    // Top earning orchestrators: the table's first row is the orchestrator with the most fees in the API.
+    // Top earning orchestrators: the table's first row is the orchestrator with the most fees in
+    // the API.
     Map<String, Double> fees = new LinkedHashMap<>();
     for (JsonNode r : byOrch.get("data")) {
       fees.merge(r.get("orchestrator_address").asText(), r.get("expected_fees_eth").asDouble()
           + r.get("computed_fees_eth").asDouble(), Double::sum);
     }
     String top = fees.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-    assertThat(browser.one("td[data-col=orchestrator_address] a").getDomAttribute("title")).isEqualTo(top);
+    assertThat(browser.one("td[data-col=orchestrator_address] a").getDomAttribute("title"))
+        .isEqualTo(top);
     assertThat(browser.all("h2").stream().map(WebElement::getText).toList())
-        .contains("Top earning orchestrators", "Prices per model, latest bucket", "Capacity per model");
+        .contains(
+            "Top earning orchestrators", "Prices per model, latest bucket", "Capacity per model");
   }
 
   @Test
@@ -194,13 +229,18 @@ class DashboardBrowserTest {
     browser.open(root + "#/live");
     assertThat(browser.one("[data-live-sessions]").getDomAttribute("data-live-sessions")).isEqualTo(
         direct.get("v1/streams/live").get("meta").get("totals").get("sessions").asText());
-    assertThat(Long.parseLong(browser.one("[data-live-sessions]").getDomAttribute("data-live-sessions")))
+    assertThat(
+            Long.parseLong(
+                browser.one("[data-live-sessions]").getDomAttribute("data-live-sessions")))
         .isGreaterThanOrEqualTo(3);
-    assertThat(browser.all("td[data-col=gateway]").stream().map(WebElement::getText).toList()).contains("gw-live");
+    assertThat(browser.all("td[data-col=gateway]").stream().map(WebElement::getText).toList())
+        .contains("gw-live");
     browser.screenshot(SCREENSHOTS.resolve("live.png"), Browser.LAPTOP.width);
 
     // The next refresh comes by itself within a few seconds, and asks the API once.
-    String apiCalls = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length;";
+    String apiCalls =
+        "return performance.getEntriesByType('resource').filter(e =>"
+            + " e.name.includes('/v1/')).length;";
     long calls = (Long) browser.script(apiCalls);
     long before = browser.renders();
     browser.awaitRender(before);
@@ -216,14 +256,18 @@ class DashboardBrowserTest {
       Thread.currentThread().interrupt();
     }
     assertThat(browser.renders()).as("renders while hidden").isEqualTo(hiddenRenders);
-    assertThat((Long) browser.script(apiCalls)).as("API requests while hidden").isEqualTo(hiddenCalls);
+    assertThat((Long) browser.script(apiCalls))
+        .as("API requests while hidden")
+        .isEqualTo(hiddenCalls);
     browser.script("delete document.hidden;");
   }
 
   @Test
   void autoRefresh_canBeSwitchedOffAndOn() {
     browser.open(root + "#/overview");
-    assertThat(browser.one("#refresh-status").getText()).as("on by default").startsWith("Next refresh at");
+    assertThat(browser.one("#refresh-status").getText())
+        .as("on by default")
+        .startsWith("Next refresh at");
 
     long before = browser.renders();
     new Select(browser.one("select[name=refresh]")).selectByValue("off");
@@ -253,7 +297,8 @@ class DashboardBrowserTest {
     envelope.get("data").get(0).fieldNames().forEachRemaining(columns::add);
     assertThat(csv.getFirst()).as("CSV header").isEqualTo(columns);
     assertThat(csv).hasSize(envelope.get("data").size() + 1);
-    assertThat(browser.all("table[data-table=Orchestrators] tbody tr")).hasSize(envelope.get("data").size());
+    assertThat(browser.all("table[data-table=Orchestrators] tbody tr"))
+        .hasSize(envelope.get("data").size());
     for (int i = 0; i < envelope.get("data").size(); i++) {
       JsonNode row = envelope.get("data").get(i);
       for (int c = 0; c < columns.size(); c++) {
@@ -262,7 +307,9 @@ class DashboardBrowserTest {
         if (value.isNull()) {
           assertThat(cell).as("row %d %s: no data", i, columns.get(c)).isEmpty();
         } else if (value.isNumber()) {
-          assertThat(Double.parseDouble(cell)).as("row %d %s", i, columns.get(c)).isEqualTo(value.asDouble());
+          assertThat(Double.parseDouble(cell))
+              .as("row %d %s", i, columns.get(c))
+              .isEqualTo(value.asDouble());
         } else {
           assertThat(cell).as("row %d %s", i, columns.get(c)).isEqualTo(value.asText());
         }
@@ -273,12 +320,16 @@ class DashboardBrowserTest {
   @Test
   void noData_isShownAsSuch_neverAsZero() {
     browser.open(root + "#/overview?orchestrator=" + NOBODY);
-    for (String measured : List.of("output_fps_mean", "ptff_ms_p95", "failure_rate", "sla_compliance_rate")) {
+    for (String measured :
+        List.of("output_fps_mean", "ptff_ms_p95", "failure_rate", "sla_compliance_rate")) {
       WebElement card = browser.one(".card[data-headline=" + measured + "]");
       assertThat(card.getDomAttribute("data-value")).as(measured).isEmpty();
-      assertThat(card.findElement(By.cssSelector(".value")).getText()).as(measured).isEqualTo("no data");
+      assertThat(card.findElement(By.cssSelector(".value")).getText())
+          .as(measured)
+          .isEqualTo("no data");
     }
-    assertThat(browser.all("figure.chart canvas")).as("only demand, which has no orchestrator, is charted")
+    assertThat(browser.all("figure.chart canvas"))
+        .as("only demand, which has no orchestrator, is charted")
         .hasSize(1);
     assertThat(browser.all(".table-empty")).hasSize(2);
 
@@ -326,7 +377,9 @@ class DashboardBrowserTest {
         }
       }
       assertThat(fromZero).as("sessions and orchestrators seen, from 0").isGreaterThanOrEqualTo(2);
-      assertThat(unmeasured).as("FPS, PTFF, failure rate and SLA compliance, unmeasured before").isGreaterThanOrEqualTo(3);
+      assertThat(unmeasured)
+          .as("FPS, PTFF, failure rate and SLA compliance, unmeasured before")
+          .isGreaterThanOrEqualTo(3);
       assertNoSidewaysScrolling("overview");
     }
     browser.driver().manage().window().setSize(Browser.LAPTOP);
@@ -334,41 +387,67 @@ class DashboardBrowserTest {
 
   @Test
   void gpuModels_sustain20Fps_byTheShareOfTimeAt20Fps() {
-    // The cases: a model steady at 22 FPS, and one whose median is 22 with 2 of 11 samples below 20.
+    // The cases: a model steady at 22 FPS, and one whose median is 22 with 2 of 11 samples below
+    // 20.
     browser.open(root + "#/gpus?" + casesRange());
     WebElement steady = modelRow(ReaderCases.STEADY_MODEL);
     assertThat(steady.findElement(By.cssSelector("[data-sustained]")).getText()).isEqualTo("yes");
-    assertThat(steady.findElement(By.cssSelector("td[data-col=fps_share_20plus]")).getText()).isEqualTo("yes 100 %");
+    assertThat(steady.findElement(By.cssSelector("td[data-col=fps_share_20plus]")).getText())
+        .isEqualTo("yes 100 %");
     WebElement spread = modelRow(ReaderCases.SPREAD_MODEL);
-    assertThat(number(spread.findElement(By.cssSelector("td[data-col=output_fps_p50]")).getDomAttribute("data-value")))
-        .as("median FPS").isBetween(21.5, 22.5);
-    assertThat(spread.findElement(By.cssSelector("[data-sustained]")).getText()).isEqualTo("mostly");
-    assertThat(number(spread.findElement(By.cssSelector("td[data-col=fps_share_20plus]")).getDomAttribute("data-value")))
+    assertThat(
+            number(
+                spread
+                    .findElement(By.cssSelector("td[data-col=output_fps_p50]"))
+                    .getDomAttribute("data-value")))
+        .as("median FPS")
+        .isBetween(21.5, 22.5);
+    assertThat(spread.findElement(By.cssSelector("[data-sustained]")).getText())
+        .isEqualTo("mostly");
+    assertThat(
+            number(
+                spread
+                    .findElement(By.cssSelector("td[data-col=fps_share_20plus]"))
+                    .getDomAttribute("data-value")))
         .isCloseTo(ReaderCases.SPREAD_SHARE, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(browser.one("section[aria-label^='GPU models'] .panel-note").getText()).contains("95 %").contains("50 %");
+    assertThat(browser.one("section[aria-label^='GPU models'] .panel-note").getText())
+        .contains("95 %")
+        .contains("50 %");
 
     // The simulated day: each model's verdict follows from the API's exact counts over the range.
     String range = lastDay();
     browser.open(root + "#/gpus?" + range);
     Map<String, long[]> counts = new LinkedHashMap<>();
-    direct.get("v1/gpu/metrics?" + range + "&granularity=1d&group_by=gpu_model,pipeline&limit=1000").get("data")
-        .forEach(r -> {
-          long[] c = counts.computeIfAbsent(r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(), k -> new long[2]);
-          c[0] += r.get("fps_samples_20plus").asLong();
-          c[1] += r.get("fps_samples").asLong();
-        });
+    direct
+        .get("v1/gpu/metrics?" + range + "&granularity=1d&group_by=gpu_model,pipeline&limit=1000")
+        .get("data")
+        .forEach(
+            r -> {
+              long[] c =
+                  counts.computeIfAbsent(
+                      r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(),
+                      k -> new long[2]);
+              c[0] += r.get("fps_samples_20plus").asLong();
+              c[1] += r.get("fps_samples").asLong();
+            });
     Map<String, String> shown = new LinkedHashMap<>();
     for (WebElement tr : browser.all("table[data-table^='GPU models'] tbody tr")) {
       List<WebElement> badge = tr.findElements(By.cssSelector("[data-sustained]"));
-      shown.put(tr.findElement(By.cssSelector("td[data-col=gpu_model]")).getDomAttribute("data-value") + " · "
-          + tr.findElement(By.cssSelector("td[data-col=pipeline]")).getDomAttribute("data-value"),
+      shown.put(
+          tr.findElement(By.cssSelector("td[data-col=gpu_model]")).getDomAttribute("data-value")
+              + " · "
+              + tr.findElement(By.cssSelector("td[data-col=pipeline]"))
+                  .getDomAttribute("data-value"),
           badge.isEmpty() ? null : badge.getFirst().getText());
     }
     Map<String, String> expected = new LinkedHashMap<>();
     counts.forEach((k, c) -> expected.put(k, c[1] == 0 ? null
         : c[0] >= 0.95 * c[1] ? "yes" : c[0] >= 0.5 * c[1] ? "mostly" : "no"));
     assertThat(shown).isEqualTo(expected);
-    assertThat(shown.values()).as("the verdict tells models apart").contains("mostly").contains("no");
+    assertThat(shown.values())
+        .as("the verdict tells models apart")
+        .contains("mostly")
+        .contains("no");
   }
 
   @Test
@@ -379,14 +458,23 @@ class DashboardBrowserTest {
     for (org.openqa.selenium.Dimension size : List.of(Browser.LAPTOP, Browser.PHONE)) {
       browser.driver().manage().window().setSize(size);
       browser.open(root + "#/orchestrator/" + ReaderCases.SPREAD + "?" + casesRange());
-      WebElement budget = browser.one("table[data-table='SLA compliance and violations'] td[data-col=error_budget_remaining]");
-      assertThat(number(budget.getDomAttribute("data-value"))).as("the API keeps full precision").isCloseTo(-49.0,
-          org.assertj.core.data.Offset.offset(1e-9));
+      WebElement budget =
+          browser.one(
+              "table[data-table='SLA compliance and violations']"
+                  + " td[data-col=error_budget_remaining]");
+      assertThat(number(budget.getDomAttribute("data-value")))
+          .as("the API keeps full precision")
+          .isCloseTo(-49.0, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(budget.getText()).isEqualTo("exhausted (by 4,900 %)");
       assertNoSidewaysScrolling("orchestrator");
       browser.open(root + "#/orchestrator/" + ReaderCases.STEADY + "?" + casesRange());
-      assertThat(browser.one("table[data-table='SLA compliance and violations'] td[data-col=error_budget_remaining]")
-          .getText()).isEqualTo("100 % left");
+      assertThat(
+              browser
+                  .one(
+                      "table[data-table='SLA compliance and violations']"
+                          + " td[data-col=error_budget_remaining]")
+                  .getText())
+          .isEqualTo("100 % left");
     }
     browser.driver().manage().window().setSize(Browser.LAPTOP);
   }
@@ -403,8 +491,13 @@ class DashboardBrowserTest {
         continue;
       }
       switch (name) {
-        case "stream_minutes" -> assertThat(shown).as(name).matches("[0-9,]+")
-            .isEqualTo(String.format(java.util.Locale.US, "%,d", Math.round(headline.get("value").asDouble())));
+        case "stream_minutes" ->
+            assertThat(shown)
+                .as(name)
+                .matches("[0-9,]+")
+                .isEqualTo(
+                    String.format(
+                        java.util.Locale.US, "%,d", Math.round(headline.get("value").asDouble())));
         case "output_fps_mean" -> assertThat(shown).as(name).matches("[0-9]+\\.[0-9]");
         case "ptff_ms_p95", "orchestrator_startup_ms_p95", "selection_wait_ms_p95" ->
             assertThat(shown).as(name).matches("[0-9,]+ ms");
@@ -413,9 +506,12 @@ class DashboardBrowserTest {
         default -> assertThat(shown).as(name).matches("[0-9,]+");
       }
     }
-    for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
+    for (String view :
+        List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
       browser.open(root + "#/" + view + "?" + range);
-      assertThat(browser.one("main").getText()).as("%s: no false precision", view).doesNotContainPattern("\\d\\.\\d{4}");
+      assertThat(browser.one("main").getText())
+          .as("%s: no false precision", view)
+          .doesNotContainPattern("\\d\\.\\d{4}");
     }
   }
 
@@ -427,12 +523,20 @@ class DashboardBrowserTest {
       List<WebElement> legends = browser.all("figure.chart .u-legend");
       assertThat(legends).isNotEmpty();
       for (WebElement legend : legends) {
-        assertThat(legend.getText()).as("legend at rest at %s", size).doesNotContain("Time (UTC)").isNotBlank();
+        assertThat(legend.getText())
+            .as("legend at rest at %s", size)
+            .doesNotContain("Time (UTC)")
+            .isNotBlank();
         assertThat(legend.findElements(By.cssSelector(".u-value"))).as("no empty values at rest")
             .noneMatch(WebElement::isDisplayed);
-        assertThat(browser.script("return [...arguments[0].querySelectorAll('th')].filter(th => th.offsetParent)"
-            + ".map(th => getComputedStyle(th, '::after').content).filter(c => c.includes(':')).length;", legend))
-            .as("no label ends in a colon with nothing after it").isEqualTo(0L);
+        assertThat(
+                browser.script(
+                    "return [...arguments[0].querySelectorAll('th')].filter(th =>"
+                        + " th.offsetParent).map(th => getComputedStyle(th,"
+                        + " '::after').content).filter(c => c.includes(':')).length;",
+                    legend))
+            .as("no label ends in a colon with nothing after it")
+            .isEqualTo(0L);
       }
       WebElement demand = browser.one("figure[data-chart^='Demand']");
       assertThat(demand.findElement(By.cssSelector(".u-legend")).getText().split("\\s+"))
@@ -440,11 +544,18 @@ class DashboardBrowserTest {
       new org.openqa.selenium.interactions.Actions(browser.driver())
           .moveToElement(demand.findElement(By.cssSelector(".u-over"))).perform();
       new WebDriverWait(browser.driver(), Duration.ofSeconds(5))
-          .until(d -> demand.findElement(By.cssSelector(".u-legend")).getText().contains("Time (UTC)"));
+          .until(
+              d ->
+                  demand.findElement(By.cssSelector(".u-legend")).getText().contains("Time (UTC)"));
       List<WebElement> values = demand.findElements(By.cssSelector(".u-legend .u-value"));
-      assertThat(values).as("under the cursor: the time and each value").hasSize(4).allMatch(WebElement::isDisplayed);
+      assertThat(values)
+          .as("under the cursor: the time and each value")
+          .hasSize(4)
+          .allMatch(WebElement::isDisplayed);
       assertThat(values.get(1).getText()).matches("[0-9,]+|no data");
-      new org.openqa.selenium.interactions.Actions(browser.driver()).moveToElement(browser.one("h1")).perform();
+      new org.openqa.selenium.interactions.Actions(browser.driver())
+          .moveToElement(browser.one("h1"))
+          .perform();
     }
     browser.driver().manage().window().setSize(Browser.LAPTOP);
   }
@@ -452,7 +563,9 @@ class DashboardBrowserTest {
   @Test
   void phone_filtersFoldBehindAButton_tablesScrollInside_andNoViewScrollsSideways() {
     browser.open(root + "#/orchestrators");
-    assertThat(browser.one(".filters-toggle").isDisplayed()).as("a wide screen shows the filters").isFalse();
+    assertThat(browser.one(".filters-toggle").isDisplayed())
+        .as("a wide screen shows the filters")
+        .isFalse();
     assertThat(browser.one("#filter-fields").isDisplayed()).isTrue();
 
     browser.driver().manage().window().setSize(Browser.PHONE);
@@ -462,7 +575,9 @@ class DashboardBrowserTest {
       WebElement toggle = browser.one(".filters-toggle");
       assertThat(toggle.isDisplayed()).isTrue();
       assertThat(browser.one("#filter-fields").isDisplayed()).as("folded on a phone").isFalse();
-      assertThat(browser.one("select[name=range]").isDisplayed()).as("the range stays at hand").isTrue();
+      assertThat(browser.one("select[name=range]").isDisplayed())
+          .as("the range stays at hand")
+          .isTrue();
       toggle.click();
       assertThat(toggle.getDomAttribute("aria-expanded")).isEqualTo("true");
       assertThat(browser.one("#filter-fields").isDisplayed()).isTrue();
@@ -470,8 +585,12 @@ class DashboardBrowserTest {
       browser.one("input[name=pipeline]").sendKeys(pipeline, Keys.ESCAPE);
       browser.one("#controls button[type=submit]").click();
       browser.awaitRender(applied);
-      assertThat(browser.driver().getCurrentUrl()).as("the state is in the URL").contains("pipeline=" + pipeline);
-      assertThat(browser.one("#filter-fields").isDisplayed()).as("folded again once applied").isFalse();
+      assertThat(browser.driver().getCurrentUrl())
+          .as("the state is in the URL")
+          .contains("pipeline=" + pipeline);
+      assertThat(browser.one("#filter-fields").isDisplayed())
+          .as("folded again once applied")
+          .isFalse();
       assertThat(browser.one(".filters-toggle").getText()).isEqualTo("Filters (1 set) and refresh");
 
       String url = browser.driver().getCurrentUrl();
@@ -483,15 +602,24 @@ class DashboardBrowserTest {
       // The columns a reader ranks orchestrators by come first; the rest scroll inside the table.
       List<String> headers = browser.all("table[data-table=Orchestrators] thead th").stream()
           .map(th -> th.getDomAttribute("data-col")).toList();
-      assertThat(headers.subList(0, 3)).containsExactly("orchestrator_address", "sla_compliance_rate", "output_fps_mean");
+      assertThat(headers.subList(0, 3))
+          .containsExactly("orchestrator_address", "sla_compliance_rate", "output_fps_mean");
       WebElement scroller = browser.one("section[aria-label=Orchestrators] .table-scroll");
-      assertThat((Long) browser.script("return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller))
-          .as("the table scrolls inside its panel").isPositive();
-      assertThat(browser.script("return getComputedStyle(arguments[0]).position;",
-          browser.one("table[data-table=Orchestrators] td[data-col=orchestrator_address]"))).isEqualTo("sticky");
+      assertThat(
+              (Long)
+                  browser.script(
+                      "return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller))
+          .as("the table scrolls inside its panel")
+          .isPositive();
+      assertThat(
+              browser.script(
+                  "return getComputedStyle(arguments[0]).position;",
+                  browser.one("table[data-table=Orchestrators] td[data-col=orchestrator_address]")))
+          .isEqualTo("sticky");
       browser.screenshot(SCREENSHOTS.resolve("orchestrators-phone.png"), Browser.PHONE.width);
 
-      for (String view : List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
+      for (String view :
+          List.of("overview", "orchestrators", "gpus", "demand", "economics", "test-load")) {
         browser.open(root + "#/" + view);
         assertNoSidewaysScrolling(view);
       }
@@ -507,13 +635,20 @@ class DashboardBrowserTest {
   }
 
   private static void assertNoSidewaysScrolling(String view) {
-    assertThat((Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth;"))
-        .as("%s: no sideways scrolling of the page; wider than the window: %s", view, browser.script("""
-            return [...document.querySelectorAll('body *')]
-              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
-                && !e.closest('.table-scroll'))
-              .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)
-                + ' right=' + Math.round(e.getBoundingClientRect().right)).join(' | ');"""))
+    assertThat(
+            (Long)
+                browser.script("return document.documentElement.scrollWidth - window.innerWidth;"))
+        .as(
+            "%s: no sideways scrolling of the page; wider than the window: %s",
+            view,
+            browser.script(
+                """
+                return [...document.querySelectorAll('body *')]
+                  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+                    && !e.closest('.table-scroll'))
+                  .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)
+                    + ' right=' + Math.round(e.getBoundingClientRect().right)).join(' | ');\
+                """))
         .isLessThanOrEqualTo(0L);
   }
 
@@ -524,8 +659,13 @@ class DashboardBrowserTest {
 
   private static WebElement modelRow(String model) {
     return browser.all("table[data-table^='GPU models'] tbody tr").stream()
-        .filter(tr -> model.equals(tr.findElement(By.cssSelector("td[data-col=gpu_model]")).getDomAttribute("data-value")))
-        .findFirst().orElseThrow(() -> new AssertionError("no row for " + model));
+        .filter(
+            tr ->
+                model.equals(
+                    tr.findElement(By.cssSelector("td[data-col=gpu_model]"))
+                        .getDomAttribute("data-value")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row for " + model));
   }
 
   private static String columnDescription(JsonNode envelope, String column) {
@@ -543,7 +683,8 @@ class DashboardBrowserTest {
     long before = browser.renders();
     browser.one("#views a[data-view=gpus]").sendKeys(Keys.ENTER);
     browser.awaitRender(before);
-    assertThat(browser.one("#views a[data-view=gpus]").getDomAttribute("aria-current")).isEqualTo("page");
+    assertThat(browser.one("#views a[data-view=gpus]").getDomAttribute("aria-current"))
+        .isEqualTo("page");
 
     WebElement header = browser.one("table[data-table=GPUs] th[data-col=segments]");
     header.findElement(By.tagName("button")).sendKeys(Keys.ENTER);
@@ -574,8 +715,12 @@ class DashboardBrowserTest {
           .until(d -> "error".equals(browser.one("body").getDomAttribute("data-status")));
 
       assertThat(browser.one("#notice").isDisplayed()).isTrue();
-      assertThat(browser.one("#notice").getText()).contains("request limit").contains("tries again at");
-      assertThat(browser.one("main h1").getText()).as("the numbers shown stay").isEqualTo("Network overview");
+      assertThat(browser.one("#notice").getText())
+          .contains("request limit")
+          .contains("tries again at");
+      assertThat(browser.one("main h1").getText())
+          .as("the numbers shown stay")
+          .isEqualTo("Network overview");
       assertThat(browser.all("figure.chart canvas")).isNotEmpty();
       assertThat(browser.consoleErrors()).as("the only errors are the refused requests")
           .isNotEmpty().allMatch(e -> e.contains(" 429 "));
@@ -594,16 +739,31 @@ class DashboardBrowserTest {
 
     JsonNode tests = direct.get("v1/test-load/results?" + range + "&limit=1000").get("data");
     assertThat(tests.size()).as("the load tester's tests").isGreaterThan(2);
-    assertThat(visibleIn("Tests", "test_id")).as("every test, newest first").isEqualTo(values(tests, "test_id"));
+    assertThat(visibleIn("Tests", "test_id"))
+        .as("every test, newest first")
+        .isEqualTo(values(tests, "test_id"));
     JsonNode coverage = direct.get("v1/test-load/coverage?" + range).get("data");
-    assertThat(visibleIn("Coverage: orchestrator × pipeline", "tests")).isEqualTo(values(coverage, "tests"));
-    assertThat(browser.all("[data-fair=true]")).as("two runs covered every orchestrator as often").isNotEmpty();
+    assertThat(visibleIn("Coverage: orchestrator × pipeline", "tests"))
+        .isEqualTo(values(coverage, "tests"));
+    assertThat(browser.all("[data-fair=true]"))
+        .as("two runs covered every orchestrator as often")
+        .isNotEmpty();
     assertThat(browser.all("[data-fair=false]")).isEmpty();
 
-    // Each median beside the same median over the 7 days before the range; changes over 20 % flagged.
+    // Each median beside the same median over the 7 days before the range; changes over 20 %
+    // flagged.
     Map<String, Double> baseline = new LinkedHashMap<>();
-    direct.get("v1/test-load/coverage?start=" + end.minus(Duration.ofDays(8)) + "&end=" + end.minus(Duration.ofDays(1)))
-        .get("data").forEach(r -> baseline.put(r.get("orchestrator").asText(), number(r.get("startup_ms_p50").asText(""))));
+    direct
+        .get(
+            "v1/test-load/coverage?start="
+                + end.minus(Duration.ofDays(8))
+                + "&end="
+                + end.minus(Duration.ofDays(1)))
+        .get("data")
+        .forEach(
+            r ->
+                baseline.put(
+                    r.get("orchestrator").asText(), number(r.get("startup_ms_p50").asText(""))));
     List<String> expectedFlags = new ArrayList<>();
     for (JsonNode r : coverage) {
       Double before = baseline.get(r.get("orchestrator").asText());
@@ -612,13 +772,26 @@ class DashboardBrowserTest {
         expectedFlags.add(r.get("orchestrator").asText());
       }
     }
-    assertThat(expectedFlags).as("the baseline was faster on every other orchestrator").isNotEmpty();
+    assertThat(expectedFlags)
+        .as("the baseline was faster on every other orchestrator")
+        .isNotEmpty();
     String coverageRows = "table[data-table='Coverage: orchestrator × pipeline'] tbody tr";
-    assertThat(browser.all(coverageRows).stream()
-        .filter(tr -> !tr.findElements(By.cssSelector("td[data-col=startup_ms_p50_change] [data-flagged]")).isEmpty())
-        .map(tr -> tr.findElement(By.cssSelector("td[data-col=orchestrator]")).getDomAttribute("data-value")).toList())
+    assertThat(
+            browser.all(coverageRows).stream()
+                .filter(
+                    tr ->
+                        !tr.findElements(
+                                By.cssSelector("td[data-col=startup_ms_p50_change] [data-flagged]"))
+                            .isEmpty())
+                .map(
+                    tr ->
+                        tr.findElement(By.cssSelector("td[data-col=orchestrator]"))
+                            .getDomAttribute("data-value"))
+                .toList())
         .isEqualTo(expectedFlags);
-    assertThat(visibleIn("Coverage: orchestrator × pipeline", "startup_ms_p50_baseline").stream().map(DashboardBrowserTest::number))
+    assertThat(
+            visibleIn("Coverage: orchestrator × pipeline", "startup_ms_p50_baseline").stream()
+                .map(DashboardBrowserTest::number))
         .isEqualTo(values(coverage, "orchestrator").stream().map(baseline::get).toList());
 
     // The tests' CSV is the API's: the same rows, every column.
@@ -627,9 +800,11 @@ class DashboardBrowserTest {
     Path file = browser.downloads().resolve(link.getDomAttribute("download"));
     new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> Files.exists(file));
     List<List<String>> csv = DirectApi.parseCsv(Files.readString(file));
-    assertThat(csv.getFirst()).contains("test_id", "orchestrator", "startup_ms", "prompt_change_ms", "error_class");
+    assertThat(csv.getFirst())
+        .contains("test_id", "orchestrator", "startup_ms", "prompt_change_ms", "error_class");
     int testId = csv.getFirst().indexOf("test_id");
-    assertThat(csv.subList(1, csv.size()).stream().map(r -> r.get(testId)).toList()).isEqualTo(values(tests, "test_id"));
+    assertThat(csv.subList(1, csv.size()).stream().map(r -> r.get(testId)).toList())
+        .isEqualTo(values(tests, "test_id"));
   }
 
   @Test
@@ -640,13 +815,22 @@ class DashboardBrowserTest {
     new Select(browser.one("select[name=outcome]")).selectByValue("failure");
     browser.awaitRender(before);
     assertThat(browser.driver().getCurrentUrl()).contains("outcome=failure");
-    JsonNode failures = direct.get("v1/test-load/results?" + range + "&outcome=failure&limit=1000").get("data");
-    assertThat(failures.size()).as("the test pinned to an orchestrator that does not exist, at least").isPositive();
+    JsonNode failures =
+        direct.get("v1/test-load/results?" + range + "&outcome=failure&limit=1000").get("data");
+    assertThat(failures.size())
+        .as("the test pinned to an orchestrator that does not exist, at least")
+        .isPositive();
     assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(failures, "test_id"));
     assertThat(visibleIn("Tests", "outcome")).containsOnly("failure");
 
     // An orchestrator, as the tests name it (its service URI).
-    String orchestrator = direct.get("v1/test-load/coverage?" + range).get("data").get(0).get("orchestrator").asText();
+    String orchestrator =
+        direct
+            .get("v1/test-load/coverage?" + range)
+            .get("data")
+            .get(0)
+            .get("orchestrator")
+            .asText();
     before = browser.renders();
     new Select(browser.one("select[name=outcome]")).selectByValue("");
     browser.awaitRender(before);
@@ -658,36 +842,46 @@ class DashboardBrowserTest {
         + URLEncoder.encode(orchestrator, StandardCharsets.UTF_8) + "&limit=1000").get("data");
     assertThat(pinned.size()).isPositive();
     assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(pinned, "test_id"));
-    assertThat(visibleIn("Coverage: orchestrator × pipeline", "orchestrator")).containsOnly(orchestrator);
+    assertThat(visibleIn("Coverage: orchestrator × pipeline", "orchestrator"))
+        .containsOnly(orchestrator);
 
     // The state comes back from the link.
     String url = browser.driver().getCurrentUrl();
     browser.driver().get("about:blank");
     browser.open(url);
-    assertThat(browser.one("input[name=orchestrator]").getDomProperty("value")).isEqualTo(orchestrator);
+    assertThat(browser.one("input[name=orchestrator]").getDomProperty("value"))
+        .isEqualTo(orchestrator);
     assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(pinned, "test_id"));
   }
 
   @Test
   void testLoadView_withSeveralOrchestrators_asksOncePerTable() {
     String range = lastDay();
-    List<String> orchestrators = values(direct.get("v1/test-load/coverage?" + range).get("data"), "orchestrator")
-        .stream().distinct().limit(2).toList();
+    List<String> orchestrators =
+        values(direct.get("v1/test-load/coverage?" + range).get("data"), "orchestrator").stream()
+            .distinct()
+            .limit(2)
+            .toList();
     assertThat(orchestrators).hasSize(2);
     browser.driver().get("about:blank");
     browser.open(root + "#/test-load?" + range + "&orchestrator="
         + URLEncoder.encode(String.join(",", orchestrators), StandardCharsets.UTF_8));
 
     // Issue 21: the routes take every value, so each table is one request, whatever the filters.
-    String requests = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";
+    String requests =
+        "return performance.getEntriesByType('resource').filter(e =>"
+            + " e.name.includes(arguments[0])).length;";
     long renders = browser.renders();
     assertThat((Long) browser.script(requests, "/v1/test-load/results")).isEqualTo(renders);
     assertThat((Long) browser.script(requests, "/v1/test-load/coverage")).isEqualTo(2 * renders);
-    String both = orchestrators.stream().map(o -> "&orchestrator=" + URLEncoder.encode(o, StandardCharsets.UTF_8))
-        .collect(Collectors.joining());
+    String both =
+        orchestrators.stream()
+            .map(o -> "&orchestrator=" + URLEncoder.encode(o, StandardCharsets.UTF_8))
+            .collect(Collectors.joining());
     JsonNode tests = direct.get("v1/test-load/results?" + range + both + "&limit=1000").get("data");
     assertThat(visibleIn("Tests", "test_id")).isEqualTo(values(tests, "test_id"));
-    assertThat(visibleIn("Coverage: orchestrator × pipeline", "orchestrator")).containsOnlyElementsOf(orchestrators)
+    assertThat(visibleIn("Coverage: orchestrator × pipeline", "orchestrator"))
+        .containsOnlyElementsOf(orchestrators)
         .containsAll(orchestrators);
     assertThat(browser.one("section[aria-label=Tests] a.csv").getDomAttribute("href")).contains(
         "orchestrator=" + URLEncoder.encode(orchestrators.get(0), StandardCharsets.UTF_8));
@@ -697,40 +891,80 @@ class DashboardBrowserTest {
   void gpuTables_showTheApisWholeRangeNumbers_exactQuantilesWithoutApproximation() {
     String range = lastDay();
     browser.open(root + "#/gpus?" + range);
-    assertThat(browser.one("main").getText()).as("no approximate column is left").doesNotContain("≈");
+    assertThat(browser.one("main").getText())
+        .as("no approximate column is left")
+        .doesNotContain("≈");
 
     // Issue 21: every number of a table row is the API's granularity=all answer for that group.
-    List<String> columns = List.of("segments", "fps_share_20plus", "output_fps_mean", "output_fps_p05",
-        "output_fps_p50", "output_fps_p95", "ptff_ms_p95", "orchestrator_startup_ms_p95", "selection_wait_ms_p95",
-        "jitter_coefficient_mean", "failure_rate", "gpu_attribution_rate");
-    JsonNode models = direct.get("v1/gpu/metrics?" + range + "&granularity=all&group_by=gpu_model,pipeline&limit=1000")
-        .get("data");
+    List<String> columns =
+        List.of(
+            "segments",
+            "fps_share_20plus",
+            "output_fps_mean",
+            "output_fps_p05",
+            "output_fps_p50",
+            "output_fps_p95",
+            "ptff_ms_p95",
+            "orchestrator_startup_ms_p95",
+            "selection_wait_ms_p95",
+            "jitter_coefficient_mean",
+            "failure_rate",
+            "gpu_attribution_rate");
+    JsonNode models =
+        direct
+            .get(
+                "v1/gpu/metrics?"
+                    + range
+                    + "&granularity=all&group_by=gpu_model,pipeline&limit=1000")
+            .get("data");
     assertTableIs("GPU models", models, List.of("gpu_model", "pipeline"), columns);
-    JsonNode gpus = direct.get("v1/gpu/metrics?" + range + "&granularity=all&group_by=gpu_id,gpu_model,orchestrator"
-        + "&limit=1000").get("data");
+    JsonNode gpus =
+        direct
+            .get(
+                "v1/gpu/metrics?"
+                    + range
+                    + "&granularity=all&group_by=gpu_id,gpu_model,orchestrator"
+                    + "&limit=1000")
+            .get("data");
     assertTableIs("GPUs", gpus, List.of("gpu_id", "gpu_model", "orchestrator_address"), columns);
 
     // The counts are those of the hours in the range, as before: the buckets add up to them.
     Map<String, Long> hourly = new LinkedHashMap<>();
-    direct.get("v1/gpu/metrics?" + range + "&granularity=1h&group_by=gpu_model,pipeline&limit=1000").get("data")
-        .forEach(r -> hourly.merge(r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(),
-            r.get("segments").asLong(), Long::sum));
+    direct
+        .get("v1/gpu/metrics?" + range + "&granularity=1h&group_by=gpu_model,pipeline&limit=1000")
+        .get("data")
+        .forEach(
+            r ->
+                hourly.merge(
+                    r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(),
+                    r.get("segments").asLong(),
+                    Long::sum));
     Map<String, Long> whole = new LinkedHashMap<>();
     models.forEach(r -> whole.put(r.get("gpu_model").asText() + " · " + r.get("pipeline").asText(),
         r.get("segments").asLong()));
     assertThat(whole).isEqualTo(hourly);
   }
 
-  /** The table whose title starts with {@code title} shows one row per API row, each column's raw value. */
-  private static void assertTableIs(String title, JsonNode expected, List<String> keys, List<String> columns) {
+  /**
+   * The table whose title starts with {@code title} shows one row per API row, each column's raw
+   * value.
+   */
+  private static void assertTableIs(
+      String title, JsonNode expected, List<String> keys, List<String> columns) {
     List<WebElement> more = browser.all("section[aria-label^='" + title + "'] button.more");
     if (!more.isEmpty() && more.getFirst().isDisplayed()) {
       more.getFirst().click();
     }
     Map<String, Map<String, String>> shown = new LinkedHashMap<>();
     for (WebElement tr : browser.all("table[data-table^='" + title + "'] tbody tr")) {
-      String key = keys.stream().map(k -> tr.findElement(By.cssSelector("td[data-col=" + k + "]"))
-          .getDomAttribute("data-value")).map(v -> v == null ? "" : v).collect(Collectors.joining(" · "));
+      String key =
+          keys.stream()
+              .map(
+                  k ->
+                      tr.findElement(By.cssSelector("td[data-col=" + k + "]"))
+                          .getDomAttribute("data-value"))
+              .map(v -> v == null ? "" : v)
+              .collect(Collectors.joining(" · "));
       Map<String, String> cells = new LinkedHashMap<>();
       columns.forEach(c -> cells.put(c,
           tr.findElement(By.cssSelector("td[data-col=" + c + "]")).getDomAttribute("data-value")));
@@ -757,7 +991,8 @@ class DashboardBrowserTest {
   void testLoadView_withoutTests_saysNoData() {
     browser.open(root + "#/test-load?start=2026-01-08T00:00:00Z&end=2026-01-09T00:00:00Z");
     for (WebElement card : browser.all(".card[data-headline]")) {
-      assertThat(card.findElement(By.cssSelector(".value")).getText()).as(card.getDomAttribute("data-headline"))
+      assertThat(card.findElement(By.cssSelector(".value")).getText())
+          .as(card.getDomAttribute("data-headline"))
           .isEqualTo("no data");
     }
     assertThat(browser.all("figure.chart canvas")).isEmpty();
@@ -767,50 +1002,75 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void leaderboard_ranksAsDiscovery_withItsFiltersInTheUrl_theBreakdownOnExpand_andItsCsv() throws IOException {
+  void leaderboard_ranksAsDiscovery_withItsFiltersInTheUrl_theBreakdownOnExpand_andItsCsv()
+      throws IOException {
     String range = lastDay();
     browser.open(root + "#/leaderboard?" + range);
     // No pipeline chosen: one row per pipeline that has scores, each opening its leaderboard.
     JsonNode scores = direct.get("v1/scores?" + range + "&sort=-score&limit=1000").get("data");
     Map<String, Integer> perPipeline = new LinkedHashMap<>();
     scores.forEach(r -> perPipeline.merge(r.get("pipeline").asText(), 1, Integer::sum));
-    assertThat(visibleIn("Choose a pipeline", "pipeline")).containsExactlyInAnyOrderElementsOf(perPipeline.keySet());
-    String pipeline = perPipeline.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    assertThat(visibleIn("Choose a pipeline", "pipeline"))
+        .containsExactlyInAnyOrderElementsOf(perPipeline.keySet());
+    String pipeline =
+        perPipeline.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     long before = browser.renders();
     browser.one("a[data-pipeline='" + pipeline + "']").click();
     browser.awaitRender(before);
-    assertThat(browser.driver().getCurrentUrl()).contains("#/leaderboard?").contains("pipeline=" + pipeline);
+    assertThat(browser.driver().getCurrentUrl())
+        .contains("#/leaderboard?")
+        .contains("pipeline=" + pipeline);
 
-    String discover = "v1/discover/orchestrators?" + range + "&caps=live-video-to-video/" + pipeline + "&limit=1000";
+    String discover =
+        "v1/discover/orchestrators?"
+            + range
+            + "&caps=live-video-to-video/"
+            + pipeline
+            + "&limit=1000";
     JsonNode nodes = direct.get(discover).get("data");
     assertThat(nodes.size()).as("nodes advertising %s", pipeline).isGreaterThan(3);
     String board = pipeline + ": orchestrators by score";
-    assertThat(visibleIn(board, "address")).as("the nodes in discovery's order").isEqualTo(values(nodes, "address"));
-    List<Double> shownScores = visibleIn(board, "score").stream().map(DashboardBrowserTest::number).toList();
+    assertThat(visibleIn(board, "address"))
+        .as("the nodes in discovery's order")
+        .isEqualTo(values(nodes, "address"));
+    List<Double> shownScores =
+        visibleIn(board, "score").stream().map(DashboardBrowserTest::number).toList();
     List<Double> apiScores = new ArrayList<>();
     nodes.forEach(n -> apiScores.add(n.get("score").isNull() ? null : n.get("score").asDouble()));
     assertThat(shownScores).isEqualTo(apiScores);
-    // A null score is "no data" (it served nothing) or "unavailable" (not computed), never a number.
+    // A null score is "no data" (it served nothing) or "unavailable" (not computed), never a
+    // number.
     for (WebElement td : browser.all("table[data-table='" + board + "'] td[data-col=score]")) {
-      String availability = td.findElement(By.cssSelector("[data-availability]")).getDomAttribute("data-availability");
+      String availability =
+          td.findElement(By.cssSelector("[data-availability]"))
+              .getDomAttribute("data-availability");
       if (td.getDomAttribute("data-value").isEmpty()) {
         assertThat(availability).isIn("no-data", "unavailable");
       } else {
         assertThat(availability).isEqualTo("scored");
-        assertThat(td.getText()).as("the score and its band").matches("[0-9.]+ \\([0-9.]+–[0-9.]+\\)");
+        assertThat(td.getText())
+            .as("the score and its band")
+            .matches("[0-9.]+ \\([0-9.]+–[0-9.]+\\)");
       }
     }
-    assertThat(browser.all("[data-availability=unavailable]")).as("the store answered: nothing is unavailable").isEmpty();
+    assertThat(browser.all("[data-availability=unavailable]"))
+        .as("the store answered: nothing is unavailable")
+        .isEmpty();
     String csv = browser.one("section[aria-label='" + board + "'] a.csv").getDomAttribute("href");
     List<List<String>> records = DirectApi.parseCsv(direct.body(csv));
     assertThat(records.size() - 1).as("the CSV holds every row").isEqualTo(nodes.size());
-    assertThat(records.getFirst()).contains("address", "score", "score_low", "score_high", "segments");
+    assertThat(records.getFirst())
+        .contains("address", "score", "score_low", "score_high", "segments");
 
     // A hard filter: the median score as min_score, from the form to the URL to discovery's answer.
     double median = apiScores.stream().filter(java.util.Objects::nonNull).sorted().toList()
         .get((int) apiScores.stream().filter(java.util.Objects::nonNull).count() / 2);
     // A bound with one decimal place that is not 0, written as JavaScript writes it.
-    String bound = String.valueOf(Math.floor(median) + 0.5 > median ? Math.floor(median) - 0.5 : Math.floor(median) + 0.5);
+    String bound =
+        String.valueOf(
+            Math.floor(median) + 0.5 > median
+                ? Math.floor(median) - 0.5
+                : Math.floor(median) + 0.5);
     before = browser.renders();
     browser.one("form[data-bounds] input[name=min_score]").sendKeys(bound);
     browser.one("form[data-bounds] button[type=submit]").click();
@@ -825,11 +1085,33 @@ class DashboardBrowserTest {
     String signer = expand.getDomAttribute("data-signer");
     browser.script("arguments[0].click();", expand);
     new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
-        .until(d -> !d.findElements(By.cssSelector("tr.breakdown dd[data-col=startup_success_rate]")).isEmpty());
-    JsonNode reliability = direct.get("v1/reliability?" + range + "&orchestrator=" + signer + "&pipeline=" + pipeline
-        + "&group_by=orchestrator,pipeline").get("data").get(0);
-    for (String rate : List.of("startup_success_rate", "swap_rate", "orchestrator_failure_rate", "excused_failure_rate")) {
-      assertThat(number(browser.one("tr.breakdown dd[data-col=" + rate + "]").getDomAttribute("data-value")))
+        .until(
+            d ->
+                !d.findElements(By.cssSelector("tr.breakdown dd[data-col=startup_success_rate]"))
+                    .isEmpty());
+    JsonNode reliability =
+        direct
+            .get(
+                "v1/reliability?"
+                    + range
+                    + "&orchestrator="
+                    + signer
+                    + "&pipeline="
+                    + pipeline
+                    + "&group_by=orchestrator,pipeline")
+            .get("data")
+            .get(0);
+    for (String rate :
+        List.of(
+            "startup_success_rate",
+            "swap_rate",
+            "orchestrator_failure_rate",
+            "excused_failure_rate")) {
+      assertThat(
+              number(
+                  browser
+                      .one("tr.breakdown dd[data-col=" + rate + "]")
+                      .getDomAttribute("data-value")))
           .as("breakdown %s of %s", rate, signer)
           .isEqualTo(reliability.get(rate).isNull() ? null : reliability.get(rate).asDouble());
     }
@@ -839,8 +1121,12 @@ class DashboardBrowserTest {
     browser.driver().get("about:blank");
     browser.open(url);
     new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
-        .until(d -> !d.findElements(By.cssSelector("tr.breakdown[data-breakdown='" + signer + "'] dd")).isEmpty());
-    assertThat(browser.one("form[data-bounds] input[name=min_score]").getDomProperty("value")).isEqualTo(bound);
+        .until(
+            d ->
+                !d.findElements(By.cssSelector("tr.breakdown[data-breakdown='" + signer + "'] dd"))
+                    .isEmpty());
+    assertThat(browser.one("form[data-bounds] input[name=min_score]").getDomProperty("value"))
+        .isEqualTo(bound);
 
     browser.driver().manage().window().setSize(Browser.PHONE);
     try {
@@ -855,24 +1141,37 @@ class DashboardBrowserTest {
   @Test
   void leaderboard_saysUnavailable_whenTheStoreIsDown_apartFromNoData() {
     String pipeline = smallestPipeline();
-    // The store stopped and no fallback list: the API answers 503, the leaderboard says it could not compute.
+    // The store stopped and no fallback list: the API answers 503, the leaderboard says it could
+    // not compute.
     try (ApiServer down = api.serveDown(List.of())) {
       browser.open(down.url() + "#/leaderboard?pipeline=" + pipeline);
       assertThat(browser.all("[data-availability=unavailable]")).hasSize(1);
-      assertThat(browser.one("main").getText()).contains("Unavailable: the API could not compute the scores")
+      assertThat(browser.one("main").getText())
+          .contains("Unavailable: the API could not compute the scores")
           .doesNotContain("No data");
     }
-    assertThat(browser.consoleErrors()).as("the only errors are the 503s").isNotEmpty().allMatch(e -> e.contains(" 503 "));
+    assertThat(browser.consoleErrors())
+        .as("the only errors are the 503s")
+        .isNotEmpty()
+        .allMatch(e -> e.contains(" 503 "));
     // With the operator's fallback list: its nodes, each unavailable (not scored), none as no data.
-    try (ApiServer down = api.serveDown(List.of("https://fallback-a.example:8935", "https://fallback-b.example:8935"))) {
+    try (ApiServer down =
+        api.serveDown(
+            List.of("https://fallback-a.example:8935", "https://fallback-b.example:8935"))) {
       browser.open(down.url() + "#/leaderboard?pipeline=" + pipeline);
       assertThat(browser.all("td[data-col=score] [data-availability=unavailable]")).hasSize(2);
       assertThat(browser.all("[data-availability=no-data]")).isEmpty();
       assertThat(browser.one("main").getText()).contains("fallback nodes, not ranked");
     }
     // The hour before the reader's cases, in which nothing happened: no data, not unavailable.
-    browser.open(root + "#/leaderboard?start=" + api.casesHour().minus(Duration.ofHours(1)) + "&end=" + api.casesHour()
-        + "&pipeline=" + pipeline);
+    browser.open(
+        root
+            + "#/leaderboard?start="
+            + api.casesHour().minus(Duration.ofHours(1))
+            + "&end="
+            + api.casesHour()
+            + "&pipeline="
+            + pipeline);
     assertThat(browser.all("[data-availability=unavailable]")).isEmpty();
     assertThat(browser.one("main").getText()).contains("No data");
   }
@@ -884,24 +1183,36 @@ class DashboardBrowserTest {
     String address = top.get("orchestrator_address").asText();
     String pipeline = top.get("pipeline").asText();
     browser.open(root + "#/orchestrator/" + address + "?" + range + "&pipeline=" + pipeline);
-    JsonNode history = direct.get("v1/orchestrators/" + address + "/scores?" + range + "&limit=1000").get("data");
+    JsonNode history =
+        direct.get("v1/orchestrators/" + address + "/scores?" + range + "&limit=1000").get("data");
     long hours = 0;
     for (JsonNode r : history) {
       hours += r.get("pipeline").asText().equals(pipeline) ? 1 : 0;
     }
     assertThat(hours).as("hours scored").isGreaterThan(3);
     WebElement chart = browser.one("figure.chart[data-chart='Score per hour (0–100)']");
-    assertThat(chart.findElements(By.tagName("canvas"))).as("the score history is drawn").isNotEmpty();
-    assertThat(Long.parseLong(chart.getDomAttribute("data-points"))).as("a point per hour, gaps kept").isGreaterThanOrEqualTo(hours);
+    assertThat(chart.findElements(By.tagName("canvas")))
+        .as("the score history is drawn")
+        .isNotEmpty();
+    assertThat(Long.parseLong(chart.getDomAttribute("data-points")))
+        .as("a point per hour, gaps kept")
+        .isGreaterThanOrEqualTo(hours);
     assertThat(chart.getDomAttribute("data-series")).as("the score and its band").isEqualTo("3");
     WebElement panel = chart.findElement(By.xpath("ancestor::section[1]"));
     assertThat(panel.findElement(By.cssSelector("a.csv")).getDomAttribute("href"))
-        .isEqualTo("v1/orchestrators/" + address + "/scores?" + range.replace(":", "%3A") + "&limit=1000&format=csv");
+        .isEqualTo(
+            "v1/orchestrators/"
+                + address
+                + "/scores?"
+                + range.replace(":", "%3A")
+                + "&limit=1000&format=csv");
     browser.script("arguments[0].scrollIntoView();", panel);
     try {
       Files.createDirectories(SCREENSHOTS);
-      Files.copy(panel.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
-          SCREENSHOTS.resolve("orchestrator-scores.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          panel.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
+          SCREENSHOTS.resolve("orchestrator-scores.png"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -931,14 +1242,22 @@ class DashboardBrowserTest {
     return "start=" + end.minus(Duration.ofDays(1)) + "&end=" + end;
   }
 
-  /** The named pipeline with the fewest segments in the last 24 hours: a filter that changes the numbers. */
+  /**
+   * The named pipeline with the fewest segments in the last 24 hours: a filter that changes the
+   * numbers.
+   */
   private static String smallestPipeline() {
-    JsonNode rows = direct.get("v1/gpu/metrics?window=24h&granularity=1d&group_by=pipeline&sort=segments").get("data");
+    JsonNode rows =
+        direct
+            .get("v1/gpu/metrics?window=24h&granularity=1d&group_by=pipeline&sort=segments")
+            .get("data");
     String pipeline = null;
     long fewest = Long.MAX_VALUE;
     for (JsonNode r : rows) {
       // An empty pipeline is the events' "unknown"; it cannot be typed as a filter.
-      if (!r.get("pipeline").asText().isEmpty() && r.get("segments").asLong() > 0 && r.get("segments").asLong() < fewest) {
+      if (!r.get("pipeline").asText().isEmpty()
+          && r.get("segments").asLong() > 0
+          && r.get("segments").asLong() < fewest) {
         fewest = r.get("segments").asLong();
         pipeline = r.get("pipeline").asText();
       }
@@ -972,7 +1291,9 @@ class DashboardBrowserTest {
   }
 
   private static List<String> visible(String column) {
-    return browser.all("tbody td[data-col=" + column + "]").stream().map(td -> td.getDomAttribute("data-value")).toList();
+    return browser.all("tbody td[data-col=" + column + "]").stream()
+        .map(td -> td.getDomAttribute("data-value"))
+        .toList();
   }
 
   private static Double number(String text) {

@@ -21,7 +21,10 @@ final class DirectApi {
     this.root = root;
   }
 
-  /** The envelope of {@code pathAndQuery} (relative to the root, such as {@code v1/orchestrators?window=24h}). */
+  /**
+   * The envelope of {@code pathAndQuery} (relative to the root, such as {@code
+   * v1/orchestrators?window=24h}).
+   */
   JsonNode get(String pathAndQuery) {
     try {
       return json.readTree(body(pathAndQuery));
@@ -32,10 +35,13 @@ final class DirectApi {
 
   String body(String pathAndQuery) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(root.resolve(pathAndQuery)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(root.resolve(pathAndQuery)).build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new AssertionError("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
+        throw new AssertionError(
+            "GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
       }
       return response.body();
     } catch (IOException e) {

@@ -32,11 +32,14 @@ final class LoadTestRuns {
   private static final double SPEED = 10;
   /** Longer than the runs take in simulated time (about 20 s of wall clock at ten times). */
   private static final Duration LEAD = Duration.ofMinutes(15);
-  private static final String PLAN = """
+
+  private static final String PLAN =
+      """
       {"name": "dashboard", "test_duration": "40s", "poll_interval": "1s", "concurrency": 16,
        "prompt_changes": 2, "startup_timeout": "60s", "prompt_timeout": "15s"}
       """;
-  private static final String NOWHERE = """
+  private static final String NOWHERE =
+      """
       {"name": "nowhere", "orchestrators": ["https://orch-99.nowhere.example"], "poll_interval": "1s"}
       """;
 
@@ -63,8 +66,9 @@ final class LoadTestRuns {
       RunSummary second = tester.runOnce();
       runner(NOWHERE, client, store, time).runOnce();
       writeBaseline(first, new TestLoadStore(store));
-      System.out.printf("load tester: %d tests in %.1f s%n", first.results().size() + second.results().size() + 1,
-          (System.nanoTime() - began) / 1e9);
+      System.out.printf(
+          "load tester: %d tests in %.1f s%n",
+          first.results().size() + second.results().size() + 1, (System.nanoTime() - began) / 1e9);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -88,12 +92,34 @@ final class LoadTestRuns {
     for (int i = 0; i < run.results().size(); i++) {
       TestResult r = run.results().get(i);
       double factor = i % 2 == 0 ? 0.6 : 1;
-      writes.write(new TestResult(r.runId() + "-baseline", r.plan(), r.testId() + "-baseline", r.kind(),
-          r.orchestrator(), r.servedBy(), r.pipeline(), r.model(), r.dataset(), r.promptId(), r.prompt(),
-          r.startedAt().minus(earlier), r.endedAt().minus(earlier), r.outcome(), r.errorClass(), r.errorMessage(),
-          scaled(r.startupMs(), factor), scaled(r.promptChangeMs(), factor), scaled(r.promptAppliedMs(), factor),
-          r.promptChangesSent(), r.promptChangesSeen(), r.outputFps(), r.fpsJitter(), r.statusSamples(),
-          r.latencyMs()), r.endedAt().minus(earlier));
+      writes.write(
+          new TestResult(
+              r.runId() + "-baseline",
+              r.plan(),
+              r.testId() + "-baseline",
+              r.kind(),
+              r.orchestrator(),
+              r.servedBy(),
+              r.pipeline(),
+              r.model(),
+              r.dataset(),
+              r.promptId(),
+              r.prompt(),
+              r.startedAt().minus(earlier),
+              r.endedAt().minus(earlier),
+              r.outcome(),
+              r.errorClass(),
+              r.errorMessage(),
+              scaled(r.startupMs(), factor),
+              scaled(r.promptChangeMs(), factor),
+              scaled(r.promptAppliedMs(), factor),
+              r.promptChangesSent(),
+              r.promptChangesSeen(),
+              r.outputFps(),
+              r.fpsJitter(),
+              r.statusSamples(),
+              r.latencyMs()),
+          r.endedAt().minus(earlier));
     }
   }
 
@@ -101,12 +127,21 @@ final class LoadTestRuns {
     return ms == null ? null : Math.round(ms * factor);
   }
 
-  private static PlanRunner runner(String plan, GatewayClient client, Store store, TimeSource time) {
-    return PlanRunner.of(TestPlanLoader.parse(plan.getBytes(StandardCharsets.UTF_8)), client, new HookIngest(client),
-        store, LoadtestMetrics.unregistered(), time);
+  private static PlanRunner runner(
+      String plan, GatewayClient client, Store store, TimeSource time) {
+    return PlanRunner.of(
+        TestPlanLoader.parse(plan.getBytes(StandardCharsets.UTF_8)),
+        client,
+        new HookIngest(client),
+        store,
+        LoadtestMetrics.unregistered(),
+        time);
   }
 
-  /** The simulator's clock: {@code startMs} now, running {@link #SPEED} times faster than the wall clock. */
+  /**
+   * The simulator's clock: {@code startMs} now, running {@link #SPEED} times faster than the wall
+   * clock.
+   */
   private static TimeSource simulatedClock(long startMs) {
     long anchorNanos = System.nanoTime();
     return new TimeSource() {

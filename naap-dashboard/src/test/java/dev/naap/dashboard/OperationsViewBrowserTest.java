@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Operations view in real headless Chromium: heartbeats of an ingest and an API process, written
- * to a real store, reach the view through {@code /v1/operations}; figures outside their alert
- * threshold are marked, the others not; the console stays clean.
+ * The Operations view in real headless Chromium: heartbeats of an ingest and an API process,
+ * written to a real store, reach the view through {@code /v1/operations}; figures outside their
+ * alert threshold are marked, the others not; the console stays clean.
  */
 class OperationsViewBrowserTest {
 
@@ -38,12 +38,22 @@ class OperationsViewBrowserTest {
     AtomicReference<Instant> now = new AtomicReference<>(Instant.now().minusSeconds(10));
     InstantSource clock = now::get;
     PrometheusRegistry ingest = new PrometheusRegistry();
-    Counter events = Counter.builder().name("naap_ingest_events_total").labelNames("family").register(ingest);
-    Gauge lag = Gauge.builder().name("naap_ingest_consumer_lag").labelNames("topic", "partition").register(ingest);
+    Counter events =
+        Counter.builder().name("naap_ingest_events_total").labelNames("family").register(ingest);
+    Gauge lag =
+        Gauge.builder()
+            .name("naap_ingest_consumer_lag")
+            .labelNames("topic", "partition")
+            .register(ingest);
     Gauge freshness = Gauge.builder().name("naap_rollup_lag_seconds").register(ingest);
-    Counter rejected = Counter.builder().name("naap_ingest_rejected_total").labelNames("reason").register(ingest);
+    Counter rejected =
+        Counter.builder().name("naap_ingest_rejected_total").labelNames("reason").register(ingest);
     PrometheusRegistry api = new PrometheusRegistry();
-    Counter requests = Counter.builder().name("naap_api_requests_total").labelNames("route", "status").register(api);
+    Counter requests =
+        Counter.builder()
+            .name("naap_api_requests_total")
+            .labelNames("route", "status")
+            .register(api);
     Heartbeat ingestBeat = new Heartbeat(store, "ingest", ingest, clock);
     Heartbeat apiBeat = new Heartbeat(store, "serve", api, clock);
     ingestBeat.beat();
@@ -59,14 +69,23 @@ class OperationsViewBrowserTest {
     apiBeat.beat();
 
     OperationsReport report = new OperationsReport(store, InstantSource.system());
-    try (ApiServer server = new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0),
-            new ClickHouseMetricsQueries(store), DatasetCatalog.empty(), TestLoadResults.none(), report::figures,
-            () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(), InstantSource.system())
-            .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
-            .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT).start();
+    try (ApiServer server =
+            new ApiServer(
+                    ApiConfig.defaults().withAddress("127.0.0.1", 0),
+                    new ClickHouseMetricsQueries(store),
+                    DatasetCatalog.empty(),
+                    TestLoadResults.none(),
+                    report::figures,
+                    () -> new Readiness.Status(true, Map.of()),
+                    new PrometheusRegistry(),
+                    InstantSource.system())
+                .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
+                .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
+                .start();
         Browser browser = new Browser(dir)) {
       browser.open(server.url() + "#/operations");
-      assertThat(browser.one("#views a[data-view=operations]").getDomAttribute("aria-current")).isEqualTo("page");
+      assertThat(browser.one("#views a[data-view=operations]").getDomAttribute("aria-current"))
+          .isEqualTo("page");
       assertThat(figure(browser, "Processes up")).contains("2 of 2");
       assertThat(figure(browser, "Events ingested")).contains("60.0");
       assertThat(figure(browser, "Consumer lag")).contains("25,000");
@@ -75,7 +94,8 @@ class OperationsViewBrowserTest {
       assertThat(ok(browser, "Freshness")).isEqualTo("true");
       assertThat(figure(browser, "API server errors")).contains("5.0 %");
       assertThat(ok(browser, "API server errors")).isEqualTo("false");
-      assertThat(browser.all("section[aria-label='Rejected messages, last hour'] tbody tr")).isEmpty();
+      assertThat(browser.all("section[aria-label='Rejected messages, last hour'] tbody tr"))
+          .isEmpty();
       assertThat(browser.all("section[aria-label=Processes] tbody tr")).hasSize(2);
       browser.screenshot(Path.of("target", "screenshots", "operations.png"), Browser.LAPTOP.width);
       assertThat(browser.consoleErrors()).as("errors in the browser console").isEmpty();

@@ -43,9 +43,9 @@ import java.util.concurrent.CompletableFuture;
  * The real API server, serving the dashboard, over an embedded store that holds the last day of a
  * simulated network: simulator → events file → import → rollup refresh, as {@code naap demo} does
  * through Kafka, plus the orchestrator metadata the scraper reads from the simulated gateway and
- * the results of the load tester run against that network ({@link LoadTestRuns}). The simulated
- * day ends now, so the dashboard's "last 24 hours" covers it. Four days earlier, one hour holds
- * {@link ReaderCases}.
+ * the results of the load tester run against that network ({@link LoadTestRuns}). The simulated day
+ * ends now, so the dashboard's "last 24 hours" covers it. Four days earlier, one hour holds {@link
+ * ReaderCases}.
  */
 final class SimulatedApi implements AutoCloseable {
 
@@ -67,10 +67,13 @@ final class SimulatedApi implements AutoCloseable {
   static SimulatedApi start(Path dir) {
     Instant now = Instant.now();
     Store store = TestEngine.uniqueStore("dashboard");
-    // The load tester mostly waits for its simulated streams: it runs while the day is simulated and imported.
-    CompletableFuture<Void> loadTests = CompletableFuture.runAsync(() -> LoadTestRuns.run(network(), store));
+    // The load tester mostly waits for its simulated streams: it runs while the day is simulated
+    // and imported.
+    CompletableFuture<Void> loadTests =
+        CompletableFuture.runAsync(() -> LoadTestRuns.run(network(), store));
     Instant start = now.minus(HISTORY).truncatedTo(ChronoUnit.HOURS);
-    SimConfig config = network().startMs(start.toEpochMilli()).duration(Duration.between(start, now)).build();
+    SimConfig config =
+        network().startMs(start.toEpochMilli()).duration(Duration.between(start, now)).build();
     Path events = dir.resolve("events.ndjson");
     try (FileSink sink = new FileSink(events)) {
       new Simulator(config).run(sink, Pacer.none());
@@ -100,7 +103,8 @@ final class SimulatedApi implements AutoCloseable {
 
   /** One scrape of the network's gateway, which answers only while its simulation runs. */
   private static void scrapeMetadata(Store store, Instant now) {
-    Simulator live = new Simulator(network().startMs(now.toEpochMilli()).duration(Duration.ofHours(1)).build());
+    Simulator live =
+        new Simulator(network().startMs(now.toEpochMilli()).duration(Duration.ofHours(1)).build());
     EventSink discard = new EventSink() {
       @Override
       public void send(String key, byte[] value) {}
@@ -111,9 +115,15 @@ final class SimulatedApi implements AutoCloseable {
     Thread runner = Thread.ofPlatform().name("simulator").start(
         () -> live.run(discard, Pacer.realTime(1, now.toEpochMilli())));
     try (GatewayServer gateway = GatewayServer.start(live, 0, 0);
-        Scraper scraper = new Scraper(ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
-            .reachability(false).registeredOrchestrators(false).build(), store,
-            new ScrapeMetrics(new PrometheusRegistry()), Clock.systemUTC())) {
+        Scraper scraper =
+            new Scraper(
+                ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
+                    .reachability(false)
+                    .registeredOrchestrators(false)
+                    .build(),
+                store,
+                new ScrapeMetrics(new PrometheusRegistry()),
+                Clock.systemUTC())) {
       scraper.runOnce();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -130,7 +140,8 @@ final class SimulatedApi implements AutoCloseable {
 
   /**
    * Streams that started {@code seconds} ago and are running now: a request and a status each on
-   * gateway {@code gateway}, written through the ingest writer, so the Live view has sessions to show.
+   * gateway {@code gateway}, written through the ingest writer, so the Live view has sessions to
+   * show.
    */
   void liveSessions(String gateway, int streams, int seconds) {
     long now = System.currentTimeMillis();
@@ -138,66 +149,106 @@ final class SimulatedApi implements AutoCloseable {
     for (int i = 0; i < streams; i++) {
       String stream = "live-" + gateway + "-" + i + "-" + now;
       long start = now - seconds * 1000L;
-      for (String e : List.of(
-          "{\"id\":\"" + stream + "-r\",\"type\":\"stream_trace\",\"timestamp\":\"" + start + "\",\"gateway\":\""
-              + gateway + "\",\"data\":{\"type\":\"gateway_receive_stream_request\",\"timestamp\":" + start
-              + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r\",\"pipeline_id\":\"\","
-              + "\"orchestrator_info\":{\"address\":\"\",\"url\":\"\"}}}",
-          "{\"id\":\"" + stream + "-s\",\"type\":\"ai_stream_status\",\"timestamp\":\"" + now + "\",\"gateway\":\""
-              + gateway + "\",\"data\":{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\"ONLINE\","
-              + "\"timestamp\":" + now + ",\"inference_status\":{\"fps\":21.5},\"stream_id\":\"" + stream
-              + "\",\"request_id\":\"r\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":"
-              + "\"0xaaaa000000000000000000000000000000000001\",\"url\":\"https://aaaa:8935\"}}}")) {
-        messages.add(new dev.naap.ingest.Message(e.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            dev.naap.ingest.Origin.file("live", messages.size())));
+      for (String e :
+          List.of(
+              "{\"id\":\""
+                  + stream
+                  + "-r\",\"type\":\"stream_trace\",\"timestamp\":\""
+                  + start
+                  + "\",\"gateway\":\""
+                  + gateway
+                  + "\",\"data\":{\"type\":\"gateway_receive_stream_request\",\"timestamp\":"
+                  + start
+                  + ",\"stream_id\":\""
+                  + stream
+                  + "\",\"request_id\":\"r\",\"pipeline_id\":\"\","
+                  + "\"orchestrator_info\":{\"address\":\"\",\"url\":\"\"}}}",
+              "{\"id\":\""
+                  + stream
+                  + "-s\",\"type\":\"ai_stream_status\",\"timestamp\":\""
+                  + now
+                  + "\",\"gateway\":\""
+                  + gateway
+                  + "\",\"data\":{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\"ONLINE\","
+                  + "\"timestamp\":"
+                  + now
+                  + ",\"inference_status\":{\"fps\":21.5},\"stream_id\":\""
+                  + stream
+                  + "\",\"request_id\":\"r\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":"
+                  + "\"0xaaaa000000000000000000000000000000000001\",\"url\":\"https://aaaa:8935\"}}}")) {
+        messages.add(
+            new dev.naap.ingest.Message(
+                e.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                dev.naap.ingest.Origin.file("live", messages.size())));
       }
     }
-    new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH, IngestMetrics.unregistered(),
-        Clock.systemUTC()).write(messages);
+    new EventWriter(
+            store,
+            new EventParser(),
+            EventWriter.DuplicateCheck.BATCH,
+            IngestMetrics.unregistered(),
+            Clock.systemUTC())
+        .write(messages);
   }
 
-  /** Another server over the same data, with {@code config} (on a free loopback port); the caller closes it. */
+  /**
+   * Another server over the same data, with {@code config} (on a free loopback port); the caller
+   * closes it.
+   */
   ApiServer serve(ApiConfig config) {
-    return new ApiServer(config.withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(store),
-        DatasetCatalog.empty(), testLoad, () -> new Readiness.Status(true, Map.of()), new PrometheusRegistry(),
-        InstantSource.system())
+    return new ApiServer(
+            config.withAddress("127.0.0.1", 0),
+            new ClickHouseMetricsQueries(store),
+            DatasetCatalog.empty(),
+            testLoad,
+            () -> new Readiness.Status(true, Map.of()),
+            new PrometheusRegistry(),
+            InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
         .start();
   }
 
   /**
-   * A server whose store refuses every statement, as a stopped ClickHouse does (the API answers 503),
-   * with discovery's static fallback list {@code fallback} (empty: none); the caller closes it.
+   * A server whose store refuses every statement, as a stopped ClickHouse does (the API answers
+   * 503), with discovery's static fallback list {@code fallback} (empty: none); the caller closes
+   * it.
    */
   ApiServer serveDown(List<String> fallback) {
-    Store down = new Store() {
-      @Override
-      public byte[] query(String sql, Map<String, ?> params, String format) {
-        throw new StoreException(0, "cannot reach ClickHouse server: connection refused", sql);
-      }
+    Store down =
+        new Store() {
+          @Override
+          public byte[] query(String sql, Map<String, ?> params, String format) {
+            throw new StoreException(0, "cannot reach ClickHouse server: connection refused", sql);
+          }
 
-      @Override
-      public void insert(String insertStatement, byte[] data) {
-        throw new StoreException(0, "cannot reach ClickHouse server: connection refused", insertStatement);
-      }
+          @Override
+          public void insert(String insertStatement, byte[] data) {
+            throw new StoreException(
+                0, "cannot reach ClickHouse server: connection refused", insertStatement);
+          }
 
-      @Override
-      public String database() {
-        return store.database();
-      }
+          @Override
+          public String database() {
+            return store.database();
+          }
 
-      @Override
-      public String description() {
-        return "a stopped store";
-      }
+          @Override
+          public String description() {
+            return "a stopped store";
+          }
 
-      @Override
-      public void close() {}
-    };
-    return new ApiServer(ApiConfig.defaults().withAddress("127.0.0.1", 0), new ClickHouseMetricsQueries(down),
-        DatasetCatalog.empty(), testLoad, () -> new Readiness.Status(false, Map.of()), new PrometheusRegistry(),
-        InstantSource.system())
+          @Override
+          public void close() {}
+        };
+    return new ApiServer(
+            ApiConfig.defaults().withAddress("127.0.0.1", 0),
+            new ClickHouseMetricsQueries(down),
+            DatasetCatalog.empty(),
+            testLoad,
+            () -> new Readiness.Status(false, Map.of()),
+            new PrometheusRegistry(),
+            InstantSource.system())
         .discoveryFallback(fallback)
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)

@@ -102,6 +102,7 @@ class ContractDocsTest {
         return dir.resolve("docs");
       }
     }
-    throw new IllegalStateException("docs/EVENTS.md not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "docs/EVENTS.md not found above " + Path.of("").toAbsolutePath());
   }
 }

@@ -17,7 +17,8 @@ class EnvelopeQuirksTest {
 
   @Test
   void timestamp_acceptsAStringOfDigits() {
-    assertThat(accept(env("\"1767908945298\"", "")).envelope().timestampMs()).isEqualTo(ENVELOPE_MS);
+    assertThat(accept(env("\"1767908945298\"", "")).envelope().timestampMs())
+        .isEqualTo(ENVELOPE_MS);
   }
 
   @Test
@@ -42,16 +43,20 @@ class EnvelopeQuirksTest {
   @Test
   void gateway_isEmptyWhenMissingNullOrEmpty() {
     assertThat(accept(env("\"1767908945298\"", "")).envelope().gateway()).isEmpty();
-    assertThat(accept(env("\"1767908945298\"", ",\"gateway\":null")).envelope().gateway()).isEmpty();
-    assertThat(accept(env("\"1767908945298\"", ",\"gateway\":\"\"")).envelope().gateway()).isEmpty();
+    assertThat(accept(env("\"1767908945298\"", ",\"gateway\":null")).envelope().gateway())
+        .isEmpty();
+    assertThat(accept(env("\"1767908945298\"", ",\"gateway\":\"\"")).envelope().gateway())
+        .isEmpty();
   }
 
   @Test
   void gateway_keepsAHostAndLowerCasesAnOldEthAddress() {
-    assertThat(accept(env("1767908945298", ",\"gateway\":\"GW-1.Example.com\"")).envelope().gateway())
+    assertThat(
+            accept(env("1767908945298", ",\"gateway\":\"GW-1.Example.com\"")).envelope().gateway())
         .isEqualTo("GW-1.Example.com");
     String address = "0x5aE4E42dB3671370a0c25AfF451E7482aAEc3D0B";
-    assertThat(accept(env("1767908945298", ",\"gateway\":\"" + address + "\"")).envelope().gateway())
+    assertThat(
+            accept(env("1767908945298", ",\"gateway\":\"" + address + "\"")).envelope().gateway())
         .isEqualTo("0x5ae4e42db3671370a0c25aff451e7482aaec3d0b");
   }
 

@@ -133,13 +133,15 @@ class HostileInputTest {
   @Test
   void parse_boundsTheDetailLengthForHostileValues() {
     String type = "\"" + "Z".repeat(100_000) + "\"";
-    String json = "{\"id\":\"a\",\"type\":" + type + ",\"timestamp\":\"1767908945298\",\"data\":{}}";
+    String json =
+        "{\"id\":\"a\",\"type\":" + type + ",\"timestamp\":\"1767908945298\",\"data\":{}}";
     assertThat(reject(json).detail().length()).isLessThanOrEqualTo(301);
   }
 
   @Test
   void parse_handlesControlCharactersAndEscapesInStrings() {
-    String data = "{\"type\":\"gateway_receive_stream_request\",\"stream_id\":\"a\\u0000b\\n\\\"c\"}";
+    String data =
+        "{\"type\":\"gateway_receive_stream_request\",\"stream_id\":\"a\\u0000b\\n\\\"c\"}";
     StreamTrace t = TestMessages.accept(envelope(StreamTrace.FAMILY, data), StreamTrace.class);
     assertThat(t.streamId()).isEqualTo("a\u0000b\n\"c");
     String raw = envelope(StreamTrace.FAMILY, "{\"type\":\"x\",\"stream_id\":\"a\u0001b\"}");
@@ -150,7 +152,8 @@ class HostileInputTest {
   void parse_isSafeToShareAcrossThreads() throws Exception {
     List<byte[]> messages = TestMessages.captureMessages();
     List<Thread> threads = new java.util.ArrayList<>();
-    java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger accepted =
+        new java.util.concurrent.atomic.AtomicInteger();
     for (int t = 0; t < 8; t++) {
       threads.add(Thread.ofVirtual().start(() -> {
         for (int round = 0; round < 50; round++) {

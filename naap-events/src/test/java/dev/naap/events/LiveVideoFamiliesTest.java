@@ -171,8 +171,9 @@ class LiveVideoFamiliesTest {
 
   @Test
   void gatewayError_isRecognisedByItsCapabilityKey() {
-    String data = "{\"type\":\"error\",\"request_id\":\"r\",\"stream_id\":\"s\",\"pipeline_id\":\"\","
-        + "\"pipeline\":\"streamdiffusion\",\"capability\":\"\",\"message\":\"whip disconnected\"}";
+    String data =
+        "{\"type\":\"error\",\"request_id\":\"r\",\"stream_id\":\"s\",\"pipeline_id\":\"\",\"pipeline\":\"streamdiffusion\",\"capability\":\"\",\"message\":\"whip"
+            + " disconnected\"}";
     AiStreamEvent.GatewayError g =
         accept(envelope(AiStreamEvent.FAMILY, data), AiStreamEvent.GatewayError.class);
     assertThat(g.subtype()).isEqualTo("error");
@@ -184,8 +185,11 @@ class LiveVideoFamiliesTest {
 
   @Test
   void runnerError_readsFloatSecondsAndItsMillisecondTimestamp() {
-    String data = "{\"type\":\"error\",\"pipeline\":\"comfyui\",\"message\":\"Error in pipeline\","
-        + "\"time\":1767908956.123456,\"timestamp\":1767908956124,\"stream_id\":\"s\"," + ORCH + "}";
+    String data =
+        "{\"type\":\"error\",\"pipeline\":\"comfyui\",\"message\":\"Error in pipeline\","
+            + "\"time\":1767908956.123456,\"timestamp\":1767908956124,\"stream_id\":\"s\","
+            + ORCH
+            + "}";
     AiStreamEvent.RunnerError e =
         accept(envelope(AiStreamEvent.FAMILY, data), AiStreamEvent.RunnerError.class);
     assertThat(e.subtype()).isEqualTo("error");

@@ -38,7 +38,8 @@ class NetworkFamiliesTest {
 
   @Test
   void discovery_rejectsALatencyStringThatIsNotAnInteger() {
-    ParseResult.Rejected r = reject(envelope(DiscoveryResults.FAMILY, "[{\"latency_ms\":\"77ms\"}]"));
+    ParseResult.Rejected r =
+        reject(envelope(DiscoveryResults.FAMILY, "[{\"latency_ms\":\"77ms\"}]"));
     assertThat(r).isEqualTo(new ParseResult.Rejected(
         RejectReason.INVALID_VALUE, "data[0].latency_ms: \"77ms\" is not a decimal"));
     assertThat(reject(envelope(DiscoveryResults.FAMILY, "[{\"latency_ms\":\"-1\"}]")).reason())

@@ -139,8 +139,10 @@ class RejectReasonTest {
   @Test
   void parse_rejectsAMissingSubtypeOnFamiliesThatHaveOne() {
     ParseResult.Rejected r = reject(envelope(StreamTrace.FAMILY, "{\"stream_id\":\"s\"}"));
-    assertThat(r).isEqualTo(
-        new ParseResult.Rejected(RejectReason.MISSING_FIELD, "data.type: required field is missing"));
+    assertThat(r)
+        .isEqualTo(
+            new ParseResult.Rejected(
+                RejectReason.MISSING_FIELD, "data.type: required field is missing"));
     assertThat(reject(envelope(AiStreamEvent.FAMILY, "{}")).reason())
         .isEqualTo(RejectReason.MISSING_FIELD);
   }
@@ -187,7 +189,8 @@ class RejectReasonTest {
   void parse_rejectsATypeThatIsNotAFamilyName() {
     for (String type : new String[] {"\"Stream_Trace\"", "\"\"", "\"1x\"", "\"a-b\"", "7",
         "{\"x\":1}", "\"" + "a".repeat(65) + "\""}) {
-      String json = "{\"id\":\"a\",\"type\":" + type + ",\"timestamp\":\"1767908945298\",\"data\":{}}";
+      String json =
+          "{\"id\":\"a\",\"type\":" + type + ",\"timestamp\":\"1767908945298\",\"data\":{}}";
       ParseResult.Rejected r = reject(json);
       assertThat(r.reason()).as(type).isEqualTo(RejectReason.INVALID_VALUE);
       assertThat(r.detail()).as(type).startsWith("type: must be a string matching");
@@ -223,7 +226,8 @@ class RejectReasonTest {
   @Test
   void parse_rejectsDuplicateKeysAsInvalid() {
     ParseResult.Rejected r =
-        reject("{\"id\":\"a\",\"id\":\"b\",\"type\":\"x\",\"timestamp\":\"1767908945298\",\"data\":{}}");
+        reject(
+            "{\"id\":\"a\",\"id\":\"b\",\"type\":\"x\",\"timestamp\":\"1767908945298\",\"data\":{}}");
     assertThat(r.reason()).isEqualTo(RejectReason.INVALID_VALUE);
     assertThat(r.detail()).startsWith("Duplicate field 'id'");
   }

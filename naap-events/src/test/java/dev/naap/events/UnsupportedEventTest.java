@@ -33,8 +33,9 @@ class UnsupportedEventTest {
 
   @Test
   void unknownFamily_readsOddlyTypedColumnsAsEmptyInsteadOfRejecting() {
-    String data = "{\"type\":7,\"stream_id\":[1],\"timestamp\":\"soon\",\"orchestrator_info\":\"x\","
-        + "\"is_test_load\":\"yes\"}";
+    String data =
+        "{\"type\":7,\"stream_id\":[1],\"timestamp\":\"soon\",\"orchestrator_info\":\"x\","
+            + "\"is_test_load\":\"yes\"}";
     UnsupportedEvent e = accept(envelope("worker_lifecycle", data), UnsupportedEvent.class);
     assertThat(e.subtype()).isEmpty();
     assertThat(e.streamId()).isEmpty();
@@ -98,7 +99,8 @@ class UnsupportedEventTest {
 
   @Test
   void knownFamilyWithAnUnknownSubtype_stillRequiresItsDataShape() {
-    ParseResult.Rejected r = TestMessages.reject(envelope(StreamTrace.FAMILY, "[{\"type\":\"x\"}]"));
+    ParseResult.Rejected r =
+        TestMessages.reject(envelope(StreamTrace.FAMILY, "[{\"type\":\"x\"}]"));
     assertThat(r.reason()).isEqualTo(RejectReason.DATA_SHAPE);
   }
 }

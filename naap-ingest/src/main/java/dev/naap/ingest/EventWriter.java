@@ -115,7 +115,8 @@ public final class EventWriter {
     if (rows == null) {
       Set<String> stored = batch.unique.isEmpty() ? Set.of()
           : storedIds(batch.unique.stream().map(a -> a.event().id()).toList());
-      List<Accepted> fresh = batch.unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
+      List<Accepted> fresh =
+          batch.unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
       rows = rawRows(fresh, batch.nowMs);
       byFamily = familyCounts(fresh);
     }

@@ -183,7 +183,8 @@ public final class FileImport {
       }
       while (p.nextToken() != JsonToken.END_ARRAY) {
         if (p.currentToken() == null) {
-          throw new JsonProcessingException("unexpected end of file inside the array", p.currentLocation()) {};
+          throw new JsonProcessingException(
+              "unexpected end of file inside the array", p.currentLocation()) {};
         }
         int line = p.currentTokenLocation().getLineNr();
         JsonNode element = p.readValueAsTree();
@@ -206,7 +207,9 @@ public final class FileImport {
         int end = newline < 0 ? n : newline;
         int take = cut ? 0 : Math.min(end - from, MAX_KEPT_LINE_BYTES - len);
         if (len + take > line.length) {
-          line = Arrays.copyOf(line, Math.min(Math.max(line.length * 2, len + take), MAX_KEPT_LINE_BYTES));
+          line =
+              Arrays.copyOf(
+                  line, Math.min(Math.max(line.length * 2, len + take), MAX_KEPT_LINE_BYTES));
         }
         System.arraycopy(chunk, from, line, len, take);
         len += take;
@@ -234,7 +237,9 @@ public final class FileImport {
     return -1;
   }
 
-  /** A capture record carries the envelope in {@code value}; anything else is the message itself. */
+  /**
+   * A capture record carries the envelope in {@code value}; anything else is the message itself.
+   */
   private static JsonNode unwrapCapture(JsonNode node) {
     JsonNode value = node.get("value");
     return node.isObject() && value != null && value.isObject() && !node.has("data") ? value : node;

@@ -74,7 +74,8 @@ public final class KafkaIngest implements Runnable {
   private final Map<TopicPartition, Long> pendingFrom = new HashMap<>();
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
   private long pendingSinceNanos;
-  private Duration backoff = FIRST_BACKOFF; // grows with failed writes, back to the first after a commit
+  private Duration backoff =
+      FIRST_BACKOFF; // grows with failed writes, back to the first after a commit
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile BatchResult total = BatchResult.EMPTY;
 
@@ -189,23 +190,30 @@ public final class KafkaIngest implements Runnable {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : pending) {
       batch.add(new Message(r.value(), Origin.kafka(r.topic(), r.partition(), r.offset())));
-      offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+      offsets.merge(
+          new TopicPartition(r.topic(), r.partition()),
+          new OffsetAndMetadata(r.offset() + 1),
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     EventWriter.Prepared prepared = writer.prepare(batch);
-    inFlight.add(new InFlight(writerThreads.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom),
-        offsets));
+    inFlight.add(
+        new InFlight(
+            writerThreads.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom), offsets));
     pending.clear();
     pendingFrom.clear();
   }
 
-  /** Waits for the oldest batch being written, then commits its offsets: the order is the guarantee. */
+  /**
+   * Waits for the oldest batch being written, then commits its offsets: the order is the guarantee.
+   */
   private void commitOldest(Consumer<byte[], byte[]> c) {
     BatchResult written;
     try {
       written = inFlight.peek().result.get();
     } catch (ExecutionException e) { // it stays in flight: rewind() reads it again from its offsets
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing a batch", e);
@@ -227,7 +235,8 @@ public final class KafkaIngest implements Runnable {
     }
   }
 
-  private static void commit(Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+  private static void commit(
+      Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
     try {
       c.commitSync(offsets);
     } catch (WakeupException e) {
@@ -287,7 +296,9 @@ public final class KafkaIngest implements Runnable {
   private record InFlight(Future<BatchResult> result, Map<TopicPartition, Long> from,
       Map<TopicPartition, OffsetAndMetadata> commit) {}
 
-  /** Before partitions move to another instance, what was read from them is written and committed. */
+  /**
+   * Before partitions move to another instance, what was read from them is written and committed.
+   */
   private final class DrainOnRevoke implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -300,7 +311,9 @@ public final class KafkaIngest implements Runnable {
         drain(c, direct); // batches already submitted finish on their own writer threads
       } catch (RuntimeException e) {
         // Not committed: whoever owns these partitions next reads the messages again.
-        log.warn("could not write before a rebalance; the messages will be read again: {}", e.toString());
+        log.warn(
+            "could not write before a rebalance; the messages will be read again: {}",
+            e.toString());
         rewind(c);
       } finally {
         direct.shutdownNow();

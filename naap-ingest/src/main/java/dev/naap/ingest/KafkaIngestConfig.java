@@ -68,19 +68,23 @@ public record KafkaIngestConfig(
     if (batchMaxEvents < 1 || batchMaxEvents > 1_000_000) {
       errors.add("batch-max-events: expected 1..1000000, got " + batchMaxEvents);
     }
-    if (batchMaxWait == null || batchMaxWait.isNegative() || batchMaxWait.compareTo(Duration.ofMinutes(1)) > 0) {
+    if (batchMaxWait == null
+        || batchMaxWait.isNegative()
+        || batchMaxWait.compareTo(Duration.ofMinutes(1)) > 0) {
       errors.add("batch-max-wait: expected 0..60s, got " + batchMaxWait);
     }
     if (instanceId != null && !instanceId.matches("[A-Za-z0-9._\\-@:]{1,249}")) {
       errors.add("instance-id: 1 to 249 of A-Z a-z 0-9 . _ - @ :, got '" + instanceId + "'");
     }
     if (!errors.isEmpty()) {
-      throw new IllegalArgumentException("invalid ingest configuration: " + String.join("; ", errors));
+      throw new IllegalArgumentException(
+          "invalid ingest configuration: " + String.join("; ", errors));
     }
   }
 
   /** A plaintext, unauthenticated configuration with default batching. */
-  public static KafkaIngestConfig plaintext(String bootstrapServers, List<String> topics, String groupId) {
+  public static KafkaIngestConfig plaintext(
+      String bootstrapServers, List<String> topics, String groupId) {
     return new KafkaIngestConfig(bootstrapServers, topics, groupId, null, null, null, null, null,
         DEFAULT_BATCH_MAX_EVENTS, DEFAULT_BATCH_MAX_WAIT, null);
   }
@@ -143,8 +147,22 @@ public record KafkaIngestConfig(
 
   @Override
   public String toString() { // never print the password
-    return "KafkaIngestConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics
-        + ", groupId=" + groupId + ", instanceId=" + instanceId + ", user=" + username + ", protocol=" + protocol()
-        + ", batchMaxEvents=" + batchMaxEvents + ", batchMaxWait=" + batchMaxWait + "]";
+    return "KafkaIngestConfig[bootstrapServers="
+        + bootstrapServers
+        + ", topics="
+        + topics
+        + ", groupId="
+        + groupId
+        + ", instanceId="
+        + instanceId
+        + ", user="
+        + username
+        + ", protocol="
+        + protocol()
+        + ", batchMaxEvents="
+        + batchMaxEvents
+        + ", batchMaxWait="
+        + batchMaxWait
+        + "]";
   }
 }

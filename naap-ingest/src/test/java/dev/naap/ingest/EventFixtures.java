@@ -34,7 +34,8 @@ public final class EventFixtures {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
+    throw new IllegalStateException(
+        "../shared/reference/data/kafka-capture-live-session-2026-01-08.json not found");
   }
 
   /** The 65 envelopes of the capture, in file order. */
@@ -78,12 +79,16 @@ public final class EventFixtures {
 
   /** The {@code i}-th bad message; {@code oversizedBytes} sets the size of the oversized kind. */
   public static byte[] bad(int i, int oversizedBytes) {
-    String good = "{\"id\":\"bad-" + i + "\",\"type\":\"ai_stream_status\",\"timestamp\":\"1767908955609\","
-        + "\"gateway\":\"\",\"data\":{\"type\":\"status\",\"stream_id\":\"s\",\"request_id\":\"r\","
-        + "\"inference_status\":{\"fps\":17.3}}}";
+    String good =
+        "{\"id\":\"bad-"
+            + i
+            + "\",\"type\":\"ai_stream_status\",\"timestamp\":\"1767908955609\","
+            + "\"gateway\":\"\",\"data\":{\"type\":\"status\",\"stream_id\":\"s\",\"request_id\":\"r\","
+            + "\"inference_status\":{\"fps\":17.3}}}";
     return switch (Bad.values()[i % Bad.values().length]) {
       case NOT_JSON -> ("this is not json " + i).getBytes(StandardCharsets.UTF_8);
-      case TRUNCATED -> good.substring(0, 20 + i % (good.length() - 21)).getBytes(StandardCharsets.UTF_8);
+      case TRUNCATED ->
+          good.substring(0, 20 + i % (good.length() - 21)).getBytes(StandardCharsets.UTF_8);
       case WRONG_TYPES -> good.replace("17.3", "\"fast\"").getBytes(StandardCharsets.UTF_8);
       case INVALID_UTF8 -> {
         String marked = good.replace("\"s\"", "\"s?\"");
@@ -91,12 +96,17 @@ public final class EventFixtures {
         b[marked.indexOf("\"s?\"") + 2] = (byte) 0xC3; // a lead byte without its continuation
         yield b;
       }
-      case MISSING_ID -> good.replace("\"id\":\"bad-" + i + "\",", "").getBytes(StandardCharsets.UTF_8);
-      case INVALID_TYPE -> good.replace("\"ai_stream_status\"", "\"<script>drop table</script>\"")
-          .getBytes(StandardCharsets.UTF_8);
-      case WRONG_DATA_SHAPE -> ("{\"id\":\"bad-" + i + "\",\"type\":\"discovery_results\","
-          + "\"timestamp\":\"1767908955609\",\"gateway\":\"\",\"data\":{\"address\":\"0x1\"}}")
-          .getBytes(StandardCharsets.UTF_8);
+      case MISSING_ID ->
+          good.replace("\"id\":\"bad-" + i + "\",", "").getBytes(StandardCharsets.UTF_8);
+      case INVALID_TYPE ->
+          good.replace("\"ai_stream_status\"", "\"<script>drop table</script>\"")
+              .getBytes(StandardCharsets.UTF_8);
+      case WRONG_DATA_SHAPE ->
+          ("{\"id\":\"bad-"
+                  + i
+                  + "\",\"type\":\"discovery_results\","
+                  + "\"timestamp\":\"1767908955609\",\"gateway\":\"\",\"data\":{\"address\":\"0x1\"}}")
+              .getBytes(StandardCharsets.UTF_8);
       case NOT_AN_OBJECT -> ("[1,2," + i + "]").getBytes(StandardCharsets.UTF_8);
       case EMPTY -> new byte[0];
       case OVERSIZED -> {

@@ -27,8 +27,15 @@ class FileImportTest {
   @BeforeEach
   void freshDatabase() {
     store = TestEngine.uniqueStore("file_import");
-    fileImport = new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
-        IngestMetrics.unregistered(), Clock.systemUTC()), 1000);
+    fileImport =
+        new FileImport(
+            new EventWriter(
+                store,
+                new EventParser(),
+                EventWriter.DuplicateCheck.STORE,
+                IngestMetrics.unregistered(),
+                Clock.systemUTC()),
+            1000);
   }
 
   @Test
@@ -37,8 +44,12 @@ class FileImportTest {
 
     assertThat(r).isEqualTo(new BatchResult(65, 0, 0));
     // Per family, as counted in the file: 34 + 17 + 6 + 6 + 1 + 1 = 65.
-    assertThat(rows("SELECT event_type, count() FROM raw_events FINAL GROUP BY event_type ORDER BY event_type"))
-        .isEqualTo("""
+    assertThat(
+            rows(
+                "SELECT event_type, count() FROM raw_events FINAL GROUP BY event_type ORDER BY"
+                    + " event_type"))
+        .isEqualTo(
+            """
             ai_stream_status\t17
             create_new_payment\t6
             discovery_results\t1
@@ -51,26 +62,45 @@ class FileImportTest {
     assertThat(rows("SELECT count() FROM stream_ingest_metrics_events FINAL")).isEqualTo("34\n");
     assertThat(rows("SELECT count() FROM payment_events FINAL")).isEqualTo("6\n");
     // Every family table is typed: a few values checked by hand against the capture file.
-    assertThat(rows("SELECT subtype, toUnixTimestamp64Milli(event_time) FROM stream_trace_events FINAL "
-        + "WHERE subtype LIKE 'gateway_%' ORDER BY event_time")).isEqualTo("""
+    assertThat(
+            rows(
+                "SELECT subtype, toUnixTimestamp64Milli(event_time) FROM stream_trace_events FINAL "
+                    + "WHERE subtype LIKE 'gateway_%' ORDER BY event_time"))
+        .isEqualTo(
+            """
             gateway_receive_stream_request\t1767908945298
             gateway_send_first_ingest_segment\t1767908947583
             gateway_receive_first_processed_segment\t1767908947953
             gateway_receive_few_processed_segments\t1767908952042
             """);
-    assertThat(rows("SELECT state, output_fps, orchestrator_address FROM ai_stream_status_events FINAL "
-        + "WHERE toUnixTimestamp64Milli(event_time) = 1767908955609")).isEqualTo(
-            "ONLINE\t17.298215447072742\t0x52cf2968b3dc6016778742d3539449a6597d5954\n");
-    assertThat(rows("SELECT position, orchestrator_address, latency_ms FROM discovery_result_entries FINAL"))
+    assertThat(
+            rows(
+                "SELECT state, output_fps, orchestrator_address FROM ai_stream_status_events FINAL "
+                    + "WHERE toUnixTimestamp64Milli(event_time) = 1767908955609"))
+        .isEqualTo("ONLINE\t17.298215447072742\t0x52cf2968b3dc6016778742d3539449a6597d5954\n");
+    assertThat(
+            rows(
+                "SELECT position, orchestrator_address, latency_ms FROM discovery_result_entries"
+                    + " FINAL"))
         .isEqualTo("1\t0x52cf2968b3dc6016778742d3539449a6597d5954\t77\n");
-    assertThat(rows("SELECT local_address, model_id, gpu_id, gpu_name, memory_total_bytes "
-        + "FROM network_capability_gpus FINAL")).isEqualTo("0x52cf2968b3dc6016778742d3539449a6597d5954\t"
-            + "streamdiffusion-sdxl-faceid\tGPU-a8d13655-197b-2226-d09f-b4b81e07504b\t"
-            + "NVIDIA GeForce RTX 5090\t34190917632\n");
-    assertThat(rows("SELECT model_id, capacity_in_use, price_per_unit FROM network_capability_models FINAL "
-        + "WHERE capability = 35")).isEqualTo("streamdiffusion-sdxl-faceid\t1\t1618\n");
-    assertThat(rows("SELECT face_value_wei, price_wei_per_pixel, num_tickets FROM payment_events FINAL "
-        + "WHERE request_id = 'db936fab'")).isEqualTo("2402400000000000\t1635.021\t2\n");
+    assertThat(
+            rows(
+                "SELECT local_address, model_id, gpu_id, gpu_name, memory_total_bytes "
+                    + "FROM network_capability_gpus FINAL"))
+        .isEqualTo(
+            "0x52cf2968b3dc6016778742d3539449a6597d5954\t"
+                + "streamdiffusion-sdxl-faceid\tGPU-a8d13655-197b-2226-d09f-b4b81e07504b\t"
+                + "NVIDIA GeForce RTX 5090\t34190917632\n");
+    assertThat(
+            rows(
+                "SELECT model_id, capacity_in_use, price_per_unit FROM network_capability_models"
+                    + " FINAL WHERE capability = 35"))
+        .isEqualTo("streamdiffusion-sdxl-faceid\t1\t1618\n");
+    assertThat(
+            rows(
+                "SELECT face_value_wei, price_wei_per_pixel, num_tickets FROM payment_events FINAL "
+                    + "WHERE request_id = 'db936fab'"))
+        .isEqualTo("2402400000000000\t1635.021\t2\n");
   }
 
   @Test
@@ -90,19 +120,23 @@ class FileImportTest {
     ByteArrayOutputStream file = new ByteArrayOutputStream();
     file.write((envelopes.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
     file.write("not json at all\n".getBytes(StandardCharsets.UTF_8));    // line 2
-    file.write("\n   \n".getBytes(StandardCharsets.UTF_8));              // lines 3-4: blank, skipped
+    file.write("\n   \n".getBytes(StandardCharsets.UTF_8)); // lines 3-4: blank, skipped
     file.write(invalidUtf8);                                               // line 5
     file.write('\n');
     file.write((envelopes.get(1) + "\r\n").getBytes(StandardCharsets.UTF_8)); // CRLF is fine
-    file.write("{\"id\":\"x\",\"type\":\"stream_trace\"".getBytes(StandardCharsets.UTF_8)); // line 7, truncated, no newline
+    file.write(
+        "{\"id\":\"x\",\"type\":\"stream_trace\""
+            .getBytes(StandardCharsets.UTF_8)); // line 7, truncated, no newline
     Path ndjson = dir.resolve("events.ndjson");
     Files.write(ndjson, file.toByteArray());
 
     BatchResult r = fileImport.importFile(ndjson);
 
     assertThat(r).isEqualTo(new BatchResult(2, 3, 0));
-    assertThat(rows("SELECT offset, reason, payload_size FROM rejected_events FINAL ORDER BY offset"))
-        .isEqualTo("2\tnot_json\t15\n5\tinvalid_utf8\t" + invalidUtf8.length + "\n7\ttruncated\t31\n");
+    assertThat(
+            rows("SELECT offset, reason, payload_size FROM rejected_events FINAL ORDER BY offset"))
+        .isEqualTo(
+            "2\tnot_json\t15\n5\tinvalid_utf8\t" + invalidUtf8.length + "\n7\ttruncated\t31\n");
     assertThat(rows("SELECT hex(payload) FROM rejected_events FINAL WHERE offset = 5"))
         .isEqualTo(HexFormat.of().withUpperCase().formatHex(invalidUtf8) + "\n");
     assertThat(rows("SELECT topic FROM rejected_events FINAL LIMIT 1")).isEqualTo(ndjson + "\n");
@@ -111,7 +145,8 @@ class FileImportTest {
   @Test
   void importFile_linesAcrossReadChunks_andAHugeLine_areSplitExactly() throws Exception {
     String envelope = EventFixtures.captureEnvelopes().getFirst();
-    String padded = envelope.substring(0, envelope.length() - 2) + ",\"pad\":\"" + "x".repeat(200_000) + "\"}}";
+    String padded =
+        envelope.substring(0, envelope.length() - 2) + ",\"pad\":\"" + "x".repeat(200_000) + "\"}}";
     byte[] huge = new byte[FileImport.MAX_KEPT_LINE_BYTES + 1000];
     java.util.Arrays.fill(huge, (byte) 'a');
     ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -127,7 +162,8 @@ class FileImportTest {
     assertThat(r).isEqualTo(new BatchResult(2, 1, 0));
     assertThat(rows("SELECT offset, reason, payload_size FROM rejected_events FINAL"))
         .isEqualTo("2\toversized\t" + FileImport.MAX_KEPT_LINE_BYTES + "\n");
-    assertThat(rows("SELECT max(length(payload)) FROM raw_events")).isEqualTo(padded.length() + "\n");
+    assertThat(rows("SELECT max(length(payload)) FROM raw_events"))
+        .isEqualTo(padded.length() + "\n");
   }
 
   @Test
@@ -143,7 +179,14 @@ class FileImportTest {
   void importFile_arrayCutShort_importsNothingAndSaysWhere() throws Exception {
     List<String> envelopes = EventFixtures.captureEnvelopes();
     Path cut = dir.resolve("cut.json");
-    Files.writeString(cut, "[" + envelopes.get(0) + ",\n" + envelopes.get(1) + ",\n" + envelopes.get(2).substring(0, 40));
+    Files.writeString(
+        cut,
+        "["
+            + envelopes.get(0)
+            + ",\n"
+            + envelopes.get(1)
+            + ",\n"
+            + envelopes.get(2).substring(0, 40));
 
     assertThatThrownBy(() -> fileImport.importFile(cut))
         .isInstanceOf(FileImport.ImportException.class)
@@ -202,7 +245,11 @@ class FileImportTest {
       boolean bom = first.getKey().equals("bom");
       assertThat(r).as(first.getKey()).isEqualTo(new BatchResult(bom ? 101 : 100, bom ? 0 : 1, 0));
       if (!bom) {
-        assertThat(problems).as(first.getKey()).singleElement().asString().startsWith(file + ":1: rejected, ");
+        assertThat(problems)
+            .as(first.getKey())
+            .singleElement()
+            .asString()
+            .startsWith(file + ":1: rejected, ");
       }
     }
   }
@@ -234,8 +281,11 @@ class FileImportTest {
   }
 
   private static String withId(String idJson) {
-    return EventFixtures.captureEnvelopes().getFirst()
-        .replaceFirst("\"id\":\"[^\"]*\"", "\"id\":\"" + java.util.regex.Matcher.quoteReplacement(idJson) + "\"");
+    return EventFixtures.captureEnvelopes()
+        .getFirst()
+        .replaceFirst(
+            "\"id\":\"[^\"]*\"",
+            "\"id\":\"" + java.util.regex.Matcher.quoteReplacement(idJson) + "\"");
   }
 
   private String rows(String sql) {

@@ -35,8 +35,12 @@ class KafkaIngestTest {
   @BeforeAll
   static void startBroker() {
     certificates = Certificates.selfSigned(dir.resolve("tls"), "changeit");
-    broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")).withSaslSsl(
-        new KafkaBroker.SaslSsl("gateway", "s3cret", certificates.keystore(), certificates.password())));
+    broker =
+        KafkaBroker.start(
+            KafkaBroker.Config.at(dir.resolve("kafka"))
+                .withSaslSsl(
+                    new KafkaBroker.SaslSsl(
+                        "gateway", "s3cret", certificates.keystore(), certificates.password())));
   }
 
   @AfterAll
@@ -45,7 +49,8 @@ class KafkaIngestTest {
   }
 
   @Test
-  void ingest_hostileInputInterleaved_quarantinesEveryBadMessageAndAcceptsEveryGoodOne() throws Exception {
+  void ingest_hostileInputInterleaved_quarantinesEveryBadMessageAndAcceptsEveryGoodOne()
+      throws Exception {
     Store store = TestEngine.uniqueStore("kafka_hostile");
     String topic = "hostile";
     broker.createTopic(topic, 3);
@@ -67,8 +72,12 @@ class KafkaIngestTest {
 
     assertThat(total).isEqualTo(new BatchResult(goodCount, badCount + 1, 0));
     // Each of the 10 kinds of bad message was made 1 000 times; the 5 MB one is oversized too.
-    assertThat(store.queryText("SELECT reason, count() FROM rejected_events FINAL GROUP BY reason ORDER BY reason",
-        Map.of())).isEqualTo("""
+    assertThat(
+            store.queryText(
+                "SELECT reason, count() FROM rejected_events FINAL GROUP BY reason ORDER BY reason",
+                Map.of()))
+        .isEqualTo(
+            """
             data_shape\t1000
             empty\t1000
             invalid_utf8\t1000
@@ -80,9 +89,13 @@ class KafkaIngestTest {
             truncated\t1000
             wrong_type\t1000
             """);
-    assertThat(store.queryText("SELECT max(payload_size), max(length(payload)) FROM rejected_events FINAL",
-        Map.of())).isEqualTo(fiveMegabytes.length + "\t" + fiveMegabytes.length + "\n");
-    assertThat(store.queryText("SELECT count(), uniqExact(event_id) FROM raw_events FINAL", Map.of()))
+    assertThat(
+            store.queryText(
+                "SELECT max(payload_size), max(length(payload)) FROM rejected_events FINAL",
+                Map.of()))
+        .isEqualTo(fiveMegabytes.length + "\t" + fiveMegabytes.length + "\n");
+    assertThat(
+            store.queryText("SELECT count(), uniqExact(event_id) FROM raw_events FINAL", Map.of()))
         .isEqualTo(goodCount + "\t" + goodCount + "\n");
     assertThat(store.queryText("SELECT countIf(detail = '') FROM rejected_events FINAL", Map.of()))
         .isEqualTo("0\n");
@@ -110,19 +123,34 @@ class KafkaIngestTest {
     String topic = "secure";
     broker.createTopic(topic, 2);
     produce(topic, EventFixtures.freshEvents(500, 13));
-    var config = new KafkaIngestConfig(broker.saslSslBootstrapServers(), List.of(topic), "sasl-group",
-        "gateway", "s3cret", null, certificates.truststore(), certificates.password(), 100,
-        Duration.ofMillis(100), null);
+    var config =
+        new KafkaIngestConfig(
+            broker.saslSslBootstrapServers(),
+            List.of(topic),
+            "sasl-group",
+            "gateway",
+            "s3cret",
+            null,
+            certificates.truststore(),
+            certificates.password(),
+            100,
+            Duration.ofMillis(100),
+            null);
     assertThat(config.protocol()).isEqualTo("SASL_SSL");
 
     BatchResult total = ingestUntil(store, config, 500);
 
     assertThat(total).isEqualTo(new BatchResult(500, 0, 0));
-    assertThat(store.queryText("SELECT count() FROM raw_events FINAL", Map.of())).isEqualTo("500\n");
+    assertThat(store.queryText("SELECT count() FROM raw_events FINAL", Map.of()))
+        .isEqualTo("500\n");
   }
 
-  /** Runs the ingest in the group {@code "test-" + topic} until it has handled {@code expected} messages. */
-  private static BatchResult ingestUntil(Store store, String topic, int expected) throws InterruptedException {
+  /**
+   * Runs the ingest in the group {@code "test-" + topic} until it has handled {@code expected}
+   * messages.
+   */
+  private static BatchResult ingestUntil(Store store, String topic, int expected)
+      throws InterruptedException {
     return ingestUntil(store, KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(topic),
         "test-" + topic).withBatching(2_000, Duration.ofMillis(200)), expected);
   }
@@ -130,8 +158,13 @@ class KafkaIngestTest {
   private static BatchResult ingestUntil(Store store, KafkaIngestConfig config, int expected)
       throws InterruptedException {
     IngestMetrics metrics = IngestMetrics.unregistered();
-    var writer = new EventWriter(store, new EventParser(MAX_EVENT_BYTES), EventWriter.DuplicateCheck.BATCH,
-        metrics, Clock.systemUTC());
+    var writer =
+        new EventWriter(
+            store,
+            new EventParser(MAX_EVENT_BYTES),
+            EventWriter.DuplicateCheck.BATCH,
+            metrics,
+            Clock.systemUTC());
     KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
     Thread thread = Thread.ofPlatform().name("ingest-" + config.groupId()).start(ingest);
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -149,11 +182,19 @@ class KafkaIngestTest {
   }
 
   private static void produce(String topic, List<byte[]> values) throws Exception {
-    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20,
-        ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                8 << 20,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (byte[] value : values) {
         producer.send(new ProducerRecord<>(topic, UUID.randomUUID().toString().getBytes(), value));
       }

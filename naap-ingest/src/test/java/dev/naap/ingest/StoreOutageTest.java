@@ -41,10 +41,19 @@ class StoreOutageTest {
         }
       }
       IngestMetrics metrics = IngestMetrics.unregistered();
-      var writer = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH, metrics,
-          Clock.systemUTC());
-      var ingest = new KafkaIngest(KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of("outage"),
-          "outage").withBatching(500, Duration.ofMillis(100)), writer, metrics);
+      var writer =
+          new EventWriter(
+              store,
+              new EventParser(),
+              EventWriter.DuplicateCheck.BATCH,
+              metrics,
+              Clock.systemUTC());
+      var ingest =
+          new KafkaIngest(
+              KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of("outage"), "outage")
+                  .withBatching(500, Duration.ofMillis(100)),
+              writer,
+              metrics);
       Thread thread = Thread.ofPlatform().start(ingest);
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (ingest.total().accepted() < 2_000 && System.nanoTime() < deadline) {
@@ -55,12 +64,15 @@ class StoreOutageTest {
 
       assertThat(store.failures.get()).isEqualTo(3);
       assertThat(ingest.total().accepted()).isEqualTo(2_000);
-      assertThat(real.queryText("SELECT count(), uniqExact(event_id) FROM raw_events FINAL", Map.of()))
+      assertThat(
+              real.queryText("SELECT count(), uniqExact(event_id) FROM raw_events FINAL", Map.of()))
           .isEqualTo("2000\t2000\n");
     }
   }
 
-  /** Delegates to a real store, but its first {@code failing} inserts throw as a dead server would. */
+  /**
+   * Delegates to a real store, but its first {@code failing} inserts throw as a dead server would.
+   */
   private static final class FailingInserts implements Store {
     final Store delegate;
     final int failing;

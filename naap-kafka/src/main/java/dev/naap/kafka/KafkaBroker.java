@@ -56,11 +56,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public Config withPort(int newPort) {
-      return new Config(logDir, newPort, maxMessageBytes, defaultPartitions, heapMb, startTimeout, saslSsl);
+      return new Config(
+          logDir, newPort, maxMessageBytes, defaultPartitions, heapMb, startTimeout, saslSsl);
     }
 
     public Config withSaslSsl(SaslSsl listener) {
-      return new Config(logDir, port, maxMessageBytes, defaultPartitions, heapMb, startTimeout, listener);
+      return new Config(
+          logDir, port, maxMessageBytes, defaultPartitions, heapMb, startTimeout, listener);
     }
   }
 
@@ -98,9 +100,11 @@ public final class KafkaBroker implements AutoCloseable {
       if (!Files.exists(dataDir.resolve("meta.properties"))) {
         format(properties, config);
       }
-      Process process = java(config, true, BrokerMain.class.getName(), properties.toString())
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logDir().resolve("broker.log").toFile()))
-          .start();
+      Process process =
+          java(config, true, BrokerMain.class.getName(), properties.toString())
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(config.logDir().resolve("broker.log").toFile()))
+              .start();
       KafkaBroker broker = new KafkaBroker(config, process, "127.0.0.1:" + port,
           saslPort == 0 ? null : "127.0.0.1:" + saslPort);
       try {
@@ -133,7 +137,10 @@ public final class KafkaBroker implements AutoCloseable {
   /** Creates a topic with the given partition count; an existing topic is left as it is. */
   public void createTopic(String topic, int partitions) {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create topic " + topic, e.getCause());
@@ -207,10 +214,19 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static void format(Path properties, Config config) throws IOException {
-    Process format = java(config, false, "kafka.tools.StorageTool", "format",
-            "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c", properties.toString())
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logDir().resolve("format.log").toFile()))
-        .start();
+    Process format =
+        java(
+                config,
+                false,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+                "-c",
+                properties.toString())
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(config.logDir().resolve("format.log").toFile()))
+            .start();
     try {
       if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
         format.destroyForcibly();
@@ -233,7 +249,8 @@ public final class KafkaBroker implements AutoCloseable {
    * its own, so that signals sent to the parent's group (a terminal's Ctrl-C) do not reach it.
    * {@code setsid} execs the JVM in place, so the process is the JVM itself.
    */
-  private static ProcessBuilder java(Config config, boolean ownSession, String mainClass, String... args) {
+  private static ProcessBuilder java(
+      Config config, boolean ownSession, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     if (ownSession && SETSID != null) {
       command.add(SETSID.toString());

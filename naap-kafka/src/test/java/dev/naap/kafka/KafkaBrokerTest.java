@@ -47,7 +47,8 @@ class KafkaBrokerTest {
   void broker_saslSslListener_acceptsTheConfiguredUserAndRefusesOthers() throws Exception {
     Certificates certs = Certificates.selfSigned(dir.resolve("tls"), "changeit");
     var listener = new KafkaBroker.SaslSsl("gateway", "s3cret", certs.keystore(), certs.password());
-    try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")).withSaslSsl(listener))) {
+    try (KafkaBroker broker =
+        KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")).withSaslSsl(listener))) {
       broker.createTopic("secure", 1);
       try (var producer = new KafkaProducer<String, String>(
           secure(broker, certs, "s3cret", Map.of(ProducerConfig.ACKS_CONFIG, "all")),
@@ -80,10 +81,14 @@ class KafkaBrokerTest {
 
   private static List<String> readAll(String bootstrap, String topic, int expected) {
     List<String> values = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<String, String>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "reader",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<String, String>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (values.size() < expected && System.nanoTime() < deadline) {

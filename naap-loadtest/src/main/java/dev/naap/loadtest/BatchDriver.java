@@ -26,7 +26,8 @@ public final class BatchDriver {
     ObjectNode body = entry.params().objectNode();
     body.put("model_id", target.model());
     body.put("prompt", entry.prompt());
-    for (String field : new String[] {"negative_prompt", "guidance_scale", "seed", "width", "height"}) {
+    for (String field :
+        new String[] {"negative_prompt", "guidance_scale", "seed", "width", "height"}) {
       if (entry.params().has(field)) {
         body.set(field, entry.params().get(field));
       }

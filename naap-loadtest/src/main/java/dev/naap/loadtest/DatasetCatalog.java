@@ -81,9 +81,17 @@ public final class DatasetCatalog {
   }
 
   private Dataset load(String id) {
-    DatasetInfo info = infos.stream().filter(i -> i.id().equals(id)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("dataset: unknown '" + id + "', expected one of "
-            + infos.stream().map(DatasetInfo::id).toList()));
+    DatasetInfo info =
+        infos.stream()
+            .filter(i -> i.id().equals(id))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "dataset: unknown '"
+                            + id
+                            + "', expected one of "
+                            + infos.stream().map(DatasetInfo::id).toList()));
     try {
       DatasetValidator.Report report = DatasetManifest.check(info, content.read(info.file()),
           new DatasetValidator());

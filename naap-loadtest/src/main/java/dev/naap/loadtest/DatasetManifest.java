@@ -28,13 +28,18 @@ public final class DatasetManifest {
 
   private DatasetManifest() {}
 
-  /** The entries of the manifest {@code json} (called {@code source}); problems go to {@code problems}. */
+  /**
+   * The entries of the manifest {@code json} (called {@code source}); problems go to {@code
+   * problems}.
+   */
   public static List<DatasetInfo> read(String source, byte[] json, List<DatasetProblem> problems) {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
     } catch (IOException e) {
-      problems.add(new DatasetProblem(source, 0, "", "not JSON: " + e.getMessage().lines().findFirst().orElse("")));
+      problems.add(
+          new DatasetProblem(
+              source, 0, "", "not JSON: " + e.getMessage().lines().findFirst().orElse("")));
       return List.of();
     }
     JsonNode list = root == null ? null : root.get("datasets");
@@ -54,9 +59,13 @@ public final class DatasetManifest {
         problems.add(new DatasetProblem(source, 0, at + "version", "expected an integer >= 1"));
       }
       if (id != null && !ID.matcher(id).matches()) {
-        problems.add(new DatasetProblem(source, 0, at + "id", "expected NAME-vN in lower case, got '" + id + "'"));
+        problems.add(
+            new DatasetProblem(
+                source, 0, at + "id", "expected NAME-vN in lower case, got '" + id + "'"));
       } else if (id != null && version >= 1 && !id.endsWith("-v" + version)) {
-        problems.add(new DatasetProblem(source, 0, at + "id", "'" + id + "' does not end with -v" + version));
+        problems.add(
+            new DatasetProblem(
+                source, 0, at + "id", "'" + id + "' does not end with -v" + version));
       }
       if (id != null && !ids.add(id)) {
         problems.add(new DatasetProblem(source, 0, at + "id", "duplicate dataset id '" + id + "'"));
@@ -64,15 +73,20 @@ public final class DatasetManifest {
       String description = text(source, d, at, "description", problems);
       String licence = text(source, d, at, "licence", problems);
       if (licence != null && !LICENCES.contains(licence)) {
-        problems.add(new DatasetProblem(source, 0, at + "licence", "'" + licence + "' is not one of " + LICENCES));
+        problems.add(
+            new DatasetProblem(
+                source, 0, at + "licence", "'" + licence + "' is not one of " + LICENCES));
       }
       String file = text(source, d, at, "file", problems);
       if (id != null && file != null && !file.equals(id + ".jsonl")) {
-        problems.add(new DatasetProblem(source, 0, at + "file", "expected '" + id + ".jsonl', got '" + file + "'"));
+        problems.add(
+            new DatasetProblem(
+                source, 0, at + "file", "expected '" + id + ".jsonl', got '" + file + "'"));
       }
       String sha = text(source, d, at, "sha256", problems);
       if (sha != null && !SHA256.matcher(sha).matches()) {
-        problems.add(new DatasetProblem(source, 0, at + "sha256", "expected 64 lower-case hex digits"));
+        problems.add(
+            new DatasetProblem(source, 0, at + "sha256", "expected 64 lower-case hex digits"));
       }
       long entries = d.path("entries").asLong(-1);
       long bytes = d.path("bytes").asLong(-1);
@@ -83,7 +97,8 @@ public final class DatasetManifest {
         problems.add(new DatasetProblem(source, 0, at + "bytes", "expected an integer >= 1"));
       }
       if (problems.size() == before) {
-        infos.add(new DatasetInfo(id, version, description, licence, file, (int) entries, bytes, sha));
+        infos.add(
+            new DatasetInfo(id, version, description, licence, file, (int) entries, bytes, sha));
       }
     }
     return infos;

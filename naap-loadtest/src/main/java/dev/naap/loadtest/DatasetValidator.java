@@ -62,8 +62,13 @@ public final class DatasetValidator {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString();
     } catch (CharacterCodingException e) {
       problems.add(new DatasetProblem(source, lineOfInvalidUtf8(content), "", "not valid UTF-8"));
       return new Report(problems, List.of());
@@ -123,7 +128,8 @@ public final class DatasetValidator {
       return null;
     }
     if (!(node instanceof ObjectNode obj)) {
-      at.add("", "expected a JSON object, got " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+      at.add(
+          "", "expected a JSON object, got " + node.getNodeType().name().toLowerCase(Locale.ROOT));
       return null;
     }
     for (Iterator<String> names = obj.fieldNames(); names.hasNext(); ) {
@@ -199,7 +205,8 @@ public final class DatasetValidator {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (hidden(c)) {
-        at.add(field, String.format("control or invisible character U+%04X at offset %d", (int) c, i));
+        at.add(
+            field, String.format("control or invisible character U+%04X at offset %d", (int) c, i));
         return null;
       }
     }

@@ -17,7 +17,8 @@ public final class FairRotation {
   private FairRotation() {}
 
   /** {@code n} picks from {@code orchestrators} (0 = one each), given the tests each has had. */
-  public static List<String> choose(Collection<String> orchestrators, Map<String, Long> counts, int n) {
+  public static List<String> choose(
+      Collection<String> orchestrators, Map<String, Long> counts, int n) {
     List<String> order = orchestrators.stream().distinct()
         .sorted(Comparator.<String>comparingLong(o -> counts.getOrDefault(o, 0L))
             .thenComparing(Comparator.naturalOrder()))

@@ -40,9 +40,13 @@ public final class FfmpegIngest implements StreamIngest {
   public Publishing start(LiveStream stream) throws GatewayException {
     Process p;
     try {
-      p = new ProcessBuilder(command(stream)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      p =
+          new ProcessBuilder(command(stream))
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
-      throw new GatewayException(ErrorClass.INGEST_ERROR, 0, "cannot run " + ffmpeg + ": " + e.getMessage(), e);
+      throw new GatewayException(
+          ErrorClass.INGEST_ERROR, 0, "cannot run " + ffmpeg + ": " + e.getMessage(), e);
     }
     StringBuffer stderr = new StringBuffer();
     Thread.ofVirtual().start(() -> drain(p.getErrorStream(), stderr));

@@ -63,7 +63,10 @@ public final class GatewayClient {
         .POST(HttpRequest.BodyPublishers.ofString(params.toString())).build(), 200);
   }
 
-  /** {@code GET /live/video-to-video/{streamId}/status}; null when the gateway does not know it (404). */
+  /**
+   * {@code GET /live/video-to-video/{streamId}/status}; null when the gateway does not know it
+   * (404).
+   */
   public JsonNode status(String streamId) throws GatewayException, InterruptedException {
     HttpResponse<byte[]> r = exchange(get("live/video-to-video/" + enc(streamId) + "/status"));
     if (r.statusCode() == 404) {
@@ -74,7 +77,8 @@ public final class GatewayClient {
   }
 
   /** {@code POST /{pipeline}} with a JSON body (request/response pipelines, e.g. text-to-image). */
-  public JsonNode batch(String pipeline, ObjectNode body) throws GatewayException, InterruptedException {
+  public JsonNode batch(String pipeline, ObjectNode body)
+      throws GatewayException, InterruptedException {
     return json(send(HttpRequest.newBuilder(base.resolve(enc(pipeline))).timeout(requestTimeout)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), 200));

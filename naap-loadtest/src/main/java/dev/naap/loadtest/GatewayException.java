@@ -1,6 +1,8 @@
 package dev.naap.loadtest;
 
-/** A gateway call that failed, already classified; {@code httpStatus} is 0 when there was no answer. */
+/**
+ * A gateway call that failed, already classified; {@code httpStatus} is 0 when there was no answer.
+ */
 public final class GatewayException extends Exception {
   private final ErrorClass errorClass;
   private final int httpStatus;

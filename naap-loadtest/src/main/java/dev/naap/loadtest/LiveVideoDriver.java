@@ -23,7 +23,8 @@ public final class LiveVideoDriver {
   private final TestLoadStore store;
   private final TimeSource time;
 
-  public LiveVideoDriver(GatewayClient gateway, StreamIngest ingest, TestLoadStore store, TimeSource time) {
+  public LiveVideoDriver(
+      GatewayClient gateway, StreamIngest ingest, TestLoadStore store, TimeSource time) {
     this.gateway = gateway;
     this.ingest = ingest;
     this.store = store;
@@ -66,7 +67,9 @@ public final class LiveVideoDriver {
         awaitOutput();
         long end = t0 + plan.testDuration().toMillis();
         // A change is sent only while the stream will last long enough to show it.
-        for (int k = 1; k <= plan.promptChanges() && time.nowMs() + plan.promptTimeout().toMillis() <= end; k++) {
+        for (int k = 1;
+            k <= plan.promptChanges() && time.nowMs() + plan.promptTimeout().toMillis() <= end;
+            k++) {
           changePrompt(spec.dataset().entry(spec.promptIndex() + k));
         }
         while (time.nowMs() < end) {
@@ -97,8 +100,13 @@ public final class LiveVideoDriver {
           return;
         }
         if (time.nowMs() >= deadline) {
-          throw new Failed(ErrorClass.TIMEOUT, "no output within " + plan.startupTimeout()
-              + (obs.everSeen() ? " (last state " + obs.last().path("state").asText() + ")" : " (no status)"));
+          throw new Failed(
+              ErrorClass.TIMEOUT,
+              "no output within "
+                  + plan.startupTimeout()
+                  + (obs.everSeen()
+                      ? " (last state " + obs.last().path("state").asText() + ")"
+                      : " (no status)"));
         }
         time.sleep(plan.pollInterval());
       }
@@ -143,8 +151,10 @@ public final class LiveVideoDriver {
         return;
       }
       if (status == null && obs.everSeen()) {
-        throw new Failed(ErrorClassifier.message(obs.gatewayError(), ErrorClass.GATEWAY_ERROR),
-            "the gateway no longer knows the stream" + (obs.gatewayError() == null ? "" : ": " + obs.gatewayError()));
+        throw new Failed(
+            ErrorClassifier.message(obs.gatewayError(), ErrorClass.GATEWAY_ERROR),
+            "the gateway no longer knows the stream"
+                + (obs.gatewayError() == null ? "" : ": " + obs.gatewayError()));
       }
       obs.add(status);
       String ingestFailure = publishing == null ? null : publishing.failure();
@@ -152,14 +162,17 @@ public final class LiveVideoDriver {
         throw new Failed(ErrorClass.INGEST_ERROR, ingestFailure);
       }
       if (obs.gatewayError() != null) {
-        throw new Failed(ErrorClassifier.message(obs.gatewayError(), ErrorClass.GATEWAY_ERROR), obs.gatewayError());
+        throw new Failed(
+            ErrorClassifier.message(obs.gatewayError(), ErrorClass.GATEWAY_ERROR),
+            obs.gatewayError());
       }
       if (obs.runnerError() != null) {
         throw new Failed(ErrorClass.RUNNER_ERROR, obs.runnerError());
       }
       String pin = spec.orchestratorPin();
       if (!pin.isEmpty() && !obs.servedBy().isEmpty() && !obs.servedBy().contains(pin)) {
-        throw new Failed(ErrorClass.ORCHESTRATOR_SWAPPED, "served by " + obs.servedBy() + ", pinned to " + pin);
+        throw new Failed(
+            ErrorClass.ORCHESTRATOR_SWAPPED, "served by " + obs.servedBy() + ", pinned to " + pin);
       }
     }
 
@@ -168,13 +181,39 @@ public final class LiveVideoDriver {
       if (outcome == Outcome.SUCCESS && seen < sent) {
         outcome = Outcome.FAILURE;
         errorClass = ErrorClass.PROMPT_NOT_APPLIED;
-        message = (sent - seen) + " of " + sent + " prompt changes not shown within " + plan.promptTimeout();
+        message =
+            (sent - seen)
+                + " of "
+                + sent
+                + " prompt changes not shown within "
+                + plan.promptTimeout();
       }
-      return new TestResult(spec.runId(), plan.name(), spec.testId(), "live", spec.orchestratorPin(),
-          obs.servedBy(), spec.target().pipeline(), spec.target().model(), spec.dataset().info().ref(),
-          first.id(), first.prompt(), Instant.ofEpochMilli(t0), Instant.ofEpochMilli(time.nowMs()),
-          outcome, errorClass, message, startupMs, median(changeMs), median(appliedMs), sent,
-          seen, obs.meanFps(), obs.fpsJitter(), obs.statusSamples(), null);
+      return new TestResult(
+          spec.runId(),
+          plan.name(),
+          spec.testId(),
+          "live",
+          spec.orchestratorPin(),
+          obs.servedBy(),
+          spec.target().pipeline(),
+          spec.target().model(),
+          spec.dataset().info().ref(),
+          first.id(),
+          first.prompt(),
+          Instant.ofEpochMilli(t0),
+          Instant.ofEpochMilli(time.nowMs()),
+          outcome,
+          errorClass,
+          message,
+          startupMs,
+          median(changeMs),
+          median(appliedMs),
+          sent,
+          seen,
+          obs.meanFps(),
+          obs.fpsJitter(),
+          obs.statusSamples(),
+          null);
     }
   }
 

@@ -29,8 +29,11 @@ public final class LoadtestMetrics {
         .register(registry);
     runs = Counter.builder().name("naap_loadtest_runs_total")
         .help("Plan runs, by status (ok, failed)").labelNames("status").register(registry);
-    missedTicks = Counter.builder().name("naap_loadtest_missed_ticks_total")
-        .help("Scheduled starts skipped because the previous run was still going").register(registry);
+    missedTicks =
+        Counter.builder()
+            .name("naap_loadtest_missed_ticks_total")
+            .help("Scheduled starts skipped because the previous run was still going")
+            .register(registry);
     running = Gauge.builder().name("naap_loadtest_running_tests")
         .help("Tests running now (never above the plan's concurrency)").register(registry);
     startup = seconds(registry, "naap_loadtest_startup_seconds",

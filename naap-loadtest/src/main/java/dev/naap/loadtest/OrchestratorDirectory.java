@@ -18,7 +18,9 @@ public final class OrchestratorDirectory {
 
   private OrchestratorDirectory() {}
 
-  /** The service URIs ({@code orch_uri}) of the orchestrators advertising {@code target}, sorted. */
+  /**
+   * The service URIs ({@code orch_uri}) of the orchestrators advertising {@code target}, sorted.
+   */
   public static TreeSet<String> advertising(JsonNode capabilities, TestPlan.Target target) {
     boolean live = target.kind() == TestPlan.Kind.LIVE;
     String capability = live ? LIVE_VIDEO_TO_VIDEO : CAPABILITIES.get(target.pipeline());

@@ -59,11 +59,23 @@ public final class PlanRunner {
    * The usual wiring: {@code plan}'s dataset from the shipped catalog, the live-video and batch
    * drivers on {@code gateway}, results and stream registrations written to {@code store}.
    */
-  public static PlanRunner of(TestPlan plan, GatewayClient gateway, StreamIngest ingest, Store store,
-      LoadtestMetrics metrics, TimeSource time) {
+  public static PlanRunner of(
+      TestPlan plan,
+      GatewayClient gateway,
+      StreamIngest ingest,
+      Store store,
+      LoadtestMetrics metrics,
+      TimeSource time) {
     TestLoadStore writes = new TestLoadStore(store);
-    return new PlanRunner(plan, DatasetCatalog.builtIn().open(plan.dataset()), gateway,
-        new LiveVideoDriver(gateway, ingest, writes, time), new BatchDriver(gateway, time), writes, metrics, time);
+    return new PlanRunner(
+        plan,
+        DatasetCatalog.builtIn().open(plan.dataset()),
+        gateway,
+        new LiveVideoDriver(gateway, ingest, writes, time),
+        new BatchDriver(gateway, time),
+        writes,
+        metrics,
+        time);
   }
 
   /** Runs the plan once and returns what happened; every result is already written. */
@@ -73,12 +85,16 @@ public final class PlanRunner {
     List<TestResult> results = Collections.synchronizedList(new ArrayList<>());
     List<Supplier<TestResult>> tests = new ArrayList<>();
     JsonNode capabilities = null;
-    if (plan.orchestrators().isEmpty() && plan.targets().stream().anyMatch(t -> t.kind() == TestPlan.Kind.LIVE)) {
+    if (plan.orchestrators().isEmpty()
+        && plan.targets().stream().anyMatch(t -> t.kind() == TestPlan.Kind.LIVE)) {
       try {
         capabilities = gateway.capabilities();
       } catch (GatewayException e) {
         for (TestPlan.Target t : plan.targets()) {
-          results.add(record(runOnly(runId, t, e.errorClass(), "cannot list orchestrators: " + e.getMessage())));
+          results.add(
+              record(
+                  runOnly(
+                      runId, t, e.errorClass(), "cannot list orchestrators: " + e.getMessage())));
         }
         return new RunSummary(runId, results, 0, 0);
       }
@@ -114,7 +130,8 @@ public final class PlanRunner {
     return execute(runId, tests, results);
   }
 
-  private RunSummary execute(String runId, List<Supplier<TestResult>> tests, List<TestResult> results)
+  private RunSummary execute(
+      String runId, List<Supplier<TestResult>> tests, List<TestResult> results)
       throws InterruptedException {
     Semaphore slots = new Semaphore(plan.concurrency());
     AtomicBoolean gatewayDown = new AtomicBoolean();
@@ -170,11 +187,35 @@ public final class PlanRunner {
   }
 
   /** A result for a target whose tests could not even be started. */
-  private TestResult runOnly(String runId, TestPlan.Target t, ErrorClass errorClass, String message) {
+  private TestResult runOnly(
+      String runId, TestPlan.Target t, ErrorClass errorClass, String message) {
     Instant now = Instant.ofEpochMilli(time.nowMs());
-    return new TestResult(runId, plan.name(), runId + "-" + t.pipeline(), t.kind().name().toLowerCase(java.util.Locale.ROOT),
-        "", "", t.pipeline(), t.model(), dataset.info().ref(), "", "", now, now, Outcome.FAILURE,
-        errorClass, message, null, null, null, 0, 0, null, null, 0, null);
+    return new TestResult(
+        runId,
+        plan.name(),
+        runId + "-" + t.pipeline(),
+        t.kind().name().toLowerCase(java.util.Locale.ROOT),
+        "",
+        "",
+        t.pipeline(),
+        t.model(),
+        dataset.info().ref(),
+        "",
+        "",
+        now,
+        now,
+        Outcome.FAILURE,
+        errorClass,
+        message,
+        null,
+        null,
+        null,
+        0,
+        0,
+        null,
+        null,
+        0,
+        null);
   }
 
   private TestResult record(TestResult r) {

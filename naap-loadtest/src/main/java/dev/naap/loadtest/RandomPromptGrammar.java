@@ -52,9 +52,11 @@ public final class RandomPromptGrammar {
 
   /** {@code count} distinct entries from {@code seed}, as the lines of a dataset file. */
   public byte[] generate(long seed, int count) {
-    int combinations = SUBJECTS.size() * ACTIONS.size() * PLACES.size() * STYLES.size() * LIGHTS.size();
+    int combinations =
+        SUBJECTS.size() * ACTIONS.size() * PLACES.size() * STYLES.size() * LIGHTS.size();
     if (count < 1 || count > Math.min(DatasetValidator.MAX_ENTRIES, combinations / 2)) {
-      throw new IllegalArgumentException("count: expected 1.." + DatasetValidator.MAX_ENTRIES + ", got " + count);
+      throw new IllegalArgumentException(
+          "count: expected 1.." + DatasetValidator.MAX_ENTRIES + ", got " + count);
     }
     SplittableRandom rng = new SplittableRandom(seed);
     Set<String> seen = new HashSet<>();

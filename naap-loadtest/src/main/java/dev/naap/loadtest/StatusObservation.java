@@ -59,10 +59,14 @@ final class StatusObservation {
 
   /** The runner's {@code last_params_update_time} in the last status, or -1. */
   long paramsUpdateTime() {
-    return last == null ? -1 : last.path("inference_status").path("last_params_update_time").asLong(-1);
+    return last == null
+        ? -1
+        : last.path("inference_status").path("last_params_update_time").asLong(-1);
   }
 
-  /** Whether the runner applied params after {@code previousUpdateTime} (its update time moved on). */
+  /**
+   * Whether the runner applied params after {@code previousUpdateTime} (its update time moved on).
+   */
   boolean paramsAppliedSince(long previousUpdateTime) {
     return last != null && paramsUpdateTime() > previousUpdateTime;
   }
@@ -85,7 +89,8 @@ final class StatusObservation {
 
   /** The error the gateway reports for the stream, or null. */
   String gatewayError() {
-    JsonNode e = last == null ? null : last.path("gateway_status").path("error").path("error_message");
+    JsonNode e =
+        last == null ? null : last.path("gateway_status").path("error").path("error_message");
     return e == null || e.isMissingNode() || e.isNull() || e.asText().isEmpty() ? null : e.asText();
   }
 
@@ -99,7 +104,9 @@ final class StatusObservation {
   }
 
   Double meanFps() {
-    return fpsSamples.isEmpty() ? null : fpsSamples.stream().mapToDouble(d -> d).average().orElseThrow();
+    return fpsSamples.isEmpty()
+        ? null
+        : fpsSamples.stream().mapToDouble(d -> d).average().orElseThrow();
   }
 
   /** Standard deviation over mean of the FPS samples; null with fewer than two. */
@@ -108,7 +115,9 @@ final class StatusObservation {
       return null;
     }
     double mean = meanFps();
-    double var = fpsSamples.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum() / (fpsSamples.size() - 1);
+    double var =
+        fpsSamples.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum()
+            / (fpsSamples.size() - 1);
     return Math.sqrt(var) / mean;
   }
 

@@ -35,7 +35,8 @@ public final class TestLoadStore {
     row.put("stream_id", streamId);
     row.put("run_id", runId);
     row.put("registered_at", TIME.format(at));
-    store.insert("INSERT INTO test_load_streams (stream_id, run_id, registered_at) FORMAT JSONEachRow",
+    store.insert(
+        "INSERT INTO test_load_streams (stream_id, run_id, registered_at) FORMAT JSONEachRow",
         (row + "\n").getBytes(StandardCharsets.UTF_8));
   }
 

@@ -25,7 +25,9 @@ public final class TestPlanLoader {
 
   private TestPlanLoader() {}
 
-  /** A plan with every default: streamdiffusion on sd-turbo over good-prompts-v1, every 10 minutes. */
+  /**
+   * A plan with every default: streamdiffusion on sd-turbo over good-prompts-v1, every 10 minutes.
+   */
   public static TestPlan defaults() {
     return parse("{}".getBytes());
   }
@@ -45,7 +47,8 @@ public final class TestPlanLoader {
     try {
       root = MAPPER.readTree(json);
     } catch (IOException e) {
-      throw new IllegalArgumentException("plan: not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new IllegalArgumentException(
+          "plan: not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("plan: expected a JSON object");
@@ -58,20 +61,38 @@ public final class TestPlanLoader {
       }
     }
     Reader r = new Reader(root, errors);
-    TestPlan plan = new TestPlan(
-        r.text("name", "default"),
-        targets(root.get("targets"), errors),
-        r.text("dataset", "good-prompts-v1"),
-        r.duration("test_duration", Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofHours(1)),
-        r.duration("interval", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)),
-        r.integer("concurrency", 4, 1, 64),
-        r.texts("orchestrators"),
-        r.integer("tests_per_run", 0, 0, 10_000),
-        r.integer("prompt_changes", 2, 0, 50),
-        r.duration("poll_interval", Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofSeconds(30)),
-        r.duration("startup_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10)),
-        r.duration("prompt_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
-        r.integer("batch_requests", 4, 0, 1_000));
+    TestPlan plan =
+        new TestPlan(
+            r.text("name", "default"),
+            targets(root.get("targets"), errors),
+            r.text("dataset", "good-prompts-v1"),
+            r.duration(
+                "test_duration",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(5),
+                Duration.ofHours(1)),
+            r.duration(
+                "interval", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)),
+            r.integer("concurrency", 4, 1, 64),
+            r.texts("orchestrators"),
+            r.integer("tests_per_run", 0, 0, 10_000),
+            r.integer("prompt_changes", 2, 0, 50),
+            r.duration(
+                "poll_interval",
+                Duration.ofSeconds(1),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(30)),
+            r.duration(
+                "startup_timeout",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(10)),
+            r.duration(
+                "prompt_timeout",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(10)),
+            r.integer("batch_requests", 4, 0, 1_000));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("plan: " + String.join("\nplan: ", errors));
     }
@@ -80,7 +101,8 @@ public final class TestPlanLoader {
 
   private static List<TestPlan.Target> targets(JsonNode node, List<String> errors) {
     if (node == null) {
-      return List.of(new TestPlan.Target("streamdiffusion", "stabilityai/sd-turbo", TestPlan.Kind.LIVE));
+      return List.of(
+          new TestPlan.Target("streamdiffusion", "stabilityai/sd-turbo", TestPlan.Kind.LIVE));
     }
     if (!node.isArray() || node.isEmpty()) {
       errors.add("targets: expected a non-empty array of {pipeline, model, kind}, got " + node);
@@ -99,7 +121,8 @@ public final class TestPlanLoader {
         errors.add(at + "kind: expected live or batch, got '" + t.path("kind").asText() + "'");
         continue;
       }
-      targets.add(new TestPlan.Target(pipeline, t.path("model").asText(""), TestPlan.Kind.valueOf(kind)));
+      targets.add(
+          new TestPlan.Target(pipeline, t.path("model").asText(""), TestPlan.Kind.valueOf(kind)));
     }
     return targets;
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every way a contribution is rejected, each naming the line and field. */
 class DatasetValidatorTest {
-  static final String OK = "{\"id\":\"a-1\",\"prompt\":\"a red fox in snow\",\"seed\":7,\"t_index_list\":[10,20]}";
+  static final String OK =
+      "{\"id\":\"a-1\",\"prompt\":\"a red fox in snow\",\"seed\":7,\"t_index_list\":[10,20]}";
   final DatasetValidator validator = new DatasetValidator();
 
   List<String> problems(String content) {
@@ -33,9 +34,15 @@ class DatasetValidatorTest {
 
   @Test
   void badJson_namesTheLine() {
-    assertThat(problems(OK + "\n{\"id\":\"b\",\"prompt\":\n")).singleElement().asString().startsWith("c.jsonl:2: not JSON");
+    assertThat(problems(OK + "\n{\"id\":\"b\",\"prompt\":\n"))
+        .singleElement()
+        .asString()
+        .startsWith("c.jsonl:2: not JSON");
     assertThat(problems("[1,2]\n")).containsExactly("c.jsonl:1: expected a JSON object, got array");
-    assertThat(problems("{\"id\":\"a\",\"id\":\"b\",\"prompt\":\"x\"}\n")).singleElement().asString().contains("Duplicate field 'id'");
+    assertThat(problems("{\"id\":\"a\",\"id\":\"b\",\"prompt\":\"x\"}\n"))
+        .singleElement()
+        .asString()
+        .contains("Duplicate field 'id'");
   }
 
   @Test
@@ -44,21 +51,31 @@ class DatasetValidatorTest {
     assertThat(problems("{\"prompt\":\"x\"}\n")).containsExactly("c.jsonl:1: field 'id': missing");
     assertThat(problems("{\"id\":\"a\",\"prompt\":\"x\",\"seed\":-1}\n"))
         .containsExactly("c.jsonl:1: field 'seed': expected an integer 0..4294967295, got -1");
-    assertThat(problems("{\"id\":\"a\",\"prompt\":5}\n")).containsExactly("c.jsonl:1: field 'prompt': expected a string, got number");
-    assertThat(problems("{\"id\":\"a\",\"prompt\":\"x\",\"t_index_list\":[20,10]}\n")).singleElement().asString()
+    assertThat(problems("{\"id\":\"a\",\"prompt\":5}\n"))
+        .containsExactly("c.jsonl:1: field 'prompt': expected a string, got number");
+    assertThat(problems("{\"id\":\"a\",\"prompt\":\"x\",\"t_index_list\":[20,10]}\n"))
+        .singleElement()
+        .asString()
         .startsWith("c.jsonl:1: field 't_index_list': expected strictly increasing integers");
     assertThat(problems("{\"id\":\"a\",\"prompt\":\"x\",\"width\":500}\n"))
         .containsExactly("c.jsonl:1: field 'width': expected a multiple of 8, got 500");
-    assertThat(problems("{\"id\":\"a\",\"prompt\":\"x\",\"lora\":\"y\"}\n")).singleElement().asString()
+    assertThat(problems("{\"id\":\"a\",\"prompt\":\"x\",\"lora\":\"y\"}\n"))
+        .singleElement()
+        .asString()
         .startsWith("c.jsonl:1: field 'lora': unknown field");
-    assertThat(problems("{\"id\":\"A B\",\"prompt\":\"x\"}\n")).singleElement().asString().startsWith("c.jsonl:1: field 'id': expected lower-case");
+    assertThat(problems("{\"id\":\"A B\",\"prompt\":\"x\"}\n"))
+        .singleElement()
+        .asString()
+        .startsWith("c.jsonl:1: field 'id': expected lower-case");
   }
 
   @Test
   void duplicates_pointToTheFirstOccurrence() {
     assertThat(problems(OK + "\n" + OK.replace("a red fox in snow", "a blue whale") + "\n"))
         .containsExactly("c.jsonl:2: field 'id': duplicate of line 1");
-    assertThat(problems(OK + "\n" + OK.replace("a-1", "a-2").replace("a red fox", "A  Red fox") + "\n"))
+    assertThat(
+            problems(
+                OK + "\n" + OK.replace("a-1", "a-2").replace("a red fox", "A  Red fox") + "\n"))
         .containsExactly("c.jsonl:2: field 'prompt': duplicate of line 1");
   }
 
@@ -80,13 +97,20 @@ class DatasetValidatorTest {
   @Test
   void hostileContent_isRejected() {
     assertThat(problems("{\"id\":\"a\",\"prompt\":\"fox\\u0007\"}\n"))
-        .containsExactly("c.jsonl:1: field 'prompt': control or invisible character U+0007 at offset 3");
+        .containsExactly(
+            "c.jsonl:1: field 'prompt': control or invisible character U+0007 at offset 3");
     assertThat(problems("{\"id\":\"a\",\"prompt\":\"fox \\u202Eevil\"}\n"))
-        .containsExactly("c.jsonl:1: field 'prompt': control or invisible character U+202E at offset 4");
-    assertThat(problems("{\"id\":\"a\",\"prompt\":\"x\",\"negative_prompt\":\"<script>alert(1)</script>\"}\n"))
-        .containsExactly("c.jsonl:1: field 'negative_prompt': markup ('<' followed by a tag) is not allowed");
-    assertThat(problems(OK + "\r\n")).containsExactly("c.jsonl:1: carriage return: lines end with LF only");
-    byte[] latin1 = ("{\"id\":\"a\",\"prompt\":\"caf\u00e9\"}\n").getBytes(StandardCharsets.ISO_8859_1);
+        .containsExactly(
+            "c.jsonl:1: field 'prompt': control or invisible character U+202E at offset 4");
+    assertThat(
+            problems(
+                "{\"id\":\"a\",\"prompt\":\"x\",\"negative_prompt\":\"<script>alert(1)</script>\"}\n"))
+        .containsExactly(
+            "c.jsonl:1: field 'negative_prompt': markup ('<' followed by a tag) is not allowed");
+    assertThat(problems(OK + "\r\n"))
+        .containsExactly("c.jsonl:1: carriage return: lines end with LF only");
+    byte[] latin1 =
+        ("{\"id\":\"a\",\"prompt\":\"caf\u00e9\"}\n").getBytes(StandardCharsets.ISO_8859_1);
     assertThat(validator.lines("c.jsonl", latin1).problems()).extracting(DatasetProblem::toString)
         .containsExactly("c.jsonl:1: not valid UTF-8");
   }
@@ -95,18 +119,30 @@ class DatasetValidatorTest {
   void aWrongChecksumOrSize_isRejectedAgainstTheManifest() {
     byte[] content = (OK + "\n").getBytes(StandardCharsets.UTF_8);
     String sha = DatasetManifest.sha256(content);
-    DatasetInfo right = new DatasetInfo("c-v1", 1, "d", "CC0-1.0", "c-v1.jsonl", 1, content.length, sha);
+    DatasetInfo right =
+        new DatasetInfo("c-v1", 1, "d", "CC0-1.0", "c-v1.jsonl", 1, content.length, sha);
     assertThat(DatasetManifest.check(right, content, validator).ok()).isTrue();
-    DatasetInfo wrong = new DatasetInfo("c-v1", 1, "d", "CC0-1.0", "c-v1.jsonl", 2, content.length + 1, "0".repeat(64));
-    assertThat(DatasetManifest.check(wrong, content, validator).problems()).extracting(DatasetProblem::toString)
-        .containsExactly("c-v1.jsonl: field 'bytes': the manifest says " + (content.length + 1) + ", the file has " + content.length,
-            "c-v1.jsonl: field 'sha256': the manifest says " + "0".repeat(64) + ", the file has " + sha,
+    DatasetInfo wrong =
+        new DatasetInfo(
+            "c-v1", 1, "d", "CC0-1.0", "c-v1.jsonl", 2, content.length + 1, "0".repeat(64));
+    assertThat(DatasetManifest.check(wrong, content, validator).problems())
+        .extracting(DatasetProblem::toString)
+        .containsExactly(
+            "c-v1.jsonl: field 'bytes': the manifest says "
+                + (content.length + 1)
+                + ", the file has "
+                + content.length,
+            "c-v1.jsonl: field 'sha256': the manifest says "
+                + "0".repeat(64)
+                + ", the file has "
+                + sha,
             "c-v1.jsonl: field 'entries': the manifest says 2, the file has 1");
   }
 
   @Test
   void aBadManifest_namesEveryField(@TempDir Path dir) throws Exception {
-    String manifest = """
+    String manifest =
+        """
         {"datasets": [
           {"id": "mine-v2", "version": 1, "description": "x", "licence": "GPL-3.0", "file": "other.jsonl",
            "entries": 1, "bytes": 1, "sha256": "ABC"},
@@ -115,20 +151,30 @@ class DatasetValidatorTest {
           {"id": "good-prompts-v1", "version": 1, "description": "y\\u0000", "licence": "MIT",
            "file": "good-prompts-v1.jsonl", "entries": 1, "bytes": 1, "sha256": "%s"}
         ]}
-        """.formatted("a".repeat(64), "a".repeat(64));
+        """
+            .formatted("a".repeat(64), "a".repeat(64));
     List<DatasetProblem> problems = new ArrayList<>();
-    assertThat(DatasetManifest.read("datasets.json", manifest.getBytes(StandardCharsets.UTF_8), problems)).isEmpty();
-    assertThat(problems).extracting(DatasetProblem::toString).containsExactly(
-        "datasets.json: field 'datasets[0].id': 'mine-v2' does not end with -v1",
-        "datasets.json: field 'datasets[0].licence': 'GPL-3.0' is not one of " + DatasetManifest.LICENCES,
-        "datasets.json: field 'datasets[0].file': expected 'mine-v2.jsonl', got 'other.jsonl'",
-        "datasets.json: field 'datasets[0].sha256': expected 64 lower-case hex digits",
-        "datasets.json: field 'datasets[1].description': expected a non-empty string",
-        "datasets.json: field 'datasets[1].entries': expected an integer >= 1",
-        "datasets.json: field 'datasets[2].id': duplicate dataset id 'good-prompts-v1'",
-        "datasets.json: field 'datasets[2].description': control or invisible character U+0000");
+    assertThat(
+            DatasetManifest.read(
+                "datasets.json", manifest.getBytes(StandardCharsets.UTF_8), problems))
+        .isEmpty();
+    assertThat(problems)
+        .extracting(DatasetProblem::toString)
+        .containsExactly(
+            "datasets.json: field 'datasets[0].id': 'mine-v2' does not end with -v1",
+            "datasets.json: field 'datasets[0].licence': 'GPL-3.0' is not one of "
+                + DatasetManifest.LICENCES,
+            "datasets.json: field 'datasets[0].file': expected 'mine-v2.jsonl', got 'other.jsonl'",
+            "datasets.json: field 'datasets[0].sha256': expected 64 lower-case hex digits",
+            "datasets.json: field 'datasets[1].description': expected a non-empty string",
+            "datasets.json: field 'datasets[1].entries': expected an integer >= 1",
+            "datasets.json: field 'datasets[2].id': duplicate dataset id 'good-prompts-v1'",
+            "datasets.json: field 'datasets[2].description': control or invisible character"
+                + " U+0000");
     Files.writeString(dir.resolve("datasets.json"), "{\"datasets\": 3}");
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> DatasetCatalog.directory(dir.resolve("datasets.json"))))
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> DatasetCatalog.directory(dir.resolve("datasets.json"))))
         .hasMessageContaining("datasets.json: field 'datasets': expected an array of datasets");
   }
 }

@@ -41,16 +41,28 @@ class FailureClassificationTest {
   }
 
   /** A status as go-livepeer's /status answers it. */
-  static String status(String state, double fps, long paramsUpdateTime, String url, String gatewayError) {
+  static String status(
+      String state, double fps, long paramsUpdateTime, String url, String gatewayError) {
     return """
-        {"state": "%s", "timestamp": %d, "stream_id": "s",
-         "orchestrator_info": {"address": "0xabc", "url": "%s"},
-         "inference_status": {"fps": %s, "last_error": %s, "last_params_update_time": %d},
-         "gateway_status": {"whep_url": "", "ingest_metrics": {"stats": null}%s}}
-        """.formatted(state, System.nanoTime() / 1000, url, fps,
-        state.equals("ERROR") ? "\"CUDA error: an illegal memory access was encountered\"" : "null",
-        paramsUpdateTime, gatewayError == null ? ""
-            : ", \"error\": {\"error_message\": \"" + gatewayError + "\", \"error_time\": 1767908945298}");
+    {"state": "%s", "timestamp": %d, "stream_id": "s",
+     "orchestrator_info": {"address": "0xabc", "url": "%s"},
+     "inference_status": {"fps": %s, "last_error": %s, "last_params_update_time": %d},
+     "gateway_status": {"whep_url": "", "ingest_metrics": {"stats": null}%s}}
+    """
+        .formatted(
+            state,
+            System.nanoTime() / 1000,
+            url,
+            fps,
+            state.equals("ERROR")
+                ? "\"CUDA error: an illegal memory access was encountered\""
+                : "null",
+            paramsUpdateTime,
+            gatewayError == null
+                ? ""
+                : ", \"error\": {\"error_message\": \""
+                    + gatewayError
+                    + "\", \"error_time\": 1767908945298}");
   }
 
   static TestResult runAgainst(ScriptedGateway.Script script) throws Exception {
@@ -61,21 +73,32 @@ class FailureClassificationTest {
 
   static TestResult runAgainst(URI url, Duration requestTimeout) {
     GatewayClient client = new GatewayClient(url, Duration.ofMillis(500), requestTimeout);
-    LiveVideoDriver driver = new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system());
+    LiveVideoDriver driver =
+        new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system());
     String id = "fault-" + System.nanoTime();
-    TestResult r = driver.run(new LiveTestSpec("run-faults", id, PIN, PLAN.targets().getFirst(), dataset, 0, PLAN));
-    assertThat(store.queryText("SELECT count() FROM test_load_streams FINAL WHERE stream_id = {id:String}",
-        Map.of("id", id)).strip()).isEqualTo("1");
+    TestResult r =
+        driver.run(
+            new LiveTestSpec("run-faults", id, PIN, PLAN.targets().getFirst(), dataset, 0, PLAN));
+    assertThat(
+            store
+                .queryText(
+                    "SELECT count() FROM test_load_streams FINAL WHERE stream_id = {id:String}",
+                    Map.of("id", id))
+                .strip())
+        .isEqualTo("1");
     return r;
   }
 
   static ScriptedGateway.Answer okStart(String path) {
-    return path.endsWith("/start") || path.endsWith("/update") ? ScriptedGateway.Answer.json("{}") : null;
+    return path.endsWith("/start") || path.endsWith("/update")
+        ? ScriptedGateway.Answer.json("{}")
+        : null;
   }
 
   @Test
   void orchestratorRefusal_atStart_isOrchestratorRefused() throws Exception {
-    TestResult r = runAgainst((m, path, body, n) -> new ScriptedGateway.Answer(503, "insufficient capacity"));
+    TestResult r =
+        runAgainst((m, path, body, n) -> new ScriptedGateway.Answer(503, "insufficient capacity"));
     assertThat(r.outcome()).isEqualTo(Outcome.FAILURE);
     assertThat(r.errorClass()).isEqualTo(ErrorClass.ORCHESTRATOR_REFUSED);
     assertThat(r.errorMessage()).contains("503").contains("insufficient capacity");
@@ -129,8 +152,13 @@ class FailureClassificationTest {
 
   @Test
   void servedByAnotherOrchestrator_isSwapped() throws Exception {
-    TestResult r = runAgainst((m, path, body, n) -> okStart(path) != null ? okStart(path)
-        : ScriptedGateway.Answer.json(status("ONLINE", 20, 1, "https://orch-b.example:8935", null)));
+    TestResult r =
+        runAgainst(
+            (m, path, body, n) ->
+                okStart(path) != null
+                    ? okStart(path)
+                    : ScriptedGateway.Answer.json(
+                        status("ONLINE", 20, 1, "https://orch-b.example:8935", null)));
     assertThat(r.errorClass()).isEqualTo(ErrorClass.ORCHESTRATOR_SWAPPED);
     assertThat(r.servedBy()).isEqualTo("https://orch-b.example:8935");
   }
@@ -167,12 +195,24 @@ class FailureClassificationTest {
     TestPlan slow = new TestPlan("abort", PLAN.targets(), PLAN.dataset(), Duration.ofSeconds(30),
         Duration.ofMinutes(10), 2, List.of(PIN, "https://orch-b.example:8935"), 0, 1,
         Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofSeconds(10), 0);
-    try (ScriptedGateway gw = new ScriptedGateway((m, path, body, n) -> okStart(path) != null ? okStart(path)
-        : ScriptedGateway.Answer.json(status("LOADING", 0, 1, "", null)))) {
-      GatewayClient client = new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2));
-      PlanRunner runner = new PlanRunner(slow, dataset, client,
-          new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system()),
-          new BatchDriver(client, TimeSource.system()), writes, LoadtestMetrics.unregistered(), TimeSource.system());
+    try (ScriptedGateway gw =
+        new ScriptedGateway(
+            (m, path, body, n) ->
+                okStart(path) != null
+                    ? okStart(path)
+                    : ScriptedGateway.Answer.json(status("LOADING", 0, 1, "", null)))) {
+      GatewayClient client =
+          new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2));
+      PlanRunner runner =
+          new PlanRunner(
+              slow,
+              dataset,
+              client,
+              new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system()),
+              new BatchDriver(client, TimeSource.system()),
+              writes,
+              LoadtestMetrics.unregistered(),
+              TimeSource.system());
       var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
       Thread t = Thread.ofPlatform().start(() -> {
         try {
@@ -187,10 +227,15 @@ class FailureClassificationTest {
       assertThat(t.isAlive()).isFalse();
       assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
     }
-    assertThat(store.queryText("SELECT orchestrator, outcome, error_message FROM test_load_results FINAL"
-        + " WHERE plan = 'abort' ORDER BY orchestrator", Map.of()))
-        .isEqualTo(PIN + "\taborted\tstopped while running\n"
-            + "https://orch-b.example:8935\taborted\tstopped while running\n");
+    assertThat(
+            store.queryText(
+                "SELECT orchestrator, outcome, error_message FROM test_load_results FINAL"
+                    + " WHERE plan = 'abort' ORDER BY orchestrator",
+                Map.of()))
+        .isEqualTo(
+            PIN
+                + "\taborted\tstopped while running\n"
+                + "https://orch-b.example:8935\taborted\tstopped while running\n");
   }
 
   @Test

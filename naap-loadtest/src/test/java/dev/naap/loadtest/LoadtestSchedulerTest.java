@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The scheduler: runs never overlap, overruns skip ticks, a failing gateway keeps the schedule, stop is prompt. */
+/**
+ * The scheduler: runs never overlap, overruns skip ticks, a failing gateway keeps the schedule,
+ * stop is prompt.
+ */
 class LoadtestSchedulerTest {
 
   @Test
@@ -81,9 +84,16 @@ class LoadtestSchedulerTest {
           Duration.ofMillis(300), Duration.ofSeconds(1));
       TestPlan plan = TestPlanLoader.parse("{\"name\": \"down\", \"interval\": \"1s\"}".getBytes());
       TimeSource time = TimeSource.scaled(5); // the 1 s interval passes every 200 ms
-      PlanRunner runner = new PlanRunner(plan, DatasetCatalog.builtIn().open(plan.dataset()), client,
-          new LiveVideoDriver(client, new HookIngest(client), writes, time),
-          new BatchDriver(client, time), writes, LoadtestMetrics.unregistered(), time);
+      PlanRunner runner =
+          new PlanRunner(
+              plan,
+              DatasetCatalog.builtIn().open(plan.dataset()),
+              client,
+              new LiveVideoDriver(client, new HookIngest(client), writes, time),
+              new BatchDriver(client, time),
+              writes,
+              LoadtestMetrics.unregistered(),
+              time);
       LoadtestScheduler scheduler = new LoadtestScheduler(runner::runOnce, plan.interval(), time,
           LoadtestMetrics.unregistered());
       Thread t = Thread.ofPlatform().start(scheduler::run);

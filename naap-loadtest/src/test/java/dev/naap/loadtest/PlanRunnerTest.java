@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A plan run against a loopback gateway: the concurrency limit as the gateway sees it, and batch targets. */
+/**
+ * A plan run against a loopback gateway: the concurrency limit as the gateway sees it, and batch
+ * targets.
+ */
 class PlanRunnerTest {
   static Store store;
   static TestLoadStore writes;
@@ -32,9 +35,15 @@ class PlanRunnerTest {
   }
 
   static PlanRunner runner(TestPlan plan, GatewayClient client) {
-    return new PlanRunner(plan, dataset, client,
+    return new PlanRunner(
+        plan,
+        dataset,
+        client,
         new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system()),
-        new BatchDriver(client, TimeSource.system()), writes, LoadtestMetrics.unregistered(), TimeSource.system());
+        new BatchDriver(client, TimeSource.system()),
+        writes,
+        LoadtestMetrics.unregistered(),
+        TimeSource.system());
   }
 
   @Test
@@ -43,23 +52,44 @@ class PlanRunnerTest {
     for (int i = 0; i < 7; i++) {
       pins.add("https://orch-" + i + ".example:8935");
     }
-    TestPlan plan = new TestPlan("limit", List.of(new TestPlan.Target("streamdiffusion", "m", TestPlan.Kind.LIVE)),
-        "random-prompts-v1", Duration.ofMillis(300), Duration.ofMinutes(1), 3, pins, 0, 0,
-        Duration.ofMillis(30), Duration.ofSeconds(5), Duration.ofSeconds(5), 0);
+    TestPlan plan =
+        new TestPlan(
+            "limit",
+            List.of(new TestPlan.Target("streamdiffusion", "m", TestPlan.Kind.LIVE)),
+            "random-prompts-v1",
+            Duration.ofMillis(300),
+            Duration.ofMinutes(1),
+            3,
+            pins,
+            0,
+            0,
+            Duration.ofMillis(30),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5),
+            0);
     // First and last request time per stream: the interval the gateway saw it live.
     Map<String, long[]> seen = new ConcurrentHashMap<>();
     RunSummary run;
-    try (ScriptedGateway gw = new ScriptedGateway((m, path, body, n) -> {
-      String stream = path.split("/")[3];
-      long now = System.nanoTime();
-      seen.merge(stream, new long[] {now, now}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-      if (path.endsWith("/start")) {
-        return ScriptedGateway.Answer.json("{}");
-      }
-      String pin = pins.get(Integer.parseInt(stream.substring(stream.lastIndexOf('-') + 1)) - 1);
-      return ScriptedGateway.Answer.json(FailureClassificationTest.status("ONLINE", 20, 1, pin, null));
-    })) {
-      run = runner(plan, new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2))).runOnce();
+    try (ScriptedGateway gw =
+        new ScriptedGateway(
+            (m, path, body, n) -> {
+              String stream = path.split("/")[3];
+              long now = System.nanoTime();
+              seen.merge(
+                  stream,
+                  new long[] {now, now},
+                  (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+              if (path.endsWith("/start")) {
+                return ScriptedGateway.Answer.json("{}");
+              }
+              String pin =
+                  pins.get(Integer.parseInt(stream.substring(stream.lastIndexOf('-') + 1)) - 1);
+              return ScriptedGateway.Answer.json(
+                  FailureClassificationTest.status("ONLINE", 20, 1, pin, null));
+            })) {
+      run =
+          runner(plan, new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2)))
+              .runOnce();
     }
     assertThat(run.results()).hasSize(7).allMatch(r -> r.outcome() == Outcome.SUCCESS);
     assertThat(run.peakConcurrency()).isEqualTo(3);
@@ -79,21 +109,31 @@ class PlanRunnerTest {
 
   @Test
   void aBatchTarget_sendsItsRequests_andRecordsThemUnpinned() throws Exception {
-    TestPlan plan = TestPlanLoader.parse("""
-        {"name": "batch", "dataset": "random-prompts-v1", "batch_requests": 5, "concurrency": 2,
-         "targets": [{"pipeline": "text-to-image", "model": "ByteDance/SDXL-Lightning", "kind": "batch"}]}
-        """.getBytes());
+    TestPlan plan =
+        TestPlanLoader.parse(
+            """
+            {"name": "batch", "dataset": "random-prompts-v1", "batch_requests": 5, "concurrency": 2,
+             "targets": [{"pipeline": "text-to-image", "model": "ByteDance/SDXL-Lightning", "kind": "batch"}]}
+            """
+                .getBytes());
     RunSummary run;
     try (ScriptedGateway gw = new ScriptedGateway((m, path, body, n) -> n == 3
         ? new ScriptedGateway.Answer(503, "insufficient capacity")
         : ScriptedGateway.Answer.json("{\"images\": [{\"url\": \"/x.png\"}]}"))) {
-      run = runner(plan, new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2))).runOnce();
+      run =
+          runner(plan, new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2)))
+              .runOnce();
       assertThat(gw.requests.get()).isEqualTo(5); // no /getNetworkCapabilities: nothing to pin
     }
-    assertThat(run.results()).hasSize(5).allMatch(r -> r.orchestrator().isEmpty() && r.kind().equals("batch"));
+    assertThat(run.results())
+        .hasSize(5)
+        .allMatch(r -> r.orchestrator().isEmpty() && r.kind().equals("batch"));
     assertThat(run.count(Outcome.SUCCESS)).isEqualTo(4);
-    assertThat(store.queryText("SELECT error_class, count() FROM test_load_results FINAL WHERE plan = 'batch'"
-        + " GROUP BY error_class ORDER BY error_class", Map.of()))
+    assertThat(
+            store.queryText(
+                "SELECT error_class, count() FROM test_load_results FINAL WHERE plan = 'batch'"
+                    + " GROUP BY error_class ORDER BY error_class",
+                Map.of()))
         .isEqualTo("none\t4\norchestrator_refused\t1\n");
   }
 }

@@ -53,11 +53,15 @@ class PromptChangeTruthTest {
   static void twoRuns() throws Exception {
     gateway = new SimulatedGateway(11, 16, 32, SPEED);
     store = TestEngine.uniqueStore("loadtest_prompt_truth");
-    GatewayClient client = new GatewayClient(gateway.url(), Duration.ofSeconds(2), Duration.ofSeconds(15));
-    plan = TestPlanLoader.parse("""
-        {"name": "prompt-truth", "test_duration": "30s", "poll_interval": "1s", "concurrency": 4,
-         "prompt_changes": 1, "startup_timeout": "60s", "prompt_timeout": "15s"}
-        """.getBytes(StandardCharsets.UTF_8));
+    GatewayClient client =
+        new GatewayClient(gateway.url(), Duration.ofSeconds(2), Duration.ofSeconds(15));
+    plan =
+        TestPlanLoader.parse(
+            """
+            {"name": "prompt-truth", "test_duration": "30s", "poll_interval": "1s", "concurrency": 4,
+             "prompt_changes": 1, "startup_timeout": "60s", "prompt_timeout": "15s"}
+            """
+                .getBytes(StandardCharsets.UTF_8));
     PlanRunner runner = PlanRunner.of(plan, client, new HookIngest(client), store,
         LoadtestMetrics.unregistered(), TimeSource.scaled(SPEED));
     results.addAll(runner.runOnce().results());
@@ -80,7 +84,9 @@ class PromptChangeTruthTest {
     int estimated = 0;
     for (TestResult r : results) {
       List<GroundTruth.PromptChange> sent = changes.getOrDefault(r.testId(), List.of());
-      assertThat(sent).as("changes the simulator saw for %s", r.testId()).hasSize(r.promptChangesSent());
+      assertThat(sent)
+          .as("changes the simulator saw for %s", r.testId())
+          .hasSize(r.promptChangesSent());
       if (r.promptChangeMs() == null) {
         continue;
       }
@@ -99,7 +105,8 @@ class PromptChangeTruthTest {
         estimated++;
       }
     }
-    // Two runs over every orchestrator advertising streamdiffusion: nearly every test times its change.
+    // Two runs over every orchestrator advertising streamdiffusion: nearly every test times its
+    // change.
     assertThat(results).hasSizeGreaterThanOrEqualTo(8);
     assertThat(timed).as("results %s", results).isGreaterThanOrEqualTo(results.size() - 2);
     assertThat(estimated).isEqualTo(timed);

@@ -47,7 +47,8 @@ final class ScriptedGateway implements AutoCloseable {
       Answer a = script.answer(ex.getRequestMethod(), ex.getRequestURI().getPath(), body,
           requests.incrementAndGet());
       byte[] b = a.body().getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", a.body().startsWith("{") ? "application/json" : "text/plain");
+      ex.getResponseHeaders()
+          .set("Content-Type", a.body().startsWith("{") ? "application/json" : "text/plain");
       ex.sendResponseHeaders(a.status(), b.length == 0 ? -1 : b.length);
       if (b.length > 0) {
         ex.getResponseBody().write(b);

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * A live simulated network paced {@code speed} times faster than real time, with the gateway that
  * forwards {@code is_test_load} (index 2) serving HTTP on loopback. No background demand (nor the
- * scheduled tester's streams), no dark orchestrator, no trickle loss (a swap back to the same orchestrator) and perfect delivery, so the
- * load tester's streams are the only traffic and fail only as their orchestrator draws.
+ * scheduled tester's streams), no dark orchestrator, no trickle loss (a swap back to the same
+ * orchestrator) and perfect delivery, so the load tester's streams are the only traffic and fail
+ * only as their orchestrator draws.
  */
 final class SimulatedGateway implements AutoCloseable {
   final Simulator sim;

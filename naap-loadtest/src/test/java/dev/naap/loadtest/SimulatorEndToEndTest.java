@@ -48,17 +48,26 @@ class SimulatorEndToEndTest {
     writes = new TestLoadStore(store);
     client = new GatewayClient(gateway.url(), Duration.ofSeconds(2), Duration.ofSeconds(15));
     time = TimeSource.scaled(SPEED);
-    plan = TestPlanLoader.parse("""
-        {"name": "e2e", "test_duration": "40s", "poll_interval": "1s", "concurrency": 2,
-         "prompt_changes": 2, "startup_timeout": "60s", "prompt_timeout": "15s"}
-        """.getBytes(StandardCharsets.UTF_8));
-    advertising = OrchestratorDirectory.advertising(client.capabilities(), plan.targets().getFirst());
+    plan =
+        TestPlanLoader.parse(
+            """
+            {"name": "e2e", "test_duration": "40s", "poll_interval": "1s", "concurrency": 2,
+             "prompt_changes": 2, "startup_timeout": "60s", "prompt_timeout": "15s"}
+            """
+                .getBytes(StandardCharsets.UTF_8));
+    advertising =
+        OrchestratorDirectory.advertising(client.capabilities(), plan.targets().getFirst());
     PlanRunner runner = runner(plan);
     first = runner.runOnce();
     second = runner.runOnce();
-    pinnedToNothing = runner(TestPlanLoader.parse("""
-        {"name": "nowhere", "orchestrators": ["https://orch-99.nowhere.example"], "poll_interval": "1s"}
-        """.getBytes(StandardCharsets.UTF_8))).runOnce();
+    pinnedToNothing =
+        runner(
+                TestPlanLoader.parse(
+                    """
+                    {"name": "nowhere", "orchestrators": ["https://orch-99.nowhere.example"], "poll_interval": "1s"}
+                    """
+                        .getBytes(StandardCharsets.UTF_8)))
+            .runOnce();
     truth = gateway.stop();
   }
 
@@ -92,15 +101,22 @@ class SimulatorEndToEndTest {
     // Orchestrators fail 0.2-3 % of sessions (every seventh up to 25 %): most tests pass.
     assertThat(ok.size()).as("results %s", both()).isGreaterThanOrEqualTo(both().size() - 2);
     for (TestResult r : ok) {
-      System.out.printf("measured %s startup=%d change=%d applied=%d fps=%.1f jitter=%s samples=%d%n",
-          r.orchestrator(), r.startupMs(), r.promptChangeMs(), r.promptAppliedMs(), r.outputFps(),
-          r.fpsJitter(), r.statusSamples());
+      System.out.printf(
+          "measured %s startup=%d change=%d applied=%d fps=%.1f jitter=%s samples=%d%n",
+          r.orchestrator(),
+          r.startupMs(),
+          r.promptChangeMs(),
+          r.promptAppliedMs(),
+          r.outputFps(),
+          r.fpsJitter(),
+          r.statusSamples());
       assertThat(r.servedBy()).isEqualTo(r.orchestrator());
       // The first status comes 10 s after the runner starts; startup takes 1.5-5.5 s before it.
       assertThat(r.startupMs()).isBetween(5_000L, 30_000L);
       assertThat(r.promptChangesSent()).isEqualTo(2);
       assertThat(r.promptChangesSeen()).isEqualTo(2);
-      if (r.promptChangeMs() != null) { // null when the simulated client changed the prompt again first
+      if (r.promptChangeMs()
+          != null) { // null when the simulated client changed the prompt again first
         // The runner applies params 0.1-0.6 s after /update; the estimate adds the delay from
         // the status to its poll (a 1 s poll interval, plus scheduling noise times the speed-up).
         assertThat(r.promptAppliedMs()).isBetween(100L, 2_500L);
@@ -135,7 +151,8 @@ class SimulatorEndToEndTest {
       double measured = tests.stream().mapToDouble(r -> r.outputFps() * r.statusSamples()).sum()
           / tests.stream().mapToDouble(TestResult::statusSamples).sum();
       // Only our streams ran, so the GPU's status samples are ours (the last one may be missed).
-      assertThat(measured).isCloseTo(gpu.meanOutputFps(), org.assertj.core.data.Percentage.withPercentage(10));
+      assertThat(measured)
+          .isCloseTo(gpu.meanOutputFps(), org.assertj.core.data.Percentage.withPercentage(10));
       compared++;
     }
     assertThat(compared).isGreaterThanOrEqualTo(1);
@@ -181,14 +198,18 @@ class SimulatorEndToEndTest {
     assertThat(page.rows()).hasSize(3);
     assertThat(page.hasMore()).isTrue();
     Page coverage = new TestLoadQueries(store).coverage(from, to, TestLoadResults.Filter.none());
-    List<List<Object>> nowhere = coverage.rows().stream().filter(r -> r.get(0).equals("https://orch-99.nowhere.example")).toList();
+    List<List<Object>> nowhere =
+        coverage.rows().stream()
+            .filter(r -> r.get(0).equals("https://orch-99.nowhere.example"))
+            .toList();
     assertThat(nowhere).singleElement().satisfies(r -> {
       assertThat(r.get(2)).isEqualTo(1L);
       assertThat(r.get(4)).isEqualTo(0.0);
       assertThat(r.get(7)).isEqualTo("no_orchestrator");
       assertThat(r.get(8)).isNull(); // no startup measured: null, not 0
     });
-    List<List<Object>> covered = coverage.rows().stream().filter(r -> !nowhere.contains(r)).toList();
+    List<List<Object>> covered =
+        coverage.rows().stream().filter(r -> !nowhere.contains(r)).toList();
     assertThat(covered).hasSize(advertising.size());
     for (List<Object> row : covered) {
       assertThat(row.get(1)).isEqualTo("streamdiffusion");
@@ -196,10 +217,13 @@ class SimulatorEndToEndTest {
       assertThat((Double) row.get(4)).isBetween(0.0, 1.0);
       assertThat(row.get(5)).isInstanceOf(Instant.class);
     }
-    assertThat(covered).extracting(r -> (String) r.get(0)).containsExactlyElementsOf(new TreeSet<>(advertising));
+    assertThat(covered)
+        .extracting(r -> (String) r.get(0))
+        .containsExactlyElementsOf(new TreeSet<>(advertising));
   }
 
   static List<TestResult> both() {
-    return java.util.stream.Stream.concat(first.results().stream(), second.results().stream()).toList();
+    return java.util.stream.Stream.concat(first.results().stream(), second.results().stream())
+        .toList();
   }
 }

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs {@link Refresher#refresh()} every {@code interval} until its thread is interrupted; a failed
  * refresh is logged and tried again next time (it is idempotent). With a {@link RefreshLease}, it
- * refreshes only while it holds the lease, stands by otherwise, and releases it when stopped. Exports how long refreshes take,
- * how many sessions they recompute, and how far the rollups trail the clock
- * ({@code naap_rollup_lag_seconds}: now minus the refresh watermark), which is the freshness of
- * everything the rollups serve.
+ * refreshes only while it holds the lease, stands by otherwise, and releases it when stopped.
+ * Exports how long refreshes take, how many sessions they recompute, and how far the rollups trail
+ * the clock ({@code naap_rollup_lag_seconds}: now minus the refresh watermark), which is the
+ * freshness of everything the rollups serve.
  */
 public final class RefreshLoop implements Runnable {
 
@@ -34,7 +34,8 @@ public final class RefreshLoop implements Runnable {
   private final Gauge held;
 
   /** A loop that is the only refresher of its store: a single process, a benchmark. */
-  public RefreshLoop(Refresher refresher, Duration interval, Clock clock, PrometheusRegistry registry) {
+  public RefreshLoop(
+      Refresher refresher, Duration interval, Clock clock, PrometheusRegistry registry) {
     this(refresher, null, interval, clock, registry);
   }
 
@@ -55,8 +56,11 @@ public final class RefreshLoop implements Runnable {
         .help("Sessions recomputed by rollup refreshes").register(registry);
     failures = Counter.builder().name("naap_rollup_refresh_failures_total")
         .help("Rollup refreshes that failed and are tried again").register(registry);
-    lag = Gauge.builder().name("naap_rollup_lag_seconds")
-        .help("How far the rollups trail the clock: now minus the refresh watermark").register(registry);
+    lag =
+        Gauge.builder()
+            .name("naap_rollup_lag_seconds")
+            .help("How far the rollups trail the clock: now minus the refresh watermark")
+            .register(registry);
     held = Gauge.builder().name("naap_refresh_lease_held")
         .help("1 while this process holds the refresh lease and refreshes, 0 on standby")
         .register(registry);

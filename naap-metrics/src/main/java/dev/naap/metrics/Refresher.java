@@ -146,11 +146,20 @@ public final class Refresher {
       List<Long> all = List.copyOf(minutes);
       for (int i = 0; i < all.size(); i += MINUTES_PER_STATEMENT) {
         List<Long> chunk = all.subList(i, Math.min(all.size(), i + MINUTES_PER_STATEMENT));
-        run(recomputeMinutes, Map.of("buckets", chunk, "hours", starts(Set.copyOf(chunk), HOUR_SECONDS),
-            "version_us", version));
+        run(
+            recomputeMinutes,
+            Map.of(
+                "buckets",
+                chunk,
+                "hours",
+                starts(Set.copyOf(chunk), HOUR_SECONDS),
+                "version_us",
+                version));
         run(recomputeDemand, Map.of("minutes", chunk, "version_us", version));
       }
-      run(recomputeDemandHours, Map.of("hours", starts(minutes, HOUR_SECONDS), "version_us", version));
+      run(
+          recomputeDemandHours,
+          Map.of("hours", starts(minutes, HOUR_SECONDS), "version_us", version));
     }
     refreshFees(from, to);
     run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
@@ -170,7 +179,9 @@ public final class Refresher {
       List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + MINUTES_PER_STATEMENT));
       run(recomputeFees, Map.of("minutes", chunk, "version_us", version, "lookback_s", lookback));
     }
-    run(recomputeFeeHours, Map.of("hours", starts(Set.copyOf(sorted), HOUR_SECONDS), "version_us", version));
+    run(
+        recomputeFeeHours,
+        Map.of("hours", starts(Set.copyOf(sorted), HOUR_SECONDS), "version_us", version));
   }
 
   /**
@@ -178,7 +189,9 @@ public final class Refresher {
    * after hours were written by other means than a refresh (a backfill, a benchmark).
    */
   public synchronized void recomputeDays(Instant from, Instant to) {
-    run(recomputeDays, Map.of("days", starts(from, to, DAY_SECONDS), "version_us", nextVersionMicros()));
+    run(
+        recomputeDays,
+        Map.of("days", starts(from, to, DAY_SECONDS), "version_us", nextVersionMicros()));
   }
 
   /**
@@ -186,19 +199,25 @@ public final class Refresher {
    * demand_minute}: after minutes were written by other means than a refresh.
    */
   public synchronized void recomputeDemandHours(Instant from, Instant to) {
-    run(recomputeDemandHours, Map.of("hours", starts(from, to, HOUR_SECONDS), "version_us", nextVersionMicros()));
+    run(
+        recomputeDemandHours,
+        Map.of("hours", starts(from, to, HOUR_SECONDS), "version_us", nextVersionMicros()));
   }
 
   /** The starts of the buckets of {@code width} seconds that start in [from, to). */
   private static List<Long> starts(Instant from, Instant to, long width) {
     List<Long> starts = new ArrayList<>();
-    for (long t = Math.ceilDiv(from.getEpochSecond(), width) * width; t < to.getEpochSecond(); t += width) {
+    for (long t = Math.ceilDiv(from.getEpochSecond(), width) * width;
+        t < to.getEpochSecond();
+        t += width) {
       starts.add(t);
     }
     return starts;
   }
 
-  /** The starts of the buckets of {@code width} seconds that hold the given times (epoch seconds). */
+  /**
+   * The starts of the buckets of {@code width} seconds that hold the given times (epoch seconds).
+   */
   private static List<Long> starts(Set<Long> times, long width) {
     return times.stream().map(t -> Math.floorDiv(t, width) * width).distinct().toList();
   }

@@ -42,10 +42,14 @@ class Issue12RealNetworkTest {
         restarts(ev.status("s1", A, 20_000, 20, "ONLINE"), 2, restartedAt),
         restarts(ev.status("s1", A, 30_000, 20, "ONLINE"), 2, restartedAt));
 
-    assertThat(single("SELECT s.failed, s.saw_restart, s.restart_count_rose, sla.compliant "
-        + "FROM sessions AS s JOIN segment_sla AS sla USING (stream_id, request_id, segment_index)"))
-        .containsEntry("failed", "false").containsEntry("saw_restart", "false")
-        .containsEntry("restart_count_rose", "false").containsEntry("compliant", "true");
+    assertThat(
+            single(
+                "SELECT s.failed, s.saw_restart, s.restart_count_rose, sla.compliant FROM sessions"
+                    + " AS s JOIN segment_sla AS sla USING (stream_id, request_id, segment_index)"))
+        .containsEntry("failed", "false")
+        .containsEntry("saw_restart", "false")
+        .containsEntry("restart_count_rose", "false")
+        .containsEntry("compliant", "true");
   }
 
   @Test
@@ -73,9 +77,11 @@ class Issue12RealNetworkTest {
         ev.request("ms", 0), ev.ingest("ms", A, 1_000), ev.processed("ms", A, 2_000),
         restarts(ev.status("ms", A, 30_000, 20, "ONLINE"), 1, LiveEvents.T0 + 1_000));
 
-    assertThat(rows("SELECT stream_id, failed, last_restart_time_ms FROM sessions ORDER BY stream_id"))
+    assertThat(
+            rows("SELECT stream_id, failed, last_restart_time_ms FROM sessions ORDER BY stream_id"))
         .extracting(r -> String.join(" ", r.values()))
-        .containsExactly("ms true " + (LiveEvents.T0 + 1_000), "sec true " + (LiveEvents.T0 + 25_000));
+        .containsExactly(
+            "ms true " + (LiveEvents.T0 + 1_000), "sec true " + (LiveEvents.T0 + 25_000));
   }
 
   // ----- 2 and 3. nodes and GPUs -----
@@ -90,8 +96,12 @@ class Issue12RealNetworkTest {
         ev.request("s1", 0), ev.ingest("s1", A, 100), ev.processed("s1", A, 900),
         ev.status("s1", A, 10_000, 20, "ONLINE"));
 
-    assertThat(single("SELECT count() AS gpus, uniqExact(gpu_slot) AS slots FROM network_capability_node_gpus FINAL"))
-        .containsEntry("gpus", "9").containsEntry("slots", "1");
+    assertThat(
+            single(
+                "SELECT count() AS gpus, uniqExact(gpu_slot) AS slots FROM"
+                    + " network_capability_node_gpus FINAL"))
+        .containsEntry("gpus", "9")
+        .containsEntry("slots", "1");
     assertThat(single("SELECT gpu_id, gpu_resolution FROM sessions"))
         .containsEntry("gpu_id", "").containsEntry("gpu_resolution", "ambiguous");
   }
@@ -101,20 +111,31 @@ class Issue12RealNetworkTest {
     String u1 = "https://node-1.example.org:8935";
     String u2 = "https://node-2.example.org:8935";
     String u3 = "https://other.example.net:9000";
-    write(capabilities(-60_000, node(A, u1, List.of("GPU-1")), node(A, u2, List.of("GPU-2")),
+    write(
+        capabilities(
+            -60_000,
+            node(A, u1, List.of("GPU-1")),
+            node(A, u2, List.of("GPU-2")),
             node(A, u3, List.of("GPU-3"))),
         // served by node 2 (its traces name its URL; statuses carry no URL)
-        onUrl(ev.request("on-2", 0), u2), onUrl(ev.ingest("on-2", A, 100), u2),
-        onUrl(ev.processed("on-2", A, 900), u2), ev.status("on-2", A, 10_000, 20, "ONLINE"),
+        onUrl(ev.request("on-2", 0), u2),
+        onUrl(ev.ingest("on-2", A, 100), u2),
+        onUrl(ev.processed("on-2", A, 900), u2),
+        ev.status("on-2", A, 10_000, 20, "ONLINE"),
         // the same node, its URL spelled with a trailing slash and capitals
-        onUrl(ev.request("on-2b", 0), u2), onUrl(ev.ingest("on-2b", A, 100), "HTTPS://NODE-2.example.org:8935/"),
+        onUrl(ev.request("on-2b", 0), u2),
+        onUrl(ev.ingest("on-2b", A, 100), "HTTPS://NODE-2.example.org:8935/"),
         ev.status("on-2b", A, 10_000, 20, "ONLINE"),
         // no event names a URL: the signer's three GPUs are candidates
-        onUrl(ev.request("no-url", 0), ""), onUrl(ev.ingest("no-url", A, 100), ""),
-        onUrl(ev.processed("no-url", A, 900), ""), ev.status("no-url", A, 10_000, 20, "ONLINE"));
+        onUrl(ev.request("no-url", 0), ""),
+        onUrl(ev.ingest("no-url", A, 100), ""),
+        onUrl(ev.processed("no-url", A, 900), ""),
+        ev.status("no-url", A, 10_000, 20, "ONLINE"));
 
-    assertThat(rows("SELECT stream_id, orchestrator_address, node_key, node_source, gpu_id, gpu_resolution "
-        + "FROM sessions ORDER BY stream_id"))
+    assertThat(
+            rows(
+                "SELECT stream_id, orchestrator_address, node_key, node_source, gpu_id,"
+                    + " gpu_resolution FROM sessions ORDER BY stream_id"))
         .extracting(r -> String.join(" ", r.values()))
         .containsExactly(
             "no-url " + A + " " + A + " address  ambiguous",
@@ -138,7 +159,8 @@ class Issue12RealNetworkTest {
         .extracting(r -> String.join(" ", r.values()))
         .containsExactly("on-a  stale", "on-b GPU-b capabilities");
 
-    store.execute("INSERT INTO metric_settings VALUES ('gpu_snapshot_max_age_seconds', 4 * 3600, now64(3))");
+    store.execute(
+        "INSERT INTO metric_settings VALUES ('gpu_snapshot_max_age_seconds', 4 * 3600, now64(3))");
 
     assertThat(single("SELECT gpu_id, gpu_resolution FROM sessions WHERE stream_id = 'on-a'"))
         .containsEntry("gpu_id", "GPU-a").containsEntry("gpu_resolution", "capabilities");
@@ -148,18 +170,37 @@ class Issue12RealNetworkTest {
 
   @Test
   void noOrchestrator_theTimeoutErrorIsUnmetDemand_matchedInItsForms_andOtherErrorsAreNot() {
-    write(ev.request("timeout", 0), gatewayError("timeout", 2_000, "no orchestrators available within 2s timeout"),
-        ev.request("caps", 0), gatewayError("caps", 2_000, "Stream error: No Orchestrators  Available"),
-        ev.request("one", 0), gatewayError("one", 2_000, "failed: no orchestrator available"),
+    write(
+        ev.request("timeout", 0),
+        gatewayError("timeout", 2_000, "no orchestrators available within 2s timeout"),
+        ev.request("caps", 0),
+        gatewayError("caps", 2_000, "Stream error: No Orchestrators  Available"),
+        ev.request("one", 0),
+        gatewayError("one", 2_000, "failed: no orchestrator available"),
         // served, then errors after the close that belong to no segment and are no unmet demand
-        ev.request("served", 0), ev.ingest("served", A, 1_000), ev.processed("served", A, 2_000),
-        gatewayError("served", 60_000, "Error publishing, wrote 10 dropping Post "
-            + "https://gw/ai/trickle/x: connection reset by peer"),
-        gatewayError("served", 60_100, "trickle subscribe error reading: Channel exists but sequence does not"));
+        ev.request("served", 0),
+        ev.ingest("served", A, 1_000),
+        ev.processed("served", A, 2_000),
+        gatewayError(
+            "served",
+            60_000,
+            "Error publishing, wrote 10 dropping Post "
+                + "https://gw/ai/trickle/x: connection reset by peer"),
+        gatewayError(
+            "served",
+            60_100,
+            "trickle subscribe error reading: Channel exists but sequence does not"));
 
-    assertThat(rows("SELECT stream_id, segment_index, no_orchestrator, failed FROM sessions ORDER BY stream_id"))
+    assertThat(
+            rows(
+                "SELECT stream_id, segment_index, no_orchestrator, failed FROM sessions ORDER BY"
+                    + " stream_id"))
         .extracting(r -> String.join(" ", r.values()))
-        .containsExactly("caps 0 true false", "one 0 true false", "served 1 false false", "timeout 0 true false");
+        .containsExactly(
+            "caps 0 true false",
+            "one 0 true false",
+            "served 1 false false",
+            "timeout 0 true false");
   }
 
   // ----- 5. swaps back to the same orchestrator -----
@@ -168,13 +209,22 @@ class Issue12RealNetworkTest {
   void swap_backToTheSameUrl_givesTwoSegments_eachWithItsOwnStartup() {
     // Attempt 1 on A: ingest 10 s after the request, first frame 1.2 s later, then "stream not
     // found" at 20 s; the gateway re-selects A (same URL): ingest at 20.5 s, first frame at 21.5 s.
-    write(ev.request("s1", 0), ev.ingest("s1", A, 10_000), ev.processed("s1", A, 11_200),
-        ev.status("s1", A, 15_000, 18, "ONLINE"), swap("s1", A, 20_000, "trickle subscribe stopping, stream not found"),
-        ev.ingest("s1", A, 20_500), ev.processed("s1", A, 21_500),
-        ev.status("s1", A, 30_000, 20, "ONLINE"), ev.status("s1", A, 40_000, 22, "ONLINE"));
+    write(
+        ev.request("s1", 0),
+        ev.ingest("s1", A, 10_000),
+        ev.processed("s1", A, 11_200),
+        ev.status("s1", A, 15_000, 18, "ONLINE"),
+        swap("s1", A, 20_000, "trickle subscribe stopping, stream not found"),
+        ev.ingest("s1", A, 20_500),
+        ev.processed("s1", A, 21_500),
+        ev.status("s1", A, 30_000, 20, "ONLINE"),
+        ev.status("s1", A, 40_000, 22, "ONLINE"));
 
-    assertThat(rows("SELECT segment_index, orchestrator_address, node_key, swapped_out, ptff_ms, "
-        + "orchestrator_startup_ms, selection_wait_ms, fps_samples, failed FROM sessions ORDER BY segment_index"))
+    assertThat(
+            rows(
+                "SELECT segment_index, orchestrator_address, node_key, swapped_out, ptff_ms,"
+                    + " orchestrator_startup_ms, selection_wait_ms, fps_samples, failed FROM"
+                    + " sessions ORDER BY segment_index"))
         .extracting(r -> String.join(" ", r.values()))
         .containsExactly(
             // ptff = 11200 - 0; startup = 11200 - 10000; wait = 10000 - 0 (request)
@@ -185,10 +235,18 @@ class Issue12RealNetworkTest {
 
   @Test
   void swap_aFailedAttemptIsItsOwnFailedSegment_andTheAttemptThatServedIsClean() {
-    write(ev.request("s1", 0), ev.ingest("s1", A, 9_000), swap("s1", A, 12_000, "orchestrator is slow"),
-        ev.ingest("s1", A, 12_100), ev.processed("s1", A, 13_000), ev.status("s1", A, 20_000, 20, "ONLINE"));
+    write(
+        ev.request("s1", 0),
+        ev.ingest("s1", A, 9_000),
+        swap("s1", A, 12_000, "orchestrator is slow"),
+        ev.ingest("s1", A, 12_100),
+        ev.processed("s1", A, 13_000),
+        ev.status("s1", A, 20_000, 20, "ONLINE"));
 
-    assertThat(rows("SELECT segment_index, swapped_out, no_output, failed FROM sessions ORDER BY segment_index"))
+    assertThat(
+            rows(
+                "SELECT segment_index, swapped_out, no_output, failed FROM sessions ORDER BY"
+                    + " segment_index"))
         .extracting(r -> String.join(" ", r.values()))
         .containsExactly("1 true true true", "2 false false false");
   }
@@ -201,12 +259,17 @@ class Issue12RealNetworkTest {
         ev.status("s1", A, 20_000, 20, "ONLINE"), ev.status("s1", A, 30_000, 20, "ONLINE"),
         ev.status("s1", A, 40_000, 20, "ONLINE"));
 
-    assertThat(single("SELECT s.ptff_ms, s.selection_wait_ms, s.orchestrator_startup_ms, sla.violates_ptff, "
-        + "sla.violates_startup, sla.compliant "
-        + "FROM sessions AS s JOIN segment_sla AS sla USING (stream_id, request_id, segment_index)"))
-        .containsEntry("ptff_ms", "16200").containsEntry("selection_wait_ms", "15000")
-        .containsEntry("orchestrator_startup_ms", "1200").containsEntry("violates_ptff", "true")
-        .containsEntry("violates_startup", "false").containsEntry("compliant", "true");
+    assertThat(
+            single(
+                "SELECT s.ptff_ms, s.selection_wait_ms, s.orchestrator_startup_ms,"
+                    + " sla.violates_ptff, sla.violates_startup, sla.compliant FROM sessions AS s"
+                    + " JOIN segment_sla AS sla USING (stream_id, request_id, segment_index)"))
+        .containsEntry("ptff_ms", "16200")
+        .containsEntry("selection_wait_ms", "15000")
+        .containsEntry("orchestrator_startup_ms", "1200")
+        .containsEntry("violates_ptff", "true")
+        .containsEntry("violates_startup", "false")
+        .containsEntry("compliant", "true");
   }
 
   // ----- 7. test-load rules -----
@@ -233,38 +296,60 @@ class Issue12RealNetworkTest {
 
   @Test
   void rollups_countStartupWaitAndGpuResolutions_asTheSegmentsSay() {
-    write(capabilities(-60_000, node(A, LiveEvents.nodeUrl(A), List.of("GPU-a"))),
-        ev.request("s1", 0), ev.ingest("s1", A, 10_000), ev.processed("s1", A, 11_200),
-        swap("s1", A, 20_000, "stream not found"), ev.ingest("s1", A, 20_500), ev.processed("s1", A, 27_500),
+    write(
+        capabilities(-60_000, node(A, LiveEvents.nodeUrl(A), List.of("GPU-a"))),
+        ev.request("s1", 0),
+        ev.ingest("s1", A, 10_000),
+        ev.processed("s1", A, 11_200),
+        swap("s1", A, 20_000, "stream not found"),
+        ev.ingest("s1", A, 20_500),
+        ev.processed("s1", A, 27_500),
         ev.status("s1", A, 30_000, 20, "ONLINE"),
-        ev.request("s2", 0), ev.ingest("s2", B, 5_000), ev.processed("s2", B, 6_000),
+        ev.request("s2", 0),
+        ev.ingest("s2", B, 5_000),
+        ev.processed("s2", B, 6_000),
         ev.status("s2", B, 10_000, 20, "ONLINE"));
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now().plusSeconds(1));
 
     // Segments: s1#1 (startup 1200, wait 10000), s1#2 (startup 7000 > 5000, wait 500), s2#1
     // (startup 1000, wait 5000). GPUs: A's two segments resolve from capabilities, B's is unknown.
-    assertThat(single("SELECT sum(segments) AS segments, sum(violations_startup) AS startup_violations, "
-        + "sum(startup_ms_count) AS startups, sum(startup_ms_sum) AS startup_sum, "
-        + "sum(selection_wait_ms_count) AS waits, sum(selection_wait_ms_sum) AS wait_sum, "
-        + "sum(gpu_capabilities) AS capabilities, sum(gpu_unknown) AS unknown, sum(gpu_ambiguous) AS ambiguous "
-        + "FROM rollup_hour_current"))
-        .containsEntry("segments", "3").containsEntry("startup_violations", "1")
-        .containsEntry("startups", "3").containsEntry("startup_sum", String.valueOf(1_200 + 7_000 + 1_000))
-        .containsEntry("waits", "3").containsEntry("wait_sum", String.valueOf(10_000 + 500 + 5_000))
-        .containsEntry("capabilities", "2").containsEntry("unknown", "1").containsEntry("ambiguous", "0");
-    assertThat(single("SELECT count() AS n, sum(length(fps_values)) AS samples FROM segment_facts_current"))
-        .containsEntry("n", "3").containsEntry("samples", "2");
+    assertThat(
+            single(
+                "SELECT sum(segments) AS segments, sum(violations_startup) AS startup_violations,"
+                    + " sum(startup_ms_count) AS startups, sum(startup_ms_sum) AS startup_sum,"
+                    + " sum(selection_wait_ms_count) AS waits, sum(selection_wait_ms_sum) AS"
+                    + " wait_sum, sum(gpu_capabilities) AS capabilities, sum(gpu_unknown) AS"
+                    + " unknown, sum(gpu_ambiguous) AS ambiguous FROM rollup_hour_current"))
+        .containsEntry("segments", "3")
+        .containsEntry("startup_violations", "1")
+        .containsEntry("startups", "3")
+        .containsEntry("startup_sum", String.valueOf(1_200 + 7_000 + 1_000))
+        .containsEntry("waits", "3")
+        .containsEntry("wait_sum", String.valueOf(10_000 + 500 + 5_000))
+        .containsEntry("capabilities", "2")
+        .containsEntry("unknown", "1")
+        .containsEntry("ambiguous", "0");
+    assertThat(
+            single(
+                "SELECT count() AS n, sum(length(fps_values)) AS samples FROM"
+                    + " segment_facts_current"))
+        .containsEntry("n", "3")
+        .containsEntry("samples", "2");
   }
 
   // ----- event builders -----
 
-  /** A status whose runner reports a lifetime restart count and the time of its last restart (ms). */
+  /**
+   * A status whose runner reports a lifetime restart count and the time of its last restart (ms).
+   */
   private static String restarts(String status, int count, long lastRestartMs) {
     return restartsAt(status, count, Long.toString(lastRestartMs));
   }
 
   private static String restartsAt(String status, int count, String lastRestartTime) {
-    return status.replace("\"restart_count\":0", "\"restart_count\":" + count + ",\"last_restart_time\":" + lastRestartTime);
+    return status.replace(
+        "\"restart_count\":0",
+        "\"restart_count\":" + count + ",\"last_restart_time\":" + lastRestartTime);
   }
 
   /** The event with its orchestrator URL replaced by {@code url} ("" for none). */
@@ -273,27 +358,47 @@ class Issue12RealNetworkTest {
   }
 
   private String swap(String stream, String orch, long t, String message) {
-    return ev.swap(stream, orch, t).replace("\"message\":\"slow\"", "\"message\":\"" + message + "\"");
+    return ev.swap(stream, orch, t)
+        .replace("\"message\":\"slow\"", "\"message\":\"" + message + "\"");
   }
 
   /** A gateway error as go-livepeer's LiveErrorEventSender sends it: no orchestrator_info. */
   private String gatewayError(String stream, long t, String message) {
-    return ev.envelope("ai_stream_events", t, "{\"type\":\"error\",\"capability\":\"\",\"message\":\"" + message
-        + "\",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
-        + "\"pipeline\":\"\"}");
+    return ev.envelope(
+        "ai_stream_events",
+        t,
+        "{\"type\":\"error\",\"capability\":\"\",\"message\":\""
+            + message
+            + "\",\"stream_id\":\""
+            + stream
+            + "\",\"request_id\":\"r-"
+            + stream
+            + "\",\"pipeline_id\":\"\","
+            + "\"pipeline\":\"\"}");
   }
 
-  /** One orchestrator entry of network_capabilities: one hardware entry per runner, its GPU in slot "0". */
+  /**
+   * One orchestrator entry of network_capabilities: one hardware entry per runner, its GPU in slot
+   * "0".
+   */
   private static String node(String localAddress, String url, List<String> runnerGpus) {
     List<String> hardware = new ArrayList<>();
     for (String gpu : runnerGpus) {
-      hardware.add("{\"pipeline\":\"live-video-to-video\",\"model_id\":\"streamdiffusion\",\"gpu_info\":{\"0\":"
-          + "{\"id\":\"" + gpu + "\",\"name\":\"NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition\","
-          + "\"major\":12,\"memory_free\":1,\"memory_total\":102000000000}}}");
+      hardware.add(
+          "{\"pipeline\":\"live-video-to-video\",\"model_id\":\"streamdiffusion\",\"gpu_info\":{\"0\":"
+              + "{\"id\":\""
+              + gpu
+              + "\",\"name\":\"NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition\","
+              + "\"major\":12,\"memory_free\":1,\"memory_total\":102000000000}}}");
     }
-    return "{\"address\":\"0xd000000000000000000000000000000000000000\",\"local_address\":\"" + localAddress
-        + "\",\"orch_uri\":\"" + url + "\",\"capabilities\":{\"bitstring\":[0],\"version\":\"0.8.8\"},"
-        + "\"capabilities_prices\":null,\"hardware\":[" + String.join(",", hardware) + "]}";
+    return "{\"address\":\"0xd000000000000000000000000000000000000000\",\"local_address\":\""
+        + localAddress
+        + "\",\"orch_uri\":\""
+        + url
+        + "\",\"capabilities\":{\"bitstring\":[0],\"version\":\"0.8.8\"},"
+        + "\"capabilities_prices\":null,\"hardware\":["
+        + String.join(",", hardware)
+        + "]}";
   }
 
   private String capabilities(long t, String... nodes) {
@@ -313,8 +418,10 @@ class Issue12RealNetworkTest {
   }
 
   private List<Map<String, String>> rows(String sql) {
-    List<String> lines = new String(store.query(sql, Map.of(), "TabSeparatedWithNames"), StandardCharsets.UTF_8)
-        .lines().toList();
+    List<String> lines =
+        new String(store.query(sql, Map.of(), "TabSeparatedWithNames"), StandardCharsets.UTF_8)
+            .lines()
+            .toList();
     String[] names = lines.getFirst().split("\t", -1);
     List<Map<String, String>> rows = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {

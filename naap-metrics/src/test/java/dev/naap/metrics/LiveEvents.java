@@ -60,7 +60,8 @@ public final class LiveEvents {
   public static void write(Store store, List<String> events, Clock clock) {
     List<Message> messages = new ArrayList<>();
     for (String e : events) {
-      messages.add(new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file("test", messages.size())));
+      messages.add(
+          new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file("test", messages.size())));
     }
     BatchResult result = new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.BATCH,
         IngestMetrics.unregistered(), clock).write(messages);
@@ -70,14 +71,37 @@ public final class LiveEvents {
   }
 
   public String envelope(String type, long t, String data) {
-    return "{\"id\":\"ev-" + ids.incrementAndGet() + "\",\"type\":\"" + type + "\",\"timestamp\":\"" + (t0 + t)
-        + "\",\"gateway\":\"" + gateway + "\",\"data\":" + data + "}";
+    return "{\"id\":\"ev-"
+        + ids.incrementAndGet()
+        + "\",\"type\":\""
+        + type
+        + "\",\"timestamp\":\""
+        + (t0 + t)
+        + "\",\"gateway\":\""
+        + gateway
+        + "\",\"data\":"
+        + data
+        + "}";
   }
 
   public String trace(String stream, String subtype, String orch, long t) {
-    return envelope("stream_trace", t, "{\"type\":\"" + subtype + "\",\"timestamp\":" + (t0 + t)
-        + ",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
-        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"" + (orch.isEmpty() ? "" : nodeUrl(orch)) + "\"}}");
+    return envelope(
+        "stream_trace",
+        t,
+        "{\"type\":\""
+            + subtype
+            + "\",\"timestamp\":"
+            + (t0 + t)
+            + ",\"stream_id\":\""
+            + stream
+            + "\",\"request_id\":\"r-"
+            + stream
+            + "\",\"pipeline_id\":\"\","
+            + "\"orchestrator_info\":{\"address\":\""
+            + orch
+            + "\",\"url\":\""
+            + (orch.isEmpty() ? "" : nodeUrl(orch))
+            + "\"}}");
   }
 
   /** The service URL of the one node behind signer {@code orch} in these events. */
@@ -103,41 +127,87 @@ public final class LiveEvents {
 
   public String swap(String stream, String orch, long t) {
     // orchestrator_swap carries no data timestamp: its time is the envelope's.
-    return envelope("stream_trace", t, "{\"type\":\"orchestrator_swap\",\"stream_id\":\"" + stream
-        + "\",\"request_id\":\"r-" + stream + "\",\"pipeline\":\"streamdiffusion\",\"message\":\"slow\","
-        + "\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"\"}}");
+    return envelope(
+        "stream_trace",
+        t,
+        "{\"type\":\"orchestrator_swap\",\"stream_id\":\""
+            + stream
+            + "\",\"request_id\":\"r-"
+            + stream
+            + "\",\"pipeline\":\"streamdiffusion\",\"message\":\"slow\","
+            + "\"orchestrator_info\":{\"address\":\""
+            + orch
+            + "\",\"url\":\"\"}}");
   }
 
   public String status(String stream, String orch, long t, double fps, String state) {
-    return envelope("ai_stream_status", t, "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\""
-        + state + "\",\"timestamp\":" + (t0 + t) + ",\"inference_status\":{\"fps\":" + fps
-        + ",\"restart_count\":0,\"last_error\":null},\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream
-        + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orch + "\",\"url\":\"\"}}");
+    return envelope(
+        "ai_stream_status",
+        t,
+        "{\"type\":\"status\",\"pipeline\":\"streamdiffusion\",\"state\":\""
+            + state
+            + "\",\"timestamp\":"
+            + (t0 + t)
+            + ",\"inference_status\":{\"fps\":"
+            + fps
+            + ",\"restart_count\":0,\"last_error\":null},\"stream_id\":\""
+            + stream
+            + "\",\"request_id\":\"r-"
+            + stream
+            + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\""
+            + orch
+            + "\",\"url\":\"\"}}");
   }
 
   public String statusWithError(String stream, String orch, long t, String error) {
-    return status(stream, orch, t, 20, "ONLINE").replace("\"last_error\":null", "\"last_error\":\"" + error + "\"");
+    return status(stream, orch, t, 20, "ONLINE")
+        .replace("\"last_error\":null", "\"last_error\":\"" + error + "\"");
   }
 
   public String restart(String stream, String orch, long t) {
-    return envelope("ai_stream_events", t, "{\"type\":\"restart\",\"pipeline\":\"streamdiffusion\",\"restart_count\":1,"
-        + "\"restart_time\":" + ((t0 + t) / 1000.0) + ",\"timestamp\":" + (t0 + t) + ",\"stream_id\":\"" + stream
-        + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\"" + orch
-        + "\",\"url\":\"\"}}");
+    return envelope(
+        "ai_stream_events",
+        t,
+        "{\"type\":\"restart\",\"pipeline\":\"streamdiffusion\",\"restart_count\":1,"
+            + "\"restart_time\":"
+            + ((t0 + t) / 1000.0)
+            + ",\"timestamp\":"
+            + (t0 + t)
+            + ",\"stream_id\":\""
+            + stream
+            + "\",\"request_id\":\"r-"
+            + stream
+            + "\",\"pipeline_id\":\"\",\"orchestrator_info\":{\"address\":\""
+            + orch
+            + "\",\"url\":\"\"}}");
   }
 
   public String ingestMetrics(String stream, long t, long received, long sent) {
-    return envelope("stream_ingest_metrics", t, "{\"timestamp\":" + (t0 + t) + ",\"stream_id\":\"" + stream
-        + "\",\"pipeline_id\":\"\",\"request_id\":\"r-" + stream + "\",\"stats\":{\"peer_conn_stats\":{\"ID\":\"iceTransport\","
-        + "\"BytesReceived\":" + received + ",\"BytesSent\":" + sent + "},\"track_stats\":[{\"type\":\"video\",\"jitter\":4.5,"
-        + "\"packets_lost\":0,\"packets_received\":100,\"packet_loss_pct\":0,\"rtt\":0}],\"conn_quality\":\"good\"}}");
+    return envelope(
+        "stream_ingest_metrics",
+        t,
+        "{\"timestamp\":"
+            + (t0 + t)
+            + ",\"stream_id\":\""
+            + stream
+            + "\",\"pipeline_id\":\"\",\"request_id\":\"r-"
+            + stream
+            + "\",\"stats\":{\"peer_conn_stats\":{\"ID\":\"iceTransport\","
+            + "\"BytesReceived\":"
+            + received
+            + ",\"BytesSent\":"
+            + sent
+            + "},\"track_stats\":[{\"type\":\"video\",\"jitter\":4.5,"
+            + "\"packets_lost\":0,\"packets_received\":100,\"packet_loss_pct\":0,\"rtt\":0}],\"conn_quality\":\"good\"}}");
   }
 
   public String capabilities(long t, String localAddress, List<String> gpuIds) {
     return envelope("network_capabilities", t, "[" + orchestrator(localAddress, gpuIds, "") + "]");
   }
 
-  /** What one orchestrator offers in a capabilities snapshot: a GPU and streamdiffusion capacity. */
+  /**
+   * What one orchestrator offers in a capabilities snapshot: a GPU and streamdiffusion capacity.
+   */
   public record Offer(String localAddress, String gpuId, int idle, int inUse) {}
 
   /**
@@ -147,9 +217,16 @@ public final class LiveEvents {
   public String capacities(long t, Offer... offers) {
     List<String> orchestrators = new ArrayList<>();
     for (Offer o : offers) {
-      orchestrators.add(orchestrator(o.localAddress(), List.of(o.gpuId()),
-          ",\"constraints\":{\"PerCapability\":{\"35\":{\"models\":{\"streamdiffusion\":{\"warm\":true,"
-              + "\"capacity\":" + o.idle() + ",\"capacityInUse\":" + o.inUse() + ",\"runnerVersion\":\"v1\"}}}}}"));
+      orchestrators.add(
+          orchestrator(
+              o.localAddress(),
+              List.of(o.gpuId()),
+              ",\"constraints\":{\"PerCapability\":{\"35\":{\"models\":{\"streamdiffusion\":{\"warm\":true,"
+                  + "\"capacity\":"
+                  + o.idle()
+                  + ",\"capacityInUse\":"
+                  + o.inUse()
+                  + ",\"runnerVersion\":\"v1\"}}}}}"));
     }
     return envelope("network_capabilities", t, "[" + String.join(",", orchestrators) + "]");
   }
@@ -157,13 +234,27 @@ public final class LiveEvents {
   private static String orchestrator(String localAddress, List<String> gpuIds, String constraints) {
     StringBuilder gpus = new StringBuilder();
     for (int i = 0; i < gpuIds.size(); i++) {
-      gpus.append(i == 0 ? "" : ",").append("\"").append(i).append("\":{\"id\":\"").append(gpuIds.get(i))
-          .append("\",\"name\":\"NVIDIA GeForce RTX 4090\",\"major\":8,\"memory_free\":1,\"memory_total\":25757220864}");
+      gpus.append(i == 0 ? "" : ",")
+          .append("\"")
+          .append(i)
+          .append("\":{\"id\":\"")
+          .append(gpuIds.get(i))
+          .append(
+              "\",\"name\":\"NVIDIA GeForce RTX"
+                  + " 4090\",\"major\":8,\"memory_free\":1,\"memory_total\":25757220864}");
     }
     return "{\"address\":\"0xd000000000000000000000000000000000000000\","
-        + "\"local_address\":\"" + localAddress + "\",\"orch_uri\":\"" + nodeUrl(localAddress) + "\",\"capabilities\":{"
-        + "\"bitstring\":[1],\"version\":\"0.8.8\"" + constraints + "},\"hardware\":[{\"pipeline\":\"live-video-to-video\","
-        + "\"model_id\":\"streamdiffusion\",\"gpu_info\":{" + gpus + "}}]}";
+        + "\"local_address\":\""
+        + localAddress
+        + "\",\"orch_uri\":\""
+        + nodeUrl(localAddress)
+        + "\",\"capabilities\":{"
+        + "\"bitstring\":[1],\"version\":\"0.8.8\""
+        + constraints
+        + "},\"hardware\":[{\"pipeline\":\"live-video-to-video\","
+        + "\"model_id\":\"streamdiffusion\",\"gpu_info\":{"
+        + gpus
+        + "}}]}";
   }
 
   /** A session on orchestrator A whose first frame came {@code ptffMs} after the request. */

@@ -37,17 +37,33 @@ class RefresherTest {
   private List<String> network() {
     List<String> e = new ArrayList<>();
     e.addAll(ev.session("good-a", 1_500, 20, 21, 19));
-    e.addAll(List.of(ev.request("slow-b", 60_000), ev.ingest("slow-b", B, 61_000), ev.processed("slow-b", B, 68_000),
-        ev.status("slow-b", B, 78_000, 16, "ONLINE"), ev.status("slow-b", B, 88_000, 17, "ONLINE")));
-    e.addAll(List.of(ev.request("swap", 120_000), ev.ingest("swap", A, 121_000), ev.processed("swap", A, 122_000),
-        ev.swap("swap", A, 150_000), ev.ingest("swap", B, 151_000), ev.processed("swap", B, 151_900),
-        ev.status("swap", B, 160_000, 25, "ONLINE")));
+    e.addAll(
+        List.of(
+            ev.request("slow-b", 60_000),
+            ev.ingest("slow-b", B, 61_000),
+            ev.processed("slow-b", B, 68_000),
+            ev.status("slow-b", B, 78_000, 16, "ONLINE"),
+            ev.status("slow-b", B, 88_000, 17, "ONLINE")));
+    e.addAll(
+        List.of(
+            ev.request("swap", 120_000),
+            ev.ingest("swap", A, 121_000),
+            ev.processed("swap", A, 122_000),
+            ev.swap("swap", A, 150_000),
+            ev.ingest("swap", B, 151_000),
+            ev.processed("swap", B, 151_900),
+            ev.status("swap", B, 160_000, 25, "ONLINE")));
     e.addAll(List.of(ev.request("err", HOUR + 5_000), ev.ingest("err", A, HOUR + 6_000),
         ev.status("err", A, HOUR + 16_000, 0, "ERROR")));
     e.addAll(List.of(ev.request("unmet", HOUR + 9_000), ev.noOrchestrators("unmet", HOUR + 9_500)));
-    e.addAll(List.of(ev.request("later", HOUR + 30_000), ev.ingest("later", B, HOUR + 31_000),
-        ev.processed("later", B, HOUR + 32_000), ev.status("later", B, HOUR + 42_000, 22, "ONLINE"),
-        ev.ingestMetrics("later", HOUR + 35_000, 1_000, 10), ev.ingestMetrics("later", HOUR + 40_000, 51_000, 510)));
+    e.addAll(
+        List.of(
+            ev.request("later", HOUR + 30_000),
+            ev.ingest("later", B, HOUR + 31_000),
+            ev.processed("later", B, HOUR + 32_000),
+            ev.status("later", B, HOUR + 42_000, 22, "ONLINE"),
+            ev.ingestMetrics("later", HOUR + 35_000, 1_000, 10),
+            ev.ingestMetrics("later", HOUR + 40_000, 51_000, 510)));
     return e;
   }
 
@@ -76,26 +92,42 @@ class RefresherTest {
     assertThat(rollups(incremental)).isEqualTo(expected);
     // Hand check of the expected numbers: hour 0 holds good-a, slow-b and swap (two segments);
     // hour 1 holds err (failed, its one sample has fps 0), unmet (no orchestrator) and later.
-    assertThat(expected).isEqualTo("""
-        0\t3\t3\t0\t4\t0\t6
-        1\t3\t1\t1\t2\t1\t1
-        """);
+    assertThat(expected)
+        .isEqualTo(
+            """
+            0\t3\t3\t0\t4\t0\t6
+            1\t3\t1\t1\t2\t1\t1
+            """);
     // The day and demand rollups, recomputed along, agree too (rollup_minute is kept 8 days, so
     // these old events may already have left it).
-    for (String table : List.of(
-        "SELECT bucket_day, sum(segments), sum(fps_samples), sum(failed_segments), sum(sessions_requested) "
-            + "FROM rollup_day_current GROUP BY bucket_day ORDER BY bucket_day",
-        "SELECT bucket_minute, gateway, pipeline, region, sessions_requested, sessions_no_orchestrator, "
-            + "stream_seconds, concurrent_streams FROM demand_minute_current ORDER BY ALL",
-        "SELECT bucket_hour, gateway, pipeline, region, sessions_requested, stream_seconds, concurrent_by_minute "
-            + "FROM demand_hour_current ORDER BY ALL")) {
-      assertThat(incremental.queryText(table, Map.of())).isEqualTo(once.queryText(table, Map.of())).isNotEmpty();
+    for (String table :
+        List.of(
+            "SELECT bucket_day, sum(segments), sum(fps_samples), sum(failed_segments),"
+                + " sum(sessions_requested) FROM rollup_day_current GROUP BY bucket_day ORDER BY"
+                + " bucket_day",
+            "SELECT bucket_minute, gateway, pipeline, region, sessions_requested,"
+                + " sessions_no_orchestrator, stream_seconds, concurrent_streams FROM"
+                + " demand_minute_current ORDER BY ALL",
+            "SELECT bucket_hour, gateway, pipeline, region, sessions_requested, stream_seconds,"
+                + " concurrent_by_minute FROM demand_hour_current ORDER BY ALL")) {
+      assertThat(incremental.queryText(table, Map.of()))
+          .isEqualTo(once.queryText(table, Map.of()))
+          .isNotEmpty();
     }
-    assertThat(once.queryText("SELECT sum(segments), sum(sessions_requested) FROM rollup_day_current", Map.of()))
-        .isEqualTo(once.queryText("SELECT sum(segments), sum(sessions_requested) FROM rollup_hour_current", Map.of()));
+    assertThat(
+            once.queryText(
+                "SELECT sum(segments), sum(sessions_requested) FROM rollup_day_current", Map.of()))
+        .isEqualTo(
+            once.queryText(
+                "SELECT sum(segments), sum(sessions_requested) FROM rollup_hour_current",
+                Map.of()));
     // FPS quantiles over the samples of hour 0: 16, 17, 19, 20, 21, 25 (fps > 0 only).
-    String hour0 = "SELECT arrayMap(q -> round(q, 3), quantilesTDigestMerge(0.05, 0.5, 0.95)(fps_quantiles_state)) "
-        + "FROM rollup_hour_current WHERE bucket_hour = toStartOfHour(fromUnixTimestamp64Milli(" + LiveEvents.T0 + "))";
+    String hour0 =
+        "SELECT arrayMap(q -> round(q, 3), quantilesTDigestMerge(0.05, 0.5,"
+            + " 0.95)(fps_quantiles_state)) FROM rollup_hour_current WHERE bucket_hour ="
+            + " toStartOfHour(fromUnixTimestamp64Milli("
+            + LiveEvents.T0
+            + "))";
     assertThat(incremental.queryText(hour0, Map.of())).isEqualTo(once.queryText(hour0, Map.of()));
     String[] q = once.queryText(hour0, Map.of()).strip().replaceAll("[\\[\\]]", "").split(",");
     assertThat(Double.parseDouble(q[0])).isBetween(16.0, 17.0);
@@ -113,9 +145,16 @@ class RefresherTest {
     long day = 24 * HOUR;
     List<String> early = new ArrayList<>(List.of(ev.request("old", 0), ev.ingest("old", A, 1_000),
         ev.processed("old", A, 2_000), ev.status("old", A, 10_000, 20, "ONLINE")));
-    early.addAll(new LiveEvents(LiveEvents.T0 + 40 * day).session("recent", 1_500, 18, 19, 21)); // a later month
-    List<String> late = List.of(ev.status("old", A, -2 * HOUR, 17, "ONLINE"), ev.swap("old", A, 30_000),
-        ev.ingest("old", B, 31_000), ev.processed("old", B, 32_000), ev.status("old", B, 40_000, 22, "ONLINE"));
+    early.addAll(
+        new LiveEvents(LiveEvents.T0 + 40 * day)
+            .session("recent", 1_500, 18, 19, 21)); // a later month
+    List<String> late =
+        List.of(
+            ev.status("old", A, -2 * HOUR, 17, "ONLINE"),
+            ev.swap("old", A, 30_000),
+            ev.ingest("old", B, 31_000),
+            ev.processed("old", B, 32_000),
+            ev.status("old", B, 40_000, 22, "ONLINE"));
 
     Store incremental = TestEngine.uniqueStore("refresh_late_old_partition");
     feed(incremental, List.of(early, late));
@@ -128,21 +167,28 @@ class RefresherTest {
     assertThat(rollups(incremental)).isEqualTo(expected).isEqualTo(rollups(once));
     // Hour -2 now holds old's first segment (which carries the session's counts), hour 0 only its
     // second segment, and the session 40 days later is untouched.
-    assertThat(expected).isEqualTo("""
-        -2\t1\t1\t0\t1\t0\t2
-        0\t0\t0\t0\t1\t0\t1
-        960\t1\t1\t0\t1\t0\t3
-        """);
-    String segments = "SELECT stream_id, segment_index, orchestrator_address, bucket_hour, fps_samples "
-        + "FROM %s ORDER BY ALL";
+    assertThat(expected)
+        .isEqualTo(
+            """
+            -2\t1\t1\t0\t1\t0\t2
+            0\t0\t0\t0\t1\t0\t1
+            960\t1\t1\t0\t1\t0\t3
+            """);
+    String segments =
+        "SELECT stream_id, segment_index, orchestrator_address, bucket_hour, fps_samples "
+            + "FROM %s ORDER BY ALL";
     assertThat(incremental.queryText(segments.formatted("segment_facts_current"), Map.of()))
         .isEqualTo(incremental.queryText(segments.formatted("segment_facts_source"), Map.of()))
         .isEqualTo(once.queryText(segments.formatted("segment_facts_current"), Map.of()));
-    for (String table : List.of(
-        "SELECT bucket_day, sum(segments), sum(fps_samples) FROM rollup_day_current GROUP BY ALL ORDER BY ALL",
-        "SELECT bucket_minute, sessions_requested, stream_seconds, concurrent_streams FROM demand_minute_current "
-            + "ORDER BY ALL")) {
-      assertThat(incremental.queryText(table, Map.of())).isEqualTo(once.queryText(table, Map.of())).isNotEmpty();
+    for (String table :
+        List.of(
+            "SELECT bucket_day, sum(segments), sum(fps_samples) FROM rollup_day_current GROUP BY"
+                + " ALL ORDER BY ALL",
+            "SELECT bucket_minute, sessions_requested, stream_seconds, concurrent_streams FROM"
+                + " demand_minute_current ORDER BY ALL")) {
+      assertThat(incremental.queryText(table, Map.of()))
+          .isEqualTo(once.queryText(table, Map.of()))
+          .isNotEmpty();
     }
   }
 
@@ -186,7 +232,8 @@ class RefresherTest {
     for (List<String> batch : batches) {
       List<Message> messages = new ArrayList<>();
       for (String e : batch) {
-        messages.add(new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file("test", messages.size())));
+        messages.add(
+            new Message(e.getBytes(StandardCharsets.UTF_8), Origin.file("test", messages.size())));
       }
       assertThat(writer.write(messages).rejected()).isZero();
       clock.advance(Duration.ofMinutes(1));
@@ -196,23 +243,31 @@ class RefresherTest {
 
   /** Per hour: sessions requested, started, unmet; segments, failed, compliant. */
   private static String rollups(Store store) {
-    return store.queryText("""
+    return store.queryText(
+        """
         SELECT intDiv(toUnixTimestamp(bucket_hour) * 1000 - %d, 3600000) AS h,
                sum(sessions_requested), sum(sessions_started), sum(sessions_no_orchestrator),
                sum(segments), sum(failed_segments), sum(fps_samples)
-        FROM rollup_hour_current GROUP BY h ORDER BY h""".formatted(hourOf(LiveEvents.T0)), Map.of());
+        FROM rollup_hour_current GROUP BY h ORDER BY h\
+        """
+            .formatted(hourOf(LiveEvents.T0)),
+        Map.of());
   }
 
   /** The same numbers straight from the exact views, with no materialization at all. */
   private static String fullRecompute(Store store) {
-    return store.queryText("""
+    return store.queryText(
+        """
         SELECT intDiv(toUnixTimestamp(toStartOfHour(assumeNotNull(coalesce(segment_start, request_time,
                    session_start)))) * 1000 - %d, 3600000) AS h,
                countIf(segment_index <= 1 AND request_time IS NOT NULL),
                countIf(segment_index <= 1 AND reached_first_frame),
                countIf(segment_index = 0 AND no_orchestrator),
                countIf(segment_index >= 1), countIf(failed), sum(fps_samples)
-        FROM sessions GROUP BY h ORDER BY h""".formatted(hourOf(LiveEvents.T0)), Map.of());
+        FROM sessions GROUP BY h ORDER BY h\
+        """
+            .formatted(hourOf(LiveEvents.T0)),
+        Map.of());
   }
 
   private static long hourOf(long ms) {

@@ -21,15 +21,17 @@ class RetentionTest {
   private static final String B = LiveEvents.B;
 
   /** Every rollup of the old month, as the query layer's versions see them. */
-  private static final List<String> OLD_ROLLUPS = List.of(
-      "SELECT bucket_hour, orchestrator_address, sessions_requested, segments, fps_samples, fps_sample_sum, "
-          + "finalizeAggregation(ptff_ms_state) FROM rollup_hour_current WHERE bucket_hour < '2026-02-01' ORDER BY ALL",
-      "SELECT bucket_day, orchestrator_address, sessions_requested, segments, fps_samples "
-          + "FROM rollup_day_current WHERE bucket_day < '2026-02-01' ORDER BY ALL",
-      "SELECT bucket_hour, gateway, sessions_requested, stream_seconds, concurrent_by_minute "
-          + "FROM demand_hour_current WHERE bucket_hour < '2026-02-01' ORDER BY ALL",
-      "SELECT count(), sum(sessions_requested), sum(stream_seconds) FROM demand_minute_current "
-          + "WHERE bucket_minute < '2026-02-01'");
+  private static final List<String> OLD_ROLLUPS =
+      List.of(
+          "SELECT bucket_hour, orchestrator_address, sessions_requested, segments, fps_samples,"
+              + " fps_sample_sum, finalizeAggregation(ptff_ms_state) FROM rollup_hour_current WHERE"
+              + " bucket_hour < '2026-02-01' ORDER BY ALL",
+          "SELECT bucket_day, orchestrator_address, sessions_requested, segments, fps_samples "
+              + "FROM rollup_day_current WHERE bucket_day < '2026-02-01' ORDER BY ALL",
+          "SELECT bucket_hour, gateway, sessions_requested, stream_seconds, concurrent_by_minute "
+              + "FROM demand_hour_current WHERE bucket_hour < '2026-02-01' ORDER BY ALL",
+          "SELECT count(), sum(sessions_requested), sum(stream_seconds) FROM demand_minute_current "
+              + "WHERE bucket_minute < '2026-02-01'");
 
   @Test
   void apply_dropsOldRawEventsAndKeepsTheRollupsHistory() {
@@ -41,10 +43,18 @@ class RetentionTest {
     LiveEvents recent = new LiveEvents(now.toEpochMilli() - 3_600_000);
     List<String> events = new ArrayList<>();
     for (LiveEvents ev : List.of(old, recent)) {
-      events.addAll(List.of(ev.request("s1", 0), ev.ingest("s1", A, 1_000), ev.processed("s1", A, 1_800),
-          ev.status("s1", A, 10_000, 20, "ONLINE"), ev.ingestMetrics("s1", 12_000, 1_000, 10),
-          ev.request("s2", 60_000), ev.ingest("s2", B, 61_000), ev.processed("s2", B, 62_500),
-          ev.status("s2", B, 70_000, 14, "ONLINE"), ev.restart("s2", B, 80_000)));
+      events.addAll(
+          List.of(
+              ev.request("s1", 0),
+              ev.ingest("s1", A, 1_000),
+              ev.processed("s1", A, 1_800),
+              ev.status("s1", A, 10_000, 20, "ONLINE"),
+              ev.ingestMetrics("s1", 12_000, 1_000, 10),
+              ev.request("s2", 60_000),
+              ev.ingest("s2", B, 61_000),
+              ev.processed("s2", B, 62_500),
+              ev.status("s2", B, 70_000, 14, "ONLINE"),
+              ev.restart("s2", B, 80_000)));
     }
     LiveEvents.write(store, events, clock);
     Refresher refresher = new Refresher(store, clock);
@@ -60,22 +70,38 @@ class RetentionTest {
     clock.advance(Duration.ofDays(1).plusMinutes(1));
     List<String> dropped = new Retention(store, Retention.Policy.defaults(), clock).apply();
 
-    assertThat(dropped).contains("raw_events/202601", "stream_trace_events/202601", "ai_stream_status_events/202601",
-        "ai_stream_events/202601", "stream_ingest_metrics_events/202601", "segment_facts/202601",
-        "segment_facts_keys/202601", "rollup_minute/20260108");
+    assertThat(dropped)
+        .contains(
+            "raw_events/202601",
+            "stream_trace_events/202601",
+            "ai_stream_status_events/202601",
+            "ai_stream_events/202601",
+            "stream_ingest_metrics_events/202601",
+            "segment_facts/202601",
+            "segment_facts_keys/202601",
+            "rollup_minute/20260108");
     assertThat(dropped).noneMatch(p -> p.startsWith("rollup_hour/") || p.startsWith("rollup_day/")
         || p.startsWith("demand_") || p.endsWith("/" + currentMonth(now)));
-    for (String table : List.of("raw_events", "stream_trace_events", "ai_stream_status_events", "ai_stream_events",
-        "stream_ingest_metrics_events")) {
-      assertThat(count(store, table + " WHERE envelope_time < '2026-02-01'")).as(table).isEqualTo("0");
+    for (String table :
+        List.of(
+            "raw_events",
+            "stream_trace_events",
+            "ai_stream_status_events",
+            "ai_stream_events",
+            "stream_ingest_metrics_events")) {
+      assertThat(count(store, table + " WHERE envelope_time < '2026-02-01'"))
+          .as(table)
+          .isEqualTo("0");
     }
-    assertThat(count(store, "raw_events FINAL WHERE envelope_time >= '2026-02-01'")).isEqualTo(recentRaw)
+    assertThat(count(store, "raw_events FINAL WHERE envelope_time >= '2026-02-01'"))
+        .isEqualTo(recentRaw)
         .isNotEqualTo("0");
     assertThat(results(store, OLD_ROLLUPS)).isEqualTo(before);
 
     // A late session of January (an import, a topic held back): January's raw events and segments
     // are gone, so recomputing its hours from what is left would overwrite complete rollups with
-    // this one session's. The horizon, raised before the drop, makes the refresh leave them as they are.
+    // this one session's. The horizon, raised before the drop, makes the refresh leave them as they
+    // are.
     assertThat(store.queryText("SELECT max(horizon) FROM retention_horizon", Map.of()).strip())
         .isEqualTo("2026-02-01 00:00:00");
     LiveEvents.write(store, List.of(old.request("s4", 120_000), old.ingest("s4", B, 121_000),
@@ -101,7 +127,8 @@ class RetentionTest {
     assertThat(new Retention(store, Retention.Policy.defaults(), clock).apply()).isEmpty();
 
     // A rollup's own retention drops that rollup only.
-    List<String> hours = new Retention(store, Retention.Policy.parse(List.of("rollup_hour=30")), clock).apply();
+    List<String> hours =
+        new Retention(store, Retention.Policy.parse(List.of("rollup_hour=30")), clock).apply();
     assertThat(hours).containsExactly("rollup_hour/202601");
     assertThat(count(store, "rollup_hour WHERE bucket_hour < '2026-02-01'")).isEqualTo("0");
     assertThat(results(store, OLD_ROLLUPS.subList(1, 4))).isEqualTo(before.subList(1, 4));
@@ -120,15 +147,21 @@ class RetentionTest {
 
   @Test
   void policy_parsesOverridesAndReportsEveryBadEntry() {
-    Retention.Policy p = Retention.Policy.parse(List.of("raw=30", "rollup_hour=0", " demand_minute = 60 "));
-    assertThat(p.days()).containsEntry(Retention.Data.RAW, 30).containsEntry(Retention.Data.ROLLUP_HOUR, 0)
+    Retention.Policy p =
+        Retention.Policy.parse(List.of("raw=30", "rollup_hour=0", " demand_minute = 60 "));
+    assertThat(p.days())
+        .containsEntry(Retention.Data.RAW, 30)
+        .containsEntry(Retention.Data.ROLLUP_HOUR, 0)
         .containsEntry(Retention.Data.DEMAND_MINUTE, 60)
         .containsEntry(Retention.Data.ROLLUP_MINUTE, Retention.Data.ROLLUP_MINUTE.defaultDays);
     assertThat(Retention.Policy.defaults().toString())
         .isEqualTo("raw=90d,capabilities=400d,rollup_minute=8d,rollup_hour=400d,rollup_day=0d,"
             + "demand_minute=400d,demand_hour=0d,fee_minute=400d,fee_hour=0d");
-    assertThatThrownBy(() -> Retention.Policy.parse(List.of("raw=3", "rollup_minute=2", "hours=5", "rollup_day=x",
-        "capabilities=20")))
+    assertThatThrownBy(
+            () ->
+                Retention.Policy.parse(
+                    List.of(
+                        "raw=3", "rollup_minute=2", "hours=5", "rollup_day=x", "capabilities=20")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("raw: expected 0 (keep everything) or 7..36500 days, got 3")
         .hasMessageContaining("rollup_minute: expected 0 (keep everything) or 8..36500 days, got 2")

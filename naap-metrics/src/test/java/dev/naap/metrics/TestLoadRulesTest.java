@@ -18,8 +18,10 @@ class TestLoadRulesTest {
 
   @Test
   void rules_refuseBlankLongOrTooManyGlobs() {
-    assertThatThrownBy(() -> new TestLoadRules(List.of(" "), List.of())).hasMessageContaining("stream id glob");
-    assertThatThrownBy(() -> new TestLoadRules(List.of(), List.of("a\nb"))).hasMessageContaining("gateway glob");
+    assertThatThrownBy(() -> new TestLoadRules(List.of(" "), List.of()))
+        .hasMessageContaining("stream id glob");
+    assertThatThrownBy(() -> new TestLoadRules(List.of(), List.of("a\nb")))
+        .hasMessageContaining("gateway glob");
     assertThatThrownBy(() -> new TestLoadRules(Collections.nCopies(101, "x"), List.of()))
         .hasMessageContaining("at most 100");
   }

@@ -40,9 +40,12 @@ public final class ScrapeMetrics {
     runSeconds = Histogram.builder().name("naap_scrape_run_duration_seconds")
         .help("Duration of one scrape run").unit(Unit.SECONDS)
         .classicOnly().classicExponentialUpperBounds(0.05, 2, 12).register(registry);
-    sourceUp = Gauge.builder().name("naap_scrape_source_up")
-        .help("1 when the last capabilities scrape of a source succeeded, else 0").labelNames("source")
-        .register(registry);
+    sourceUp =
+        Gauge.builder()
+            .name("naap_scrape_source_up")
+            .help("1 when the last capabilities scrape of a source succeeded, else 0")
+            .labelNames("source")
+            .register(registry);
     lastSuccess = Gauge.builder().name("naap_scrape_source_last_success_timestamp_seconds")
         .help("When a source last answered a capabilities scrape that was written (Unix time)")
         .labelNames("source").register(registry);

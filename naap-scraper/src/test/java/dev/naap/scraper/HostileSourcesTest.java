@@ -127,9 +127,13 @@ class HostileSourcesTest {
       assertThat(bad.sources()).filteredOn(o -> o.errorKind().equals("invalid_json"))
           .extracting(Scraper.SourceOutcome::attempts).containsExactly(1);
       assertThat(currentCounts(store)).isEqualTo(current);
-      assertThat(store.queryText("SELECT error_kind, http_status, error != '' AS has_error"
-          + " FROM scrape_sources FINAL WHERE run_id = {id:String} ORDER BY error_kind", Map.of("id", bad.runId())))
-          .isEqualTo("""
+      assertThat(
+              store.queryText(
+                  "SELECT error_kind, http_status, error != '' AS has_error"
+                      + " FROM scrape_sources FINAL WHERE run_id = {id:String} ORDER BY error_kind",
+                  Map.of("id", bad.runId())))
+          .isEqualTo(
+              """
               http_status	500	1
               invalid_json	\\N	1
               invalid_shape	\\N	1

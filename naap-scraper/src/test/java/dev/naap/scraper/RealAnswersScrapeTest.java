@@ -70,21 +70,35 @@ class RealAnswersScrapeTest {
         Expected want = Expected.of(file);
         Map<String, Object> at = Map.of("at", run.finishedAt(), "source", source);
 
-        assertThat(lines(store, "SELECT orch_uri, address, local_address, version"
-            + " FROM orchestrators_at(at = {at:DateTime64(3, 'UTC')}) WHERE source = {source:String}",
-            at)).isEqualTo(want.orchestrators);
-        assertThat(lines(store, "SELECT orch_uri, capability, model_id, warm, capacity_idle,"
-            + " capacity_in_use, runner_version FROM orchestrator_models_at(at = {at:DateTime64(3, 'UTC')})"
-            + " WHERE source = {source:String}", at)).isEqualTo(want.models);
+        assertThat(
+                lines(
+                    store,
+                    "SELECT orch_uri, address, local_address, version FROM orchestrators_at(at ="
+                        + " {at:DateTime64(3, 'UTC')}) WHERE source = {source:String}",
+                    at))
+            .isEqualTo(want.orchestrators);
+        assertThat(
+                lines(
+                    store,
+                    "SELECT orch_uri, capability, model_id, warm, capacity_idle, capacity_in_use,"
+                        + " runner_version FROM orchestrator_models_at(at = {at:DateTime64(3,"
+                        + " 'UTC')}) WHERE source = {source:String}",
+                    at))
+            .isEqualTo(want.models);
         assertThat(lines(store, "SELECT orch_uri, capability, model_constraint, price_per_unit,"
             + " pixels_per_unit FROM orchestrator_prices_at(at = {at:DateTime64(3, 'UTC')})"
             + " WHERE source = {source:String}", at)).isEqualTo(want.prices);
         assertThat(lines(store, "SELECT orch_uri, pipeline, model_id, gpu_slot, gpu_id, gpu_name,"
             + " memory_total_bytes FROM orchestrator_gpus_at(at = {at:DateTime64(3, 'UTC')})"
             + " WHERE source = {source:String}", at)).isEqualTo(want.gpus);
-        assertThat(lines(store, "SELECT orch_uri, toString(price_per_unit), toString(pixels_per_unit)"
-            + " FROM orchestrators_at(at = {at:DateTime64(3, 'UTC')}) WHERE source = {source:String}"
-            + " AND price_per_unit IS NOT NULL", at)).isEqualTo(want.defaultPrices);
+        assertThat(
+                lines(
+                    store,
+                    "SELECT orch_uri, toString(price_per_unit), toString(pixels_per_unit) FROM"
+                        + " orchestrators_at(at = {at:DateTime64(3, 'UTC')}) WHERE source ="
+                        + " {source:String} AND price_per_unit IS NOT NULL",
+                    at))
+            .isEqualTo(want.defaultPrices);
         assertThat(run.sources()).filteredOn(o -> o.source().equals(source)
                 && o.endpoint().equals(Scraper.CAPABILITIES))
             .singleElement()
@@ -196,12 +210,26 @@ class RealAnswersScrapeTest {
         JsonNode caps = o.get("capabilities");
         e.orchestrators.add(String.join("\t", uri, lower(o.get("address")),
             lower(o.get("local_address")), caps.path("version").asText()));
-        caps.path("constraints").path("PerCapability").properties().forEach(c ->
-            c.getValue().path("models").properties().forEach(m -> e.models.add(String.join("\t",
-                uri, c.getKey(), m.getKey(), m.getValue().path("warm").asBoolean() ? "true" : "false",
-                Long.toString(m.getValue().path("capacity").asLong()),
-                Long.toString(m.getValue().path("capacityInUse").asLong()),
-                m.getValue().path("runnerVersion").asText()))));
+        caps.path("constraints")
+            .path("PerCapability")
+            .properties()
+            .forEach(
+                c ->
+                    c.getValue()
+                        .path("models")
+                        .properties()
+                        .forEach(
+                            m ->
+                                e.models.add(
+                                    String.join(
+                                        "\t",
+                                        uri,
+                                        c.getKey(),
+                                        m.getKey(),
+                                        m.getValue().path("warm").asBoolean() ? "true" : "false",
+                                        Long.toString(m.getValue().path("capacity").asLong()),
+                                        Long.toString(m.getValue().path("capacityInUse").asLong()),
+                                        m.getValue().path("runnerVersion").asText()))));
         for (JsonNode p : o.path("capabilities_prices")) {
           e.prices.add(String.join("\t", uri, Integer.toString(p.path("capability").asInt()),
               p.path("constraint").asText(), Long.toString(p.path("pricePerUnit").asLong()),

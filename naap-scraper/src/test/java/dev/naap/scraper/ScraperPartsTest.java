@@ -12,14 +12,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The scraper's parts on their own: readers, reachability, backoff, configuration (regions: RegionsTest). */
+/**
+ * The scraper's parts on their own: readers, reachability, backoff, configuration (regions:
+ * RegionsTest).
+ */
 @Timeout(20)
 class ScraperPartsTest {
 
   @Test
   void registeredOrchestrators_keepGoNamesBigNumbersAsStringsAndPriceAsRational()
       throws Exception {
-    String body = """
+    String body =
+        """
         [{"Address":"0xD00354656922168815Fcd1e51CBddB9e359e3C7F","ServiceURI":"https://o:8935",
           "LastRewardRound":3912,"RewardCut":250000,"FeeShare":"500000",
           "DelegatedStake":123456789012345678901234567890,"ActivationRound":1,

@@ -19,8 +19,12 @@ final class Delivery {
   private final Rng rng;
   private final EventSink sink;
   private final TruthRecorder truth;
-  private final PriorityQueue<Held> held = new PriorityQueue<>(
-      (a, b) -> a.releaseMs != b.releaseMs ? Long.compare(a.releaseMs, b.releaseMs) : Long.compare(a.seq, b.seq));
+  private final PriorityQueue<Held> held =
+      new PriorityQueue<>(
+          (a, b) ->
+              a.releaseMs != b.releaseMs
+                  ? Long.compare(a.releaseMs, b.releaseMs)
+                  : Long.compare(a.seq, b.seq));
   private long seq;
   private long sent;
 
@@ -32,7 +36,8 @@ final class Delivery {
   }
 
   /** Publishes one generated event at virtual time {@code nowMs}; false when it is lost. */
-  boolean publish(long nowMs, String truthKey, String id, byte[] value, String type, long envelopeMs) {
+  boolean publish(
+      long nowMs, String truthKey, String id, byte[] value, String type, long envelopeMs) {
     truth.generated(truthKey);
     if (rng.chance(config.lossRate())) {
       truth.lost(truthKey);

@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Wraps payloads in the {@code monitor.GatewayEvent} envelope ({@code id}, {@code type},
- * {@code timestamp} as a string of unix ms, or an integer on some gateways, {@code gateway}, {@code data}) and hands them to
- * {@link Delivery}. Go marshals {@code map[string]any} payloads with sorted keys and structs in
- * field order: callers use {@link #goMap()} and {@link #struct()} accordingly. Not thread-safe.
+ * Wraps payloads in the {@code monitor.GatewayEvent} envelope ({@code id}, {@code type}, {@code
+ * timestamp} as a string of unix ms, or an integer on some gateways, {@code gateway}, {@code data})
+ * and hands them to {@link Delivery}. Go marshals {@code map[string]any} payloads with sorted keys
+ * and structs in field order: callers use {@link #goMap()} and {@link #struct()} accordingly. Not
+ * thread-safe.
  */
 final class Emitter {
 
@@ -32,7 +33,9 @@ final class Emitter {
     return new TreeMap<>();
   }
 
-  /** A Go map from alternating keys and values (sorted keys, never {@code Map.of}'s random order). */
+  /**
+   * A Go map from alternating keys and values (sorted keys, never {@code Map.of}'s random order).
+   */
   static Map<String, Object> obj(Object... keysAndValues) {
     Map<String, Object> m = goMap();
     for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -49,18 +52,21 @@ final class Emitter {
    * Emits one event; {@code subtype} (may be null) only refines the ground-truth counters. False
    * when the delivery lost it (it never reaches Kafka).
    */
-  boolean emit(long nowMs, Network.Gateway gw, long envelopeMs, String type, String subtype, Object data) {
+  boolean emit(
+      long nowMs, Network.Gateway gw, long envelopeMs, String type, String subtype, Object data) {
     String id = ids.uuid();
     Map<String, Object> envelope = struct();
     envelope.put("id", id);
     envelope.put("type", type);
-    // A string as go-livepeer marshals it; an integer from gateways whose events pass another system.
-    envelope.put("timestamp", gw.integerTimestamps() ? (Object) envelopeMs : Long.toString(envelopeMs));
+    // A string as go-livepeer marshals it; an integer from gateways whose events pass another
+    // system.
+    envelope.put(
+        "timestamp", gw.integerTimestamps() ? (Object) envelopeMs : Long.toString(envelopeMs));
     envelope.put("gateway", gw.host());
     envelope.put("data", data);
     emitted++;
-    return delivery.publish(nowMs, subtype == null ? type : type + "/" + subtype, id, json(envelope),
-        type, envelopeMs);
+    return delivery.publish(
+        nowMs, subtype == null ? type : type + "/" + subtype, id, json(envelope), type, envelopeMs);
   }
 
   long emitted() {

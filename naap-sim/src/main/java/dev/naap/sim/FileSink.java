@@ -37,7 +37,8 @@ public final class FileSink implements EventSink {
       out.write('\n');
       messages++;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to " + file + " after " + messages + " messages", e);
+      throw new UncheckedIOException(
+          "cannot write to " + file + " after " + messages + " messages", e);
     }
   }
 
@@ -51,7 +52,8 @@ public final class FileSink implements EventSink {
     try {
       out.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot close " + file + " after " + messages + " messages", e);
+      throw new UncheckedIOException(
+          "cannot close " + file + " after " + messages + " messages", e);
     }
   }
 }

@@ -29,18 +29,20 @@ import java.util.regex.Pattern;
  *       gateway's CLI port answers;
  *   <li>{@code POST /live/video-to-video/{stream}/start}: MediaMTX's publish hook; form fields
  *       {@code source_id}, {@code source_type}, {@code query} (the original query string with
- *       {@code pipeline}, {@code params}, {@code streamId}, {@code orchestrator}); the simulator also
- *       reads {@code duration_secs} (how long the client publishes, default 300) from the query;
+ *       {@code pipeline}, {@code params}, {@code streamId}, {@code orchestrator}); the simulator
+ *       also reads {@code duration_secs} (how long the client publishes, default 300) from the
+ *       query;
  *   <li>{@code POST /live/video-to-video/{stream}/update}: the new params JSON as the body;
- *   <li>{@code GET /live/video-to-video/{streamId}/status}: the last status plus
- *       {@code gateway_status}, kept one minute after the stream ends.
+ *   <li>{@code GET /live/video-to-video/{streamId}/status}: the last status plus {@code
+ *       gateway_status}, kept one minute after the stream ends.
  * </ul>
  *
  * Thread-safe: requests are handed to the simulation thread. Close to stop.
  */
 public final class GatewayServer implements AutoCloseable {
 
-  private static final Pattern LIVE = Pattern.compile("^/live/video-to-video/([^/]+)/(start|update|status)$");
+  private static final Pattern LIVE =
+      Pattern.compile("^/live/video-to-video/([^/]+)/(start|update|status)$");
   private static final long BODY_LIMIT = 1 << 20;
   private static final Map<String, String> CAPABILITY_NAMES = capabilityNames();
 
@@ -58,10 +60,12 @@ public final class GatewayServer implements AutoCloseable {
   /** Serves gateway {@code gateway} (0..2) of {@code sim} on 127.0.0.1:{@code port} (0 = free). */
   public static GatewayServer start(Simulator sim, int gateway, int port) {
     if (gateway < 0 || gateway >= sim.network.gateways.size()) {
-      throw new IllegalArgumentException("gateway: expected 0.." + (sim.network.gateways.size() - 1) + ", got " + gateway);
+      throw new IllegalArgumentException(
+          "gateway: expected 0.." + (sim.network.gateways.size() - 1) + ", got " + gateway);
     }
     try {
-      HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+      HttpServer http =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
       GatewayServer g = new GatewayServer(sim, gateway, http);
       http.createContext("/", g::handle);
       http.setExecutor(Executors.newFixedThreadPool(4, r -> {
@@ -133,16 +137,21 @@ public final class GatewayServer implements AutoCloseable {
     Map<String, String> form = query(new String(body(ex), StandardCharsets.UTF_8));
     Map<String, String> q = query(form.getOrDefault("query", ""));
     Pipeline pipeline = pipeline(q.getOrDefault("pipeline", "streamdiffusion"));
-    Map<String, Object> params = q.containsKey("params") ? params(q.get("params").getBytes(StandardCharsets.UTF_8)) : null;
+    Map<String, Object> params =
+        q.containsKey("params") ? params(q.get("params").getBytes(StandardCharsets.UTF_8)) : null;
     long durationMs;
     try {
-      durationMs = Math.min(3_600, Math.max(1, Long.parseLong(q.getOrDefault("duration_secs", "300")))) * 1000;
+      durationMs =
+          Math.min(3_600, Math.max(1, Long.parseLong(q.getOrDefault("duration_secs", "300"))))
+              * 1000;
     } catch (NumberFormatException e) {
-      throw new BadRequest("duration_secs: expected an integer, got '" + q.get("duration_secs") + "'");
+      throw new BadRequest(
+          "duration_secs: expected an integer, got '" + q.get("duration_secs") + "'");
     }
     String streamId = q.getOrDefault("streamId", "");
     String pin = q.getOrDefault("orchestrator", "");
-    StreamSession s = call(() -> sim.startExternal(gateway, stream, pipeline, params, streamId, pin, durationMs));
+    StreamSession s =
+        call(() -> sim.startExternal(gateway, stream, pipeline, params, streamId, pin, durationMs));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("stream_id", s.streamId);
     body.put("request_id", s.requestId);
@@ -261,14 +270,45 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private static Map<String, String> capabilityNames() {
-    List<String> names = List.of("H.264", "MPEGTS", "MP4", "Fractional framerates", "Storage direct",
-        "Storage S3", "Storage GCS", "H264 Baseline profile", "H264 Main profile", "H264 High profile",
-        "H264 Constrained, Contained High profile", "GOP", "Auth token", "", "MPEG7 signature",
-        "HEVC decode", "HEVC encode", "VP8 decode", "VP9 decode", "VP8 encode", "VP9 encode",
-        "H264 Decode YUV444 8-bit", "H264 Decode YUV422 8-bit", "H264 Decode YUV444 10-bit",
-        "H264 Decode YUV422 10-bit", "H264 Decode YUV420 10-bit", "Segment slicing", "Text to image",
-        "Image to image", "Image to video", "Upscale", "Audio to text", "Segment anything 2", "Llm",
-        "Image to text", "Live video to video", "Text to speech");
+    List<String> names =
+        List.of(
+            "H.264",
+            "MPEGTS",
+            "MP4",
+            "Fractional framerates",
+            "Storage direct",
+            "Storage S3",
+            "Storage GCS",
+            "H264 Baseline profile",
+            "H264 Main profile",
+            "H264 High profile",
+            "H264 Constrained, Contained High profile",
+            "GOP",
+            "Auth token",
+            "",
+            "MPEG7 signature",
+            "HEVC decode",
+            "HEVC encode",
+            "VP8 decode",
+            "VP9 decode",
+            "VP8 encode",
+            "VP9 encode",
+            "H264 Decode YUV444 8-bit",
+            "H264 Decode YUV422 8-bit",
+            "H264 Decode YUV444 10-bit",
+            "H264 Decode YUV422 10-bit",
+            "H264 Decode YUV420 10-bit",
+            "Segment slicing",
+            "Text to image",
+            "Image to image",
+            "Image to video",
+            "Upscale",
+            "Audio to text",
+            "Segment anything 2",
+            "Llm",
+            "Image to text",
+            "Live video to video",
+            "Text to speech");
     Map<String, String> m = new java.util.TreeMap<>();
     m.put("-1", "Unused");
     m.put("-2", "Invalid");

@@ -30,7 +30,13 @@ enum GpuModel {
   private final double[] fps;
   private final long[] startupMs;
 
-  GpuModel(String nvmlName, int major, int minor, long memoryTotalBytes, double[] fps, long[] startupMs) {
+  GpuModel(
+      String nvmlName,
+      int major,
+      int minor,
+      long memoryTotalBytes,
+      double[] fps,
+      long[] startupMs) {
     this.nvmlName = nvmlName;
     this.major = major;
     this.minor = minor;

@@ -51,13 +51,20 @@ public record GroundTruth(
   /**
    * A gateway: {@code host} is the envelope {@code gateway} field ("" for one of them).
    *
-   * @param noOrchestratorForm {@code trace} ({@code gateway_no_orchestrators_available}) or
-   *     {@code timeout_error} (only the error "no orchestrators available within 2s timeout")
+   * @param noOrchestratorForm {@code trace} ({@code gateway_no_orchestrators_available}) or {@code
+   *     timeout_error} (only the error "no orchestrators available within 2s timeout")
    * @param integerTimestamps its envelope {@code timestamp} is a JSON integer, not a string
    * @param tester a scheduled tester's gateway: only {@code aiJobTesterStream-} streams, unflagged
    */
-  public record GatewayTruth(int index, String host, String senderAddress, String region,
-      boolean optionalFields, String noOrchestratorForm, boolean integerTimestamps, boolean tester) {}
+  public record GatewayTruth(
+      int index,
+      String host,
+      String senderAddress,
+      String region,
+      boolean optionalFields,
+      String noOrchestratorForm,
+      boolean integerTimestamps,
+      boolean tester) {}
 
   /**
    * An orchestrator.
@@ -94,8 +101,16 @@ public record GroundTruth(
    *     with fps &gt; 0 (before delivery losses), or 0 when none
    * @param statusSamples the number of those events
    */
-  public record GpuTruth(String orchestrator, String url, String gpuId, String model, String pipeline,
-      int slots, double capabilityFps, double meanOutputFps, long statusSamples) {}
+  public record GpuTruth(
+      String orchestrator,
+      String url,
+      String gpuId,
+      String model,
+      String pipeline,
+      int slots,
+      double capabilityFps,
+      double meanOutputFps,
+      long statusSamples) {}
 
   /**
    * One node (orchestrator URL) and pipeline. Pipeline {@code ""} holds the segments of streams
@@ -185,6 +200,9 @@ public record GroundTruth(
 
   /** The demand cells of one gateway summed: requested sessions. */
   public long requested(String gateway) {
-    return demand.stream().filter(d -> d.gateway().equals(gateway)).mapToLong(DemandCell::requested).sum();
+    return demand.stream()
+        .filter(d -> d.gateway().equals(gateway))
+        .mapToLong(DemandCell::requested)
+        .sum();
   }
 }

@@ -38,13 +38,15 @@ public final class KafkaSink implements EventSink {
   @Override
   public void send(String key, byte[] value) {
     rethrow();
-    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value), (md, e) -> {
-      if (e != null) {
-        failure.compareAndSet(null, e);
-      } else {
-        acked.incrementAndGet();
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value),
+        (md, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          } else {
+            acked.incrementAndGet();
+          }
+        });
   }
 
   /** Messages the broker has acknowledged. */

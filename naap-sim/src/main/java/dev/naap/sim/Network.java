@@ -160,10 +160,15 @@ final class Network {
       if (index % 3 != 1) {
         return pricePerPixelWei;
       }
-      return pricePerPixelWei * (8 + Math.floorMod(Math.floorDiv(ms, PRICE_STEP_MS) + index, 5)) / 10;
+      return pricePerPixelWei
+          * (8 + Math.floorMod(Math.floorDiv(ms, PRICE_STEP_MS) + index, 5))
+          / 10;
     }
 
-    /** Its tickets' face value: 0.0024 ETH (printed in WEI), or 0.012 ETH (printed in ETH) for every fourth. */
+    /**
+     * Its tickets' face value: 0.0024 ETH (printed in WEI), or 0.012 ETH (printed in ETH) for every
+     * fourth.
+     */
     long faceValueWei() {
       return index % 4 == 2 ? 12_000_000_000_000_000L : 2_400_000_000_000_000L;
     }
@@ -174,7 +179,9 @@ final class Network {
     }
   }
 
-  /** A discovery answer: the orchestrators asked, sorted by latency, and the GPU chosen (or null). */
+  /**
+   * A discovery answer: the orchestrators asked, sorted by latency, and the GPU chosen (or null).
+   */
   record Selection(Gpu gpu, List<Candidate> candidates) {}
 
   record Candidate(Orchestrator orchestrator, long latencyMs) {}
@@ -192,19 +199,75 @@ final class Network {
   static Network build(SimConfig config, Rng rng) {
     NoOrchestratorForm trace = NoOrchestratorForm.TRACE;
     NoOrchestratorForm timeout = NoOrchestratorForm.TIMEOUT_ERROR;
-    List<Gateway> gateways = List.of(
-        new Gateway(0, "", rng.mixedCaseAddress(), REGIONS.get(0), 0.5, false, false, trace, false, false),
-        new Gateway(1, "gateway-eu.livepeer-sim.net", rng.mixedCaseAddress(), REGIONS.get(2), 0.3,
-            false, true, timeout, false, false),
-        new Gateway(2, "gateway-ap.livepeer-sim.net", rng.mixedCaseAddress(), REGIONS.get(4), 0.2,
-            true, true, trace, false, false),
-        // A scheduled tester's gateways: their own streams only, never flagged as test load.
-        new Gateway(3, "cloud-spe-ai-live-video-tester-fra", rng.mixedCaseAddress(), REGIONS.get(2), 0,
-            false, true, timeout, true, true),
-        new Gateway(4, "cloud-spe-ai-live-video-tester-mdw", rng.mixedCaseAddress(), REGIONS.get(0), 0,
-            false, true, timeout, true, true),
-        new Gateway(5, "cloud-spe-ai-live-video-tester-sea", rng.mixedCaseAddress(), REGIONS.get(1), 0,
-            false, true, timeout, true, true));
+    List<Gateway> gateways =
+        List.of(
+            new Gateway(
+                0,
+                "",
+                rng.mixedCaseAddress(),
+                REGIONS.get(0),
+                0.5,
+                false,
+                false,
+                trace,
+                false,
+                false),
+            new Gateway(
+                1,
+                "gateway-eu.livepeer-sim.net",
+                rng.mixedCaseAddress(),
+                REGIONS.get(2),
+                0.3,
+                false,
+                true,
+                timeout,
+                false,
+                false),
+            new Gateway(
+                2,
+                "gateway-ap.livepeer-sim.net",
+                rng.mixedCaseAddress(),
+                REGIONS.get(4),
+                0.2,
+                true,
+                true,
+                trace,
+                false,
+                false),
+            // A scheduled tester's gateways: their own streams only, never flagged as test load.
+            new Gateway(
+                3,
+                "cloud-spe-ai-live-video-tester-fra",
+                rng.mixedCaseAddress(),
+                REGIONS.get(2),
+                0,
+                false,
+                true,
+                timeout,
+                true,
+                true),
+            new Gateway(
+                4,
+                "cloud-spe-ai-live-video-tester-mdw",
+                rng.mixedCaseAddress(),
+                REGIONS.get(0),
+                0,
+                false,
+                true,
+                timeout,
+                true,
+                true),
+            new Gateway(
+                5,
+                "cloud-spe-ai-live-video-tester-sea",
+                rng.mixedCaseAddress(),
+                REGIONS.get(1),
+                0,
+                false,
+                true,
+                timeout,
+                true,
+                true));
     int n = config.orchestrators();
     int[] gpuCount = new int[n];
     java.util.Arrays.fill(gpuCount, 1);
@@ -229,8 +292,13 @@ final class Network {
         signer = front.signerAddress;
         onChain = front.onChainAddress;
       }
-      String url = String.format("https://orch-%02d.%s.livepeer-sim.%s:%d", i, region.name(),
-          m10 == 6 ? "org" : "net", rng.chance(0.6) ? 8935 : 18935 + 10_000 * (int) rng.between(0, 1));
+      String url =
+          String.format(
+              "https://orch-%02d.%s.livepeer-sim.%s:%d",
+              i,
+              region.name(),
+              m10 == 6 ? "org" : "net",
+              rng.chance(0.6) ? 8935 : 18935 + 10_000 * (int) rng.between(0, 1));
       // Most orchestrators are reliable; every seventh is flaky, every eleventh is slow.
       double failure = i % 7 == 3 ? rng.uniform(0.08, 0.25) : rng.uniform(0.002, 0.03);
       double slow = i % 11 == 5 ? rng.uniform(0.2, 0.4) : rng.uniform(0.0, 0.02);
@@ -244,7 +312,8 @@ final class Network {
         // Every pipeline is served by at least one GPU: the first GPUs cycle through them.
         Pipeline p = orchestrators.size() < supply.length && d == 0
             ? Pipeline.values()[i] : Pipeline.values()[rng.weighted(supply)];
-        int slots = p == Pipeline.STREAMDIFFUSION && m.memoryTotalBytes > 30e9 && rng.chance(0.4) ? 2 : 1;
+        int slots =
+            p == Pipeline.STREAMDIFFUSION && m.memoryTotalBytes > 30e9 && rng.chance(0.4) ? 2 : 1;
         long used = rng.between(500_000_000L, 20_000_000_000L);
         Gpu gpu = new Gpu(o, d, "GPU-" + uuidBody(rng), m, p, slots,
             rng.uniform(0.92, 1.06), m.memoryTotalBytes - Math.min(used, m.memoryTotalBytes / 2));
@@ -282,7 +351,8 @@ final class Network {
    * orchestrators advertising the pipeline that are reachable and not suspended by this gateway,
    * ranked by latency, the choice among the three closest with free capacity being random.
    */
-  Selection select(Gateway gw, Pipeline pipeline, Region client, long nowMs, Orchestrator exclude, Rng rng) {
+  Selection select(
+      Gateway gw, Pipeline pipeline, Region client, long nowMs, Orchestrator exclude, Rng rng) {
     return select(gw, pipeline, client, nowMs, exclude, "", rng);
   }
 
@@ -294,7 +364,10 @@ final class Network {
       String pin, Rng rng) {
     List<Candidate> candidates = new ArrayList<>();
     for (Orchestrator o : orchestrators) {
-      if (o.dark || o == exclude || o.suspendedUntilMs[gw.index()] > nowMs || !o.url.contains(pin)) {
+      if (o.dark
+          || o == exclude
+          || o.suspendedUntilMs[gw.index()] > nowMs
+          || !o.url.contains(pin)) {
         continue;
       }
       if (o.gpus.stream().anyMatch(g -> g.pipeline == pipeline)) {
@@ -317,8 +390,12 @@ final class Network {
         break;
       }
     }
-    Gpu chosen = free.isEmpty() ? null : free.get(rng.weighted(new double[] {0.6, 0.25, 0.15}) % free.size());
-    return new Selection(chosen, List.copyOf(candidates.subList(0, Math.min(8, candidates.size()))));
+    Gpu chosen =
+        free.isEmpty()
+            ? null
+            : free.get(rng.weighted(new double[] {0.6, 0.25, 0.15}) % free.size());
+    return new Selection(
+        chosen, List.copyOf(candidates.subList(0, Math.min(8, candidates.size()))));
   }
 
   Orchestrator orchestrator(int index) {

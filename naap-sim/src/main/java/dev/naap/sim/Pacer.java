@@ -62,7 +62,8 @@ public interface Pacer {
         if (anchorNanos == Long.MIN_VALUE) {
           return lastMs;
         }
-        return Math.max(lastMs, liveFromMs + (long) ((System.nanoTime() - anchorNanos) * speed / 1e6));
+        return Math.max(
+            lastMs, liveFromMs + (long) ((System.nanoTime() - anchorNanos) * speed / 1e6));
       }
     };
   }

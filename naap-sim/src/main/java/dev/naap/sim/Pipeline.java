@@ -1,8 +1,8 @@
 package dev.naap.sim;
 
 /**
- * The live-video-to-video pipelines (go-livepeer calls them the model id) with their share of demand
- * and of supply in the default network.
+ * The live-video-to-video pipelines (go-livepeer calls them the model id) with their share of
+ * demand and of supply in the default network.
  */
 enum Pipeline {
   STREAMDIFFUSION("streamdiffusion", "stabilityai/sd-turbo", 0.38, 0.38),

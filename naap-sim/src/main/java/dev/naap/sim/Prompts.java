@@ -63,7 +63,10 @@ final class Prompts {
           "inputs", Emitter.obj("text", prompt, "clip", List.of("3", 0))));
       graph.put("3", Emitter.obj("class_type", "CheckpointLoaderSimple",
           "inputs", Emitter.obj("ckpt_name", "sd_turbo.safetensors")));
-      graph.put("4", Emitter.obj("class_type", "SaveTensor", "inputs", Emitter.obj("images", List.of("2", 0))));
+      graph.put(
+          "4",
+          Emitter.obj(
+              "class_type", "SaveTensor", "inputs", Emitter.obj("images", List.of("2", 0))));
       m.put("prompt", graph);
       return m;
     }

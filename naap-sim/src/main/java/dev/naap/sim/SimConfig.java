@@ -98,7 +98,9 @@ public record SimConfig(
 
     public Builder malformedRate(double v) { malformedRate = v; return this; }
 
-    /** Sets loss, duplicate, late and malformed rates to zero: every event exactly once, in order. */
+    /**
+     * Sets loss, duplicate, late and malformed rates to zero: every event exactly once, in order.
+     */
     public Builder perfectDelivery() {
       lossRate = 0;
       duplicateRate = 0;
@@ -107,7 +109,10 @@ public record SimConfig(
       return this;
     }
 
-    public Builder capabilitiesInterval(Duration v) { capabilitiesIntervalMs = v.toMillis(); return this; }
+    public Builder capabilitiesInterval(Duration v) {
+      capabilitiesIntervalMs = v.toMillis();
+      return this;
+    }
 
     public Builder darkOrchestrator(boolean v) { darkOrchestrator = v; return this; }
 
@@ -141,17 +146,32 @@ public record SimConfig(
       rate(errors, "malformedRate", malformedRate);
       rate(errors, "trickleLossRate", trickleLossRate);
       if (capabilitiesIntervalMs < 1_000) {
-        errors.add("capabilitiesInterval: expected at least 1 s, got " + capabilitiesIntervalMs + " ms");
+        errors.add(
+            "capabilitiesInterval: expected at least 1 s, got " + capabilitiesIntervalMs + " ms");
       }
       if (testSlots < 0 || testSlots > 8) {
         errors.add("testSlots: expected 0..8, got " + testSlots);
       }
       if (!errors.isEmpty()) {
-        throw new IllegalArgumentException("invalid simulator config: " + String.join("; ", errors));
+        throw new IllegalArgumentException(
+            "invalid simulator config: " + String.join("; ", errors));
       }
-      return new SimConfig(seed, orchestrators, gpus, startMs, durationMs, peakStreamsPerHour,
-          lossRate, duplicateRate, lateRate, malformedRate, capabilitiesIntervalMs, darkOrchestrator,
-          trickleLossRate, scheduledTester, testSlots);
+      return new SimConfig(
+          seed,
+          orchestrators,
+          gpus,
+          startMs,
+          durationMs,
+          peakStreamsPerHour,
+          lossRate,
+          duplicateRate,
+          lateRate,
+          malformedRate,
+          capabilitiesIntervalMs,
+          darkOrchestrator,
+          trickleLossRate,
+          scheduledTester,
+          testSlots);
     }
 
     private static void rate(List<String> errors, String name, double v) {

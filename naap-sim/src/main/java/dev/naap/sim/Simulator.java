@@ -270,18 +270,28 @@ public final class Simulator {
 
   /** A scheduled tester: a test stream through its gateway every 5 minutes, over the pipelines. */
   private void scheduleTesterStream(Gateway gw, long at) {
-    schedule(at, () -> {
-      Rng rng = streams.split();
-      Pipeline pipeline = Pipeline.values()[(int) (at / TESTER_PERIOD_MS % Pipeline.values().length)];
-      // The id is the start's unix time in ns, as the tester's.
-      String id = "aiJobTesterStream-" + (at * 1_000_000L + rng.between(0, 999_999));
-      StreamSession s = new StreamSession(this, rng, gw, pipeline, gw.region(), at,
-          new StreamSession.External(id, null, "", rng.between(60_000, 120_000), false));
-      all.add(s);
-      s.start();
-      reschedule(s);
-      scheduleTesterStream(gw, at + TESTER_PERIOD_MS);
-    });
+    schedule(
+        at,
+        () -> {
+          Rng rng = streams.split();
+          Pipeline pipeline =
+              Pipeline.values()[(int) (at / TESTER_PERIOD_MS % Pipeline.values().length)];
+          // The id is the start's unix time in ns, as the tester's.
+          String id = "aiJobTesterStream-" + (at * 1_000_000L + rng.between(0, 999_999));
+          StreamSession s =
+              new StreamSession(
+                  this,
+                  rng,
+                  gw,
+                  pipeline,
+                  gw.region(),
+                  at,
+                  new StreamSession.External(id, null, "", rng.between(60_000, 120_000), false));
+          all.add(s);
+          s.start();
+          reschedule(s);
+          scheduleTesterStream(gw, at + TESTER_PERIOD_MS);
+        });
   }
 
   private static final long TESTER_PERIOD_MS = 5 * 60_000L;
@@ -326,7 +336,10 @@ public final class Simulator {
     // By node host: one signer fronts nodes in several regions, as on the real network.
     StringBuilder out = new StringBuilder("# simulated orchestrator nodes: host, region\n");
     for (Orchestrator o : network.orchestrators) {
-      out.append(java.net.URI.create(o.url).getHost()).append(' ').append(o.region.name()).append('\n');
+      out.append(java.net.URI.create(o.url).getHost())
+          .append(' ')
+          .append(o.region.name())
+          .append('\n');
     }
     return out.toString();
   }

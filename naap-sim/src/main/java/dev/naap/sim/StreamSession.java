@@ -23,8 +23,8 @@ import java.util.function.LongConsumer;
  *   … ─► ingest closed
  * </pre>
  *
- * Ingest metrics (every 5 s) and prompt changes belong to the stream and continue across swaps.
- * An orchestrator session is healthy, loading only (never outputs) or crashing (runner errors and
+ * Ingest metrics (every 5 s) and prompt changes belong to the stream and continue across swaps. An
+ * orchestrator session is healthy, loading only (never outputs) or crashing (runner errors and
  * restarts, no output), drawn once from the orchestrator's failure probability.
  */
 final class StreamSession {
@@ -33,9 +33,11 @@ final class StreamSession {
   static final long BILLED_PIXELS_PER_SECOND = 1280L * 720 * 30;
   /** eth.FormatUnits prints ETH from 0.01 ETH on. */
   private static final long FACE_IN_ETH_FROM_WEI = 10_000_000_000_000_000L;
-  /** The gateway (gateway-ap) that pays through a remote signer: create_signed_ticket, no payments. */
-  static final int REMOTE_SIGNER_GATEWAY = 2;
 
+  /**
+   * The gateway (gateway-ap) that pays through a remote signer: create_signed_ticket, no payments.
+   */
+  static final int REMOTE_SIGNER_GATEWAY = 2;
 
   /**
    * How an orchestrator session goes. {@code TRICKLE_LOST}: the gateway's trickle subscription
@@ -66,8 +68,12 @@ final class StreamSession {
   final String streamId;
   final String requestId;
   private final boolean testLoad;
-  /** A scheduled tester's stream ({@code aiJobTesterStream-…}): test load by rule, never flagged. */
+
+  /**
+   * A scheduled tester's stream ({@code aiJobTesterStream-…}): test load by rule, never flagged.
+   */
   private final boolean testerStream;
+
   private final boolean viaHook;
   private final long endMs;
   private final double clientFps;
@@ -137,8 +143,12 @@ final class StreamSession {
   // A swap back to the same orchestrator: the GPU to re-select.
   private Gpu reselect;
   private String lastUrl;
-  /** Started over the gateway's HTTP surface: its client, not the simulation, changes its prompt. */
+
+  /**
+   * Started over the gateway's HTTP surface: its client, not the simulation, changes its prompt.
+   */
   private final boolean external;
+
   // What the events emitted for the current orchestrator session show, for the ground truth.
   private boolean observed;
   private boolean sawIngest;
@@ -452,7 +462,8 @@ final class StreamSession {
     nextPaymentMs = -1;
     nextErrorMs = -1;
     slowAtMs = -1;
-    armWatchdog(now + WATCHDOG_MS + rng.between(0, 2_000), "trickle subscribe error, swapping: EOF");
+    armWatchdog(
+        now + WATCHDOG_MS + rng.between(0, 2_000), "trickle subscribe error, swapping: EOF");
   }
 
   /** Swaps away from the current orchestrator; {@code back}: the gateway re-selects it. */
@@ -525,9 +536,17 @@ final class StreamSession {
     releaseOrchestrator(now);
     trace(now + 1, now + 1, "gateway_ingest_stream_closed", null);
     if (lastUrl != null && rng.chance(0.2)) {
-      // Stray errors after the close: no orchestrator_info, no capability; they belong to no segment.
-      strayError(now + rng.between(20, 900), "Error publishing, wrote " + rng.between(2_000, 90_000)
-          + " dropping Post \"" + lastUrl + "/ai/trickle/" + streamId + "\": connection reset by peer");
+      // Stray errors after the close: no orchestrator_info, no capability; they belong to no
+      // segment.
+      strayError(
+          now + rng.between(20, 900),
+          "Error publishing, wrote "
+              + rng.between(2_000, 90_000)
+              + " dropping Post \""
+              + lastUrl
+              + "/ai/trickle/"
+              + streamId
+              + "\": connection reset by peer");
       if (rng.chance(0.5)) {
         strayError(now + rng.between(900, 2_500),
             "trickle subscribe error reading: Channel exists but sequence does not");
@@ -589,7 +608,9 @@ final class StreamSession {
     gs.put("whep_url", "");
     gs.put("ingest_metrics", Emitter.obj("stats", lastStats));
     if (lastGatewayError != null) {
-      gs.put("error", Emitter.obj("error_message", lastGatewayError, "error_time", lastGatewayErrorMs));
+      gs.put(
+          "error",
+          Emitter.obj("error_message", lastGatewayError, "error_time", lastGatewayErrorMs));
     }
     body.put("gateway_status", gs);
     return body;
@@ -615,7 +636,8 @@ final class StreamSession {
     } else {
       double cap = gpu.capabilityFps() * rng.gaussian(1, 0.04);
       outFps = Math.max(0.5, Math.min(cap, inFps * rng.uniform(0.93, 0.99)));
-      boolean reloading = lastParamsChangeMs >= 0 && now - lastParamsChangeMs < 10_000 && rng.chance(0.4);
+      boolean reloading =
+          lastParamsChangeMs >= 0 && now - lastParamsChangeMs < 10_000 && rng.chance(0.4);
       if (recentError || recentRestart || reloading) {
         outFps *= rng.uniform(0.45, 0.75);
         newState = "DEGRADED_INFERENCE";
@@ -697,7 +719,8 @@ final class StreamSession {
     lostPackets += newLost;
     double lossPct = poorLink ? 100.0 * newLost / (newLost + newVideo) : 0;
     double elapsed = (now - t0) / 1000.0;
-    long rttNanos = gw.reportsRtt() ? Math.round(Network.latencyMs(gw.region(), client, rng) * 1e6) : 0;
+    long rttNanos =
+        gw.reportsRtt() ? Math.round(Network.latencyMs(gw.region(), client, rng) * 1e6) : 0;
     double videoJitter = poorLink && rng.chance(0.6) ? rng.uniform(40, 120) : rng.logNormal(5, 0.4);
     double audioJitter = poorLink ? rng.uniform(22, 60) : rng.gaussian(19.91, 0.01);
     Map<String, Object> peer = Emitter.struct();
@@ -774,7 +797,8 @@ final class StreamSession {
     String winProb = o.faceValueWei() > FACE_IN_ETH_FROM_WEI
         ? (first ? "0.0001998002" : "0.0002000000") : (first ? "0.0009990010" : "0.0010000000");
     long sinceLast = first ? 0 : now - lastPaymentMs;
-    int tickets = first ? 2 : (int) Math.max(1, Math.round(price * BILLED_PIXELS_PER_SECOND * 54.0 / 2.4e12));
+    int tickets =
+        first ? 2 : (int) Math.max(1, Math.round(price * BILLED_PIXELS_PER_SECOND * 54.0 / 2.4e12));
     boolean delivered;
     if (gw.index() == REMOTE_SIGNER_GATEWAY) {
       delivered = signedTicket(now, o, price, tickets, first ? 60_000 : sinceLast);
@@ -794,8 +818,12 @@ final class StreamSession {
       d.put("winProb", winProb);
       delivered = sim.emitter.emit(now, gw, now, "create_new_payment", null, d);
       if (delivered) {
-        sim.truth.payment(o, new java.math.BigDecimal(face).multiply(new java.math.BigDecimal(winProb))
-            .multiply(java.math.BigDecimal.valueOf(tickets)), tickets);
+        sim.truth.payment(
+            o,
+            new java.math.BigDecimal(face)
+                .multiply(new java.math.BigDecimal(winProb))
+                .multiply(java.math.BigDecimal.valueOf(tickets)),
+            tickets);
       }
     }
     payments++;
@@ -807,7 +835,8 @@ final class StreamSession {
   private boolean signedTicket(long now, Orchestrator o, long price, int tickets, long billedMs) {
     double seconds = billedMs / 1000.0;
     long pixels = Math.round(seconds * BILLED_PIXELS_PER_SECOND);
-    java.math.BigInteger fee = java.math.BigInteger.valueOf(price).multiply(java.math.BigInteger.valueOf(pixels));
+    java.math.BigInteger fee =
+        java.math.BigInteger.valueOf(price).multiply(java.math.BigInteger.valueOf(pixels));
     Map<String, Object> d = Emitter.goMap();
     d.put("app", pipeline.ordinal() % 2 == 0 ? "daydream" : "streamplace");
     d.put("auth_id", "");
@@ -837,10 +866,15 @@ final class StreamSession {
     return delivered;
   }
 
-  /** go-livepeer's {@code eth.FormatUnits(v, "ETH")}: wei below 0.01 ETH, else ETH with its decimals. */
+  /**
+   * go-livepeer's {@code eth.FormatUnits(v, "ETH")}: wei below 0.01 ETH, else ETH with its
+   * decimals.
+   */
   static String formatUnits(long wei) {
-    return wei < FACE_IN_ETH_FROM_WEI ? wei + " WEI"
-        : java.math.BigDecimal.valueOf(wei).movePointLeft(18).stripTrailingZeros().toPlainString() + " ETH";
+    return wei < FACE_IN_ETH_FROM_WEI
+        ? wei + " WEI"
+        : java.math.BigDecimal.valueOf(wei).movePointLeft(18).stripTrailingZeros().toPlainString()
+            + " ETH";
   }
 
   // ---------------------------------------------------------------- prompts and trouble
@@ -884,7 +918,8 @@ final class StreamSession {
         }
       });
     }
-    nextErrorMs = now + Math.round(Math.max(10_000, rng.exponential(3_600_000 / o.runnerErrorsPerHour)));
+    nextErrorMs =
+        now + Math.round(Math.max(10_000, rng.exponential(3_600_000 / o.runnerErrorsPerHour)));
   }
 
   private void runnerErrorEvent(long now, String message) {
@@ -965,7 +1000,8 @@ final class StreamSession {
       return "reported";
     }
     long listedBefore = listedAtObserved;
-    boolean fresh = listedBefore >= 0 && observedFromMs - listedBefore <= GroundTruth.STALE_SNAPSHOT_MS;
+    boolean fresh =
+        listedBefore >= 0 && observedFromMs - listedBefore <= GroundTruth.STALE_SNAPSHOT_MS;
     long latest = gpu.orchestrator.lastListedMs;
     boolean listedDuring = latest > observedFromMs && latest <= lastObservedMs;
     if (!fresh && !listedDuring) {

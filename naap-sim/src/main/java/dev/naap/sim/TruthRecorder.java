@@ -40,7 +40,8 @@ final class TruthRecorder {
     return demand.computeIfAbsent(gw.index() + "|" + p.id + "|" + r.name(), k -> new long[8]);
   }
 
-  void requested(Network.Gateway gw, Pipeline p, Network.Region r, boolean flagged, boolean tester) {
+  void requested(
+      Network.Gateway gw, Pipeline p, Network.Region r, boolean flagged, boolean tester) {
     long[] c = cell(gw, p, r);
     c[REQUESTED]++;
     c[FLAGGED] += flagged ? 1 : 0;
@@ -49,17 +50,26 @@ final class TruthRecorder {
 
   void started(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[STARTED]++; }
 
-  void noOrchestrator(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[NO_ORCH]++; }
+  void noOrchestrator(Network.Gateway gw, Pipeline p, Network.Region r) {
+    cell(gw, p, r)[NO_ORCH]++;
+  }
 
-  void loadingOnly(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[LOADING_ONLY]++; }
+  void loadingOnly(Network.Gateway gw, Pipeline p, Network.Region r) {
+    cell(gw, p, r)[LOADING_ONLY]++;
+  }
 
   void swapped(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[SWAPPED]++; }
 
   void open(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[OPEN]++; }
 
   /** One segment; {@code pipeline} null when no event of its stream named it. */
-  void orchestratorSession(Network.Gpu gpu, Pipeline pipeline, boolean failed, boolean failedAsDefined,
-      String gpuResolution, boolean swappedBack) {
+  void orchestratorSession(
+      Network.Gpu gpu,
+      Pipeline pipeline,
+      boolean failed,
+      boolean failedAsDefined,
+      String gpuResolution,
+      boolean swappedBack) {
     Network.Orchestrator o = gpu.orchestrator;
     orchSessions[o.index]++;
     if (failed) {
@@ -108,7 +118,10 @@ final class TruthRecorder {
 
   void late(String key) { count(key, 3); }
 
-  /** A delivered create_new_payment to {@code o}: its expected value (face x win probability x tickets). */
+  /**
+   * A delivered create_new_payment to {@code o}: its expected value (face x win probability x
+   * tickets).
+   */
   void payment(Network.Orchestrator o, java.math.BigDecimal expectedWei, int tickets) {
     Fees f = fees.computeIfAbsent(o.infoAddress(), k -> new Fees());
     f.payments++;
@@ -117,7 +130,8 @@ final class TruthRecorder {
   }
 
   /** A delivered create_signed_ticket for {@code o}. */
-  void signedTicket(Network.Orchestrator o, java.math.BigInteger computedWei, int tickets, double seconds) {
+  void signedTicket(
+      Network.Orchestrator o, java.math.BigInteger computedWei, int tickets, double seconds) {
     Fees f = fees.computeIfAbsent(o.infoAddress(), k -> new Fees());
     f.signedTickets++;
     f.tickets += tickets;
@@ -160,8 +174,17 @@ final class TruthRecorder {
           orchSwapsBack[o.index], o.rarelyListed, darkFrom[o.index], darkTo[o.index]));
       for (Network.Gpu g : o.gpus) {
         double[] a = gpuFps.getOrDefault(g, new double[2]);
-        gpus.add(new GroundTruth.GpuTruth(o.infoAddress(), o.url, g.uuid, g.model.nvmlName, g.pipeline.id,
-            g.slots, g.capabilityFps(), a[1] == 0 ? 0 : a[0] / a[1], (long) a[1]));
+        gpus.add(
+            new GroundTruth.GpuTruth(
+                o.infoAddress(),
+                o.url,
+                g.uuid,
+                g.model.nvmlName,
+                g.pipeline.id,
+                g.slots,
+                g.capabilityFps(),
+                a[1] == 0 ? 0 : a[0] / a[1],
+                (long) a[1]));
       }
       for (Pipeline p : Pipeline.values()) {
         List<Network.Gpu> serving = o.gpus.stream().filter(g -> g.pipeline == p).toList();
@@ -199,10 +222,30 @@ final class TruthRecorder {
     Map<String, GroundTruth.DeliveryCount> del = new TreeMap<>();
     delivery.forEach((k, v) -> del.put(k, new GroundTruth.DeliveryCount(v[0], v[1], v[2], v[3])));
     List<GroundTruth.FeeTruth> feeTruth = new ArrayList<>();
-    fees.forEach((signer, f) -> feeTruth.add(new GroundTruth.FeeTruth(signer, f.payments, f.signedTickets, f.tickets,
-        f.expectedWei.stripTrailingZeros().toPlainString(), f.computedWei.toString(), f.billableSeconds)));
-    return new GroundTruth(config, config.seed(), config.startMs(), config.startMs() + config.durationMs(),
-        gws, orchs, gpus, nodes, cells, del, new TreeMap<>(malformed), List.copyOf(promptChanges),
+    fees.forEach(
+        (signer, f) ->
+            feeTruth.add(
+                new GroundTruth.FeeTruth(
+                    signer,
+                    f.payments,
+                    f.signedTickets,
+                    f.tickets,
+                    f.expectedWei.stripTrailingZeros().toPlainString(),
+                    f.computedWei.toString(),
+                    f.billableSeconds)));
+    return new GroundTruth(
+        config,
+        config.seed(),
+        config.startMs(),
+        config.startMs() + config.durationMs(),
+        gws,
+        orchs,
+        gpus,
+        nodes,
+        cells,
+        del,
+        new TreeMap<>(malformed),
+        List.copyOf(promptChanges),
         List.copyOf(feeTruth));
   }
 }

@@ -36,24 +36,29 @@ class CadenceTest {
       for (int i = 1; i < ts.size(); i++) {
         assertThat(ts.get(i) - ts.get(i - 1)).isBetween(9_970L, 10_030L);
       }
-      AiStreamStatus first = list.stream().min((a, b) -> Long.compare(a.timestampMs(), b.timestampMs())).orElseThrow();
+      AiStreamStatus first =
+          list.stream().min((a, b) -> Long.compare(a.timestampMs(), b.timestampMs())).orElseThrow();
       assertThat(first.timestampMs() - first.startTimeMs()).isBetween(9_900L, 10_100L);
     }
   }
 
   @Test
   void ingestMetrics_areEveryFiveSeconds_cumulative_withRttInNanos() {
-    var streams = by(SimRun.perfect().accepted, StreamIngestMetrics.class, StreamIngestMetrics::streamId);
+    var streams =
+        by(SimRun.perfect().accepted, StreamIngestMetrics.class, StreamIngestMetrics::streamId);
     for (List<StreamIngestMetrics> list : streams.values()) {
       List<StreamIngestMetrics> sorted = new ArrayList<>(list);
       sorted.sort((a, b) -> Long.compare(a.timestampMs(), b.timestampMs()));
       for (int i = 1; i < sorted.size(); i++) {
-        assertThat(sorted.get(i).timestampMs() - sorted.get(i - 1).timestampMs()).isBetween(5_000L, 5_001L);
+        assertThat(sorted.get(i).timestampMs() - sorted.get(i - 1).timestampMs())
+            .isBetween(5_000L, 5_001L);
         assertThat(sorted.get(i).stats().peerConnStats().bytesReceived())
             .isGreaterThan(sorted.get(i - 1).stats().peerConnStats().bytesReceived());
       }
       for (StreamIngestMetrics m : sorted) {
-        assertThat(m.stats().trackStats()).extracting(t -> t.type()).containsExactly("video", "audio");
+        assertThat(m.stats().trackStats())
+            .extracting(t -> t.type())
+            .containsExactly("video", "audio");
         for (var t : m.stats().trackStats()) {
           if (m.envelope().gateway().isEmpty()) {
             assertThat(t.rttNanos()).isZero();
@@ -67,18 +72,21 @@ class CadenceTest {
   }
 
   @Test
-  void envelopeTimestamp_isAStringOfUnixMillis_orAnIntegerFromTheTestersGateways() throws Exception {
+  void envelopeTimestamp_isAStringOfUnixMillis_orAnIntegerFromTheTestersGateways()
+      throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     SimRun run = SimRun.perfect();
     int integers = 0;
     for (int i = 0; i < run.messages.size(); i += 7) {
       JsonNode envelope = mapper.readTree(run.messages.get(i));
       JsonNode ts = envelope.get("timestamp");
-      boolean tester = envelope.get("gateway").asText().startsWith("cloud-spe-ai-live-video-tester-");
+      boolean tester =
+          envelope.get("gateway").asText().startsWith("cloud-spe-ai-live-video-tester-");
       assertThat(ts.isTextual()).isEqualTo(!tester);
       assertThat(ts.isIntegralNumber()).isEqualTo(tester);
       integers += tester ? 1 : 0;
-      assertThat(Long.parseLong(ts.asText())).isBetween(SimRun.PEAK_START_MS, SimRun.PEAK_START_MS + 3 * 3_600_000L);
+      assertThat(Long.parseLong(ts.asText()))
+          .isBetween(SimRun.PEAK_START_MS, SimRun.PEAK_START_MS + 3 * 3_600_000L);
     }
     assertThat(integers).isPositive();
   }
@@ -86,10 +94,15 @@ class CadenceTest {
   @Test
   void traces_followTheRealOrder_forHealthyStreams() {
     var streams = by(SimRun.perfect().accepted, StreamTrace.class, StreamTrace::streamId);
-    List<String> order = List.of("gateway_receive_stream_request", "gateway_send_first_ingest_segment",
-        "runner_receive_first_ingest_segment", "runner_send_first_processed_segment",
-        "gateway_receive_first_processed_segment", "gateway_receive_few_processed_segments",
-        "gateway_ingest_stream_closed");
+    List<String> order =
+        List.of(
+            "gateway_receive_stream_request",
+            "gateway_send_first_ingest_segment",
+            "runner_receive_first_ingest_segment",
+            "runner_send_first_processed_segment",
+            "gateway_receive_first_processed_segment",
+            "gateway_receive_few_processed_segments",
+            "gateway_ingest_stream_closed");
     int checked = 0;
     for (List<StreamTrace> list : streams.values()) {
       List<String> subtypes = list.stream()
@@ -108,9 +121,11 @@ class CadenceTest {
   void runnerTimes_areFloatSeconds_andTimestampsAreMillis() {
     for (Event e : SimRun.perfect().accepted) {
       if (e instanceof AiStreamEvent.RunnerError r) {
-        assertThat(r.timeSeconds() * 1000).isCloseTo((double) r.timestampMs(), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(r.timeSeconds() * 1000)
+            .isCloseTo((double) r.timestampMs(), org.assertj.core.data.Offset.offset(1.0));
       } else if (e instanceof AiStreamEvent.Restart r) {
-        assertThat(r.restartTimeSeconds() * 1000).isCloseTo((double) r.timestampMs(), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(r.restartTimeSeconds() * 1000)
+            .isCloseTo((double) r.timestampMs(), org.assertj.core.data.Offset.offset(1.0));
         assertThat(r.restartCount()).isPositive();
       }
     }
@@ -118,7 +133,8 @@ class CadenceTest {
 
   @Test
   void capabilities_areSnapshotEvery25Minutes_perGateway() {
-    var byGateway = by(SimRun.perfect().accepted, NetworkCapabilities.class, e -> e.envelope().gateway());
+    var byGateway =
+        by(SimRun.perfect().accepted, NetworkCapabilities.class, e -> e.envelope().gateway());
     assertThat(byGateway).hasSize(6);
     for (List<NetworkCapabilities> list : byGateway.values()) {
       assertThat(list).hasSize(3);

@@ -11,7 +11,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Every message the simulator emits passes the real event contract, except injected malformed ones. */
+/**
+ * Every message the simulator emits passes the real event contract, except injected malformed ones.
+ */
 class EventContractTest {
 
   @Test
@@ -54,16 +56,21 @@ class EventContractTest {
     Set<String> states = SimRun.perfect().accepted.stream()
         .filter(e -> e instanceof AiStreamStatus).map(e -> ((AiStreamStatus) e).state())
         .collect(Collectors.toSet());
-    assertThat(states).contains("LOADING", "ONLINE", "DEGRADED_INPUT", "DEGRADED_INFERENCE", "ERROR");
+    assertThat(states)
+        .contains("LOADING", "ONLINE", "DEGRADED_INPUT", "DEGRADED_INFERENCE", "ERROR");
   }
 
   @Test
   void gateways_includeOneWithAnEmptyName_andOptionalFieldsOnOneOnly() {
     SimRun run = SimRun.perfect();
-    Set<String> gateways = run.accepted.stream().map(e -> e.envelope().gateway()).collect(Collectors.toSet());
+    Set<String> gateways =
+        run.accepted.stream().map(e -> e.envelope().gateway()).collect(Collectors.toSet());
     assertThat(gateways).hasSize(6).contains("", "cloud-spe-ai-live-video-tester-fra");
-    Set<String> withGpuId = run.accepted.stream().filter(e -> e instanceof AiStreamStatus s && !s.gpuId().isEmpty())
-        .map(e -> e.envelope().gateway()).collect(Collectors.toSet());
+    Set<String> withGpuId =
+        run.accepted.stream()
+            .filter(e -> e instanceof AiStreamStatus s && !s.gpuId().isEmpty())
+            .map(e -> e.envelope().gateway())
+            .collect(Collectors.toSet());
     assertThat(withGpuId).hasSize(1).doesNotContain("");
     assertThat(run.accepted).anyMatch(Event::testLoad);
   }

@@ -38,7 +38,10 @@ class GatewayServerTest {
     long now = System.currentTimeMillis();
     sim = new Simulator(SimConfig.builder().seed(11).startMs(now).duration(Duration.ofHours(1))
         .peakStreamsPerHour(60).perfectDelivery().build());
-    runner = Thread.ofPlatform().name("sim").start(() -> sim.run((k, v) -> messages.add(v), Pacer.realTime(20, now)));
+    runner =
+        Thread.ofPlatform()
+            .name("sim")
+            .start(() -> sim.run((k, v) -> messages.add(v), Pacer.realTime(20, now)));
     server = GatewayServer.start(sim, 2, 0);
   }
 
@@ -50,7 +53,8 @@ class GatewayServerTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -66,8 +70,10 @@ class GatewayServerTest {
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode body = mapper.readTree(r.body());
     assertThat(body.get("capabilities_names").get("35").asText()).isEqualTo("Live video to video");
-    String envelope = "{\"id\":\"x\",\"type\":\"network_capabilities\",\"timestamp\":\"1767908945298\",\"data\":"
-        + body.get("orchestrators") + "}";
+    String envelope =
+        "{\"id\":\"x\",\"type\":\"network_capabilities\",\"timestamp\":\"1767908945298\",\"data\":"
+            + body.get("orchestrators")
+            + "}";
     ParseResult parsed = new EventParser().parse(envelope.getBytes(StandardCharsets.UTF_8));
     assertThat(parsed).isInstanceOf(ParseResult.Accepted.class);
     NetworkCapabilities caps = (NetworkCapabilities) ((ParseResult.Accepted) parsed).event();
@@ -79,8 +85,11 @@ class GatewayServerTest {
   void startUpdateStatus_driveAStream() throws Exception {
     String query = "pipeline=streamdiffusion&streamId=load-1&duration_secs=120&params="
         + URLEncoder.encode("{\"prompt\":\"a red fox\"}", StandardCharsets.UTF_8);
-    String form = "source_id=abc&source_type=webrtcsession&query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
-    HttpResponse<String> started = post("/live/video-to-video/key-1/start", form, "application/x-www-form-urlencoded");
+    String form =
+        "source_id=abc&source_type=webrtcsession&query="
+            + URLEncoder.encode(query, StandardCharsets.UTF_8);
+    HttpResponse<String> started =
+        post("/live/video-to-video/key-1/start", form, "application/x-www-form-urlencoded");
     assertThat(started.statusCode()).isEqualTo(200);
     assertThat(mapper.readTree(started.body()).get("stream_id").asText()).isEqualTo("load-1");
 
@@ -90,10 +99,16 @@ class GatewayServerTest {
     JsonNode s = mapper.readTree(status.body());
     assertThat(s.has("gateway_status")).isTrue();
     assertThat(s.get("stream_id").asText()).isEqualTo("load-1");
-    assertThat(s.get("state").asText()).isIn("LOADING", "ONLINE", "DEGRADED_INPUT", "DEGRADED_INFERENCE", "ERROR");
+    assertThat(s.get("state").asText())
+        .isIn("LOADING", "ONLINE", "DEGRADED_INPUT", "DEGRADED_INFERENCE", "ERROR");
 
-    assertThat(post("/live/video-to-video/key-1/update", "{\"prompt\":\"a blue whale\"}", "application/json")
-        .statusCode()).isEqualTo(200);
+    assertThat(
+            post(
+                    "/live/video-to-video/key-1/update",
+                    "{\"prompt\":\"a blue whale\"}",
+                    "application/json")
+                .statusCode())
+        .isEqualTo(200);
     Thread.sleep(200);
     EventParser parser = new EventParser();
     List<Event> events = new ArrayList<>();
@@ -115,25 +130,53 @@ class GatewayServerTest {
   @Test
   void aStreamStartedOverHttp_runsOnTime_evenWithNoOtherTraffic() throws Exception {
     long now = System.currentTimeMillis();
-    Simulator quiet = new Simulator(SimConfig.builder().seed(12).startMs(now).duration(Duration.ofHours(1))
-        .peakStreamsPerHour(0).darkOrchestrator(false).perfectDelivery().build());
-    Thread quietRunner = Thread.ofPlatform().name("sim-quiet").start(() -> quiet.run((k, v) -> { }, Pacer.realTime(20, now)));
+    Simulator quiet =
+        new Simulator(
+            SimConfig.builder()
+                .seed(12)
+                .startMs(now)
+                .duration(Duration.ofHours(1))
+                .peakStreamsPerHour(0)
+                .darkOrchestrator(false)
+                .perfectDelivery()
+                .build());
+    Thread quietRunner =
+        Thread.ofPlatform()
+            .name("sim-quiet")
+            .start(() -> quiet.run((k, v) -> {}, Pacer.realTime(20, now)));
     try (GatewayServer g = GatewayServer.start(quiet, 2, 0)) {
       Thread.sleep(1_200); // past the gateways' first capability snapshots (virtual 3, 10 and 17 s)
-      String form = "query=" + URLEncoder.encode("pipeline=streamdiffusion&streamId=quiet-1&duration_secs=120",
-          StandardCharsets.UTF_8);
-      HttpResponse<String> started = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + g.port() + "/live/video-to-video/quiet-1/start"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+      String form =
+          "query="
+              + URLEncoder.encode(
+                  "pipeline=streamdiffusion&streamId=quiet-1&duration_secs=120",
+                  StandardCharsets.UTF_8);
+      HttpResponse<String> started =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + g.port() + "/live/video-to-video/quiet-1/start"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(started.statusCode()).isEqualTo(200);
       // The next queued event is a capabilities snapshot minutes away; the stream's first status
       // is due about 10.5 virtual seconds (0.5 s) after its start all the same.
       Thread.sleep(1_500);
-      JsonNode status = mapper.readTree(http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + g.port() + "/live/video-to-video/quiet-1/status")).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      assertThat(status.path("state").asText()).isIn("LOADING", "ONLINE", "DEGRADED_INPUT", "DEGRADED_INFERENCE", "ERROR");
+      JsonNode status =
+          mapper.readTree(
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "http://127.0.0.1:"
+                                      + g.port()
+                                      + "/live/video-to-video/quiet-1/status"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      assertThat(status.path("state").asText())
+          .isIn("LOADING", "ONLINE", "DEGRADED_INPUT", "DEGRADED_INFERENCE", "ERROR");
       assertThat(status.path("timestamp").asLong()).isPositive();
     } finally {
       quiet.stop();
@@ -143,10 +186,12 @@ class GatewayServerTest {
 
   @Test
   void unknownStreams_andBadInput_areRefused() throws Exception {
-    assertThat(post("/live/video-to-video/nope/update", "{}", "application/json").statusCode()).isEqualTo(404);
+    assertThat(post("/live/video-to-video/nope/update", "{}", "application/json").statusCode())
+        .isEqualTo(404);
     assertThat(get("/live/video-to-video/nope/status").statusCode()).isEqualTo(404);
     String form = "query=" + URLEncoder.encode("pipeline=sora", StandardCharsets.UTF_8);
-    HttpResponse<String> r = post("/live/video-to-video/k/start", form, "application/x-www-form-urlencoded");
+    HttpResponse<String> r =
+        post("/live/video-to-video/k/start", form, "application/x-www-form-urlencoded");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("pipeline");
     assertThat(get("/nothing").statusCode()).isEqualTo(404);

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class GroundTruthTest {
 
   private static Set<String> streamsWith(SimRun run, String subtype) {
-    return run.accepted.stream().filter(e -> e instanceof StreamTrace t && t.subtype().equals(subtype))
-        .map(Event::streamId).collect(Collectors.toSet());
+    return run.accepted.stream()
+        .filter(e -> e instanceof StreamTrace t && t.subtype().equals(subtype))
+        .map(Event::streamId)
+        .collect(Collectors.toSet());
   }
 
   private static long sum(SimRun run, java.util.function.ToLongFunction<GroundTruth.DemandCell> f) {
@@ -34,9 +36,13 @@ class GroundTruthTest {
   @Test
   void requestedSessions_perGateway_equalTheRequestTraces() {
     SimRun run = SimRun.perfect();
-    Map<String, Long> traces = run.accepted.stream()
-        .filter(e -> e instanceof StreamTrace t && t.subtype().equals("gateway_receive_stream_request"))
-        .collect(Collectors.groupingBy(e -> e.envelope().gateway(), Collectors.counting()));
+    Map<String, Long> traces =
+        run.accepted.stream()
+            .filter(
+                e ->
+                    e instanceof StreamTrace t
+                        && t.subtype().equals("gateway_receive_stream_request"))
+            .collect(Collectors.groupingBy(e -> e.envelope().gateway(), Collectors.counting()));
     assertThat(traces).hasSize(6);
     traces.forEach((gw, n) -> assertThat(run.truth.requested(gw)).as(gw).isEqualTo(n));
   }
@@ -47,10 +53,19 @@ class GroundTruthTest {
     assertThat(sum(run, GroundTruth.DemandCell::started))
         .isEqualTo(streamsWith(run, "gateway_receive_few_processed_segments").size());
     // Either form: the trace, or (on the gateways that time out) only the 2 s timeout error.
-    Set<String> noOrchestrator = new HashSet<>(streamsWith(run, "gateway_no_orchestrators_available"));
-    noOrchestrator.addAll(run.accepted.stream().filter(e -> e instanceof AiStreamEvent.GatewayError g
-        && g.message().equals("no orchestrators available within 2s timeout")).map(Event::streamId).toList());
-    assertThat(sum(run, GroundTruth.DemandCell::noOrchestrator)).isPositive().isEqualTo(noOrchestrator.size());
+    Set<String> noOrchestrator =
+        new HashSet<>(streamsWith(run, "gateway_no_orchestrators_available"));
+    noOrchestrator.addAll(
+        run.accepted.stream()
+            .filter(
+                e ->
+                    e instanceof AiStreamEvent.GatewayError g
+                        && g.message().equals("no orchestrators available within 2s timeout"))
+            .map(Event::streamId)
+            .toList());
+    assertThat(sum(run, GroundTruth.DemandCell::noOrchestrator))
+        .isPositive()
+        .isEqualTo(noOrchestrator.size());
     assertThat(sum(run, GroundTruth.DemandCell::swapped)).isPositive()
         .isEqualTo(streamsWith(run, "orchestrator_swap").size());
     assertThat(sum(run, GroundTruth.DemandCell::requested) - sum(run, GroundTruth.DemandCell::open))
@@ -76,7 +91,9 @@ class GroundTruthTest {
     Map<String, double[]> measured = new HashMap<>();
     for (Event e : run.accepted) {
       if (e instanceof AiStreamStatus s && s.inferenceStatus().fps() > 0) {
-        double[] a = measured.computeIfAbsent(s.orchestratorInfo().address() + "|" + s.pipeline(), k -> new double[2]);
+        double[] a =
+            measured.computeIfAbsent(
+                s.orchestratorInfo().address() + "|" + s.pipeline(), k -> new double[2]);
         a[0] += s.inferenceStatus().fps();
         a[1]++;
       }
@@ -114,11 +131,16 @@ class GroundTruthTest {
   void failedSessions_neverProduceOutput() {
     SimRun run = SimRun.perfect();
     Map<String, Long> firstPayments = firstPaymentsPerNode(run);
-    Map<String, Long> outputs = run.accepted.stream()
-        .filter(e -> e instanceof StreamTrace tr && tr.subtype().equals("runner_send_first_processed_segment"))
-        .collect(Collectors.groupingBy(Event::orchestratorUrl, Collectors.counting()));
+    Map<String, Long> outputs =
+        run.accepted.stream()
+            .filter(
+                e ->
+                    e instanceof StreamTrace tr
+                        && tr.subtype().equals("runner_send_first_processed_segment"))
+            .collect(Collectors.groupingBy(Event::orchestratorUrl, Collectors.counting()));
     for (GroundTruth.OrchestratorTruth o : run.truth.orchestrators()) {
-      long withoutOutput = firstPayments.getOrDefault(o.url(), 0L) - outputs.getOrDefault(o.url(), 0L);
+      long withoutOutput =
+          firstPayments.getOrDefault(o.url(), 0L) - outputs.getOrDefault(o.url(), 0L);
       assertThat(withoutOutput).as(o.url()).isGreaterThanOrEqualTo(o.failedSessions());
     }
   }
@@ -128,9 +150,11 @@ class GroundTruthTest {
     GroundTruth t = SimRun.perfect().truth;
     assertThat(t.orchestrators()).hasSize(40);
     assertThat(t.gpus()).hasSize(80);
-    assertThat(t.gpus().stream().map(GroundTruth.GpuTruth::model).distinct()).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(t.gpus().stream().map(GroundTruth.GpuTruth::model).distinct())
+        .hasSizeGreaterThanOrEqualTo(6);
     assertThat(t.gpus().stream().map(GroundTruth.GpuTruth::pipeline).distinct()).hasSize(4);
-    assertThat(t.orchestrators().stream().map(GroundTruth.OrchestratorTruth::region).distinct()).hasSize(8);
+    assertThat(t.orchestrators().stream().map(GroundTruth.OrchestratorTruth::region).distinct())
+        .hasSize(8);
   }
 
   @Test
@@ -138,9 +162,13 @@ class GroundTruthTest {
     SimRun run = SimRun.perfect();
     GroundTruth.OrchestratorTruth dark = run.truth.orchestrators().stream()
         .filter(o -> o.darkFromMs() > 0).findFirst().orElseThrow();
-    assertThat(run.accepted).anyMatch(e -> e instanceof StreamTrace t && t.subtype().equals("orchestrator_swap")
-        && t.message().startsWith("trickle subscribe error")
-        && t.orchestratorInfo().url().equals(dark.url()));
+    assertThat(run.accepted)
+        .anyMatch(
+            e ->
+                e instanceof StreamTrace t
+                    && t.subtype().equals("orchestrator_swap")
+                    && t.message().startsWith("trickle subscribe error")
+                    && t.orchestratorInfo().url().equals(dark.url()));
     for (Event e : run.accepted) {
       long t = e.envelope().timestampMs();
       if (t < dark.darkFromMs() + 32_000 || t >= dark.darkToMs()) {

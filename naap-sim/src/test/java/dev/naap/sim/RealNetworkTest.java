@@ -33,7 +33,13 @@ class RealNetworkTest {
         streams.computeIfAbsent(e.streamId(), k -> new ArrayList<>()).add(e);
       }
     }
-    streams.values().forEach(l -> l.sort((a, b) -> Long.compare(a.envelope().timestampMs(), b.envelope().timestampMs())));
+    streams
+        .values()
+        .forEach(
+            l ->
+                l.sort(
+                    (a, b) ->
+                        Long.compare(a.envelope().timestampMs(), b.envelope().timestampMs())));
     return streams;
   }
 
@@ -57,7 +63,8 @@ class RealNetworkTest {
         }
       }
       for (var entry : statusesByNode.entrySet()) {
-        List<Integer> counts = entry.getValue().stream().map(s -> s.inferenceStatus().restartCount()).toList();
+        List<Integer> counts =
+            entry.getValue().stream().map(s -> s.inferenceStatus().restartCount()).toList();
         if (restartedOn.contains(entry.getKey())) {
           risingDuringSegment += counts.getFirst() < counts.getLast() ? 1 : 0;
           continue;
@@ -74,7 +81,9 @@ class RealNetworkTest {
         }
       }
     }
-    assertThat(cleanWithLifetimeCount).as("clean segments on runners restarted before").isGreaterThan(50);
+    assertThat(cleanWithLifetimeCount)
+        .as("clean segments on runners restarted before")
+        .isGreaterThan(50);
     assertThat(risingDuringSegment).as("segments whose runner restarted during them").isPositive();
   }
 
@@ -97,8 +106,12 @@ class RealNetworkTest {
   @Test
   void oneSigner_frontsSeveralNodes_eachWithOneHardwareEntryPerRunnerKeyedZero() {
     SimRun run = SimRun.perfect();
-    NetworkCapabilities snapshot = run.accepted.stream().filter(e -> e instanceof NetworkCapabilities)
-        .map(e -> (NetworkCapabilities) e).findFirst().orElseThrow();
+    NetworkCapabilities snapshot =
+        run.accepted.stream()
+            .filter(e -> e instanceof NetworkCapabilities)
+            .map(e -> (NetworkCapabilities) e)
+            .findFirst()
+            .orElseThrow();
     Map<String, Set<String>> urlsBySigner = new HashMap<>();
     boolean severalGpusForOneModel = false;
     for (NetworkCapabilities.OrchestratorCapabilities o : snapshot.orchestrators()) {
@@ -115,7 +128,8 @@ class RealNetworkTest {
         .anyMatch(u -> u.contains(".org:")).anyMatch(u -> u.contains(".net:"));
     assertThat(severalGpusForOneModel).isTrue();
     // The truth's nodes: one per URL, and the GPUs it would attribute are those of that URL only.
-    assertThat(run.truth.orchestrators().stream().map(GroundTruth.OrchestratorTruth::url).distinct())
+    assertThat(
+            run.truth.orchestrators().stream().map(GroundTruth.OrchestratorTruth::url).distinct())
         .hasSize(run.truth.orchestrators().size());
     for (GroundTruth.NodePipelineTruth n : run.truth.nodePipelines()) {
       assertThat(n.gpuIds()).containsExactlyInAnyOrderElementsOf(run.truth.gpus().stream()
@@ -134,7 +148,8 @@ class RealNetworkTest {
             && swap.message().startsWith("trickle subscribe stopping, stream not found")) {
           String url = swap.orchestratorUrl();
           // The attempt swapped out had ingest and no output.
-          List<Event> before = events.subList(0, i).stream().filter(e -> url.equals(e.orchestratorUrl())).toList();
+          List<Event> before =
+              events.subList(0, i).stream().filter(e -> url.equals(e.orchestratorUrl())).toList();
           assertThat(before).anyMatch(e -> trace(e, "gateway_send_first_ingest_segment"))
               .noneMatch(e -> trace(e, "gateway_receive_first_processed_segment"));
           List<Event> next = events.subList(i + 1, events.size()).stream()
@@ -146,17 +161,24 @@ class RealNetworkTest {
         }
       }
     }
-    assertThat(swapsBack).isPositive()
-        .isEqualTo(run.truth.orchestrators().stream().mapToLong(GroundTruth.OrchestratorTruth::swapsBack).sum());
+    assertThat(swapsBack)
+        .isPositive()
+        .isEqualTo(
+            run.truth.orchestrators().stream()
+                .mapToLong(GroundTruth.OrchestratorTruth::swapsBack)
+                .sum());
   }
 
   @Test
   void timeoutGateways_sayNoOrchestratorOnlyByAnError_twoSecondsAfterTheRequest() {
     SimRun run = SimRun.perfect();
-    Set<String> timeoutGateways = run.truth.gateways().stream()
-        .filter(g -> g.noOrchestratorForm().equals("timeout_error")).map(GroundTruth.GatewayTruth::host)
-        .collect(Collectors.toSet());
-    assertThat(timeoutGateways).contains("gateway-eu.livepeer-sim.net", "cloud-spe-ai-live-video-tester-fra");
+    Set<String> timeoutGateways =
+        run.truth.gateways().stream()
+            .filter(g -> g.noOrchestratorForm().equals("timeout_error"))
+            .map(GroundTruth.GatewayTruth::host)
+            .collect(Collectors.toSet());
+    assertThat(timeoutGateways)
+        .contains("gateway-eu.livepeer-sim.net", "cloud-spe-ai-live-video-tester-fra");
     int timeouts = 0;
     for (List<Event> events : byStream(run).values()) {
       boolean timeoutGateway = timeoutGateways.contains(events.getFirst().envelope().gateway());
@@ -188,8 +210,10 @@ class RealNetworkTest {
         if (e instanceof AiStreamEvent.GatewayError g && g.capability().isEmpty()) {
           assertThat(g.eventTimeMs()).isGreaterThan(closed);
           assertThat(g.orchestratorInfo().address()).isEmpty();
-          assertThat(g.message()).matches("Error publishing, wrote \\d+ dropping Post .*: connection reset by peer"
-              + "|trickle subscribe error reading: Channel exists but sequence does not");
+          assertThat(g.message())
+              .matches(
+                  "Error publishing, wrote \\d+ dropping Post .*: connection reset by peer"
+                      + "|trickle subscribe error reading: Channel exists but sequence does not");
           stray++;
         }
       }
@@ -202,11 +226,16 @@ class RealNetworkTest {
     SimRun run = SimRun.perfect();
     int measured = 0;
     for (List<Event> events : byStream(run).values()) {
-      Event first = events.stream().filter(e -> trace(e, "gateway_send_first_ingest_segment")).findFirst().orElse(null);
+      Event first =
+          events.stream()
+              .filter(e -> trace(e, "gateway_send_first_ingest_segment"))
+              .findFirst()
+              .orElse(null);
       boolean swappedFirst = first != null && events.stream()
           .anyMatch(e -> trace(e, "orchestrator_swap") && e.eventTimeMs() < first.eventTimeMs());
       if (first != null && !swappedFirst) { // a swap (the dark node) before any ingest starts again
-        assertThat(first.eventTimeMs() - events.getFirst().eventTimeMs()).isBetween(9_000L, 19_000L);
+        assertThat(first.eventTimeMs() - events.getFirst().eventTimeMs())
+            .isBetween(9_000L, 19_000L);
         measured++;
       }
     }
@@ -217,16 +246,21 @@ class RealNetworkTest {
   void theTestersStreams_comeThroughItsGateways_unflagged() {
     SimRun run = SimRun.perfect();
     Map<String, List<Event>> streams = byStream(run);
-    List<String> tester = streams.keySet().stream().filter(id -> id.startsWith("aiJobTesterStream-")).toList();
+    List<String> tester =
+        streams.keySet().stream().filter(id -> id.startsWith("aiJobTesterStream-")).toList();
     assertThat(tester).hasSizeGreaterThanOrEqualTo(30);
     for (String id : tester) {
       assertThat(id).matches("aiJobTesterStream-\\d{19}");
-      assertThat(streams.get(id)).allMatch(e -> e.envelope().gateway().startsWith("cloud-spe-ai-live-video-tester-"))
+      assertThat(streams.get(id))
+          .allMatch(e -> e.envelope().gateway().startsWith("cloud-spe-ai-live-video-tester-"))
           .noneMatch(Event::testLoad);
     }
-    assertThat(run.truth.demand().stream().mapToLong(GroundTruth.DemandCell::testerStreams).sum()).isEqualTo(tester.size());
+    assertThat(run.truth.demand().stream().mapToLong(GroundTruth.DemandCell::testerStreams).sum())
+        .isEqualTo(tester.size());
     assertThat(run.truth.demand().stream().mapToLong(GroundTruth.DemandCell::flaggedTestLoad).sum())
-        .isEqualTo(streams.values().stream().filter(l -> l.stream().anyMatch(Event::testLoad)).count()).isPositive();
+        .isEqualTo(
+            streams.values().stream().filter(l -> l.stream().anyMatch(Event::testLoad)).count())
+        .isPositive();
   }
 
   /**
@@ -235,19 +269,28 @@ class RealNetworkTest {
    */
   @Test
   void rarelyListedNodes_goStale() {
-    SimRun run = new SimRun(SimRun.peak(3, Duration.ofHours(3)).peakStreamsPerHour(300).perfectDelivery().build());
-    Set<String> rare = run.truth.orchestrators().stream().filter(GroundTruth.OrchestratorTruth::rarelyListed)
-        .map(GroundTruth.OrchestratorTruth::url).collect(Collectors.toSet());
+    SimRun run =
+        new SimRun(
+            SimRun.peak(3, Duration.ofHours(3)).peakStreamsPerHour(300).perfectDelivery().build());
+    Set<String> rare =
+        run.truth.orchestrators().stream()
+            .filter(GroundTruth.OrchestratorTruth::rarelyListed)
+            .map(GroundTruth.OrchestratorTruth::url)
+            .collect(Collectors.toSet());
     assertThat(rare).hasSize(5);
     for (Event e : run.accepted) {
-      if (e instanceof NetworkCapabilities c && e.envelope().timestampMs() > SimRun.PEAK_START_MS + 60_000) {
+      if (e instanceof NetworkCapabilities c
+          && e.envelope().timestampMs() > SimRun.PEAK_START_MS + 60_000) {
         assertThat(c.orchestrators()).noneMatch(o -> rare.contains(o.orchUri()));
       }
     }
     Map<String, Long> resolutions = new HashMap<>();
-    run.truth.nodePipelines().forEach(n -> n.gpuResolution().forEach((k, v) -> resolutions.merge(k, v, Long::sum)));
+    run.truth
+        .nodePipelines()
+        .forEach(n -> n.gpuResolution().forEach((k, v) -> resolutions.merge(k, v, Long::sum)));
     assertThat(resolutions.keySet()).contains("reported", "capabilities", "ambiguous", "stale");
-    assertThat(run.truth.nodePipelines().stream().filter(n -> n.gpuResolution().containsKey("stale")))
+    assertThat(
+            run.truth.nodePipelines().stream().filter(n -> n.gpuResolution().containsKey("stale")))
         .allMatch(n -> rare.contains(n.url()));
   }
 }

@@ -51,12 +51,15 @@ class SinkTest {
     assertThat(from).isEqualTo(all.length);
     assertThat(lines).hasSize((int) sent);
     EventParser parser = new EventParser();
-    long rejected = lines.stream().filter(l -> parser.parse(l) instanceof ParseResult.Rejected).count();
-    assertThat(rejected).isEqualTo(truth.malformed().values().stream().mapToLong(Long::longValue).sum());
+    long rejected =
+        lines.stream().filter(l -> parser.parse(l) instanceof ParseResult.Rejected).count();
+    assertThat(rejected)
+        .isEqualTo(truth.malformed().values().stream().mapToLong(Long::longValue).sum());
   }
 
   @Test
-  void kafkaSink_producesEveryMessage_keyedByEnvelopeId_spreadOverPartitions(@TempDir Path dir) throws Exception {
+  void kafkaSink_producesEveryMessage_keyedByEnvelopeId_spreadOverPartitions(@TempDir Path dir)
+      throws Exception {
     List<String> keys = new ArrayList<>();
     List<byte[]> values = new ArrayList<>();
     new Simulator(config()).run((k, v) -> {
@@ -88,7 +91,9 @@ class SinkTest {
             if (new EventParser().parse(r.value()) instanceof ParseResult.Accepted a) {
               assertThat(key).isEqualTo(a.event().id());
               if (!a.event().streamId().isEmpty()) {
-                partitionsByStream.computeIfAbsent(a.event().streamId(), s -> new HashSet<>()).add(r.partition());
+                partitionsByStream
+                    .computeIfAbsent(a.event().streamId(), s -> new HashSet<>())
+                    .add(r.partition());
               }
             }
           }

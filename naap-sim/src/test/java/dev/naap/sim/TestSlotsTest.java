@@ -19,17 +19,36 @@ class TestSlotsTest {
     Orchestrator target = live(network);
     Network.Gateway gw = network.gateways.getFirst();
 
-    assertThat(network.select(gw, target.gpus.getFirst().pipeline, gw.region(), 0, null, new Rng(1)).gpu())
-        .as("the gateway's own selection finds no free container").isNull();
-    Gpu pinned = network.select(gw, target.gpus.getFirst().pipeline, gw.region(), 0, null, target.url, new Rng(1)).gpu();
+    assertThat(
+            network
+                .select(gw, target.gpus.getFirst().pipeline, gw.region(), 0, null, new Rng(1))
+                .gpu())
+        .as("the gateway's own selection finds no free container")
+        .isNull();
+    Gpu pinned =
+        network
+            .select(
+                gw, target.gpus.getFirst().pipeline, gw.region(), 0, null, target.url, new Rng(1))
+            .gpu();
     assertThat(pinned).isNotNull();
     assertThat(pinned.orchestrator).isSameAs(target);
 
     pinned.runners.get(pinned.slots).busy = true; // its one test container now runs a test
-    assertThat(network.select(gw, pinned.pipeline, gw.region(), 0, null, target.url, new Rng(1)).gpu())
-        .as("a GPU's test slot holds one test at a time").satisfiesAnyOf(
-            g -> assertThat(g).isNull(), g -> assertThat(g).isNotSameAs(pinned));
-    assertThat(network.select(gw, pinned.pipeline, gw.region(), 0, null, "https://nobody.example:8935", new Rng(1)).gpu())
+    assertThat(
+            network.select(gw, pinned.pipeline, gw.region(), 0, null, target.url, new Rng(1)).gpu())
+        .as("a GPU's test slot holds one test at a time")
+        .satisfiesAnyOf(g -> assertThat(g).isNull(), g -> assertThat(g).isNotSameAs(pinned));
+    assertThat(
+            network
+                .select(
+                    gw,
+                    pinned.pipeline,
+                    gw.region(),
+                    0,
+                    null,
+                    "https://nobody.example:8935",
+                    new Rng(1))
+                .gpu())
         .isNull();
   }
 
@@ -38,13 +57,24 @@ class TestSlotsTest {
     Network network = saturated(0);
     Orchestrator target = live(network);
     Network.Gateway gw = network.gateways.getFirst();
-    assertThat(network.select(gw, target.gpus.getFirst().pipeline, gw.region(), 0, null, target.url, new Rng(1)).gpu())
+    assertThat(
+            network
+                .select(
+                    gw,
+                    target.gpus.getFirst().pipeline,
+                    gw.region(),
+                    0,
+                    null,
+                    target.url,
+                    new Rng(1))
+                .gpu())
         .isNull();
   }
 
   /** The demo's network with every container the gateway may choose busy. */
   private static Network saturated(int testSlots) {
-    Network network = Network.build(SimConfig.builder().seed(6).testSlots(testSlots).build(), new Rng(6));
+    Network network =
+        Network.build(SimConfig.builder().seed(6).testSlots(testSlots).build(), new Rng(6));
     network.orchestrators.forEach(o -> o.gpus.forEach(g -> {
       g.inUse = g.slots;
       g.runners.subList(0, g.slots).forEach(r -> r.busy = true);

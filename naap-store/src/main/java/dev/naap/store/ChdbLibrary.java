@@ -348,7 +348,8 @@ final class ChdbLibrary {
         if ((int) streamAppend.invokeExact(stream, d, (long) data.length) != 0) {
           String error = cString((MemorySegment) streamInsertError.invokeExact(stream));
           streamCancelInsert.invokeExact(stream);
-          throw StoreException.fromServerText(error.isEmpty() ? "insert failed" : error, sqlForErrors);
+          throw StoreException.fromServerText(
+              error.isEmpty() ? "insert failed" : error, sqlForErrors);
         }
         take((MemorySegment) streamDone.invokeExact(stream), sqlForErrors, Long.MAX_VALUE);
       } finally {

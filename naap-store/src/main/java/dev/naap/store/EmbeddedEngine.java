@@ -82,7 +82,8 @@ final class EmbeddedEngine {
     REGISTRY.lock();
     try {
       if (jvmExiting) {
-        throw new StoreException(0, "the JVM is shutting down; the embedded engine is closed", null);
+        throw new StoreException(
+            0, "the JVM is shutting down; the embedded engine is closed", null);
       }
       if (current != null && !current.dataDir.equals(dir)) {
         throw new StoreException(0, "the embedded engine already runs on " + current.dataDir

@@ -160,10 +160,18 @@ public final class Migrations {
     List<String> running = store.queryText("SELECT query_id FROM system.processes"
         + " WHERE query_kind = 'Insert'", Map.of()).lines().toList();
     long deadline = System.nanoTime() + INSERT_WAIT.toNanos();
-    while (!running.isEmpty() && !store.queryText("SELECT count() FROM system.processes"
-        + " WHERE has({ids:Array(String)}, query_id)", Map.of("ids", running)).strip().equals("0")) {
+    while (!running.isEmpty()
+        && !store
+            .queryText(
+                "SELECT count() FROM system.processes"
+                    + " WHERE has({ids:Array(String)}, query_id)",
+                Map.of("ids", running))
+            .strip()
+            .equals("0")) {
       if (System.nanoTime() > deadline) {
-        log.warn("{} inserts still run after {}; migrating without waiting for them", running.size(),
+        log.warn(
+            "{} inserts still run after {}; migrating without waiting for them",
+            running.size(),
             INSERT_WAIT);
         return;
       }
@@ -237,7 +245,8 @@ public final class Migrations {
   static Migration parse(String fileName, byte[] content) {
     Matcher fm = FILE.matcher(fileName);
     if (!fm.matches()) {
-      throw new IllegalStateException("migration file " + fileName + " is not named V<digits>__<name>.sql");
+      throw new IllegalStateException(
+          "migration file " + fileName + " is not named V<digits>__<name>.sql");
     }
     String text = new String(content, StandardCharsets.UTF_8).replace("\r\n", "\n");
     List<String> statements = SqlText.split(text);
@@ -300,13 +309,18 @@ public final class Migrations {
       if (!e.isDirectory() && name.startsWith(prefix) && name.endsWith(".sql")
           && name.indexOf('/', prefix.length()) < 0) {
         try (InputStream in = jar.getInputStream(e)) {
-          put(files, name.substring(prefix.length()), in.readAllBytes(), jar.getName() + "!/" + name);
+          put(
+              files,
+              name.substring(prefix.length()),
+              in.readAllBytes(),
+              jar.getName() + "!/" + name);
         }
       }
     }
   }
 
-  private static void put(Map<String, byte[]> files, String fileName, byte[] content, String where) {
+  private static void put(
+      Map<String, byte[]> files, String fileName, byte[] content, String where) {
     byte[] previous = files.put(fileName, content);
     if (previous != null && !java.util.Arrays.equals(previous, content)) {
       throw new IllegalStateException("migration " + fileName + " exists twice on the class path"

@@ -87,7 +87,8 @@ final class SignalGuard {
 
   private static void check(int rc, String what, int signal) {
     if (rc != 0) {
-      throw new IllegalStateException("sigaction " + what + " of signal " + signal + " returned " + rc);
+      throw new IllegalStateException(
+          "sigaction " + what + " of signal " + signal + " returned " + rc);
     }
   }
 }

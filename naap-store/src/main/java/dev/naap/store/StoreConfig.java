@@ -89,7 +89,8 @@ public sealed interface StoreConfig {
       }
       Objects.requireNonNull(requestTimeout, "requestTimeout");
       if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-        throw new IllegalArgumentException("requestTimeout=" + requestTimeout + " must be positive");
+        throw new IllegalArgumentException(
+            "requestTimeout=" + requestTimeout + " must be positive");
       }
       if (cluster != null && !cluster.matches("[A-Za-z0-9_]{1,100}")) {
         throw new IllegalArgumentException(

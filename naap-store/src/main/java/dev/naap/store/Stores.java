@@ -7,6 +7,7 @@ public final class Stores {
 
   /** The database of {@code Stores.open(new StoreConfig.Embedded(...))}. */
   public static final String DEFAULT_DATABASE = "naap";
+
   /**
    * System property: a directory the embedded engine may write backups to and restore them from
    * ({@code BACKUP … TO File(…)}); unset, the engine allows neither. Read when the engine starts.

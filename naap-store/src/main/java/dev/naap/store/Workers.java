@@ -84,15 +84,24 @@ final class Workers<R> {
         return task.result.get(startWithin.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         if (task.cancelQueued(queue)) {
-          throw new StoreException(202, "no free " + name + " connection within "
-              + startWithin.toMillis() + " ms: all " + threads.size() + " are running statements", null);
+          throw new StoreException(
+              202,
+              "no free "
+                  + name
+                  + " connection within "
+                  + startWithin.toMillis()
+                  + " ms: all "
+                  + threads.size()
+                  + " are running statements",
+              null);
         }
         return task.result.get();
       }
     } catch (InterruptedException e) {
       task.cancel(queue);
       Thread.currentThread().interrupt();
-      throw new StoreException(0, "interrupted while waiting for the store (" + name + ")", null, e);
+      throw new StoreException(
+          0, "interrupted while waiting for the store (" + name + ")", null, e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
@@ -138,7 +147,8 @@ final class Workers<R> {
     return new StoreException(0, "the store (" + name + ") is closed", null);
   }
 
-  private void work(int index, IntFunction<R> open, Consumer<R> close, CompletableFuture<Void> opened) {
+  private void work(
+      int index, IntFunction<R> open, Consumer<R> close, CompletableFuture<Void> opened) {
     R resource;
     try {
       resource = open.apply(index);

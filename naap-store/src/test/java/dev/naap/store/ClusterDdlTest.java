@@ -49,15 +49,20 @@ class ClusterDdlTest {
     for (Migrations.Migration m : Migrations.all()) {
       for (String sql : m.statements()) {
         for (String clustered : ClusterDdl.rewrite(sql, CLUSTER)) {
-          String formatted = store.queryText("SELECT formatQuery({q:String})", Map.of("q", clustered));
+          String formatted =
+              store.queryText("SELECT formatQuery({q:String})", Map.of("q", clustered));
           assertThat(formatted).as("%s: %s", m.label(), clustered).isNotBlank();
           String head = clustered.replaceAll("(?m)^\\s*--.*\\n", "").strip();
           if (!head.startsWith("INSERT")) {
-            assertThat(formatted).as("%s: %s", m.label(), clustered).contains("ON CLUSTER " + CLUSTER);
+            assertThat(formatted)
+                .as("%s: %s", m.label(), clustered)
+                .contains("ON CLUSTER " + CLUSTER);
           }
           if (formatted.matches("(?s).*ENGINE = \\w*MergeTree.*")) {
-            assertThat(formatted).as("%s: %s", m.label(), clustered)
-                .containsPattern("ENGINE = Replicated\\w*MergeTree\\(\\\\'/clickhouse/tables/\\{uuid\\}/");
+            assertThat(formatted)
+                .as("%s: %s", m.label(), clustered)
+                .containsPattern(
+                    "ENGINE = Replicated\\w*MergeTree\\(\\\\'/clickhouse/tables/\\{uuid\\}/");
           }
           statements++;
         }
@@ -77,7 +82,8 @@ class ClusterDdlTest {
     assertThat(clustered.get(1)).isEqualTo("CREATE TABLE IF NOT EXISTS raw_events ON CLUSTER"
         + " naap_cluster AS raw_events_local ENGINE = Distributed(naap_cluster, currentDatabase(),"
         + " raw_events_local, cityHash64(event_id))");
-    assertThat(ClusterDdl.rewrite("ALTER TABLE raw_events ADD COLUMN IF NOT EXISTS x UInt8", CLUSTER))
+    assertThat(
+            ClusterDdl.rewrite("ALTER TABLE raw_events ADD COLUMN IF NOT EXISTS x UInt8", CLUSTER))
         .containsExactly(
             "ALTER TABLE raw_events_local ON CLUSTER naap_cluster ADD COLUMN IF NOT EXISTS x UInt8",
             "ALTER TABLE raw_events ON CLUSTER naap_cluster ADD COLUMN IF NOT EXISTS x UInt8");
@@ -99,8 +105,14 @@ class ClusterDdlTest {
     List<String> ran = new ArrayList<>();
     Migrations.apply(new RecordingStore(ran));
     // Without a cluster each statement runs as the file has it (V001 runs twice: it bootstraps).
-    List<String> ddl = ran.stream().filter(s -> !s.contains("schema_migrations (version")
-        && !s.contains("FROM schema_migrations GROUP BY") && !s.contains("FROM system.processes")).toList();
+    List<String> ddl =
+        ran.stream()
+            .filter(
+                s ->
+                    !s.contains("schema_migrations (version")
+                        && !s.contains("FROM schema_migrations GROUP BY")
+                        && !s.contains("FROM system.processes"))
+            .toList();
     int bootstrap = Migrations.all().getFirst().statements().size();
     assertThat(ddl.subList(bootstrap, ddl.size())).isEqualTo(expected);
   }

@@ -125,7 +125,8 @@ class EmbeddedEngineTest {
 
   @Test
   void settingStatements_followTheOptions() {
-    EngineOptions o = EngineOptions.from(k -> k.equals("naap.store.maxMemoryUsage") ? "2000000" : null);
+    EngineOptions o =
+        EngineOptions.from(k -> k.equals("naap.store.maxMemoryUsage") ? "2000000" : null);
     assertThat(EmbeddedEngine.settingStatements(o)).contains("SET max_memory_usage = 2000000",
         "SET async_insert = 0", "SET insert_deduplicate = 1");
   }

@@ -60,10 +60,12 @@ class EngineOptionsTest {
     Path cached = dir.resolve("naap/chdb/" + ChdbLibrary.PINNED_VERSION + "/libchdb.so");
     Files.createDirectories(cached.getParent());
     Files.createFile(cached);
-    assertThat(ChdbLibrary.resolvePath(emptyProp::get, Map.of("XDG_CACHE_HOME", dir.toString())::get))
+    assertThat(
+            ChdbLibrary.resolvePath(emptyProp::get, Map.of("XDG_CACHE_HOME", dir.toString())::get))
         .isEqualTo(cached);
     Path home = dir.resolve("home");
-    Path homeCached = home.resolve(".cache/naap/chdb/" + ChdbLibrary.PINNED_VERSION + "/libchdb.so");
+    Path homeCached =
+        home.resolve(".cache/naap/chdb/" + ChdbLibrary.PINNED_VERSION + "/libchdb.so");
     Files.createDirectories(homeCached.getParent());
     Files.createFile(homeCached);
     assertThat(ChdbLibrary.resolvePath(Map.of("user.home", home.toString())::get, k -> null))

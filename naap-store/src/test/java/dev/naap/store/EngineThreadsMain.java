@@ -41,30 +41,42 @@ public final class EngineThreadsMain {
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < callers; c++) {
           int caller = c;
-          done.add(callersPool.submit(() -> {
-            for (int r = 0; r < rounds; r++) {
-              try {
-                if (direct) {
-                  ChdbLibrary.Connection conn = raw.get(caller % raw.size());
-                  synchronized (conn) {
-                    lib.insert(conn, "INSERT INTO naap.probe (id, s)".getBytes(StandardCharsets.UTF_8),
-                        "JSONEachRow", rows, "probe");
-                    Thread.sleep(1); // a virtual thread may move to another carrier here
-                    lib.query(conn, "SELECT count() FROM naap.probe".getBytes(StandardCharsets.UTF_8),
-                        "probe", "TabSeparated", List.of(), Long.MAX_VALUE);
-                  }
-                } else {
-                  store.insert("INSERT INTO probe (id, s) FORMAT JSONEachRow", rows);
-                  Thread.sleep(1);
-                  store.queryText("SELECT count() FROM probe WHERE id >= {min:UInt64}",
-                      Map.of("min", r));
-                }
-              } catch (RuntimeException e) {
-                failures.incrementAndGet();
-              }
-            }
-            return null;
-          }));
+          done.add(
+              callersPool.submit(
+                  () -> {
+                    for (int r = 0; r < rounds; r++) {
+                      try {
+                        if (direct) {
+                          ChdbLibrary.Connection conn = raw.get(caller % raw.size());
+                          synchronized (conn) {
+                            lib.insert(
+                                conn,
+                                "INSERT INTO naap.probe (id, s)".getBytes(StandardCharsets.UTF_8),
+                                "JSONEachRow",
+                                rows,
+                                "probe");
+                            Thread.sleep(1); // a virtual thread may move to another carrier here
+                            lib.query(
+                                conn,
+                                "SELECT count() FROM naap.probe".getBytes(StandardCharsets.UTF_8),
+                                "probe",
+                                "TabSeparated",
+                                List.of(),
+                                Long.MAX_VALUE);
+                          }
+                        } else {
+                          store.insert("INSERT INTO probe (id, s) FORMAT JSONEachRow", rows);
+                          Thread.sleep(1);
+                          store.queryText(
+                              "SELECT count() FROM probe WHERE id >= {min:UInt64}",
+                              Map.of("min", r));
+                        }
+                      } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : done) {
           f.get();

@@ -41,7 +41,8 @@ final class ForkedJvm {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
     if (libjsig) {
       pb.environment().put("LD_PRELOAD", Path.of(javaHome, "lib", "libjsig.so").toString());
     } else {
@@ -49,7 +50,8 @@ final class ForkedJvm {
     }
     long t0 = System.nanoTime();
     Process p = pb.start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+    CompletableFuture<String> out =
+        CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
     boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);

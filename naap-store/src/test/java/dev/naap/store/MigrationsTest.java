@@ -42,7 +42,12 @@ class MigrationsTest {
       for (String sql : m.statements()) {
         assertThat(sql.replaceAll("\\s+", " ").toUpperCase())
             .as("%s must be safe to run twice", m.label())
-            .containsAnyOf("IF NOT EXISTS", "IF EXISTS", "INSERT INTO", "CREATE OR REPLACE TABLE", "CREATE OR REPLACE VIEW",
+            .containsAnyOf(
+                "IF NOT EXISTS",
+                "IF EXISTS",
+                "INSERT INTO",
+                "CREATE OR REPLACE TABLE",
+                "CREATE OR REPLACE VIEW",
                 "MATERIALIZE INDEX");
       }
     }
@@ -50,16 +55,20 @@ class MigrationsTest {
 
   @Test
   void parse_splitsStatementsAndChecksumsTheNormalisedText() {
-    Migrations.Migration m = Migrations.parse("V007__two_tables.sql",
-        "-- two\r\nCREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = Memory;\r\nCREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = Memory;\r\n"
-            .getBytes(UTF_8));
+    Migrations.Migration m =
+        Migrations.parse(
+            "V007__two_tables.sql",
+            "-- two\r\nCREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = Memory;\r\nCREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = Memory;\r\n"
+                .getBytes(UTF_8));
     assertThat(m.version()).isEqualTo(7);
     assertThat(m.label()).isEqualTo("V007");
     assertThat(m.name()).isEqualTo("two_tables");
     assertThat(m.statements()).hasSize(2);
-    Migrations.Migration unix = Migrations.parse("V007__two_tables.sql",
-        "-- two\nCREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = Memory;\nCREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = Memory;\n"
-            .getBytes(UTF_8));
+    Migrations.Migration unix =
+        Migrations.parse(
+            "V007__two_tables.sql",
+            "-- two\nCREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = Memory;\nCREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = Memory;\n"
+                .getBytes(UTF_8));
     assertThat(unix.checksum()).isEqualTo(m.checksum()).hasSize(64);
   }
 
@@ -72,7 +81,8 @@ class MigrationsTest {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("V002__a.sql", "SELECT 1".getBytes(UTF_8));
     files.put("V0002__b.sql", "SELECT 2".getBytes(UTF_8));
-    assertThatThrownBy(() -> Migrations.parseAll(files)).hasMessageContaining("two migrations have version 2");
+    assertThatThrownBy(() -> Migrations.parseAll(files))
+        .hasMessageContaining("two migrations have version 2");
   }
 
   @Test
@@ -80,15 +90,19 @@ class MigrationsTest {
       throws IOException {
     Path dir = tmp.resolve("exploded/" + Migrations.LOCATION);
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("V001__first.sql"), "CREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = Memory;");
-    Files.writeString(dir.resolve("V010__tenth.sql"), "CREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = Memory;");
+    Files.writeString(
+        dir.resolve("V001__first.sql"), "CREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = Memory;");
+    Files.writeString(
+        dir.resolve("V010__tenth.sql"), "CREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = Memory;");
     Files.writeString(dir.resolve("README.txt"), "not a migration");
-    try (URLClassLoader cl = new URLClassLoader(new URL[] {tmp.resolve("exploded").toUri().toURL()}, null)) {
+    try (URLClassLoader cl =
+        new URLClassLoader(new URL[] {tmp.resolve("exploded").toUri().toURL()}, null)) {
       assertThat(Migrations.discover(cl)).extracting(Migrations.Migration::label)
           .containsExactly("V001", "V010");
     }
     Path jar = tmp.resolve("m.jar");
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream j = new JarOutputStream(out)) {
       j.putNextEntry(new JarEntry("dev/"));
       j.putNextEntry(new JarEntry("dev/naap/"));
       j.putNextEntry(new JarEntry("dev/naap/store/"));

@@ -40,7 +40,8 @@ class QueryParamsTest {
 
   @Test
   void collections_areArrayLiteralsWithQuotedStrings() {
-    assertThat(one(List.of("a", "it's", "tab\t", "back\\"))).isEqualTo("['a','it\\'s','tab\\t','back\\\\']");
+    assertThat(one(List.of("a", "it's", "tab\t", "back\\")))
+        .isEqualTo("['a','it\\'s','tab\\t','back\\\\']");
     assertThat(one(List.of(1, 2))).isEqualTo("[1,2]");
     assertThat(one(Arrays.asList(null, "x"))).isEqualTo("[NULL,'x']");
     assertThat(one(List.of(List.of(1), List.of()))).isEqualTo("[[1],[]]");

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The engine's read-only connections: limits hold, and a failed statement leaves nothing behind. */
+/**
+ * The engine's read-only connections: limits hold, and a failed statement leaves nothing behind.
+ */
 class ReadOnlyAccessTest {
 
   @Test
@@ -21,7 +23,9 @@ class ReadOnlyAccessTest {
           .isInstanceOfSatisfying(StoreException.class,
               e -> assertThat(e.code()).isIn(396, 159, 241));
       for (int i = 0; i < 2 * ReadOnlyAccess.DEFAULT_CONNECTIONS; i++) {
-        assertThat(readOnly.queryText("SELECT 'in'", Map.of())).as("after " + sql).isEqualTo("in\n");
+        assertThat(readOnly.queryText("SELECT 'in'", Map.of()))
+            .as("after " + sql)
+            .isEqualTo("in\n");
       }
     }
     assertThat(readOnly.queryText("SELECT getSetting('readonly')", Map.of())).isEqualTo("1\n");

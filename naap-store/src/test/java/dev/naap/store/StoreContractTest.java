@@ -34,31 +34,32 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContractTest {
   /** Strings that must survive parameter binding byte for byte. */
-  static final List<String> HOSTILE = List.of(
-      "",
-      "plain",
-      "it's",
-      "two '' quotes",
-      "double \" quote",
-      "back\\slash",
-      "ends with backslash\\",
-      "\\N",
-      "\\\\N",
-      "\\t literal backslash-t",
-      "tab\there",
-      "new\nline",
-      "carriage\rreturn",
-      "crlf\r\n",
-      "nul\0byte",
-      "bell\u0007 and escape\u001b",
-      "'); DROP TABLE contract_victim; --",
-      "' OR '1'='1",
-      "{x:String}",
-      "`backtick` and $dollar$",
-      "unicode: żółć 日本語 עברית 🚀 \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67",
-      "[1,2]",
-      "['array','lookalike']",
-      "x".repeat(100_000));
+  static final List<String> HOSTILE =
+      List.of(
+          "",
+          "plain",
+          "it's",
+          "two '' quotes",
+          "double \" quote",
+          "back\\slash",
+          "ends with backslash\\",
+          "\\N",
+          "\\\\N",
+          "\\t literal backslash-t",
+          "tab\there",
+          "new\nline",
+          "carriage\rreturn",
+          "crlf\r\n",
+          "nul\0byte",
+          "bell\u0007 and escape\u001b",
+          "'); DROP TABLE contract_victim; --",
+          "' OR '1'='1",
+          "{x:String}",
+          "`backtick` and $dollar$",
+          "unicode: żółć 日本語 עברית 🚀 \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67",
+          "[1,2]",
+          "['array','lookalike']",
+          "x".repeat(100_000));
 
   Store store;
 
@@ -125,8 +126,10 @@ abstract class StoreContractTest {
         Map.of(), List.of("n", "s", "t"));
     assertThat(rows.list()).extracting(r -> r.integer("n")).containsExactly(0L, 1L);
     assertThat(rows.list()).extracting(r -> r.string("s")).containsExactly("0", null);
-    assertThat(rows.list().getFirst().instant("t")).isEqualTo(Instant.parse("2026-01-01T00:00:01.500Z"));
-    assertThat(Rows.query(store, "SELECT 1 AS n WHERE 0", Map.of(), List.of("n")).isEmpty()).isTrue();
+    assertThat(rows.list().getFirst().instant("t"))
+        .isEqualTo(Instant.parse("2026-01-01T00:00:01.500Z"));
+    assertThat(Rows.query(store, "SELECT 1 AS n WHERE 0", Map.of(), List.of("n")).isEmpty())
+        .isTrue();
     assertThatThrownBy(() -> Rows.query(store, "SELECT 1 AS m", Map.of(), List.of("n")))
         .isInstanceOf(IllegalStateException.class);
   }
@@ -190,12 +193,17 @@ abstract class StoreContractTest {
     Instant t = Instant.parse("2023-11-14T22:13:20.123456789Z");
     Map<String, Object> p = Map.of("t", t, "sec", Instant.parse("2023-11-14T22:13:20Z"),
         "old", Instant.parse("1969-12-31T23:59:58.500Z"), "ts", List.of(t, t.plusSeconds(1)));
-    assertThat(text("SELECT {t:DateTime64(3, 'UTC')}, {t:DateTime64(9, 'UTC')},"
-        + " toUnixTimestamp64Milli({t:DateTime64(3, 'Asia/Tokyo')}),"
-        + " {sec:DateTime('UTC')}, {old:DateTime64(3, 'UTC')}, {ts:Array(DateTime64(3, 'UTC'))}", p))
-        .isEqualTo("2023-11-14 22:13:20.123\t2023-11-14 22:13:20.123456789\t1700000000123"
-            + "\t2023-11-14 22:13:20\t1969-12-31 23:59:58.500"
-            + "\t['2023-11-14 22:13:20.123','2023-11-14 22:13:21.123']\n");
+    assertThat(
+            text(
+                "SELECT {t:DateTime64(3, 'UTC')}, {t:DateTime64(9, 'UTC')},"
+                    + " toUnixTimestamp64Milli({t:DateTime64(3, 'Asia/Tokyo')}),"
+                    + " {sec:DateTime('UTC')}, {old:DateTime64(3, 'UTC')}, {ts:Array(DateTime64(3,"
+                    + " 'UTC'))}",
+                p))
+        .isEqualTo(
+            "2023-11-14 22:13:20.123\t2023-11-14 22:13:20.123456789\t1700000000123"
+                + "\t2023-11-14 22:13:20\t1969-12-31 23:59:58.500"
+                + "\t['2023-11-14 22:13:20.123','2023-11-14 22:13:21.123']\n");
   }
 
   @Test
@@ -224,25 +232,37 @@ abstract class StoreContractTest {
     List<String> all = HOSTILE.subList(0, HOSTILE.size() - 1);
     String out = text("SELECT arrayStringConcat(arrayMap(x -> hex(x), {a:Array(String)}), ',')",
         Map.of("a", all)).strip();
-    assertThat(out.split(",", -1)).containsExactly(all.stream().map(this::hex).toArray(String[]::new));
+    assertThat(out.split(",", -1))
+        .containsExactly(all.stream().map(this::hex).toArray(String[]::new));
   }
 
   @Test
   void params_areNeverSplicedIntoTheSql() {
-    store.execute("CREATE TABLE IF NOT EXISTS contract_victim (s String) ENGINE = MergeTree ORDER BY s");
+    store.execute(
+        "CREATE TABLE IF NOT EXISTS contract_victim (s String) ENGINE = MergeTree ORDER BY s");
     store.execute("INSERT INTO contract_victim VALUES ('kept')");
     String attack = "kept'; DROP TABLE contract_victim; --";
-    assertThat(text("SELECT count() FROM contract_victim WHERE s = {s:String}", Map.of("s", attack)))
+    assertThat(
+            text("SELECT count() FROM contract_victim WHERE s = {s:String}", Map.of("s", attack)))
         .isEqualTo("0\n");
-    assertThat(text("SELECT count() FROM contract_victim WHERE s = {s:String}", Map.of("s", "kept")))
+    assertThat(
+            text("SELECT count() FROM contract_victim WHERE s = {s:String}", Map.of("s", "kept")))
         .isEqualTo("1\n");
   }
 
   @Test
   void params_rawTextPassesVerbatim() {
-    assertThat(text("SELECT {m:Map(String, UInt8)}['b'], tupleElement({t:Tuple(Int8, String)}, 2), {u:UUID}",
-        Map.of("m", new RawParam("{'a':1,'b':2}"), "t", new RawParam("(1,'x')"),
-            "u", new RawParam("61f0c404-5cb3-11e7-907b-a6006ad3dba0"))))
+    assertThat(
+            text(
+                "SELECT {m:Map(String, UInt8)}['b'], tupleElement({t:Tuple(Int8, String)}, 2),"
+                    + " {u:UUID}",
+                Map.of(
+                    "m",
+                    new RawParam("{'a':1,'b':2}"),
+                    "t",
+                    new RawParam("(1,'x')"),
+                    "u",
+                    new RawParam("61f0c404-5cb3-11e7-907b-a6006ad3dba0"))))
         .isEqualTo("2\tx\t61f0c404-5cb3-11e7-907b-a6006ad3dba0\n");
   }
 
@@ -266,17 +286,27 @@ abstract class StoreContractTest {
   void insert_jsonEachRow() {
     store.execute("CREATE TABLE IF NOT EXISTS contract_json (id UInt32, name String,"
         + " ts DateTime64(3, 'UTC'), tags Array(String)) ENGINE = MergeTree ORDER BY id");
-    store.insert("INSERT INTO contract_json (id, name, ts, tags) FORMAT JSONEachRow", ("""
+    store.insert(
+        "INSERT INTO contract_json (id, name, ts, tags) FORMAT JSONEachRow",
+        ("""
         {"id":1,"name":"tab\\there","ts":"2024-01-02T03:04:05.678Z","tags":["a","b"]}
         {"id":2,"name":"quote\\"s and \\\\ back","ts":1700000000123,"tags":[]}
         {"id":3,"name":"żółć 🚀","ts":"2024-01-02 03:04:05","tags":["x"]}
-        """).getBytes(UTF_8));
-    assertThat(new String(store.query("SELECT id, name, ts, tags FROM contract_json ORDER BY id",
-        Map.of(), "JSONEachRow"), UTF_8)).isEqualTo("""
-        {"id":1,"name":"tab\\there","ts":"2024-01-02 03:04:05.678","tags":["a","b"]}
-        {"id":2,"name":"quote\\"s and \\\\ back","ts":"2023-11-14 22:13:20.123","tags":[]}
-        {"id":3,"name":"żółć 🚀","ts":"2024-01-02 03:04:05.000","tags":["x"]}
-        """);
+        """)
+            .getBytes(UTF_8));
+    assertThat(
+            new String(
+                store.query(
+                    "SELECT id, name, ts, tags FROM contract_json ORDER BY id",
+                    Map.of(),
+                    "JSONEachRow"),
+                UTF_8))
+        .isEqualTo(
+            """
+            {"id":1,"name":"tab\\there","ts":"2024-01-02 03:04:05.678","tags":["a","b"]}
+            {"id":2,"name":"quote\\"s and \\\\ back","ts":"2023-11-14 22:13:20.123","tags":[]}
+            {"id":3,"name":"żółć 🚀","ts":"2024-01-02 03:04:05.000","tags":["x"]}
+            """);
   }
 
   @Test
@@ -314,15 +344,20 @@ abstract class StoreContractTest {
     ByteArrayOutputStream rows = new ByteArrayOutputStream();
     long expectedSum = 0;
     for (long a = 0; a < 5000; a++) {
-      rows.writeBytes(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(a).putLong(7).array());
+      rows.writeBytes(
+          ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(a).putLong(7).array());
       expectedSum += a;
     }
     for (long a : new long[] {0x0A0A0A0AL, 0x0D0A0D0AL, 0x200A093BL}) {
-      rows.writeBytes(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(a).putLong(7).array());
+      rows.writeBytes(
+          ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(a).putLong(7).array());
       expectedSum += a;
     }
     store.insert("INSERT INTO contract_rowbinary (a, b) FORMAT RowBinary", rows.toByteArray());
-    assertThat(text("SELECT count(), sum(a), min(b), max(b), countIf(a = 2570) FROM contract_rowbinary"))
+    assertThat(
+            text(
+                "SELECT count(), sum(a), min(b), max(b), countIf(a = 2570) FROM"
+                    + " contract_rowbinary"))
         .isEqualTo("5003\t" + expectedSum + "\t7\t7\t1\n");
   }
 
@@ -350,7 +385,8 @@ abstract class StoreContractTest {
     for (int i = 0; i < 100_000; i++) {
       sb.append("{\"id\":").append(i).append(",\"s\":\"row ").append(i).append("\"}\n");
     }
-    store.insert("INSERT INTO contract_big (id, s) FORMAT JSONEachRow", sb.toString().getBytes(UTF_8));
+    store.insert(
+        "INSERT INTO contract_big (id, s) FORMAT JSONEachRow", sb.toString().getBytes(UTF_8));
     assertThat(text("SELECT count(), sum(id), uniqExact(s) FROM contract_big"))
         .isEqualTo("100000\t4999950000\t100000\n");
   }
@@ -466,7 +502,8 @@ abstract class StoreContractTest {
       }
     }
     assertThat(lines).isEqualTo(1_000_000);
-    assertThat(new String(out, out.length - 40, 40, UTF_8)).endsWith("{\"number\":999999,\"s\":\"999999\"}\n");
+    assertThat(new String(out, out.length - 40, 40, UTF_8))
+        .endsWith("{\"number\":999999,\"s\":\"999999\"}\n");
   }
 
   // ----- migrations -----
@@ -486,9 +523,11 @@ abstract class StoreContractTest {
     store.execute("DROP DATABASE IF EXISTS " + db + " SYNC");
     store.execute("CREATE DATABASE " + db);
     Store target = store.withDatabase(db);
-    List<Migrations.Migration> migrations = withTestMigrations(
-        "V002__race_table.sql", "CREATE TABLE IF NOT EXISTS race_t (x UInt8) ENGINE = MergeTree ORDER BY x;\n"
-            + "CREATE VIEW IF NOT EXISTS race_v AS SELECT x FROM race_t;\n");
+    List<Migrations.Migration> migrations =
+        withTestMigrations(
+            "V002__race_table.sql",
+            "CREATE TABLE IF NOT EXISTS race_t (x UInt8) ENGINE = MergeTree ORDER BY x;\n"
+                + "CREATE VIEW IF NOT EXISTS race_v AS SELECT x FROM race_t;\n");
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Callable<List<String>> run = () -> Migrations.apply(target, migrations);

@@ -12,11 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The measurements quoted in docs/STORE.md ("Measured"). Not a JMH benchmark: wall-clock medians
- * of repeated calls after a warm-up, enough to compare orders of magnitude. Workloads: a
- * parameterised one-row SELECT (2,000 calls after 500 warm-up, one thread), the same through the
- * HTTP facade with {@code StoreConfig.Server}, a 100,000-row JSONEachRow insert (about 2.9 MB), and 8
- * threads x 200 parameterised SELECTs on 4 connections.
+ * The measurements quoted in docs/STORE.md ("Measured"). Not a JMH benchmark: wall-clock medians of
+ * repeated calls after a warm-up, enough to compare orders of magnitude. Workloads: a parameterised
+ * one-row SELECT (2,000 calls after 500 warm-up, one thread), the same through the HTTP facade with
+ * {@code StoreConfig.Server}, a 100,000-row JSONEachRow insert (about 2.9 MB), and 8 threads x 200
+ * parameterised SELECTs on 4 connections.
  *
  * <p>Run: {@code cd naap-store && LD_PRELOAD=$JAVA_HOME/lib/libjsig.so java
  * --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes:<deps>

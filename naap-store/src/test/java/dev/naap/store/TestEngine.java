@@ -29,10 +29,15 @@ import java.util.stream.Stream;
 public final class TestEngine {
   /** Engine connections, so at most this many statements run at once. */
   public static final int CONNECTIONS = 4;
+
   /** The read-only connections: the defaults, but 10 s per statement so that tests end sooner. */
-  public static final ReadOnlyAccess READ_ONLY = new ReadOnlyAccess(ReadOnlyAccess.DEFAULT_CONNECTIONS,
-      ReadOnlyAccess.DEFAULT_MAX_MEMORY_BYTES, java.time.Duration.ofSeconds(10),
-      ReadOnlyAccess.DEFAULT_MAX_RESULT_BYTES);
+  public static final ReadOnlyAccess READ_ONLY =
+      new ReadOnlyAccess(
+          ReadOnlyAccess.DEFAULT_CONNECTIONS,
+          ReadOnlyAccess.DEFAULT_MAX_MEMORY_BYTES,
+          java.time.Duration.ofSeconds(10),
+          ReadOnlyAccess.DEFAULT_MAX_RESULT_BYTES);
+
   /** Password of {@link #httpServer()}'s user {@code default}. */
   public static final String HTTP_PASSWORD = "test-" + Long.toHexString(System.nanoTime());
 
@@ -111,7 +116,9 @@ public final class TestEngine {
   private static void deleteStaleDirectories() {
     Path mine = dataDir();
     Path root = mine.getParent();
-    if (root == null || !Files.isDirectory(root) || System.getProperty("naap.test.dataDir") != null) {
+    if (root == null
+        || !Files.isDirectory(root)
+        || System.getProperty("naap.test.dataDir") != null) {
       return;
     }
     try (Stream<Path> dirs = Files.list(root)) {

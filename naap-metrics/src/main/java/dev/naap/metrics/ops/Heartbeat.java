@@ -44,7 +44,8 @@ public final class Heartbeat {
   /**
    * @param component what the process runs: ingest, serve, scrape, loadtest, demo
    */
-  public Heartbeat(Store store, String component, PrometheusRegistry registry, InstantSource clock) {
+  public Heartbeat(
+      Store store, String component, PrometheusRegistry registry, InstantSource clock) {
     this.store = store;
     this.component = component;
     this.instance = host() + ":" + ProcessHandle.current().pid();
@@ -60,7 +61,9 @@ public final class Heartbeat {
         "values", new ArrayList<>(samples.values())), "TabSeparated");
   }
 
-  /** The {@code naap_*} samples of {@code registry}, by sample name with labels; finite values only. */
+  /**
+   * The {@code naap_*} samples of {@code registry}, by sample name with labels; finite values only.
+   */
   static Map<String, Double> samples(PrometheusRegistry registry) {
     Map<String, Double> out = new TreeMap<>();
     // Never empty: a beat without samples would not be stored, and rates need the beat before.
@@ -68,8 +71,11 @@ public final class Heartbeat {
     for (MetricSnapshot s : registry.scrape(name -> name.startsWith("naap_"))) {
       String name = s.getMetadata().getPrometheusName();
       switch (s) {
-        case CounterSnapshot c -> c.getDataPoints().forEach(p -> put(out, key(name + "_total", p.getLabels()), p.getValue()));
-        case GaugeSnapshot g -> g.getDataPoints().forEach(p -> put(out, key(name, p.getLabels()), p.getValue()));
+        case CounterSnapshot c ->
+            c.getDataPoints()
+                .forEach(p -> put(out, key(name + "_total", p.getLabels()), p.getValue()));
+        case GaugeSnapshot g ->
+            g.getDataPoints().forEach(p -> put(out, key(name, p.getLabels()), p.getValue()));
         case HistogramSnapshot h -> {
           for (var p : h.getDataPoints()) {
             String route = p.getLabels().get("route");
@@ -81,7 +87,10 @@ public final class Heartbeat {
             long cumulative = 0;
             for (ClassicHistogramBucket b : p.getClassicBuckets()) {
               cumulative += b.getCount();
-              out.merge(name + "_bucket{le=\"" + b.getUpperBound() + "\"}", (double) cumulative, Double::sum);
+              out.merge(
+                  name + "_bucket{le=\"" + b.getUpperBound() + "\"}",
+                  (double) cumulative,
+                  Double::sum);
             }
           }
         }

@@ -59,19 +59,26 @@ public final class NetworkHealth {
     GaugeWithCallback.builder().name("naap_network_gpu_attribution_ratio")
         .help("Share of the last hour's segments attributed to a GPU (NaN: no segments)")
         .callback(cb -> cb.call(last.get().attributionRatio())).register(registry);
-    GaugeWithCallback.builder().name("naap_network_unserved_demand_ratio")
-        .help("Share of the last hour's requested sessions that found no orchestrator (NaN: none requested)")
-        .callback(cb -> cb.call(last.get().unservedRatio())).register(registry);
+    GaugeWithCallback.builder()
+        .name("naap_network_unserved_demand_ratio")
+        .help(
+            "Share of the last hour's requested sessions that found no orchestrator (NaN: none"
+                + " requested)")
+        .callback(cb -> cb.call(last.get().unservedRatio()))
+        .register(registry);
     GaugeWithCallback.builder().name("naap_network_segments")
         .help("Segments of production traffic in the last hour")
         .callback(cb -> cb.call(last.get().segments())).register(registry);
     GaugeWithCallback.builder().name("naap_network_sessions_requested")
         .help("Sessions of production traffic requested in the last hour")
         .callback(cb -> cb.call(last.get().sessionsRequested())).register(registry);
-    GaugeWithCallback.builder().name("naap_orchestrator_sla_compliance_ratio")
-        .help("Each orchestrator's SLA compliance over the last hour (compliant / eligible segments)")
+    GaugeWithCallback.builder()
+        .name("naap_orchestrator_sla_compliance_ratio")
+        .help(
+            "Each orchestrator's SLA compliance over the last hour (compliant / eligible segments)")
         .labelNames("orchestrator")
-        .callback(cb -> last.get().orchestrators().forEach(o -> cb.call(o.compliance(), o.address())))
+        .callback(
+            cb -> last.get().orchestrators().forEach(o -> cb.call(o.compliance(), o.address())))
         .register(registry);
     GaugeWithCallback.builder().name("naap_orchestrator_sla_segments")
         .help("Each orchestrator's SLA-eligible segments over the last hour")

@@ -46,7 +46,9 @@ public final class OperationsReport {
   record Process(String component, String instance, Instant at, Map<String, Sample> latest,
       Instant previousAt, Map<String, Sample> previous) {
 
-    /** Per second, the rise of each counter sample matching {@code filter} since the previous beat. */
+    /**
+     * Per second, the rise of each counter sample matching {@code filter} since the previous beat.
+     */
     double rate(Predicate<Sample> filter) {
       if (previous == null) {
         return 0;
@@ -68,15 +70,31 @@ public final class OperationsReport {
     }
   }
 
-  /** The figures, as JSON-able values: maps, lists, numbers (null when unknown), strings, instants. */
+  /**
+   * The figures, as JSON-able values: maps, lists, numbers (null when unknown), strings, instants.
+   */
   public Map<String, Object> figures() {
     Instant now = clock.instant();
     List<Process> all = processes();
-    List<Process> up = all.stream().filter(p -> !p.at().isBefore(now.minus(Heartbeat.DOWN_AFTER))).toList();
+    List<Process> up =
+        all.stream().filter(p -> !p.at().isBefore(now.minus(Heartbeat.DOWN_AFTER))).toList();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("generated_at", now);
-    out.put("processes", all.stream().map(p -> ordered("component", p.component(), "instance", p.instance(),
-        "last_seen", p.at(), "up", up.contains(p))).toList());
+    out.put(
+        "processes",
+        all.stream()
+            .map(
+                p ->
+                    ordered(
+                        "component",
+                        p.component(),
+                        "instance",
+                        p.instance(),
+                        "last_seen",
+                        p.at(),
+                        "up",
+                        up.contains(p)))
+            .toList());
     out.put("ingest", ordered(
         "events_per_second", sumRate(up, named("naap_ingest_events_total")),
         "events_per_second_by_family", rateBy(up, "naap_ingest_events_total", "family"),
@@ -106,20 +124,30 @@ public final class OperationsReport {
     Map<String, Map<String, Object>> sources = new TreeMap<>();
     for (Process p : up) {
       for (Sample s : p.gauges("naap_scrape_source_up")) {
-        sources.computeIfAbsent(s.labels().get("source"), k -> new LinkedHashMap<>()).put("up", s.value() == 1);
+        sources
+            .computeIfAbsent(s.labels().get("source"), k -> new LinkedHashMap<>())
+            .put("up", s.value() == 1);
       }
       for (Sample s : p.gauges("naap_scrape_source_last_success_timestamp_seconds")) {
         sources.computeIfAbsent(s.labels().get("source"), k -> new LinkedHashMap<>())
             .put("last_success", Instant.ofEpochMilli((long) (s.value() * 1000)));
       }
     }
-    out.put("scraper", ordered("runs_per_hour_by_status", perHour(rateBy(up, "naap_scrape_runs_total", "status")),
-        "sources", sources.entrySet().stream().map(e -> {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("source", e.getKey());
-          m.putAll(e.getValue());
-          return m;
-        }).toList()));
+    out.put(
+        "scraper",
+        ordered(
+            "runs_per_hour_by_status",
+            perHour(rateBy(up, "naap_scrape_runs_total", "status")),
+            "sources",
+            sources.entrySet().stream()
+                .map(
+                    e -> {
+                      Map<String, Object> m = new LinkedHashMap<>();
+                      m.put("source", e.getKey());
+                      m.putAll(e.getValue());
+                      return m;
+                    })
+                .toList()));
     out.put("loadtest", ordered(
         "last_run", timestamp(maxGauge(up, "naap_loadtest_last_run_timestamp_seconds")),
         "last_success", timestamp(maxGauge(up, "naap_loadtest_last_success_timestamp_seconds")),
@@ -162,8 +190,14 @@ public final class OperationsReport {
       long at = times.getLast();
       Long before = times.size() > 1 ? times.get(times.size() - 2) : null;
       String[] id = ids.get(e.getKey());
-      out.add(new Process(id[0], id[1], Instant.ofEpochMilli(at), e.getValue().get(at),
-          before == null ? null : Instant.ofEpochMilli(before), before == null ? null : e.getValue().get(before)));
+      out.add(
+          new Process(
+              id[0],
+              id[1],
+              Instant.ofEpochMilli(at),
+              e.getValue().get(at),
+              before == null ? null : Instant.ofEpochMilli(before),
+              before == null ? null : e.getValue().get(before)));
     }
     return out;
   }
@@ -177,7 +211,9 @@ public final class OperationsReport {
     if (m.group(2) != null) {
       Matcher l = LABEL.matcher(m.group(2));
       while (l.find()) {
-        labels.put(l.group(1), l.group(2).replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\"));
+        labels.put(
+            l.group(1),
+            l.group(2).replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\"));
       }
     }
     return new Sample(m.group(1), labels, value);
@@ -201,7 +237,10 @@ public final class OperationsReport {
       for (Sample s : p.latest().values()) {
         if (s.name().equals(name) && s.labels().containsKey(label)) {
           String value = s.labels().get(label);
-          out.merge(value, p.rate(named(name).and(x -> value.equals(x.labels().get(label)))), Double::sum);
+          out.merge(
+              value,
+              p.rate(named(name).and(x -> value.equals(x.labels().get(label)))),
+              Double::sum);
         }
       }
     }
@@ -237,14 +276,18 @@ public final class OperationsReport {
     return count > 0 ? sumRate(processes, named(histogram + "_sum")) / count : null;
   }
 
-  /** A quantile of a histogram between the two latest beats, interpolated in its bucket as Prometheus does. */
+  /**
+   * A quantile of a histogram between the two latest beats, interpolated in its bucket as
+   * Prometheus does.
+   */
   private static Double quantile(List<Process> processes, String histogram, double q) {
     Map<Double, Double> buckets = new TreeMap<>();
     for (Process p : processes) {
       for (Sample s : p.latest().values()) {
         if (s.name().equals(histogram + "_bucket")) {
           double le = Double.parseDouble(s.labels().get("le").replace("+Inf", "Infinity"));
-          buckets.merge(le, p.rate(named(s.name()).and(x -> s.labels().equals(x.labels()))), Double::sum);
+          buckets.merge(
+              le, p.rate(named(s.name()).and(x -> s.labels().equals(x.labels()))), Double::sum);
         }
       }
     }
@@ -264,7 +307,9 @@ public final class OperationsReport {
           return lowerBound;
         }
         double inBucket = b.getValue() - lowerCount;
-        return inBucket <= 0 ? b.getKey() : lowerBound + (b.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
+        return inBucket <= 0
+            ? b.getKey()
+            : lowerBound + (b.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
       }
       lowerBound = b.getKey();
       lowerCount = b.getValue();

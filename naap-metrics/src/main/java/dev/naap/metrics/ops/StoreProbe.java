@@ -51,9 +51,13 @@ public final class StoreProbe {
     GaugeWithCallback.builder().name("naap_store_disk_total_bytes")
         .help("Size of the store's data disk, as the store reports it")
         .callback(cb -> cb.call(totalBytes)).register(registry);
-    GaugeWithCallback.builder().name("naap_store_last_answer_timestamp_seconds")
+    GaugeWithCallback.builder()
+        .name("naap_store_last_answer_timestamp_seconds")
         .help("When the store last answered a probe (Unix time)")
-        .callback(cb -> cb.call(lastAnswer.get() == Instant.MIN ? 0 : lastAnswer.get().toEpochMilli() / 1e3))
+        .callback(
+            cb ->
+                cb.call(
+                    lastAnswer.get() == Instant.MIN ? 0 : lastAnswer.get().toEpochMilli() / 1e3))
         .register(registry);
     failures = Counter.builder().name("naap_store_probe_failures_total")
         .help("Store probes that failed (store unreachable or erroring)").register(registry);

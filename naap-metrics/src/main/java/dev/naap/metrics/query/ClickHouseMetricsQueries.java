@@ -37,7 +37,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   /** The score's weights of reliability and quality (they add up to 1). */
   public static final double SCORE_RELIABILITY_WEIGHT = 0.7;
   public static final double SCORE_QUALITY_WEIGHT = 0.3;
-  /** The score's cohort: the pipeline over this long before the range's end (the range if longer). */
+
+  /**
+   * The score's cohort: the pipeline over this long before the range's end (the range if longer).
+   */
   public static final Duration SCORE_COHORT = Duration.ofDays(7);
 
   /** How long an advertised price stays in force when no newer snapshot repeats it. */
@@ -107,21 +110,24 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public Page run(Report report, MetricsQuery query) {
     QueryParts parts = new QueryParts(report, query);
     if (Catalogue.bucketed(report)
-        && Duration.between(query.start(), query.end()).compareTo(query.granularity().maxRange()) > 0) {
+        && Duration.between(query.start(), query.end()).compareTo(query.granularity().maxRange())
+            > 0) {
       throw new IllegalArgumentException("a range of at most " + query.granularity().maxRange()
           + " is allowed at granularity " + query.granularity().label());
     }
-    Page page = switch (report) {
-      case GPU_METRICS -> gpuMetrics(parts, query.granularity());
-      case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
-      case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
-      case ORCHESTRATORS -> orchestrators(parts, query);
-      case ORCHESTRATOR_SCORES -> scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
-      case RELIABILITY -> reliability(parts);
-      case NETWORK_ECONOMICS -> economics(parts, query.granularity());
-      case NETWORK_PRICES -> prices(parts, query.granularity());
-      case NETWORK_CAPACITY -> capacity(parts);
-    };
+    Page page =
+        switch (report) {
+          case GPU_METRICS -> gpuMetrics(parts, query.granularity());
+          case NETWORK_DEMAND -> networkDemand(parts, query.granularity());
+          case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
+          case ORCHESTRATORS -> orchestrators(parts, query);
+          case ORCHESTRATOR_SCORES ->
+              scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
+          case RELIABILITY -> reliability(parts);
+          case NETWORK_ECONOMICS -> economics(parts, query.granularity());
+          case NETWORK_PRICES -> prices(parts, query.granularity());
+          case NETWORK_CAPACITY -> capacity(parts);
+        };
     return query.granularity() == Granularity.ALL ? startingAt(page, query.start()) : page;
   }
 
@@ -277,16 +283,32 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return fetch(parts, sql, RollupRows.withDays(params));
   }
 
-  /** The scores with other weights than the defaults (discovery's user weights; they add up to 1). */
+  /**
+   * The scores with other weights than the defaults (discovery's user weights; they add up to 1).
+   */
   Page scores(MetricsQuery query, double reliabilityWeight, double qualityWeight) {
-    return scores(new QueryParts(Report.ORCHESTRATOR_SCORES, query), query, reliabilityWeight, qualityWeight);
+    return scores(
+        new QueryParts(Report.ORCHESTRATOR_SCORES, query), query, reliabilityWeight, qualityWeight);
   }
 
-  private Page scores(QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
+  private Page scores(
+      QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
     Map<String, Object> params = scoreParams(parts, query, reliabilityWeight, qualityWeight);
-    String sql = orchestratorScores.fill(Map.of("rows", rows.range(parts.filters()),
-        "cohort_rows", cohortRows(parts), "window", "toDateTime(0, 'UTC')", "window_key", "",
-        "gpu_key", parts.grouping().contains(Dimension.GPU_MODEL) ? "gpu_model, " : "", "order", parts.order()));
+    String sql =
+        orchestratorScores.fill(
+            Map.of(
+                "rows",
+                rows.range(parts.filters()),
+                "cohort_rows",
+                cohortRows(parts),
+                "window",
+                "toDateTime(0, 'UTC')",
+                "window_key",
+                "",
+                "gpu_key",
+                parts.grouping().contains(Dimension.GPU_MODEL) ? "gpu_model, " : "",
+                "order",
+                parts.order()));
     return fetch(parts, sql, params);
   }
 
@@ -294,26 +316,61 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private Page reliability(QueryParts parts) {
     Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
     params.put("h_from", (Long) params.get("from") - HOUR.toSeconds());
-    String hourRows = rows.buckets("rollup_hour", "bucket_hour", parts.filters()).replace("{from:", "{h_from:");
-    String sql = reliability.fill(Map.of("rows", rows.range(parts.filters()), "hour_rows", hourRows,
-        "keys", parts.keys(), "group", parts.group(), "group_only", parts.groupOnly(), "order", parts.order()));
+    String hourRows =
+        rows.buckets("rollup_hour", "bucket_hour", parts.filters()).replace("{from:", "{h_from:");
+    String sql =
+        reliability.fill(
+            Map.of(
+                "rows",
+                rows.range(parts.filters()),
+                "hour_rows",
+                hourRows,
+                "keys",
+                parts.keys(),
+                "group",
+                parts.group(),
+                "group_only",
+                parts.groupOnly(),
+                "order",
+                parts.order()));
     return fetch(parts, sql, params);
   }
 
   @Override
   public Page scoreHistory(String address, MetricsQuery query) {
     if (Duration.between(query.start(), query.end()).compareTo(Granularity.HOUR.maxRange()) > 0) {
-      throw new IllegalArgumentException("a range of at most " + Granularity.HOUR.maxRange() + " is allowed");
+      throw new IllegalArgumentException(
+          "a range of at most " + Granularity.HOUR.maxRange() + " is allowed");
     }
-    MetricsQuery q = new MetricsQuery(query.start(), query.end(), Granularity.HOUR,
-        Map.of(Dimension.ORCHESTRATOR, Set.of(address.toLowerCase(Locale.ROOT))), List.of(), null, query.limit(),
-        query.offset(), query.includeTestLoad());
+    MetricsQuery q =
+        new MetricsQuery(
+            query.start(),
+            query.end(),
+            Granularity.HOUR,
+            Map.of(Dimension.ORCHESTRATOR, Set.of(address.toLowerCase(Locale.ROOT))),
+            List.of(),
+            null,
+            query.limit(),
+            query.offset(),
+            query.includeTestLoad());
     QueryParts parts = new QueryParts(Report.ORCHESTRATOR_SCORES, q);
-    Map<String, Object> params = scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
-    String sql = orchestratorScores.fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
-        "cohort_rows", cohortRows(parts), "window", "bucket_hour",
-        "window_key", "toInt64(toUnixTimestamp(window_start)) AS window_start, ", "gpu_key", "",
-        "order", "window_start, orchestrator_address, pipeline"));
+    Map<String, Object> params =
+        scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
+    String sql =
+        orchestratorScores.fill(
+            Map.of(
+                "rows",
+                rows.buckets("rollup_hour", "bucket_hour", parts.filters()),
+                "cohort_rows",
+                cohortRows(parts),
+                "window",
+                "bucket_hour",
+                "window_key",
+                "toInt64(toUnixTimestamp(window_start)) AS window_start, ",
+                "gpu_key",
+                "",
+                "order",
+                "window_start, orchestrator_address, pipeline"));
     List<Column> columns = MetricsQueries.scoreHistoryColumns();
     List<String> fields = new ArrayList<>(List.of(Catalogue.WINDOW_START.name()));
     fields.addAll(parts.fields());
@@ -322,13 +379,18 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     return new Page(columns, more ? all.subList(0, q.limit()) : all, more);
   }
 
-  /** The parameters of a score query: the range's hours, the cohort's ("c_"), the prior and weights. */
-  private static Map<String, Object> scoreParams(QueryParts parts, MetricsQuery query, double reliabilityWeight,
-      double qualityWeight) {
+  /**
+   * The parameters of a score query: the range's hours, the cohort's ("c_"), the prior and weights.
+   */
+  private static Map<String, Object> scoreParams(
+      QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
     Map<String, Object> params = RollupRows.withDays(parts.params(HOUR));
     Instant cohortStart = query.end().minus(SCORE_COHORT);
     Map<String, Object> cohort = new HashMap<>();
-    cohort.put("from", QueryParts.alignUp(cohortStart.isBefore(query.start()) ? cohortStart : query.start(), HOUR));
+    cohort.put(
+        "from",
+        QueryParts.alignUp(
+            cohortStart.isBefore(query.start()) ? cohortStart : query.start(), HOUR));
     cohort.put("to", params.get("to"));
     RollupRows.withDays(cohort).forEach((k, v) -> params.put("c_" + k, v));
     params.put("prior", SCORE_PRIOR_SEGMENTS);

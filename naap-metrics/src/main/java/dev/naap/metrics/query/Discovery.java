@@ -14,28 +14,37 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Discovery (docs/API.md, "Discovery"): the nodes gateways saw advertise the capabilities asked for,
- * each with its signer's score for those pipelines ({@link Report#ORCHESTRATOR_SCORES}), filtered and
- * ranked. The node list and the scores are two statements; joining and ranking a few thousand
- * nodes is done here.
+ * Discovery (docs/API.md, "Discovery"): the nodes gateways saw advertise the capabilities asked
+ * for, each with its signer's score for those pipelines ({@link Report#ORCHESTRATOR_SCORES}),
+ * filtered and ranked. The node list and the scores are two statements; joining and ranking a few
+ * thousand nodes is done here.
  */
 final class Discovery {
 
   /** A node is listed when a capabilities snapshot named it at most this long before the end. */
   static final Duration SEEN_WITHIN = Duration.ofHours(1);
 
-  private static final List<Column> NODE = List.of(
-      new Column("signer", Column.Type.STRING, "", ""), new Column("address", Column.Type.STRING, "", ""),
-      new Column("capabilities", Column.Type.STRING, "", ""), new Column("gpu_models", Column.Type.STRING, "", ""),
-      new Column("last_seen_ms", Column.Type.INTEGER, "", ""), new Column("region", Column.Type.STRING, "", ""),
-      new Column("vram_bytes", Column.Type.INTEGER, "", ""));
+  private static final List<Column> NODE =
+      List.of(
+          new Column("signer", Column.Type.STRING, "", ""),
+          new Column("address", Column.Type.STRING, "", ""),
+          new Column("capabilities", Column.Type.STRING, "", ""),
+          new Column("gpu_models", Column.Type.STRING, "", ""),
+          new Column("last_seen_ms", Column.Type.INTEGER, "", ""),
+          new Column("region", Column.Type.STRING, "", ""),
+          new Column("vram_bytes", Column.Type.INTEGER, "", ""));
 
-  private static final List<Column> PRICE = List.of(
-      new Column("signer", Column.Type.STRING, "", ""), new Column("address", Column.Type.STRING, "", ""),
-      new Column("model", Column.Type.STRING, "", ""), new Column("price", Column.Type.DECIMAL, "", ""));
-  private static final List<Column> WORK = List.of(
-      new Column("signer", Column.Type.STRING, "", ""), new Column("model", Column.Type.STRING, "", ""),
-      new Column("recent_segments", Column.Type.INTEGER, "", ""));
+  private static final List<Column> PRICE =
+      List.of(
+          new Column("signer", Column.Type.STRING, "", ""),
+              new Column("address", Column.Type.STRING, "", ""),
+          new Column("model", Column.Type.STRING, "", ""),
+              new Column("price", Column.Type.DECIMAL, "", ""));
+  private static final List<Column> WORK =
+      List.of(
+          new Column("signer", Column.Type.STRING, "", ""),
+          new Column("model", Column.Type.STRING, "", ""),
+          new Column("recent_segments", Column.Type.INTEGER, "", ""));
   private static final long HOUR_SECONDS = 3600;
 
   private final Store store;
@@ -61,7 +70,8 @@ final class Discovery {
     params.put("gpu_models", List.copyOf(q.gpuModels()));
     params.put("regions", List.copyOf(q.regions()));
     params.put("exclude", List.copyOf(q.exclude()));
-    params.put("min_vram_bytes", q.minVramGb() == null ? 0L : (long) Math.ceil(q.minVramGb() * 1e9));
+    params.put(
+        "min_vram_bytes", q.minVramGb() == null ? 0L : (long) Math.ceil(q.minVramGb() * 1e9));
     List<List<Object>> nodes = Results.read(store, nodesSql, params, NODE);
     if (nodes.isEmpty()) {
       return new Page(DiscoveryQuery.COLUMNS, List.of(), false);
@@ -77,9 +87,19 @@ final class Discovery {
       prices.put(p.get(0) + "\t" + p.get(1) + "\t" + p.get(2), (Double) p.get(3));
     }
     long endHour = Math.floorDiv(q.end().getEpochSecond(), HOUR_SECONDS) * HOUR_SECONDS;
-    Map<String, Object> workParams = new HashMap<>(Map.of("from", endHour - HOUR_SECONDS, "to",
-        endHour + HOUR_SECONDS, "include_test_load", q.includeTestLoad(), "signers", List.copyOf(signers),
-        "models", List.copyOf(models)));
+    Map<String, Object> workParams =
+        new HashMap<>(
+            Map.of(
+                "from",
+                endHour - HOUR_SECONDS,
+                "to",
+                endHour + HOUR_SECONDS,
+                "include_test_load",
+                q.includeTestLoad(),
+                "signers",
+                List.copyOf(signers),
+                "models",
+                List.copyOf(models)));
     Map<String, Long> work = new HashMap<>();
     for (List<Object> w : Results.read(store, recentWorkSql, workParams, WORK)) {
       work.put(w.get(0) + "\t" + w.get(1), (Long) w.get(2));
@@ -152,10 +172,13 @@ final class Discovery {
       shuffleWithinTiers(ranked, new Random(q.shuffleSeed()));
     }
     boolean more = ranked.size() > q.limit();
-    return new Page(DiscoveryQuery.COLUMNS, ranked.stream().limit(q.limit()).map(Ranked::row).toList(), more);
+    return new Page(
+        DiscoveryQuery.COLUMNS, ranked.stream().limit(q.limit()).map(Ranked::row).toList(), more);
   }
 
-  /** The tier of a score: its band of {@link DiscoveryQuery#TIER_POINTS} points; null scores last. */
+  /**
+   * The tier of a score: its band of {@link DiscoveryQuery#TIER_POINTS} points; null scores last.
+   */
   static long tier(Double score) {
     return score == null ? Long.MIN_VALUE : (long) Math.floor(score / DiscoveryQuery.TIER_POINTS);
   }
@@ -179,9 +202,20 @@ final class Discovery {
     Map<String, Map<String, Object>> byKey = new HashMap<>();
     int pageSize = 1000;
     for (long offset = 0; ; offset += pageSize) {
-      Page page = queries.scores(new MetricsQuery(q.start(), q.end(), Granularity.HOUR,
-          Map.of(Dimension.ORCHESTRATOR, signers, Dimension.PIPELINE, models), List.of(), null, pageSize, offset,
-          q.includeTestLoad()), q.reliabilityWeight(), q.qualityWeight());
+      Page page =
+          queries.scores(
+              new MetricsQuery(
+                  q.start(),
+                  q.end(),
+                  Granularity.HOUR,
+                  Map.of(Dimension.ORCHESTRATOR, signers, Dimension.PIPELINE, models),
+                  List.of(),
+                  null,
+                  pageSize,
+                  offset,
+                  q.includeTestLoad()),
+              q.reliabilityWeight(),
+              q.qualityWeight());
       for (List<Object> r : page.rows()) {
         Map<String, Object> m = new HashMap<>();
         for (int c = 0; c < page.columns().size(); c++) {

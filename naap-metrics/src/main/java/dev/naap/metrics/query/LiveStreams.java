@@ -28,24 +28,47 @@ public final class LiveStreams {
   public static final int MAX_ROWS = 10_000;
 
   /** The columns of a live session row. */
-  public static final List<Column> COLUMNS = List.of(
-      new Column("stream_id", STRING, "", "the stream id pseudonymised: the first 16 hex digits of its SHA-256 "
-          + "(a live stream's id can be the key that plays it)"),
-      new Column("request_id", STRING, "", "the request id, pseudonymised the same way"),
-      Catalogue.column(Dimension.PIPELINE),
-      Catalogue.column(Dimension.GATEWAY),
-      new Column("orchestrator_address", STRING, "", "orchestrator signer serving the session now; empty before one"),
-      new Column("orchestrator_url", STRING, "", "its node (service URI)"),
-      new Column("gpu_id", STRING, "", "GPU the latest status reported; empty when none"),
-      new Column("state", STRING, "", "the latest status's state (ONLINE, DEGRADED_INFERENCE, …), else "
-          + "PROCESSING after a first processed segment, else STARTING"),
-      new Column("output_fps", DECIMAL, "frames/s", "output FPS of the latest status; null before one"),
-      new Column("requested_at", TIMESTAMP, "", "time of the request; null when its trace was not seen"),
-      new Column("seconds_since_request", DECIMAL, "s", "now - requested_at"),
-      new Column("startup_ms", INTEGER, "ms", "request to first processed segment; null before it"),
-      new Column("swaps", INTEGER, "", "orchestrator swaps so far"),
-      new Column("last_event_at", TIMESTAMP, "", "time of its latest trace or status"),
-      new Column("is_test_load", Column.Type.BOOLEAN, "", "flagged as test load by its events"));
+  public static final List<Column> COLUMNS =
+      List.of(
+          new Column(
+              "stream_id",
+              STRING,
+              "",
+              "the stream id pseudonymised: the first 16 hex digits of its SHA-256 "
+                  + "(a live stream's id can be the key that plays it)"),
+          new Column("request_id", STRING, "", "the request id, pseudonymised the same way"),
+          Catalogue.column(Dimension.PIPELINE),
+          Catalogue.column(Dimension.GATEWAY),
+          new Column(
+              "orchestrator_address",
+              STRING,
+              "",
+              "orchestrator signer serving the session now; empty before one"),
+          new Column("orchestrator_url", STRING, "", "its node (service URI)"),
+          new Column("gpu_id", STRING, "", "GPU the latest status reported; empty when none"),
+          new Column(
+              "state",
+              STRING,
+              "",
+              "the latest status's state (ONLINE, DEGRADED_INFERENCE, …), else "
+                  + "PROCESSING after a first processed segment, else STARTING"),
+          new Column(
+              "output_fps",
+              DECIMAL,
+              "frames/s",
+              "output FPS of the latest status; null before one"),
+          new Column(
+              "requested_at",
+              TIMESTAMP,
+              "",
+              "time of the request; null when its trace was not seen"),
+          new Column("seconds_since_request", DECIMAL, "s", "now - requested_at"),
+          new Column(
+              "startup_ms", INTEGER, "ms", "request to first processed segment; null before it"),
+          new Column("swaps", INTEGER, "", "orchestrator swaps so far"),
+          new Column("last_event_at", TIMESTAMP, "", "time of its latest trace or status"),
+          new Column(
+              "is_test_load", Column.Type.BOOLEAN, "", "flagged as test load by its events"));
 
   private static final List<Dimension> FILTERABLE =
       List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.GATEWAY);
@@ -63,7 +86,12 @@ public final class LiveStreams {
     for (Dimension d : FILTERABLE) {
       Set<String> values = filters.get(d);
       if (values != null) {
-        where.append(" AND ").append(d.column()).append(" IN {f_").append(d.parameter()).append(":Array(String)}");
+        where
+            .append(" AND ")
+            .append(d.column())
+            .append(" IN {f_")
+            .append(d.parameter())
+            .append(":Array(String)}");
         params.put("f_" + d.parameter(), List.copyOf(values));
       }
     }

@@ -167,8 +167,9 @@ public interface MetricsQueries {
   record OrchestratorDetail(Page metadata, Page gpus, Page history) {}
 
   /**
-   * A headline number: its value over the range and over the previous period (null = no data),
-   * the count it rests on, and its unit.
+   * A headline number: its value over the range and over the previous period (null = no data), the
+   * count it rests on, and its unit.
    */
-  record Headline(String name, Double value, Double previous, long count, long previousCount, String unit) {}
+  record Headline(
+      String name, Double value, Double previous, long count, long previousCount, String unit) {}
 }

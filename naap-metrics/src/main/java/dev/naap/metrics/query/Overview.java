@@ -127,7 +127,9 @@ final class Overview {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while computing the previous period", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     }
   }
 }

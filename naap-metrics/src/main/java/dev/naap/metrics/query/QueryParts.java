@@ -60,7 +60,11 @@ final class QueryParts {
     StringBuilder b = new StringBuilder();
     for (Dimension d : Dimension.values()) {
       if (dimensions.contains(d) && query.filters().containsKey(d)) {
-        b.append(" AND ").append(d.column()).append(" IN {f_").append(d.parameter()).append(":Array(String)}");
+        b.append(" AND ")
+            .append(d.column())
+            .append(" IN {f_")
+            .append(d.parameter())
+            .append(":Array(String)}");
       }
     }
     return b.toString();

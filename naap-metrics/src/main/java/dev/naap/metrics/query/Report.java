@@ -12,12 +12,20 @@ public enum Report {
   ORCHESTRATORS,
   /** Per orchestrator × pipeline over the whole range: the 0–100 score and its parts. */
   ORCHESTRATOR_SCORES,
-  /** Per orchestrator × pipeline × GPU model (by default) over the whole range: the reliability breakdown. */
+  /**
+   * Per orchestrator × pipeline × GPU model (by default) over the whole range: the reliability
+   * breakdown.
+   */
   RELIABILITY,
-  /** Per bucket × orchestrator × gateway × pipeline × app: expected fees, tickets, billable time. */
+  /**
+   * Per bucket × orchestrator × gateway × pipeline × app: expected fees, tickets, billable time.
+   */
   NETWORK_ECONOMICS,
   /** Per bucket × orchestrator × pipeline: the price in force and the network's median. */
   NETWORK_PRICES,
-  /** Per pipeline (× GPU model) over the whole range: orchestrators, GPUs, slots and their stability. */
+  /**
+   * Per pipeline (× GPU model) over the whole range: orchestrators, GPUs, slots and their
+   * stability.
+   */
   NETWORK_CAPACITY
 }

@@ -35,7 +35,10 @@ final class SqlTemplate {
     }
     int left = sql.indexOf("${");
     if (left >= 0) {
-      throw new IllegalStateException(name + ": unfilled placeholder at " + sql.substring(left, Math.min(sql.length(), left + 30)));
+      throw new IllegalStateException(
+          name
+              + ": unfilled placeholder at "
+              + sql.substring(left, Math.min(sql.length(), left + 30)));
     }
     return sql;
   }

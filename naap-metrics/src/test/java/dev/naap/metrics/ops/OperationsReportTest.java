@@ -23,21 +23,42 @@ import org.junit.jupiter.api.Test;
  */
 class OperationsReportTest {
 
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now().minusSeconds(60));
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.now().minusSeconds(60));
   private final InstantSource clock = () -> now.get();
 
   @Test
   void heartbeatsOfTwoProcesses_becomeRatesGaugesAndQuantiles() {
     Store store = TestEngine.uniqueStore("ops_report");
     PrometheusRegistry ingestRegistry = new PrometheusRegistry();
-    Counter events = Counter.builder().name("naap_ingest_events_total").labelNames("family").register(ingestRegistry);
-    Counter rejected = Counter.builder().name("naap_ingest_rejected_total").labelNames("reason").register(ingestRegistry);
-    Gauge lag = Gauge.builder().name("naap_ingest_consumer_lag").labelNames("topic", "partition").register(ingestRegistry);
+    Counter events =
+        Counter.builder()
+            .name("naap_ingest_events_total")
+            .labelNames("family")
+            .register(ingestRegistry);
+    Counter rejected =
+        Counter.builder()
+            .name("naap_ingest_rejected_total")
+            .labelNames("reason")
+            .register(ingestRegistry);
+    Gauge lag =
+        Gauge.builder()
+            .name("naap_ingest_consumer_lag")
+            .labelNames("topic", "partition")
+            .register(ingestRegistry);
     Gauge freshness = Gauge.builder().name("naap_rollup_lag_seconds").register(ingestRegistry);
     PrometheusRegistry apiRegistry = new PrometheusRegistry();
-    Counter requests = Counter.builder().name("naap_api_requests_total").labelNames("route", "status").register(apiRegistry);
-    Histogram latency = Histogram.builder().name("naap_api_request_duration_seconds").labelNames("route", "status")
-        .classicUpperBounds(0.1, 1, 10).register(apiRegistry);
+    Counter requests =
+        Counter.builder()
+            .name("naap_api_requests_total")
+            .labelNames("route", "status")
+            .register(apiRegistry);
+    Histogram latency =
+        Histogram.builder()
+            .name("naap_api_request_duration_seconds")
+            .labelNames("route", "status")
+            .classicUpperBounds(0.1, 1, 10)
+            .register(apiRegistry);
     PrometheusRegistry goneRegistry = new PrometheusRegistry();
     Counter.builder().name("naap_ingest_events_total").labelNames("family").register(goneRegistry)
         .labelValues("ai_stream_status").inc(1_000_000);
@@ -76,8 +97,10 @@ class OperationsReportTest {
         .containsExactly("gone=false", "ingest=true", "serve=true");
     @SuppressWarnings("unchecked")
     var in = (Map<String, Object>) f.get("ingest");
-    assertThat((double) in.get("events_per_second")).isEqualTo(60.0); // the gone process is not counted
-    assertThat(in.get("events_per_second_by_family")).isEqualTo(Map.of("ai_stream_status", 50.0, "stream_trace", 10.0));
+    assertThat((double) in.get("events_per_second"))
+        .isEqualTo(60.0); // the gone process is not counted
+    assertThat(in.get("events_per_second_by_family"))
+        .isEqualTo(Map.of("ai_stream_status", 50.0, "stream_trace", 10.0));
     assertThat(in.get("rejected_per_second_by_reason")).isEqualTo(Map.of("bad_json", 2.0));
     assertThat(in.get("consumer_lag")).isEqualTo(15.0);
     @SuppressWarnings("unchecked")
@@ -106,12 +129,17 @@ class OperationsReportTest {
     assertThat(samples.get("naap_store_disk_total_bytes")).isPositive();
 
     // One refresh's version of the minute: a single computed_at (now64() would differ row by row).
-    store.execute("INSERT INTO rollup_minute (bucket_minute, orchestrator_address, gpu_id, is_test_load, segments,"
-        + " compliant_segments, computed_at) VALUES (toStartOfMinute(now()), '0xaa', 'gpu-1', false, 30, 27, toDateTime64(1767225600, 6, 'UTC')),"
-        + " (toStartOfMinute(now()), '0xbb', '', false, 10, 2, toDateTime64(1767225600, 6, 'UTC')),"
-        + " (toStartOfMinute(now()), '0xcc', 'gpu-2', true, 50, 0, toDateTime64(1767225600, 6, 'UTC'))");
-    store.execute("INSERT INTO demand_minute (bucket_minute, gateway, is_test_load, sessions_requested,"
-        + " sessions_no_orchestrator, computed_at) VALUES (toStartOfMinute(now()), 'g', false, 20, 5, toDateTime64(1767225600, 6, 'UTC'))");
+    store.execute(
+        "INSERT INTO rollup_minute (bucket_minute, orchestrator_address, gpu_id, is_test_load,"
+            + " segments, compliant_segments, computed_at) VALUES (toStartOfMinute(now()), '0xaa',"
+            + " 'gpu-1', false, 30, 27, toDateTime64(1767225600, 6, 'UTC')),"
+            + " (toStartOfMinute(now()), '0xbb', '', false, 10, 2, toDateTime64(1767225600, 6,"
+            + " 'UTC')), (toStartOfMinute(now()), '0xcc', 'gpu-2', true, 50, 0,"
+            + " toDateTime64(1767225600, 6, 'UTC'))");
+    store.execute(
+        "INSERT INTO demand_minute (bucket_minute, gateway, is_test_load, sessions_requested,"
+            + " sessions_no_orchestrator, computed_at) VALUES (toStartOfMinute(now()), 'g', false,"
+            + " 20, 5, toDateTime64(1767225600, 6, 'UTC'))");
     NetworkHealth health = new NetworkHealth(store, InstantSource.system(), registry);
     NetworkHealth.Figures figures = health.update();
     assertThat(figures.segments()).isEqualTo(40);

@@ -36,7 +36,8 @@ class ClickHouseMetricsQueriesTest {
 
   private static MetricsQuery wholeDay(Granularity g, Map<Dimension, Set<String>> filters,
       List<Dimension> groupBy) {
-    return new MetricsQuery(day, day.plus(Duration.ofDays(1)), g, filters, groupBy, null, 1000, 0, false);
+    return new MetricsQuery(
+        day, day.plus(Duration.ofDays(1)), g, filters, groupBy, null, 1000, 0, false);
   }
 
   private static Map<String, Object> row(Page page, int i) {
@@ -49,7 +50,10 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void gpuMetrics_hourlyPerOrchestrator_areTheHandWorkedNumbers() {
-    Page page = queries.run(Report.GPU_METRICS, wholeDay(Granularity.HOUR, Map.of(), List.of(Dimension.ORCHESTRATOR)));
+    Page page =
+        queries.run(
+            Report.GPU_METRICS,
+            wholeDay(Granularity.HOUR, Map.of(), List.of(Dimension.ORCHESTRATOR)));
 
     assertThat(page.hasMore()).isFalse();
     assertThat(page.rows()).hasSize(3);
@@ -67,7 +71,8 @@ class ClickHouseMetricsQueriesTest {
     assertThat((Double) a0.get("ptff_ms_mean")).isCloseTo(2000.0, within(1e-9));
     assertThat((Double) a0.get("ptff_ms_p95")).isCloseTo(2000.0, within(1e-9));
     assertThat(a0.get("ptff_samples")).isEqualTo(1L);
-    assertThat((Double) a0.get("jitter_coefficient_mean")).isCloseTo(Math.sqrt(5) / 23, within(1e-9));
+    assertThat((Double) a0.get("jitter_coefficient_mean"))
+        .isCloseTo(Math.sqrt(5) / 23, within(1e-9));
     assertThat(a0.get("jitter_samples")).isEqualTo(1L);
     assertThat((Double) a0.get("failure_rate")).isEqualTo(0.0);
     // No bandwidth samples: null beside a count of 0, never a 0 rate.
@@ -110,25 +115,46 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void gpuMetrics_filtersAndGrouping() {
-    Page onlyB = queries.run(Report.GPU_METRICS,
-        wholeDay(Granularity.DAY, Map.of(Dimension.ORCHESTRATOR, Set.of(B)), List.of(Dimension.ORCHESTRATOR)));
+    Page onlyB =
+        queries.run(
+            Report.GPU_METRICS,
+            wholeDay(
+                Granularity.DAY,
+                Map.of(Dimension.ORCHESTRATOR, Set.of(B)),
+                List.of(Dimension.ORCHESTRATOR)));
     assertThat(onlyB.rows()).extracting(r -> r.get(1)).containsExactly(B);
     // A dimension's values are alternatives; dimensions combine.
     Page both = queries.run(Report.GPU_METRICS, wholeDay(Granularity.DAY,
         Map.of(Dimension.ORCHESTRATOR, Set.of(A, B)), List.of(Dimension.ORCHESTRATOR)));
     assertThat(both.rows()).extracting(r -> r.get(1)).containsExactly(A, B);
-    Page bInEu = queries.run(Report.GPU_METRICS, wholeDay(Granularity.DAY,
-        Map.of(Dimension.ORCHESTRATOR, Set.of(B), Dimension.REGION, Set.of("eu")), List.of(Dimension.ORCHESTRATOR)));
+    Page bInEu =
+        queries.run(
+            Report.GPU_METRICS,
+            wholeDay(
+                Granularity.DAY,
+                Map.of(Dimension.ORCHESTRATOR, Set.of(B), Dimension.REGION, Set.of("eu")),
+                List.of(Dimension.ORCHESTRATOR)));
     assertThat(bInEu.rows()).isEmpty();
 
-    Page eu = queries.run(Report.GPU_METRICS,
-        wholeDay(Granularity.HOUR, Map.of(Dimension.REGION, Set.of("eu")), List.of(Dimension.REGION)));
-    assertThat(eu.rows()).extracting(r -> r.get(1) + " " + r.get(2)).containsExactly("eu 1", "eu 1");
+    Page eu =
+        queries.run(
+            Report.GPU_METRICS,
+            wholeDay(
+                Granularity.HOUR,
+                Map.of(Dimension.REGION, Set.of("eu")),
+                List.of(Dimension.REGION)));
+    assertThat(eu.rows())
+        .extracting(r -> r.get(1) + " " + r.get(2))
+        .containsExactly("eu 1", "eu 1");
 
-    Page byGateway = queries.run(Report.GPU_METRICS, wholeDay(Granularity.DAY, Map.of(), List.of(Dimension.GATEWAY)));
+    Page byGateway =
+        queries.run(
+            Report.GPU_METRICS, wholeDay(Granularity.DAY, Map.of(), List.of(Dimension.GATEWAY)));
     assertThat(byGateway.columns().get(1).name()).isEqualTo("gateway");
     // s3 on gw-2 reached no orchestrator: it is no segment, so gw-2 has no GPU metrics row.
-    assertThat(byGateway.rows()).extracting(r -> r.get(1) + " " + r.get(2)).containsExactly("gw-1 3");
+    assertThat(byGateway.rows())
+        .extracting(r -> r.get(1) + " " + r.get(2))
+        .containsExactly("gw-1 3");
 
     assertThatThrownBy(() -> queries.checkFilter(Report.NETWORK_DEMAND, Dimension.GPU_ID))
         .isInstanceOfSatisfying(InvalidQueryException.class,
@@ -149,15 +175,35 @@ class ClickHouseMetricsQueriesTest {
   @Test
   void pagination_visitsEveryRowExactlyOnce_inASortedTotalOrder() {
     Sort sort = new Sort("output_fps_mean", true);
-    MetricsQuery all = new MetricsQuery(day, day.plus(Duration.ofDays(1)), Granularity.MINUTE, Map.of(), List.of(),
-        sort, 1000, 0, true);
+    MetricsQuery all =
+        new MetricsQuery(
+            day,
+            day.plus(Duration.ofDays(1)),
+            Granularity.MINUTE,
+            Map.of(),
+            List.of(),
+            sort,
+            1000,
+            0,
+            true);
     List<List<Object>> expected = queries.run(Report.GPU_METRICS, all).rows();
     assertThat(expected).hasSize(4);
 
     List<List<Object>> paged = new ArrayList<>();
     for (long offset = 0; ; offset += 2) {
-      Page page = queries.run(Report.GPU_METRICS, new MetricsQuery(all.start(), all.end(), Granularity.MINUTE,
-          Map.of(), List.of(), sort, 2, offset, true));
+      Page page =
+          queries.run(
+              Report.GPU_METRICS,
+              new MetricsQuery(
+                  all.start(),
+                  all.end(),
+                  Granularity.MINUTE,
+                  Map.of(),
+                  List.of(),
+                  sort,
+                  2,
+                  offset,
+                  true));
       paged.addAll(page.rows());
       if (!page.hasMore()) {
         break;
@@ -171,14 +217,29 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void gpuMetrics_daily_aDayTheRangeCutsCoversItsHoursInsideTheRange() {
-    // 24 h from 01:00: hour 0 (s1, s2) is outside, hour 1 (s5; s4 is test load) inside, under its day.
+    // 24 h from 01:00: hour 0 (s1, s2) is outside, hour 1 (s5; s4 is test load) inside, under its
+    // day.
     Instant start = day.plus(Duration.ofHours(1));
-    Page page = queries.run(Report.GPU_METRICS, new MetricsQuery(start, start.plus(Duration.ofDays(1)),
-        Granularity.DAY, Map.of(), List.of(Dimension.ORCHESTRATOR), null, 1000, 0, false));
+    Page page =
+        queries.run(
+            Report.GPU_METRICS,
+            new MetricsQuery(
+                start,
+                start.plus(Duration.ofDays(1)),
+                Granularity.DAY,
+                Map.of(),
+                List.of(Dimension.ORCHESTRATOR),
+                null,
+                1000,
+                0,
+                false));
 
     assertThat(page.rows()).hasSize(1);
-    assertThat(row(page, 0)).containsEntry("window_start", day).containsEntry("orchestrator_address", A)
-        .containsEntry("segments", 1L).containsEntry("failed_segments", 1L);
+    assertThat(row(page, 0))
+        .containsEntry("window_start", day)
+        .containsEntry("orchestrator_address", A)
+        .containsEntry("segments", 1L)
+        .containsEntry("failed_segments", 1L);
   }
 
   @Test
@@ -187,15 +248,22 @@ class ClickHouseMetricsQueriesTest {
       List<Double> totals = new ArrayList<>();
       for (Granularity g : Granularity.values()) {
         Page page = queries.run(report, wholeDay(g, Map.of(), List.of()));
-        int column = report == Report.GPU_METRICS ? index(page, "fps_samples") : index(page, "stream_minutes");
-        int count = report == Report.GPU_METRICS ? index(page, "segments") : index(page, "sessions_requested");
+        int column =
+            report == Report.GPU_METRICS
+                ? index(page, "fps_samples")
+                : index(page, "stream_minutes");
+        int count =
+            report == Report.GPU_METRICS
+                ? index(page, "segments")
+                : index(page, "sessions_requested");
         double sum = 0;
         long n = 0;
         long at20 = 0;
         for (List<Object> r : page.rows()) {
           sum += ((Number) r.get(column)).doubleValue();
           n += (Long) r.get(count);
-          at20 += report == Report.GPU_METRICS ? (Long) r.get(index(page, "fps_samples_20plus")) : 0;
+          at20 +=
+              report == Report.GPU_METRICS ? (Long) r.get(index(page, "fps_samples_20plus")) : 0;
         }
         totals.add(sum);
         totals.add((double) n);
@@ -203,23 +271,41 @@ class ClickHouseMetricsQueriesTest {
         assertThat(at20).as(report + " " + g).isEqualTo(report == Report.GPU_METRICS ? 4 : 0);
       }
       // GPU metrics: 6 samples over 3 segments; demand: (180 + 70 + 5 + 11) s over 4 sessions.
-      List<Double> expected = report == Report.GPU_METRICS ? List.of(6.0, 3.0) : List.of(266 / 60.0, 4.0);
+      List<Double> expected =
+          report == Report.GPU_METRICS ? List.of(6.0, 3.0) : List.of(266 / 60.0, 4.0);
       for (int i = 0; i < totals.size(); i += 2) {
-        assertThat(totals.get(i)).as(report + " granularity " + i / 2).isCloseTo(expected.get(0), within(1e-9));
-        assertThat(totals.get(i + 1)).as(report + " granularity " + i / 2).isEqualTo(expected.get(1));
+        assertThat(totals.get(i))
+            .as(report + " granularity " + i / 2)
+            .isCloseTo(expected.get(0), within(1e-9));
+        assertThat(totals.get(i + 1))
+            .as(report + " granularity " + i / 2)
+            .isEqualTo(expected.get(1));
       }
     }
   }
 
   @Test
   void demand_hourlyPerPipeline_streamMinutesAcrossTheHourPeakConcurrencyAndUtilisation() {
-    Page page = queries.run(Report.NETWORK_DEMAND, wholeDay(Granularity.HOUR, Map.of(), List.of(Dimension.PIPELINE)));
+    Page page =
+        queries.run(
+            Report.NETWORK_DEMAND,
+            wholeDay(Granularity.HOUR, Map.of(), List.of(Dimension.PIPELINE)));
 
-    assertThat(page.columns().stream().map(Column::name).toList()).containsExactly("window_start", "pipeline",
-        "sessions_requested", "sessions_started", "sessions_no_orchestrator", "stream_minutes",
-        "peak_concurrent_streams", "capacity_idle", "capacity_in_use", "utilisation");
+    assertThat(page.columns().stream().map(Column::name).toList())
+        .containsExactly(
+            "window_start",
+            "pipeline",
+            "sessions_requested",
+            "sessions_started",
+            "sessions_no_orchestrator",
+            "stream_minutes",
+            "peak_concurrent_streams",
+            "capacity_idle",
+            "capacity_in_use",
+            "utilisation");
     // Hour 0, pipeline '': s3, unmet, 5 s; no supply for it.
-    assertThat(page.rows().get(0)).isEqualTo(Arrays.asList(day, "", 1L, 0L, 1L, 5 / 60.0, 1L, null, null, null));
+    assertThat(page.rows().get(0))
+        .isEqualTo(Arrays.asList(day, "", 1L, 0L, 1L, 5 / 60.0, 1L, null, null, null));
     // Hour 0: s1 58:30–60:00 (90 s) and s2 59:10–60:00 (50 s) overlap in minute 59; supply
     // 1 + 2 idle, 1 in use: utilisation 1 / 4.
     Map<String, Object> h0 = row(page, 1);
@@ -247,8 +333,17 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void demand_perMinute_countsEachMinuteAStreamOverlaps() {
-    MetricsQuery q = new MetricsQuery(QueryNetwork.time(58, 0), QueryNetwork.time(62, 0), Granularity.MINUTE,
-        Map.of(Dimension.PIPELINE, Set.of("streamdiffusion")), List.of(Dimension.PIPELINE), null, 100, 0, false);
+    MetricsQuery q =
+        new MetricsQuery(
+            QueryNetwork.time(58, 0),
+            QueryNetwork.time(62, 0),
+            Granularity.MINUTE,
+            Map.of(Dimension.PIPELINE, Set.of("streamdiffusion")),
+            List.of(Dimension.PIPELINE),
+            null,
+            100,
+            0,
+            false);
     Page page = queries.run(Report.NETWORK_DEMAND, q);
 
     // Minutes 58..61: s1 30, 60, 60, 30 s; s2 -, 50, 20, - s.
@@ -258,13 +353,32 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void demand_perFiveMinutes_peakIsTheBusiestMinute() {
-    MetricsQuery q = new MetricsQuery(QueryNetwork.time(55, 0), QueryNetwork.time(65, 0), Granularity.FIVE_MINUTES,
-        Map.of(Dimension.PIPELINE, Set.of("streamdiffusion")), List.of(Dimension.PIPELINE), null, 100, 0, false);
+    MetricsQuery q =
+        new MetricsQuery(
+            QueryNetwork.time(55, 0),
+            QueryNetwork.time(65, 0),
+            Granularity.FIVE_MINUTES,
+            Map.of(Dimension.PIPELINE, Set.of("streamdiffusion")),
+            List.of(Dimension.PIPELINE),
+            null,
+            100,
+            0,
+            false);
 
-    // 55:00–60:00: s1 90 s, s2 50 s, both in minute 59; 60:00–65:00: s1 90 s, s2 20 s, both in minute 60.
+    // 55:00–60:00: s1 90 s, s2 50 s, both in minute 59; 60:00–65:00: s1 90 s, s2 20 s, both in
+    // minute 60.
     assertThat(queries.run(Report.NETWORK_DEMAND, q).rows())
-        .extracting(r -> r.get(0) + " " + r.get(2) + " " + Math.round((Double) r.get(5) * 60) + " " + r.get(6))
-        .containsExactly(QueryNetwork.time(55, 0) + " 2 140 2", QueryNetwork.time(60, 0) + " 0 110 2");
+        .extracting(
+            r ->
+                r.get(0)
+                    + " "
+                    + r.get(2)
+                    + " "
+                    + Math.round((Double) r.get(5) * 60)
+                    + " "
+                    + r.get(6))
+        .containsExactly(
+            QueryNetwork.time(55, 0) + " 2 140 2", QueryNetwork.time(60, 0) + " 0 110 2");
   }
 
   @Test
@@ -275,8 +389,17 @@ class ClickHouseMetricsQueriesTest {
         .hasMessageContaining("no_such_column");
     assertThat(queries.sort(Report.GPU_METRICS, List.of(), "-segments"))
         .isEqualTo(new Sort("segments", true));
-    MetricsQuery tooLong = new MetricsQuery(day, day.plus(Duration.ofDays(2)), Granularity.MINUTE, Map.of(),
-        List.of(), null, 10, 0, false);
+    MetricsQuery tooLong =
+        new MetricsQuery(
+            day,
+            day.plus(Duration.ofDays(2)),
+            Granularity.MINUTE,
+            Map.of(),
+            List.of(),
+            null,
+            10,
+            0,
+            false);
     assertThatThrownBy(() -> queries.run(Report.GPU_METRICS, tooLong))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1m");
     assertThatThrownBy(() -> queries.groupBy(Report.ORCHESTRATORS, List.of("pipeline")))
@@ -291,11 +414,23 @@ class ClickHouseMetricsQueriesTest {
 
   @Test
   void demand_byGateway_takesEachGatewaysOwnSnapshot() {
-    Page page = queries.run(Report.NETWORK_DEMAND, new MetricsQuery(day, day.plus(Duration.ofHours(1)),
-        Granularity.HOUR, Map.of(), List.of(Dimension.GATEWAY), null, 100, 0, false));
+    Page page =
+        queries.run(
+            Report.NETWORK_DEMAND,
+            new MetricsQuery(
+                day,
+                day.plus(Duration.ofHours(1)),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(Dimension.GATEWAY),
+                null,
+                100,
+                0,
+                false));
 
     // gw-1 published the snapshot; gw-2 none: its supply is unknown, not zero.
-    assertThat(page.rows()).extracting(r -> r.get(1) + " " + r.get(2) + " " + r.get(7) + " " + r.get(9))
+    assertThat(page.rows())
+        .extracting(r -> r.get(1) + " " + r.get(2) + " " + r.get(7) + " " + r.get(9))
         .containsExactly("gw-1 2 3 0.25", "gw-2 1 null null");
   }
 
@@ -312,9 +447,19 @@ class ClickHouseMetricsQueriesTest {
     assertThat(a.get("compliant_segments")).isEqualTo(1L);
     assertThat((Double) a.get("compliance_rate")).isEqualTo(0.5);
     assertThat((Double) a.get("error_budget_remaining")).isCloseTo(-49.0, within(1e-6));
-    assertThat(List.of(a.get("violations_failure"), a.get("violations_ptff"), a.get("violations_fps"),
-        a.get("violations_jitter"))).containsExactly(1L, 1L, 1L, 0L);
-    assertThat(List.of(a.get("target_ptff_ms"), a.get("target_fps"), a.get("target_jitter"), a.get("objective")))
+    assertThat(
+            List.of(
+                a.get("violations_failure"),
+                a.get("violations_ptff"),
+                a.get("violations_fps"),
+                a.get("violations_jitter")))
+        .containsExactly(1L, 1L, 1L, 0L);
+    assertThat(
+            List.of(
+                a.get("target_ptff_ms"),
+                a.get("target_fps"),
+                a.get("target_jitter"),
+                a.get("objective")))
         .containsExactly(5000L, 15.0, 0.25, 0.99);
     // B: s2 mean FPS 11 < 15.
     Map<String, Object> b = row(page, 1);
@@ -323,15 +468,38 @@ class ClickHouseMetricsQueriesTest {
     assertThat((Double) b.get("error_budget_remaining")).isCloseTo(-99.0, within(1e-6));
 
     // Two hours either side of the day: the day from rollup_day, the edges from rollup_hour.
-    Page wider = queries.run(Report.SLA_COMPLIANCE, new MetricsQuery(day.minus(Duration.ofHours(2)),
-        day.plus(Duration.ofHours(26)), Granularity.HOUR, Map.of(), List.of(), null, 100, 0, false));
+    Page wider =
+        queries.run(
+            Report.SLA_COMPLIANCE,
+            new MetricsQuery(
+                day.minus(Duration.ofHours(2)),
+                day.plus(Duration.ofHours(26)),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(),
+                null,
+                100,
+                0,
+                false));
     assertThat(wider.rows()).isEqualTo(page.rows());
     // Part of a day: from rollup_hour only.
-    Page hour0 = queries.run(Report.SLA_COMPLIANCE, new MetricsQuery(day, day.plus(Duration.ofHours(1)),
-        Granularity.HOUR, Map.of(Dimension.ORCHESTRATOR, Set.of(A)), List.of(), null, 100, 0, false));
+    Page hour0 =
+        queries.run(
+            Report.SLA_COMPLIANCE,
+            new MetricsQuery(
+                day,
+                day.plus(Duration.ofHours(1)),
+                Granularity.HOUR,
+                Map.of(Dimension.ORCHESTRATOR, Set.of(A)),
+                List.of(),
+                null,
+                100,
+                0,
+                false));
     assertThat(row(hour0, 0).get("eligible_segments")).isEqualTo(1L);
 
-    assertThat(queries.slaTargets()).containsExactly(new MetricsQueries.SlaTargets("*", 5000, 15, 0.25, 0.99, 5000));
+    assertThat(queries.slaTargets())
+        .containsExactly(new MetricsQueries.SlaTargets("*", 5000, 15, 0.25, 0.99, 5000));
   }
 
   @Test
@@ -342,22 +510,43 @@ class ClickHouseMetricsQueriesTest {
   @Test
   void orchestrators_metadataAndActivity() {
     String c = "0xcccc000000000000000000000000000000000003";
-    store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address, version, capacities, "
-        + "price_per_unit, pixels_per_unit, region, region_source, valid_from, written_at) VALUES "
-        + "('gw', 'https://a:8935', '0xd1', '" + A + "', '0.8.8', map(35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 60, now64(3)), "
-        + "('gw', 'https://c:8935', '0xd3', '" + c + "', '0.8.9', map(35, 4), NULL, NULL, NULL, 'unknown', now64(3) - 60, now64(3))");
-    store.execute("INSERT INTO orchestrator_version_gpus (source, orch_uri, valid_from, pipeline, model_id, gpu_slot, "
-        + "gpu_id, gpu_name) SELECT source, orch_uri, valid_from, 'live-video-to-video', 'streamdiffusion', '0', "
-        + "'GPU-A1', 'NVIDIA GeForce RTX 4090' FROM orchestrator_versions WHERE local_address = '" + A + "'");
+    store.execute(
+        "INSERT INTO orchestrator_versions (source, orch_uri, address, local_address, version,"
+            + " capacities, price_per_unit, pixels_per_unit, region, region_source, valid_from,"
+            + " written_at) VALUES ('gw', 'https://a:8935', '0xd1', '"
+            + A
+            + "', '0.8.8', map(35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 60, now64(3)), "
+            + "('gw', 'https://c:8935', '0xd3', '"
+            + c
+            + "', '0.8.9', map(35, 4), NULL, NULL, NULL, 'unknown', now64(3) - 60, now64(3))");
+    store.execute(
+        "INSERT INTO orchestrator_version_gpus (source, orch_uri, valid_from, pipeline, model_id,"
+            + " gpu_slot, gpu_id, gpu_name) SELECT source, orch_uri, valid_from,"
+            + " 'live-video-to-video', 'streamdiffusion', '0', 'GPU-A1', 'NVIDIA GeForce RTX 4090'"
+            + " FROM orchestrator_versions WHERE local_address = '"
+            + A
+            + "'");
     MetricsQuery q = wholeDay(Granularity.HOUR, Map.of(), List.of());
 
     Page page = queries.run(Report.ORCHESTRATORS, q);
     assertThat(page.rows()).extracting(r -> r.get(0)).containsExactly(A, B, c);
     Map<String, Object> a = row(page, 0);
-    assertThat(List.of(a.get("service_uri"), a.get("version"), a.get("metadata_region"), a.get("gpu_count"),
-        a.get("capacity"), a.get("price_per_unit"))).containsExactly("https://a:8935", "0.8.8", "eu", 1L, 2L, 1200L);
+    assertThat(
+            List.of(
+                a.get("service_uri"),
+                a.get("version"),
+                a.get("metadata_region"),
+                a.get("gpu_count"),
+                a.get("capacity"),
+                a.get("price_per_unit")))
+        .containsExactly("https://a:8935", "0.8.8", "eu", 1L, 2L, 1200L);
     assertThat(a.get("metadata_region_source")).isEqualTo("geoip");
-    assertThat(List.of(a.get("sessions"), a.get("segments"), a.get("failed_segments"), a.get("compliant_segments")))
+    assertThat(
+            List.of(
+                a.get("sessions"),
+                a.get("segments"),
+                a.get("failed_segments"),
+                a.get("compliant_segments")))
         .containsExactly(2L, 2L, 1L, 1L);
     assertThat((Double) a.get("failure_rate")).isEqualTo(0.5);
     assertThat((Double) a.get("output_fps_mean")).isCloseTo(23.0, within(1e-9));
@@ -366,26 +555,37 @@ class ClickHouseMetricsQueriesTest {
     assertThat(b.get("segments")).isEqualTo(1L);
     Map<String, Object> cRow = row(page, 2);
     assertThat(cRow.get("segments")).isEqualTo(0L);
-    assertThat(List.of(String.valueOf(cRow.get("metadata_region")), cRow.get("metadata_region_source")))
+    assertThat(
+            List.of(
+                String.valueOf(cRow.get("metadata_region")), cRow.get("metadata_region_source")))
         .containsExactly("null", "unknown");
     assertThat(cRow.get("output_fps_mean")).isNull();
     assertThat(cRow.get("failure_rate")).isNull();
 
     // A filter on anything but the orchestrator keeps only orchestrators with matching activity.
-    Page us = queries.run(Report.ORCHESTRATORS, wholeDay(Granularity.HOUR, Map.of(Dimension.REGION, Set.of("us")), List.of()));
+    Page us =
+        queries.run(
+            Report.ORCHESTRATORS,
+            wholeDay(Granularity.HOUR, Map.of(Dimension.REGION, Set.of("us")), List.of()));
     assertThat(us.rows()).extracting(r -> r.get(0)).containsExactly(B);
 
-    MetricsQueries.OrchestratorDetail detail = queries.orchestrator(A.toUpperCase().replace("0X", "0x"), q).orElseThrow();
+    MetricsQueries.OrchestratorDetail detail =
+        queries.orchestrator(A.toUpperCase().replace("0X", "0x"), q).orElseThrow();
     assertThat(detail.metadata().rows()).hasSize(1);
-    assertThat(detail.gpus().rows()).extracting(r -> r.get(0) + " " + r.get(3)).containsExactly("GPU-A1 2");
-    assertThat(detail.history().rows()).extracting(r -> r.get(0)).containsExactly(day, day.plus(Duration.ofHours(1)));
+    assertThat(detail.gpus().rows())
+        .extracting(r -> r.get(0) + " " + r.get(3))
+        .containsExactly("GPU-A1 2");
+    assertThat(detail.history().rows())
+        .extracting(r -> r.get(0))
+        .containsExactly(day, day.plus(Duration.ofHours(1)));
     assertThat(queries.orchestrator("0x0000000000000000000000000000000000000009", q)).isEmpty();
   }
 
   @Test
   void overview_headlinesWithTheirCountsAndThePreviousPeriod() {
     Map<String, MetricsQueries.Headline> h = new HashMap<>();
-    for (MetricsQueries.Headline headline : queries.overview(wholeDay(Granularity.HOUR, Map.of(), List.of()))) {
+    for (MetricsQueries.Headline headline :
+        queries.overview(wholeDay(Granularity.HOUR, Map.of(), List.of()))) {
       h.put(headline.name(), headline);
     }
 
@@ -407,8 +607,18 @@ class ClickHouseMetricsQueriesTest {
 
     // Up to 61:00: minute 59 had s1, s2 and s3; s1 streamed 150 s of it, s2 70 s, s3 5 s.
     Map<String, MetricsQueries.Headline> early = new HashMap<>();
-    for (MetricsQueries.Headline headline : queries.overview(new MetricsQuery(QueryNetwork.time(1, 0),
-        QueryNetwork.time(61, 0), Granularity.HOUR, Map.of(), List.of(), null, 1, 0, false))) {
+    for (MetricsQueries.Headline headline :
+        queries.overview(
+            new MetricsQuery(
+                QueryNetwork.time(1, 0),
+                QueryNetwork.time(61, 0),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(),
+                null,
+                1,
+                0,
+                false))) {
       early.put(headline.name(), headline);
     }
     assertThat(early.get("active_streams").value()).isEqualTo(3.0);

@@ -22,12 +22,27 @@ class FpsShareBeforeV050Test {
     Store store = TestEngine.uniqueStore("before_v050");
     QueryNetwork.load(store);
     // As a store upgraded to V050 holds them: hour 0 computed before, hour 1 after.
-    store.query("ALTER TABLE rollup_hour UPDATE fps_samples_20plus = NULL WHERE bucket_hour = toDateTime("
-        + day.getEpochSecond() + ", 'UTC') SETTINGS mutations_sync = 1", Map.of(), "TabSeparated");
+    store.query(
+        "ALTER TABLE rollup_hour UPDATE fps_samples_20plus = NULL WHERE bucket_hour = toDateTime("
+            + day.getEpochSecond()
+            + ", 'UTC') SETTINGS mutations_sync = 1",
+        Map.of(),
+        "TabSeparated");
     MetricsQueries queries = new ClickHouseMetricsQueries(store);
 
-    Page page = queries.run(Report.GPU_METRICS, new MetricsQuery(day, day.plus(Duration.ofDays(1)), Granularity.HOUR,
-        Map.of(), List.of(Dimension.ORCHESTRATOR), null, 1000, 0, false));
+    Page page =
+        queries.run(
+            Report.GPU_METRICS,
+            new MetricsQuery(
+                day,
+                day.plus(Duration.ofDays(1)),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(Dimension.ORCHESTRATOR),
+                null,
+                1000,
+                0,
+                false));
     int count = index(page, "fps_samples_20plus");
     int share = index(page, "fps_share_20plus");
     int samples = index(page, "fps_samples");

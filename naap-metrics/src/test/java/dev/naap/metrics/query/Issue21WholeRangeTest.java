@@ -247,8 +247,8 @@ class Issue21WholeRangeTest {
    * A t-digest quantile at level q lies between the samples of rank (q − ε)·n and (q + ε)·n, one
    * sample's rank either way for the interpolation between neighbouring centroids.
    */
-  private static void assertQuantile(Map<String, Object> row, String column, double[] samples,
-      double q) {
+  private static void assertQuantile(
+      Map<String, Object> row, String column, double[] samples, double q) {
     double[] sorted = samples.clone();
     Arrays.sort(sorted);
     int n = sorted.length;

@@ -29,38 +29,85 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkMarketTest {
 
-  private static final Instant START = Instant.ofEpochMilli(T0).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+  private static final Instant START =
+      Instant.ofEpochMilli(T0).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
   private static final String MODEL = "streamdiffusion";
 
   /** A create_new_payment as go-livepeer writes it: every value a string. */
-  private static String payment(LiveEvents ev, long t, String manifest, String session, String node, String face,
-      String winProb, int tickets) {
-    return ev.envelope("create_new_payment", t, "{\"capability\":\"\",\"clientIP\":\"\",\"faceValue\":\"" + face
-        + "\",\"manifestID\":\"" + manifest + "\",\"numTickets\":\"" + tickets + "\",\"orchestrator\":\"" + node
-        + "\",\"price\":\"1635.021 wei/pixel\",\"recipient\":\"0xD000000000000000000000000000000000000000\","
-        + "\"requestID\":\"\",\"sender\":\"0x5aE4E42dB3671370a0c25AfF451E7482aAEc3D0B\",\"sessionID\":\"" + session
-        + "\",\"winProb\":\"" + winProb + "\"}");
+  private static String payment(
+      LiveEvents ev,
+      long t,
+      String manifest,
+      String session,
+      String node,
+      String face,
+      String winProb,
+      int tickets) {
+    return ev.envelope(
+        "create_new_payment",
+        t,
+        "{\"capability\":\"\",\"clientIP\":\"\",\"faceValue\":\""
+            + face
+            + "\",\"manifestID\":\""
+            + manifest
+            + "\",\"numTickets\":\""
+            + tickets
+            + "\",\"orchestrator\":\""
+            + node
+            + "\",\"price\":\"1635.021"
+            + " wei/pixel\",\"recipient\":\"0xD000000000000000000000000000000000000000\","
+            + "\"requestID\":\"\",\"sender\":\"0x5aE4E42dB3671370a0c25AfF451E7482aAEc3D0B\",\"sessionID\":\""
+            + session
+            + "\",\"winProb\":\""
+            + winProb
+            + "\"}");
   }
 
-  private static String signedTicket(LiveEvents ev, long t, String orch, String fee, double seconds) {
-    return ev.envelope("create_signed_ticket", t, "{\"session_id\":\"s1\",\"session_status\":\"continuing\","
-        + "\"app\":\"daydream\",\"pipeline\":\"live-video-to-video\",\"orch_address\":\"" + orch + "\",\"orch_url\":\""
-        + nodeUrl(orch) + "\",\"manifest_id\":\"35_" + MODEL + "\",\"billable_secs\":" + seconds
-        + ",\"pixels\":1000,\"computed_fee\":" + fee + ",\"num_tickets\":1}");
+  private static String signedTicket(
+      LiveEvents ev, long t, String orch, String fee, double seconds) {
+    return ev.envelope(
+        "create_signed_ticket",
+        t,
+        "{\"session_id\":\"s1\",\"session_status\":\"continuing\","
+            + "\"app\":\"daydream\",\"pipeline\":\"live-video-to-video\",\"orch_address\":\""
+            + orch
+            + "\",\"orch_url\":\""
+            + nodeUrl(orch)
+            + "\",\"manifest_id\":\"35_"
+            + MODEL
+            + "\",\"billable_secs\":"
+            + seconds
+            + ",\"pixels\":1000,\"computed_fee\":"
+            + fee
+            + ",\"num_tickets\":1}");
   }
 
   /** A capabilities snapshot: each offer's node with its price, slots and one GPU for the model. */
   private static String snapshot(LiveEvents ev, long t, Offer... offers) {
     StringBuilder b = new StringBuilder("[");
     for (Offer o : offers) {
-      b.append(b.length() > 1 ? "," : "").append("{\"address\":\"0xd0\",\"local_address\":\"").append(o.orch)
-          .append("\",\"orch_uri\":\"").append(nodeUrl(o.orch)).append("\",\"capabilities\":{\"bitstring\":[1],")
-          .append("\"constraints\":{\"PerCapability\":{\"35\":{\"models\":{\"").append(MODEL)
-          .append("\":{\"warm\":true,\"capacity\":").append(o.idle).append(",\"capacityInUse\":").append(o.inUse)
-          .append("}}}}}},\"capabilities_prices\":[{\"pricePerUnit\":").append(o.pricePerUnit)
-          .append(",\"pixelsPerUnit\":").append(o.pixelsPerUnit).append(",\"capability\":35,\"constraint\":\"")
-          .append(MODEL).append("\"}],\"hardware\":[{\"pipeline\":\"live-video-to-video\",\"model_id\":\"")
-          .append(MODEL).append("\",\"gpu_info\":{\"0\":{\"id\":\"GPU-").append(o.orch, 2, 6)
+      b.append(b.length() > 1 ? "," : "")
+          .append("{\"address\":\"0xd0\",\"local_address\":\"")
+          .append(o.orch)
+          .append("\",\"orch_uri\":\"")
+          .append(nodeUrl(o.orch))
+          .append("\",\"capabilities\":{\"bitstring\":[1],")
+          .append("\"constraints\":{\"PerCapability\":{\"35\":{\"models\":{\"")
+          .append(MODEL)
+          .append("\":{\"warm\":true,\"capacity\":")
+          .append(o.idle)
+          .append(",\"capacityInUse\":")
+          .append(o.inUse)
+          .append("}}}}}},\"capabilities_prices\":[{\"pricePerUnit\":")
+          .append(o.pricePerUnit)
+          .append(",\"pixelsPerUnit\":")
+          .append(o.pixelsPerUnit)
+          .append(",\"capability\":35,\"constraint\":\"")
+          .append(MODEL)
+          .append("\"}],\"hardware\":[{\"pipeline\":\"live-video-to-video\",\"model_id\":\"")
+          .append(MODEL)
+          .append("\",\"gpu_info\":{\"0\":{\"id\":\"GPU-")
+          .append(o.orch, 2, 6)
           .append("\",\"name\":\"NVIDIA GeForce RTX 4090\",\"memory_total\":25757220864}}}]}");
     }
     return ev.envelope("network_capabilities", t, b.append("]").toString());
@@ -69,7 +116,9 @@ class NetworkMarketTest {
   private record Offer(String orch, long pricePerUnit, long pixelsPerUnit, int idle, int inUse) {}
 
   private static BigDecimal ev(String faceWei, String winProb, int tickets) {
-    return new BigDecimal(faceWei).multiply(new BigDecimal(winProb)).multiply(BigDecimal.valueOf(tickets));
+    return new BigDecimal(faceWei)
+        .multiply(new BigDecimal(winProb))
+        .multiply(BigDecimal.valueOf(tickets));
   }
 
   private static Store load(String name, List<List<String>> batches) {
@@ -94,8 +143,13 @@ class NetworkMarketTest {
     }).toList();
   }
 
-  private static List<Map<String, Object>> run(Store store, Report report, Granularity g, List<Dimension> groupBy,
-      Instant start, Instant end) {
+  private static List<Map<String, Object>> run(
+      Store store,
+      Report report,
+      Granularity g,
+      List<Dimension> groupBy,
+      Instant start,
+      Instant end) {
     return rows(new ClickHouseMetricsQueries(store).run(report,
         new MetricsQuery(start, end, g, Map.of(), groupBy, null, 1000, 0, false)));
   }
@@ -104,12 +158,32 @@ class NetworkMarketTest {
   void fees_areFaceValueTimesWinProbabilityTimesTickets_exactly() {
     LiveEvents ev = new LiveEvents();
     LiveEvents ev2 = new LiveEvents().onGateway("gw-2");
-    // Session 01b55632 to A: its first payment names the model; a later one, 54 s on, pays 0.05 ETH.
-    // The session's first payment arrives in a later batch than the second: the pipeline still follows.
-    String first = payment(ev, 0, "35_" + MODEL, "01b55632", nodeUrl(A), "2402400000000000 WEI", "0.0009990010", 2);
-    String second = payment(ev, 54_000, "d05da5dd", "01b55632", nodeUrl(A), "0.05 ETH", "0.0000123457", 1);
-    String third = payment(ev2, 30_000, "35_" + MODEL, "77", nodeUrl(B) + "/", "1234567890123456789 WEI",
-        "0.3333333333", 3);
+    // Session 01b55632 to A: its first payment names the model; a later one, 54 s on, pays 0.05
+    // ETH.
+    // The session's first payment arrives in a later batch than the second: the pipeline still
+    // follows.
+    String first =
+        payment(
+            ev,
+            0,
+            "35_" + MODEL,
+            "01b55632",
+            nodeUrl(A),
+            "2402400000000000 WEI",
+            "0.0009990010",
+            2);
+    String second =
+        payment(ev, 54_000, "d05da5dd", "01b55632", nodeUrl(A), "0.05 ETH", "0.0000123457", 1);
+    String third =
+        payment(
+            ev2,
+            30_000,
+            "35_" + MODEL,
+            "77",
+            nodeUrl(B) + "/",
+            "1234567890123456789 WEI",
+            "0.3333333333",
+            3);
     String bad = payment(ev2, 31_000, "35_" + MODEL, "78", nodeUrl(B), "1000 WEI", "1.5", 1);
     Store store = load("fees", List.of(
         List.of(snapshot(ev, -60_000, new Offer(A, 1000, 1, 1, 0), new Offer(B, 2000, 1, 1, 0))),
@@ -118,13 +192,21 @@ class NetworkMarketTest {
             signedTicket(ev, 20_000, A, "\"1000\"", 4.5)),
         List.of(first)));
 
-    List<Map<String, Object>> byOrch = run(store, Report.NETWORK_ECONOMICS, Granularity.HOUR,
-        List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.APP), START, START.plus(Duration.ofHours(1)));
-    BigDecimal a = ev("2402400000000000", "0.0009990010", 2).add(ev("50000000000000000", "0.0000123457", 1));
+    List<Map<String, Object>> byOrch =
+        run(
+            store,
+            Report.NETWORK_ECONOMICS,
+            Granularity.HOUR,
+            List.of(Dimension.ORCHESTRATOR, Dimension.PIPELINE, Dimension.APP),
+            START,
+            START.plus(Duration.ofHours(1)));
+    BigDecimal a =
+        ev("2402400000000000", "0.0009990010", 2).add(ev("50000000000000000", "0.0000123457", 1));
     BigDecimal b = ev("1234567890123456789", "0.3333333333", 3);
     Map<String, Object> aFees = find(byOrch, A, "");
     assertThat(new BigDecimal((String) aFees.get("expected_fees_wei"))).isEqualByComparingTo(a);
-    assertThat(new BigDecimal((String) aFees.get("expected_fees_eth"))).isEqualByComparingTo(a.movePointLeft(18));
+    assertThat(new BigDecimal((String) aFees.get("expected_fees_eth")))
+        .isEqualByComparingTo(a.movePointLeft(18));
     assertThat(aFees.get("pipeline")).isEqualTo(MODEL);
     assertThat(aFees.get("payments")).isEqualTo(2L);
     assertThat(aFees.get("tickets")).isEqualTo(3L);
@@ -147,8 +229,10 @@ class NetworkMarketTest {
     // By gateway, per minute: the same wei, split by the minute each payment fell in.
     List<Map<String, Object>> byGateway = run(store, Report.NETWORK_ECONOMICS, Granularity.MINUTE,
         List.of(Dimension.GATEWAY), START, START.plus(Duration.ofHours(1)));
-    BigDecimal total = byGateway.stream().map(r -> new BigDecimal((String) r.get("expected_fees_wei")))
-        .reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal total =
+        byGateway.stream()
+            .map(r -> new BigDecimal((String) r.get("expected_fees_wei")))
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
     assertThat(total).isEqualByComparingTo(a.add(b));
     // Over the whole range (issue 21): one row per gateway, the same wei.
     List<Map<String, Object>> whole = run(store, Report.NETWORK_ECONOMICS, Granularity.ALL,
@@ -159,8 +243,10 @@ class NetworkMarketTest {
   }
 
   private static Map<String, Object> find(List<Map<String, Object>> rows, String orch, String app) {
-    return rows.stream().filter(r -> r.get("orchestrator_address").equals(orch) && r.get("app").equals(app))
-        .findFirst().orElseThrow(() -> new AssertionError("no row for " + orch + "/" + app + " in " + rows));
+    return rows.stream()
+        .filter(r -> r.get("orchestrator_address").equals(orch) && r.get("app").equals(app))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row for " + orch + "/" + app + " in " + rows));
   }
 
   @Test
@@ -170,22 +256,34 @@ class NetworkMarketTest {
         snapshot(ev, 60_000, new Offer(A, 1000, 1, 1, 0), new Offer(B, 4000, 2, 1, 0)),
         snapshot(ev, 30 * 60_000, new Offer(A, 3000, 1, 1, 0), new Offer(B, 4000, 2, 1, 0)))));
 
-    List<Map<String, Object>> prices = run(store, Report.NETWORK_PRICES, Granularity.FIVE_MINUTES, List.of(),
-        START, START.plus(Duration.ofHours(1)));
+    List<Map<String, Object>> prices =
+        run(
+            store,
+            Report.NETWORK_PRICES,
+            Granularity.FIVE_MINUTES,
+            List.of(),
+            START,
+            START.plus(Duration.ofHours(1)));
     Map<String, Object> early = price(prices, A, START.plus(Duration.ofMinutes(10)));
     Map<String, Object> late = price(prices, A, START.plus(Duration.ofMinutes(40)));
     assertThat((Double) early.get("wei_per_pixel")).isEqualTo(1000.0);
     assertThat(early.get("price_per_unit")).isEqualTo(1000L);
-    assertThat((Double) early.get("wei_per_stream_minute")).isEqualTo(1000.0 * 1280 * 720 * 30 * 60);
-    assertThat((Double) early.get("network_wei_per_pixel_median")).isEqualTo(1000.0); // lower median of 1000, 2000
+    assertThat((Double) early.get("wei_per_stream_minute"))
+        .isEqualTo(1000.0 * 1280 * 720 * 30 * 60);
+    assertThat((Double) early.get("network_wei_per_pixel_median"))
+        .isEqualTo(1000.0); // lower median of 1000, 2000
     assertThat((Double) late.get("wei_per_pixel")).isEqualTo(3000.0);
     assertThat((Double) late.get("network_wei_per_pixel_median")).isEqualTo(2000.0);
     assertThat((Double) late.get("price_vs_network")).isEqualTo(1.5);
     // The bucket that holds the change shows the price in force at its end.
-    assertThat((Double) price(prices, A, START.plus(Duration.ofMinutes(30))).get("wei_per_pixel")).isEqualTo(3000.0);
+    assertThat((Double) price(prices, A, START.plus(Duration.ofMinutes(30))).get("wei_per_pixel"))
+        .isEqualTo(3000.0);
     // The first bucket already holds the first snapshot.
-    assertThat(prices.stream().filter(r -> r.get("window_start").equals(START.plus(Duration.ofMinutes(0))))
-        .map(r -> r.get("orchestrator_address"))).containsExactlyInAnyOrder(A, B);
+    assertThat(
+            prices.stream()
+                .filter(r -> r.get("window_start").equals(START.plus(Duration.ofMinutes(0))))
+                .map(r -> r.get("orchestrator_address")))
+        .containsExactlyInAnyOrder(A, B);
 
     List<Map<String, Object>> network = run(store, Report.NETWORK_PRICES, Granularity.HOUR,
         List.of(Dimension.PIPELINE), START, START.plus(Duration.ofHours(1)));
@@ -200,9 +298,14 @@ class NetworkMarketTest {
     assertThat((Double) price(whole, B, START).get("wei_per_pixel")).isEqualTo(2000.0);
   }
 
-  private static Map<String, Object> price(List<Map<String, Object>> rows, String orch, Instant window) {
-    return rows.stream().filter(r -> r.get("orchestrator_address").equals(orch) && r.get("window_start").equals(window))
-        .findFirst().orElseThrow(() -> new AssertionError("no price of " + orch + " at " + window + " in " + rows));
+  private static Map<String, Object> price(
+      List<Map<String, Object>> rows, String orch, Instant window) {
+    return rows.stream()
+        .filter(
+            r -> r.get("orchestrator_address").equals(orch) && r.get("window_start").equals(window))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no price of " + orch + " at " + window + " in " + rows));
   }
 
   @Test
@@ -212,8 +315,14 @@ class NetworkMarketTest {
         snapshot(ev, 60_000, new Offer(A, 1000, 1, 2, 1), new Offer(B, 1000, 1, 1, 0)),
         snapshot(ev, 120_000, new Offer(A, 1000, 1, 0, 3), new Offer(B, 1000, 1, 1, 0)))));
 
-    List<Map<String, Object>> rows = run(store, Report.NETWORK_CAPACITY, Granularity.HOUR, List.of(),
-        START, START.plus(Duration.ofHours(1)));
+    List<Map<String, Object>> rows =
+        run(
+            store,
+            Report.NETWORK_CAPACITY,
+            Granularity.HOUR,
+            List.of(),
+            START,
+            START.plus(Duration.ofHours(1)));
     assertThat(rows).hasSize(1);
     Map<String, Object> c = rows.getFirst();
     assertThat(c.get("pipeline")).isEqualTo(MODEL);
@@ -227,7 +336,8 @@ class NetworkMarketTest {
     assertThat((Double) c.get("available_slots_mean")).isEqualTo(2.0); // (3 + 1) / 2
     assertThat(c.get("available_slots_min")).isEqualTo(1L);
     assertThat(c.get("available_slots_max")).isEqualTo(3L);
-    assertThat((Double) c.get("available_slots_stability")).isCloseTo(0.5, within(1e-9)); // 1 - 1 / 2
+    assertThat((Double) c.get("available_slots_stability"))
+        .isCloseTo(0.5, within(1e-9)); // 1 - 1 / 2
 
     List<Map<String, Object>> byGpu = run(store, Report.NETWORK_CAPACITY, Granularity.HOUR,
         List.of(Dimension.GPU_MODEL), START, START.plus(Duration.ofHours(1)));
@@ -251,20 +361,32 @@ class NetworkMarketTest {
   @Test
   void live_sessionsStartingSwappingAndEnding() {
     LiveEvents ev = new LiveEvents(START.toEpochMilli());
-    Store store = load("live", List.of(List.of(
-        ev.request("s1", 0), ev.ingest("s1", A, 9_000), ev.processed("s1", A, 10_000),
-        ev.status("s1", A, 20_000, 19.5, "ONLINE"),
-        ev.request("s2", 5_000), ev.ingest("s2", A, 8_000), ev.processed("s2", A, 9_000),
-        ev.swap("s2", A, 15_000), ev.ingest("s2", B, 16_000), ev.status("s2", B, 25_000, 12, "DEGRADED_INFERENCE"),
-        ev.request("s3", 1_000), ev.ingest("s3", A, 2_000),
-        ev.trace("s3", "gateway_ingest_stream_closed", "", 3_000),
-        ev.request("s4", 28_000))));
+    Store store =
+        load(
+            "live",
+            List.of(
+                List.of(
+                    ev.request("s1", 0),
+                    ev.ingest("s1", A, 9_000),
+                    ev.processed("s1", A, 10_000),
+                    ev.status("s1", A, 20_000, 19.5, "ONLINE"),
+                    ev.request("s2", 5_000),
+                    ev.ingest("s2", A, 8_000),
+                    ev.processed("s2", A, 9_000),
+                    ev.swap("s2", A, 15_000),
+                    ev.ingest("s2", B, 16_000),
+                    ev.status("s2", B, 25_000, 12, "DEGRADED_INFERENCE"),
+                    ev.request("s3", 1_000),
+                    ev.ingest("s3", A, 2_000),
+                    ev.trace("s3", "gateway_ingest_stream_closed", "", 3_000),
+                    ev.request("s4", 28_000))));
     MetricsQueries queries = new ClickHouseMetricsQueries(store);
 
     MetricsQueries.Live live = queries.live(Map.of(), false, START.plusSeconds(30));
     List<Map<String, Object>> rows = rows(new Page(LiveStreams.COLUMNS, live.rows(), false));
-    assertThat(rows).extracting(r -> r.get("stream_id")).containsExactly(pseudonym("s4"), pseudonym("s2"),
-        pseudonym("s1"));
+    assertThat(rows)
+        .extracting(r -> r.get("stream_id"))
+        .containsExactly(pseudonym("s4"), pseudonym("s2"), pseudonym("s1"));
     Map<String, Object> s1 = rows.get(2);
     assertThat(s1.get("orchestrator_address")).isEqualTo(A);
     assertThat(s1.get("state")).isEqualTo("ONLINE");
@@ -280,7 +402,10 @@ class NetworkMarketTest {
     assertThat(live.byPipeline()).containsEntry(MODEL, 2L).containsEntry("", 1L);
     assertThat(live.byGateway()).containsEntry("gw-1", 3L);
 
-    assertThat(queries.live(Map.of(Dimension.ORCHESTRATOR, Set.of(B)), false, START.plusSeconds(30)).rows())
+    assertThat(
+            queries
+                .live(Map.of(Dimension.ORCHESTRATOR, Set.of(B)), false, START.plusSeconds(30))
+                .rows())
         .hasSize(1);
     // 45 s after their last events, nothing is in flight any more.
     assertThat(queries.live(Map.of(), false, START.plusSeconds(75)).rows()).isEmpty();

@@ -31,52 +31,126 @@ class OrchestratorScoresTest {
   @BeforeAll
   static void load() {
     store = TestEngine.uniqueStore("scores");
-    // orchestrator, pipeline, hour, segments, failed, fps samples, fps sum, startup samples, startup sum
+    // orchestrator, pipeline, hour, segments, failed, fps samples, fps sum, startup samples,
+    // startup sum
     rollup("0xa", "p", DAY.plusSeconds(3600), 1, 0, 4, 80, 1, 1_000);
     rollup("0xb", "p", DAY.plusSeconds(7200), 10, 5, 10, 100, 10, 20_000);
     rollup("0xc", "p", DAY.plusSeconds(7200), 1000, 100, 1000, 15_000, 1000, 1_500_000);
     rollup("0xe", "p", DAY.minus(Duration.ofDays(2)), 100, 0, 100, 3_000, 100, 100_000);
     rollup("0xd", "q", DAY.plusSeconds(3600), 2, 2, 0, 0, 0, 0);
-    // Nodes advertising pipeline p's model in the hour before the range's end: two of A, four of C, one of B.
-    for (String node : List.of("0xa|https://a1:8935", "0xa|https://a2:8935", "0xb|https://b1:8935",
-        "0xc|https://c1:8935", "0xc|https://c2:8935", "0xc|https://c3:8935", "0xc|https://c4:8935")) {
+    // Nodes advertising pipeline p's model in the hour before the range's end: two of A, four of C,
+    // one of B.
+    for (String node :
+        List.of(
+            "0xa|https://a1:8935",
+            "0xa|https://a2:8935",
+            "0xb|https://b1:8935",
+            "0xc|https://c1:8935",
+            "0xc|https://c2:8935",
+            "0xc|https://c3:8935",
+            "0xc|https://c4:8935")) {
       String[] n = node.split("\\|");
-      store.execute("INSERT INTO network_capability_node_gpus (event_id, event_time, local_address, orch_uri, "
-          + "pipeline, model_id, gpu_id, gpu_name) VALUES ('" + node + "', toDateTime64('2026-03-10 23:30:00', 3, "
-          + "'UTC'), '" + n[0] + "', '" + n[1] + "', 'live-video-to-video', 'p', 'GPU-" + n[1] + "', 'L40S')");
+      store.execute(
+          "INSERT INTO network_capability_node_gpus (event_id, event_time, local_address, orch_uri,"
+              + " pipeline, model_id, gpu_id, gpu_name) VALUES ('"
+              + node
+              + "', toDateTime64('2026-03-10 23:30:00', 3, "
+              + "'UTC'), '"
+              + n[0]
+              + "', '"
+              + n[1]
+              + "', 'live-video-to-video', 'p', 'GPU-"
+              + n[1]
+              + "', 'L40S')");
     }
-    // At 02:30, B's and C's first nodes advertise again, with their prices for model p (wei per pixel:
+    // At 02:30, B's and C's first nodes advertise again, with their prices for model p (wei per
+    // pixel:
     // 1200 / 1 and 3000 / 2).
     for (String node : List.of("0xb|https://b1:8935|1200|1", "0xc|https://c1:8935|3000|2")) {
       String[] n = node.split("\\|");
-      store.execute("INSERT INTO network_capability_node_gpus (event_id, event_time, local_address, orch_uri, "
-          + "pipeline, model_id, gpu_id, gpu_name) VALUES ('early" + node + "', toDateTime64('2026-03-10 02:30:00', 3, "
-          + "'UTC'), '" + n[0] + "', '" + n[1] + "', 'live-video-to-video', 'p', 'GPU-" + n[1] + "', 'L40S')");
-      store.execute("INSERT INTO network_capability_models (event_id, event_time, local_address, orch_uri, capability, "
-          + "model_id, price_per_unit, pixels_per_unit) VALUES ('early" + node + "', toDateTime64('2026-03-10 02:30:00', "
-          + "3, 'UTC'), '" + n[0] + "', '" + n[1] + "', 35, 'p', " + n[2] + ", " + n[3] + ")");
+      store.execute(
+          "INSERT INTO network_capability_node_gpus (event_id, event_time, local_address, orch_uri,"
+              + " pipeline, model_id, gpu_id, gpu_name) VALUES ('early"
+              + node
+              + "', toDateTime64('2026-03-10 02:30:00', 3, "
+              + "'UTC'), '"
+              + n[0]
+              + "', '"
+              + n[1]
+              + "', 'live-video-to-video', 'p', 'GPU-"
+              + n[1]
+              + "', 'L40S')");
+      store.execute(
+          "INSERT INTO network_capability_models (event_id, event_time, local_address, orch_uri,"
+              + " capability, model_id, price_per_unit, pixels_per_unit) VALUES ('early"
+              + node
+              + "', toDateTime64('2026-03-10 02:30:00', "
+              + "3, 'UTC'), '"
+              + n[0]
+              + "', '"
+              + n[1]
+              + "', 35, 'p', "
+              + n[2]
+              + ", "
+              + n[3]
+              + ")");
     }
     queries = new ClickHouseMetricsQueries(store);
   }
 
   /** One rollup row, in rollup_hour and (as its day) in rollup_day, which serves whole days. */
-  private static void rollup(String orch, String pipeline, Instant hour, long n, long failed, long fpsN,
-      double fpsSum, long stN, double stSum) {
+  private static void rollup(
+      String orch,
+      String pipeline,
+      Instant hour,
+      long n,
+      long failed,
+      long fpsN,
+      double fpsSum,
+      long stN,
+      double stSum) {
     String values = "('%s', '%s', false, %d, %d, %d, %d, %f, %d, %f, toDateTime64(1, 6))"
         .formatted(orch, pipeline, n, failed, n - failed, fpsN, fpsSum, stN, stSum);
-    String cols = "orchestrator_address, pipeline, is_test_load, segments, failed_segments, compliant_segments, "
-        + "fps_samples, fps_sample_sum, startup_ms_count, startup_ms_sum, computed_at";
-    store.execute("INSERT INTO rollup_hour (bucket_hour, " + cols + ") SELECT toDateTime(" + hour.getEpochSecond()
-        + ", 'UTC'), * FROM values(" + "'o String, p String, t Bool, n UInt64, f UInt64, c UInt64, fn UInt64, "
-        + "fs Float64, sn UInt64, ss Float64, at DateTime64(6)', " + values + ")");
-    store.execute("INSERT INTO rollup_day (bucket_day, " + cols + ") SELECT toStartOfDay(toDateTime("
-        + hour.getEpochSecond() + ", 'UTC')), * FROM values(" + "'o String, p String, t Bool, n UInt64, f UInt64, "
-        + "c UInt64, fn UInt64, fs Float64, sn UInt64, ss Float64, at DateTime64(6)', " + values + ")");
+    String cols =
+        "orchestrator_address, pipeline, is_test_load, segments, failed_segments,"
+            + " compliant_segments, fps_samples, fps_sample_sum, startup_ms_count, startup_ms_sum,"
+            + " computed_at";
+    store.execute(
+        "INSERT INTO rollup_hour (bucket_hour, "
+            + cols
+            + ") SELECT toDateTime("
+            + hour.getEpochSecond()
+            + ", 'UTC'), * FROM values("
+            + "'o String, p String, t Bool, n UInt64, f UInt64, c UInt64, fn UInt64, "
+            + "fs Float64, sn UInt64, ss Float64, at DateTime64(6)', "
+            + values
+            + ")");
+    store.execute(
+        "INSERT INTO rollup_day (bucket_day, "
+            + cols
+            + ") SELECT toStartOfDay(toDateTime("
+            + hour.getEpochSecond()
+            + ", 'UTC')), * FROM values("
+            + "'o String, p String, t Bool, n UInt64, f UInt64, "
+            + "c UInt64, fn UInt64, fs Float64, sn UInt64, ss Float64, at DateTime64(6)', "
+            + values
+            + ")");
   }
 
   private static List<Map<String, Object>> scores() {
-    Page page = queries.run(Report.ORCHESTRATOR_SCORES, new MetricsQuery(DAY, DAY.plus(Duration.ofDays(1)),
-        Granularity.HOUR, Map.of(), List.of(), null, 100, 0, false));
+    Page page =
+        queries.run(
+            Report.ORCHESTRATOR_SCORES,
+            new MetricsQuery(
+                DAY,
+                DAY.plus(Duration.ofDays(1)),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(),
+                null,
+                100,
+                0,
+                false));
     return page.rows().stream().map(r -> {
       Map<String, Object> row = new HashMap<>();
       for (int c = 0; c < page.columns().size(); c++) {
@@ -87,23 +161,32 @@ class OrchestratorScoresTest {
   }
 
   private static Map<String, Object> row(String orch) {
-    return scores().stream().filter(r -> r.get("orchestrator_address").equals(orch)).findFirst().orElseThrow();
+    return scores().stream()
+        .filter(r -> r.get("orchestrator_address").equals(orch))
+        .findFirst()
+        .orElseThrow();
   }
 
   // The cohort of pipeline p over the 7 days to the range's end: A, B, C and E.
   private static final double P = 1 - 105.0 / 1111; // network reliability
   private static final double F = (80 + 100 + 15_000 + 3_000) / 1114.0; // network FPS mean
-  private static final double S = (1_000 + 20_000 + 1_500_000 + 100_000) / 1111.0; // network startup mean
+  private static final double S =
+      (1_000 + 20_000 + 1_500_000 + 100_000) / 1111.0; // network startup mean
 
   /** The documented formula, step by step. */
-  private static double[] score(long n, long failed, double fpsMean, long fpsN, double stMean, long stN) {
+  private static double[] score(
+      long n, long failed, double fpsMean, long fpsN, double stMean, long stN) {
     double r = (n - failed + K * P) / (n + K);
     double f = fpsN > 0 ? (n * fpsMean + K * F) / (n + K) : F;
     double s = (stN * stMean + K * S) / (stN + K);
     double q = (f / (f + F) + S / (S + s)) / 2;
     double sd = Math.sqrt(r * (1 - r) / (n + K + 1));
-    return new double[] {100 * (0.7 * r + 0.3 * q), 100 * (0.7 * Math.max(0, r - 1.96 * sd) + 0.3 * q),
-        100 * (0.7 * Math.min(1, r + 1.96 * sd) + 0.3 * q), r};
+    return new double[] {
+      100 * (0.7 * r + 0.3 * q),
+      100 * (0.7 * Math.max(0, r - 1.96 * sd) + 0.3 * q),
+      100 * (0.7 * Math.min(1, r + 1.96 * sd) + 0.3 * q),
+      r
+    };
   }
 
   private static void assertScore(String orch, double[] expected) {
@@ -126,8 +209,9 @@ class OrchestratorScoresTest {
     assertThat((Double) c.get("network_startup_ms_mean")).isCloseTo(S, within(1e-9));
     assertThat(c.get("segments")).isEqualTo(1000L);
     // E worked only before the range: it is in the cohort, not in the rows.
-    assertThat(scores()).extracting(r -> r.get("orchestrator_address")).containsExactlyInAnyOrder("0xa", "0xb", "0xc",
-        "0xd");
+    assertThat(scores())
+        .extracting(r -> r.get("orchestrator_address"))
+        .containsExactlyInAnyOrder("0xa", "0xb", "0xc", "0xd");
   }
 
   @Test
@@ -135,7 +219,8 @@ class OrchestratorScoresTest {
     // 1 segment: one part own, ten parts network; 10: half and half; 1 000: 99 % own.
     assertThat((Double) row("0xa").get("reliability")).isCloseTo((1 + K * P) / 11, within(1e-9));
     assertThat((Double) row("0xb").get("reliability")).isCloseTo((5 + K * P) / 20, within(1e-9));
-    assertThat((Double) row("0xc").get("reliability")).isCloseTo((900 + K * P) / 1010, within(1e-9));
+    assertThat((Double) row("0xc").get("reliability"))
+        .isCloseTo((900 + K * P) / 1010, within(1e-9));
     // A flawless single segment does not beat a proven orchestrator by luck, and its band is wide.
     double widthA = (Double) row("0xa").get("score_high") - (Double) row("0xa").get("score_low");
     double widthC = (Double) row("0xc").get("score_high") - (Double) row("0xc").get("score_low");
@@ -150,31 +235,74 @@ class OrchestratorScoresTest {
     assertThat(d.get("score_low")).isNull();
     assertThat(d.get("score_null_reason")).isEqualTo("no_cohort_quality");
     assertThat(d.get("segments")).isEqualTo(2L);
-    assertThat((Double) d.get("reliability")).isCloseTo(0.0, within(1e-9)); // its cohort failed every segment too
+    assertThat((Double) d.get("reliability"))
+        .isCloseTo(0.0, within(1e-9)); // its cohort failed every segment too
   }
 
   @Test
   void history_scoresEachHourByItself_againstTheSameCohort() {
-    Page page = queries.scoreHistory("0xC", new MetricsQuery(DAY, DAY.plus(Duration.ofDays(1)), Granularity.HOUR,
-        Map.of(), List.of(), null, 100, 0, false));
+    Page page =
+        queries.scoreHistory(
+            "0xC",
+            new MetricsQuery(
+                DAY,
+                DAY.plus(Duration.ofDays(1)),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(),
+                null,
+                100,
+                0,
+                false));
     assertThat(page.columns().getFirst().name()).isEqualTo("window_start");
     assertThat(page.rows()).hasSize(1); // hours without segments have no row
     List<Object> hour = page.rows().getFirst();
     assertThat(hour.get(0)).isEqualTo(DAY.plusSeconds(7200));
     int score = page.columns().stream().map(Column::name).toList().indexOf("score");
-    assertThat((Double) hour.get(score)).isCloseTo(score(1000, 100, 15, 1000, 1_500, 1000)[0], within(1e-6));
+    assertThat((Double) hour.get(score))
+        .isCloseTo(score(1000, 100, 15, 1000, 1_500, 1000)[0], within(1e-6));
   }
 
   private static Page discover(Long seed) {
-    return queries.discover(new DiscoveryQuery(DAY, DAY.plus(Duration.ofDays(1)), List.of("live-video-to-video/p"),
-        null, null, null, null, Set.of(), Set.of(), Set.of(), 100, false, seed));
+    return queries.discover(
+        new DiscoveryQuery(
+            DAY,
+            DAY.plus(Duration.ofDays(1)),
+            List.of("live-video-to-video/p"),
+            null,
+            null,
+            null,
+            null,
+            Set.of(),
+            Set.of(),
+            Set.of(),
+            100,
+            false,
+            seed));
   }
 
-  /** Discovery at 03:00: B's and C's first nodes, with their prices, recent work and these weights. */
+  /**
+   * Discovery at 03:00: B's and C's first nodes, with their prices, recent work and these weights.
+   */
   private static Page discoverAtThree(Double maxPrice, double reliabilityWeight) {
-    return queries.discover(new DiscoveryQuery(DAY, DAY.plusSeconds(3 * 3600), List.of("live-video-to-video/p"),
-        null, null, null, maxPrice, null, Set.of(), Set.of(), Set.of(), 100, false, null, reliabilityWeight,
-        1 - reliabilityWeight));
+    return queries.discover(
+        new DiscoveryQuery(
+            DAY,
+            DAY.plusSeconds(3 * 3600),
+            List.of("live-video-to-video/p"),
+            null,
+            null,
+            null,
+            maxPrice,
+            null,
+            Set.of(),
+            Set.of(),
+            Set.of(),
+            100,
+            false,
+            null,
+            reliabilityWeight,
+            1 - reliabilityWeight));
   }
 
   private static Map<String, Object> named(Page page, List<Object> row) {
@@ -197,14 +325,17 @@ class OrchestratorScoresTest {
     assertThat(bySigner.get("0xb")).containsEntry("recent_work", 10L);
     assertThat(bySigner.get("0xc")).containsEntry("recent_work", 1000L);
 
-    assertThat(discoverAtThree(1300.0, 0.7).rows()).extracting(r -> r.get(1)).containsExactly("0xb");
+    assertThat(discoverAtThree(1300.0, 0.7).rows())
+        .extracting(r -> r.get(1))
+        .containsExactly("0xb");
     assertThat(discoverAtThree(1000.0, 0.7).rows()).isEmpty();
 
     // reliability alone: the score is 100 x reliability
     Page reliabilityOnly = discoverAtThree(null, 1);
     for (List<Object> r : reliabilityOnly.rows()) {
       Map<String, Object> m = named(reliabilityOnly, r);
-      assertThat((Double) m.get("score")).isCloseTo(100 * (Double) m.get("reliability"), within(1e-9));
+      assertThat((Double) m.get("score"))
+          .isCloseTo(100 * (Double) m.get("reliability"), within(1e-9));
     }
     // quality alone: 100 x quality
     Page qualityOnly = discoverAtThree(null, 0);
@@ -229,11 +360,18 @@ class OrchestratorScoresTest {
     for (long seed = 0; seed < 20; seed++) {
       Page shuffled = discover(seed);
       // Same tier at every position, the same nodes in every tier.
-      assertThat(shuffled.rows().stream().map(r -> Discovery.tier((Double) r.get(2))).toList()).isEqualTo(tiers);
+      assertThat(shuffled.rows().stream().map(r -> Discovery.tier((Double) r.get(2))).toList())
+          .isEqualTo(tiers);
       for (long tier : new java.util.HashSet<>(tiers)) {
-        assertThat(shuffled.rows().stream().filter(r -> Discovery.tier((Double) r.get(2)) == tier).map(r -> r.get(0)))
-            .containsExactlyInAnyOrderElementsOf(ranked.rows().stream()
-                .filter(r -> Discovery.tier((Double) r.get(2)) == tier).map(r -> r.get(0)).toList());
+        assertThat(
+                shuffled.rows().stream()
+                    .filter(r -> Discovery.tier((Double) r.get(2)) == tier)
+                    .map(r -> r.get(0)))
+            .containsExactlyInAnyOrderElementsOf(
+                ranked.rows().stream()
+                    .filter(r -> Discovery.tier((Double) r.get(2)) == tier)
+                    .map(r -> r.get(0))
+                    .toList());
       }
       moved |= !shuffled.rows().equals(ranked.rows());
     }
@@ -243,8 +381,19 @@ class OrchestratorScoresTest {
 
   @Test
   void sortsByScore() {
-    Page page = queries.run(Report.ORCHESTRATOR_SCORES, new MetricsQuery(DAY, DAY.plus(Duration.ofDays(1)),
-        Granularity.HOUR, Map.of(), List.of(), new Sort("score", true), 100, 0, false));
+    Page page =
+        queries.run(
+            Report.ORCHESTRATOR_SCORES,
+            new MetricsQuery(
+                DAY,
+                DAY.plus(Duration.ofDays(1)),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(),
+                new Sort("score", true),
+                100,
+                0,
+                false));
     List<Object> order = page.rows().stream().map(r -> r.get(0)).toList();
     assertThat(order).last().isEqualTo("0xd"); // null last
     assertThat(order).hasSize(4);

@@ -49,18 +49,30 @@ final class QueryNetwork {
     LiveEvents ev = new LiveEvents(day.toEpochMilli());
     List<String> e = new ArrayList<>();
     e.add(ev.capacities(0, new Offer(A, "GPU-A1", 1, 1), new Offer(B, "GPU-B1", 2, 0)));
-    e.addAll(List.of(ev.request("s1", at(58, 30)), ev.ingest("s1", A, at(58, 31)), ev.processed("s1", A, at(58, 32)),
-        inRegion(ev.status("s1", A, at(59, 0), 20, "ONLINE"), "eu"),
-        inRegion(ev.status("s1", A, at(60, 0), 22, "ONLINE"), "eu"),
-        inRegion(ev.status("s1", A, at(61, 0), 24, "ONLINE"), "eu"),
-        inRegion(ev.status("s1", A, at(61, 30), 26, "ONLINE"), "eu")));
-    e.addAll(List.of(ev.request("s2", at(59, 10)), ev.ingest("s2", B, at(59, 11)), ev.processed("s2", B, at(59, 14)),
-        inRegion(ev.status("s2", B, at(59, 30), 10, "ONLINE"), "us"),
-        inRegion(ev.status("s2", B, at(60, 20), 12, "ONLINE"), "us")));
+    e.addAll(
+        List.of(
+            ev.request("s1", at(58, 30)),
+            ev.ingest("s1", A, at(58, 31)),
+            ev.processed("s1", A, at(58, 32)),
+            inRegion(ev.status("s1", A, at(59, 0), 20, "ONLINE"), "eu"),
+            inRegion(ev.status("s1", A, at(60, 0), 22, "ONLINE"), "eu"),
+            inRegion(ev.status("s1", A, at(61, 0), 24, "ONLINE"), "eu"),
+            inRegion(ev.status("s1", A, at(61, 30), 26, "ONLINE"), "eu")));
+    e.addAll(
+        List.of(
+            ev.request("s2", at(59, 10)),
+            ev.ingest("s2", B, at(59, 11)),
+            ev.processed("s2", B, at(59, 14)),
+            inRegion(ev.status("s2", B, at(59, 30), 10, "ONLINE"), "us"),
+            inRegion(ev.status("s2", B, at(60, 20), 12, "ONLINE"), "us")));
     e.addAll(List.of(ev.request("s5", at(70, 0)), ev.ingest("s5", A, at(70, 1)),
         inRegion(ev.status("s5", A, at(70, 11), 0, "ERROR"), "eu")));
-    e.addAll(List.of(ev.request("s4", at(75, 0)), ev.ingest("s4", A, at(75, 1)), ev.processed("s4", A, at(75, 2)),
-        asTestLoad(inRegion(ev.status("s4", A, at(75, 10), 30, "ONLINE"), "eu"))));
+    e.addAll(
+        List.of(
+            ev.request("s4", at(75, 0)),
+            ev.ingest("s4", A, at(75, 1)),
+            ev.processed("s4", A, at(75, 2)),
+            asTestLoad(inRegion(ev.status("s4", A, at(75, 10), 30, "ONLINE"), "eu"))));
     ev.onGateway("gw-2");
     e.addAll(List.of(ev.request("s3", at(59, 40)), ev.noOrchestrators("s3", at(59, 45))));
     return e;

@@ -33,39 +33,81 @@ class ReliabilityTest {
   @BeforeAll
   static void load() {
     Store store = TestEngine.uniqueStore("reliability");
-    LiveEvents.write(store, List.of(
-        // s1: clean on A, 20 FPS in hour 19
-        ev.request("s1", 0), ev.ingest("s1", A, 1_000), ev.processed("s1", A, 2_000),
-        ev.status("s1", A, 10_000, 20, "ONLINE"),
-        // s2: A never answers, the gateway swaps away and finds no orchestrator: failed, excused
-        // (no capacity), swapped, and the session is lost after the swap
-        ev.request("s2", 0), ev.ingest("s2", A, 1_000), ev.swap("s2", A, 5_000), ev.noOrchestrators("s2", 5_100),
-        // s3: no output, then the client goes away: failed, excused (client gone)
-        ev.request("s3", 0), ev.ingest("s3", A, 1_000), gatewayError("s3", 3_000, "whip disconnected"),
-        // s4: A fails (runner error, 20 FPS), is swapped for B, which serves: charged to A, not lost
-        ev.request("s4", 0), ev.ingest("s4", A, 1_000), ev.processed("s4", A, 2_000),
-        ev.statusWithError("s4", A, 10_000, "CUDA out of memory"), ev.swap("s4", A, 20_000),
-        ev.ingest("s4", B, 20_500), ev.processed("s4", B, 21_000), ev.status("s4", B, 30_000, 20, "ONLINE"),
-        // s5, s6: clean on A at 15 FPS in hour 20 (down 25 % from 20: degraded) and 14 in hour 21
-        // (down 6.7 % from 15: not degraded)
-        ev.request("s5", H20), ev.ingest("s5", A, H20 + 1_000), ev.processed("s5", A, H20 + 2_000),
-        ev.status("s5", A, H20 + 10_000, 15, "ONLINE"),
-        ev.request("s6", H21), ev.ingest("s6", A, H21 + 1_000), ev.processed("s6", A, H21 + 2_000),
-        ev.status("s6", A, H21 + 10_000, 14, "ONLINE")), Clock.systemUTC());
+    LiveEvents.write(
+        store,
+        List.of(
+            // s1: clean on A, 20 FPS in hour 19
+            ev.request("s1", 0),
+            ev.ingest("s1", A, 1_000),
+            ev.processed("s1", A, 2_000),
+            ev.status("s1", A, 10_000, 20, "ONLINE"),
+            // s2: A never answers, the gateway swaps away and finds no orchestrator: failed,
+            // excused
+            // (no capacity), swapped, and the session is lost after the swap
+            ev.request("s2", 0),
+            ev.ingest("s2", A, 1_000),
+            ev.swap("s2", A, 5_000),
+            ev.noOrchestrators("s2", 5_100),
+            // s3: no output, then the client goes away: failed, excused (client gone)
+            ev.request("s3", 0),
+            ev.ingest("s3", A, 1_000),
+            gatewayError("s3", 3_000, "whip disconnected"),
+            // s4: A fails (runner error, 20 FPS), is swapped for B, which serves: charged to A, not
+            // lost
+            ev.request("s4", 0),
+            ev.ingest("s4", A, 1_000),
+            ev.processed("s4", A, 2_000),
+            ev.statusWithError("s4", A, 10_000, "CUDA out of memory"),
+            ev.swap("s4", A, 20_000),
+            ev.ingest("s4", B, 20_500),
+            ev.processed("s4", B, 21_000),
+            ev.status("s4", B, 30_000, 20, "ONLINE"),
+            // s5, s6: clean on A at 15 FPS in hour 20 (down 25 % from 20: degraded) and 14 in hour
+            // 21
+            // (down 6.7 % from 15: not degraded)
+            ev.request("s5", H20),
+            ev.ingest("s5", A, H20 + 1_000),
+            ev.processed("s5", A, H20 + 2_000),
+            ev.status("s5", A, H20 + 10_000, 15, "ONLINE"),
+            ev.request("s6", H21),
+            ev.ingest("s6", A, H21 + 1_000),
+            ev.processed("s6", A, H21 + 2_000),
+            ev.status("s6", A, H21 + 10_000, 14, "ONLINE")),
+        Clock.systemUTC());
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now().plusSeconds(1));
     queries = new ClickHouseMetricsQueries(store);
   }
 
   private static String gatewayError(String stream, long t, String message) {
-    return ev.envelope("ai_stream_events", t, "{\"type\":\"error\",\"capability\":\"\",\"message\":\"" + message
-        + "\",\"stream_id\":\"" + stream + "\",\"request_id\":\"r-" + stream + "\",\"pipeline_id\":\"\","
-        + "\"pipeline\":\"\"}");
+    return ev.envelope(
+        "ai_stream_events",
+        t,
+        "{\"type\":\"error\",\"capability\":\"\",\"message\":\""
+            + message
+            + "\",\"stream_id\":\""
+            + stream
+            + "\",\"request_id\":\"r-"
+            + stream
+            + "\",\"pipeline_id\":\"\","
+            + "\"pipeline\":\"\"}");
   }
 
   private static Map<String, Object> row(String orch, List<Dimension> groupBy) {
-    Instant hour19 = Instant.ofEpochMilli(LiveEvents.T0).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-    Page page = queries.run(Report.RELIABILITY, new MetricsQuery(hour19, hour19.plusSeconds(3 * 3600),
-        Granularity.HOUR, Map.of(), groupBy, null, 100, 0, false));
+    Instant hour19 =
+        Instant.ofEpochMilli(LiveEvents.T0).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    Page page =
+        queries.run(
+            Report.RELIABILITY,
+            new MetricsQuery(
+                hour19,
+                hour19.plusSeconds(3 * 3600),
+                Granularity.HOUR,
+                Map.of(),
+                groupBy,
+                null,
+                100,
+                0,
+                false));
     return page.rows().stream().map(r -> {
       Map<String, Object> row = new HashMap<>();
       for (int c = 0; c < page.columns().size(); c++) {
@@ -84,7 +126,9 @@ class ReliabilityTest {
     assertThat(a).containsEntry("startup_attempts", 6L).containsEntry("startups_succeeded", 4L);
     assertThat((Double) a.get("startup_success_rate")).isCloseTo(4 / 6.0, within(1e-9));
     // swapped away in s2 and s4; only s2 then found no orchestrator
-    assertThat(a).containsEntry("swapped_segments", 2L).containsEntry("sessions_lost_after_swap", 1L);
+    assertThat(a)
+        .containsEntry("swapped_segments", 2L)
+        .containsEntry("sessions_lost_after_swap", 1L);
     assertThat((Double) a.get("swap_rate")).isCloseTo(2 / 6.0, within(1e-9));
     assertThat((Double) a.get("lost_after_swap_rate")).isCloseTo(0.5, within(1e-9));
     // failed: s2 (no capacity), s3 (client gone), s4 (the orchestrator's)
@@ -98,7 +142,8 @@ class ReliabilityTest {
   }
 
   @Test
-  void breakdown_aCleanOrchestrator_hasZerosWithItsCounts_andNoDegradedRateWithoutAnHourToCompare() {
+  void
+      breakdown_aCleanOrchestrator_hasZerosWithItsCounts_andNoDegradedRateWithoutAnHourToCompare() {
     Map<String, Object> b = row(B, List.of(Dimension.ORCHESTRATOR));
     assertThat(b).containsEntry("segments", 1L).containsEntry("startup_attempts", 1L)
         .containsEntry("startups_succeeded", 1L).containsEntry("swapped_segments", 0L)

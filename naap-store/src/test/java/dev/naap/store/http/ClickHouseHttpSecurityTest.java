@@ -42,9 +42,14 @@ class ClickHouseHttpSecurityTest {
     store = TestEngine.store("facade_sec");
     store.execute("CREATE TABLE IF NOT EXISTS victim (a UInt8) ENGINE = MergeTree ORDER BY a");
     store.execute("INSERT INTO victim VALUES (1)");
-    server = new ClickHouseHttpServer(store, ClickHouseHttpServer.Config.loopback(0, PASSWORD)
-        .withAllowed(java.util.List.of("db.internal"), java.util.List.of("https://grafana.example")))
-        .start();
+    server =
+        new ClickHouseHttpServer(
+                store,
+                ClickHouseHttpServer.Config.loopback(0, PASSWORD)
+                    .withAllowed(
+                        java.util.List.of("db.internal"),
+                        java.util.List.of("https://grafana.example")))
+            .start();
   }
 
   @AfterAll
@@ -55,8 +60,10 @@ class ClickHouseHttpSecurityTest {
   }
 
   HttpResponse<String> sql(String sql) throws Exception {
-    return http.send(authed(HttpRequest.newBuilder(server.url())
-        .POST(HttpRequest.BodyPublishers.ofString(sql))).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        authed(HttpRequest.newBuilder(server.url()).POST(HttpRequest.BodyPublishers.ofString(sql)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpRequest.Builder authed(HttpRequest.Builder b) {
@@ -75,12 +82,18 @@ class ClickHouseHttpSecurityTest {
   @Test
   void aMigratedStore_opensThroughTheReadOnlyFacade() {
     // An API instance reads with a read-only user: opening an up-to-date store runs no DDL.
-    try (Store reader = Stores.open(new StoreConfig.Server(server.url(), "default", PASSWORD, store.database(), 2,
-        Duration.ofSeconds(10)))) {
+    try (Store reader =
+        Stores.open(
+            new StoreConfig.Server(
+                server.url(), "default", PASSWORD, store.database(), 2, Duration.ofSeconds(10)))) {
       assertThat(reader.queryText("SELECT count() FROM victim", Map.of())).isEqualTo("1\n");
       // The setting NaaP's queries carry runs read-only; changing it, or a limit, does not.
-      assertThat(reader.queryText("SELECT count() FROM victim AS v LEFT JOIN (SELECT 2 AS a) AS o ON v.a = o.a"
-          + " WHERE o.a IS NULL SETTINGS join_use_nulls = 1", Map.of())).isEqualTo("1\n");
+      assertThat(
+              reader.queryText(
+                  "SELECT count() FROM victim AS v LEFT JOIN (SELECT 2 AS a) AS o ON v.a = o.a"
+                      + " WHERE o.a IS NULL SETTINGS join_use_nulls = 1",
+                  Map.of()))
+          .isEqualTo("1\n");
       assertThatThrownBy(() -> reader.queryText("SELECT 1 SETTINGS join_use_nulls = 0", Map.of()))
           .hasMessageContaining("READONLY");
       assertThatThrownBy(() -> reader.queryText("SELECT 1 SETTINGS max_memory_usage = 0", Map.of()))
@@ -90,11 +103,15 @@ class ClickHouseHttpSecurityTest {
 
   @Test
   void withoutCredentials_everyQueryIs401() throws Exception {
-    for (var b : new HttpRequest.Builder[] {
-        HttpRequest.newBuilder(server.url().resolve("/?query=" + enc("DROP TABLE victim"))),
-        HttpRequest.newBuilder(server.url()).POST(HttpRequest.BodyPublishers.ofString("DROP TABLE victim")),
-        HttpRequest.newBuilder(server.url()).header("Content-Type", "text/plain")
-            .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))}) {
+    for (var b :
+        new HttpRequest.Builder[] {
+          HttpRequest.newBuilder(server.url().resolve("/?query=" + enc("DROP TABLE victim"))),
+          HttpRequest.newBuilder(server.url())
+              .POST(HttpRequest.BodyPublishers.ofString("DROP TABLE victim")),
+          HttpRequest.newBuilder(server.url())
+              .header("Content-Type", "text/plain")
+              .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))
+        }) {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("516");
@@ -115,13 +132,20 @@ class ClickHouseHttpSecurityTest {
     HttpResponse<String> image = http.send(authed(HttpRequest.newBuilder(q)
         .header("Sec-Fetch-Site", "cross-site")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(image.statusCode()).isEqualTo(403);
-    HttpResponse<String> allowed = http.send(authed(HttpRequest.newBuilder(q)
-        .header("Origin", "https://grafana.example")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> allowed =
+        http.send(
+            authed(HttpRequest.newBuilder(q).header("Origin", "https://grafana.example")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(allowed.body()).isEqualTo("1\n");
     // The JDK client will not set Host; a raw socket does, as a rebinding page's browser would.
-    assertThat(rawStatus("GET /?query=SELECT%201 HTTP/1.1\r\nHost: attacker.example:" + server.port()
-        + "\r\nAuthorization: Basic " + Base64.getEncoder().encodeToString(("default:" + PASSWORD)
-        .getBytes(UTF_8)) + "\r\nConnection: close\r\n\r\n")).isEqualTo(403);
+    assertThat(
+            rawStatus(
+                "GET /?query=SELECT%201 HTTP/1.1\r\nHost: attacker.example:"
+                    + server.port()
+                    + "\r\nAuthorization: Basic "
+                    + Base64.getEncoder().encodeToString(("default:" + PASSWORD).getBytes(UTF_8))
+                    + "\r\nConnection: close\r\n\r\n"))
+        .isEqualTo(403);
     for (String host : new String[] {"localhost:" + server.port(), "127.0.0.1", "db.internal:1"}) {
       assertThat(rawStatus("GET /?query=SELECT%201 HTTP/1.1\r\nHost: " + host
           + "\r\nAuthorization: Basic " + Base64.getEncoder().encodeToString(("default:" + PASSWORD)
@@ -189,8 +213,10 @@ class ClickHouseHttpSecurityTest {
         "SELECT $x$ ';' $x$; TRUNCATE TABLE victim"}) {
       HttpResponse<String> r = sql(sql);
       assertThat(r.statusCode()).as(sql + " -> " + r.body()).isGreaterThanOrEqualTo(400);
-      HttpResponse<String> g = http.send(authed(HttpRequest.newBuilder(
-          server.url().resolve("/?query=" + enc(sql)))).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> g =
+          http.send(
+              authed(HttpRequest.newBuilder(server.url().resolve("/?query=" + enc(sql)))).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(g.statusCode()).as("GET " + sql).isGreaterThanOrEqualTo(400);
     }
     assertVictimIntact();

@@ -31,7 +31,8 @@ class ClickHouseHttpServerTest {
   @BeforeAll
   void start() {
     store = TestEngine.store("facade");
-    store.execute("CREATE TABLE IF NOT EXISTS kv (k String, v UInt32) ENGINE = MergeTree ORDER BY k");
+    store.execute(
+        "CREATE TABLE IF NOT EXISTS kv (k String, v UInt32) ENGINE = MergeTree ORDER BY k");
     server = new ClickHouseHttpServer(store,
         ClickHouseHttpServer.Config.loopback(0, PASSWORD).withWrites()).start();
   }
@@ -204,8 +205,11 @@ class ClickHouseHttpServerTest {
   void database_comesFromTheParameterOrTheHeader() throws Exception {
     assertThat(get("/?database=system&query=" + enc("SELECT currentDatabase()")).body())
         .isEqualTo("system\n");
-    HttpResponse<String> h = send(HttpRequest.newBuilder(uri("/?query=" + enc("SELECT currentDatabase()")))
-        .header("X-ClickHouse-Database", "system").GET());
+    HttpResponse<String> h =
+        send(
+            HttpRequest.newBuilder(uri("/?query=" + enc("SELECT currentDatabase()")))
+                .header("X-ClickHouse-Database", "system")
+                .GET());
     assertThat(h.body()).isEqualTo("system\n");
     HttpResponse<String> missing = get("/?database=facade_nope&query=" + enc("SELECT 1"));
     assertThat(missing.statusCode()).isEqualTo(404);

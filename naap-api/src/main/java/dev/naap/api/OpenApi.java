@@ -19,8 +19,10 @@ import java.util.Map;
 
 /**
  * The OpenAPI 3.1 document, generated from the routes' descriptors and the query layer's column
- * catalogue: nothing in it is written by hand, so it cannot drift from the code. Deterministic: the
- * same code gives the same bytes, which is what the test against {@code docs/openapi.json} needs.
+ * catalogue, so routes, parameters and columns cannot drift from the code; what every route shares
+ * (the problem, page and meta schemas, the 304/400/429/503 answers, the info block) is written
+ * here once. Deterministic: the same code gives the same bytes, which is what the test against
+ * {@code docs/openapi.json} needs.
  */
 final class OpenApi {
 

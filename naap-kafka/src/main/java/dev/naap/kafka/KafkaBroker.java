@@ -55,11 +55,6 @@ public final class KafkaBroker implements AutoCloseable {
       return new Config(logDir, 0, 8 << 20, 4, 512, Duration.ofSeconds(90), null);
     }
 
-    public Config withPort(int newPort) {
-      return new Config(
-          logDir, newPort, maxMessageBytes, defaultPartitions, heapMb, startTimeout, saslSsl);
-    }
-
     public Config withSaslSsl(SaslSsl listener) {
       return new Config(
           logDir, port, maxMessageBytes, defaultPartitions, heapMb, startTimeout, listener);

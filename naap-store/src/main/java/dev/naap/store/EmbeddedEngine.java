@@ -124,10 +124,6 @@ final class EmbeddedEngine {
     return description;
   }
 
-  int connectionCount() {
-    return workers.size();
-  }
-
   boolean hasReadOnlyConnections() {
     return readOnlyWorkers != null;
   }

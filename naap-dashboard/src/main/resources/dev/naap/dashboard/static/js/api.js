@@ -21,7 +21,10 @@ export class ApiError extends Error {
  */
 export function apiUrl(route, state, extra = {}) {
   const params = rangeParams(state);
-  params.set('granularity', state.granularity === 'auto' ? chartGranularity(state) : state.granularity);
+  params.set(
+    'granularity',
+    state.granularity === 'auto' ? chartGranularity(state) : state.granularity
+  );
   for (const f of FILTERS) for (const v of state.filters[f]) params.append(f, v);
   for (const [name, value] of Object.entries(extra)) {
     params.delete(name);
@@ -90,7 +93,9 @@ function rangeParams(state) {
  * chart, where the API's own `auto` would give up to 800 (and many pages of rows).
  */
 function chartGranularity(state) {
-  const hours = state.start ? (Date.parse(state.end) - Date.parse(state.start)) / 3_600_000 : {'1h': 1, '24h': 24, '7d': 168, '30d': 720}[state.window];
+  const hours = state.start
+    ? (Date.parse(state.end) - Date.parse(state.start)) / 3_600_000
+    : {'1h': 1, '24h': 24, '7d': 168, '30d': 720}[state.window];
   return hours <= 6 ? '5m' : hours <= 24 * 14 ? '1h' : '1d';
 }
 
@@ -126,7 +131,9 @@ export class ApiSession {
     let envelope = await this.get(url);
     const rows = [...envelope.data];
     for (let page = 1; envelope.pagination?.has_more && page < maxPages; page++) {
-      envelope = await this.get(url + '&cursor=' + encodeURIComponent(envelope.pagination.next_cursor));
+      envelope = await this.get(
+        url + '&cursor=' + encodeURIComponent(envelope.pagination.next_cursor)
+      );
       rows.push(...envelope.data);
     }
     return {rows, meta: envelope.meta, truncated: Boolean(envelope.pagination?.has_more)};
@@ -136,28 +143,44 @@ export class ApiSession {
     const response = await fetch(url, {cache: 'no-cache', headers: {Accept: 'application/json'}});
     const remaining = response.headers.get('X-RateLimit-Remaining');
     if (remaining !== null) {
-      this.rateLimit = {remaining: Number(remaining), limit: Number(response.headers.get('X-RateLimit-Limit'))};
+      this.rateLimit = {
+        remaining: Number(remaining),
+        limit: Number(response.headers.get('X-RateLimit-Limit'))
+      };
     }
     if (!response.ok) throw await problem(response);
     const envelope = await response.json();
     // The load-test routes read their table directly (no rollups, data_as_of null): they are as fresh as the answer.
-    this.metas.push(url.startsWith('v1/test-load/') ? {...envelope.meta, data_as_of: envelope.meta.generated_at} : envelope.meta);
+    this.metas.push(
+      url.startsWith('v1/test-load/')
+        ? {...envelope.meta, data_as_of: envelope.meta.generated_at}
+        : envelope.meta
+    );
     if (Array.isArray(envelope.data)) this.onRows(envelope.data);
     return envelope;
   }
 
   /** The oldest data_as_of of this render's answers: every number shown is at least this fresh. */
   dataAsOf() {
-    const times = this.metas.map(m => m?.data_as_of).filter(Boolean).sort();
+    const times = this.metas
+      .map(m => m?.data_as_of)
+      .filter(Boolean)
+      .sort();
     return times[0] ?? null;
   }
 }
 
 async function problem(response) {
-  const retryAfter = response.status === 429 ? Number(response.headers.get('Retry-After') ?? 60) : null;
+  const retryAfter =
+    response.status === 429 ? Number(response.headers.get('Retry-After') ?? 60) : null;
   try {
     const body = await response.json();
-    return new ApiError(response.status, body.title ?? response.statusText, body.detail, retryAfter);
+    return new ApiError(
+      response.status,
+      body.title ?? response.statusText,
+      body.detail,
+      retryAfter
+    );
   } catch {
     return new ApiError(response.status, `HTTP ${response.status}`, null, retryAfter);
   }

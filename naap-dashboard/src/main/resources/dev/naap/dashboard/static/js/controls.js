@@ -6,8 +6,13 @@
 import {FILTERS, split} from './state.js';
 
 /* The columns whose values a filter suggests; load tests name an orchestrator by its service URI. */
-const FILTER_COLUMNS = {orchestrator: ['orchestrator_address', 'orchestrator'], gpu_model: ['gpu_model'], pipeline: ['pipeline'],
-  region: ['region'], gateway: ['gateway']};
+const FILTER_COLUMNS = {
+  orchestrator: ['orchestrator_address', 'orchestrator'],
+  gpu_model: ['gpu_model'],
+  pipeline: ['pipeline'],
+  region: ['region'],
+  gateway: ['gateway']
+};
 const suggestions = Object.fromEntries(FILTERS.map(f => [f, new Set()]));
 
 export class Controls {
@@ -17,13 +22,30 @@ export class Controls {
     this.navigate = navigate;
     this.toggle = form.querySelector('.filters-toggle');
     this.toggle.addEventListener('click', () => this.fold(!form.classList.contains('is-open')));
-    form.addEventListener('submit', e => { e.preventDefault(); this.apply(); });
+    form.addEventListener('submit', e => {
+      e.preventDefault();
+      this.apply();
+    });
     form.elements.range.addEventListener('change', () => this.rangeChanged());
-    form.elements.granularity.addEventListener('change', () => navigate({granularity: form.elements.granularity.value}));
-    form.elements.refresh.addEventListener('change', () => navigate({refresh: form.elements.refresh.value}));
-    form.elements.outcome.addEventListener('change', () => navigate({outcome: form.elements.outcome.value}));
-    form.querySelector('#reset').addEventListener('click', () =>
-      navigate({filters: Object.fromEntries(FILTERS.map(f => [f, []])), outcome: '', bounds: {}, open: ''}));
+    form.elements.granularity.addEventListener('change', () =>
+      navigate({granularity: form.elements.granularity.value})
+    );
+    form.elements.refresh.addEventListener('change', () =>
+      navigate({refresh: form.elements.refresh.value})
+    );
+    form.elements.outcome.addEventListener('change', () =>
+      navigate({outcome: form.elements.outcome.value})
+    );
+    form
+      .querySelector('#reset')
+      .addEventListener('click', () =>
+        navigate({
+          filters: Object.fromEntries(FILTERS.map(f => [f, []])),
+          outcome: '',
+          bounds: {},
+          open: ''
+        })
+      );
   }
 
   /** Shows `state` in the form. */
@@ -70,7 +92,10 @@ export class Controls {
 
   apply() {
     const el = this.form.elements;
-    const changes = {filters: Object.fromEntries(FILTERS.map(f => [f, split(el[f].value)])), outcome: el.outcome.value};
+    const changes = {
+      filters: Object.fromEntries(FILTERS.map(f => [f, split(el[f].value)])),
+      outcome: el.outcome.value
+    };
     if (el.range.value === 'custom') {
       const start = utcInput(el.start.value);
       const end = utcInput(el.end.value);
@@ -92,10 +117,13 @@ export class Controls {
       const seen = suggestions[f];
       const before = seen.size;
       for (const r of rows) {
-        for (const column of FILTER_COLUMNS[f]) if (typeof r[column] === 'string' && r[column]) seen.add(r[column]);
+        for (const column of FILTER_COLUMNS[f])
+          if (typeof r[column] === 'string' && r[column]) seen.add(r[column]);
       }
       if (seen.size !== before) {
-        document.getElementById(`list-${f}`).replaceChildren(...[...seen].sort().map(v => new Option(v)));
+        document
+          .getElementById(`list-${f}`)
+          .replaceChildren(...[...seen].sort().map(v => new Option(v)));
       }
     }
   }
@@ -103,5 +131,7 @@ export class Controls {
 
 /** A datetime-local value read as UTC, as RFC 3339. */
 function utcInput(value) {
-  return value && !Number.isNaN(Date.parse(value + 'Z')) ? new Date(value + 'Z').toISOString().replace('.000Z', 'Z') : null;
+  return value && !Number.isNaN(Date.parse(value + 'Z'))
+    ? new Date(value + 'Z').toISOString().replace('.000Z', 'Z')
+    : null;
 }

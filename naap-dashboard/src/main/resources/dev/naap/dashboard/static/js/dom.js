@@ -21,23 +21,39 @@ function append(el, children) {
 
 /** A titled panel with an optional CSV link and note, holding `body`. */
 export function panel({title, csv, note}, ...body) {
-  return h('section', {class: 'panel', 'aria-label': title},
-    h('div', {class: 'panel-head'},
-      h('h2', {}, title),
-      csv ? csvLink(csv, title) : null),
+  return h(
+    'section',
+    {class: 'panel', 'aria-label': title},
+    h('div', {class: 'panel-head'}, h('h2', {}, title), csv ? csvLink(csv, title) : null),
     note ? h('p', {class: 'panel-note'}, note) : null,
-    ...body);
+    ...body
+  );
 }
 
 /** A link that downloads the API's CSV behind a table or chart. */
 function csvLink(href, title) {
-  const file = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') + '.csv';
-  return h('a', {class: 'csv', href, download: file, 'aria-label': `Download CSV: ${title}`}, 'Download CSV');
+  const file =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') + '.csv';
+  return h(
+    'a',
+    {class: 'csv', href, download: file, 'aria-label': `Download CSV: ${title}`},
+    'Download CSV'
+  );
 }
 
 /** Rows as a CSV data URL with the columns `keys`: for what no single API request returns as shown. */
 export function csvData(rows, keys) {
-  const quote = v => v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
-  const lines = [keys, ...rows.map(r => keys.map(k => r[k]))].map(line => line.map(quote).join(','));
+  const quote = v =>
+    v === null || v === undefined
+      ? ''
+      : /[",\n]/.test(String(v))
+        ? `"${String(v).replace(/"/g, '""')}"`
+        : String(v);
+  const lines = [keys, ...rows.map(r => keys.map(k => r[k]))].map(line =>
+    line.map(quote).join(',')
+  );
   return 'data:text/csv;charset=utf-8,' + encodeURIComponent(lines.join('\n') + '\n');
 }

@@ -20,8 +20,19 @@ import * as live from './views/live.js';
 import * as testLoad from './views/test-load.js';
 import * as operations from './views/operations.js';
 
-const VIEWS = {overview, orchestrators, orchestrator, leaderboard, gpus, gpu, demand, economics, live, 'test-load': testLoad,
-  operations};
+const VIEWS = {
+  overview,
+  orchestrators,
+  orchestrator,
+  leaderboard,
+  gpus,
+  gpu,
+  demand,
+  economics,
+  live,
+  'test-load': testLoad,
+  operations
+};
 const main = document.getElementById('main');
 const notice = document.getElementById('notice');
 const asOf = document.getElementById('as-of');
@@ -57,7 +68,8 @@ async function render() {
   controls.show(state);
   for (const a of document.querySelectorAll('#views a')) {
     const current = [state.view, state.view + 's'].includes(a.dataset.view);
-    if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    if (current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
   }
   document.body.dataset.status = 'loading';
   main.setAttribute('aria-busy', 'true');
@@ -71,7 +83,10 @@ async function render() {
     document.title = `${view.TITLE} · NaaP`;
     showFreshness(api);
     notice.hidden = true;
-    if (previousView !== state.view + state.id && document.activeElement?.closest('#controls') === null) {
+    if (
+      previousView !== state.view + state.id &&
+      document.activeElement?.closest('#controls') === null
+    ) {
       // A new view starts at the top, with the keyboard focus at its content, as a new page would.
       window.scrollTo(0, 0);
       main.focus({preventScroll: true});
@@ -90,9 +105,15 @@ async function render() {
 
 function showFreshness(api) {
   const dataAsOf = api.dataAsOf();
-  const quota = api.rateLimit ? ` · API requests left this hour: ${api.rateLimit.remaining} of ${api.rateLimit.limit}` : '';
-  asOf.textContent = (dataAsOf ? `Data as of ${utc(dataAsOf)} (${ago(dataAsOf)})` : 'Data as of: nothing computed yet')
-      + ` · updated ${new Date().toISOString().slice(11, 19)} UTC` + quota;
+  const quota = api.rateLimit
+    ? ` · API requests left this hour: ${api.rateLimit.remaining} of ${api.rateLimit.limit}`
+    : '';
+  asOf.textContent =
+    (dataAsOf
+      ? `Data as of ${utc(dataAsOf)} (${ago(dataAsOf)})`
+      : 'Data as of: nothing computed yet') +
+    ` · updated ${new Date().toISOString().slice(11, 19)} UTC` +
+    quota;
   document.body.dataset.asOf = dataAsOf ?? '';
 }
 
@@ -101,23 +122,30 @@ function showError(error) {
   if (error instanceof ApiError && error.status === 429) {
     // Keep what is shown and try again when the API says the quota allows it.
     retryAt = Date.now() + error.retryAfterSeconds * 1000;
-    notice.textContent = `The API's request limit is reached; the numbers shown stay as they are and `
-        + `the dashboard tries again at ${new Date(retryAt).toISOString().slice(11, 19)} UTC.`;
+    notice.textContent =
+      `The API's request limit is reached; the numbers shown stay as they are and ` +
+      `the dashboard tries again at ${new Date(retryAt).toISOString().slice(11, 19)} UTC.`;
     notice.hidden = false;
     return;
   }
   destroyCharts();
-  main.replaceChildren(h('section', {class: 'panel', role: 'alert'},
-    h('h1', {}, 'The numbers could not be loaded'),
-    h('p', {class: 'error'}, error.message),
-    h('p', {}, 'Check the time range and the filters, or try again.')));
+  main.replaceChildren(
+    h(
+      'section',
+      {class: 'panel', role: 'alert'},
+      h('h1', {}, 'The numbers could not be loaded'),
+      h('p', {class: 'error'}, error.message),
+      h('p', {}, 'Check the time range and the filters, or try again.')
+    )
+  );
   if (!(error instanceof ApiError)) console.error(error);
 }
 
 function schedule() {
   clearTimeout(timer);
   // A view that follows the network as it is (Live) sets its own, shorter period.
-  const seconds = state.refresh === 'off' ? 0 : VIEWS[state.view]?.REFRESH_SECONDS ?? Number(state.refresh);
+  const seconds =
+    state.refresh === 'off' ? 0 : (VIEWS[state.view]?.REFRESH_SECONDS ?? Number(state.refresh));
   const wait = Math.max(seconds * 1000, retryAt - Date.now());
   if (wait > 0 && (seconds || retryAt > Date.now())) {
     timer = setTimeout(refresh, wait);
@@ -129,13 +157,18 @@ function schedule() {
 
 /** A timed refresh waits while the page is hidden or the visitor is typing in the view. */
 function refresh() {
-  if (document.hidden || main.contains(document.activeElement) && document.activeElement.matches('input')) {
+  if (
+    document.hidden ||
+    (main.contains(document.activeElement) && document.activeElement.matches('input'))
+  ) {
     timer = setTimeout(refresh, 5000);
     return;
   }
   render();
 }
 
-document.addEventListener('visibilitychange', () => { if (!document.hidden && state.refresh !== 'off') schedule(); });
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && state.refresh !== 'off') schedule();
+});
 window.addEventListener('hashchange', render);
 render();

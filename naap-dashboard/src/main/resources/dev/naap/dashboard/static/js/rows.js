@@ -39,7 +39,8 @@ export function groupBy(rows, keys) {
   const groups = new Map();
   for (const r of rows) {
     const id = JSON.stringify(keys.map(k => r[k] ?? null));
-    if (!groups.has(id)) groups.set(id, {key: Object.fromEntries(keys.map(k => [k, r[k] ?? null])), rows: []});
+    if (!groups.has(id))
+      groups.set(id, {key: Object.fromEntries(keys.map(k => [k, r[k] ?? null])), rows: []});
     groups.get(id).rows.push(r);
   }
   return [...groups.values()];
@@ -60,21 +61,28 @@ export function summarise(rows, keys, aggregates) {
  * bucket and series)`. At most `limit` series, the largest by `rank(rows of the series)` first
  * (default: the most rows).
  */
-export function series(rows, {seriesKey = null, name = '', value, rank = group => group.length, limit = 8}) {
+export function series(
+  rows,
+  {seriesKey = null, name = '', value, rank = group => group.length, limit = 8}
+) {
   const times = withGaps([...new Set(rows.map(r => r.window_start))].sort());
   const index = new Map(times.map((t, i) => [t, i]));
   const groups = seriesKey ? groupBy(rows, [seriesKey]) : [{key: {}, rows}];
   const ranked = groups
-      .map(g => ({label: seriesKey ? (g.key[seriesKey] || 'unknown') : name, rows: g.rows, size: rank(g.rows) ?? -Infinity}))
-      .sort((a, b) => b.size - a.size)
-      .slice(0, limit);
+    .map(g => ({
+      label: seriesKey ? g.key[seriesKey] || 'unknown' : name,
+      rows: g.rows,
+      size: rank(g.rows) ?? -Infinity
+    }))
+    .sort((a, b) => b.size - a.size)
+    .slice(0, limit);
   return {
     x: times.map(t => Date.parse(t) / 1000),
     series: ranked.map(g => {
       const buckets = times.map(() => []);
       for (const r of g.rows) buckets[index.get(r.window_start)].push(r);
-      return {label: String(g.label), values: buckets.map(b => b.length ? value(b) : null)};
-    }),
+      return {label: String(g.label), values: buckets.map(b => (b.length ? value(b) : null))};
+    })
   };
 }
 
@@ -87,13 +95,17 @@ function withGaps(times) {
   const step = Math.min(...ms.slice(1).map((t, i) => t - ms[i]));
   if (!Number.isFinite(step) || step <= 0 || (ms.at(-1) - ms[0]) / step > 2000) return times;
   const all = [];
-  for (let t = ms[0]; t <= ms.at(-1); t += step) all.push(new Date(t).toISOString().replace('.000Z', 'Z'));
+  for (let t = ms[0]; t <= ms.at(-1); t += step)
+    all.push(new Date(t).toISOString().replace('.000Z', 'Z'));
   return all.length >= times.length && times.every(t => all.includes(t)) ? all : times;
 }
 
 /** The median of the non-null values of a column. */
 export function median(rows, column) {
-  const values = rows.map(r => r[column]).filter(v => typeof v === 'number').sort((a, b) => a - b);
+  const values = rows
+    .map(r => r[column])
+    .filter(v => typeof v === 'number')
+    .sort((a, b) => a - b);
   if (!values.length) return null;
   const mid = values.length >> 1;
   return values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
@@ -101,7 +113,8 @@ export function median(rows, column) {
 
 /** The value of a column in the one row of a group; the API returns one row per bucket and group. */
 export const only = column => rows => {
-  if (rows.length > 1) throw new Error(`expected one row per bucket for ${column}, got ${rows.length}`);
+  if (rows.length > 1)
+    throw new Error(`expected one row per bucket for ${column}, got ${rows.length}`);
   return rows[0][column] ?? null;
 };
 

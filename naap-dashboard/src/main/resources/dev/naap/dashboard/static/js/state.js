@@ -6,8 +6,19 @@
  *   #/leaderboard?pipeline=streamdiffusion&min_score=60&max_startup_ms=2000&open=0xabc…
  * Defaults are left out of the URL.
  */
-export const VIEWS = ['overview', 'orchestrators', 'orchestrator', 'leaderboard', 'gpus', 'gpu', 'demand', 'economics',
-  'live', 'test-load', 'operations'];
+export const VIEWS = [
+  'overview',
+  'orchestrators',
+  'orchestrator',
+  'leaderboard',
+  'gpus',
+  'gpu',
+  'demand',
+  'economics',
+  'live',
+  'test-load',
+  'operations'
+];
 export const FILTERS = ['orchestrator', 'gpu_model', 'pipeline', 'region', 'gateway'];
 /* The load tests' own filter (the Test Load Results view); '' is every outcome. */
 export const OUTCOMES = ['', 'success', 'failure', 'aborted'];
@@ -17,13 +28,22 @@ const WINDOWS = ['1h', '24h', '7d', '30d'];
 const REFRESH = ['off', '60', '300'];
 const GRANULARITIES = ['auto', '5m', '1h', '1d'];
 
-const DEFAULTS = {window: '24h', granularity: 'auto', refresh: '60', sort: '', q: '', outcome: '', open: ''};
+const DEFAULTS = {
+  window: '24h',
+  granularity: 'auto',
+  refresh: '60',
+  sort: '',
+  q: '',
+  outcome: '',
+  open: ''
+};
 
 export function parse(hash) {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
   const [view, ...rest] = path.split('/');
   const params = new URLSearchParams(query);
-  const pick = (name, allowed) => allowed.includes(params.get(name)) ? params.get(name) : DEFAULTS[name];
+  const pick = (name, allowed) =>
+    allowed.includes(params.get(name)) ? params.get(name) : DEFAULTS[name];
   const state = {
     view: VIEWS.includes(view) ? view : 'overview',
     id: rest.length ? decodeURIComponent(rest.join('/')) : null,
@@ -37,17 +57,23 @@ export function parse(hash) {
     outcome: pick('outcome', OUTCOMES),
     filters: {},
     bounds: {},
-    open: params.get('open') ?? '',
+    open: params.get('open') ?? ''
   };
   for (const b of BOUNDS) {
     const value = params.get(b);
-    if (value !== null && value.trim() !== '' && Number.isFinite(Number(value)) && Number(value) >= 0) {
+    if (
+      value !== null &&
+      value.trim() !== '' &&
+      Number.isFinite(Number(value)) &&
+      Number(value) >= 0
+    ) {
       state.bounds[b] = String(Number(value));
     }
   }
   if (!state.start || !state.end || state.start >= state.end) state.start = state.end = null;
   for (const f of FILTERS) state.filters[f] = split(params.get(f));
-  if ((state.view === 'orchestrator' || state.view === 'gpu') && !state.id) state.view = state.view + 's';
+  if ((state.view === 'orchestrator' || state.view === 'gpu') && !state.id)
+    state.view = state.view + 's';
   return state;
 }
 
@@ -71,7 +97,14 @@ export function format(state) {
 
 /** Comma-separated values, trimmed, without empties or repeats. */
 export function split(value) {
-  return [...new Set((value ?? '').split(',').map(v => v.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (value ?? '')
+        .split(',')
+        .map(v => v.trim())
+        .filter(Boolean)
+    )
+  ];
 }
 
 function validTime(value) {
@@ -81,6 +114,12 @@ function validTime(value) {
 
 /** The time span the state covers, for labels ("last 24 hours", "2026-01-08 00:00 → …"). */
 export function describeRange(state) {
-  if (state.start) return `${state.start.slice(0, 16).replace('T', ' ')} → ${state.end.slice(0, 16).replace('T', ' ')} UTC`;
-  return {'1h': 'the last hour', '24h': 'the last 24 hours', '7d': 'the last 7 days', '30d': 'the last 30 days'}[state.window];
+  if (state.start)
+    return `${state.start.slice(0, 16).replace('T', ' ')} → ${state.end.slice(0, 16).replace('T', ' ')} UTC`;
+  return {
+    '1h': 'the last hour',
+    '24h': 'the last 24 hours',
+    '7d': 'the last 7 days',
+    '30d': 'the last 30 days'
+  }[state.window];
 }

@@ -7,7 +7,17 @@ import {h, panel} from '../dom.js';
 import {plotValue, text, unit, utc} from '../format.js';
 
 /* Distinguishable on white, each at least 3:1 against it. */
-const COLOURS = ['#1d4ed8', '#c2410c', '#15803d', '#7e22ce', '#be123c', '#0e7490', '#a16207', '#4d7c0f', '#475569'];
+const COLOURS = [
+  '#1d4ed8',
+  '#c2410c',
+  '#15803d',
+  '#7e22ce',
+  '#be123c',
+  '#0e7490',
+  '#a16207',
+  '#4d7c0f',
+  '#475569'
+];
 const HEIGHT = 260;
 const live = new Set();
 /* A label keeps its colour in every chart, so a pipeline is the same colour everywhere. */
@@ -30,14 +40,36 @@ export function destroyCharts() {
  * is an index into them. `style` draws each series as 'lines' (the default over time), 'bars' (the
  * default over categories) or 'dots' (one per measurement, no line between them).
  */
-export function chart({title, data, column, csv, note, categories = null, style = categories ? 'bars' : 'lines'}) {
+export function chart({
+  title,
+  data,
+  column,
+  csv,
+  note,
+  categories = null,
+  style = categories ? 'bars' : 'lines'
+}) {
   const empty = !data.x.length || data.series.every(s => s.values.every(v => v === null));
   const box = empty
-      ? h('div', {class: 'chart-empty', dataset: {nodata: ''}}, 'No data for this range and these filters')
-      : h('div', {class: 'chart-box', role: 'img',
-        'aria-label': `${title}: ${data.series.map(s => s.label).join(', ')}; ${data.x.length} points. The CSV has the numbers.`});
+    ? h(
+        'div',
+        {class: 'chart-empty', dataset: {nodata: ''}},
+        'No data for this range and these filters'
+      )
+    : h('div', {
+        class: 'chart-box',
+        role: 'img',
+        'aria-label': `${title}: ${data.series.map(s => s.label).join(', ')}; ${data.x.length} points. The CSV has the numbers.`
+      });
   if (!empty) whenSized(box, width => create(box, width, data, column, categories, style));
-  return panel({title, csv, note}, h('figure', {class: 'chart', dataset: {chart: title, points: data.x.length, series: data.series.length}}, box));
+  return panel(
+    {title, csv, note},
+    h(
+      'figure',
+      {class: 'chart', dataset: {chart: title, points: data.x.length, series: data.series.length}},
+      box
+    )
+  );
 }
 
 function whenSized(box, build) {
@@ -49,7 +81,12 @@ function whenSized(box, build) {
       if (width <= 0 || !box.isConnected) return;
       if (!plot) {
         plot = build(width);
-        live.add({destroy: () => { observer.disconnect(); plot.destroy(); }});
+        live.add({
+          destroy: () => {
+            observer.disconnect();
+            plot.destroy();
+          }
+        });
       } else if (Math.abs(plot.width - width) > 2) {
         plot.setSize({width, height: HEIGHT});
       }
@@ -65,19 +102,41 @@ function create(box, width, data, column, categories, style) {
     height: HEIGHT,
     tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: categories
-      ? {x: {time: false, range: () => [-0.5, data.x.length - 0.5]}, y: {range: (u, lo, hi) => [Math.min(0, lo), hi * 1.05]}}
+      ? {
+          x: {time: false, range: () => [-0.5, data.x.length - 0.5]},
+          y: {range: (u, lo, hi) => [Math.min(0, lo), hi * 1.05]}
+        }
       : {x: {time: true}},
     axes: [
       categories ? categoryAxis(categories) : {values: (u, ticks) => timeTicks(ticks)},
-      {label: axisUnit, size: 60, values: (u, ticks) => ticks.map(t => compact(t))},
+      {label: axisUnit, size: 60, values: (u, ticks) => ticks.map(t => compact(t))}
     ],
     // Away from the cursor the legend names the series only: no time, no colons, no empty values.
-    hooks: {setLegend: [u => u.root.classList.toggle('is-idle', u.cursor.idx === null || u.cursor.idx === undefined)]},
+    hooks: {
+      setLegend: [
+        u => u.root.classList.toggle('is-idle', u.cursor.idx === null || u.cursor.idx === undefined)
+      ]
+    },
     series: [
-      {label: categories ? 'Item' : 'Time (UTC)',
-        value: (u, v) => v === null ? '' : categories ? categories[v] ?? '' : utc(new Date(v * 1000).toISOString())},
-      ...data.series.map((s, i) => seriesOptions(s, categories || data.series.length < 2 ? COLOURS[i] : colourOf(s.label), column, style, data.x.length)),
-    ],
+      {
+        label: categories ? 'Item' : 'Time (UTC)',
+        value: (u, v) =>
+          v === null
+            ? ''
+            : categories
+              ? (categories[v] ?? '')
+              : utc(new Date(v * 1000).toISOString())
+      },
+      ...data.series.map((s, i) =>
+        seriesOptions(
+          s,
+          categories || data.series.length < 2 ? COLOURS[i] : colourOf(s.label),
+          column,
+          style,
+          data.x.length
+        )
+      )
+    ]
   };
   const values = [data.x, ...data.series.map(s => s.values.map(v => plotValue(column, v)))];
   const plot = new uPlot(options, values, box);
@@ -92,10 +151,18 @@ function seriesOptions(s, colour, column, style, points) {
     width: 2,
     points: {show: points < 40},
     // With no cursor on the chart the legend shows no value (CSS hides it); at a gap it says so.
-    value: (u, v, si, idx) => idx === null ? '' : v === null || v === undefined ? 'no data' : legendValue(column, v),
+    value: (u, v, si, idx) =>
+      idx === null ? '' : v === null || v === undefined ? 'no data' : legendValue(column, v)
   };
-  if (style === 'bars') return {...options, fill: colour + '55', paths: uPlot.paths.bars({size: [0.7, 48]}), points: {show: false}};
-  if (style === 'dots') return {...options, paths: () => null, points: {show: true, size: 10, fill: colour}};
+  if (style === 'bars')
+    return {
+      ...options,
+      fill: colour + '55',
+      paths: uPlot.paths.bars({size: [0.7, 48]}),
+      points: {show: false}
+    };
+  if (style === 'dots')
+    return {...options, paths: () => null, points: {show: true, size: 10, fill: colour}};
   return options;
 }
 
@@ -108,7 +175,7 @@ function categoryAxis(categories) {
     rotate: crowded ? -50 : 0,
     // Room for the longest label, slanted.
     size: crowded ? Math.min(180, 16 + 5.5 * longest) : 40,
-    gap: 4,
+    gap: 4
   };
 }
 

@@ -6,26 +6,45 @@ import {describeRange} from '../state.js';
 
 /** The heading of a view: title, what it shows, over which range and filters. */
 export function heading(title, lede, state, crumbs = null) {
-  const filters = Object.entries(state.filters).filter(([, v]) => v.length)
-      .map(([k, v]) => `${k.replace('_', ' ')} ${v.join(' or ')}`);
+  const filters = Object.entries(state.filters)
+    .filter(([, v]) => v.length)
+    .map(([k, v]) => `${k.replace('_', ' ')} ${v.join(' or ')}`);
   return [
     crumbs,
     h('h1', {}, title),
-    h('p', {class: 'lede'}, lede, ` Over ${describeRange(state)}`,
-      filters.length ? `, for ${filters.join(', ')}.` : ', whole network.'),
+    h(
+      'p',
+      {class: 'lede'},
+      lede,
+      ` Over ${describeRange(state)}`,
+      filters.length ? `, for ${filters.join(', ')}.` : ', whole network.'
+    )
   ];
 }
 
 /** An orchestrator address linking to its drill-down. */
 export function orchestratorLink(link, address) {
   if (!address) return null;
-  return h('a', {class: 'mono', href: link({view: 'orchestrator', id: address}), title: address}, short(address));
+  return h(
+    'a',
+    {class: 'mono', href: link({view: 'orchestrator', id: address}), title: address},
+    short(address)
+  );
 }
 
 /** A GPU id linking to its drill-down; GPUs the events could not attribute have no page. */
 export function gpuLink(link, id) {
-  if (!id) return h('span', {class: 'nodata', title: 'The events do not say which GPU served these segments'}, 'not attributed');
-  return h('a', {class: 'mono', href: link({view: 'gpu', id}), title: id}, id.length > 18 ? id.slice(0, 16) + '…' : id);
+  if (!id)
+    return h(
+      'span',
+      {class: 'nodata', title: 'The events do not say which GPU served these segments'},
+      'not attributed'
+    );
+  return h(
+    'a',
+    {class: 'mono', href: link({view: 'gpu', id}), title: id},
+    id.length > 18 ? id.slice(0, 16) + '…' : id
+  );
 }
 
 /**
@@ -33,12 +52,17 @@ export function gpuLink(link, id) {
  * GPU metrics by orchestrator over the whole range (granularity=all), one row each.
  */
 export async function jitterByOrchestrator(api, state) {
-  const url = apiUrl('gpu/metrics', state,
-    {group_by: 'orchestrator', granularity: 'all', limit: 1000});
+  const url = apiUrl('gpu/metrics', state, {
+    group_by: 'orchestrator',
+    granularity: 'all',
+    limit: 1000
+  });
   const {rows} = await api.all(url);
   // Only the jitter: the callers merge it into rows of their own.
-  const jitter = ({orchestrator_address, jitter_coefficient_mean, jitter_samples}) =>
-    [orchestrator_address, {orchestrator_address, jitter_coefficient_mean, jitter_samples}];
+  const jitter = ({orchestrator_address, jitter_coefficient_mean, jitter_samples}) => [
+    orchestrator_address,
+    {orchestrator_address, jitter_coefficient_mean, jitter_samples}
+  ];
   return {url, byAddress: new Map(rows.map(jitter))};
 }
 

@@ -12,7 +12,12 @@ export const TITLE = 'Economics';
 
 /* The API keeps wei and ETH exact, as decimal strings; charts and sums here read them as numbers. */
 const eth = r => Number(r.expected_fees_eth ?? 0) + Number(r.computed_fees_eth ?? 0);
-const withFees = rows => rows.map(r => ({...r, fees_eth: eth(r), fees_wei: Number(r.expected_fees_wei ?? 0) + Number(r.computed_fees_wei ?? 0)}));
+const withFees = rows =>
+  rows.map(r => ({
+    ...r,
+    fees_eth: eth(r),
+    fees_wei: Number(r.expected_fees_wei ?? 0) + Number(r.computed_fees_wei ?? 0)
+  }));
 
 const TOTALS = {
   fees_eth: sum('fees_eth'),
@@ -25,7 +30,7 @@ const TOTALS = {
   fee_per_stream_minute_gwei: rows => {
     const minutes = (sum('paid_minutes')(rows) ?? 0) + (sum('billable_seconds')(rows) ?? 0) / 60;
     return minutes ? sum('fees_wei')(rows) / minutes / 1e9 : null;
-  },
+  }
 };
 const TOTAL_COLUMNS = Object.keys(TOTALS);
 const FEES_ONLY = {gpu_model: null, region: null};
@@ -33,49 +38,143 @@ const FEES_ONLY = {gpu_model: null, region: null};
 export async function render({state, api, link}) {
   const fees = by => apiUrl('network/economics', state, {...FEES_ONLY, group_by: by, limit: 1000});
   const urls = {
-    pipeline: fees('pipeline'), gateway: fees('gateway'), orchestrator: fees('orchestrator'),
-    prices: apiUrl('network/prices', state, {gpu_model: null, region: null, gateway: null, group_by: 'pipeline', limit: 1000}),
-    capacity: apiUrl('network/capacity', state, {orchestrator: null, region: null, gateway: null, granularity: null,
-      group_by: 'pipeline', limit: 1000}),
+    pipeline: fees('pipeline'),
+    gateway: fees('gateway'),
+    orchestrator: fees('orchestrator'),
+    prices: apiUrl('network/prices', state, {
+      gpu_model: null,
+      region: null,
+      gateway: null,
+      group_by: 'pipeline',
+      limit: 1000
+    }),
+    capacity: apiUrl('network/capacity', state, {
+      orchestrator: null,
+      region: null,
+      gateway: null,
+      granularity: null,
+      group_by: 'pipeline',
+      limit: 1000
+    })
   };
   const [pipelines, gateways, orchestrators, prices, capacity] = await Promise.all(
-    [urls.pipeline, urls.gateway, urls.orchestrator, urls.prices, urls.capacity].map(u => api.all(u)));
+    [urls.pipeline, urls.gateway, urls.orchestrator, urls.prices, urls.capacity].map(u =>
+      api.all(u)
+    )
+  );
   const byPipeline = withFees(pipelines.rows);
   const byGateway = withFees(gateways.rows);
   const byOrchestrator = summarise(withFees(orchestrators.rows), ['orchestrator_address'], TOTALS);
-  const feesBy = (rows, key) => series(rows, {seriesKey: key, value: sum('fees_eth'), rank: sum('fees_eth')});
+  const feesBy = (rows, key) =>
+    series(rows, {seriesKey: key, value: sum('fees_eth'), rank: sum('fees_eth')});
   const latestPrices = latest(prices.rows);
 
   return [
-    ...heading(TITLE, 'The fees paid to orchestrators (the expected value of the tickets sent: a ticket is a lottery, '
-      + 'winning tickets are redeemed on chain), the prices they advertise and the capacity they offer.', state),
-    h('div', {class: 'grid'},
-      chart({title: 'Fees by pipeline (ETH)', column: 'fees_eth', csv: csvUrl(urls.pipeline), data: feesBy(byPipeline, 'pipeline')}),
-      chart({title: 'Fees by gateway (ETH)', column: 'fees_eth', csv: csvUrl(urls.gateway), data: feesBy(byGateway, 'gateway')}),
-      chart({title: 'Median price per model (wei/pixel), network', column: 'wei_per_pixel', csv: csvUrl(urls.prices),
-        data: series(prices.rows, {seriesKey: 'pipeline', value: rows => rows[0].network_wei_per_pixel_median})}),
-      chart({title: 'Fee per stream-minute by pipeline (gwei)', column: 'fee_per_stream_minute_gwei',
+    ...heading(
+      TITLE,
+      'The fees paid to orchestrators (the expected value of the tickets sent: a ticket is a lottery, ' +
+        'winning tickets are redeemed on chain), the prices they advertise and the capacity they offer.',
+      state
+    ),
+    h(
+      'div',
+      {class: 'grid'},
+      chart({
+        title: 'Fees by pipeline (ETH)',
+        column: 'fees_eth',
         csv: csvUrl(urls.pipeline),
-        data: series(byPipeline, {seriesKey: 'pipeline', value: TOTALS.fee_per_stream_minute_gwei, rank: sum('fees_eth')})})),
-    h('div', {class: 'grid'},
-      table({title: 'Top earning orchestrators', rows: byOrchestrator, csv: csvUrl(urls.orchestrator),
-        columns: [{key: 'orchestrator_address', cell: r => orchestratorLink(link, r.orchestrator_address)}, ...TOTAL_COLUMNS],
-        sort: '-fees_eth', note: 'Fees: expected value of the payments plus the remote signers\' computed fees.'}),
-      table({title: 'Fees by pipeline', rows: summarise(byPipeline, ['pipeline'], TOTALS), csv: csvUrl(urls.pipeline),
-        columns: ['pipeline', ...TOTAL_COLUMNS], sort: '-fees_eth'}),
-      table({title: 'Prices per model, latest bucket', rows: latestPrices, csv: csvUrl(urls.prices),
-        columns: ['pipeline', 'orchestrators', 'wei_per_pixel', 'wei_per_pixel_min', 'wei_per_pixel_p10',
-          'wei_per_pixel_p90', 'wei_per_pixel_max', 'wei_per_stream_minute'], sort: 'pipeline',
-        note: 'Median (wei_per_pixel) and spread of the prices in force, per stream-minute at the billed 1280x720, 30 frames/s.'}),
-      table({title: 'Capacity per model', rows: capacity.rows, csv: csvUrl(urls.capacity),
-        columns: ['pipeline', 'warm_orchestrators', 'gpus', 'slots', 'slots_in_use', 'available_slots',
-          'available_slots_mean', 'available_slots_stability'], sort: '-slots',
-        note: 'The latest capabilities snapshot of the range; mean and stability over all of its snapshots.'})),
+        data: feesBy(byPipeline, 'pipeline')
+      }),
+      chart({
+        title: 'Fees by gateway (ETH)',
+        column: 'fees_eth',
+        csv: csvUrl(urls.gateway),
+        data: feesBy(byGateway, 'gateway')
+      }),
+      chart({
+        title: 'Median price per model (wei/pixel), network',
+        column: 'wei_per_pixel',
+        csv: csvUrl(urls.prices),
+        data: series(prices.rows, {
+          seriesKey: 'pipeline',
+          value: rows => rows[0].network_wei_per_pixel_median
+        })
+      }),
+      chart({
+        title: 'Fee per stream-minute by pipeline (gwei)',
+        column: 'fee_per_stream_minute_gwei',
+        csv: csvUrl(urls.pipeline),
+        data: series(byPipeline, {
+          seriesKey: 'pipeline',
+          value: TOTALS.fee_per_stream_minute_gwei,
+          rank: sum('fees_eth')
+        })
+      })
+    ),
+    h(
+      'div',
+      {class: 'grid'},
+      table({
+        title: 'Top earning orchestrators',
+        rows: byOrchestrator,
+        csv: csvUrl(urls.orchestrator),
+        columns: [
+          {key: 'orchestrator_address', cell: r => orchestratorLink(link, r.orchestrator_address)},
+          ...TOTAL_COLUMNS
+        ],
+        sort: '-fees_eth',
+        note: "Fees: expected value of the payments plus the remote signers' computed fees."
+      }),
+      table({
+        title: 'Fees by pipeline',
+        rows: summarise(byPipeline, ['pipeline'], TOTALS),
+        csv: csvUrl(urls.pipeline),
+        columns: ['pipeline', ...TOTAL_COLUMNS],
+        sort: '-fees_eth'
+      }),
+      table({
+        title: 'Prices per model, latest bucket',
+        rows: latestPrices,
+        csv: csvUrl(urls.prices),
+        columns: [
+          'pipeline',
+          'orchestrators',
+          'wei_per_pixel',
+          'wei_per_pixel_min',
+          'wei_per_pixel_p10',
+          'wei_per_pixel_p90',
+          'wei_per_pixel_max',
+          'wei_per_stream_minute'
+        ],
+        sort: 'pipeline',
+        note: 'Median (wei_per_pixel) and spread of the prices in force, per stream-minute at the billed 1280x720, 30 frames/s.'
+      }),
+      table({
+        title: 'Capacity per model',
+        rows: capacity.rows,
+        csv: csvUrl(urls.capacity),
+        columns: [
+          'pipeline',
+          'warm_orchestrators',
+          'gpus',
+          'slots',
+          'slots_in_use',
+          'available_slots',
+          'available_slots_mean',
+          'available_slots_stability'
+        ],
+        sort: '-slots',
+        note: 'The latest capabilities snapshot of the range; mean and stability over all of its snapshots.'
+      })
+    )
   ];
 }
 
 /** The rows of the last bucket that has any. */
 function latest(rows) {
-  const last = rows.map(r => r.window_start).sort().at(-1);
+  const last = rows
+    .map(r => r.window_start)
+    .sort()
+    .at(-1);
   return rows.filter(r => r.window_start === last);
 }

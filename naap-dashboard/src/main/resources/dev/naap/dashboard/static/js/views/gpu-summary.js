@@ -20,15 +20,25 @@ export function verdict(share) {
 export function sustained(row) {
   const answer = verdict(row.fps_share_20plus);
   if (answer === null) return null;
-  return h('span', {class: 'sustained'},
-    h('span', {class: `badge ${answer}`, dataset: {sustained: answer}}, answer), ' ',
-    h('span', {class: 'share'}, text('fps_share_20plus', row.fps_share_20plus)));
+  return h(
+    'span',
+    {class: 'sustained'},
+    h('span', {class: `badge ${answer}`, dataset: {sustained: answer}}, answer),
+    ' ',
+    h('span', {class: 'share'}, text('fps_share_20plus', row.fps_share_20plus))
+  );
 }
 
 /** The sortable column of the verdict: it sorts by the share. */
-export const SUSTAINED_COLUMN = {key: 'fps_share_20plus', label: `Sustains ${SUSTAINED_FPS}+ FPS`, numeric: true, cell: sustained};
+export const SUSTAINED_COLUMN = {
+  key: 'fps_share_20plus',
+  label: `Sustains ${SUSTAINED_FPS}+ FPS`,
+  numeric: true,
+  cell: sustained
+};
 
-export const NOTE = `“Sustains ${SUSTAINED_FPS}+ FPS”: the share of the time (of FPS samples, each about 10 s of output) `
-    + `at ${SUSTAINED_FPS} frames/s or more — yes from ${SUSTAINED_SHARE * 100} %, mostly from ${MOSTLY_SHARE * 100} %, no below. `
-    + `Every number is over the whole range, quantiles over all its samples `
-    + `(the API's granularity=all); the charts' CSV has the values bucket by bucket.`;
+export const NOTE =
+  `“Sustains ${SUSTAINED_FPS}+ FPS”: the share of the time (of FPS samples, each about 10 s of output) ` +
+  `at ${SUSTAINED_FPS} frames/s or more — yes from ${SUSTAINED_SHARE * 100} %, mostly from ${MOSTLY_SHARE * 100} %, no below. ` +
+  `Every number is over the whole range, quantiles over all its samples ` +
+  `(the API's granularity=all); the charts' CSV has the values bucket by bucket.`;

@@ -17,23 +17,55 @@ export async function render({state, api, link, remember}) {
   const url = `v1/streams/live?${params}`;
   const envelope = await api.get(url);
   const totals = envelope.meta.totals;
-  const count = (title, byKey, key) => table({title, csv: null,
-    rows: Object.entries(byKey).map(([k, v]) => ({[key]: k, sessions: v})), columns: [key, 'sessions'], sort: '-sessions'});
+  const count = (title, byKey, key) =>
+    table({
+      title,
+      csv: null,
+      rows: Object.entries(byKey).map(([k, v]) => ({[key]: k, sessions: v})),
+      columns: [key, 'sessions'],
+      sort: '-sessions'
+    });
 
   return [
     h('h1', {}, TITLE),
-    h('p', {class: 'lede'}, `Sessions in flight at ${envelope.meta.as_of.slice(11, 19)} UTC: a trace, status or ingest `
-      + `event in the last ${envelope.meta.idle_seconds} s and none that ends them. Refreshed every ${REFRESH_SECONDS} s.`),
-    h('p', {class: 'headline', dataset: {liveSessions: String(totals.sessions)}},
-      h('strong', {}, String(totals.sessions)), totals.sessions === 1 ? ' session live' : ' sessions live',
-      totals.truncated ? ' (only the newest are listed)' : ''),
-    h('div', {class: 'grid'},
+    h(
+      'p',
+      {class: 'lede'},
+      `Sessions in flight at ${envelope.meta.as_of.slice(11, 19)} UTC: a trace, status or ingest ` +
+        `event in the last ${envelope.meta.idle_seconds} s and none that ends them. Refreshed every ${REFRESH_SECONDS} s.`
+    ),
+    h(
+      'p',
+      {class: 'headline', dataset: {liveSessions: String(totals.sessions)}},
+      h('strong', {}, String(totals.sessions)),
+      totals.sessions === 1 ? ' session live' : ' sessions live',
+      totals.truncated ? ' (only the newest are listed)' : ''
+    ),
+    h(
+      'div',
+      {class: 'grid'},
       count('Live sessions by pipeline', totals.by_pipeline, 'pipeline'),
-      count('Live sessions by gateway', totals.by_gateway, 'gateway')),
-    table({title: 'Sessions in flight', rows: envelope.data, csv: csvUrl(url),
-      columns: ['stream_id', 'pipeline', 'gateway', {key: 'orchestrator_address', cell: r => orchestratorLink(link, r.orchestrator_address)},
-        'gpu_id', 'state', 'output_fps', 'seconds_since_request', 'startup_ms', 'swaps'],
-      sort: state.sort || '-seconds_since_request', search: state.q,
-      onState: ({sort, search}) => remember({sort, q: search})}),
+      count('Live sessions by gateway', totals.by_gateway, 'gateway')
+    ),
+    table({
+      title: 'Sessions in flight',
+      rows: envelope.data,
+      csv: csvUrl(url),
+      columns: [
+        'stream_id',
+        'pipeline',
+        'gateway',
+        {key: 'orchestrator_address', cell: r => orchestratorLink(link, r.orchestrator_address)},
+        'gpu_id',
+        'state',
+        'output_fps',
+        'seconds_since_request',
+        'startup_ms',
+        'swaps'
+      ],
+      sort: state.sort || '-seconds_since_request',
+      search: state.q,
+      onState: ({sort, search}) => remember({sort, q: search})
+    })
   ];
 }

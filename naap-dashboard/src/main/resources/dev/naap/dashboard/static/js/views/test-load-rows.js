@@ -16,32 +16,47 @@ export const CHANGE_FLAGGED = 0.2;
  */
 export function fairness(coverage) {
   // Batch tests are not pinned (empty orchestrator): the gateway chose, so there is no rotation.
-  return groupBy(coverage.filter(r => r.orchestrator), ['pipeline']).map(({key, rows}) => {
+  return groupBy(
+    coverage.filter(r => r.orchestrator),
+    ['pipeline']
+  ).map(({key, rows}) => {
     const tests = rows.map(r => r.tests);
     const fewest = Math.min(...tests);
     const most = Math.max(...tests);
-    return {pipeline: key.pipeline, orchestrators: rows.length, fewest_tests: fewest, most_tests: most,
-      spread: most - fewest, fair: most - fewest <= 1};
+    return {
+      pipeline: key.pipeline,
+      orchestrators: rows.length,
+      fewest_tests: fewest,
+      most_tests: most,
+      spread: most - fewest,
+      fair: most - fewest <= 1
+    };
   });
 }
 
 /** A "fair"/"uneven" badge for a fairness row. */
 export function fairBadge(row) {
-  return h('span', {class: `badge ${row.fair ? 'yes' : 'no'}`, dataset: {fair: String(row.fair)}},
-    row.fair ? 'fair' : 'uneven');
+  return h(
+    'span',
+    {class: `badge ${row.fair ? 'yes' : 'no'}`, dataset: {fair: String(row.fair)}},
+    row.fair ? 'fair' : 'uneven'
+  );
 }
 
 /** Tests by outcome and error class, the most frequent first, with an example of the gateway's words. */
 export function byErrorClass(results) {
   return groupBy(results, ['outcome', 'error_class'])
-      .map(({key, rows}) => ({
-        ...key,
-        tests: rows.length,
-        share: rows.length / results.length,
-        last_started_at: rows.map(r => r.started_at).sort().at(-1),
-        example: rows.find(r => r.error_message)?.error_message ?? '',
-      }))
-      .sort((a, b) => b.tests - a.tests);
+    .map(({key, rows}) => ({
+      ...key,
+      tests: rows.length,
+      share: rows.length / results.length,
+      last_started_at: rows
+        .map(r => r.started_at)
+        .sort()
+        .at(-1),
+      example: rows.find(r => r.error_message)?.error_message ?? ''
+    }))
+    .sort((a, b) => b.tests - a.tests);
 }
 
 /**
@@ -52,7 +67,10 @@ export function perTest(results, specs) {
   const ordered = [...results].sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
   return {
     x: ordered.map(r => Date.parse(r.started_at) / 1000),
-    series: specs.map(({name, column}) => ({label: name, values: ordered.map(r => r[column] ?? null)})),
+    series: specs.map(({name, column}) => ({
+      label: name,
+      values: ordered.map(r => r[column] ?? null)
+    }))
   };
 }
 
@@ -83,6 +101,13 @@ export function changeCell(change, higherIsBetter) {
   const amount = `${change > 0 ? '+' : '−'}${text('x_rate', Math.abs(change))}`;
   if (Math.abs(change) <= CHANGE_FLAGGED) return amount;
   const worse = change > 0 !== higherIsBetter;
-  return h('span', {class: `badge ${worse ? 'no' : 'yes'}`, dataset: {flagged: worse ? 'worse' : 'better'},
-    title: `Changed by more than ${CHANGE_FLAGGED * 100} % from the previous 7 days`}, `${change > 0 ? '▲' : '▼'} ${amount}`);
+  return h(
+    'span',
+    {
+      class: `badge ${worse ? 'no' : 'yes'}`,
+      dataset: {flagged: worse ? 'worse' : 'better'},
+      title: `Changed by more than ${CHANGE_FLAGGED * 100} % from the previous 7 days`
+    },
+    `${change > 0 ? '▲' : '▼'} ${amount}`
+  );
 }

@@ -22,11 +22,12 @@ import picocli.CommandLine.Model.OptionSpec;
 class DocOptionsTest {
 
   private static final Path ROOT = Path.of("..");
-  /** Options of other programs the docs quote: naap bench, curl, Kafka's tools, systemctl, … */
+  /** Options of other programs the docs quote: naap bench, curl, Kafka's tools, Prettier, … */
   private static final Set<String> FOREIGN = Set.of("--runs", "--sessions", "--events",
       "--trials", "--seconds", "--days", "--minutes", "--hours", "--max-time", "--engine-runs",
       "--visitors", "--to-datetime", "--reset-offsets", "--rate", "--processes", "--plot",
-      "--now", "--enable-native-access", "--describe", "--bootstrap-server", "--backups");
+      "--now", "--enable-native-access", "--describe", "--bootstrap-server", "--backups",
+      "--write");
   private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
   private static final Pattern PORT_ROW = Pattern.compile("^\\| (\\d+) \\| `naap ([a-z -]+)` \\|");
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FfmpegIngest implements StreamIngest {
   private static final int KEEP_STDERR_BYTES = 2_000;
+  /** How long a failure report waits for the rest of an exited ffmpeg's stderr. */
+  private static final Duration STDERR_GRACE = Duration.ofSeconds(1);
 
   private final String ffmpeg;
   private final URI rtmpBase;
@@ -49,7 +52,7 @@ public final class FfmpegIngest implements StreamIngest {
           ErrorClass.INGEST_ERROR, 0, "cannot run " + ffmpeg + ": " + e.getMessage(), e);
     }
     StringBuffer stderr = new StringBuffer();
-    Thread.ofVirtual().start(() -> drain(p.getErrorStream(), stderr));
+    Thread reader = Thread.ofVirtual().start(() -> drain(p.getErrorStream(), stderr));
     return new Publishing() {
       private volatile boolean closing;
 
@@ -57,6 +60,13 @@ public final class FfmpegIngest implements StreamIngest {
       public String failure() {
         if (closing || p.isAlive() || p.exitValue() == 0) {
           return null;
+        }
+        // The process can exit before its last words are read: give the reader a moment to reach
+        // the end of stderr (bounded: a child of ffmpeg could hold the pipe open).
+        try {
+          reader.join(STDERR_GRACE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
         return "ffmpeg exited with code " + p.exitValue() + ": " + stderr.toString().strip();
       }

@@ -1,5 +1,6 @@
 -- The peer ingest path: ClickHouse's own Kafka table engine reading the benchmark's topic as whole
--- messages. ${broker}, ${topic}, ${group}, ${consumers} and ${block} are filled in by IngestBenchmark.
+-- messages. ${broker}, ${topic}, ${group}, ${consumers} and ${block} are filled in by
+-- IngestBenchmark.
 CREATE TABLE bench_engine_queue (raw String)
 ENGINE = Kafka
 SETTINGS kafka_broker_list = '${broker}',

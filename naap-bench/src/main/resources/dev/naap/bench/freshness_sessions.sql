@@ -3,9 +3,10 @@
 -- is the one FreshnessBenchmark writes through the ingest writer, four events: request, first
 -- segment, first frame and one status sample at 20 fps, on orchestrator 1 000 000 + n % 400,
 -- ending {spacing_ms} × n + 60 s before {now_ms}: a constant rate, so history grows with {count}.
-INSERT INTO raw_events (event_id, event_type, event_subtype, event_time, envelope_time, gateway, stream_id,
-                        request_id, pipeline, orchestrator_address, orchestrator_url, is_test_load, supported,
-                        payload, source, topic, partition, offset, ingested_at)
+INSERT INTO raw_events (event_id, event_type, event_subtype, event_time, envelope_time, gateway,
+                        stream_id, request_id, pipeline, orchestrator_address, orchestrator_url,
+                        is_test_load, supported, payload, source, topic, partition, offset,
+                        ingested_at)
 WITH intDiv(number, 4) + {first:UInt64} AS n,
      number % 4 + 1 AS k,
      concat('earlier-', toString(n)) AS stream,
@@ -18,17 +19,20 @@ WITH intDiv(number, 4) + {first:UInt64} AS n,
       'gateway_receive_first_processed_segment', 'status'][k] AS subtype,
      if(k = 1, '', orch) AS address,
      if(k = 4,
-        concat('{"type":"status","pipeline":"streamdiffusion","state":"ONLINE","timestamp":', toString(ms),
-               ',"inference_status":{"fps":20,"restart_count":0,"last_error":null},"stream_id":"', stream,
-               '","request_id":"', request, '","pipeline_id":"","orchestrator_info":{"address":"', address,
+        concat('{"type":"status","pipeline":"streamdiffusion","state":"ONLINE","timestamp":',
+               toString(ms),
+               ',"inference_status":{"fps":20,"restart_count":0,"last_error":null},"stream_id":"',
+               stream, '","request_id":"', request,
+               '","pipeline_id":"","orchestrator_info":{"address":"', address,
                '","url":""}}'),
         concat('{"type":"', subtype, '","timestamp":', toString(ms), ',"stream_id":"', stream,
-               '","request_id":"', request, '","pipeline_id":"","orchestrator_info":{"address":"', address,
+               '","request_id":"', request,
+               '","pipeline_id":"","orchestrator_info":{"address":"', address,
                '","url":""}}')) AS data
 SELECT concat(stream, '-', toString(k)), type, subtype, fromUnixTimestamp64Milli(ms, 'UTC'),
-       fromUnixTimestamp64Milli(ms, 'UTC'), 'gw-1', stream, request, if(k = 4, 'streamdiffusion', ''),
-       address, '', false, true,
-       concat('{"id":"', stream, '-', toString(k), '","type":"', type, '","timestamp":"', toString(ms),
-              '","gateway":"gw-1","data":', data, '}'),
+       fromUnixTimestamp64Milli(ms, 'UTC'), 'gw-1', stream, request,
+       if(k = 4, 'streamdiffusion', ''), address, '', false, true,
+       concat('{"id":"', stream, '-', toString(k), '","type":"', type, '","timestamp":"',
+              toString(ms), '","gateway":"gw-1","data":', data, '}'),
        'file', stream, 0, toInt64(k - 1), now64(3, 'UTC')
 FROM numbers({count:UInt64} * 4)

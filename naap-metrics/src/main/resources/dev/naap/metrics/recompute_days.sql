@@ -9,7 +9,8 @@ SELECT toStartOfDay(bucket_hour) AS bucket_day,
        sum(violations_failure), sum(violations_ptff), sum(violations_fps), sum(violations_jitter),
        sum(fps_samples), sum(fps_sample_sum),
        -- An hour computed before the count existed (NULL) leaves the day's count unknown.
-       if(countIf(fps_samples > 0 AND fps_samples_20plus IS NULL) > 0, NULL, sum(ifNull(fps_samples_20plus, 0))),
+       if(countIf(fps_samples > 0 AND fps_samples_20plus IS NULL) > 0, NULL,
+          sum(ifNull(fps_samples_20plus, 0))),
        quantilesTDigestMergeState(0.05, 0.5, 0.95)(fps_quantiles_state),
        quantilesTDigestMergeState(0.5, 0.95, 0.99)(ptff_ms_state),
        sum(ptff_ms_sum), sum(ptff_ms_count), sum(jitter_sum), sum(jitter_count),
@@ -31,4 +32,5 @@ WHERE toUnixTimestamp(toStartOfDay(bucket_hour)) IN {days:Array(Int64)}
       (SELECT bucket_hour, max(computed_at) FROM rollup_hour
        WHERE toUnixTimestamp(toStartOfDay(bucket_hour)) IN {days:Array(Int64)}
        GROUP BY bucket_hour)
-GROUP BY bucket_day, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway, is_test_load
+GROUP BY bucket_day, orchestrator_address, gpu_id, gpu_model, pipeline, region, gateway,
+         is_test_load

@@ -9,7 +9,8 @@ INSERT INTO fee_minute
 WITH
 nodes AS
 (
-    SELECT replaceRegexpOne(lower(orch_uri), '/+$', '') AS node_url, argMax(local_address, event_time) AS signer
+    SELECT replaceRegexpOne(lower(orch_uri), '/+$', '') AS node_url,
+           argMax(local_address, event_time) AS signer
     FROM network_capability_models
     WHERE event_time >= toDateTime(arrayMin({minutes:Array(Int64)}), 'UTC') - INTERVAL 30 DAY
     GROUP BY node_url
@@ -26,7 +27,8 @@ payments AS
     SELECT *
     FROM
     (
-        SELECT event_time, gateway, is_test_load, sender, recipient, node_url, num_tickets, expected_value_wei,
+        SELECT event_time, gateway, is_test_load, sender, recipient,
+               node_url, num_tickets, expected_value_wei,
                anyIf(model_id, model_id != '') OVER session AS session_model,
                lagInFrame(event_time, 1, event_time) OVER session AS previous_time
         FROM payment_values FINAL
@@ -40,7 +42,8 @@ payments AS
 fees AS
 (
     SELECT toStartOfMinute(p.event_time) AS bucket_minute,
-           coalesce(nullIf(n.signer, ''), nullIf(r.signer, ''), p.recipient) AS orchestrator_address,
+           coalesce(nullIf(n.signer, ''), nullIf(r.signer, ''), p.recipient)
+               AS orchestrator_address,
            if(p.gateway != '', p.gateway, p.sender) AS gateway,
            ifNull(p.session_model, '') AS pipeline,
            '' AS app,

@@ -6,10 +6,12 @@
 INSERT INTO segment_facts
 SELECT f.*,
        toBool(coalesce(g.client_gone, false)) AS client_gone,
-       toBool(f.segment_index = max(f.segment_index) OVER (PARTITION BY f.stream_id, f.request_id)) AS last_in_session,
+       toBool(f.segment_index = max(f.segment_index) OVER (PARTITION BY f.stream_id, f.request_id))
+           AS last_in_session,
        fromUnixTimestamp64Micro({version_us:Int64}, 'UTC') AS computed_at,
        toUInt8(0) AS is_deleted
-FROM (SELECT * FROM segment_facts_source WHERE (stream_id, request_id) IN {keys:Array(Tuple(String, String))}) AS f
+FROM (SELECT * FROM segment_facts_source
+      WHERE (stream_id, request_id) IN {keys:Array(Tuple(String, String))}) AS f
 LEFT JOIN (SELECT stream_id, request_id, client_gone FROM session_client_gone
            WHERE (stream_id, request_id) IN {keys:Array(Tuple(String, String))}) AS g
     ON g.stream_id = f.stream_id AND g.request_id = f.request_id

@@ -15,8 +15,11 @@ FROM
     UNION ALL
     SELECT toStartOfMinute(event_time)
     FROM payment_values
-    WHERE event_time >= (SELECT min(bucket_minute) FROM touched) - toIntervalSecond({lookback_s:Int64})
-      AND event_time < (SELECT max(bucket_minute) FROM touched) + toIntervalSecond({lookback_s:Int64} + 60)
-      AND (sender, node_url, session_id) IN (SELECT sender, node_url, session_id FROM touched WHERE session_id != '')
+    WHERE event_time >= (SELECT min(bucket_minute) FROM touched)
+                        - toIntervalSecond({lookback_s:Int64})
+      AND event_time < (SELECT max(bucket_minute) FROM touched)
+                       + toIntervalSecond({lookback_s:Int64} + 60)
+      AND (sender, node_url, session_id) IN
+          (SELECT sender, node_url, session_id FROM touched WHERE session_id != '')
 )
 WHERE bucket_minute >= (SELECT max(horizon) FROM retention_horizon)

@@ -11,10 +11,12 @@
                sum(sessions_no_orchestrator) AS unmet, sum(stream_seconds) AS seconds,
                sumForEach(concurrent_by_minute) AS concurrent
         FROM demand_hour
-        WHERE bucket_hour >= toDateTime({from:Int64}, 'UTC') AND bucket_hour < toDateTime({to:Int64}, 'UTC')
+        WHERE bucket_hour >= toDateTime({from:Int64}, 'UTC')
+          AND bucket_hour < toDateTime({to:Int64}, 'UTC')
           AND (bucket_hour, computed_at) IN
               (SELECT bucket_hour, max(computed_at) FROM demand_hour
-               WHERE bucket_hour >= toDateTime({from:Int64}, 'UTC') AND bucket_hour < toDateTime({to:Int64}, 'UTC')
+               WHERE bucket_hour >= toDateTime({from:Int64}, 'UTC')
+                 AND bucket_hour < toDateTime({to:Int64}, 'UTC')
                GROUP BY bucket_hour)
           AND (NOT is_test_load OR {include_test_load:Bool})
           ${filters}

@@ -10,10 +10,12 @@
                sum(sessions_no_orchestrator) AS unmet, sum(stream_seconds) AS seconds,
                sum(concurrent_streams) AS concurrent
         FROM demand_minute
-        WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
+        WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC')
+          AND bucket_minute < toDateTime({to:Int64}, 'UTC')
           AND (bucket_minute, computed_at) IN
               (SELECT bucket_minute, max(computed_at) FROM demand_minute
-               WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
+               WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC')
+                 AND bucket_minute < toDateTime({to:Int64}, 'UTC')
                GROUP BY bucket_minute)
           AND (NOT is_test_load OR {include_test_load:Bool})
           ${filters}

@@ -1,6 +1,7 @@
 -- The nodes (signer × service URL) that gateways saw advertise capabilities in [{seen_from}, {to})
 -- (epoch ms), with every pipeline/model they advertised, their GPU models, the last time they were
--- seen, its largest GPU memory, and the region of the signer's current scraped metadata (docs/API.md, "Discovery").
+-- seen, its largest GPU memory, and the region of the signer's current scraped metadata
+-- (docs/API.md, "Discovery").
 -- Only nodes that advertise every one of {caps} and pass the query's filters.
 WITH
 nodes AS

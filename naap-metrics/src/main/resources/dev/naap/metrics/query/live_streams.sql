@@ -30,9 +30,11 @@ traces AS
            argMaxIf(orchestrator_address, event_time, orchestrator_address != '') AS t_orchestrator,
            argMaxIf(orchestrator_url, event_time, orchestrator_url != '') AS t_url,
            minIfOrNull(event_time, subtype = 'gateway_receive_stream_request') AS requested_at,
-           minIfOrNull(event_time, subtype = 'gateway_receive_first_processed_segment') AS first_frame_at,
+           minIfOrNull(event_time,
+                       subtype = 'gateway_receive_first_processed_segment') AS first_frame_at,
            countIf(subtype = 'orchestrator_swap') AS swaps,
-           countIf(subtype IN ('gateway_ingest_stream_closed', 'gateway_no_orchestrators_available')) AS ends,
+           countIf(subtype IN ('gateway_ingest_stream_closed',
+                               'gateway_no_orchestrators_available')) AS ends,
            max(event_time) AS t_last,
            max(is_test_load) AS t_test
     FROM stream_trace_events FINAL
@@ -67,24 +69,30 @@ failures AS
 SELECT lower(hex(substring(SHA256(raw_stream_id), 1, 8))) AS stream_id,
        lower(hex(substring(SHA256(raw_request_id), 1, 8))) AS request_id,
        pipeline, gateway, orchestrator_address, orchestrator_url, gpu_id, state,
-       output_fps, requested_at, seconds_since_request, startup_ms, swaps, last_event_at, is_test_load
+       output_fps, requested_at, seconds_since_request, startup_ms, swaps, last_event_at,
+       is_test_load
 FROM
 (
     SELECT r.stream_id AS raw_stream_id, r.request_id AS raw_request_id,
            coalesce(nullIf(s.s_pipeline, ''), nullIf(t.t_pipeline, ''), '') AS pipeline,
            coalesce(nullIf(t.t_gateway, ''), nullIf(s.s_gateway, ''), '') AS gateway,
-           if(s.s_last >= t.t_last AND s.s_orchestrator != '', s.s_orchestrator, ifNull(t.t_orchestrator, '')) AS orchestrator_address,
-           if(s.s_last >= t.t_last AND s.s_url != '', s.s_url, ifNull(t.t_url, '')) AS orchestrator_url,
+           if(s.s_last >= t.t_last AND s.s_orchestrator != '', s.s_orchestrator,
+              ifNull(t.t_orchestrator, '')) AS orchestrator_address,
+           if(s.s_last >= t.t_last AND s.s_url != '', s.s_url,
+              ifNull(t.t_url, '')) AS orchestrator_url,
            ifNull(s.s_gpu, '') AS gpu_id,
-           multiIf(s.s_state != '', s.s_state, t.first_frame_at IS NOT NULL, 'PROCESSING', 'STARTING') AS state,
+           multiIf(s.s_state != '', s.s_state,
+                   t.first_frame_at IS NOT NULL, 'PROCESSING', 'STARTING') AS state,
            s.s_fps AS output_fps,
            toInt64(toUnixTimestamp(t.requested_at)) AS requested_at,
-           if(t.requested_at IS NULL, NULL, dateDiff('millisecond', t.requested_at, now) / 1000) AS seconds_since_request,
+           if(t.requested_at IS NULL, NULL,
+              dateDiff('millisecond', t.requested_at, now) / 1000) AS seconds_since_request,
            if(t.requested_at IS NULL OR t.first_frame_at IS NULL, NULL,
               dateDiff('millisecond', t.requested_at, t.first_frame_at)) AS startup_ms,
            ifNull(t.swaps, 0) AS swaps,
            toInt64(toUnixTimestamp(greatest(ifNull(t.t_last, toDateTime64(0, 3, 'UTC')),
-                                            ifNull(s.s_last, toDateTime64(0, 3, 'UTC'))))) AS last_event_at,
+                                            ifNull(s.s_last, toDateTime64(0, 3, 'UTC')))))
+               AS last_event_at,
            greatest(ifNull(t.t_test, false), ifNull(s.s_test, false)) AS is_test_load,
            ifNull(t.ends, 0) AS ends
     FROM recent AS r

@@ -7,7 +7,8 @@ WITH
 snapshots AS
 (
     SELECT event_id, event_time FROM capability_snapshots
-    WHERE event_time >= toDateTime({from:Int64}, 'UTC') AND event_time < toDateTime({to:Int64}, 'UTC')
+    WHERE event_time >= toDateTime({from:Int64}, 'UTC')
+      AND event_time < toDateTime({to:Int64}, 'UTC')
     LIMIT 1 BY event_id
 ),
 latest AS
@@ -42,7 +43,8 @@ slots AS
         WHERE event_id IN (SELECT event_id FROM snapshots)
         LIMIT 1 BY event_id, local_address, node_url, capability, model_id
     ) AS s
-    LEFT JOIN gpus AS g ON g.event_id = s.event_id AND g.node_url = s.node_url AND g.model_id = s.model_id
+    LEFT JOIN gpus AS g
+        ON g.event_id = s.event_id AND g.node_url = s.node_url AND g.model_id = s.model_id
     WHERE 1 ${filters}
     SETTINGS join_use_nulls = 1
 ),
@@ -52,8 +54,9 @@ per_snapshot AS
 ),
 stability AS
 (
-    SELECT ${keys} count() AS snapshot_count, avg(available) AS mean_available, min(available) AS min_available,
-           max(available) AS max_available, stddevPop(available) AS sd_available
+    SELECT ${keys} count() AS snapshot_count, avg(available) AS mean_available,
+           min(available) AS min_available, max(available) AS max_available,
+           stddevPop(available) AS sd_available
     FROM per_snapshot GROUP BY ${group_only}
 ),
 current AS
@@ -84,7 +87,8 @@ SELECT ${keys}
        mean_available                                                AS m_available_slots_mean,
        min_available                                                 AS m_available_slots_min,
        max_available                                                 AS m_available_slots_max,
-       if(mean_available > 0, greatest(0, 1 - sd_available / mean_available), NULL) AS m_available_slots_stability
+       if(mean_available > 0, greatest(0, 1 - sd_available / mean_available), NULL)
+                                                                     AS m_available_slots_stability
 FROM stability
 LEFT JOIN current USING (${group_only})
 ORDER BY ${order}

@@ -47,7 +47,8 @@ snapshot_totals AS
         WHERE event_id IN (SELECT event_id FROM chosen)
         LIMIT 1 BY event_id, local_address, capability, model_id
     ) AS c
-    LEFT JOIN (SELECT local_address, argMax(region, valid_from) AS metadata_region FROM orchestrator_versions FINAL
+    LEFT JOIN (SELECT local_address, argMax(region, valid_from) AS metadata_region
+               FROM orchestrator_versions FINAL
                WHERE region IS NOT NULL AND region != '' GROUP BY local_address) AS r
         ON r.local_address = c.local_address
     GROUP BY event_id, pipeline, region

@@ -8,14 +8,16 @@ SELECT toInt64(toUnixTimestamp(${window})) AS window_start, ${keys}
        sum(expected_fees_wei)                                             AS m_expected_fees_wei,
        sum(expected_fees_wei) / toDecimal256(1000000000000000000, 0)      AS m_expected_fees_eth,
        sum(paid_seconds) / 60                                             AS m_paid_minutes,
-       if(m_paid_minutes > 0, toFloat64(m_expected_fees_wei) / m_paid_minutes, NULL) AS m_expected_fee_per_stream_minute_wei,
+       if(m_paid_minutes > 0, toFloat64(m_expected_fees_wei) / m_paid_minutes, NULL)
+           AS m_expected_fee_per_stream_minute_wei,
        sum(signed_tickets)                                                AS m_signed_tickets,
        sum(billable_seconds)                                              AS m_billable_seconds,
        sum(pixels)                                                        AS m_pixels,
        sum(computed_fees_wei)                                             AS m_computed_fees_wei,
-       toDecimal256(sum(computed_fees_wei), 18) / toDecimal256(1000000000000000000, 0) AS m_computed_fees_eth,
+       toDecimal256(sum(computed_fees_wei), 18) / toDecimal256(1000000000000000000, 0)
+           AS m_computed_fees_eth,
        if(m_billable_seconds > 0, toFloat64(m_computed_fees_wei) * 60 / m_billable_seconds, NULL)
-                                                                          AS m_fee_per_billable_minute_wei
+           AS m_fee_per_billable_minute_wei
 FROM
 (
 ${rows}

@@ -8,21 +8,25 @@ current AS
 ),
 scraped AS
 (
-    SELECT g.gpu_id AS gpu_id, any(g.gpu_name) AS gpu_model, any(g.memory_total_bytes) AS memory_bytes
+    SELECT g.gpu_id AS gpu_id, any(g.gpu_name) AS gpu_model,
+           any(g.memory_total_bytes) AS memory_bytes
     FROM orchestrator_version_gpus AS g FINAL
-    INNER JOIN current AS c ON g.source = c.source AND g.orch_uri = c.orch_uri AND g.valid_from = c.valid_from
+    INNER JOIN current AS c
+        ON g.source = c.source AND g.orch_uri = c.orch_uri AND g.valid_from = c.valid_from
     WHERE g.gpu_id != ''
     GROUP BY gpu_id
 ),
 activity AS
 (
     SELECT gpu_id, any(gpu_model) AS a_model,
-           sum(segments)                                                              AS a_segments,
-           if(sum(fps_samples) > 0, sum(fps_sample_sum) / sum(fps_samples), NULL)     AS a_fps_mean,
-           sum(fps_samples)                                                           AS a_fps_samples,
-           if(sum(ptff_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(ptff_ms_state)[2], NULL) AS a_ptff_p95,
-           sum(ptff_ms_count)                                                         AS a_ptff_samples,
-           sum(failed_segments)                                                       AS a_failed
+           sum(segments)                                                       AS a_segments,
+           if(sum(fps_samples) > 0,
+              sum(fps_sample_sum) / sum(fps_samples), NULL)                    AS a_fps_mean,
+           sum(fps_samples)                                                    AS a_fps_samples,
+           if(sum(ptff_ms_count) > 0,
+              quantilesTDigestMerge(0.5, 0.95, 0.99)(ptff_ms_state)[2], NULL) AS a_ptff_p95,
+           sum(ptff_ms_count)                                                  AS a_ptff_samples,
+           sum(failed_segments)                                                AS a_failed
     FROM (${rows})
     WHERE orchestrator_address = {address:String}
     GROUP BY gpu_id

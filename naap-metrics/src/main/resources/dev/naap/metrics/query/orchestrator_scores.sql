@@ -1,11 +1,11 @@
 -- The orchestrator score per orchestrator × pipeline over the range (docs/METRICS.md, "Orchestrator
 -- score"): reliability and quality from the range's rollup rows, each shrunk toward the same
 -- pipeline's network cohort by {prior:Float64} pseudo-segments; the cohort is the pipeline over the
--- cohort range ({c_from} .. {c_to}: the 7 days ending at the range's end, or the range when longer).
--- The score history (window = bucket_hour) scores each hour by itself against the same cohort;
--- over a range, the window is a constant and the window key is left out. The GPU key is "gpu_model, "
--- when scores are asked per GPU model (the cohort stays the pipeline's whole network), else empty.
--- Measures are aliased m_<column>; results are read by position.
+-- cohort range ({c_from} .. {c_to}: the 7 days ending at the range's end, or the range when
+-- longer). The score history (window = bucket_hour) scores each hour by itself against the same
+-- cohort; over a range, the window is a constant and the window key is left out. The GPU key is
+-- "gpu_model, " when scores are asked per GPU model (the cohort stays the pipeline's whole
+-- network), else empty. Measures are aliased m_<column>; results are read by position.
 WITH
 own AS
 (
@@ -24,9 +24,10 @@ own AS
 cohort AS
 (
     SELECT pipeline,
-           1 - sum(failed_segments) / sum(segments)                                     AS c_reliability,
-           if(sum(fps_samples) > 0, sum(fps_sample_sum) / sum(fps_samples), NULL)       AS c_fps,
-           if(sum(startup_ms_count) > 0, sum(startup_ms_sum) / sum(startup_ms_count), NULL) AS c_startup
+           1 - sum(failed_segments) / sum(segments)                           AS c_reliability,
+           if(sum(fps_samples) > 0, sum(fps_sample_sum) / sum(fps_samples), NULL) AS c_fps,
+           if(sum(startup_ms_count) > 0, sum(startup_ms_sum) / sum(startup_ms_count), NULL)
+                                                                              AS c_startup
     FROM (${cohort_rows})
     WHERE orchestrator_address != '' AND segments > 0
     GROUP BY pipeline
@@ -37,38 +38,45 @@ shrunk AS
            if(fps_n > 0, fps_sum / fps_n, NULL)                                     AS fps_mean,
            if(st_n > 0, st_sum / st_n, NULL)                                        AS st_mean,
            (n - failed + {prior:Float64} * c_reliability) / (n + {prior:Float64})   AS reliability,
-           -- FPS is weighed by the segments that had output, startup by its samples (one per segment).
-           if(fps_n > 0, (n * fps_mean + {prior:Float64} * c_fps) / (n + {prior:Float64}), c_fps) AS fps_shrunk,
-           (st_n * coalesce(st_mean, 0) + {prior:Float64} * c_startup) / (st_n + {prior:Float64})  AS st_shrunk,
+           -- FPS is weighed by the segments that had output,
+           -- startup by its samples (one per segment).
+           if(fps_n > 0, (n * fps_mean + {prior:Float64} * c_fps) / (n + {prior:Float64}), c_fps)
+                                                                                    AS fps_shrunk,
+           (st_n * coalesce(st_mean, 0) + {prior:Float64} * c_startup) / (st_n + {prior:Float64})
+                                                                                    AS st_shrunk,
            if(c_fps > 0, fps_shrunk / (fps_shrunk + c_fps), NULL)                   AS q_fps,
            if(c_startup > 0, c_startup / (c_startup + st_shrunk), NULL)             AS q_startup,
-           multiIf(q_fps IS NULL, q_startup, q_startup IS NULL, q_fps, (q_fps + q_startup) / 2) AS quality,
-           sqrt(reliability * (1 - reliability) / (n + {prior:Float64} + 1))        AS reliability_sd
+           multiIf(q_fps IS NULL, q_startup, q_startup IS NULL, q_fps, (q_fps + q_startup) / 2)
+                                                                                    AS quality,
+           sqrt(reliability * (1 - reliability) / (n + {prior:Float64} + 1)) AS reliability_sd
     FROM own
     INNER JOIN cohort USING (pipeline)
 )
 SELECT ${window_key}orchestrator_address, pipeline, ${gpu_key}
        if(quality IS NULL, NULL,
-          100 * ({w_reliability:Float64} * reliability + {w_quality:Float64} * quality))  AS m_score,
-       if(quality IS NULL, NULL, 100 * ({w_reliability:Float64} * greatest(0, reliability - 1.96 * reliability_sd)
-          + {w_quality:Float64} * quality))                                               AS m_score_low,
-       if(quality IS NULL, NULL, 100 * ({w_reliability:Float64} * least(1, reliability + 1.96 * reliability_sd)
-          + {w_quality:Float64} * quality))                                               AS m_score_high,
-       if(quality IS NULL, 'no_cohort_quality', NULL)                                      AS m_score_null_reason,
-       n                                                                                   AS m_segments,
-       failed                                                                              AS m_failed_segments,
-       if(n > 0, compliant / n, NULL)                                                      AS m_sla_compliance_rate,
-       reliability                                                                         AS m_reliability,
-       c_reliability                                                                       AS m_network_reliability,
-       fps_mean                                                                            AS m_output_fps_mean,
-       fps_n                                                                               AS m_fps_samples,
-       c_fps                                                                               AS m_network_fps_mean,
-       q_fps                                                                               AS m_fps_quality,
-       st_mean                                                              AS m_orchestrator_startup_ms_mean,
-       st_n                                                                                AS m_startup_samples,
-       c_startup                                                                           AS m_network_startup_ms_mean,
-       q_startup                                                                           AS m_startup_quality,
-       quality                                                                             AS m_quality
+          100 * ({w_reliability:Float64} * reliability + {w_quality:Float64} * quality))
+                                                    AS m_score,
+       if(quality IS NULL, NULL,
+          100 * ({w_reliability:Float64} * greatest(0, reliability - 1.96 * reliability_sd)
+                 + {w_quality:Float64} * quality))  AS m_score_low,
+       if(quality IS NULL, NULL,
+          100 * ({w_reliability:Float64} * least(1, reliability + 1.96 * reliability_sd)
+                 + {w_quality:Float64} * quality))  AS m_score_high,
+       if(quality IS NULL, 'no_cohort_quality', NULL) AS m_score_null_reason,
+       n                                            AS m_segments,
+       failed                                       AS m_failed_segments,
+       if(n > 0, compliant / n, NULL)               AS m_sla_compliance_rate,
+       reliability                                  AS m_reliability,
+       c_reliability                                AS m_network_reliability,
+       fps_mean                                     AS m_output_fps_mean,
+       fps_n                                        AS m_fps_samples,
+       c_fps                                        AS m_network_fps_mean,
+       q_fps                                        AS m_fps_quality,
+       st_mean                                      AS m_orchestrator_startup_ms_mean,
+       st_n                                         AS m_startup_samples,
+       c_startup                                    AS m_network_startup_ms_mean,
+       q_startup                                    AS m_startup_quality,
+       quality                                      AS m_quality
 FROM shrunk
 ORDER BY ${order}
 LIMIT {limit:UInt64} OFFSET {offset:UInt64}

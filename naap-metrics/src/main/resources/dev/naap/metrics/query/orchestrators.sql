@@ -30,54 +30,61 @@ metadata_gpus AS
     SELECT m.orchestrator_address AS orchestrator_address, uniqExact(g.gpu_id) AS gpu_count
     FROM metadata AS m
     INNER JOIN orchestrator_version_gpus AS g FINAL
-        ON g.source = m.version_key.1 AND g.orch_uri = m.version_key.2 AND g.valid_from = m.version_key.3
+        ON g.source = m.version_key.1 AND g.orch_uri = m.version_key.2
+           AND g.valid_from = m.version_key.3
     WHERE g.gpu_id != ''
     GROUP BY orchestrator_address
 ),
 activity AS
 (
     SELECT orchestrator_address,
-           sum(sessions_requested)                                                    AS a_sessions,
-           sum(segments)                                                              AS a_segments,
-           if(sum(fps_samples) > 0, sum(fps_sample_sum) / sum(fps_samples), NULL)     AS a_fps_mean,
-           sum(fps_samples)                                                           AS a_fps_samples,
-           if(sum(ptff_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(ptff_ms_state)[2], NULL) AS a_ptff_p95,
-           sum(ptff_ms_count)                                                         AS a_ptff_samples,
-           sum(failed_segments)                                                       AS a_failed,
-           sum(compliant_segments)                                                    AS a_compliant,
-           if(sum(startup_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(startup_ms_state)[2], NULL) AS a_startup_p95,
-           sum(startup_ms_count)                                                      AS a_startup_samples,
-           if(sum(selection_wait_ms_count) > 0, quantilesTDigestMerge(0.5, 0.95, 0.99)(selection_wait_ms_state)[2], NULL) AS a_wait_p95,
-           sum(selection_wait_ms_count)                                               AS a_wait_samples,
-           sum(gpu_reported) + sum(gpu_capabilities) + sum(gpu_metadata)              AS a_attributed
+           sum(sessions_requested)                                             AS a_sessions,
+           sum(segments)                                                       AS a_segments,
+           if(sum(fps_samples) > 0,
+              sum(fps_sample_sum) / sum(fps_samples), NULL)                    AS a_fps_mean,
+           sum(fps_samples)                                                    AS a_fps_samples,
+           if(sum(ptff_ms_count) > 0,
+              quantilesTDigestMerge(0.5, 0.95, 0.99)(ptff_ms_state)[2], NULL) AS a_ptff_p95,
+           sum(ptff_ms_count)                                                  AS a_ptff_samples,
+           sum(failed_segments)                                                AS a_failed,
+           sum(compliant_segments)                                             AS a_compliant,
+           if(sum(startup_ms_count) > 0,
+              quantilesTDigestMerge(0.5, 0.95, 0.99)(startup_ms_state)[2], NULL)
+                                                                               AS a_startup_p95,
+           sum(startup_ms_count)                                               AS a_startup_samples,
+           if(sum(selection_wait_ms_count) > 0,
+              quantilesTDigestMerge(0.5, 0.95, 0.99)(selection_wait_ms_state)[2], NULL)
+                                                                               AS a_wait_p95,
+           sum(selection_wait_ms_count)                                        AS a_wait_samples,
+           sum(gpu_reported) + sum(gpu_capabilities) + sum(gpu_metadata)       AS a_attributed
     FROM (${rows})
     WHERE orchestrator_address != ''
     GROUP BY orchestrator_address
 )
 SELECT orchestrator_address,
-       service_uri                                                  AS m_service_uri,
-       version                                                      AS m_version,
-       metadata_region                                              AS m_metadata_region,
-       metadata_region_source                                       AS m_metadata_region_source,
-       gpu_count                                                    AS m_gpu_count,
-       capacity                                                     AS m_capacity,
-       price_per_unit                                               AS m_price_per_unit,
-       pixels_per_unit                                              AS m_pixels_per_unit,
-       coalesce(a_sessions, 0)                                      AS m_sessions,
-       coalesce(a_segments, 0)                                      AS m_segments,
-       a_fps_mean                                                   AS m_output_fps_mean,
-       coalesce(a_fps_samples, 0)                                   AS m_fps_samples,
-       a_ptff_p95                                                   AS m_ptff_ms_p95,
-       coalesce(a_ptff_samples, 0)                                  AS m_ptff_samples,
-       if(a_segments > 0, a_failed / a_segments, NULL)              AS m_failure_rate,
-       coalesce(a_failed, 0)                                        AS m_failed_segments,
-       if(a_segments > 0, a_compliant / a_segments, NULL)           AS m_sla_compliance_rate,
-       coalesce(a_compliant, 0)                                     AS m_compliant_segments,
-       a_startup_p95                                                AS m_orchestrator_startup_ms_p95,
-       coalesce(a_startup_samples, 0)                               AS m_startup_samples,
-       a_wait_p95                                                   AS m_selection_wait_ms_p95,
-       coalesce(a_wait_samples, 0)                                  AS m_selection_wait_samples,
-       if(a_segments > 0, a_attributed / a_segments, NULL)          AS m_gpu_attribution_rate
+       service_uri                                                AS m_service_uri,
+       version                                                    AS m_version,
+       metadata_region                                            AS m_metadata_region,
+       metadata_region_source                                     AS m_metadata_region_source,
+       gpu_count                                                  AS m_gpu_count,
+       capacity                                                   AS m_capacity,
+       price_per_unit                                             AS m_price_per_unit,
+       pixels_per_unit                                            AS m_pixels_per_unit,
+       coalesce(a_sessions, 0)                                    AS m_sessions,
+       coalesce(a_segments, 0)                                    AS m_segments,
+       a_fps_mean                                                 AS m_output_fps_mean,
+       coalesce(a_fps_samples, 0)                                 AS m_fps_samples,
+       a_ptff_p95                                                 AS m_ptff_ms_p95,
+       coalesce(a_ptff_samples, 0)                                AS m_ptff_samples,
+       if(a_segments > 0, a_failed / a_segments, NULL)            AS m_failure_rate,
+       coalesce(a_failed, 0)                                      AS m_failed_segments,
+       if(a_segments > 0, a_compliant / a_segments, NULL)         AS m_sla_compliance_rate,
+       coalesce(a_compliant, 0)                                   AS m_compliant_segments,
+       a_startup_p95                                              AS m_orchestrator_startup_ms_p95,
+       coalesce(a_startup_samples, 0)                             AS m_startup_samples,
+       a_wait_p95                                                 AS m_selection_wait_ms_p95,
+       coalesce(a_wait_samples, 0)                                AS m_selection_wait_samples,
+       if(a_segments > 0, a_attributed / a_segments, NULL)        AS m_gpu_attribution_rate
 FROM metadata
 LEFT JOIN metadata_gpus USING (orchestrator_address)
 FULL OUTER JOIN activity USING (orchestrator_address)

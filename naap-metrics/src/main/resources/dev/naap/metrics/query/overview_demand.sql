@@ -12,10 +12,12 @@ FROM
     SELECT bucket_minute, sum(stream_seconds) AS seconds, sum(sessions_requested) AS requested,
            sum(concurrent_streams) AS streams
     FROM demand_minute
-    WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
+    WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC')
+      AND bucket_minute < toDateTime({to:Int64}, 'UTC')
       AND (bucket_minute, computed_at) IN
           (SELECT bucket_minute, max(computed_at) FROM demand_minute
-           WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC') AND bucket_minute < toDateTime({to:Int64}, 'UTC')
+           WHERE bucket_minute >= toDateTime({from:Int64}, 'UTC')
+             AND bucket_minute < toDateTime({to:Int64}, 'UTC')
            GROUP BY bucket_minute)
       AND (NOT is_test_load OR {include_test_load:Bool})
       ${filters}

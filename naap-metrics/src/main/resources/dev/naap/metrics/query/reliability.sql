@@ -21,7 +21,8 @@ degraded AS
                lagInFrame(fps) OVER w AS prev_fps,
                bucket_hour >= toDateTime({from:Int64}, 'UTC') AS in_range
         FROM hourly
-        WINDOW w AS (PARTITION BY ${group_only} ORDER BY bucket_hour ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+        WINDOW w AS (PARTITION BY ${group_only} ORDER BY bucket_hour
+                     ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
     )
     GROUP BY ${group_only}
 ),
@@ -58,7 +59,8 @@ SELECT ${keys}
        if(n > 0, (client_gone + no_capacity) / n, NULL)          AS m_excused_failure_rate,
        coalesce(d.compared, 0)                                   AS m_fps_compared_hours,
        coalesce(d.degraded, 0)                                   AS m_degraded_hours,
-       if(m_fps_compared_hours > 0, m_degraded_hours / m_fps_compared_hours, NULL) AS m_degraded_rate
+       if(m_fps_compared_hours > 0, m_degraded_hours / m_fps_compared_hours, NULL)
+                                                                 AS m_degraded_rate
 FROM totals
 LEFT JOIN degraded AS d USING (${group_only})
 ORDER BY ${order}

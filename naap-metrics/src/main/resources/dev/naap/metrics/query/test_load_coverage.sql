@@ -16,13 +16,16 @@ FROM
            argMax(outcome, started_at) AS last_outcome,
            argMax(error_class, started_at) AS last_error_class,
            if(count(startup_ms) = 0, NULL,
-              quantilesExactIf(0.5, 0.95)(toFloat64(assumeNotNull(startup_ms)), startup_ms IS NOT NULL)) AS startup_q,
+              quantilesExactIf(0.5, 0.95)(toFloat64(assumeNotNull(startup_ms)),
+                                          startup_ms IS NOT NULL)) AS startup_q,
            if(count(prompt_change_ms) = 0, NULL,
-              quantilesExactIf(0.5, 0.95)(toFloat64(assumeNotNull(prompt_change_ms)), prompt_change_ms IS NOT NULL))
-               AS prompt_change_q,
-           if(count(output_fps) = 0, NULL, avgIf(assumeNotNull(output_fps), output_fps IS NOT NULL)) AS output_fps_avg,
+              quantilesExactIf(0.5, 0.95)(toFloat64(assumeNotNull(prompt_change_ms)),
+                                          prompt_change_ms IS NOT NULL)) AS prompt_change_q,
            if(count(output_fps) = 0, NULL,
-              quantilesExactIf(0.5, 0.05)(assumeNotNull(output_fps), output_fps IS NOT NULL)) AS fps_q
+              avgIf(assumeNotNull(output_fps), output_fps IS NOT NULL)) AS output_fps_avg,
+           if(count(output_fps) = 0, NULL,
+              quantilesExactIf(0.5, 0.05)(assumeNotNull(output_fps),
+                                          output_fps IS NOT NULL)) AS fps_q
     FROM test_load_results FINAL
     WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
       AND outcome != 'aborted'

@@ -210,6 +210,27 @@ class RefresherTest {
   }
 
   @Test
+  void refresh_throughTheHttpFacade_splitsKeysThatWouldNotFitOneUrl() {
+    // A refresh that fell behind, through a server store: 1 000 sessions with long ids are about
+    // 170 000 characters of keys, past the facade's 128 KiB request line in one statement.
+    Store store = TestEngine.serverStore("refresh_behind_" + System.nanoTime());
+    MutableClock clock = new MutableClock(Instant.now());
+    LiveEvents ev = new LiveEvents(clock.millis() - 3_600_000);
+    List<String> events = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      String stream = "behind-%04d-".formatted(i) + "x".repeat(68);
+      events.addAll(List.of(ev.request(stream, i), ev.ingest(stream, A, i + 1_000),
+          ev.processed(stream, A, i + 1_800)));
+    }
+    LiveEvents.write(store, events, clock);
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(new Refresher(store, clock).refresh().sessions()).isEqualTo(1_000);
+    assertThat(store.queryText("SELECT uniqExact(stream_id) FROM segment_facts_current",
+        Map.of()).strip()).isEqualTo("1000");
+  }
+
+  @Test
   void refresh_withNothingNew_doesNothing() {
     Store store = TestEngine.uniqueStore("refresh_idle");
     MutableClock clock = new MutableClock(Instant.now());

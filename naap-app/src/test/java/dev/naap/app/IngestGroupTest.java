@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,7 +53,9 @@ class IngestGroupTest {
           + " FROM rollup_minute_current GROUP BY bucket_minute ORDER BY bucket_minute",
       "SELECT count(), sum(fps_samples) FROM segment_facts_current");
 
-  @TempDir Path dir;
+  // Kept when the test fails: the ingest and store logs are what explains a stall.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @Test
   void threeIngests_oneKilledOneStopped_storeEveryEventOnce_andExactRollups() throws Exception {
@@ -188,7 +192,7 @@ class IngestGroupTest {
     while (committed(broker) < atLeast) {
       assertAlive(survivor);
       Thread.sleep(100);
-      checkTime();
+      checkTime(broker);
     }
   }
 
@@ -199,7 +203,7 @@ class IngestGroupTest {
     while (Long.parseLong(facade.text(sql).strip()) < atLeastMs) {
       assertAlive(survivor);
       Thread.sleep(200);
-      checkTime();
+      checkTime(null);
     }
   }
 
@@ -218,11 +222,47 @@ class IngestGroupTest {
     }
   }
 
-  private void checkTime() {
+  private void checkTime(KafkaBroker broker) {
     if (deadline == 0) {
       deadline = System.nanoTime() + LIMIT.toNanos();
     }
-    assertThat(System.nanoTime()).as("within %s", LIMIT).isLessThan(deadline);
+    if (System.nanoTime() > deadline) {
+      throw new AssertionError("not done within " + LIMIT + "; logs kept in " + dir
+          + (broker == null ? "" : "\ncommitted/end offsets: " + offsets(broker))
+          + "\n--- surviving ingest:\n" + tail("ingest-3.log")
+          + "\n--- store:\n" + tail("clickhouse-http.log"));
+    }
+  }
+
+  private String tail(String log) {
+    try {
+      String text = java.nio.file.Files.readString(dir.resolve(log));
+      return text.substring(Math.max(0, text.length() - 5000));
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** Per partition, what the group committed against what the partition holds. */
+  private static String offsets(KafkaBroker broker) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.bootstrapServers()))) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new java.util.TreeMap<>(
+          java.util.Comparator.comparingInt(TopicPartition::partition));
+      for (int p = 0; p < PARTITIONS; p++) {
+        latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
+      }
+      var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      StringBuilder out = new StringBuilder();
+      latest.keySet().forEach(tp -> out.append(tp.partition()).append('=')
+          .append(committed.get(tp) == null ? "-" : committed.get(tp).offset()).append('/')
+          .append(ends.get(tp).offset()).append(' '));
+      return out.toString().strip();
+    } catch (Exception e) {
+      return e.toString();
+    }
   }
 
   private static long committed(KafkaBroker broker) {

@@ -243,10 +243,16 @@ class IngestGroupTest {
     }
   }
 
+  /** An admin client whose calls, and closing, give up after 10 s (a busy broker is retried). */
+  private static Admin admin(KafkaBroker broker) {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.bootstrapServers(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+  }
+
   /** Per partition, what the group committed against what the partition holds. */
   private static String offsets(KafkaBroker broker) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        broker.bootstrapServers()))) {
+    try (Admin admin = admin(broker)) {
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
           .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new java.util.TreeMap<>(
@@ -266,8 +272,7 @@ class IngestGroupTest {
   }
 
   private static long committed(KafkaBroker broker) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        broker.bootstrapServers()))) {
+    try (Admin admin = admin(broker)) {
       Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
           .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
       return offsets.values().stream()

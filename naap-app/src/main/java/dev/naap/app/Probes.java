@@ -4,9 +4,11 @@ import dev.naap.metrics.ops.Heartbeat;
 import dev.naap.metrics.ops.NetworkHealth;
 import dev.naap.metrics.ops.StoreProbe;
 import dev.naap.store.Store;
+import dev.naap.store.StoreException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,8 @@ final class Probes implements AutoCloseable {
   static final Duration HEALTH_INTERVAL = Duration.ofMinutes(1);
 
   private static final Logger log = LoggerFactory.getLogger(Probes.class);
+  /** ClickHouse's code for a write refused in readonly mode. */
+  private static final int READONLY = 164;
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("naap-probes").daemon().factory());
@@ -44,7 +48,24 @@ final class Probes implements AutoCloseable {
       every(HEALTH_INTERVAL, health::update, "network health not read");
     }
     Heartbeat heartbeat = new Heartbeat(store, component, registry, Clock.systemUTC());
-    every(Heartbeat.INTERVAL, heartbeat::beat, "heartbeat not written");
+    every(Heartbeat.INTERVAL, () -> beat(heartbeat, component), "heartbeat not written");
+  }
+
+  /**
+   * One heartbeat. A process reading the store as a read-only user (an API instance on the read-
+   * only ClickHouse endpoint) cannot write one: it says so once and stops trying.
+   */
+  private void beat(Heartbeat heartbeat, String component) {
+    try {
+      heartbeat.beat();
+    } catch (StoreException e) {
+      if (e.code() != READONLY) {
+        throw e;
+      }
+      log.info("{} reads a read-only store: it writes no heartbeat, so the operations view"
+          + " does not list it", component);
+      throw new CancellationException();
+    }
   }
 
   /** Runs {@code task} now and every {@code interval}; a failure is logged once per streak. */
@@ -54,6 +75,8 @@ final class Probes implements AutoCloseable {
       try {
         task.run();
         failing.set(false);
+      } catch (CancellationException e) {
+        throw e; // ends this task's schedule
       } catch (RuntimeException e) {
         if (!failing.getAndSet(true)) {
           log.warn("{}: {}", failure, e.getMessage());

@@ -31,7 +31,9 @@ final class Beside {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a side query", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } finally {
       task.cancel(true);
     }

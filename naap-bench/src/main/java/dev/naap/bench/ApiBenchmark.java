@@ -88,11 +88,16 @@ public final class ApiBenchmark {
         "api benchmark: %d days, %d GPUs, %d orchestrators, %d cores, work dir %s%n",
         days, gpus, orchestrators, Runtime.getRuntime().availableProcessors(), work);
 
+    // A kept store is reused when it holds the same network; its data ends where it ended.
+    Path marker = work.resolve("generated");
+    String network = days + " " + gpus + " " + orchestrators;
+    boolean reuse = Files.exists(marker) && Files.readString(marker).startsWith(network + " ");
+    if (!reuse && Files.exists(work.resolve("store"))) {
+      throw new IllegalArgumentException(work + " holds another network or an incomplete one:"
+          + " remove it or name another directory");
+    }
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
-      // A kept store is reused when it holds the same network; its data ends where it ended.
-      Path marker = work.resolve("generated");
-      String network = days + " " + gpus + " " + orchestrators;
-      if (Files.exists(marker) && Files.readString(marker).startsWith(network + " ")) {
+      if (reuse) {
         System.out.printf("reusing the network generated up to %s%n",
             Instant.ofEpochSecond(Long.parseLong(Files.readString(marker).split(" ")[3])));
       } else {

@@ -22,13 +22,13 @@ final class Overview {
   private static final List<String> ROLLUP_FIELDS = List.of("n_sessions", "n_orchestrators",
       "n_gpus", "n_fps", "fps_avg", "n_ptff", "ptff_p95", "n_segments", "n_failed", "n_compliant",
       "n_startup", "startup_p95", "n_selection_wait", "selection_wait_p95", "n_gpu_attributed");
-  private static final List<String> DEMAND_FIELDS =
-      List.of("is_current", "stream_minutes", "n_requested", "active_streams", "active_minutes_seen");
+  private static final List<String> DEMAND_FIELDS = List.of(
+      "is_current", "stream_minutes", "n_requested", "active_streams", "active_minutes_seen");
 
   private final Store store;
   private final RollupRows rows;
-  private final SqlTemplate rollups = SqlTemplate.load("overview_rollups.sql");
-  private final SqlTemplate demand = SqlTemplate.load("overview_demand.sql");
+  private final SqlTemplate rollupsSql = SqlTemplate.load("overview_rollups.sql");
+  private final SqlTemplate demandSql = SqlTemplate.load("overview_demand.sql");
 
   Overview(Store store, RollupRows rows) {
     this.store = store;
@@ -102,7 +102,7 @@ final class Overview {
 
   private Rows.Row rollups(MetricsQuery query, Instant start, Instant end) {
     QueryParts hourly = new QueryParts(Report.GPU_METRICS, period(query, start, end));
-    return Rows.query(store, rollups.fill(Map.of("rows", rows.range(hourly.filters()))),
+    return Rows.query(store, rollupsSql.fill(Map.of("rows", rows.range(hourly.filters()))),
         RollupRows.withDays(hourly.params(Duration.ofHours(1))), ROLLUP_FIELDS).single();
   }
 
@@ -118,7 +118,7 @@ final class Overview {
     Map<String, Object> params = minutes.params(Duration.ofMinutes(1));
     params.put("start", QueryParts.alignUp(query.start(), Duration.ofMinutes(1)));
     params.put("active_minutes", (long) ACTIVE_MINUTES);
-    for (Rows.Row d : Rows.query(store, this.demand.fill(Map.of("filters", minutes.filters())),
+    for (Rows.Row d : Rows.query(store, demandSql.fill(Map.of("filters", minutes.filters())),
         params, DEMAND_FIELDS)) {
       long started = d.count("n_requested");
       demand[d.bool("is_current") ? 1 : 0] = new Demand(

@@ -215,7 +215,9 @@ public final class ApiBenchmark {
                   ms.get(call).add((System.nanoTime() - Math.min(t, due)) / 1e6);
                 }
               } catch (IOException e) {
-                failures.merge(-1, 1, Integer::sum);
+                if (failures.merge(-1, 1, Integer::sum) == 1) {
+                  System.out.printf("%s: first request without an answer: %s%n", phase, e);
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }

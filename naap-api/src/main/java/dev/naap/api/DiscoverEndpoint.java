@@ -260,7 +260,10 @@ final class DiscoverEndpoint implements Endpoint {
           try {
             record Result(Page page, Instant dataAsOf) {}
             Result r =
-                s.runner().run(() -> new Result(s.queries().discover(dq), s.queries().dataAsOf()));
+                s.runner().run(() -> {
+                  var both = Beside.run(() -> s.queries().discover(dq), s.queries()::dataAsOf);
+                  return new Result(both.main(), both.side());
+                });
             good = new Good(r.page(), r.dataAsOf(), request.now());
             lastGood.put(shape, good);
             extra = Map.of("stale", false);

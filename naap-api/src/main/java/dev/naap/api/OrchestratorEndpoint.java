@@ -38,10 +38,13 @@ final class OrchestratorEndpoint implements Endpoint {
           Result r =
               s.runner()
                   .run(
-                      () ->
-                          new Result(
-                              s.queries().orchestrator(address, q.query()),
-                              s.queries().dataAsOf()));
+                      () -> {
+                        var both =
+                            Beside.run(
+                                () -> s.queries().orchestrator(address, q.query()),
+                                s.queries()::dataAsOf);
+                        return new Result(both.main(), both.side());
+                      });
           MetricsQueries.OrchestratorDetail d =
               r.detail()
                   .orElseThrow(

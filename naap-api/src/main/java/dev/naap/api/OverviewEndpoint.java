@@ -59,7 +59,13 @@ final class OverviewEndpoint implements Endpoint {
         () -> {
           Result r =
               s.runner()
-                  .run(() -> new Result(s.queries().overview(q.query()), s.queries().dataAsOf()));
+                  .run(
+                      () -> {
+                        var both =
+                            Beside.run(
+                                () -> s.queries().overview(q.query()), s.queries()::dataAsOf);
+                        return new Result(both.main(), both.side());
+                      });
           List<List<Object>> rows = new ArrayList<>();
           for (MetricsQueries.Headline h : r.headlines()) {
             rows.add(

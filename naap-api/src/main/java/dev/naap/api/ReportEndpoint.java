@@ -41,13 +41,20 @@ final class ReportEndpoint implements Endpoint {
           Result r =
               s.runner()
                   .run(
-                      () ->
-                          new Result(
-                              s.queries().run(report, q.query()),
-                              s.queries().dataAsOf(),
-                              report == Report.SLA_COMPLIANCE
-                                  ? s.queries().slaTargets()
-                                  : List.of()));
+                      () -> {
+                        var both =
+                            Beside.run(
+                                () -> s.queries().run(report, q.query()),
+                                () ->
+                                    new Result(
+                                        null,
+                                        s.queries().dataAsOf(),
+                                        report == Report.SLA_COMPLIANCE
+                                            ? s.queries().slaTargets()
+                                            : List.of()));
+                        return new Result(
+                            both.main(), both.side().dataAsOf(), both.side().targets());
+                      });
           String next =
               r.page().hasMore() ? q.nextCursor(s.signer(), r.page().rows().size()) : null;
           Map<String, Object> extra =

@@ -45,9 +45,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * minute boundaries, where {@code end} moves on and six requests miss). p50, p95, p99 and max are
  * nearest-rank over the answered requests of the phase; answers other than 200 are counted apart.
  *
+ * <p>The traffic is that of {@value #VISITORS} visitors behind a reverse proxy: the server trusts
+ * the loopback proxy and each request names its visitor in {@code X-Forwarded-For}, so that the
+ * API's per-client limits (at most 32 requests in flight per client) apply per visitor, as in
+ * production, and the figures are latency, never refusals of one address sending 200 requests/s.
+ * Every answer other than 200 is counted and printed. {@code --store DIR} keeps the generated
+ * store in DIR and reuses it on the next run with the same network (its data then ends where it
+ * ended); {@code --profile N} instead sends each call N times in a row and prints the time of each
+ * statement it ran ({@link StatementProfile}).
+ *
  * <p>Run: {@code java -cp "naap-bench/target/naap-bench.jar:naap-bench/target/lib/*"
- * dev.naap.bench.ApiBenchmark [--days D] [--gpus G] [--rate R] [--cached-rate R] [--seconds S]}
- * with the launcher's JVM options.
+ * dev.naap.bench.ApiBenchmark [--days D] [--gpus G] [--rate R] [--cached-rate R] [--seconds S]
+ * [--store DIR]} with the launcher's JVM options.
  */
 public final class ApiBenchmark {
 
@@ -59,6 +68,9 @@ public final class ApiBenchmark {
       "/v1/orchestrators?window=24h",
       "/v1/network/overview?window=24h");
 
+  /** The distinct visitors (client addresses behind the proxy) the requests come from. */
+  static final int VISITORS = 1_000;
+
   private ApiBenchmark() {}
 
   public static void main(String[] argv) throws Exception {
@@ -69,61 +81,109 @@ public final class ApiBenchmark {
     int rate = Integer.parseInt(args.getOrDefault("rate", "2"));
     int cachedRate = Integer.parseInt(args.getOrDefault("cached-rate", "200"));
     int seconds = Integer.parseInt(args.getOrDefault("seconds", "20"));
-    Path work = Files.createTempDirectory("naap-bench-api-");
-    Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    Path work = args.containsKey("store")
+        ? Files.createDirectories(Path.of(args.get("store")))
+        : Files.createTempDirectory("naap-bench-api-");
     System.out.printf(
         "api benchmark: %d days, %d GPUs, %d orchestrators, %d cores, work dir %s%n",
         days, gpus, orchestrators, Runtime.getRuntime().availableProcessors(), work);
 
+    // A kept store is reused when it holds the same network; its data ends where it ended.
+    Path marker = work.resolve("generated");
+    String network = days + " " + gpus + " " + orchestrators;
+    boolean reuse = Files.exists(marker) && Files.readString(marker).startsWith(network + " ");
+    if (!reuse && Files.exists(work.resolve("store"))) {
+      throw new IllegalArgumentException(work + " holds another network or an incomplete one:"
+          + " remove it or name another directory");
+    }
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
-      GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
+      if (reuse) {
+        System.out.printf("reusing the network generated up to %s%n",
+            Instant.ofEpochSecond(Long.parseLong(Files.readString(marker).split(" ")[3])));
+      } else {
+        Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
+        Files.writeString(marker, network + " " + end.getEpochSecond());
+      }
+      if (args.containsKey("profile")) {
+        StatementProfile profile = new StatementProfile(store);
+        try (ApiServer server = server(uncachedConfig(), new ClickHouseMetricsQueries(profile))) {
+          profile.run(server.url(), CALLS, Integer.parseInt(args.get("profile")),
+              work.resolve("statements.sql"));
+        }
+        return;
+      }
       var queries = new ClickHouseMetricsQueries(store);
       System.out.printf(
-          "%-10s %6s %8s %8s %8s %8s %8s%n",
+          "%-46s %6s %8s %8s %8s %8s %8s%n",
           "phase", "rate", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms");
       for (boolean cached : new boolean[] {false, true}) {
-        ApiConfig config =
-            ApiConfig.defaults()
-                .withAddress("127.0.0.1", 0)
-                .withQuotas(Integer.MAX_VALUE, Map.of(), 1)
-                .withCacheBytes(cached ? ApiConfig.DEFAULT_CACHE_BYTES : 0);
-        try (ApiServer server =
-            new ApiServer(
-                    config,
-                    queries,
-                    DatasetCatalog.empty(),
-                    () -> new Readiness.Status(true, Map.of()),
-                    new PrometheusRegistry(),
-                    InstantSource.system())
-                .start()) {
+        ApiConfig config = cached
+            ? uncachedConfig().withCacheBytes(ApiConfig.DEFAULT_CACHE_BYTES) : uncachedConfig();
+        try (ApiServer server = server(config, queries)) {
           int r = cached ? cachedRate : rate;
-          load(server.url(), r, 5);
-          List<Double> ms = load(server.url(), r, seconds);
-          System.out.printf(
-              "%-10s %6d %8d %8.1f %8.1f %8.1f %8.1f%n",
-              cached ? "cached" : "uncached",
-              r,
-              ms.size(),
-              QueryBenchmark.percentile(ms, 0.50),
-              QueryBenchmark.percentile(ms, 0.95),
-              QueryBenchmark.percentile(ms, 0.99),
-              ms.getLast());
+          String phase = cached ? "cached" : "uncached";
+          load(server.url(), r, 5, phase + " warm-up");
+          Map<String, List<Double>> byCall = load(server.url(), r, seconds, phase);
+          List<Double> all = new ArrayList<>();
+          byCall.values().forEach(all::addAll);
+          print(phase, r, all);
+          for (String call : CALLS) {
+            print("  " + call, r, byCall.get(call));
+          }
         }
       }
     }
   }
 
+  private static ApiConfig uncachedConfig() {
+    return ApiConfig.defaults()
+        .withAddress("127.0.0.1", 0)
+        .withQuotas(Integer.MAX_VALUE, Map.of(), 1)
+        .withTrustedProxies(List.of("127.0.0.1"))
+        .withCacheBytes(0);
+  }
+
+  private static ApiServer server(ApiConfig config, ClickHouseMetricsQueries queries) {
+    return new ApiServer(
+            config,
+            queries,
+            DatasetCatalog.empty(),
+            () -> new Readiness.Status(true, Map.of()),
+            new PrometheusRegistry(),
+            InstantSource.system())
+        .start();
+  }
+
+  private static void print(String label, int rate, List<Double> ms) {
+    List<Double> sorted = new ArrayList<>(ms);
+    sorted.sort(Double::compare);
+    System.out.printf(
+        "%-46s %6d %8d %8.1f %8.1f %8.1f %8.1f%n",
+        label,
+        rate,
+        sorted.size(),
+        QueryBenchmark.percentile(sorted, 0.50),
+        QueryBenchmark.percentile(sorted, 0.95),
+        QueryBenchmark.percentile(sorted, 0.99),
+        sorted.isEmpty() ? Double.NaN : sorted.getLast());
+  }
+
   /**
-   * Sends the calls in turn at {@code rate} per second for {@code seconds}; the sorted latencies of
-   * the 200s.
+   * Sends the calls in turn at {@code rate} per second for {@code seconds}; the latencies of the
+   * 200s by call, and a line with the count of the other answers.
    */
-  private static List<Double> load(URI base, int rate, int seconds) throws InterruptedException {
+  private static Map<String, List<Double>> load(URI base, int rate, int seconds, String phase)
+      throws InterruptedException {
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
-    List<Double> ms = Collections.synchronizedList(new ArrayList<>());
+    Map<String, List<Double>> ms = new ConcurrentHashMap<>();
+    for (String call : CALLS) {
+      ms.put(call, Collections.synchronizedList(new ArrayList<>()));
+    }
     Map<Integer, Integer> failures = new ConcurrentHashMap<>();
     AtomicInteger sent = new AtomicInteger();
     long intervalNanos = 1_000_000_000L / rate;
@@ -135,38 +195,41 @@ public final class ApiBenchmark {
         if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
-        URI uri = base.resolve(CALLS.get(sent.getAndIncrement() % CALLS.size()));
+        int n = sent.getAndIncrement();
+        String call = CALLS.get(n % CALLS.size());
+        String visitor = "10.0." + n % VISITORS / 256 + "." + n % VISITORS % 256;
+        URI uri = base.resolve(call);
         requests.submit(
             () -> {
               long t = System.nanoTime();
               try {
                 HttpResponse<byte[]> r =
                     client.send(
-                        HttpRequest.newBuilder(uri).build(),
+                        HttpRequest.newBuilder(uri).header("X-Forwarded-For", visitor).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() != 200) {
                   failures.merge(r.statusCode(), 1, Integer::sum);
                 } else {
                   // Latency counts from when the request was due, so a queue in front of the server
                   // counts.
-                  ms.add((System.nanoTime() - Math.min(t, due)) / 1e6);
+                  ms.get(call).add((System.nanoTime() - Math.min(t, due)) / 1e6);
                 }
               } catch (IOException e) {
-                failures.merge(-1, 1, Integer::sum);
+                if (failures.merge(-1, 1, Integer::sum) == 1) {
+                  System.out.printf("%s: first request without an answer: %s%n", phase, e);
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
             });
       }
     }
-    if (!failures.isEmpty()) {
-      // A server that cannot keep up answers 503 after the query timeout: report it with the
-      // figures.
-      System.out.printf("  not 200, by status (-1: no answer): %s%n", failures);
-    }
-    List<Double> sorted = new ArrayList<>(ms);
-    sorted.sort(Double::compare);
-    return sorted;
+    // A server that cannot keep up answers 503 after the query timeout: report it with the
+    // figures.
+    System.out.printf("%s: %d of %d answers not 200, by status (-1: no answer): %s%n",
+        phase, failures.values().stream().mapToInt(Integer::intValue).sum(), rate * seconds,
+        failures);
+    return ms;
   }
 
 }

@@ -22,13 +22,13 @@ final class Overview {
   private static final List<String> ROLLUP_FIELDS = List.of("n_sessions", "n_orchestrators",
       "n_gpus", "n_fps", "fps_avg", "n_ptff", "ptff_p95", "n_segments", "n_failed", "n_compliant",
       "n_startup", "startup_p95", "n_selection_wait", "selection_wait_p95", "n_gpu_attributed");
-  private static final List<String> DEMAND_FIELDS =
-      List.of("stream_minutes", "n_requested", "active_streams", "active_minutes_seen");
+  private static final List<String> DEMAND_FIELDS = List.of(
+      "is_current", "stream_minutes", "n_requested", "active_streams", "active_minutes_seen");
 
   private final Store store;
   private final RollupRows rows;
-  private final SqlTemplate rollups = SqlTemplate.load("overview_rollups.sql");
-  private final SqlTemplate demand = SqlTemplate.load("overview_demand.sql");
+  private final SqlTemplate rollupsSql = SqlTemplate.load("overview_rollups.sql");
+  private final SqlTemplate demandSql = SqlTemplate.load("overview_demand.sql");
 
   Overview(Store store, RollupRows rows) {
     this.store = store;
@@ -37,18 +37,26 @@ final class Overview {
 
   List<Headline> headlines(MetricsQuery query) {
     Duration length = Duration.between(query.start(), query.end());
-    // The two periods run at once. The second thread only waits for the store, whose own executor
-    // runs the statements on its platform threads under its connection limit, like every call.
-    FutureTask<Totals> previous = new FutureTask<>(
-        () -> totals(query, query.start().minus(length), query.start()));
-    Thread.ofVirtual().name("overview-previous").start(previous);
+    Instant previousStart = query.start().minus(length);
+    // The statements run at once: the previous period's rollups and both periods' demand on
+    // threads that only wait for the store, whose own executor runs the statements on its
+    // platform threads under its connection limit, like every call.
+    FutureTask<Rows.Row> previousRollups =
+        new FutureTask<>(() -> rollups(query, previousStart, query.start()));
+    FutureTask<Demand[]> demands = new FutureTask<>(() -> demand(query, previousStart));
+    Thread.ofVirtual().name("overview-previous").start(previousRollups);
+    Thread.ofVirtual().name("overview-demand").start(demands);
     Totals now;
     Totals before;
     try {
-      now = totals(query, query.start(), query.end());
-      before = join(previous);
+      Rows.Row current = rollups(query, query.start(), query.end());
+      Demand[] demand = join(demands);
+      now = totals(current, demand[1]);
+      before = totals(join(previousRollups), demand[0]);
     } finally {
-      previous.cancel(true); // a caller that gave up (timeout) takes the second call back too
+      // A caller that gave up (timeout) takes the other calls back too.
+      previousRollups.cancel(true);
+      demands.cancel(true);
     }
     return List.of(
         now.activeStreams.against(before.activeStreams, "active_streams", "streams"),
@@ -87,29 +95,49 @@ final class Overview {
       Measured failureRate, Measured slaCompliance, Measured startupP95, Measured selectionWaitP95,
       Measured gpuAttribution) {}
 
-  private Totals totals(MetricsQuery query, Instant start, Instant end) {
-    MetricsQuery period = new MetricsQuery(start, end, query.granularity(), query.filters(),
-        List.of(), null, 1, 0, query.includeTestLoad());
-    QueryParts hourly = new QueryParts(Report.GPU_METRICS, period);
-    Rows.Row r = Rows.query(store, rollups.fill(Map.of("rows", rows.range(hourly.filters()))),
-        RollupRows.withDays(hourly.params(Duration.ofHours(1))), ROLLUP_FIELDS).single();
-    long segments = r.count("n_segments");
+  /** A period's demand headlines; {@link #NONE} when a filter leaves demand unknown. */
+  private record Demand(Measured streamMinutes, Measured activeStreams) {
+    static final Demand NONE = new Demand(Measured.NONE, Measured.NONE);
+  }
 
+  private Rows.Row rollups(MetricsQuery query, Instant start, Instant end) {
+    QueryParts hourly = new QueryParts(Report.GPU_METRICS, period(query, start, end));
+    return Rows.query(store, rollupsSql.fill(Map.of("rows", rows.range(hourly.filters()))),
+        RollupRows.withDays(hourly.params(Duration.ofHours(1))), ROLLUP_FIELDS).single();
+  }
+
+  /** The demand of the previous period (index 0) and the query's own (index 1), in one pass. */
+  private Demand[] demand(MetricsQuery query, Instant previousStart) {
+    Demand[] demand = {Demand.NONE, Demand.NONE};
     // Demand has no orchestrator or GPU: with such a filter its numbers are unknown, not zero.
-    Measured streamMinutes = Measured.NONE;
-    Measured activeStreams = Measured.NONE;
-    if (Catalogue.filterable(Report.NETWORK_DEMAND).containsAll(query.filters().keySet())) {
-      QueryParts minutes = new QueryParts(Report.NETWORK_DEMAND, period);
-      Map<String, Object> params = minutes.params(Duration.ofMinutes(1));
-      params.put("active_minutes", (long) ACTIVE_MINUTES);
-      Rows.Row d = Rows.query(store, demand.fill(Map.of("filters", minutes.filters())), params,
-          DEMAND_FIELDS).single();
-      long started = d.count("n_requested");
-      streamMinutes = new Measured(started > 0 ? d.decimal("stream_minutes") : null, started);
-      activeStreams = d.count("active_minutes_seen") > 0
-          ? Measured.count(d.count("active_streams")) : Measured.NONE;
+    if (!Catalogue.filterable(Report.NETWORK_DEMAND).containsAll(query.filters().keySet())) {
+      return demand;
     }
-    return new Totals(activeStreams, Measured.count(r.count("n_sessions")), streamMinutes,
+    QueryParts minutes =
+        new QueryParts(Report.NETWORK_DEMAND, period(query, previousStart, query.end()));
+    Map<String, Object> params = minutes.params(Duration.ofMinutes(1));
+    params.put("start", QueryParts.alignUp(query.start(), Duration.ofMinutes(1)));
+    params.put("active_minutes", (long) ACTIVE_MINUTES);
+    for (Rows.Row d : Rows.query(store, demandSql.fill(Map.of("filters", minutes.filters())),
+        params, DEMAND_FIELDS)) {
+      long started = d.count("n_requested");
+      demand[d.bool("is_current") ? 1 : 0] = new Demand(
+          new Measured(started > 0 ? d.decimal("stream_minutes") : null, started),
+          d.count("active_minutes_seen") > 0
+              ? Measured.count(d.count("active_streams")) : Measured.NONE);
+    }
+    return demand;
+  }
+
+  private static MetricsQuery period(MetricsQuery query, Instant start, Instant end) {
+    return new MetricsQuery(start, end, query.granularity(), query.filters(), List.of(), null, 1,
+        0, query.includeTestLoad());
+  }
+
+  private static Totals totals(Rows.Row r, Demand demand) {
+    long segments = r.count("n_segments");
+    return new Totals(demand.activeStreams(), Measured.count(r.count("n_sessions")),
+        demand.streamMinutes(),
         Measured.count(r.count("n_orchestrators")), Measured.count(r.count("n_gpus")),
         new Measured(r.decimal("fps_avg"), r.count("n_fps")),
         new Measured(r.decimal("ptff_p95"), r.count("n_ptff")),
@@ -120,12 +148,12 @@ final class Overview {
         Measured.ratio(r.count("n_gpu_attributed"), segments));
   }
 
-  private static Totals join(FutureTask<Totals> task) {
+  private static <T> T join(FutureTask<T> task) {
     try {
       return task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while computing the previous period", e);
+      throw new IllegalStateException("interrupted while computing the overview", e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r
           ? r

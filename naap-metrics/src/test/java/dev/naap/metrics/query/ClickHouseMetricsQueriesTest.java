@@ -624,6 +624,27 @@ class ClickHouseMetricsQueriesTest {
     assertThat(early.get("active_streams").value()).isEqualTo(3.0);
     assertThat(early.get("stream_minutes").value()).isCloseTo(225 / 60.0, within(1e-9));
     assertThat(early.get("stream_minutes").count()).isEqualTo(3);
+
+    // The next 60 minutes: their previous period is the one above, read in the same statements.
+    Map<String, MetricsQueries.Headline> next = new HashMap<>();
+    for (MetricsQueries.Headline headline :
+        queries.overview(
+            new MetricsQuery(
+                QueryNetwork.time(61, 0),
+                QueryNetwork.time(121, 0),
+                Granularity.HOUR,
+                Map.of(),
+                List.of(),
+                null,
+                1,
+                0,
+                false))) {
+      next.put(headline.name(), headline);
+    }
+    for (String name : early.keySet()) {
+      assertThat(next.get(name).previous()).as(name).isEqualTo(early.get(name).value());
+      assertThat(next.get(name).previousCount()).as(name).isEqualTo(early.get(name).count());
+    }
   }
 
   private static int index(Page page, String column) {

@@ -26,6 +26,11 @@ record ApiRequest(
     pathParams = Map.copyOf(pathParams);
   }
 
+  /** This request as answered at another time. */
+  ApiRequest at(Instant time) {
+    return new ApiRequest(path, pathParams, rawQuery, query, accept, time);
+  }
+
   /** The {@code Link} header value pointing at the next page: this request with another cursor. */
   String nextLink(String cursor) {
     StringBuilder b = new StringBuilder(path).append('?');

@@ -41,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
   private final QueryRunner runner;
   private final Dispatcher dispatcher;
   private final ResponseCache cache;
+  private final RefreshAhead refreshAhead;
   private final MetricsQueries queries;
   private final DiscoverEndpoint discovery;
   private final LocalRateLimiter local;
@@ -112,8 +113,9 @@ public final class ApiServer implements AutoCloseable {
     var tokens = new DashboardTokens(signer, clock);
     this.local = new LocalRateLimiter(config.quotaWindow(), clock);
     this.cache = new ResponseCache(config.cacheBytes(), clock);
+    this.refreshAhead = new RefreshAhead(cache);
     this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),
-        local, cache,
+        local, cache, refreshAhead,
         new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds());
   }
 
@@ -202,6 +204,7 @@ public final class ApiServer implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    refreshAhead.close();
     runner.close(); // cancels queries in flight: their requests are answered 503 at once
     if (server != null) {
       server.stop(2);

@@ -42,6 +42,7 @@ final class Dispatcher implements HttpHandler {
   private final ClientResolver clients;
   private volatile RateLimiter limiter;
   private final ResponseCache cache;
+  private final RefreshAhead refreshAhead;
   private final ApiMetrics metrics;
   private final DashboardTokens tokens;
   private final InstantSource clock;
@@ -54,6 +55,7 @@ final class Dispatcher implements HttpHandler {
       ClientResolver clients,
       RateLimiter limiter,
       ResponseCache cache,
+      RefreshAhead refreshAhead,
       ApiMetrics metrics,
       DashboardTokens tokens,
       InstantSource clock,
@@ -63,6 +65,7 @@ final class Dispatcher implements HttpHandler {
     this.clients = clients;
     this.limiter = limiter;
     this.cache = cache;
+    this.refreshAhead = refreshAhead;
     this.metrics = metrics;
     this.tokens = tokens;
     this.clock = clock;
@@ -213,6 +216,7 @@ final class Dispatcher implements HttpHandler {
       } else {
         answer = cache.get(prepared.cacheKey(), prepared.compute());
         metrics.cache(answer.hit());
+        refreshAhead.answered(prepared.cacheKey(), route.endpoint(), request);
       }
       Response r = answer.response();
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());

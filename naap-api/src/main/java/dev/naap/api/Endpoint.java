@@ -13,6 +13,15 @@ interface Endpoint {
   Prepared prepare(ApiRequest request);
 
   /**
+   * Whether a request's response for the next minute may be computed before the minute begins
+   * ({@link RefreshAhead}): true for routes whose answer depends on the time only through a range
+   * that ends at the next whole minute by default.
+   */
+  default boolean refreshAhead() {
+    return false;
+  }
+
+  /**
    * A validated request.
    *
    * @param cacheKey the normalised request the response is cached under, null for no caching

@@ -44,6 +44,11 @@ final class OverviewEndpoint implements Endpoint {
   private record Result(List<MetricsQueries.Headline> headlines, Instant dataAsOf) {}
 
   @Override
+  public boolean refreshAhead() {
+    return true;
+  }
+
+  @Override
   public Prepared prepare(ApiRequest request) {
     ApiQuery q =
         s.parser()

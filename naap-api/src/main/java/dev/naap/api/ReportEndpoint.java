@@ -25,6 +25,11 @@ final class ReportEndpoint implements Endpoint {
   private record Result(Page page, Instant dataAsOf, List<MetricsQueries.SlaTargets> targets) {}
 
   @Override
+  public boolean refreshAhead() {
+    return true;
+  }
+
+  @Override
   public Prepared prepare(ApiRequest request) {
     ApiQuery q =
         s.parser()

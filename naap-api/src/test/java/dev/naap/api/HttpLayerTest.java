@@ -208,6 +208,36 @@ class HttpLayerTest {
   }
 
   @Test
+  void refreshAhead_inTheLastSecondsOfAMinute_computesTheNextMinutesResponse() throws Exception {
+    start();
+    http.get("/v1/gpu/metrics?limit=3"); // 12:00:30: the boundary is 30 s away, nothing ahead
+    Thread.sleep(300);
+    assertThat(queries.runs.get()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(26)); // 12:00:56, 4 s before 12:01
+    http.get("/v1/gpu/metrics?limit=3"); // a hit, and the start of the next minute's response
+    awaitRuns(2);
+    http.get("/v1/gpu/metrics?limit=3&end=2026-01-08T12:01:00Z"); // an explicit end never moves
+    Thread.sleep(300);
+    assertThat(queries.runs.get()).isEqualTo(3);
+
+    clock.advance(Duration.ofSeconds(5)); // 12:01:01: the key has moved, and is cached already
+    Http.Answer next = http.get("/v1/gpu/metrics?limit=3");
+    assertThat(queries.runs.get()).isEqualTo(3);
+    assertThat(next.json().get("meta").get("end").asText()).isEqualTo("2026-01-08T12:02:00Z");
+    assertThat(Scrape.text(registry))
+        .contains("naap_api_cache_requests_total{result=\"hit\"} 2.0");
+  }
+
+  private void awaitRuns(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (queries.runs.get() < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(queries.runs.get()).isEqualTo(n);
+  }
+
+  @Test
   void rateLimit_the101stRequestInAnHour_is429_andTheWindowRenews() {
     start();
     for (int i = 1; i <= 100; i++) {

@@ -2,6 +2,7 @@ package dev.naap.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.naap.http.Limits;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -215,13 +216,15 @@ class ApiSecurityTest {
       fiveThousandSlowHeaderConnections_areClosedWithinTheHeaderDeadline_andNormalRequestsKeepTheirLatency()
           throws Exception {
     start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300));
-    long deadlineMs = Long.getLong("sun.net.httpserver.maxReqTime") * 1000;
+    long deadlineMs = Limits.DEFAULT_HEADER_DEADLINE.toMillis();
     long[] before = latencies(20);
     List<Socket> slow = new ArrayList<>();
     long opened = System.nanoTime();
     try {
       for (int i = 0; i < 5_000; i++) {
         Socket s = new Socket();
+        // From 100 loopback addresses, 50 each: under the per-client cap, as many clients would be.
+        s.bind(new InetSocketAddress("127.0.1." + (1 + i % 100), 0));
         s.connect(new InetSocketAddress("127.0.0.1", server.url().getPort()), 5_000);
         OutputStream out = s.getOutputStream();
         out.write(

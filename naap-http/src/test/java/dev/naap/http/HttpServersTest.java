@@ -44,7 +44,9 @@ class HttpServersTest {
       byte[] in = ex.getRequestBody().readAllBytes();
       byte[] out = ("virtual=" + Thread.currentThread().isVirtual() + " path="
           + ex.getRequestURI().getRawPath() + " query=" + ex.getRequestURI().getRawQuery()
-          + " body=" + in.length).getBytes(StandardCharsets.UTF_8);
+          + " body=" + in.length + " accept=" + ex.getRequestHeaders().getFirst("Accept")
+          + " inm=" + ex.getRequestHeaders().getFirst("If-None-Match"))
+          .getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "text/plain");
       if (ex.getRequestMethod().equals("HEAD")) {
         ex.sendResponseHeaders(200, -1);
@@ -68,9 +70,11 @@ class HttpServersTest {
   void handlersRunOnVirtualThreads_withTheRawTarget_andKeepAlive() throws IOException {
     start(Limits.defaults());
     try (Socket s = connect(null)) {
-      String two = exchange(s, "GET /a%20b?x=%26y&z=1 HTTP/1.1\r\nHost: h\r\n\r\n"
+      String two = exchange(s, "GET /a%20b?x=%26y&z=1 HTTP/1.1\r\nHost: h\r\n"
+          + "Accept: text/csv;q=0.9, application/json\r\nIf-None-Match: \"a\", W/\"b\"\r\n\r\n"
           + "HEAD /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
-      assertThat(two).contains("virtual=true path=/a%20b query=x=%26y&z=1 body=0");
+      assertThat(two).contains("virtual=true path=/a%20b query=x=%26y&z=1 body=0"
+          + " accept=text/csv;q=0.9, application/json inm=\"a\", W/\"b\"");
       assertThat(two.split("HTTP/1.1 200", -1)).hasSize(3);
       assertThat(two).doesNotContainIgnoringCase("server:");
     }
@@ -120,6 +124,7 @@ class HttpServersTest {
       for (int i = 0; i < 5; i++) {
         held.add(connect(a));
       }
+      sleep(500); // the server opens accepted connections in parallel: let it see these first
       try (Socket sixth = connect(a)) {
         sixth.setSoTimeout(2_000);
         long t0 = System.nanoTime();
@@ -151,6 +156,7 @@ class HttpServersTest {
       for (int i = 0; i < 3; i++) {
         held.add(connect(InetAddress.getByName("127.0.0." + (10 + i))));
       }
+      sleep(500);
       try (Socket fourth = connect(InetAddress.getByName("127.0.0.20"))) {
         fourth.setSoTimeout(2_000);
         assertThat(fourth.getInputStream().read()).isEqualTo(-1);

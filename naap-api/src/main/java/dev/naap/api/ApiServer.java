@@ -16,8 +16,8 @@ import java.time.InstantSource;
 import java.util.List;
 
 /**
- * The public REST API v1 over {@link HttpServers} (Jetty), one virtual thread per request: the routes of
- * docs/API.md, static files mounted at URL prefixes (the dashboard at {@code /}), and the
+ * The public REST API v1 over {@link HttpServers} (Jetty), one virtual thread per request: the
+ * routes of docs/API.md, static files mounted at URL prefixes (the dashboard at {@code /}), and the
  * operational routes. Thread-safe; {@link #mount} before {@link #start}.
  *
  * <pre>{@code

@@ -283,7 +283,8 @@ class ApiSecurityTest {
       {"GARBAGE\r\n\r\n", "400"},
       {"GET /health HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n", "400"},
       {"GET /health HTTP/1.1\r\nHost: h\r\nContent-Length: -5\r\n\r\n", "400"},
-      {"POST /health HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "400"},
+      {"POST /health HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+        "400"},
       {"GET /health HTTP/1.1\r\nHost: h\r\nX-Big: " + big + "\r\n\r\n", "431"},
       {"GET /health HTTP/1.1\r\nHost: h\r\nConnection: close\r\n" + many + "\r\n", "431"},
       {"POST /health HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", "400|501"},
@@ -313,7 +314,8 @@ class ApiSecurityTest {
       for (int i = 0; i < 8; i++) {
         held.add(RawHttp.connect(server.url().getPort(), "127.0.2.1"));
       }
-      Thread.sleep(500); // the server opens accepted connections in parallel: let it see these first
+      // The server opens accepted connections in parallel: let it see these first.
+      Thread.sleep(500);
       long t0 = System.nanoTime();
       assertThat(RawHttp.exchange(server.url().getPort(), "127.0.2.1", "GET /health HTTP/1.1\r\n"
           + "Host: h\r\nConnection: close\r\n\r\n")).as("the 9th from one address").isEmpty();

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 final class ConnectionOptions {
 
   @Option(names = "--max-connections", paramLabel = "N", description = {"open connections in "
-      + "all; beyond it a new one is closed at once (default " + Limits.DEFAULT_MAX_CONNECTIONS + ")"})
+      + "all; beyond it a new one is closed at once (default "
+      + Limits.DEFAULT_MAX_CONNECTIONS + ")"})
   int maxConnections = Limits.DEFAULT_MAX_CONNECTIONS;
 
   @Option(names = "--max-connections-per-client", paramLabel = "N", description = {"open "

@@ -83,7 +83,8 @@ class ClickHouseHttpConnectionTest {
       for (int i = 0; i < 8; i++) {
         held.add(RawHttp.connect(server.port(), "127.0.3.1"));
       }
-      Thread.sleep(500); // the server opens accepted connections in parallel: let it see these first
+      // The server opens accepted connections in parallel: let it see these first.
+      Thread.sleep(500);
       long t0 = System.nanoTime();
       assertThat(RawHttp.exchange(server.port(), "127.0.3.1", ping)).as("the 9th").isEmpty();
       assertThat(System.nanoTime() - t0).isLessThan(2_000_000_000L);

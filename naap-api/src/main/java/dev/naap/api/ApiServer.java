@@ -1,9 +1,11 @@
 package dev.naap.api;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.naap.http.ErrorFormat;
+import dev.naap.http.HttpServers;
+import dev.naap.http.Limits;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.TestLoadResults;
-import dev.naap.http.HttpLimits;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +14,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * The public REST API v1 over the JDK's HTTP server, one virtual thread per request: the routes of
- * docs/API.md, static files mounted at URL prefixes (the dashboard at {@code /}), and the
+ * The public REST API v1 over {@link HttpServers} (Jetty), one virtual thread per request: the
+ * routes of docs/API.md, static files mounted at URL prefixes (the dashboard at {@code /}), and the
  * operational routes. Thread-safe; {@link #mount} before {@link #start}.
  *
  * <pre>{@code
@@ -30,10 +30,18 @@ import java.util.concurrent.Executors;
  */
 public final class ApiServer implements AutoCloseable {
 
-  static {
-    // Read once, when the JDK's server classes load: set before any HttpServer is created.
-    HttpLimits.install();
-  }
+  /** The errors the server answers before the dispatcher: problem+json like every other. */
+  private static final ErrorFormat PROBLEMS = new ErrorFormat() {
+    @Override
+    public String contentType() {
+      return Problems.MEDIA_TYPE;
+    }
+
+    @Override
+    public byte[] body(int status, String title, String detail) {
+      return Problems.response(new ApiProblem(status, title, detail, null), null).body();
+    }
+  };
 
   private final ApiConfig config;
   private final StaticFiles files = new StaticFiles(ApiServer.class.getClassLoader());
@@ -50,8 +58,8 @@ public final class ApiServer implements AutoCloseable {
   private final InstantSource clock;
   private RedisRateLimiter shared;
   private volatile String openApi;
+  private Limits limits = Limits.defaults();
   private HttpServer server;
-  private ExecutorService executor;
 
   /** A server whose test-load routes answer with no rows ({@link TestLoadResults#none()}). */
   public ApiServer(
@@ -162,15 +170,20 @@ public final class ApiServer implements AutoCloseable {
     return this;
   }
 
+  /** Connection caps and read deadlines ({@link Limits#defaults()} unless set before start). */
+  public synchronized ApiServer connectionLimits(Limits limits) {
+    this.limits = java.util.Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
   /** Starts listening; the address is {@link #url()}. */
   public synchronized ApiServer start() {
     try {
-      server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
+      server = HttpServers.create("naap-api",
+          new InetSocketAddress(config.host(), config.port()), limits, PROBLEMS);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
     }
-    executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
     server.createContext("/", dispatcher);
     server.start();
     return this;
@@ -208,7 +221,6 @@ public final class ApiServer implements AutoCloseable {
     runner.close(); // cancels queries in flight: their requests are answered 503 at once
     if (server != null) {
       server.stop(2);
-      executor.shutdownNow();
       server = null;
     }
     if (shared != null) {

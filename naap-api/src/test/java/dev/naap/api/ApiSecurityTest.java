@@ -2,6 +2,8 @@ package dev.naap.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.naap.http.Limits;
+import dev.naap.http.RawHttp;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,9 +30,13 @@ class ApiSecurityTest {
   private Http http;
 
   private void start(ApiConfig config) {
+    start(config, Limits.defaults());
+  }
+
+  private void start(ApiConfig config, Limits limits) {
     server = new ApiServer(config.withAddress("127.0.0.1", 0), queries, DatasetCatalog.empty(),
         () -> new Readiness.Status(true, Map.of()), registry, clock)
-        .mount("/", "dev/naap/api/site/").start();
+        .mount("/", "dev/naap/api/site/").connectionLimits(limits).start();
     http = new Http(server.url());
   }
 
@@ -215,13 +221,15 @@ class ApiSecurityTest {
       fiveThousandSlowHeaderConnections_areClosedWithinTheHeaderDeadline_andNormalRequestsKeepTheirLatency()
           throws Exception {
     start(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300));
-    long deadlineMs = Long.getLong("sun.net.httpserver.maxReqTime") * 1000;
+    long deadlineMs = Limits.DEFAULT_HEADER_DEADLINE.toMillis();
     long[] before = latencies(20);
     List<Socket> slow = new ArrayList<>();
     long opened = System.nanoTime();
     try {
       for (int i = 0; i < 5_000; i++) {
         Socket s = new Socket();
+        // From 100 loopback addresses, 50 each: under the per-client cap, as many clients would be.
+        s.bind(new InetSocketAddress("127.0.1." + (1 + i % 100), 0));
         s.connect(new InetSocketAddress("127.0.0.1", server.url().getPort()), 5_000);
         OutputStream out = s.getOutputStream();
         out.write(
@@ -260,6 +268,77 @@ class ApiSecurityTest {
         s.close();
       }
     }
+    assertThat(http.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
+  void errorsTheServerAnswersItself_areProblemJson_namingNoJavaClass() throws Exception {
+    start(ApiConfig.defaults());
+    String big = "x".repeat(Limits.DEFAULT_MAX_HEADER_BYTES + 10);
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= Limits.DEFAULT_MAX_HEADERS; i++) {
+      many.append("X-H").append(i).append(": v\r\n");
+    }
+    String[][] cases = {
+      {"GARBAGE\r\n\r\n", "400"},
+      {"GET /health HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n", "400"},
+      {"GET /health HTTP/1.1\r\nHost: h\r\nContent-Length: -5\r\n\r\n", "400"},
+      {"POST /health HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+        "400"},
+      {"GET /health HTTP/1.1\r\nHost: h\r\nX-Big: " + big + "\r\n\r\n", "431"},
+      {"GET /health HTTP/1.1\r\nHost: h\r\nConnection: close\r\n" + many + "\r\n", "431"},
+      {"POST /health HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", "400|501"},
+      {"GET /" + big + " HTTP/1.1\r\nHost: h\r\n\r\n", "414"},
+      {"GET /v1/a|b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "400"},
+      {"BREW / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "405"},
+      {"G(T / HTTP/1.1\r\nHost: h\r\n\r\n", "400"},
+      {"GET / HTTP/9.9\r\nHost: h\r\n\r\n", "400|505"},
+    };
+    for (String[] c : cases) {
+      String answer = RawHttp.exchange(server.url().getPort(), null, c[0]);
+      assertThat(answer)
+          .as(c[0].substring(0, Math.min(60, c[0].length())))
+          .containsPattern("^HTTP/1.1 (" + c[1] + ") ")
+          .containsIgnoringCase("content-type: application/problem+json")
+          .containsPattern("\"title\":\"[^\"]+\",\"status\":(" + c[1] + "),\"detail\":\"[^\"]+\"")
+          .doesNotContainPattern("(?i)java\\.|jetty|exception|<html|\\bat [a-z]+\\.")
+          .doesNotContainIgnoringCase("\nserver:");
+    }
+  }
+
+  @Test
+  void oneAddressBeyondItsConnectionCap_isRefusedAtOnce_whileOthersAreServed() throws Exception {
+    start(ApiConfig.defaults(), Limits.defaults().withConnections(1_000, 8));
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        held.add(RawHttp.connect(server.url().getPort(), "127.0.2.1"));
+      }
+      // The server opens accepted connections in parallel: let it see these first.
+      Thread.sleep(500);
+      long t0 = System.nanoTime();
+      assertThat(RawHttp.exchange(server.url().getPort(), "127.0.2.1", "GET /health HTTP/1.1\r\n"
+          + "Host: h\r\nConnection: close\r\n\r\n")).as("the 9th from one address").isEmpty();
+      assertThat(System.nanoTime() - t0).isLessThan(2_000_000_000L);
+      assertThat(RawHttp.exchange(server.url().getPort(), "127.0.2.2", "GET /health HTTP/1.1\r\n"
+          + "Host: h\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+      assertThat(http.get("/health").status()).isEqualTo(200);
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientTricklingHeaderBytes_isClosedWithinTheHeaderDeadline() throws Exception {
+    start(ApiConfig.defaults(), Limits.defaults().withDeadlines(Duration.ofSeconds(2),
+        Duration.ofSeconds(3), Duration.ofSeconds(30)));
+    assertThat(RawHttp.trickle(server.url().getPort(), "GET /health HTTP/1.1\r\nHost: h\r\nX: "))
+        .isBetween(2_000L, 3_500L);
+    assertThat(RawHttp.trickle(server.url().getPort(),
+        "POST /health HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n"))
+        .as("a trickling body (answered without reading it, or cut off)").isLessThan(4_500L);
     assertThat(http.get("/health").status()).isEqualTo(200);
   }
 

@@ -330,7 +330,8 @@ class HttpLayerTest {
           "/index.html/..",
           "//etc/passwd"
         }) {
-      assertThat(http.raw(hostile).status()).as(hostile).isEqualTo(404);
+      // 400 where the server refuses a path that climbs out of the root before any route.
+      assertThat(http.raw(hostile).status()).as(hostile).isIn(400, 404);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.naap.app;
 
 import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
+import dev.naap.http.Limits;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The public API's options, shared by {@code naap serve} and {@code naap demo}. */
@@ -74,8 +76,14 @@ final class ApiOptions {
       + "it fails, each counts alone and /ready says so"})
   String redisUrl;
 
+  @Mixin ConnectionOptions connections;
+
+  private Limits limits = Limits.defaults();
+
   /** The API's configuration; problems go to {@code problems}. */
   ApiConfig config(Problems problems) {
+    Limits checked = connections.limits(problems);
+    limits = checked != null ? checked : limits;
     Map<String, Integer> keys = new HashMap<>();
     for (String spec : apiKeys) {
       int eq = spec.lastIndexOf('=');
@@ -119,7 +127,7 @@ final class ApiOptions {
 
   /** Starts the API with {@code config} (from {@link #config}) over {@code store}. */
   ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry) {
-    return PublicApi.start(store, config, registry, readyMaxLag,
+    return PublicApi.start(store, config, limits, registry, readyMaxLag,
         discoveryFallback.stream().map(String::strip).filter(v -> !v.isEmpty()).toList(),
         redis(new Problems()));
   }

@@ -85,6 +85,8 @@ final class ClickHouseHttpCommand implements Main.Runner {
 
   @Mixin EmbeddedStoreOptions store;
 
+  @Mixin ConnectionOptions connections;
+
   @Override
   public int run(PrintStream out, PrintStream err) throws InterruptedException {
     var limits = new ReadOnlyAccess(ReadOnlyAccess.DEFAULT_CONNECTIONS, maxMemoryMb << 20,
@@ -96,10 +98,14 @@ final class ClickHouseHttpCommand implements Main.Runner {
     String resolved = FacadePassword.resolve(given, store.dataDir, out);
     var config = new ClickHouseHttpServer.Config(host, port, user, resolved, allowWrites,
         strip(allowedHosts), strip(allowedOrigins), maxBody, threads);
+    Problems problems = new Problems();
+    var connectionLimits = connections.limits(problems);
+    problems.check(spec);
 
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(30), err)) {
       Store engine = life.open(store.config(limits));
-      ClickHouseHttpServer server = life.add(new ClickHouseHttpServer(engine, config).start());
+      ClickHouseHttpServer server = life.add(
+          new ClickHouseHttpServer(engine, config).connectionLimits(connectionLimits).start());
       out.printf("naap clickhouse-http: serving %s at %s (%s)%n"
           + "  e.g. curl -u %s:PASSWORD '%s?query=SELECT+1'%n", engine.description(), server.url(),
           allowWrites ? "writes allowed" : "read-only", user, server.url());

@@ -21,7 +21,6 @@ import dev.naap.store.ReadOnlyAccess;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.http.ClickHouseHttpServer;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -120,7 +119,7 @@ final class DemoCommand implements Main.Runner {
           StoreConfig.Embedded.DEFAULT_CONNECTIONS,
           httpPort == null ? null : ReadOnlyAccess.defaults()));
       testLoadRules.save(store, Clock.systemUTC());
-      HTTPServer metricsServer = life.metrics("127.0.0.1", metricsPort);
+      MetricsServer metricsServer = life.metrics("127.0.0.1", metricsPort);
       life.add(new Probes("demo", store, registry, true));
 
       // Stopped after the ingest, the last Kafka client: the broker then shuts down while the

@@ -7,7 +7,6 @@ import dev.naap.metrics.Retention;
 import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -121,7 +120,7 @@ final class IngestCommand implements Main.Runner {
     // The grace lets the store outlive the last batch the ingest writes on a stop.
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(30), err)) {
       Store store = life.open(storeConfig);
-      HTTPServer metricsServer = life.metrics(metricsHost, metricsPort);
+      MetricsServer metricsServer = life.metrics(metricsHost, metricsPort);
       life.add(new Probes("ingest", store, life.registry(), !noRefresh));
       testLoadRules.save(store, Clock.systemUTC());
       IngestRole ingest = new IngestRole(store, config, maxEventBytes, life.registry());

@@ -3,7 +3,6 @@ package dev.naap.app;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -79,14 +78,13 @@ final class Lifecycle implements AutoCloseable {
    * Serves {@link #registry}, with the JVM's own metrics, on {@code host:port} (0 picks a free
    * port); null when port is -1.
    */
-  HTTPServer metrics(String host, int port) {
+  MetricsServer metrics(String host, int port) {
     if (port < 0) {
       return null;
     }
     JvmMetrics.builder().register(registry);
     try {
-      return add(HTTPServer.builder().hostname(host).port(port).registry(registry)
-          .buildAndStart());
+      return add(MetricsServer.start(host, port, registry));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the metrics server on port " + port, e);
     }

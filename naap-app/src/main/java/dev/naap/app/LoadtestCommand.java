@@ -17,7 +17,6 @@ import dev.naap.loadtest.TestPlanLoader;
 import dev.naap.loadtest.TestResult;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -132,7 +131,7 @@ final class LoadtestCommand {
               : "rtmp://" + gatewayUrl.getHost() + ":1935/"));
       try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(30), err)) {
         Store store = life.open(storeConfig);
-        HTTPServer metricsServer = once ? null : life.metrics(metricsHost, metricsPort);
+        MetricsServer metricsServer = once ? null : life.metrics(metricsHost, metricsPort);
         if (!once) {
           life.add(new Probes("loadtest", store, life.registry(), false));
         }

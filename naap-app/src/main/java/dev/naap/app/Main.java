@@ -1,6 +1,5 @@
 package dev.naap.app;
 
-import dev.naap.http.HttpLimits;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -40,9 +39,6 @@ public final class Main {
   Main() {}
 
   public static void main(String[] argv) {
-    // Before any command creates an HTTP server (a metrics port may come before the API's):
-    // the JDK reads these once per process.
-    HttpLimits.install();
     int code = run(List.of(argv), System.out, System.err);
     // System.exit blocks forever when called while shutdown hooks run (after SIGHUP).
     if (!shuttingDown) {

@@ -4,6 +4,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.StoreReadiness;
 import dev.naap.dashboard.DashboardAssets;
+import dev.naap.http.Limits;
 import dev.naap.metrics.query.TestLoadQueries;
 import dev.naap.metrics.ops.OperationsReport;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
@@ -25,12 +26,13 @@ final class PublicApi {
   /**
    * Starts the API on {@code config}'s address.
    *
+   * @param limits its connection caps and read deadlines
    * @param readyMaxLag {@code /ready} fails when the rollups trail the clock by more; null = never
    * @param discoveryFallback the service URLs discovery answers when the store fails and it has
    *     nothing to repeat
    * @param redisUrl the Redis that quotas are counted in; null: this instance counts alone
    */
-  static ApiServer start(Store store, ApiConfig config, PrometheusRegistry registry,
+  static ApiServer start(Store store, ApiConfig config, Limits limits, PrometheusRegistry registry,
       Duration readyMaxLag, List<String> discoveryFallback, java.net.URI redisUrl) {
     var queries = new ClickHouseMetricsQueries(store);
     var readiness = new StoreReadiness(queries, readyMaxLag, InstantSource.system());
@@ -39,7 +41,8 @@ final class PublicApi {
         operations::figures, readiness, registry, InstantSource.system())
         .mount(DashboardAssets.SITE_PATH, DashboardAssets.SITE)
         .mount(DashboardAssets.UPLOT_PATH, DashboardAssets.UPLOT)
-        .discoveryFallback(discoveryFallback);
+        .discoveryFallback(discoveryFallback)
+        .connectionLimits(limits);
     if (redisUrl != null) {
       server.sharedQuotas(redisUrl);
     }

@@ -3,7 +3,6 @@ package dev.naap.app;
 import dev.naap.metrics.Retention;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -49,7 +48,7 @@ final class RefreshCommand implements Main.Runner {
 
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(30), err)) {
       Store store = life.open(storeConfig);
-      HTTPServer metricsServer = life.metrics(metricsHost, metricsPort);
+      MetricsServer metricsServer = life.metrics(metricsHost, metricsPort);
       life.add(new Probes("refresh", store, life.registry(), true));
       RefreshRole role = life.add(refresh.start(store, retention, life.registry()));
       err.printf("naap refresh: %s as %s every %d ms, lease ttl %d ms%s; retention %s%n",

@@ -4,7 +4,6 @@ import dev.naap.scraper.Scraper;
 import dev.naap.scraper.ScraperConfig;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -132,7 +131,7 @@ final class ScrapeCommand implements Main.Runner {
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(),
         config.attemptTimeout().multipliedBy(2), err)) {
       Store store = life.open(storeConfig);
-      HTTPServer metricsServer = once ? null : life.metrics(metricsHost, metricsPort);
+      MetricsServer metricsServer = once ? null : life.metrics(metricsHost, metricsPort);
       if (!once) {
         life.add(new Probes("scrape", store, life.registry(), false));
       }

@@ -4,7 +4,6 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -47,7 +46,7 @@ final class ServeCommand implements Main.Runner {
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(30), err)) {
       Store store = life.open(api.storeFor(storeConfig));
       ApiServer server = life.add(api.start(store, config, life.registry()));
-      HTTPServer management = life.metrics(managementHost, managementPort);
+      MetricsServer management = life.metrics(managementHost, managementPort);
       life.add(new Probes("serve", store, life.registry(), false));
       out.printf("naap serve: serving %s at %s (API docs at %sdocs; metrics at "
           + "http://%s:%d/metrics)%n", store.description(), server.url(), server.url(),

@@ -61,6 +61,8 @@ final class ChildJvm {
         "--enable-native-access=ALL-UNNAMED",
         "-Xmx512m",
         "-Dnaap.chdb.library=" + System.getProperty("naap.chdb.library", ""),
+        // As the launcher: HttpServer.create stays the JDK's server (the simulator's gateway).
+        "-Dcom.sun.net.httpserver.HttpServerProvider=sun.net.httpserver.DefaultHttpServerProvider",
         "-cp", System.getProperty("java.class.path"),
         Main.class.getName()));
     command.addAll(List.of(args));

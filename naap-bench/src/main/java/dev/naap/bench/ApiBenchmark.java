@@ -4,6 +4,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.DatasetCatalog;
 import dev.naap.api.Readiness;
+import dev.naap.http.Limits;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
@@ -152,6 +153,10 @@ public final class ApiBenchmark {
             () -> new Readiness.Status(true, Map.of()),
             new PrometheusRegistry(),
             InstantSource.system())
+        // Every visitor comes through the one loopback proxy: the per-address cap is the total.
+        .connectionLimits(
+            Limits.defaults()
+                .withConnections(Limits.DEFAULT_MAX_CONNECTIONS, Limits.DEFAULT_MAX_CONNECTIONS))
         .start();
   }
 

@@ -49,7 +49,8 @@ public interface Store extends AutoCloseable {
   /**
    * The most characters one statement's parameters may take in all, as ClickHouse text: a server
    * takes them in the request's URL, which ClickHouse (1 MiB) and the HTTP facade (128 KiB, see
-   * {@code HttpLimits}) bound. A caller that packs many keys into one parameter splits by it.
+   * {@code dev.naap.http.Limits}) bound. A caller that packs many keys into one parameter splits
+   * by it.
    */
   default int maxParamChars() {
     return Integer.MAX_VALUE;

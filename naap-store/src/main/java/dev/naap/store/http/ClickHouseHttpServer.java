@@ -1,7 +1,9 @@
 package dev.naap.store.http;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.naap.http.HttpLimits;
+import dev.naap.http.ErrorFormat;
+import dev.naap.http.HttpServers;
+import dev.naap.http.Limits;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import java.io.IOException;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,8 +134,21 @@ public final class ClickHouseHttpServer implements AutoCloseable {
 
   private final Store store;
   private final Config config;
+  /** Errors the server answers before the handler: plain text, like the handler's own. */
+  private static final ErrorFormat PLAIN_TEXT = new ErrorFormat() {
+    @Override
+    public String contentType() {
+      return "text/plain; charset=UTF-8";
+    }
+
+    @Override
+    public byte[] body(int status, String title, String detail) {
+      return (title + ": " + detail + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  };
+
+  private Limits limits = Limits.defaults();
   private HttpServer server;
-  private ExecutorService exchanges;
   private ThreadPoolExecutor statements;
 
   /**
@@ -146,6 +159,12 @@ public final class ClickHouseHttpServer implements AutoCloseable {
   public ClickHouseHttpServer(Store store, Config config) {
     this.store = Objects.requireNonNull(store, "store");
     this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** Connection caps and read deadlines ({@link Limits#defaults()} unless set before start). */
+  public synchronized ClickHouseHttpServer connectionLimits(Limits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    return this;
   }
 
   /** Binds and starts serving. */
@@ -160,9 +179,9 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("unknown host " + config.host(), e);
     }
-    HttpLimits.install();
     try {
-      server = HttpServer.create(new InetSocketAddress(address, config.port()), 128);
+      server = HttpServers.create("naap-clickhouse-http",
+          new InetSocketAddress(address, config.port()), limits, PLAIN_TEXT);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
     }
@@ -171,10 +190,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         new ArrayBlockingQueue<>(config.threads() * 4),
         r -> Thread.ofPlatform().daemon().name("naap-clickhouse-http-" + n.incrementAndGet())
             .unstarted(r));
-    exchanges = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("naap-clickhouse-http-exchange-", 0).factory());
     server.createContext("/", new RequestHandler(store, readStore, config, statements));
-    server.setExecutor(exchanges);
     server.start();
     log.info("serving {} over the ClickHouse HTTP interface at {} ({})", store.description(),
         url(), config.allowWrites() ? "writes allowed" : "read-only");
@@ -223,10 +239,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
       return;
     }
     server.stop(5);
-    exchanges.shutdown();
     statements.shutdown();
     server = null;
-    exchanges = null;
     statements = null;
   }
 

@@ -1,0 +1,39 @@
+package dev.naap.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The management port over real HTTP: metrics, health, and errors in plain text. */
+class MetricsServerTest {
+
+  @Test
+  void servesMetricsAndHealth_andAnswersOtherPathsWithAPlain404() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Counter.builder().name("naap_test_things").help("things").register(registry).inc(3);
+    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry);
+        HttpClient http = HttpClient.newHttpClient()) {
+      String base = "http://127.0.0.1:" + server.getPort();
+      HttpResponse<String> metrics = http.send(
+          HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("naap_test_things_total 3.0");
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/-/healthy")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      HttpResponse<String> other = http.send(
+          HttpRequest.newBuilder(URI.create(base + "/nothing")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(other.statusCode()).isEqualTo(404);
+      assertThat(other.headers().firstValue("Content-Type")).hasValueSatisfying(
+          t -> assertThat(t).startsWith("text/plain"));
+      assertThat(other.headers().firstValue("Server")).isEmpty();
+    }
+  }
+}

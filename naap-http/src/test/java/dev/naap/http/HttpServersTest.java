@@ -1,0 +1,266 @@
+package dev.naap.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The Jetty-backed server over raw sockets: error format, caps, read deadlines, exchanges. */
+@Timeout(120)
+class HttpServersTest {
+
+  private static final ErrorFormat JSON = new ErrorFormat() {
+    @Override
+    public String contentType() {
+      return "application/problem+json";
+    }
+
+    @Override
+    public byte[] body(int status, String title, String detail) {
+      return ("{\"status\":" + status + ",\"title\":\"" + title + "\",\"detail\":\"" + detail
+          + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+  };
+
+  private HttpServer server;
+
+  private void start(Limits limits) throws IOException {
+    server = HttpServers.create("test-http",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, JSON);
+    server.createContext("/", ex -> {
+      byte[] in = ex.getRequestBody().readAllBytes();
+      byte[] out = ("virtual=" + Thread.currentThread().isVirtual() + " path="
+          + ex.getRequestURI().getRawPath() + " query=" + ex.getRequestURI().getRawQuery()
+          + " body=" + in.length + " accept=" + ex.getRequestHeaders().getFirst("Accept")
+          + " inm=" + ex.getRequestHeaders().getFirst("If-None-Match"))
+          .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/plain");
+      if (ex.getRequestMethod().equals("HEAD")) {
+        ex.sendResponseHeaders(200, -1);
+      } else {
+        ex.sendResponseHeaders(200, out.length);
+        ex.getResponseBody().write(out);
+      }
+      ex.close();
+    });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop(1);
+    }
+  }
+
+  @Test
+  void handlersRunOnVirtualThreads_withTheRawTarget_andKeepAlive() throws IOException {
+    start(Limits.defaults());
+    try (Socket s = connect(null)) {
+      String two = exchange(s, "GET /a%20b?x=%26y&z=1 HTTP/1.1\r\nHost: h\r\n"
+          + "Accept: text/csv;q=0.9, application/json\r\nIf-None-Match: \"a\", W/\"b\"\r\n\r\n"
+          + "HEAD /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+      assertThat(two).contains("virtual=true path=/a%20b query=x=%26y&z=1 body=0"
+          + " accept=text/csv;q=0.9, application/json inm=\"a\", W/\"b\"");
+      assertThat(two.split("HTTP/1.1 200", -1)).hasSize(3);
+      assertThat(two).doesNotContainIgnoringCase("server:");
+    }
+  }
+
+  @Test
+  void errorsTheServerAnswersItself_areTheSurfacesFormat_namingNoJavaClass() throws IOException {
+    start(Limits.defaults());
+    String big = "x".repeat(Limits.DEFAULT_MAX_HEADER_BYTES + 10);
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < Limits.DEFAULT_MAX_HEADERS + 5; i++) {
+      many.append("X-H").append(i).append(": v\r\n");
+    }
+    String[][] cases = {
+        {"GARBAGE\r\n\r\n", "400"},
+        {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n", "400"},
+        {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -5\r\n\r\n", "400"},
+        {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "400"},
+        {"GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + big + "\r\n\r\n", "431"},
+        {"GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n" + many + "\r\n", "431"},
+        {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", "4|5"},
+        {"GET /" + big + " HTTP/1.1\r\nHost: h\r\n\r\n", "414"},
+        {"GET /a|b{c} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "400"},
+        {"G(T / HTTP/1.1\r\nHost: h\r\n\r\n", "400"},
+    };
+    for (String[] c : cases) {
+      String answer;
+      try (Socket s = connect(null)) {
+        answer = exchange(s, c[0]);
+      }
+      assertThat(answer).as(c[0].substring(0, Math.min(60, c[0].length())))
+          .containsPattern("^HTTP/1.1 (" + c[1] + ")")
+          .containsIgnoringCase("content-type: application/problem+json")
+          .containsPattern("\"detail\":\"[^\"]+\"")
+          .doesNotContainPattern("java\\.|jetty|Exception|<html")
+          .doesNotContainIgnoringCase("server:");
+    }
+  }
+
+  @Test
+  void oneClientBeyondItsConnectionCap_isClosedAtOnce_whileOthersConnect() throws IOException {
+    start(Limits.defaults().withConnections(100, 5));
+    InetAddress a = InetAddress.getByName("127.0.0.2");
+    InetAddress b = InetAddress.getByName("127.0.0.3");
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        held.add(connect(a));
+      }
+      sleep(500); // the server opens accepted connections in parallel: let it see these first
+      try (Socket sixth = connect(a)) {
+        sixth.setSoTimeout(2_000);
+        long t0 = System.nanoTime();
+        assertThat(sixth.getInputStream().read()).isEqualTo(-1);
+        assertThat(System.nanoTime() - t0).isLessThan(1_500_000_000L);
+      }
+      try (Socket other = connect(b)) {
+        assertThat(exchange(other, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"))
+            .startsWith("HTTP/1.1 200");
+      }
+      held.removeFirst().close();
+      sleep(300);
+      try (Socket again = connect(a)) {
+        assertThat(exchange(again, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"))
+            .startsWith("HTTP/1.1 200");
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void totalCap_closesNewConnectionsAtOnce() throws IOException {
+    start(Limits.defaults().withConnections(3, 64));
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        held.add(connect(InetAddress.getByName("127.0.0." + (10 + i))));
+      }
+      sleep(500);
+      try (Socket fourth = connect(InetAddress.getByName("127.0.0.20"))) {
+        fourth.setSoTimeout(2_000);
+        assertThat(fourth.getInputStream().read()).isEqualTo(-1);
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientTricklingHeaderBytes_isClosedWithinTheHeaderDeadline() throws Exception {
+    start(Limits.defaults().withDeadlines(Duration.ofSeconds(2), Duration.ofSeconds(4),
+        Duration.ofSeconds(30)));
+    assertThat(trickle("GET / HTTP/1.1\r\nHost: h\r\nX-Slow: ", 200))
+        .isBetween(2_000L, 3_300L);
+    assertThat(trickle("\r\n", 200)).as("blank lines before a request").isBetween(2_000L, 3_300L);
+    assertThat(trickle("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n", 200))
+        .as("a body").isBetween(4_000L, 5_300L);
+  }
+
+  @Test
+  void stop_letsARequestInFlightFinish() throws Exception {
+    start(Limits.defaults());
+    server.removeContext("/");
+    server.createContext("/", ex -> {
+      sleep(500);
+      ex.sendResponseHeaders(200, 2);
+      ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+      ex.close();
+    });
+    try (Socket s = connect(null)) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
+          StandardCharsets.US_ASCII));
+      sleep(100);
+      long t0 = System.nanoTime();
+      server.stop(3);
+      server = null;
+      assertThat(System.nanoTime() - t0).isLessThan(3_500_000_000L);
+      s.setSoTimeout(5_000);
+      assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 200").endsWith("ok");
+    }
+  }
+
+  /** Sends {@code start} then one byte every {@code everyMs}; ms until the server closes. */
+  private long trickle(String start, long everyMs) throws IOException {
+    try (Socket s = connect(null)) {
+      OutputStream out = s.getOutputStream();
+      long t0 = System.nanoTime();
+      out.write(start.getBytes(StandardCharsets.US_ASCII));
+      s.setSoTimeout((int) everyMs);
+      InputStream in = s.getInputStream();
+      while (System.nanoTime() - t0 < 20_000_000_000L) {
+        try {
+          out.write(start.endsWith("\r\n\r\n") ? 'x' : start.equals("\r\n") ? '\n' : 'a');
+          out.flush();
+        } catch (IOException e) {
+          break;
+        }
+        try {
+          if (in.read() == -1) {
+            break;
+          }
+          // A response (such as 408): read to its end.
+          in.readAllBytes();
+          break;
+        } catch (SocketTimeoutException e) {
+          // still open
+        } catch (IOException e) {
+          break;
+        }
+      }
+      return (System.nanoTime() - t0) / 1_000_000;
+    }
+  }
+
+  private Socket connect(InetAddress from) throws IOException {
+    Socket s = new Socket();
+    if (from != null) {
+      s.bind(new InetSocketAddress(from, 0));
+    }
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        server.getAddress().getPort()), 5_000);
+    return s;
+  }
+
+  private static String exchange(Socket s, String request) throws IOException {
+    s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+    s.setSoTimeout(10_000);
+    try {
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return "(reset) " + e.getMessage();
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.naap.store.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.naap.http.Limits;
+import dev.naap.http.RawHttp;
+import dev.naap.store.Store;
+import dev.naap.store.TestEngine;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The facade's connection layer over raw sockets: errors the server answers itself are the
+ * facade's plain text, one address is capped, and slow clients are cut off at the deadlines.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
+class ClickHouseHttpConnectionTest {
+  private static final String AUTH = "Authorization: Basic "
+      + Base64.getEncoder().encodeToString("default:pw".getBytes()) + "\r\n";
+  private Store store;
+  private ClickHouseHttpServer server;
+
+  @BeforeAll
+  void start() {
+    store = TestEngine.store("facade_conn");
+    server = new ClickHouseHttpServer(store, ClickHouseHttpServer.Config.loopback(0, "pw"))
+        .connectionLimits(Limits.defaults().withConnections(1_000, 8).withDeadlines(
+            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(30)))
+        .start();
+  }
+
+  @AfterAll
+  void stop() {
+    server.stop();
+    store.close();
+  }
+
+  @Test
+  void errorsTheServerAnswersItself_arePlainText_namingNoJavaClass() throws Exception {
+    String big = "x".repeat(Limits.DEFAULT_MAX_HEADER_BYTES + 10);
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= Limits.DEFAULT_MAX_HEADERS; i++) {
+      many.append("X-H").append(i).append(": v\r\n");
+    }
+    String[][] cases = {
+      {"GARBAGE\r\n\r\n", "400"},
+      {"POST / HTTP/1.1\r\nHost: h\r\n" + AUTH + "Content-Length: abc\r\n\r\n", "400"},
+      {"POST / HTTP/1.1\r\nHost: h\r\n" + AUTH + "Content-Length: -5\r\n\r\n", "400"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "400"},
+      {"GET /ping HTTP/1.1\r\nHost: h\r\nX-Big: " + big + "\r\n\r\n", "431"},
+      {"GET /ping HTTP/1.1\r\nHost: h\r\nConnection: close\r\n" + many + "\r\n", "431"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", "400|501"},
+      {"GET /?query=" + big + " HTTP/1.1\r\nHost: h\r\n\r\n", "414"},
+      {"GET /?query=a|b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "400"},
+      {"BREW / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH + "Connection: close\r\n\r\n", "405"},
+      {"G(T / HTTP/1.1\r\nHost: h\r\n\r\n", "400"},
+    };
+    for (String[] c : cases) {
+      String answer = RawHttp.exchange(server.port(), null, c[0]);
+      assertThat(answer)
+          .as(c[0].substring(0, Math.min(60, c[0].length())))
+          .containsPattern("^HTTP/1.1 (" + c[1] + ") ")
+          .containsIgnoringCase("content-type: text/plain; charset=UTF-8")
+          .doesNotContainPattern("(?i)java\\.|jetty|exception|<html|\\bat [a-z]+\\.")
+          .doesNotContainIgnoringCase("\nserver:");
+    }
+  }
+
+  @Test
+  void oneAddressBeyondItsConnectionCap_isRefusedAtOnce_whileOthersAreServed() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    String ping = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    try {
+      for (int i = 0; i < 8; i++) {
+        held.add(RawHttp.connect(server.port(), "127.0.3.1"));
+      }
+      // The server opens accepted connections in parallel: let it see these first.
+      Thread.sleep(500);
+      long t0 = System.nanoTime();
+      assertThat(RawHttp.exchange(server.port(), "127.0.3.1", ping)).as("the 9th").isEmpty();
+      assertThat(System.nanoTime() - t0).isLessThan(2_000_000_000L);
+      assertThat(RawHttp.exchange(server.port(), "127.0.3.2", ping)).startsWith("HTTP/1.1 200")
+          .endsWith("Ok.\n");
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientTricklingHeaderOrBodyBytes_isClosedWithinTheDeadline() throws Exception {
+    assertThat(RawHttp.trickle(server.port(), "GET /ping HTTP/1.1\r\nHost: h\r\nX: "))
+        .isBetween(2_000L, 3_500L);
+    assertThat(RawHttp.trickle(server.port(), "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH
+        + "Content-Length: 100000\r\n\r\nSELECT ")).as("a trickling body").isBetween(3_000L, 4_500L);
+    assertThat(RawHttp.exchange(server.port(), null,
+        "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")).endsWith("Ok.\n");
+  }
+}

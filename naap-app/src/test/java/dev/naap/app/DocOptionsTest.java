@@ -27,7 +27,7 @@ class DocOptionsTest {
       "--trials", "--seconds", "--days", "--minutes", "--hours", "--max-time", "--engine-runs",
       "--visitors", "--to-datetime", "--reset-offsets", "--rate", "--processes", "--plot",
       "--now", "--enable-native-access", "--describe", "--bootstrap-server", "--backups",
-      "--write");
+      "--write", "--store", "--profile");
   private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
   private static final Pattern PORT_ROW = Pattern.compile("^\\| (\\d+) \\| `naap ([a-z -]+)` \\|");
 

@@ -216,7 +216,7 @@ final class Dispatcher implements HttpHandler {
       } else {
         answer = cache.get(prepared.cacheKey(), prepared.compute());
         metrics.cache(answer.hit());
-        refreshAhead.answered(prepared.cacheKey(), route.endpoint(), request);
+        refreshAhead.answered(prepared.cacheKey(), route.endpoint(), request, prepared);
       }
       Response r = answer.response();
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());

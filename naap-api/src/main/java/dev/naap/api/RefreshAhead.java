@@ -13,23 +13,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Computes the next minute's response of a request answered in the last seconds of a minute,
- * before that minute begins. A request without {@code end} covers the range up to the next whole
- * minute, so its cache key changes at every boundary, and without this the first visitors of
- * each minute all waited for the store (a dashboard's six calls miss at once). Only routes that
- * opt in ({@link Endpoint#refreshAhead()}) are computed ahead: the range reports, whose answer
- * depends on the time only through their range. Bounded: at most {@link #AT_ONCE} computations at
- * once, each key once, through the same query limit as the requests; the next request for the key
- * waits for a computation under way rather than starting its own.
+ * Keeps popular responses in the cache without a request waiting for the store: a response asked
+ * for in the last seconds of its cache entry's life is computed again before it expires, and one
+ * asked for in the last seconds of a minute is computed for the next minute before that begins. A
+ * request without {@code end} covers the range up to the next whole minute, so its cache key
+ * changes at every boundary, and without this the first visitors of each minute all waited for the
+ * store (a dashboard's six calls miss at once). Only routes that opt in ({@link
+ * Endpoint#refreshAhead()}) are computed ahead: the range reports, whose answer depends on the time
+ * only through their range. Bounded: at most {@link #AT_ONCE} computations at once, each key once,
+ * through the same query limit as the requests; a request for a key being computed waits for that
+ * computation rather than starting its own.
  *
- * <p>A response computed ahead is the one a request at the boundary gets, with data up to the
- * moment it was computed (at most {@link #LEAD} earlier), and {@code generated_at} at the
+ * <p>A response computed for the next minute is the one a request at the boundary gets, with data
+ * up to the moment it was computed (at most {@link #LEAD} earlier), and {@code generated_at} at the
  * boundary.
  */
 final class RefreshAhead implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RefreshAhead.class);
-  /** How long before a minute boundary a request makes the next minute's response. */
+  /** How long before a boundary or an expiry a request starts the next response. */
   static final Duration LEAD = Duration.ofSeconds(5);
   /** Responses computed ahead at once: ahead-work must not crowd out the requests. */
   static final int AT_ONCE = 2;
@@ -48,31 +50,42 @@ final class RefreshAhead implements AutoCloseable {
   /**
    * After {@code request} was answered under {@code key}: when a minute boundary is less than
    * {@link #LEAD} away and the request's key changes at it, starts computing the response it will
-   * have after the boundary, unless it is cached or under way.
+   * have after the boundary, unless that is cached already; otherwise, when its entry expires
+   * within {@link #LEAD} (or a quarter of its life), starts computing it again.
    */
-  void answered(String key, Endpoint endpoint, ApiRequest request) {
+  void answered(String key, Endpoint endpoint, ApiRequest request, Endpoint.Prepared prepared) {
     if (!endpoint.refreshAhead()) {
       return;
     }
-    Instant boundary = request.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-    if (Duration.between(request.now(), boundary).compareTo(LEAD) > 0) {
-      return;
+    Instant now = request.now();
+    Instant boundary = now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+    if (Duration.between(now, boundary).compareTo(LEAD) <= 0) {
+      Endpoint.Prepared next;
+      try {
+        next = endpoint.prepare(request.at(boundary.plusMillis(1)));
+      } catch (RuntimeException e) {
+        return; // valid now, invalid then (a range grown past the limit): nothing to do ahead
+      }
+      String nextKey = next.cacheKey();
+      if (nextKey != null && !nextKey.equals(key)) {
+        // The key moves at the boundary (no explicit end): its entry has no future to renew.
+        if (cache.peek(nextKey) == null) {
+          start(nextKey, () -> cache.get(nextKey, next.compute()), request);
+        }
+        return;
+      }
     }
-    Endpoint.Prepared next;
-    try {
-      next = endpoint.prepare(request.at(boundary.plusMillis(1)));
-    } catch (RuntimeException e) {
-      return; // valid now, invalid then (a range that grows past the limit): nothing to do ahead
+    if (cache.expiresWithin(key, LEAD)) {
+      start(key, () -> cache.renew(key, prepared.compute()), request);
     }
-    String nextKey = next.cacheKey();
-    // A key that does not move with the clock (an explicit end) needs nothing ahead.
-    if (nextKey == null || nextKey.equals(key) || cache.peek(nextKey) != null) {
-      return;
-    }
+  }
+
+  /** Runs {@code work} for {@code key} in the background, unless it is under way or too many are. */
+  private void start(String key, Runnable work, ApiRequest request) {
     if (!slots.tryAcquire()) {
       return;
     }
-    if (!underWay.add(nextKey)) {
+    if (!underWay.add(key)) {
       slots.release();
       return;
     }
@@ -80,17 +93,17 @@ final class RefreshAhead implements AutoCloseable {
       threads.execute(
           () -> {
             try {
-              cache.get(nextKey, next.compute());
+              work.run();
             } catch (RuntimeException e) {
-              // The request after the boundary computes it, and meets the failure if it lasts.
+              // A request computes it when it needs it, and meets the failure if it lasts.
               log.debug("not computed ahead: {}: {}", request.path(), e.toString());
             } finally {
-              underWay.remove(nextKey);
+              underWay.remove(key);
               slots.release();
             }
           });
     } catch (RejectedExecutionException e) {
-      underWay.remove(nextKey); // closing
+      underWay.remove(key); // closing
       slots.release();
     }
   }

@@ -93,9 +93,33 @@ final class ResponseCache {
   /** The cached response for {@code key}, or {@code compute}'s, kept when it is a cacheable 200. */
   Cached get(String key, Supplier<Response> compute) {
     Cached hit = peek(key);
-    if (hit != null) {
-      return hit;
+    return hit != null ? hit : compute(key, compute);
+  }
+
+  /**
+   * Whether {@code key} has an entry that expires within {@code lead}, or within a quarter of its
+   * lifetime if that is shorter (a 10-s entry is renewed in its last 2.5 s, not in half its life).
+   */
+  boolean expiresWithin(String key, Duration lead) {
+    Kept e = entries.getIfPresent(key);
+    if (e == null) {
+      return false;
     }
+    Duration quarter = e.response().maxAge().dividedBy(4);
+    Duration window = quarter.compareTo(lead) < 0 ? quarter : lead;
+    return !Duration.between(clock.instant(), e.expires()).minus(window).isPositive();
+  }
+
+  /**
+   * Computes {@code key}'s response again and keeps it in place of the entry there. Until it is
+   * done, requests get the entry there while it is fresh, then wait for this computation.
+   */
+  void renew(String key, Supplier<Response> compute) {
+    compute(key, compute);
+  }
+
+  /** Computes and keeps {@code key}'s response, or waits for a computation of it under way. */
+  private Cached compute(String key, Supplier<Response> compute) {
     var mine = new CompletableFuture<Response>();
     CompletableFuture<Response> running = computing.putIfAbsent(key, mine);
     if (running != null) {

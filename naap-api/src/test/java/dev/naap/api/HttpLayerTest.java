@@ -208,25 +208,31 @@ class HttpLayerTest {
   }
 
   @Test
-  void refreshAhead_inTheLastSecondsOfAMinute_computesTheNextMinutesResponse() throws Exception {
+  void refreshAhead_nearAnExpiryOrAMinuteBoundary_computesTheNextResponseInTheBackground()
+      throws Exception {
     start();
-    http.get("/v1/gpu/metrics?limit=3"); // 12:00:30: the boundary is 30 s away, nothing ahead
+    String relative = "/v1/gpu/metrics?limit=3";
+    String fixed = "/v1/gpu/metrics?limit=3&end=2026-01-08T12:01:00Z";
+    http.get(relative); // 12:00:30; 5m buckets are cached for 30 s, until 12:01:00
+    http.get(fixed);
     Thread.sleep(300);
-    assertThat(queries.runs.get()).isEqualTo(1);
+    assertThat(queries.runs.get()).isEqualTo(2); // nothing is near: nothing runs ahead
 
-    clock.advance(Duration.ofSeconds(26)); // 12:00:56, 4 s before 12:01
-    http.get("/v1/gpu/metrics?limit=3"); // a hit, and the start of the next minute's response
-    awaitRuns(2);
-    http.get("/v1/gpu/metrics?limit=3&end=2026-01-08T12:01:00Z"); // an explicit end never moves
-    Thread.sleep(300);
-    assertThat(queries.runs.get()).isEqualTo(3);
+    // 12:00:56, 4 s before the boundary and the entries' expiry, two hits: the relative request's
+    // key moves at 12:01, so its next minute's response is computed; the fixed one's entry is
+    // computed again.
+    clock.advance(Duration.ofSeconds(26));
+    http.get(relative);
+    http.get(fixed);
+    awaitRuns(4);
 
-    clock.advance(Duration.ofSeconds(5)); // 12:01:01: the key has moved, and is cached already
-    Http.Answer next = http.get("/v1/gpu/metrics?limit=3");
-    assertThat(queries.runs.get()).isEqualTo(3);
+    clock.advance(Duration.ofSeconds(5)); // 12:01:01: both answered from the cache
+    Http.Answer next = http.get(relative);
     assertThat(next.json().get("meta").get("end").asText()).isEqualTo("2026-01-08T12:02:00Z");
+    http.get(fixed);
+    assertThat(queries.runs.get()).isEqualTo(4);
     assertThat(Scrape.text(registry))
-        .contains("naap_api_cache_requests_total{result=\"hit\"} 2.0");
+        .contains("naap_api_cache_requests_total{result=\"hit\"} 4.0");
   }
 
   private void awaitRuns(int n) throws InterruptedException {

@@ -28,8 +28,6 @@ final class Probes implements AutoCloseable {
   static final Duration HEALTH_INTERVAL = Duration.ofMinutes(1);
 
   private static final Logger log = LoggerFactory.getLogger(Probes.class);
-  /** ClickHouse's code for a write refused in readonly mode. */
-  private static final int READONLY = 164;
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("naap-probes").daemon().factory());
@@ -59,7 +57,7 @@ final class Probes implements AutoCloseable {
     try {
       heartbeat.beat();
     } catch (StoreException e) {
-      if (e.code() != READONLY) {
+      if (e.code() != StoreException.READONLY) {
         throw e;
       }
       log.info("{} reads a read-only store: it writes no heartbeat, so the operations view"

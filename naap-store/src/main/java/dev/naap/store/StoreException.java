@@ -13,6 +13,8 @@ public class StoreException extends RuntimeException {
   private static final Pattern CODE = Pattern.compile("Code: (\\d+)");
   /** How much of the SQL a message quotes. */
   static final int SQL_QUOTE_CHARS = 500;
+  /** ClickHouse's code for a statement refused in readonly mode. */
+  public static final int READONLY = 164;
 
   private final int code;
   private final String serverMessage;

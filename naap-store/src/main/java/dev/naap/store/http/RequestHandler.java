@@ -45,7 +45,6 @@ final class RequestHandler implements HttpHandler {
       Pattern.compile("(?i)\\bVALUES\\b|\\bFORMAT\\s+[A-Za-z0-9_]+");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+");
-  static final int READONLY = 164;
   static final int AUTHENTICATION_FAILED = 516;
 
   private final Store store;
@@ -251,7 +250,7 @@ final class RequestHandler implements HttpHandler {
 
   private static void checkReadOnly(boolean readOnly, String sql) throws HttpError {
     if (readOnly && !READ_ONLY.contains(firstKeyword(sql))) {
-      throw new HttpError(403, READONLY, "Code: 164. DB::Exception: Cannot execute query in"
+      throw new HttpError(403, StoreException.READONLY, "Code: 164. DB::Exception: Cannot execute query in"
           + " readonly mode. For queries over HTTP, method GET implies readonly. You should use"
           + " method POST for modifying queries. (READONLY)");
     }
@@ -413,7 +412,7 @@ final class RequestHandler implements HttpHandler {
   static int httpStatus(int code) {
     return switch (code) {
       case 192, 193, 194, 516 -> 401; // UNKNOWN_USER, WRONG_PASSWORD, REQUIRED_PASSWORD, AUTH
-      case 164, 497 -> 403; // READONLY, ACCESS_DENIED
+      case StoreException.READONLY, 497 -> 403; // and ACCESS_DENIED
       case 16, 46, 47, 50, 60, 73, 81, 115, 170, 179 -> 404; // UNKNOWN_* (table, db, function...)
       case 6, 25, 26, 27, 32, 33, 36, 38, 41, 42, 43, 44, 53, 62, 69, 70, 72, 130, 456, 457 ->
           400; // syntax, parsing, bad arguments, bad query parameters

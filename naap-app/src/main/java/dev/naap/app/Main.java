@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "naap", header = "NaaP: analytics for the Livepeer AI network.",
     synopsisSubcommandLabel = "COMMAND",
-    footer = "naap help: every command and its options; naap COMMAND --help: one command's.",
+    footer = {"naap help: every command and its options; naap COMMAND --help: one command's.",
+        "naap bench --help: the benchmarks (docs/BENCH_CLI.md)."},
     subcommands = {DemoCommand.class, ImportCommand.class, IngestCommand.class,
         RefreshCommand.class, SqlCommand.class, ScrapeCommand.class, LoadtestCommand.class,
         SimulateCommand.class, ClickHouseHttpCommand.class, ServeCommand.class,

@@ -44,11 +44,11 @@ import picocli.CommandLine.Spec;
  * --allow-writes} standing in for a ClickHouse server), and the duration of the refresh that then
  * rolls all of it up.
  *
- * <p>Workload: {@code --events} {@code ai_stream_status} envelopes of 700 sessions over 3
- * gateways, produced first to a topic of {@code --partitions}. Each
- * run starts its processes ({@code --no-refresh}) in a fresh group and database, and is timed from
- * the first committed offset to the last, so JVM starts and migrations are left out. The load
- * average is printed with each figure: on a shared machine it says what else ran.
+ * <p>Workload: {@code --events} {@code ai_stream_status} envelopes of 700 sessions over 3 gateways,
+ * produced first to a topic of {@code --partitions}. Each run starts its processes ({@code
+ * --no-refresh}) in a fresh group and database, and is timed from the first committed offset to the
+ * last, so JVM starts and migrations are left out. The load average is printed with each figure: on
+ * a shared machine it says what else ran.
  *
  * <p>Run: {@code ./naap bench scale-out [--events N] [--processes 1,2,3]}.
  */

@@ -16,17 +16,24 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * Builds the {@code naap} command line from the commands' declarations: the duration converter,
  * the {@link Range}s added to the help, every parse error collected, and the help texts ({@code
- * naap help}, docs/CLI.md) rendered from it.
+ * naap help}, docs/CLI.md) rendered from it. The benchmarks' command line ({@code naap bench},
+ * naap-bench) is built by the same methods.
  */
-final class Cli {
+public final class Cli {
 
   /** Help lines are this wide, so that docs/CLI.md does not depend on the terminal. */
   static final int WIDTH = 100;
 
   private Cli() {}
 
-  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
+  /** The {@code naap} command line. */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(new Main(), out, err);
+  }
+
+  /** The command line of {@code root}, a picocli {@code @Command} and its subcommands. */
+  public static CommandLine commandLine(Object root, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(root);
     cli.registerConverter(Duration.class, Cli::duration);
     cli.setOut(out).setErr(err).setUsageHelpWidth(WIDTH).setUsageHelpAutoWidth(false);
     prepare(cli.getCommandSpec());
@@ -147,16 +154,22 @@ final class Cli {
 
   /** docs/CLI.md: {@link #everything} as Markdown, one section per command. */
   static String markdown(CommandLine root) {
-    StringBuilder b = new StringBuilder("""
+    return markdown(root, """
         # The naap command line
 
         Generated from the commands' option declarations in naap-app (`CliDocTest` checks that
         this file matches them; `-Dnaap.cli.write=true` rewrites it). `./naap help` prints the
         same, `./naap COMMAND --help` one command. Durations are written as a number with a unit,
         `ms`, `s`, `m`, `h` or `d`, or several (`1h30m`), or ISO-8601 (`PT10M`). Exit codes: 0
-        success, 1 the work failed, 2 bad usage.
+        success, 1 the work failed, 2 bad usage. The benchmarks' command line, `./naap bench`, is
+        in [BENCH_CLI.md](BENCH_CLI.md).
 
         """);
+  }
+
+  /** {@link #everything} of {@code root} as Markdown after {@code intro}, a section a command. */
+  public static String markdown(CommandLine root, String intro) {
+    StringBuilder b = new StringBuilder(intro);
     b.append("```\n").append(root.getUsageMessage()).append("```\n");
     for (CommandLine command : commands(root)) {
       b.append("\n## ").append(command.getCommandSpec().qualifiedName()).append("\n\n```\n")

@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "naap", header = "NaaP: analytics for the Livepeer AI network.",
     synopsisSubcommandLabel = "COMMAND",
-    footer = "naap help: every command and its options; naap COMMAND --help: one command's.",
+    footer = {"naap help: every command and its options; naap COMMAND --help: one command's.",
+        "naap bench --help: the benchmarks (docs/BENCH_CLI.md)."},
     subcommands = {DemoCommand.class, ImportCommand.class, IngestCommand.class,
         RefreshCommand.class, SqlCommand.class, ScrapeCommand.class, LoadtestCommand.class,
         SimulateCommand.class, ClickHouseHttpCommand.class, ServeCommand.class,
@@ -83,7 +84,15 @@ public final class Main {
   }
 
   static int run(List<String> argv, PrintStream out, PrintStream err) {
-    CommandLine cli = Cli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+    return run(Cli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)), argv, out,
+        err);
+  }
+
+  /**
+   * Runs the command {@code argv} names in {@code cli} (built by {@link Cli#commandLine}): help,
+   * every parse and range error at once (exit code 2), else its {@link Runner}.
+   */
+  public static int run(CommandLine cli, List<String> argv, PrintStream out, PrintStream err) {
     if (argv.isEmpty()) {
       cli.usage(out);
       return 2;
@@ -147,7 +156,7 @@ public final class Main {
   }
 
   /** What a command does once its options are parsed and in range. */
-  interface Runner {
+  public interface Runner {
     /** Returns the exit code; a {@link ParameterException} is bad usage (exit code 2). */
     int run(PrintStream out, PrintStream err) throws Exception;
   }

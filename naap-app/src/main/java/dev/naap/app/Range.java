@@ -7,11 +7,12 @@ import java.lang.annotation.Target;
 
 /**
  * The values a numeric option accepts, beside its {@code @Option}: checked after parsing (every
- * option out of range is reported at once) and shown in the help ({@link Cli}).
+ * option out of range is reported at once) and shown in the help ({@link Cli}). Public for the
+ * benchmarks' command line (naap-bench), which naap-app's machinery builds too.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-@interface Range {
+public @interface Range {
   double min();
 
   double max();

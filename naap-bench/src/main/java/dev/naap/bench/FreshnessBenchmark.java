@@ -1,5 +1,7 @@
 package dev.naap.bench;
 
+import dev.naap.app.Main;
+import dev.naap.app.Range;
 import dev.naap.events.EventParser;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
@@ -20,6 +22,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,27 +34,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Freshness: how long after an event is ingested the query layer shows it.
  *
- * <p>Workload: an embedded store holding {@code --sessions} earlier sessions (default 0; each on
- * one of 400 orchestrators, one every 648 ms back from now — the rate of a 1 000-GPU network,
- * so 4 000 000 sessions are its month and more sessions mean more history, not a busier hour —
- * generated in the engine by {@code freshness_sessions.sql} and refreshed once before the trials:
- * that first refresh's time is printed too), with the rollup refresh loop running as {@code naap
- * ingest} runs it (every {@code --interval-ms}, default 5 000). Each of {@code --trials} trials (default 20)
- * waits a random 0–5 s (seed 7, so trials fall at every phase of the loop), writes one session of a
- * new orchestrator (request, first segment, first frame, one status sample, event times now)
- * through the ingest writer, then asks {@link MetricsQueries} every 50 ms for that orchestrator's
- * GPU metrics of the current hour until its segment shows. The figure is the time from the write's
- * return (the event is durable and would be acknowledged to Kafka) to the first answer that shows
- * it — what a user of the API sees, whatever the rollup versions do inside. The loop's own refresh
- * durations during the trials are printed too (mean and max, from its histogram).
+ * <p>Workload: an embedded store holding {@code --sessions} earlier sessions (each on one of 400
+ * orchestrators, one every 648 ms back from now — the rate of a 1 000-GPU network, so 4 000 000
+ * sessions are its month and more sessions mean more history, not a busier hour — generated in the
+ * engine by {@code freshness_sessions.sql} and refreshed once before the trials: that first
+ * refresh's time is printed too), with the rollup refresh loop running as {@code naap ingest} runs
+ * it (every {@code --interval-ms}). Each of {@code --trials} trials waits a random 0–5 s (seed 7,
+ * so trials fall at every phase of the loop), writes one session of a new orchestrator (request,
+ * first segment, first frame, one status sample, event times now) through the ingest writer, then
+ * asks {@link MetricsQueries} every 50 ms for that orchestrator's GPU metrics of the current hour
+ * until its segment shows. The figure is the time from the write's return (the event is durable and
+ * would be acknowledged to Kafka) to the first answer that shows it — what a user of the API sees,
+ * whatever the rollup versions do inside. The loop's own refresh durations during the trials are
+ * printed too (mean and max, from its histogram).
  *
  * <p>Run: {@code ./naap bench freshness [--sessions N] [--trials N] [--interval-ms MS]}.
  */
-public final class FreshnessBenchmark {
+@Command(name = "freshness", description = "how long after an event is ingested the query "
+    + "layer shows it")
+public final class FreshnessBenchmark implements Main.Runner {
 
   private static final Duration GIVE_UP = Duration.ofSeconds(60);
   /** A session every 648 ms: 4 000 000 in 30 days, a 1 000-GPU network's rate. */
@@ -59,13 +66,22 @@ public final class FreshnessBenchmark {
   /** Earlier sessions generated per statement. */
   private static final int SESSIONS_PER_STATEMENT = 250_000;
 
-  private FreshnessBenchmark() {}
+  @Option(names = "--sessions", paramLabel = "N", description = "earlier sessions in the store")
+  @Range(min = 0, max = Integer.MAX_VALUE)
+  int sessions = 0;
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> args = Options.parse(argv);
-    int trials = Integer.parseInt(args.getOrDefault("trials", "20"));
-    long intervalMs = Long.parseLong(args.getOrDefault("interval-ms", "5000"));
-    int sessions = Integer.parseInt(args.getOrDefault("sessions", "0"));
+  @Option(names = "--trials", paramLabel = "N", description = "events timed")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int trials = 20;
+
+  @Option(names = "--interval-ms", paramLabel = "MS", description = "the refresh loop's interval")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  long intervalMs = 5000;
+
+  FreshnessBenchmark() {}
+
+  @Override
+  public int run(PrintStream out, PrintStream err) throws Exception {
     Path work = Files.createTempDirectory("naap-bench-freshness-");
     System.out.printf(
         "freshness benchmark: %d trials, %d earlier sessions, refresh every %d ms, %d cores, "
@@ -132,6 +148,7 @@ public final class FreshnessBenchmark {
           seconds.size());
       printRefreshDurations(registry);
     }
+    return 0;
   }
 
   private static boolean visible(MetricsQueries queries, String orchestrator, Instant now) {

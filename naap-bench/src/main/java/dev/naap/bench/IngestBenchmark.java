@@ -2,6 +2,8 @@ package dev.naap.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naap.app.Main;
+import dev.naap.app.Range;
 import dev.naap.events.EventParser;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
@@ -11,6 +13,7 @@ import dev.naap.kafka.KafkaBroker;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +29,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Sustained ingest throughput from a real Kafka broker into the embedded store, and the heap it
@@ -37,12 +42,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ai_stream_status, …). They are produced first to a topic with {@code --partitions} partitions
  * (default 4) with go-livepeer's random keys; then each run consumes them all with a fresh consumer
  * group into emptied tables, timing from the first poll to the last committed batch, while a
- * sampler records the heap in use every 100 ms. Runs: {@code --runs} (default 3); the median is
- * what docs/benchmarks.md quotes.
+ * sampler records the heap in use every 100 ms, after {@code --warmups} untimed runs. Runs:
+ * {@code --runs}; the median is what docs/benchmarks.md quotes.
  *
- * <p>The peer: then {@code --engine-runs} times (default {@code --runs}; 0 skips it) the embedded
- * engine's own Kafka table engine consumes the same topic (a fresh group each time, {@code
- * --engine-consumers} consumers, default 2, blocks of {@code --batch-max-events}) through a
+ * <p>The peer: then {@code --engine-runs} times (0 skips it) the embedded engine's own Kafka table
+ * engine consumes the same topic (a fresh group each time, {@code --engine-consumers} consumers,
+ * blocks of {@code --batch-max-events}) through a
  * materialized view into the same emptied {@code raw_events}, whose family views fire as for
  * NaaP; a run is timed from the view's creation until {@code raw_events} holds every event. The
  * ratio of the two medians is printed last. The engine path has none of NaaP's validation,
@@ -51,22 +56,50 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Run: {@code NAAP_JAVA_OPTS=-Xmx512m ./naap bench ingest [--events N] [--runs R]
  * [--engine-runs R]}.
  */
-public final class IngestBenchmark {
+@Command(name = "ingest", description = {"sustained ingest throughput from a real Kafka broker "
+    + "into the embedded store, and its heap; then the engine's own Kafka table engine on the "
+    + "same topic", "(run with NAAP_JAVA_OPTS=-Xmx512m for the heap goal)"})
+public final class IngestBenchmark implements Main.Runner {
 
   private static final String TOPIC = "bench-events";
   private static final Duration ENGINE_GIVE_UP = Duration.ofMinutes(10);
 
-  private IngestBenchmark() {}
+  @Option(names = "--events", paramLabel = "N", description = "envelopes produced and consumed")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int events = 1_000_000;
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> args = Options.parse(argv);
-    int events = Integer.parseInt(args.getOrDefault("events", "1000000"));
-    int runs = Integer.parseInt(args.getOrDefault("runs", "5"));
-    int warmups = Integer.parseInt(args.getOrDefault("warmups", "1"));
-    int partitions = Integer.parseInt(args.getOrDefault("partitions", "4"));
-    int batch = Integer.parseInt(args.getOrDefault("batch-max-events", "20000"));
-    int engineRuns = Integer.parseInt(args.getOrDefault("engine-runs", String.valueOf(runs)));
-    int engineConsumers = Integer.parseInt(args.getOrDefault("engine-consumers", "2"));
+  @Option(names = "--runs", paramLabel = "R", description = "timed runs of NaaP's ingest")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int runs = 5;
+
+  @Option(names = "--warmups", paramLabel = "W", description = "untimed runs before them")
+  @Range(min = 0, max = Integer.MAX_VALUE)
+  int warmups = 1;
+
+  @Option(names = "--partitions", paramLabel = "P", description = "partitions of the topic")
+  @Range(min = 1, max = 1_000)
+  int partitions = 4;
+
+  @Option(names = "--batch-max-events", paramLabel = "N",
+      description = "the most events a batch (NaaP's, and the engine's blocks) holds")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int batch = 20_000;
+
+  @Option(names = "--engine-runs", paramLabel = "R",
+      description = "timed runs of the engine's Kafka table engine, 0 for none (default --runs)")
+  @Range(min = 0, max = Integer.MAX_VALUE)
+  Integer engineRuns;
+
+  @Option(names = "--engine-consumers", paramLabel = "N",
+      description = "the engine's Kafka consumers")
+  @Range(min = 1, max = 1_000)
+  int engineConsumers = 2;
+
+  IngestBenchmark() {}
+
+  @Override
+  public int run(PrintStream out, PrintStream err) throws Exception {
+    int peerRuns = engineRuns != null ? engineRuns : runs;
     Path work = Files.createTempDirectory("naap-bench-");
     System.out.printf("ingest benchmark: %d events, %d partitions, batches of %d, %d runs, "
         + "max heap %d MB, %d cores, work dir %s%n", events, partitions, batch, runs,
@@ -98,9 +131,9 @@ public final class IngestBenchmark {
           naap, runs, rates.getFirst(), rates.getLast());
       String stored = store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim();
       System.out.printf("raw_events FINAL after the last run: %s%n", stored);
-      if (engineRuns > 0) {
+      if (peerRuns > 0) {
         List<Double> engine = new ArrayList<>();
-        for (int run = 1; run <= engineRuns; run++) {
+        for (int run = 1; run <= peerRuns; run++) {
           emptyTables(store);
           double seconds = consumeWithEngine(broker.bootstrapServers(), store, events, batch,
               engineConsumers, "bench-engine-" + run);
@@ -112,12 +145,13 @@ public final class IngestBenchmark {
         engine.sort(Double::compare);
         double peer = engine.get(engine.size() / 2);
         System.out.printf("engine median: %,.0f events/s over %d runs (min %,.0f, max %,.0f); "
-            + "raw_events FINAL %s%n", peer, engineRuns, engine.getFirst(), engine.getLast(),
+            + "raw_events FINAL %s%n", peer, peerRuns, engine.getFirst(), engine.getLast(),
             store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim());
         System.out.printf("NaaP / engine Kafka path: %.2f (%,.0f vs %,.0f events/s)%n",
             naap / peer, naap, peer);
       }
     }
+    return 0;
   }
 
   /**

@@ -4,12 +4,15 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import dev.naap.api.DatasetCatalog;
 import dev.naap.api.Readiness;
+import dev.naap.app.Main;
+import dev.naap.app.Range;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Whether the API keeps answering while the store is saturated: {@code /health} latency while heavy
@@ -35,31 +41,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Every request is distinct (its {@code end} a minute earlier than the last), so each reaches
  * the store. Workload: the network of {@link QueryBenchmark} ({@code --days}, {@code --gpus},
- * {@code --orchestrators}; defaults 30, 1 000, 400), an API server with its response cache off
+ * {@code --orchestrators}: {@link NetworkOptions}), an API server with its response cache off
  * (every request reaches the store) and no quota, over the embedded store with 4 connections.
  *
  * <ul>
  *   <li>{@code heavy}: 16 clients send the dashboard's calls ({@link ApiBenchmark#CALLS}) back to
- *       back for {@code --seconds} (default 20), with room for all 16 in flight (4 run on the
- *       engine, 12 wait in its queue), while a probe asks {@code /health} every 20 ms;
+ *       back for {@code --seconds}, with room for all 16 in flight (4 run on the engine, 12 wait
+ *       in its queue), while a probe asks {@code /health} every 20 ms;
  *   <li>{@code overload}: 32 clients against the default limit of 8 queries in flight, so that most
  *       requests find it full; the latency of those 503s, and {@code /health} again.
  * </ul>
  *
  * Goals (issue 14): {@code /health} p99 under 50 ms in {@code heavy}; 503s within 100 ms.
  *
- * <p>Run: {@code ./naap bench overload [--days D] [--gpus G] [--seconds S]}.
+ * <p>Run: {@code ./naap bench overload [--days D] [--gpus G] [--orchestrators O] [--seconds S]}.
  */
-public final class OverloadBenchmark {
+@Command(name = "overload", description = "/health latency and 503s while heavy uncached queries "
+    + "saturate the store")
+public final class OverloadBenchmark implements Main.Runner {
 
-  private OverloadBenchmark() {}
+  @Mixin NetworkOptions network;
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> args = Options.parse(argv);
-    int days = Integer.parseInt(args.getOrDefault("days", "30"));
-    int gpus = Integer.parseInt(args.getOrDefault("gpus", "1000"));
-    int orchestrators = Integer.parseInt(args.getOrDefault("orchestrators", "400"));
-    int seconds = Integer.parseInt(args.getOrDefault("seconds", "20"));
+  @Option(names = "--seconds", paramLabel = "S", description = "length of each phase")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int seconds = 20;
+
+  OverloadBenchmark() {}
+
+  @Override
+  public int run(PrintStream out, PrintStream err) throws Exception {
+    int days = network.days;
+    int gpus = network.gpus;
+    int orchestrators = network.orchestrators;
     Path work = Files.createTempDirectory("naap-bench-overload-");
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
     System.out.printf(
@@ -109,6 +122,7 @@ public final class OverloadBenchmark {
       }
     }
     System.out.printf("load average at the end: %s%n", loadAverage());
+    return 0;
   }
 
   private record Result(List<Double> ok, List<Double> busy, List<Double> health,

@@ -1,5 +1,7 @@
 package dev.naap.bench;
 
+import dev.naap.app.Main;
+import dev.naap.app.Range;
 import dev.naap.metrics.query.ClickHouseMetricsQueries;
 import dev.naap.metrics.query.Dimension;
 import dev.naap.metrics.query.Granularity;
@@ -9,6 +11,7 @@ import dev.naap.metrics.query.Report;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,44 +22,55 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Latency of the API's main queries ({@link ClickHouseMetricsQueries}) over a generated network.
  *
- * <p>Workload: {@code --days} days (default 30) of a network of {@code --gpus} GPUs (default 1 000)
- * on {@code --orchestrators} orchestrators (default 400), 6 GPU models, 4 pipelines, 8 regions and
+ * <p>Workload: {@code --days} days of a network of {@code --gpus} GPUs on {@code
+ * --orchestrators} orchestrators ({@link NetworkOptions}), 6 GPU models, 4 pipelines, 8 regions and
  * 3 gateways, written straight into the rollup tables with {@code INSERT … SELECT} from {@code
  * numbers()} (SQL in this package's resources): {@code rollup_hour} one row per hour × GPU ×
  * gateway (720 000 × 3 rows for 30 days), {@code demand_minute} one row per minute × gateway ×
  * pipeline × region (96 per minute), a capabilities snapshot per gateway every 10 minutes, and the
  * scraped metadata of every orchestrator; then the {@code Refresher} rolls the hours up into {@code
  * rollup_day} and the demand minutes into {@code demand_hour} as a refresh would. Values are
- * deterministic (hashes of the row number). Each query runs {@code --warmups} times (default 3),
- * then {@code --runs} times (default 30) one after another on one thread; the p50 and p95 of those
- * runs are printed. Pages are 100 rows.
+ * deterministic (hashes of the row number). Each query runs {@code --warmups} times, then {@code
+ * --runs} times one after another on one thread; the p50 and p95 of those runs are printed. Pages
+ * are 100 rows.
  *
- * <p>Run: {@code ./naap bench query [--days D] [--gpus G] [--runs R]}.
+ * <p>Run: {@code ./naap bench query [--days D] [--gpus G] [--orchestrators O] [--runs R]}.
  */
-public final class QueryBenchmark {
+@Command(name = "query", description = "latency of the API's main queries over a generated network")
+public final class QueryBenchmark implements Main.Runner {
 
-  private QueryBenchmark() {}
+  @Mixin NetworkOptions network;
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> args = Options.parse(argv);
-    int days = Integer.parseInt(args.getOrDefault("days", "30"));
-    int gpus = Integer.parseInt(args.getOrDefault("gpus", "1000"));
-    int orchestrators = Integer.parseInt(args.getOrDefault("orchestrators", "400"));
-    int runs = Integer.parseInt(args.getOrDefault("runs", "30"));
-    int warmups = Integer.parseInt(args.getOrDefault("warmups", "3"));
+  @Option(names = "--runs", paramLabel = "R", description = "timed runs of each query")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int runs = 30;
+
+  @Option(names = "--warmups", paramLabel = "W", description = "untimed runs before them")
+  @Range(min = 0, max = Integer.MAX_VALUE)
+  int warmups = 3;
+
+  QueryBenchmark() {}
+
+  @Override
+  public int run(PrintStream out, PrintStream err) throws Exception {
+    int days = network.days;
     Path work = Files.createTempDirectory("naap-bench-query-");
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
     System.out.printf(
         "query benchmark: %d days, %d GPUs, %d orchestrators, %d runs after %d warm-ups, "
             + "%d cores, work dir %s%n",
-        days, gpus, orchestrators, runs, warmups, Runtime.getRuntime().availableProcessors(), work);
+        days, network.gpus, network.orchestrators, runs, warmups,
+        Runtime.getRuntime().availableProcessors(), work);
 
     try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
-      GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
+      GeneratedNetwork.generate(store, end, days, network.gpus, network.orchestrators);
       System.out.printf(
           "rows: rollup_hour %s, rollup_day %s, demand_minute %s, demand_hour %s, "
               + "network_capability_models %s%n",
@@ -103,6 +117,7 @@ public final class QueryBenchmark {
             percentile(ms, 0.95), ms.getLast());
       }
     }
+    return 0;
   }
 
   private static MetricsQuery range(Instant end, int days, Granularity g, List<Dimension> groupBy) {

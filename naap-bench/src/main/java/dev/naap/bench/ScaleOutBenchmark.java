@@ -1,11 +1,14 @@
 package dev.naap.bench;
 
+import dev.naap.app.Main;
+import dev.naap.app.Range;
 import dev.naap.kafka.KafkaBroker;
 import dev.naap.metrics.Refresher;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +32,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Ingest throughput with 1, 2, 3 … {@code naap ingest} processes in one consumer group writing to
@@ -36,29 +44,52 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * --allow-writes} standing in for a ClickHouse server), and the duration of the refresh that then
  * rolls all of it up.
  *
- * <p>Workload: {@code --events} (default 200 000) {@code ai_stream_status} envelopes of 700
- * sessions over 3 gateways, produced first to a topic of {@code --partitions} (default 6). Each
- * run starts its processes ({@code --no-refresh}) in a fresh group and database, and is timed from
- * the first committed offset to the last, so JVM starts and migrations are left out. The load
- * average is printed with each figure: on a shared machine it says what else ran.
+ * <p>Workload: {@code --events} {@code ai_stream_status} envelopes of 700 sessions over 3 gateways,
+ * produced first to a topic of {@code --partitions}. Each run starts its processes ({@code
+ * --no-refresh}) in a fresh group and database, and is timed from the first committed offset to the
+ * last, so JVM starts and migrations are left out. The load average is printed with each figure: on
+ * a shared machine it says what else ran.
  *
  * <p>Run: {@code ./naap bench scale-out [--events N] [--processes 1,2,3]}.
  */
-public final class ScaleOutBenchmark {
+@Command(name = "scale-out", description = "ingest throughput of 1, 2, 3 … naap ingest "
+    + "processes in one consumer group writing to one store over HTTP, and the refresh after")
+public final class ScaleOutBenchmark implements Main.Runner {
 
   private static final String TOPIC = "scale-out";
   private static final String PASSWORD = "bench-" + Long.toHexString(System.nanoTime());
   private static final Pattern URL = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)");
+  private static final int MAX_PROCESSES = 64;
 
-  private ScaleOutBenchmark() {}
+  @Option(names = "--events", paramLabel = "N", description = "envelopes produced and consumed")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int events = 200_000;
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> o = Options.parse(argv);
-    int events = Integer.parseInt(o.getOrDefault("events", "200000"));
-    int partitions = Integer.parseInt(o.getOrDefault("partitions", "6"));
-    List<Integer> counts = List.of(o.getOrDefault("processes", "1,2,3").split(",")).stream()
-        .map(String::strip).map(Integer::parseInt).toList();
-    String launcher = o.getOrDefault("launcher", Path.of("naap").toAbsolutePath().toString());
+  @Option(names = "--partitions", paramLabel = "P", description = "partitions of the topic")
+  @Range(min = 1, max = 1_000)
+  int partitions = 6;
+
+  @Option(names = "--processes", paramLabel = "N", split = ",", defaultValue = "1,2,3",
+      description = "the runs: how many ingest processes each starts (each 1.." + MAX_PROCESSES
+          + ")")
+  List<Integer> counts;
+
+  @Option(names = "--launcher", paramLabel = "FILE",
+      description = "the naap launcher that starts them (default naap in the working directory)")
+  Path launcherFile;
+
+  @Spec CommandSpec spec;
+
+  ScaleOutBenchmark() {}
+
+  @Override
+  public int run(PrintStream out, PrintStream err) throws Exception {
+    if (counts.stream().anyMatch(n -> n < 1 || n > MAX_PROCESSES)) {
+      throw new ParameterException(spec.commandLine(), "--processes: expected counts 1.."
+          + MAX_PROCESSES + ", got " + counts);
+    }
+    String launcher = (launcherFile != null ? launcherFile : Path.of("naap"))
+        .toAbsolutePath().toString();
     Path dir = Files.createTempDirectory("naap-scale-out");
     List<Process> started = new ArrayList<>();
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
@@ -127,6 +158,7 @@ public final class ScaleOutBenchmark {
         }
       }
     }
+    return 0;
   }
 
   private static StoreConfig.Server server(URI url, String database) {

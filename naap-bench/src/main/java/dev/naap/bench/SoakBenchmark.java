@@ -1,6 +1,9 @@
 package dev.naap.bench;
 
+import dev.naap.app.Main;
+import dev.naap.app.Range;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The whole system under sustained load, as it is deployed: {@code naap demo} (Kafka, the store,
@@ -36,41 +41,72 @@ import java.util.stream.Stream;
  * against the serve instance with an API key; every {@code --sample-seconds} a row of figures
  * from both processes' Prometheus metrics, {@code /proc} and the data directory.
  *
- * <p>Traffic: {@code --visitors} dashboards (default 10), each loading the dashboard's six calls
- * every 30 s with the same parameters (so mostly answered by the response cache), and API users
- * sending {@code --rate} requests/s (default 2) of the same calls with a random {@code end} in the
- * last day (so each reaches the store). Open loop: a slow server shows as latency.
+ * <p>Traffic: {@code --visitors} dashboards, each loading the dashboard's six calls every 30 s with
+ * the same parameters (so mostly answered by the response cache), and API users sending {@code
+ * --rate} requests/s of the same calls with a random {@code end} in the last day (so each reaches
+ * the store). Open loop: a slow server shows as latency.
  *
- * <p>Output in {@code --out} (default {@code target/soak}): {@code samples.csv}, one SVG plot per
- * panel ({@link SoakPlots}) and {@code summary.txt}. {@code --plot CSV} regenerates the plots of an
- * earlier run and prints its figures.
+ * <p>Output in {@code --out}: {@code samples.csv}, one SVG plot per panel ({@link SoakPlots}) and
+ * {@code summary.txt}. {@code --plot CSV} regenerates the plots of an earlier run and prints its
+ * figures.
  *
  * <p>Run: {@code ./naap bench soak [--minutes M] [--scale X] [--backfill-hours H] [--visitors V]
  * [--rate R] [--sample-seconds S] [--out DIR]}.
  */
-public final class SoakBenchmark {
+@Command(name = "soak", description = {"the whole system under sustained traffic: naap demo "
+    + "and a separate naap serve, started through the launcher, sampled into CSV and SVG plots",
+    "(docs/LOAD_TEST_REPORT.md)"})
+public final class SoakBenchmark implements Main.Runner {
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(30);
   private static final Duration VISITOR_PERIOD = Duration.ofSeconds(30);
   private static final String API_KEY = "soak-" + UUID.randomUUID();
 
-  private SoakBenchmark() {}
+  @Option(names = "--minutes", paramLabel = "M", description = "length of the traffic")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int minutes = 30;
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> args = Options.parse(argv);
-    if (args.containsKey("plot")) {
-      Path csv = Path.of(args.get("plot"));
-      SoakPlots.write(csv, csv.toAbsolutePath().getParent());
-      System.out.print(SoakPlots.summary(csv));
-      return;
+  @Option(names = "--scale", paramLabel = "X", description = "the demo network's size, times the "
+      + "simulator's default (naap demo --scale)")
+  @Range(min = 0.1, max = 100)
+  double scale = 3;
+
+  @Option(names = "--backfill-hours", paramLabel = "H",
+      description = "history the demo simulates at its start (naap demo --backfill-hours)")
+  @Range(min = 0, max = 24 * 30)
+  int backfillHours = 6;
+
+  @Option(names = "--visitors", paramLabel = "V",
+      description = "dashboards loading the six calls every 30 s")
+  @Range(min = 0, max = 100_000)
+  int visitors = 10;
+
+  @Option(names = "--rate", paramLabel = "R", description = "uncached API requests per second")
+  @Range(min = 1, max = 100_000)
+  int rate = 2;
+
+  @Option(names = "--sample-seconds", paramLabel = "S", description = "time between samples")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int sampleSeconds = 10;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where samples.csv, the plots and "
+      + "summary.txt go")
+  Path outDir = Path.of("target", "soak");
+
+  @Option(names = "--plot", paramLabel = "CSV", description = "instead, plot the samples.csv of "
+      + "an earlier run (beside it) and print its figures")
+  Path plot;
+
+  SoakBenchmark() {}
+
+  @Override
+  public int run(PrintStream stdout, PrintStream stderr) throws Exception {
+    if (plot != null) {
+      SoakPlots.write(plot, plot.toAbsolutePath().getParent());
+      System.out.print(SoakPlots.summary(plot));
+      return 0;
     }
-    int minutes = Integer.parseInt(args.getOrDefault("minutes", "30"));
-    String scale = args.getOrDefault("scale", "3");
-    String backfillHours = args.getOrDefault("backfill-hours", "6");
-    int visitors = Integer.parseInt(args.getOrDefault("visitors", "10"));
-    int rate = Integer.parseInt(args.getOrDefault("rate", "2"));
-    int sampleSeconds = Integer.parseInt(args.getOrDefault("sample-seconds", "10"));
-    Path out = Path.of(args.getOrDefault("out", "target/soak")).toAbsolutePath();
+    Path out = outDir.toAbsolutePath();
     Path launcher = Path.of(System.getProperty("naap.launcher", "./naap")).toAbsolutePath();
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("naap-bench-soak-");
@@ -99,9 +135,9 @@ public final class SoakBenchmark {
                 "--dir",
                 work.resolve("demo").toString(),
                 "--scale",
-                scale,
+                String.valueOf(scale),
                 "--backfill-hours",
-                backfillHours,
+                String.valueOf(backfillHours),
                 "--port",
                 String.valueOf(apiPort),
                 "--http-port",
@@ -195,6 +231,7 @@ public final class SoakBenchmark {
         }
       }
     }
+    return 0;
   }
 
   /** Requests and their outcome, drained by the sampler each period. */

@@ -1,5 +1,7 @@
 package dev.naap.bench;
 
+import dev.naap.app.Main;
+import dev.naap.app.Range;
 import dev.naap.events.EventParser;
 import dev.naap.ingest.EventWriter;
 import dev.naap.ingest.IngestMetrics;
@@ -12,6 +14,7 @@ import dev.naap.sim.Simulator;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,39 +23,58 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Bytes on disk per event and per month, measured on a simulated network.
  *
- * <p>Workload: the simulator's network of {@code --gpus} GPUs (default 100) on {@code
- * --orchestrators} (default 40 % of the GPUs) over {@code --hours} of virtual time (default 24: a
- * whole daily cycle) from 2026-01-08T00:00Z, with the demo network's requests per GPU (its peak of
- * 360 streams an hour on 80 GPUs, scaled), its loss, duplicates and late events. The events go
- * through the ingest writer in batches of 20 000, the rollups are refreshed, and every table is
- * merged ({@code OPTIMIZE … FINAL}) as it would be by then in a long-running store. Printed from
- * {@code system.parts} and {@code system.columns}: rows and bytes on disk per table, the raw
- * payload's compression, bytes per event, and the month at {@code --scale-gpus} GPUs (default
- * 1 000; the per-GPU rate held, so every table scales with the GPUs).
+ * <p>Workload: the simulator's network of {@code --gpus} GPUs on {@code --orchestrators} over
+ * {@code --hours} of virtual time (by default 24: a whole daily cycle) from 2026-01-08T00:00Z, with
+ * the demo network's requests per GPU (its peak of 360 streams an hour on 80 GPUs, scaled), its
+ * loss, duplicates and late events. The events go through the ingest writer in batches of 20 000,
+ * the rollups are refreshed, and every table is merged ({@code OPTIMIZE … FINAL}) as it would be by
+ * then in a long-running store. Printed from {@code system.parts} and {@code system.columns}: rows
+ * and bytes on disk per table, the raw payload's compression, bytes per event, and the month at
+ * {@code --scale-gpus} GPUs (the per-GPU rate held, so every table scales with the GPUs).
  *
  * <p>Run: {@code ./naap bench storage [--gpus G] [--hours H] [--scale-gpus N]}.
  */
-public final class StorageBenchmark {
+@Command(name = "storage", description = "bytes on disk per event and per month, measured on a "
+    + "simulated network")
+public final class StorageBenchmark implements Main.Runner {
 
   private static final int BATCH = 20_000;
   private static final long START_MS = 1_767_830_400_000L;
 
-  private StorageBenchmark() {}
+  @Option(names = "--gpus", paramLabel = "G", description = "GPUs in the simulated network")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int gpus = 100;
 
-  public static void main(String[] argv) throws Exception {
-    Map<String, String> args = Options.parse(argv);
-    int gpus = Integer.parseInt(args.getOrDefault("gpus", "100"));
-    int orchestrators =
-        Integer.parseInt(
-            args.getOrDefault("orchestrators", String.valueOf(Math.max(1, gpus * 2 / 5))));
-    int hours = Integer.parseInt(args.getOrDefault("hours", "24"));
-    int scaleGpus = Integer.parseInt(args.getOrDefault("scale-gpus", "1000"));
+  @Option(names = "--orchestrators", paramLabel = "O",
+      description = "orchestrators the GPUs are on (default two fifths of the GPUs)")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  Integer orchestratorCount;
+
+  @Option(names = "--hours", paramLabel = "H", description = "hours of virtual time")
+  @Range(min = 1, max = 24 * 366)
+  int hours = 24;
+
+  @Option(names = "--scale-gpus", paramLabel = "N",
+      description = "the network size the monthly figures are scaled to")
+  @Range(min = 1, max = Integer.MAX_VALUE)
+  int scaleGpus = 1000;
+
+  @Option(names = "--seed", paramLabel = "N", description = "the simulator's seed")
+  long seed = 1;
+
+  StorageBenchmark() {}
+
+  @Override
+  public int run(PrintStream out, PrintStream err) throws Exception {
+    int orchestrators = orchestratorCount != null ? orchestratorCount : Math.max(1, gpus * 2 / 5);
     SimConfig demo = SimConfig.builder().build();
-    SimConfig config = SimConfig.builder().seed(Long.parseLong(args.getOrDefault("seed", "1")))
+    SimConfig config = SimConfig.builder().seed(seed)
         .gpus(gpus).orchestrators(orchestrators).startMs(START_MS).duration(Duration.ofHours(hours))
         .peakStreamsPerHour(demo.peakStreamsPerHour() * gpus / demo.gpus()).build();
     Path work = Files.createTempDirectory("naap-bench-storage-");
@@ -94,6 +116,7 @@ public final class StorageBenchmark {
       }
       report(store, hours, (double) scaleGpus / gpus, scaleGpus);
     }
+    return 0;
   }
 
   private static void report(Store store, int hours, double scale, int scaleGpus) {

@@ -42,9 +42,9 @@ public final class EventWriter {
   private static final String INSERT_RAW = "INSERT INTO raw_events (event_id, event_type, "
       + "event_subtype, event_time, envelope_time, gateway, stream_id, request_id, pipeline, "
       + "orchestrator_address, orchestrator_url, is_test_load, supported, payload, source, topic, "
-      + "partition, offset, ingested_at) FORMAT RowBinary";
+      + "partition, offset, ingested_at) FORMAT TabSeparated";
   private static final String INSERT_REJECTED = "INSERT INTO rejected_events (source, topic, "
-      + "partition, offset, reason, detail, payload_size, payload, rejected_at) FORMAT RowBinary";
+      + "partition, offset, reason, detail, payload_size, payload, rejected_at) FORMAT TabSeparated";
   private static final String STORED_IDS = Sql.load(EventWriter.class, "stored_ids.sql");
 
   private final Store store;
@@ -77,7 +77,7 @@ public final class EventWriter {
     Set<String> seen = new HashSet<>(batch.size() * 2);
     List<Accepted> unique = new ArrayList<>(batch.size());
     Map<String, Long> rejectedByReason = new HashMap<>();
-    RowBinary rejectedRows = new RowBinary(256);
+    TabSeparated rejectedRows = new TabSeparated(256);
     List<Rejection> rejections = new ArrayList<>();
     long rejected = 0;
     for (Message message : batch) {
@@ -153,28 +153,29 @@ public final class EventWriter {
 
   /** Rows in the column order of {@link #INSERT_RAW}. */
   private static byte[] rawRows(List<Accepted> events, long nowMs) {
-    RowBinary out = new RowBinary(events.size() * 1024);
+    TabSeparated out = new TabSeparated(events.size() * 1024);
     for (Accepted a : events) {
       Event e = a.event();
       out.string(e.id()).string(e.family()).string(e.subtype())
-          .int64(e.eventTimeMs()).int64(e.envelope().timestampMs())
+          .millis(e.eventTimeMs()).millis(e.envelope().timestampMs())
           .string(e.envelope().gateway()).string(e.streamId()).string(e.requestId())
           .string(e.pipeline()).string(e.orchestratorAddress()).string(e.orchestratorUrl())
           .bool(e.testLoad()).bool(e.supported())
           .bytes(a.message().value());
-      origin(out, a.message().origin()).int64(nowMs);
+      origin(out, a.message().origin()).millis(nowMs).end();
     }
     return out.toByteArray();
   }
 
   /** A row in the column order of {@link #INSERT_REJECTED}: the bytes exactly as received. */
-  private static void writeRejected(RowBinary out, Message m, ParseResult.Rejected r, long nowMs) {
+  private static void writeRejected(
+      TabSeparated out, Message m, ParseResult.Rejected r, long nowMs) {
     byte[] value = m.value() == null ? new byte[0] : m.value();
     origin(out, m.origin()).string(r.reason().code()).string(r.detail())
-        .int64(value.length).bytes(value).int64(nowMs);
+        .int64(value.length).bytes(value).millis(nowMs).end();
   }
 
-  private static RowBinary origin(RowBinary out, Origin o) {
+  private static TabSeparated origin(TabSeparated out, Origin o) {
     return out.string(o.source()).string(o.topic()).int32(o.partition()).int64(o.offset());
   }
 

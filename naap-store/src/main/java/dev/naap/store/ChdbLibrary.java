@@ -327,13 +327,48 @@ final class ChdbLibrary {
   }
 
   /**
-   * Inserts {@code data} in {@code format} through chDB's streaming INSERT, which hands the bytes
-   * to the input format as they are. Data appended to the query text instead is not binary-safe:
-   * chDB lost or misread RowBinary rows whose bytes held line breaks.
+   * Inserts {@code data} in {@code format}. Data with no empty line goes inline, in one
+   * {@code chdb_query_n} call: the statement, its FORMAT clause, a line break, then the data.
+   * chDB ends inline data at its first empty line and runs what follows as another statement,
+   * so data holding one (RowBinary with a {@code 0A 0A} in it, say) is streamed instead, through
+   * chDB's streaming INSERT, which hands the bytes to the input format as they are but makes the
+   * engine log {@code <Fatal> ThreadStatus: current_thread contains invalid address} on its
+   * console (a terminal) for every insert. NaaP's own writers send text formats with no empty
+   * line (docs/STORE.md, rule 8).
    *
    * @param insert the statement without its FORMAT clause, e.g. {@code INSERT INTO t (a, b)}
    */
   void insert(Connection c, byte[] insert, String format, byte[] data, String sqlForErrors) {
+    if (hasEmptyLine(data)) {
+      stream(c, insert, format, data, sqlForErrors);
+      return;
+    }
+    byte[] head = (" FORMAT " + format + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] sql = new byte[insert.length + head.length + data.length];
+    System.arraycopy(insert, 0, sql, 0, insert.length);
+    System.arraycopy(head, 0, sql, insert.length, head.length);
+    System.arraycopy(data, 0, sql, insert.length + head.length, data.length);
+    query(c, sql, sqlForErrors, "TabSeparated", List.of(), Long.MAX_VALUE);
+  }
+
+  /** Whether {@code data}, after the line break that ends the statement, holds an empty line. */
+  static boolean hasEmptyLine(byte[] data) {
+    boolean lineStart = true; // the statement's line break comes just before the data
+    for (int i = 0; i < data.length; i++) {
+      byte b = data[i];
+      if (b == '\n' && lineStart) {
+        return true;
+      }
+      if (b == '\r' && lineStart && i + 1 < data.length && data[i + 1] == '\n') {
+        return true;
+      }
+      lineStart = b == '\n';
+    }
+    return false;
+  }
+
+  private void stream(
+      Connection c, byte[] insert, String format, byte[] data, String sqlForErrors) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment q = arena.allocateFrom(JAVA_BYTE, insert);
       byte[] formatBytes = format.getBytes(StandardCharsets.US_ASCII);

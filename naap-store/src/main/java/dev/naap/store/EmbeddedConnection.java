@@ -68,7 +68,7 @@ final class EmbeddedConnection {
     maxResultBytes = bytes;
   }
 
-  /** Streams {@code data} into an INSERT given without its FORMAT. */
+  /** Inserts {@code data} with an INSERT given without its FORMAT. */
   void insert(byte[] insert, String format, byte[] data, String sqlForErrors) {
     lib.insert(nativeConnection, insert, format, data, sqlForErrors);
   }

@@ -11,10 +11,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Probe for {@link EngineThreadsTest}: many virtual threads insert (streaming INSERT) and query at
- * once, then the process exits. Mode {@code store} goes through {@link Stores} (calls run on the
- * engine's platform threads); mode {@code direct} calls libchdb from the virtual threads
- * themselves, as the store did before, on connections opened by the main thread.
+ * Probe for {@link EngineThreadsTest}: many virtual threads insert and query at once, then the
+ * process exits. Mode {@code store} goes through {@link Stores} (calls run on the engine's
+ * platform threads); mode {@code streamed} does too, with an empty line in the inserted data, so
+ * every insert goes through chDB's streaming INSERT; mode {@code direct} calls libchdb from the
+ * virtual threads themselves, as the store did before, on connections opened by the main
+ * thread.
  */
 public final class EngineThreadsMain {
 
@@ -36,7 +38,7 @@ public final class EngineThreadsMain {
           raw.add(lib.connect(((EmbeddedStore) store).engine().dataDir()));
         }
       }
-      byte[] rows = rows(2_000);
+      byte[] rows = rows(2_000, args[1].equals("streamed"));
       try (ExecutorService callersPool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < callers; c++) {
@@ -90,10 +92,13 @@ public final class EngineThreadsMain {
     }
   }
 
-  private static byte[] rows(int n) {
+  private static byte[] rows(int n, boolean emptyLine) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < n; i++) {
       b.append("{\"id\":").append(i).append(",\"s\":\"row ").append(i).append("\"}\n");
+      if (emptyLine && i == n / 2) {
+        b.append('\n'); // JSONEachRow skips it; inline, chDB would end the data here
+      }
     }
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -29,6 +29,28 @@ final class ForkedJvm {
    */
   static Result run(Class<?> main, boolean libjsig, List<String> jvmOptions, Path workDir,
       Duration timeout, String... args) throws IOException, InterruptedException {
+    return run(false, main, libjsig, jvmOptions, workDir, timeout, args);
+  }
+
+  /**
+   * As {@link #run(Class, boolean, List, Path, Duration, String...)}, with a terminal for its
+   * output ({@code script}): the engine writes its log to the console only when that is a terminal,
+   * so only there do its {@code <Fatal>} and {@code <Error>} lines show. The output keeps the
+   * engine's colour codes; {@link #plain} takes them out.
+   */
+  static Result runInTerminal(Class<?> main, List<String> jvmOptions, Path workDir,
+      Duration timeout, String... args) throws IOException, InterruptedException {
+    return run(true, main, true, jvmOptions, workDir, timeout, args);
+  }
+
+  /** {@code output} without terminal colour codes. */
+  static String plain(String output) {
+    return output.replaceAll("\\u001B\\[[0-9;]*m", "");
+  }
+
+  private static Result run(boolean terminal, Class<?> main, boolean libjsig,
+      List<String> jvmOptions, Path workDir, Duration timeout, String... args)
+      throws IOException, InterruptedException {
     String javaHome = System.getProperty("java.home");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(javaHome, "bin", "java").toString());
@@ -41,6 +63,11 @@ final class ForkedJvm {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
+    if (terminal) {
+      String line = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
+          .toList());
+      cmd = new ArrayList<>(List.of("script", "-qefc", line, "/dev/null"));
+    }
     ProcessBuilder pb =
         new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
     if (libjsig) {

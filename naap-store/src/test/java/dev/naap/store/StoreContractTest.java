@@ -361,6 +361,40 @@ abstract class StoreContractTest {
         .isEqualTo("5003\t" + expectedSum + "\t7\t7\t1\n");
   }
 
+  /**
+   * chDB ends an INSERT's inline data at its first empty line and would run what follows as a
+   * statement of its own; data holding an empty line is streamed, so all of it is data.
+   */
+  @Test
+  void insert_dataWithEmptyLines_isAllData() {
+    store.execute("CREATE TABLE IF NOT EXISTS contract_lines (a String)"
+        + " ENGINE = MergeTree ORDER BY a");
+    store.insert("INSERT INTO contract_lines (a) FORMAT JSONEachRow",
+        "{\"a\":\"one\"}\n\n{\"a\":\"two\"}\r\n\r\n{\"a\":\"three\"}\n".getBytes(UTF_8));
+    assertThatThrownBy(() -> store.insert("INSERT INTO contract_lines (a) FORMAT JSONEachRow",
+        "{\"a\":\"four\"}\n\nDROP TABLE contract_lines\n".getBytes(UTF_8)))
+        .isInstanceOf(StoreException.class);
+    assertThat(text("SELECT groupArray(a) FROM (SELECT a FROM contract_lines ORDER BY a)"))
+        .isEqualTo("['one','three','two']\n");
+  }
+
+  /** Inline data is not bound by the statement's size limit (max_query_size, 256 KiB). */
+  @Test
+  void insert_largeText_keepsEveryRow() {
+    store.execute("CREATE TABLE IF NOT EXISTS contract_large (id UInt32, s String)"
+        + " ENGINE = MergeTree ORDER BY id");
+    StringBuilder rows = new StringBuilder();
+    int n = 100_000;
+    for (int i = 0; i < n; i++) {
+      rows.append(i).append("\tline\\none\\ttab\\\\slash ").append("x".repeat(60))
+          .append('\n');
+    }
+    store.insert("INSERT INTO contract_large (id, s) FORMAT TabSeparated",
+        rows.toString().getBytes(UTF_8));
+    assertThat(text("SELECT count(), sum(id), countIf(s LIKE 'line\\none\\ttab\\\\\\\\slash %')"
+        + " FROM contract_large")).isEqualTo(n + "\t" + (long) n * (n - 1) / 2 + "\t" + n + "\n");
+  }
+
   @Test
   void insert_tabSeparatedWithEscapes() {
     store.execute("CREATE TABLE IF NOT EXISTS contract_tsv (a String, b Nullable(Int32))"

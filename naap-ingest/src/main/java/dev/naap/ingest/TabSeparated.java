@@ -1,0 +1,130 @@
+package dev.naap.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+
+/**
+ * Rows in ClickHouse's TabSeparated format: values in column order, a tab between them, a line
+ * break after each row. String bytes go in as they are except the ones TabSeparated escapes
+ * (backslash, tab, line feed, carriage return, NUL), so any bytes, valid UTF-8 or not, are stored
+ * exactly. No line is ever empty: the embedded engine ends an INSERT's inline data at an empty
+ * line (docs/STORE.md, rule 8). {@code DateTime64(3)} values are written as UTC date-times with
+ * milliseconds. Not thread-safe.
+ */
+final class TabSeparated {
+
+  private byte[] buf;
+  private int size;
+  private boolean rowStarted;
+
+  TabSeparated(int initialCapacity) {
+    buf = new byte[Math.max(initialCapacity, 64)];
+  }
+
+  TabSeparated string(String s) {
+    return bytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  TabSeparated bytes(byte[] b) {
+    separate();
+    ensure(2 * b.length); // every byte escaped, at worst
+    for (byte c : b) {
+      byte escaped = switch (c) {
+        case '\\' -> '\\';
+        case '\t' -> 't';
+        case '\n' -> 'n';
+        case '\r' -> 'r';
+        case 0 -> '0';
+        default -> -1;
+      };
+      if (escaped == -1) {
+        buf[size++] = c;
+      } else {
+        buf[size++] = '\\';
+        buf[size++] = escaped;
+      }
+    }
+    return this;
+  }
+
+  TabSeparated int64(long v) {
+    return ascii(Long.toString(v));
+  }
+
+  TabSeparated int32(int v) {
+    return ascii(Integer.toString(v));
+  }
+
+  TabSeparated bool(boolean v) {
+    return ascii(v ? "1" : "0");
+  }
+
+  /** A {@code DateTime64(3, 'UTC')} from unix milliseconds. */
+  TabSeparated millis(long epochMs) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000L),
+        (int) Math.floorMod(epochMs, 1000L) * 1_000_000, ZoneOffset.UTC);
+    separate();
+    ensure(23);
+    digits(t.getYear(), 4).put('-').digits(t.getMonthValue(), 2).put('-')
+        .digits(t.getDayOfMonth(), 2).put(' ').digits(t.getHour(), 2).put(':')
+        .digits(t.getMinute(), 2).put(':').digits(t.getSecond(), 2).put('.')
+        .digits(t.getNano() / 1_000_000, 3);
+    return this;
+  }
+
+  /** Ends the row. */
+  TabSeparated end() {
+    ensure(1);
+    buf[size++] = '\n';
+    rowStarted = false;
+    return this;
+  }
+
+  int size() {
+    return size;
+  }
+
+  byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+
+  private TabSeparated ascii(String s) {
+    separate();
+    ensure(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      buf[size++] = (byte) s.charAt(i);
+    }
+    return this;
+  }
+
+  /** {@code v} (0 or more) in {@code width} digits, zero-padded; room already ensured. */
+  private TabSeparated digits(int v, int width) {
+    for (int i = width - 1; i >= 0; i--) {
+      buf[size + i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    size += width;
+    return this;
+  }
+
+  private TabSeparated put(char c) {
+    buf[size++] = (byte) c;
+    return this;
+  }
+
+  private void separate() {
+    if (rowStarted) {
+      ensure(1);
+      buf[size++] = '\t';
+    }
+    rowStarted = true;
+  }
+
+  private void ensure(int more) {
+    if (size + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+    }
+  }
+}

@@ -7,13 +7,12 @@ import picocli.CommandLine.Option;
 final class ConnectionOptions {
 
   @Option(names = "--max-connections", paramLabel = "N", description = {"open connections in "
-      + "all; beyond it a new one is closed at once (default "
-      + Limits.DEFAULT_MAX_CONNECTIONS + ")"})
+      + "all; beyond it a new one is closed at once"})
   int maxConnections = Limits.DEFAULT_MAX_CONNECTIONS;
 
   @Option(names = "--max-connections-per-client", paramLabel = "N", description = {"open "
       + "connections from one address (a proxy in front counts as one); beyond it a new one is "
-      + "closed at once (default " + Limits.DEFAULT_MAX_CONNECTIONS_PER_CLIENT + ")"})
+      + "closed at once"})
   int maxConnectionsPerClient = Limits.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
   /** The limits, or a problem in {@code problems}. */

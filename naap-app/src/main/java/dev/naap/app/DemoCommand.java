@@ -124,7 +124,7 @@ final class DemoCommand implements Main.Runner {
 
       // Stopped after the ingest, the last Kafka client: the broker then shuts down while the
       // metrics server and the store close (a stop must end within 10 s); its close() waits last.
-      life.add(broker::beginStop);
+      life.add("the Kafka broker", broker::beginStop);
       IngestRole ingest = new IngestRole(store, KafkaIngestConfig.plaintext(
           broker.bootstrapServers(), List.of(TOPIC), "naap-demo").withInstanceId("naap-demo"),
           EventParser.DEFAULT_MAX_BYTES, registry);

@@ -34,7 +34,7 @@ final class Lifecycle implements AutoCloseable {
 
   private final String name;
   private final PrintStream err;
-  private final Deque<AutoCloseable> pieces = new ArrayDeque<>();
+  private final Deque<Piece> pieces = new ArrayDeque<>();
   private final List<Runnable> stopActions = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch finished;
@@ -68,11 +68,18 @@ final class Lifecycle implements AutoCloseable {
 
   /** {@code piece}, closed on the way out before every piece added earlier. */
   <T extends AutoCloseable> T add(T piece) {
+    return add(piece.getClass().getSimpleName(), piece);
+  }
+
+  /** As {@link #add(AutoCloseable)}; {@code what} names it when its stop is slow. */
+  <T extends AutoCloseable> T add(String what, T piece) {
     synchronized (pieces) {
-      pieces.push(piece);
+      pieces.push(new Piece(what, piece));
     }
     return piece;
   }
+
+  private record Piece(String what, AutoCloseable closeable) {}
 
   /**
    * Serves {@link #registry}, with the JVM's own metrics, on {@code host:port} (0 picks a free
@@ -96,7 +103,7 @@ final class Lifecycle implements AutoCloseable {
    */
   void background(String thread, Runnable body, Runnable stop) {
     Thread t = Thread.ofPlatform().name(thread).start(body);
-    add(() -> {
+    add(thread, () -> {
       stop.run();
       t.join();
     });
@@ -138,7 +145,7 @@ final class Lifecycle implements AutoCloseable {
     boolean interrupted = false;
     try {
       while (true) {
-        AutoCloseable piece;
+        Piece piece;
         synchronized (pieces) {
           piece = pieces.poll();
         }
@@ -147,15 +154,15 @@ final class Lifecycle implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
-          piece.close();
+          piece.closeable().close();
         } catch (InterruptedException e) {
           interrupted = true; // the other pieces still close
         } catch (Exception e) {
-          err.println(name + ": while stopping: " + e);
+          err.println(name + ": while stopping " + piece.what() + ": " + e);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (ms >= 1_000) { // a stop must end within 10 s: say what takes the time
-          err.println(name + ": stopping " + piece.getClass().getSimpleName() + " took " + ms
+          err.println(name + ": stopping " + piece.what() + " took " + ms
               + " ms");
         }
       }

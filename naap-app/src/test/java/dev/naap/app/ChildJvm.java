@@ -35,6 +35,21 @@ final class ChildJvm {
     return launch(b);
   }
 
+  /**
+   * Starts {@code naap args…} in a terminal of its own, as a user does: a pseudo-terminal made by
+   * {@code script}, whose output is appended to {@code log} (with the terminal's colour codes).
+   * What the test writes to the process's input is typed into that terminal: byte 3 is Ctrl-C,
+   * which the terminal turns into SIGINT for the command's foreground process group.
+   */
+  static Process startInTerminal(Path log, String... args) {
+    ProcessBuilder b = builder(args).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    String line = String.join(" ",
+        b.command().stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    b.command(List.of("script", "-qefc", line, "/dev/null"));
+    return launch(b);
+  }
+
   /** Runs {@code naap args…} to completion; stderr is appended to {@code dir/run.err}. */
   static Result run(Path dir, String... args) throws InterruptedException {
     Path out = dir.resolve("run-" + System.nanoTime() + ".out");

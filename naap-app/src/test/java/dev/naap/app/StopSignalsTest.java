@@ -73,6 +73,32 @@ class StopSignalsTest {
     }
   }
 
+  /**
+   * Ctrl-C typed in a terminal. The demo runs in a pseudo-terminal, where the engine also writes
+   * its log (it does only on a terminal), and the test types ^C into it; the terminal signals the
+   * foreground process group. The demo, which ingested, refreshed and answered queries meanwhile,
+   * stops in time with exit 0, leaves nothing behind, and the engine logged no Fatal or Error line.
+   */
+  @Test
+  void demo_inATerminal_stopsOnCtrlC() throws Exception {
+    Path data = dir.resolve("demo-terminal");
+    int apiPort = freePort();
+    Path log = logs.resolve("demo-terminal.log");
+    Process demo = ChildJvm.startInTerminal(log, "demo", "--dir", data.toString(),
+        "--backfill-hours", "1", "--port", Integer.toString(apiPort), "--metrics-port", "0");
+    try {
+      await(demo, log, Duration.ofSeconds(180), () -> status(apiPort, "/health") == 200
+          && body(apiPort, "/v1/network/overview").contains("\"sessions\""));
+      underLoad(apiPort, Duration.ofSeconds(10));
+      long t0 = System.nanoTime();
+      demo.getOutputStream().write(3); // ^C
+      demo.getOutputStream().flush();
+      stopped(demo, "Ctrl-C in a terminal", log, data, t0);
+    } finally {
+      kill(demo);
+    }
+  }
+
   @Test
   void serve_stopsOnEachSignalForm() throws Exception {
     for (String form : List.of("INT-group", "TERM-group", "TERM-main")) {
@@ -144,6 +170,12 @@ class StopSignalsTest {
     Process kill = new ProcessBuilder("kill", signal, "--", target).inheritIO().start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill %s", form)
         .isTrue();
+    stopped(p, form, log, data, t0);
+  }
+
+  /** Checks a stop asked for at {@code t0}: in time, exit 0, nothing left, no engine errors. */
+  private static void stopped(Process p, String form, Path log, Path data, long t0)
+      throws Exception {
     boolean ended = p.waitFor(STOP_WITHIN.toMillis() + 2_000, TimeUnit.MILLISECONDS);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.println(
@@ -155,7 +187,7 @@ class StopSignalsTest {
     assertThat(ProcessHandle.allProcesses()
         .filter(h -> h.info().commandLine().orElse("").contains(data.toString())))
         .as("processes left behind after %s", form).isEmpty();
-    List<String> engineErrors = read(log).lines()
+    List<String> engineErrors = read(log).replaceAll("\u001B\\[[0-9;]*m", "").lines()
         .filter(l -> l.contains("<Fatal>") || l.contains("<Error>")).toList();
     assertThat(engineErrors).as("engine Fatal/Error lines (see %s)", log).isEmpty();
   }

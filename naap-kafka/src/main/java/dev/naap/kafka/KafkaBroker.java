@@ -2,7 +2,9 @@ package dev.naap.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,6 +196,15 @@ public final class KafkaBroker implements AutoCloseable {
         throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
             + "; see " + config.logDir().resolve("broker.log"));
       }
+      try {
+        if (!listening()) { // an admin client would log a warning for each refused connection
+          Thread.sleep(100);
+          continue;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+      }
       try (Admin admin = admin()) {
         admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
         return;
@@ -206,6 +217,18 @@ public final class KafkaBroker implements AutoCloseable {
     }
     throw new IllegalStateException("Kafka broker did not answer within " + config.startTimeout()
         + "; see " + config.logDir().resolve("broker.log"), last);
+  }
+
+  /** Whether the broker's client port accepts connections yet. */
+  private boolean listening() {
+    int colon = bootstrapServers.lastIndexOf(':');
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(bootstrapServers.substring(0, colon),
+          Integer.parseInt(bootstrapServers.substring(colon + 1))), 1_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void format(Path properties, Config config) throws IOException {

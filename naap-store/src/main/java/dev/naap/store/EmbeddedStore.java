@@ -95,7 +95,12 @@ final class EmbeddedStore implements Store {
       return;
     }
     // No FORMAT clause (e.g. VALUES): as ClickHouse's HTTP interface does with ?query= and a
-    // body, the statement, a newline, then the data.
+    // body, the statement, a newline, then the data, which chDB ends at an empty line (and runs
+    // the rest as a statement); such data needs a FORMAT clause, to be streamed.
+    if (ChdbLibrary.hasEmptyLine(data)) {
+      throw new IllegalArgumentException("insert data holds an empty line, where the embedded"
+          + " engine would end it; give the INSERT a FORMAT clause: " + insertStatement);
+    }
     byte[] head = insertStatement.getBytes(StandardCharsets.UTF_8);
     byte[] bytes = new byte[head.length + 1 + data.length];
     System.arraycopy(head, 0, bytes, 0, head.length);

@@ -30,7 +30,12 @@ final class TabSeparated {
   TabSeparated bytes(byte[] b) {
     separate();
     ensure(2 * b.length); // every byte escaped, at worst
-    for (byte c : b) {
+    int run = 0; // bytes before i still to copy as they are
+    for (int i = 0; i < b.length; i++) {
+      byte c = b[i];
+      if (c > '\r' && c != '\\') {
+        continue; // nothing to escape: the common case (bytes of 0x80 and up are negative)
+      }
       byte escaped = switch (c) {
         case '\\' -> '\\';
         case '\t' -> 't';
@@ -39,13 +44,16 @@ final class TabSeparated {
         case 0 -> '0';
         default -> -1;
       };
-      if (escaped == -1) {
-        buf[size++] = c;
-      } else {
+      if (escaped != -1) {
+        System.arraycopy(b, run, buf, size, i - run);
+        size += i - run;
         buf[size++] = '\\';
         buf[size++] = escaped;
+        run = i + 1;
       }
     }
+    System.arraycopy(b, run, buf, size, b.length - run);
+    size += b.length - run;
     return this;
   }
 

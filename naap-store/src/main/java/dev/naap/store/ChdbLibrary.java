@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -43,6 +44,8 @@ final class ChdbLibrary {
 
   private static final Logger log = LoggerFactory.getLogger(ChdbLibrary.class);
   private static final ReentrantLock LIFECYCLE = new ReentrantLock();
+  /** The format an insert's (empty) result comes back in. */
+  private static final byte[] RESULT_FORMAT = "TabSeparated".getBytes(StandardCharsets.US_ASCII);
   private static volatile ChdbLibrary instance;
 
   /** A connection: the pointer {@code chdb_connect} returned, and the handle it points to. */
@@ -337,32 +340,40 @@ final class ChdbLibrary {
    * line (docs/STORE.md, rule 8).
    *
    * @param insert the statement without its FORMAT clause, e.g. {@code INSERT INTO t (a, b)}
+   * @param buffer native memory of at least the given size for the whole text, which may be
+   *     reused from one insert to the next (a batch is megabytes, and fresh native memory is zeroed)
    */
-  void insert(Connection c, byte[] insert, String format, byte[] data, String sqlForErrors) {
+  void insert(Connection c, byte[] insert, String format, byte[] data, String sqlForErrors,
+      LongFunction<MemorySegment> buffer) {
     if (hasEmptyLine(data)) {
       stream(c, insert, format, data, sqlForErrors);
       return;
     }
     byte[] head = (" FORMAT " + format + "\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] sql = new byte[insert.length + head.length + data.length];
-    System.arraycopy(insert, 0, sql, 0, insert.length);
-    System.arraycopy(head, 0, sql, insert.length, head.length);
-    System.arraycopy(data, 0, sql, insert.length + head.length, data.length);
-    query(c, sql, sqlForErrors, "TabSeparated", List.of(), Long.MAX_VALUE);
+    try (Arena arena = Arena.ofConfined()) {
+      long length = (long) insert.length + head.length + data.length;
+      MemorySegment q = buffer.apply(length);
+      MemorySegment.copy(insert, 0, q, JAVA_BYTE, 0, insert.length);
+      MemorySegment.copy(head, 0, q, JAVA_BYTE, insert.length, head.length);
+      MemorySegment.copy(data, 0, q, JAVA_BYTE, (long) insert.length + head.length, data.length);
+      MemorySegment f = arena.allocateFrom(JAVA_BYTE, RESULT_FORMAT);
+      take((MemorySegment) queryN.invokeExact(c.handle(), q, length, f,
+          (long) RESULT_FORMAT.length), sqlForErrors, Long.MAX_VALUE);
+    } catch (StoreException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new StoreException(0, "libchdb call failed: " + t, sqlForErrors, t);
+    }
   }
+
 
   /** Whether {@code data}, after the line break that ends the statement, holds an empty line. */
   static boolean hasEmptyLine(byte[] data) {
-    boolean lineStart = true; // the statement's line break comes just before the data
     for (int i = 0; i < data.length; i++) {
-      byte b = data[i];
-      if (b == '\n' && lineStart) {
-        return true;
+      if (data[i] == '\n' && (i == 0 || data[i - 1] == '\n'
+          || (data[i - 1] == '\r' && (i == 1 || data[i - 2] == '\n')))) {
+        return true; // the statement's line break comes just before the data
       }
-      if (b == '\r' && lineStart && i + 1 < data.length && data[i + 1] == '\n') {
-        return true;
-      }
-      lineStart = b == '\n';
     }
     return false;
   }

@@ -1,5 +1,7 @@
 package dev.naap.store;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -22,6 +24,7 @@ final class EmbeddedConnection {
    * does not apply max_result_bytes to it (measured), so read-only connections check here too.
    */
   private long maxResultBytes = Long.MAX_VALUE;
+  private MemorySegment insertBuffer = MemorySegment.NULL;
 
   /** The database the connection is in, or null when unknown. */
   private String currentDatabase;
@@ -70,7 +73,20 @@ final class EmbeddedConnection {
 
   /** Inserts {@code data} with an INSERT given without its FORMAT. */
   void insert(byte[] insert, String format, byte[] data, String sqlForErrors) {
-    lib.insert(nativeConnection, insert, format, data, sqlForErrors);
+    lib.insert(nativeConnection, insert, format, data, sqlForErrors, this::insertBuffer);
+  }
+
+  /**
+   * Native memory for an insert's text, kept for the next one: a batch is megabytes, and fresh
+   * native memory is zeroed. It grows to the largest insert in whole MiB and is freed with the
+   * connection (an automatic arena: the GC frees it once nothing refers to it).
+   */
+  private MemorySegment insertBuffer(long size) {
+    if (insertBuffer.byteSize() < size) {
+      long mib = 1L << 20;
+      insertBuffer = Arena.ofAuto().allocate((size + mib - 1) / mib * mib);
+    }
+    return insertBuffer;
   }
 
   /** Runs a statement of our own (settings, USE) with no parameters. */
@@ -90,5 +106,6 @@ final class EmbeddedConnection {
 
   void close() {
     lib.close(nativeConnection);
+    insertBuffer = MemorySegment.NULL;
   }
 }

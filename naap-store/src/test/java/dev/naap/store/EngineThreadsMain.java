@@ -1,5 +1,6 @@
 package dev.naap.store;
 
+import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,8 @@ public final class EngineThreadsMain {
                                 "INSERT INTO naap.probe (id, s)".getBytes(StandardCharsets.UTF_8),
                                 "JSONEachRow",
                                 rows,
-                                "probe");
+                                "probe",
+                                size -> Arena.ofAuto().allocate(size));
                             Thread.sleep(1); // a virtual thread may move to another carrier here
                             lib.query(
                                 conn,

@@ -78,13 +78,13 @@ final class EmbeddedConnection {
 
   /**
    * Native memory for an insert's text, kept for the next one: a batch is megabytes, and fresh
-   * native memory is zeroed. It grows to the largest insert in whole MiB and is freed with the
-   * connection (an automatic arena: the GC frees it once nothing refers to it).
+   * native memory is zeroed. It grows to a quarter more than the largest insert, so that batches
+   * of about one size seldom grow it, and is freed with the connection (an automatic arena: the GC
+   * frees it once nothing refers to it).
    */
   private MemorySegment insertBuffer(long size) {
     if (insertBuffer.byteSize() < size) {
-      long mib = 1L << 20;
-      insertBuffer = Arena.ofAuto().allocate((size + mib - 1) / mib * mib);
+      insertBuffer = Arena.ofAuto().allocate(size + size / 4);
     }
     return insertBuffer;
   }

@@ -90,10 +90,6 @@ final class TabSeparated {
     return this;
   }
 
-  int size() {
-    return size;
-  }
-
   byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }

@@ -100,6 +100,26 @@ final class QueryParts {
     return String.join(", ", terms);
   }
 
+  /**
+   * The group keys that follow {@code window_start} at the head of the order and are also the
+   * leading columns of {@code sortKey}, in that order; empty when the order starts with a measure
+   * (or a key out of {@code sortKey}'s order). Any leading keys of a bucketed report's order are
+   * a prefix of its total order.
+   */
+  List<Dimension> windowFirstPrefix(List<Dimension> sortKey) {
+    Sort sort = query.sort();
+    boolean windowFirst = sort == null
+        || (sort.column().equals(Catalogue.WINDOW_START.name()) && !sort.descending());
+    if (!windowFirst || !Catalogue.bucketed(report)) {
+      return List.of();
+    }
+    int n = 0;
+    while (n < grouping.size() && n < sortKey.size() && grouping.get(n) == sortKey.get(n)) {
+      n++;
+    }
+    return grouping.subList(0, n);
+  }
+
   private String alias(Column column) {
     boolean key = column == Catalogue.WINDOW_START
         || grouping.stream().anyMatch(d -> Catalogue.column(d).equals(column));

@@ -1,9 +1,11 @@
 -- GPU metrics per time bucket and group (docs/METRICS.md, "Query layer"). Measures are aliased
 -- m_<column> so that no alias hides a rollup column another aggregate reads; results are read
--- by position. No data gives NULL beside a count of 0. The statement runs twice, nested: the
--- inner copy picks the page (LIMIT/OFFSET) and only its keys are read, so ClickHouse
--- skips the quantile merges it does not sort by; the outer copy computes every measure for the
--- page's groups only (the page filter).
+-- by position. No data gives NULL beside a count of 0. Measures are computed for the page's
+-- groups only (the page filter). When the order starts with the window and keys of the tables'
+-- sort key, the filter is the page's leading keys (gpu_page_prefixes.sql) and this copy sorts
+-- and pages; otherwise the statement runs twice, nested: the inner copy picks the page
+-- (LIMIT/OFFSET) and only its keys are read, so ClickHouse skips the quantile merges it does not
+-- sort by.
 SELECT toInt64(toUnixTimestamp(${window})) AS window_start,
        ${keys}
        sum(segments)                                              AS m_segments,

@@ -23,7 +23,7 @@ snapshots AS
     )
     WHERE 1 ${gateway_filter}
 ),
-chosen AS
+asof_chosen AS
 (
     SELECT g.window_start AS window_start, s.event_id AS event_id
     FROM
@@ -33,6 +33,13 @@ chosen AS
         FROM (SELECT DISTINCT k FROM snapshots)
     ) AS g
     ASOF INNER JOIN snapshots AS s ON s.k = g.k AND g.window_end > s.event_time
+),
+-- The choice made once, as a constant (a bucket and its snapshot per element): a CTE is inlined
+-- at every use, and the choice is used twice below.
+(SELECT groupArray((window_start, event_id)) FROM asof_chosen) AS chosen_list,
+chosen AS
+(
+    SELECT c.1 AS window_start, c.2 AS event_id FROM (SELECT arrayJoin(chosen_list) AS c)
 ),
 snapshot_totals AS
 (

@@ -216,6 +216,36 @@ class ClickHouseMetricsQueriesTest {
   }
 
   @Test
+  void pagination_inTheDefaultOrder_pagesOfOneAreTheWholeListInOrder() {
+    // The default order picks the page from its leading keys (gpu_page_prefixes.sql): every
+    // page boundary must fall where one query over everything puts it. From 00:30, so that days
+    // are cut and read from hours.
+    Instant start = day.plus(Duration.ofMinutes(30));
+    for (Granularity g : Granularity.values()) {
+      for (List<Dimension> groupBy :
+          List.of(
+              List.<Dimension>of(),
+              List.of(Dimension.ORCHESTRATOR, Dimension.GPU_ID, Dimension.GATEWAY),
+              List.of(Dimension.GPU_MODEL))) {
+        MetricsQuery all = new MetricsQuery(start, start.plus(Duration.ofDays(1)), g, Map.of(),
+            groupBy, null, 1000, 0, true);
+        List<List<Object>> expected = queries.run(Report.GPU_METRICS, all).rows();
+        assertThat(expected).as("%s %s", g, groupBy).isNotEmpty();
+        List<List<Object>> paged = new ArrayList<>();
+        for (long offset = 0; ; offset++) {
+          Page page = queries.run(Report.GPU_METRICS, new MetricsQuery(all.start(), all.end(), g,
+              Map.of(), groupBy, null, 1, offset, true));
+          paged.addAll(page.rows());
+          if (!page.hasMore()) {
+            break;
+          }
+        }
+        assertThat(paged).as("%s %s", g, groupBy).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void gpuMetrics_daily_aDayTheRangeCutsCoversItsHoursInsideTheRange() {
     // 24 h from 01:00: hour 0 (s1, s2) is outside, hour 1 (s5; s4 is test load) inside, under its
     // day.

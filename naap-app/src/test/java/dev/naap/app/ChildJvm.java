@@ -14,6 +14,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
 
+  /**
+   * SIGINT at its default, as for a job a shell starts in the foreground: a test run launched in
+   * the background of a shell without job control inherits SIGINT ignored, and the JVM then keeps
+   * ignoring it (as it should for a command started that way), which would void the Ctrl-C tests.
+   */
+  private static final String DEFAULT_SIGINT = "--default-signal=INT";
+
   private ChildJvm() {}
 
   /** Starts {@code naap args…} in the background; stdout and stderr are appended to {@code log}. */
@@ -30,7 +37,7 @@ final class ChildJvm {
     ProcessBuilder b = builder(args).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     if (ownSession) {
-      b.command().addFirst("setsid");
+      b.command().addAll(0, List.of("setsid", "env", DEFAULT_SIGINT));
     }
     return launch(b);
   }
@@ -46,7 +53,7 @@ final class ChildJvm {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     String line = String.join(" ",
         b.command().stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
-    b.command(List.of("script", "-qefc", line, "/dev/null"));
+    b.command(List.of("env", DEFAULT_SIGINT, "script", "-qefc", line, "/dev/null"));
     return launch(b);
   }
 

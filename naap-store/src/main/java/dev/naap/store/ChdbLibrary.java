@@ -345,9 +345,6 @@ final class ChdbLibrary {
    */
   void insert(Connection c, byte[] insert, String format, byte[] data, String sqlForErrors,
       LongFunction<MemorySegment> buffer) {
-    if (data.length == 0) {
-      return; // no rows; inline, the engine would look for them on standard input
-    }
     if (hasEmptyLine(data)) {
       stream(c, insert, format, data, sqlForErrors);
       return;

@@ -85,6 +85,9 @@ final class EmbeddedStore implements Store {
     if (SqlText.isMultiStatement(insertStatement)) {
       throw multiStatement(insertStatement);
     }
+    if (data.length == 0) {
+      return; // no rows; sent, the engine would look for them on standard input (STORE.md, rule 8)
+    }
     Matcher format = TRAILING_FORMAT.matcher(insertStatement);
     if (format.matches()) {
       byte[] head = format.group(1).getBytes(StandardCharsets.UTF_8);

@@ -47,12 +47,17 @@ final class ChildJvm {
    * {@code script}, whose output is appended to {@code log} (with the terminal's colour codes).
    * What the test writes to the process's input is typed into that terminal: byte 3 is Ctrl-C,
    * which the terminal turns into SIGINT for the command's foreground process group.
+   *
+   * <p>{@code script} runs the line with {@code $SHELL -c}; the line {@code exec}s the JVM so that
+   * no shell stays in that process group (dash does not exec a lone command by itself: it would
+   * die of the Ctrl-C at once, and {@code script} report exit code 130).
    */
   static Process startInTerminal(Path log, String... args) {
     ProcessBuilder b = builder(args).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    String line = String.join(" ",
+    String line = "exec " + String.join(" ",
         b.command().stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    b.environment().put("SHELL", "/bin/sh");
     b.command(List.of("env", DEFAULT_SIGINT, "script", "-qefc", line, "/dev/null"));
     return launch(b);
   }

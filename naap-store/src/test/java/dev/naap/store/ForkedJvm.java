@@ -64,9 +64,10 @@ final class ForkedJvm {
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
     if (terminal) {
-      String line = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
-          .toList());
-      cmd = new ArrayList<>(List.of("script", "-qefc", line, "/dev/null"));
+      // script runs the line with $SHELL -c; exec leaves no shell between it and the JVM.
+      String line = "exec " + String.join(" ",
+          cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+      cmd = new ArrayList<>(List.of("env", "SHELL=/bin/sh", "script", "-qefc", line, "/dev/null"));
     }
     ProcessBuilder pb =
         new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Rows in ClickHouse's TabSeparated format: values in column order, a tab between them, a line
@@ -92,6 +93,21 @@ final class TabSeparated {
 
   byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
+  }
+
+  /** The rows of {@code parts}, one after the other, in one array. */
+  static byte[] concat(List<TabSeparated> parts) {
+    long total = 0;
+    for (TabSeparated p : parts) {
+      total += p.size;
+    }
+    byte[] out = new byte[Math.toIntExact(total)];
+    int at = 0;
+    for (TabSeparated p : parts) {
+      System.arraycopy(p.buf, 0, out, at, p.size);
+      at += p.size;
+    }
+    return out;
   }
 
   private TabSeparated ascii(String s) {

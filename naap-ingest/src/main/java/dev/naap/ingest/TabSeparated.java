@@ -25,7 +25,19 @@ final class TabSeparated {
   }
 
   TabSeparated string(String s) {
-    return bytes(s.getBytes(StandardCharsets.UTF_8));
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || c <= '\r' || c == '\\') {
+        return bytes(s.getBytes(StandardCharsets.UTF_8)); // to encode or escape: the general way
+      }
+    }
+    separate(); // ASCII with nothing to escape, the usual case: no intermediate array
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[size++] = (byte) s.charAt(i);
+    }
+    return this;
   }
 
   TabSeparated bytes(byte[] b) {
@@ -59,15 +71,15 @@ final class TabSeparated {
   }
 
   TabSeparated int64(long v) {
-    return ascii(Long.toString(v));
+    return string(Long.toString(v));
   }
 
   TabSeparated int32(int v) {
-    return ascii(Integer.toString(v));
+    return string(Integer.toString(v));
   }
 
   TabSeparated bool(boolean v) {
-    return ascii(v ? "1" : "0");
+    return string(v ? "1" : "0");
   }
 
   /** A {@code DateTime64(3, 'UTC')} from unix milliseconds. */
@@ -81,6 +93,12 @@ final class TabSeparated {
         .digits(t.getMinute(), 2).put(':').digits(t.getSecond(), 2).put('.')
         .digits(t.getNano() / 1_000_000, 3);
     return this;
+  }
+
+  /** Empties it for reuse, keeping its buffer. */
+  void clear() {
+    size = 0;
+    rowStarted = false;
   }
 
   /** Ends the row. */
@@ -110,14 +128,6 @@ final class TabSeparated {
     return out;
   }
 
-  private TabSeparated ascii(String s) {
-    separate();
-    ensure(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      buf[size++] = (byte) s.charAt(i);
-    }
-    return this;
-  }
 
   /** {@code v} (0 or more) in {@code width} digits, zero-padded; room already ensured. */
   private TabSeparated digits(int v, int width) {

@@ -54,10 +54,12 @@ public final class EventWriter {
   /** Rows one task encodes: large enough to outweigh the hand-off, small enough to share out. */
   private static final int ROWS_PER_SLICE = 2_000;
   /**
-   * Slice buffers kept for the next batch (a few MB each once grown): a batch of 20 000 events
-   * needs 10, and allocating them afresh each time was a fifth of the ingest's garbage.
+   * Slice buffers kept for the next batch (about 2 MB each): a batch of 20 000 events needs 10,
+   * and allocating them afresh each time was a fifth of the ingest's garbage. One grown by a
+   * batch of unusually large messages is not kept, so that the spares stay under 48 MiB.
    */
-  private static final int MAX_SPARE_SLICES = 16;
+  private static final int MAX_SPARE_SLICES = 12;
+  private static final int MAX_SPARE_SLICE_BYTES = 4 << 20;
 
   private final Store store;
   private final EventParser parser;
@@ -176,7 +178,7 @@ public final class EventWriter {
         .toList();
     byte[] rows = TabSeparated.concat(parts);
     for (TabSeparated part : parts) {
-      if (spareSlices.size() < MAX_SPARE_SLICES) {
+      if (part.capacity() <= MAX_SPARE_SLICE_BYTES && spareSlices.size() < MAX_SPARE_SLICES) {
         spareSlices.add(part);
       }
     }

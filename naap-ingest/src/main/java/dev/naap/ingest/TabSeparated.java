@@ -95,6 +95,11 @@ final class TabSeparated {
     return this;
   }
 
+  /** The bytes its buffer holds without growing. */
+  int capacity() {
+    return buf.length;
+  }
+
   /** Empties it for reuse, keeping its buffer. */
   void clear() {
     size = 0;

@@ -108,10 +108,7 @@ public final class KafkaIngest implements Runnable {
             commitOldest(c);
           }
           if (batchIsDue()) {
-            if (inFlight.size() >= WRITERS) {
-              commitOldest(c);
-            }
-            submit(writerThreads);
+            submit(c, writerThreads);
           }
         } catch (WakeupException e) {
           // stop() was called; the loop condition ends it
@@ -184,8 +181,11 @@ public final class KafkaIngest implements Runnable {
         || System.nanoTime() - pendingSinceNanos >= config.batchMaxWait().toNanos());
   }
 
-  /** Validates and encodes the gathered batch here, and writes it on a writer thread. */
-  private void submit(ExecutorService writerThreads) {
+  /**
+   * Validates and encodes the gathered batch here, and writes it on a writer thread once one is
+   * free: it is prepared while the batches before it are still being written.
+   */
+  private void submit(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
     List<Message> batch = new ArrayList<>(pending.size());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : pending) {
@@ -196,6 +196,9 @@ public final class KafkaIngest implements Runnable {
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     EventWriter.Prepared prepared = writer.prepare(batch);
+    while (inFlight.size() >= WRITERS) {
+      commitOldest(c); // if it throws, this batch is still pending: rewind() reads it again
+    }
     inFlight.add(
         new InFlight(
             writerThreads.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom), offsets));
@@ -228,7 +231,7 @@ public final class KafkaIngest implements Runnable {
   /** Writes and commits everything read: on stop and before partitions move elsewhere. */
   private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
     if (!pending.isEmpty()) {
-      submit(writerThreads);
+      submit(c, writerThreads);
     }
     while (!inFlight.isEmpty()) {
       commitOldest(c);

@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Delivery</h2>
  * Messages are gathered into a batch until it holds {@code batchMaxEvents} or its first message
- * has waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread, then
- * written to the store on one of {@link #WRITERS} writer threads while the consumer goes on
- * reading. Only after a batch's write returned, and the writes of every batch before it, are its
+ * has waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread (with
+ * the common fork-join pool), then written to the store on one of {@link #WRITERS} writer threads
+ * once one is free, while the consumer goes on reading. Only after a batch's write returned, and the writes of every batch before it, are its
  * offsets committed, always on the consumer thread and in batch order. A crash between write and
  * commit means the batch is read again after restart; the tables collapse the repeated rows by
  * key, so every reader that uses FINAL sees each event once.

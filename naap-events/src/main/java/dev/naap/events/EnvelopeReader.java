@@ -11,8 +11,8 @@ final class EnvelopeReader {
 
   private EnvelopeReader() {}
 
-  /** The validated envelope of {@code root}; {@code text} is the original message. */
-  static Envelope read(ObjectNode root, String text) {
+  /** The validated envelope of {@code root}; {@code message} is the original message. */
+  static Envelope read(ObjectNode root, byte[] message) {
     Fields env = Fields.root(root, "");
     String id = env.requiredStr("id");
     if (id.isEmpty() || id.length() > MAX_ID_CHARS) {
@@ -27,7 +27,7 @@ final class EnvelopeReader {
     if (data(root) == null) {
       throw env.missing("data");
     }
-    return new Envelope(id, type, timestampMs, gateway, text);
+    return new Envelope(id, type, timestampMs, gateway, message);
   }
 
   /** The {@code data} member, or null when absent or JSON null. */

@@ -1,14 +1,16 @@
 package dev.naap.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Parses and validates one go-livepeer Kafka message value into an {@link Event}, or rejects it
  * with a {@link RejectReason} and a detail naming the offending field.
  *
- * <p>Each call decodes the bytes as strict UTF-8 once and reads one Jackson tree; the Jackson
- * factory is shared. Unknown families and unknown subtypes are accepted as {@link
- * UnsupportedEvent}. The contract (every family, field, unit and reason) is docs/EVENTS.md.
+ * <p>Each call reads one Jackson tree straight from the bytes (strict UTF-8 checked), and decodes
+ * them to characters only to describe a rejection; the Jackson factories are shared. Unknown
+ * families and unknown subtypes are accepted as {@link UnsupportedEvent}. The contract (every
+ * family, field, unit and reason) is docs/EVENTS.md.
  *
  * <p>Immutable and thread-safe: share one instance.
  */
@@ -60,9 +62,9 @@ public final class EventParser {
           RejectReason.OVERSIZED,
           "message is " + value.length + " bytes, limit is " + maxBytes);
     }
-    JsonInput.Document doc = JsonInput.read(value);
-    Envelope env = EnvelopeReader.read(doc.root(), doc.text());
-    JsonNode data = EnvelopeReader.data(doc.root());
+    ObjectNode root = JsonInput.read(value);
+    Envelope env = EnvelopeReader.read(root, value);
+    JsonNode data = EnvelopeReader.data(root);
     return switch (env.type()) {
       case StreamTrace.FAMILY -> LiveVideoReader.streamTrace(env, data);
       case AiStreamStatus.FAMILY -> LiveVideoReader.aiStreamStatus(env, data);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,10 +22,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Bytes to a JSON object tree: strict UTF-8 decoding, then one Jackson tree read over the decoded
- * characters. Classifies every failure into a {@link RejectReason}. Stateless and thread-safe: the
- * Jackson factory and mapper are shared, the UTF-8 decoder is made per call (decoders are not
- * thread-safe, and a per-call one is cheaper than a ThreadLocal under virtual threads).
+ * Bytes to a JSON object tree, classifying every failure into a {@link RejectReason}.
+ *
+ * <p>Two paths give the same verdict. The fast one parses the bytes directly and lets the tree
+ * builder catch repeated keys; it handles only messages it can judge exactly (first byte
+ * {@code '{'}, no control bytes, valid UTF-8) and gives up on any error. The strict one decodes
+ * strict UTF-8 to characters and parses those with the parser's own duplicate detection; it runs
+ * only when the fast one gave up, to name the precise reason and position of a rejection.
+ * Stateless and thread-safe: the Jackson factories and mappers are shared, a UTF-8 decoder is made
+ * per call (decoders are not thread-safe, and a per-call one is cheaper than a ThreadLocal under
+ * virtual threads).
  */
 final class JsonInput {
   /** Deepest object/array nesting accepted; real envelopes nest under 10 levels. */
@@ -33,13 +40,15 @@ final class JsonInput {
   /** Longest JSON number accepted, in characters; Go int64/float64 need at most about 25. */
   static final int MAX_NUMBER_CHARS = 100;
 
+  private static final StreamReadConstraints LIMITS =
+      StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_NESTING_DEPTH)
+          .maxNumberLength(MAX_NUMBER_CHARS)
+          .build();
+
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(MAX_NESTING_DEPTH)
-                  .maxNumberLength(MAX_NUMBER_CHARS)
-                  .build())
+          .streamReadConstraints(LIMITS)
           // Duplicate keys make a message mean different things to different readers.
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -47,13 +56,72 @@ final class JsonInput {
 
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
-  /** A decoded message: the original text and its root object. */
-  record Document(String text, ObjectNode root) {}
+  // The parser's duplicate detection keeps a set of names per object; the tree builder's check is
+  // free, as it sees the replaced value anyway. Its error text differs, so it only decides that
+  // the strict path must run.
+  private static final ObjectMapper FAST_MAPPER =
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .streamReadConstraints(LIMITS)
+                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
   private JsonInput() {}
 
-  /** Decodes and parses one message; throws {@link RejectException} for every bad input. */
-  static Document read(byte[] bytes) {
+  /** Parses one message; throws {@link RejectException} for every bad input. */
+  static ObjectNode read(byte[] bytes) {
+    ObjectNode root = readFast(bytes);
+    return root != null ? root : readStrict(bytes);
+  }
+
+  /**
+   * The root object, or null when the message is not one the fast path can judge, or is bad. A
+   * non-null result is the tree the strict path builds: the same parser limits, the same strict
+   * UTF-8 (checked first), duplicates refused, nothing after the value. The byte parser guesses
+   * the encoding from the first bytes; a first byte {@code '{'} and no NUL fix it as UTF-8.
+   */
+  static ObjectNode readFast(byte[] bytes) {
+    if (bytes[0] != '{' || !plainUtf8(bytes)) {
+      return null;
+    }
+    try (JsonParser parser = FAST_MAPPER.createParser(bytes)) {
+      JsonNode root = FAST_MAPPER.readTree(parser);
+      return root instanceof ObjectNode object && parser.nextToken() == null ? object : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // the strict path names what is wrong
+    }
+  }
+
+  /**
+   * True when {@code bytes} hold no control byte but tab, line feed and carriage return (JSON
+   * allows no other, in or out of strings) and are valid UTF-8. ASCII, the usual case, needs one
+   * pass.
+   */
+  private static boolean plainUtf8(byte[] bytes) {
+    boolean ascii = true;
+    for (byte b : bytes) {
+      if (b < ' ') {
+        if (b < 0) {
+          ascii = false;
+        } else if (b != '\t' && b != '\n' && b != '\r') {
+          return false;
+        }
+      }
+    }
+    if (ascii) {
+      return true;
+    }
+    try {
+      decodeUtf8(bytes);
+      return true;
+    } catch (RejectException e) {
+      return false;
+    }
+  }
+
+  /** The strict path: decodes, parses and classifies; throws {@link RejectException} when bad. */
+  static ObjectNode readStrict(byte[] bytes) {
     CharBuffer chars = decodeUtf8(bytes);
     char[] buf = chars.array();
     int len = chars.position();
@@ -71,7 +139,7 @@ final class JsonInput {
       throw new RejectException(
           RejectReason.NOT_AN_OBJECT, "expected a JSON object, got " + Fields.typeName(root));
     }
-    return new Document(new String(buf, 0, len), object);
+    return object;
   }
 
   /**

@@ -33,13 +33,13 @@ import org.slf4j.LoggerFactory;
  * Consumes go-livepeer's topics into the store, at least once, with nothing lost.
  *
  * <h2>Delivery</h2>
- * Messages are gathered into a batch until it holds {@code batchMaxEvents} or its first message
- * has waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread, then
- * written to the store on one of {@link #WRITERS} writer threads while the consumer goes on
- * reading. Only after a batch's write returned, and the writes of every batch before it, are its
- * offsets committed, always on the consumer thread and in batch order. A crash between write and
- * commit means the batch is read again after restart; the tables collapse the repeated rows by
- * key, so every reader that uses FINAL sees each event once.
+ * Messages are gathered into a batch until it holds {@code batchMaxEvents} or its first message has
+ * waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread (with the
+ * common fork-join pool), then written to the store on one of {@link #WRITERS} writer threads once
+ * one is free, while the consumer goes on reading. Only after a batch's write returned, and the
+ * writes of every batch before it, are its offsets committed, always on the consumer thread and in
+ * batch order. A crash between write and commit means the batch is read again after restart; the
+ * tables collapse the repeated rows by key, so every reader that uses FINAL sees each event once.
  *
  * <p>A write that fails rewinds the consumer to the first offset not yet committed in each
  * partition (dropping the batch being gathered too) and retries with capped exponential backoff:
@@ -108,10 +108,7 @@ public final class KafkaIngest implements Runnable {
             commitOldest(c);
           }
           if (batchIsDue()) {
-            if (inFlight.size() >= WRITERS) {
-              commitOldest(c);
-            }
-            submit(writerThreads);
+            submit(c, writerThreads);
           }
         } catch (WakeupException e) {
           // stop() was called; the loop condition ends it
@@ -184,8 +181,11 @@ public final class KafkaIngest implements Runnable {
         || System.nanoTime() - pendingSinceNanos >= config.batchMaxWait().toNanos());
   }
 
-  /** Validates and encodes the gathered batch here, and writes it on a writer thread. */
-  private void submit(ExecutorService writerThreads) {
+  /**
+   * Validates and encodes the gathered batch here, and writes it on a writer thread once one is
+   * free: it is prepared while the batches before it are still being written.
+   */
+  private void submit(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
     List<Message> batch = new ArrayList<>(pending.size());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : pending) {
@@ -196,6 +196,9 @@ public final class KafkaIngest implements Runnable {
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     EventWriter.Prepared prepared = writer.prepare(batch);
+    while (inFlight.size() >= WRITERS) {
+      commitOldest(c); // if it throws, this batch is still pending: rewind() reads it again
+    }
     inFlight.add(
         new InFlight(
             writerThreads.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom), offsets));
@@ -228,7 +231,7 @@ public final class KafkaIngest implements Runnable {
   /** Writes and commits everything read: on stop and before partitions move elsewhere. */
   private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
     if (!pending.isEmpty()) {
-      submit(writerThreads);
+      submit(c, writerThreads);
     }
     while (!inFlight.isEmpty()) {
       commitOldest(c);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Rows in ClickHouse's TabSeparated format: values in column order, a tab between them, a line
@@ -24,7 +25,19 @@ final class TabSeparated {
   }
 
   TabSeparated string(String s) {
-    return bytes(s.getBytes(StandardCharsets.UTF_8));
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || c <= '\r' || c == '\\') {
+        return bytes(s.getBytes(StandardCharsets.UTF_8)); // to encode or escape: the general way
+      }
+    }
+    separate(); // ASCII with nothing to escape, the usual case: no intermediate array
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[size++] = (byte) s.charAt(i);
+    }
+    return this;
   }
 
   TabSeparated bytes(byte[] b) {
@@ -58,15 +71,15 @@ final class TabSeparated {
   }
 
   TabSeparated int64(long v) {
-    return ascii(Long.toString(v));
+    return string(Long.toString(v));
   }
 
   TabSeparated int32(int v) {
-    return ascii(Integer.toString(v));
+    return string(Integer.toString(v));
   }
 
   TabSeparated bool(boolean v) {
-    return ascii(v ? "1" : "0");
+    return string(v ? "1" : "0");
   }
 
   /** A {@code DateTime64(3, 'UTC')} from unix milliseconds. */
@@ -82,6 +95,17 @@ final class TabSeparated {
     return this;
   }
 
+  /** The bytes its buffer holds without growing. */
+  int capacity() {
+    return buf.length;
+  }
+
+  /** Empties it for reuse, keeping its buffer. */
+  void clear() {
+    size = 0;
+    rowStarted = false;
+  }
+
   /** Ends the row. */
   TabSeparated end() {
     ensure(1);
@@ -94,14 +118,21 @@ final class TabSeparated {
     return Arrays.copyOf(buf, size);
   }
 
-  private TabSeparated ascii(String s) {
-    separate();
-    ensure(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      buf[size++] = (byte) s.charAt(i);
+  /** The rows of {@code parts}, one after the other, in one array. */
+  static byte[] concat(List<TabSeparated> parts) {
+    long total = 0;
+    for (TabSeparated p : parts) {
+      total += p.size;
     }
-    return this;
+    byte[] out = new byte[Math.toIntExact(total)];
+    int at = 0;
+    for (TabSeparated p : parts) {
+      System.arraycopy(p.buf, 0, out, at, p.size);
+      at += p.size;
+    }
+    return out;
   }
+
 
   /** {@code v} (0 or more) in {@code width} digits, zero-padded; room already ensured. */
   private TabSeparated digits(int v, int width) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -53,5 +54,46 @@ class EventWriterTest {
         + " AS at FROM raw_events", Map.of(), List.of("p", "at"));
     assertThat(raw.single().string("p")).isEqualTo(HexFormat.of().withUpperCase().formatHex(valid));
     assertThat(raw.single().integer("at")).isEqualTo(clock.millis());
+  }
+
+  @Test
+  void write_keepsOrderAndFirstOfRepeatedIdsAcrossSlicesAndBatches() {
+    Store store = TestEngine.uniqueStore("event_writer_slices");
+    EventWriter writer = new EventWriter(store, new EventParser(),
+        EventWriter.DuplicateCheck.BATCH, IngestMetrics.unregistered(), Clock.systemUTC());
+    List<byte[]> events = EventFixtures.freshEvents(9_000, 7);
+    String id = "d\u00e9j\u00e0\\vu"; // not ASCII, and a backslash to escape
+    String first = EventFixtures.captureEnvelopes().getFirst();
+    String firstId = first.substring(first.indexOf("\"id\":\"") + 6, first.indexOf('"',
+        first.indexOf("\"id\":\"") + 6));
+    byte[] repeated = first.replace(firstId, id.replace("\\", "\\\\"))
+        .getBytes(StandardCharsets.UTF_8);
+    events.set(10, repeated); // in the first slice of rows
+    events.set(4_444, repeated); // in the third: a repeat, not written
+    List<Message> batch = new ArrayList<>();
+    for (int i = 0; i < 4_500; i++) {
+      batch.add(new Message(events.get(i), Origin.kafka("t", 0, i)));
+    }
+    List<Message> next = new ArrayList<>(); // smaller, so reused buffers must not leak old rows
+    for (int i = 4_500; i < 5_000; i++) {
+      next.add(new Message(events.get(i), Origin.kafka("t", 0, i)));
+    }
+
+    assertThat(writer.write(batch)).isEqualTo(new BatchResult(4_499, 0, 1));
+    assertThat(writer.write(next)).isEqualTo(new BatchResult(500, 0, 0));
+
+    Rows raw = Rows.query(store, "SELECT offset, event_id, hex(payload) AS p FROM raw_events"
+        + " ORDER BY offset", Map.of(), List.of("offset", "event_id", "p"));
+    assertThat(raw.size()).isEqualTo(4_999);
+    int row = 0;
+    for (int i = 0; i < 5_000; i++) {
+      if (i == 4_444) {
+        continue;
+      }
+      Rows.Row r = raw.list().get(row++);
+      assertThat(r.integer("offset")).isEqualTo((long) i);
+      assertThat(r.string("p")).isEqualTo(HexFormat.of().withUpperCase().formatHex(events.get(i)));
+    }
+    assertThat(raw.list().get(10).string("event_id")).isEqualTo(id);
   }
 }

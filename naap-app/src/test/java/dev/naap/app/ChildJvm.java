@@ -57,8 +57,8 @@ final class ChildJvm {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     String line = "exec " + String.join(" ",
         b.command().stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
-    b.environment().put("SHELL", "/bin/sh");
-    b.command(List.of("env", DEFAULT_SIGINT, "script", "-qefc", line, "/dev/null"));
+    b.command(List.of("env", DEFAULT_SIGINT, "SHELL=/bin/sh", "script", "-qefc", line,
+        "/dev/null"));
     return launch(b);
   }
 

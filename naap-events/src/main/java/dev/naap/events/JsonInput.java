@@ -82,7 +82,7 @@ final class JsonInput {
    * the encoding from the first bytes; a first byte {@code '{'} and no NUL fix it as UTF-8.
    */
   static ObjectNode readFast(byte[] bytes) {
-    if (bytes[0] != '{' || !plainUtf8(bytes)) {
+    if (bytes.length == 0 || bytes[0] != '{' || !plainUtf8(bytes)) {
       return null;
     }
     try (JsonParser parser = FAST_MAPPER.createParser(bytes)) {

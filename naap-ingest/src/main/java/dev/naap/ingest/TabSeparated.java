@@ -133,7 +133,6 @@ final class TabSeparated {
     return out;
   }
 
-
   /** {@code v} (0 or more) in {@code width} digits, zero-padded; room already ensured. */
   private TabSeparated digits(int v, int width) {
     for (int i = width - 1; i >= 0; i--) {

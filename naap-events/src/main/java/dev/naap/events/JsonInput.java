@@ -59,7 +59,7 @@ final class JsonInput {
   // The parser's duplicate detection keeps a set of names per object; the tree builder's check is
   // free, as it sees the replaced value anyway. Its error text differs, so it only decides that
   // the strict path must run.
-  private static final ObjectMapper FAST_MAPPER =
+  static final ObjectMapper FAST_MAPPER =
       new ObjectMapper(
               JsonFactory.builder()
                   .streamReadConstraints(LIMITS)
@@ -82,7 +82,7 @@ final class JsonInput {
    * the encoding from the first bytes; a first byte {@code '{'} and no NUL fix it as UTF-8.
    */
   static ObjectNode readFast(byte[] bytes) {
-    if (bytes.length == 0 || bytes[0] != '{' || !plainUtf8(bytes)) {
+    if (!fastReadable(bytes)) {
       return null;
     }
     try (JsonParser parser = FAST_MAPPER.createParser(bytes)) {
@@ -91,6 +91,14 @@ final class JsonInput {
     } catch (IOException | RuntimeException e) {
       return null; // the strict path names what is wrong
     }
+  }
+
+  /**
+   * True when a byte parser reads {@code bytes} exactly as the strict path would: first byte
+   * {@code '{'} (which fixes the encoding as UTF-8), no control bytes, valid UTF-8.
+   */
+  static boolean fastReadable(byte[] bytes) {
+    return bytes.length > 0 && bytes[0] == '{' && plainUtf8(bytes);
   }
 
   /**

@@ -25,19 +25,22 @@ import java.util.Set;
  */
 final class StreamingReader {
   private final JsonParser parser;
+  private final boolean escapes; // false: no string can hold an unpaired surrogate
   private JsonToken token; // the first token of the value being read
 
-  private StreamingReader(JsonParser parser) {
+  private StreamingReader(JsonParser parser, boolean escapes) {
     this.parser = parser;
+    this.escapes = escapes;
   }
 
   /** The event the tree path would accept {@code message} as, or null to let that path judge. */
   static Event read(byte[] message) {
-    if (!JsonInput.fastReadable(message)) {
+    int scan = JsonInput.scan(message);
+    if (scan == JsonInput.NOT_FAST) {
       return null;
     }
     try (JsonParser parser = JsonInput.FAST_MAPPER.createParser(message)) {
-      StreamingReader in = new StreamingReader(parser);
+      StreamingReader in = new StreamingReader(parser, scan == JsonInput.ESCAPES);
       Event event = in.envelope(message);
       return parser.nextToken() == null ? event : null;
     } catch (IOException | RuntimeException e) { // GiveUp, a rejection, bad JSON: the tree judges
@@ -441,7 +444,7 @@ final class StreamingReader {
       throw GiveUp.INSTANCE;
     }
     String s = parser.getText();
-    if (Fields.unpairedSurrogate(s) >= 0) {
+    if (escapes && Fields.unpairedSurrogate(s) >= 0) {
       throw GiveUp.INSTANCE;
     }
     return s;

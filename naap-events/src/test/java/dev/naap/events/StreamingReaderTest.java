@@ -88,7 +88,8 @@ class StreamingReaderTest {
     String deep = "[".repeat(70) + "]".repeat(70);
     for (String s : List.of(
         // the envelope's fields in other orders, repeated, or after the data
-        "{\"data\":" + data + ",\"id\":\"a\",\"type\":\"ai_stream_status\",\"timestamp\":1767908945607}",
+        "{\"data\":" + data + ",\"id\":\"a\",\"type\":\"ai_stream_status\","
+            + "\"timestamp\":1767908945607}",
         "{\"id\":\"a\",\"type\":\"ai_stream_status\",\"timestamp\":1767908945607,\"data\":" + data
             + ",\"gateway\":\"0xAB\"}",
         "{\"id\":\"a\",\"type\":\"ai_stream_status\",\"timestamp\":1767908945607,\"data\":" + data
@@ -110,7 +111,8 @@ class StreamingReaderTest {
         "{\"id\":\"a\",\"type\":\"ai_stream_status\",\"timestamp\":1767908945607,\"data\":"
             + "{\"inference_status\":{\"last_params\":" + deep + "}}}",
         "{\"id\":\"a\",\"type\":\"ai_stream_status\",\"timestamp\":1767908945607,\"data\":"
-            + "{\"inference_status\":{\"last_params\":{\"w\":1e400,\"h\":1.10,\"s\":\"\\u00e9\"}}}}",
+            + "{\"inference_status\":{\"last_params\":"
+            + "{\"w\":1e400,\"h\":1.10,\"s\":\"\\u00e9\"}}}}",
         "{\"id\":\"a\",\"type\":\"ai_stream_status\",\"timestamp\":1767908945607,\"data\":"
             + "{\"input_status\":{\"fps\":" + "9".repeat(101) + "}}}",
         "{\"id\":\"a\",\"type\":\"ai_stream_status\",\"timestamp\":1767908945607,\"data\":[]}",

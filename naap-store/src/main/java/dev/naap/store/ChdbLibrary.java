@@ -343,7 +343,7 @@ final class ChdbLibrary {
    *
    * @param insert the statement without its FORMAT clause, e.g. {@code INSERT INTO t (a, b)}
    * @param buffer native memory of at least the given size for the whole text, which may be
-   *     reused from one insert to the next (a batch is megabytes, and fresh native memory is zeroed)
+   *     reused from one insert to the next (a batch is megabytes; fresh native memory is zeroed)
    */
   void insert(Connection c, byte[] insert, String format, List<ByteBuffer> data,
       String sqlForErrors, LongFunction<MemorySegment> buffer) {

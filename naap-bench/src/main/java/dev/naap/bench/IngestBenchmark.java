@@ -43,15 +43,18 @@ import picocli.CommandLine.Option;
  * (default 4) with go-livepeer's random keys; then each run consumes them all with a fresh consumer
  * group into emptied tables, timing from the first poll to the last committed batch, while a
  * sampler records the heap in use every 100 ms, after {@code --warmups} untimed runs. Runs:
- * {@code --runs}; the median is what docs/benchmarks.md quotes.
+ * {@code --runs}; the median is what docs/benchmarks.md quotes. The live set is measured by a full
+ * collection forced half-way through each warm-up run, never in a timed one: its pause would stop
+ * NaaP's threads while the engine's path, timed without one, has no such pause.
  *
  * <p>The peer: then {@code --engine-runs} times (0 skips it) the embedded engine's own Kafka table
  * engine consumes the same topic (a fresh group each time, {@code --engine-consumers} consumers,
  * blocks of {@code --batch-max-events}) through a
  * materialized view into the same emptied {@code raw_events}, whose family views fire as for
  * NaaP; a run is timed from the view's creation until {@code raw_events} holds every event. The
- * ratio of the two medians is printed last. The engine path has none of NaaP's validation,
- * quarantine or exact offsets (docs/benchmarks.md).
+ * ratio of the two medians is printed last, with the process's CPU time per event on each path
+ * (both run in this process; the broker is another), which the machine's other load moves less.
+ * The engine path has none of NaaP's validation, quarantine or exact offsets (docs/benchmarks.md).
  *
  * <p>Run: {@code NAAP_JAVA_OPTS=-Xmx512m ./naap bench ingest [--events N] [--runs R]
  * [--engine-runs R]}.
@@ -112,43 +115,52 @@ public final class IngestBenchmark implements Main.Runner {
       System.out.printf(
           "produced %d events, %.1f MB, mean %d bytes%n", events, bytes / 1e6, bytes / events);
       List<Double> rates = new ArrayList<>();
+      List<Double> cpus = new ArrayList<>();
       for (int run = 1 - warmups; run <= runs; run++) {
         emptyTables(store);
-        Result r =
-            consume(broker.bootstrapServers(), store, events, batch, "bench-" + (run + warmups));
-        if (run >= 1) {
+        boolean timed = run >= 1;
+        Result r = consume(broker.bootstrapServers(), store, events, batch,
+            "bench-" + (run + warmups), !timed);
+        if (timed) {
           rates.add(r.eventsPerSecond());
+          cpus.add(r.cpuMicrosPerEvent());
         }
-        System.out.printf("%s: %d events in %.2f s = %,.0f events/s; heap: live %d MB (full GC "
-            + "half-way), peak used %d MB, GC %.2f s%n", run < 1 ? "warm-up" : "run " + run,
-            r.events(), r.seconds(), r.eventsPerSecond(), r.liveHeapBytes() >> 20,
+        System.out.printf("%s: %d events in %.2f s = %,.0f events/s; CPU %.1f µs/event; heap: "
+            + "%speak used %d MB, GC %.2f s%n", timed ? "run " + run : "warm-up", r.events(),
+            r.seconds(), r.eventsPerSecond(), r.cpuMicrosPerEvent(),
+            timed ? "" : "live " + (r.liveHeapBytes() >> 20) + " MB (full GC half-way), ",
             r.peakHeapBytes() >> 20, r.gcSeconds());
       }
       rates.sort(Double::compare);
       double naap = rates.get(rates.size() / 2);
       System.out.printf(
-          "median: %,.0f events/s over %d runs after warm-up (min %,.0f, max %,.0f)%n",
-          naap, runs, rates.getFirst(), rates.getLast());
+          "median: %,.0f events/s over %d runs after warm-up (min %,.0f, max %,.0f); CPU %.1f"
+              + " µs/event%n", naap, runs, rates.getFirst(), rates.getLast(), median(cpus));
       String stored = store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim();
       System.out.printf("raw_events FINAL after the last run: %s%n", stored);
       if (peerRuns > 0) {
         List<Double> engine = new ArrayList<>();
+        List<Double> engineCpus = new ArrayList<>();
         for (int run = 1; run <= peerRuns; run++) {
           emptyTables(store);
+          long cpuBefore = cpuNanos();
           double seconds = consumeWithEngine(broker.bootstrapServers(), store, events, batch,
               engineConsumers, "bench-engine-" + run);
+          double cpu = (cpuNanos() - cpuBefore) / 1e3 / events;
           engine.add(events / seconds);
-          System.out.printf(
-              "engine's Kafka table engine, run %d: %d events in %.2f s = %,.0f events/s%n",
-              run, events, seconds, events / seconds);
+          engineCpus.add(cpu);
+          System.out.printf("engine's Kafka table engine, run %d: %d events in %.2f s = %,.0f"
+              + " events/s; CPU %.1f µs/event%n", run, events, seconds, events / seconds, cpu);
         }
         engine.sort(Double::compare);
         double peer = engine.get(engine.size() / 2);
-        System.out.printf("engine median: %,.0f events/s over %d runs (min %,.0f, max %,.0f); "
-            + "raw_events FINAL %s%n", peer, peerRuns, engine.getFirst(), engine.getLast(),
+        System.out.printf("engine median: %,.0f events/s over %d runs (min %,.0f, max %,.0f); CPU"
+            + " %.1f µs/event; raw_events FINAL %s%n", peer, peerRuns, engine.getFirst(),
+            engine.getLast(), median(engineCpus),
             store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim());
-        System.out.printf("NaaP / engine Kafka path: %.2f (%,.0f vs %,.0f events/s)%n",
-            naap / peer, naap, peer);
+        System.out.printf("NaaP / engine Kafka path: %.2f (%,.0f vs %,.0f events/s); CPU per"
+            + " event, engine / NaaP: %.2f%n", naap / peer, naap, peer,
+            median(engineCpus) / median(cpus));
       }
     }
     return 0;
@@ -156,19 +168,38 @@ public final class IngestBenchmark implements Main.Runner {
 
   /**
    * @param peakHeapBytes the most heap ever in use, garbage included (bounded by -Xmx)
-   * @param liveHeapBytes heap in use right after a full collection forced half-way through the
-   *     run: the live set
+   * @param liveHeapBytes heap in use right after a full collection forced half-way through an
+   *     untimed run: the live set; 0 when not measured
    * @param gcSeconds time spent in garbage collection during the run
+   * @param cpuSeconds CPU time of this process (Java, collector and embedded engine) in the run
    */
   private record Result(long events, double seconds, long peakHeapBytes, long liveHeapBytes,
-      double gcSeconds) {
+      double gcSeconds, double cpuSeconds) {
     double eventsPerSecond() {
       return events / seconds;
     }
+
+    double cpuMicrosPerEvent() {
+      return cpuSeconds * 1e6 / events;
+    }
   }
 
-  private static Result consume(String bootstrap, Store store, int events, int batch, String group)
-      throws InterruptedException {
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /**
+   * CPU time of this process so far: NaaP's path and the engine's both run in it (the broker is
+   * another process), so per event it compares their work apart from the machine's other load.
+   */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static Result consume(String bootstrap, Store store, int events, int batch, String group,
+      boolean measureLive) throws InterruptedException {
     var config = KafkaIngestConfig.plaintext(bootstrap, List.of(TOPIC), group)
         .withBatching(batch, Duration.ofSeconds(1));
     IngestMetrics metrics = IngestMetrics.unregistered();
@@ -178,6 +209,7 @@ public final class IngestBenchmark implements Main.Runner {
     var memory = ManagementFactory.getMemoryMXBean();
     System.gc();
     long gcBefore = gcMillis();
+    long cpuBefore = cpuNanos();
     long peak = 0;
     long live = 0;
     long start = System.nanoTime();
@@ -185,16 +217,17 @@ public final class IngestBenchmark implements Main.Runner {
     while (ingest.total().accepted() < events && thread.isAlive()) {
       Thread.sleep(100);
       peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-      if (live == 0 && ingest.total().accepted() >= events / 2) {
+      if (measureLive && live == 0 && ingest.total().accepted() >= events / 2) {
         System.gc();
         live = memory.getHeapMemoryUsage().getUsed();
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double gcSeconds = (gcMillis() - gcBefore) / 1e3;
+    double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
     ingest.stop();
     thread.join();
-    return new Result(ingest.total().accepted(), seconds, peak, live, gcSeconds);
+    return new Result(ingest.total().accepted(), seconds, peak, live, gcSeconds, cpuSeconds);
   }
 
   /**

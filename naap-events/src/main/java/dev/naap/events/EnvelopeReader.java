@@ -99,7 +99,7 @@ final class EnvelopeReader {
     return true;
   }
 
-  private static boolean isEthAddress(String s) {
+  static boolean isEthAddress(String s) {
     if (s.length() != 42 || !s.startsWith("0x")) {
       return false;
     }

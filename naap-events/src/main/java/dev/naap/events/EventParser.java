@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Parses and validates one go-livepeer Kafka message value into an {@link Event}, or rejects it
  * with a {@link RejectReason} and a detail naming the offending field.
  *
- * <p>Each call reads one Jackson tree straight from the bytes (strict UTF-8 checked), and decodes
- * them to characters only to describe a rejection; the Jackson factories are shared. Unknown
+ * <p>Each call first reads the message token by token straight from the bytes ({@link
+ * StreamingReader}, no tree for the two largest families); only a message that path cannot accept
+ * exactly is read as a Jackson tree, and decoded to characters to describe a rejection. The
+ * Jackson factories are shared. Unknown
  * families and unknown subtypes are accepted as {@link UnsupportedEvent}. The contract (every
  * family, field, unit and reason) is docs/EVENTS.md.
  *
@@ -62,9 +64,19 @@ public final class EventParser {
           RejectReason.OVERSIZED,
           "message is " + value.length + " bytes, limit is " + maxBytes);
     }
+    Event streamed = StreamingReader.read(value);
+    return streamed != null ? streamed : readTree(value);
+  }
+
+  /** The tree path: judges every message, and names the reason of a rejection. */
+  static Event readTree(byte[] value) {
     ObjectNode root = JsonInput.read(value);
     Envelope env = EnvelopeReader.read(root, value);
-    JsonNode data = EnvelopeReader.data(root);
+    return family(env, EnvelopeReader.data(root));
+  }
+
+  /** The event of a valid envelope's family, from its {@code data} tree. */
+  static Event family(Envelope env, JsonNode data) {
     return switch (env.type()) {
       case StreamTrace.FAMILY -> LiveVideoReader.streamTrace(env, data);
       case AiStreamStatus.FAMILY -> LiveVideoReader.aiStreamStatus(env, data);

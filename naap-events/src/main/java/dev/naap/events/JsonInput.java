@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -59,7 +62,7 @@ final class JsonInput {
   // The parser's duplicate detection keeps a set of names per object; the tree builder's check is
   // free, as it sees the replaced value anyway. Its error text differs, so it only decides that
   // the strict path must run.
-  private static final ObjectMapper FAST_MAPPER =
+  static final ObjectMapper FAST_MAPPER =
       new ObjectMapper(
               JsonFactory.builder()
                   .streamReadConstraints(LIMITS)
@@ -82,7 +85,7 @@ final class JsonInput {
    * the encoding from the first bytes; a first byte {@code '{'} and no NUL fix it as UTF-8.
    */
   static ObjectNode readFast(byte[] bytes) {
-    if (bytes.length == 0 || bytes[0] != '{' || !plainUtf8(bytes)) {
+    if (!fastReadable(bytes)) {
       return null;
     }
     try (JsonParser parser = FAST_MAPPER.createParser(bytes)) {
@@ -93,31 +96,67 @@ final class JsonInput {
     }
   }
 
+  /** {@link #scan}: the message is not one a byte parser reads exactly as the strict path. */
+  static final int NOT_FAST = -1;
+  /** {@link #scan}: fast-readable, and no byte is a backslash, so no string holds an escape. */
+  static final int NO_ESCAPES = 0;
+  /** {@link #scan}: fast-readable, with a backslash somewhere. */
+  static final int ESCAPES = 1;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   /**
-   * True when {@code bytes} hold no control byte but tab, line feed and carriage return (JSON
-   * allows no other, in or out of strings) and are valid UTF-8. ASCII, the usual case, needs one
-   * pass.
+   * True when a byte parser reads {@code bytes} exactly as the strict path would: first byte
+   * {@code '{'} (which fixes the encoding as UTF-8), no control bytes, valid UTF-8.
    */
-  private static boolean plainUtf8(byte[] bytes) {
+  static boolean fastReadable(byte[] bytes) {
+    return scan(bytes) != NOT_FAST;
+  }
+
+  /**
+   * One pass over a message: {@link #NOT_FAST} unless its first byte is {@code '{'}, it holds no
+   * control byte but tab, line feed and carriage return (JSON allows no other, in or out of
+   * strings) and it is valid UTF-8; else whether it holds a backslash. Without one no string can
+   * hold an unpaired surrogate: strict UTF-8 encodes none, only a JSON escape of one does.
+   */
+  static int scan(byte[] bytes) {
+    if (bytes.length == 0 || bytes[0] != '{') {
+      return NOT_FAST;
+    }
+    int i = 0;
+    boolean backslash = false;
+    // Printable ASCII without a backslash, the usual case, eight bytes at a time: every byte is in
+    // 0x20..0x7F exactly when no byte of x - 0x20.. or of x has its top bit set.
+    for (int end = bytes.length - Long.BYTES; i <= end; i += Long.BYTES) {
+      long x = (long) LONGS.get(bytes, i);
+      long y = x ^ 0x5C5C5C5C5C5C5C5CL;
+      if ((((x - 0x2020202020202020L) | x | ((y - 0x0101010101010101L) & ~y))
+          & 0x8080808080808080L) != 0) {
+        break;
+      }
+    }
     boolean ascii = true;
-    for (byte b : bytes) {
+    for (; i < bytes.length; i++) {
+      byte b = bytes[i];
       if (b < ' ') {
         if (b < 0) {
           ascii = false;
         } else if (b != '\t' && b != '\n' && b != '\r') {
-          return false;
+          return NOT_FAST;
         }
+      } else if (b == '\\') {
+        backslash = true;
       }
     }
-    if (ascii) {
-      return true;
+    if (!ascii) {
+      try {
+        decodeUtf8(bytes);
+      } catch (RejectException e) {
+        return NOT_FAST;
+      }
     }
-    try {
-      decodeUtf8(bytes);
-      return true;
-    } catch (RejectException e) {
-      return false;
-    }
+    return backslash ? ESCAPES : NO_ESCAPES;
   }
 
   /** The strict path: decodes, parses and classifies; throws {@link RejectException} when bad. */

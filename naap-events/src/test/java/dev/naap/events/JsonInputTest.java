@@ -77,4 +77,34 @@ class JsonInputTest {
     }
     assertThat(fast).isGreaterThan(1_000);
   }
+
+  /** The word-at-a-time scan gives what a byte-by-byte one does, wherever the odd byte falls. */
+  @Test
+  void scan_agreesWithAByteByByteCheck() {
+    Random random = new Random(SEED);
+    byte[] odd = {0, 9, 10, 13, 31, 32, '\\', 0x5B, 0x5D, 0x7F, (byte) 0x80, (byte) 0xC3,
+        (byte) 0xA9, (byte) 0xED, (byte) 0xFF};
+    for (int round = 0; round < 50_000; round++) {
+      byte[] input = new byte[1 + random.nextInt(40)];
+      input[0] = '{';
+      for (int i = 1; i < input.length; i++) {
+        input[i] = random.nextInt(8) == 0 ? odd[random.nextInt(odd.length)]
+            : (byte) (' ' + random.nextInt(95));
+      }
+      int expected = JsonInput.NOT_FAST;
+      boolean controls = false;
+      boolean backslash = false;
+      for (byte b : input) {
+        controls |= b >= 0 && b < ' ' && b != '\t' && b != '\n' && b != '\r';
+        backslash |= b == '\\';
+      }
+      boolean utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(input), java.nio.CharBuffer.allocate(input.length),
+              true).isUnderflow();
+      if (!controls && utf8) {
+        expected = backslash ? JsonInput.ESCAPES : JsonInput.NO_ESCAPES;
+      }
+      assertThat(JsonInput.scan(input)).as(Arrays.toString(input)).isEqualTo(expected);
+    }
+  }
 }

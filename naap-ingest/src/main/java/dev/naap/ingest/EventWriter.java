@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 /**
@@ -127,30 +128,45 @@ public final class EventWriter {
         rejectedByReason, nowMs, System.nanoTime() - startNanos);
   }
 
-  /** The I/O half: writes a prepared batch; returns when it is durable. */
+  /**
+   * The I/O half: writes a prepared batch; returns when it is durable. A batch is written once:
+   * its encoding buffers go back to the spares afterwards, whether the write succeeded or not.
+   *
+   * @throws IllegalStateException if {@code batch} was written before
+   */
   public BatchResult write(Prepared batch) {
+    if (!batch.written.compareAndSet(false, true)) {
+      throw new IllegalStateException("a prepared batch is written once");
+    }
     long startNanos = System.nanoTime();
-    byte[] rows = batch.rawRows;
+    List<TabSeparated> rows = batch.rawRows;
     Map<String, Long> byFamily = batch.familyCounts;
-    if (rows == null) {
-      Set<String> stored = batch.unique.isEmpty() ? Set.of()
-          : storedIds(batch.unique.stream().map(a -> a.event().id()).toList());
-      List<Accepted> fresh =
-          batch.unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
-      rows = rawRows(fresh, batch.nowMs);
-      byFamily = familyCounts(fresh);
+    try {
+      if (rows == null) {
+        Set<String> stored = batch.unique.isEmpty() ? Set.of()
+            : storedIds(batch.unique.stream().map(a -> a.event().id()).toList());
+        List<Accepted> fresh =
+            batch.unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
+        rows = rawRows(fresh, batch.nowMs);
+        byFamily = familyCounts(fresh);
+      }
+      long written = byFamily.values().stream().mapToLong(Long::longValue).sum();
+      if (written > 0) {
+        // The slices go to the store as they are: joining them was another copy of the batch.
+        store.insert(INSERT_RAW, rows.stream().map(TabSeparated::view).toList());
+      }
+      if (batch.rejected > 0) {
+        store.insert(INSERT_REJECTED, batch.rejectedRows);
+      }
+      byFamily.forEach(metrics::accepted);
+      batch.rejectedByReason.forEach(metrics::rejected);
+      metrics.batchWritten(batch.prepareNanos + System.nanoTime() - startNanos);
+      return new BatchResult(written, batch.rejected, batch.validCount - written);
+    } finally {
+      if (rows != null) {
+        keepSpares(rows);
+      }
     }
-    long written = byFamily.values().stream().mapToLong(Long::longValue).sum();
-    if (written > 0) {
-      store.insert(INSERT_RAW, rows);
-    }
-    if (batch.rejected > 0) {
-      store.insert(INSERT_REJECTED, batch.rejectedRows);
-    }
-    byFamily.forEach(metrics::accepted);
-    batch.rejectedByReason.forEach(metrics::rejected);
-    metrics.batchWritten(batch.prepareNanos + System.nanoTime() - startNanos);
-    return new BatchResult(written, batch.rejected, batch.validCount - written);
   }
 
   private static Map<String, Long> familyCounts(List<Accepted> events) {
@@ -172,19 +188,21 @@ public final class EventWriter {
   }
 
   /** Rows in the column order of {@link #INSERT_RAW}, encoded in slices on every core. */
-  private byte[] rawRows(List<Accepted> events, long nowMs) {
+  private List<TabSeparated> rawRows(List<Accepted> events, long nowMs) {
     int slices = (events.size() + ROWS_PER_SLICE - 1) / ROWS_PER_SLICE;
-    List<TabSeparated> parts = IntStream.range(0, slices).parallel()
+    return IntStream.range(0, slices).parallel()
         .mapToObj(s -> rawRowSlice(events.subList(s * ROWS_PER_SLICE,
             Math.min(events.size(), (s + 1) * ROWS_PER_SLICE)), nowMs))
         .toList();
-    byte[] rows = TabSeparated.concat(parts);
+  }
+
+  /** Keeps written slices for the next batches, unless there are enough or one grew large. */
+  private void keepSpares(List<TabSeparated> parts) {
     for (TabSeparated part : parts) {
       if (part.capacity() <= MAX_SPARE_SLICE_BYTES && spareSlices.size() < MAX_SPARE_SLICES) {
         spareSlices.add(part);
       }
     }
-    return rows;
   }
 
   private TabSeparated rawRowSlice(List<Accepted> events, long nowMs) {
@@ -228,7 +246,8 @@ public final class EventWriter {
     private final List<Accepted> unique; // kept only while rows wait for the stored-id lookup
     private final Map<String, Long> familyCounts; // set once rows are encoded
     private final int validCount;
-    private final byte[] rawRows;
+    private final List<TabSeparated> rawRows; // set once encoded; lent to the store once
+    private final AtomicBoolean written = new AtomicBoolean();
     private final byte[] rejectedRows;
     private final List<Rejection> rejections;
     private final long rejected;
@@ -237,7 +256,7 @@ public final class EventWriter {
     private final long prepareNanos;
 
     private Prepared(List<Accepted> unique, Map<String, Long> familyCounts, int validCount,
-        byte[] rawRows, byte[] rejectedRows, List<Rejection> rejections,
+        List<TabSeparated> rawRows, byte[] rejectedRows, List<Rejection> rejections,
         Map<String, Long> rejectedByReason, long nowMs, long prepareNanos) {
       this.unique = unique;
       this.familyCounts = familyCounts;

@@ -1,10 +1,10 @@
 package dev.naap.ingest;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Rows in ClickHouse's TabSeparated format: values in column order, a tab between them, a line
@@ -118,19 +118,9 @@ final class TabSeparated {
     return Arrays.copyOf(buf, size);
   }
 
-  /** The rows of {@code parts}, one after the other, in one array. */
-  static byte[] concat(List<TabSeparated> parts) {
-    long total = 0;
-    for (TabSeparated p : parts) {
-      total += p.size;
-    }
-    byte[] out = new byte[Math.toIntExact(total)];
-    int at = 0;
-    for (TabSeparated p : parts) {
-      System.arraycopy(p.buf, 0, out, at, p.size);
-      at += p.size;
-    }
-    return out;
+  /** The rows written so far, without a copy: valid until it is written to again. */
+  ByteBuffer view() {
+    return ByteBuffer.wrap(buf, 0, size).asReadOnlyBuffer();
   }
 
   /** {@code v} (0 or more) in {@code width} digits, zero-padded; room already ensured. */

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,6 +12,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -330,32 +332,40 @@ final class ChdbLibrary {
   }
 
   /**
-   * Inserts {@code data} in {@code format}. Data with no empty line goes inline, in one
-   * {@code chdb_query_n} call: the statement, its FORMAT clause, a line break, then the data.
-   * chDB ends inline data at its first empty line and runs what follows as another statement,
-   * so data holding one (RowBinary with a {@code 0A 0A} in it, say) is streamed instead, through
-   * chDB's streaming INSERT, which hands the bytes to the input format as they are but makes the
-   * engine log {@code <Fatal> ThreadStatus: current_thread contains invalid address} on its
-   * console (a terminal) for every insert. NaaP's own writers send text formats with no empty
-   * line (docs/STORE.md, rule 8).
+   * Inserts {@code data} (the parts one after the other) in {@code format}. Data with no empty
+   * line goes inline, in one {@code chdb_query_n} call: the statement, its FORMAT clause, a line
+   * break, then the data, each part copied once into {@code buffer}. chDB ends inline data at its
+   * first empty line and runs what follows as another statement, so data holding one (RowBinary
+   * with a {@code 0A 0A} in it, say) is streamed instead, through chDB's streaming INSERT, which
+   * hands the bytes to the input format as they are but makes the engine log {@code <Fatal>
+   * ThreadStatus: current_thread contains invalid address} on its console (a terminal) for every
+   * insert. NaaP's own writers send text formats with no empty line (docs/STORE.md, rule 8).
    *
    * @param insert the statement without its FORMAT clause, e.g. {@code INSERT INTO t (a, b)}
    * @param buffer native memory of at least the given size for the whole text, which may be
-   *     reused from one insert to the next (a batch is megabytes, and fresh native memory is zeroed)
+   *     reused from one insert to the next (a batch is megabytes; fresh native memory is zeroed)
    */
-  void insert(Connection c, byte[] insert, String format, byte[] data, String sqlForErrors,
-      LongFunction<MemorySegment> buffer) {
-    if (hasEmptyLine(data)) {
-      stream(c, insert, format, data, sqlForErrors);
-      return;
-    }
+  void insert(Connection c, byte[] insert, String format, List<ByteBuffer> data,
+      String sqlForErrors, LongFunction<MemorySegment> buffer) {
     byte[] head = (" FORMAT " + format + "\n").getBytes(StandardCharsets.US_ASCII);
     try (Arena arena = Arena.ofConfined()) {
-      long length = (long) insert.length + head.length + data.length;
+      long dataStart = (long) insert.length + head.length;
+      long length = dataStart;
+      for (ByteBuffer part : data) {
+        length += part.remaining();
+      }
       MemorySegment q = buffer.apply(length);
       MemorySegment.copy(insert, 0, q, JAVA_BYTE, 0, insert.length);
       MemorySegment.copy(head, 0, q, JAVA_BYTE, insert.length, head.length);
-      MemorySegment.copy(data, 0, q, JAVA_BYTE, (long) insert.length + head.length, data.length);
+      long at = dataStart;
+      for (ByteBuffer part : data) {
+        MemorySegment.copy(MemorySegment.ofBuffer(part), 0, q, at, part.remaining());
+        at += part.remaining();
+      }
+      if (hasEmptyLine(q.asSlice(dataStart, length - dataStart))) {
+        stream(c, insert, format, join(data), sqlForErrors);
+        return;
+      }
       MemorySegment f = arena.allocateFrom(JAVA_BYTE, RESULT_FORMAT);
       take((MemorySegment) queryN.invokeExact(c.handle(), q, length, f,
           (long) RESULT_FORMAT.length), sqlForErrors, Long.MAX_VALUE);
@@ -366,12 +376,47 @@ final class ChdbLibrary {
     }
   }
 
+  /** The remaining bytes of {@code parts}, one after the other, in one array. */
+  static byte[] join(List<ByteBuffer> parts) {
+    long total = 0;
+    for (ByteBuffer part : parts) {
+      total += part.remaining();
+    }
+    byte[] out = new byte[Math.toIntExact(total)];
+    int at = 0;
+    for (ByteBuffer part : parts) {
+      part.get(part.position(), out, at, part.remaining());
+      at += part.remaining();
+    }
+    return out;
+  }
 
   /** Whether {@code data}, after the line break that ends the statement, holds an empty line. */
   static boolean hasEmptyLine(byte[] data) {
-    for (int i = 0; i < data.length; i++) {
-      if (data[i] == '\n' && (i == 0 || data[i - 1] == '\n'
-          || (data[i - 1] == '\r' && (i == 1 || data[i - 2] == '\n')))) {
+    return hasEmptyLine(MemorySegment.ofArray(data));
+  }
+
+  /** Whether {@code data}, after the line break that ends the statement, holds an empty line. */
+  static boolean hasEmptyLine(MemorySegment data) {
+    // A batch is megabytes with a line break every few hundred bytes: eight bytes at a time, and
+    // byte by byte only in a word that holds a line break (the test has no false negatives).
+    long n = data.byteSize();
+    long i = 0;
+    for (; i + Long.BYTES <= n; i += Long.BYTES) {
+      long x = data.get(JAVA_LONG_UNALIGNED, i) ^ 0x0A0A0A0A0A0A0A0AL;
+      if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0
+          && emptyLineEndsIn(data, i, i + Long.BYTES)) {
+        return true;
+      }
+    }
+    return emptyLineEndsIn(data, i, n);
+  }
+
+  private static boolean emptyLineEndsIn(MemorySegment data, long from, long to) {
+    for (long i = from; i < to; i++) {
+      if (data.get(JAVA_BYTE, i) == '\n' && (i == 0 || data.get(JAVA_BYTE, i - 1) == '\n'
+          || (data.get(JAVA_BYTE, i - 1) == '\r'
+              && (i == 1 || data.get(JAVA_BYTE, i - 2) == '\n')))) {
         return true; // the statement's line break comes just before the data
       }
     }

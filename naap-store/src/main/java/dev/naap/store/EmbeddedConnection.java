@@ -2,6 +2,7 @@ package dev.naap.store;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -72,7 +73,7 @@ final class EmbeddedConnection {
   }
 
   /** Inserts {@code data} with an INSERT given without its FORMAT. */
-  void insert(byte[] insert, String format, byte[] data, String sqlForErrors) {
+  void insert(byte[] insert, String format, List<ByteBuffer> data, String sqlForErrors) {
     lib.insert(nativeConnection, insert, format, data, sqlForErrors, this::insertBuffer);
   }
 

@@ -1,5 +1,6 @@
 package dev.naap.store;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -76,16 +77,23 @@ final class EmbeddedStore implements Store {
 
   @Override
   public void insert(String insertStatement, byte[] data) {
+    Objects.requireNonNull(data, "data");
+    insert(insertStatement, List.of(ByteBuffer.wrap(data)));
+  }
+
+  /** Parts of an INSERT with a FORMAT clause go into the engine's buffer with no joined copy. */
+  @Override
+  public void insert(String insertStatement, List<ByteBuffer> parts) {
     checkOpen();
     checkStatement(insertStatement);
-    Objects.requireNonNull(data, "data");
+    List<ByteBuffer> data = List.copyOf(parts);
     if (!SqlText.firstKeyword(insertStatement).equals("INSERT")) {
       throw new IllegalArgumentException("not an INSERT statement: " + insertStatement);
     }
     if (SqlText.isMultiStatement(insertStatement)) {
       throw multiStatement(insertStatement);
     }
-    if (data.length == 0) {
+    if (data.stream().noneMatch(ByteBuffer::hasRemaining)) {
       return; // no rows; sent, the engine would look for them on standard input (STORE.md, rule 8)
     }
     Matcher format = TRAILING_FORMAT.matcher(insertStatement);
@@ -100,15 +108,16 @@ final class EmbeddedStore implements Store {
     // No FORMAT clause (e.g. VALUES): as ClickHouse's HTTP interface does with ?query= and a
     // body, the statement, a newline, then the data, which chDB ends at an empty line (and runs
     // the rest as a statement); such data needs a FORMAT clause, to be streamed.
-    if (ChdbLibrary.hasEmptyLine(data)) {
+    byte[] joined = ChdbLibrary.join(data);
+    if (ChdbLibrary.hasEmptyLine(joined)) {
       throw new IllegalArgumentException("insert data holds an empty line, where the embedded"
           + " engine would end it; give the INSERT a FORMAT clause: " + insertStatement);
     }
     byte[] head = insertStatement.getBytes(StandardCharsets.UTF_8);
-    byte[] bytes = new byte[head.length + 1 + data.length];
+    byte[] bytes = new byte[head.length + 1 + joined.length];
     System.arraycopy(head, 0, bytes, 0, head.length);
     bytes[head.length] = '\n';
-    System.arraycopy(data, 0, bytes, head.length + 1, data.length);
+    System.arraycopy(joined, 0, bytes, head.length + 1, joined.length);
     engine.call(database, readOnly, c -> c.run(bytes, insertStatement, "TabSeparated", List.of()));
   }
 

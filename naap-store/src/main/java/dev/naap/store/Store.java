@@ -1,6 +1,8 @@
 package dev.naap.store;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,6 +47,15 @@ public interface Store extends AutoCloseable {
    * with {@code data} as its input rows, byte for byte.
    */
   void insert(String insertStatement, byte[] data);
+
+  /**
+   * Runs {@code insertStatement} with the remaining bytes of {@code parts}, one after the other, as
+   * its input rows: what {@link #insert(String, byte[])} does with them joined, without a copy
+   * where the store can take the parts as they are. The buffers are read, not changed.
+   */
+  default void insert(String insertStatement, List<ByteBuffer> parts) {
+    insert(insertStatement, ChdbLibrary.join(parts));
+  }
 
   /**
    * The most characters one statement's parameters may take in all, as ClickHouse text: a server

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The contract on the embedded engine, and what only the embedded engine does. */
@@ -37,5 +38,25 @@ class EmbeddedStoreTest extends StoreContractTest {
     assertThat(ChdbLibrary.hasEmptyLine("\na".getBytes(UTF_8))).isTrue();
     assertThat(ChdbLibrary.hasEmptyLine("\r\na".getBytes(UTF_8))).isTrue();
     assertThat(ChdbLibrary.hasEmptyLine(new byte[0])).isFalse();
+  }
+
+  @Test
+  void hasEmptyLine_agreesWithAByteByByteScanAtEveryOffset() {
+    Random random = new Random(7);
+    for (int round = 0; round < 20_000; round++) {
+      byte[] data = new byte[random.nextInt(40)];
+      for (int i = 0; i < data.length; i++) {
+        int pick = random.nextInt(10);
+        data[i] = pick == 0 ? (byte) '\n' : pick == 1 ? (byte) '\r' : pick == 2 ? (byte) 0x8A
+            : (byte) random.nextInt(256);
+      }
+      boolean expected = false;
+      for (int i = 0; i < data.length; i++) {
+        expected |= data[i] == '\n' && (i == 0 || data[i - 1] == '\n'
+            || (data[i - 1] == '\r' && (i == 1 || data[i - 2] == '\n')));
+      }
+      assertThat(ChdbLibrary.hasEmptyLine(data)).as(java.util.Arrays.toString(data))
+          .isEqualTo(expected);
+    }
   }
 }

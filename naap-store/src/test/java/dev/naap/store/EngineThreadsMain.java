@@ -1,6 +1,7 @@
 package dev.naap.store;
 
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class EngineThreadsMain {
                                 conn,
                                 "INSERT INTO naap.probe (id, s)".getBytes(StandardCharsets.UTF_8),
                                 "JSONEachRow",
-                                rows,
+                                List.of(ByteBuffer.wrap(rows)),
                                 "probe",
                                 size -> Arena.ofAuto().allocate(size));
                             Thread.sleep(1); // a virtual thread may move to another carrier here

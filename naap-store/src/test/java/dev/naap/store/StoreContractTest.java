@@ -378,6 +378,26 @@ abstract class StoreContractTest {
         .isEqualTo("['one','three','two']\n");
   }
 
+  /**
+   * Parts are the rows they make one after the other: a part may end mid-row, an empty line may
+   * span two parts (then it is data, as in one array), and the buffers are left as they were.
+   */
+  @Test
+  void insert_parts_areTheirBytesJoined() {
+    store.execute("CREATE TABLE IF NOT EXISTS contract_parts (a String)"
+        + " ENGINE = MergeTree ORDER BY a");
+    ByteBuffer first = ByteBuffer.wrap("xx{\"a\":\"one\"}\n{\"a\":\"t".getBytes(UTF_8));
+    first.position(2);
+    List<ByteBuffer> parts = List.of(first, ByteBuffer.wrap(new byte[0]),
+        ByteBuffer.wrap("wo\"}\n".getBytes(UTF_8)),
+        ByteBuffer.wrap("\n{\"a\":\"three\"}\n".getBytes(UTF_8)).asReadOnlyBuffer());
+    store.insert("INSERT INTO contract_parts (a) FORMAT JSONEachRow", parts);
+    assertThat(first.position()).isEqualTo(2);
+    assertThat(parts.get(3).position()).isZero();
+    assertThat(text("SELECT groupArray(a) FROM (SELECT a FROM contract_parts ORDER BY a)"))
+        .isEqualTo("['one','three','two']\n");
+  }
+
   /** Inline data is not bound by the statement's size limit (max_query_size, 256 KiB). */
   @Test
   void insert_largeText_keepsEveryRow() {

@@ -47,6 +47,12 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   /** How long an advertised price stays in force when no newer snapshot repeats it. */
   public static final Duration PRICE_MAX_AGE = SUPPLY_LOOKBACK;
 
+  /**
+   * How old the {@link #dataAsOf()} a request reports may be: concurrent requests share one read
+   * of the watermark instead of each adding a statement beside its own.
+   */
+  public static final Duration DATA_AS_OF_MAX_AGE = Duration.ofSeconds(1);
+
   private static final Duration HOUR = Duration.ofHours(1);
   /** The one bucket of granularity {@code all}; {@link #run} labels it with the range's start. */
   private static final String WHOLE_RANGE = "toDateTime({from:Int64}, 'UTC')";
@@ -79,6 +85,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   private final Overview overview;
   private final Discovery discovery;
+  private final Recent<Instant> dataAsOf = new Recent<>(this::readDataAsOf, DATA_AS_OF_MAX_AGE);
 
   public ClickHouseMetricsQueries(Store store) {
     this.store = store;
@@ -430,6 +437,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
 
   @Override
   public Instant dataAsOf() {
+    return dataAsOf.get();
+  }
+
+  private Instant readDataAsOf() {
     Rows rows = Rows.query(store, dataAsOfSql, Map.of(), List.of("watermark_ms"));
     return rows.isEmpty() ? null : Instant.ofEpochMilli(rows.single().integer("watermark_ms"));
   }

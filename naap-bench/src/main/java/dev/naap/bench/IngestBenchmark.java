@@ -47,13 +47,17 @@ import picocli.CommandLine.Option;
  * collection forced half-way through each warm-up run, never in a timed one: its pause would stop
  * NaaP's threads while the engine's path, timed without one, has no such pause.
  *
- * <p>The peer: then {@code --engine-runs} times (0 skips it) the embedded engine's own Kafka table
+ * <p>The peer: {@code --engine-runs} times (0 skips it) the embedded engine's own Kafka table
  * engine consumes the same topic (a fresh group each time, {@code --engine-consumers} consumers,
  * blocks of {@code --batch-max-events}) through a
  * materialized view into the same emptied {@code raw_events}, whose family views fire as for
- * NaaP; a run is timed from the view's creation until {@code raw_events} holds every event. The
- * ratio of the two medians is printed last, with the process's CPU time per event on each path
- * (both run in this process; the broker is another), which the machine's other load moves less.
+ * NaaP; a run is timed from the view's creation until {@code raw_events} holds every event. After
+ * the warm-ups, NaaP's timed runs and the engine's alternate (NaaP first in odd pairs, the engine
+ * in even ones), so that the JIT's drift and the machine's other load fall on both. Every run must
+ * leave exactly {@code --events} rows in {@code raw_events FINAL}. The ratio of the two medians is
+ * printed last, with the process's CPU time per event on each path (both run in this process; the
+ * broker is another), which the machine's other load moves less, and the median of the ratios of
+ * the runs paired so.
  * The engine path has none of NaaP's validation, quarantine or exact offsets (docs/benchmarks.md).
  *
  * <p>Run: {@code NAAP_JAVA_OPTS=-Xmx512m ./naap bench ingest [--events N] [--runs R]
@@ -114,53 +118,57 @@ public final class IngestBenchmark implements Main.Runner {
       long bytes = produce(broker.bootstrapServers(), events);
       System.out.printf(
           "produced %d events, %.1f MB, mean %d bytes%n", events, bytes / 1e6, bytes / events);
+      for (int run = 1; run <= warmups; run++) {
+        printNaap("warm-up", naapRun(broker, store, "bench-warm-up-" + run, true));
+      }
+      // NaaP's runs and the engine's alternate, and so does which of a pair goes first, so that
+      // both paths meet the same machine: the JIT's drift and the others' load fall on both.
       List<Double> rates = new ArrayList<>();
       List<Double> cpus = new ArrayList<>();
-      for (int run = 1 - warmups; run <= runs; run++) {
-        emptyTables(store);
-        boolean timed = run >= 1;
-        Result r = consume(broker.bootstrapServers(), store, events, batch,
-            "bench-" + (run + warmups), !timed);
-        if (timed) {
-          rates.add(r.eventsPerSecond());
-          cpus.add(r.cpuMicrosPerEvent());
+      List<Double> engine = new ArrayList<>();
+      List<Double> engineCpus = new ArrayList<>();
+      List<Double> pairRatios = new ArrayList<>();
+      for (int run = 1; run <= Math.max(runs, peerRuns); run++) {
+        boolean naapFirst = run % 2 == 1;
+        for (boolean naapTurn : naapFirst ? new boolean[] {true, false}
+            : new boolean[] {false, true}) {
+          if (naapTurn && run <= runs) {
+            Result r = naapRun(broker, store, "bench-" + run, false);
+            rates.add(r.eventsPerSecond());
+            cpus.add(r.cpuMicrosPerEvent());
+            printNaap("run " + run, r);
+          } else if (!naapTurn && run <= peerRuns) {
+            emptyTables(store);
+            long cpuBefore = cpuNanos();
+            double seconds = consumeWithEngine(broker.bootstrapServers(), store, events, batch,
+                engineConsumers, "bench-engine-" + run);
+            double cpu = (cpuNanos() - cpuBefore) / 1e3 / events;
+            checkStored(store, "the engine's path");
+            engine.add(events / seconds);
+            engineCpus.add(cpu);
+            System.out.printf("engine's Kafka table engine, run %d: %d events in %.2f s = %,.0f"
+                + " events/s; CPU %.1f µs/event%n", run, events, seconds, events / seconds, cpu);
+          }
         }
-        System.out.printf("%s: %d events in %.2f s = %,.0f events/s; CPU %.1f µs/event; heap: "
-            + "%speak used %d MB, GC %.2f s%n", timed ? "run " + run : "warm-up", r.events(),
-            r.seconds(), r.eventsPerSecond(), r.cpuMicrosPerEvent(),
-            timed ? "" : "live " + (r.liveHeapBytes() >> 20) + " MB (full GC half-way), ",
-            r.peakHeapBytes() >> 20, r.gcSeconds());
+        if (run <= runs && run <= peerRuns) {
+          pairRatios.add(rates.getLast() / engine.getLast());
+        }
       }
-      rates.sort(Double::compare);
-      double naap = rates.get(rates.size() / 2);
+      double naap = median(rates);
       System.out.printf(
           "median: %,.0f events/s over %d runs after warm-up (min %,.0f, max %,.0f); CPU %.1f"
-              + " µs/event%n", naap, runs, rates.getFirst(), rates.getLast(), median(cpus));
-      String stored = store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim();
-      System.out.printf("raw_events FINAL after the last run: %s%n", stored);
+              + " µs/event%n", naap, runs, min(rates), max(rates), median(cpus));
       if (peerRuns > 0) {
-        List<Double> engine = new ArrayList<>();
-        List<Double> engineCpus = new ArrayList<>();
-        for (int run = 1; run <= peerRuns; run++) {
-          emptyTables(store);
-          long cpuBefore = cpuNanos();
-          double seconds = consumeWithEngine(broker.bootstrapServers(), store, events, batch,
-              engineConsumers, "bench-engine-" + run);
-          double cpu = (cpuNanos() - cpuBefore) / 1e3 / events;
-          engine.add(events / seconds);
-          engineCpus.add(cpu);
-          System.out.printf("engine's Kafka table engine, run %d: %d events in %.2f s = %,.0f"
-              + " events/s; CPU %.1f µs/event%n", run, events, seconds, events / seconds, cpu);
-        }
-        engine.sort(Double::compare);
-        double peer = engine.get(engine.size() / 2);
+        double peer = median(engine);
         System.out.printf("engine median: %,.0f events/s over %d runs (min %,.0f, max %,.0f); CPU"
-            + " %.1f µs/event; raw_events FINAL %s%n", peer, peerRuns, engine.getFirst(),
-            engine.getLast(), median(engineCpus),
-            store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim());
+            + " %.1f µs/event%n", peer, peerRuns, min(engine), max(engine), median(engineCpus));
         System.out.printf("NaaP / engine Kafka path: %.2f (%,.0f vs %,.0f events/s); CPU per"
             + " event, engine / NaaP: %.2f%n", naap / peer, naap, peer,
             median(engineCpus) / median(cpus));
+        if (!pairRatios.isEmpty()) {
+          System.out.printf("NaaP / engine, run by run: median %.2f of %s%n", median(pairRatios),
+              pairRatios.stream().map(x -> String.format("%.2f", x)).toList());
+        }
       }
     }
     return 0;
@@ -182,6 +190,40 @@ public final class IngestBenchmark implements Main.Runner {
     double cpuMicrosPerEvent() {
       return cpuSeconds * 1e6 / events;
     }
+  }
+
+  /** One run of NaaP's ingest into emptied tables; its rows are checked before the next. */
+  private Result naapRun(KafkaBroker broker, Store store, String group, boolean warmUp)
+      throws Exception {
+    emptyTables(store);
+    Result r = consume(broker.bootstrapServers(), store, events, batch, group, warmUp);
+    checkStored(store, "NaaP");
+    return r;
+  }
+
+  /** Every run must leave each event in {@code raw_events} exactly once. */
+  private void checkStored(Store store, String path) {
+    long stored = Long.parseLong(
+        store.queryText("SELECT count() FROM raw_events FINAL", Map.of()).trim());
+    if (stored != events) {
+      throw new IllegalStateException(path + " stored " + stored + " of " + events + " events");
+    }
+  }
+
+  private static void printNaap(String label, Result r) {
+    System.out.printf("%s: %d events in %.2f s = %,.0f events/s; CPU %.1f µs/event; heap: "
+        + "%speak used %d MB, GC %.2f s%n", label, r.events(), r.seconds(), r.eventsPerSecond(),
+        r.cpuMicrosPerEvent(),
+        r.liveHeapBytes() == 0 ? "" : "live " + (r.liveHeapBytes() >> 20) + " MB (full GC "
+            + "half-way), ", r.peakHeapBytes() >> 20, r.gcSeconds());
+  }
+
+  private static double min(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+  }
+
+  private static double max(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
   private static double median(List<Double> values) {

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,10 +113,15 @@ class ClickHouseHttpSecurityTest {
               .header("Content-Type", "text/plain")
               .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))
         }) {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest request = b.build();
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("516");
       assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+      // Refused unread, a body ends its connection, and the answer says so: a client reusing the
+      // connection would otherwise send its next request into the close.
+      assertThat(r.headers().firstValue("Connection"))
+          .isEqualTo(request.bodyPublisher().isPresent() ? Optional.of("close") : Optional.empty());
     }
     assertVictimIntact();
   }

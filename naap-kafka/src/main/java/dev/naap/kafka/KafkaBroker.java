@@ -134,19 +134,41 @@ public final class KafkaBroker implements AutoCloseable {
   /** Creates a topic with the given partition count; an existing topic is left as it is. */
   public void createTopic(String topic, int partitions) {
     try (Admin admin = admin()) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+      try {
+        admin
+            .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+        }
       }
+      awaitLeaders(admin, topic);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + topic, e);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("timed out creating topic " + topic, e);
+    }
+  }
+
+  /**
+   * Returns once every partition of {@code topic} has a leader. The creation is acknowledged
+   * before the broker leads them: a producer started at once was refused (not the leader), and an
+   * idempotent one could then stall on out-of-order sequence numbers until its records expired.
+   */
+  private static void awaitLeaders(Admin admin, String topic)
+      throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+        .get(topic).partitions().stream().allMatch(p -> p.leader() != null)) {
+      if (System.nanoTime() > deadline) {
+        throw new java.util.concurrent.TimeoutException("no leader for every partition");
+      }
+      Thread.sleep(50);
     }
   }
 

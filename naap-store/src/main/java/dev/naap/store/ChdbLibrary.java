@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongFunction;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,8 +45,6 @@ final class ChdbLibrary {
 
   private static final Logger log = LoggerFactory.getLogger(ChdbLibrary.class);
   private static final ReentrantLock LIFECYCLE = new ReentrantLock();
-  /** The format an insert's (empty) result comes back in. */
-  private static final byte[] RESULT_FORMAT = "TabSeparated".getBytes(StandardCharsets.US_ASCII);
   private static volatile ChdbLibrary instance;
 
   /** A connection: the pointer {@code chdb_connect} returned, and the handle it points to. */
@@ -65,12 +62,6 @@ final class ChdbLibrary {
   private final MethodHandle resultError;
   private final MethodHandle setSignalHandlersEnabled;
   private final MethodHandle shutdown;
-  private final MethodHandle streamInsertN;
-  private final MethodHandle streamAppend;
-  private final MethodHandle streamDone;
-  private final MethodHandle streamCancelInsert;
-  private final MethodHandle streamInsertError;
-  private final MethodHandle destroyInsertStream;
   private final String version;
   /** Set once {@code chdb_shutdown} ran: the engine cannot start again in this process. */
   private volatile boolean terminated;
@@ -103,18 +94,6 @@ final class ChdbLibrary {
     setSignalHandlersEnabled = linker.downcallHandle(sym.apply("chdb_set_signal_handlers_enabled"),
         FunctionDescriptor.ofVoid(JAVA_INT));
     shutdown = linker.downcallHandle(sym.apply("chdb_shutdown"), FunctionDescriptor.of(JAVA_INT));
-    streamInsertN = linker.downcallHandle(sym.apply("chdb_stream_insert_n"),
-        FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG));
-    streamAppend = linker.downcallHandle(sym.apply("chdb_stream_append"),
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    streamDone = linker.downcallHandle(sym.apply("chdb_stream_done"),
-        FunctionDescriptor.of(ADDRESS, ADDRESS));
-    streamCancelInsert = linker.downcallHandle(sym.apply("chdb_stream_cancel_insert"),
-        FunctionDescriptor.ofVoid(ADDRESS));
-    streamInsertError = linker.downcallHandle(sym.apply("chdb_stream_insert_error"),
-        FunctionDescriptor.of(ADDRESS, ADDRESS));
-    destroyInsertStream = linker.downcallHandle(sym.apply("chdb_destroy_insert_stream"),
-        FunctionDescriptor.ofVoid(ADDRESS));
     MethodHandle versionFn = linker.downcallHandle(sym.apply("chdb_version"),
         FunctionDescriptor.of(ADDRESS));
     try {
@@ -331,51 +310,6 @@ final class ChdbLibrary {
     }
   }
 
-  /**
-   * Inserts {@code data} (the parts one after the other) in {@code format}. Data with no empty
-   * line goes inline, in one {@code chdb_query_n} call: the statement, its FORMAT clause, a line
-   * break, then the data, each part copied once into {@code buffer}. chDB ends inline data at its
-   * first empty line and runs what follows as another statement, so data holding one (RowBinary
-   * with a {@code 0A 0A} in it, say) is streamed instead, through chDB's streaming INSERT, which
-   * hands the bytes to the input format as they are but makes the engine log {@code <Fatal>
-   * ThreadStatus: current_thread contains invalid address} on its console (a terminal) for every
-   * insert. NaaP's own writers send text formats with no empty line (docs/STORE.md, rule 8).
-   *
-   * @param insert the statement without its FORMAT clause, e.g. {@code INSERT INTO t (a, b)}
-   * @param buffer native memory of at least the given size for the whole text, which may be
-   *     reused from one insert to the next (a batch is megabytes; fresh native memory is zeroed)
-   */
-  void insert(Connection c, byte[] insert, String format, List<ByteBuffer> data,
-      String sqlForErrors, LongFunction<MemorySegment> buffer) {
-    byte[] head = (" FORMAT " + format + "\n").getBytes(StandardCharsets.US_ASCII);
-    try (Arena arena = Arena.ofConfined()) {
-      long dataStart = (long) insert.length + head.length;
-      long length = dataStart;
-      for (ByteBuffer part : data) {
-        length += part.remaining();
-      }
-      MemorySegment q = buffer.apply(length);
-      MemorySegment.copy(insert, 0, q, JAVA_BYTE, 0, insert.length);
-      MemorySegment.copy(head, 0, q, JAVA_BYTE, insert.length, head.length);
-      long at = dataStart;
-      for (ByteBuffer part : data) {
-        MemorySegment.copy(MemorySegment.ofBuffer(part), 0, q, at, part.remaining());
-        at += part.remaining();
-      }
-      if (hasEmptyLine(q.asSlice(dataStart, length - dataStart))) {
-        stream(c, insert, format, join(data), sqlForErrors);
-        return;
-      }
-      MemorySegment f = arena.allocateFrom(JAVA_BYTE, RESULT_FORMAT);
-      take((MemorySegment) queryN.invokeExact(c.handle(), q, length, f,
-          (long) RESULT_FORMAT.length), sqlForErrors, Long.MAX_VALUE);
-    } catch (StoreException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new StoreException(0, "libchdb call failed: " + t, sqlForErrors, t);
-    }
-  }
-
   /** The remaining bytes of {@code parts}, one after the other, in one array. */
   static byte[] join(List<ByteBuffer> parts) {
     long total = 0;
@@ -421,36 +355,6 @@ final class ChdbLibrary {
       }
     }
     return false;
-  }
-
-  private void stream(
-      Connection c, byte[] insert, String format, byte[] data, String sqlForErrors) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment q = arena.allocateFrom(JAVA_BYTE, insert);
-      byte[] formatBytes = format.getBytes(StandardCharsets.US_ASCII);
-      MemorySegment f = arena.allocateFrom(JAVA_BYTE, formatBytes);
-      MemorySegment stream = (MemorySegment) streamInsertN.invokeExact(c.handle(), q,
-          (long) insert.length, f, (long) formatBytes.length);
-      if (stream.equals(MemorySegment.NULL)) {
-        throw new StoreException(0, "libchdb could not start the insert", sqlForErrors);
-      }
-      try {
-        MemorySegment d = arena.allocateFrom(JAVA_BYTE, data);
-        if ((int) streamAppend.invokeExact(stream, d, (long) data.length) != 0) {
-          String error = cString((MemorySegment) streamInsertError.invokeExact(stream));
-          streamCancelInsert.invokeExact(stream);
-          throw StoreException.fromServerText(
-              error.isEmpty() ? "insert failed" : error, sqlForErrors);
-        }
-        take((MemorySegment) streamDone.invokeExact(stream), sqlForErrors, Long.MAX_VALUE);
-      } finally {
-        destroyInsertStream.invokeExact(stream);
-      }
-    } catch (StoreException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new StoreException(0, "libchdb call failed: " + t, sqlForErrors, t);
-    }
   }
 
   /** Copies a result (or its error) into the heap and frees it. */

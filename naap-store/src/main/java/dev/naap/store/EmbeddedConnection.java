@@ -1,16 +1,25 @@
 package dev.naap.store;
 
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * One libchdb connection, confined to the engine thread that opened it ({@link Workers}): libchdb
  * runs one statement per connection at a time, and parameterised statements sharing a connection
  * corrupt each other's parameters. The connection also remembers which database it last {@code
- * USE}d, so that views of several databases can share it. Not thread-safe.
+ * USE}d, so that views of several databases can share it, and owns a spool file through which
+ * its inserts hand their data to the engine. Not thread-safe.
  */
 final class EmbeddedConnection {
   /** The probe's own answer is 11 bytes: anything longer is leftover output, freed unread. */
@@ -19,6 +28,8 @@ final class EmbeddedConnection {
   final int id;
   private final ChdbLibrary lib;
   private final ChdbLibrary.Connection nativeConnection;
+  /** This connection's insert data, while one insert runs (empty otherwise). */
+  private final Path spool;
 
   /**
    * Longest result copied into the heap. libchdb builds a whole result before returning it, and
@@ -30,10 +41,12 @@ final class EmbeddedConnection {
   /** The database the connection is in, or null when unknown. */
   private String currentDatabase;
 
-  EmbeddedConnection(int id, ChdbLibrary lib, ChdbLibrary.Connection nativeConnection) {
+  EmbeddedConnection(int id, ChdbLibrary lib, ChdbLibrary.Connection nativeConnection,
+      Path spool) {
     this.id = id;
     this.lib = lib;
     this.nativeConnection = nativeConnection;
+    this.spool = spool;
   }
 
   /** Runs one statement. */
@@ -72,13 +85,57 @@ final class EmbeddedConnection {
     maxResultBytes = bytes;
   }
 
-  /** Inserts {@code data} with an INSERT given without its FORMAT. */
-  void insert(byte[] insert, String format, List<ByteBuffer> data, String sqlForErrors) {
-    lib.insert(nativeConnection, insert, format, data, sqlForErrors, this::insertBuffer);
+  /**
+   * Inserts {@code data} (the parts one after the other) in {@code format}, with an INSERT given
+   * without its FORMAT clause, e.g. {@code INSERT INTO t (a, b)}: the data is written to this
+   * connection's spool file and read by {@code INSERT … SELECT * FROM file(…)}, with the
+   * structure of the insert's columns (docs/STORE.md, rule 8). Inline data cost the engine twice
+   * as much per row and ended at its first empty line; a file takes any bytes. The file is
+   * emptied when the insert returns, failed or not.
+   */
+  void insert(String insert, String format, List<ByteBuffer> data, String sqlForErrors) {
+    StringBuilder sql = new StringBuilder(insert).append(" SELECT * FROM file(");
+    QueryParams.quote(sql, spool.toString());
+    sql.append(", ");
+    QueryParams.quote(sql, format);
+    sql.append(") SETTINGS use_structure_from_insertion_table_in_table_functions = 1");
+    try (FileChannel out = FileChannel.open(spool, CREATE, WRITE, TRUNCATE_EXISTING)) {
+      try {
+        write(out, data);
+        run(sql.toString().getBytes(StandardCharsets.UTF_8), sqlForErrors, "TabSeparated",
+            List.of());
+      } finally {
+        out.truncate(0); // nothing of the batch stays on disk, and the page cache is freed
+      }
+    } catch (IOException e) {
+      throw new StoreException(0, "cannot spool the insert's data to " + spool + ": " + e,
+          sqlForErrors, e);
+    }
+  }
+
+  /** The parts, copied once into native memory and written with one call. */
+  private void write(FileChannel out, List<ByteBuffer> data) throws IOException {
+    long length = 0;
+    for (ByteBuffer part : data) {
+      length += part.remaining();
+    }
+    MemorySegment buffer = insertBuffer(length);
+    long at = 0;
+    for (ByteBuffer part : data) {
+      MemorySegment.copy(MemorySegment.ofBuffer(part), 0, buffer, at, part.remaining());
+      at += part.remaining();
+    }
+    for (long from = 0; from < length; from += Integer.MAX_VALUE) {
+      ByteBuffer bytes = buffer.asSlice(from, Math.min(length - from, Integer.MAX_VALUE))
+          .asByteBuffer();
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+    }
   }
 
   /**
-   * Native memory for an insert's text, kept for the next one: a batch is megabytes, and fresh
+   * Native memory for an insert's data, kept for the next one: a batch is megabytes, and fresh
    * native memory is zeroed. It grows to a quarter more than the largest insert, so that batches
    * of about one size seldom grow it, and is freed with the connection (an automatic arena: the GC
    * frees it once nothing refers to it).
@@ -108,5 +165,10 @@ final class EmbeddedConnection {
   void close() {
     lib.close(nativeConnection);
     insertBuffer = MemorySegment.NULL;
+    try {
+      Files.deleteIfExists(spool);
+    } catch (IOException e) {
+      // It is empty after every insert, and the next start clears the spool directory.
+    }
   }
 }

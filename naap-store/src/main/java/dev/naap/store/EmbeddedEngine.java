@@ -151,15 +151,18 @@ final class EmbeddedEngine {
     ChdbLibrary lib = ChdbLibrary.get();
     long t0 = System.nanoTime();
     int total = n + (readOnly == null ? 0 : readOnly.connections());
+    Path spool = spoolDirectory(dir);
     Workers<EmbeddedConnection> workers = new Workers<>("naap-engine", n, options.queueCapacity(),
-        i -> open(lib, dir, i, total, options), EmbeddedConnection::close);
+        i -> open(lib, dir, spool, i, total, options), EmbeddedConnection::close);
     Workers<EmbeddedConnection> readOnlyWorkers = null;
     try {
       if (readOnly != null) {
         readOnlyWorkers = new Workers<>("naap-engine-readonly", readOnly.connections(),
-            options.queueCapacity(), i -> openReadOnly(lib, dir, n + i, total, options, readOnly),
+            options.queueCapacity(),
+            i -> openReadOnly(lib, dir, spool, n + i, total, options, readOnly),
             EmbeddedConnection::close);
       }
+      clear(spool);
       String version = workers.call(c -> new String(c.run(
           "SELECT version()".getBytes(StandardCharsets.UTF_8), "SELECT version()", "TabSeparated",
           List.of()), StandardCharsets.UTF_8).strip(), options.acquireTimeout());
@@ -176,10 +179,43 @@ final class EmbeddedEngine {
     }
   }
 
+  /**
+   * The directory of the connections' insert spool files ({@link EmbeddedConnection#insert}).
+   * The engine's file() reads {@code *}, {@code ?} and braces in a path as a pattern, so a store
+   * directory holding one is refused here rather than on the first insert.
+   */
+  private static Path spoolDirectory(Path dir) {
+    Path spool = dir.resolve("insert-spool");
+    if (spool.toString().matches(".*[*?{}].*")) {
+      throw new StoreException(0, "the embedded store's directory " + dir + " holds *, ?, { or"
+          + " }, which the engine would read as a pattern in the path of insert data; use"
+          + " another directory", null);
+    }
+    return spool;
+  }
+
+  /**
+   * Creates the spool directory, or empties it of the files a killed process left (each holds at
+   * most one batch that was never acknowledged). Runs once the connections hold the store: only
+   * then is no other process using it.
+   */
+  private static void clear(Path spool) {
+    try {
+      Files.createDirectories(spool);
+      try (var files = Files.list(spool)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the insert spool " + spool, e);
+    }
+  }
+
   /** Opens a connection as {@link #open}, then locks it: limits first, {@code readonly} last. */
-  private static EmbeddedConnection openReadOnly(ChdbLibrary lib, Path dir, int i, int total,
-      EngineOptions options, ReadOnlyAccess readOnly) {
-    EmbeddedConnection conn = open(lib, dir, i, total, options);
+  private static EmbeddedConnection openReadOnly(ChdbLibrary lib, Path dir, Path spool, int i,
+      int total, EngineOptions options, ReadOnlyAccess readOnly) {
+    EmbeddedConnection conn = open(lib, dir, spool, i, total, options);
     try {
       for (String sql : readOnly.settingStatements()) {
         conn.runInternal(sql);
@@ -192,7 +228,7 @@ final class EmbeddedEngine {
     return conn;
   }
 
-  private static EmbeddedConnection open(ChdbLibrary lib, Path dir, int i, int n,
+  private static EmbeddedConnection open(ChdbLibrary lib, Path dir, Path spool, int i, int n,
       EngineOptions options) {
     ChdbLibrary.Connection c = lib.connect(dir);
     if (c == null) {
@@ -200,7 +236,8 @@ final class EmbeddedEngine {
           + " of " + n + "); another process may be using it, or the directory is not"
           + " writable; libchdb allows one storage directory per process", null);
     }
-    EmbeddedConnection conn = new EmbeddedConnection(i, lib, c);
+    EmbeddedConnection conn =
+        new EmbeddedConnection(i, lib, c, spool.resolve("connection-" + (i + 1)));
     try {
       configure(conn, options, i == 0);
     } catch (RuntimeException e) {

@@ -81,7 +81,7 @@ final class EmbeddedStore implements Store {
     insert(insertStatement, List.of(ByteBuffer.wrap(data)));
   }
 
-  /** Parts of an INSERT with a FORMAT clause go into the engine's buffer with no joined copy. */
+  /** Parts of an INSERT with a FORMAT clause go to the engine's spool with no joined copy. */
   @Override
   public void insert(String insertStatement, List<ByteBuffer> parts) {
     checkOpen();
@@ -98,16 +98,15 @@ final class EmbeddedStore implements Store {
     }
     Matcher format = TRAILING_FORMAT.matcher(insertStatement);
     if (format.matches()) {
-      byte[] head = format.group(1).getBytes(StandardCharsets.UTF_8);
       engine.call(database, readOnly, c -> {
-        c.insert(head, format.group(2), data, insertStatement);
+        c.insert(format.group(1), format.group(2), data, insertStatement);
         return null;
       });
       return;
     }
     // No FORMAT clause (e.g. VALUES): as ClickHouse's HTTP interface does with ?query= and a
     // body, the statement, a newline, then the data, which chDB ends at an empty line (and runs
-    // the rest as a statement); such data needs a FORMAT clause, to be streamed.
+    // the rest as a statement); such data needs a FORMAT clause, to go through the spool.
     byte[] joined = ChdbLibrary.join(data);
     if (ChdbLibrary.hasEmptyLine(joined)) {
       throw new IllegalArgumentException("insert data holds an empty line, where the embedded"

@@ -1,10 +1,20 @@
 package dev.naap.store;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
-import java.nio.ByteBuffer;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -15,16 +25,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Probe for {@link EngineThreadsTest}: many virtual threads insert and query at once, then the
  * process exits. Mode {@code store} goes through {@link Stores} (calls run on the engine's
- * platform threads); mode {@code streamed} does too, with an empty line in the inserted data, so
- * every insert goes through chDB's streaming INSERT; mode {@code direct} calls libchdb from the
- * virtual threads themselves, as the store did before, on connections opened by the main
- * thread.
+ * platform threads); mode {@code emptyLine} does too, with an empty line in the inserted data
+ * (chDB ended inline data there; the store's spool file takes it whole); mode {@code direct}
+ * calls libchdb from the virtual threads themselves, as the store did before, on connections
+ * opened by the main thread, with the data inline; mode {@code streamed} sends three inserts
+ * through chDB's streaming INSERT.
  */
 public final class EngineThreadsMain {
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) throws Throwable {
     Path dir = Path.of(args[0]);
     boolean direct = args[1].equals("direct");
+    if (args[1].equals("streamed")) {
+      streamed(dir);
+      return;
+    }
     int callers = 64;
     int rounds = 20;
     AtomicInteger failures = new AtomicInteger();
@@ -40,7 +55,8 @@ public final class EngineThreadsMain {
           raw.add(lib.connect(((EmbeddedStore) store).engine().dataDir()));
         }
       }
-      byte[] rows = rows(2_000, args[1].equals("streamed"));
+      byte[] rows = rows(2_000, args[1].equals("emptyLine"));
+      byte[] inline = inline("INSERT INTO naap.probe (id, s) FORMAT JSONEachRow\n", rows);
       try (ExecutorService callersPool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < callers; c++) {
@@ -53,13 +69,8 @@ public final class EngineThreadsMain {
                         if (direct) {
                           ChdbLibrary.Connection conn = raw.get(caller % raw.size());
                           synchronized (conn) {
-                            lib.insert(
-                                conn,
-                                "INSERT INTO naap.probe (id, s)".getBytes(StandardCharsets.UTF_8),
-                                "JSONEachRow",
-                                List.of(ByteBuffer.wrap(rows)),
-                                "probe",
-                                size -> Arena.ofAuto().allocate(size));
+                            lib.query(conn, inline, "probe", "TabSeparated", List.of(),
+                                Long.MAX_VALUE);
                             Thread.sleep(1); // a virtual thread may move to another carrier here
                             lib.query(
                                 conn,
@@ -93,6 +104,52 @@ public final class EngineThreadsMain {
       System.out.println("rows " + store.queryText("SELECT count() FROM probe", Map.of()).strip()
           + ", failures " + failures.get());
     }
+  }
+
+  /**
+   * Three inserts through chDB's streaming INSERT on a platform thread, the way the store sent
+   * data holding an empty line before its spool file: chDB 26.7 logs a Fatal line for each.
+   */
+  @SuppressWarnings("restricted")
+  private static void streamed(Path dir) throws Throwable {
+    try (Store store = Stores.open(new StoreConfig.Embedded(dir, 1))) {
+      store.execute("CREATE TABLE IF NOT EXISTS probe (id UInt64, s String) ENGINE = MergeTree"
+          + " ORDER BY id");
+      ChdbLibrary lib = ChdbLibrary.get();
+      Linker linker = Linker.nativeLinker();
+      SymbolLookup chdb = SymbolLookup.libraryLookup(lib.path(), Arena.global());
+      MethodHandle start = linker.downcallHandle(chdb.find("chdb_stream_insert_n").orElseThrow(),
+          FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG));
+      MethodHandle append = linker.downcallHandle(chdb.find("chdb_stream_append").orElseThrow(),
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+      MethodHandle done = linker.downcallHandle(chdb.find("chdb_stream_done").orElseThrow(),
+          FunctionDescriptor.of(ADDRESS, ADDRESS));
+      ChdbLibrary.Connection conn = lib.connect(((EmbeddedStore) store).engine().dataDir());
+      try (Arena arena = Arena.ofConfined()) {
+        byte[] insert = "INSERT INTO naap.probe (id, s)".getBytes(StandardCharsets.UTF_8);
+        byte[] rows = rows(2_000, true);
+        for (int i = 0; i < 3; i++) {
+          MemorySegment stream = (MemorySegment) start.invokeExact(conn.handle(),
+              arena.allocateFrom(JAVA_BYTE, insert), (long) insert.length,
+              arena.allocateFrom("JSONEachRow"), (long) "JSONEachRow".length());
+          int appended = (int) append.invokeExact(stream, arena.allocateFrom(JAVA_BYTE, rows),
+              (long) rows.length);
+          MemorySegment result = (MemorySegment) done.invokeExact(stream);
+          System.out.println("streamed insert " + i + ": append " + appended + ", result "
+              + !result.equals(MemorySegment.NULL));
+        }
+      } finally {
+        lib.close(conn);
+      }
+    }
+  }
+
+  /** An insert with its data inline, as one statement's text. */
+  private static byte[] inline(String insert, byte[] rows) {
+    byte[] head = insert.getBytes(StandardCharsets.UTF_8);
+    byte[] all = Arrays.copyOf(head, head.length + rows.length);
+    System.arraycopy(rows, 0, all, head.length, rows.length);
+    return all;
   }
 
   private static byte[] rows(int n, boolean emptyLine) {

@@ -10,9 +10,8 @@ import java.util.Arrays;
  * Rows in ClickHouse's TabSeparated format: values in column order, a tab between them, a line
  * break after each row. String bytes go in as they are except the ones TabSeparated escapes
  * (backslash, tab, line feed, carriage return, NUL), so any bytes, valid UTF-8 or not, are stored
- * exactly. No line is ever empty: the embedded engine ends an INSERT's inline data at an empty
- * line (docs/STORE.md, rule 8). {@code DateTime64(3)} values are written as UTC date-times with
- * milliseconds. Not thread-safe.
+ * exactly. {@code DateTime64(3)} values are written as UTC date-times with milliseconds. Not
+ * thread-safe.
  */
 final class TabSeparated {
 

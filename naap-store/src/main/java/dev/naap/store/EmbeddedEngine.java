@@ -184,7 +184,7 @@ final class EmbeddedEngine {
    * The engine's file() reads {@code *}, {@code ?} and braces in a path as a pattern, so a store
    * directory holding one is refused here rather than on the first insert.
    */
-  private static Path spoolDirectory(Path dir) {
+  static Path spoolDirectory(Path dir) {
     Path spool = dir.resolve("insert-spool");
     if (spool.toString().matches(".*[*?{}].*")) {
       throw new StoreException(0, "the embedded store's directory " + dir + " holds *, ?, { or"

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,38 @@ class EmbeddedStoreTest extends StoreContractTest {
     store.insert("INSERT INTO contract_values (a) VALUES", "('x'),\n('y')".getBytes(UTF_8));
     assertThat(store.queryText("SELECT count() FROM contract_values", Map.of()))
         .isEqualTo("2\n");
+  }
+
+  /**
+   * Insert data goes through a spool file per connection: typed by the insert's columns (no
+   * inference), and nothing of it left in the file afterwards, whether the insert failed or not.
+   */
+  @Test
+  void insert_throughTheSpool_typedByItsColumns_leavesNothingBehind() throws Exception {
+    store.execute("CREATE TABLE IF NOT EXISTS contract_spool (s String, n UInt8,"
+        + " d UInt16 DEFAULT 7) ENGINE = MergeTree ORDER BY s");
+    store.insert("INSERT INTO contract_spool (n, s) FORMAT TabSeparated",
+        "1\t007\n2\t1e5\n".getBytes(UTF_8));
+    assertThatThrownBy(() -> store.insert("INSERT INTO contract_spool (n, s) FORMAT TabSeparated",
+        "one\tx\n".getBytes(UTF_8))).isInstanceOf(StoreException.class);
+
+    assertThat(store.queryText("SELECT s, n, d FROM contract_spool ORDER BY n", Map.of()))
+        .isEqualTo("007\t1\t7\n1e5\t2\t7\n");
+    Path spool = EmbeddedEngine.spoolDirectory(TestEngine.dataDir().toRealPath());
+    try (var files = Files.list(spool)) {
+      assertThat(files.toList()).isNotEmpty().allSatisfy(f -> assertThat(Files.size(f)).isZero());
+    }
+  }
+
+  /** file() would read these as a pattern in the spool's path. */
+  @Test
+  void spoolDirectory_refusesAPathThatIsAPattern() {
+    for (String dir : new String[] {"/data/naap*", "/data/naap?", "/data/{a,b}"}) {
+      assertThatThrownBy(() -> EmbeddedEngine.spoolDirectory(Path.of(dir)))
+          .isInstanceOf(StoreException.class).hasMessageContaining("pattern");
+    }
+    assertThat(EmbeddedEngine.spoolDirectory(Path.of("/data/naap-1.0_x")))
+        .isEqualTo(Path.of("/data/naap-1.0_x/insert-spool"));
   }
 
   @Test

@@ -363,7 +363,7 @@ abstract class StoreContractTest {
 
   /**
    * chDB ends an INSERT's inline data at its first empty line and would run what follows as a
-   * statement of its own; data holding an empty line is streamed, so all of it is data.
+   * statement of its own; the embedded store hands data over in a file, so all of it is data.
    */
   @Test
   void insert_dataWithEmptyLines_isAllData() {
@@ -398,7 +398,7 @@ abstract class StoreContractTest {
         .isEqualTo("['one','three','two']\n");
   }
 
-  /** Inline data is not bound by the statement's size limit (max_query_size, 256 KiB). */
+  /** Insert data is not bound by the statement's size limit (max_query_size, 256 KiB). */
   @Test
   void insert_largeText_keepsEveryRow() {
     store.execute("CREATE TABLE IF NOT EXISTS contract_large (id UInt32, s String)"

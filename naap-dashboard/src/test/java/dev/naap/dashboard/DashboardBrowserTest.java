@@ -707,8 +707,11 @@ class DashboardBrowserTest {
 
   @Test
   void spentQuota_keepsTheNumbersShownAndSaysWhenItTriesAgain() {
-    // A dashboard quota of 5: the overview takes 4 requests, the demand view 3 more.
-    try (ApiServer tight = api.serve(ApiConfig.defaults().withQuotas(100, Map.of(), 5))) {
+    // A dashboard quota of 5: the overview takes 4 requests, the demand view 3 more. Room for
+    // every query at once: the default 8 query slots (which responses computed ahead in a
+    // minute's last seconds share) once answered one of the demand view's requests 503 in CI.
+    try (ApiServer tight = api.serve(ApiConfig.defaults().withQuotas(100, Map.of(), 5)
+        .withQueryLimits(Duration.ofSeconds(10), 32))) {
       browser.open(tight.url() + "#/overview");
       browser.driver().get(tight.url() + "#/demand");
       new WebDriverWait(browser.driver(), Duration.ofSeconds(20))

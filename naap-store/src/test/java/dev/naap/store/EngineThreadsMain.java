@@ -14,7 +14,6 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -26,16 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Probe for {@link EngineThreadsTest}: many virtual threads insert and query at once, then the
  * process exits. Mode {@code store} goes through {@link Stores} (calls run on the engine's
  * platform threads); mode {@code emptyLine} does too, with an empty line in the inserted data
- * (chDB ended inline data there; the store's spool file takes it whole); mode {@code direct}
- * calls libchdb from the virtual threads themselves, as the store did before, on connections
- * opened by the main thread, with the data inline; mode {@code streamed} sends three inserts
- * through chDB's streaming INSERT.
+ * (chDB ended inline data there; the store's spool file takes it whole); mode {@code streamed}
+ * sends three inserts through chDB's streaming INSERT.
  */
 public final class EngineThreadsMain {
 
   public static void main(String[] args) throws Throwable {
     Path dir = Path.of(args[0]);
-    boolean direct = args[1].equals("direct");
     if (args[1].equals("streamed")) {
       streamed(dir);
       return;
@@ -46,47 +42,20 @@ public final class EngineThreadsMain {
     try (Store store = Stores.open(new StoreConfig.Embedded(dir, 4))) {
       store.execute("CREATE TABLE IF NOT EXISTS probe (id UInt64, s String) ENGINE = MergeTree"
           + " ORDER BY id");
-      ChdbLibrary lib = ChdbLibrary.get();
-      List<ChdbLibrary.Connection> raw = new ArrayList<>();
-      if (direct) {
-        // Connections of a second engine view, on this thread; callers use them from virtual
-        // threads (one caller per connection at a time, as the old pool did).
-        for (int i = 0; i < 4; i++) {
-          raw.add(lib.connect(((EmbeddedStore) store).engine().dataDir()));
-        }
-      }
       byte[] rows = rows(2_000, args[1].equals("emptyLine"));
-      byte[] inline = inline("INSERT INTO naap.probe (id, s) FORMAT JSONEachRow\n", rows);
       try (ExecutorService callersPool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < callers; c++) {
-          int caller = c;
           done.add(
               callersPool.submit(
                   () -> {
                     for (int r = 0; r < rounds; r++) {
                       try {
-                        if (direct) {
-                          ChdbLibrary.Connection conn = raw.get(caller % raw.size());
-                          synchronized (conn) {
-                            lib.query(conn, inline, "probe", "TabSeparated", List.of(),
-                                Long.MAX_VALUE);
-                            Thread.sleep(1); // a virtual thread may move to another carrier here
-                            lib.query(
-                                conn,
-                                "SELECT count() FROM naap.probe".getBytes(StandardCharsets.UTF_8),
-                                "probe",
-                                "TabSeparated",
-                                List.of(),
-                                Long.MAX_VALUE);
-                          }
-                        } else {
-                          store.insert("INSERT INTO probe (id, s) FORMAT JSONEachRow", rows);
-                          Thread.sleep(1);
-                          store.queryText(
-                              "SELECT count() FROM probe WHERE id >= {min:UInt64}",
-                              Map.of("min", r));
-                        }
+                        store.insert("INSERT INTO probe (id, s) FORMAT JSONEachRow", rows);
+                        Thread.sleep(1);
+                        store.queryText(
+                            "SELECT count() FROM probe WHERE id >= {min:UInt64}",
+                            Map.of("min", r));
                       } catch (RuntimeException e) {
                         failures.incrementAndGet();
                       }
@@ -97,9 +66,6 @@ public final class EngineThreadsMain {
         for (Future<?> f : done) {
           f.get();
         }
-      }
-      for (ChdbLibrary.Connection c : raw) {
-        lib.close(c);
       }
       System.out.println("rows " + store.queryText("SELECT count() FROM probe", Map.of()).strip()
           + ", failures " + failures.get());
@@ -142,14 +108,6 @@ public final class EngineThreadsMain {
         lib.close(conn);
       }
     }
-  }
-
-  /** An insert with its data inline, as one statement's text. */
-  private static byte[] inline(String insert, byte[] rows) {
-    byte[] head = insert.getBytes(StandardCharsets.UTF_8);
-    byte[] all = Arrays.copyOf(head, head.length + rows.length);
-    System.arraycopy(rows, 0, all, head.length, rows.length);
-    return all;
   }
 
   private static byte[] rows(int n, boolean emptyLine) {

@@ -2,6 +2,7 @@ package dev.naap.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.naap.app.Main;
 import dev.naap.app.Range;
 import dev.naap.events.EventParser;
@@ -107,6 +108,7 @@ public final class IngestBenchmark implements Main.Runner {
   @Override
   public int run(PrintStream out, PrintStream err) throws Exception {
     int peerRuns = engineRuns != null ? engineRuns : runs;
+    keepHeapAcrossFullCollections();
     Path work = Files.createTempDirectory("naap-bench-");
     System.out.printf("ingest benchmark: %d events, %d partitions, batches of %d, %d runs, "
         + "max heap %d MB, %d cores, work dir %s%n", events, partitions, batch, runs,
@@ -238,6 +240,17 @@ public final class IngestBenchmark implements Main.Runner {
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
         ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /**
+   * Each run starts with a full collection (and the warm-up has one more, for the live heap),
+   * after which the collector gives back all but about a tenth of the heap; the run then spent a
+   * second or more of collections growing it again. A long-running ingest calls for no full
+   * collection and keeps the heap it grew, so the benchmark keeps it too.
+   */
+  private static void keepHeapAcrossFullCollections() {
+    ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+        .setVMOption("MaxHeapFreeRatio", "100");
   }
 
   private static Result consume(String bootstrap, Store store, int events, int batch, String group,

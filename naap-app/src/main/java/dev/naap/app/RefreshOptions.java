@@ -1,6 +1,7 @@
 package dev.naap.app;
 
 import dev.naap.metrics.RefreshLease;
+import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Retention;
 import dev.naap.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,7 +17,7 @@ final class RefreshOptions {
   @Option(names = "--refresh-interval-ms", paramLabel = "MS",
       description = "how often rollups are brought up to date")
   @Range(min = 100, max = 3_600_000)
-  int intervalMs = 5000;
+  int intervalMs = (int) RefreshLoop.DEFAULT_INTERVAL.toMillis();
 
   @Option(names = "--lease-ttl-ms", paramLabel = "MS", description = {"how long the refresh "
       + "lease lasts unrenewed: how long the refresh pauses when the process holding it dies"})

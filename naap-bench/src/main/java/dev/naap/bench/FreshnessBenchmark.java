@@ -76,7 +76,7 @@ public final class FreshnessBenchmark implements Main.Runner {
 
   @Option(names = "--interval-ms", paramLabel = "MS", description = "the refresh loop's interval")
   @Range(min = 1, max = Integer.MAX_VALUE)
-  long intervalMs = 5000;
+  long intervalMs = RefreshLoop.DEFAULT_INTERVAL.toMillis();
 
   FreshnessBenchmark() {}
 

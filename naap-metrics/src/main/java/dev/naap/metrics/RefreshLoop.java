@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class RefreshLoop implements Runnable {
 
+  /**
+   * The default pause between refreshes. An event shows once a refresh starts after its ingest plus
+   * {@link Refresher#SETTLE}: with 2 s, within about 5 s at p95 (docs/benchmarks.md, "Freshness"),
+   * while a steady refresh takes a few hundred milliseconds, so the loop is idle most of the time.
+   */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
+
   private static final Logger log = LoggerFactory.getLogger(RefreshLoop.class);
 
   private final Refresher refresher;

@@ -109,9 +109,9 @@ public final class ApiBenchmark implements Main.Runner {
     int days = network.days;
     int gpus = network.gpus;
     int orchestrators = network.orchestrators;
-    Path work = storeDir != null
-        ? Files.createDirectories(storeDir)
-        : Files.createTempDirectory("naap-bench-api-");
+    WorkDir work = storeDir != null
+        ? WorkDir.kept(storeDir)
+        : WorkDir.temporary("naap-bench-api-");
     System.out.printf(
         "api benchmark: %d days, %d GPUs, %d orchestrators, %d cores, work dir %s%n",
         days, gpus, orchestrators, Runtime.getRuntime().availableProcessors(), work);
@@ -124,7 +124,7 @@ public final class ApiBenchmark implements Main.Runner {
       throw new IllegalArgumentException(work + " holds another network or an incomplete one:"
           + " remove it or name another directory");
     }
-    try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
+    try (work; Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       if (reuse) {
         System.out.printf("reusing the network generated up to %s%n",
             Instant.ofEpochSecond(Long.parseLong(Files.readString(marker).split(" ")[3])));
@@ -157,7 +157,7 @@ public final class ApiBenchmark implements Main.Runner {
           byCall.values().forEach(all::addAll);
           print(phase, r, all);
           for (String call : CALLS) {
-            print("  " + call, r, byCall.get(call));
+            print("  " + call, r, byCall.getOrDefault(call, List.of()));
           }
         }
       }
@@ -189,6 +189,10 @@ public final class ApiBenchmark implements Main.Runner {
   }
 
   private static void print(String label, int rate, List<Double> ms) {
+    if (ms.isEmpty()) { // a phase too short for a request of every call
+      System.out.printf("%-46s %6d %8d%n", label, rate, 0);
+      return;
+    }
     List<Double> sorted = new ArrayList<>(ms);
     sorted.sort(Double::compare);
     System.out.printf(
@@ -199,7 +203,7 @@ public final class ApiBenchmark implements Main.Runner {
         QueryBenchmark.percentile(sorted, 0.50),
         QueryBenchmark.percentile(sorted, 0.95),
         QueryBenchmark.percentile(sorted, 0.99),
-        sorted.isEmpty() ? Double.NaN : sorted.getLast());
+        sorted.getLast());
   }
 
   /**

@@ -24,8 +24,6 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,13 +80,13 @@ public final class FreshnessBenchmark implements Main.Runner {
 
   @Override
   public int run(PrintStream out, PrintStream err) throws Exception {
-    Path work = Files.createTempDirectory("naap-bench-freshness-");
+    WorkDir work = WorkDir.temporary("naap-bench-freshness-");
     System.out.printf(
         "freshness benchmark: %d trials, %d earlier sessions, refresh every %d ms, %d cores, "
             + "work dir %s%n",
         trials, sessions, intervalMs, Runtime.getRuntime().availableProcessors(), work);
 
-    try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
+    try (work; Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       Clock clock = Clock.systemUTC();
       EventWriter writer =
           new EventWriter(

@@ -109,12 +109,12 @@ public final class IngestBenchmark implements Main.Runner {
   public int run(PrintStream out, PrintStream err) throws Exception {
     int peerRuns = engineRuns != null ? engineRuns : runs;
     keepHeapAcrossFullCollections();
-    Path work = Files.createTempDirectory("naap-bench-");
+    WorkDir work = WorkDir.temporary("naap-bench-");
     System.out.printf("ingest benchmark: %d events, %d partitions, batches of %d, %d runs, "
         + "max heap %d MB, %d cores, work dir %s%n", events, partitions, batch, runs,
         Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), work);
 
-    try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(work.resolve("kafka")));
+    try (work; KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(work.resolve("kafka")));
         Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       broker.createTopic(TOPIC, partitions);
       long bytes = produce(broker.bootstrapServers(), events);

@@ -73,14 +73,14 @@ public final class OverloadBenchmark implements Main.Runner {
     int days = network.days;
     int gpus = network.gpus;
     int orchestrators = network.orchestrators;
-    Path work = Files.createTempDirectory("naap-bench-overload-");
+    WorkDir work = WorkDir.temporary("naap-bench-overload-");
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
     System.out.printf(
         "overload benchmark: %d days, %d GPUs, %d orchestrators, %d cores, load average"
             + " %s at start, work dir %s%n",
         days, gpus, orchestrators, Runtime.getRuntime().availableProcessors(), loadAverage(), work);
 
-    try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
+    try (work; Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       GeneratedNetwork.generate(store, end, days, gpus, orchestrators);
       var queries = new ClickHouseMetricsQueries(store);
       System.out.printf("%-9s %7s %6s %6s %9s %9s %9s %9s %9s %9s%n", "phase", "clients", "200s",

@@ -12,8 +12,6 @@ import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -61,7 +59,7 @@ public final class QueryBenchmark implements Main.Runner {
   @Override
   public int run(PrintStream out, PrintStream err) throws Exception {
     int days = network.days;
-    Path work = Files.createTempDirectory("naap-bench-query-");
+    WorkDir work = WorkDir.temporary("naap-bench-query-");
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
     System.out.printf(
         "query benchmark: %d days, %d GPUs, %d orchestrators, %d runs after %d warm-ups, "
@@ -69,7 +67,7 @@ public final class QueryBenchmark implements Main.Runner {
         days, network.gpus, network.orchestrators, runs, warmups,
         Runtime.getRuntime().availableProcessors(), work);
 
-    try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
+    try (work; Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       GeneratedNetwork.generate(store, end, days, network.gpus, network.orchestrators);
       System.out.printf(
           "rows: rollup_hour %s, rollup_day %s, demand_minute %s, demand_hour %s, "

@@ -90,7 +90,7 @@ public final class ScaleOutBenchmark implements Main.Runner {
     }
     String launcher = (launcherFile != null ? launcherFile : Path.of("naap"))
         .toAbsolutePath().toString();
-    Path dir = Files.createTempDirectory("naap-scale-out");
+    WorkDir dir = WorkDir.temporary("naap-scale-out");
     List<Process> started = new ArrayList<>();
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic(TOPIC, partitions);
@@ -158,6 +158,7 @@ public final class ScaleOutBenchmark implements Main.Runner {
         }
       }
     }
+    dir.close(); // only after a run that finished: a failed one's processes left their logs there
     return 0;
   }
 

@@ -109,7 +109,7 @@ public final class SoakBenchmark implements Main.Runner {
     Path out = outDir.toAbsolutePath();
     Path launcher = Path.of(System.getProperty("naap.launcher", "./naap")).toAbsolutePath();
     Files.createDirectories(out);
-    Path work = Files.createTempDirectory("naap-bench-soak-");
+    WorkDir work = WorkDir.temporary("naap-bench-soak-");
     String password = UUID.randomUUID().toString();
     int apiPort = freePort();
     int httpPort = freePort();
@@ -199,7 +199,7 @@ public final class SoakBenchmark implements Main.Runner {
           load.submit(() -> traffic.visitor(offset, end));
         }
         load.submit(() -> traffic.apiUsers(rate, end));
-        sample(client, demo, serve, demoMetrics, serveMetrics, work, traffic, sampleSeconds, end,
+        sample(client, demo, serve, demoMetrics, serveMetrics, work.path(), traffic, sampleSeconds, end,
             out.resolve("samples.csv"));
       }
       System.out.printf("stopping: load %s%n", loadAverage());
@@ -231,6 +231,7 @@ public final class SoakBenchmark implements Main.Runner {
         }
       }
     }
+    work.close(); // only after a soak that finished: a failed one's processes left their logs there
     return 0;
   }
 

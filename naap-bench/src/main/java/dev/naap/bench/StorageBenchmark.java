@@ -15,8 +15,6 @@ import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +75,7 @@ public final class StorageBenchmark implements Main.Runner {
     SimConfig config = SimConfig.builder().seed(seed)
         .gpus(gpus).orchestrators(orchestrators).startMs(START_MS).duration(Duration.ofHours(hours))
         .peakStreamsPerHour(demo.peakStreamsPerHour() * gpus / demo.gpus()).build();
-    Path work = Files.createTempDirectory("naap-bench-storage-");
+    WorkDir work = WorkDir.temporary("naap-bench-storage-");
     System.out.printf(
         "storage benchmark: %d GPUs on %d orchestrators, %d h from %s, peak %.0f streams/h, "
             + "work dir %s%n",
@@ -88,7 +86,7 @@ public final class StorageBenchmark implements Main.Runner {
         config.peakStreamsPerHour(),
         work);
 
-    try (Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
+    try (work; Store store = Stores.open(new StoreConfig.Embedded(work.resolve("store"), 4))) {
       Clock clock = Clock.systemUTC();
       EventWriter writer =
           new EventWriter(

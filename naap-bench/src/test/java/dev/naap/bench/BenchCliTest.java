@@ -2,6 +2,7 @@ package dev.naap.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.naap.metrics.RefreshLoop;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ class BenchCliTest {
   void freshness_defaults() {
     FreshnessBenchmark b = parse("freshness");
     assertThat(List.of(b.sessions, b.trials)).containsExactly(0, 20);
-    assertThat(b.intervalMs).isEqualTo(5000);
+    assertThat(b.intervalMs).isEqualTo(RefreshLoop.DEFAULT_INTERVAL.toMillis()); // as the ingest's
   }
 
   @Test

@@ -199,8 +199,8 @@ public final class SoakBenchmark implements Main.Runner {
           load.submit(() -> traffic.visitor(offset, end));
         }
         load.submit(() -> traffic.apiUsers(rate, end));
-        sample(client, demo, serve, demoMetrics, serveMetrics, work.path(), traffic, sampleSeconds, end,
-            out.resolve("samples.csv"));
+        sample(client, demo, serve, demoMetrics, serveMetrics, work.path(), traffic, sampleSeconds,
+            end, out.resolve("samples.csv"));
       }
       System.out.printf("stopping: load %s%n", loadAverage());
       Stop serveStop = stop(serve);

@@ -727,8 +727,8 @@ class DashboardBrowserTest {
       assertThat(browser.all("figure.chart canvas")).isNotEmpty();
       assertThat(browser.consoleErrors()).as("the only errors are the refused requests")
           .isNotEmpty().allMatch(e -> e.contains(" 429 "));
-      // Leave the page before its server stops: its retry, due when the quota resets, once
-      // reached the stopping server in CI and was answered 503.
+      // Leave the page before its server stops: the test goes on at the first refused request,
+      // and once in CI another of the view's requests reached the stopping server (503).
       browser.driver().get("about:blank");
     }
   }

@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 /**
  * A benchmark's scratch directory: a new one under the system's temporary directory, deleted with
  * everything in it when closed, so that runs do not pile up there (one ingest run writes over a
- * gigabyte, a month of sessions several). Close it after what writes into it: the store, the
- * broker, child processes. A directory the user named ({@link #kept}) is left as it is.
+ * gigabyte). Close it after what writes into it: the store, the broker, child processes. A directory the user named ({@link #kept}) is left as it is.
  */
 final class WorkDir implements AutoCloseable {
 

@@ -708,8 +708,8 @@ class DashboardBrowserTest {
   @Test
   void spentQuota_keepsTheNumbersShownAndSaysWhenItTriesAgain() {
     // A dashboard quota of 5: the overview takes 4 requests, the demand view 3 more. Room for
-    // every query at once: the default 8 query slots (which responses computed ahead in a
-    // minute's last seconds share) once answered one of the demand view's requests 503 in CI.
+    // every query at once, so that no request is refused for want of a query slot (the default
+    // 8 are shared with responses computed ahead in a minute's last seconds).
     try (ApiServer tight = api.serve(ApiConfig.defaults().withQuotas(100, Map.of(), 5)
         .withQueryLimits(Duration.ofSeconds(10), 32))) {
       browser.open(tight.url() + "#/overview");

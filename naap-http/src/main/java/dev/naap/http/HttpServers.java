@@ -49,8 +49,8 @@ public final class HttpServers {
     threads.setVirtualThreadsExecutor(exchanges);
     Server server = new Server(threads);
     server.setErrorHandler(new ErrorPage(errors));
-    server.setHandler(new GracefulHandler(new Screen(limits.maxHeaders(),
-        new ContextHandlerCollection())));
+    server.setHandler(new GracefulHandler(new UnreadBody(new Screen(limits.maxHeaders(),
+        new ContextHandlerCollection()))));
 
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);

@@ -180,6 +180,49 @@ class HttpServersTest {
   }
 
   @Test
+  void aBodyLeftUnread_closesTheConnection_andTheResponseSaysSo() throws IOException {
+    start(Limits.defaults());
+    server.createContext("/refuse", ex -> { // answers without reading the body, as a 405 does
+      ex.sendResponseHeaders(405, 2);
+      ex.getResponseBody().write("no".getBytes(StandardCharsets.US_ASCII));
+      ex.close();
+    });
+    // 5 MB announced, 100 kB sent: more is on its way when the handler answers.
+    for (int announced : new int[] {5_000_000, 10}) {
+      try (Socket s = connect(null)) {
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /refuse HTTP/1.1\r\nHost: h\r\nContent-Length: " + announced
+            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[Math.min(announced, 100_000)]);
+        out.flush();
+        String head = head(s.getInputStream());
+        assertThat(head).as("%d bytes", announced).startsWith("HTTP/1.1 405")
+            .containsIgnoringCase("\r\nconnection: close\r\n");
+        assertThat(s.getInputStream().readNBytes(2)).isEqualTo("no".getBytes(
+            StandardCharsets.US_ASCII));
+        assertThat(closed(s)).as("%d bytes", announced).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aBodyReadToItsEnd_keepsTheConnection() throws IOException {
+    start(Limits.defaults());
+    try (Socket s = connect(null)) {
+      String post = "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello";
+      String chunked = "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "3\r\nabc\r\n0\r\n\r\n";
+      String two = exchange(s, post + chunked
+          + "GET /p HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+      assertThat(two.split("HTTP/1.1 200", -1)).hasSize(4);
+      assertThat(two).contains("body=5").contains("body=3");
+      assertThat(two.toLowerCase(java.util.Locale.ROOT).split("connection: close", -1))
+          .hasSize(2); // the last response only, which the client asked to close
+    }
+  }
+
+  @Test
   void stop_letsARequestInFlightFinish() throws Exception {
     start(Limits.defaults());
     server.removeContext("/");
@@ -243,6 +286,30 @@ class HttpServersTest {
     s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
         server.getAddress().getPort()), 5_000);
     return s;
+  }
+
+  /** Reads a response's status line and header fields, up to the empty line. */
+  private static String head(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b == -1) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  /** Whether the server has closed {@code s}: end of stream or a reset, no more bytes. */
+  private static boolean closed(Socket s) throws IOException {
+    try {
+      return s.getInputStream().read() == -1;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   private static String exchange(Socket s, String request) throws IOException {

@@ -443,20 +443,9 @@ final class RequestHandler implements HttpHandler {
     if (e.code != 0) {
       ex.getResponseHeaders().set("X-ClickHouse-Exception-Code", Integer.toString(e.code));
     }
-    if (hasBody(ex.getRequestHeaders())) {
-      // The body may be unread (refused before it was read), and then Jetty closes the
-      // connection after the answer: say so, or a client sends its next request into that close.
-      ex.getResponseHeaders().set("Connection", "close");
-    }
     String text = e.getMessage();
     send(ex, e.status, "text/plain; charset=UTF-8",
         (text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static boolean hasBody(Headers request) {
-    String length = request.getFirst("Content-Length");
-    return request.containsKey("Transfer-Encoding")
-        || (length != null && !length.strip().equals("0"));
   }
 
   private static void send(HttpExchange ex, int status, String contentType, byte[] body)

@@ -3,6 +3,7 @@ package dev.naap.store.http;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.naap.http.BrowserGuard;
 import dev.naap.store.RawParam;
 import dev.naap.store.Store;
 import dev.naap.store.StoreException;
@@ -43,14 +44,13 @@ final class RequestHandler implements HttpHandler {
       Set.of("SELECT", "WITH", "SHOW", "DESC", "DESCRIBE", "EXISTS", "EXPLAIN");
   private static final Pattern FORMAT_OR_VALUES =
       Pattern.compile("(?i)\\bVALUES\\b|\\bFORMAT\\s+[A-Za-z0-9_]+");
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+");
   static final int AUTHENTICATION_FAILED = 516;
 
   private final Store store;
   /** The store's read-only view; null when there is none (then writes are allowed). */
   private final Store readStore;
   private final ClickHouseHttpServer.Config config;
+  private final BrowserGuard browsers;
   private final ExecutorService statements;
 
   RequestHandler(Store store, Store readStore, ClickHouseHttpServer.Config config,
@@ -58,6 +58,7 @@ final class RequestHandler implements HttpHandler {
     this.store = store;
     this.readStore = readStore;
     this.config = config;
+    this.browsers = new BrowserGuard(config.allowedHosts(), config.allowedOrigins());
     this.statements = statements;
   }
 
@@ -256,39 +257,18 @@ final class RequestHandler implements HttpHandler {
     }
   }
 
-  /**
-   * A browser page must not reach this server: a {@code Host} that is a name other than {@code
-   * localhost} or an allowed one is DNS rebinding; an {@code Origin} (or a cross-site fetch
-   * without one, such as an image) must be allowed explicitly.
-   */
+  /** A browser page must not reach this server ({@link BrowserGuard}). */
   private void checkHostAndOrigin(Headers headers) throws HttpError {
-    String host = headers.getFirst("Host");
-    if (host != null && !hostAllowed(host.strip().toLowerCase(Locale.ROOT))) {
-      throw new HttpError(403, 0, "Host " + host + " is not served here: use the server's IP"
-          + " address or localhost, or allow the name (--allowed-host)");
+    var refusal = browsers.check(headers);
+    if (refusal.isPresent()) {
+      throw new HttpError(403, 0, switch (refusal.get()) {
+        case HOST -> "Host " + headers.getFirst("Host") + " is not served here: use the server's"
+            + " IP address or localhost, or allow the name (--allowed-host)";
+        case ORIGIN ->
+            "Origin " + headers.getFirst("Origin") + " is not allowed (--allowed-origin)";
+        case CROSS_SITE -> "cross-site requests are not allowed";
+      });
     }
-    String origin = headers.getFirst("Origin");
-    if (origin != null && !config.allowedOrigins().contains(origin.strip())) {
-      throw new HttpError(403, 0, "Origin " + origin + " is not allowed (--allowed-origin)");
-    }
-    String site = headers.getFirst("Sec-Fetch-Site");
-    if (origin == null && site != null && site.strip().equalsIgnoreCase("cross-site")) {
-      throw new HttpError(403, 0, "cross-site requests are not allowed");
-    }
-  }
-
-  private boolean hostAllowed(String host) {
-    String name = host;
-    if (name.startsWith("[")) {
-      int end = name.indexOf(']');
-      return end > 0 && IPV6.matcher(name.substring(1, end)).matches();
-    }
-    int colon = name.lastIndexOf(':');
-    if (colon >= 0) {
-      name = name.substring(0, colon);
-    }
-    return IPV4.matcher(name).matches() || name.equals("localhost")
-        || config.allowedHosts().contains(name);
   }
 
   private void authenticate(Headers headers, Map<String, String> params) throws HttpError {

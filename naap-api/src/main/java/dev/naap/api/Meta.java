@@ -57,6 +57,11 @@ record Meta(
       return new Scope(query.start(), query.end(), query.granularity().label(), filters,
           query.groupBy().stream().map(Dimension::parameter).toList(), query.includeTestLoad());
     }
+
+    /** This scope with the width of the buckets its rows have (null: none). */
+    Scope withGranularity(String label) {
+      return new Scope(start, end, label, filters, groupBy, includeTestLoad);
+    }
   }
 
   /** The entries of {@code meta}, in the order they are written. */

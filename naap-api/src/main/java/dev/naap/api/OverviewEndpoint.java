@@ -80,7 +80,7 @@ final class OverviewEndpoint implements Endpoint {
           Duration length = Duration.between(q.query().start(), q.query().end());
           Meta meta =
               new Meta(
-                  Meta.Scope.of(q.query()),
+                  Meta.Scope.of(q.query()).withGranularity(null), // headlines, no buckets
                   request.now(),
                   r.dataAsOf(),
                   COLUMNS,

@@ -1,5 +1,6 @@
 package dev.naap.api;
 
+import dev.naap.metrics.query.Granularity;
 import dev.naap.metrics.query.Page;
 import java.time.Instant;
 import java.util.Locale;
@@ -50,7 +51,7 @@ final class ScoreHistoryEndpoint implements Endpoint {
               r.page().hasMore() ? q.nextCursor(s.signer(), r.page().rows().size()) : null;
           Meta meta =
               new Meta(
-                  Meta.Scope.of(q.query()),
+                  Meta.Scope.of(q.query()).withGranularity(Granularity.HOUR.label()),
                   request.now(),
                   r.dataAsOf(),
                   r.page().columns(),

@@ -321,6 +321,8 @@ class ApiIntegrationTest {
     assertThat(fps.get("previous_count").asLong()).isZero();
     assertThat(body.get("meta").get("previous_end").asText())
         .isEqualTo(body.get("meta").get("start").asText());
+    assertThat(body.get("meta").get("granularity").isNull()).as("headlines have no buckets")
+        .isTrue();
     assertThat(http.get("/v1/network/overview?limit=5").status()).isEqualTo(400);
   }
 

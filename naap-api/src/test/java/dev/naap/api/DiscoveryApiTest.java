@@ -211,6 +211,8 @@ class DiscoveryApiTest {
     JsonNode rows = a.json().get("data");
     // START is 20 min past an hour: the hours that start in the range are START's next nine.
     assertThat(rows).hasSize(9);
+    assertThat(a.json().get("meta").get("granularity").asText()).as("its rows are hours")
+        .isEqualTo("1h");
     JsonNode worst = rows.get(0);
     for (JsonNode r : rows) {
       assertThat(r.get("pipeline").asText()).isEqualTo("streamdiffusion");

@@ -516,6 +516,27 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aBucketStillInProgress_isShaded_andSaidSo_butOnlyWhenTheRangeReachesPastTheData() {
+    String range = lastDay();
+    Instant end = Instant.parse(range.substring(range.indexOf("&end=") + 5));
+    // Hourly buckets that start before the end: the last one starts in the hour before it.
+    Instant lastHour = end.minusSeconds(1).truncatedTo(ChronoUnit.HOURS);
+    browser.open(root + "#/overview?" + range);
+    WebElement demand = browser.one("figure[data-chart^='Demand']");
+    assertThat(demand.getDomAttribute("data-in-progress")).isEqualTo(lastHour.toString());
+    assertThat(demand.findElement(By.cssSelector("figcaption.chart-progress")).getText())
+        .startsWith("Shaded: the last bucket, from " + lastHour.toString().substring(0, 16)
+            .replace('T', ' ') + " UTC, is still in progress (data up to ");
+    assertThat(browser.all("figure.chart[data-in-progress]"))
+        .as("every chart over time on the page").hasSize(4);
+
+    // An hour four days ago, long refreshed: every bucket is whole.
+    browser.open(root + "#/overview?" + casesRange());
+    assertThat(browser.all("figure.chart")).isNotEmpty();
+    assertThat(browser.all("figure.chart[data-in-progress], figcaption.chart-progress")).isEmpty();
+  }
+
+  @Test
   void chartLegends_nameTheSeries_andShowValuesOnlyUnderTheCursor() {
     for (org.openqa.selenium.Dimension size : List.of(Browser.LAPTOP, Browser.PHONE)) {
       browser.driver().manage().window().setSize(size);

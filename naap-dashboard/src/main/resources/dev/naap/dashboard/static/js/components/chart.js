@@ -19,6 +19,7 @@ const COLOURS = [
   '#475569'
 ];
 const HEIGHT = 260;
+const BUCKET_SECONDS = {'1m': 60, '5m': 300, '1h': 3600, '1d': 86400};
 const live = new Set();
 /* A label keeps its colour in every chart, so a pipeline is the same colour everywhere. */
 const colours = new Map();
@@ -38,7 +39,9 @@ export function destroyCharts() {
  * A chart panel. `data` is {x: unix seconds[], series: [{label, values}]} (rows.series); `column`
  * names the API column plotted, which gives the unit and the number format. With `categories`, x
  * is an index into them. `style` draws each series as 'lines' (the default over time), 'bars' (the
- * default over categories) or 'dots' (one per measurement, no line between them).
+ * default over categories) or 'dots' (one per measurement, no line between them). `meta`, the
+ * API answer's meta when x are its buckets' starts, lets the chart shade a last bucket that is
+ * still in progress, so that a half-counted hour does not read as a fall.
  */
 export function chart({
   title,
@@ -46,10 +49,12 @@ export function chart({
   column,
   csv,
   note,
+  meta = null,
   categories = null,
   style = categories ? 'bars' : 'lines'
 }) {
   const empty = !data.x.length || data.series.every(s => s.values.every(v => v === null));
+  const progress = empty || categories ? null : bucketInProgress(data.x, meta);
   const box = empty
     ? h(
         'div',
@@ -59,17 +64,41 @@ export function chart({
     : h('div', {
         class: 'chart-box',
         role: 'img',
-        'aria-label': `${title}: ${data.series.map(s => s.label).join(', ')}; ${data.x.length} points. The CSV has the numbers.`
+        'aria-label': `${title}: ${data.series.map(s => s.label).join(', ')}; ${data.x.length} points${progress ? ', the last still in progress' : ''}. The CSV has the numbers.`
       });
-  if (!empty) whenSized(box, width => create(box, width, data, column, categories, style));
+  if (!empty)
+    whenSized(box, width => create(box, width, data, column, categories, style, progress));
+  const dataset = {chart: title, points: data.x.length, series: data.series.length};
+  // As the API writes window_start: 2026-12-05T23:00:00Z.
+  if (progress)
+    dataset.inProgress = new Date(progress.start * 1000).toISOString().replace('.000Z', 'Z');
   return panel(
     {title, csv, note},
     h(
       'figure',
-      {class: 'chart', dataset: {chart: title, points: data.x.length, series: data.series.length}},
-      box
+      {class: 'chart', dataset},
+      box,
+      progress
+        ? h(
+            'figcaption',
+            {class: 'chart-progress'},
+            `Shaded: the last bucket, from ${at(progress.start)}, is still in progress (data up to ${at(progress.until).slice(11)}).`
+          )
+        : null
     )
   );
+}
+
+/**
+ * The last bucket of `x` if it ends after the data does: the range ends now (or the data stops
+ * before the range ends), so the bucket holds part of its time. Null without buckets.
+ */
+export function bucketInProgress(x, meta) {
+  const width = BUCKET_SECONDS[meta?.granularity];
+  const until = Math.min(Date.parse(meta?.end), Date.parse(meta?.data_as_of ?? meta?.end)) / 1000;
+  if (!width || !x.length || Number.isNaN(until)) return null;
+  const start = x[x.length - 1];
+  return start + width > until ? {start, until: Math.max(start, until)} : null;
 }
 
 function whenSized(box, build) {
@@ -95,7 +124,7 @@ function whenSized(box, build) {
   observer.observe(box);
 }
 
-function create(box, width, data, column, categories, style) {
+function create(box, width, data, column, categories, style, progress) {
   const axisUnit = unit(column);
   const options = {
     width,
@@ -109,13 +138,14 @@ function create(box, width, data, column, categories, style) {
       : {x: {time: true}},
     axes: [
       categories ? categoryAxis(categories) : {values: (u, ticks) => timeTicks(ticks)},
-      {label: axisUnit, size: 60, values: (u, ticks) => ticks.map(t => compact(t))}
+      {label: axisUnit, size: 60, values: (u, ticks) => compactTicks(ticks)}
     ],
     // Away from the cursor the legend names the series only: no time, no colons, no empty values.
     hooks: {
       setLegend: [
         u => u.root.classList.toggle('is-idle', u.cursor.idx === null || u.cursor.idx === undefined)
-      ]
+      ],
+      drawClear: progress ? [u => shade(u, progress)] : []
     },
     series: [
       {
@@ -125,7 +155,7 @@ function create(box, width, data, column, categories, style) {
             ? ''
             : categories
               ? (categories[v] ?? '')
-              : utc(new Date(v * 1000).toISOString())
+              : at(v) + (progress && v === progress.start ? ', in progress' : '')
       },
       ...data.series.map((s, i) =>
         seriesOptions(
@@ -142,6 +172,18 @@ function create(box, width, data, column, categories, style) {
   const plot = new uPlot(options, values, box);
   plot.root.classList.toggle('is-idle', plot.cursor.idx === null || plot.cursor.idx === undefined);
   return plot;
+}
+
+/** Shades the bucket in progress and the line into it: from the point before to the right edge. */
+function shade(u, progress) {
+  const xs = u.data[0];
+  const right = u.bbox.left + u.bbox.width;
+  const from = xs.length > 1 ? u.valToPos(xs[xs.length - 2], 'x', true) : u.bbox.left;
+  const left = Math.max(u.bbox.left, Math.min(from, right - 8 * uPlot.pxRatio));
+  u.ctx.save();
+  u.ctx.fillStyle = 'rgba(71, 85, 105, 0.12)';
+  u.ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+  u.ctx.restore();
 }
 
 function seriesOptions(s, colour, column, style, points) {
@@ -194,10 +236,27 @@ function legendValue(column, plotted) {
   return unit(column) === '%' ? text(column, plotted / 100) : text(column, plotted);
 }
 
-function compact(n) {
+/** Unix seconds as "2026-01-08 18:00 UTC". */
+function at(seconds) {
+  return utc(new Date(seconds * 1000).toISOString());
+}
+
+/**
+ * Axis labels, short ("20.5k"), with enough decimals that neighbouring ticks differ: 20 500 and
+ * 21 000 both rounded to thousands would read "21k" twice.
+ */
+function compactTicks(ticks) {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 0;
+  return ticks.map(t => compact(t, step));
+}
+
+function compact(n, step) {
   const abs = Math.abs(n);
-  if (abs >= 1e6) return (n / 1e6).toFixed(1) + 'M';
-  if (abs >= 1e4) return (n / 1e3).toFixed(0) + 'k';
+  // Decimals that show the step in units of `scale`: 0 for 1 000 in k, 1 for 500.
+  const decimals = (scale, otherwise) =>
+    step > 0 ? Math.min(3, Math.max(0, Math.ceil(-Math.log10(step / scale) - 1e-9))) : otherwise;
+  if (abs >= 1e6) return (n / 1e6).toFixed(decimals(1e6, 1)) + 'M';
+  if (abs >= 1e4) return (n / 1e3).toFixed(decimals(1e3, 0)) + 'k';
   if (abs > 0 && abs < 0.01) return String(Number(n.toPrecision(2)));
   return Number.isInteger(n) ? String(n) : n.toFixed(abs < 1 ? 2 : 1);
 }

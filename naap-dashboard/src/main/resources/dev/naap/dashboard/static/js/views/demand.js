@@ -51,24 +51,28 @@ export async function render({state, api}) {
         title: 'Sessions requested by gateway',
         column: 'sessions_requested',
         csv: csvUrl(urls.gateway),
+        meta: gateways.meta,
         data: requested(gateways.rows, 'gateway')
       }),
       chart({
         title: 'Sessions requested by pipeline',
         column: 'sessions_requested',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: requested(pipelines.rows, 'pipeline')
       }),
       chart({
         title: 'Sessions requested by region',
         column: 'sessions_requested',
         csv: csvUrl(urls.region),
+        meta: regions.meta,
         data: requested(regions.rows, 'region')
       }),
       chart({
         title: 'Unmet demand: no orchestrator available, by pipeline',
         column: 'sessions_no_orchestrator',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: series(pipelines.rows, {
           seriesKey: 'pipeline',
           value: sum('sessions_no_orchestrator'),
@@ -79,24 +83,28 @@ export async function render({state, api}) {
         title: 'Utilisation of supply by pipeline',
         column: 'utilisation',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: perPipeline('utilisation')
       }),
       chart({
         title: 'Capacity in use by pipeline',
         column: 'capacity_in_use',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: perPipeline('capacity_in_use')
       }),
       chart({
         title: 'Idle capacity by pipeline',
         column: 'capacity_idle',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: perPipeline('capacity_idle')
       }),
       chart({
         title: 'Peak concurrent streams by pipeline',
         column: 'peak_concurrent_streams',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: perPipeline('peak_concurrent_streams')
       })
     ),

@@ -83,18 +83,21 @@ export async function render({state, api, link}) {
         title: 'Fees by pipeline (ETH)',
         column: 'fees_eth',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: feesBy(byPipeline, 'pipeline')
       }),
       chart({
         title: 'Fees by gateway (ETH)',
         column: 'fees_eth',
         csv: csvUrl(urls.gateway),
+        meta: gateways.meta,
         data: feesBy(byGateway, 'gateway')
       }),
       chart({
         title: 'Median price per model (wei/pixel), network',
         column: 'wei_per_pixel',
         csv: csvUrl(urls.prices),
+        meta: prices.meta,
         data: series(prices.rows, {
           seriesKey: 'pipeline',
           value: rows => rows[0].network_wei_per_pixel_median
@@ -104,6 +107,7 @@ export async function render({state, api, link}) {
         title: 'Fee per stream-minute by pipeline (gwei)',
         column: 'fee_per_stream_minute_gwei',
         csv: csvUrl(urls.pipeline),
+        meta: pipelines.meta,
         data: series(byPipeline, {
           seriesKey: 'pipeline',
           value: TOTALS.fee_per_stream_minute_gwei,

@@ -41,6 +41,7 @@ export async function render({state, api, link}) {
         title: 'Output FPS p5 / p50 / p95',
         column: 'output_fps_p50',
         csv: chartCsv,
+        meta: perBucket.meta,
         data: measures(buckets, [
           {name: 'p5', value: only('output_fps_p05')},
           {name: 'p50', value: only('output_fps_p50')},
@@ -51,6 +52,7 @@ export async function render({state, api, link}) {
         title: 'Prompt to first frame p50 / p95',
         column: 'ptff_ms_p95',
         csv: chartCsv,
+        meta: perBucket.meta,
         data: measures(buckets, [
           {name: 'p50', value: only('ptff_ms_p50')},
           {name: 'p95', value: only('ptff_ms_p95')}
@@ -60,12 +62,14 @@ export async function render({state, api, link}) {
         title: 'Failure rate',
         column: 'failure_rate',
         csv: chartCsv,
+        meta: perBucket.meta,
         data: measures(buckets, [{name: 'Failure rate', value: only('failure_rate')}])
       }),
       chart({
         title: 'Segments per bucket',
         column: 'segments',
         csv: chartCsv,
+        meta: perBucket.meta,
         data: measures(buckets, [
           {name: 'Segments', value: only('segments')},
           {name: 'Failed', value: only('failed_segments')}

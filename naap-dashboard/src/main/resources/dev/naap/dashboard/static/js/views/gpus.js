@@ -63,6 +63,7 @@ export async function render({state, api, link, remember}) {
         title: 'Output FPS p50 by GPU model and pipeline',
         column: 'output_fps_p50',
         csv: csvUrl(urls.models),
+        meta: models.meta,
         data: series(modelRows, {
           seriesKey: 'model_pipeline',
           value: weightedMean('output_fps_p50', 'fps_samples'),
@@ -73,6 +74,7 @@ export async function render({state, api, link, remember}) {
         title: 'Output FPS p5 by GPU model and pipeline',
         column: 'output_fps_p05',
         csv: csvUrl(urls.models),
+        meta: models.meta,
         data: series(modelRows, {
           seriesKey: 'model_pipeline',
           value: weightedMean('output_fps_p05', 'fps_samples'),
@@ -83,6 +85,7 @@ export async function render({state, api, link, remember}) {
         title: 'Prompt to first frame p95 by GPU model',
         column: 'ptff_ms_p95',
         csv: csvUrl(urls.models),
+        meta: models.meta,
         data: series(modelRows, {
           seriesKey: 'model_pipeline',
           value: weightedMean('ptff_ms_p95', 'ptff_samples'),

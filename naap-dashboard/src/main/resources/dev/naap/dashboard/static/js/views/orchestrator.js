@@ -154,6 +154,7 @@ export async function render({state, api, link}) {
         title: 'Output FPS (mean over samples)',
         column: 'output_fps_mean',
         csv: historyCsv,
+        meta: detail.meta,
         data: measures(history, [
           {name: 'Output FPS', value: weightedMean('output_fps_mean', 'fps_samples')}
         ])
@@ -162,12 +163,14 @@ export async function render({state, api, link}) {
         title: 'Prompt to first frame p95',
         column: 'ptff_ms_p95',
         csv: historyCsv,
+        meta: detail.meta,
         data: measures(history, [{name: 'PTFF p95', value: only('ptff_ms_p95')}])
       }),
       chart({
         title: 'Failure rate',
         column: 'failure_rate',
         csv: historyCsv,
+        meta: detail.meta,
         data: measures(history, [
           {name: 'Failure rate', value: ratio('failed_segments', 'segments')}
         ])
@@ -176,6 +179,7 @@ export async function render({state, api, link}) {
         title: 'Segments per bucket',
         column: 'segments',
         csv: historyCsv,
+        meta: detail.meta,
         data: measures(history, [
           {name: 'Segments', value: sum('segments')},
           {name: 'Failed', value: sum('failed_segments')}
@@ -236,6 +240,7 @@ function scoreHistory(scores, csv, state) {
     title,
     column: 'score',
     csv,
+    meta: scores.meta,
     data,
     note: [
       scores.truncated ? 'Only the first pages are shown; the CSV has every hour. ' : '',

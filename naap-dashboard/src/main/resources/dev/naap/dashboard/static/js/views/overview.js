@@ -55,6 +55,7 @@ export async function render({state, api, link}) {
         title: 'Demand: sessions per bucket',
         column: 'sessions_requested',
         csv: csvUrl(urls.demand),
+        meta: demand.meta,
         note: demandNote(state),
         data: measures(demand.rows, [
           {name: 'Requested', value: sum('sessions_requested')},
@@ -66,6 +67,7 @@ export async function render({state, api, link}) {
         title: 'Output FPS by pipeline (mean over samples)',
         column: 'output_fps_mean',
         csv: csvUrl(urls.quality),
+        meta: quality.meta,
         data: series(quality.rows, {
           seriesKey: 'pipeline',
           value: weightedMean('output_fps_mean', 'fps_samples'),
@@ -76,6 +78,7 @@ export async function render({state, api, link}) {
         title: 'Prompt to first frame, p95, by pipeline',
         column: 'ptff_ms_p95',
         csv: csvUrl(urls.quality),
+        meta: quality.meta,
         data: series(quality.rows, {
           seriesKey: 'pipeline',
           value: only('ptff_ms_p95'),
@@ -86,6 +89,7 @@ export async function render({state, api, link}) {
         title: 'Failure rate (failed / segments)',
         column: 'failure_rate',
         csv: csvUrl(urls.quality),
+        meta: quality.meta,
         data: measures(quality.rows, [
           {name: 'All pipelines', value: ratio('failed_segments', 'segments')}
         ])
@@ -191,10 +195,11 @@ function delta(column, value, previous) {
   if (Math.abs(change) < 0.05)
     return h('span', {class: 'delta', dataset: {delta: 'none'}}, '(no change)');
   const direction = change > 0 ? 'up' : 'down';
-  const amount = `${change > 0 ? '+' : '−'}${Math.abs(change).toFixed(1)}${percentPoints ? ' pp' : ' %'}`;
+  // No-break spaces: a narrow card wraps before the arrow, never inside "▼ −2.2 %".
+  const amount = `${change > 0 ? '+' : '−'}${Math.abs(change).toFixed(1)}\u00a0${percentPoints ? 'pp' : '%'}`;
   return h(
     'span',
     {class: 'delta', dataset: {delta: direction}, 'aria-label': `${direction} ${amount}`},
-    `${change > 0 ? '▲' : '▼'} ${amount}`
+    `${change > 0 ? '▲' : '▼'}\u00a0${amount}`
   );
 }

@@ -323,6 +323,8 @@ class HttpLayerTest {
     Http.Answer js = http.get("/js/app.js");
     assertThat(js.status()).isEqualTo(200);
     assertThat(js.header("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
+    assertThat(js.header("Cache-Control")).as("a new release's modules load at once")
+        .isEqualTo("no-cache");
     assertThat(http.get("/js/app.js", "If-None-Match", js.header("ETag")).status()).isEqualTo(304);
     for (String hostile :
         new String[] {

@@ -22,11 +22,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
 
 /**
  * The Operations view in real headless Chromium: heartbeats of an ingest and an API process,
  * written to a real store, reach the view through {@code /v1/operations}; figures outside their
- * alert threshold are marked, the others not; the console stays clean.
+ * alert threshold are marked, the others not; a process stopped on purpose is listed as stopped,
+ * not down; the console stays clean.
  */
 class OperationsViewBrowserTest {
 
@@ -67,6 +69,8 @@ class OperationsViewBrowserTest {
     requests.labelValues("/v1/gpu/metrics", "500").inc(5);
     ingestBeat.beat();
     apiBeat.beat();
+    // A scraper that stopped on purpose: listed, but not counted as down.
+    new Heartbeat(store, "scrape", new PrometheusRegistry(), clock).stopped();
 
     OperationsReport report = new OperationsReport(store, InstantSource.system());
     try (ApiServer server =
@@ -87,6 +91,7 @@ class OperationsViewBrowserTest {
       assertThat(browser.one("#views a[data-view=operations]").getDomAttribute("aria-current"))
           .isEqualTo("page");
       assertThat(figure(browser, "Processes up")).contains("2 of 2");
+      assertThat(ok(browser, "Processes up")).isEqualTo("true");
       assertThat(figure(browser, "Events ingested")).contains("60.0");
       assertThat(figure(browser, "Consumer lag")).contains("25,000");
       assertThat(ok(browser, "Consumer lag")).isEqualTo("false");
@@ -96,7 +101,9 @@ class OperationsViewBrowserTest {
       assertThat(ok(browser, "API server errors")).isEqualTo("false");
       assertThat(browser.all("section[aria-label='Rejected messages, last hour'] tbody tr"))
           .isEmpty();
-      assertThat(browser.all("section[aria-label=Processes] tbody tr")).hasSize(2);
+      assertThat(browser.all("section[aria-label=Processes] tbody tr td[data-col=up]"))
+          .extracting(WebElement::getText)
+          .containsExactlyInAnyOrder("yes", "yes", "stopped");
       browser.screenshot(Path.of("target", "screenshots", "operations.png"), Browser.LAPTOP.width);
       assertThat(browser.consoleErrors()).as("errors in the browser console").isEmpty();
     }

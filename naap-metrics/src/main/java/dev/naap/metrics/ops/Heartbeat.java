@@ -53,9 +53,25 @@ public final class Heartbeat {
     this.clock = clock;
   }
 
+  /**
+   * The sample a process's last beat carries when it stops cleanly: the view then lists it as
+   * stopped, not down.
+   */
+  public static final String STOPPED = "naap_process_stopped";
+
   /** Writes one snapshot. */
   public void beat() {
+    write(samples(registry));
+  }
+
+  /** Writes the last snapshot of a process that is stopping on purpose. */
+  public void stopped() {
     Map<String, Double> samples = samples(registry);
+    samples.put(STOPPED, 1.0);
+    write(samples);
+  }
+
+  private void write(Map<String, Double> samples) {
     store.query(insert, Map.of("component", component, "instance", instance,
         "at", clock.instant().toEpochMilli(), "keys", new ArrayList<>(samples.keySet()),
         "values", new ArrayList<>(samples.values())), "TabSeparated");

@@ -65,6 +65,11 @@ public final class OperationsReport {
       return seconds > 0 ? sum / seconds : 0;
     }
 
+    /** Whether its last beat said it was stopping on purpose ({@link Heartbeat#stopped()}). */
+    boolean stopped() {
+      return latest.containsKey(Heartbeat.STOPPED);
+    }
+
     List<Sample> gauges(String name) {
       return latest.values().stream().filter(s -> s.name().equals(name)).toList();
     }
@@ -76,8 +81,9 @@ public final class OperationsReport {
   public Map<String, Object> figures() {
     Instant now = clock.instant();
     List<Process> all = processes();
-    List<Process> up =
-        all.stream().filter(p -> !p.at().isBefore(now.minus(Heartbeat.DOWN_AFTER))).toList();
+    List<Process> up = all.stream()
+        .filter(p -> !p.stopped() && !p.at().isBefore(now.minus(Heartbeat.DOWN_AFTER)))
+        .toList();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("generated_at", now);
     out.put(
@@ -93,7 +99,9 @@ public final class OperationsReport {
                         "last_seen",
                         p.at(),
                         "up",
-                        up.contains(p)))
+                        up.contains(p),
+                        "stopped",
+                        p.stopped()))
             .toList());
     out.put("ingest", ordered(
         "events_per_second", sumRate(up, named("naap_ingest_events_total")),

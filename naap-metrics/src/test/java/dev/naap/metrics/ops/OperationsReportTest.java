@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Heartbeats written by two processes become the Operations figures: rates from the change between
  * a process's two latest beats, summed over processes, gauges, histogram quantiles, processes that
- * stopped beating shown as down and left out of the figures; the store probe and the network
- * health read a real store.
+ * stopped beating shown as down and one that stopped on purpose as stopped, both left out of the
+ * figures; the store probe and the network health read a real store.
  */
 class OperationsReportTest {
 
@@ -65,12 +65,18 @@ class OperationsReportTest {
     Heartbeat ingest = new Heartbeat(store, "ingest", ingestRegistry, clock);
     Heartbeat serve = new Heartbeat(store, "serve", apiRegistry, clock);
     Heartbeat gone = new Heartbeat(store, "gone", goneRegistry, () -> now.get().minusSeconds(300));
+    // A process stopped on purpose: its last beat, now, says so.
+    PrometheusRegistry quitRegistry = new PrometheusRegistry();
+    Counter quitEvents = Counter.builder().name("naap_ingest_events_total").labelNames("family")
+        .register(quitRegistry);
+    Heartbeat quit = new Heartbeat(store, "quit", quitRegistry, clock);
 
     events.labelValues("ai_stream_status").inc(100);
     lag.labelValues("t", "0").set(40);
     gone.beat();
     ingest.beat();
     serve.beat();
+    quit.beat();
     now.set(now.get().plusSeconds(10));
     events.labelValues("ai_stream_status").inc(500);
     events.labelValues("stream_trace").inc(100);
@@ -89,16 +95,20 @@ class OperationsReportTest {
     latency.labelValues("static", "200").observe(100); // not an API route: left out of the latency
     ingest.beat();
     serve.beat();
+    quitEvents.labelValues("ai_stream_status").inc(7_000);
+    quit.stopped();
 
     Map<String, Object> f = new OperationsReport(store, clock).figures();
     @SuppressWarnings("unchecked")
     var processes = (List<Map<String, Object>>) f.get("processes");
-    assertThat(processes).extracting(p -> p.get("component") + "=" + p.get("up"))
-        .containsExactly("gone=false", "ingest=true", "serve=true");
+    assertThat(processes)
+        .extracting(p -> p.get("component") + " up=" + p.get("up") + " stopped=" + p.get("stopped"))
+        .containsExactly("gone up=false stopped=false", "ingest up=true stopped=false",
+            "quit up=false stopped=true", "serve up=true stopped=false");
     @SuppressWarnings("unchecked")
     var in = (Map<String, Object>) f.get("ingest");
     assertThat((double) in.get("events_per_second"))
-        .isEqualTo(60.0); // the gone process is not counted
+        .isEqualTo(60.0); // neither the gone process nor the stopped one is counted
     assertThat(in.get("events_per_second_by_family"))
         .isEqualTo(Map.of("ai_stream_status", 50.0, "stream_trace", 10.0));
     assertThat(in.get("rejected_per_second_by_reason")).isEqualTo(Map.of("bad_json", 2.0));

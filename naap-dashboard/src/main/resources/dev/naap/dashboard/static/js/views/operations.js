@@ -20,6 +20,9 @@ export async function render({api}) {
     network = {}
   } = data;
   const processes = data.processes ?? [];
+  // A process that stopped on purpose (its last heartbeat says so) is neither up nor down.
+  const running = processes.filter(p => !p.stopped);
+  const stopped = processes.length - running.length;
   const freeRatio = ratio(store.disk_free_bytes, store.disk_total_bytes);
   return [
     h('h1', {}, TITLE),
@@ -34,9 +37,9 @@ export async function render({api}) {
       {class: 'cards', dataset: {operations: ''}},
       card(
         'Processes up',
-        `${processes.filter(p => p.up).length} of ${processes.length}`,
-        processes.length > 0 && processes.every(p => p.up),
-        'every process heartbeating'
+        `${running.filter(p => p.up).length} of ${running.length}`,
+        running.length > 0 && running.every(p => p.up),
+        'every process heartbeating' + (stopped ? `; ${stopped} stopped on purpose` : '')
       ),
       card('Events ingested', rate(ingest.events_per_second), null, 'per second'),
       card(
@@ -117,7 +120,8 @@ export async function render({api}) {
           {
             key: 'up',
             label: 'Up',
-            cell: r => (r.up ? 'yes' : h('strong', {class: 'alerting'}, 'no'))
+            cell: r =>
+              r.up ? 'yes' : r.stopped ? 'stopped' : h('strong', {class: 'alerting'}, 'no')
           }
         ]
       }),

@@ -1039,6 +1039,14 @@ class DashboardBrowserTest {
     scores.forEach(r -> perPipeline.merge(r.get("pipeline").asText(), 1, Integer::sum));
     assertThat(visibleIn("Choose a pipeline", "pipeline"))
         .containsExactlyInAnyOrderElementsOf(perPipeline.keySet());
+    assertThat(browser.all("table[data-table='Choose a pipeline'] td[data-col=pipeline]"))
+        .as("a pipeline no event named reads unknown, and opens nothing")
+        .allSatisfy(td -> assertThat(td.getText()).isNotBlank())
+        .filteredOn(td -> td.getDomAttribute("data-value").isEmpty())
+        .allSatisfy(td -> {
+          assertThat(td.getText()).isEqualTo("unknown");
+          assertThat(td.findElements(By.tagName("a"))).isEmpty();
+        });
     String pipeline =
         perPipeline.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     long before = browser.renders();

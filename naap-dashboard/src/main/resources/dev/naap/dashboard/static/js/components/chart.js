@@ -20,6 +20,9 @@ const COLOURS = [
 ];
 const HEIGHT = 260;
 const BUCKET_SECONDS = {'1m': 60, '5m': 300, '1h': 3600, '1d': 86400};
+/* A category axis label: at most this many characters, and this many CSS px of width per label. */
+const LABEL_CHARS = 28;
+const LABEL_ROOM = 18;
 const live = new Set();
 /* A label keeps its colour in every chart, so a pipeline is the same colour everywhere. */
 const colours = new Map();
@@ -209,16 +212,27 @@ function seriesOptions(s, colour, column, style, points) {
 }
 
 function categoryAxis(categories) {
-  const longest = Math.max(...categories.map(c => c.length));
+  const longest = Math.max(...categories.map(c => axisLabel(c).length));
   const crowded = categories.length * longest > 60;
   return {
     splits: () => categories.map((_, i) => i),
-    values: (u, ticks) => ticks.map(i => categories[i] ?? ''),
+    // Every label where there is room for it, else every n-th: the legend names the bar under
+    // the cursor, and overlapping labels name none.
+    values: (u, ticks) => {
+      const room = u.bbox.width / uPlot.pxRatio / Math.max(1, categories.length);
+      const every = Math.max(1, Math.ceil(LABEL_ROOM / room));
+      return ticks.map((i, n) => (n % every === 0 ? axisLabel(categories[i] ?? '') : ''));
+    },
     rotate: crowded ? -50 : 0,
     // Room for the longest label, slanted.
     size: crowded ? Math.min(180, 16 + 5.5 * longest) : 40,
     gap: 4
   };
+}
+
+/** A category's name on the axis: long ones shortened (the legend has it whole). */
+function axisLabel(name) {
+  return name.length > LABEL_CHARS ? name.slice(0, LABEL_CHARS - 1) + '…' : name;
 }
 
 /** Tick labels in UTC: hours and minutes, with the date where a day starts or buckets are days. */

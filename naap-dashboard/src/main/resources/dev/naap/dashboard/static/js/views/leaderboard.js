@@ -139,18 +139,21 @@ async function pipelines(state, api, link) {
     columns: [
       {
         key: 'pipeline',
+        // Segments whose pipeline no event named: counted, but no leaderboard to open.
         cell: r =>
-          h(
-            'a',
-            {
-              href: link({
-                view: 'leaderboard',
-                filters: {...state.filters, pipeline: [r.pipeline]}
-              }),
-              dataset: {pipeline: r.pipeline}
-            },
-            r.pipeline
-          )
+          !r.pipeline
+            ? 'unknown'
+            : h(
+                'a',
+                {
+                  href: link({
+                    view: 'leaderboard',
+                    filters: {...state.filters, pipeline: [r.pipeline]}
+                  }),
+                  dataset: {pipeline: r.pipeline}
+                },
+                r.pipeline
+              )
       },
       {key: 'orchestrators', label: 'Orchestrators with segments'},
       {key: 'scored', label: 'Scored'},

@@ -99,6 +99,20 @@ class DashboardBrowserTest {
     assertThat(browser.driver().getCurrentUrl()).contains("#/orchestrator/0x");
     assertRendersChartsAndTables("orchestrator");
     assertThat(browser.all("dl.meta dd")).as("metadata").isNotEmpty();
+    // Its prices, on the page and from the API over one fixed range.
+    String address = browser.driver().getCurrentUrl().replaceAll(".*#/orchestrator/(0x[0-9a-f]+).*",
+        "$1");
+    String range = lastDay();
+    browser.open(root + "#/orchestrator/" + address + "?" + range);
+    JsonNode prices = direct.get("v1/network/prices?" + range + "&granularity=all&orchestrator="
+        + address).get("data");
+    assertThat(visibleIn("Prices", "pipeline")).as("its price per pipeline, as the API has it")
+        .containsExactlyInAnyOrderElementsOf(values(prices, "pipeline"));
+    List<Double> shownRatios = visibleIn("Prices", "price_vs_network").stream()
+        .map(Double::valueOf).toList();
+    List<Double> apiRatios = new ArrayList<>();
+    prices.forEach(r -> apiRatios.add(r.get("price_vs_network").asDouble()));
+    assertThat(shownRatios).containsExactlyInAnyOrderElementsOf(apiRatios);
     browser.screenshot(SCREENSHOTS.resolve("orchestrator.png"), Browser.LAPTOP.width);
 
     browser.open(root + "#/gpus");

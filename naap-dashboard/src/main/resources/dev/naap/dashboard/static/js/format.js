@@ -118,6 +118,8 @@ const LABELS = {
   wei_per_pixel_p90: 'p90',
   wei_per_pixel_max: 'Highest',
   wei_per_stream_minute: 'Per stream-minute (wei)',
+  network_wei_per_pixel_median: 'Network median (wei/pixel)',
+  price_vs_network: 'Against the median (×)',
   warm_orchestrators: 'Warm orchestrators',
   slots: 'Slots',
   slots_in_use: 'Slots in use',

@@ -21,6 +21,7 @@ const METADATA = [
   'price_per_unit',
   'pixels_per_unit'
 ];
+const PRICE_INFO = ['price_per_unit', 'pixels_per_unit'];
 const COMPARED = [
   'sla_compliance_rate',
   'output_fps_mean',
@@ -41,6 +42,14 @@ export async function render({state, api, link}) {
     }),
     network: apiUrl('orchestrators', network, {limit: 1000}),
     sla: apiUrl('sla/compliance', scoped(state, 'orchestrator', address), {limit: 1000}),
+    // Its advertised price per pipeline in force at the range's end, beside the network's median.
+    prices: apiUrl('network/prices', scoped(state, 'orchestrator', address), {
+      gpu_model: null,
+      region: null,
+      gateway: null,
+      granularity: 'all',
+      limit: 1000
+    }),
     scores: rangeUrl(`orchestrators/${encodeURIComponent(address)}/scores`, state, {limit: 1000})
   };
   const crumbs = h(
@@ -54,7 +63,7 @@ export async function render({state, api, link}) {
     state,
     crumbs
   );
-  const [detail, others, sla, jitter, scores] = await Promise.all([
+  const [detail, others, sla, jitter, scores, prices] = await Promise.all([
     api.get(urls.detail).catch(e => {
       if (e.status === 404) return null;
       throw e;
@@ -66,7 +75,8 @@ export async function render({state, api, link}) {
     api.all(urls.scores, 3).catch(e => {
       if (e instanceof ApiError && e.status === 429) throw e;
       return {error: e};
-    })
+    }),
+    api.all(urls.prices)
   ]);
   if (!detail) {
     return [
@@ -101,7 +111,11 @@ export async function render({state, api, link}) {
         h(
           'dl',
           {class: 'meta'},
-          METADATA.filter(k => k in metadata).flatMap(k => [
+          // The transcoding price (price_info) only when set: AI orchestrators price per
+          // pipeline (the Prices table), and a "no data" here would read as no price at all.
+          METADATA.filter(
+            k => k in metadata && !(PRICE_INFO.includes(k) && metadata[k] === null)
+          ).flatMap(k => [
             h('dt', {}, label(k)),
             h(
               'dd',
@@ -146,6 +160,22 @@ export async function render({state, api, link}) {
       columns: Object.keys(gpus[0] ?? {}).map(c =>
         c === 'gpu_id' ? {key: c, cell: r => gpuLink(link, r.gpu_id)} : c
       )
+    }),
+    table({
+      title: 'Prices',
+      rows: prices.rows,
+      csv: csvUrl(urls.prices),
+      note:
+        'The price it advertises per pipeline, in force at the end of the range, beside the ' +
+        'median of every orchestrator advertising that pipeline.',
+      columns: [
+        'pipeline',
+        'wei_per_pixel',
+        'wei_per_stream_minute',
+        'network_wei_per_pixel_median',
+        'price_vs_network'
+      ],
+      sort: 'pipeline'
     }),
     h(
       'div',

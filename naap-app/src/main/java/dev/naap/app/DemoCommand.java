@@ -131,11 +131,13 @@ final class DemoCommand implements Main.Runner {
       life.background("naap-demo-ingest", ingest, ingest::stop);
       RefreshRole refresher = life.add(refresh.start(store, retention, registry));
 
-      // The simulated network resumes where the stored events end, within the backfill window.
+      // The simulated network resumes where the stored events end, within the backfill window:
+      // the same network (its seed), new streams (a seed of the start, so no event repeats).
       long nowMs = System.currentTimeMillis() / 1000 * 1000;
       long startMs = Math.max(nowMs - backfillHours * 3_600_000L, lastEventMs(store));
       SimConfig defaults = SimConfig.builder().build();
-      Simulator sim = new Simulator(SimConfig.builder().seed(seed ^ startMs).startMs(startMs)
+      Simulator sim = new Simulator(SimConfig.builder().seed(seed ^ startMs).networkSeed(seed)
+          .startMs(startMs)
           .duration(Duration.ofMillis(nowMs - startMs).plus(Duration.ofDays(365)))
           .orchestrators((int) Math.round(defaults.orchestrators() * scale))
           .gpus((int) Math.round(defaults.gpus() * scale))

@@ -24,19 +24,24 @@ class DemoTest {
   @Test
   void demo_fillsTheRollups_stopsCleanly_andResumes() throws Exception {
     Path data = dir.resolve("demo");
-    long first = runUntil(data, "demo-1.log", 0, true);
-    // The second run keeps the first run's events and adds new ones to them.
-    long second = runUntil(data, "demo-2.log", first, false);
+    Run first = runUntil(data, "demo-1.log", new Run(0, 0, 0), true);
+    // The second run keeps the first run's events and adds new ones to them, on the same network.
+    Run second = runUntil(data, "demo-2.log", first, false);
 
-    assertThat(second).as("events after the second run").isGreaterThan(first);
+    assertThat(second.events()).as("events after the second run").isGreaterThan(first.events());
+    assertThat(second.signers()).as("orchestrators scraped after the second run: the same network")
+        .isEqualTo(first.signers());
   }
 
+  /** What a run left in the store: events, successful scrapes, the orchestrators' signers. */
+  private record Run(long events, long scrapes, long signers) {}
+
   /**
-   * Runs the demo until its rollups hold sessions and the store more than {@code eventsBefore}
-   * events (and, if {@code testSucceeded}, until a load test has succeeded against the simulated
-   * gateway), stops it with SIGTERM; returns the events stored.
+   * Runs the demo until its rollups hold sessions and the store more events and scrapes than
+   * {@code before} (and, if {@code testSucceeded}, until a load test has succeeded against the
+   * simulated gateway), stops it with SIGTERM; returns what it stored.
    */
-  private long runUntil(Path data, String log, long eventsBefore, boolean testSucceeded)
+  private Run runUntil(Path data, String log, Run before, boolean testSucceeded)
       throws Exception {
     int port = freePort();
     int apiPort = freePort();
@@ -57,6 +62,8 @@ class DemoTest {
     try {
       long sessions = 0;
       long events = 0;
+      long scrapes = 0;
+      long signers = 0;
       long testStreams = 0;
       long testSuccesses = 0;
       long orchestratorsWithoutRegion = -1;
@@ -65,7 +72,9 @@ class DemoTest {
       // A load test lasts a minute of simulated time, at real time here.
       long deadline = System.nanoTime() + Duration.ofSeconds(testSucceeded ? 240 : 150).toNanos();
       while ((sessions == 0
-              || events <= eventsBefore
+              || events <= before.events()
+              || scrapes <= before.scrapes()
+              || signers == 0
               || testStreams == 0
               || !overview.contains("\"sessions\"")
               || (testSucceeded && testSuccesses == 0)
@@ -76,6 +85,9 @@ class DemoTest {
         Thread.sleep(1_000);
         sessions = query(data, port, "SELECT sum(sessions_requested) FROM rollup_hour_current");
         events = query(data, port, "SELECT count() FROM raw_events");
+        scrapes = query(data, port, "SELECT countIf(status = 'ok') FROM scrape_runs FINAL");
+        signers = query(data, port, "SELECT uniqExact(local_address) FROM orchestrator_versions"
+            + " WHERE local_address != ''");
         testStreams = query(data, port, "SELECT count() FROM test_load_streams");
         testSuccesses =
             query(data, port, "SELECT countIf(outcome = 'success') FROM test_load_results FINAL");
@@ -90,7 +102,9 @@ class DemoTest {
             "SELECT intDiv(100 * countIf(region != ''), greatest(count(), 1)) FROM sessions");
       }
       assertThat(sessions).as("sessions in the rollups (see %s)", log).isPositive();
-      assertThat(events).as("events stored (see %s)", log).isGreaterThan(eventsBefore);
+      assertThat(events).as("events stored (see %s)", log).isGreaterThan(before.events());
+      assertThat(scrapes).as("scrapes that succeeded (see %s)", log)
+          .isGreaterThan(before.scrapes());
       assertThat(testStreams).as("streams the load tester started (see %s)", log).isPositive();
       if (testSucceeded) {
         assertThat(testSuccesses).as("load tests that succeeded (see %s)", log).isPositive();
@@ -103,6 +117,7 @@ class DemoTest {
           .as("percent of sessions with a region (see %s)", log)
           .isGreaterThan(50);
       assertThat(get(apiPort, "/")).as("the dashboard at /").contains("<html");
+      assertThat(signers).as("orchestrators scraped (see %s)", log).isPositive();
 
       demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the same orderly stop
       assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops").isTrue();
@@ -113,7 +128,7 @@ class DemoTest {
                   .filter(p -> p.info().commandLine().orElse("").contains(data.toString())))
           .as("processes left behind")
           .isEmpty();
-      return events;
+      return new Run(events, scrapes, signers);
     } finally {
       demo.destroyForcibly();
     }

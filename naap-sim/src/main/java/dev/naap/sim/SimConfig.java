@@ -9,6 +9,9 @@ import java.util.List;
  * validates every field and reports all problems at once.
  *
  * @param seed the only source of randomness: the same config gives the same bytes
+ * @param networkSeed the network's own: its orchestrators, nodes, GPUs, regions and prices
+ *     (default {@code seed}); a run that continues another (the demo, restarted) keeps the
+ *     network's seed and changes {@code seed}, so the same network carries new streams
  * @param orchestrators orchestrators in the network (default 40)
  * @param gpus GPUs over all orchestrators, at least one each (default 80)
  * @param startMs virtual unix-ms time of the first event
@@ -35,6 +38,7 @@ import java.util.List;
  */
 public record SimConfig(
     long seed,
+    long networkSeed,
     int orchestrators,
     int gpus,
     long startMs,
@@ -61,6 +65,7 @@ public record SimConfig(
   /** Builds a {@link SimConfig}; not thread-safe. */
   public static final class Builder {
     private long seed = 1;
+    private Long networkSeed;
     private int orchestrators = 40;
     private int gpus = 80;
     private long startMs = 1_767_830_400_000L;
@@ -79,6 +84,8 @@ public record SimConfig(
     private Builder() {}
 
     public Builder seed(long v) { seed = v; return this; }
+
+    public Builder networkSeed(long v) { networkSeed = v; return this; }
 
     public Builder orchestrators(int v) { orchestrators = v; return this; }
 
@@ -158,6 +165,7 @@ public record SimConfig(
       }
       return new SimConfig(
           seed,
+          networkSeed == null ? seed : networkSeed,
           orchestrators,
           gpus,
           startMs,

@@ -64,7 +64,10 @@ public final class Simulator {
   public Simulator(SimConfig config) {
     this.config = config;
     this.root = new Rng(config.seed());
-    this.network = Network.build(config, root.split());
+    // Split either way, so that the sources below do not depend on where the network came from.
+    Rng networkRandom = root.split();
+    this.network = Network.build(config, config.networkSeed() == config.seed()
+        ? networkRandom : new Rng(config.networkSeed()).split());
     this.truth = new TruthRecorder(network.orchestrators.size());
     this.arrivals = root.split();
     this.streams = root.split();

@@ -35,6 +35,31 @@ class DeterminismTest {
   }
 
   @Test
+  void sameNetworkSeed_keepsTheNetwork_whileTheSeedChangesTheStreams() throws Exception {
+    // As naap demo restarted: the network's seed kept, a new seed for what happens on it.
+    GroundTruth before = quiet(SimRun.peak(7, Duration.ofMinutes(10)).networkSeed(3).build());
+    GroundTruth after = quiet(SimRun.peak(8, Duration.ofMinutes(10)).networkSeed(3).build());
+    GroundTruth other = quiet(SimRun.peak(8, Duration.ofMinutes(10)).networkSeed(4).build());
+    assertThat(network(after)).isEqualTo(network(before)).isNotEqualTo(network(other));
+    assertThat(digest(SimRun.peak(7, Duration.ofMinutes(10)).networkSeed(3).build()))
+        .as("new streams").isNotEqualTo(digest(SimRun.peak(8, Duration.ofMinutes(10))
+            .networkSeed(3).build()));
+    // Without a network seed the network is the seed's, as before the option existed.
+    assertThat(network(quiet(SimRun.peak(4, Duration.ofMinutes(10)).build())))
+        .isEqualTo(network(other));
+  }
+
+  private static GroundTruth quiet(SimConfig config) {
+    return new Simulator(config).run((k, v) -> {});
+  }
+
+  /** Who the network is: its signers, their nodes and regions. */
+  private static java.util.List<String> network(GroundTruth truth) {
+    return truth.orchestrators().stream()
+        .map(o -> o.signerAddress() + " " + o.url() + " " + o.region()).toList();
+  }
+
+  @Test
   void sameSeed_givesTheSameGroundTruth() {
     SimConfig config = SimRun.peak(5, Duration.ofMinutes(20)).build();
     assertThat(new Simulator(config).run(new EventSink() {

@@ -113,6 +113,24 @@ class DashboardBrowserTest {
     List<Double> apiRatios = new ArrayList<>();
     prices.forEach(r -> apiRatios.add(r.get("price_vs_network").asDouble()));
     assertThat(shownRatios).containsExactlyInAnyOrderElementsOf(apiRatios);
+    // The network median of sessions: over the orchestrators that served segments in the range.
+    List<Long> sessions = new ArrayList<>();
+    direct.get("v1/orchestrators?" + range + "&limit=1000").get("data").forEach(r -> {
+      if (r.get("segments").asLong() > 0) {
+        sessions.add(r.get("sessions").asLong());
+      }
+    });
+    sessions.sort(null);
+    int mid = sessions.size() / 2;
+    double expectedMedian = sessions.size() % 2 == 1 ? sessions.get(mid)
+        : (sessions.get(mid - 1) + sessions.get(mid)) / 2.0;
+    WebElement sessionsRow = browser.all(
+            "table[data-table='Compared with the network median'] tbody tr").stream()
+        .filter(tr -> tr.findElement(By.cssSelector("td[data-col=metric]")).getText()
+            .equals("Sessions"))
+        .findFirst().orElseThrow();
+    assertThat(Double.parseDouble(sessionsRow.findElement(By.cssSelector("td[data-col=median]"))
+        .getDomAttribute("data-value"))).isEqualTo(expectedMedian);
     browser.screenshot(SCREENSHOTS.resolve("orchestrator.png"), Browser.LAPTOP.width);
 
     browser.open(root + "#/gpus");

@@ -100,7 +100,8 @@ export async function render({api}) {
         'Load tester',
         loadtest.last_success ? `success ${ago(loadtest.last_success)}` : 'no success yet',
         loadtest.last_success ? Date.now() - Date.parse(loadtest.last_success) < 3600e3 : null,
-        loadtest.last_run ? `last run ${ago(loadtest.last_run)}` : 'no run yet'
+        // A plan run ends once it has tested every orchestrator; its tests succeed before that.
+        loadtest.last_run ? `last plan run ended ${ago(loadtest.last_run)}` : 'no plan run ended yet'
       )
     ),
     h(

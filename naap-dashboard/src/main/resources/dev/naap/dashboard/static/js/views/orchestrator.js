@@ -95,7 +95,9 @@ export async function render({state, api, link}) {
       jitter.byAddress.get(r.orchestrator_address)?.jitter_coefficient_mean ?? null
   });
   const mine = withJitter(metadata);
-  const everyone = others.rows.map(withJitter);
+  // Orchestrators that served no segment in the range have no rates, and would make the median
+  // of sessions and segments 0 wherever most known orchestrators are idle.
+  const everyone = others.rows.filter(r => r.segments > 0).map(withJitter);
   const historyCsv = csvUrl(urls.detail);
 
   return [
@@ -128,7 +130,9 @@ export async function render({state, api, link}) {
       table({
         title: 'Compared with the network median',
         csv: csvUrl(urls.network),
-        note: 'The median over every orchestrator that matches the other filters.',
+        note:
+          'The median over every orchestrator that served segments in the range and matches ' +
+          'the other filters.',
         rows: COMPARED.map(c => ({
           metric: label(c),
           column: c,

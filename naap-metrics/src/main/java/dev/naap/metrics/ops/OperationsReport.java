@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleBiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,21 +43,37 @@ public final class OperationsReport {
   /** One sample of a heartbeat: its metric name, labels and value. */
   record Sample(String name, Map<String, String> labels, double value) {}
 
-  /** A process's latest heartbeat and, when there is one, the one before. */
+  /**
+   * A process's latest heartbeat and, when there are, the one before and its oldest in the last
+   * {@link #MINUTES} minutes.
+   */
   record Process(String component, String instance, Instant at, Map<String, Sample> latest,
-      Instant previousAt, Map<String, Sample> previous) {
+      Instant previousAt, Map<String, Sample> previous, Instant firstAt, Map<String, Sample> first) {
 
     /**
-     * Per second, the rise of each counter sample matching {@code filter} since the previous beat.
+     * Per second, the rise of each counter sample matching {@code filter} since the previous beat:
+     * what the process does now.
      */
     double rate(Predicate<Sample> filter) {
-      if (previous == null) {
+      return rise(previousAt, previous, filter);
+    }
+
+    /**
+     * Per second, the same since its oldest beat in the window: for counters that rise a few times
+     * an hour (scrape runs, load tests), which one 15 s step mostly misses.
+     */
+    double windowRate(Predicate<Sample> filter) {
+      return rise(firstAt, first, filter);
+    }
+
+    private double rise(Instant sinceAt, Map<String, Sample> since, Predicate<Sample> filter) {
+      if (since == null) {
         return 0;
       }
-      double seconds = (at.toEpochMilli() - previousAt.toEpochMilli()) / 1e3;
+      double seconds = (at.toEpochMilli() - sinceAt.toEpochMilli()) / 1e3;
       double sum = 0;
       for (var e : latest.entrySet()) {
-        Sample before = previous.get(e.getKey());
+        Sample before = since.get(e.getKey());
         if (filter.test(e.getValue())) {
           double delta = e.getValue().value() - (before == null ? 0 : before.value());
           sum += delta < 0 ? e.getValue().value() : delta; // a restarted process counts from 0
@@ -145,7 +162,7 @@ public final class OperationsReport {
         "scraper",
         ordered(
             "runs_per_hour_by_status",
-            perHour(rateBy(up, "naap_scrape_runs_total", "status")),
+            perHour(rateBy(up, "naap_scrape_runs_total", "status", Process::windowRate)),
             "sources",
             sources.entrySet().stream()
                 .map(
@@ -159,7 +176,8 @@ public final class OperationsReport {
     out.put("loadtest", ordered(
         "last_run", timestamp(maxGauge(up, "naap_loadtest_last_run_timestamp_seconds")),
         "last_success", timestamp(maxGauge(up, "naap_loadtest_last_success_timestamp_seconds")),
-        "tests_per_hour_by_outcome", perHour(rateBy(up, "naap_loadtest_tests_total", "outcome")),
+        "tests_per_hour_by_outcome",
+        perHour(rateBy(up, "naap_loadtest_tests_total", "outcome", Process::windowRate)),
         "running_tests", sumGauge(up, "naap_loadtest_running_tests")));
     out.put("network", ordered(
         "gpu_attribution_ratio", maxGauge(up, "naap_network_gpu_attribution_ratio"),
@@ -197,6 +215,7 @@ public final class OperationsReport {
       var times = new ArrayList<>(e.getValue().keySet());
       long at = times.getLast();
       Long before = times.size() > 1 ? times.get(times.size() - 2) : null;
+      Long first = times.size() > 1 ? times.getFirst() : null;
       String[] id = ids.get(e.getKey());
       out.add(
           new Process(
@@ -205,7 +224,9 @@ public final class OperationsReport {
               Instant.ofEpochMilli(at),
               e.getValue().get(at),
               before == null ? null : Instant.ofEpochMilli(before),
-              before == null ? null : e.getValue().get(before)));
+              before == null ? null : e.getValue().get(before),
+              first == null ? null : Instant.ofEpochMilli(first),
+              first == null ? null : e.getValue().get(first)));
     }
     return out;
   }
@@ -240,6 +261,12 @@ public final class OperationsReport {
   }
 
   private static Map<String, Double> rateBy(List<Process> processes, String name, String label) {
+    return rateBy(processes, name, label, Process::rate);
+  }
+
+  /** Per value of {@code label}, the {@code rate} of counter {@code name} summed over processes. */
+  private static Map<String, Double> rateBy(List<Process> processes, String name, String label,
+      ToDoubleBiFunction<Process, Predicate<Sample>> rate) {
     Map<String, Double> out = new TreeMap<>();
     for (Process p : processes) {
       for (Sample s : p.latest().values()) {
@@ -247,7 +274,7 @@ public final class OperationsReport {
           String value = s.labels().get(label);
           out.merge(
               value,
-              p.rate(named(name).and(x -> value.equals(x.labels().get(label)))),
+              rate.applyAsDouble(p, named(name).and(x -> value.equals(x.labels().get(label)))),
               Double::sum);
         }
       }

@@ -1,6 +1,7 @@
 package dev.naap.metrics.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
@@ -124,6 +125,45 @@ class OperationsReportTest {
     assertThat((double) api.get("latency_p95_seconds")).isEqualTo(5.5);
     assertThat((double) api.get("latency_mean_seconds")).isCloseTo((90 * 0.05 + 10 * 5) / 100.0,
         org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void testsAndScrapesPerHour_countOverTheWindow_notOneStepThatMissesThem() {
+    Store store = TestEngine.uniqueStore("ops_window");
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Counter tests = Counter.builder().name("naap_loadtest_tests_total")
+        .labelNames("kind", "pipeline", "outcome", "error_class").register(registry);
+    Counter scrapes = Counter.builder().name("naap_scrape_runs_total").labelNames("status")
+        .register(registry);
+    Heartbeat beat = new Heartbeat(store, "loadtest", registry, clock);
+    now.set(Instant.now().minusSeconds(400));
+    tests.labelValues("live", "streamdiffusion", "success", "none").inc(2);
+    scrapes.labelValues("ok").inc();
+    beat.beat();
+    // Five minutes later: 9 more tests (one failed) and one scrape run, then a quiet 15 s.
+    now.set(now.get().plusSeconds(300));
+    tests.labelValues("live", "streamdiffusion", "success", "none").inc(8);
+    tests.labelValues("live", "streamdiffusion", "failure", "timeout").inc();
+    scrapes.labelValues("ok").inc();
+    beat.beat();
+    now.set(now.get().plusSeconds(15));
+    beat.beat();
+
+    Map<String, Object> f = new OperationsReport(store, clock).figures();
+    @SuppressWarnings("unchecked")
+    var loadtest = (Map<String, Object>) f.get("loadtest");
+    // Over the 315 s between the oldest beat and the latest: 8 and 1 tests, 1 scrape run.
+    @SuppressWarnings("unchecked")
+    var testsPerHour = (Map<String, Double>) loadtest.get("tests_per_hour_by_outcome");
+    assertThat(testsPerHour).containsOnlyKeys("success", "failure");
+    assertThat(testsPerHour.get("success")).isCloseTo(8 * 3600 / 315.0, within(1e-9));
+    assertThat(testsPerHour.get("failure")).isCloseTo(3600 / 315.0, within(1e-9));
+    @SuppressWarnings("unchecked")
+    var scraper = (Map<String, Object>) f.get("scraper");
+    @SuppressWarnings("unchecked")
+    var runsPerHour = (Map<String, Double>) scraper.get("runs_per_hour_by_status");
+    assertThat(runsPerHour).containsOnlyKeys("ok");
+    assertThat(runsPerHour.get("ok")).isCloseTo(3600 / 315.0, within(1e-9));
   }
 
   @Test

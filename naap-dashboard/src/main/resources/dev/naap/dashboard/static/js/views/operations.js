@@ -30,7 +30,8 @@ export async function render({api}) {
       'p',
       {class: 'lede'},
       'NaaP’s own health, from the heartbeats its processes write every 15 s: rates are over the ' +
-        'last two heartbeats of each process. Figures outside the alert thresholds are marked.'
+        'last two heartbeats of each process (scrape runs and load tests per hour over the last ' +
+        '15 minutes). Figures outside the alert thresholds are marked.'
     ),
     h(
       'div',

@@ -32,7 +32,11 @@ public final class Heartbeat {
   /** How often a process should beat; the view calls a process down after {@link #DOWN_AFTER}. */
   public static final Duration INTERVAL = Duration.ofSeconds(15);
   public static final Duration DOWN_AFTER = INTERVAL.multipliedBy(3);
-
+  /**
+   * The sample a process's last beat carries when it stops cleanly: the view then lists it as
+   * stopped, not down.
+   */
+  public static final String STOPPED = "naap_process_stopped";
 
   private final Store store;
   private final String insert = Sql.load(Heartbeat.class, "heartbeat_insert.sql");
@@ -52,12 +56,6 @@ public final class Heartbeat {
     this.registry = registry;
     this.clock = clock;
   }
-
-  /**
-   * The sample a process's last beat carries when it stops cleanly: the view then lists it as
-   * stopped, not down.
-   */
-  public static final String STOPPED = "naap_process_stopped";
 
   /** Writes one snapshot. */
   public void beat() {

@@ -48,7 +48,8 @@ public final class OperationsReport {
    * {@link #MINUTES} minutes.
    */
   record Process(String component, String instance, Instant at, Map<String, Sample> latest,
-      Instant previousAt, Map<String, Sample> previous, Instant firstAt, Map<String, Sample> first) {
+      Instant previousAt, Map<String, Sample> previous,
+      Instant firstAt, Map<String, Sample> first) {
 
     /**
      * Per second, the rise of each counter sample matching {@code filter} since the previous beat:

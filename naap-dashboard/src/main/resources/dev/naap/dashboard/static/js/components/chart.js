@@ -96,7 +96,7 @@ export function chart({
  * The last bucket of `x` if it ends after the data does: the range ends now (or the data stops
  * before the range ends), so the bucket holds part of its time. Null without buckets.
  */
-export function bucketInProgress(x, meta) {
+function bucketInProgress(x, meta) {
   const width = BUCKET_SECONDS[meta?.granularity];
   const until = Math.min(Date.parse(meta?.end), Date.parse(meta?.data_as_of ?? meta?.end)) / 1000;
   if (!width || !x.length || Number.isNaN(until)) return null;

@@ -102,7 +102,9 @@ export async function render({api}) {
         loadtest.last_success ? `success ${ago(loadtest.last_success)}` : 'no success yet',
         loadtest.last_success ? Date.now() - Date.parse(loadtest.last_success) < 3600e3 : null,
         // A plan run ends once it has tested every orchestrator; its tests succeed before that.
-        loadtest.last_run ? `last plan run ended ${ago(loadtest.last_run)}` : 'no plan run ended yet'
+        loadtest.last_run
+          ? `last plan run ended ${ago(loadtest.last_run)}`
+          : 'no plan run ended yet'
       )
     ),
     h(

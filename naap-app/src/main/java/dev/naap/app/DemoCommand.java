@@ -11,6 +11,8 @@ import dev.naap.loadtest.TestPlan;
 import dev.naap.loadtest.TestPlanLoader;
 import dev.naap.metrics.Retention;
 import dev.naap.metrics.TestLoadRules;
+import dev.naap.metrics.query.ClickHouseMetricsQueries;
+import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.scraper.ScraperConfig;
 import dev.naap.sim.GatewayServer;
 import dev.naap.sim.KafkaSink;
@@ -33,6 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -179,6 +182,10 @@ final class DemoCommand implements Main.Runner {
       });
 
       ApiServer server = life.add(api.start(store, apiConfig, registry));
+      CountDownLatch historyStop = new CountDownLatch(1);
+      life.background("naap-demo-history",
+          () -> announceHistory(store, new ClickHouseMetricsQueries(store), nowMs, startMs,
+              historyStop, out), historyStop::countDown);
 
       String clickhouseLine = "off (--http-port starts it)";
       if (httpPort != null) {
@@ -203,16 +210,48 @@ final class DemoCommand implements Main.Runner {
             API                  %sv1/network/overview   (docs at %sdocs)
 
           Dashboard: %s
-          """, dir.toAbsolutePath(), broker.bootstrapServers(), TOPIC, seed,
+          %s""", dir.toAbsolutePath(), broker.bootstrapServers(), TOPIC, seed,
           Instant.ofEpochMilli(startMs), speed, gateway.port(), refresh.intervalMs,
           refresher.holder(), Cli.format(scrape.interval()), regionMapping.getFileName(),
           plan.name(), Cli.format(plan.interval()), clickhouseLine, metricsServer.getPort(),
-          server.url(), server.url(), server.url());
+          server.url(), server.url(), server.url(),
+          nowMs - startMs > 60_000
+              ? "The simulated history is being ingested: its recent hours fill in until a line"
+                  + " below says it is all in.\n"
+              : "");
       out.flush();
       // On SIGINT/SIGTERM this is the normal path (Main.onShutdown): the pieces stop in reverse
       // order, the command returns 0 and the process exits 0 after its shutdown hooks.
       life.awaitStop();
       return 0;
+    }
+  }
+
+  /**
+   * Prints, once, when the rollups hold the whole history simulated before {@code liveMs}: until
+   * then the dashboard's recent hours are still empty. Polls the store every second (on the
+   * caller's platform thread) until then or {@code stop}.
+   */
+  private static void announceHistory(Store store, MetricsQueries rollups, long liveMs,
+      long startMs, CountDownLatch stop, PrintStream out) {
+    try {
+      long caughtUpMs = 0; // when the store first held an event simulated after liveMs
+      while (!stop.await(1, TimeUnit.SECONDS)) {
+        if (caughtUpMs == 0 && lastEventMs(store) > liveMs) {
+          caughtUpMs = System.currentTimeMillis();
+        }
+        Instant asOf = caughtUpMs > 0 ? rollups.dataAsOf() : null;
+        if (asOf != null && asOf.toEpochMilli() >= caughtUpMs) {
+          out.printf("History in: the rollups hold the simulated network since %s; the dashboard"
+              + " shows it whole.%n", Instant.ofEpochMilli(startMs));
+          out.flush();
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // The store is closing: nothing to announce.
     }
   }
 

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,7 @@ class DemoTest {
               || events <= before.events()
               || scrapes <= before.scrapes()
               || signers == 0
+              || !Files.readString(dir.resolve(log)).contains("History in: ")
               || testStreams == 0
               || !overview.contains("\"sessions\"")
               || (testSucceeded && testSuccesses == 0)
@@ -118,6 +120,8 @@ class DemoTest {
           .isGreaterThan(50);
       assertThat(get(apiPort, "/")).as("the dashboard at /").contains("<html");
       assertThat(signers).as("orchestrators scraped (see %s)", log).isPositive();
+      assertThat(Files.readString(dir.resolve(log))).as("the demo says when its history is in")
+          .contains("History in: the rollups hold the simulated network since");
 
       demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the same orderly stop
       assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops").isTrue();

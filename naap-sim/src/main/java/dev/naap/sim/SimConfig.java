@@ -8,7 +8,8 @@ import java.util.List;
  * Everything that shapes one simulation run. Immutable; build with {@link #builder()}, which
  * validates every field and reports all problems at once.
  *
- * @param seed the only source of randomness: the same config gives the same bytes
+ * @param seed the source of randomness of everything but the network: with {@code networkSeed},
+ *     the only one, so the same config gives the same bytes
  * @param networkSeed the network's own: its orchestrators, nodes, GPUs, regions and prices
  *     (default {@code seed}); a run that continues another (the demo, restarted) keeps the
  *     network's seed and changes {@code seed}, so the same network carries new streams

@@ -64,10 +64,10 @@ public final class Simulator {
   public Simulator(SimConfig config) {
     this.config = config;
     this.root = new Rng(config.seed());
-    // Split either way, so that the sources below do not depend on where the network came from.
-    Rng networkRandom = root.split();
-    this.network = Network.build(config, config.networkSeed() == config.seed()
-        ? networkRandom : new Rng(config.networkSeed()).split());
+    // The network's source is the first split of its own seed: the seed's first split when the
+    // two are one. That split is drawn from the root either way, so the sources below stay put.
+    root.split();
+    this.network = Network.build(config, new Rng(config.networkSeed()).split());
     this.truth = new TruthRecorder(network.orchestrators.size());
     this.arrivals = root.split();
     this.streams = root.split();

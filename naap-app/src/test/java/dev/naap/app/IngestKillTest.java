@@ -59,8 +59,9 @@ class IngestKillTest {
         "200"
       };
       Set<String> produced = new HashSet<>();
-      Thread producer =
-          Thread.ofPlatform().start(() -> produce(broker.bootstrapServers(), produced));
+      var sendFailure = new java.util.concurrent.atomic.AtomicReference<Exception>();
+      Thread producer = Thread.ofPlatform()
+          .start(() -> produce(broker.bootstrapServers(), produced, sendFailure));
 
       // 1. The first ingest runs until it has committed at least 20 000 events, then dies hard,
       //    with a batch most likely written but not committed.
@@ -91,6 +92,7 @@ class IngestKillTest {
               + " ms later");
       assertThat(gapMs).as("subscribe to assignment after a SIGKILL, ms").isLessThan(10_000);
       producer.join();
+      assertThat(sendFailure.get()).as("the test's own producer failed to send").isNull();
       awaitCommitted(broker, EVENTS, second);
       String metrics = scrape(metricsPort);
       second.destroy(); // SIGTERM: a clean stop
@@ -141,7 +143,8 @@ class IngestKillTest {
     }
   }
 
-  private static void produce(String bootstrap, Set<String> ids) {
+  private static void produce(String bootstrap, Set<String> ids,
+      java.util.concurrent.atomic.AtomicReference<Exception> failure) {
     Random random = new Random(2026);
     try (var producer =
         new KafkaProducer<byte[], byte[]>(
@@ -176,7 +179,11 @@ class IngestKillTest {
           ids.add(id);
         }
         producer.send(new ProducerRecord<>(TOPIC, id.getBytes(StandardCharsets.UTF_8),
-            envelope.getBytes(StandardCharsets.UTF_8)));
+            envelope.getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              }
+            });
         if (i % 1000 == 999) {
           Thread.sleep(
               50); // about 5 s of pauses in all, so the kill lands while events still arrive

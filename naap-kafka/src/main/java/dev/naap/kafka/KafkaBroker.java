@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -156,17 +160,33 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Returns once every partition of {@code topic} has a leader. The creation is acknowledged
-   * before the broker leads them: a producer started at once was refused (not the leader), and an
-   * idempotent one could then stall on out-of-order sequence numbers until its records expired.
+   * Returns once every partition of {@code topic} is served by its leader. The creation is
+   * acknowledged before the broker leads them: a producer started at once was refused (not the
+   * leader), and an idempotent one could then stall on out-of-order sequence numbers until its
+   * records expired. The topic's description names a leader as soon as the controller chose it,
+   * before the broker acts on it, so each partition's leader is also asked for its end offset,
+   * which only a serving leader answers.
    */
   private static void awaitLeaders(Admin admin, String topic)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-        .get(topic).partitions().stream().allMatch(p -> p.leader() != null)) {
+    while (true) {
+      List<TopicPartitionInfo> partitions =
+          admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+              .get(topic).partitions();
+      if (partitions.stream().allMatch(p -> p.leader() != null)) {
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        partitions.forEach(p -> ends.put(new TopicPartition(topic, p.partition()),
+            OffsetSpec.latest()));
+        try {
+          admin.listOffsets(ends).all().get(5, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException notYet) {
+          // a leader named but not serving yet: ask again
+        }
+      }
       if (System.nanoTime() > deadline) {
-        throw new java.util.concurrent.TimeoutException("no leader for every partition");
+        throw new java.util.concurrent.TimeoutException("no serving leader for every partition");
       }
       Thread.sleep(50);
     }

@@ -43,6 +43,40 @@ class KafkaBrokerTest {
     }
   }
 
+  /**
+   * A producer started the moment {@code createTopic} returns is never refused: every partition is
+   * served by its leader by then. A refusal made an idempotent producer retry its first batches,
+   * and it could stall on out-of-order sequence numbers (seen in CI, IngestKillTest).
+   */
+  @Test
+  void createTopic_returnsWhenEveryPartitionIsServed() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir));
+        var producer = new KafkaProducer<String, String>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+            new StringSerializer(), new StringSerializer())) {
+      for (int t = 0; t < 10; t++) {
+        broker.createTopic("fresh-" + t, 4);
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+          acks.add(producer.send(new ProducerRecord<>("fresh-" + t, p, "k", "v")));
+        }
+        for (var ack : acks) {
+          ack.get();
+        }
+      }
+      double retries = producer.metrics().entrySet().stream()
+          .filter(e -> e.getKey().name().equals("record-retry-total")
+              && e.getKey().group().equals("producer-metrics"))
+          .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+          .sum();
+      assertThat(retries).as("records the broker refused and the producer sent again").isZero();
+    }
+  }
+
   @Test
   void broker_saslSslListener_acceptsTheConfiguredUserAndRefusesOthers() throws Exception {
     Certificates certs = Certificates.selfSigned(dir.resolve("tls"), "changeit");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.naap.store.Rows;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
 import java.time.Duration;
@@ -535,6 +536,20 @@ class ClickHouseMetricsQueriesTest {
   @Test
   void dataAsOf_isTheRefreshWatermark() {
     assertThat(queries.dataAsOf()).isBetween(Instant.now().minusSeconds(600), Instant.now());
+  }
+
+  /**
+   * A new store's migrations set the watermark to the epoch (so that the first refresh recomputes
+   * everything), as do upgrades that recompute the rollups: until a refresh moves it, the data is
+   * as of no known time, not as of 1970.
+   */
+  @Test
+  void dataAsOf_isNullWhileTheWatermarkIsAtTheEpoch() {
+    Store fresh = TestEngine.uniqueStore("as_of");
+    assertThat(Rows.query(fresh, "SELECT toUnixTimestamp64Milli(watermark) AS w FROM refresh_state"
+        + " FINAL WHERE name = 'rollups'", Map.of(), List.of("w")).single().integer("w"))
+        .isZero();
+    assertThat(new ClickHouseMetricsQueries(fresh).dataAsOf()).isNull();
   }
 
   @Test

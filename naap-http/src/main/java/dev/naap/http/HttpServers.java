@@ -5,9 +5,11 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -79,10 +81,32 @@ public final class HttpServers {
       this.exchanges = exchanges;
     }
 
-    /** {@code handler} sees each request's headers and target as sent ({@link AsSent}). */
+    /**
+     * {@code handler} sees each request's headers and target as sent ({@link AsSent}). A handler
+     * that fails because the connection is already closed (the client left, or a deadline closed
+     * it) has nobody to answer: the failure ends there, rather than in a 500 that Jetty cannot
+     * send and logs with its stack trace, once per slow or vanished client.
+     */
     @Override
     public HttpContext createContext(String path, HttpHandler handler) {
-      return super.createContext(path, ex -> handler.handle(new AsSent(ex)));
+      return super.createContext(path, ex -> {
+        try {
+          handler.handle(new AsSent(ex));
+        } catch (IOException | RuntimeException e) {
+          if (!connectionClosed(e)) {
+            throw e;
+          }
+        }
+      });
+    }
+
+    private static boolean connectionClosed(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ClosedChannelException || t instanceof EofException) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

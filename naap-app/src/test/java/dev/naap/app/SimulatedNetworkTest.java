@@ -37,7 +37,7 @@ class SimulatedNetworkTest {
     // and some late; long enough for a rarely listed node's capability snapshot to go stale.
     SimConfig config =
         SimConfig.builder()
-            .seed(7)
+            .seed(Long.getLong("naap.sim.seed", 7)) // -Dnaap.sim.seed=N: another network
             .startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
             .duration(Duration.ofHours(3))
             .perfectDelivery()

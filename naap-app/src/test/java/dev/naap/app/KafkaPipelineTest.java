@@ -42,7 +42,7 @@ class KafkaPipelineTest {
     // Two hours replayed as fast as possible; some events repeated and some late.
     SimConfig config =
         SimConfig.builder()
-            .seed(11)
+            .seed(Long.getLong("naap.sim.seed", 11))
             .startMs(Instant.parse("2026-03-02T18:00:00Z").toEpochMilli())
             .duration(Duration.ofHours(2))
             .perfectDelivery()

@@ -1,9 +1,34 @@
 -- The sessions that events ingested in (from, to] touched, in key order: a chunk of neighbouring
 -- keys reads neighbouring granules of the tables sorted by session.
+-- Besides them, the sessions whose GPU a capability snapshot ingested then may resolve anew: a
+-- segment that started after the snapshot (within the maximum age: it may now be the latest one
+-- before the segment), and an unresolved one (unknown, stale) still running at it (it may be the
+-- first within the segment). Read from segment_facts by hour; without such a snapshot the hour
+-- range is empty. Keys of earlier versions only add sessions to recompute, never drop one.
 -- Base64 keeps any bytes of an id intact through TabSeparated output.
+WITH (SELECT (min(event_time), max(event_time))
+      FROM snapshot_touches
+      WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+        AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS snapshots,
+     (SELECT toInt64(argMax(value, updated_at)) FROM metric_settings
+      WHERE name = 'gpu_snapshot_max_age_seconds') AS max_age_s,
+     snapshots.1 AS first_snapshot,
+     addSeconds(snapshots.2, max_age_s) AS reach
 SELECT base64Encode(stream_id) AS stream_id_base64, base64Encode(request_id) AS request_id_base64
-FROM session_touches
-WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-  AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+FROM
+(
+    SELECT stream_id, request_id
+    FROM session_touches
+    WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+      AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+    UNION ALL
+    SELECT stream_id, request_id
+    FROM segment_facts
+    WHERE first_snapshot > toDateTime64(0, 3, 'UTC')
+      AND bucket_hour >= toStartOfHour(first_snapshot) AND bucket_hour <= reach
+      AND gpu_resolution != 'reported'
+      AND ((segment_start >= first_snapshot AND segment_start <= reach)
+           OR (gpu_resolution IN ('unknown', 'stale') AND segment_end >= first_snapshot))
+)
 GROUP BY stream_id, request_id
 ORDER BY stream_id, request_id

@@ -294,6 +294,40 @@ class Issue12RealNetworkTest {
 
   // ----- the rollups carry it all -----
 
+  /**
+   * The snapshot that resolves a segment's GPU arrives after the segment's events were refreshed
+   * (delivered late, or on a partition that was behind): the next refresh resolves it, though no
+   * event of the session came again. Found with the Kafka ground-truth test on seed 99.
+   */
+  @Test
+  void rollups_aSnapshotIngestedAfterTheSegmentsItResolves_resolvesThemAtTheNextRefresh()
+      throws InterruptedException {
+    Refresher refresher = new Refresher(store, Clock.systemUTC());
+    write(ev.request("s1", 0), ev.ingest("s1", A, 10_000), ev.processed("s1", A, 11_200),
+        ev.status("s1", A, 20_000, 20, "ONLINE"),
+        // B's segment is reported by its status: a snapshot never changes it
+        ev.request("s2", 0), ev.ingest("s2", B, 5_000), ev.processed("s2", B, 6_000),
+        ev.status("s2", B, 10_000, 20, "ONLINE").replace("\"state\":",
+            "\"gpu_id\":\"GPU-b-reported\",\"state\":"));
+    refresher.refreshUpTo(Instant.now());
+    String resolutions = "SELECT sum(gpu_unknown) AS unknown, sum(gpu_capabilities) AS"
+        + " capabilities, sum(gpu_reported) AS reported FROM rollup_hour_current";
+    assertThat(single(resolutions)).containsEntry("unknown", "1")
+        .containsEntry("capabilities", "0").containsEntry("reported", "1");
+
+    Thread.sleep(5); // ingested after the refresh's watermark
+    // Listed a minute before the segments started; A has one GPU there, B another.
+    write(capabilities(-60_000, node(A, LiveEvents.nodeUrl(A), List.of("GPU-a")),
+        node(B, LiveEvents.nodeUrl(B), List.of("GPU-b"))));
+    refresher.refreshUpTo(Instant.now());
+
+    assertThat(single(resolutions)).containsEntry("unknown", "0")
+        .containsEntry("capabilities", "1").containsEntry("reported", "1");
+    assertThat(single("SELECT groupArray(gpu_id) AS gpus FROM (SELECT gpu_id FROM"
+        + " rollup_hour_current ORDER BY gpu_id)"))
+        .containsEntry("gpus", "['GPU-a','GPU-b-reported']");
+  }
+
   @Test
   void rollups_countStartupWaitAndGpuResolutions_asTheSegmentsSay() {
     write(

@@ -1,10 +1,12 @@
 -- The sessions that events ingested in (from, to] touched, in key order: a chunk of neighbouring
 -- keys reads neighbouring granules of the tables sorted by session.
--- Besides them, the sessions whose GPU a capability snapshot ingested then may resolve anew: a
--- segment that started after the snapshot (within the maximum age: it may now be the latest one
--- before the segment), and an unresolved one (unknown, stale) still running at it (it may be the
--- first within the segment). Read from segment_facts by hour; without such a snapshot the hour
--- range is empty. Keys of earlier versions only add sessions to recompute, never drop one.
+-- Besides them, the sessions whose GPU a capability snapshot ingested then may resolve anew: the
+-- segments whose GPU no status reported that started after the snapshot, within the maximum age
+-- (it may now be the latest one before them), or were running at it (it may be the first within
+-- them, which comes before the scraped metadata). Running sessions are touched by their own events
+-- anyway, so a snapshot that arrives on time adds little. Read from segment_facts by hour; without
+-- such a snapshot the hour range is empty. Keys of earlier versions only add sessions to
+-- recompute, never drop one.
 -- Base64 keeps any bytes of an id intact through TabSeparated output.
 WITH (SELECT (min(event_time), max(event_time))
       FROM snapshot_touches
@@ -27,8 +29,7 @@ FROM
     WHERE first_snapshot > toDateTime64(0, 3, 'UTC')
       AND bucket_hour >= toStartOfHour(first_snapshot) AND bucket_hour <= reach
       AND gpu_resolution != 'reported'
-      AND ((segment_start >= first_snapshot AND segment_start <= reach)
-           OR (gpu_resolution IN ('unknown', 'stale') AND segment_end >= first_snapshot))
+      AND segment_end >= first_snapshot AND segment_start <= reach
 )
 GROUP BY stream_id, request_id
 ORDER BY stream_id, request_id

@@ -303,29 +303,35 @@ class Issue12RealNetworkTest {
   void rollups_aSnapshotIngestedAfterTheSegmentsItResolves_resolvesThemAtTheNextRefresh()
       throws InterruptedException {
     Refresher refresher = new Refresher(store, Clock.systemUTC());
+    String c = "0xcccc000000000000000000000000000000000003";
     write(ev.request("s1", 0), ev.ingest("s1", A, 10_000), ev.processed("s1", A, 11_200),
         ev.status("s1", A, 20_000, 20, "ONLINE"),
         // B's segment is reported by its status: a snapshot never changes it
         ev.request("s2", 0), ev.ingest("s2", B, 5_000), ev.processed("s2", B, 6_000),
         ev.status("s2", B, 10_000, 20, "ONLINE").replace("\"state\":",
-            "\"gpu_id\":\"GPU-b-reported\",\"state\":"));
+            "\"gpu_id\":\"GPU-b-reported\",\"state\":"),
+        // C's segment runs from 101 s to 200 s
+        ev.request("s3", 100_000), ev.ingest("s3", c, 101_000), ev.processed("s3", c, 102_000),
+        ev.status("s3", c, 110_000, 20, "ONLINE"), ev.status("s3", c, 200_000, 20, "ONLINE"));
     refresher.refreshUpTo(Instant.now());
     String resolutions = "SELECT sum(gpu_unknown) AS unknown, sum(gpu_capabilities) AS"
         + " capabilities, sum(gpu_reported) AS reported FROM rollup_hour_current";
-    assertThat(single(resolutions)).containsEntry("unknown", "1")
+    assertThat(single(resolutions)).containsEntry("unknown", "2")
         .containsEntry("capabilities", "0").containsEntry("reported", "1");
 
     Thread.sleep(5); // ingested after the refresh's watermark
-    // Listed a minute before the segments started; A has one GPU there, B another.
+    // Listed a minute before the first segments started (A's one GPU, B's), and C's one GPU
+    // halfway through its segment, with no snapshot of C before it: the first within the segment.
     write(capabilities(-60_000, node(A, LiveEvents.nodeUrl(A), List.of("GPU-a")),
-        node(B, LiveEvents.nodeUrl(B), List.of("GPU-b"))));
+            node(B, LiveEvents.nodeUrl(B), List.of("GPU-b"))),
+        capabilities(150_000, node(c, LiveEvents.nodeUrl(c), List.of("GPU-c"))));
     refresher.refreshUpTo(Instant.now());
 
     assertThat(single(resolutions)).containsEntry("unknown", "0")
-        .containsEntry("capabilities", "1").containsEntry("reported", "1");
+        .containsEntry("capabilities", "2").containsEntry("reported", "1");
     assertThat(single("SELECT groupArray(gpu_id) AS gpus FROM (SELECT gpu_id FROM"
         + " rollup_hour_current ORDER BY gpu_id)"))
-        .containsEntry("gpus", "['GPU-a','GPU-b-reported']");
+        .containsEntry("gpus", "['GPU-a','GPU-b-reported','GPU-c']");
   }
 
   @Test

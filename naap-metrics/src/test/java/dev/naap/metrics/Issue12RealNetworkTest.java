@@ -334,6 +334,27 @@ class Issue12RealNetworkTest {
         .containsEntry("gpus", "['GPU-a','GPU-b-reported','GPU-c']");
   }
 
+  /**
+   * A segment that ended before any event of its own named the pipeline (traces carry none, no
+   * status came): a gateway error after it named it. The segment is counted under that pipeline,
+   * and its GPU is looked up there. Found with the Kafka ground-truth test on seed 99.
+   */
+  @Test
+  void rollups_aSegmentWhosePipelineOnlyItsSessionNamed_resolvesItsGpuUnderThatPipeline() {
+    write(capabilities(-60_000, node(A, LiveEvents.nodeUrl(A), List.of("GPU-a"))),
+        ev.request("s1", 0), ev.ingest("s1", A, 10_000),
+        ev.trace("s1", "gateway_ingest_stream_closed", "", 10_100),
+        gatewayError("s1", 10_900, "Error publishing, dropping segment").replace(
+            "\"pipeline\":\"\"", "\"pipeline\":\"streamdiffusion\""));
+    new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
+
+    assertThat(single("SELECT pipeline, gpu_resolution, gpu_id FROM segment_facts_current"
+        + " WHERE segment_index >= 1"))
+        .containsEntry("pipeline", "streamdiffusion")
+        .containsEntry("gpu_resolution", "capabilities")
+        .containsEntry("gpu_id", "GPU-a");
+  }
+
   @Test
   void rollups_countStartupWaitAndGpuResolutions_asTheSegmentsSay() {
     write(

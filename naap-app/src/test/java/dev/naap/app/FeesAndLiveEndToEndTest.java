@@ -49,7 +49,7 @@ class FeesAndLiveEndToEndTest {
     Instant start = Instant.parse("2026-03-02T17:00:00Z");
     SimConfig config =
         SimConfig.builder()
-            .seed(19)
+            .seed(Long.getLong("naap.sim.seed", 19)) // -Dnaap.sim.seed=N: another network
             .startMs(start.toEpochMilli())
             .duration(Duration.ofHours(2))
             .perfectDelivery()

@@ -38,7 +38,7 @@ class ScraperAgainstSimulatorTest {
     Simulator sim =
         new Simulator(
             SimConfig.builder()
-                .seed(3)
+                .seed(Long.getLong("naap.sim.seed", 3)) // -Dnaap.sim.seed=N: another network
                 .startMs(now)
                 .duration(Duration.ofHours(1))
                 .darkOrchestrator(false)

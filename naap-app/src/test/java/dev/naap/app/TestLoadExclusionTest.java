@@ -67,7 +67,8 @@ class TestLoadExclusionTest {
   @Test
   void testSessions_areExcludedFromPublicMetrics_andIncludedOnRequest() throws Exception {
     Path events = dir.resolve("events.ndjson");
-    Simulator sim = new Simulator(SimConfig.builder().seed(5).startMs(START.toEpochMilli())
+    Simulator sim = new Simulator(SimConfig.builder()
+        .seed(Long.getLong("naap.sim.seed", 5)).startMs(START.toEpochMilli()) // -Dnaap.sim.seed=N
         .duration(Duration.ofHours(4)).perfectDelivery().build());
     // Two hours of demand simulated at once, then live: the tester starts once the run is live.
     CountDownLatch live = new CountDownLatch(1);

@@ -41,8 +41,11 @@ import picocli.CommandLine.Option;
  * <p>Workload: an embedded store holding {@code --sessions} earlier sessions (each on one of 400
  * orchestrators, one every 648 ms back from now — the rate of a 1 000-GPU network, so 4 000 000
  * sessions are its month and more sessions mean more history, not a busier hour — generated in the
- * engine by {@code freshness_sessions.sql} and refreshed once before the trials: that first
- * refresh's time is printed too), with the rollup refresh loop running as {@code naap ingest} runs
+ * engine by {@code freshness_sessions.sql}), the capability snapshots of the same span ({@code
+ * --gateways} gateways each listing the 400 orchestrators' 1 000 GPUs every 25 min, the default
+ * report interval of go-livepeer's gateways: {@code freshness_snapshots.sql}), all refreshed once
+ * before the trials (that first refresh's time is printed too), with the rollup refresh loop
+ * running as {@code naap ingest} runs
  * it (every {@code --interval-ms}). Each of {@code --trials} trials waits a random 0–5 s (seed 7,
  * so trials fall at every phase of the loop), writes one session of a new orchestrator (request,
  * first segment, first frame, one status sample, event times now) through the ingest writer, then
@@ -63,6 +66,10 @@ public final class FreshnessBenchmark implements Main.Runner {
   private static final long SESSION_SPACING_MS = 648;
   /** Earlier sessions generated per statement. */
   private static final int SESSIONS_PER_STATEMENT = 250_000;
+  /** A gateway's capabilities report interval (go-livepeer's {@code -liveAICapReportInterval}). */
+  private static final Duration SNAPSHOT_INTERVAL = Duration.ofMinutes(25);
+  /** Snapshot rounds (one snapshot per gateway each) generated per statement. */
+  private static final int SNAPSHOTS_PER_STATEMENT = 40;
 
   @Option(names = "--sessions", paramLabel = "N", description = "earlier sessions in the store")
   @Range(min = 0, max = Integer.MAX_VALUE)
@@ -71,6 +78,11 @@ public final class FreshnessBenchmark implements Main.Runner {
   @Option(names = "--trials", paramLabel = "N", description = "events timed")
   @Range(min = 1, max = Integer.MAX_VALUE)
   int trials = 20;
+
+  @Option(names = "--gateways", paramLabel = "G", description = "gateways sending capability "
+      + "snapshots of the 1 000 GPUs every 25 min over the earlier sessions' span (0: none)")
+  @Range(min = 0, max = 100)
+  int gateways = 3;
 
   @Option(names = "--interval-ms", paramLabel = "MS", description = "the refresh loop's interval")
   @Range(min = 1, max = Integer.MAX_VALUE)
@@ -98,10 +110,16 @@ public final class FreshnessBenchmark implements Main.Runner {
       MetricsQueries queries = new ClickHouseMetricsQueries(store);
       if (sessions > 0) {
         long start = System.nanoTime();
-        preload(store, sessions, clock.millis());
+        long now = clock.millis();
+        preload(store, sessions, now);
         System.out.printf(
             "%d earlier sessions generated in %.1f s%n",
             sessions, (System.nanoTime() - start) / 1e9);
+        start = System.nanoTime();
+        int snapshots = preloadSnapshots(store, sessions, gateways, now);
+        System.out.printf(
+            "%d earlier capability snapshots (%d gateways) generated in %.1f s%n",
+            snapshots * gateways, gateways, (System.nanoTime() - start) / 1e9);
         start = System.nanoTime();
         new Refresher(store, clock).refreshUpTo(clock.instant());
         System.out.printf("%d earlier sessions written and refreshed in %.1f s%n", sessions,
@@ -181,6 +199,31 @@ public final class FreshnessBenchmark implements Main.Runner {
               SESSION_SPACING_MS),
           "TabSeparated");
     }
+  }
+
+  /**
+   * The snapshots of {@code gateways} gateways over the span of {@code sessions} earlier sessions
+   * (freshness_snapshots.sql); returns the snapshots per gateway.
+   */
+  private static int preloadSnapshots(Store store, int sessions, int gateways, long nowMs) {
+    if (gateways == 0) {
+      return 0;
+    }
+    String sql = GeneratedNetwork.sql("freshness_snapshots.sql");
+    long intervalMs = SNAPSHOT_INTERVAL.toMillis();
+    int count = (int) (SESSION_SPACING_MS * sessions / intervalMs) + 1;
+    for (int first = 0; first < count; first += SNAPSHOTS_PER_STATEMENT) {
+      store.query(
+          sql,
+          Map.of(
+              "first", first,
+              "count", Math.min(SNAPSHOTS_PER_STATEMENT, count - first),
+              "gateways", gateways,
+              "now_ms", nowMs,
+              "interval_ms", intervalMs),
+          "TabSeparated");
+    }
+    return count;
   }
 
   /** The refresh loop's durations during the trials, from its histogram. */

@@ -75,6 +75,7 @@ public final class Refresher {
   private final Clock clock;
   private final Runnable beforeWrite;
   private final String touchedSessions = Sql.load(Refresher.class, "touched_sessions.sql");
+  private final String snapshotWindow = Sql.load(Refresher.class, "snapshot_window.sql");
   private final String recomputeSegments = Sql.load(Refresher.class, "recompute_segments.sql");
   private final String deleteSuperseded = Sql.load(Refresher.class, "delete_superseded.sql");
   private final String touchedHours = Sql.load(Refresher.class, "touched_hours.sql");
@@ -135,7 +136,8 @@ public final class Refresher {
     if (!keys.isEmpty()) {
       long version = nextVersionMicros();
       for (RawParam chunk : tupleChunks(keys, KEYS_PER_STATEMENT, store.maxParamChars())) {
-        run(recomputeSegments, Map.of("keys", chunk, "version_us", version));
+        run(recomputeSegments.replace("${snapshots}", snapshotFilter(chunk)),
+            Map.of("keys", chunk, "version_us", version));
         run(deleteSuperseded, Map.of("keys", chunk, "version_us", version));
         hours.addAll(seconds(touchedHours, Map.of("keys", chunk), "hour_s"));
         minutes.addAll(seconds(touchedMinutes, Map.of("keys", chunk), "minute_s"));
@@ -164,6 +166,22 @@ public final class Refresher {
     refreshFees(from, to);
     run(saveWatermark, Map.of("name", NAME, "watermark_ms", to.toEpochMilli()));
     return new Result(keys.size(), hours.size(), minutes.size(), to);
+  }
+
+  /**
+   * The condition on {@code network_capability_node_gpus} that keeps the snapshots the GPU
+   * attribution of these sessions can use (snapshot_window.sql): a filter on the time the table is
+   * partitioned by, so a refresh reads the snapshots of its sessions' time, not all of them.
+   */
+  private String snapshotFilter(RawParam keys) {
+    Rows window = Rows.query(store, snapshotWindow, Map.of("keys", keys),
+        List.of("from_ms", "to_ms"));
+    if (window.isEmpty()) {
+      return "0";
+    }
+    Rows.Row w = window.single();
+    return "event_time >= fromUnixTimestamp64Milli(toInt64(" + w.integer("from_ms") + "))"
+        + " AND event_time <= fromUnixTimestamp64Milli(toInt64(" + w.integer("to_ms") + "))";
   }
 
   private void refreshFees(Instant from, Instant to) {

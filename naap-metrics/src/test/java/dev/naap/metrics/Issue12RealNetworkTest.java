@@ -166,6 +166,40 @@ class Issue12RealNetworkTest {
         .containsEntry("gpu_id", "GPU-a").containsEntry("gpu_resolution", "capabilities");
   }
 
+  @Test
+  void refresh_readsTheSnapshotsOfItsSegmentsTime_andStillTellsStaleFromUnknown() {
+    // The refresh reads snapshots from 2 h (the maximum age) before the segments' first start to
+    // their last end (V153). A's only snapshot is 3 h old, outside that: still 'stale', not
+    // 'unknown'. B's, 1 h old, is inside. C's comes an hour after its segment ended: 'unknown'.
+    // GPU-b's memory is missing from its latest snapshot: the one before it stands.
+    String c = "0xcccc000000000000000000000000000000000003";
+    write(capabilities(-3 * HOUR, node(A, LiveEvents.nodeUrl(A), List.of("GPU-a"))),
+        capabilities(-1 * HOUR, node(B, LiveEvents.nodeUrl(B), List.of("GPU-b"))),
+        capabilities(-HOUR / 2, node(B, LiveEvents.nodeUrl(B), List.of("GPU-b"))
+            .replace(",\"memory_total\":102000000000", "")),
+        capabilities(HOUR, node(c, LiveEvents.nodeUrl(c), List.of("GPU-c"))),
+        ev.request("on-a", 0), ev.ingest("on-a", A, 100), ev.processed("on-a", A, 900),
+        ev.status("on-a", A, 10_000, 20, "ONLINE"),
+        ev.request("on-b", 0), ev.ingest("on-b", B, 100), ev.processed("on-b", B, 900),
+        ev.status("on-b", B, 10_000, 20, "ONLINE"),
+        ev.request("on-c", 0), ev.ingest("on-c", c, 100), ev.processed("on-c", c, 900),
+        ev.status("on-c", c, 10_000, 20, "ONLINE"));
+    new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
+
+    String columns = "stream_id, gpu_id, gpu_resolution, gpu_model, gpu_memory_bytes";
+    String segments = " WHERE segment_index >= 1 ORDER BY stream_id";
+    assertThat(rows("SELECT " + columns + " FROM segment_facts_current" + segments))
+        .extracting(r -> String.join(" ", r.values()))
+        .containsExactly(
+            "on-a  stale  \\N",
+            "on-b GPU-b capabilities NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition"
+                + " 102000000000",
+            "on-c  unknown  \\N");
+    // The same as the view over every snapshot.
+    assertThat(rows("SELECT " + columns + " FROM segment_facts_source" + segments))
+        .isEqualTo(rows("SELECT " + columns + " FROM segment_facts_current" + segments));
+  }
+
   // ----- 4. no orchestrator -----
 
   @Test

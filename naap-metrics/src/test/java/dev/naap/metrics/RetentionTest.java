@@ -146,6 +146,21 @@ class RetentionTest {
   }
 
   @Test
+  void everyTablePartitionedByTime_isUnderARetention() {
+    Store store = TestEngine.uniqueStore("retention_tables");
+    List<String> partitioned = store.queryText("SELECT name FROM system.tables WHERE database ="
+            + " currentDatabase() AND engine LIKE '%MergeTree' AND partition_key != ''"
+            + " ORDER BY name", Map.of()).lines().toList();
+    List<String> covered = new ArrayList<>();
+    for (Retention.Data d : Retention.Data.values()) {
+      covered.addAll(d.tables);
+    }
+    // The load tester's results: a row per test stream, small (docs/STORE.md).
+    covered.add("test_load_results");
+    assertThat(partitioned).containsExactlyInAnyOrderElementsOf(covered);
+  }
+
+  @Test
   void policy_parsesOverridesAndReportsEveryBadEntry() {
     Retention.Policy p =
         Retention.Policy.parse(List.of("raw=30", "rollup_hour=0", " demand_minute = 60 "));
@@ -155,8 +170,9 @@ class RetentionTest {
         .containsEntry(Retention.Data.DEMAND_MINUTE, 60)
         .containsEntry(Retention.Data.ROLLUP_MINUTE, Retention.Data.ROLLUP_MINUTE.defaultDays);
     assertThat(Retention.Policy.defaults().toString())
-        .isEqualTo("raw=90d,capabilities=400d,rollup_minute=8d,rollup_hour=400d,rollup_day=0d,"
-            + "demand_minute=400d,demand_hour=0d,fee_minute=400d,fee_hour=0d");
+        .isEqualTo("raw=90d,capabilities=400d,reachability=400d,rollup_minute=8d,"
+            + "rollup_hour=400d,rollup_day=0d,demand_minute=400d,demand_hour=0d,fee_minute=400d,"
+            + "fee_hour=0d");
     assertThatThrownBy(
             () ->
                 Retention.Policy.parse(

@@ -45,8 +45,7 @@ import picocli.CommandLine.Option;
  * --gateways} gateways each listing the 400 orchestrators' 1 000 GPUs every 25 min, the default
  * report interval of go-livepeer's gateways: {@code freshness_snapshots.sql}), all refreshed once
  * before the trials (that first refresh's time is printed too), with the rollup refresh loop
- * running as {@code naap ingest} runs
- * it (every {@code --interval-ms}). Each of {@code --trials} trials waits a random 0–5 s (seed 7,
+ * running as {@code naap ingest} runs it (every {@code --interval-ms}). Each of {@code --trials} trials waits a random 0–5 s (seed 7,
  * so trials fall at every phase of the loop), writes one session of a new orchestrator (request,
  * first segment, first frame, one status sample, event times now) through the ingest writer, then
  * asks {@link MetricsQueries} every 50 ms for that orchestrator's GPU metrics of the current hour

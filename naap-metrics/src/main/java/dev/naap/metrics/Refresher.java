@@ -42,8 +42,9 @@ import java.util.TreeSet;
  *
  * <p>Every statement reads only what it recomputes, never all history: the touched sessions'
  * events by key (the family tables are sorted by session), their earlier rows by key in {@code
- * segment_facts_keys}, and the segments of an hour or minute through {@code segment_facts}' sort by
- * hour (docs/METRICS.md, "Rollups").
+ * segment_facts_keys}, the segments of an hour or minute through {@code segment_facts}' sort by
+ * hour, and the capability snapshots of the sessions' time ({@link #snapshotFilter};
+ * docs/METRICS.md, "Rollups").
  *
  * <p>A refresh that fails part-way leaves the watermark where it was and is simply run again: every
  * step is idempotent. The watermark trails by {@link #SETTLE} so that events written by another
@@ -169,9 +170,9 @@ public final class Refresher {
   }
 
   /**
-   * The condition on {@code network_capability_node_gpus} that keeps the snapshots the GPU
-   * attribution of these sessions can use (snapshot_window.sql): a filter on the time the table is
-   * partitioned by, so a refresh reads the snapshots of its sessions' time, not all of them.
+   * The condition on {@code node_gpu_listings} that keeps the snapshots the GPU attribution of
+   * these sessions can use (snapshot_window.sql): a range of the time the table is sorted by, so a
+   * refresh reads the snapshots of its sessions' time, not all of them.
    */
   private String snapshotFilter(RawParam keys) {
     Rows window = Rows.query(store, snapshotWindow, Map.of("keys", keys),

@@ -55,8 +55,8 @@ public final class Retention implements Runnable {
         "segment_facts", "segment_facts_keys"),
     /** Gateways' capability snapshots: network supply, and GPU attribution of sessions. */
     CAPABILITIES(400, 7, "network_capability_models", "network_capability_gpus",
-        "network_capability_node_gpus", "capability_snapshots", "capability_prices",
-        "capability_model_slots"),
+        "network_capability_node_gpus", "node_gpu_listings", "capability_snapshots",
+        "capability_prices", "capability_model_slots"),
     /** The scraper's probe of each orchestrator on each run (a row per orchestrator and run). */
     REACHABILITY(400, 1, "orchestrator_reachability"),
     /** The query layer serves 1m over at most a day and 5m over at most 7 days from here. */

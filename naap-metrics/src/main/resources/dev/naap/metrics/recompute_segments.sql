@@ -17,4 +17,4 @@ LEFT JOIN (SELECT stream_id, request_id, client_gone FROM session_client_gone
            WHERE (stream_id, request_id) IN {keys:Array(Tuple(String, String))}) AS g
     ON g.stream_id = f.stream_id AND g.request_id = f.request_id
 SETTINGS join_use_nulls = 1,
-         additional_table_filters = {'network_capability_node_gpus': '${snapshots}'}
+         additional_table_filters = {'node_gpu_listings': '${snapshots}'}

@@ -1,16 +1,50 @@
 -- GPU attribution without reading every capability snapshot ever stored (issue 15). A refresh
--- recomputes its segments with network_capability_node_gpus limited to their time (from the
--- snapshot maximum age before the first start to the last end: every snapshot segment_gpus can
--- use), so its cost no longer grows with the snapshots' history. Two facts of the whole history
--- remain, kept small and up to date as snapshots arrive:
+-- recomputes its segments reading only the snapshots of their time (from the snapshot maximum age
+-- before the first start to the last end: every snapshot segment_gpus can use), so its cost no
+-- longer grows with the snapshots' history:
 --
--- 1. Whether a node was ever listed before a segment: a stale snapshot and none at all resolve
+-- 1. node_gpu_listings holds what node_gpu_snapshots reads of network_capability_node_gpus (which
+--    is sorted by event id), sorted by time, so that the refresh's time filter
+--    (additional_table_filters on it; Refresher) reads only that time's rows. A snapshot delivered
+--    twice adds its rows twice, which the view's grouping by event folds back into one.
+-- 2. Whether a node was ever listed before a segment: a stale snapshot and none at all resolve
 --    differently ('stale', 'unknown'). node_gpu_first_listed keeps, per node (and per signer,
 --    lookup_url '*') and model, when a snapshot first listed a GPU for it. "Listed at or before the
 --    start, and no fresh snapshot" is exactly "the latest snapshot at or before the start is
 --    stale", so segment_gpus no longer needs the latest one when it is old.
--- 2. Each GPU's latest name and memory (gpu_catalog). gpu_catalog_events keeps them per GPU id as
+-- 3. Each GPU's latest name and memory (gpu_catalog). gpu_catalog_events keeps them per GPU id as
 --    aggregate states; argMax skips a NULL memory, so the memory keeps its own time.
+CREATE TABLE IF NOT EXISTS node_gpu_listings
+(
+    event_id      String,
+    event_time    DateTime64(3, 'UTC'),
+    local_address LowCardinality(String),
+    node_url      LowCardinality(String),
+    model_id      LowCardinality(String),
+    gpu_id        String
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(event_time)
+ORDER BY (event_time, local_address, node_url, model_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS node_gpu_listings_mv TO node_gpu_listings AS
+SELECT event_id, event_time, local_address, node_url, model_id, gpu_id
+FROM network_capability_node_gpus
+WHERE gpu_id != '';
+
+-- After the view, so that no snapshot is missed; one written twice is folded by the grouping.
+INSERT INTO node_gpu_listings
+SELECT event_id, event_time, local_address, node_url, model_id, gpu_id
+FROM network_capability_node_gpus FINAL
+WHERE gpu_id != '';
+
+-- As V041's, from the rows sorted by time.
+CREATE OR REPLACE VIEW node_gpu_snapshots AS
+SELECT event_id, event_time, local_address, arrayJoin([node_url, '*']) AS lookup_url, model_id,
+       groupUniqArray(gpu_id) AS gpu_ids
+FROM node_gpu_listings
+GROUP BY event_id, event_time, local_address, lookup_url, model_id;
+
 CREATE TABLE IF NOT EXISTS node_gpu_first_listed
 (
     local_address LowCardinality(String),
@@ -28,7 +62,7 @@ FROM network_capability_node_gpus
 WHERE gpu_id != ''
 GROUP BY local_address, lookup_url, model_id;
 
--- After the view, so that no snapshot is missed; one counted twice changes no minimum.
+-- After its view, as above; a snapshot counted twice changes no minimum.
 INSERT INTO node_gpu_first_listed
 SELECT local_address, arrayJoin([node_url, '*']) AS lookup_url, model_id,
        min(event_time) AS first_listed
@@ -83,7 +117,7 @@ FROM
 GROUP BY gpu_id;
 
 -- As V152's, but a stale snapshot is told from none by node_gpu_first_listed, so the snapshots
--- read may be limited to the segments' time (Refresher: additional_table_filters).
+-- read may be limited to the segments' time.
 CREATE OR REPLACE VIEW segment_gpus AS
 SELECT g.stream_id AS stream_id, g.request_id AS request_id,
        g.orchestrator_address AS orchestrator_address, g.attempt_time AS attempt_time,

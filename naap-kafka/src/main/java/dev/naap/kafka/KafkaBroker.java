@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running in a child JVM
@@ -171,10 +172,8 @@ public final class KafkaBroker implements AutoCloseable {
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      List<TopicPartitionInfo> partitions =
-          admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-              .get(topic).partitions();
-      if (partitions.stream().allMatch(p -> p.leader() != null)) {
+      List<TopicPartitionInfo> partitions = describe(admin, topic);
+      if (partitions != null && partitions.stream().allMatch(p -> p.leader() != null)) {
         Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
         partitions.forEach(p -> ends.put(new TopicPartition(topic, p.partition()),
             OffsetSpec.latest()));
@@ -189,6 +188,24 @@ public final class KafkaBroker implements AutoCloseable {
         throw new java.util.concurrent.TimeoutException("no serving leader for every partition");
       }
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * The partitions of {@code topic}, or null while the broker does not know the topic yet: the
+   * creation can be acknowledged before the broker's metadata has it (a clean-clone CI run failed
+   * on "This server does not host this topic-partition" right after creating the topic).
+   */
+  private static List<TopicPartitionInfo> describe(Admin admin, String topic)
+      throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(topic).partitions();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return null;
+      }
+      throw e;
     }
   }
 

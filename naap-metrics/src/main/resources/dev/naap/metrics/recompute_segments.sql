@@ -3,7 +3,7 @@
 -- (migration V130; the window sees every segment of a session, as sessions are computed whole),
 -- computed_at and is_deleted (V132). The key filter reaches the family tables' primary keys
 -- through the session views (V131); the snapshots the GPU attribution reads are limited to the
--- segments' time, ${snapshots} (snapshot_window.sql, V153).
+-- segments' time by the filter on node_gpu_listings (snapshot_window.sql, V153).
 INSERT INTO segment_facts
 SELECT f.*,
        toBool(coalesce(g.client_gone, false)) AS client_gone,

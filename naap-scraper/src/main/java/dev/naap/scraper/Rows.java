@@ -66,7 +66,7 @@ final class Rows {
       r.put("memory_free_bytes", g.memoryFreeBytes());
       gpus.add(r);
     }
-    return new VersionedWriter.Version(s.contentHash(), row, Map.of(
+    return new VersionedWriter.Version(s.contentHash(), s.identityHash(), row, Map.of(
         "orchestrator_version_models", models,
         "orchestrator_version_prices", prices,
         "orchestrator_version_gpus", gpus));
@@ -85,7 +85,7 @@ final class Rows {
     row.put("active", r.active());
     row.put("status", r.status());
     row.put("price_per_pixel", r.pricePerPixel());
-    return new VersionedWriter.Version(
-        OrchestratorSnapshot.sha256(r.toString()), row, Map.of());
+    String hash = OrchestratorSnapshot.sha256(r.toString());
+    return new VersionedWriter.Version(hash, hash, row, Map.of());
   }
 }

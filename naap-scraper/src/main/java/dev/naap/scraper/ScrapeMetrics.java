@@ -11,6 +11,7 @@ public final class ScrapeMetrics {
   private final Counter runs;
   private final Counter errors;
   private final Counter versions;
+  private final Counter versionsUpdated;
   private final Gauge orchestrators;
   private final Gauge gpus;
   private final Gauge unreachable;
@@ -28,6 +29,10 @@ public final class ScrapeMetrics {
         .labelNames("source", "endpoint", "kind").register(registry);
     versions = Counter.builder().name("naap_scrape_versions_written_total")
         .help("New snapshot versions written, by table").labelNames("table").register(registry);
+    versionsUpdated = Counter.builder().name("naap_scrape_versions_updated_total")
+        .help("Open versions rewritten in place because only what changes with use changed"
+            + " (capacity in use, free memory), by table")
+        .labelNames("table").register(registry);
     orchestrators = Gauge.builder().name("naap_scrape_orchestrators")
         .help("Orchestrators in the last good answer of each source").labelNames("source")
         .register(registry);
@@ -67,6 +72,10 @@ public final class ScrapeMetrics {
 
   void versionsWritten(String table, int count) {
     versions.labelValues(table).inc(count);
+  }
+
+  void versionsUpdated(String table, int count) {
+    versionsUpdated.labelValues(table).inc(count);
   }
 
   /** The outcome of a source's capabilities scrape; {@code nowMs} is wall-clock time. */

@@ -388,6 +388,7 @@ public final class Scraper implements AutoCloseable {
           f.startedAt());
       metrics.seen(f.source(), versions.size(), gpuIds.size());
       metrics.versionsWritten("orchestrator_versions", result.written());
+      metrics.versionsUpdated("orchestrator_versions", result.updated());
       return new SourceOutcome(f.source(), f.endpoint(), "ok", "",
           answer.skipped() == 0 ? "" : answer.skipped() + " entries without a new orch_uri skipped",
           f.attempts(), versions.size(), gpuIds.size(), result.written(), result.closed());

@@ -22,11 +22,14 @@ import java.util.Map;
  *
  * <p>The open versions of the source are read back from the store (the store, not memory, is the
  * truth, so a restart changes nothing). Then, per key: the same content hash leaves the open
- * version alone; a different hash closes it at {@code now} and opens a new one from {@code now};
- * a key the source no longer lists is closed at {@code now}. Child rows of new versions are
- * inserted first and the version rows (new and closed) last, in one insert, so a visible version
- * always has its children. Closing re-inserts the row with {@code valid_to} set and a later
- * {@code written_at}; the tables are ReplacingMergeTree(written_at) and read with FINAL.
+ * version alone; the same identity hash with other content (only what changes with use, such as
+ * capacity in use, differs) rewrites the open version in place, same {@code valid_from}, so
+ * versions do not pile up as a busy network's load moves; a different identity closes the open
+ * version at {@code now} and opens a new one from {@code now}; a key the source no longer lists is
+ * closed at {@code now}. Child rows of new and rewritten versions are inserted first and the version
+ * rows last, in one insert, so a visible version always has its children. Closing or rewriting
+ * re-inserts the row with a later {@code written_at}; the tables are ReplacingMergeTree(written_at)
+ * (children: ReplacingMergeTree on the version's key, the last insert wins) and read with FINAL.
  *
  * <p>Thread-safe if each source is written by one thread at a time.
  */
@@ -41,11 +44,15 @@ final class VersionedWriter {
     this.store = store;
   }
 
-  /** One version to be: its content hash, its row, and its child rows by table. */
-  record Version(String hash, ObjectNode row, Map<String, List<ObjectNode>> children) {}
+  /**
+   * One version to be: its content hash, its identity hash (equal to the content hash where
+   * nothing changes with use), its row, and its child rows by table.
+   */
+  record Version(String hash, String identity, ObjectNode row,
+      Map<String, List<ObjectNode>> children) {}
 
-  /** What {@link #apply} did. */
-  record Result(int written, int closed, int unchanged) {}
+  /** What {@link #apply} did: versions opened, closed, rewritten in place, left alone. */
+  record Result(int written, int closed, int updated, int unchanged) {}
 
   /**
    * Applies {@code current} (key → version) as the state of {@code source} at {@code now} in
@@ -59,37 +66,49 @@ final class VersionedWriter {
     Map<String, List<ObjectNode>> childRows = new LinkedHashMap<>();
     int written = 0;
     int closed = 0;
+    int updated = 0;
     int unchanged = 0;
     for (var e : current.entrySet()) {
       List<ObjectNode> previous = open.remove(e.getKey());
       Version v = e.getValue();
-      if (previous != null && previous.size() == 1
-          && v.hash().equals(previous.getFirst().path("content_hash").asText())) {
+      ObjectNode only = previous != null && previous.size() == 1 ? previous.getFirst() : null;
+      if (only != null && v.hash().equals(only.path("content_hash").asText())) {
         unchanged++;
         continue;
       }
-      if (previous != null) {
-        for (ObjectNode p : previous) {
-          versionRows.add(close(p, at));
-          closed++;
+      String validFrom;
+      String openedBy;
+      if (only != null && v.identity().equals(identity(only))) {
+        validFrom = only.path("valid_from").asText();
+        openedBy = only.path("run_id").asText();
+        updated++;
+      } else {
+        if (previous != null) {
+          for (ObjectNode p : previous) {
+            versionRows.add(close(p, at));
+            closed++;
+          }
         }
+        validFrom = at;
+        openedBy = runId;
+        written++;
       }
       ObjectNode row = v.row().deepCopy();
       row.put("source", source);
       row.put(keyColumn, e.getKey());
       row.put("content_hash", v.hash());
-      row.put("valid_from", at);
+      row.put("identity_hash", v.identity());
+      row.put("valid_from", validFrom);
       row.putNull("valid_to");
-      row.put("run_id", runId);
+      row.put("run_id", openedBy);
       row.put("written_at", at);
       versionRows.add(row);
-      written++;
       v.children().forEach((childTable, rows) -> {
         for (ObjectNode c : rows) {
           ObjectNode child = c.deepCopy();
           child.put("source", source);
           child.put(keyColumn, e.getKey());
-          child.put("valid_from", at);
+          child.put("valid_from", validFrom);
           childRows.computeIfAbsent(childTable, t -> new ArrayList<>()).add(child);
         }
       });
@@ -102,7 +121,13 @@ final class VersionedWriter {
     }
     childRows.forEach((childTable, rows) -> insert(childTable, rows));
     insert(table, versionRows);
-    return new Result(written, closed, unchanged);
+    return new Result(written, closed, updated, unchanged);
+  }
+
+  /** An open version's identity hash; a version written before V154 has none but its content's. */
+  private static String identity(ObjectNode open) {
+    String identity = open.path("identity_hash").asText();
+    return identity.isEmpty() ? open.path("content_hash").asText() : identity;
   }
 
   private static ObjectNode close(ObjectNode open, String at) {

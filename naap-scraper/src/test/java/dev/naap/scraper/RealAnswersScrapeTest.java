@@ -184,6 +184,76 @@ class RealAnswersScrapeTest {
     }
   }
 
+  @Test
+  void aChangeOfLoadAlone_rewritesTheOpenVersionInPlace() throws Exception {
+    ObjectNode answer = (ObjectNode) JSON.readTree(Files.readAllBytes(LIVE));
+    ObjectNode orch = null;
+    for (JsonNode o : answer.get("orchestrators")) {
+      if (o.path("hardware").isArray() && o.get("hardware").get(0).has("gpu_info")
+          && o.path("capabilities").path("constraints").path("PerCapability").has("35")) {
+        orch = (ObjectNode) o;
+        break;
+      }
+    }
+    assertThat(orch).as("the live file has a live-video orchestrator with GPUs").isNotNull();
+    String uri = orch.get("orch_uri").asText();
+    var models = (ObjectNode) orch.at("/capabilities/constraints/PerCapability/35/models");
+    ObjectNode model = (ObjectNode) models.properties().iterator().next().getValue();
+    ObjectNode gpu = (ObjectNode) orch.get("hardware").get(0).get("gpu_info").properties()
+        .iterator().next().getValue();
+    Map<String, Object> byUri = Map.of("uri", uri);
+    String models35 = "SELECT capacity_idle, capacity_in_use FROM orchestrator_version_models FINAL"
+        + " WHERE orch_uri = {uri:String} AND capability = 35";
+
+    try (LoopbackServer gateway = new LoopbackServer().file("/getNetworkCapabilities", LIVE);
+        Store store = TestEngine.uniqueStore("scrape_load");
+        Scraper scraper = new Scraper(config(List.of(gateway.url())), store,
+            ScrapeMetrics.unregistered(), Clock.systemUTC())) {
+      scraper.runOnce();
+      String opened = store.queryText("SELECT valid_from, run_id FROM orchestrator_versions FINAL"
+          + " WHERE orch_uri = {uri:String}", byUri);
+
+      // A stream starts: one container moves from idle to in use; free memory moves too.
+      Thread.sleep(5);
+      model.put("capacity", 0);
+      model.put("capacityInUse", 1);
+      gpu.put("memory_free", gpu.get("memory_free").asLong() - 1_000_000_000L);
+      gateway.json("/getNetworkCapabilities", JSON.writeValueAsBytes(answer));
+      Scraper.RunSummary busy = scraper.runOnce();
+
+      assertThat(busy.sources()).filteredOn(o -> o.endpoint().equals(Scraper.CAPABILITIES))
+          .singleElement().satisfies(o -> {
+            assertThat(o.versionsWritten()).isZero();
+            assertThat(o.versionsClosed()).isZero();
+          });
+      // Still one version, open since the first scrape, now with the load of the second.
+      assertThat(store.queryText("SELECT valid_from, run_id FROM orchestrator_versions FINAL"
+          + " WHERE orch_uri = {uri:String}", byUri)).isEqualTo(opened);
+      assertThat(store.queryText("SELECT count(), countIf(valid_to IS NULL)"
+          + " FROM orchestrator_versions FINAL WHERE orch_uri = {uri:String}", byUri))
+          .isEqualTo("1\t1\n");
+      assertThat(store.queryText(models35, byUri)).isEqualTo("0\t1\n");
+      assertThat(store.queryText("SELECT memory_free_bytes FROM orchestrator_version_gpus FINAL"
+          + " WHERE orch_uri = {uri:String} AND gpu_id = {id:String}",
+          Map.of("uri", uri, "id", gpu.get("id").asText())))
+          .isEqualTo(gpu.get("memory_free").asLong() + "\n");
+      assertThat(store.queryText("SELECT capacity_in_use FROM orchestrator_models_at("
+          + "at = {at:DateTime64(3, 'UTC')}) WHERE orch_uri = {uri:String} AND capability = 35",
+          Map.of("at", busy.finishedAt(), "uri", uri))).isEqualTo("1\n");
+
+      // What the orchestrator is changes (its runner): a new version, the old one closed.
+      Thread.sleep(5);
+      model.put("runnerVersion", "0.99.0");
+      gateway.json("/getNetworkCapabilities", JSON.writeValueAsBytes(answer));
+      scraper.runOnce();
+      assertThat(store.queryText("SELECT countIf(valid_to IS NULL), countIf(valid_to IS NOT NULL)"
+          + " FROM orchestrator_versions FINAL WHERE orch_uri = {uri:String}", byUri))
+          .isEqualTo("1\t1\n");
+      assertThat(store.queryText(models35 + " AND runner_version = '0.99.0'", byUri))
+          .isEqualTo("0\t1\n");
+    }
+  }
+
   private static Set<String> lines(Store store, String sql, Map<String, ?> params) {
     Set<String> out = new TreeSet<>();
     for (String line : store.queryText(sql, params).split("\n")) {

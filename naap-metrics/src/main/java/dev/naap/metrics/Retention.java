@@ -59,6 +59,8 @@ public final class Retention implements Runnable {
         "capability_prices", "capability_model_slots"),
     /** The scraper's probe of each orchestrator on each run (a row per orchestrator and run). */
     REACHABILITY(400, 1, "orchestrator_reachability"),
+    /** The scraper's readings of each model's idle and busy containers, on each change. */
+    LOAD_READINGS(400, 1, "orchestrator_load_readings"),
     /** The query layer serves 1m over at most a day and 5m over at most 7 days from here. */
     ROLLUP_MINUTE(8, 8, "rollup_minute"),
     ROLLUP_HOUR(400, 1, "rollup_hour"),

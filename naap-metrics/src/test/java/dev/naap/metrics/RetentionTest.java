@@ -170,9 +170,9 @@ class RetentionTest {
         .containsEntry(Retention.Data.DEMAND_MINUTE, 60)
         .containsEntry(Retention.Data.ROLLUP_MINUTE, Retention.Data.ROLLUP_MINUTE.defaultDays);
     assertThat(Retention.Policy.defaults().toString())
-        .isEqualTo("raw=90d,capabilities=400d,reachability=400d,rollup_minute=8d,"
-            + "rollup_hour=400d,rollup_day=0d,demand_minute=400d,demand_hour=0d,fee_minute=400d,"
-            + "fee_hour=0d");
+        .isEqualTo("raw=90d,capabilities=400d,reachability=400d,load_readings=400d,"
+            + "rollup_minute=8d,rollup_hour=400d,rollup_day=0d,demand_minute=400d,demand_hour=0d,"
+            + "fee_minute=400d,fee_hour=0d");
     assertThatThrownBy(
             () ->
                 Retention.Policy.parse(

@@ -56,19 +56,17 @@ record OrchestratorSnapshot(
   }
 
   /**
-   * SHA-256 (hex) of what this orchestrator is, as opposed to how busy it is: every field but the
-   * ones that change with use ({@code capacities}, each model's idle and busy containers, each
-   * GPU's free memory). A new version opens only when this changes; a change of the others alone
-   * updates the open version (docs/SCRAPER.md, "Versioning rule").
+   * SHA-256 (hex) of what this orchestrator is, as opposed to how busy it is: every field but each
+   * model's idle and busy containers ({@code capacity}, {@code capacityInUse}), which change as
+   * streams start and stop. A new version opens only when this changes; a change of those alone
+   * rewrites the open version and adds a load reading (docs/SCRAPER.md, "Versioning rule").
    */
   String identityHash() {
     return sha256(new OrchestratorSnapshot(orchUri, address, localAddress, version, minVersion,
-        new TreeMap<>(), pricePerUnit, pixelsPerUnit, region, regionSource,
+        capacities, pricePerUnit, pixelsPerUnit, region, regionSource,
         models.stream().map(m -> new Model(m.capability(), m.capabilityName(), m.modelId(),
             m.warm(), 0, 0, m.runnerVersion())).toList(),
-        prices,
-        gpus.stream().map(g -> new Gpu(g.pipeline(), g.modelId(), g.slot(), g.id(), g.name(),
-            g.major(), g.minor(), g.memoryTotalBytes(), 0)).toList()).toString());
+        prices, gpus).toString());
   }
 
   static String sha256(String text) {

@@ -31,6 +31,7 @@ final class Rows {
     }
     row.put("region_source", s.regionSource());
     List<ObjectNode> models = new ArrayList<>();
+    List<ObjectNode> load = new ArrayList<>();
     for (var m : s.models()) {
       ObjectNode r = VersionedWriter.MAPPER.createObjectNode();
       r.put("capability", m.capability());
@@ -41,6 +42,12 @@ final class Rows {
       r.put("capacity_in_use", m.capacityInUse());
       r.put("runner_version", m.runnerVersion());
       models.add(r);
+      ObjectNode reading = VersionedWriter.MAPPER.createObjectNode();
+      reading.put("capability", m.capability());
+      reading.put("model_id", m.modelId());
+      reading.put("capacity_idle", m.capacity());
+      reading.put("capacity_in_use", m.capacityInUse());
+      load.add(reading);
     }
     List<ObjectNode> prices = new ArrayList<>();
     for (var p : s.prices()) {
@@ -69,7 +76,8 @@ final class Rows {
     return new VersionedWriter.Version(s.contentHash(), s.identityHash(), row, Map.of(
         "orchestrator_version_models", models,
         "orchestrator_version_prices", prices,
-        "orchestrator_version_gpus", gpus));
+        "orchestrator_version_gpus", gpus),
+        Map.of("orchestrator_load_readings", load));
   }
 
   static VersionedWriter.Version registered(RegisteredReader.Registered r) {
@@ -86,6 +94,6 @@ final class Rows {
     row.put("status", r.status());
     row.put("price_per_pixel", r.pricePerPixel());
     String hash = OrchestratorSnapshot.sha256(r.toString());
-    return new VersionedWriter.Version(hash, hash, row, Map.of());
+    return new VersionedWriter.Version(hash, hash, row, Map.of(), Map.of());
   }
 }

@@ -30,8 +30,8 @@ public final class ScrapeMetrics {
     versions = Counter.builder().name("naap_scrape_versions_written_total")
         .help("New snapshot versions written, by table").labelNames("table").register(registry);
     versionsUpdated = Counter.builder().name("naap_scrape_versions_updated_total")
-        .help("Open versions rewritten in place because only what changes with use changed"
-            + " (capacity in use, free memory), by table")
+        .help("Open versions rewritten in place because only their load changed (idle and"
+            + " busy containers), by table")
         .labelNames("table").register(registry);
     orchestrators = Gauge.builder().name("naap_scrape_orchestrators")
         .help("Orchestrators in the last good answer of each source").labelNames("source")

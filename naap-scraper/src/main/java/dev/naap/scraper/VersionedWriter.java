@@ -24,12 +24,13 @@ import java.util.Map;
  * truth, so a restart changes nothing). Then, per key: the same content hash leaves the open
  * version alone; the same identity hash with other content (only what changes with use, such as
  * capacity in use, differs) rewrites the open version in place, same {@code valid_from}, so
- * versions do not pile up as a busy network's load moves; a different identity closes the open
- * version at {@code now} and opens a new one from {@code now}; a key the source no longer lists is
- * closed at {@code now}. Child rows of new and rewritten versions are inserted first and the version
- * rows last, in one insert, so a visible version always has its children. Closing or rewriting
- * re-inserts the row with a later {@code written_at}; the tables are ReplacingMergeTree(written_at)
- * (children: ReplacingMergeTree on the version's key, the last insert wins) and read with FINAL.
+ * versions do not pile up as a busy network's load moves (its readings keep that history); a
+ * different identity closes the open version at {@code now} and opens a new one from {@code now};
+ * a key the source no longer lists is closed at {@code now}. Readings and child rows are inserted
+ * first and the version rows last, in one insert, so a visible version always has its children.
+ * Closing or rewriting re-inserts the row with a later {@code written_at}; the tables are
+ * ReplacingMergeTree(written_at) (children: ReplacingMergeTree on the version's key, the last
+ * insert wins) and read with FINAL.
  *
  * <p>Thread-safe if each source is written by one thread at a time.
  */
@@ -46,10 +47,12 @@ final class VersionedWriter {
 
   /**
    * One version to be: its content hash, its identity hash (equal to the content hash where
-   * nothing changes with use), its row, and its child rows by table.
+   * nothing changes with use), its row, its child rows by table, and its readings by table: rows
+   * of what changes with use, stamped {@code observed_at} and written whenever the content changed,
+   * so the history of the readings is kept although the version is rewritten in place.
    */
   record Version(String hash, String identity, ObjectNode row,
-      Map<String, List<ObjectNode>> children) {}
+      Map<String, List<ObjectNode>> children, Map<String, List<ObjectNode>> readings) {}
 
   /** What {@link #apply} did: versions opened, closed, rewritten in place, left alone. */
   record Result(int written, int closed, int updated, int unchanged) {}
@@ -64,6 +67,7 @@ final class VersionedWriter {
     Map<String, List<ObjectNode>> open = openVersions(table, keyColumn, source);
     List<ObjectNode> versionRows = new ArrayList<>();
     Map<String, List<ObjectNode>> childRows = new LinkedHashMap<>();
+    Map<String, List<ObjectNode>> readingRows = new LinkedHashMap<>();
     int written = 0;
     int closed = 0;
     int updated = 0;
@@ -112,6 +116,15 @@ final class VersionedWriter {
           childRows.computeIfAbsent(childTable, t -> new ArrayList<>()).add(child);
         }
       });
+      v.readings().forEach((readingTable, rows) -> {
+        for (ObjectNode r : rows) {
+          ObjectNode reading = r.deepCopy();
+          reading.put("source", source);
+          reading.put(keyColumn, e.getKey());
+          reading.put("observed_at", at);
+          readingRows.computeIfAbsent(readingTable, t -> new ArrayList<>()).add(reading);
+        }
+      });
     }
     for (List<ObjectNode> gone : open.values()) {
       for (ObjectNode p : gone) {
@@ -119,6 +132,7 @@ final class VersionedWriter {
         closed++;
       }
     }
+    readingRows.forEach((readingTable, rows) -> insert(readingTable, rows));
     childRows.forEach((childTable, rows) -> insert(childTable, rows));
     insert(table, versionRows);
     return new Result(written, closed, updated, unchanged);

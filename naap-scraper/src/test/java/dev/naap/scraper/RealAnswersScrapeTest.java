@@ -199,8 +199,8 @@ class RealAnswersScrapeTest {
     String uri = orch.get("orch_uri").asText();
     var models = (ObjectNode) orch.at("/capabilities/constraints/PerCapability/35/models");
     ObjectNode model = (ObjectNode) models.properties().iterator().next().getValue();
-    ObjectNode gpu = (ObjectNode) orch.get("hardware").get(0).get("gpu_info").properties()
-        .iterator().next().getValue();
+    long idle = model.path("capacity").asLong();
+    long inUse = model.path("capacityInUse").asLong();
     Map<String, Object> byUri = Map.of("uri", uri);
     String models35 = "SELECT capacity_idle, capacity_in_use FROM orchestrator_version_models FINAL"
         + " WHERE orch_uri = {uri:String} AND capability = 35";
@@ -209,15 +209,14 @@ class RealAnswersScrapeTest {
         Store store = TestEngine.uniqueStore("scrape_load");
         Scraper scraper = new Scraper(config(List.of(gateway.url())), store,
             ScrapeMetrics.unregistered(), Clock.systemUTC())) {
-      scraper.runOnce();
+      Scraper.RunSummary quiet = scraper.runOnce();
       String opened = store.queryText("SELECT valid_from, run_id FROM orchestrator_versions FINAL"
           + " WHERE orch_uri = {uri:String}", byUri);
 
-      // A stream starts: one container moves from idle to in use; free memory moves too.
+      // A stream starts: one container moves from idle to in use.
       Thread.sleep(5);
-      model.put("capacity", 0);
-      model.put("capacityInUse", 1);
-      gpu.put("memory_free", gpu.get("memory_free").asLong() - 1_000_000_000L);
+      model.put("capacity", idle + 1);
+      model.put("capacityInUse", inUse + 1);
       gateway.json("/getNetworkCapabilities", JSON.writeValueAsBytes(answer));
       Scraper.RunSummary busy = scraper.runOnce();
 
@@ -232,14 +231,17 @@ class RealAnswersScrapeTest {
       assertThat(store.queryText("SELECT count(), countIf(valid_to IS NULL)"
           + " FROM orchestrator_versions FINAL WHERE orch_uri = {uri:String}", byUri))
           .isEqualTo("1\t1\n");
-      assertThat(store.queryText(models35, byUri)).isEqualTo("0\t1\n");
-      assertThat(store.queryText("SELECT memory_free_bytes FROM orchestrator_version_gpus FINAL"
-          + " WHERE orch_uri = {uri:String} AND gpu_id = {id:String}",
-          Map.of("uri", uri, "id", gpu.get("id").asText())))
-          .isEqualTo(gpu.get("memory_free").asLong() + "\n");
-      assertThat(store.queryText("SELECT capacity_in_use FROM orchestrator_models_at("
-          + "at = {at:DateTime64(3, 'UTC')}) WHERE orch_uri = {uri:String} AND capability = 35",
-          Map.of("at", busy.finishedAt(), "uri", uri))).isEqualTo("1\n");
+      String busyLoad = (idle + 1) + "\t" + (inUse + 1) + "\n";
+      assertThat(store.queryText(models35, byUri)).isEqualTo(busyLoad);
+      // ... and what was true at each time is still known, from the load readings.
+      String modelsAt = "SELECT capacity_idle, capacity_in_use FROM orchestrator_models_at("
+          + "at = {at:DateTime64(3, 'UTC')}) WHERE orch_uri = {uri:String} AND capability = 35";
+      assertThat(store.queryText(modelsAt, Map.of("at", quiet.finishedAt(), "uri", uri)))
+          .isEqualTo(idle + "\t" + inUse + "\n");
+      assertThat(store.queryText(modelsAt, Map.of("at", busy.finishedAt(), "uri", uri)))
+          .isEqualTo(busyLoad);
+      assertThat(store.queryText("SELECT count() FROM orchestrator_load_readings"
+          + " WHERE orch_uri = {uri:String} AND capability = 35", byUri)).isEqualTo("2\n");
 
       // What the orchestrator is changes (its runner): a new version, the old one closed.
       Thread.sleep(5);
@@ -250,7 +252,7 @@ class RealAnswersScrapeTest {
           + " FROM orchestrator_versions FINAL WHERE orch_uri = {uri:String}", byUri))
           .isEqualTo("1\t1\n");
       assertThat(store.queryText(models35 + " AND runner_version = '0.99.0'", byUri))
-          .isEqualTo("0\t1\n");
+          .isEqualTo(busyLoad);
     }
   }
 

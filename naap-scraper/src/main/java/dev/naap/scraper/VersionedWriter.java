@@ -107,24 +107,9 @@ final class VersionedWriter {
       row.put("run_id", openedBy);
       row.put("written_at", at);
       versionRows.add(row);
-      v.children().forEach((childTable, rows) -> {
-        for (ObjectNode c : rows) {
-          ObjectNode child = c.deepCopy();
-          child.put("source", source);
-          child.put(keyColumn, e.getKey());
-          child.put("valid_from", validFrom);
-          childRows.computeIfAbsent(childTable, t -> new ArrayList<>()).add(child);
-        }
-      });
-      v.readings().forEach((readingTable, rows) -> {
-        for (ObjectNode r : rows) {
-          ObjectNode reading = r.deepCopy();
-          reading.put("source", source);
-          reading.put(keyColumn, e.getKey());
-          reading.put("observed_at", at);
-          readingRows.computeIfAbsent(readingTable, t -> new ArrayList<>()).add(reading);
-        }
-      });
+      ObjectNode owner = MAPPER.createObjectNode().put("source", source).put(keyColumn, e.getKey());
+      addStamped(v.children(), owner.deepCopy().put("valid_from", validFrom), childRows);
+      addStamped(v.readings(), owner.deepCopy().put("observed_at", at), readingRows);
     }
     for (List<ObjectNode> gone : open.values()) {
       for (ObjectNode p : gone) {
@@ -136,6 +121,16 @@ final class VersionedWriter {
     childRows.forEach((childTable, rows) -> insert(childTable, rows));
     insert(table, versionRows);
     return new Result(written, closed, updated, unchanged);
+  }
+
+  /** Adds copies of {@code rows} (by table) to {@code into}, with the fields of {@code stamp}. */
+  private static void addStamped(Map<String, List<ObjectNode>> rows, ObjectNode stamp,
+      Map<String, List<ObjectNode>> into) {
+    rows.forEach((table, tableRows) -> {
+      for (ObjectNode r : tableRows) {
+        into.computeIfAbsent(table, t -> new ArrayList<>()).add(r.deepCopy().setAll(stamp));
+      }
+    });
   }
 
   /** An open version's identity hash; a version written before V154 has none but its content's. */

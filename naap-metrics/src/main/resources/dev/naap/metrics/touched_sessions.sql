@@ -5,8 +5,13 @@
 -- (it may now be the latest one before them), or were running at it (it may be the first within
 -- them, which comes before the scraped metadata). Running sessions are touched by their own events
 -- anyway, so a snapshot that arrives on time adds little. Read from segment_facts by hour; without
--- such a snapshot the hour range is empty. Keys of earlier versions only add sessions to
--- recompute, never drop one.
+-- such a snapshot the hour range is empty.
+-- And the sessions whose region or GPU a scraped metadata version opened then may resolve anew
+-- (version_touches): the segments of its node that started since it opened (computed before it
+-- was written, on a gateway's clock ahead of the scraper's), and, when it is the node's first
+-- version with a region, the node's earlier segments without one (that first version's region is
+-- theirs, docs/METRICS.md "Region"), back to the retention horizon.
+-- Keys of earlier versions only add sessions to recompute, never drop one.
 -- Base64 keeps any bytes of an id intact through TabSeparated output.
 WITH (SELECT (min(event_time), max(event_time))
       FROM snapshot_touches
@@ -15,7 +20,12 @@ WITH (SELECT (min(event_time), max(event_time))
      (SELECT toInt64(argMax(value, updated_at)) FROM metric_settings
       WHERE name = 'gpu_snapshot_max_age_seconds') AS max_age_s,
      snapshots.1 AS first_snapshot,
-     addSeconds(snapshots.2, max_age_s) AS reach
+     addSeconds(snapshots.2, max_age_s) AS reach,
+     (SELECT (min(opened_at), countIf(has_region))
+      FROM version_touches
+      WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+        AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS versions,
+     versions.1 AS first_opened
 SELECT base64Encode(stream_id) AS stream_id_base64, base64Encode(request_id) AS request_id_base64
 FROM
 (
@@ -30,6 +40,32 @@ FROM
       AND bucket_hour >= toStartOfHour(first_snapshot) AND bucket_hour <= reach
       AND gpu_resolution != 'reported'
       AND segment_end >= first_snapshot AND segment_start <= reach
+    UNION ALL
+    SELECT stream_id, request_id
+    FROM segment_facts
+    WHERE first_opened > toDateTime64(0, 3, 'UTC')
+      AND bucket_hour >= toStartOfHour(first_opened) AND segment_start >= first_opened
+      AND orchestrator_address IN
+          (SELECT local_address FROM version_touches
+           WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+             AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC'))
+    UNION ALL
+    SELECT stream_id, request_id
+    FROM segment_facts
+    WHERE versions.2 > 0
+      AND bucket_hour >= (SELECT max(horizon) FROM retention_horizon)
+      AND region IS NULL
+      AND orchestrator_address IN
+          (SELECT local_address
+           FROM orchestrator_versions
+           WHERE local_address IN
+                 (SELECT local_address FROM version_touches
+                  WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+                    AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+                    AND has_region)
+             AND ifNull(region, '') != ''
+           GROUP BY local_address
+           HAVING min(valid_from) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC'))
 )
 GROUP BY stream_id, request_id
 ORDER BY stream_id, request_id

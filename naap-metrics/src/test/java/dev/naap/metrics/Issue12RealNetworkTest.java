@@ -369,6 +369,73 @@ class Issue12RealNetworkTest {
   }
 
   /**
+   * Scraped metadata versions written after the segments they resolve. A ran a session before
+   * the scraper first saw it: its first version, with a region, gives that session its region
+   * (not its GPU: metadata is valid from its version on). B's gateway runs 30 s ahead of the
+   * scraper, so B's session starts after B's new version opened but was computed before it was
+   * written: the version gives it its region and GPU. A version closed meanwhile touches nothing.
+   * After the next refresh the rows equal the view's.
+   */
+  @Test
+  void rollups_aMetadataVersionWrittenAfterTheSegmentsItResolves_resolvesThemAtTheNextRefresh()
+      throws InterruptedException {
+    Refresher refresher = new Refresher(store, Clock.systemUTC());
+    long now = System.currentTimeMillis();
+    opened(B, now - 86_400_000L, "us-east");
+    LiveEvents past = new LiveEvents(now - 60_000);
+    LiveEvents ahead = new LiveEvents(now + 30_000);
+    write(past.request("s1", 0), past.ingest("s1", A, 1_000), past.processed("s1", A, 2_000),
+        past.status("s1", A, 10_000, 20, "ONLINE"),
+        ahead.request("s2", 0), ahead.ingest("s2", B, 1_000), ahead.processed("s2", B, 2_000),
+        ahead.status("s2", B, 10_000, 20, "ONLINE"));
+    refresher.refreshUpTo(Instant.now());
+    String segments = "SELECT stream_id, region, gpu_id, gpu_resolution FROM %s ORDER BY ALL";
+    assertThat(rows(segments.formatted("segment_facts_current")))
+        .extracting(r -> String.join(" ", r.values()))
+        .containsExactly("s1 \\N  unknown", "s2 us-east  unknown");
+
+    Thread.sleep(5); // written after the refresh's watermark
+    long opened = System.currentTimeMillis();
+    opened(A, opened, "eu-west");
+    opened(B, opened, "eu-central", "GPU-b");
+    store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address,"
+        + " region, valid_from, valid_to, written_at) VALUES ('gw', '" + LiveEvents.nodeUrl(B)
+        + "', '0xd', '" + B + "', 'us-east', fromUnixTimestamp64Milli(" + (now - 86_400_000L)
+        + "), fromUnixTimestamp64Milli(" + opened + "), fromUnixTimestamp64Milli(" + opened
+        + "))");
+    assertThat(single("SELECT count() AS n FROM version_touches WHERE opened_at > now64(3) -"
+        + " INTERVAL 1 HOUR")).containsEntry("n", "2");
+    refresher.refreshUpTo(Instant.now());
+
+    assertThat(rows(segments.formatted("segment_facts_current")))
+        .extracting(r -> String.join(" ", r.values()))
+        .containsExactly("s1 eu-west  unknown", "s2 eu-central GPU-b metadata");
+    assertThat(rows(segments.formatted("segment_facts_current")))
+        .isEqualTo(rows(segments.formatted("segment_facts_source")));
+    assertThat(single("SELECT groupArray(region) AS regions FROM (SELECT region FROM"
+        + " rollup_hour_current ORDER BY region)"))
+        .containsEntry("regions", "['eu-central','eu-west']");
+  }
+
+  /**
+   * A scraped metadata version of {@code orchestrator} opened at {@code atMs} (written then, as
+   * the scraper writes it), in {@code region}, advertising {@code gpuIds} for streamdiffusion.
+   */
+  private void opened(String orchestrator, long atMs, String region, String... gpuIds) {
+    String uri = LiveEvents.nodeUrl(orchestrator);
+    String at = "fromUnixTimestamp64Milli(" + atMs + ")";
+    for (int i = 0; i < gpuIds.length; i++) {
+      store.execute("INSERT INTO orchestrator_version_gpus (source, orch_uri, valid_from, pipeline,"
+          + " model_id, gpu_slot, gpu_id, gpu_name, memory_total_bytes) VALUES ('gw', '" + uri
+          + "', " + at + ", 'live-video-to-video', 'streamdiffusion', '" + i + "', '" + gpuIds[i]
+          + "', 'NVIDIA L40S', 48000000000)");
+    }
+    store.execute("INSERT INTO orchestrator_versions (source, orch_uri, address, local_address,"
+        + " region, valid_from, written_at) VALUES ('gw', '" + uri + "', '0xd', '" + orchestrator
+        + "', '" + region + "', " + at + ", " + at + ")");
+  }
+
+  /**
    * A segment that ended before any event of its own named the pipeline (traces carry none, no
    * status came): a gateway error after it named it. The segment is counted under that pipeline,
    * and its GPU is looked up there. Found with the Kafka ground-truth test on seed 99.

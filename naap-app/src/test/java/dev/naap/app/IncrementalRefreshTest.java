@@ -8,14 +8,20 @@ import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.metrics.Refresher;
 import dev.naap.metrics.TestLoadRules;
+import dev.naap.scraper.ScrapeMetrics;
+import dev.naap.scraper.Scraper;
+import dev.naap.scraper.ScraperConfig;
+import dev.naap.sim.EventSink;
 import dev.naap.sim.FileSink;
+import dev.naap.sim.GatewayServer;
 import dev.naap.sim.GroundTruth;
 import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
-import java.io.IOException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * truth and against a full recompute: a simulated network's events are ingested in six slices,
  * some out of order (a partition that fell behind), with a refresh after each. Every segment the
  * refreshes stored must be what the events give when recomputed whole, and the rollups must
- * recover the ground truth exactly, as after a single refresh.
+ * recover the ground truth exactly, as after a single refresh. The scraper then sees the network
+ * for the first time, and the next refresh gives every segment its orchestrator's region.
  */
 class IncrementalRefreshTest {
 
@@ -41,7 +48,7 @@ class IncrementalRefreshTest {
   @TempDir Path dir;
 
   @Test
-  void refreshesWhileEventsArrive_storeWhatAFullRecomputeGives() throws IOException {
+  void refreshesWhileEventsArrive_storeWhatAFullRecomputeGives() throws Exception {
     SimConfig config =
         SimConfig.builder()
             .seed(Long.getLong("naap.sim.seed", 13)) // -Dnaap.sim.seed=N: another network
@@ -104,5 +111,61 @@ class IncrementalRefreshTest {
             store.queryText(
                 "SELECT " + columns + " FROM segment_facts_source ORDER BY ALL", Map.of()));
     GroundTruthCheck.assertRollupsMatch(store, truth);
+
+    // The scraper first sees the network now, after every session was computed (an ingest that
+    // ran before its scraper): the next refresh gives each segment of a scraped orchestrator the
+    // region of its first version, as a full recompute does.
+    String regions = "SELECT DISTINCT orchestrator_address, region FROM segment_facts_current"
+        + " WHERE orchestrator_address IN (SELECT local_address FROM orchestrators_current)"
+        + " ORDER BY ALL";
+    String withoutRegion = "SELECT count() FROM segment_facts_current WHERE region IS NULL"
+        + " AND orchestrator_address != ''";
+    assertThat(Long.parseLong(store.queryText(withoutRegion, Map.of()).strip()))
+        .as("segments without a region before the scrape").isGreaterThan(500);
+    scrapeOnce(config.networkSeed(), store);
+    refresher.refreshUpTo(Instant.now());
+    assertThat(store.queryText(withoutRegion, Map.of())).as("segments without a region after it")
+        .isEqualTo("0\n");
+    assertThat(store.queryText(regions, Map.of())).as("each segment's region after the scrape")
+        .isEqualTo(store.queryText("SELECT DISTINCT local_address, region FROM"
+            + " orchestrators_current ORDER BY ALL", Map.of()));
+    assertThat(store.queryText(
+            "SELECT " + columns + " FROM segment_facts_current ORDER BY ALL", Map.of()))
+        .as("segments after the scrape against a full recompute")
+        .isEqualTo(
+            store.queryText(
+                "SELECT " + columns + " FROM segment_facts_source ORDER BY ALL", Map.of()));
+  }
+
+  /**
+   * One scrape of the gateway of the same network, simulated live now (its gateway answers while
+   * it runs), with the simulator's regions as the operator's mapping.
+   */
+  private void scrapeOnce(long networkSeed, Store store) throws Exception {
+    long now = System.currentTimeMillis();
+    Simulator live = new Simulator(SimConfig.builder().seed(networkSeed).networkSeed(networkSeed)
+        .startMs(now).duration(Duration.ofHours(1)).build());
+    EventSink discard = new EventSink() {
+      @Override
+      public void send(String key, byte[] value) {}
+
+      @Override
+      public void close() {}
+    };
+    // Its own thread: the common pool has one thread on two cores, and the scraper needs it.
+    Thread running = Thread.ofPlatform().name("simulator")
+        .start(() -> live.run(discard, Pacer.realTime(1, now)));
+    Path mapping = Files.writeString(dir.resolve("regions.txt"), live.regionMapping());
+    try (GatewayServer gateway = GatewayServer.start(live, 0, 0);
+        Scraper scraper = new Scraper(
+            ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
+                .reachability(false).registeredOrchestrators(false).regionMapping(mapping).build(),
+            store, new ScrapeMetrics(new PrometheusRegistry()), Clock.systemUTC())) {
+      Scraper.RunSummary summary = scraper.runOnce();
+      assertThat(summary.status()).as("%s", summary.sources()).isEqualTo("ok");
+    } finally {
+      live.stop();
+      running.join();
+    }
   }
 }

@@ -1,13 +1,24 @@
 -- The minutes to recompute after fee events ingested in (from, to] (epoch seconds): theirs, and
--- those of every payment of the same payment sessions within {lookback_s} of them; none before the
--- retention horizon (see touched_hours.sql).
+-- those of every payment of the same payment sessions within {lookback_s} of them; and, for a node
+-- or on-chain address that a capability snapshot ingested then listed for the first time, the
+-- minutes of its payments and signed tickets (computed before, they fell back to the recipient);
+-- none before the retention horizon (see touched_hours.sql).
 WITH touched AS
 (
     SELECT bucket_minute, sender, node_url, session_id
     FROM fee_touches
     WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
       AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
-)
+),
+listed AS
+(
+    SELECT kind, listed
+    FROM listings_first_ingested
+    GROUP BY kind, listed
+    HAVING min(first_ingested) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+       AND min(first_ingested) <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+),
+(SELECT count() FROM listed) AS newly_listed
 SELECT DISTINCT toInt64(toUnixTimestamp(bucket_minute)) AS minute_s
 FROM
 (
@@ -21,5 +32,15 @@ FROM
                        + toIntervalSecond({lookback_s:Int64} + 60)
       AND (sender, node_url, session_id) IN
           (SELECT sender, node_url, session_id FROM touched WHERE session_id != '')
+    UNION ALL
+    SELECT toStartOfMinute(event_time)
+    FROM payment_values
+    WHERE newly_listed > 0
+      AND (node_url IN (SELECT listed FROM listed WHERE kind = 'node')
+           OR recipient IN (SELECT listed FROM listed WHERE kind = 'address'))
+    UNION ALL
+    SELECT toStartOfMinute(event_time)
+    FROM signed_ticket_values
+    WHERE newly_listed > 0 AND node_url IN (SELECT listed FROM listed WHERE kind = 'node')
 )
 WHERE bucket_minute >= (SELECT max(horizon) FROM retention_horizon)

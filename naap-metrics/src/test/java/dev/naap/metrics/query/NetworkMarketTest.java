@@ -242,6 +242,41 @@ class NetworkMarketTest {
         .reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(a.add(b));
   }
 
+  /**
+   * A payment and a signed ticket (which names no orchestrator address) to a node that no
+   * capability snapshot has listed yet count under the payment's recipient and under no
+   * orchestrator. The snapshot that first lists the node, ingested in a later batch, moves them to
+   * the node's signer at the next refresh, as when both arrive together.
+   */
+  @Test
+  void fees_ofANodeListedAfterItsPayments_moveToItsSignerAtTheNextRefresh() {
+    LiveEvents ev = new LiveEvents();
+    String paid = payment(ev, 30_000, "35_" + MODEL, "s9", nodeUrl(B), "1000000 WEI", "0.5", 2);
+    String ticket = signedTicket(ev, 40_000, B, "\"7000\"", 6.0)
+        .replace("\"orch_address\":\"" + B + "\"", "\"orch_address\":\"\"");
+    String listing = snapshot(ev, 60_000, new Offer(B, 2000, 1, 1, 0));
+    Instant end = START.plus(Duration.ofHours(1));
+    List<Dimension> byOrch = List.of(Dimension.ORCHESTRATOR, Dimension.APP);
+
+    Store unlisted = load("fees_unlisted", List.of(List.of(paid, ticket)));
+    assertThat(run(unlisted, Report.NETWORK_ECONOMICS, Granularity.HOUR, byOrch, START, end))
+        .extracting(r -> r.get("orchestrator_address") + " " + r.get("app"))
+        .containsExactlyInAnyOrder("0xd000000000000000000000000000000000000000 ", " daydream");
+
+    Store late = load("fees_listed_late", List.of(List.of(paid, ticket), List.of(listing)));
+    List<Map<String, Object>> rows =
+        run(late, Report.NETWORK_ECONOMICS, Granularity.HOUR, byOrch, START, end);
+    assertThat(rows).extracting(r -> r.get("orchestrator_address") + " " + r.get("app"))
+        .containsExactlyInAnyOrder(B + " ", B + " daydream");
+    assertThat(new BigDecimal((String) find(rows, B, "").get("expected_fees_wei")))
+        .isEqualByComparingTo(ev("1000000", "0.5", 2));
+    assertThat(new BigInteger((String) find(rows, B, "daydream").get("computed_fees_wei")))
+        .isEqualTo(BigInteger.valueOf(7000));
+    Store together = load("fees_listed_with", List.of(List.of(paid, ticket, listing)));
+    assertThat(rows).isEqualTo(
+        run(together, Report.NETWORK_ECONOMICS, Granularity.HOUR, byOrch, START, end));
+  }
+
   private static Map<String, Object> find(List<Map<String, Object>> rows, String orch, String app) {
     return rows.stream()
         .filter(r -> r.get("orchestrator_address").equals(orch) && r.get("app").equals(app))

@@ -55,10 +55,13 @@ class PromptChangeTruthTest {
     store = TestEngine.uniqueStore("loadtest_prompt_truth");
     GatewayClient client =
         new GatewayClient(gateway.url(), Duration.ofSeconds(2), Duration.ofSeconds(15));
+    // A change is sent only while prompt_timeout remains: 40 s leaves 13 s of simulated time (1.3 s
+    // of wall clock) after the slowest startups of about 12 s, so a busy machine's delays do not
+    // keep a test from timing its change.
     plan =
         TestPlanLoader.parse(
             """
-            {"name": "prompt-truth", "test_duration": "30s", "poll_interval": "1s", "concurrency": 4,
+            {"name": "prompt-truth", "test_duration": "40s", "poll_interval": "1s", "concurrency": 4,
              "prompt_changes": 1, "startup_timeout": "60s", "prompt_timeout": "15s"}
             """
                 .getBytes(StandardCharsets.UTF_8));

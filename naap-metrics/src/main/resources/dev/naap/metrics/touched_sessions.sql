@@ -11,6 +11,8 @@
 -- was written, on a gateway's clock ahead of the scraper's), and, when it is the node's first
 -- version with a region, the node's earlier segments without one (that first version's region is
 -- theirs, docs/METRICS.md "Region"), back to the retention horizon.
+-- And, when an operator's test-load rules saved then differ from those in force before, the sessions
+-- whose stream id or gateway a rule added or removed matches, back to the retention horizon.
 -- Keys of earlier versions only add sessions to recompute, never drop one.
 -- Base64 keeps any bytes of an id intact through TabSeparated output.
 WITH (SELECT (min(event_time), max(event_time))
@@ -25,7 +27,17 @@ WITH (SELECT (min(event_time), max(event_time))
       FROM version_touches
       WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
         AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS versions,
-     versions.1 AS first_opened
+     versions.1 AS first_opened,
+     (SELECT max(version) FROM test_load_rules
+      WHERE version <= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')) AS rules_before,
+     (SELECT max(version) FROM test_load_rules
+      WHERE version <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS rules_after,
+     (SELECT groupArrayIf((kind, like_pattern), version = rules_before AND kind != '')
+      FROM test_load_rules WHERE version = rules_before) AS patterns_before,
+     (SELECT groupArrayIf((kind, like_pattern), version = rules_after AND kind != '')
+      FROM test_load_rules WHERE version = rules_after) AS patterns_after,
+     arrayConcat(arrayFilter(p -> NOT has(patterns_after, p), patterns_before),
+                 arrayFilter(p -> NOT has(patterns_before, p), patterns_after)) AS patterns_changed
 SELECT base64Encode(stream_id) AS stream_id_base64, base64Encode(request_id) AS request_id_base64
 FROM
 (
@@ -66,6 +78,15 @@ FROM
              AND ifNull(region, '') != ''
            GROUP BY local_address
            HAVING min(valid_from) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC'))
+    UNION ALL
+    SELECT stream_id, request_id
+    FROM segment_facts
+    WHERE rules_after > rules_before AND notEmpty(patterns_changed)
+      AND bucket_hour >= (SELECT max(horizon) FROM retention_horizon)
+      AND arrayExists(p -> (p.1 = 'stream_id' AND stream_id LIKE p.2)
+                           OR (p.1 = 'gateway' AND (gateway LIKE p.2
+                                                    OR (gateway = 'unknown' AND '' LIKE p.2))),
+                      patterns_changed)
 )
 GROUP BY stream_id, request_id
 ORDER BY stream_id, request_id

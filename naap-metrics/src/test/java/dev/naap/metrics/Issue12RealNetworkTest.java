@@ -326,6 +326,48 @@ class Issue12RealNetworkTest {
         .extracting(r -> r.get("stream_id")).containsExactly("user");
   }
 
+  /**
+   * An operator sets rules on a store whose sessions were computed without them: the next refresh
+   * recomputes the sessions a changed rule matches, though none of their events came again. The
+   * same rules saved again (a restart) recompute nothing; rules removed unmark them.
+   */
+  @Test
+  void rollups_rulesChangedAfterTheSessionsWereComputed_remarkThemAtTheNextRefresh()
+      throws InterruptedException {
+    Refresher refresher = new Refresher(store, Clock.systemUTC());
+    LiveEvents tester = new LiveEvents().onGateway("cloud-spe-ai-live-video-tester-fra");
+    write(ev.request("aiJobTesterStream-1", 0), ev.ingest("aiJobTesterStream-1", A, 1_000),
+        ev.processed("aiJobTesterStream-1", A, 2_000), ev.request("user", 0),
+        ev.ingest("user", A, 1_000), ev.processed("user", A, 2_000), tester.request("probe", 0),
+        tester.ingest("probe", B, 1_000), tester.processed("probe", B, 2_000));
+    refresher.refreshUpTo(Instant.now());
+    String marked = "SELECT stream_id, is_test_load FROM segment_facts_current ORDER BY ALL";
+    String counted = "SELECT is_test_load, sum(sessions_requested) AS sessions FROM"
+        + " rollup_hour_current GROUP BY is_test_load ORDER BY is_test_load";
+    assertThat(rows(counted)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("false 3");
+
+    Thread.sleep(5); // saved after the refresh's watermark, as by an ingest started later
+    TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
+    assertThat(refresher.refreshUpTo(Instant.now()).sessions()).isEqualTo(2);
+    assertThat(rows(marked)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("aiJobTesterStream-1 true", "probe true", "user false");
+    assertThat(rows(counted)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("false 1", "true 2");
+
+    Thread.sleep(5);
+    TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
+    assertThat(refresher.refreshUpTo(Instant.now()).sessions()).isZero();
+
+    Thread.sleep(5);
+    new TestLoadRules(List.of(), List.of("cloud-spe-*")).save(store, Clock.systemUTC());
+    assertThat(refresher.refreshUpTo(Instant.now()).sessions()).isEqualTo(2);
+    assertThat(rows(marked)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("aiJobTesterStream-1 false", "probe true", "user false");
+    assertThat(rows(marked)).isEqualTo(rows(marked.replace("segment_facts_current",
+        "segment_facts_source")));
+  }
+
   // ----- the rollups carry it all -----
 
   /**

@@ -11,8 +11,8 @@
 -- was written, on a gateway's clock ahead of the scraper's), and, when it is the node's first
 -- version with a region, the node's earlier segments without one (that first version's region is
 -- theirs, docs/METRICS.md "Region"), back to the retention horizon.
--- And, when an operator's test-load rules saved then differ from those in force before, the sessions
--- whose stream id or gateway a rule added or removed matches, back to the retention horizon.
+-- And, when the test-load rules saved then differ from those in force before, the sessions whose
+-- stream id or gateway a rule added or removed matches, back to the retention horizon.
 -- Keys of earlier versions only add sessions to recompute, never drop one.
 -- Base64 keeps any bytes of an id intact through TabSeparated output.
 WITH (SELECT (min(event_time), max(event_time))
@@ -32,9 +32,9 @@ WITH (SELECT (min(event_time), max(event_time))
       WHERE version <= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')) AS rules_before,
      (SELECT max(version) FROM test_load_rules
       WHERE version <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS rules_after,
-     (SELECT groupArrayIf((kind, like_pattern), version = rules_before AND kind != '')
+     (SELECT groupArrayIf((kind, like_pattern), kind != '')
       FROM test_load_rules WHERE version = rules_before) AS patterns_before,
-     (SELECT groupArrayIf((kind, like_pattern), version = rules_after AND kind != '')
+     (SELECT groupArrayIf((kind, like_pattern), kind != '')
       FROM test_load_rules WHERE version = rules_after) AS patterns_after,
      arrayConcat(arrayFilter(p -> NOT has(patterns_after, p), patterns_before),
                  arrayFilter(p -> NOT has(patterns_before, p), patterns_after)) AS patterns_changed

@@ -23,11 +23,22 @@ WITH (SELECT (min(event_time), max(event_time))
       WHERE name = 'gpu_snapshot_max_age_seconds') AS max_age_s,
      snapshots.1 AS first_snapshot,
      addSeconds(snapshots.2, max_age_s) AS reach,
-     (SELECT (min(opened_at), countIf(has_region))
+     (SELECT min(opened_at)
       FROM version_touches
       WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-        AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS versions,
-     versions.1 AS first_opened,
+        AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS first_opened,
+     -- the nodes whose first version with a region opened then
+     (SELECT groupArray(local_address)
+      FROM (SELECT local_address
+            FROM orchestrator_versions
+            WHERE local_address IN
+                  (SELECT local_address FROM version_touches
+                   WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+                     AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+                     AND has_region)
+              AND ifNull(region, '') != ''
+            GROUP BY local_address
+            HAVING min(valid_from) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC'))) AS regioned,
      (SELECT max(version) FROM test_load_rules
       WHERE version <= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')) AS rules_before,
      (SELECT max(version) FROM test_load_rules
@@ -64,20 +75,9 @@ FROM
     UNION ALL
     SELECT stream_id, request_id
     FROM segment_facts
-    WHERE versions.2 > 0
+    WHERE notEmpty(regioned)
       AND bucket_hour >= (SELECT max(horizon) FROM retention_horizon)
-      AND region IS NULL
-      AND orchestrator_address IN
-          (SELECT local_address
-           FROM orchestrator_versions
-           WHERE local_address IN
-                 (SELECT local_address FROM version_touches
-                  WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-                    AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
-                    AND has_region)
-             AND ifNull(region, '') != ''
-           GROUP BY local_address
-           HAVING min(valid_from) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC'))
+      AND region IS NULL AND has(regioned, orchestrator_address)
     UNION ALL
     SELECT stream_id, request_id
     FROM segment_facts

@@ -44,10 +44,13 @@ class RefreshRolesTest {
       }
       try {
         // 1. One of them claims term 1 and keeps it while both run: the other only stands by.
+        //    Started together, both may write a claim of term 1 before either settles; the higher
+        //    holder wins (RefreshLease). So the lease is read once its holder has refreshed.
+        awaitLease(facade, 1);
+        long watermark = awaitWatermarkAfter(facade, 0);
         String[] first = awaitLease(facade, 1);
         Process holder = owner(refreshers, first[1]);
         Process standby = refreshers.get(1 - refreshers.indexOf(holder));
-        long watermark = awaitWatermarkAfter(facade, 0);
         for (int i = 0; i < 10; i++) {
           Thread.sleep(300);
           assertThat(lease(facade)).as("lease while both run").containsExactly(first);

@@ -567,13 +567,17 @@ class DashboardBrowserTest {
     // Hourly buckets that start before the end: the last one starts in the hour before it.
     Instant lastHour = end.minusSeconds(1).truncatedTo(ChronoUnit.HOURS);
     browser.open(root + "#/overview?" + range);
-    WebElement demand = browser.one("figure[data-chart^='Demand']");
-    assertThat(demand.getDomAttribute("data-in-progress")).isEqualTo(lastHour.toString());
-    assertThat(demand.findElement(By.cssSelector("figcaption.chart-progress")).getText())
-        .startsWith("Shaded: the last bucket, from " + lastHour.toString().substring(0, 16)
-            .replace('T', ' ') + " UTC, is still in progress (data up to ");
-    assertThat(browser.all("figure.chart[data-in-progress]"))
-        .as("every chart over time on the page").hasSize(4);
+    // When the set-up ran across an hour (history ended in the hour before this one), which
+    // charts reach into this hour depends on when their data are as of: checked only otherwise.
+    if (api.historyEnd().truncatedTo(ChronoUnit.HOURS).equals(lastHour)) {
+      WebElement demand = browser.one("figure[data-chart^='Demand']");
+      assertThat(demand.getDomAttribute("data-in-progress")).isEqualTo(lastHour.toString());
+      assertThat(demand.findElement(By.cssSelector("figcaption.chart-progress")).getText())
+          .startsWith("Shaded: the last bucket, from " + lastHour.toString().substring(0, 16)
+              .replace('T', ' ') + " UTC, is still in progress (data up to ");
+      assertThat(browser.all("figure.chart[data-in-progress]"))
+          .as("every chart over time on the page").hasSize(4);
+    }
 
     // An hour four days ago, long refreshed: every bucket is whole.
     browser.open(root + "#/overview?" + casesRange());

@@ -54,12 +54,14 @@ final class SimulatedApi implements AutoCloseable {
 
   private final Store store;
   private final Instant casesHour;
+  private final Instant historyEnd;
   private final TestLoadResults testLoad;
   private final ApiServer server;
 
-  private SimulatedApi(Store store, Instant casesHour) {
+  private SimulatedApi(Store store, Instant casesHour, Instant historyEnd) {
     this.store = store;
     this.casesHour = casesHour;
+    this.historyEnd = historyEnd;
     this.testLoad = new TestLoadQueries(store);
     this.server = serve(ApiConfig.defaults());
   }
@@ -90,7 +92,7 @@ final class SimulatedApi implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new SimulatedApi(store, casesHour);
+    return new SimulatedApi(store, casesHour, now);
   }
 
   /**
@@ -258,6 +260,11 @@ final class SimulatedApi implements AutoCloseable {
   /** The hour that holds {@link ReaderCases}; nothing happened in the hour before it. */
   Instant casesHour() {
     return casesHour;
+  }
+
+  /** When the simulated history ends: its events are up to then, ingested after it. */
+  Instant historyEnd() {
+    return historyEnd;
   }
 
   /** The server's root, such as {@code http://127.0.0.1:41234/}. */

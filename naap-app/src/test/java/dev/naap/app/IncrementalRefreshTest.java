@@ -8,20 +8,13 @@ import dev.naap.ingest.FileImport;
 import dev.naap.ingest.IngestMetrics;
 import dev.naap.metrics.Refresher;
 import dev.naap.metrics.TestLoadRules;
-import dev.naap.scraper.ScrapeMetrics;
-import dev.naap.scraper.Scraper;
-import dev.naap.scraper.ScraperConfig;
-import dev.naap.sim.EventSink;
 import dev.naap.sim.FileSink;
-import dev.naap.sim.GatewayServer;
 import dev.naap.sim.GroundTruth;
 import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -122,7 +115,8 @@ class IncrementalRefreshTest {
         + " AND orchestrator_address != ''";
     assertThat(Long.parseLong(store.queryText(withoutRegion, Map.of()).strip()))
         .as("segments without a region before the scrape").isGreaterThan(500);
-    scrapeOnce(config.networkSeed(), store);
+    SimulatedScrape.once(SimConfig.builder().seed(config.networkSeed())
+        .startMs(System.currentTimeMillis()).duration(Duration.ofHours(1)).build(), store, dir);
     refresher.refreshUpTo(Instant.now());
     assertThat(store.queryText(withoutRegion, Map.of())).as("segments without a region after it")
         .isEqualTo("0\n");
@@ -135,37 +129,5 @@ class IncrementalRefreshTest {
         .isEqualTo(
             store.queryText(
                 "SELECT " + columns + " FROM segment_facts_source ORDER BY ALL", Map.of()));
-  }
-
-  /**
-   * One scrape of the gateway of the same network, simulated live now (its gateway answers while
-   * it runs), with the simulator's regions as the operator's mapping.
-   */
-  private void scrapeOnce(long networkSeed, Store store) throws Exception {
-    long now = System.currentTimeMillis();
-    Simulator live = new Simulator(SimConfig.builder().seed(networkSeed).networkSeed(networkSeed)
-        .startMs(now).duration(Duration.ofHours(1)).build());
-    EventSink discard = new EventSink() {
-      @Override
-      public void send(String key, byte[] value) {}
-
-      @Override
-      public void close() {}
-    };
-    // Its own thread: the common pool has one thread on two cores, and the scraper needs it.
-    Thread running = Thread.ofPlatform().name("simulator")
-        .start(() -> live.run(discard, Pacer.realTime(1, now)));
-    Path mapping = Files.writeString(dir.resolve("regions.txt"), live.regionMapping());
-    try (GatewayServer gateway = GatewayServer.start(live, 0, 0);
-        Scraper scraper = new Scraper(
-            ScraperConfig.builder(List.of(URI.create("http://127.0.0.1:" + gateway.port())))
-                .reachability(false).registeredOrchestrators(false).regionMapping(mapping).build(),
-            store, new ScrapeMetrics(new PrometheusRegistry()), Clock.systemUTC())) {
-      Scraper.RunSummary summary = scraper.runOnce();
-      assertThat(summary.status()).as("%s", summary.sources()).isEqualTo("ok");
-    } finally {
-      live.stop();
-      running.join();
-    }
   }
 }

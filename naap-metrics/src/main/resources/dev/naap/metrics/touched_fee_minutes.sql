@@ -10,15 +10,14 @@ WITH touched AS
     WHERE ingested_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
       AND ingested_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
 ),
-listed AS
-(
-    SELECT kind, listed
-    FROM listings_first_ingested
-    GROUP BY kind, listed
-    HAVING min(first_ingested) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-       AND min(first_ingested) <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
-),
-(SELECT count() FROM listed) AS newly_listed
+(SELECT (groupArrayIf(listed, kind = 'node'), groupArrayIf(listed, kind = 'address'))
+ FROM (SELECT kind, listed
+       FROM listings_first_ingested
+       GROUP BY kind, listed
+       HAVING min(first_ingested) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+          AND min(first_ingested) <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC'))) AS new_listings,
+new_listings.1 AS new_nodes,
+new_listings.2 AS new_addresses
 SELECT DISTINCT toInt64(toUnixTimestamp(bucket_minute)) AS minute_s
 FROM
 (
@@ -35,12 +34,11 @@ FROM
     UNION ALL
     SELECT toStartOfMinute(event_time)
     FROM payment_values
-    WHERE newly_listed > 0
-      AND (node_url IN (SELECT listed FROM listed WHERE kind = 'node')
-           OR recipient IN (SELECT listed FROM listed WHERE kind = 'address'))
+    WHERE (notEmpty(new_nodes) OR notEmpty(new_addresses))
+      AND (has(new_nodes, node_url) OR has(new_addresses, recipient))
     UNION ALL
     SELECT toStartOfMinute(event_time)
     FROM signed_ticket_values
-    WHERE newly_listed > 0 AND node_url IN (SELECT listed FROM listed WHERE kind = 'node')
+    WHERE notEmpty(new_nodes) AND has(new_nodes, node_url)
 )
 WHERE bucket_minute >= (SELECT max(horizon) FROM retention_horizon)

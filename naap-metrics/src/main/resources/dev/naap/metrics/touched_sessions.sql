@@ -23,30 +23,31 @@ WITH (SELECT (min(event_time), max(event_time))
       WHERE name = 'gpu_snapshot_max_age_seconds') AS max_age_s,
      snapshots.1 AS first_snapshot,
      addSeconds(snapshots.2, max_age_s) AS reach,
-     (SELECT min(opened_at)
+     (SELECT (min(opened_at), groupUniqArray(local_address),
+              groupUniqArrayIf(local_address, has_region))
       FROM version_touches
       WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-        AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS first_opened,
-     -- the nodes whose first version with a region opened then
+        AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS versions,
+     versions.1 AS first_opened,
+     versions.2 AS opened_nodes,
+     -- of the nodes that opened a version with a region then, those for which it is the first
      (SELECT groupArray(local_address)
       FROM (SELECT local_address
             FROM orchestrator_versions
-            WHERE local_address IN
-                  (SELECT local_address FROM version_touches
-                   WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-                     AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
-                     AND has_region)
+            WHERE notEmpty(versions.3) AND has(versions.3, local_address)
               AND ifNull(region, '') != ''
             GROUP BY local_address
             HAVING min(valid_from) > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC'))) AS regioned,
-     (SELECT max(version) FROM test_load_rules
-      WHERE version <= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')) AS rules_before,
-     (SELECT max(version) FROM test_load_rules
-      WHERE version <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS rules_after,
-     (SELECT groupArrayIf((kind, like_pattern), kind != '')
-      FROM test_load_rules WHERE version = rules_before) AS patterns_before,
-     (SELECT groupArrayIf((kind, like_pattern), kind != '')
-      FROM test_load_rules WHERE version = rules_after) AS patterns_after,
+     (SELECT (maxIf(version, version <= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')),
+              maxIf(version, version <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')))
+      FROM test_load_rules) AS rule_versions,
+     rule_versions.1 AS rules_before,
+     rule_versions.2 AS rules_after,
+     (SELECT (groupArrayIf((kind, like_pattern), version = rules_before AND kind != ''),
+              groupArrayIf((kind, like_pattern), version = rules_after AND kind != ''))
+      FROM test_load_rules WHERE version IN (rules_before, rules_after)) AS rule_sets,
+     rule_sets.1 AS patterns_before,
+     rule_sets.2 AS patterns_after,
      arrayConcat(arrayFilter(p -> NOT has(patterns_after, p), patterns_before),
                  arrayFilter(p -> NOT has(patterns_before, p), patterns_after)) AS patterns_changed
 SELECT base64Encode(stream_id) AS stream_id_base64, base64Encode(request_id) AS request_id_base64
@@ -68,10 +69,7 @@ FROM
     FROM segment_facts
     WHERE first_opened > toDateTime64(0, 3, 'UTC')
       AND bucket_hour >= toStartOfHour(first_opened) AND segment_start >= first_opened
-      AND orchestrator_address IN
-          (SELECT local_address FROM version_touches
-           WHERE opened_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-             AND opened_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC'))
+      AND has(opened_nodes, orchestrator_address)
     UNION ALL
     SELECT stream_id, request_id
     FROM segment_facts

@@ -129,16 +129,24 @@ final class Workers<R> {
     }
     long deadline = System.nanoTime() + wait.toNanos();
     boolean all = true;
+    // An interrupt (a command being stopped) does not cut the wait short: a connection closed
+    // mid-statement can abort the process. It is kept for the caller.
+    boolean interrupted = false;
     for (Thread t : threads) {
-      try {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-          all = false;
+      while (true) {
+        try {
+          long left = deadline - System.nanoTime();
+          if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+            all = false;
+          }
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return all;
   }

@@ -40,8 +40,14 @@ public final class Main {
   Main() {}
 
   public static void main(String[] argv) {
-    int code = run(List.of(argv), System.out, System.err);
-    // System.exit blocks forever when called while shutdown hooks run (after SIGHUP).
+    exit(run(List.of(argv), System.out, System.err));
+  }
+
+  /**
+   * Ends the process with {@code code}, unless it is already ending: System.exit blocks forever
+   * when called while shutdown hooks run (after SIGHUP).
+   */
+  public static void exit(int code) {
     if (!shuttingDown) {
       System.exit(code);
     }
@@ -55,7 +61,7 @@ public final class Main {
    * shuts down (SIGHUP, {@code System.exit} elsewhere) also runs {@code stop}, then waits up to
    * {@code grace} for the command to finish its cleanup, signalled by the returned latch.
    */
-  static CountDownLatch onShutdown(Runnable stop, Duration grace) {
+  public static CountDownLatch onShutdown(Runnable stop, Duration grace) {
     var finished = new CountDownLatch(1);
     var once = new AtomicBoolean();
     Runnable stopOnce = () -> {

@@ -4,7 +4,10 @@ import dev.naap.app.Cli;
 import dev.naap.app.Main;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +27,9 @@ import picocli.CommandLine.Option;
         ScaleOutBenchmark.class})
 public final class Bench {
 
+  /** How long a stop other than SIGINT or SIGTERM (SIGHUP) waits for the benchmark's cleanup. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
   /** Help on every benchmark, inherited by the subcommands. */
   @Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT,
       description = "print the benchmark's options and exit")
@@ -31,8 +37,29 @@ public final class Bench {
 
   Bench() {}
 
+  /**
+   * Ctrl-C or SIGTERM interrupts the benchmark: it stops where it is, closes what it opened (its
+   * store, broker, child processes and scratch directory) and the process exits 0, as every naap
+   * command does when stopped. The unfinished run prints no figures.
+   */
   public static void main(String[] argv) {
-    System.exit(run(List.of(argv), System.out, System.err));
+    Thread benchmark = Thread.currentThread();
+    AtomicBoolean stopped = new AtomicBoolean();
+    CountDownLatch finished = Main.onShutdown(() -> {
+      stopped.set(true);
+      benchmark.interrupt();
+    }, STOP_GRACE);
+    int code;
+    try {
+      code = run(List.of(argv), System.out, System.err);
+    } finally {
+      finished.countDown();
+    }
+    if (stopped.get()) {
+      System.err.println("naap bench: stopped");
+      code = 0;
+    }
+    Main.exit(code);
   }
 
   static int run(List<String> argv, PrintStream out, PrintStream err) {

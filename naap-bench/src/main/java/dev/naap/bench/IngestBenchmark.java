@@ -269,19 +269,26 @@ public final class IngestBenchmark implements Main.Runner {
     long live = 0;
     long start = System.nanoTime();
     Thread thread = Thread.ofPlatform().name("bench-ingest").start(ingest);
-    while (ingest.total().accepted() < events && thread.isAlive()) {
-      Thread.sleep(100);
-      peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-      if (measureLive && live == 0 && ingest.total().accepted() >= events / 2) {
-        System.gc();
-        live = memory.getHeapMemoryUsage().getUsed();
+    double seconds;
+    double gcSeconds;
+    double cpuSeconds;
+    try {
+      while (ingest.total().accepted() < events && thread.isAlive()) {
+        Thread.sleep(100);
+        peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+        if (measureLive && live == 0 && ingest.total().accepted() >= events / 2) {
+          System.gc();
+          live = memory.getHeapMemoryUsage().getUsed();
+        }
       }
+      seconds = (System.nanoTime() - start) / 1e9;
+      gcSeconds = (gcMillis() - gcBefore) / 1e3;
+      cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
+    } finally {
+      // Also when the benchmark is stopped: the ingest ends before its store closes.
+      ingest.stop();
+      thread.join();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double gcSeconds = (gcMillis() - gcBefore) / 1e3;
-    double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
-    ingest.stop();
-    thread.join();
     return new Result(ingest.total().accepted(), seconds, peak, live, gcSeconds, cpuSeconds);
   }
 
@@ -315,8 +322,17 @@ public final class IngestBenchmark implements Main.Runner {
       }
       return (System.nanoTime() - start) / 1e9;
     } finally {
-      store.execute("DROP TABLE IF EXISTS bench_engine_view SYNC");
-      store.execute("DROP TABLE IF EXISTS bench_engine_queue SYNC");
+      // Also when the benchmark is stopped: the engine's consumers end before its store closes,
+      // so the drops must not be refused for the stop's interrupt, which is kept for the caller.
+      boolean interrupted = Thread.interrupted();
+      try {
+        store.execute("DROP TABLE IF EXISTS bench_engine_view SYNC");
+        store.execute("DROP TABLE IF EXISTS bench_engine_queue SYNC");
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 

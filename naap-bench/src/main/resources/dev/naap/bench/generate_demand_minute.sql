@@ -1,5 +1,6 @@
--- {hours} hours of demand_minute rows ending at {end}: every minute × 3 gateways × 4 pipelines ×
--- 8 regions, with about {gpus} / 96 concurrent streams per row (the 1 000-GPU network busy).
+-- {hours} hours of demand_minute rows, the hours {first_hour} onwards counted back from {end}:
+-- every minute × 3 gateways × 4 pipelines × 8 regions, with about {gpus} / 96 concurrent streams
+-- per row (the 1 000-GPU network busy).
 INSERT INTO demand_minute (bucket_minute, gateway, pipeline, region, is_test_load,
     sessions_requested, sessions_started, sessions_no_orchestrator, stream_seconds,
     concurrent_streams, computed_at)
@@ -13,4 +14,4 @@ SELECT toDateTime({end:Int64} - 60 * (intDiv(n, 96) + 1), 'UTC'),
        60 * intDiv({gpus:UInt64}, 96) - cityHash64(n, 's') % 60,
        intDiv({gpus:UInt64}, 96) + cityHash64(n, 'c') % 3,
        now64(6)
-FROM (SELECT number AS n FROM numbers({hours:UInt64} * 60 * 96))
+FROM (SELECT number AS n FROM numbers({first_hour:UInt64} * 60 * 96, {hours:UInt64} * 60 * 96))

@@ -1,7 +1,8 @@
--- {hours} hours × {gpus} GPUs × 3 gateways of rollup_hour rows ending at {end} (epoch seconds, an
--- hour boundary), one version. GPU g belongs to orchestrator g % {orchestrators}, which fixes its
--- GPU model (6), region (8); its pipeline is g % 4. Each row: 2 sessions, 2 segments, 120 FPS
--- samples summarised by 20 values, 2 PTFFs, 2 jitter coefficients; a tenth of rows has a failure.
+-- {hours} hours × {gpus} GPUs × 3 gateways of rollup_hour rows, the hours {first_hour} onwards
+-- counted back from {end} (epoch seconds, an hour boundary), one version. GPU g belongs to
+-- orchestrator g % {orchestrators}, which fixes its GPU model (6), region (8); its pipeline is
+-- g % 4. Each row: 2 sessions, 2 segments, 120 FPS samples summarised by 20 values, 2 PTFFs,
+-- 2 jitter coefficients; a tenth of rows has a failure.
 INSERT INTO rollup_hour (bucket_hour, orchestrator_address, gpu_id, gpu_model, pipeline, region,
     gateway, is_test_load, sessions_requested, sessions_started, sessions_no_orchestrator, segments,
     failed_segments, compliant_segments, violations_failure, violations_ptff, violations_fps,
@@ -39,4 +40,4 @@ SELECT toDateTime({end:Int64} - 3600 * (intDiv(n, 3 * {gpus:UInt64}) + 1), 'UTC'
        2000 AS up_kbps_sum, 40 AS down_kbps_sum, 2 AS bandwidth_count,
        now64(6) AS computed_at
 FROM (SELECT number AS n, arrayMap(i -> 14 + (cityHash64(n, i) % 1000) / 100, range(20)) AS fps
-      FROM numbers({hours:UInt64} * 3 * {gpus:UInt64}))
+      FROM numbers({first_hour:UInt64} * 3 * {gpus:UInt64}, {hours:UInt64} * 3 * {gpus:UInt64}))

@@ -1,5 +1,6 @@
--- A network_capabilities snapshot from each of 3 gateways every 10 minutes over {hours} hours
--- ending at {end}: each of {orchestrators} orchestrators offers 2 or 3 containers of one model.
+-- A network_capabilities snapshot from each of 3 gateways every 10 minutes over {hours} hours,
+-- the hours {first_hour} onwards counted back from {end}: each of {orchestrators} orchestrators
+-- offers 2 or 3 containers of one model.
 INSERT INTO network_capability_models (event_id, event_time, gateway, address, local_address,
     orch_uri, version, capability, model_id, warm, capacity_idle, capacity_in_use, runner_version)
 SELECT concat('snap-', toString(intDiv(n, {orchestrators:UInt64}))),
@@ -9,4 +10,6 @@ SELECT concat('snap-', toString(intDiv(n, {orchestrators:UInt64}))),
        ['streamdiffusion', 'streamdiffusion-sdxl', 'comfyui', 'noop']
            [n % {orchestrators:UInt64} % 4 + 1],
        true, 2 - cityHash64(n) % 2, 1 + cityHash64(n, 'u') % 2, 'v1'
-FROM (SELECT number AS n FROM numbers({hours:UInt64} * 6 * 3 * {orchestrators:UInt64}))
+FROM (SELECT number AS n
+      FROM numbers({first_hour:UInt64} * 6 * 3 * {orchestrators:UInt64},
+                   {hours:UInt64} * 6 * 3 * {orchestrators:UInt64}))

@@ -174,8 +174,11 @@ public final class OverloadBenchmark implements Main.Runner {
         }
         return null;
       });
-      Thread.sleep(length);
-      go.set(false);
+      try {
+        Thread.sleep(length);
+      } finally {
+        go.set(false); // also when the benchmark is stopped: the clients end, and the pool closes
+      }
     }
     return new Result(sorted(ok), sorted(busy), sorted(health), other);
   }

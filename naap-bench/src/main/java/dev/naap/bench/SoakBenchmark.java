@@ -196,11 +196,22 @@ public final class SoakBenchmark implements Main.Runner {
               VISITOR_PERIOD.toNanos()
                   * v
                   / Math.max(1, visitors); // visitors spread over the period
-          load.submit(() -> traffic.visitor(offset, end));
+          load.submit(() -> {
+            traffic.visitor(offset, end);
+            return null;
+          });
         }
-        load.submit(() -> traffic.apiUsers(rate, end));
-        sample(client, demo, serve, demoMetrics, serveMetrics, work.path(), traffic, sampleSeconds,
-            end, out.resolve("samples.csv"));
+        load.submit(() -> {
+          traffic.apiUsers(rate, end);
+          return null;
+        });
+        try {
+          sample(client, demo, serve, demoMetrics, serveMetrics, work.path(), traffic,
+              sampleSeconds, end, out.resolve("samples.csv"));
+        } catch (Exception e) {
+          load.shutdownNow(); // a failed or stopped soak ends its traffic at once
+          throw e;
+        }
       }
       System.out.printf("stopping: load %s%n", loadAverage());
       Stop serveStop = stop(serve);
@@ -224,11 +235,20 @@ public final class SoakBenchmark implements Main.Runner {
       System.out.print(summary);
       System.out.printf("samples, plots and summary in %s%n", out);
     } finally {
+      // Also when the soak is stopped (interrupted): its processes stop as a supervisor stops
+      // them, SIGTERM and then 10 s, before it returns.
+      boolean interrupted = Thread.interrupted();
       for (Process p : serve == null ? List.of(demo) : List.of(serve, demo)) {
         if (p.isAlive()) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
+          p.destroy();
+          if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+          }
         }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
     work.close(); // only after a soak that finished: a failed one's processes left their logs there
@@ -249,7 +269,7 @@ public final class SoakBenchmark implements Main.Runner {
     }
 
     /** A dashboard left open: its calls every 30 s, with the parameters the page uses. */
-    void visitor(long offsetNanos, long endNanos) {
+    void visitor(long offsetNanos, long endNanos) throws InterruptedException {
       long next = System.nanoTime() + offsetNanos;
       try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
         while (next < endNanos) {
@@ -263,7 +283,7 @@ public final class SoakBenchmark implements Main.Runner {
     }
 
     /** API users: {@code rate} requests per second, each with its own {@code end}. */
-    void apiUsers(int rate, long endNanos) {
+    void apiUsers(int rate, long endNanos) throws InterruptedException {
       Random random = new Random(11);
       long interval = 1_000_000_000L / rate;
       long next = System.nanoTime();
@@ -479,14 +499,11 @@ public final class SoakBenchmark implements Main.Runner {
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private static void sleepUntil(long nanos) {
+  /** Throws when interrupted: a stopped soak ends its loops at once. */
+  private static void sleepUntil(long nanos) throws InterruptedException {
     long wait = nanos - System.nanoTime();
     if (wait > 0) {
-      try {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      TimeUnit.NANOSECONDS.sleep(wait);
     }
   }
 

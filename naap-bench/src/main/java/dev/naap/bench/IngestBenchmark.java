@@ -322,17 +322,11 @@ public final class IngestBenchmark implements Main.Runner {
       }
       return (System.nanoTime() - start) / 1e9;
     } finally {
-      // Also when the benchmark is stopped: the engine's consumers end before its store closes,
-      // so the drops must not be refused for the stop's interrupt, which is kept for the caller.
-      boolean interrupted = Thread.interrupted();
-      try {
+      // Also when the benchmark is stopped: the engine's consumers end before its store closes.
+      Cleanup.despiteInterrupt(() -> {
         store.execute("DROP TABLE IF EXISTS bench_engine_view SYNC");
         store.execute("DROP TABLE IF EXISTS bench_engine_queue SYNC");
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      });
     }
   }
 

@@ -151,17 +151,8 @@ public final class ScaleOutBenchmark implements Main.Runner {
             r.minutes(), (System.nanoTime() - t0) / 1e9, loadAverage());
       }
     } finally {
-      // Also when the benchmark is stopped (interrupted): its processes stop before it returns.
-      boolean interrupted = Thread.interrupted();
-      started.forEach(Process::destroy);
-      for (Process p : started) {
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      // Also when the benchmark is stopped: its processes stop before it returns.
+      Cleanup.stop(started, Duration.ofSeconds(60));
     }
     dir.close(); // only after a run that finished: a failed one's processes left their logs there
     return 0;

@@ -235,21 +235,9 @@ public final class SoakBenchmark implements Main.Runner {
       System.out.print(summary);
       System.out.printf("samples, plots and summary in %s%n", out);
     } finally {
-      // Also when the soak is stopped (interrupted): its processes stop as a supervisor stops
-      // them, SIGTERM and then 10 s, before it returns.
-      boolean interrupted = Thread.interrupted();
-      for (Process p : serve == null ? List.of(demo) : List.of(serve, demo)) {
-        if (p.isAlive()) {
-          p.destroy();
-          if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      // Also when the soak is stopped: its processes stop before it returns (after a soak that
+      // finished, they have stopped already).
+      Cleanup.stop(serve == null ? List.of(demo) : List.of(serve, demo), Duration.ofSeconds(10));
     }
     work.close(); // only after a soak that finished: a failed one's processes left their logs there
     return 0;

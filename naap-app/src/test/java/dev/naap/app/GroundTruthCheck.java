@@ -68,18 +68,17 @@ final class GroundTruthCheck {
     assertThat(expectedPerGateway.values().stream().mapToLong(e -> e[1]).sum())
         .as("unmet demand in the run")
         .isPositive();
-    // The gateways that report it only by the "within 2s timeout" error count it too.
-    assertThat(
-            truth.gateways().stream()
-                .filter(g -> g.noOrchestratorForm().equals("timeout_error"))
-                .mapToLong(
-                    g ->
-                        expectedPerGateway.get(g.host()) == null
-                            ? 0
-                            : expectedPerGateway.get(g.host())[1])
-                .sum())
-        .as("no-orchestrator sessions on the gateways with the timeout form")
-        .isPositive();
+    // The gateways that report it only by the "within 2s timeout" error count it too (checked
+    // above, per gateway); the tests' default networks draw such sessions, so there it must be
+    // more than 0 = 0. Another seed's network may have spare capacity on those gateways.
+    if (System.getProperty("naap.sim.seed") == null) {
+      assertThat(truth.gateways().stream()
+              .filter(g -> g.noOrchestratorForm().equals("timeout_error"))
+              .mapToLong(g -> expectedPerGateway.getOrDefault(g.host(), new long[2])[1])
+              .sum())
+          .as("no-orchestrator sessions on the gateways with the timeout form")
+          .isPositive();
+    }
 
     Map<String, Long> perPipeline = new HashMap<>();
     for (String[] f :

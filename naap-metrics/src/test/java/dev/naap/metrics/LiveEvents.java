@@ -159,6 +159,16 @@ public final class LiveEvents {
             + "\",\"url\":\"\"}}");
   }
 
+  /**
+   * A status the gateway stamped at {@code t} from a runner whose clock runs {@code aheadMs} ahead
+   * of the gateway's: its own {@code timestamp} is {@code t + aheadMs}.
+   */
+  public String statusFromRunnerAhead(String stream, String orch, long t, long aheadMs,
+      double fps) {
+    return status(stream, orch, t, fps, "ONLINE")
+        .replace("\"timestamp\":" + (t0 + t) + ",", "\"timestamp\":" + (t0 + t + aheadMs) + ",");
+  }
+
   public String statusWithError(String stream, String orch, long t, String error) {
     return status(stream, orch, t, 20, "ONLINE")
         .replace("\"last_error\":null", "\"last_error\":\"" + error + "\"");

@@ -119,6 +119,31 @@ class SessionsViewTest {
   }
 
   @Test
+  void swapBackToTheSameOrchestrator_statusesGoToTheAttemptTheGatewayReceivedThemIn() {
+    // The runner's clock runs 2.5 s ahead of the gateway's. The status the gateway received at
+    // 10 500, in the first attempt, carries 13 000: after the second attempt's ingest at 11 800.
+    write(ev.request("s1", 0), ev.ingest("s1", A, 10_000),
+        ev.statusFromRunnerAhead("s1", A, 10_500, 2_500, 12.0),
+        ev.swap("s1", A, 11_000), ev.ingest("s1", A, 11_800), ev.processed("s1", A, 12_600),
+        ev.statusFromRunnerAhead("s1", A, 20_500, 2_500, 24.0),
+        ev.statusFromRunnerAhead("s1", A, 30_500, 2_500, 26.0));
+
+    List<Map<String, String>> rows = rows("SELECT * FROM sessions ORDER BY segment_index");
+
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0))
+        .containsEntry("orchestrator_address", A)
+        .containsEntry("swapped_out", "true")
+        .containsEntry("fps_samples", "1")
+        .containsEntry("fps_mean", "12");
+    assertThat(rows.get(1))
+        .containsEntry("orchestrator_address", A)
+        .containsEntry("swapped_out", "false")
+        .containsEntry("fps_samples", "2")
+        .containsEntry("fps_mean", "25");
+  }
+
+  @Test
   void failure_errorStateRestartLastErrorOrNoOutput_eachFailTheSegment() {
     write(
         ev.request("ok", 0),

@@ -65,13 +65,13 @@ final class GroundTruthCheck {
     assertThat(perGateway.keySet()).as("gateways").isEqualTo(expectedPerGateway.keySet());
     expectedPerGateway.forEach((gateway, e) -> assertThat(perGateway.get(gateway))
         .as("%s: requested, no orchestrator", gateway).containsExactly(e[0], e[1]));
-    assertThat(expectedPerGateway.values().stream().mapToLong(e -> e[1]).sum())
-        .as("unmet demand in the run")
-        .isPositive();
-    // The gateways that report it only by the "within 2s timeout" error count it too (checked
-    // above, per gateway); the tests' default networks draw such sessions, so there it must be
-    // more than 0 = 0. Another seed's network may have spare capacity on those gateways.
+    // Unmet demand, also on the gateways that report it only by the "within 2s timeout" error,
+    // is counted exactly above, per gateway. The tests' default networks draw some of both, so
+    // there it must be more than 0 = 0; another seed's network may have capacity to spare.
     if (System.getProperty("naap.sim.seed") == null) {
+      assertThat(expectedPerGateway.values().stream().mapToLong(e -> e[1]).sum())
+          .as("unmet demand in the run")
+          .isPositive();
       assertThat(truth.gateways().stream()
               .filter(g -> g.noOrchestratorForm().equals("timeout_error"))
               .mapToLong(g -> expectedPerGateway.getOrDefault(g.host(), new long[2])[1])

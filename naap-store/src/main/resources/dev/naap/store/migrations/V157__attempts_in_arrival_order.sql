@@ -11,24 +11,24 @@ CREATE OR REPLACE VIEW orchestrator_events AS
 SELECT stream_id, request_id, orchestrator_address, orchestrator_url,
        replaceRegexpOne(lower(orchestrator_url), '/+$', '') AS node_url,
        event_time, 'status' AS family, '' AS subtype, pipeline,
-       output_fps, state, restart_count, last_restart_time_ms, last_error, gpu_id, region, is_test_load,
-       envelope_time
+       output_fps, state, restart_count, last_restart_time_ms, last_error, gpu_id, region,
+       is_test_load, envelope_time
 FROM ai_stream_status_events FINAL
 WHERE orchestrator_address != ''
 UNION ALL
 SELECT stream_id, request_id, orchestrator_address, orchestrator_url,
        replaceRegexpOne(lower(orchestrator_url), '/+$', ''),
        event_time, 'trace', subtype, pipeline,
-       CAST(NULL AS Nullable(Float64)), '', CAST(NULL AS Nullable(Int64)), CAST(NULL AS Nullable(Int64)),
-       '', '', '', is_test_load, envelope_time
+       CAST(NULL AS Nullable(Float64)), '', CAST(NULL AS Nullable(Int64)),
+       CAST(NULL AS Nullable(Int64)), '', '', '', is_test_load, envelope_time
 FROM stream_trace_events FINAL
 WHERE orchestrator_address != ''
 UNION ALL
 SELECT stream_id, request_id, orchestrator_address, orchestrator_url,
        replaceRegexpOne(lower(orchestrator_url), '/+$', ''),
        event_time, 'event', subtype, pipeline,
-       CAST(NULL AS Nullable(Float64)), '', CAST(NULL AS Nullable(Int64)), CAST(NULL AS Nullable(Int64)),
-       '', '', '', is_test_load, envelope_time
+       CAST(NULL AS Nullable(Float64)), '', CAST(NULL AS Nullable(Int64)),
+       CAST(NULL AS Nullable(Int64)), '', '', '', is_test_load, envelope_time
 FROM ai_stream_events FINAL
 WHERE orchestrator_address != '';
 
@@ -38,15 +38,15 @@ WHERE orchestrator_address != '';
 -- orchestrator with no attempt in the session keeps attempt_time 0. An attempt is still known by
 -- its ingest trace's own time (the gateway's clock, as its envelope).
 CREATE OR REPLACE VIEW orchestrator_events_by_attempt AS
-SELECT stream_id, request_id, orchestrator_address, orchestrator_url, node_url, event_time, family,
-       subtype, pipeline, output_fps, state, restart_count, last_restart_time_ms, last_error, gpu_id,
-       region, is_test_load,
-       coalesce(max(ingest_time) OVER running, min(ingest_time) OVER whole, toDateTime64(0, 3, 'UTC'))
-           AS attempt_time
+SELECT stream_id, request_id, orchestrator_address, orchestrator_url, node_url, event_time,
+       family, subtype, pipeline, output_fps, state, restart_count, last_restart_time_ms,
+       last_error, gpu_id, region, is_test_load,
+       coalesce(max(ingest_time) OVER running, min(ingest_time) OVER whole,
+                toDateTime64(0, 3, 'UTC')) AS attempt_time
 FROM
 (
-    SELECT *, if(family = 'trace' AND subtype = 'gateway_send_first_ingest_segment', event_time, NULL)
-                  AS ingest_time
+    SELECT *, if(family = 'trace' AND subtype = 'gateway_send_first_ingest_segment',
+                 event_time, NULL) AS ingest_time
     FROM orchestrator_events
 )
 WINDOW running AS (PARTITION BY stream_id, request_id, orchestrator_address

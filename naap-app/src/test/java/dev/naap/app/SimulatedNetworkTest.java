@@ -33,13 +33,14 @@ class SimulatedNetworkTest {
 
   @Test
   void rollups_matchTheSimulatorsGroundTruth() {
-    // Three hours of the default network over the evening peak, no events lost, but some repeated
-    // and some late; long enough for a rarely listed node's capability snapshot to go stale.
+    // Three hours of the default network over the evening peak (-Dnaap.sim.hours=N: N hours), no
+    // events lost, but some repeated and some late; long enough for a rarely listed node's
+    // capability snapshot to go stale.
     SimConfig config =
         SimConfig.builder()
             .seed(Long.getLong("naap.sim.seed", 7)) // -Dnaap.sim.seed=N: another network
             .startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
-            .duration(Duration.ofHours(3))
+            .duration(Duration.ofHours(Long.getLong("naap.sim.hours", 3)))
             .perfectDelivery()
             .duplicateRate(0.01)
             .lateRate(0.01)

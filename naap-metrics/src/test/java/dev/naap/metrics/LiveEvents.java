@@ -165,8 +165,13 @@ public final class LiveEvents {
    */
   public String statusFromRunnerAhead(String stream, String orch, long t, long aheadMs,
       double fps) {
-    return status(stream, orch, t, fps, "ONLINE")
-        .replace("\"timestamp\":" + (t0 + t) + ",", "\"timestamp\":" + (t0 + t + aheadMs) + ",");
+    String onTime = status(stream, orch, t, fps, "ONLINE");
+    String ahead = onTime.replace("\"timestamp\":" + (t0 + t) + ",",
+        "\"timestamp\":" + (t0 + t + aheadMs) + ",");
+    if (ahead.equals(onTime)) { // a test of clock skew must never run without it
+      throw new IllegalStateException("no runner timestamp to move in " + onTime);
+    }
+    return ahead;
   }
 
   public String statusWithError(String stream, String orch, long t, String error) {

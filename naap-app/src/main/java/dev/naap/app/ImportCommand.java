@@ -59,7 +59,7 @@ final class ImportCommand implements Main.Runner {
       EventWriter writer = new EventWriter(store, new EventParser(),
           EventWriter.DuplicateCheck.STORE,
           IngestMetrics.unregistered(), Clock.systemUTC());
-      FileImport fileImport = new FileImport(writer, 5_000, err::println);
+      FileImport fileImport = new FileImport(writer, FileImport.DEFAULT_BATCH_SIZE, err::println);
       BatchResult total = BatchResult.EMPTY;
       int failedFiles = 0;
       for (Path f : files) {

@@ -63,7 +63,7 @@ class FeesAndLiveEndToEndTest {
     }
     Store store = TestEngine.uniqueStore("fees_e2e");
     new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
-        IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+        IngestMetrics.unregistered(), Clock.systemUTC())).importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
     MetricsQueries queries = new ClickHouseMetricsQueries(store);
 

@@ -62,7 +62,7 @@ class ScoreRankTest {
     Store store = TestEngine.uniqueStore("score_rank");
     TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
     new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
-        IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+        IngestMetrics.unregistered(), Clock.systemUTC())).importFile(events);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());
 
     Page page =

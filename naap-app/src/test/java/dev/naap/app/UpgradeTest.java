@@ -137,7 +137,7 @@ class UpgradeTest {
 
     Store reference = TestEngine.uniqueStore("upgrade_reference");
     new FileImport(new EventWriter(reference, new EventParser(), EventWriter.DuplicateCheck.STORE,
-        IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+        IngestMetrics.unregistered(), Clock.systemUTC())).importFile(events);
     new Refresher(reference, Clock.systemUTC()).refreshUpTo(Instant.now());
 
     assertThat(schema(upgraded)).isEqualTo(schema(reference));

@@ -82,7 +82,7 @@ final class SimulatedApi implements AutoCloseable {
     }
     scrapeMetadata(store, now);
     new FileImport(new EventWriter(store, new EventParser(), EventWriter.DuplicateCheck.STORE,
-        IngestMetrics.unregistered(), Clock.systemUTC()), 5_000).importFile(events);
+        IngestMetrics.unregistered(), Clock.systemUTC())).importFile(events);
     Instant casesHour = ReaderCases.hourBefore(now);
     ReaderCases.write(store, casesHour);
     new Refresher(store, Clock.systemUTC()).refreshUpTo(Instant.now());

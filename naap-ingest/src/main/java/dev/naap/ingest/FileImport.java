@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  * capture record, an object whose {@code value} is the envelope (the format of {@code
  * kafka-capture-*.json}); a capture record has a {@code value} object and no {@code data}. Nesting
  * is bounded ({@link #MAX_NESTING_DEPTH}) and so is a message's size (the parser's limit); each
- * message that is quarantined is reported with its file and line. Not thread-safe.
+ * message that is quarantined is reported with its file and line. Messages are written in batches
+ * of at most {@code batchSize} messages and {@link #MAX_BATCH_BYTES}, so a file of large messages
+ * is held a batch at a time as a file of small ones. Not thread-safe.
  */
 public final class FileImport {
 
@@ -45,6 +47,17 @@ public final class FileImport {
   static final int MAX_KEPT_LINE_BYTES = 16 << 20;
   /** Deepest nesting read in an array file: the array, then a message within the parser's limit. */
   static final int MAX_NESTING_DEPTH = 66;
+  /**
+   * A batch is written once its messages hold this many bytes, however few they are: 20 000
+   * messages of go-livepeer's usual size (under 1 kB) stay under it, 20 000 of the largest lines
+   * kept would not fit in any heap.
+   */
+  static final long MAX_BATCH_BYTES = 32L << 20;
+  /**
+   * Messages written at once: the Kafka ingest's batch. Each insert has a fixed cost (a part in
+   * every table the events reach), so 5 000 took 1.6 times as long as this (docs/benchmarks.md).
+   */
+  public static final int DEFAULT_BATCH_SIZE = KafkaIngestConfig.DEFAULT_BATCH_MAX_EVENTS;
   /** Rejections reported one by one per file; the rest are counted. */
   static final int MAX_REPORTED = 100;
 
@@ -63,16 +76,26 @@ public final class FileImport {
   private final int batchSize;
   private final Consumer<String> problems;
 
-  /** An import that reports nothing but its counts. */
+  /** An import in batches of {@link #DEFAULT_BATCH_SIZE} that reports only its counts. */
+  public FileImport(EventWriter writer) {
+    this(writer, DEFAULT_BATCH_SIZE, problem -> { });
+  }
+
+  /** An import in batches of at most {@code batchSize} messages that reports only its counts. */
   public FileImport(EventWriter writer, int batchSize) {
     this(writer, batchSize, problem -> { });
   }
 
   /**
+   * @param batchSize most messages written at once; a batch is written sooner when it reaches
+   *     {@link #MAX_BATCH_BYTES}
    * @param problems receives one line per quarantined message ({@code file:line: reason: detail}),
    *     up to {@link #MAX_REPORTED} per file, then how many more there were
    */
   public FileImport(EventWriter writer, int batchSize, Consumer<String> problems) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+    }
     this.writer = writer;
     this.batchSize = batchSize;
     this.problems = problems;
@@ -286,6 +309,7 @@ public final class FileImport {
     private final List<Message> batch = new ArrayList<>();
     /** The line of each message of {@link #batch} whose line is not its position (arrays). */
     private final Map<Long, Integer> lines = new HashMap<>();
+    private long batchBytes;
     private long position;
     private long reported;
     private BatchResult result = BatchResult.EMPTY;
@@ -309,7 +333,8 @@ public final class FileImport {
 
     private void append(byte[] message) {
       batch.add(new Message(message, Origin.file(file, position)));
-      if (batch.size() >= batchSize) {
+      batchBytes += message.length;
+      if (batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
         flush();
       }
     }
@@ -327,6 +352,7 @@ public final class FileImport {
       }
       batch.clear();
       lines.clear();
+      batchBytes = 0;
     }
 
     void reportRest() {

@@ -11,9 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +168,47 @@ class FileImportTest {
         .isEqualTo("2\toversized\t" + FileImport.MAX_KEPT_LINE_BYTES + "\n");
     assertThat(rows("SELECT max(length(payload)) FROM raw_events"))
         .isEqualTo(padded.length() + "\n");
+  }
+
+  /**
+   * A batch is bounded in bytes as well as in messages: 40 messages of a megabyte each, with room
+   * for 20 000 in a batch, are written as 34 (past 32 MiB) and then 6. Each batch takes its
+   * ingestion time from one reading of the clock, and this clock moves a second per reading.
+   */
+  @Test
+  void importFile_largeMessages_areWrittenInBatchesBoundedInBytes() throws Exception {
+    AtomicLong seconds = new AtomicLong(1_800_000_000L);
+    Clock ticking = new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochSecond(seconds.incrementAndGet());
+      }
+    };
+    FileImport bounded = new FileImport(new EventWriter(store, new EventParser(),
+        EventWriter.DuplicateCheck.STORE, IngestMetrics.unregistered(), ticking));
+    StringBuilder file = new StringBuilder();
+    for (int n = 0; n < 40; n++) {
+      String envelope = withId("large-" + n);
+      String pad = "x".repeat(1_000_000 - envelope.length() - 10);
+      file.append(envelope, 0, envelope.length() - 2).append(",\"pad\":\"").append(pad)
+          .append("\"}}\n");
+    }
+    Path ndjson = dir.resolve("large.ndjson");
+    Files.writeString(ndjson, file);
+
+    assertThat(bounded.importFile(ndjson)).isEqualTo(new BatchResult(40, 0, 0));
+    assertThat(rows("SELECT count() FROM raw_events FINAL GROUP BY ingested_at ORDER BY"
+        + " ingested_at")).isEqualTo("34\n6\n");
   }
 
   @Test

@@ -49,6 +49,13 @@ final class IngestCommand implements Main.Runner {
       + "membership"})
   String instanceId;
 
+  @Option(names = "--session-timeout-ms", paramLabel = "MS", description = {"Kafka session "
+      + "timeout: an ingest that stops heartbeating (killed, hung) keeps its partitions this "
+      + "long before the group hands them to the others; a static member restarted within it "
+      + "gets them back without a rebalance"})
+  @Range(min = 6_000, max = 1_800_000)
+  long sessionTimeoutMs = KafkaIngestConfig.DEFAULT_SESSION_TIMEOUT.toMillis();
+
   @Option(names = "--kafka-user", paramLabel = "USER",
       description = "SASL/PLAIN user; with --kafka-password, implies SASL_SSL")
   String kafkaUser;
@@ -114,7 +121,8 @@ final class IngestCommand implements Main.Runner {
     KafkaIngestConfig config = storeConfig == null ? null : problems.attempt(() ->
         new KafkaIngestConfig(bootstrapServers, topics, group, kafkaUser, password,
             securityProtocol, truststore, truststorePassword, batchMaxEvents,
-            Duration.ofMillis(batchMaxWaitMs), instanceId(storeConfig)));
+            Duration.ofMillis(batchMaxWaitMs), instanceId(storeConfig),
+            Duration.ofMillis(sessionTimeoutMs)));
     problems.check(spec);
 
     // The grace lets the store outlive the last batch the ingest writes on a stop.

@@ -79,10 +79,12 @@ class IngestGroupTest {
                     "--group",
                     GROUP,
                     // Dynamic membership: a member that stops cleanly leaves the group at once (a
-                    // static
-                    // member would keep its partitions until its session times out).
+                    // static member would keep its partitions until its session times out).
                     "--instance-id",
                     "none",
+                    // The killed member's partitions move after 10 s instead of Kafka's 45.
+                    "--session-timeout-ms",
+                    "10000",
                     "--metrics-port",
                     "-1",
                     "--batch-max-events",

@@ -28,6 +28,10 @@ import org.apache.kafka.common.config.SslConfigs;
  * @param instanceId Kafka static membership ({@code group.instance.id}): a restarted consumer with
  *     the same id gets its partitions back at once instead of after the dead member's session
  *     times out; unique per running consumer of the group. Null: dynamic membership
+ * @param sessionTimeout Kafka {@code session.timeout.ms}: how long a member that stopped
+ *     heartbeating (a crash, a hung host) keeps its partitions before the group moves them, and
+ *     how long a static member may be away and get them back without a rebalance; within the
+ *     brokers' default bounds, 6 s to 30 min (default 45 s, Kafka's)
  */
 public record KafkaIngestConfig(
     String bootstrapServers,
@@ -40,10 +44,15 @@ public record KafkaIngestConfig(
     String truststorePassword,
     int batchMaxEvents,
     Duration batchMaxWait,
-    String instanceId) {
+    String instanceId,
+    Duration sessionTimeout) {
 
   public static final int DEFAULT_BATCH_MAX_EVENTS = 20_000;
   public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
+  /** The brokers' default {@code group.min.session.timeout.ms} and {@code ...max...}. */
+  public static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
+  public static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
   private static final List<String> PROTOCOLS =
       List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
@@ -76,6 +85,11 @@ public record KafkaIngestConfig(
     if (instanceId != null && !instanceId.matches("[A-Za-z0-9._\\-@:]{1,249}")) {
       errors.add("instance-id: 1 to 249 of A-Z a-z 0-9 . _ - @ :, got '" + instanceId + "'");
     }
+    if (sessionTimeout == null
+        || sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) < 0
+        || sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) > 0) {
+      errors.add("session-timeout: expected 6s..30m, got " + sessionTimeout);
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid ingest configuration: " + String.join("; ", errors));
@@ -86,17 +100,19 @@ public record KafkaIngestConfig(
   public static KafkaIngestConfig plaintext(
       String bootstrapServers, List<String> topics, String groupId) {
     return new KafkaIngestConfig(bootstrapServers, topics, groupId, null, null, null, null, null,
-        DEFAULT_BATCH_MAX_EVENTS, DEFAULT_BATCH_MAX_WAIT, null);
+        DEFAULT_BATCH_MAX_EVENTS, DEFAULT_BATCH_MAX_WAIT, null, DEFAULT_SESSION_TIMEOUT);
   }
 
   public KafkaIngestConfig withBatching(int maxEvents, Duration maxWait) {
     return new KafkaIngestConfig(bootstrapServers, topics, groupId, username, password,
-        securityProtocol, truststore, truststorePassword, maxEvents, maxWait, instanceId);
+        securityProtocol, truststore, truststorePassword, maxEvents, maxWait, instanceId,
+        sessionTimeout);
   }
 
   public KafkaIngestConfig withInstanceId(String id) {
     return new KafkaIngestConfig(bootstrapServers, topics, groupId, username, password,
-        securityProtocol, truststore, truststorePassword, batchMaxEvents, batchMaxWait, id);
+        securityProtocol, truststore, truststorePassword, batchMaxEvents, batchMaxWait, id,
+        sessionTimeout);
   }
 
   /** The effective security protocol. */
@@ -116,6 +132,10 @@ public record KafkaIngestConfig(
     if (instanceId != null) {
       p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
     }
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+    // Kafka's rule: heartbeats at most a third of the session apart (its default is 3 s).
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.min(3_000, sessionTimeout.toMillis() / 3));
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(batchMaxEvents, 10_000));

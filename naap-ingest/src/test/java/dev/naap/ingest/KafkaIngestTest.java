@@ -135,7 +135,8 @@ class KafkaIngestTest {
             certificates.password(),
             100,
             Duration.ofMillis(100),
-            null);
+            null,
+            KafkaIngestConfig.DEFAULT_SESSION_TIMEOUT);
     assertThat(config.protocol()).isEqualTo("SASL_SSL");
 
     BatchResult total = ingestUntil(store, config, 500);

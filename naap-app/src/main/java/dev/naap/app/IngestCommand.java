@@ -53,7 +53,8 @@ final class IngestCommand implements Main.Runner {
       + "timeout: an ingest that stops heartbeating (killed, hung) keeps its partitions this "
       + "long before the group hands them to the others; a static member restarted within it "
       + "gets them back without a rebalance"})
-  @Range(min = 6_000, max = 1_800_000)
+  @Range(min = KafkaIngestConfig.MIN_SESSION_TIMEOUT_MS,
+      max = KafkaIngestConfig.MAX_SESSION_TIMEOUT_MS)
   long sessionTimeoutMs = KafkaIngestConfig.DEFAULT_SESSION_TIMEOUT.toMillis();
 
   @Option(names = "--kafka-user", paramLabel = "USER",

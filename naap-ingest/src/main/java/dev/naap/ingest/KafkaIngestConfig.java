@@ -51,8 +51,8 @@ public record KafkaIngestConfig(
   public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
   /** The brokers' default {@code group.min.session.timeout.ms} and {@code ...max...}. */
-  public static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
-  public static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
+  public static final long MIN_SESSION_TIMEOUT_MS = 6_000;
+  public static final long MAX_SESSION_TIMEOUT_MS = 1_800_000;
   private static final List<String> PROTOCOLS =
       List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
@@ -86,8 +86,8 @@ public record KafkaIngestConfig(
       errors.add("instance-id: 1 to 249 of A-Z a-z 0-9 . _ - @ :, got '" + instanceId + "'");
     }
     if (sessionTimeout == null
-        || sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) < 0
-        || sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) > 0) {
+        || sessionTimeout.toMillis() < MIN_SESSION_TIMEOUT_MS
+        || sessionTimeout.compareTo(Duration.ofMillis(MAX_SESSION_TIMEOUT_MS)) > 0) {
       errors.add("session-timeout: expected 6s..30m, got " + sessionTimeout);
     }
     if (!errors.isEmpty()) {

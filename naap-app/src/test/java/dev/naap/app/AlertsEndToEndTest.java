@@ -205,6 +205,9 @@ class AlertsEndToEndTest {
           Duration.between(storeStopped, storeDown.at()).toSeconds(),
           storePromise.toSeconds(),
           Duration.between(restarted, received.getLast().at()).toSeconds());
+    } catch (AssertionError e) {
+      // The temporary directory goes with the test: say what the processes did while it exists.
+      throw new AssertionError(e.getMessage() + "\n" + whatRan(processes, log), e);
     } finally {
       for (Process p : processes.reversed()) {
         p.destroy();
@@ -214,6 +217,24 @@ class AlertsEndToEndTest {
       }
       webhook.stop(0);
     }
+  }
+
+  /** Each process started, alive or with its exit code, and the end of NaaP's log. */
+  private static String whatRan(List<Process> processes, Path log) {
+    StringBuilder out = new StringBuilder("processes:\n");
+    for (Process p : processes) {
+      out.append("  ").append(p.isAlive() ? "alive" : "exited " + p.exitValue()).append(": ")
+          .append(p.info().commandLine().orElse("pid " + p.pid())).append('\n');
+    }
+    try {
+      List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+      out.append("the last lines of ").append(log.getFileName()).append(":\n");
+      lines.subList(Math.max(0, lines.size() - 60), lines.size())
+          .forEach(l -> out.append("  ").append(l).append('\n'));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      out.append("cannot read ").append(log).append(": ").append(e);
+    }
+    return out.toString();
   }
 
   private static Process track(List<Process> processes, Process p) {

@@ -86,7 +86,7 @@ public record KafkaIngestConfig(
       errors.add("instance-id: 1 to 249 of A-Z a-z 0-9 . _ - @ :, got '" + instanceId + "'");
     }
     if (sessionTimeout == null
-        || sessionTimeout.toMillis() < MIN_SESSION_TIMEOUT_MS
+        || sessionTimeout.compareTo(Duration.ofMillis(MIN_SESSION_TIMEOUT_MS)) < 0
         || sessionTimeout.compareTo(Duration.ofMillis(MAX_SESSION_TIMEOUT_MS)) > 0) {
       errors.add("session-timeout: expected 6s..30m, got " + sessionTimeout);
     }

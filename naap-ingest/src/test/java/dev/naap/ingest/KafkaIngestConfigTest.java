@@ -32,7 +32,8 @@ class KafkaIngestConfigTest {
 
   @Test
   void sessionTimeout_outsideTheBrokersDefaultBounds_isRefused() {
-    for (Duration bad : List.of(Duration.ofMillis(5_999), Duration.ofMinutes(30).plusMillis(1))) {
+    for (Duration bad : List.of(Duration.ofMillis(5_999), Duration.ofMinutes(30).plusMillis(1),
+        Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(Long.MIN_VALUE))) {
       assertThatThrownBy(() -> withSession(bad))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("session-timeout: expected 6s..30m");

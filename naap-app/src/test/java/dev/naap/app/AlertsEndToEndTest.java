@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.naap.kafka.KafkaBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,12 +62,12 @@ class AlertsEndToEndTest {
     Path log = dir.resolve("naap.log");
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic("events", 1);
-      int storePort = freePort();
-      int ingestPort = freePort();
-      int apiPort = freePort();
-      int managementPort = freePort();
-      int promPort = freePort();
-      int amPort = freePort();
+      int storePort = Ports.free();
+      int ingestPort = Ports.free();
+      int apiPort = Ports.free();
+      int managementPort = Ports.free();
+      int promPort = Ports.free();
+      int amPort = Ports.free();
       String storeUrl = "http://127.0.0.1:" + storePort;
       // The store stands in for a ClickHouse server: writable for the ingest, with a password.
       String[] storeArgs = {
@@ -331,9 +330,4 @@ class AlertsEndToEndTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

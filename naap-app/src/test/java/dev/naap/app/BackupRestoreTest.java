@@ -7,7 +7,6 @@ import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,10 +118,7 @@ class BackupRestoreTest {
 
   /** The body of each path, from a {@code naap serve} on {@code data}. */
   private Map<String, String> answers(Path data, List<String> paths) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.free();
     // One secret for both servers: paging cursors are signed with it.
     Process serve =
         ChildJvm.start(

@@ -44,8 +44,8 @@ class DemoTest {
    */
   private Run runUntil(Path data, String log, Run before, boolean testSucceeded)
       throws Exception {
-    int port = freePort();
-    int apiPort = freePort();
+    int port = Ports.free();
+    int apiPort = Ports.free();
     Process demo =
         ChildJvm.start(
             dir.resolve(log),
@@ -168,9 +168,4 @@ class DemoTest {
     }
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -40,7 +40,7 @@ class IngestKillTest {
   void ingest_killedHardMidStream_seesEveryEventExactlyOnceAfterRestart() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {
       broker.createTopic(TOPIC, 4);
-      int metricsPort = freePort();
+      int metricsPort = Ports.free();
       String[] ingestArgs = {
         "ingest",
         "--bootstrap-servers",
@@ -137,11 +137,6 @@ class IngestKillTest {
         .orElseThrow(() -> new AssertionError(series + " not in /metrics:\n" + exposition));
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static void produce(String bootstrap, Set<String> ids,
       java.util.concurrent.atomic.AtomicReference<Exception> failure) {

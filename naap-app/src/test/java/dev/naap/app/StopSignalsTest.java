@@ -55,10 +55,10 @@ class StopSignalsTest {
     Path data = dir.resolve("demo");
     String[] forms = {"INT-group", "TERM-group", "TERM-main"};
     for (int i = 0; i < forms.length; i++) {
-      int apiPort = freePort();
+      int apiPort = Ports.free();
       Path log = logs.resolve("demo-" + forms[i] + ".log");
       Process demo = start(log, "demo", "--dir", data.toString(), "--backfill-hours", "0",
-          "--http-port", Integer.toString(freePort()), "--port", Integer.toString(apiPort),
+          "--http-port", Integer.toString(Ports.free()), "--port", Integer.toString(apiPort),
           "--metrics-port", "0");
       try {
         await(demo, log, Duration.ofSeconds(180), () -> status(apiPort, "/health") == 200
@@ -82,7 +82,7 @@ class StopSignalsTest {
   @Test
   void demo_inATerminal_stopsOnCtrlC() throws Exception {
     Path data = dir.resolve("demo-terminal");
-    int apiPort = freePort();
+    int apiPort = Ports.free();
     Path log = logs.resolve("demo-terminal.log");
     Process demo = ChildJvm.startInTerminal(log, "demo", "--dir", data.toString(),
         "--backfill-hours", "1", "--port", Integer.toString(apiPort), "--metrics-port", "0");
@@ -102,7 +102,7 @@ class StopSignalsTest {
   @Test
   void serve_stopsOnEachSignalForm() throws Exception {
     for (String form : List.of("INT-group", "TERM-group", "TERM-main")) {
-      int port = freePort();
+      int port = Ports.free();
       Path log = logs.resolve("serve-" + form + ".log");
       Path data = dir.resolve("serve-store");
       Process serve = start(log, "serve", "--data-dir", data.toString(), "--port",
@@ -141,7 +141,7 @@ class StopSignalsTest {
             log,
             "scrape",
             "--gateway",
-            "http://127.0.0.1:" + freePort(),
+            "http://127.0.0.1:" + Ports.free(),
             "--interval",
             "2m",
             "--jitter",
@@ -180,7 +180,8 @@ class StopSignalsTest {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.println(
         "StopSignalsTest: " + form + " stopped " + log.getFileName() + " in " + ms + " ms");
-    assertThat(ended).as("stops after %s (see %s)", form, log).isTrue();
+    assertThat(ended).as("stops after %s (see %s); its threads then:%n%s%nits log ends:%n%s",
+        form, log, ended ? "" : threadDump(p), ended ? "" : tail(log, 40)).isTrue();
     assertThat(ms).as("ms to stop after %s (see %s)", form, log).isLessThan(STOP_WITHIN.toMillis());
     assertThat(p.exitValue()).as("exit code after %s (see %s)", form, log).isZero();
     Thread.sleep(500);
@@ -309,6 +310,39 @@ class StopSignalsTest {
     return r == null || r.statusCode() != 200 ? "" : r.body();
   }
 
+  /**
+   * The threads of a process that did not stop, from the JDK's {@code jcmd}: which piece's stop
+   * blocks. NaaP's own threads, {@code main} and Kafka's clients, each with its top frames.
+   */
+  private static String threadDump(Process p) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "Thread.print")
+          .redirectErrorStream(true).start();
+      String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      dump.waitFor(10, TimeUnit.SECONDS);
+      StringBuilder kept = new StringBuilder();
+      for (String thread : text.split("\\R\\R")) {
+        if (thread.startsWith("\"naap") || thread.startsWith("\"main\"")
+            || thread.startsWith("\"kafka")) {
+          thread.lines().limit(16).forEach(l -> kept.append(l).append('\n'));
+          kept.append('\n');
+        }
+      }
+      return kept.toString();
+    } catch (IOException e) {
+      return "(no thread dump: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(no thread dump: interrupted)";
+    }
+  }
+
+  private static String tail(Path log, int lines) {
+    List<String> all = read(log).lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
   private static String read(Path log) {
     try {
       return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
@@ -317,9 +351,4 @@ class StopSignalsTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -55,7 +55,10 @@ public final class KafkaIngest implements Runnable {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  /** How long closing the consumer may take; an application stop must end within 10 s. */
+  /**
+   * How long closing the consumer, and each commit once a stop is asked for, may take: an
+   * application stop must end within 10 s (Kafka's own default is 60 s).
+   */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
   /** Batches written at once: an insert keeps one core busy, and the consumer needs the other. */
   static final int WRITERS = 2;
@@ -125,7 +128,13 @@ public final class KafkaIngest implements Runnable {
           backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
       }
-      drain(c, writerThreads);
+      try {
+        drain(c, writerThreads);
+      } catch (RuntimeException e) {
+        // Written or not, what is not committed is read again at the next start and stored once.
+        log.warn("stopping without committing the last batches read ({}): the next start reads"
+            + " them again", e.toString());
+      }
     } finally {
       writerThreads.shutdownNow();
       // Bounded: a consumer stopped mid-join must not hold the stop for the default 30 s. A static
@@ -238,12 +247,16 @@ public final class KafkaIngest implements Runnable {
     }
   }
 
-  private static void commit(
-      Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+  private void commit(Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
     try {
-      c.commitSync(offsets);
+      if (stopping.get()) {
+        c.commitSync(offsets, CLOSE_TIMEOUT);
+      } else {
+        c.commitSync(offsets);
+      }
     } catch (WakeupException e) {
-      c.commitSync(offsets); // stop() woke the consumer mid-commit; the flag is cleared now
+      // stop() woke the consumer mid-commit; the flag is cleared now
+      c.commitSync(offsets, CLOSE_TIMEOUT);
     }
   }
 

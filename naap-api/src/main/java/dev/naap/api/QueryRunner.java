@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * Runs calls into the query layer with bounded concurrency and time. A request never waits for a
  * slot: when {@code concurrency} calls are already in flight (running, or queued at the store's
  * executor, which runs the engine calls on its platform threads) it gets a 503 at once. A call that
- * outlives the timeout is cancelled — taken out of the store's queue, or its HTTP request to a
- * ClickHouse server aborted — and its slot freed; a native engine call cannot be stopped and runs
- * on, holding its engine connection. A failing store is a 503 too, logged once per change of state.
+ * outlives the timeout is cancelled — taken out of the store's queue, its HTTP request to a
+ * ClickHouse server aborted, or its read cancelled in the embedded engine — and its slot freed. A
+ * failing store is a 503 too, logged once per change of state.
  * Each call runs on a virtual thread that only waits for the store's futures, so it holds no
  * carrier thread. Thread-safe.
  */

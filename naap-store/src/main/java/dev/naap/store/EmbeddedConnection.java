@@ -41,6 +41,11 @@ final class EmbeddedConnection {
   /** The database the connection is in, or null when unknown. */
   private String currentDatabase;
 
+  /** Read statements run so far, numbering their tags. */
+  private long reads;
+  /** The tag of the read statement running now, or null ({@link #runningRead}). */
+  private volatile String runningRead;
+
   EmbeddedConnection(int id, ChdbLibrary lib, ChdbLibrary.Connection nativeConnection,
       Path spool) {
     this.id = id;
@@ -49,14 +54,38 @@ final class EmbeddedConnection {
     this.spool = spool;
   }
 
-  /** Runs one statement. */
+  /**
+   * Runs one statement. A read ({@code SELECT} or {@code WITH} first) goes to the engine behind a
+   * comment that names it ({@link #runningRead}), so that another connection can cancel it.
+   */
   byte[] run(byte[] sql, String sqlForErrors, String format, List<QueryParams.Param> params) {
+    String tag = SqlText.isRead(sqlForErrors) ? "/* naap:c" + id + ":r" + ++reads + " */ " : null;
+    byte[] statement = sql;
+    if (tag != null) {
+      byte[] prefix = tag.getBytes(StandardCharsets.UTF_8);
+      statement = new byte[prefix.length + sql.length];
+      System.arraycopy(prefix, 0, statement, 0, prefix.length);
+      System.arraycopy(sql, 0, statement, prefix.length, sql.length);
+      runningRead = tag;
+    }
     try {
-      return lib.query(nativeConnection, sql, sqlForErrors, format, params, maxResultBytes);
+      return lib.query(nativeConnection, statement, sqlForErrors, format, params, maxResultBytes);
     } catch (StoreException e) {
       drain();
       throw e;
+    } finally {
+      runningRead = null;
     }
+  }
+
+  /**
+   * The comment that starts the read statement running on this connection now, or null when it
+   * runs none: {@code KILL QUERY WHERE startsWith(query, tag)} on another connection cancels it
+   * (the engine then fails it with code 394), where a native call cannot be interrupted. Safe
+   * from any thread.
+   */
+  String runningRead() {
+    return runningRead;
   }
 
   /**

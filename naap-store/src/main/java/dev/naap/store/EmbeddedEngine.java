@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *       naap.store.acquireTimeoutMs} for a free one, code 202 after that).
  *   <li>Connections are opened only at start, because each {@code chdb_connect} briefly resets the
  *       JVM's signal handlers.
- *   <li>Every connection is closed before the JVM exits: a shutdown hook stops new work, waits for
- *       running statements, closes the connections and calls {@code chdb_shutdown}. Closing the
+ *   <li>Every connection is closed before the JVM exits: a shutdown hook stops new work, cancels
+ *       running reads ({@link ReadCanceller}), waits for running writes, closes the connections and calls {@code chdb_shutdown}. Closing the
  *       last view does the same except {@code chdb_shutdown}, which would forbid a later start.
  * </ul>
  *
@@ -55,17 +55,20 @@ final class EmbeddedEngine {
    * other callers, so untrusted SQL cannot starve ingest or the API; null without them.
    */
   private final Workers<EmbeddedConnection> readOnlyWorkers;
+  private final ReadCanceller canceller;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String description;
   /** Open views; guarded by REGISTRY. */
   private int references;
 
   private EmbeddedEngine(Path dataDir, EngineOptions options, Workers<EmbeddedConnection> workers,
-      Workers<EmbeddedConnection> readOnlyWorkers, String serverVersion, String libraryVersion) {
+      Workers<EmbeddedConnection> readOnlyWorkers, ReadCanceller canceller, String serverVersion,
+      String libraryVersion) {
     this.dataDir = dataDir;
     this.options = options;
     this.workers = workers;
     this.readOnlyWorkers = readOnlyWorkers;
+    this.canceller = canceller;
     this.description = "embedded ClickHouse " + serverVersion + " (libchdb " + libraryVersion
         + ") at " + dataDir + ", " + workers.size() + " connections"
         + (readOnlyWorkers == null ? "" : " + " + readOnlyWorkers.size() + " read-only");
@@ -150,31 +153,39 @@ final class EmbeddedEngine {
       EngineOptions options) {
     ChdbLibrary lib = ChdbLibrary.get();
     long t0 = System.nanoTime();
-    int total = n + (readOnly == null ? 0 : readOnly.connections());
+    int ro = readOnly == null ? 0 : readOnly.connections();
+    int total = n + ro + 1;
     Path spool = spoolDirectory(dir);
-    Workers<EmbeddedConnection> workers = new Workers<>("naap-engine", n, options.queueCapacity(),
-        i -> open(lib, dir, spool, i, total, options), EmbeddedConnection::close);
+    ReadCanceller canceller = new ReadCanceller(options.acquireTimeout());
+    Workers<EmbeddedConnection> workers = null;
     Workers<EmbeddedConnection> readOnlyWorkers = null;
     try {
+      workers = new Workers<>("naap-engine", n, options.queueCapacity(),
+          i -> open(lib, dir, spool, i, total, options), EmbeddedConnection::close,
+          canceller::stopping);
       if (readOnly != null) {
-        readOnlyWorkers = new Workers<>("naap-engine-readonly", readOnly.connections(),
-            options.queueCapacity(),
+        readOnlyWorkers = new Workers<>("naap-engine-readonly", ro, options.queueCapacity(),
             i -> openReadOnly(lib, dir, spool, n + i, total, options, readOnly),
-            EmbeddedConnection::close);
+            EmbeddedConnection::close, canceller::stopping);
       }
+      canceller.start(new Workers<>("naap-engine-control", 1, options.queueCapacity(),
+          i -> open(lib, dir, spool, n + ro, total, options), EmbeddedConnection::close));
       clear(spool);
       String version = workers.call(c -> new String(c.run(
           "SELECT version()".getBytes(StandardCharsets.UTF_8), "SELECT version()", "TabSeparated",
           List.of()), StandardCharsets.UTF_8).strip(), options.acquireTimeout());
-      EmbeddedEngine engine = new EmbeddedEngine(dir, options, workers, readOnlyWorkers, version,
-          lib.version());
+      EmbeddedEngine engine = new EmbeddedEngine(dir, options, workers, readOnlyWorkers, canceller,
+          version, lib.version());
       log.info("started {} in {} ms", engine.description, (System.nanoTime() - t0) / 1_000_000);
       return engine;
     } catch (RuntimeException e) {
-      workers.close(options.shutdownTimeout());
+      if (workers != null) {
+        workers.close(options.shutdownTimeout());
+      }
       if (readOnlyWorkers != null) {
         readOnlyWorkers.close(options.shutdownTimeout());
       }
+      canceller.close(options.shutdownTimeout());
       throw e;
     }
   }
@@ -307,8 +318,8 @@ final class EmbeddedEngine {
   }
 
   /**
-   * Stops new work, waits for running statements, closes every connection. A connection whose
-   * statement outlives the timeout is left open: closing it mid-statement can abort the process.
+   * Stops new work, cancels running reads, waits for running writes, closes every connection. A
+   * connection whose statement outlives the timeout is left open: closing it mid-statement can abort the process.
    *
    * @return whether every connection was closed
    */
@@ -316,8 +327,10 @@ final class EmbeddedEngine {
     if (!closed.compareAndSet(false, true)) {
       return true;
     }
+    // Reads still running are cancelled (their callers are gone or going); writes run to their end.
     boolean all = workers.close(options.shutdownTimeout())
-        & (readOnlyWorkers == null || readOnlyWorkers.close(options.shutdownTimeout()));
+        & (readOnlyWorkers == null || readOnlyWorkers.close(options.shutdownTimeout()))
+        & canceller.close(options.shutdownTimeout());
     if (!all) {
       log.warn("some engine connections stay open: their statements were still running after {} ms",
           options.shutdownTimeout().toMillis());

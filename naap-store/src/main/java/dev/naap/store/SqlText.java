@@ -33,6 +33,15 @@ final class SqlText {
     return sql.substring(start, i).toUpperCase(Locale.ROOT);
   }
 
+  /**
+   * Whether the statement only reads: {@code SELECT} or {@code WITH} first (ClickHouse writes
+   * with a query as {@code INSERT … SELECT} and {@code CREATE … AS SELECT}).
+   */
+  static boolean isRead(String sql) {
+    String keyword = firstKeyword(sql);
+    return keyword.equals("SELECT") || keyword.equals("WITH");
+  }
+
   /** Splits a script into statements at {@code ;} outside quotes and comments; drops comments. */
   static List<String> split(String script) {
     List<String> out = new ArrayList<>();

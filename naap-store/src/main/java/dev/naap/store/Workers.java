@@ -3,9 +3,11 @@ package dev.naap.store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,8 @@ import java.util.function.IntFunction;
  * <p>When the queue is full a call fails at once with code 202, so that callers can answer "busy"
  * instead of waiting. A caller that gives up (interrupted, or no worker took the call within its
  * wait) removes its call from the queue; a running call is interrupted, which aborts an HTTP
- * request and is ignored by a native call (that cannot be stopped; it runs to its end).
+ * request and is ignored by a native call, and stopped as {@code stopRunning} says (the embedded
+ * engine cancels a read from another connection). Closing stops running calls the same way.
  * Thread-safe.
  */
 final class Workers<R> {
@@ -33,6 +36,8 @@ final class Workers<R> {
   private final String name;
   private final BlockingQueue<Task<R, ?>> queue;
   private final List<Thread> threads = new ArrayList<>();
+  private final Set<Task<R, ?>> running = ConcurrentHashMap.newKeySet();
+  private final Function<R, Runnable> stopRunning;
   private volatile boolean closed;
 
   /**
@@ -42,7 +47,19 @@ final class Workers<R> {
    * @throws RuntimeException what {@code open} threw, after closing what was opened
    */
   Workers(String name, int n, int queueCapacity, IntFunction<R> open, Consumer<R> close) {
+    this(name, n, queueCapacity, open, close, r -> null);
+  }
+
+  /**
+   * As {@link #Workers(String, int, int, IntFunction, Consumer)}; a running call that is cancelled
+   * is also stopped by the action {@code stopRunning} returns for its resource (null: none). It is
+   * asked while the call still runs, so what it reads of the resource is that call's; the action
+   * runs after, on the cancelling thread.
+   */
+  Workers(String name, int n, int queueCapacity, IntFunction<R> open, Consumer<R> close,
+      Function<R, Runnable> stopRunning) {
     this.name = name;
+    this.stopRunning = stopRunning;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     for (int i = 0; i < n; i++) {
       int index = i;
@@ -98,7 +115,7 @@ final class Workers<R> {
         return task.result.get();
       }
     } catch (InterruptedException e) {
-      task.cancel(queue);
+      task.cancel(queue, stopRunning);
       Thread.currentThread().interrupt();
       throw new StoreException(
           0, "interrupted while waiting for the store (" + name + ")", null, e);
@@ -115,8 +132,9 @@ final class Workers<R> {
   }
 
   /**
-   * Refuses new calls, fails the queued ones, lets each worker finish its running call and close
-   * its resource, and waits up to {@code wait} for all of them.
+   * Refuses new calls, fails the queued ones, stops the running ones as {@code stopRunning} says
+   * (the others run to their end), lets each worker close its resource, and waits up to {@code
+   * wait} for all of them.
    *
    * @return whether every worker stopped (so every resource was closed)
    */
@@ -125,6 +143,12 @@ final class Workers<R> {
     for (Task<R, ?> t; (t = queue.poll()) != null; ) {
       if (t.cancelQueued(queue)) {
         t.result.completeExceptionally(closedError());
+      }
+    }
+    for (Task<R, ?> t : running) {
+      Runnable stop = t.stopRunning(stopRunning);
+      if (stop != null) {
+        stop.run();
       }
     }
     long deadline = System.nanoTime() + wait.toNanos();
@@ -179,7 +203,12 @@ final class Workers<R> {
           }
           continue;
         }
-        task.runOn(resource);
+        running.add(task);
+        try {
+          task.runOn(resource);
+        } finally {
+          running.remove(task);
+        }
         Thread.interrupted(); // a cancelled call's interrupt must not reach the next call
       }
     } finally {
@@ -197,6 +226,7 @@ final class Workers<R> {
     private final Function<R, T> work;
     private int state = QUEUED;
     private Thread runner;
+    private R resource;
 
     Task(Function<R, T> work) {
       this.work = work;
@@ -209,6 +239,7 @@ final class Workers<R> {
         }
         state = RUNNING;
         runner = Thread.currentThread();
+        this.resource = resource;
       }
       try {
         result.complete(work.apply(resource));
@@ -218,6 +249,7 @@ final class Workers<R> {
         synchronized (this) {
           state = DONE;
           runner = null;
+          this.resource = null;
         }
       }
     }
@@ -234,15 +266,31 @@ final class Workers<R> {
       return true;
     }
 
-    /** Takes the call out of the queue, or interrupts the worker running it. */
-    void cancel(BlockingQueue<?> queue) {
+    /**
+     * Takes the call out of the queue, or interrupts the worker running it and stops it as {@code
+     * stopRunning} says.
+     */
+    void cancel(BlockingQueue<?> queue, Function<R, Runnable> stopRunning) {
       if (cancelQueued(queue)) {
         return;
       }
+      Runnable stop;
       synchronized (this) {
-        if (state == RUNNING) {
-          runner.interrupt();
+        if (state != RUNNING) {
+          return;
         }
+        runner.interrupt();
+        stop = stopRunning.apply(resource);
+      }
+      if (stop != null) {
+        stop.run();
+      }
+    }
+
+    /** The action that stops the call if it is running now, else null. */
+    Runnable stopRunning(Function<R, Runnable> stopRunning) {
+      synchronized (this) {
+        return state == RUNNING ? stopRunning.apply(resource) : null;
       }
     }
   }

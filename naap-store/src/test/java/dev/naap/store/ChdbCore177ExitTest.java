@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Regression for chdb-core#177: a JVM that exits with engine connections open crashed inside
  * libchdb (exit 134, hs_err). Whatever way a process that used the engine ends, it must exit 0:
- * the shutdown hook closes the connections (after running statements finish) and shuts libchdb
- * down.
+ * the shutdown hook closes the connections (after cancelling running reads and waiting for running
+ * writes) and shuts libchdb down.
  */
 class ChdbCore177ExitTest {
   static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -30,7 +30,9 @@ class ChdbCore177ExitTest {
     assertThat(r.output()).contains("rows 1").contains("closed the embedded engine");
     assertThat(work.toFile().list((d, n) -> n.startsWith("hs_err"))).isEmpty();
     if (mode.equals("exit-while-busy")) {
-      assertThat(r.output()).contains("exiting while busy true").contains("busy result 0");
+      // The read running at exit is cancelled (or, rarely, ended first): either way, no crash.
+      assertThat(r.output()).contains("exiting while busy true")
+          .containsAnyOf("QUERY_WAS_CANCELLED", "busy result 0");
     }
   }
 

@@ -13,6 +13,39 @@ import org.junit.jupiter.api.Test;
 class WorkersTest {
 
   /**
+   * With a way to stop a running call (the engine cancels a read), closing uses it rather than
+   * wait for the call's end, and the call's caller gets what the stopped call threw.
+   */
+  @Test
+  void close_stopsTheRunningCallItCanStop() throws Exception {
+    AtomicBoolean stopped = new AtomicBoolean();
+    Workers<String> workers = new Workers<>("test", 1, 4, i -> "connection-" + i, r -> { },
+        r -> () -> stopped.set(true));
+    CountDownLatch running = new CountDownLatch(1);
+    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> workers.call(r -> {
+      running.countDown();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!stopped.get()) { // a read the engine runs until cancelled
+        if (System.nanoTime() > end) {
+          return "ran to its end";
+        }
+        Thread.onSpinWait();
+      }
+      throw new StoreException(394, "Query was cancelled", null);
+    }, Duration.ofSeconds(5)));
+    assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+
+    long t0 = System.nanoTime();
+    boolean all = workers.close(Duration.ofSeconds(60));
+    long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+
+    assertThat(all).as("every worker stopped").isTrue();
+    assertThat(waitedMs).as("ms waited").isLessThan(5_000);
+    assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .withCauseInstanceOf(StoreException.class);
+  }
+
+  /**
    * A command being stopped interrupts the thread that closes its store. The close still waits for
    * the running call, as for a native statement, which an interrupt cannot stop and under which
    * closing the connection can abort the process; the interrupt is kept for the caller.

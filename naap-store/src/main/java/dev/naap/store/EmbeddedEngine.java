@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Connections are opened only at start, because each {@code chdb_connect} briefly resets the
  *       JVM's signal handlers.
  *   <li>Every connection is closed before the JVM exits: a shutdown hook stops new work, cancels
- *       running reads ({@link ReadCanceller}), waits for running writes, closes the connections and calls {@code chdb_shutdown}. Closing the
- *       last view does the same except {@code chdb_shutdown}, which would forbid a later start.
+ *       running reads ({@link ReadCanceller}), waits for running writes, closes the connections
+ *       and calls {@code chdb_shutdown}. Closing the last view does the same except {@code
+ *       chdb_shutdown}, which would forbid a later start.
  * </ul>
  *
  * <h2>Locks</h2>
@@ -319,7 +320,8 @@ final class EmbeddedEngine {
 
   /**
    * Stops new work, cancels running reads, waits for running writes, closes every connection. A
-   * connection whose statement outlives the timeout is left open: closing it mid-statement can abort the process.
+   * connection whose statement outlives the timeout is left open: closing it mid-statement can
+   * abort the process.
    *
    * @return whether every connection was closed
    */

@@ -54,8 +54,8 @@ class ReadCancelTest {
 
   /** How many statements of {@link #LONG_READ} the engine runs now. */
   private static int running(Store store) {
-    return Integer.parseInt(store.queryText("SELECT count() FROM system.processes"
-        + " WHERE query LIKE '%sipHash64(number) \\\\% 7 = 3%' AND query NOT LIKE '%system.processes%'",
+    return Integer.parseInt(store.queryText("SELECT count() FROM system.processes WHERE query"
+        + " LIKE '%sipHash64(number) \\\\% 7 = 3%' AND query NOT LIKE '%system.processes%'",
         Map.of()).strip());
   }
 }

@@ -71,13 +71,12 @@ class BrokerGoneTest {
   }
 
   /** Delegates to a real store; the first insert waits until {@link #release}. */
-  private static final class HeldInserts implements Store {
-    final Store delegate;
+  private static final class HeldInserts extends DelegatingStore {
     final CountDownLatch writing = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
 
     HeldInserts(Store delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -90,23 +89,5 @@ class BrokerGoneTest {
       }
       delegate.insert(insertStatement, data);
     }
-
-    @Override
-    public byte[] query(String sql, Map<String, ?> params, String format) {
-      return delegate.query(sql, params, format);
-    }
-
-    @Override
-    public String database() {
-      return delegate.database();
-    }
-
-    @Override
-    public String description() {
-      return "held " + delegate.description();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -73,13 +73,12 @@ class StoreOutageTest {
   /**
    * Delegates to a real store, but its first {@code failing} inserts throw as a dead server would.
    */
-  private static final class FailingInserts implements Store {
-    final Store delegate;
+  private static final class FailingInserts extends DelegatingStore {
     final int failing;
     final AtomicInteger failures = new AtomicInteger();
 
     FailingInserts(Store delegate, int failing) {
-      this.delegate = delegate;
+      super(delegate);
       this.failing = failing;
     }
 
@@ -91,23 +90,5 @@ class StoreOutageTest {
       }
       delegate.insert(insertStatement, data);
     }
-
-    @Override
-    public byte[] query(String sql, Map<String, ?> params, String format) {
-      return delegate.query(sql, params, format);
-    }
-
-    @Override
-    public String database() {
-      return delegate.database();
-    }
-
-    @Override
-    public String description() {
-      return "failing " + delegate.description();
-    }
-
-    @Override
-    public void close() {}
   }
 }

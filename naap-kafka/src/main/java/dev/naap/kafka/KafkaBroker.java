@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -290,26 +289,54 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * Formats the log directory with a new cluster id. CI once saw the tool fail (exit non-zero
+   * within 2 s) and its log vanish with the test's directory: a failure is retried once, and one
+   * that stays is reported with the tool's output.
+   */
   private static void format(Path properties, Config config) throws IOException {
+    Path log = config.logDir().resolve("format.log");
+    for (int attempt = 1; ; attempt++) {
+      long from = Files.exists(log) ? Files.size(log) : 0;
+      int exit = formatOnce(properties, config, log);
+      if (exit == 0) {
+        return;
+      }
+      String output;
+      try (var in = Files.newInputStream(log)) {
+        in.skipNBytes(from);
+        output = new String(in.readNBytes(8_192), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      String failure = "formatting the Kafka log directory failed (exit " + exit + "; " + log
+          + "):\n" + output;
+      if (attempt == 2) {
+        throw new IllegalStateException(failure);
+      }
+      System.err.println(failure + "\ntrying once more");
+    }
+  }
+
+  /** The format tool's exit code, or -1 when it did not end within a minute. */
+  private static int formatOnce(Path properties, Config config, Path log) throws IOException {
     Process format =
         java(
                 config,
                 false,
                 "kafka.tools.StorageTool",
                 "format",
+                "--ignore-formatted", // a retry skips what a failed attempt did format
                 "-t",
-                UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+                org.apache.kafka.common.Uuid.randomUuid().toString(),
                 "-c",
                 properties.toString())
-            .redirectOutput(
-                ProcessBuilder.Redirect.appendTo(config.logDir().resolve("format.log").toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     try {
-      if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+      if (!format.waitFor(60, TimeUnit.SECONDS)) {
         format.destroyForcibly();
-        throw new IllegalStateException("formatting the Kafka log directory failed; see "
-            + config.logDir().resolve("format.log"));
+        return -1;
       }
+      return format.exitValue();
     } catch (InterruptedException e) {
       format.destroyForcibly();
       Thread.currentThread().interrupt();

@@ -329,5 +329,4 @@ class AlertsEndToEndTest {
       Thread.sleep(250);
     }
   }
-
 }

@@ -167,5 +167,4 @@ class DemoTest {
       return "";
     }
   }
-
 }

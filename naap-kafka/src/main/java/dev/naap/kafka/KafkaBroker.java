@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running in a child JVM
@@ -34,6 +37,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * topics and offsets. Thread-safe; {@link #close()} stops the child and waits for it.
  */
 public final class KafkaBroker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
 
   /**
    * How to start the broker.
@@ -295,29 +300,30 @@ public final class KafkaBroker implements AutoCloseable {
    * that stays is reported with the tool's output.
    */
   private static void format(Path properties, Config config) throws IOException {
-    Path log = config.logDir().resolve("format.log");
+    Path output = config.logDir().resolve("format.log");
     for (int attempt = 1; ; attempt++) {
-      long from = Files.exists(log) ? Files.size(log) : 0;
-      int exit = formatOnce(properties, config, log);
+      long from = Files.exists(output) ? Files.size(output) : 0;
+      int exit = formatOnce(properties, config, output);
       if (exit == 0) {
         return;
       }
-      String output;
-      try (var in = Files.newInputStream(log)) {
+      String printed;
+      try (var in = Files.newInputStream(output)) {
         in.skipNBytes(from);
-        output = new String(in.readNBytes(8_192), java.nio.charset.StandardCharsets.UTF_8);
+        printed = new String(in.readNBytes(8_192), StandardCharsets.UTF_8);
       }
-      String failure = "formatting the Kafka log directory failed (exit " + exit + "; " + log
-          + "):\n" + output;
+      String failure = "formatting the Kafka log directory failed (exit " + exit + "; " + output
+          + "):\n" + printed;
       if (attempt == 2) {
         throw new IllegalStateException(failure);
       }
-      System.err.println(failure + "\ntrying once more");
+      log.warn("{}\ntrying once more", failure);
     }
   }
 
   /** The format tool's exit code, or -1 when it did not end within a minute. */
-  private static int formatOnce(Path properties, Config config, Path log) throws IOException {
+  private static int formatOnce(Path properties, Config config, Path output)
+      throws IOException {
     Process format =
         java(
                 config,
@@ -329,7 +335,7 @@ public final class KafkaBroker implements AutoCloseable {
                 org.apache.kafka.common.Uuid.randomUuid().toString(),
                 "-c",
                 properties.toString())
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
             .start();
     try {
       if (!format.waitFor(60, TimeUnit.SECONDS)) {

@@ -12,6 +12,17 @@ class SqlTextTest {
     assertThat(SqlText.firstKeyword("")).isEmpty();
   }
 
+  /** Only reads are cancelled when their caller gives up (ReadCanceller): writes never are. */
+  @Test
+  void isRead_selectOrWithFirst_notWritesThatHoldASelect() {
+    assertThat(SqlText.isRead("/* c */ (SELECT 1) UNION ALL SELECT 2")).isTrue();
+    assertThat(SqlText.isRead("with x AS (SELECT 1) SELECT * FROM x")).isTrue();
+    assertThat(SqlText.isRead("INSERT INTO t SELECT * FROM s")).isFalse();
+    assertThat(SqlText.isRead("CREATE TABLE t ENGINE = Memory AS SELECT 1")).isFalse();
+    assertThat(SqlText.isRead("ALTER TABLE t DELETE WHERE x IN (SELECT 1)")).isFalse();
+    assertThat(SqlText.isRead("SELECTED")).isFalse();
+  }
+
   @Test
   void split_ignoresSemicolonsInQuotesAndComments() {
     assertThat(SqlText.split("""

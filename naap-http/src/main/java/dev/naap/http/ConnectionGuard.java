@@ -3,6 +3,7 @@ package dev.naap.http;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -20,7 +22,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * a byte now and then. Jetty has no such total deadline, so every {@link #CHECK_MILLIS} this looks
  * at the parser of each open connection.
  */
-final class ConnectionGuard extends AbstractLifeCycle implements Connection.Listener {
+final class ConnectionGuard extends AbstractLifeCycle implements Connection.Listener, Graceful {
 
   /** How often read deadlines are checked: a slow client is closed within deadline + this. */
   static final long CHECK_MILLIS = 500;
@@ -33,6 +35,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
   /** Every counted connection, and how far its current request had got at the last check. */
   private final Map<Connection, Progress> open = new ConcurrentHashMap<>();
   private volatile Scheduler.Task check;
+  private volatile boolean shutdown;
 
   ConnectionGuard(Limits limits, Scheduler scheduler) {
     this.limits = limits;
@@ -81,6 +84,29 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
     if (task != null) {
       task.cancel();
     }
+  }
+
+  /**
+   * A graceful stop begins: closes the connections that wait between requests. Jetty would wait
+   * for each to be idle for its shutdown idle timeout (1 s) first, and a keep-alive client's
+   * connection always is; a connection with a request in flight is left to finish it (Jetty
+   * closes it after its response).
+   */
+  @Override
+  public CompletableFuture<Void> shutdown() {
+    shutdown = true;
+    open.keySet().forEach(connection -> {
+      if (connection instanceof HttpConnection http
+          && http.getParser().getState() == HttpParser.State.START) {
+        connection.getEndPoint().close();
+      }
+    });
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
   }
 
   private void schedule() {

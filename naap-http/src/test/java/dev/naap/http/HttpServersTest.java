@@ -260,6 +260,32 @@ class HttpServersTest {
     }
   }
 
+  /**
+   * A keep-alive connection waiting between requests is closed when the stop begins. Jetty alone
+   * waits for it to be idle for its shutdown idle timeout (1 s), on every stop of a server a
+   * browser or a load balancer keeps a connection to.
+   */
+  @Test
+  void stop_closesAnIdleKeepAliveConnectionAtOnce() throws Exception {
+    start(Limits.defaults());
+    try (Socket s = connect(null)) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
+          StandardCharsets.US_ASCII));
+      s.setSoTimeout(5_000);
+      InputStream in = s.getInputStream();
+      String head = "";
+      while (!head.endsWith("\r\n\r\n")) {
+        head += (char) in.read();
+      }
+      assertThat(head).startsWith("HTTP/1.1 200");
+      long t0 = System.nanoTime();
+      server.stop(3);
+      server = null;
+      assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to stop").isLessThan(700);
+      in.readAllBytes(); // the body's rest, then the end: the server closed it
+    }
+  }
+
   /** Sends {@code start} then one byte every {@code everyMs}; ms until the server closes. */
   private long trickle(String start, long everyMs) throws IOException {
     try (Socket s = connect(null)) {

@@ -20,7 +20,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * over either cap before any byte of it is read; and closes a connection whose request is still
  * being read past its deadline, which Jetty's idle timeout alone misses for a client that trickles
  * a byte now and then. Jetty has no such total deadline, so every {@link #CHECK_MILLIS} this looks
- * at the parser of each open connection.
+ * at the parser of each open connection. When a graceful stop begins, it closes the connections
+ * that wait between requests ({@link #shutdown()}).
  */
 final class ConnectionGuard extends AbstractLifeCycle implements Connection.Listener, Graceful {
 
@@ -75,6 +76,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
 
   @Override
   protected void doStart() {
+    shutdown = false;
     schedule();
   }
 

@@ -39,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
-  /** Statements a read-only (GET) request may run. */
-  private static final Set<String> READ_ONLY =
-      Set.of("SELECT", "WITH", "SHOW", "DESC", "DESCRIBE", "EXISTS", "EXPLAIN");
   private static final Pattern FORMAT_OR_VALUES =
       Pattern.compile("(?i)\\bVALUES\\b|\\bFORMAT\\s+[A-Za-z0-9_]+");
   static final int AUTHENTICATION_FAILED = 516;
@@ -52,6 +49,7 @@ final class RequestHandler implements HttpHandler {
   private final ClickHouseHttpServer.Config config;
   private final BrowserGuard browsers;
   private final ExecutorService statements;
+  private final ReadOnlyScreen screen = new ReadOnlyScreen();
 
   RequestHandler(Store store, Store readStore, ClickHouseHttpServer.Config config,
       ExecutorService statements) {
@@ -132,13 +130,12 @@ final class RequestHandler implements HttpHandler {
     if (database == null || database.isEmpty()) {
       database = ex.getRequestHeaders().getFirst("X-ClickHouse-Database");
     }
-    // Read-only requests run where the engine itself enforces it; the keyword check below only
-    // gives a write through GET ClickHouse's own answer when a server has no read-only view.
+    // Read-only requests run where the engine itself enforces readonly = 1, after the screen
+    // (ReadOnlyScreen) has refused what the engine would let through.
     Store base = readOnly && readStore != null ? readStore : store;
     Store target = database == null || database.isEmpty() || database.equals(base.database())
         ? base
         : base.withDatabase(database);
-    boolean keywordCheck = readOnly && readStore == null;
     Map<String, Object> queryParams = new LinkedHashMap<>();
     params.forEach((k, v) -> {
       if (k.startsWith("param_")) {
@@ -147,7 +144,7 @@ final class RequestHandler implements HttpHandler {
     });
 
     byte[] result =
-        onStatementThread(() -> run(target, keywordCheck, query, body, queryParams, format));
+        onStatementThread(() -> run(target, readOnly, query, body, queryParams, format));
     Headers h = ex.getResponseHeaders();
     h.set("X-ClickHouse-Format", format);
     String queryId = params.get("query_id");
@@ -186,7 +183,7 @@ final class RequestHandler implements HttpHandler {
     }
   }
 
-  private static byte[] run(Store target, boolean readOnly, String query, byte[] body,
+  private byte[] run(Store target, boolean readOnly, String query, byte[] body,
       Map<String, Object> queryParams, String format) throws HttpError {
     byte[] result;
     if (!query.isEmpty() && body.length > 0) {
@@ -196,11 +193,11 @@ final class RequestHandler implements HttpHandler {
         insert(target, query, body, queryParams);
         result = new byte[0];
       } else {
-        result = target.query(query + "\n" + utf8(body), queryParams, format);
+        result = read(target, readOnly, query + "\n" + utf8(body), queryParams, format);
       }
     } else if (!query.isEmpty()) {
       checkReadOnly(readOnly, query);
-      result = target.query(query, queryParams, format);
+      result = read(target, readOnly, query, queryParams, format);
     } else {
       String latin = new String(body, StandardCharsets.ISO_8859_1);
       checkReadOnly(readOnly, latin);
@@ -210,10 +207,19 @@ final class RequestHandler implements HttpHandler {
             Arrays.copyOfRange(body, split[1], body.length), queryParams);
         result = new byte[0];
       } else {
-        result = target.query(utf8(body), queryParams, format);
+        result = read(target, readOnly, utf8(body), queryParams, format);
       }
     }
     return result;
+  }
+
+  /** Runs a statement that is no insert with data, screened first when the request is read-only. */
+  private byte[] read(Store target, boolean readOnly, String sql, Map<String, Object> queryParams,
+      String format) {
+    if (readOnly) {
+      screen.check(target, sql, queryParams);
+    }
+    return target.query(sql, queryParams, format);
   }
 
   private static void insert(Store target, String statement, byte[] data,
@@ -250,7 +256,7 @@ final class RequestHandler implements HttpHandler {
   }
 
   private static void checkReadOnly(boolean readOnly, String sql) throws HttpError {
-    if (readOnly && !READ_ONLY.contains(firstKeyword(sql))) {
+    if (readOnly && !ReadOnlyScreen.KINDS.contains(firstKeyword(sql))) {
       throw new HttpError(403, StoreException.READONLY, "Code: 164. DB::Exception: Cannot execute query in"
           + " readonly mode. For queries over HTTP, method GET implies readonly. You should use"
           + " method POST for modifying queries. (READONLY)");

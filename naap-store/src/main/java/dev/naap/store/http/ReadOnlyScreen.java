@@ -1,0 +1,92 @@
+package dev.naap.store.http;
+
+import dev.naap.store.Store;
+import dev.naap.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What a read-only statement may not do although the engine's {@code readonly = 1} lets it. The
+ * engine is chDB, ClickHouse in local mode with one user: {@code INTO OUTFILE} is written by its
+ * client layer, outside {@code readonly}; the function {@code file()} reads any file the process
+ * can; {@code DESCRIBE} of a table function (a file, a URL) runs it; and {@code KILL QUERY} stops
+ * any statement, the ingest's and the API's included. So each statement is first parsed by the
+ * engine itself, with the same parser that will run it (escapes, comments and quoting cannot hide
+ * a name): {@code formatQuerySingleLine} gives its canonical text and {@code EXPLAIN AST} its
+ * functions. It is refused unless it is a read ({@link #KINDS}), writes no file, and calls neither
+ * {@code file} nor a table function other than the generators in {@link #TABLE_FUNCTIONS}.
+ * Thread-safe.
+ */
+final class ReadOnlyScreen {
+
+  /** The statements a read-only request may run, by their first keyword. */
+  static final Set<String> KINDS =
+      Set.of("SELECT", "WITH", "SHOW", "DESC", "DESCRIBE", "EXISTS", "EXPLAIN");
+  /** Table functions that make rows from their arguments or read this engine's own tables. */
+  static final Set<String> TABLE_FUNCTIONS = Set.of("numbers", "numbers_mt", "zeros", "zeros_mt",
+      "generate_series", "generateseries", "primes", "values", "sqlstandardvalues", "format",
+      "null", "view", "merge", "loop", "generaterandom");
+  private static final String CANONICAL = "SELECT formatQuerySingleLine({naap_statement:String})";
+  private static final Pattern FILE_CLAUSE = Pattern.compile("\\b(INTO OUTFILE|FROM INFILE)\\b");
+  private static final Pattern FUNCTION = Pattern.compile("(?m)^\\s*Function (\\S+)");
+
+  /** Every table function the engine has, lower-cased; read once. */
+  private volatile Set<String> engineTableFunctions;
+
+  /**
+   * Refuses {@code sql} as above, with ClickHouse's code 164 (not a read) or 497 (access denied).
+   *
+   * @param params the statement's query parameters, which its parse may need
+   * @throws StoreException what the engine says of a statement it cannot parse, or a refusal
+   */
+  void check(Store store, String sql, Map<String, ?> params) {
+    String canonical = text(store.query(CANONICAL, Map.of("naap_statement", sql),
+        "TabSeparatedRaw")).strip();
+    String kind = RequestHandler.firstKeyword(canonical);
+    if (!KINDS.contains(kind)) {
+      throw new StoreException(StoreException.READONLY, "Code: 164. DB::Exception: Cannot"
+          + " execute query in readonly mode: only SELECT, WITH, SHOW, DESCRIBE, EXISTS and"
+          + " EXPLAIN run here, not " + (kind.isEmpty() ? "this statement" : kind)
+          + ". (READONLY)", null);
+    }
+    Matcher clause = FILE_CLAUSE.matcher(canonical);
+    if (clause.find()) {
+      throw denied(clause.group(1) + " (a file of the server)");
+    }
+    Matcher function = FUNCTION.matcher(text(store.query("EXPLAIN AST " + canonical, params,
+        "TabSeparatedRaw")));
+    Set<String> tableFunctions = tableFunctions(store);
+    while (function.find()) {
+      String name = function.group(1).toLowerCase(Locale.ROOT);
+      if (name.equals("file")
+          || (tableFunctions.contains(name) && !TABLE_FUNCTIONS.contains(name))) {
+        throw denied("the function " + function.group(1));
+      }
+    }
+  }
+
+  private Set<String> tableFunctions(Store store) {
+    Set<String> names = engineTableFunctions;
+    if (names == null) {
+      names = text(store.query("SELECT name FROM system.table_functions", Map.of(),
+          "TabSeparatedRaw")).lines().map(n -> n.toLowerCase(Locale.ROOT))
+          .collect(Collectors.toUnmodifiableSet());
+      engineTableFunctions = names;
+    }
+    return names;
+  }
+
+  private static StoreException denied(String what) {
+    return new StoreException(497, "Code: 497. DB::Exception: " + what + " is not allowed on this"
+        + " read-only endpoint: it reaches outside the engine's tables. (ACCESS_DENIED)", null);
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

@@ -7,6 +7,7 @@ import dev.naap.http.BrowserGuard;
 import dev.naap.store.RawParam;
 import dev.naap.store.Store;
 import dev.naap.store.StoreException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -325,8 +327,17 @@ final class RequestHandler implements HttpHandler {
       if (!encoding.equalsIgnoreCase("gzip")) {
         throw new HttpError(400, 0, "Content-Encoding " + encoding + " is not supported; use gzip");
       }
-      in = new GZIPInputStream(in);
+      try {
+        return limited(new GZIPInputStream(in), limit);
+      } catch (ZipException | EOFException e) {
+        // The client's body, not the connection, is broken: say so rather than fail the exchange.
+        throw new HttpError(400, 0, "the body is not valid gzip: " + e.getMessage());
+      }
     }
+    return limited(in, limit);
+  }
+
+  private static byte[] limited(InputStream in, long limit) throws IOException, HttpError {
     byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 16));
     if (body.length > limit) {
       throw tooLarge(limit);

@@ -154,6 +154,16 @@ class ClickHouseHttpServerTest {
         .header("Content-Encoding", "gzip")
         .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())));
     assertThat(r.body()).isEqualTo("zipped\n");
+    // Not gzip, or cut short: the statement never ran, and the client is told so (it was a 200
+    // with an empty body, which a writer takes for an insert done).
+    byte[] cut = java.util.Arrays.copyOf(zipped.toByteArray(), zipped.size() - 12);
+    for (byte[] broken : new byte[][] {"notgzip".getBytes(UTF_8), cut}) {
+      HttpResponse<String> b = send(HttpRequest.newBuilder(uri("/"))
+          .header("Content-Encoding", "gzip")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(broken)));
+      assertThat(b.statusCode()).as(b.body()).isEqualTo(400);
+      assertThat(b.body()).contains("not valid gzip");
+    }
   }
 
   @Test

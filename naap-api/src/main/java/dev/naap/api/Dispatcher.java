@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order for a rate-limited route: the request is counted first; a client over its quota gets a
  * 429 at once unless it revalidates ({@code If-None-Match}) a response still in the cache, which is
- * answered with a 304 that costs nothing. A 304 to a client within its quota is refunded. A
- * dashboard visitor's requests that the shared cache answers are free too (they cost the store
- * nothing), so its quota counts the queries it causes. An unknown API key counts against its
+ * answered with a 304 that costs nothing. A 304 from the cache to a client within its quota is
+ * refunded (a 304 for which the response was computed is not: {@code If-None-Match: *} matches
+ * any). A dashboard visitor's requests that the shared cache answers are free too (they cost the
+ * store nothing), so its quota counts the queries it causes. What a client's misses compute runs
+ * in its own {@link ClientSlots}, so that one address cannot take every store slot. An unknown API key counts against its
  * address, then gets a 401.
  *
  * <p>An {@link OutOfMemoryError} ends the process (exit code 3) so that a supervisor restarts it:
@@ -48,6 +50,7 @@ final class Dispatcher implements HttpHandler {
   private final InstantSource clock;
   private final long windowSeconds;
   private final InFlight inFlight = new InFlight(InFlight.MAX_PER_CLIENT);
+  private final ClientSlots slots;
 
   Dispatcher(
       List<Route> routes,
@@ -56,6 +59,7 @@ final class Dispatcher implements HttpHandler {
       RateLimiter limiter,
       ResponseCache cache,
       RefreshAhead refreshAhead,
+      ClientSlots slots,
       ApiMetrics metrics,
       DashboardTokens tokens,
       InstantSource clock,
@@ -66,6 +70,7 @@ final class Dispatcher implements HttpHandler {
     this.limiter = limiter;
     this.cache = cache;
     this.refreshAhead = refreshAhead;
+    this.slots = slots;
     this.metrics = metrics;
     this.tokens = tokens;
     this.clock = clock;
@@ -110,7 +115,7 @@ final class Dispatcher implements HttpHandler {
         }
       }
       label = route != null ? route.template() : "static";
-      status = route != null ? api(ex, route, pathParams) : file(ex, path);
+      status = route != null ? api(ex, route, pathParams, client) : file(ex, path);
     } catch (IOException e) {
       // The client went away; nothing to answer.
       log.debug("response not sent", e);
@@ -146,7 +151,8 @@ final class Dispatcher implements HttpHandler {
     }
   }
 
-  private int api(HttpExchange ex, Route route, Map<String, String> pathParams) throws IOException {
+  private int api(HttpExchange ex, Route route, Map<String, String> pathParams, String address)
+      throws IOException {
     Headers out = ex.getResponseHeaders();
     out.set("Access-Control-Allow-Origin", "*");
     out.set("Access-Control-Expose-Headers", EXPOSED);
@@ -211,17 +217,21 @@ final class Dispatcher implements HttpHandler {
           throw tooMany(client, decision, now);
         }
       } else if (prepared.cacheKey() == null) {
-        var r = prepared.compute().get();
+        var r = slots.run(address, prepared.compute());
         answer = new ResponseCache.Cached(r, r.etag(), false);
       } else {
-        answer = cache.get(prepared.cacheKey(), prepared.compute());
+        answer = cache.peek(prepared.cacheKey());
+        if (answer == null) {
+          answer = slots.run(address, () -> cache.get(prepared.cacheKey(), prepared.compute()));
+        }
         metrics.cache(answer.hit());
         refreshAhead.answered(prepared.cacheKey(), route.endpoint(), request, prepared);
       }
       Response r = answer.response();
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());
-      boolean free =
-          notModified || (answer.hit() && client != null && client.policy().equals("dashboard"));
+      // Free when no query ran for it: a 304 or a dashboard visitor's answer from the cache.
+      boolean free = answer.hit() && (notModified
+          || (client != null && client.policy().equals("dashboard")));
       if (free && decision != null && decision.allowed()) {
         decision = limiter.refund(client.key(), client.quota());
       }

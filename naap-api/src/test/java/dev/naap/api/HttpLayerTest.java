@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -177,6 +178,25 @@ class HttpLayerTest {
     assertThat(again.body()).isEmpty();
     assertThat(again.header("X-RateLimit-Remaining")).isEqualTo("99");
     assertThat(again.header("ETag")).isEqualTo(first.header("ETag"));
+  }
+
+  /**
+   * {@code If-None-Match: *} matches any ETag, so a request that misses the cache was answered 304
+   * after the store computed it, and refunded: free queries without end (found by an attack over
+   * loopback). Only a 304 from the cache is free now.
+   */
+  @Test
+  void ifNoneMatchStar_onACacheMiss_is304_butCountsAgainstTheQuota() {
+    start();
+    for (int i = 1; i <= 3; i++) {
+      Http.Answer a = http.get("/v1/sla/compliance?limit=" + (600 + i), "If-None-Match", "*");
+      assertThat(a.status()).isEqualTo(304);
+      assertThat(a.header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(100 - i));
+    }
+    // Now in the cache: revalidating it costs nothing.
+    Http.Answer cached = http.get("/v1/sla/compliance?limit=601", "If-None-Match", "*");
+    assertThat(cached.status()).isEqualTo(304);
+    assertThat(cached.header("X-RateLimit-Remaining")).isEqualTo("97");
   }
 
   @Test
@@ -382,14 +402,18 @@ class HttpLayerTest {
 
   @Test
   void fullServer_answers503AtOnce_whileHealthStillAnswers() throws Exception {
-    start(ApiConfig.defaults().withQueryLimits(Duration.ofSeconds(5), 1));
+    // Two clients behind the proxy: a client's own second query would wait for its first
+    // (ClientSlots), another's finds the store full.
+    start(ApiConfig.defaults().withQueryLimits(Duration.ofSeconds(5), 1)
+        .withTrustedProxies(List.of("127.0.0.1")));
     queries.delayMs = 2_000;
-    Thread holder = Thread.ofVirtual().start(() -> http.get("/v1/gpu/metrics?limit=1"));
+    Thread holder = Thread.ofVirtual().start(
+        () -> http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "10.0.0.1"));
     while (queries.runs.get() == 0) {
       Thread.sleep(5);
     }
     long t0 = System.nanoTime();
-    Http.Answer busy = http.get("/v1/gpu/metrics?limit=2");
+    Http.Answer busy = http.get("/v1/gpu/metrics?limit=2", "X-Forwarded-For", "10.0.0.2");
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(busy.status()).isEqualTo(503);
     assertThat(busy.header("Retry-After")).isNotNull();

@@ -405,6 +405,11 @@ final class DiscoverEndpoint implements Endpoint {
     if (r + w == 0) {
       throw ApiProblem.badParameter(RELIABILITY_WEIGHT, "the two weights must not both be 0");
     }
+    if (!Double.isFinite(r + w)) {
+      // 1e308 twice: the sum overflows, and the weights divided by it are not a score's weights.
+      throw ApiProblem.badParameter(r >= w ? RELIABILITY_WEIGHT : QUALITY_WEIGHT,
+          "the two weights' sum must be a finite number; only their ratio counts");
+    }
     return new double[] {r / (r + w), w / (r + w)};
   }
 

@@ -100,6 +100,29 @@ class HttpLayerTest {
     assertThat(a.json().get("detail").asText()).isNotBlank();
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "reliability_weight=1e308&quality_weight=1e308|reliability_weight",
+      "reliability_weight=9e307&quality_weight=1.7e308|quality_weight",
+      "reliability_weight=1e309|reliability_weight",
+      "quality_weight=NaN|quality_weight",
+      "reliability_weight=-0.5|reliability_weight",
+      "reliability_weight=1.5|reliability_weight",
+      "min_score=Infinity|min_score"})
+  void discover_hostileNumbers_are400ProblemNamingThem(String query, String parameter) {
+    start();
+    Http.Answer a = http.raw(
+        DiscoverEndpoint.PATH + "?caps=live-video-to-video/streamdiffusion&" + query);
+    assertThat(a.status()).as(a.body()).isEqualTo(400);
+    assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(a.json().get("parameter").asText()).isEqualTo(parameter);
+    assertThat(http.raw(DiscoverEndpoint.PATH
+            + "?caps=live-video-to-video/streamdiffusion&reliability_weight=1e308"
+            + "&quality_weight=1e-308").status())
+        .as("a finite sum is normalised")
+        .isEqualTo(200);
+  }
+
   @Test
   void csv_byFormatOrAccept_givesTheSameRows() {
     start();

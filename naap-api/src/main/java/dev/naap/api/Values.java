@@ -48,16 +48,25 @@ final class Values {
 
   /**
    * The CSV field for {@code v}, quoted (RFC 4180) when it holds a separator, quote or line break.
+   * Text that a spreadsheet would run as a formula (starting with {@code =}, {@code +}, {@code -},
+   * {@code @}, tab or carriage return: a gateway may name itself {@code =2+5}) gets a leading
+   * {@code '}, as OWASP recommends; numbers are written as they are, so -5 stays a number.
    */
   static String csv(Object v) {
     String s = switch (v) {
       case null -> "";
       case Double d when !Double.isFinite(d) -> "";
-      default -> v.toString();
+      case Number n -> n.toString();
+      default -> defused(v.toString());
     };
     if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
       return s;
     }
     return '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  /** {@code text} with a leading {@code '} when a spreadsheet would read it as a formula. */
+  private static String defused(String text) {
+    return !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
   }
 }

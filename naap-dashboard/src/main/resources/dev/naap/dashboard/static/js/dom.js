@@ -46,12 +46,16 @@ function csvLink(href, title) {
 
 /** Rows as a CSV data URL with the columns `keys`: for what no single API request returns as shown. */
 export function csvData(rows, keys) {
-  const quote = v =>
-    v === null || v === undefined
-      ? ''
-      : /[",\n]/.test(String(v))
-        ? `"${String(v).replace(/"/g, '""')}"`
-        : String(v);
+  // Text a spreadsheet would run as a formula gets a leading ' (as the API's CSV does): names
+  // come from Kafka producers. Numbers, negative ones too, stay numbers.
+  const defused = v => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v));
+  const quote = v => {
+    if (v === null || v === undefined) {
+      return '';
+    }
+    const s = defused(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   const lines = [keys, ...rows.map(r => keys.map(k => r[k]))].map(line =>
     line.map(quote).join(',')
   );

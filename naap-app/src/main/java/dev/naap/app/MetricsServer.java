@@ -60,7 +60,11 @@ final class MetricsServer implements AutoCloseable {
   private static HttpHandler guarded(BrowserGuard browsers, HttpHandler handler) {
     return ex -> {
       var refusal = browsers.check(ex.getRequestHeaders());
-      if (refusal.isEmpty()) {
+      String method = ex.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(ex, 405, "Method not allowed: this port only reads\n");
+      } else if (refusal.isEmpty()) {
         handler.handle(ex);
       } else if (refusal.get() == BrowserGuard.Refusal.HOST) {
         send(ex, 403, "Forbidden: Host " + ex.getRequestHeaders().getFirst("Host")

@@ -35,6 +35,13 @@ class MetricsServerTest {
       assertThat(other.headers().firstValue("Content-Type")).hasValueSatisfying(
           t -> assertThat(t).startsWith("text/plain"));
       assertThat(other.headers().firstValue("Server")).isEmpty();
+      for (String method : new String[] {"POST", "DELETE", "PUT"}) {
+        HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+            .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(write.statusCode()).as(method).isEqualTo(405);
+        assertThat(write.headers().firstValue("Allow")).hasValue("GET, HEAD");
+      }
     }
   }
 

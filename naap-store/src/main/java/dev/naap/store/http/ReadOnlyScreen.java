@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
  * any statement, the ingest's and the API's included. So each statement is first parsed by the
  * engine itself, with the same parser that will run it (escapes, comments and quoting cannot hide
  * a name): {@code formatQuerySingleLine} gives its canonical text and {@code EXPLAIN AST} its
- * functions. It is refused unless it is a read ({@link #KINDS}), writes no file, and calls neither
- * {@code file} nor a table function other than the generators in {@link #TABLE_FUNCTIONS}.
+ * syntax tree. It is refused unless it is a read by its first keyword ({@link #KINDS}) and by its
+ * tree's root ({@link #READS}, with no other statement below it: {@code SELECT 1 PARALLEL WITH
+ * KILL QUERY …} starts with SELECT), writes no file, and calls neither {@code file} nor a table
+ * function other than the generators in {@link #TABLE_FUNCTIONS}.
  * What a statement's text may do does not depend on its parameters' values (an {@code Identifier}
  * parameter is always a quoted name), so the texts that passed are remembered (by their SHA-256,
  * the last {@link #REMEMBERED}): a client sending the same statements, as an API instance does,
@@ -41,7 +43,20 @@ final class ReadOnlyScreen {
       "null", "view", "merge", "loop", "generaterandom");
   private static final String CANONICAL = "SELECT formatQuerySingleLine({naap_statement:String})";
   private static final Pattern FILE_CLAUSE = Pattern.compile("\\b(INTO OUTFILE|FROM INFILE)\\b");
-  private static final Pattern FUNCTION = Pattern.compile("(?m)^\\s*Function (\\S+)");
+  /** Statements, by the type of their syntax tree's root, that read and nothing else. */
+  static final Set<String> READS = Set.of("SelectWithUnionQuery", "Explain", "DescribeQuery",
+      "ExistsTableQuery", "ExistsDatabaseQuery", "ExistsViewQuery", "ExistsDictionaryQuery",
+      "ShowTables", "ShowColumns", "ShowFunctions", "ShowEngineQuery", "ShowProcesslistQuery",
+      "ShowCreateTableQuery", "ShowCreateViewQuery", "ShowCreateDatabaseQuery",
+      "ShowCreateDictionaryQuery");
+  /**
+   * The nodes named "…Query" a read may hold below its root: queries and their tables, never a
+   * statement such as DDL or KILL. An unknown one is refused.
+   */
+  private static final Set<String> NESTED = Set.of("SelectWithUnionQuery", "SelectQuery",
+      "SelectIntersectExceptQuery", "TablesInSelectQuery");
+  /** A node of {@code EXPLAIN AST}: its type, and for functions their name. */
+  private static final Pattern NODE = Pattern.compile("(?m)^(\\s*)(\\S+)(?: (\\S+))?");
   static final int REMEMBERED = 4_096;
 
   /** Every table function the engine has, lower-cased; read once. */
@@ -78,14 +93,24 @@ final class ReadOnlyScreen {
     if (clause.find()) {
       throw denied(clause.group(1) + " (a file of the server)");
     }
-    Matcher function = FUNCTION.matcher(text(store.query("EXPLAIN AST " + canonical, params,
+    Matcher node = NODE.matcher(text(store.query("EXPLAIN AST " + canonical, params,
         "TabSeparatedRaw")));
     Set<String> tableFunctions = tableFunctions(store);
-    while (function.find()) {
-      String name = function.group(1).toLowerCase(Locale.ROOT);
+    boolean root = true;
+    while (node.find()) {
+      String type = node.group(2);
+      if (root ? !READS.contains(type) : type.endsWith("Query") && !NESTED.contains(type)) {
+        // PARALLEL WITH runs its other statements without readonly's checks (measured: KILL,
+        // CREATE TABLE, CREATE DICTIONARY); a read holds none.
+        throw new StoreException(StoreException.READONLY, "Code: 164. DB::Exception: Cannot"
+            + " execute query in readonly mode: a " + type + " is not a read. (READONLY)", null);
+      }
+      root = false;
+      String name = type.startsWith("Function") && node.group(3) != null
+          ? node.group(3).toLowerCase(Locale.ROOT) : "";
       if (name.equals("file")
           || (tableFunctions.contains(name) && !TABLE_FUNCTIONS.contains(name))) {
-        throw denied("the function " + function.group(1));
+        throw denied("the function " + node.group(3));
       }
     }
     passed.add(digest);

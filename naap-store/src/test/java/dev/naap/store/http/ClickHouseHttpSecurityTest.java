@@ -204,11 +204,12 @@ class ClickHouseHttpSecurityTest {
   }
 
   /**
-   * What the engine's readonly = 1 lets through in local mode (found by an attack over loopback):
+   * What the engine's readonly = 1 lets through in local mode (found by attacks over loopback):
    * a result written to a file by the client layer, the scalar file(), a table function run by
-   * DESCRIBE, and KILL QUERY, which would stop the ingest's and the API's statements. Each also
-   * hidden by escapes, nested comments and quoting, which only the engine's own parser sees
-   * through; so the screen parses each statement with it first.
+   * DESCRIBE, KILL QUERY, which would stop the ingest's and the API's statements, and any
+   * statement after PARALLEL WITH (DDL, dictionaries reading files or URLs). Each also hidden by
+   * escapes, nested comments and quoting, which only the engine's own parser sees through; so the
+   * screen parses each statement with it first.
    */
   @Test
   void whatReadonlyLetsThrough_isRefused_however_itIsWritten() throws Exception {
@@ -234,6 +235,13 @@ class ClickHouseHttpSecurityTest {
         "SELECT 1 WHERE 1 IN url('http://127.0.0.1:9/', 'CSV', 'a UInt8')",
         "SELECT * FROM filesystem('" + dir + "')",
         "KILL QUERY WHERE query_id != queryID() SYNC",
+        // PARALLEL WITH runs its other statements without readonly's checks.
+        "SELECT (SELECT sleep(1)) PARALLEL WITH KILL QUERY WHERE query_id != queryID()",
+        "SELECT 1 PARALLEL WITH CREATE TABLE made (a UInt8) ENGINE = Memory",
+        "SELECT 1 PARALLEL WITH CREATE DICTIONARY leak (line String) PRIMARY KEY line"
+            + " SOURCE(CLICKHOUSE(query 'SELECT line FROM file(''" + s + "'', LineAsString)'))"
+            + " LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0)",
+        "EXPLAIN AST CREATE TABLE made (a UInt8) ENGINE = Memory",
         "KILL MUTATION WHERE 1 TEST",
         "USE system",
         "SET max_threads = 1"}) {
@@ -247,6 +255,9 @@ class ClickHouseHttpSecurityTest {
       assertThat(g.statusCode()).as("GET " + sql + " -> " + g.body()).isEqualTo(403);
     }
     assertThat(Files.exists(out)).as("a file written by INTO OUTFILE").isFalse();
+    Thread.sleep(1_500); // what PARALLEL WITH would have run after its sleep
+    assertThat(store.queryText("EXISTS TABLE made", Map.of())).isEqualTo("0\n");
+    assertThat(store.queryText("EXISTS DICTIONARY leak", Map.of())).isEqualTo("0\n");
     assertThat(sql("SELECT count() FROM numbers(3) WHERE number IN (1, 2)").body())
         .isEqualTo("2\n");
     assertThat(sql("SELECT format('{}-{}', 'a', 'b')").body()).isEqualTo("a-b\n");

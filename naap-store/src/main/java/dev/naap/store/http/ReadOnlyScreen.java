@@ -56,7 +56,7 @@ final class ReadOnlyScreen {
   private static final Set<String> NESTED = Set.of("SelectWithUnionQuery", "SelectQuery",
       "SelectIntersectExceptQuery", "TablesInSelectQuery");
   /** A node of {@code EXPLAIN AST}: its type, and for functions their name. */
-  private static final Pattern NODE = Pattern.compile("(?m)^(\\s*)(\\S+)(?: (\\S+))?");
+  private static final Pattern NODE = Pattern.compile("(?m)^[ \\t]*(\\S+)(?: (\\S+))?.*$");
   static final int REMEMBERED = 4_096;
 
   /** Every table function the engine has, lower-cased; read once. */
@@ -98,7 +98,7 @@ final class ReadOnlyScreen {
     Set<String> tableFunctions = tableFunctions(store);
     boolean root = true;
     while (node.find()) {
-      String type = node.group(2);
+      String type = node.group(1);
       if (root ? !READS.contains(type) : type.endsWith("Query") && !NESTED.contains(type)) {
         // PARALLEL WITH runs its other statements without readonly's checks (measured: KILL,
         // CREATE TABLE, CREATE DICTIONARY); a read holds none.
@@ -106,11 +106,15 @@ final class ReadOnlyScreen {
             + " execute query in readonly mode: a " + type + " is not a read. (READONLY)", null);
       }
       root = false;
-      String name = type.startsWith("Function") && node.group(3) != null
-          ? node.group(3).toLowerCase(Locale.ROOT) : "";
+      if (!type.equals("Literal") && node.group().contains("/")) {
+        // The engine's default database maps names to files: EXISTS TABLE default.`/etc/x`.
+        throw denied("a file path as a name");
+      }
+      String name = type.startsWith("Function") && node.group(2) != null
+          ? node.group(2).toLowerCase(Locale.ROOT) : "";
       if (name.equals("file")
           || (tableFunctions.contains(name) && !TABLE_FUNCTIONS.contains(name))) {
-        throw denied("the function " + node.group(3));
+        throw denied("the function " + node.group(2));
       }
     }
     passed.add(digest);

@@ -242,6 +242,8 @@ class ClickHouseHttpSecurityTest {
             + " SOURCE(CLICKHOUSE(query 'SELECT line FROM file(''" + s + "'', LineAsString)'))"
             + " LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0)",
         "EXPLAIN AST CREATE TABLE made (a UInt8) ENGINE = Memory",
+        "EXISTS TABLE default.`" + s + "`",
+        "SELECT * FROM default.`" + s + "`",
         "KILL MUTATION WHERE 1 TEST",
         "USE system",
         "SET max_threads = 1"}) {
@@ -263,6 +265,8 @@ class ClickHouseHttpSecurityTest {
     assertThat(sql("SELECT format('{}-{}', 'a', 'b')").body()).isEqualTo("a-b\n");
     assertThat(sql("DESCRIBE TABLE victim").statusCode()).isEqualTo(200);
     assertThat(sql("SELECT 'file(' AS literal").statusCode()).isEqualTo(200);
+    assertThat(sql("SELECT 'https://a/b' AS url, 6 / 3 AS two").body())
+        .isEqualTo("https://a/b\t2\n");
     assertVictimIntact();
   }
 

@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  * a name): {@code formatQuerySingleLine} gives its canonical text and {@code EXPLAIN AST} its
  * syntax tree. It is refused unless it is a read by its first keyword ({@link #KINDS}) and by its
  * tree's root ({@link #READS}, with no other statement below it: {@code SELECT 1 PARALLEL WITH
- * KILL QUERY …} starts with SELECT), writes no file, and calls neither {@code file} nor a table
- * function other than the generators in {@link #TABLE_FUNCTIONS}.
+ * KILL QUERY …} starts with SELECT), writes no file, calls neither {@code file} nor a table
+ * function other than the generators in {@link #TABLE_FUNCTIONS}, and names no path (the
+ * engine's {@code default} database maps names to files).
  * What a statement's text may do does not depend on its parameters' values (an {@code Identifier}
  * parameter is always a quoted name), so the texts that passed are remembered (by their SHA-256,
  * the last {@link #REMEMBERED}): a client sending the same statements, as an API instance does,

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * refunded (a 304 for which the response was computed is not: {@code If-None-Match: *} matches
  * any). A dashboard visitor's requests that the shared cache answers are free too (they cost the
  * store nothing), so its quota counts the queries it causes. What a client's misses compute runs
- * in its own {@link ClientSlots}, so that one address cannot take every store slot. An unknown API key counts against its
- * address, then gets a 401.
+ * in its own {@link ClientSlots}, so that one address cannot take every store slot. An unknown API
+ * key counts against its address, then gets a 401.
  *
  * <p>An {@link OutOfMemoryError} ends the process (exit code 3) so that a supervisor restarts it:
  * a JVM that ran out of memory once is in no state to keep serving.

@@ -1,37 +1,22 @@
 package dev.naap.api;
 
-import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Responses one client address may have computed at once: at most {@code perClient}, so that one
  * address cannot hold every store slot ({@link QueryRunner}) and leave the others nothing but 503s.
- * A client's further computations wait for one of its own to end (a dashboard that asks for six
- * uncached views at once gets them all, some a little later), up to a deadline. The table holds
- * only addresses with a computation running or waiting. Thread-safe.
+ * One more is answered 503 at once, as a full store is: waiting would keep an overloaded process
+ * busier (measured: with a client's extra requests queued, the demo's /health took over a second
+ * under load). The table holds only addresses with a computation running. Thread-safe.
  */
 final class ClientSlots {
 
+  private final InFlight computing;
   private final int perClient;
-  private final Duration wait;
-  private final ConcurrentHashMap<String, Slots> clients = new ConcurrentHashMap<>();
 
-  /** One address's permits, and how many of its requests hold or wait for one. */
-  private static final class Slots {
-    final Semaphore permits;
-    int users;
-
-    Slots(int perClient) {
-      permits = new Semaphore(perClient);
-    }
-  }
-
-  ClientSlots(int perClient, Duration wait) {
+  ClientSlots(int perClient) {
     this.perClient = perClient;
-    this.wait = wait;
+    this.computing = new InFlight(perClient);
   }
 
   /** Half the store's slots, at least one: what one address may take of them. */
@@ -40,35 +25,24 @@ final class ClientSlots {
   }
 
   /**
-   * Runs {@code work} for {@code client} once it has a slot of its own.
+   * Runs {@code work} for {@code client} in a slot of its own.
    *
-   * @throws ApiProblem 503 when no slot of the client's frees within the deadline
+   * @throws ApiProblem 503 at once when the client already has {@code perClient} running
    */
   <T> T run(String client, Supplier<T> work) {
-    Slots slots = clients.compute(client, (k, s) -> {
-      Slots in = s != null ? s : new Slots(perClient);
-      in.users++;
-      return in;
-    });
-    try {
-      if (!slots.permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw busy();
-      }
-      try {
-        return work.get();
-      } finally {
-        slots.permits.release();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!computing.enter(client)) {
       throw busy();
+    }
+    try {
+      return work.get();
     } finally {
-      clients.computeIfPresent(client, (k, s) -> --s.users == 0 ? null : s);
+      computing.exit(client);
     }
   }
 
   private ApiProblem busy() {
-    return new ApiProblem(503, "Service unavailable", "this client already has " + perClient
+    // Also what requests waiting for the same response get, whoever sent them: rare, and brief.
+    return new ApiProblem(503, "Service unavailable", "one client already has " + perClient
         + " queries running; retry in " + QueryRunner.RETRY_AFTER_SECONDS + " s", null);
   }
 }

@@ -220,12 +220,11 @@ final class Dispatcher implements HttpHandler {
         var r = slots.run(address, prepared.compute());
         answer = new ResponseCache.Cached(r, r.etag(), false);
       } else {
-        answer = cache.peek(prepared.cacheKey());
-        if (answer == null) {
-          answer = slots.run(address, () -> cache.get(prepared.cacheKey(), prepared.compute()));
-        }
+        String key = prepared.cacheKey();
+        // Only the request that computes takes a slot: those that wait for it take none.
+        answer = cache.get(key, () -> slots.run(address, prepared.compute()));
         metrics.cache(answer.hit());
-        refreshAhead.answered(prepared.cacheKey(), route.endpoint(), request, prepared);
+        refreshAhead.answered(key, route.endpoint(), request, prepared);
       }
       Response r = answer.response();
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());

@@ -425,8 +425,8 @@ class HttpLayerTest {
 
   @Test
   void fullServer_answers503AtOnce_whileHealthStillAnswers() throws Exception {
-    // Two clients behind the proxy: a client's own second query would wait for its first
-    // (ClientSlots), another's finds the store full.
+    // Two clients behind the proxy: the store full is what the second finds (with one store slot,
+    // one client may hold it: ClientSlots).
     start(ApiConfig.defaults().withQueryLimits(Duration.ofSeconds(5), 1)
         .withTrustedProxies(List.of("127.0.0.1")));
     queries.delayMs = 2_000;

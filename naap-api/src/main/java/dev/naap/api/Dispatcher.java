@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,12 +218,12 @@ final class Dispatcher implements HttpHandler {
           throw tooMany(client, decision, now);
         }
       } else if (prepared.cacheKey() == null) {
-        var r = slots.run(address, prepared.compute());
+        var r = counted(route, address, prepared.compute()).get();
         answer = new ResponseCache.Cached(r, r.etag(), false);
       } else {
         String key = prepared.cacheKey();
         // Only the request that computes takes a slot: those that wait for it take none.
-        answer = cache.get(key, () -> slots.run(address, prepared.compute()));
+        answer = cache.get(key, counted(route, address, prepared.compute()));
         metrics.cache(answer.hit());
         refreshAhead.answered(key, route.endpoint(), request, prepared);
       }
@@ -263,6 +264,14 @@ final class Dispatcher implements HttpHandler {
           new ApiProblem(500, "Internal error", "the request failed; it has been logged", null),
           ex.getRequestURI().getRawPath()));
     }
+  }
+
+  /**
+   * {@code compute} in one of {@code address}'s {@link ClientSlots} when the route queries the
+   * store for its client (a rate-limited route); /health, /ready and the documents take none.
+   */
+  private Supplier<Response> counted(Route route, String address, Supplier<Response> compute) {
+    return route.limited() ? () -> slots.run(address, compute) : compute;
   }
 
   private ApiProblem tooMany(Client client, RateLimiter.Decision d, Instant now) {

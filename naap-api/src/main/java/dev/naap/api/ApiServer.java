@@ -124,7 +124,6 @@ public final class ApiServer implements AutoCloseable {
     this.refreshAhead = new RefreshAhead(cache);
     this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),
         local, cache, refreshAhead,
-        new ClientSlots(ClientSlots.perClient(config.maxConcurrentQueries())),
         new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds());
   }
 

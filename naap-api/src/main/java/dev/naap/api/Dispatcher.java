@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +24,8 @@ import org.slf4j.LoggerFactory;
  * answered with a 304 that costs nothing. A 304 from the cache to a client within its quota is
  * refunded (a 304 for which the response was computed is not: {@code If-None-Match: *} matches
  * any). A dashboard visitor's requests that the shared cache answers are free too (they cost the
- * store nothing), so its quota counts the queries it causes. What a client's misses compute runs
- * in its own {@link ClientSlots}, so that one address cannot take every store slot. An unknown API
- * key counts against its address, then gets a 401.
+ * store nothing), so its quota counts the queries it causes. An unknown API key counts against
+ * its address, then gets a 401.
  *
  * <p>An {@link OutOfMemoryError} ends the process (exit code 3) so that a supervisor restarts it:
  * a JVM that ran out of memory once is in no state to keep serving.
@@ -51,7 +49,6 @@ final class Dispatcher implements HttpHandler {
   private final InstantSource clock;
   private final long windowSeconds;
   private final InFlight inFlight = new InFlight(InFlight.MAX_PER_CLIENT);
-  private final ClientSlots slots;
 
   Dispatcher(
       List<Route> routes,
@@ -60,7 +57,6 @@ final class Dispatcher implements HttpHandler {
       RateLimiter limiter,
       ResponseCache cache,
       RefreshAhead refreshAhead,
-      ClientSlots slots,
       ApiMetrics metrics,
       DashboardTokens tokens,
       InstantSource clock,
@@ -71,7 +67,6 @@ final class Dispatcher implements HttpHandler {
     this.limiter = limiter;
     this.cache = cache;
     this.refreshAhead = refreshAhead;
-    this.slots = slots;
     this.metrics = metrics;
     this.tokens = tokens;
     this.clock = clock;
@@ -116,7 +111,7 @@ final class Dispatcher implements HttpHandler {
         }
       }
       label = route != null ? route.template() : "static";
-      status = route != null ? api(ex, route, pathParams, client) : file(ex, path);
+      status = route != null ? api(ex, route, pathParams) : file(ex, path);
     } catch (IOException e) {
       // The client went away; nothing to answer.
       log.debug("response not sent", e);
@@ -152,8 +147,7 @@ final class Dispatcher implements HttpHandler {
     }
   }
 
-  private int api(HttpExchange ex, Route route, Map<String, String> pathParams, String address)
-      throws IOException {
+  private int api(HttpExchange ex, Route route, Map<String, String> pathParams) throws IOException {
     Headers out = ex.getResponseHeaders();
     out.set("Access-Control-Allow-Origin", "*");
     out.set("Access-Control-Expose-Headers", EXPOSED);
@@ -218,12 +212,11 @@ final class Dispatcher implements HttpHandler {
           throw tooMany(client, decision, now);
         }
       } else if (prepared.cacheKey() == null) {
-        var r = counted(route, address, prepared.compute()).get();
+        var r = prepared.compute().get();
         answer = new ResponseCache.Cached(r, r.etag(), false);
       } else {
         String key = prepared.cacheKey();
-        // Only the request that computes takes a slot: those that wait for it take none.
-        answer = cache.get(key, counted(route, address, prepared.compute()));
+        answer = cache.get(key, prepared.compute());
         metrics.cache(answer.hit());
         refreshAhead.answered(key, route.endpoint(), request, prepared);
       }
@@ -264,14 +257,6 @@ final class Dispatcher implements HttpHandler {
           new ApiProblem(500, "Internal error", "the request failed; it has been logged", null),
           ex.getRequestURI().getRawPath()));
     }
-  }
-
-  /**
-   * {@code compute} in one of {@code address}'s {@link ClientSlots} when the route queries the
-   * store for its client (a rate-limited route); /health, /ready and the documents take none.
-   */
-  private Supplier<Response> counted(Route route, String address, Supplier<Response> compute) {
-    return route.limited() ? () -> slots.run(address, compute) : compute;
   }
 
   private ApiProblem tooMany(Client client, RateLimiter.Decision d, Instant now) {

@@ -63,7 +63,7 @@ final class ReadOnlyScreen {
   /** Every table function the engine has, lower-cased; read once. */
   private volatile Set<String> engineTableFunctions;
   private final Set<String> passed = Collections.newSetFromMap(Collections.synchronizedMap(
-      new LinkedHashMap<>(64, 0.75f, true) {
+      new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
           return size() > REMEMBERED;

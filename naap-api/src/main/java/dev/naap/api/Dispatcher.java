@@ -111,7 +111,14 @@ final class Dispatcher implements HttpHandler {
         }
       }
       label = route != null ? route.template() : "static";
-      status = route != null ? api(ex, route, pathParams) : file(ex, path);
+      if (route != null) {
+        Route matched = route;
+        Map<String, String> params = pathParams;
+        // The store's slots are shared by client address (StoreSlots).
+        status = ScopedValue.where(StoreSlots.CLIENT, client).call(() -> api(ex, matched, params));
+      } else {
+        status = file(ex, path);
+      }
     } catch (IOException e) {
       // The client went away; nothing to answer.
       log.debug("response not sent", e);

@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -15,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs calls into the query layer with bounded concurrency and time. A request never waits for a
- * slot: when {@code concurrency} calls are already in flight (running, or queued at the store's
- * executor, which runs the engine calls on its platform threads) it gets a 503 at once. A call that
+ * Runs calls into the query layer with bounded concurrency and time. At most {@code concurrency}
+ * calls are in flight (running, or queued at the store's executor, which runs the engine calls on
+ * its platform threads), in {@link StoreSlots}: a request that gets no slot is answered 503 — at
+ * once, or after a short wait for a client that holds few of them. A call that
  * outlives the timeout is cancelled — taken out of the store's queue, its HTTP request to a
  * ClickHouse server aborted, or its read cancelled in the embedded engine — and its slot freed. A
  * failing store is a 503 too, logged once per change of state.
@@ -32,21 +32,27 @@ final class QueryRunner implements AutoCloseable {
   static final long RETRY_AFTER_SECONDS = 2;
 
   private final int concurrency;
-  private final Semaphore slots;
+  private final StoreSlots slots;
   private final Duration timeout;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final StoreHealth health = new StoreHealth("API queries");
 
   QueryRunner(int concurrency, Duration timeout) {
     this.concurrency = concurrency;
-    this.slots = new Semaphore(concurrency);
+    this.slots = new StoreSlots(concurrency);
     this.timeout = timeout;
   }
 
   <T> T run(Supplier<T> call) {
-    if (!slots.tryAcquire()) {
-      throw unavailable("the server is busy: " + concurrency + " queries are in flight; retry in "
-          + RETRY_AFTER_SECONDS + " s");
+    String client = StoreSlots.client();
+    try {
+      if (!slots.acquire(client)) {
+        throw unavailable("the server is busy: " + concurrency + " queries are in flight; retry in "
+            + RETRY_AFTER_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("interrupted");
     }
     Future<T> future;
     try {
@@ -54,11 +60,11 @@ final class QueryRunner implements AutoCloseable {
         try {
           return call.get();
         } finally {
-          slots.release();
+          slots.release(client);
         }
       });
     } catch (RuntimeException e) {
-      slots.release();
+      slots.release(client);
       throw e;
     }
     try {

@@ -19,6 +19,7 @@ import dev.naap.sim.KafkaSink;
 import dev.naap.sim.Pacer;
 import dev.naap.sim.SimConfig;
 import dev.naap.sim.Simulator;
+import dev.naap.store.PrivateDirectories;
 import dev.naap.store.ReadOnlyAccess;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
@@ -112,6 +113,7 @@ final class DemoCommand implements Main.Runner {
     // The simulated network runs the real network's scheduled tester, unflagged as it is there.
     TestLoadRules testLoadRules = testLoad.rules(TestLoadRules.KNOWN_TESTER, problems);
     problems.check(spec);
+    PrivateDirectories.create(dir); // it will hold every event and the endpoint's password
 
     // The grace lets the store outlive the last batch the ingest writes on a stop.
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(60), err)) {

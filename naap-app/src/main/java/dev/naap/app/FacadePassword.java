@@ -1,5 +1,6 @@
 package dev.naap.app;
 
+import dev.naap.store.PrivateDirectories;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ final class FacadePassword {
       byte[] random = new byte[18];
       new SecureRandom().nextBytes(random);
       String password = HexFormat.of().formatHex(random);
-      Files.createDirectories(dataDir);
+      PrivateDirectories.create(dataDir);
       Files.deleteIfExists(file);
       try {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(

@@ -138,7 +138,7 @@ final class EmbeddedEngine {
 
   private static Path canonical(Path dataDir) {
     try {
-      Files.createDirectories(dataDir);
+      PrivateDirectories.create(dataDir);
       return dataDir.toRealPath();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the engine directory " + dataDir, e);

@@ -304,8 +304,9 @@ final class OpenApi {
         "DiscoveryRow",
         rowSchema(DiscoveryQuery.COLUMNS, "One node able to serve the capabilities"));
     schemas.put("DiscoveryPage", envelope(ordered("type", "array", "items", ref("DiscoveryRow"))));
-    schemas.put("ScoreHistoryRow", rowSchema(MetricsQueries.scoreHistoryColumns(),
-        "One hour of one orchestrator's score for one pipeline"));
+    schemas.put("ScoreHistoryRow",
+        rowSchema(MetricsQueries.scoreHistoryColumns(List.of(Dimension.GPU_MODEL)),
+            "One hour of one orchestrator's score for one pipeline (and GPU model, when asked)"));
     schemas.put("LiveStreamsRow", rowSchema(LiveStreams.COLUMNS, "One session in flight"));
     schemas.put(
         "LiveStreamsPage", envelope(ordered("type", "array", "items", ref("LiveStreamsRow"))));

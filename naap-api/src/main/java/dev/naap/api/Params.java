@@ -90,6 +90,10 @@ final class Params {
   private static final ParamSpec TEST_LOAD_OUTCOME = new ParamSpec(OUTCOME, false, "string", true,
       TestLoadResults.OUTCOMES, null, "Keep only tests with one of these outcomes (repeatable).");
 
+  private static final ParamSpec SCORE_GROUP_BY = new ParamSpec(GROUP_BY, false, "string", true,
+      List.of(), null, "`gpu_model`: a row per GPU model as well, each scored against the"
+          + " pipeline's whole network; default: per pipeline (orchestrator, pipeline).");
+
   static final ParamSpec ADDRESS =
       ParamSpec.path("address", "Orchestrator address, 0x followed by 40 hex digits.");
   static final ParamSpec DATASET_ID =
@@ -145,9 +149,10 @@ final class Params {
         List.of(TEST_LOAD, FORMAT_PARAM));
   }
 
-  /** One orchestrator's hourly scores: hours, so no granularity; neither regrouped nor filtered. */
+  /** One orchestrator's hourly scores: hours, so no granularity; per GPU model if asked. */
   static List<ParamSpec> scoreHistory() {
-    return concat(List.of(ADDRESS), TIME, PAGING, List.of(TEST_LOAD, FORMAT_PARAM));
+    return concat(List.of(ADDRESS), TIME, List.of(SCORE_GROUP_BY), PAGING,
+        List.of(TEST_LOAD, FORMAT_PARAM));
   }
 
   static List<ParamSpec> overview() {

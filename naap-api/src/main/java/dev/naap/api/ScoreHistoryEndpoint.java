@@ -2,14 +2,15 @@ package dev.naap.api;
 
 import dev.naap.metrics.query.Granularity;
 import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.Report;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code /v1/orchestrators/{address}/scores}: the hourly score history of one orchestrator, per
- * hour × pipeline (docs/METRICS.md, "Orchestrator score"). An address with no segment in the range
- * has no rows: no data, not an error.
+ * hour × pipeline, and GPU model with {@code group_by=gpu_model} (docs/METRICS.md, "Orchestrator
+ * score"). An address with no segment in the range has no rows: no data, not an error.
  */
 final class ScoreHistoryEndpoint implements Endpoint {
 
@@ -35,7 +36,7 @@ final class ScoreHistoryEndpoint implements Endpoint {
                 request.query(),
                 request.accept(),
                 Params.scoreHistory(),
-                null,
+                Report.ORCHESTRATOR_SCORES,
                 request.now());
     return new Prepared(
         q.cacheKey(),

@@ -226,6 +226,23 @@ class DiscoveryApiTest {
                 .toString());
     assertThat(worst.get("segments").asLong()).isEqualTo(2);
     assertThat(http.get("/v1/orchestrators/0x12/scores").status()).isEqualTo(400);
+
+    // Per GPU model: every row names its model; the hours' segments add up to the same.
+    Http.Answer byModel =
+        http.get("/v1/orchestrators/" + A + "/scores?group_by=gpu_model&" + RANGE.substring(1));
+    assertThat(byModel.status()).as(byModel.body()).isEqualTo(200);
+    long segments = 0;
+    for (JsonNode r : byModel.json().get("data")) {
+      assertThat(r.has("gpu_model")).as(r.toString()).isTrue();
+      segments += r.get("segments").asLong();
+    }
+    long perPipeline = 0;
+    for (JsonNode r : rows) {
+      perPipeline += r.get("segments").asLong();
+    }
+    assertThat(segments).isEqualTo(perPipeline).isPositive();
+    assertThat(http.get("/v1/orchestrators/" + A + "/scores?group_by=region").status())
+        .isEqualTo(400);
     assertThat(http.get("/v1/orchestrators/0x" + "9".repeat(40) + "/scores").json().get("data"))
         .isEmpty();
   }

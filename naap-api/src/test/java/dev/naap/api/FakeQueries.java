@@ -108,7 +108,7 @@ final class FakeQueries implements MetricsQueries {
   @Override
   public Page scoreHistory(String address, MetricsQuery query) {
     runs.incrementAndGet();
-    return new Page(MetricsQueries.scoreHistoryColumns(), List.of(), false);
+    return new Page(MetricsQueries.scoreHistoryColumns(query.groupBy()), List.of(), false);
   }
 
   @Override

@@ -373,12 +373,13 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
             query.end(),
             Granularity.HOUR,
             Map.of(Dimension.ORCHESTRATOR, Set.of(address.toLowerCase(Locale.ROOT))),
-            List.of(),
+            query.groupBy(),
             null,
             query.limit(),
             query.offset(),
             query.includeTestLoad());
     QueryParts parts = new QueryParts(Report.ORCHESTRATOR_SCORES, q);
+    boolean byGpuModel = parts.grouping().contains(Dimension.GPU_MODEL);
     Map<String, Object> params =
         scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
     String sql =
@@ -393,10 +394,10 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
                 "window_key",
                 "toInt64(toUnixTimestamp(window_start)) AS window_start, ",
                 "gpu_key",
-                "",
+                byGpuModel ? "gpu_model, " : "",
                 "order",
-                "window_start, orchestrator_address, pipeline"));
-    List<Column> columns = MetricsQueries.scoreHistoryColumns();
+                "window_start, orchestrator_address, pipeline" + (byGpuModel ? ", gpu_model" : "")));
+    List<Column> columns = MetricsQueries.scoreHistoryColumns(q.groupBy());
     List<String> fields = new ArrayList<>(List.of(Catalogue.WINDOW_START.name()));
     fields.addAll(parts.fields());
     List<List<Object>> all = Results.read(store, sql, params, columns, fields);

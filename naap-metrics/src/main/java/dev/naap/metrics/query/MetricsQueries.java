@@ -127,11 +127,14 @@ public interface MetricsQueries {
    */
   Page scoreHistory(String address, MetricsQuery query);
 
-  /** The columns of {@link #scoreHistory}: {@code window_start}, then the score report's. */
-  static List<Column> scoreHistoryColumns() {
+  /**
+   * The columns of {@link #scoreHistory} grouped by {@code groupBy}: {@code window_start}, then the
+   * score report's ({@code gpu_model} among them when asked for).
+   */
+  static List<Column> scoreHistoryColumns(List<Dimension> groupBy) {
     List<Column> columns = new ArrayList<>();
     columns.add(Catalogue.WINDOW_START);
-    columns.addAll(Catalogue.columns(Report.ORCHESTRATOR_SCORES, List.of()));
+    columns.addAll(Catalogue.columns(Report.ORCHESTRATOR_SCORES, groupBy));
     return List.copyOf(columns);
   }
 

@@ -142,6 +142,32 @@ class ScoresByGpuModelTest {
   }
 
   @Test
+  void history_perGpuModel_scoresEachHourOfEachGpuModel_asTheRangeDoes() {
+    MetricsQuery day = new MetricsQuery(DAY, DAY.plus(Duration.ofDays(1)), Granularity.HOUR,
+        Map.of(), List.of(Dimension.GPU_MODEL), null, 100, 0, false);
+    Page page = queries.scoreHistory("0xG", day);
+    List<String> names = page.columns().stream().map(Column::name).toList();
+    assertThat(names).startsWith("window_start", "orchestrator_address", "pipeline", "gpu_model");
+    assertThat(page.rows()).hasSize(2);
+    Map<Object, Double> byModel = new HashMap<>();
+    for (List<Object> row : page.rows()) {
+      assertThat(row.get(0)).isEqualTo(DAY.plusSeconds(3600));
+      assertThat(row.get(1)).isEqualTo("0xg");
+      byModel.put(row.get(3), (Double) row.get(names.indexOf("score")));
+    }
+    // The only hour with data, against the same cohort as the day's range: the same scores.
+    assertThat(byModel.get(L40S)).isCloseTo(score(20, 4, 15, 2_000), within(1e-6));
+    assertThat(byModel.get(RTX)).isCloseTo(score(10, 0, 25, 1_000), within(1e-6));
+
+    Page perPipeline = queries.scoreHistory("0xg", new MetricsQuery(DAY, day.end(),
+        Granularity.HOUR, Map.of(), List.of(), null, 100, 0, false));
+    assertThat(perPipeline.columns()).extracting(Column::name).doesNotContain("gpu_model");
+    assertThat(perPipeline.rows()).singleElement().satisfies(row ->
+        assertThat((Double) row.get(perPipeline.columns().stream().map(Column::name).toList()
+            .indexOf("score"))).isCloseTo(score(30, 4, 550 / 30.0, 50_000 / 30.0), within(1e-6)));
+  }
+
+  @Test
   void withoutTheGpuModel_anOrchestratorHasOneRowPerPipeline_fromAllItsGpus() {
     List<Map<String, Object>> rows = scores(List.of());
     assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r).doesNotContainKey("gpu_model"));

@@ -90,7 +90,7 @@ class NetworkMarketTest {
           .append("{\"address\":\"0xd0\",\"local_address\":\"")
           .append(o.orch)
           .append("\",\"orch_uri\":\"")
-          .append(nodeUrl(o.orch))
+          .append(o.node)
           .append("\",\"capabilities\":{\"bitstring\":[1],")
           .append("\"constraints\":{\"PerCapability\":{\"35\":{\"models\":{\"")
           .append(MODEL)
@@ -107,13 +107,19 @@ class NetworkMarketTest {
           .append("\"}],\"hardware\":[{\"pipeline\":\"live-video-to-video\",\"model_id\":\"")
           .append(MODEL)
           .append("\",\"gpu_info\":{\"0\":{\"id\":\"GPU-")
-          .append(o.orch, 2, 6)
+          .append(o.node.hashCode())
           .append("\",\"name\":\"NVIDIA GeForce RTX 4090\",\"memory_total\":25757220864}}}]}");
     }
     return ev.envelope("network_capabilities", t, b.append("]").toString());
   }
 
-  private record Offer(String orch, long pricePerUnit, long pixelsPerUnit, int idle, int inUse) {}
+  /** A node's offer in a snapshot; by default the signer's one node ({@code nodeUrl}). */
+  private record Offer(
+      String orch, String node, long pricePerUnit, long pixelsPerUnit, int idle, int inUse) {
+    Offer(String orch, long pricePerUnit, long pixelsPerUnit, int idle, int inUse) {
+      this(orch, nodeUrl(orch), pricePerUnit, pixelsPerUnit, idle, inUse);
+    }
+  }
 
   private static BigDecimal ev(String faceWei, String winProb, int tickets) {
     return new BigDecimal(faceWei)
@@ -331,6 +337,31 @@ class NetworkMarketTest {
         START, START.plus(Duration.ofHours(1)));
     assertThat((Double) price(whole, A, START).get("wei_per_pixel")).isEqualTo(3000.0);
     assertThat((Double) price(whole, B, START).get("wei_per_pixel")).isEqualTo(2000.0);
+  }
+
+  @Test
+  void discovery_twoNodesOfOneSigner_eachHaveTheirOwnPrice_afterTheTablesMerge() {
+    LiveEvents ev = new LiveEvents(START.toEpochMilli());
+    String second = "https://Node-2.example:8935/"; // written as an operator might
+    Store store = load("node_prices", List.of(List.of(
+        snapshot(ev, 60_000, new Offer(A, 1000, 1, 1, 0), new Offer(A, second, 4000, 2, 1, 0)),
+        snapshot(ev, 2 * 60_000, new Offer(A, 1200, 1, 1, 0),
+            new Offer(A, second, 4000, 2, 1, 0)))));
+    // Every family table merged, as the engine does in time: one signer's nodes must not collapse.
+    for (String table : List.of("network_capability_models", "network_capability_node_gpus",
+        "capability_prices")) {
+      store.execute("OPTIMIZE TABLE " + table + " FINAL");
+    }
+    Page page = new ClickHouseMetricsQueries(store).discover(new DiscoveryQuery(START,
+        START.plus(Duration.ofMinutes(10)), List.of("live-video-to-video/" + MODEL), null, null,
+        null, null, Set.<String>of(), Set.<String>of(), Set.<String>of(), 100, false, null));
+    Map<Object, Object> priceByNode = new HashMap<>();
+    int address = page.columns().stream().map(Column::name).toList().indexOf("address");
+    int price = page.columns().stream().map(Column::name).toList().indexOf("price");
+    page.rows().forEach(r -> priceByNode.put(r.get(address), r.get(price)));
+    // The first node's latest price, 1 200 wei per pixel; the second's 4 000 / 2.
+    assertThat(priceByNode).containsOnly(
+        Map.entry(nodeUrl(A), 1200.0), Map.entry(second, 2000.0));
   }
 
   private static Map<String, Object> price(

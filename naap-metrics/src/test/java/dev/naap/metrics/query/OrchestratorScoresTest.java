@@ -81,7 +81,7 @@ class OrchestratorScoresTest {
               + n[1]
               + "', 'L40S')");
       store.execute(
-          "INSERT INTO network_capability_models (event_id, event_time, local_address, orch_uri,"
+          "INSERT INTO capability_prices (event_id, event_time, local_address, node_url,"
               + " capability, model_id, price_per_unit, pixels_per_unit) VALUES ('early"
               + node
               + "', toDateTime64('2026-03-10 02:30:00', "

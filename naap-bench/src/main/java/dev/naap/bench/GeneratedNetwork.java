@@ -30,7 +30,7 @@ final class GeneratedNetwork {
     Map<String, Object> network = Map.of("end", end.getEpochSecond(), "gpus", (long) gpus,
         "orchestrators", (long) orchestrators);
     long hours = days * 24L;
-    for (String table : List.of("rollup_hour", "demand_minute", "supply")) {
+    for (String table : List.of("rollup_hour", "demand_minute", "supply", "supply_slots")) {
       long start = System.nanoTime();
       // The hours counted back from end, a day's at a time.
       for (long first = 0; first < hours; first += HOURS_PER_STATEMENT) {

@@ -43,16 +43,17 @@ chosen AS
 ),
 snapshot_totals AS
 (
-    -- The chosen snapshots' rows, read by primary key; LIMIT 1 BY drops unmerged repeats.
+    -- The chosen snapshots' rows, one per node (a signer may front several), read by primary key;
+    -- LIMIT 1 BY drops unmerged repeats.
     SELECT c.event_id AS event_id, any(if(c.gateway = '', 'unknown', c.gateway)) AS gateway,
            c.model_id AS pipeline, ifNull(r.metadata_region, '') AS region,
            sum(c.capacity_idle) AS idle, sum(c.capacity_in_use) AS in_use
     FROM
     (
         SELECT event_id, gateway, local_address, model_id, capacity_idle, capacity_in_use
-        FROM network_capability_models
+        FROM capability_model_slots
         WHERE event_id IN (SELECT event_id FROM chosen)
-        LIMIT 1 BY event_id, local_address, capability, model_id
+        LIMIT 1 BY event_id, local_address, node_url, capability, model_id
     ) AS c
     LEFT JOIN (SELECT local_address, argMax(region, valid_from) AS metadata_region
                FROM orchestrator_versions FINAL

@@ -413,6 +413,29 @@ class NetworkMarketTest {
     });
   }
 
+  @Test
+  void demandSupply_countsEveryNodeOfASigner_asCapacityDoes() {
+    LiveEvents ev = new LiveEvents(START.toEpochMilli());
+    Store store = load("node_supply", List.of(List.of(snapshot(ev, 60_000,
+        new Offer(A, 1000, 1, 2, 1), new Offer(A, "https://a-second:8935", 1000, 1, 1, 0),
+        new Offer(B, 1000, 1, 1, 0)))));
+    for (String table : List.of("network_capability_models", "capability_model_slots")) {
+      store.execute("OPTIMIZE TABLE " + table + " FINAL");
+    }
+    Instant end = START.plus(Duration.ofHours(1));
+    List<Map<String, Object>> demand =
+        run(store, Report.NETWORK_DEMAND, Granularity.HOUR, List.of(Dimension.PIPELINE), START, end);
+    // A's two nodes (2 idle + 1 in use, 1 idle) and B's one (1 idle).
+    assertThat(demand).singleElement().satisfies(d -> {
+      assertThat(d.get("capacity_idle")).isEqualTo(4L);
+      assertThat(d.get("capacity_in_use")).isEqualTo(1L);
+    });
+    Map<String, Object> capacity =
+        run(store, Report.NETWORK_CAPACITY, Granularity.HOUR, List.of(), START, end).getFirst();
+    assertThat(capacity.get("available_slots")).isEqualTo(4L);
+    assertThat(capacity.get("slots_in_use")).isEqualTo(1L);
+  }
+
   /** A stream id as the live view publishes it: the first 8 bytes of its SHA-256, in hex. */
   private static String pseudonym(String id) {
     try {

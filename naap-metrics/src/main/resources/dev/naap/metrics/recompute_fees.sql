@@ -4,14 +4,14 @@
 -- capabilities), else of its recipient, else the recipient; its pipeline is the model named by
 -- the first payment of its payment session (sender, node, sessionID), which is the only one whose
 -- manifestID carries it; its gateway is the envelope's, else the sender's address. Its paid
--- seconds are the time since the previous payment of its session within {lookback_s}.
+-- seconds are the time since the previous payment of its session within {lookback_s}. Nodes are
+-- read from capability_model_slots, keyed by node: one signer's several nodes each keep their URL.
 INSERT INTO fee_minute
 WITH
 nodes AS
 (
-    SELECT replaceRegexpOne(lower(orch_uri), '/+$', '') AS node_url,
-           argMax(local_address, event_time) AS signer
-    FROM network_capability_models
+    SELECT node_url, argMax(local_address, event_time) AS signer
+    FROM capability_model_slots
     WHERE event_time >= toDateTime(arrayMin({minutes:Array(Int64)}), 'UTC') - INTERVAL 30 DAY
     GROUP BY node_url
 ),

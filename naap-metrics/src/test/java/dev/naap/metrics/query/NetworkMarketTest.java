@@ -283,6 +283,30 @@ class NetworkMarketTest {
         run(together, Report.NETWORK_ECONOMICS, Granularity.HOUR, byOrch, START, end));
   }
 
+  @Test
+  void fees_toEachNodeOfASigner_goToTheSigner_afterTheTablesMerge() {
+    LiveEvents ev = new LiveEvents();
+    Store store = load("fees_nodes", List.of(List.of(snapshot(ev, 10_000,
+        new Offer(A, 2000, 1, 1, 0), new Offer(A, "https://a-second:8935", 2000, 1, 1, 0)))));
+    for (String table : List.of("network_capability_models", "capability_model_slots")) {
+      store.execute("OPTIMIZE TABLE " + table + " FINAL");
+    }
+    Instant ingested = Instant.now();
+    LiveEvents.write(store, List.of(
+            payment(ev, 30_000, "35_" + MODEL, "s1", nodeUrl(A), "1000 WEI", "0.5", 1),
+            payment(ev, 31_000, "35_" + MODEL, "s2", "https://A-Second:8935/", "1000 WEI", "0.5",
+                1)),
+        Clock.fixed(ingested, java.time.ZoneOffset.UTC));
+    new Refresher(store, Clock.systemUTC()).refreshUpTo(ingested.plusSeconds(1));
+    List<Map<String, Object>> rows = run(store, Report.NETWORK_ECONOMICS, Granularity.HOUR,
+        List.of(Dimension.ORCHESTRATOR), START, START.plus(Duration.ofHours(1)));
+    // Both payments are the signer's, whichever of its nodes they paid.
+    assertThat(rows).singleElement().satisfies(r -> {
+      assertThat(r.get("orchestrator_address")).isEqualTo(A);
+      assertThat(r.get("payments")).isEqualTo(2L);
+    });
+  }
+
   private static Map<String, Object> find(List<Map<String, Object>> rows, String orch, String app) {
     return rows.stream()
         .filter(r -> r.get("orchestrator_address").equals(orch) && r.get("app").equals(app))

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.naap.metrics.LiveEvents;
 import dev.naap.metrics.Refresher;
+import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
 import java.math.BigDecimal;
@@ -305,6 +306,24 @@ class NetworkMarketTest {
       assertThat(r.get("orchestrator_address")).isEqualTo(A);
       assertThat(r.get("payments")).isEqualTo(2L);
     });
+  }
+
+  @Test
+  void migrationV158_touchesTheFeeMinutesOfTheNodesOfSignersWithSeveral() {
+    LiveEvents ev = new LiveEvents();
+    String second = "https://a-second:8935";
+    Store store = load("fees_v158", List.of(List.of(
+        snapshot(ev, 10_000, new Offer(A, 2000, 1, 1, 0), new Offer(A, second, 2000, 1, 1, 0),
+            new Offer(B, 2000, 1, 1, 0)),
+        payment(ev, 30_000, "35_" + MODEL, "s1", nodeUrl(A), "1000 WEI", "0.5", 1),
+        payment(ev, 90_000, "35_" + MODEL, "s2", second, "1000 WEI", "0.5", 1),
+        payment(ev, 150_000, "35_" + MODEL, "s3", nodeUrl(B), "1000 WEI", "0.5", 1))));
+    store.execute("TRUNCATE TABLE fee_touches");
+    store.execute(Sql.load(Store.class, "migrations/V158__fees_of_multi_node_signers.sql"));
+    // A's two nodes' payments, each in its minute; B fronts one node: its fees were right.
+    assertThat(store.queryText("SELECT node_url, toUnixTimestamp(bucket_minute) - "
+        + T0 / 1000 + " FROM fee_touches ORDER BY bucket_minute", Map.of()))
+        .isEqualTo(nodeUrl(A) + "\t0\n" + second + "\t60\n");
   }
 
   private static Map<String, Object> find(List<Map<String, Object>> rows, String orch, String app) {

@@ -251,6 +251,8 @@ final class Catalogue {
               STRING,
               "",
               "service URI of the latest scraped metadata; null if never scraped"),
+          new Column("nodes", INTEGER, "",
+              "its nodes (service URIs) with current scraped metadata; a signer may front several"),
           new Column("version", STRING, "", "go-livepeer version from that metadata"),
           new Column("metadata_region", STRING, "", "region from that metadata"),
           new Column(
@@ -259,8 +261,9 @@ final class Catalogue {
               "",
               "where that region came from: operator (mapping file), geoip (IP-location database)"
                   + " or unknown"),
-          new Column("gpu_count", INTEGER, "", "GPUs in that metadata"),
-          new Column("capacity", INTEGER, "", "sum of advertised capacities in that metadata"),
+          new Column("gpu_count", INTEGER, "", "GPUs in the current metadata of all its nodes"),
+          new Column("capacity", INTEGER, "",
+              "sum of advertised capacities in the current metadata of all its nodes"),
           new Column("price_per_unit", INTEGER, "wei", "default price per unit in that metadata"),
           new Column("pixels_per_unit", INTEGER, "", "pixels per price unit in that metadata"),
           new Column(

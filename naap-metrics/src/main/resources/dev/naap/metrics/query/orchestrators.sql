@@ -1,6 +1,7 @@
 -- One row per orchestrator (docs/METRICS.md, "Orchestrators"): the latest current scraped metadata
--- of its signer address (any source), and its headline metrics over the range from the hourly
--- rollups. Orchestrators with metadata but no segments in the range appear with null metrics,
+-- of its signer address (any source), its nodes, GPUs and capacity summed over the latest current
+-- version of each of its nodes (a signer often fronts several), and its headline metrics over the
+-- range from the hourly rollups. Orchestrators with metadata but no segments in the range appear with null metrics,
 -- unless {activity_only} (a filter on a dimension other than the orchestrator). Measures are
 -- aliased m_<column>.
 WITH
@@ -18,20 +19,33 @@ metadata AS
            argMax(multiIf(region IS NULL OR region = '', 'unknown',
                           region_source = 'mapping', 'operator', region_source),
                   valid_from)                                       AS metadata_region_source,
-           argMax(arraySum(mapValues(capacities)), valid_from)      AS capacity,
            argMax(price_per_unit, valid_from)                       AS price_per_unit,
-           argMax(pixels_per_unit, valid_from)                      AS pixels_per_unit,
-           argMax((source, orch_uri, valid_from), valid_from)       AS version_key
+           argMax(pixels_per_unit, valid_from)                      AS pixels_per_unit
     FROM current
+    GROUP BY local_address
+),
+-- Each node's latest current version, whichever source scraped it.
+node_versions AS
+(
+    SELECT local_address, orch_uri,
+           argMax(source, valid_from)                               AS latest_source,
+           max(valid_from)                                          AS latest_from,
+           argMax(arraySum(mapValues(capacities)), valid_from)      AS capacity
+    FROM current
+    GROUP BY local_address, orch_uri
+),
+node_totals AS
+(
+    SELECT local_address AS orchestrator_address, count() AS nodes, sum(capacity) AS capacity
+    FROM node_versions
     GROUP BY local_address
 ),
 metadata_gpus AS
 (
-    SELECT m.orchestrator_address AS orchestrator_address, uniqExact(g.gpu_id) AS gpu_count
-    FROM metadata AS m
+    SELECT n.local_address AS orchestrator_address, uniqExact(g.gpu_id) AS gpu_count
+    FROM node_versions AS n
     INNER JOIN orchestrator_version_gpus AS g FINAL
-        ON g.source = m.version_key.1 AND g.orch_uri = m.version_key.2
-           AND g.valid_from = m.version_key.3
+        ON g.source = n.latest_source AND g.orch_uri = n.orch_uri AND g.valid_from = n.latest_from
     WHERE g.gpu_id != ''
     GROUP BY orchestrator_address
 ),
@@ -63,6 +77,7 @@ activity AS
 )
 SELECT orchestrator_address,
        service_uri                                                AS m_service_uri,
+       nodes                                                      AS m_nodes,
        version                                                    AS m_version,
        metadata_region                                            AS m_metadata_region,
        metadata_region_source                                     AS m_metadata_region_source,
@@ -86,6 +101,7 @@ SELECT orchestrator_address,
        coalesce(a_wait_samples, 0)                                AS m_selection_wait_samples,
        if(a_segments > 0, a_attributed / a_segments, NULL)        AS m_gpu_attribution_rate
 FROM metadata
+LEFT JOIN node_totals USING (orchestrator_address)
 LEFT JOIN metadata_gpus USING (orchestrator_address)
 FULL OUTER JOIN activity USING (orchestrator_address)
 WHERE NOT {activity_only:Bool} OR a_segments IS NOT NULL

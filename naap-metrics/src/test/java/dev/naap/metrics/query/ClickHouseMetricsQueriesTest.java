@@ -561,13 +561,20 @@ class ClickHouseMetricsQueriesTest {
             + " written_at) VALUES ('gw', 'https://a:8935', '0xd1', '"
             + A
             + "', '0.8.8', map(35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 60, now64(3)), "
+            // A's second node, and its first as another source saw it earlier: A fronts two
+            // nodes, each counted once.
+            + "('gw', 'https://a2:8935', '0xd1', '" + A
+            + "', '0.8.8', map(35, 3), 1200, 1, 'eu', 'geoip', now64(3) - 120, now64(3)), "
+            + "('gw2', 'https://a:8935', '0xd1', '" + A
+            + "', '0.8.8', map(35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 90, now64(3)), "
             + "('gw', 'https://c:8935', '0xd3', '"
             + c
             + "', '0.8.9', map(35, 4), NULL, NULL, NULL, 'unknown', now64(3) - 60, now64(3))");
     store.execute(
         "INSERT INTO orchestrator_version_gpus (source, orch_uri, valid_from, pipeline, model_id,"
             + " gpu_slot, gpu_id, gpu_name) SELECT source, orch_uri, valid_from,"
-            + " 'live-video-to-video', 'streamdiffusion', '0', 'GPU-A1', 'NVIDIA GeForce RTX 4090'"
+            + " 'live-video-to-video', 'streamdiffusion', '0',"
+            + " if(orch_uri = 'https://a:8935', 'GPU-A1', 'GPU-A2'), 'NVIDIA GeForce RTX 4090'"
             + " FROM orchestrator_versions WHERE local_address = '"
             + A
             + "'");
@@ -579,12 +586,13 @@ class ClickHouseMetricsQueriesTest {
     assertThat(
             List.of(
                 a.get("service_uri"),
+                a.get("nodes"),
                 a.get("version"),
                 a.get("metadata_region"),
                 a.get("gpu_count"),
                 a.get("capacity"),
                 a.get("price_per_unit")))
-        .containsExactly("https://a:8935", "0.8.8", "eu", 1L, 2L, 1200L);
+        .containsExactly("https://a:8935", 2L, "0.8.8", "eu", 2L, 5L, 1200L);
     assertThat(a.get("metadata_region_source")).isEqualTo("geoip");
     assertThat(
             List.of(
@@ -619,7 +627,7 @@ class ClickHouseMetricsQueriesTest {
     assertThat(detail.metadata().rows()).hasSize(1);
     assertThat(detail.gpus().rows())
         .extracting(r -> r.get(0) + " " + r.get(3))
-        .containsExactly("GPU-A1 2");
+        .containsExactly("GPU-A1 2", "GPU-A2 0"); // the second node's GPU has served nothing
     assertThat(detail.history().rows())
         .extracting(r -> r.get(0))
         .containsExactly(day, day.plus(Duration.ofHours(1)));

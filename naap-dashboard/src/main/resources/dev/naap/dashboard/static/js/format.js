@@ -49,6 +49,7 @@ const LABELS = {
   metadata_region_source: 'Region source',
   gpu_count: 'GPUs',
   service_uri: 'Service URI',
+  nodes: 'Nodes',
   price_per_unit: 'Price per unit (wei)',
   pixels_per_unit: 'Pixels per unit',
   memory_bytes: 'Memory',

@@ -13,6 +13,7 @@ export const TITLE = 'Orchestrator';
 const METADATA = [
   'orchestrator_address',
   'service_uri',
+  'nodes',
   'version',
   'metadata_region',
   'metadata_region_source',

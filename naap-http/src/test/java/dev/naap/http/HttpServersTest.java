@@ -221,6 +221,23 @@ class HttpServersTest {
   }
 
   @Test
+  void connect_is501_andTheConnectionClosedAfterIt_neverATunnel() throws IOException {
+    start(Limits.defaults());
+    try (Socket s = connect(null)) {
+      s.setSoTimeout(2_000); // well below the idle timeout: the close must not wait for it
+      String connect = "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n";
+      s.getOutputStream().write(connect.getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      String head = head(s.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 501").containsIgnoringCase("\r\nconnection: close\r\n");
+      int length =
+          Integer.parseInt(head.replaceAll("(?is).*\r\ncontent-length: *(\\d+).*", "$1"));
+      s.getInputStream().readNBytes(length);
+      assertThat(closed(s)).isTrue();
+    }
+  }
+
+  @Test
   void aBodyReadToItsEnd_keepsTheConnection() throws IOException {
     start(Limits.defaults());
     try (Socket s = connect(null)) {

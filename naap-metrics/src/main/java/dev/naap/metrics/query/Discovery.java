@@ -9,11 +9,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Discovery (docs/API.md, "Discovery"): the nodes gateways saw advertise the capabilities asked
@@ -34,7 +32,8 @@ final class Discovery {
           new Column("gpu_models", Column.Type.STRING, "", ""),
           new Column("last_seen_ms", Column.Type.INTEGER, "", ""),
           new Column("region", Column.Type.STRING, "", ""),
-          new Column("vram_bytes", Column.Type.INTEGER, "", ""));
+          new Column("vram_bytes", Column.Type.INTEGER, "", ""),
+          new Column("node", Column.Type.STRING, "", ""));
 
   private static final List<Column> PRICE =
       List.of(
@@ -48,7 +47,6 @@ final class Discovery {
           new Column("model", Column.Type.STRING, "", ""),
           new Column("recent_segments", Column.Type.INTEGER, "", ""));
   private static final long HOUR_SECONDS = 3600;
-  private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
 
   private final Store store;
   private final ClickHouseMetricsQueries queries;
@@ -61,11 +59,6 @@ final class Discovery {
     this.queries = queries;
     this.recentWorkSql = SqlTemplate.load("discover_recent_work.sql")
         .fill(Map.of("rows", rows.buckets("rollup_hour", "bucket_hour", "")));
-  }
-
-  /** A service URL as capability_prices keys its node: lower case, no trailing slash. */
-  static String nodeKey(String serviceUrl) {
-    return TRAILING_SLASHES.matcher(serviceUrl.toLowerCase(Locale.ROOT)).replaceFirst("");
   }
 
   private record Ranked(List<Object> row, Double score) {}
@@ -136,7 +129,7 @@ final class Discovery {
       Double price = null;
       long recent = 0;
       for (String model : models) {
-        Double p = prices.get(signer + "\t" + nodeKey((String) node.get(1)) + "\t" + model);
+        Double p = prices.get(signer + "\t" + node.get(7) + "\t" + model);
         if (p == null) {
           price = null;
           break;

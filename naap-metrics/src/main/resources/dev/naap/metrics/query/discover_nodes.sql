@@ -1,7 +1,8 @@
 -- The nodes (signer × service URL) that gateways saw advertise capabilities in [{seen_from}, {to})
 -- (epoch ms), with every pipeline/model they advertised, their GPU models, the last time they were
 -- seen, its largest GPU memory, and the region of the signer's current scraped metadata
--- (docs/API.md, "Discovery").
+-- (docs/API.md, "Discovery"), and its key in capability_prices (`node`: the URL in lower case
+-- without a trailing slash).
 -- Only nodes that advertise every one of {caps} and pass the query's filters.
 WITH
 nodes AS
@@ -33,7 +34,8 @@ SELECT n.local_address AS signer, n.orch_uri AS address,
        arrayStringConcat(n.caps, ',') AS capabilities,
        arrayStringConcat(n.gpu_models, ',') AS gpu_models,
        toUnixTimestamp64Milli(n.last_seen) AS last_seen_ms,
-       coalesce(r.region, '') AS region, n.vram_bytes AS vram_bytes
+       coalesce(r.region, '') AS region, n.vram_bytes AS vram_bytes,
+       replaceRegexpOne(lower(n.orch_uri), '/+$', '') AS node
 FROM nodes AS n
 LEFT JOIN regions AS r USING (local_address)
 WHERE empty({regions:Array(String)}) OR coalesce(r.region, '') IN {regions:Array(String)}

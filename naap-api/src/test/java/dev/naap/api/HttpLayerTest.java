@@ -472,7 +472,7 @@ class HttpLayerTest {
     Thread visitor = Thread.ofVirtual().start(() -> newcomer.set(
         http.get("/v1/gpu/metrics?limit=9", "X-Forwarded-For", "10.0.0.2")));
     Thread.sleep(150); // the newcomer is waiting for a slot
-    // The hog's next request finds no slot, and would not take one past the waiting newcomer.
+    // The hog's next request finds no slot and, holding more than its share, does not wait.
     assertThat(http.get("/v1/gpu/metrics?limit=3", "X-Forwarded-For", "10.0.0.1").status())
         .isEqualTo(503);
     visitor.join();

@@ -36,6 +36,8 @@ class StoreSlotsTest {
     }, runnable -> Thread.ofVirtual().start(runnable));
     Thread.sleep(100); // b waits
     slots.release("hog");
+    // At once, before b has woken: the freed slot is b's, the hog does not take it past b.
+    assertThat(slots.acquire("hog")).as("the hog, right after its release").isFalse();
     assertThat(newcomer.get(2, TimeUnit.SECONDS)).isTrue();
     assertThat(slots.acquire("hog")).as("nothing left for the hog").isFalse();
   }

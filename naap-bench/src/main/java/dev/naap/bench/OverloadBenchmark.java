@@ -76,10 +76,14 @@ public final class OverloadBenchmark implements Main.Runner {
 
   OverloadBenchmark() {}
 
-  /** A phase: its clients, the server's query limit, and each client's address (null: none). */
-  private record Phase(String name, int clients, int slots, IntFunction<String> address) {
+  /**
+   * A phase: its clients, the server's query limit, each client's address (null: none), and how
+   * many of the last clients are visitors, counted apart.
+   */
+  private record Phase(
+      String name, int clients, int slots, IntFunction<String> address, int visitors) {
     boolean visitor(int client) {
-      return name.equals("hog") && client >= clients - VISITORS;
+      return client >= clients - visitors;
     }
   }
 
@@ -103,10 +107,11 @@ public final class OverloadBenchmark implements Main.Runner {
       ApiConfig defaults = ApiConfig.defaults();
       int slots = defaults.maxConcurrentQueries();
       List<Phase> phases = List.of(
-          new Phase("heavy", 16, 16, c -> null),
-          new Phase("overload", 32, slots, c -> null),
-          new Phase("spread", 32, slots, c -> "10.1.0." + c),
-          new Phase("hog", 32, slots, c -> c < 32 - VISITORS ? "10.0.0.1" : "10.1.0." + c));
+          new Phase("heavy", 16, 16, c -> null, 0),
+          new Phase("overload", 32, slots, c -> null, 0),
+          new Phase("spread", 32, slots, c -> "10.1.0." + c, 0),
+          new Phase("hog", 32, slots, c -> c < 32 - VISITORS ? "10.0.0.1" : "10.1.0." + c,
+              VISITORS));
       for (Phase phase : phases) {
         ApiConfig config = defaults.withAddress("127.0.0.1", 0)
             .withQuotas(Integer.MAX_VALUE, Map.of(), 1).withCacheBytes(0)

@@ -33,6 +33,14 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  /**
+   * The dashboard's pages: its own scripts, styles and requests only, nothing inline, never
+   * framed. A page with inline blocks (the API reference) sends its own policy naming their hashes.
+   */
+  static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none';"
+      + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  /** Everything else is data: a browser that opens it runs and loads nothing. */
+  static final String DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
   static final int MAX_URI_CHARS = 4096;
   private static final String EXPOSED =
       "ETag, Last-Modified, Link, Retry-After, RateLimit, RateLimit-Policy, "
@@ -330,12 +338,19 @@ final class Dispatcher implements HttpHandler {
 
   private static int send(HttpExchange ex, int status, Response r) throws IOException {
     boolean head = ex.getRequestMethod().equals("HEAD");
+    Headers out = ex.getResponseHeaders();
+    // No page of this server may be framed by another site (clickjacking).
+    out.set("X-Frame-Options", "DENY");
     if (r == null || status == 204 || status == 304) {
       ex.sendResponseHeaders(status, -1);
       return status;
     }
-    ex.getResponseHeaders().set("Content-Type", r.contentType());
-    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    out.set("Content-Type", r.contentType());
+    out.set("X-Content-Type-Options", "nosniff");
+    if (!out.containsKey("Content-Security-Policy")) {
+      out.set("Content-Security-Policy",
+          r.contentType().startsWith("text/html") ? PAGE_POLICY : DATA_POLICY);
+    }
     if (head) {
       ex.sendResponseHeaders(status, -1);
       return status;

@@ -389,6 +389,27 @@ class HttpLayerTest {
   }
 
   @Test
+  void everyAnswer_forbidsFraming_andPagesRunOnlyTheirOwnCode() {
+    start();
+    for (String path : new String[] {"/", "/js/app.js", "/v1/gpu/metrics", "/docs", "/nothing"}) {
+      Http.Answer a = http.get(path);
+      assertThat(a.header("X-Frame-Options")).as(path).isEqualTo("DENY");
+      assertThat(a.header("Content-Security-Policy")).as(path).contains("frame-ancestors 'none'");
+    }
+    assertThat(http.get("/").header("Content-Security-Policy"))
+        .as("the dashboard: its own files, nothing inline")
+        .isEqualTo(Dispatcher.PAGE_POLICY).doesNotContain("unsafe");
+    assertThat(http.get("/v1/gpu/metrics").header("Content-Security-Policy"))
+        .as("data runs nothing").startsWith("default-src 'none';");
+    // The reference's inline blocks are allowed by their hashes only (a browser checks them:
+    // DashboardBrowserTest.theApiReference_rendersUnderItsPolicy_…).
+    assertThat(http.get("/docs").header("Content-Security-Policy"))
+        .containsPattern("style-src 'sha256-[A-Za-z0-9+/]{43}='; "
+            + "script-src 'sha256-[A-Za-z0-9+/]{43}=';")
+        .doesNotContain("unsafe");
+  }
+
+  @Test
   void cors_preflightAndHeaders_andOnlyReadMethods() {
     start();
     Http.Answer preflight = http.send("OPTIONS", "/v1/gpu/metrics", "Origin", "https://example.org",

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -1306,6 +1308,46 @@ class DashboardBrowserTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void theApiReference_rendersUnderItsPolicy_andNoPageCanBeFramedByAnotherSite()
+      throws IOException {
+    // Its inline style and script run only if the hashes in its policy are theirs.
+    browser.driver().get(root + "docs");
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+        .until(d -> d.findElements(By.cssSelector("#routes h2")).size() > 10);
+    assertThat(browser.script("return getComputedStyle(document.body).maxWidth;"))
+        .as("its style applies").isEqualTo("960px");
+    assertThat(browser.consoleErrors()).as("no policy violation").isEmpty();
+
+    // Another site's page that frames the dashboard gets the browser's error page in the frame.
+    byte[] page = ("<!doctype html><iframe src='" + root + "'></iframe>")
+        .getBytes(StandardCharsets.UTF_8);
+    HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    site.createContext("/", ex -> {
+      ex.getResponseHeaders().set("Content-Type", "text/html");
+      ex.sendResponseHeaders(200, page.length);
+      try (var body = ex.getResponseBody()) {
+        body.write(page);
+      }
+    });
+    site.start();
+    Object framed;
+    Object views;
+    try {
+      browser.driver().get("http://127.0.0.1:" + site.getAddress().getPort() + "/");
+      browser.driver().switchTo().frame(0);
+      framed = browser.script("return location.href;");
+      views = browser.script("return document.querySelectorAll('#views').length;");
+      browser.driver().switchTo().defaultContent();
+    } finally {
+      site.stop(0);
+    }
+    assertThat(framed).as("the frame shows the browser's error page").asString()
+        .startsWith("chrome-error:");
+    assertThat(views).as("none of the dashboard in it").isEqualTo(0L);
+    browser.consoleErrors(); // the refusal, logged
   }
 
   private void assertRendersChartsAndTables(String view) {

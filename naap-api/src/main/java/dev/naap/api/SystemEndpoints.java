@@ -18,6 +18,12 @@ import java.util.function.Supplier;
  */
 final class SystemEndpoints {
 
+  /**
+   * The API reference page: one inline style and one inline script, allowed by their hashes and
+   * nothing else; it reads /openapi.json.
+   */
+  private static final Response DOCS = docsPage();
+
   private final Readiness readiness;
   private final Supplier<String> openApi;
 
@@ -62,12 +68,6 @@ final class SystemEndpoints {
     return request -> new Endpoint.Prepared("/docs", () -> DOCS);
   }
 
-  /**
-   * The API reference page: one inline style and one inline script, allowed by their hashes and
-   * nothing else; it reads /openapi.json.
-   */
-  private static final Response DOCS = docsPage();
-
   private static Response docsPage() {
     try (InputStream in = SystemEndpoints.class.getResourceAsStream("docs.html")) {
       byte[] page = in.readAllBytes();
@@ -83,7 +83,7 @@ final class SystemEndpoints {
   }
 
   /** The CSP source of the one {@code <tag>} block's text: its SHA-256, base64. */
-  static String inlineHash(String html, String tag) {
+  private static String inlineHash(String html, String tag) {
     int open = html.indexOf("<" + tag + ">");
     int close = html.indexOf("</" + tag + ">");
     if (open < 0 || close < open || html.indexOf("<" + tag + ">", open + 1) >= 0) {

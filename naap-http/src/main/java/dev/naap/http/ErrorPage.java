@@ -51,9 +51,7 @@ final class ErrorPage extends ErrorHandler {
     String reason = request.getAttribute(ERROR_MESSAGE) instanceof String m ? m : null;
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
-    headers.put(HttpHeader.CONTENT_TYPE, format.contentType());
-    headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-    headers.put("X-Content-Type-Options", "nosniff");
+    headers(headers);
     byte[] body = body(status, reason);
     if (HttpMethod.HEAD.is(request.getMethod())) {
       headers.put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -67,9 +65,17 @@ final class ErrorPage extends ErrorHandler {
   /** Errors found while parsing, before there is a request to hand to {@link #handle}. */
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    fields.put(HttpHeader.CONTENT_TYPE, format.contentType());
-    fields.put(HttpHeader.CACHE_CONTROL, "no-store");
+    headers(fields);
     return ByteBuffer.wrap(body(status, reason));
+  }
+
+  /** As every answer of the surfaces: never kept, never sniffed, run or framed by a browser. */
+  private void headers(HttpFields.Mutable headers) {
+    headers.put(HttpHeader.CONTENT_TYPE, format.contentType());
+    headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+    headers.put("X-Content-Type-Options", "nosniff");
+    headers.put("X-Frame-Options", "DENY");
+    headers.put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   }
 
   private byte[] body(int status, String reason) {

@@ -110,6 +110,9 @@ class HttpServersTest {
       assertThat(answer).as(c[0].substring(0, Math.min(60, c[0].length())))
           .containsPattern("^HTTP/1.1 (" + c[1] + ")")
           .containsIgnoringCase("content-type: application/problem+json")
+          .containsIgnoringCase("x-content-type-options: nosniff")
+          .containsIgnoringCase("content-security-policy: default-src 'none';"
+              + " frame-ancestors 'none'")
           .containsPattern("\"detail\":\"[^\"]+\"")
           .doesNotContainPattern("java\\.|jetty|Exception|<html")
           .doesNotContainIgnoringCase("server:");

@@ -27,7 +27,7 @@ record Meta(
     Map<String, Object> extra) {
 
   /** The version of the metric definitions (docs/METRICS.md) the numbers follow. */
-  static final String DEFINITIONS_VERSION = "2026-12-04";
+  static final String DEFINITIONS_VERSION = "2026-12-07";
 
   Meta {
     columns = List.copyOf(columns);

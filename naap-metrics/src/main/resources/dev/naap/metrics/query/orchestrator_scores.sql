@@ -48,7 +48,12 @@ shrunk AS
            if(c_startup > 0, c_startup / (c_startup + st_shrunk), NULL)             AS q_startup,
            multiIf(q_fps IS NULL, q_startup, q_startup IS NULL, q_fps, (q_fps + q_startup) / 2)
                                                                                     AS quality,
-           sqrt(reliability * (1 - reliability) / (n + {prior:Float64} + 1)) AS reliability_sd
+           -- The sd of Beta(a, b), a and b the successes and failures with the prior's
+           -- pseudo-segments and half a segment each (Jeffreys), so that a cohort without
+           -- failures still leaves the band open: a + b = n + prior + 1.
+           sqrt((n - failed + {prior:Float64} * c_reliability + 0.5)
+                * (failed + {prior:Float64} * (1 - c_reliability) + 0.5)
+                / (pow(n + {prior:Float64} + 1, 2) * (n + {prior:Float64} + 2))) AS reliability_sd
     FROM own
     INNER JOIN cohort USING (pipeline)
 )

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The orchestrator score (docs/METRICS.md, "Orchestrator score") recomputed here from the
  * documented formula over rollup rows written by hand: three orchestrators with 1, 10 and 1 000
- * segments, a fourth seen only before the range (it moves the cohort, it has no row), and a
- * pipeline where nothing ever produced output (no quality to compare: null with a reason).
+ * segments, a fourth seen only before the range (it moves the cohort, it has no row), a pipeline
+ * where nothing ever produced output (no quality to compare: null with a reason), and one whose
+ * only segment did not fail (a cohort without failures).
  */
 class OrchestratorScoresTest {
 
@@ -38,6 +39,7 @@ class OrchestratorScoresTest {
     rollup("0xc", "p", DAY.plusSeconds(7200), 1000, 100, 1000, 15_000, 1000, 1_500_000);
     rollup("0xe", "p", DAY.minus(Duration.ofDays(2)), 100, 0, 100, 3_000, 100, 100_000);
     rollup("0xd", "q", DAY.plusSeconds(3600), 2, 2, 0, 0, 0, 0);
+    rollup("0xf", "r", DAY.plusSeconds(3600), 1, 0, 4, 80, 1, 1_000);
     // Nodes advertising pipeline p's model in the hour before the range's end: two of A, four of C,
     // one of B.
     for (String node :
@@ -180,7 +182,10 @@ class OrchestratorScoresTest {
     double f = fpsN > 0 ? (n * fpsMean + K * F) / (n + K) : F;
     double s = (stN * stMean + K * S) / (stN + K);
     double q = (f / (f + F) + S / (S + s)) / 2;
-    double sd = Math.sqrt(r * (1 - r) / (n + K + 1));
+    // Beta(a, b): the successes and failures, the prior's pseudo-segments counted, plus ½ each.
+    double a = n - failed + K * P + 0.5;
+    double b = failed + K * (1 - P) + 0.5;
+    double sd = Math.sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
     return new double[] {
       100 * (0.7 * r + 0.3 * q),
       100 * (0.7 * Math.max(0, r - 1.96 * sd) + 0.3 * q),
@@ -211,7 +216,22 @@ class OrchestratorScoresTest {
     // E worked only before the range: it is in the cohort, not in the rows.
     assertThat(scores())
         .extracting(r -> r.get("orchestrator_address"))
-        .containsExactlyInAnyOrder("0xa", "0xb", "0xc", "0xd");
+        .containsExactlyInAnyOrder("0xa", "0xb", "0xc", "0xd", "0xf");
+  }
+
+  @Test
+  void aCohortWithoutFailures_leavesTheBandOpen() {
+    // Pipeline r: one segment, not failed, in the whole cohort. Reliability is 1, but one segment
+    // cannot make it certain: R ± 1.96 sd of Beta(1 + 10 + ½, ½).
+    Map<String, Object> f = row("0xf");
+    assertThat((Double) f.get("reliability")).isEqualTo(1.0);
+    double sd = Math.sqrt(11.5 * 0.5 / (12 * 12 * 13));
+    double q = 0.5; // as its cohort, which is itself
+    assertThat((Double) f.get("score")).isCloseTo(85.0, within(1e-9));
+    assertThat((Double) f.get("score_low"))
+        .isCloseTo(100 * (0.7 * (1 - 1.96 * sd) + 0.3 * q), within(1e-6))
+        .isLessThan(78.0);
+    assertThat((Double) f.get("score_high")).isCloseTo(85.0, within(1e-9));
   }
 
   @Test
@@ -396,6 +416,6 @@ class OrchestratorScoresTest {
                 false));
     List<Object> order = page.rows().stream().map(r -> r.get(0)).toList();
     assertThat(order).last().isEqualTo("0xd"); // null last
-    assertThat(order).hasSize(4);
+    assertThat(order).hasSize(5);
   }
 }

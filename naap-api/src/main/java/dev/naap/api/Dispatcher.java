@@ -3,6 +3,7 @@ package dev.naap.api;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.naap.http.HttpServers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -39,8 +40,6 @@ final class Dispatcher implements HttpHandler {
    */
   static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none';"
       + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-  /** Everything else is data: a browser that opens it runs and loads nothing. */
-  static final String DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
   static final int MAX_URI_CHARS = 4096;
   private static final String EXPOSED =
       "ETag, Last-Modified, Link, Retry-After, RateLimit, RateLimit-Policy, "
@@ -340,7 +339,7 @@ final class Dispatcher implements HttpHandler {
     boolean head = ex.getRequestMethod().equals("HEAD");
     Headers out = ex.getResponseHeaders();
     // No page of this server may be framed by another site (clickjacking).
-    out.set("X-Frame-Options", "DENY");
+    out.set("X-Frame-Options", HttpServers.FRAME_OPTIONS);
     if (r == null || status == 204 || status == 304) {
       ex.sendResponseHeaders(status, -1);
       return status;
@@ -349,7 +348,7 @@ final class Dispatcher implements HttpHandler {
     out.set("X-Content-Type-Options", "nosniff");
     if (!out.containsKey("Content-Security-Policy")) {
       out.set("Content-Security-Policy",
-          r.contentType().startsWith("text/html") ? PAGE_POLICY : DATA_POLICY);
+          r.contentType().startsWith("text/html") ? PAGE_POLICY : HttpServers.DATA_POLICY);
     }
     if (head) {
       ex.sendResponseHeaders(status, -1);

@@ -74,8 +74,8 @@ final class ErrorPage extends ErrorHandler {
     headers.put(HttpHeader.CONTENT_TYPE, format.contentType());
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
     headers.put("X-Content-Type-Options", "nosniff");
-    headers.put("X-Frame-Options", "DENY");
-    headers.put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    headers.put("X-Frame-Options", HttpServers.FRAME_OPTIONS);
+    headers.put("Content-Security-Policy", HttpServers.DATA_POLICY);
   }
 
   private byte[] body(int status, String reason) {

@@ -28,6 +28,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class HttpServers {
 
+  /**
+   * The content policy of every answer that is data, not a page (JSON, CSV, text, errors): a
+   * browser that opens one runs and loads nothing, and no site may frame it.
+   */
+  public static final String DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
+  /** {@code X-Frame-Options} of every answer: for browsers that predate {@code frame-ancestors}. */
+  public static final String FRAME_OPTIONS = "DENY";
+
   /** Platform threads for Jetty's selector, acceptor and non-blocking work. */
   private static final int PLATFORM_THREADS = 8;
   private static final int BACKLOG = 256;

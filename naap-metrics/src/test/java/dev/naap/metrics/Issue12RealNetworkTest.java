@@ -84,6 +84,46 @@ class Issue12RealNetworkTest {
             "ms true " + (LiveEvents.T0 + 1_000), "sec true " + (LiveEvents.T0 + 25_000));
   }
 
+  /**
+   * A runner keeps its last error, and its time, on the statuses of later streams until it
+   * restarts, as it keeps its restart count. The error counts for the stream it happened in: at or
+   * after the stream's start_time on the same status (the runner's clock), or without a time.
+   */
+  @Test
+  void runnerError_carriedOverFromAnEarlierStream_isNoFailure_butOneDuringTheStreamIs() {
+    long start = LiveEvents.T0 + 1_000;
+    write(ev.request("carried", 0), ev.ingest("carried", A, 1_000),
+        ev.processed("carried", A, 2_000),
+        runnerError(ev.status("carried", A, 10_000, 20, "ONLINE"), start, LiveEvents.T0 - 600_000),
+        runnerError(ev.status("carried", A, 20_000, 20, "ONLINE"), start, LiveEvents.T0 - 600_000),
+        ev.request("during", 0), ev.ingest("during", A, 1_000), ev.processed("during", A, 2_000),
+        ev.status("during", A, 10_000, 20, "ONLINE"),
+        runnerError(ev.status("during", A, 30_000, 20, "ONLINE"), start, LiveEvents.T0 + 25_000),
+        // seconds on both sides: 5 s after the start
+        ev.request("seconds", 0), ev.ingest("seconds", A, 1_000),
+        ev.processed("seconds", A, 2_000),
+        runnerError(ev.status("seconds", A, 10_000, 20, "ONLINE"), start / 1000,
+            start / 1000 + 5),
+        // no start_time: the error cannot be placed, so it counts, as before
+        ev.request("untimed", 0), ev.ingest("untimed", A, 1_000),
+        ev.processed("untimed", A, 2_000),
+        ev.status("untimed", A, 10_000, 20, "ONLINE")
+            .replace("\"last_error\":null", "\"last_error\":\"Acceleration has failed.\","
+                + "\"last_error_time\":" + (LiveEvents.T0 - 600_000)));
+
+    assertThat(
+            rows(
+                "SELECT s.stream_id, s.failed, s.saw_last_error, sla.compliant FROM sessions AS s"
+                    + " JOIN segment_sla AS sla USING (stream_id, request_id, segment_index)"
+                    + " ORDER BY stream_id"))
+        .extracting(r -> String.join(" ", r.values()))
+        .containsExactly(
+            "carried false false true",
+            "during true true false",
+            "seconds true true false",
+            "untimed true true false");
+  }
+
   // ----- 2 and 3. nodes and GPUs -----
 
   @Test
@@ -211,6 +251,8 @@ class Issue12RealNetworkTest {
         gatewayError("caps", 2_000, "Stream error: No Orchestrators  Available"),
         ev.request("one", 0),
         gatewayError("one", 2_000, "failed: no orchestrator available"),
+        ev.request("underscored", 0),
+        gatewayError("underscored", 2_000, "Stream error: no_orchestrators_available"),
         // served, then errors after the close that belong to no segment and are no unmet demand
         ev.request("served", 0),
         ev.ingest("served", A, 1_000),
@@ -234,7 +276,8 @@ class Issue12RealNetworkTest {
             "caps 0 true false",
             "one 0 true false",
             "served 1 false false",
-            "timeout 0 true false");
+            "timeout 0 true false",
+            "underscored 0 true false");
   }
 
   // ----- 5. swaps back to the same orchestrator -----
@@ -554,6 +597,15 @@ class Issue12RealNetworkTest {
     return status.replace(
         "\"restart_count\":0",
         "\"restart_count\":" + count + ",\"last_restart_time\":" + lastRestartTime);
+  }
+
+  /** The status with a runner error at {@code errorAt} in a stream the runner started at. */
+  private static String runnerError(String status, long startTime, long errorAt) {
+    String withError = status.replace("\"last_error\":null",
+        "\"last_error\":\"[update_params] Acceleration has failed.\",\"last_error_time\":"
+            + errorAt);
+    return withError.replace("\"stream_id\":", "\"start_time\":" + startTime
+        + ",\"stream_id\":");
   }
 
   /** The event with its orchestrator URL replaced by {@code url} ("" for none). */

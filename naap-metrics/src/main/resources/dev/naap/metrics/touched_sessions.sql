@@ -13,6 +13,9 @@
 -- theirs, docs/METRICS.md "Region"), back to the retention horizon.
 -- And, when the test-load rules saved then differ from those in force before, the sessions whose
 -- stream id or gateway a rule added or removed matches, back to the retention horizon.
+-- And, when SLA targets were saved then (docs/METRICS.md, "SLA compliance"), the sessions of the
+-- pipelines they cover (every pipeline for the defaults' row ''), back to the retention horizon:
+-- a segment's verdict is stored with it, and the reports judge by the targets in force now.
 -- Keys of earlier versions only add sessions to recompute, never drop one.
 -- Base64 keeps any bytes of an id intact through TabSeparated output.
 WITH (SELECT (min(event_time), max(event_time))
@@ -49,7 +52,11 @@ WITH (SELECT (min(event_time), max(event_time))
      rule_sets.1 AS patterns_before,
      rule_sets.2 AS patterns_after,
      arrayConcat(arrayFilter(p -> NOT has(patterns_after, p), patterns_before),
-                 arrayFilter(p -> NOT has(patterns_before, p), patterns_after)) AS patterns_changed
+                 arrayFilter(p -> NOT has(patterns_before, p), patterns_after)) AS patterns_changed,
+     (SELECT groupUniqArray(toString(pipeline))
+      FROM sla_targets
+      WHERE updated_at > fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
+        AND updated_at <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')) AS targets_changed
 SELECT base64Encode(stream_id) AS stream_id_base64, base64Encode(request_id) AS request_id_base64
 FROM
 (
@@ -85,6 +92,12 @@ FROM
                            OR (p.1 = 'gateway' AND (gateway LIKE p.2
                                                     OR (gateway = 'unknown' AND '' LIKE p.2))),
                       patterns_changed)
+    UNION ALL
+    SELECT stream_id, request_id
+    FROM segment_facts
+    WHERE notEmpty(targets_changed)
+      AND bucket_hour >= (SELECT max(horizon) FROM retention_horizon)
+      AND (has(targets_changed, '') OR has(targets_changed, toString(pipeline)))
 )
 GROUP BY stream_id, request_id
 ORDER BY stream_id, request_id

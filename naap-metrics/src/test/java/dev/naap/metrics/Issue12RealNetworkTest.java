@@ -411,6 +411,59 @@ class Issue12RealNetworkTest {
         "segment_facts_source")));
   }
 
+  /**
+   * The operator changes the SLA targets after the segments were judged: the next refresh judges
+   * the stored sessions of the pipelines the new row covers again, though none of their events
+   * came again, so the reports never show a verdict beside targets it was not made by.
+   */
+  @Test
+  void rollups_slaTargetsChangedAfterTheSegmentsWereJudged_rejudgeThemAtTheNextRefresh()
+      throws InterruptedException {
+    Refresher refresher = new Refresher(store, Clock.systemUTC());
+    // orchestrator startup: first processed segment 3.0 s minus ingest 1.0 s = 2 000 ms
+    write(ev.request("s1", 0), ev.ingest("s1", A, 1_000), ev.processed("s1", A, 3_000),
+        ev.status("s1", A, 10_000, 20, "ONLINE"), ev.status("s1", A, 20_000, 20, "ONLINE"));
+    refresher.refreshUpTo(Instant.now());
+    String judged = "SELECT orchestrator_startup_ms, compliant FROM segment_facts_current"
+        + " WHERE segment_index >= 1";
+    String counted = "SELECT sum(segments), sum(compliant_segments) FROM rollup_hour_current";
+    assertThat(rows(judged)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("2000 true");
+
+    Thread.sleep(5); // saved after the refresh's watermark
+    store.execute("INSERT INTO sla_targets (pipeline, ptff_ms, fps, jitter, objective,"
+        + " updated_at, startup_ms) VALUES ('streamdiffusion', 5000, 15, 0.25, 0.99, now64(3),"
+        + " 1500)");
+    assertThat(refresher.refreshUpTo(Instant.now()).sessions()).isEqualTo(1);
+    assertThat(rows(judged)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("2000 false");
+    assertThat(rows(counted)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("1 0");
+
+    // Nothing saved since: nothing judged again.
+    assertThat(refresher.refreshUpTo(Instant.now()).sessions()).isZero();
+
+    // The defaults' row ('') covers every pipeline, so the session is judged again, but this
+    // pipeline's own row still wins: still in violation.
+    Thread.sleep(5);
+    store.execute("INSERT INTO sla_targets (pipeline, ptff_ms, fps, jitter, objective,"
+        + " updated_at, startup_ms) VALUES ('', 5000, 15, 0.25, 0.99, now64(3), 2500)");
+    assertThat(refresher.refreshUpTo(Instant.now()).sessions()).isEqualTo(1);
+    assertThat(rows(counted)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("1 0");
+
+    // Its own row raised above the startup: compliant again.
+    Thread.sleep(5);
+    store.execute("INSERT INTO sla_targets (pipeline, ptff_ms, fps, jitter, objective,"
+        + " updated_at, startup_ms) VALUES ('streamdiffusion', 5000, 15, 0.25, 0.99, now64(3),"
+        + " 2500)");
+    assertThat(refresher.refreshUpTo(Instant.now()).sessions()).isEqualTo(1);
+    assertThat(rows(counted)).extracting(r -> String.join(" ", r.values()))
+        .containsExactly("1 1");
+    assertThat(rows(judged)).isEqualTo(rows(judged.replace("segment_facts_current",
+        "segment_facts_source")));
+  }
+
   // ----- the rollups carry it all -----
 
   /**

@@ -111,10 +111,27 @@ final class FakeQueries implements MetricsQueries {
     return new Page(MetricsQueries.scoreHistoryColumns(query.groupBy()), List.of(), false);
   }
 
+  /** The signers {@link #discover} knows, one node each; it leaves out those excluded. */
+  static final List<String> SIGNERS =
+      List.of("0x" + "a".repeat(40), "0x" + "b".repeat(40), "0x" + "c".repeat(40));
+
   @Override
   public Page discover(DiscoveryQuery query) {
     runs.incrementAndGet();
-    return new Page(DiscoveryQuery.COLUMNS, List.of(), false);
+    if (failure != null) {
+      throw failure;
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (String signer : SIGNERS) {
+      if (!query.exclude().contains(signer)) {
+        List<Object> row = new ArrayList<>(
+            java.util.Collections.nCopies(DiscoveryQuery.COLUMNS.size(), null));
+        row.set(0, "https://" + signer.substring(2, 3) + ".example:8935");
+        row.set(1, signer);
+        rows.add(row);
+      }
+    }
+    return new Page(DiscoveryQuery.COLUMNS, rows, false);
   }
 
   @Override

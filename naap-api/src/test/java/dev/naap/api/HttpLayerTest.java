@@ -125,6 +125,42 @@ class HttpLayerTest {
         .isEqualTo(200);
   }
 
+  /**
+   * One excluded value holding a comma ({@code "A, B"}) and two values ({@code A}, {@code B}) once
+   * shared a cache key (the sets' toString): the second request got the first one's list, and so
+   * did its stale answer while the store failed.
+   */
+  @Test
+  void discover_excludeOneValueWithAComma_andTwoValues_areAnsweredEachTheirOwn() {
+    start();
+    String a = FakeQueries.SIGNERS.get(0).toUpperCase(java.util.Locale.ROOT).replace("0X", "0x");
+    String b = FakeQueries.SIGNERS.get(1);
+    String base = DiscoverEndpoint.PATH
+        + "?caps=live-video-to-video/streamdiffusion&format=webhook&exclude=";
+    String one = base + a + "%2C%20" + b;
+    String two = base + a + "&exclude=" + b;
+    String all = "[{\"address\":\"https://a.example:8935\"},"
+        + "{\"address\":\"https://b.example:8935\"},{\"address\":\"https://c.example:8935\"}]";
+    String onlyC = "[{\"address\":\"https://c.example:8935\"}]";
+    // "A, B" is no signer: nothing is left out.
+    assertThat(http.get(one).body()).isEqualTo(all);
+    assertThat(http.get(two).body()).isEqualTo(onlyC);
+    assertThat(http.get(one).body()).isEqualTo(all);
+    assertThat(queries.runs.get()).isEqualTo(2);
+
+    // The store fails once the cached answers expired: each shape has its own last good answer.
+    queries.failure = new StoreException(0, "down", "SELECT 1");
+    clock.advance(Duration.ofSeconds(31));
+    Http.Answer staleTwo = http.get(two);
+    assertThat(staleTwo.header("X-Naap-Stale")).isEqualTo("age=31");
+    assertThat(staleTwo.body()).isEqualTo(onlyC);
+    Http.Answer staleOne = http.get(one);
+    assertThat(staleOne.header("X-Naap-Stale")).isEqualTo("age=31");
+    assertThat(staleOne.body()).isEqualTo(all);
+    // A shape never answered has no last good answer: the store's 503.
+    assertThat(http.get(base + b + "%2C%20" + a).status()).isEqualTo(503);
+  }
+
   @Test
   void csv_byFormatOrAccept_givesTheSameRows() {
     start();

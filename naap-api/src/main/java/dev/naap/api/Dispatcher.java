@@ -213,7 +213,6 @@ final class Dispatcher implements HttpHandler {
           new ApiRequest(
               ex.getRequestURI().getRawPath(),
               pathParams,
-              ex.getRequestURI().getRawQuery(),
               QueryString.parse(ex.getRequestURI().getRawQuery()),
               ex.getRequestHeaders().getFirst("Accept"),
               now);

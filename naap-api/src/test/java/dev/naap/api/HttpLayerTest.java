@@ -226,6 +226,31 @@ class HttpLayerTest {
     assertThat(http.get("/v1/gpu/metrics?limit=10&cursor=" + cursor).status()).isEqualTo(200);
   }
 
+  /**
+   * {@code %63ursor} decodes to {@code cursor}: the Link once kept it beside the new cursor, and
+   * from the cache that Link went to every later client, whose next request was a 400.
+   */
+  @Test
+  void link_isBuiltFromTheDecodedParameters_soACachedLinkHoldsOneCursor() {
+    start();
+    JsonNode first = http.get("/v1/gpu/metrics?limit=100&pipeline=a%20b").json();
+    String c2 = first.get("pagination").get("next_cursor").asText();
+    Http.Answer oddly = http.raw("/v1/gpu/metrics?%6Cimit=100&%63ursor=" + c2 + "&pipeline=a+b");
+    assertThat(oddly.status()).isEqualTo(200);
+    String c3 = oddly.json().get("pagination").get("next_cursor").asText();
+    String link = "</v1/gpu/metrics?limit=100&pipeline=a%20b&cursor=" + c3 + ">; rel=\"next\"";
+    assertThat(oddly.header("Link")).isEqualTo(link);
+    // The same page from the cache, asked for plainly: the same Link, and it works.
+    Http.Answer plain = http.get("/v1/gpu/metrics?limit=100&pipeline=a%20b&cursor=" + c2);
+    assertThat(queries.runs.get()).isEqualTo(2);
+    assertThat(plain.header("Link")).isEqualTo(link);
+    String next = link.substring(1, link.indexOf('>'));
+    Http.Answer last = http.get(next);
+    assertThat(last.status()).isEqualTo(200);
+    assertThat(last.json().get("data")).hasSize(50);
+    assertThat(last.header("Link")).isNull();
+  }
+
   @Test
   void etag_ifNoneMatch_is304_andFreeOfQuota() {
     start();

@@ -214,6 +214,31 @@ class HttpLayerTest {
     assertThat(pages).isEqualTo(3);
   }
 
+  /**
+   * A start finer than a millisecond: the cursor keeps milliseconds, so page 2 once ran from the
+   * whole millisecond and its buckets began an hour before page 1's (a row repeated). Times are
+   * taken to the millisecond when parsed, so every page has the same range.
+   */
+  @Test
+  void pagination_withASubMillisecondStart_visitsEveryHourOnce() {
+    start();
+    queries.hourly = true;
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode body = http.get("/v1/gpu/metrics?limit=50&granularity=1h"
+          + "&start=2026-01-01T00:00:00.0000005Z&end=2026-01-08T00:00:00Z"
+          + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      assertThat(body.get("meta").get("start").asText()).isEqualTo("2026-01-01T00:00:00Z");
+      body.get("data").forEach(row -> seen.add(row.get("window_start").asText()));
+      JsonNode next = body.get("pagination").get("next_cursor");
+      cursor = next.isNull() ? null : next.asText();
+    } while (cursor != null);
+    assertThat(seen).hasSize(7 * 24).doesNotHaveDuplicates();
+    assertThat(seen.getFirst()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(seen.getLast()).isEqualTo("2026-01-07T23:00:00Z");
+  }
+
   @Test
   void cursor_withOtherParameters_isRefused() {
     start();

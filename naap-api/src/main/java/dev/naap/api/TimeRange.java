@@ -36,11 +36,16 @@ record TimeRange(Instant start, Instant end) {
     if (!start.isBefore(end)) {
       throw ApiProblem.badParameter(Params.END, "end must be after start");
     }
-    if (Duration.between(start, end).compareTo(maxRange) > 0) {
-      throw ApiProblem.badParameter(startText != null ? Params.START : Params.WINDOW,
-          "the range is longer than the maximum of " + maxRange.toDays() + " days");
+    return new TimeRange(start, end).atMost(q, maxRange);
+  }
+
+  /** This range; a 400 naming {@code start} (else {@code window}) when longer than {@code max}. */
+  TimeRange atMost(QueryString q, Duration max) {
+    if (length().compareTo(max) > 0) {
+      throw ApiProblem.badParameter(q.has(Params.START) ? Params.START : Params.WINDOW,
+          "the range is longer than the maximum of " + max.toDays() + " days");
     }
-    return new TimeRange(start, end);
+    return this;
   }
 
   private static Instant ceilToMinute(Instant now) {

@@ -161,6 +161,26 @@ class HttpLayerTest {
     assertThat(http.get(base + b + "%2C%20" + a).status()).isEqualTo(503);
   }
 
+  /**
+   * The score history is hourly, and hours are queried over at most 92 days: a longer range once
+   * reached the query layer and came back as "Invalid query" without a parameter.
+   */
+  @Test
+  void scoreHistory_overNinetyTwoDays_is400NamingStart_beforeTheStore() {
+    start();
+    String path = "/v1/orchestrators/0x" + "1".repeat(40) + "/scores?end=2026-01-08T00:00:00Z";
+    Http.Answer tooLong = http.get(path + "&start=2025-10-07T23:00:00Z");
+    assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(400);
+    assertThat(tooLong.json().get("title").asText()).isEqualTo("Invalid parameter");
+    assertThat(tooLong.json().get("parameter").asText()).isEqualTo("start");
+    assertThat(tooLong.json().get("detail").asText())
+        .isEqualTo("the range is longer than the maximum of 92 days");
+    assertThat(queries.runs.get()).isZero();
+    // 92 days exactly is allowed.
+    assertThat(http.get(path + "&start=2025-10-08T00:00:00Z").status()).isEqualTo(200);
+    assertThat(queries.runs.get()).isEqualTo(1);
+  }
+
   @Test
   void csv_byFormatOrAccept_givesTheSameRows() {
     start();

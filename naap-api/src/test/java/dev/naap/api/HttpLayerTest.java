@@ -207,6 +207,21 @@ class HttpLayerTest {
         .startsWith("text/csv");
   }
 
+  /** q=0 means "not acceptable" (RFC 9110): such a type is never chosen. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "text/csv;q=0|application/json",
+      "text/csv; q=0.000|application/json",
+      "text/csv;q=NaN|application/json",
+      "text/csv;q=-1, application/json;q=0.1|application/json",
+      "application/json;q=0, text/csv;q=0.001|text/csv; charset=utf-8; header=present",
+      "text/csv;q=0.5|text/csv; charset=utf-8; header=present"})
+  void accept_aTypeOfQualityZero_isNotChosen(String accept, String contentType) {
+    start();
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "Accept", accept).header("Content-Type"))
+        .isEqualTo(contentType);
+  }
+
   @Test
   void pagination_visitsEveryRowOnce_andTheCursorKeepsTheRange() {
     start();

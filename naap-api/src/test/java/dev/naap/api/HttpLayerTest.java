@@ -646,6 +646,19 @@ class HttpLayerTest {
     Http.Answer a = http.raw("/v1/gpu/metrics?" + "pipeline=p&".repeat(400));
     assertThat(a.status()).isEqualTo(414);
     assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+    // A static path too (it was looked for, and not found: 404).
+    Http.Answer file = http.raw("/" + "x".repeat(4_999));
+    assertThat(file.status()).isEqualTo(414);
+    assertThat(file.header("Content-Type")).isEqualTo("application/problem+json");
+    // No query counts nothing (it counted as the four letters of "null"): 4 093 characters.
+    String route = "/v1/orchestrators/0x" + "a".repeat(4_073);
+    Http.Answer within = http.raw(route);
+    assertThat(within.status()).as(within.body()).isEqualTo(400);
+    assertThat(within.json().get("parameter").asText()).isEqualTo("address");
+    assertThat(http.raw(route + "aaaa").status()).isEqualTo(414);
+    // The target is the path, '?' and the query: 4 096 characters is the most.
+    assertThat(http.raw(route + "?ab").status()).isEqualTo(400);
+    assertThat(http.raw(route + "?abc").status()).isEqualTo(414);
   }
 
   @Test

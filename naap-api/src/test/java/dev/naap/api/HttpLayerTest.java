@@ -662,6 +662,19 @@ class HttpLayerTest {
   }
 
   @Test
+  void operations_withAnUnknownParameter_is400NamingIt_andTheProbesTakeAnything() {
+    start();
+    Http.Answer bogus = http.get("/v1/operations?bogus=1");
+    assertThat(bogus.status()).isEqualTo(400);
+    assertThat(bogus.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(bogus.json().get("parameter").asText()).isEqualTo("bogus");
+    assertThat(http.get("/v1/operations").status()).isEqualTo(200);
+    // Probes and pages are no /v1 route: a load balancer's cache-buster is no fault.
+    assertThat(http.get("/health?bogus=1").status()).isEqualTo(200);
+    assertThat(http.get("/ready?bogus=1").status()).isEqualTo(200);
+  }
+
+  @Test
   void unknownRoute_is404Problem() {
     start();
     Http.Answer a = http.get("/v1/nothing");

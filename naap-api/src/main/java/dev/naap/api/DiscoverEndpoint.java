@@ -85,15 +85,11 @@ final class DiscoverEndpoint implements Endpoint {
 
   static List<ParamSpec> params() {
     return List.of(
-        new ParamSpec(
-            CAPS,
-            false,
-            "string",
-            true,
-            List.of(),
-            null,
-            "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a node"
-                + " must advertise every one. Required."),
+        ParamSpec.repeatable(
+                CAPS,
+                "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a"
+                    + " node must advertise every one.")
+            .asRequired(),
         ParamSpec.query(
             MIN_SCORE,
             "number",
@@ -163,11 +159,7 @@ final class DiscoverEndpoint implements Endpoint {
             "End of the range, RFC 3339. Default: now (rounded up to the minute)."),
         ParamSpec.choice(
             Params.WINDOW, TimeRange.WINDOWS, "24h", "Length of the range ending at `end`."),
-        ParamSpec.query(
-            Params.LIMIT,
-            "integer",
-            Integer.toString(Params.DEFAULT_LIMIT),
-            "Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
+        Params.limit("Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
         ParamSpec.query(
             Params.INCLUDE_TEST_LOAD,
             "boolean",

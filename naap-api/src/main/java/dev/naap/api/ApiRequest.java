@@ -9,15 +9,13 @@ import java.util.Map;
  * @param path the request path, as sent
  * @param pathParams the values of the route template's {@code {name}} segments, as sent (still
  *     percent-encoded)
- * @param rawQuery the query string as sent, null when there is none
- * @param query its parameters
+ * @param query the parameters of the query string
  * @param accept the {@code Accept} header, null when absent
  * @param now the time the request is answered at
  */
 record ApiRequest(
     String path,
     Map<String, String> pathParams,
-    String rawQuery,
     QueryString query,
     String accept,
     Instant now) {
@@ -28,21 +26,17 @@ record ApiRequest(
 
   /** This request as answered at another time. */
   ApiRequest at(Instant time) {
-    return new ApiRequest(path, pathParams, rawQuery, query, accept, time);
+    return new ApiRequest(path, pathParams, query, accept, time);
   }
 
-  /** The {@code Link} header value pointing at the next page: this request with another cursor. */
+  /**
+   * The {@code Link} header value pointing at the next page: this request with another cursor,
+   * built from the decoded parameters, so that it is the same (and holds one cursor) however the
+   * request that filled the cache spelt them ({@code %63ursor=} is a cursor too).
+   */
   String nextLink(String cursor) {
-    StringBuilder b = new StringBuilder(path).append('?');
-    if (rawQuery != null) {
-      for (String pair : rawQuery.split("&")) {
-        if (!pair.isEmpty()
-            && !pair.equals(Params.CURSOR)
-            && !pair.startsWith(Params.CURSOR + "=")) {
-          b.append(pair).append('&');
-        }
-      }
-    }
-    return "<" + b.append(Params.CURSOR).append('=').append(cursor) + ">; rel=\"next\"";
+    String others = query.encodeWithout(Params.CURSOR);
+    return "<" + path + "?" + (others.isEmpty() ? "" : others + "&") + Params.CURSOR + "="
+        + cursor + ">; rel=\"next\"";
   }
 }

@@ -2,7 +2,6 @@ package dev.naap.api;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 import com.sun.net.httpserver.HttpExchange;
 import java.security.MessageDigest;
@@ -17,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 final class ClientResolver {
 
   static final String API_KEY_HEADER = "X-API-Key";
+  /** No chain of trusted proxies is longer; past it the last trusted hop seen is the client. */
+  static final int MAX_HOPS = 64;
 
   private final ApiConfig config;
   private final DashboardTokens tokens;
@@ -50,7 +51,8 @@ final class ClientResolver {
   /**
    * The client's address: the connection's peer; when the peer is a trusted proxy, the rightmost
    * {@code X-Forwarded-For} hop that is not one (hops left of it are the client's to write). A hop
-   * that is not an IP address ends the walk: the last trusted address seen is the client.
+   * that is not an IP address ends the walk: the last trusted address seen is the client. The walk
+   * goes from the right, over at most {@link #MAX_HOPS} hops, however many the header holds.
    */
   String address(HttpExchange exchange) {
     InetAddress peer = exchange.getRemoteAddress().getAddress();
@@ -62,24 +64,31 @@ final class ClientResolver {
     if (values == null) {
       return client;
     }
-    List<String> hops = new ArrayList<>();
-    for (String v : values) {
-      for (String hop : v.split(",", 64)) {
-        hops.add(hop.strip());
-      }
-    }
-    for (int i = hops.size() - 1; i >= 0; i--) {
-      byte[] hop = Cidr.literal(hops.get(i));
-      if (hop == null) {
-        return client;
-      }
-      try {
-        client = InetAddress.getByAddress(hop).getHostAddress();
-      } catch (UnknownHostException e) {
-        return client;
-      }
-      if (!isTrusted(hop)) {
-        return client;
+    int examined = 0;
+    for (int v = values.size() - 1; v >= 0; v--) {
+      String value = values.get(v);
+      int end = value.length();
+      while (true) {
+        if (++examined > MAX_HOPS) {
+          return client;
+        }
+        int comma = value.lastIndexOf(',', end - 1);
+        byte[] hop = Cidr.literal(value.substring(comma + 1, end).strip());
+        if (hop == null) {
+          return client;
+        }
+        try {
+          client = InetAddress.getByAddress(hop).getHostAddress();
+        } catch (UnknownHostException e) {
+          return client;
+        }
+        if (!isTrusted(hop)) {
+          return client;
+        }
+        if (comma < 0) {
+          break;
+        }
+        end = comma;
       }
     }
     return client;

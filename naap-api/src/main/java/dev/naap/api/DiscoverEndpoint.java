@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,15 +85,11 @@ final class DiscoverEndpoint implements Endpoint {
 
   static List<ParamSpec> params() {
     return List.of(
-        new ParamSpec(
-            CAPS,
-            false,
-            "string",
-            true,
-            List.of(),
-            null,
-            "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a node"
-                + " must advertise every one. Required."),
+        ParamSpec.repeatable(
+                CAPS,
+                "Capability as pipeline/model (live-video-to-video/streamdiffusion), repeatable; a"
+                    + " node must advertise every one.")
+            .asRequired(),
         ParamSpec.query(
             MIN_SCORE,
             "number",
@@ -162,11 +159,7 @@ final class DiscoverEndpoint implements Endpoint {
             "End of the range, RFC 3339. Default: now (rounded up to the minute)."),
         ParamSpec.choice(
             Params.WINDOW, TimeRange.WINDOWS, "24h", "Length of the range ending at `end`."),
-        ParamSpec.query(
-            Params.LIMIT,
-            "integer",
-            Integer.toString(Params.DEFAULT_LIMIT),
-            "Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
+        Params.limit("Rows, 1 to " + Params.MAX_LIMIT + ", best first."),
         ParamSpec.query(
             Params.INCLUDE_TEST_LOAD,
             "boolean",
@@ -213,44 +206,30 @@ final class DiscoverEndpoint implements Endpoint {
         new TreeSet<>(values(q, REGION, false)), excluded, QueryParser.limit(q),
         bool(q, Params.INCLUDE_TEST_LOAD),
         shuffleSeed(q, range.end()), weights[0], weights[1]);
+    // Every value length-prefixed, so that exclude=a%2C%20b (one value) and exclude=a&exclude=b
+    // (two) are two shapes: the cache and the last good answers must not mix them up.
     String shape =
-        PATH
-            + "|"
-            + caps
-            + "|"
-            + dq.minScore()
-            + "|"
-            + dq.minFps()
-            + "|"
-            + dq.maxStartupMs()
-            + "|"
-            + dq.maxPrice()
-            + "|"
-            + dq.reliabilityWeight()
-            + "|"
-            + dq.minVramGb()
-            + "|"
-            + new TreeSet<>(dq.gpuModels())
-            + "|"
-            + new TreeSet<>(dq.regions())
-            + "|"
-            + excluded
-            + "|"
-            + dq.limit()
-            + "|"
-            + dq.includeTestLoad()
-            + "|"
-            + q.single(SHUFFLE)
-            + "|"
-            + q.single(SEED)
-            + "|"
-            + q.single(Params.START)
-            + "|"
-            + q.single(Params.END)
-            + "|"
-            + q.single(Params.WINDOW)
-            + "|"
-            + (webhook ? "webhook" : format);
+        new Shape()
+            .add(PATH)
+            .addAll(caps)
+            .add(dq.minScore())
+            .add(dq.minFps())
+            .add(dq.maxStartupMs())
+            .add(dq.maxPrice())
+            .add(dq.reliabilityWeight())
+            .add(dq.minVramGb())
+            .addAll(dq.gpuModels())
+            .addAll(dq.regions())
+            .addAll(excluded)
+            .add(dq.limit())
+            .add(dq.includeTestLoad())
+            .add(q.single(SHUFFLE))
+            .add(q.single(SEED))
+            .add(q.single(Params.START))
+            .add(q.single(Params.END))
+            .add(q.single(Params.WINDOW))
+            .add(webhook ? "webhook" : format)
+            .toString();
     String key = shape + "|" + dq.start() + "/" + dq.end() + "|" + dq.shuffleSeed();
     return new Endpoint.Prepared(
         key,
@@ -369,6 +348,35 @@ final class DiscoverEndpoint implements Endpoint {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * A request shape as a key no value can forge: each value as its length, ':' and itself, null
+   * as '-', each set as its size, '#' and its sorted values.
+   */
+  static final class Shape {
+    private final StringBuilder b = new StringBuilder();
+
+    Shape add(Object value) {
+      if (value == null) {
+        b.append('-');
+      } else {
+        String text = value.toString();
+        b.append(text.length()).append(':').append(text);
+      }
+      return this;
+    }
+
+    Shape addAll(Collection<String> values) {
+      b.append(values.size()).append('#');
+      new TreeSet<>(values).forEach(this::add);
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return b.toString();
+    }
   }
 
   private static List<String> values(QueryString q, String name, boolean allowEmpty) {

@@ -108,6 +108,15 @@ final class Dispatcher implements HttpHandler {
         return;
       }
       address = client;
+      String query = ex.getRequestURI().getRawQuery();
+      if (path.length() + (query == null ? 0 : 1 + query.length()) > MAX_URI_CHARS) {
+        // Every target, a static path's too, before any route or file is looked for.
+        ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        status = send(ex, 414, Problems.response(new ApiProblem(414, "URI too long",
+            "the request target is longer than " + MAX_URI_CHARS + " characters", null), path));
+        return;
+      }
       Route route = null;
       Map<String, String> pathParams = null;
       for (Route r : routes) {
@@ -180,15 +189,6 @@ final class Dispatcher implements HttpHandler {
         out.set("Allow", "GET, HEAD, OPTIONS");
         throw new ApiProblem(405, "Method not allowed", "this API only reads: use GET", null);
       }
-      if (ex.getRequestURI().getRawPath().length()
-              + String.valueOf(ex.getRequestURI().getRawQuery()).length()
-          > MAX_URI_CHARS) {
-        throw new ApiProblem(
-            414,
-            "URI too long",
-            "the request URI is longer than " + MAX_URI_CHARS + " characters",
-            null);
-      }
       Instant now = clock.instant();
       String inm = ex.getRequestHeaders().getFirst("If-None-Match");
       if (route.limited()) {
@@ -213,7 +213,6 @@ final class Dispatcher implements HttpHandler {
           new ApiRequest(
               ex.getRequestURI().getRawPath(),
               pathParams,
-              ex.getRequestURI().getRawQuery(),
               QueryString.parse(ex.getRequestURI().getRawQuery()),
               ex.getRequestHeaders().getFirst("Accept"),
               now);

@@ -17,7 +17,8 @@ enum Format {
 
   /**
    * {@code format=} wins; otherwise the {@code Accept} header decides: CSV when {@code text/csv}
-   * has a higher quality than {@code application/json}, or an equal one and comes first.
+   * has a higher quality than {@code application/json}, or an equal one and comes first; a type
+   * with {@code q=0} is not acceptable. JSON when neither is acceptable.
    */
   static Format choose(QueryString q, String accept) {
     String explicit = q.single(Params.FORMAT);
@@ -38,7 +39,8 @@ enum Format {
       String type = parts[0].strip();
       Format f = type.equals("text/csv") ? CSV : type.equals("application/json") ? JSON : null;
       double quality = quality(parts);
-      if (f != null && quality > bestQuality) {
+      // q=0 means "not acceptable" (RFC 9110, 12.4.2); a q that is no number counts as 0.
+      if (f != null && quality > 0 && quality > bestQuality) {
         best = f;
         bestQuality = quality;
       }

@@ -110,12 +110,18 @@ final class OpenApi {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", p.name());
     m.put("in", p.inPath() ? "path" : "query");
-    m.put("required", p.inPath());
+    m.put("required", p.required());
     m.put("description", p.description());
     Map<String, Object> value = new LinkedHashMap<>();
     value.put("type", p.type());
     if (!p.allowed().isEmpty()) {
       value.put("enum", p.allowed());
+    }
+    if (p.minimum() != null) {
+      value.put("minimum", p.minimum());
+    }
+    if (p.maximum() != null) {
+      value.put("maximum", p.maximum());
     }
     if (p.defaultValue() != null) {
       value.put("default", switch (p.type()) {

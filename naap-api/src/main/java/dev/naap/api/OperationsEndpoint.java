@@ -14,6 +14,8 @@ final class OperationsEndpoint implements Endpoint {
 
   static final String PATH = "/v1/operations";
   static final Duration TTL = Duration.ofSeconds(10);
+  /** It takes none; any parameter is a 400, as on every /v1 route. */
+  static final List<ParamSpec> PARAMS = List.of();
 
   private final Operations operations;
   private final MetricsQueries queries;
@@ -27,6 +29,7 @@ final class OperationsEndpoint implements Endpoint {
 
   @Override
   public Prepared prepare(ApiRequest request) {
+    QueryParser.rejectUnknown(request.query(), PARAMS);
     return new Prepared(
         PATH,
         () -> {

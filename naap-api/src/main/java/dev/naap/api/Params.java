@@ -52,11 +52,7 @@ final class Params {
 
   private static final List<ParamSpec> PAGING =
       List.of(
-          ParamSpec.query(
-              LIMIT,
-              "integer",
-              Integer.toString(DEFAULT_LIMIT),
-              "Rows per page, 1 to " + MAX_LIMIT + "."),
+          limit("Rows per page, 1 to " + MAX_LIMIT + "."),
           ParamSpec.query(
               CURSOR,
               "string",
@@ -66,13 +62,8 @@ final class Params {
 
   private static final List<ParamSpec> SHAPING =
       List.of(
-          new ParamSpec(
+          ParamSpec.repeatable(
               GROUP_BY,
-              false,
-              "string",
-              true,
-              List.of(),
-              null,
               "Dimensions to group by besides the time bucket, comma-separated or repeated"
                   + " (orchestrator, gpu_id, gpu_model, pipeline, region, gateway, app) as the"
                   + " route offers; default: the route's grouping."),
@@ -87,11 +78,11 @@ final class Params {
           + "compared exactly (repeatable).");
   private static final ParamSpec TEST_LOAD_PIPELINE = ParamSpec.repeatable(PIPELINE,
       "Keep only tests of one of these pipelines, compared exactly (repeatable).");
-  private static final ParamSpec TEST_LOAD_OUTCOME = new ParamSpec(OUTCOME, false, "string", true,
-      TestLoadResults.OUTCOMES, null, "Keep only tests with one of these outcomes (repeatable).");
+  private static final ParamSpec TEST_LOAD_OUTCOME = ParamSpec.repeatable(OUTCOME,
+      TestLoadResults.OUTCOMES, "Keep only tests with one of these outcomes (repeatable).");
 
-  private static final ParamSpec SCORE_GROUP_BY = new ParamSpec(GROUP_BY, false, "string", true,
-      List.of(), null, "`gpu_model`: a row per GPU model as well, each scored against the"
+  private static final ParamSpec SCORE_GROUP_BY = ParamSpec.repeatable(GROUP_BY,
+      "`gpu_model`: a row per GPU model as well, each scored against the"
           + " pipeline's whole network; default: per pipeline (orchestrator, pipeline).");
 
   static final ParamSpec ADDRESS =
@@ -100,6 +91,11 @@ final class Params {
       ParamSpec.path("id", "Dataset id, as listed by /v1/datasets.");
 
   private Params() {}
+
+  /** {@code limit}: rows per answer, 1 to {@link #MAX_LIMIT}; {@link #DEFAULT_LIMIT} if absent. */
+  static ParamSpec limit(String description) {
+    return ParamSpec.integer(LIMIT, DEFAULT_LIMIT, 1, MAX_LIMIT, description);
+  }
 
   /** The dimensions of the session metrics: all but the fee-only {@code app}. */
   static final List<Dimension> SESSION_DIMENSIONS = java.util.Arrays.stream(Dimension.values())

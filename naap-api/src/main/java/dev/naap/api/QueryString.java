@@ -77,6 +77,37 @@ final class QueryString {
     return values.containsKey(name);
   }
 
+  /**
+   * The parameters but {@code name}, percent-encoded afresh from their decoded names and values
+   * (names in the order they first appear): how a parameter was spelt does not survive.
+   */
+  String encodeWithout(String name) {
+    StringBuilder b = new StringBuilder();
+    values.forEach((n, vs) -> {
+      if (!n.equals(name)) {
+        for (String v : vs) {
+          b.append(b.isEmpty() ? "" : "&").append(encode(n)).append('=').append(encode(v));
+        }
+      }
+    });
+    return b.toString();
+  }
+
+  /** Unreserved characters and ':', '/' and ',' as they are; every other byte escaped. */
+  private static String encode(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (x & 0xff);
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~:/,".indexOf(c) >= 0)) {
+        b.append(c);
+      } else {
+        b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return b.toString();
+  }
+
   private static String decode(String s, String parameter) {
     if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
       return s;

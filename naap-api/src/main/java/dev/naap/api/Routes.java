@@ -218,7 +218,7 @@ final class Routes {
                 + " rate and consumer lag, rejects by reason, freshness, refresh time, store, API"
                 + " latency and errors, scraper and load tester health, GPU attribution and"
                 + " unserved demand (docs/OPERATIONS.md).",
-            List.of(),
+            OperationsEndpoint.PARAMS,
             new Route.Raw("application/json", null),
             true,
             operations),

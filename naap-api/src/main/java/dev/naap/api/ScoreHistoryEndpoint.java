@@ -38,6 +38,9 @@ final class ScoreHistoryEndpoint implements Endpoint {
                 Params.scoreHistory(),
                 Report.ORCHESTRATOR_SCORES,
                 request.now());
+    // The query layer refuses hours over a longer range; say so here, before taking a store slot.
+    new TimeRange(q.query().start(), q.query().end())
+        .atMost(request.query(), Granularity.HOUR.maxRange());
     return new Prepared(
         q.cacheKey(),
         () -> {

@@ -11,6 +11,7 @@ import java.util.List;
  * The range [start, end) a request asks for. {@code end} defaults to now rounded up to the minute
  * (so that requests within one minute share cache entries); {@code start} defaults to {@code end}
  * minus {@code window} (default 24 h). {@code start} and {@code window} together are a conflict.
+ * Times given are taken to the millisecond: finer digits are dropped.
  */
 record TimeRange(Instant start, Instant end) {
 
@@ -35,11 +36,16 @@ record TimeRange(Instant start, Instant end) {
     if (!start.isBefore(end)) {
       throw ApiProblem.badParameter(Params.END, "end must be after start");
     }
-    if (Duration.between(start, end).compareTo(maxRange) > 0) {
-      throw ApiProblem.badParameter(startText != null ? Params.START : Params.WINDOW,
-          "the range is longer than the maximum of " + maxRange.toDays() + " days");
+    return new TimeRange(start, end).atMost(q, maxRange);
+  }
+
+  /** This range; a 400 naming {@code start} (else {@code window}) when longer than {@code max}. */
+  TimeRange atMost(QueryString q, Duration max) {
+    if (length().compareTo(max) > 0) {
+      throw ApiProblem.badParameter(q.has(Params.START) ? Params.START : Params.WINDOW,
+          "the range is longer than the maximum of " + max.toDays() + " days");
     }
-    return new TimeRange(start, end);
+    return this;
   }
 
   private static Instant ceilToMinute(Instant now) {
@@ -49,7 +55,8 @@ record TimeRange(Instant start, Instant end) {
 
   private static Instant instant(String parameter, String text) {
     try {
-      Instant t = OffsetDateTime.parse(text).toInstant();
+      // Cursors keep a range to the millisecond; a finer start would move between pages.
+      Instant t = OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MILLIS);
       if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
         throw ApiProblem.badParameter(parameter, "must lie between 2000 and 2100");
       }

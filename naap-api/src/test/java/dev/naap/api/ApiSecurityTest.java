@@ -116,6 +116,40 @@ class ApiSecurityTest {
     assertThat(http.get("/v1/gpu/metrics?limit=1").status()).isEqualTo(429);
   }
 
+  /**
+   * A client writing 69 hops before the one the proxy appends: the header was split into 64
+   * pieces, the last holding the rest, which is no address, so the request counted against the
+   * proxy. The walk now reads hops from the right, however many there are.
+   */
+  @Test
+  void forwardedFor_ofSeventyHops_isStillTheRightmostUntrustedHop() {
+    start(
+        ApiConfig.defaults()
+            .withQuotas(1, Map.of(), 300)
+            .withTrustedProxies(List.of("127.0.0.1", "10.0.0.0/8")));
+    StringBuilder written = new StringBuilder();
+    for (int i = 1; i <= 69; i++) {
+      written.append("1.0.0.").append(i).append(", ");
+    }
+    String url = "/v1/gpu/metrics?limit=1";
+    assertThat(http.get(url, "X-Forwarded-For", written + "9.9.9.9").status()).isEqualTo(200);
+    assertThat(http.get(url, "X-Forwarded-For", written + "9.9.9.9").status()).isEqualTo(429);
+    assertThat(http.get(url, "X-Forwarded-For", written + "8.8.8.8").status()).isEqualTo(200);
+    assertThat(http.get(url, "X-Forwarded-For", written + "7.7.7.7, 10.0.0.2").status())
+        .isEqualTo(200);
+    assertThat(http.get(url, "X-Forwarded-For", "7.7.7.7").status()).isEqualTo(429);
+    assertThat(http.get(url).status()).as("the proxy's own quota is untouched").isEqualTo(200);
+
+    // 70 trusted hops: the 64 on the right are read (MAX_HOPS), and the last of them is the client.
+    StringBuilder proxies = new StringBuilder("10.0.0.1");
+    for (int i = 2; i <= 70; i++) {
+      proxies.append(", 10.0.0.").append(i);
+    }
+    assertThat(http.get(url, "X-Forwarded-For", proxies.toString()).status()).isEqualTo(200);
+    assertThat(http.get(url, "X-Forwarded-For", "10.0.0.7").status()).isEqualTo(429);
+    assertThat(http.get(url, "X-Forwarded-For", "10.0.0.6").status()).isEqualTo(200);
+  }
+
   @Test
   void postToAStaticPath_is405Problem_andMetricsAreNotPublic() {
     start(ApiConfig.defaults());

@@ -7,7 +7,9 @@ import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.MetricsQuery;
 import dev.naap.metrics.query.Page;
 import dev.naap.metrics.query.Report;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +40,11 @@ final class FakeQueries implements MetricsQueries {
   volatile long delayMs;
   /** Thrown by every report query when set: a failing store. */
   volatile RuntimeException failure;
+  /**
+   * When set, the rows are the hours that start in the query's range, as the store's buckets are
+   * (row i's window_start is the start rounded up to the hour, plus i hours), not {@code rows}.
+   */
+  volatile boolean hourly;
   /** What {@link #latestMigration} does: answers, or hangs or fails as a test makes it. */
   volatile LongSupplier latestMigration = () -> 140;
 
@@ -69,11 +76,18 @@ final class FakeQueries implements MetricsQueries {
         Thread.currentThread().interrupt();
       }
     }
+    Instant first = query.start().truncatedTo(ChronoUnit.HOURS);
+    first = first.equals(query.start()) ? first : first.plus(Duration.ofHours(1));
+    long all = hourly ? Duration.between(first, query.end().minusNanos(1)).toHours() + 1 : rows;
     List<List<Object>> page = new ArrayList<>();
-    for (long i = query.offset(); i < Math.min(rows, query.offset() + query.limit()); i++) {
-      page.add(row(i));
+    for (long i = query.offset(); i < Math.min(all, query.offset() + query.limit()); i++) {
+      List<Object> row = row(i);
+      if (hourly) {
+        row.set(0, first.plus(Duration.ofHours(i)));
+      }
+      page.add(row);
     }
-    return new Page(COLUMNS, page, query.offset() + query.limit() < rows);
+    return new Page(COLUMNS, page, query.offset() + query.limit() < all);
   }
 
   static List<Object> row(long i) {
@@ -111,10 +125,27 @@ final class FakeQueries implements MetricsQueries {
     return new Page(MetricsQueries.scoreHistoryColumns(query.groupBy()), List.of(), false);
   }
 
+  /** The signers {@link #discover} knows, one node each; it leaves out those excluded. */
+  static final List<String> SIGNERS =
+      List.of("0x" + "a".repeat(40), "0x" + "b".repeat(40), "0x" + "c".repeat(40));
+
   @Override
   public Page discover(DiscoveryQuery query) {
     runs.incrementAndGet();
-    return new Page(DiscoveryQuery.COLUMNS, List.of(), false);
+    if (failure != null) {
+      throw failure;
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (String signer : SIGNERS) {
+      if (!query.exclude().contains(signer)) {
+        List<Object> row = new ArrayList<>(
+            java.util.Collections.nCopies(DiscoveryQuery.COLUMNS.size(), null));
+        row.set(0, "https://" + signer.substring(2, 3) + ".example:8935");
+        row.set(1, signer);
+        rows.add(row);
+      }
+    }
+    return new Page(DiscoveryQuery.COLUMNS, rows, false);
   }
 
   @Override

@@ -125,6 +125,62 @@ class HttpLayerTest {
         .isEqualTo(200);
   }
 
+  /**
+   * One excluded value holding a comma ({@code "A, B"}) and two values ({@code A}, {@code B}) once
+   * shared a cache key (the sets' toString): the second request got the first one's list, and so
+   * did its stale answer while the store failed.
+   */
+  @Test
+  void discover_excludeOneValueWithAComma_andTwoValues_areAnsweredEachTheirOwn() {
+    start();
+    String a = FakeQueries.SIGNERS.get(0).toUpperCase(java.util.Locale.ROOT).replace("0X", "0x");
+    String b = FakeQueries.SIGNERS.get(1);
+    String base = DiscoverEndpoint.PATH
+        + "?caps=live-video-to-video/streamdiffusion&format=webhook&exclude=";
+    String one = base + a + "%2C%20" + b;
+    String two = base + a + "&exclude=" + b;
+    String all = "[{\"address\":\"https://a.example:8935\"},"
+        + "{\"address\":\"https://b.example:8935\"},{\"address\":\"https://c.example:8935\"}]";
+    String onlyC = "[{\"address\":\"https://c.example:8935\"}]";
+    // "A, B" is no signer: nothing is left out.
+    assertThat(http.get(one).body()).isEqualTo(all);
+    assertThat(http.get(two).body()).isEqualTo(onlyC);
+    assertThat(http.get(one).body()).isEqualTo(all);
+    assertThat(queries.runs.get()).isEqualTo(2);
+
+    // The store fails once the cached answers expired: each shape has its own last good answer.
+    queries.failure = new StoreException(0, "down", "SELECT 1");
+    clock.advance(Duration.ofSeconds(31));
+    Http.Answer staleTwo = http.get(two);
+    assertThat(staleTwo.header("X-Naap-Stale")).isEqualTo("age=31");
+    assertThat(staleTwo.body()).isEqualTo(onlyC);
+    Http.Answer staleOne = http.get(one);
+    assertThat(staleOne.header("X-Naap-Stale")).isEqualTo("age=31");
+    assertThat(staleOne.body()).isEqualTo(all);
+    // A shape never answered has no last good answer: the store's 503.
+    assertThat(http.get(base + b + "%2C%20" + a).status()).isEqualTo(503);
+  }
+
+  /**
+   * The score history is hourly, and hours are queried over at most 92 days: a longer range once
+   * reached the query layer and came back as "Invalid query" without a parameter.
+   */
+  @Test
+  void scoreHistory_overNinetyTwoDays_is400NamingStart_beforeTheStore() {
+    start();
+    String path = "/v1/orchestrators/0x" + "1".repeat(40) + "/scores?end=2026-01-08T00:00:00Z";
+    Http.Answer tooLong = http.get(path + "&start=2025-10-07T23:00:00Z");
+    assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(400);
+    assertThat(tooLong.json().get("title").asText()).isEqualTo("Invalid parameter");
+    assertThat(tooLong.json().get("parameter").asText()).isEqualTo("start");
+    assertThat(tooLong.json().get("detail").asText())
+        .isEqualTo("the range is longer than the maximum of 92 days");
+    assertThat(queries.runs.get()).isZero();
+    // 92 days exactly is allowed.
+    assertThat(http.get(path + "&start=2025-10-08T00:00:00Z").status()).isEqualTo(200);
+    assertThat(queries.runs.get()).isEqualTo(1);
+  }
+
   @Test
   void csv_byFormatOrAccept_givesTheSameRows() {
     start();
@@ -149,6 +205,21 @@ class HttpLayerTest {
             http.get("/v1/gpu/metrics", "Accept", "application/json;q=0.5, text/csv;q=0.9")
                 .header("Content-Type"))
         .startsWith("text/csv");
+  }
+
+  /** q=0 means "not acceptable" (RFC 9110): such a type is never chosen. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "text/csv;q=0|application/json",
+      "text/csv; q=0.000|application/json",
+      "text/csv;q=NaN|application/json",
+      "text/csv;q=-1, application/json;q=0.1|application/json",
+      "application/json;q=0, text/csv;q=0.001|text/csv; charset=utf-8; header=present",
+      "text/csv;q=0.5|text/csv; charset=utf-8; header=present"})
+  void accept_aTypeOfQualityZero_isNotChosen(String accept, String contentType) {
+    start();
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "Accept", accept).header("Content-Type"))
+        .isEqualTo(contentType);
   }
 
   @Test
@@ -178,6 +249,31 @@ class HttpLayerTest {
     assertThat(pages).isEqualTo(3);
   }
 
+  /**
+   * A start finer than a millisecond: the cursor keeps milliseconds, so page 2 once ran from the
+   * whole millisecond and its buckets began an hour before page 1's (a row repeated). Times are
+   * taken to the millisecond when parsed, so every page has the same range.
+   */
+  @Test
+  void pagination_withASubMillisecondStart_visitsEveryHourOnce() {
+    start();
+    queries.hourly = true;
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode body = http.get("/v1/gpu/metrics?limit=50&granularity=1h"
+          + "&start=2026-01-01T00:00:00.0000005Z&end=2026-01-08T00:00:00Z"
+          + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      assertThat(body.get("meta").get("start").asText()).isEqualTo("2026-01-01T00:00:00Z");
+      body.get("data").forEach(row -> seen.add(row.get("window_start").asText()));
+      JsonNode next = body.get("pagination").get("next_cursor");
+      cursor = next.isNull() ? null : next.asText();
+    } while (cursor != null);
+    assertThat(seen).hasSize(7 * 24).doesNotHaveDuplicates();
+    assertThat(seen.getFirst()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(seen.getLast()).isEqualTo("2026-01-07T23:00:00Z");
+  }
+
   @Test
   void cursor_withOtherParameters_isRefused() {
     start();
@@ -188,6 +284,31 @@ class HttpLayerTest {
     assertThat(other.json().get("parameter").asText()).isEqualTo("cursor");
     assertThat(http.get("/v1/network/demand?limit=10&cursor=" + cursor).status()).isEqualTo(400);
     assertThat(http.get("/v1/gpu/metrics?limit=10&cursor=" + cursor).status()).isEqualTo(200);
+  }
+
+  /**
+   * {@code %63ursor} decodes to {@code cursor}: the Link once kept it beside the new cursor, and
+   * from the cache that Link went to every later client, whose next request was a 400.
+   */
+  @Test
+  void link_isBuiltFromTheDecodedParameters_soACachedLinkHoldsOneCursor() {
+    start();
+    JsonNode first = http.get("/v1/gpu/metrics?limit=100&pipeline=a%20b").json();
+    String c2 = first.get("pagination").get("next_cursor").asText();
+    Http.Answer oddly = http.raw("/v1/gpu/metrics?%6Cimit=100&%63ursor=" + c2 + "&pipeline=a+b");
+    assertThat(oddly.status()).isEqualTo(200);
+    String c3 = oddly.json().get("pagination").get("next_cursor").asText();
+    String link = "</v1/gpu/metrics?limit=100&pipeline=a%20b&cursor=" + c3 + ">; rel=\"next\"";
+    assertThat(oddly.header("Link")).isEqualTo(link);
+    // The same page from the cache, asked for plainly: the same Link, and it works.
+    Http.Answer plain = http.get("/v1/gpu/metrics?limit=100&pipeline=a%20b&cursor=" + c2);
+    assertThat(queries.runs.get()).isEqualTo(2);
+    assertThat(plain.header("Link")).isEqualTo(link);
+    String next = link.substring(1, link.indexOf('>'));
+    Http.Answer last = http.get(next);
+    assertThat(last.status()).isEqualTo(200);
+    assertThat(last.json().get("data")).hasSize(50);
+    assertThat(last.header("Link")).isNull();
   }
 
   @Test
@@ -525,6 +646,32 @@ class HttpLayerTest {
     Http.Answer a = http.raw("/v1/gpu/metrics?" + "pipeline=p&".repeat(400));
     assertThat(a.status()).isEqualTo(414);
     assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+    // A static path too (it was looked for, and not found: 404).
+    Http.Answer file = http.raw("/" + "x".repeat(4_999));
+    assertThat(file.status()).isEqualTo(414);
+    assertThat(file.header("Content-Type")).isEqualTo("application/problem+json");
+    // No query counts nothing (it counted as the four letters of "null"): 4 093 characters.
+    String route = "/v1/orchestrators/0x" + "a".repeat(4_073);
+    Http.Answer within = http.raw(route);
+    assertThat(within.status()).as(within.body()).isEqualTo(400);
+    assertThat(within.json().get("parameter").asText()).isEqualTo("address");
+    assertThat(http.raw(route + "aaaa").status()).isEqualTo(414);
+    // The target is the path, '?' and the query: 4 096 characters is the most.
+    assertThat(http.raw(route + "?ab").status()).isEqualTo(400);
+    assertThat(http.raw(route + "?abc").status()).isEqualTo(414);
+  }
+
+  @Test
+  void operations_withAnUnknownParameter_is400NamingIt_andTheProbesTakeAnything() {
+    start();
+    Http.Answer bogus = http.get("/v1/operations?bogus=1");
+    assertThat(bogus.status()).isEqualTo(400);
+    assertThat(bogus.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(bogus.json().get("parameter").asText()).isEqualTo("bogus");
+    assertThat(http.get("/v1/operations").status()).isEqualTo(200);
+    // Probes and pages are no /v1 route: a load balancer's cache-buster is no fault.
+    assertThat(http.get("/health?bogus=1").status()).isEqualTo(200);
+    assertThat(http.get("/ready?bogus=1").status()).isEqualTo(200);
   }
 
   @Test

@@ -136,6 +136,32 @@ class OpenApiDocumentTest {
     assertThat(schemas.get("TestLoadCoverageRow").get("properties").has("success_rate")).isTrue();
   }
 
+  /** caps was "required": false (only path parameters were required); limit had no bounds. */
+  @Test
+  void requiredQueryParameters_andTheBoundsOfLimit_areDeclared() throws IOException {
+    JsonNode paths = new ObjectMapper().readTree(generated()).get("paths");
+    Map<String, JsonNode> discover = byName(paths.get("/v1/discover/orchestrators"));
+    assertThat(discover.get("caps").get("required").asBoolean()).isTrue();
+    assertThat(discover.get("caps").get("schema").get("type").asText()).isEqualTo("array");
+    assertThat(discover.get("min_score").get("required").asBoolean()).isFalse();
+    for (String path : new String[] {"/v1/discover/orchestrators", "/v1/gpu/metrics"}) {
+      JsonNode limit = byName(paths.get(path)).get("limit").get("schema");
+      assertThat(limit.get("type").asText()).as(path).isEqualTo("integer");
+      assertThat(limit.get("minimum").asInt()).as(path).isEqualTo(1);
+      assertThat(limit.get("maximum").asInt()).as(path).isEqualTo(1000);
+      assertThat(limit.get("default").asInt()).as(path).isEqualTo(100);
+    }
+    Map<String, JsonNode> scores = byName(paths.get("/v1/orchestrators/{address}/scores"));
+    assertThat(scores.get("address").get("required").asBoolean()).isTrue();
+    assertThat(scores.get("start").get("required").asBoolean()).isFalse();
+  }
+
+  private static Map<String, JsonNode> byName(JsonNode path) {
+    Map<String, JsonNode> byName = new java.util.HashMap<>();
+    path.get("get").get("parameters").forEach(p -> byName.put(p.get("name").asText(), p));
+    return byName;
+  }
+
   /** The document of a server over the real query layer (its column catalogue needs no data). */
   static String generated() {
     try (var store = TestStores.store("openapi_doc")) {

@@ -120,9 +120,10 @@ final class Overview {
     params.put("active_minutes", (long) ACTIVE_MINUTES);
     for (Rows.Row d : Rows.query(store, demandSql.fill(Map.of("filters", minutes.filters())),
         params, DEMAND_FIELDS)) {
-      long started = d.count("n_requested");
+      // A period with demand rows has stream-minutes, also of sessions that started before it;
+      // the count beside them is the sessions started in it.
       demand[d.bool("is_current") ? 1 : 0] = new Demand(
-          new Measured(started > 0 ? d.decimal("stream_minutes") : null, started),
+          new Measured(d.decimal("stream_minutes"), d.count("n_requested")),
           d.count("active_minutes_seen") > 0
               ? Measured.count(d.count("active_streams")) : Measured.NONE);
     }

@@ -694,10 +694,27 @@ class ClickHouseMetricsQueriesTest {
                 false))) {
       next.put(headline.name(), headline);
     }
+    // Minute 60: no session started in it, but s1 and s2, started before, streamed on; its
+    // stream-minutes are those up to 61:00 less those up to 60:00.
+    Map<String, MetricsQueries.Headline> upTo60 = overview(QueryNetwork.time(1, 0), 60);
+    Map<String, MetricsQueries.Headline> minute60 = overview(QueryNetwork.time(60, 0), 61);
+    assertThat(minute60.get("stream_minutes").count()).isZero();
+    assertThat(minute60.get("stream_minutes").value()).isPositive().isCloseTo(
+        225 / 60.0 - upTo60.get("stream_minutes").value(), within(1e-9));
     for (String name : early.keySet()) {
       assertThat(next.get(name).previous()).as(name).isEqualTo(early.get(name).value());
       assertThat(next.get(name).previousCount()).as(name).isEqualTo(early.get(name).count());
     }
+  }
+
+  private Map<String, MetricsQueries.Headline> overview(Instant start, int endMinute) {
+    Map<String, MetricsQueries.Headline> byName = new HashMap<>();
+    for (MetricsQueries.Headline headline :
+        queries.overview(new MetricsQuery(start, QueryNetwork.time(endMinute, 0),
+            Granularity.HOUR, Map.of(), List.of(), null, 1, 0, false))) {
+      byName.put(headline.name(), headline);
+    }
+    return byName;
   }
 
   private static int index(Page page, String column) {

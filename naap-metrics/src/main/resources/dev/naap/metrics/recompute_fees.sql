@@ -6,8 +6,15 @@
 -- manifestID carries it; its gateway is the envelope's, else the sender's address. Its paid
 -- seconds are the time since the previous payment of its session within {lookback_s}. Nodes are
 -- read from capability_model_slots, keyed by node: one signer's several nodes each keep their URL.
+-- Test load, as for sessions (docs/METRICS.md, "Test load"): the event's flag, the operator's
+-- gateway rules on the envelope's gateway, and, for a payment, the stream-id rules and the load
+-- tester's registry on the stream of its requestID (a session's request id).
 INSERT INTO fee_minute
 WITH
+(SELECT (groupArrayIf(like_pattern, kind = 'stream_id'), groupArrayIf(like_pattern, kind = 'gateway'))
+ FROM current_test_load_rules) AS rules,
+rules.1 AS stream_rules,
+rules.2 AS gateway_rules,
 nodes AS
 (
     SELECT node_url, argMax(local_address, event_time) AS signer
@@ -27,7 +34,7 @@ payments AS
     SELECT *
     FROM
     (
-        SELECT event_time, gateway, is_test_load, sender, recipient,
+        SELECT event_time, gateway, is_test_load, sender, recipient, request_id,
                node_url, num_tickets, expected_value_wei,
                anyIf(model_id, model_id != '') OVER session AS session_model,
                lagInFrame(event_time, 1, event_time) OVER session AS previous_time
@@ -39,6 +46,16 @@ payments AS
     )
     WHERE has({minutes:Array(Int64)}, toInt64(toUnixTimestamp(toStartOfMinute(event_time))))
 ),
+-- The stream of each payment's request: its traces, from a day before the payments on.
+streams AS
+(
+    SELECT request_id, any(stream_id) AS stream_id
+    FROM stream_trace_events
+    WHERE event_time >= toDateTime(arrayMin({minutes:Array(Int64)}), 'UTC') - INTERVAL 1 DAY
+      AND event_time < toDateTime(arrayMax({minutes:Array(Int64)}) + 60, 'UTC')
+      AND request_id != '' AND request_id IN (SELECT request_id FROM payments)
+    GROUP BY request_id
+),
 fees AS
 (
     SELECT toStartOfMinute(p.event_time) AS bucket_minute,
@@ -47,7 +64,10 @@ fees AS
            if(p.gateway != '', p.gateway, p.sender) AS gateway,
            ifNull(p.session_model, '') AS pipeline,
            '' AS app,
-           p.is_test_load AS is_test_load,
+           p.is_test_load OR arrayExists(g -> p.gateway LIKE g, gateway_rules)
+               OR ifNull(s.stream_id IN (SELECT stream_id FROM test_load_streams)
+                         OR arrayExists(r -> s.stream_id LIKE r, stream_rules), false)
+               AS is_test_load,
            1 AS payments,
            p.expected_value_wei IS NULL AS unvalued,
            p.num_tickets AS tickets,
@@ -61,13 +81,14 @@ fees AS
     FROM payments AS p
     LEFT JOIN nodes AS n ON n.node_url = p.node_url
     LEFT JOIN recipients AS r ON r.address = p.recipient
+    LEFT JOIN streams AS s ON s.request_id = p.request_id
     UNION ALL
     SELECT toStartOfMinute(t.event_time),
            coalesce(nullIf(t.orch_address, ''), nullIf(n.signer, ''), ''),
            t.gateway,
            if(t.model_id != '', t.model_id, t.pipeline),
            t.app,
-           t.is_test_load,
+           t.is_test_load OR arrayExists(g -> t.gateway LIKE g, gateway_rules),
            0, 0, 0, toDecimal256(0, 18), 0.,
            1,
            t.num_tickets,

@@ -1,12 +1,16 @@
 -- The sessions in flight at {now_ms} (docs/METRICS.md, "Live"), read from the family tables, not
 -- the rollups: every (stream, request) with a trace, status or ingest metrics event in the
 -- {idle_s} seconds before now and none that ends it (gateway_ingest_stream_closed,
--- gateway_no_orchestrators_available, or the "no orchestrators available" error). Their earlier
--- events are read by key, at most {horizon_s} back. At most {max_rows} rows, newest request first.
+-- gateway_no_orchestrators_available, or an error saying no orchestrator was available, as
+-- session_error_facts matches it). Their earlier events are read by key, at most {horizon_s}
+-- back. Test load as for sessions: the events' flag, the load tester's registry and the
+-- operator's rules on the stream id and gateway. At most {max_rows} rows, newest request first.
 -- Stream and request ids are published pseudonymised (the first 16 hex digits of their SHA-256):
 -- a live stream's id can be the key that plays it.
 WITH
 fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC') AS now,
+(SELECT (groupArrayIf(like_pattern, kind = 'stream_id'), groupArrayIf(like_pattern, kind = 'gateway'))
+ FROM current_test_load_rules) AS rules,
 recent AS
 (
     SELECT DISTINCT stream_id, request_id FROM
@@ -61,10 +65,9 @@ statuses AS
 ),
 failures AS
 (
-    SELECT DISTINCT stream_id, request_id FROM ai_stream_events
+    SELECT stream_id, request_id FROM session_error_facts
     WHERE (stream_id, request_id) IN (SELECT stream_id, request_id FROM recent)
-      AND event_time > now - toIntervalSecond({horizon_s:Int64}) AND event_time <= now
-      AND positionCaseInsensitive(message, 'no orchestrators available') > 0
+      AND no_orchestrator_error
 )
 SELECT lower(hex(substring(SHA256(raw_stream_id), 1, 8))) AS stream_id,
        lower(hex(substring(SHA256(raw_request_id), 1, 8))) AS request_id,
@@ -93,7 +96,10 @@ FROM
            toInt64(toUnixTimestamp(greatest(ifNull(t.t_last, toDateTime64(0, 3, 'UTC')),
                                             ifNull(s.s_last, toDateTime64(0, 3, 'UTC')))))
                AS last_event_at,
-           greatest(ifNull(t.t_test, false), ifNull(s.s_test, false)) AS is_test_load,
+           greatest(ifNull(t.t_test, false), ifNull(s.s_test, false))
+               OR r.stream_id IN (SELECT stream_id FROM test_load_streams)
+               OR arrayExists(p -> r.stream_id LIKE p, rules.1)
+               OR arrayExists(p -> gateway LIKE p, rules.2) AS is_test_load,
            ifNull(t.ends, 0) AS ends
     FROM recent AS r
     LEFT JOIN traces AS t ON t.stream_id = r.stream_id AND t.request_id = r.request_id

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.naap.metrics.LiveEvents;
 import dev.naap.metrics.Refresher;
+import dev.naap.metrics.TestLoadRules;
 import dev.naap.store.Sql;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
@@ -308,6 +309,42 @@ class NetworkMarketTest {
     });
   }
 
+  /**
+   * Fees follow the test-load rules as sessions do: the tester's stream (by its stream id, through
+   * the payment's requestID) and its gateway (the envelope's) are test load once the rules are
+   * saved, and the minutes already computed are computed again at the next refresh.
+   */
+  @Test
+  void fees_ofTestLoad_byStreamIdOrGateway_leaveTheReports_onceTheRulesAreSaved()
+      throws InterruptedException {
+    LiveEvents ev = new LiveEvents();
+    LiveEvents tester = new LiveEvents().onGateway("cloud-spe-ai-live-video-tester-fra");
+    String testerStream = "aiJobTesterStream-1767900000000000000";
+    Store store = load("fees_test_load", List.of(List.of(
+        ev.request(testerStream, 0),
+        forRequest(payment(ev, 30_000, "35_" + MODEL, "s1", nodeUrl(A), "1000 WEI", "0.5", 1),
+            "r-" + testerStream),
+        ev.request("user", 0),
+        forRequest(payment(ev, 31_000, "35_" + MODEL, "s2", nodeUrl(A), "1000 WEI", "0.5", 1),
+            "r-user"),
+        payment(tester, 32_000, "35_" + MODEL, "s3", nodeUrl(A), "1000 WEI", "0.5", 1))));
+    Refresher refresher = new Refresher(store, Clock.systemUTC());
+    String paid = "SELECT sum(payments) FROM fee_minute FINAL WHERE NOT is_test_load";
+    assertThat(store.queryText(paid, Map.of())).isEqualTo("3\n");
+
+    Thread.sleep(5); // saved after the refresh's watermark
+    TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
+    refresher.refreshUpTo(Instant.now());
+    List<Map<String, Object>> rows = run(store, Report.NETWORK_ECONOMICS, Granularity.HOUR,
+        List.of(), START, START.plus(Duration.ofHours(1)));
+    assertThat(rows).singleElement().satisfies(r -> assertThat(r.get("payments")).isEqualTo(1L));
+  }
+
+  /** The payment with its requestID set to {@code requestId}. */
+  private static String forRequest(String payment, String requestId) {
+    return payment.replace("\"requestID\":\"\"", "\"requestID\":\"" + requestId + "\"");
+  }
+
   @Test
   void migrationV158_touchesTheFeeMinutesOfTheNodesOfSignersWithSeveral() {
     LiveEvents ev = new LiveEvents();
@@ -488,6 +525,39 @@ class NetworkMarketTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The live view marks test load as sessions are marked (the rules on the stream id and the
+   * gateway), and ends a stream on the no-orchestrator error in any of its forms.
+   */
+  @Test
+  void live_testLoadByTheRules_andTheNoOrchestratorErrorInItsForms() {
+    LiveEvents ev = new LiveEvents(START.toEpochMilli());
+    LiveEvents tester =
+        new LiveEvents(START.toEpochMilli()).onGateway("cloud-spe-ai-live-video-tester-fra");
+    String testerStream = "aiJobTesterStream-1767900000000000000";
+    Store store = load("live_rules", List.of(List.of(
+        ev.request("user", 0), ev.ingest("user", A, 1_000), ev.processed("user", A, 2_000),
+        ev.request(testerStream, 0), ev.ingest(testerStream, A, 1_000),
+        tester.request("probe", 0), tester.ingest("probe", A, 1_000),
+        ev.request("unserved", 1_000),
+        ev.envelope("ai_stream_events", 3_000, "{\"type\":\"error\",\"capability\":\"\","
+            + "\"message\":\"Stream error: no_orchestrators_available\",\"stream_id\":"
+            + "\"unserved\",\"request_id\":\"r-unserved\",\"pipeline_id\":\"\","
+            + "\"pipeline\":\"\"}"))));
+    TestLoadRules.KNOWN_TESTER.save(store, Clock.systemUTC());
+    MetricsQueries queries = new ClickHouseMetricsQueries(store);
+
+    assertThat(rows(new Page(LiveStreams.COLUMNS,
+            queries.live(Map.of(), false, START.plusSeconds(10)).rows(), false)))
+        .extracting(r -> r.get("stream_id"))
+        .containsExactly(pseudonym("user"));
+    assertThat(rows(new Page(LiveStreams.COLUMNS,
+            queries.live(Map.of(), true, START.plusSeconds(10)).rows(), false)))
+        .extracting(r -> r.get("stream_id"))
+        .containsExactlyInAnyOrder(pseudonym("user"), pseudonym(testerStream),
+            pseudonym("probe"));
   }
 
   @Test

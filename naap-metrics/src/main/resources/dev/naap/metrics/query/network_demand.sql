@@ -3,7 +3,9 @@
 -- concurrency is the largest per-minute sum over the group's rows. Supply: for each bucket, the
 -- latest network_capabilities snapshot before the bucket's end and at most {supply_lookback_s}
 -- before the range — per gateway when grouped by gateway, else the latest of any gateway — summed
--- per model (= pipeline) and region of the orchestrator's latest scraped metadata. Measures are
+-- per model (= pipeline) and region of the orchestrator's latest scraped metadata, of the
+-- live-video-to-video capability (35) only: demand is live video, and other capabilities count
+-- their capacity in units of their own (an LLM runner's can be tens of thousands). Measures are
 -- aliased m_<column>.
 WITH
 demand AS
@@ -52,7 +54,7 @@ snapshot_totals AS
     (
         SELECT event_id, gateway, local_address, model_id, capacity_idle, capacity_in_use
         FROM capability_model_slots
-        WHERE event_id IN (SELECT event_id FROM chosen)
+        WHERE event_id IN (SELECT event_id FROM chosen) AND capability = 35
         LIMIT 1 BY event_id, local_address, node_url, capability, model_id
     ) AS c
     LEFT JOIN (SELECT local_address, argMax(region, valid_from) AS metadata_region

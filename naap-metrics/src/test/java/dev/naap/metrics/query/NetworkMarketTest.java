@@ -514,6 +514,18 @@ class NetworkMarketTest {
         run(store, Report.NETWORK_CAPACITY, Granularity.HOUR, List.of(), START, end).getFirst();
     assertThat(capacity.get("available_slots")).isEqualTo(4L);
     assertThat(capacity.get("slots_in_use")).isEqualTo(1L);
+
+    // The same snapshot also lists an LLM model (capability 33) whose runner counts capacity in
+    // units of its own, as a real one did (67 542): live-video demand's supply leaves it out.
+    store.execute("INSERT INTO capability_model_slots SELECT event_id, event_time, gateway,"
+        + " local_address, node_url, 33, 'meta-llama/Meta-Llama-3.1-8B-Instruct', true, 67542, 0"
+        + " FROM capability_model_slots LIMIT 1");
+    assertThat(run(store, Report.NETWORK_DEMAND, Granularity.HOUR, List.of(), START, end))
+        .singleElement().satisfies(d -> {
+          assertThat(d.get("capacity_idle")).isEqualTo(4L);
+          assertThat(d.get("capacity_in_use")).isEqualTo(1L);
+          assertThat((Double) d.get("utilisation")).isCloseTo(0.2, within(1e-12));
+        });
   }
 
   /** A stream id as the live view publishes it: the first 8 bytes of its SHA-256, in hex. */

@@ -8,6 +8,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -1228,6 +1229,50 @@ class DashboardBrowserTest {
     } finally {
       browser.driver().manage().window().setSize(Browser.LAPTOP);
     }
+  }
+
+  @Test
+  void leaderboard_withAnOrchestratorFilter_keepsDiscoverysRanks() throws IOException {
+    String range = lastDay();
+    JsonNode scores = direct.get("v1/scores?" + range + "&sort=-score&limit=1000").get("data");
+    Map<String, Integer> perPipeline = new LinkedHashMap<>();
+    scores.forEach(r -> perPipeline.merge(r.get("pipeline").asText(), 1, Integer::sum));
+    String pipeline =
+        perPipeline.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    JsonNode nodes = direct.get("v1/discover/orchestrators?" + range
+        + "&caps=live-video-to-video/" + pipeline + "&limit=1000").get("data");
+    // The orchestrator of the last node that is not the first's: counting ranks within the
+    // filtered rows would start it at 1.
+    String first = nodes.get(0).path("signer").textValue();
+    String signer = null;
+    for (JsonNode node : nodes) {
+      String s = node.path("signer").textValue();
+      if (s != null && !s.equals(first)) {
+        signer = s;
+      }
+    }
+    assertThat(signer).as("a second orchestrator advertising %s", pipeline).isNotNull();
+    List<String> ranks = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (signer.equals(nodes.get(i).path("signer").textValue())) {
+        ranks.add(String.valueOf(i + 1));
+      }
+    }
+    assertThat(ranks).isNotEmpty().doesNotContain("1");
+
+    browser.driver().get("about:blank");
+    browser.open(root + "#/leaderboard?" + range + "&pipeline=" + pipeline + "&orchestrator="
+        + signer);
+    String board = pipeline + ": orchestrators by score";
+    assertThat(visibleIn(board, "rank")).as("its nodes' places among all nodes").isEqualTo(ranks);
+    // The CSV of the rows as shown carries the same ranks.
+    String csv = browser.one("section[aria-label='" + board + "'] a.csv").getDomAttribute("href");
+    assertThat(csv).startsWith("data:text/csv");
+    List<List<String>> records = DirectApi.parseCsv(
+        URLDecoder.decode(csv.substring(csv.indexOf(',') + 1), StandardCharsets.UTF_8));
+    int rank = records.getFirst().indexOf("rank");
+    assertThat(records.subList(1, records.size()).stream().map(r -> r.get(rank)).toList())
+        .isEqualTo(ranks);
   }
 
   @Test

@@ -191,9 +191,10 @@ async function board(pipeline, state, api, link, remember) {
     ];
   }
   const wanted = state.filters.orchestrator;
+  // Ranked before the orchestrator filter: a node keeps its place among all of discovery's nodes.
   const rows = envelope.data
-    .filter(r => !wanted.length || wanted.includes(r.signer))
-    .map((r, i) => ({rank: i + 1, ...r}));
+    .map((r, i) => ({rank: i + 1, ...r}))
+    .filter(r => !wanted.length || wanted.includes(r.signer));
   if (!rows.length) return [await empty(title, pipeline, state, api, url)];
   const stale = meta.stale
     ? h(

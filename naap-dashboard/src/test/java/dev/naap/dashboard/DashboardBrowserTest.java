@@ -1276,6 +1276,27 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aLinkWithAMalformedEscape_opensTheListAndSaysSo() {
+    browser.driver().get("about:blank");
+    browser.open(root + "#/gpu/GPU-3b388def%2");
+    assertThat(browser.one("main h1").getText()).isEqualTo("GPU metrics");
+    assertThat(browser.one("#notice").isDisplayed()).isTrue();
+    assertThat(browser.one("#notice").getText())
+        .contains("\"GPU-3b388def%2\" cannot be read")
+        .contains("showing GPU metrics instead");
+    // The parse itself, for an orchestrator's page: its list, the rest of the link kept.
+    assertThat(browser.script("return import(new URL('js/state.js', document.baseURI).href)"
+        + ".then(m => m.parse('#/orchestrator/0xab%zz?window=7d'))"
+        + ".then(s => [s.view, s.unreadable, s.id, s.window].join(' '));"))
+        .isEqualTo("orchestrators 0xab%zz  7d");
+    // A readable link after it: the notice goes.
+    long before = browser.renders();
+    browser.script("location.hash = '#/gpus';");
+    browser.awaitRender(before);
+    assertThat(browser.one("#notice").isDisplayed()).isFalse();
+  }
+
+  @Test
   void leaderboard_saysUnavailable_whenTheStoreIsDown_apartFromNoData() {
     String pipeline = smallestPipeline();
     // The store stopped and no fallback list: the API answers 503, the leaderboard says it could

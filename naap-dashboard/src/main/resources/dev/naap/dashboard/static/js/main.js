@@ -62,19 +62,20 @@ function link(changes) {
 
 async function render() {
   const previousView = state.view + state.id;
-  state = parse(location.hash);
   const mine = ++renders;
   clearTimeout(timer);
-  controls.show(state);
-  for (const a of document.querySelectorAll('#views a')) {
-    const current = [state.view, state.view + 's'].includes(a.dataset.view);
-    if (current) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
-  }
   document.body.dataset.status = 'loading';
   main.setAttribute('aria-busy', 'true');
   const api = new ApiSession(rows => controls.learn(rows));
+  // Everything in the try: whatever fails, the page says so instead of "Loading…" for ever.
   try {
+    state = parse(location.hash);
+    controls.show(state);
+    for (const a of document.querySelectorAll('#views a')) {
+      const current = [state.view, state.view + 's'].includes(a.dataset.view);
+      if (current) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
     const view = VIEWS[state.view];
     const content = await view.render({state, api, link, remember, navigate});
     if (mine !== renders) return;
@@ -82,7 +83,7 @@ async function render() {
     main.replaceChildren(...[content].flat().filter(Boolean));
     document.title = `${view.TITLE} · NaaP`;
     showFreshness(api);
-    notice.hidden = true;
+    showUnreadable(view);
     if (
       previousView !== state.view + state.id &&
       document.activeElement?.closest('#controls') === null
@@ -101,6 +102,16 @@ async function render() {
   }
   main.removeAttribute('aria-busy');
   schedule();
+}
+
+/** A link whose address could not be read opened `view` instead: say so above it. */
+function showUnreadable(view) {
+  notice.hidden = !state.unreadable;
+  if (state.unreadable) {
+    notice.textContent =
+      `This link's address "${state.unreadable}" cannot be read (a malformed %-escape): ` +
+      `showing ${view.TITLE} instead.`;
+  }
 }
 
 function showFreshness(api) {

@@ -238,14 +238,16 @@ class DashboardBrowserTest {
 
   @Test
   void economics_showsFeesPricesAndCapacity_asTheApiReturnsThem() {
-    browser.open(root + "#/economics");
+    String range = lastDay();
+    browser.driver().get("about:blank");
+    browser.open(root + "#/economics?" + range);
     assertRendersChartsAndTables("economics");
+    // Top earning orchestrators: the API's whole-range totals, one row each (granularity=all),
+    // not sums of buckets that a long range would cut short.
     JsonNode byOrch =
         direct.get(
-            "v1/network/economics?window=24h&granularity=1h&group_by=orchestrator&limit=1000");
+            "v1/network/economics?" + range + "&granularity=all&group_by=orchestrator&limit=1000");
     assertThat(byOrch.get("data").size()).as("fees by orchestrator").isPositive();
-    // Top earning orchestrators: the table's first row is the orchestrator with the most fees in
-    // the API.
     Map<String, Double> fees = new LinkedHashMap<>();
     for (JsonNode r : byOrch.get("data")) {
       fees.merge(r.get("orchestrator_address").asText(), r.get("expected_fees_eth").asDouble()
@@ -254,6 +256,18 @@ class DashboardBrowserTest {
     String top = fees.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     assertThat(browser.one("td[data-col=orchestrator_address] a").getDomAttribute("title"))
         .isEqualTo(top);
+    List<String> addresses = visibleIn("Top earning orchestrators", "orchestrator_address");
+    List<String> shownFees = visibleIn("Top earning orchestrators", "fees_eth");
+    assertThat(addresses).containsExactlyInAnyOrderElementsOf(fees.keySet());
+    for (int i = 0; i < addresses.size(); i++) {
+      assertThat(Double.parseDouble(shownFees.get(i))).as("fees of %s", addresses.get(i))
+          .isCloseTo(fees.get(addresses.get(i)), Offset.offset(1e-12));
+    }
+    assertThat(browser.one("section[aria-label='Top earning orchestrators'] a.csv")
+        .getDomAttribute("href")).contains("granularity=all");
+    assertThat(browser.one("section[aria-label='Fees by pipeline'] a.csv")
+        .getDomAttribute("href")).contains("granularity=all");
+    assertThat(browser.all("[data-truncated]")).as("no answer cut short").isEmpty();
     assertThat(browser.all("h2").stream().map(WebElement::getText).toList())
         .contains(
             "Top earning orchestrators", "Prices per model, latest bucket", "Capacity per model");
@@ -1229,6 +1243,38 @@ class DashboardBrowserTest {
     } finally {
       browser.driver().manage().window().setSize(Browser.LAPTOP);
     }
+  }
+
+  @Test
+  void anAnswerCutShort_isSaidSo_aboveWhatIsDrawnFromIt() {
+    browser.driver().get("about:blank");
+    browser.open(root + "#/gpus");
+    assertThat(browser.all("[data-truncated]")).as("every answer fits").isEmpty();
+    // The simulated day has too few rows to need more than five pages: make the models' hourly
+    // answer say there is always another page (each the first again), as a long range would.
+    browser.script("""
+        const real = window.fetch;
+        window.fetch = async (url, init) => {
+          const asked = String(url);
+          if (!asked.includes('group_by=gpu_model%2Cpipeline')
+              || !asked.includes('granularity=1h')) return real(url, init);
+          const answer = await real(asked.replace(/&cursor=[^&]*/, ''), init);
+          const body = await answer.json();
+          body.pagination = {has_more: true, next_cursor: 'again'};
+          return new Response(JSON.stringify(body), {status: answer.status,
+              headers: answer.headers});
+        };""");
+    long before = browser.renders();
+    browser.script("location.hash = '#/gpus?granularity=1h';");
+    browser.awaitRender(before);
+    WebElement note = browser.one("main p[data-truncated]");
+    assertThat(note.getDomAttribute("data-truncated")).isEqualTo("1");
+    assertThat(note.getText())
+        .startsWith("Incomplete: gpu/metrics by gpu_model, pipeline per 1h (the first ")
+        .contains("rows are used)")
+        .contains("the latest buckets");
+    assertThat(note.isDisplayed()).isTrue();
+    browser.driver().get("about:blank");
   }
 
   @Test

@@ -118,6 +118,8 @@ export class ApiSession {
     this.metas = [];
     this.pending = new Map();
     this.rateLimit = null;
+    /** URL → rows read, of the answers with more rows than `all` reads. */
+    this.truncated = new Map();
   }
 
   /** The envelope of one request. */
@@ -126,7 +128,10 @@ export class ApiSession {
     return this.pending.get(url);
   }
 
-  /** Every row of a paged request, following next_cursor for at most `maxPages` pages. */
+  /**
+   * Every row of a paged request, following next_cursor for at most `maxPages` pages; an answer
+   * with rows beyond them is kept in `truncated`, and the page says so (main.js).
+   */
   async all(url, maxPages = 5) {
     let envelope = await this.get(url);
     const rows = [...envelope.data];
@@ -136,7 +141,9 @@ export class ApiSession {
       );
       rows.push(...envelope.data);
     }
-    return {rows, meta: envelope.meta, truncated: Boolean(envelope.pagination?.has_more)};
+    const truncated = Boolean(envelope.pagination?.has_more);
+    if (truncated) this.truncated.set(url, rows.length);
+    return {rows, meta: envelope.meta, truncated};
   }
 
   async fetchEnvelope(url) {

@@ -81,6 +81,7 @@ async function render() {
     if (mine !== renders) return;
     destroyCharts();
     main.replaceChildren(...[content].flat().filter(Boolean));
+    showTruncated(api);
     document.title = `${view.TITLE} · NaaP`;
     showFreshness(api);
     showUnreadable(view);
@@ -102,6 +103,37 @@ async function render() {
   }
   main.removeAttribute('aria-busy');
   schedule();
+}
+
+/** Names the answers that had more rows than the dashboard reads, below the view's lede. */
+function showTruncated(api) {
+  if (!api.truncated.size) return;
+  const what = [...api.truncated].map(
+    ([url, rows]) => `${describe(url)} (the first ${rows.toLocaleString('en-US')} rows are used)`
+  );
+  const note = h(
+    'p',
+    {class: 'notice', role: 'note', dataset: {truncated: String(api.truncated.size)}},
+    `Incomplete: ${what.join('; ')}. The rows past those are missing from what is drawn ` +
+      'from them (over time: the latest buckets). A shorter range, longer buckets or a filter ' +
+      'makes an answer fit.'
+  );
+  const lede = main.querySelector('.lede');
+  if (lede) lede.after(note);
+  else main.prepend(note);
+}
+
+/** An API request as a reader names it: "gpu/metrics by gpu_model, pipeline per 1h". */
+function describe(url) {
+  const [path, query] = url.split('?');
+  const params = new URLSearchParams(query);
+  const by = params.get('group_by');
+  const granularity = params.get('granularity');
+  return (
+    path.replace(/^v1\//, '') +
+    (by ? ` by ${by.replace(/,/g, ', ')}` : '') +
+    (granularity && granularity !== 'all' ? ` per ${granularity}` : '')
+  );
 }
 
 /** A link whose address could not be read opened `view` instead: say so above it. */

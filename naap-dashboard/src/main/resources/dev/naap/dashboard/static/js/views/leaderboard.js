@@ -433,11 +433,10 @@ async function empty(title, pipeline, state, api, url) {
     );
   }
   // Work without advertising nodes means the capability snapshots are missing, not the orchestrators.
-  const {rows} = await api.all(
-    apiUrl('scores', scoped(state, 'pipeline', pipeline), {limit: 1, granularity: null}),
-    1
+  const {data} = await api.get(
+    apiUrl('scores', scoped(state, 'pipeline', pipeline), {limit: 1, granularity: null})
   );
-  if (rows.length) {
+  if (data.length) {
     return unavailable(
       title,
       `orchestrators served ${pipeline} in the range, but no gateway capability snapshot ` +

@@ -280,7 +280,17 @@ class DashboardBrowserTest {
   @Test
   void live_showsTheSessionsInFlight_oneRequestPerRefresh_pausedWhileHidden() throws IOException {
     api.liveSessions("gw-live", 3, 20);
-    browser.open(root + "#/live");
+    // A quota with room for the view's own period (5 s); the default quota's is tested below.
+    try (ApiServer roomy = api.serve(ApiConfig.defaults().withQuotas(100, Map.of(), 36_000))) {
+      liveRefreshes(roomy.url().toString());
+    }
+  }
+
+  /** The live view of the server at {@code at}: its count, one request a refresh, none hidden. */
+  private void liveRefreshes(String at) throws IOException {
+    browser.driver().get("about:blank");
+    browser.open(at + "#/live");
+    assertThat(browser.one("body").getDomAttribute("data-refresh-seconds")).isEqualTo("5");
     // Sessions of the generated network leave the live set as their last event ages past 45 s,
     // and each answer is cached for 2 s: a count read a moment apart can differ. The page must
     // show the API's count by its next refresh at the latest.
@@ -298,7 +308,6 @@ class DashboardBrowserTest {
         .isGreaterThanOrEqualTo(3);
     assertThat(browser.all("td[data-col=gateway]").stream().map(WebElement::getText).toList())
         .contains("gw-live");
-    browser.screenshot(SCREENSHOTS.resolve("live.png"), Browser.LAPTOP.width);
 
     // The next refresh comes by itself within a few seconds, and asks the API once.
     String apiCalls =
@@ -323,6 +332,58 @@ class DashboardBrowserTest {
         .as("API requests while hidden")
         .isEqualTo(hiddenCalls);
     browser.script("delete document.hidden;");
+    // Leave the page before its server stops, or a refresh may reach the stopping server.
+    browser.driver().get("about:blank");
+  }
+
+  @Test
+  void autoRefresh_spendsAtMostTwoThirdsOfTheQuota_onEveryView() {
+    // A server of its own: a fresh quota of the default size, which the page reads from the
+    // API's headers.
+    int quota = ApiConfig.DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW;
+    try (ApiServer fresh = api.serve(ApiConfig.defaults())) {
+      String at = fresh.url().toString();
+      String address = direct.get("v1/orchestrators?window=24h&limit=1").get("data").get(0)
+          .get("orchestrator_address").asText();
+      Map<String, Long> requests = new LinkedHashMap<>();
+      for (String view : List.of("overview", "orchestrators", "orchestrator/" + address, "gpus",
+          "demand", "economics", "test-load", "live")) {
+        if (view.equals("live")) {
+          api.liveSessions("gw-live", 3, 20);
+        }
+        browser.driver().get("about:blank");
+        browser.open(at + "#/" + view);
+        long asked = Long.parseLong(browser.one("body").getDomAttribute("data-requests"));
+        long seconds = Long.parseLong(browser.one("body").getDomAttribute("data-refresh-seconds"));
+        requests.put(view.replaceAll("/.*", ""), asked);
+        assertThat(asked * 3600.0 / seconds)
+            .as("%s: %d requests every %d s, an hour", view, asked, seconds)
+            .isLessThanOrEqualTo(quota * 2 / 3.0);
+        assertThat(seconds).as("%s: never sooner than chosen", view)
+            .isGreaterThanOrEqualTo(view.equals("live") ? 5 : 60);
+      }
+      assertThat(requests).as("requests per render, as docs/DASHBOARD.md counts them")
+          .containsEntry("overview", 4L).containsEntry("orchestrator", 6L)
+          .containsEntry("economics", 6L).containsEntry("live", 1L);
+      // Live: one request, so as often as two thirds of the quota allow, and it says so.
+      long every = (long) Math.ceil(3600.0 / (quota * 2 / 3));
+      assertThat(browser.one("body").getDomAttribute("data-refresh-seconds"))
+          .isEqualTo(String.valueOf(every));
+      assertThat(browser.one("main .lede").getText()).contains("Refreshed every " + every + " s");
+      assertThat(browser.one("#refresh-status").getText())
+          .contains("Every " + every + " s")
+          .contains((quota * 2 / 3) + " of your " + quota + " an hour");
+      // The guide's picture of Live, at the default quota's pace.
+      browser.screenshot(SCREENSHOTS.resolve("live.png"), Browser.LAPTOP.width);
+      // The rule itself: the chosen period, or longer when the quota asks for it.
+      assertThat(browser.script("return import(new URL('js/api.js', document.baseURI).href)"
+          + ".then(m => [m.refreshSeconds(5, 1, {limit: 300, windowSeconds: 3600}),"
+          + " m.refreshSeconds(60, 6, {limit: 300, windowSeconds: 3600}),"
+          + " m.refreshSeconds(60, 3, {limit: 300, windowSeconds: 3600}),"
+          + " m.refreshSeconds(60, 6, null)].join(' '));"))
+          .isEqualTo("18 108 60 60");
+      browser.driver().get("about:blank");
+    }
   }
 
   @Test

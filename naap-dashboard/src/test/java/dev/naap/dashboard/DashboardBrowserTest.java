@@ -8,6 +8,7 @@ import dev.naap.api.ApiConfig;
 import dev.naap.api.ApiServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -237,14 +238,16 @@ class DashboardBrowserTest {
 
   @Test
   void economics_showsFeesPricesAndCapacity_asTheApiReturnsThem() {
-    browser.open(root + "#/economics");
+    String range = lastDay();
+    browser.driver().get("about:blank");
+    browser.open(root + "#/economics?" + range);
     assertRendersChartsAndTables("economics");
+    // Top earning orchestrators: the API's whole-range totals, one row each (granularity=all),
+    // not sums of buckets that a long range would cut short.
     JsonNode byOrch =
         direct.get(
-            "v1/network/economics?window=24h&granularity=1h&group_by=orchestrator&limit=1000");
+            "v1/network/economics?" + range + "&granularity=all&group_by=orchestrator&limit=1000");
     assertThat(byOrch.get("data").size()).as("fees by orchestrator").isPositive();
-    // Top earning orchestrators: the table's first row is the orchestrator with the most fees in
-    // the API.
     Map<String, Double> fees = new LinkedHashMap<>();
     for (JsonNode r : byOrch.get("data")) {
       fees.merge(r.get("orchestrator_address").asText(), r.get("expected_fees_eth").asDouble()
@@ -253,6 +256,18 @@ class DashboardBrowserTest {
     String top = fees.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     assertThat(browser.one("td[data-col=orchestrator_address] a").getDomAttribute("title"))
         .isEqualTo(top);
+    List<String> addresses = visibleIn("Top earning orchestrators", "orchestrator_address");
+    List<String> shownFees = visibleIn("Top earning orchestrators", "fees_eth");
+    assertThat(addresses).containsExactlyInAnyOrderElementsOf(fees.keySet());
+    for (int i = 0; i < addresses.size(); i++) {
+      assertThat(Double.parseDouble(shownFees.get(i))).as("fees of %s", addresses.get(i))
+          .isCloseTo(fees.get(addresses.get(i)), Offset.offset(1e-12));
+    }
+    assertThat(browser.one("section[aria-label='Top earning orchestrators'] a.csv")
+        .getDomAttribute("href")).contains("granularity=all");
+    assertThat(browser.one("section[aria-label='Fees by pipeline'] a.csv")
+        .getDomAttribute("href")).contains("granularity=all");
+    assertThat(browser.all("[data-truncated]")).as("no answer cut short").isEmpty();
     assertThat(browser.all("h2").stream().map(WebElement::getText).toList())
         .contains(
             "Top earning orchestrators", "Prices per model, latest bucket", "Capacity per model");
@@ -265,7 +280,17 @@ class DashboardBrowserTest {
   @Test
   void live_showsTheSessionsInFlight_oneRequestPerRefresh_pausedWhileHidden() throws IOException {
     api.liveSessions("gw-live", 3, 20);
-    browser.open(root + "#/live");
+    // A quota with room for the view's own period (5 s); the default quota's is tested below.
+    try (ApiServer roomy = api.serve(ApiConfig.defaults().withQuotas(100, Map.of(), 36_000))) {
+      liveRefreshes(roomy.url().toString());
+    }
+  }
+
+  /** The live view of the server at {@code at}: its count, one request a refresh, none hidden. */
+  private void liveRefreshes(String at) throws IOException {
+    browser.driver().get("about:blank");
+    browser.open(at + "#/live");
+    assertThat(browser.one("body").getDomAttribute("data-refresh-seconds")).isEqualTo("5");
     // Sessions of the generated network leave the live set as their last event ages past 45 s,
     // and each answer is cached for 2 s: a count read a moment apart can differ. The page must
     // show the API's count by its next refresh at the latest.
@@ -283,7 +308,6 @@ class DashboardBrowserTest {
         .isGreaterThanOrEqualTo(3);
     assertThat(browser.all("td[data-col=gateway]").stream().map(WebElement::getText).toList())
         .contains("gw-live");
-    browser.screenshot(SCREENSHOTS.resolve("live.png"), Browser.LAPTOP.width);
 
     // The next refresh comes by itself within a few seconds, and asks the API once.
     String apiCalls =
@@ -308,6 +332,58 @@ class DashboardBrowserTest {
         .as("API requests while hidden")
         .isEqualTo(hiddenCalls);
     browser.script("delete document.hidden;");
+    // Leave the page before its server stops, or a refresh may reach the stopping server.
+    browser.driver().get("about:blank");
+  }
+
+  @Test
+  void autoRefresh_spendsAtMostTwoThirdsOfTheQuota_onEveryView() {
+    // A server of its own: a fresh quota of the default size, which the page reads from the
+    // API's headers.
+    int quota = ApiConfig.DEFAULT_DASHBOARD_REQUESTS_PER_WINDOW;
+    try (ApiServer fresh = api.serve(ApiConfig.defaults())) {
+      String at = fresh.url().toString();
+      String address = direct.get("v1/orchestrators?window=24h&limit=1").get("data").get(0)
+          .get("orchestrator_address").asText();
+      Map<String, Long> requests = new LinkedHashMap<>();
+      for (String view : List.of("overview", "orchestrators", "orchestrator/" + address, "gpus",
+          "demand", "economics", "test-load", "live")) {
+        if (view.equals("live")) {
+          api.liveSessions("gw-live", 3, 20);
+        }
+        browser.driver().get("about:blank");
+        browser.open(at + "#/" + view);
+        long asked = Long.parseLong(browser.one("body").getDomAttribute("data-requests"));
+        long seconds = Long.parseLong(browser.one("body").getDomAttribute("data-refresh-seconds"));
+        requests.put(view.replaceAll("/.*", ""), asked);
+        assertThat(asked * 3600.0 / seconds)
+            .as("%s: %d requests every %d s, an hour", view, asked, seconds)
+            .isLessThanOrEqualTo(quota * 2 / 3.0);
+        assertThat(seconds).as("%s: never sooner than chosen", view)
+            .isGreaterThanOrEqualTo(view.equals("live") ? 5 : 60);
+      }
+      assertThat(requests).as("requests per render, as docs/DASHBOARD.md counts them")
+          .containsEntry("overview", 4L).containsEntry("orchestrator", 6L)
+          .containsEntry("economics", 6L).containsEntry("live", 1L);
+      // Live: one request, so as often as two thirds of the quota allow, and it says so.
+      long every = (long) Math.ceil(3600.0 / (quota * 2 / 3));
+      assertThat(browser.one("body").getDomAttribute("data-refresh-seconds"))
+          .isEqualTo(String.valueOf(every));
+      assertThat(browser.one("main .lede").getText()).contains("Refreshed every " + every + " s");
+      assertThat(browser.one("#refresh-status").getText())
+          .contains("Every " + every + " s")
+          .contains((quota * 2 / 3) + " of your " + quota + " an hour");
+      // The guide's picture of Live, at the default quota's pace.
+      browser.screenshot(SCREENSHOTS.resolve("live.png"), Browser.LAPTOP.width);
+      // The rule itself: the chosen period, or longer when the quota asks for it.
+      assertThat(browser.script("return import(new URL('js/api.js', document.baseURI).href)"
+          + ".then(m => [m.refreshSeconds(5, 1, {limit: 300, windowSeconds: 3600}),"
+          + " m.refreshSeconds(60, 6, {limit: 300, windowSeconds: 3600}),"
+          + " m.refreshSeconds(60, 3, {limit: 300, windowSeconds: 3600}),"
+          + " m.refreshSeconds(60, 6, null)].join(' '));"))
+          .isEqualTo("18 108 60 60");
+      browser.driver().get("about:blank");
+    }
   }
 
   @Test
@@ -1228,6 +1304,103 @@ class DashboardBrowserTest {
     } finally {
       browser.driver().manage().window().setSize(Browser.LAPTOP);
     }
+  }
+
+  @Test
+  void anAnswerCutShort_isSaidSo_aboveWhatIsDrawnFromIt() {
+    browser.driver().get("about:blank");
+    browser.open(root + "#/gpus");
+    assertThat(browser.all("[data-truncated]")).as("every answer fits").isEmpty();
+    // The simulated day has too few rows to need more than five pages: make the models' hourly
+    // answer say there is always another page (each the first again), as a long range would.
+    browser.script("""
+        const real = window.fetch;
+        window.fetch = async (url, init) => {
+          const asked = String(url);
+          if (!asked.includes('group_by=gpu_model%2Cpipeline')
+              || !asked.includes('granularity=1h')) return real(url, init);
+          const answer = await real(asked.replace(/&cursor=[^&]*/, ''), init);
+          const body = await answer.json();
+          body.pagination = {has_more: true, next_cursor: 'again'};
+          return new Response(JSON.stringify(body), {status: answer.status,
+              headers: answer.headers});
+        };""");
+    long before = browser.renders();
+    browser.script("location.hash = '#/gpus?granularity=1h';");
+    browser.awaitRender(before);
+    WebElement note = browser.one("main p[data-truncated]");
+    assertThat(note.getDomAttribute("data-truncated")).isEqualTo("1");
+    assertThat(note.getText())
+        .startsWith("Incomplete: gpu/metrics by gpu_model, pipeline per 1h (the first ")
+        .contains("rows are used)")
+        .contains("the latest buckets");
+    assertThat(note.isDisplayed()).isTrue();
+    browser.driver().get("about:blank");
+  }
+
+  @Test
+  void leaderboard_withAnOrchestratorFilter_keepsDiscoverysRanks() throws IOException {
+    String range = lastDay();
+    JsonNode scores = direct.get("v1/scores?" + range + "&sort=-score&limit=1000").get("data");
+    Map<String, Integer> perPipeline = new LinkedHashMap<>();
+    scores.forEach(r -> perPipeline.merge(r.get("pipeline").asText(), 1, Integer::sum));
+    String pipeline =
+        perPipeline.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    JsonNode nodes = direct.get("v1/discover/orchestrators?" + range
+        + "&caps=live-video-to-video/" + pipeline + "&limit=1000").get("data");
+    // The orchestrator of the last node that is not the first's: counting ranks within the
+    // filtered rows would start it at 1.
+    String first = nodes.get(0).path("signer").textValue();
+    String signer = null;
+    for (JsonNode node : nodes) {
+      String s = node.path("signer").textValue();
+      if (s != null && !s.equals(first)) {
+        signer = s;
+      }
+    }
+    assertThat(signer).as("a second orchestrator advertising %s", pipeline).isNotNull();
+    List<String> ranks = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (signer.equals(nodes.get(i).path("signer").textValue())) {
+        ranks.add(String.valueOf(i + 1));
+      }
+    }
+    assertThat(ranks).isNotEmpty().doesNotContain("1");
+
+    browser.driver().get("about:blank");
+    browser.open(root + "#/leaderboard?" + range + "&pipeline=" + pipeline + "&orchestrator="
+        + signer);
+    String board = pipeline + ": orchestrators by score";
+    assertThat(visibleIn(board, "rank")).as("its nodes' places among all nodes").isEqualTo(ranks);
+    // The CSV of the rows as shown carries the same ranks.
+    String csv = browser.one("section[aria-label='" + board + "'] a.csv").getDomAttribute("href");
+    assertThat(csv).startsWith("data:text/csv");
+    List<List<String>> records = DirectApi.parseCsv(
+        URLDecoder.decode(csv.substring(csv.indexOf(',') + 1), StandardCharsets.UTF_8));
+    int rank = records.getFirst().indexOf("rank");
+    assertThat(records.subList(1, records.size()).stream().map(r -> r.get(rank)).toList())
+        .isEqualTo(ranks);
+  }
+
+  @Test
+  void aLinkWithAMalformedEscape_opensTheListAndSaysSo() {
+    browser.driver().get("about:blank");
+    browser.open(root + "#/gpu/GPU-3b388def%2");
+    assertThat(browser.one("main h1").getText()).isEqualTo("GPU metrics");
+    assertThat(browser.one("#notice").isDisplayed()).isTrue();
+    assertThat(browser.one("#notice").getText())
+        .contains("\"GPU-3b388def%2\" cannot be read")
+        .contains("showing GPU metrics instead");
+    // The parse itself, for an orchestrator's page: its list, the rest of the link kept.
+    assertThat(browser.script("return import(new URL('js/state.js', document.baseURI).href)"
+        + ".then(m => m.parse('#/orchestrator/0xab%zz?window=7d'))"
+        + ".then(s => [s.view, s.unreadable, s.id, s.window].join(' '));"))
+        .isEqualTo("orchestrators 0xab%zz  7d");
+    // A readable link after it: the notice goes.
+    long before = browser.renders();
+    browser.script("location.hash = '#/gpus';");
+    browser.awaitRender(before);
+    assertThat(browser.one("#notice").isDisplayed()).isFalse();
   }
 
   @Test

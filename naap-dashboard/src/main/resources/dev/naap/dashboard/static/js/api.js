@@ -108,6 +108,29 @@ export function csvUrl(url) {
 }
 
 /**
+ * The share of a visitor's quota that auto-refresh may spend even when no answer is cached (each
+ * refresh of a view whose range ends now asks for a new minute); the rest is for opening views.
+ */
+const REFRESH_SHARE = 2 / 3;
+
+/** The requests a window of the quota `rateLimit` (the API's headers) leaves to auto-refresh. */
+export function refreshBudget(rateLimit) {
+  return Math.max(1, Math.floor(rateLimit.limit * REFRESH_SHARE));
+}
+
+/**
+ * Seconds between two refreshes of a view whose render asked `requests` requests: `wanted`, or
+ * longer where that would spend more than the refresh budget (null `rateLimit`: no quota applies).
+ */
+export function refreshSeconds(wanted, requests, rateLimit) {
+  if (!rateLimit?.limit || !rateLimit.windowSeconds) return wanted;
+  return Math.max(
+    wanted,
+    Math.ceil((requests * rateLimit.windowSeconds) / refreshBudget(rateLimit))
+  );
+}
+
+/**
  * One render's view of the API: remembers the meta of every answer (for "data as of") and asks
  * each URL once.
  */
@@ -118,6 +141,9 @@ export class ApiSession {
     this.metas = [];
     this.pending = new Map();
     this.rateLimit = null;
+    this.requests = 0;
+    /** URL → rows read, of the answers with more rows than `all` reads. */
+    this.truncated = new Map();
   }
 
   /** The envelope of one request. */
@@ -126,7 +152,10 @@ export class ApiSession {
     return this.pending.get(url);
   }
 
-  /** Every row of a paged request, following next_cursor for at most `maxPages` pages. */
+  /**
+   * Every row of a paged request, following next_cursor for at most `maxPages` pages; an answer
+   * with rows beyond them is kept in `truncated`, and the page says so (main.js).
+   */
   async all(url, maxPages = 5) {
     let envelope = await this.get(url);
     const rows = [...envelope.data];
@@ -136,16 +165,22 @@ export class ApiSession {
       );
       rows.push(...envelope.data);
     }
-    return {rows, meta: envelope.meta, truncated: Boolean(envelope.pagination?.has_more)};
+    const truncated = Boolean(envelope.pagination?.has_more);
+    if (truncated) this.truncated.set(url, rows.length);
+    return {rows, meta: envelope.meta, truncated};
   }
 
   async fetchEnvelope(url) {
+    this.requests++;
     const response = await fetch(url, {cache: 'no-cache', headers: {Accept: 'application/json'}});
     const remaining = response.headers.get('X-RateLimit-Remaining');
     if (remaining !== null) {
+      // RateLimit-Policy: "<policy>";q=<requests>;w=<seconds>: the window as the server counts it.
+      const policy = /;w=(\d+)/.exec(response.headers.get('RateLimit-Policy') ?? '');
       this.rateLimit = {
         remaining: Number(remaining),
-        limit: Number(response.headers.get('X-RateLimit-Limit'))
+        limit: Number(response.headers.get('X-RateLimit-Limit')),
+        windowSeconds: policy ? Number(policy[1]) : null
       };
     }
     if (!response.ok) throw await problem(response);

@@ -2,7 +2,7 @@
  * The dashboard: reads the state from the URL hash, renders the view it names from the API, shows
  * how fresh the numbers are, and refreshes on a timer the visitor can switch off.
  */
-import {ApiError, ApiSession} from './api.js';
+import {ApiError, ApiSession, refreshBudget, refreshSeconds} from './api.js';
 import {destroyCharts} from './components/chart.js';
 import {Controls} from './controls.js';
 import {h} from './dom.js';
@@ -42,6 +42,9 @@ let state = parse(location.hash);
 let renders = 0;
 let timer = null;
 let retryAt = 0;
+/* Seconds from a render to the next refresh (0: off), and why, from the last render's requests. */
+let period = 0;
+let paced = '';
 
 const controls = new Controls(document.getElementById('controls'), changes => navigate(changes));
 
@@ -62,27 +65,29 @@ function link(changes) {
 
 async function render() {
   const previousView = state.view + state.id;
-  state = parse(location.hash);
   const mine = ++renders;
   clearTimeout(timer);
-  controls.show(state);
-  for (const a of document.querySelectorAll('#views a')) {
-    const current = [state.view, state.view + 's'].includes(a.dataset.view);
-    if (current) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
-  }
   document.body.dataset.status = 'loading';
   main.setAttribute('aria-busy', 'true');
   const api = new ApiSession(rows => controls.learn(rows));
+  // Everything in the try: whatever fails, the page says so instead of "Loading…" for ever.
   try {
+    state = parse(location.hash);
+    controls.show(state);
+    for (const a of document.querySelectorAll('#views a')) {
+      const current = [state.view, state.view + 's'].includes(a.dataset.view);
+      if (current) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
     const view = VIEWS[state.view];
     const content = await view.render({state, api, link, remember, navigate});
     if (mine !== renders) return;
     destroyCharts();
     main.replaceChildren(...[content].flat().filter(Boolean));
+    showTruncated(api);
     document.title = `${view.TITLE} · NaaP`;
     showFreshness(api);
-    notice.hidden = true;
+    showUnreadable(view);
     if (
       previousView !== state.view + state.id &&
       document.activeElement?.closest('#controls') === null
@@ -91,16 +96,80 @@ async function render() {
       window.scrollTo(0, 0);
       main.focus({preventScroll: true});
     }
-    // For the browser tests: when the numbers were shown (ms since navigation), and which render it was.
+    // For the browser tests: when the numbers were shown (ms since navigation), which render it
+    // was, and how many API requests it asked.
     document.body.dataset.readyAtMs = Math.round(performance.now());
     document.body.dataset.renders = mine;
+    document.body.dataset.requests = api.requests;
     document.body.dataset.status = 'ready';
   } catch (error) {
     if (mine !== renders) return;
     showError(error);
   }
   main.removeAttribute('aria-busy');
+  pace(api);
   schedule();
+}
+
+/**
+ * Auto-refresh at the period chosen (Live: its own), stretched so that refreshing this view,
+ * every answer counted, spends no more than the refresh budget of the visitor's quota.
+ */
+function pace(api) {
+  const wanted =
+    state.refresh === 'off' ? 0 : (VIEWS[state.view]?.REFRESH_SECONDS ?? Number(state.refresh));
+  period = wanted && refreshSeconds(wanted, api.requests, api.rateLimit);
+  paced = '';
+  if (period > wanted) {
+    const {limit, windowSeconds} = api.rateLimit;
+    const per = windowSeconds === 3600 ? 'an hour' : `per ${windowSeconds} s`;
+    paced =
+      ` Every ${period} s, so that refreshing this view's ${api.requests} API ` +
+      `${api.requests === 1 ? 'request' : 'requests'} spends at most ` +
+      `${refreshBudget(api.rateLimit)} of your ${limit} ${per}.`;
+  }
+  document.body.dataset.refreshSeconds = period;
+}
+
+/** Names the answers that had more rows than the dashboard reads, below the view's lede. */
+function showTruncated(api) {
+  if (!api.truncated.size) return;
+  const what = [...api.truncated].map(
+    ([url, rows]) => `${describe(url)} (the first ${rows.toLocaleString('en-US')} rows are used)`
+  );
+  const note = h(
+    'p',
+    {class: 'notice', role: 'note', dataset: {truncated: String(api.truncated.size)}},
+    `Incomplete: ${what.join('; ')}. The rows past those are missing from what is drawn ` +
+      'from them (over time: the latest buckets). A shorter range, longer buckets or a filter ' +
+      'makes an answer fit.'
+  );
+  const lede = main.querySelector('.lede');
+  if (lede) lede.after(note);
+  else main.prepend(note);
+}
+
+/** An API request as a reader names it: "gpu/metrics by gpu_model, pipeline per 1h". */
+function describe(url) {
+  const [path, query] = url.split('?');
+  const params = new URLSearchParams(query);
+  const by = params.get('group_by');
+  const granularity = params.get('granularity');
+  return (
+    path.replace(/^v1\//, '') +
+    (by ? ` by ${by.replace(/,/g, ', ')}` : '') +
+    (granularity && granularity !== 'all' ? ` per ${granularity}` : '')
+  );
+}
+
+/** A link whose address could not be read opened `view` instead: say so above it. */
+function showUnreadable(view) {
+  notice.hidden = !state.unreadable;
+  if (state.unreadable) {
+    notice.textContent =
+      `This link's address "${state.unreadable}" cannot be read (a malformed %-escape): ` +
+      `showing ${view.TITLE} instead.`;
+  }
 }
 
 function showFreshness(api) {
@@ -143,13 +212,11 @@ function showError(error) {
 
 function schedule() {
   clearTimeout(timer);
-  // A view that follows the network as it is (Live) sets its own, shorter period.
-  const seconds =
-    state.refresh === 'off' ? 0 : (VIEWS[state.view]?.REFRESH_SECONDS ?? Number(state.refresh));
-  const wait = Math.max(seconds * 1000, retryAt - Date.now());
-  if (wait > 0 && (seconds || retryAt > Date.now())) {
+  const wait = Math.max(period * 1000, retryAt - Date.now());
+  if (wait > 0 && (period || retryAt > Date.now())) {
     timer = setTimeout(refresh, wait);
-    refreshStatus.textContent = `Next refresh at ${new Date(Date.now() + wait).toISOString().slice(11, 19)} UTC.`;
+    refreshStatus.textContent =
+      `Next refresh at ${new Date(Date.now() + wait).toISOString().slice(11, 19)} UTC.` + paced;
   } else {
     refreshStatus.textContent = 'Auto-refresh is off.';
   }

@@ -46,7 +46,10 @@ export function parse(hash) {
     allowed.includes(params.get(name)) ? params.get(name) : DEFAULTS[name];
   const state = {
     view: VIEWS.includes(view) ? view : 'overview',
-    id: rest.length ? decodeURIComponent(rest.join('/')) : null,
+    id: null,
+    // The address of a link cut short or typed by hand (…%2), which decodeURIComponent refuses:
+    // the page shows the list it would be in, and says so (main.js).
+    unreadable: null,
     window: pick('window', WINDOWS),
     start: validTime(params.get('start')),
     end: validTime(params.get('end')),
@@ -59,6 +62,13 @@ export function parse(hash) {
     bounds: {},
     open: params.get('open') ?? ''
   };
+  if (rest.length) {
+    try {
+      state.id = decodeURIComponent(rest.join('/'));
+    } catch {
+      state.unreadable = rest.join('/');
+    }
+  }
   for (const b of BOUNDS) {
     const value = params.get(b);
     if (

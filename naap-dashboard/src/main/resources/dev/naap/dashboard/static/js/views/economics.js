@@ -34,13 +34,18 @@ const TOTALS = {
 };
 const TOTAL_COLUMNS = Object.keys(TOTALS);
 const FEES_ONLY = {gpu_model: null, region: null};
+const WHOLE_RANGE = {granularity: 'all'};
 
 export async function render({state, api, link}) {
-  const fees = by => apiUrl('network/economics', state, {...FEES_ONLY, group_by: by, limit: 1000});
+  const fees = (by, extra = {}) =>
+    apiUrl('network/economics', state, {...FEES_ONLY, group_by: by, limit: 1000, ...extra});
+  // The charts are bucket by bucket; the tables are totals, one row per group over the whole range
+  // (granularity=all), which no number of buckets or orchestrators can cut short.
   const urls = {
     pipeline: fees('pipeline'),
+    pipelineTotals: fees('pipeline', WHOLE_RANGE),
     gateway: fees('gateway'),
-    orchestrator: fees('orchestrator'),
+    orchestrator: fees('orchestrator', WHOLE_RANGE),
     prices: apiUrl('network/prices', state, {
       gpu_model: null,
       region: null,
@@ -57,10 +62,15 @@ export async function render({state, api, link}) {
       limit: 1000
     })
   };
-  const [pipelines, gateways, orchestrators, prices, capacity] = await Promise.all(
-    [urls.pipeline, urls.gateway, urls.orchestrator, urls.prices, urls.capacity].map(u =>
-      api.all(u)
-    )
+  const [pipelines, pipelineTotals, gateways, orchestrators, prices, capacity] = await Promise.all(
+    [
+      urls.pipeline,
+      urls.pipelineTotals,
+      urls.gateway,
+      urls.orchestrator,
+      urls.prices,
+      urls.capacity
+    ].map(u => api.all(u))
   );
   const byPipeline = withFees(pipelines.rows);
   const byGateway = withFees(gateways.rows);
@@ -131,8 +141,8 @@ export async function render({state, api, link}) {
       }),
       table({
         title: 'Fees by pipeline',
-        rows: summarise(byPipeline, ['pipeline'], TOTALS),
-        csv: csvUrl(urls.pipeline),
+        rows: summarise(withFees(pipelineTotals.rows), ['pipeline'], TOTALS),
+        csv: csvUrl(urls.pipelineTotals),
         columns: ['pipeline', ...TOTAL_COLUMNS],
         sort: '-fees_eth'
       }),

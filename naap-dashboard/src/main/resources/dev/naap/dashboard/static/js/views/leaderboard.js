@@ -191,9 +191,10 @@ async function board(pipeline, state, api, link, remember) {
     ];
   }
   const wanted = state.filters.orchestrator;
+  // Ranked before the orchestrator filter: a node keeps its place among all of discovery's nodes.
   const rows = envelope.data
-    .filter(r => !wanted.length || wanted.includes(r.signer))
-    .map((r, i) => ({rank: i + 1, ...r}));
+    .map((r, i) => ({rank: i + 1, ...r}))
+    .filter(r => !wanted.length || wanted.includes(r.signer));
   if (!rows.length) return [await empty(title, pipeline, state, api, url)];
   const stale = meta.stale
     ? h(
@@ -432,11 +433,10 @@ async function empty(title, pipeline, state, api, url) {
     );
   }
   // Work without advertising nodes means the capability snapshots are missing, not the orchestrators.
-  const {rows} = await api.all(
-    apiUrl('scores', scoped(state, 'pipeline', pipeline), {limit: 1, granularity: null}),
-    1
+  const {data} = await api.get(
+    apiUrl('scores', scoped(state, 'pipeline', pipeline), {limit: 1, granularity: null})
   );
-  if (rows.length) {
+  if (data.length) {
     return unavailable(
       title,
       `orchestrators served ${pipeline} in the range, but no gateway capability snapshot ` +

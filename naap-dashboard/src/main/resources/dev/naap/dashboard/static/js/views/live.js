@@ -1,12 +1,15 @@
-/* Live: the sessions in flight now, straight from the events (not the rollups), refreshed every few
-   seconds with one request, and paused while the tab is hidden. */
-import {csvUrl} from '../api.js';
+/* Live: the sessions in flight now, straight from the events (not the rollups), refreshed with one
+   request as often as the visitor's quota allows, and paused while the tab is hidden. */
+import {csvUrl, refreshSeconds} from '../api.js';
 import {table} from '../components/table.js';
 import {h} from '../dom.js';
 import {heading, orchestratorLink} from './common.js';
 
 export const TITLE = 'Live';
-/** How often the view refreshes itself (main.js), unless auto-refresh is off. */
+/**
+ * How often the view refreshes itself (main.js) unless auto-refresh is off, or less often: each
+ * poll is a new answer (its seconds_since_request), counted against the visitor's quota.
+ */
 export const REFRESH_SECONDS = 5;
 
 const LIVE_FILTERS = ['orchestrator', 'pipeline', 'gateway'];
@@ -17,6 +20,8 @@ export async function render({state, api, link, remember}) {
   const url = `v1/streams/live?${params}`;
   const envelope = await api.get(url);
   const totals = envelope.meta.totals;
+  // As main.js paces this render: one request.
+  const every = refreshSeconds(REFRESH_SECONDS, 1, api.rateLimit);
   const count = (title, byKey, key) =>
     table({
       title,
@@ -32,7 +37,10 @@ export async function render({state, api, link, remember}) {
       'p',
       {class: 'lede'},
       `Sessions in flight at ${envelope.meta.as_of.slice(11, 19)} UTC: a trace, status or ingest ` +
-        `event in the last ${envelope.meta.idle_seconds} s and none that ends them. Refreshed every ${REFRESH_SECONDS} s.`
+        `event in the last ${envelope.meta.idle_seconds} s and none that ends them. ` +
+        (state.refresh === 'off'
+          ? 'Auto-refresh is off.'
+          : `Refreshed every ${every} s while the tab is shown.`)
     ),
     h(
       'p',

@@ -277,11 +277,10 @@ function scoreHistory(scores, csv, state) {
     csv,
     meta: scores.meta,
     data,
-    note: [
-      scores.truncated ? 'Only the first pages are shown; the CSV has every hour. ' : '',
-      'Each hour with segments scored by itself against its pipeline’s network over the 7 days to the end of the ' +
-        'range; an hour without segments is a gap (no data). The band is reliability’s 95 % interval.'
-    ]
+    note:
+      'Each hour with segments scored by itself against its pipeline’s network over the 7 days ' +
+      'to the end of the range; an hour without segments is a gap (no data). The band is ' +
+      'reliability’s 95 % interval.'
   });
 }
 

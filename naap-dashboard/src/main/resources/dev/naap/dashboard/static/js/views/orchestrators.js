@@ -29,7 +29,7 @@ const PREFERRED = [
 
 export async function render({state, api, link, remember}) {
   const url = apiUrl('orchestrators', state, {limit: 1000});
-  const [{rows: listed, truncated}, jitter] = await Promise.all([
+  const [{rows: listed}, jitter] = await Promise.all([
     api.all(url),
     jitterByOrchestrator(api, state)
   ]);
@@ -52,7 +52,6 @@ export async function render({state, api, link, remember}) {
       columns: columnsOf(rows, link),
       csv: csvUrl(url),
       note: [
-        truncated ? 'Only the first pages are shown; the CSV has every row. ' : '',
         'Select a column to sort; an address opens its page. The jitter coefficient comes from ',
         h(
           'a',

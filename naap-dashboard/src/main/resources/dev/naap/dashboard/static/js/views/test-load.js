@@ -20,8 +20,6 @@ import {
 export const TITLE = 'Test load results';
 
 const LIMIT = 1000;
-/* At most 5 000 tests: a 24-hour range of a 40-orchestrator network tested every 10 minutes. */
-const PAGES = 5;
 const BASELINE_DAYS = 7;
 
 const BOUNDS =
@@ -94,13 +92,12 @@ export async function render({state, api, remember}) {
     baseline: testLoadUrl('coverage', previousDays(state, BASELINE_DAYS), tested)
   };
   const [answer, coverageAnswer, baselineAnswer] = await Promise.all([
-    api.all(urls.results, PAGES),
+    api.all(urls.results),
     api.all(urls.coverage),
     api.all(urls.baseline)
   ]);
 
   const results = answer.rows;
-  const truncated = answer.truncated;
   // The results CSV is the API's own when its first page holds every row shown.
   const resultsCsv = results.length <= LIMIT ? csvUrl(urls.results) : undefined;
   const coverage = withBaseline(coverageAnswer.rows, baselineAnswer.rows, Object.keys(COMPARED));
@@ -115,14 +112,6 @@ export async function render({state, api, remember}) {
       applicable(state)
     ),
     h('p', {class: 'panel-note', dataset: {bounds: ''}}, BOUNDS),
-    truncated
-      ? h(
-          'p',
-          {class: 'notice', role: 'note'},
-          `Only the newest ${(LIMIT * PAGES).toLocaleString('en-US')} tests ` +
-            'are shown; choose a shorter range to see the others.'
-        )
-      : null,
     h(
       'div',
       {class: 'cards', dataset: {headlines: ''}},

@@ -33,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * Consumes go-livepeer's topics into the store, at least once, with nothing lost.
  *
  * <h2>Delivery</h2>
- * Messages are gathered into a batch until it holds {@code batchMaxEvents} or its first message has
- * waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread (with the
- * common fork-join pool), then written to the store on one of {@link #WRITERS} writer threads once
- * one is free, while the consumer goes on reading. Only after a batch's write returned, and the
+ * Messages are gathered into a batch until it holds {@code batchMaxEvents}, or messages of {@link
+ * KafkaIngestConfig#MAX_BATCH_BYTES} in all, or its first message has waited {@code batchMaxWait}
+ * (a poll that brings more is cut there, the rest starting the next batch). The batch is
+ * validated and encoded on the consumer thread (with the common fork-join pool), then written to
+ * the store on one of {@link #WRITERS} writer threads once one is free, while the consumer goes on
+ * reading. Only after a batch's write returned, and the
  * writes of every batch before it, are its offsets committed, always on the consumer thread and in
  * batch order. A crash between write and commit means the batch is read again after restart; the
  * tables collapse the repeated rows by key, so every reader that uses FINAL sees each event once.
@@ -66,6 +68,7 @@ public final class KafkaIngest implements Runnable {
   private final KafkaIngestConfig config;
   private final EventWriter writer;
   private final IngestMetrics metrics;
+  private final long maxBatchBytes;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -76,6 +79,7 @@ public final class KafkaIngest implements Runnable {
   private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
   private final Map<TopicPartition, Long> pendingFrom = new HashMap<>();
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
+  private long pendingBytes;
   private long pendingSinceNanos;
   private Duration backoff =
       FIRST_BACKOFF; // grows with failed writes, back to the first after a commit
@@ -83,9 +87,16 @@ public final class KafkaIngest implements Runnable {
   private volatile BatchResult total = BatchResult.EMPTY;
 
   public KafkaIngest(KafkaIngestConfig config, EventWriter writer, IngestMetrics metrics) {
+    this(config, writer, metrics, KafkaIngestConfig.MAX_BATCH_BYTES);
+  }
+
+  /** With another byte limit per batch, so that tests need not move 32 MiB to reach it. */
+  KafkaIngest(KafkaIngestConfig config, EventWriter writer, IngestMetrics metrics,
+      long maxBatchBytes) {
     this.config = config;
     this.writer = writer;
     this.metrics = metrics;
+    this.maxBatchBytes = maxBatchBytes;
   }
 
   @Override
@@ -110,7 +121,7 @@ public final class KafkaIngest implements Runnable {
           while (!inFlight.isEmpty() && inFlight.peek().result.isDone()) {
             commitOldest(c);
           }
-          if (batchIsDue()) {
+          while (batchIsDue()) {
             submit(c, writerThreads);
           }
         } catch (WakeupException e) {
@@ -181,13 +192,32 @@ public final class KafkaIngest implements Runnable {
     }
     for (ConsumerRecord<byte[], byte[]> r : records) {
       pending.add(r);
+      pendingBytes += bytes(r);
       pendingFrom.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
     }
   }
 
   private boolean batchIsDue() {
     return !pending.isEmpty() && (pending.size() >= config.batchMaxEvents()
+        || pendingBytes >= maxBatchBytes
         || System.nanoTime() - pendingSinceNanos >= config.batchMaxWait().toNanos());
+  }
+
+  /**
+   * How many of the pending messages the next batch takes: up to {@code batchMaxEvents}, and up
+   * to the one that brings it to {@link #maxBatchBytes} (at least one, however large).
+   */
+  private int batchLength() {
+    long bytes = 0;
+    int n = 0;
+    while (n < pending.size() && n < config.batchMaxEvents() && bytes < maxBatchBytes) {
+      bytes += bytes(pending.get(n++));
+    }
+    return n;
+  }
+
+  private static long bytes(ConsumerRecord<byte[], byte[]> r) {
+    return r.value() == null ? 0 : r.value().length;
   }
 
   /**
@@ -195,24 +225,34 @@ public final class KafkaIngest implements Runnable {
    * free: it is prepared while the batches before it are still being written.
    */
   private void submit(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
-    List<Message> batch = new ArrayList<>(pending.size());
+    List<ConsumerRecord<byte[], byte[]>> taken = pending.subList(0, batchLength());
+    List<Message> batch = new ArrayList<>(taken.size());
+    Map<TopicPartition, Long> from = new HashMap<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : pending) {
+    long bytes = 0;
+    for (ConsumerRecord<byte[], byte[]> r : taken) {
       batch.add(new Message(r.value(), Origin.kafka(r.topic(), r.partition(), r.offset())));
-      offsets.merge(
-          new TopicPartition(r.topic(), r.partition()),
-          new OffsetAndMetadata(r.offset() + 1),
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      from.putIfAbsent(tp, r.offset());
+      offsets.merge(tp, new OffsetAndMetadata(r.offset() + 1),
           (a, b) -> a.offset() >= b.offset() ? a : b);
+      bytes += bytes(r);
     }
     EventWriter.Prepared prepared = writer.prepare(batch);
     while (inFlight.size() >= WRITERS) {
       commitOldest(c); // if it throws, this batch is still pending: rewind() reads it again
     }
     inFlight.add(
-        new InFlight(
-            writerThreads.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom), offsets));
-    pending.clear();
+        new InFlight(writerThreads.submit(() -> writer.write(prepared)), from, offsets));
+    taken.clear();
+    pendingBytes -= bytes;
     pendingFrom.clear();
+    for (ConsumerRecord<byte[], byte[]> r : pending) {
+      pendingFrom.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+    }
+    if (!pending.isEmpty()) {
+      pendingSinceNanos = System.nanoTime(); // the rest came with the last poll
+    }
   }
 
   /**
@@ -239,7 +279,7 @@ public final class KafkaIngest implements Runnable {
 
   /** Writes and commits everything read: on stop and before partitions move elsewhere. */
   private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
-    if (!pending.isEmpty()) {
+    while (!pending.isEmpty()) {
       submit(c, writerThreads);
     }
     while (!inFlight.isEmpty()) {
@@ -278,6 +318,7 @@ public final class KafkaIngest implements Runnable {
       }
     });
     pending.clear();
+    pendingBytes = 0;
     pendingFrom.clear();
   }
 

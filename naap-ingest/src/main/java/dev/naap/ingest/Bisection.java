@@ -22,17 +22,17 @@ import org.slf4j.LoggerFactory;
  * RejectReason#STORE_ERROR}) only once a later write of valid events has succeeded (the store takes
  * writes) and the message, written on its own once more after that, fails again. A failure whose
  * error blames the store rather than the rows ({@link #blamesData}) ends the run at once, and so
- * does a run of failed writes longer than a descent to one message needs (the store refuses
+ * do failed writes in a row beyond twice what a descent to one message needs (the store refuses
  * everything); suspects left without a later successful write are not quarantined either. What is
  * not written then is the caller's to read again and retry with backoff.
  *
  * <p>The work is bounded: the halves are at most log2(batch size) deep and a run makes at most
  * {@code 4 × (depth + 1)} writes, enough to find two refused messages; a batch with more is
- * finished by the next runs, each of which starts after the messages done before it.
+ * finished by the next runs, each of which starts at the first message not done.
  *
  * <p>Inserts are not atomic across a table's views: a refused message may have left rows in
- * {@code raw_events} and in the tables of the views that ran before the one that failed. Not
- * thread-safe; one run per failed batch.
+ * {@code raw_events} and in the tables of the views that ran before the one that failed.
+ * Thread-safe: each call keeps its own state.
  */
 final class Bisection {
 
@@ -90,7 +90,7 @@ final class Bisection {
     private final BitSet done = new BitSet();
     /** Messages that failed on their own, in batch order, with their error. */
     private final Deque<Suspect> suspects = new ArrayDeque<>();
-    /** Failures in a row: one per level of a descent to a single message, and some to spare. */
+    /** Failures in a row allowed: a descent to one message, twice (refused ones side by side). */
     private final int maxFailures;
     private int failures;
     private int writesLeft;

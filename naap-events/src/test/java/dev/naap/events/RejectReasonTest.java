@@ -18,7 +18,7 @@ class RejectReasonTest {
     assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code))
         .containsExactly(
             "empty", "oversized", "invalid_utf8", "not_json", "truncated", "not_an_object",
-            "missing_field", "wrong_type", "invalid_value", "data_shape");
+            "missing_field", "wrong_type", "invalid_value", "data_shape", "store_error");
   }
 
   @Test

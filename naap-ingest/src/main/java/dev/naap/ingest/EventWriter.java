@@ -3,6 +3,7 @@ package dev.naap.ingest;
 import dev.naap.events.Event;
 import dev.naap.events.EventParser;
 import dev.naap.events.ParseResult;
+import dev.naap.events.RejectReason;
 import dev.naap.store.Rows;
 import dev.naap.store.Sql;
 import dev.naap.store.Store;
@@ -167,6 +168,19 @@ public final class EventWriter {
         keepSpares(rows);
       }
     }
+  }
+
+  /**
+   * Quarantines one message, valid or not, for {@code reason}: a {@code rejected_events} row with
+   * {@code detail} (cut as the parser's are) and the bytes; returns when it is durable. For what
+   * the parser does not see, such as a message the store refuses ({@link Bisection}).
+   */
+  public void quarantine(Message message, RejectReason reason, String detail) {
+    TabSeparated row = new TabSeparated(256);
+    writeRejected(row, message, new ParseResult.Rejected(reason, RejectReason.cut(detail)),
+        clock.millis());
+    store.insert(INSERT_REJECTED, row.toByteArray());
+    metrics.rejected(reason.code(), 1);
   }
 
   private static Map<String, Long> familyCounts(List<Accepted> events) {

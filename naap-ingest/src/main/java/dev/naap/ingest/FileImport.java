@@ -38,8 +38,8 @@ import java.util.function.Consumer;
  * kafka-capture-*.json}); a capture record has a {@code value} object and no {@code data}. Nesting
  * is bounded ({@link #MAX_NESTING_DEPTH}) and so is a message's size (the parser's limit); each
  * message that is quarantined is reported with its file and line. Messages are written in batches
- * of at most {@code batchSize} messages and {@link #MAX_BATCH_BYTES}, so a file of large messages
- * is held a batch at a time as a file of small ones. Not thread-safe.
+ * of at most {@code batchSize} messages and {@link KafkaIngestConfig#MAX_BATCH_BYTES}, so a file
+ * of large messages is held a batch at a time as a file of small ones. Not thread-safe.
  */
 public final class FileImport {
 
@@ -47,12 +47,6 @@ public final class FileImport {
   static final int MAX_KEPT_LINE_BYTES = 16 << 20;
   /** Deepest nesting read in an array file: the array, then a message within the parser's limit. */
   static final int MAX_NESTING_DEPTH = 66;
-  /**
-   * A batch is written once its messages hold this many bytes, however few they are: 20 000
-   * messages of go-livepeer's usual size (under 1 kB) stay under it, 20 000 of the largest lines
-   * kept would not fit in any heap.
-   */
-  static final long MAX_BATCH_BYTES = 32L << 20;
   /**
    * Messages written at once: the Kafka ingest's batch. Each insert has a fixed cost (a part in
    * every table the events reach), so 5 000 took 1.6 times as long as this (docs/benchmarks.md).
@@ -88,7 +82,7 @@ public final class FileImport {
 
   /**
    * @param batchSize most messages written at once; a batch is written sooner when it reaches
-   *     {@link #MAX_BATCH_BYTES}
+   *     {@link KafkaIngestConfig#MAX_BATCH_BYTES}
    * @param problems receives one line per quarantined message ({@code file:line: reason: detail}),
    *     up to {@link #MAX_REPORTED} per file, then how many more there were
    */
@@ -334,7 +328,7 @@ public final class FileImport {
     private void append(byte[] message) {
       batch.add(new Message(message, Origin.file(file, position)));
       batchBytes += message.length;
-      if (batch.size() >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
+      if (batch.size() >= batchSize || batchBytes >= KafkaIngestConfig.MAX_BATCH_BYTES) {
         flush();
       }
     }

@@ -33,18 +33,24 @@ import org.slf4j.LoggerFactory;
  * Consumes go-livepeer's topics into the store, at least once, with nothing lost.
  *
  * <h2>Delivery</h2>
- * Messages are gathered into a batch until it holds {@code batchMaxEvents} or its first message has
- * waited {@code batchMaxWait}. The batch is validated and encoded on the consumer thread (with the
- * common fork-join pool), then written to the store on one of {@link #WRITERS} writer threads once
- * one is free, while the consumer goes on reading. Only after a batch's write returned, and the
+ * Messages are gathered into a batch until it holds {@code batchMaxEvents}, or messages of {@link
+ * KafkaIngestConfig#MAX_BATCH_BYTES} in all, or its first message has waited {@code batchMaxWait}
+ * (a poll that brings more is cut there, the rest starting the next batch). The batch is
+ * validated and encoded on the consumer thread (with the common fork-join pool), then written to
+ * the store on one of {@link #WRITERS} writer threads once one is free, while the consumer goes on
+ * reading. Only after a batch's write returned, and the
  * writes of every batch before it, are its offsets committed, always on the consumer thread and in
  * batch order. A crash between write and commit means the batch is read again after restart; the
  * tables collapse the repeated rows by key, so every reader that uses FINAL sees each event once.
  *
- * <p>A write that fails rewinds the consumer to the first offset not yet committed in each
- * partition (dropping the batch being gathered too) and retries with capped exponential backoff:
- * the loop never skips data and never stops on bad input (bad messages are quarantined, not
- * thrown).
+ * <p>A write that fails is first written by halves ({@link Bisection}): a message the store
+ * refuses on its own while it takes other writes is quarantined, so that one message cannot stall
+ * the ingest. Whatever is still not written then (the store refuses everything, or is down)
+ * rewinds the consumer to the first message neither stored nor quarantined in each partition
+ * (dropping the batch being gathered too; offsets are committed up to that message, never past
+ * it) and is retried with capped exponential backoff: the loop never skips data and never stops
+ * on bad input (bad messages are quarantined, not thrown). A batch's messages are therefore kept
+ * until its write returns.
  *
  * <p>{@link #run()} blocks on the calling thread; {@link #stop()} may be called from any thread
  * and makes {@code run} write and commit what it holds, then return.
@@ -66,6 +72,8 @@ public final class KafkaIngest implements Runnable {
   private final KafkaIngestConfig config;
   private final EventWriter writer;
   private final IngestMetrics metrics;
+  private final long maxBatchBytes;
+  private final Bisection bisection;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -76,6 +84,7 @@ public final class KafkaIngest implements Runnable {
   private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
   private final Map<TopicPartition, Long> pendingFrom = new HashMap<>();
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
+  private long pendingBytes;
   private long pendingSinceNanos;
   private Duration backoff =
       FIRST_BACKOFF; // grows with failed writes, back to the first after a commit
@@ -83,9 +92,17 @@ public final class KafkaIngest implements Runnable {
   private volatile BatchResult total = BatchResult.EMPTY;
 
   public KafkaIngest(KafkaIngestConfig config, EventWriter writer, IngestMetrics metrics) {
+    this(config, writer, metrics, KafkaIngestConfig.MAX_BATCH_BYTES);
+  }
+
+  /** With another byte limit per batch, so that tests need not move 32 MiB to reach it. */
+  KafkaIngest(KafkaIngestConfig config, EventWriter writer, IngestMetrics metrics,
+      long maxBatchBytes) {
     this.config = config;
     this.writer = writer;
     this.metrics = metrics;
+    this.maxBatchBytes = maxBatchBytes;
+    this.bisection = new Bisection(writer, stopping::get);
   }
 
   @Override
@@ -110,7 +127,7 @@ public final class KafkaIngest implements Runnable {
           while (!inFlight.isEmpty() && inFlight.peek().result.isDone()) {
             commitOldest(c);
           }
-          if (batchIsDue()) {
+          while (batchIsDue()) {
             submit(c, writerThreads);
           }
         } catch (WakeupException e) {
@@ -121,7 +138,7 @@ public final class KafkaIngest implements Runnable {
           stopping.set(true);
         } catch (RuntimeException e) {
           metrics.writeFailed();
-          log.warn("batch not written, reading from the last committed offsets again in {}: {}",
+          log.warn("batch not written, reading again from the first message not stored in {}: {}",
               backoff, e.toString());
           rewind(c);
           pause(backoff);
@@ -132,8 +149,8 @@ public final class KafkaIngest implements Runnable {
         drain(c, writerThreads);
       } catch (RuntimeException e) {
         // Written or not, what is not committed is read again at the next start and stored once.
-        log.warn("stopping without committing the last batches read ({}): the next start reads"
-            + " them again", e.toString());
+        log.warn("stopping without committing all of the last batches read ({}): the next start"
+            + " reads the rest again", e.toString());
       }
     } finally {
       writerThreads.shutdownNow();
@@ -169,7 +186,10 @@ public final class KafkaIngest implements Runnable {
     }
   }
 
-  /** Totals since start. */
+  /**
+   * Totals since start. A message written in a batch that is then read again (a failure after
+   * part of it was written) counts each time.
+   */
   public BatchResult total() {
     return total;
   }
@@ -181,13 +201,32 @@ public final class KafkaIngest implements Runnable {
     }
     for (ConsumerRecord<byte[], byte[]> r : records) {
       pending.add(r);
+      pendingBytes += bytes(r);
       pendingFrom.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
     }
   }
 
   private boolean batchIsDue() {
     return !pending.isEmpty() && (pending.size() >= config.batchMaxEvents()
+        || pendingBytes >= maxBatchBytes
         || System.nanoTime() - pendingSinceNanos >= config.batchMaxWait().toNanos());
+  }
+
+  /**
+   * How many of the pending messages the next batch takes: up to {@code batchMaxEvents}, and up
+   * to the one that brings it to {@link #maxBatchBytes} (at least one, however large).
+   */
+  private int batchLength() {
+    long bytes = 0;
+    int n = 0;
+    while (n < pending.size() && n < config.batchMaxEvents() && bytes < maxBatchBytes) {
+      bytes += bytes(pending.get(n++));
+    }
+    return n;
+  }
+
+  private static long bytes(ConsumerRecord<byte[], byte[]> r) {
+    return r.value() == null ? 0 : r.value().length;
   }
 
   /**
@@ -195,33 +234,82 @@ public final class KafkaIngest implements Runnable {
    * free: it is prepared while the batches before it are still being written.
    */
   private void submit(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
-    List<Message> batch = new ArrayList<>(pending.size());
+    List<ConsumerRecord<byte[], byte[]>> taken = pending.subList(0, batchLength());
+    List<Message> batch = new ArrayList<>(taken.size());
+    Map<TopicPartition, Long> from = new HashMap<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : pending) {
+    long bytes = 0;
+    for (ConsumerRecord<byte[], byte[]> r : taken) {
       batch.add(new Message(r.value(), Origin.kafka(r.topic(), r.partition(), r.offset())));
-      offsets.merge(
-          new TopicPartition(r.topic(), r.partition()),
-          new OffsetAndMetadata(r.offset() + 1),
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      from.putIfAbsent(tp, r.offset());
+      offsets.merge(tp, new OffsetAndMetadata(r.offset() + 1),
           (a, b) -> a.offset() >= b.offset() ? a : b);
+      bytes += bytes(r);
     }
     EventWriter.Prepared prepared = writer.prepare(batch);
     while (inFlight.size() >= WRITERS) {
       commitOldest(c); // if it throws, this batch is still pending: rewind() reads it again
     }
-    inFlight.add(
-        new InFlight(
-            writerThreads.submit(() -> writer.write(prepared)), Map.copyOf(pendingFrom), offsets));
-    pending.clear();
+    inFlight.add(new InFlight(
+        writerThreads.submit(() -> write(batch, prepared, offsets)), from));
+    taken.clear();
+    pendingBytes -= bytes;
     pendingFrom.clear();
+    for (ConsumerRecord<byte[], byte[]> r : pending) {
+      pendingFrom.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+    }
+    if (!pending.isEmpty()) {
+      pendingSinceNanos = System.nanoTime(); // the rest came with the last poll
+    }
+  }
+
+  /**
+   * Writes a batch, on a writer thread. If the store refuses it, writes it by halves to quarantine
+   * what the store will not take; what is then still not written is read again.
+   */
+  private Written write(List<Message> batch, EventWriter.Prepared prepared,
+      Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      return new Written(writer.write(prepared), offsets, Map.of(), null);
+    } catch (RuntimeException e) {
+      return written(batch, bisection.isolate(batch, e));
+    }
+  }
+
+  /**
+   * A batch written in part: in each partition, the offsets up to its first message neither stored
+   * nor quarantined are committed, and reading starts again at that message, since a commit says
+   * that everything before it is done.
+   */
+  private static Written written(List<Message> batch, Bisection.Outcome outcome) {
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    Map<TopicPartition, Long> readAgain = new HashMap<>();
+    for (int i = 0; i < batch.size(); i++) { // in batch order, so in offset order per partition
+      Origin o = batch.get(i).origin();
+      TopicPartition tp = new TopicPartition(o.topic(), o.partition());
+      if (readAgain.containsKey(tp)) {
+        continue; // after a message not done: read again, done or not
+      }
+      if (outcome.done().get(i)) {
+        commit.put(tp, new OffsetAndMetadata(o.offset() + 1));
+      } else {
+        readAgain.put(tp, o.offset());
+      }
+    }
+    return new Written(outcome.written(), commit, readAgain, outcome.failure());
   }
 
   /**
    * Waits for the oldest batch being written, then commits its offsets: the order is the guarantee.
+   * Of a batch written in part, commits the part before the first message not done in each
+   * partition, then throws.
    */
   private void commitOldest(Consumer<byte[], byte[]> c) {
-    BatchResult written;
+    InFlight oldest = inFlight.peek();
+    Written written;
     try {
-      written = inFlight.peek().result.get();
+      written = oldest.result.get();
     } catch (ExecutionException e) { // it stays in flight: rewind() reads it again from its offsets
       throw e.getCause() instanceof RuntimeException r
           ? r
@@ -230,16 +318,26 @@ public final class KafkaIngest implements Runnable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing a batch", e);
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = inFlight.poll().commit;
-    total = total.plus(written);
-    commit(c, offsets);
-    backoff = FIRST_BACKOFF;
-    recordLag(c, offsets.keySet());
+    inFlight.poll();
+    if (written.failure != null) {
+      // In flight again before anything is committed, so that rewind() reads the rest again
+      // even if the commit fails.
+      inFlight.addFirst(new InFlight(oldest.result, written.readAgain));
+    }
+    total = total.plus(written.result);
+    if (!written.commit.isEmpty()) {
+      commit(c, written.commit);
+      backoff = FIRST_BACKOFF;
+      recordLag(c, written.commit.keySet());
+    }
+    if (written.failure != null) {
+      throw written.failure;
+    }
   }
 
   /** Writes and commits everything read: on stop and before partitions move elsewhere. */
   private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
-    if (!pending.isEmpty()) {
+    while (!pending.isEmpty()) {
       submit(c, writerThreads);
     }
     while (!inFlight.isEmpty()) {
@@ -278,6 +376,7 @@ public final class KafkaIngest implements Runnable {
       }
     });
     pending.clear();
+    pendingBytes = 0;
     pendingFrom.clear();
   }
 
@@ -307,10 +406,20 @@ public final class KafkaIngest implements Runnable {
    * A batch being written.
    *
    * @param from its first offset per partition, where a failure rewinds to
-   * @param commit the offsets to commit once it is written
    */
-  private record InFlight(Future<BatchResult> result, Map<TopicPartition, Long> from,
-      Map<TopicPartition, OffsetAndMetadata> commit) {}
+  private record InFlight(Future<Written> result, Map<TopicPartition, Long> from) {}
+
+  /**
+   * What became of a batch's write.
+   *
+   * @param result what was stored and quarantined
+   * @param commit the offsets to commit: all of the batch's, or those before its first message
+   *     not done in each partition
+   * @param readAgain of a batch written in part, the first message not done in each partition
+   * @param failure why the batch is not all written, or null
+   */
+  private record Written(BatchResult result, Map<TopicPartition, OffsetAndMetadata> commit,
+      Map<TopicPartition, Long> readAgain, RuntimeException failure) {}
 
   /**
    * Before partitions move to another instance, what was read from them is written and committed.

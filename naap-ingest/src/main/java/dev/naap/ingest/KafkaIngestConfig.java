@@ -23,7 +23,8 @@ import org.apache.kafka.common.config.SslConfigs;
  *     SASL_SSL}; null picks go-livepeer's rule: SASL_SSL when a user is set, else PLAINTEXT
  * @param truststore a PKCS12 or JKS truststore for TLS, or null for the JVM's default CAs
  * @param truststorePassword its password, or null
- * @param batchMaxEvents a batch is written when it holds this many messages (default 20 000)
+ * @param batchMaxEvents a batch is written when it holds this many messages (default 20 000), or
+ *     sooner when they reach {@link #MAX_BATCH_BYTES}
  * @param batchMaxWait ... or when its first message has waited this long (default 1 s)
  * @param instanceId Kafka static membership ({@code group.instance.id}): a restarted consumer with
  *     the same id gets its partitions back at once instead of after the dead member's session
@@ -48,6 +49,12 @@ public record KafkaIngestConfig(
     Duration sessionTimeout) {
 
   public static final int DEFAULT_BATCH_MAX_EVENTS = 20_000;
+  /**
+   * A batch is written once its messages hold this many bytes, however few they are (the Kafka
+   * ingest and the file import alike): 20 000 messages of go-livepeer's usual size (under 1 kB)
+   * stay under it, 20 000 of the largest a message may be would not fit in any heap.
+   */
+  public static final long MAX_BATCH_BYTES = 32L << 20;
   public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
   /** The brokers' default {@code group.min.session.timeout.ms} and {@code ...max...}. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -146,6 +148,48 @@ class KafkaIngestTest {
         .isEqualTo("500\n");
   }
 
+  @Test
+  void ingest_largeMessages_closesEachBatchAtItsByteLimitBeforeItsCountOrWait() throws Exception {
+    Store real = TestEngine.uniqueStore("kafka_bytes");
+    List<Integer> rowsPerInsert = Collections.synchronizedList(new ArrayList<>());
+    Store store = new DelegatingStore(real) {
+      @Override
+      public void insert(String insertStatement, byte[] data) {
+        if (insertStatement.startsWith("INSERT INTO rejected_events")) {
+          int rows = 0;
+          for (byte b : data) {
+            rows += b == '\n' ? 1 : 0; // TabSeparated escapes the newlines within values
+          }
+          rowsPerInsert.add(rows);
+        }
+        delegate.insert(insertStatement, data);
+      }
+    };
+    String topic = "large";
+    broker.createTopic(topic, 2);
+    // 128 KiB each, over the parser's limit: all quarantined as oversized, the bytes kept
+    List<byte[]> messages = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] m = new byte[128 << 10];
+      Arrays.fill(m, (byte) ('a' + i % 26));
+      messages.add(m);
+    }
+    produce(topic, messages);
+    // Neither 20 000 messages nor a minute would close a batch: only the 1 MiB can.
+    var config = KafkaIngestConfig.plaintext(broker.bootstrapServers(), List.of(topic),
+        "test-" + topic).withBatching(20_000, Duration.ofSeconds(60));
+
+    long start = System.nanoTime();
+    BatchResult total = ingestUntil(store, config, 40, 1 << 20);
+
+    assertThat(total).isEqualTo(new BatchResult(0, 40, 0));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+    assertThat(rowsPerInsert).containsExactly(8, 8, 8, 8, 8);
+    assertThat(real.queryText(
+            "SELECT count(), sum(payload_size) FROM rejected_events FINAL", Map.of()))
+        .isEqualTo("40\t" + (40L << 17) + "\n");
+  }
+
   /**
    * Runs the ingest in the group {@code "test-" + topic} until it has handled {@code expected}
    * messages.
@@ -158,6 +202,11 @@ class KafkaIngestTest {
 
   private static BatchResult ingestUntil(Store store, KafkaIngestConfig config, int expected)
       throws InterruptedException {
+    return ingestUntil(store, config, expected, KafkaIngestConfig.MAX_BATCH_BYTES);
+  }
+
+  private static BatchResult ingestUntil(Store store, KafkaIngestConfig config, int expected,
+      long maxBatchBytes) throws InterruptedException {
     IngestMetrics metrics = IngestMetrics.unregistered();
     var writer =
         new EventWriter(
@@ -166,7 +215,7 @@ class KafkaIngestTest {
             EventWriter.DuplicateCheck.BATCH,
             metrics,
             Clock.systemUTC());
-    KafkaIngest ingest = new KafkaIngest(config, writer, metrics);
+    KafkaIngest ingest = new KafkaIngest(config, writer, metrics, maxBatchBytes);
     Thread thread = Thread.ofPlatform().name("ingest-" + config.groupId()).start(ingest);
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (handled(ingest) < expected && System.nanoTime() < deadline && thread.isAlive()) {

@@ -19,6 +19,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
         + "capture records (objects whose \"value\" is the envelope), through the same validation "
         + "and tables as the Kafka ingest. A file is a JSON array only when the whole file is one "
         + "array; otherwise each line is a message. Events already stored are counted as "
-        + "duplicates and skipped; each rejected message is reported with its file and line. The "
+        + "duplicates and skipped (with --write-again, written again); each rejected message is "
+        + "reported with its file and line. The "
         + "last line printed is: imported: accepted=N rejected=M duplicate=D. The exit code is 1 "
         + "when any message was rejected or any file could not be read."})
 final class ImportCommand implements Main.Runner {
@@ -37,6 +39,11 @@ final class ImportCommand implements Main.Runner {
 
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "the files to import")
   List<Path> files;
+
+  @Option(names = "--write-again", description = "write events already stored again, counted as"
+      + " accepted (their rows collapse by key): after an import that failed part-way, whose"
+      + " events can be in raw_events without the rows of every table it feeds")
+  boolean writeAgain;
 
   @Mixin TestLoadOptions testLoad;
   @Mixin StoreOptions storeOptions;
@@ -57,7 +64,7 @@ final class ImportCommand implements Main.Runner {
     try (Store store = Stores.open(storeConfig)) {
       testLoadRules.save(store, Clock.systemUTC());
       EventWriter writer = new EventWriter(store, new EventParser(),
-          EventWriter.DuplicateCheck.STORE,
+          writeAgain ? EventWriter.DuplicateCheck.BATCH : EventWriter.DuplicateCheck.STORE,
           IngestMetrics.unregistered(), Clock.systemUTC());
       FileImport fileImport = new FileImport(writer, FileImport.DEFAULT_BATCH_SIZE, err::println);
       BatchResult total = BatchResult.EMPTY;

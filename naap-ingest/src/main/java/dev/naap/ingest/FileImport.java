@@ -1,13 +1,14 @@
 package dev.naap.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -204,8 +205,7 @@ public final class FileImport {
               "unexpected end of file inside the array", p.currentLocation()) {};
         }
         int line = p.currentTokenLocation().getLineNr();
-        JsonNode element = p.readValueAsTree();
-        batcher.add(JSON.writeValueAsBytes(unwrapCapture(element)), line);
+        batcher.add(unwrapCapture(copy(p)), line);
       }
     }
   }
@@ -255,23 +255,55 @@ public final class FileImport {
   }
 
   /**
-   * A capture record carries the envelope in {@code value}; anything else is the message itself.
+   * The value at the parser's current token, as JSON text: token by token, numbers as written
+   * and repeated keys kept, so that the parser judges the message as it came (a tree would keep
+   * one of two repeated keys, and the message would pass where Kafka's copy is rejected).
    */
-  private static JsonNode unwrapCapture(JsonNode node) {
-    JsonNode value = node.get("value");
-    return node.isObject() && value != null && value.isObject() && !node.has("data") ? value : node;
+  private static byte[] copy(JsonParser p) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      int depth = 0;
+      do {
+        JsonToken t = p.currentToken();
+        g.copyCurrentEventExact(p);
+        depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+      } while (depth > 0 && p.nextToken() != null);
+    }
+    return out.toByteArray();
   }
 
-  private static byte[] unwrapCaptureLine(byte[] line) {
-    if (indexOf(line, VALUE_KEY) < 0) {
-      return line;
+  /**
+   * A capture record (an object with an object {@code value} and no {@code data}) carries the
+   * envelope in {@code value}, copied as it came; anything else is the message itself, also a
+   * record with two {@code value}s, which the parser then rejects.
+   */
+  private static byte[] unwrapCapture(byte[] message) {
+    if (indexOf(message, VALUE_KEY) < 0) {
+      return message;
     }
-    try {
-      JsonNode node = JSON.readTree(line);
-      JsonNode unwrapped = node == null ? null : unwrapCapture(node);
-      return unwrapped == null || unwrapped == node ? line : JSON.writeValueAsBytes(unwrapped);
+    try (JsonParser p = JSON.createParser(message)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return message;
+      }
+      byte[] value = null;
+      int values = 0;
+      boolean data = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        data |= name.equals("data");
+        if (name.equals("value")) {
+          values++;
+          if (t == JsonToken.START_OBJECT) {
+            value = copy(p);
+            continue;
+          }
+        }
+        p.skipChildren();
+      }
+      return value != null && values == 1 && !data ? value : message;
     } catch (IOException e) {
-      return line; // not JSON: the writer rejects it with the reason
+      return message; // not JSON: the writer rejects it with the reason
     }
   }
 
@@ -315,7 +347,7 @@ public final class FileImport {
     void addLine(byte[] line) {
       position++;
       if (!isBlank(line)) {
-        append(unwrapCaptureLine(line));
+        append(unwrapCapture(line));
       }
     }
 

@@ -263,6 +263,27 @@ class FileImportTest {
     assertThat(fileImport.importFile(file)).isEqualTo(new BatchResult(100, 0, 0));
   }
 
+  /**
+   * An element with a repeated key is rejected as on Kafka and in a file of lines, inside an
+   * array and inside a capture record's value: the element is passed on as it came, not through
+   * a tree that keeps one of the two values. Numbers keep their exact text.
+   */
+  @Test
+  void importFile_arrayElementsWithARepeatedKey_areRejected_andNumbersKeepTheirText()
+      throws Exception {
+    String repeated = withId("twice").replaceFirst("\\{", "{\"gateway\":\"a\",");
+    String exact = withId("exact").replace("\"data\":{", "\"data\":{\"x\":1.50000000000000000001,");
+    Path file = dir.resolve("array.json");
+    Files.writeString(file, "[" + repeated + ",{\"topic\":\"t\",\"value\":" + repeated
+        .replace("twice", "twice-in-record") + "}," + exact + "]");
+
+    assertThat(fileImport.importFile(file)).isEqualTo(new BatchResult(1, 2, 0));
+    assertThat(rows("SELECT reason, count() FROM rejected_events GROUP BY reason"))
+        .isEqualTo("invalid_value\t2\n");
+    assertThat(rows("SELECT position(payload, 'x\":1.50000000000000000001,') > 0"
+        + " FROM raw_events WHERE event_id = 'exact'")).isEqualTo("1\n");
+  }
+
   /** Hostile first lines before 100 good events: all 100 are imported, the bad line reported. */
   @Test
   void importFile_hostileFirstLine_neverLosesTheGoodEvents() throws Exception {

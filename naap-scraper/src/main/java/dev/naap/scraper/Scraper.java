@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -291,7 +292,10 @@ public final class Scraper implements AutoCloseable {
     Instant at = clock.instant();
     Semaphore slots = new Semaphore(config.reachabilityParallelism());
     Map<String, Future<Reachability.Probe>> futures = new LinkedHashMap<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    Duration budget = config.reachabilityDeadline();
+    long deadline = System.nanoTime() + budget.toNanos();
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
       for (String uri : uris) {
         futures.put(uri, pool.submit(() -> {
           slots.acquire();
@@ -303,12 +307,20 @@ public final class Scraper implements AutoCloseable {
         }));
       }
       for (var e : futures.entrySet()) {
+        long left = Math.max(0, deadline - System.nanoTime());
         try {
-          probes.put(e.getKey(), e.getValue().get());
+          probes.put(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS));
+        } catch (TimeoutException ex) {
+          probes.put(e.getKey(), Reachability.unfinished(e.getKey(),
+              "the probes of the run did not end within " + budget.toMillis() + " ms"));
         } catch (ExecutionException ex) {
           log.warn("reachability probe of {} threw", e.getKey(), ex.getCause());
         }
       }
+    } finally {
+      // Interrupts the probes left (a virtual thread's blocked socket is closed by it) and does
+      // not wait for them: the snapshots are not held up by one slow orchestrator.
+      pool.shutdownNow();
     }
     metrics.unreachable((int) probes.values().stream().filter(p -> !p.ok()).count());
     List<ObjectNode> rows = new ArrayList<>();
@@ -526,6 +538,7 @@ public final class Scraper implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    reachability.close();
     hosts.close();
     try {
       regions.close();

@@ -243,6 +243,52 @@ class HostileSourcesTest {
     }
   }
 
+  @Test
+  void anOrchestratorTricklingItsHandshake_doesNotHoldUpTheSnapshots() throws Exception {
+    try (RawServer trickle = new RawServer(HostileSourcesTest::trickleTlsRecord)) {
+      String orchestrators = String.join(",", List.of("a", "b", "c").stream()
+          .map(k -> """
+              {"address": "0x%s", "local_address": "0x%s",
+               "orch_uri": "https://127.0.0.1:%d/%s", "capabilities": {"capacities": {"35": 1}}}
+              """.formatted(k.repeat(40), k.repeat(40), trickle.port(), k)).toList());
+      try (LoopbackServer gateway = new LoopbackServer().json("/getNetworkCapabilities",
+              ("{\"orchestrators\": [" + orchestrators + "]}").getBytes(StandardCharsets.UTF_8));
+          Store store = TestEngine.uniqueStore("scrape_trickle_probe");
+          // One probe at a time, each allowed 10 s: the run's deadline of 1 s must end them.
+          Scraper scraper = new Scraper(fastConfig(List.of(gateway.url())).attempts(1)
+              .reachability(true).reachabilityParallelism(1)
+              .reachabilityTimeout(Duration.ofSeconds(10))
+              .reachabilityDeadline(Duration.ofSeconds(1)).build(), store,
+              ScrapeMetrics.unregistered(), Clock.systemUTC())) {
+        long t0 = System.nanoTime();
+        Scraper.RunSummary run = scraper.runOnce();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(run.status()).isEqualTo("ok");
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        assertThat(store.queryText("SELECT count() FROM orchestrators_current", Map.of()))
+            .isEqualTo("3\n");
+        assertThat(store.queryText("SELECT ok, error_kind, error, count()"
+            + " FROM orchestrator_reachability GROUP BY ALL", Map.of()))
+            .isEqualTo("false\ttimeout\tthe probes of the run did not end within 1000 ms\t3\n");
+      }
+    }
+  }
+
+  /** A TLS server that has started a 16 KiB handshake record and sends it a byte per 100 ms. */
+  static void trickleTlsRecord(Socket s) throws IOException {
+    OutputStream out = s.getOutputStream();
+    byte[] header = {0x16, 0x03, 0x03, 0x40, 0x00};
+    for (int i = 0; i < 16_389; i++) {
+      out.write(i < header.length ? header[i] : 0x02);
+      out.flush();
+      sleepQuietly(100);
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
+    }
+  }
+
   private static String currentCounts(Store store) {
     return store.queryText("SELECT source, count(), sum(length(capacities)) FROM"
         + " orchestrators_current GROUP BY source ORDER BY source", Map.of());

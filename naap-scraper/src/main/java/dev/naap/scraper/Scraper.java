@@ -194,10 +194,11 @@ public final class Scraper implements AutoCloseable {
       }
     }
     Map<String, Reachability.Probe> probes = probeAll(runId, capabilities.values());
+    Map<String, HostResolver.Result> addresses = addresses(capabilities.values(), probes);
     int orchestratorsSeen = 0;
     int versionsWritten = 0;
     for (Fetched f : capabilities.values()) {
-      SourceOutcome o = writeCapabilities(runId, f, probes);
+      SourceOutcome o = writeCapabilities(runId, f, probes, addresses);
       outcomes.add(o);
       metrics.sourceOutcome(f.source(), "ok".equals(o.status()), System.currentTimeMillis());
       if ("ok".equals(o.status())) {
@@ -347,20 +348,48 @@ public final class Scraper implements AutoCloseable {
     return probes;
   }
 
-  private OrchestratorSnapshot withRegion(OrchestratorSnapshot s,
+  /**
+   * The address of each host that a region needs (a database is open, no mapping line names the
+   * orchestrator): the probe's when it resolved one; the probe's failure when it already waited
+   * for the name in this run (a pending lookup is not waited for twice); else looked up, all at
+   * once within one deadline ({@link HostResolver#resolveAll}), not one deadline per host.
+   */
+  private Map<String, HostResolver.Result> addresses(Iterable<Fetched> fetched,
       Map<String, Reachability.Probe> probes) {
+    Map<String, HostResolver.Result> known = new HashMap<>();
+    Set<String> lookUp = new LinkedHashSet<>();
+    for (Fetched f : fetched) {
+      if (!(f.result() instanceof CapabilitiesReader.Answer a)) {
+        continue;
+      }
+      for (OrchestratorSnapshot s : a.orchestrators()) {
+        Reachability.Probe probe = probes.get(s.orchUri());
+        String host = probe != null ? probe.host() : hostOf(s.orchUri());
+        if (!regions.needsAddress(s.address(), s.localAddress(), host)) {
+          continue;
+        }
+        if (probe != null && probe.ip() != null) {
+          known.put(host, new HostResolver.Result(probe.ip(), "", false));
+        } else if (probe != null && "dns".equals(probe.errorKind())) {
+          known.putIfAbsent(host, new HostResolver.Result(null, probe.error(), false));
+        } else {
+          lookUp.add(host);
+        }
+      }
+    }
+    lookUp.removeAll(known.keySet());
+    known.putAll(hosts.resolveAll(lookUp));
+    return known;
+  }
+
+  private OrchestratorSnapshot withRegion(OrchestratorSnapshot s,
+      Map<String, Reachability.Probe> probes, Map<String, HostResolver.Result> addresses) {
     Reachability.Probe probe = probes.get(s.orchUri());
     String host = probe != null ? probe.host() : hostOf(s.orchUri());
-    // The probe's address when it resolved one; else a (cached) lookup of our own.
-    HostResolver.Result[] lookup = new HostResolver.Result[1];
-    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host, () -> {
-      if (probe != null && probe.ip() != null) {
-        return probe.ip();
-      }
-      lookup[0] = hosts.resolve(host);
-      return lookup[0].ip();
-    });
-    if (region.equals(RegionResolver.UNKNOWN) && lookup[0] != null && !lookup[0].ok()) {
+    HostResolver.Result address = addresses.get(host);
+    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host,
+        () -> address == null ? null : address.ip());
+    if (region.equals(RegionResolver.UNKNOWN) && address != null && !address.ok()) {
       // A name service that fails for a while does not make a known orchestrator's region
       // flap to unknown and back (each flap would be a new version).
       region = lastGeolocated.getOrDefault(s.orchUri(), region);
@@ -383,7 +412,7 @@ public final class Scraper implements AutoCloseable {
   // Writing
 
   private SourceOutcome writeCapabilities(String runId, Fetched f,
-      Map<String, Reachability.Probe> probes) {
+      Map<String, Reachability.Probe> probes, Map<String, HostResolver.Result> addresses) {
     if (f.error() != null) {
       return failed(f, f.error());
     }
@@ -391,7 +420,7 @@ public final class Scraper implements AutoCloseable {
     Map<String, VersionedWriter.Version> versions = new LinkedHashMap<>();
     Set<String> gpuIds = new LinkedHashSet<>();
     for (OrchestratorSnapshot s : answer.orchestrators()) {
-      OrchestratorSnapshot located = withRegion(s, probes);
+      OrchestratorSnapshot located = withRegion(s, probes, addresses);
       versions.put(s.orchUri(), Rows.orchestrator(located));
       s.gpus().forEach(g -> gpuIds.add(g.id()));
     }

@@ -33,7 +33,8 @@ import java.util.List;
  * @param geoDatabase an offline MaxMind DB file (country or city); null for none. Default: the
  *     database the launcher fetched ({@value #GEO_DATABASE_PROPERTY}), else none
  * @param regionTable the operator's lines over the built-in country-to-region table; null for none
- * @param dnsTimeout how long one host lookup may take (default 2 s)
+ * @param dnsTimeout how long one host lookup may take, and a run's region lookups, made at once
+ *     (default 2 s)
  */
 public record ScraperConfig(
     List<URI> gateways,
@@ -76,15 +77,19 @@ public record ScraperConfig(
   }
 
   /**
-   * The longest a run can take, the store's own time aside: the sources (fetched at once), then
-   * the probes.
+   * The longest a run can take, the store's own time aside: the sources (fetched at once), the
+   * probes, then the region lookups (made at once, when a geo database is open).
    */
   public Duration worstCaseRunTime() {
-    return worstCaseSourceTime().plus(probeTime());
+    return worstCaseSourceTime().plus(probeTime()).plus(regionLookupTime());
   }
 
   private Duration probeTime() {
     return reachability ? reachabilityDeadline : Duration.ZERO;
+  }
+
+  private Duration regionLookupTime() {
+    return geoDatabase != null ? dnsTimeout : Duration.ZERO;
   }
 
   /** The waits between {@link #attempts} tries: base, doubled per try, capped. */
@@ -215,7 +220,8 @@ public record ScraperConfig(
         if (config.worstCaseRunTime().compareTo(interval) >= 0) {
           errors.add("interval: " + interval + " must exceed the worst case of a run, "
               + config.worstCaseRunTime() + ": sources (attempts x attemptTimeout + retry waits) "
-              + config.worstCaseSourceTime() + ", probes " + config.probeTime());
+              + config.worstCaseSourceTime() + ", probes " + config.probeTime()
+              + ", region lookups " + config.regionLookupTime());
         }
       }
       if (!errors.isEmpty()) {

@@ -127,5 +127,8 @@ class ScraperPartsTest {
     assertThatThrownBy(() -> fetchOnly.reachability(true).build())
         .hasMessageContaining("worst case of a run, PT2M3S")
         .hasMessageContaining("probes PT1M");
+    // With a geo database, the region lookups of a run: one DNS deadline.
+    assertThat(fetchOnly.reachability(false).geoDatabase(java.nio.file.Path.of("any.mmdb"))
+        .build().worstCaseRunTime()).isEqualTo(Duration.ofSeconds(65));
   }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,23 +196,28 @@ public final class Scraper implements AutoCloseable {
     }
     Map<String, Reachability.Probe> probes = probeAll(runId, capabilities.values());
     Map<String, HostResolver.Result> addresses = addresses(capabilities.values(), probes);
+    SnapshotWrites writes = new SnapshotWrites();
     int orchestratorsSeen = 0;
     int versionsWritten = 0;
     for (Fetched f : capabilities.values()) {
-      SourceOutcome o = writeCapabilities(runId, f, probes, addresses);
+      SourceOutcome o = writeCapabilities(runId, f, probes, addresses, writes);
       outcomes.add(o);
       metrics.sourceOutcome(f.source(), "ok".equals(o.status()), System.currentTimeMillis());
-      if ("ok".equals(o.status())) {
+      // A source that answered is not backed off when the store could not take its snapshot.
+      if (f.error() == null) {
         backoff.succeeded(f.source());
+      } else {
+        backoff.failed(f.source());
+      }
+      if ("ok".equals(o.status())) {
         orchestratorsSeen += o.orchestrators();
         versionsWritten += o.versionsWritten();
       } else {
-        backoff.failed(f.source());
         metrics.error(f.source(), CAPABILITIES, o.errorKind());
       }
     }
     for (Fetched f : registered.values()) {
-      SourceOutcome o = writeRegistered(runId, f);
+      SourceOutcome o = writeRegistered(runId, f, writes);
       outcomes.add(o);
       if ("failed".equals(o.status())) {
         metrics.error(f.source(), REGISTERED, o.errorKind());
@@ -411,8 +417,37 @@ public final class Scraper implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Writing
 
+  /**
+   * The snapshot writes of one run. A write that throws is tried again, up to {@code attempts}
+   * tries with the fetches' waits; once one has failed every try the store is taken as down and
+   * the run's later writes are tried once, so that the waits do not add up over the sources.
+   */
+  private final class SnapshotWrites {
+    private boolean storeDown;
+
+    <T> T apply(String what, Supplier<T> write) throws InterruptedException {
+      int tries = storeDown ? 1 : config.attempts();
+      Duration wait = config.retryBackoff();
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return write.get();
+        } catch (RuntimeException e) {
+          if (attempt >= tries) {
+            storeDown = true;
+            throw e;
+          }
+          log.debug("cannot write {} (try {}), retrying in {}: {}", what, attempt, wait,
+              e.toString());
+          Thread.sleep(wait.toMillis());
+          wait = min(wait.multipliedBy(2), config.retryBackoffMax());
+        }
+      }
+    }
+  }
+
   private SourceOutcome writeCapabilities(String runId, Fetched f,
-      Map<String, Reachability.Probe> probes, Map<String, HostResolver.Result> addresses) {
+      Map<String, Reachability.Probe> probes, Map<String, HostResolver.Result> addresses,
+      SnapshotWrites writes) throws InterruptedException {
     if (f.error() != null) {
       return failed(f, f.error());
     }
@@ -425,8 +460,8 @@ public final class Scraper implements AutoCloseable {
       s.gpus().forEach(g -> gpuIds.add(g.id()));
     }
     try {
-      var result = writer.apply("orchestrator_versions", "orch_uri", f.source(), runId, versions,
-          f.startedAt());
+      var result = writes.apply("the snapshot of " + f.source(), () -> writer.apply(
+          "orchestrator_versions", "orch_uri", f.source(), runId, versions, f.startedAt()));
       metrics.seen(f.source(), versions.size(), gpuIds.size());
       metrics.versionsWritten("orchestrator_versions", result.written());
       metrics.versionsUpdated("orchestrator_versions", result.updated());
@@ -440,7 +475,8 @@ public final class Scraper implements AutoCloseable {
     }
   }
 
-  private SourceOutcome writeRegistered(String runId, Fetched f) {
+  private SourceOutcome writeRegistered(String runId, Fetched f, SnapshotWrites writes)
+      throws InterruptedException {
     if (f.error() != null) {
       if (unavailable(f.error())) {
         return new SourceOutcome(f.source(), f.endpoint(), "unavailable",
@@ -453,8 +489,9 @@ public final class Scraper implements AutoCloseable {
     Map<String, VersionedWriter.Version> versions = new LinkedHashMap<>();
     transcoders.forEach((address, t) -> versions.put(address, Rows.registered(t)));
     try {
-      var result = writer.apply("registered_orchestrator_versions", "address", f.source(), runId,
-          versions, f.startedAt());
+      var result = writes.apply("the registered orchestrators of " + f.source(),
+          () -> writer.apply("registered_orchestrator_versions", "address", f.source(), runId,
+              versions, f.startedAt()));
       metrics.versionsWritten("registered_orchestrator_versions", result.written());
       return new SourceOutcome(f.source(), f.endpoint(), "ok", "", "", f.attempts(),
           versions.size(), 0, result.written(), result.closed());

@@ -78,10 +78,11 @@ public record ScraperConfig(
 
   /**
    * The longest a run can take, the store's own time aside: the sources (fetched at once), the
-   * probes, then the region lookups (made at once, when a geo database is open).
+   * probes, the region lookups (made at once, when a geo database is open), then the waits of one
+   * snapshot write retried (once a write has failed every try, the run's later writes try once).
    */
   public Duration worstCaseRunTime() {
-    return worstCaseSourceTime().plus(probeTime()).plus(regionLookupTime());
+    return worstCaseSourceTime().plus(probeTime()).plus(regionLookupTime()).plus(retryWaits());
   }
 
   private Duration probeTime() {
@@ -221,7 +222,8 @@ public record ScraperConfig(
           errors.add("interval: " + interval + " must exceed the worst case of a run, "
               + config.worstCaseRunTime() + ": sources (attempts x attemptTimeout + retry waits) "
               + config.worstCaseSourceTime() + ", probes " + config.probeTime()
-              + ", region lookups " + config.regionLookupTime());
+              + ", region lookups " + config.regionLookupTime() + ", store retry waits "
+              + config.retryWaits());
         }
       }
       if (!errors.isEmpty()) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -273,6 +274,72 @@ class HostileSourcesTest {
             .isEqualTo("false\ttimeout\tthe probes of the run did not end within 1000 ms\t3\n");
       }
     }
+  }
+
+  @Test
+  void storeFailures_areRetriedAndDoNotBackAGoodSourceOff() throws Exception {
+    AtomicInteger failuresLeft = new AtomicInteger(1);
+    AtomicInteger tries = new AtomicInteger();
+    try (LoopbackServer good = new LoopbackServer().json("/getNetworkCapabilities", LIVE);
+        Store real = TestEngine.uniqueStore("scrape_store_down");
+        Store flaky = new FlakyStore(real, failuresLeft, tries);
+        Scraper scraper = new Scraper(fastConfig(List.of(good.url())).build(), flaky,
+            ScrapeMetrics.unregistered(), Clock.systemUTC())) {
+      // One failed insert: the write is tried again and the run is ok.
+      assertThat(scraper.runOnce().status()).isEqualTo("ok");
+      assertThat(tries).hasValue(2);
+
+      // A store that stays down: each run fails with kind store after its tries, and the
+      // source, which answers, is never sat out (a failing source would sit out the third).
+      failuresLeft.set(Integer.MAX_VALUE);
+      List<String> outcomes = new ArrayList<>();
+      for (int run = 0; run < 3; run++) {
+        tries.set(0);
+        Scraper.SourceOutcome o = scraper.runOnce().sources().getFirst();
+        outcomes.add(o.status() + "/" + o.errorKind() + "/" + tries.get());
+      }
+      assertThat(outcomes).containsExactly("failed/store/2", "failed/store/2", "failed/store/2");
+
+      failuresLeft.set(0);
+      assertThat(scraper.runOnce().status()).isEqualTo("ok");
+      assertThat(currentCounts(real)).isNotEmpty();
+    }
+  }
+
+  /**
+   * A store whose reads of open orchestrator versions (the first step of each snapshot write,
+   * counted in {@code tries}) fail while {@code failuresLeft} > 0.
+   */
+  private record FlakyStore(Store store, AtomicInteger failuresLeft, AtomicInteger tries)
+      implements Store {
+    @Override
+    public byte[] query(String sql, Map<String, ?> params, String format) {
+      if (sql.startsWith("SELECT * FROM orchestrator_versions FINAL")) {
+        tries.incrementAndGet();
+        if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new dev.naap.store.StoreException(210, "store down (test)", sql);
+        }
+      }
+      return store.query(sql, params, format);
+    }
+
+    @Override
+    public void insert(String insertStatement, byte[] data) {
+      store.insert(insertStatement, data);
+    }
+
+    @Override
+    public String database() {
+      return store.database();
+    }
+
+    @Override
+    public String description() {
+      return store.description();
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** A TLS server that has started a 16 KiB handshake record and sends it a byte per 100 ms. */

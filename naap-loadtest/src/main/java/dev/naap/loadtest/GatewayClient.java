@@ -12,13 +12,20 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The go-livepeer gateway HTTP calls the tester makes (livepeer-data.md §3.1): capabilities, the
- * live-video start hook, {@code /update}, {@code /status}, and request/response pipelines. Every
- * failure is a classified {@link GatewayException}. Thread-safe.
+ * live-video start hook, {@code /update}, {@code /status}, and request/response pipelines. Each
+ * call has one deadline for its whole answer, headers and body, and a size limit. Every failure is
+ * a classified {@link GatewayException}. Thread-safe.
  */
 public final class GatewayClient {
+  /** The largest answer read: a gateway's statuses, lists and batch answers are far smaller. */
+  static final long MAX_BODY_BYTES = 16L << 20;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_ERROR_BODY = 500;
 
@@ -101,15 +108,32 @@ public final class GatewayClient {
 
   private HttpResponse<byte[]> exchange(HttpRequest request)
       throws GatewayException, InterruptedException {
+    // The request's timeout ends at the headers; this deadline covers the body too, so a gateway
+    // that stalls mid-answer cannot hold a test, or the single-threaded schedule, forever.
+    CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request,
+        HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofByteArray(),
+            MAX_BODY_BYTES));
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpTimeoutException e) {
-      throw new GatewayException(ErrorClass.TIMEOUT, 0, request.method() + " " + request.uri()
-          + ": no answer within " + requestTimeout, e);
-    } catch (IOException e) {
+      return answer.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw timeout(request, e);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        throw timeout(request, cause);
+      }
       throw new GatewayException(ErrorClass.GATEWAY_UNAVAILABLE, 0, request.method() + " "
-          + request.uri() + ": " + e, e);
+          + request.uri() + ": " + cause, cause);
     }
+  }
+
+  private GatewayException timeout(HttpRequest request, Throwable cause) {
+    return new GatewayException(ErrorClass.TIMEOUT, 0, request.method() + " " + request.uri()
+        + ": no answer within " + requestTimeout, cause);
   }
 
   private static void check(HttpResponse<byte[]> r, int expected) throws GatewayException {

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,30 @@ class GatewayClientTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Test
+  void capabilities_areAskedOfTheCliServer_everythingElseOfTheHttpPort() throws Exception {
+    List<String> cliPaths = new CopyOnWriteArrayList<>();
+    List<String> httpPaths = new CopyOnWriteArrayList<>();
+    try (ScriptedGateway cli = new ScriptedGateway((m, path, body, n) -> {
+          cliPaths.add(path);
+          return ScriptedGateway.Answer.json("{\"orchestrators\": []}");
+        });
+        ScriptedGateway http = new ScriptedGateway((m, path, body, n) -> {
+          httpPaths.add(path);
+          return new ScriptedGateway.Answer(404, "");
+        })) {
+      GatewayClient client = new GatewayClient(http.url(), cli.url(), Duration.ofMillis(500),
+          Duration.ofSeconds(2));
+      assertThat(client.capabilities().path("orchestrators").isArray()).isTrue();
+      assertThat(client.status("s")).isNull();
+      assertThat(cliPaths).containsExactly("/getNetworkCapabilities");
+      assertThat(httpPaths).containsExactly("/live/video-to-video/s/status");
+    }
+    // go-livepeer's default: the gateway's host, the CLI port.
+    assertThat(GatewayClient.defaultCli(URI.create("https://gw.example:8935/")))
+        .isEqualTo(URI.create("http://gw.example:7935"));
   }
 
   @Test

@@ -54,6 +54,11 @@ final class LoadtestCommand {
         description = "the gateway's HTTP address, e.g. http://127.0.0.1:8935 (required)")
     String gateway;
 
+    @Option(names = "--gateway-cli", paramLabel = "URL", description = {"the gateway's CLI "
+        + "address (-cliAddr), which serves /getNetworkCapabilities (default http://<gateway "
+        + "host>:" + GatewayClient.DEFAULT_CLI_PORT + "; the simulator serves it at --gateway)"})
+    String gatewayCli;
+
     @Option(names = "--plan", paramLabel = "FILE",
         description = "test plan JSON (default: every default of docs/LOADTEST.md)")
     Path plan;
@@ -103,15 +108,11 @@ final class LoadtestCommand {
       if (gateway == null) {
         problems.add("--gateway is required");
       } else {
-        try {
-          gatewayUrl = URI.create(gateway);
-          if (!"http".equals(gatewayUrl.getScheme()) && !"https".equals(gatewayUrl.getScheme())) {
-            problems.add("--gateway: expected an http:// or https:// URL, got '" + gateway + "'");
-          }
-        } catch (IllegalArgumentException e) {
-          problems.add("--gateway: not a URL: '" + gateway + "'");
-        }
+        gatewayUrl = httpUrl("--gateway", gateway, problems);
       }
+      URI cliUrl = gatewayCli != null ? httpUrl("--gateway-cli", gatewayCli, problems)
+          : gatewayUrl != null && gatewayUrl.getHost() != null
+              ? GatewayClient.defaultCli(gatewayUrl) : null;
       TestPlan testPlan = null;
       try {
         testPlan = plan == null ? TestPlanLoader.defaults() : TestPlanLoader.load(plan);
@@ -125,7 +126,8 @@ final class LoadtestCommand {
       }
       problems.check(spec);
 
-      GatewayClient client = new GatewayClient(gatewayUrl, connectTimeout, requestTimeout);
+      GatewayClient client =
+          new GatewayClient(gatewayUrl, cliUrl, connectTimeout, requestTimeout);
       StreamIngest streams = ingest.equals("hook") ? new HookIngest(client)
           : new FfmpegIngest(ffmpeg, URI.create(rtmp != null ? rtmp
               : "rtmp://" + gatewayUrl.getHost() + ":1935/"));
@@ -154,6 +156,22 @@ final class LoadtestCommand {
         err.println("naap loadtest: stopped; running tests were recorded as aborted");
         return 1;
       }
+    }
+
+    /** {@code value} as an http(s) URL with a host, or null with the problem added. */
+    private static URI httpUrl(String option, String value, Problems problems) {
+      try {
+        URI url = URI.create(value);
+        if (("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+            && url.getHost() != null) {
+          return url;
+        }
+        problems.add(option + ": expected an http:// or https:// URL with a host, got '" + value
+            + "'");
+      } catch (IllegalArgumentException e) {
+        problems.add(option + ": not a URL: '" + value + "'");
+      }
+      return null;
     }
 
     private static int printed(RunSummary run, PrintStream out) {

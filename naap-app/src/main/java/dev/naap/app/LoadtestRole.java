@@ -34,7 +34,10 @@ final class LoadtestRole implements Runnable {
     scheduler = new LoadtestScheduler(runner::runOnce, plan.interval(), time, metrics);
   }
 
-  /** A client of the gateway at {@code url} with the default timeouts. */
+  /**
+   * A client of a gateway that serves everything at {@code url}, as the simulator does, with the
+   * default timeouts.
+   */
   static GatewayClient client(URI url) {
     return new GatewayClient(url, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
   }

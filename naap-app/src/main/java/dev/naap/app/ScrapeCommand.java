@@ -82,7 +82,8 @@ final class ScrapeCommand implements Main.Runner {
       description = "KEY REGION lines over the built-in country -> region table")
   Path geoRegions;
 
-  @Option(names = "--dns-timeout", paramLabel = "DURATION", description = "one host lookup")
+  @Option(names = "--dns-timeout", paramLabel = "DURATION",
+      description = "one host lookup, and all of a run's region lookups, made at once")
   Duration dnsTimeout = DEFAULTS.dnsTimeout();
 
   @Option(names = "--once", description = "one run, then exit (1 if every source failed)")

@@ -79,9 +79,11 @@ class LoadtestCommandTest {
   void run_reportsEveryUsageErrorAtOnce() throws Exception {
     Path plan = dir.resolve("plan.json");
     Files.writeString(plan, "{\"concurrency\": 0}");
-    Run r = naap("loadtest", "run", "--plan", plan.toString(), "--ingest", "carrier-pigeon");
+    Run r = naap("loadtest", "run", "--plan", plan.toString(), "--ingest", "carrier-pigeon",
+        "--gateway-cli", "ftp://h");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--gateway is required")
+        .contains("--gateway-cli: expected an http:// or https:// URL with a host, got 'ftp://h'")
         .contains("concurrency: expected an integer 1..64, got 0")
         .contains("--ingest: expected hook or ffmpeg, got 'carrier-pigeon'");
     assertThat(naap("loadtest", "fly").err()).contains("unknown subcommand 'fly'");
@@ -113,6 +115,9 @@ class LoadtestCommandTest {
               "loadtest",
               "run",
               "--gateway",
+              "http://127.0.0.1:" + gateway.port(),
+              // The simulator serves the CLI's /getNetworkCapabilities on its one port.
+              "--gateway-cli",
               "http://127.0.0.1:" + gateway.port(),
               "--speed",
               "10",

@@ -12,36 +12,66 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The go-livepeer gateway HTTP calls the tester makes (livepeer-data.md §3.1): capabilities, the
- * live-video start hook, {@code /update}, {@code /status}, and request/response pipelines. Every
- * failure is a classified {@link GatewayException}. Thread-safe.
+ * The go-livepeer gateway HTTP calls the tester makes: capabilities on the gateway's CLI server
+ * (livepeer-data.md §2.2), and on its public HTTP port (§3.1) the live-video start hook, {@code
+ * /update}, {@code /status}, and request/response pipelines. Each call has one deadline for its
+ * whole answer, headers and body, and a size limit. Every failure is a classified {@link
+ * GatewayException}. Thread-safe.
  */
 public final class GatewayClient {
+  /** The port of go-livepeer's CLI server ({@code -cliAddr}) when none is given. */
+  public static final int DEFAULT_CLI_PORT = 7935;
+  /** The largest answer read: a gateway's statuses, lists and batch answers are far smaller. */
+  static final long MAX_BODY_BYTES = 16L << 20;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_ERROR_BODY = 500;
 
   private final URI base;
+  private final URI cli;
   private final HttpClient http;
   private final Duration requestTimeout;
 
-  /** A client for the gateway at {@code base} (e.g. {@code http://127.0.0.1:7935}). */
-  public GatewayClient(URI base, Duration connectTimeout, Duration requestTimeout) {
-    String s = base.toString();
-    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+  /**
+   * A client for a gateway whose public HTTP port ({@code base}, e.g. {@code
+   * http://127.0.0.1:8935}) and CLI server ({@code cli}, e.g. {@code http://127.0.0.1:7935})
+   * differ, as go-livepeer's do.
+   */
+  public GatewayClient(URI base, URI cli, Duration connectTimeout, Duration requestTimeout) {
+    this.base = directory(base);
+    this.cli = directory(cli);
     this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
         .version(HttpClient.Version.HTTP_1_1).build();
     this.requestTimeout = requestTimeout;
+  }
+
+  /** A client for a gateway that serves everything at {@code base}, as the simulator does. */
+  public GatewayClient(URI base, Duration connectTimeout, Duration requestTimeout) {
+    this(base, base, connectTimeout, requestTimeout);
+  }
+
+  /** The CLI address of the gateway at {@code base} when none is given: its host, port 7935. */
+  public static URI defaultCli(URI base) {
+    return URI.create("http://" + base.getHost() + ":" + DEFAULT_CLI_PORT);
+  }
+
+  private static URI directory(URI u) {
+    String s = u.toString();
+    return URI.create(s.endsWith("/") ? s : s + "/");
   }
 
   public URI base() {
     return base;
   }
 
-  /** {@code GET /getNetworkCapabilities}. */
+  /** {@code GET /getNetworkCapabilities}, on the CLI server. */
   public JsonNode capabilities() throws GatewayException, InterruptedException {
-    return json(send(get("getNetworkCapabilities"), 200));
+    return json(send(get(cli, "getNetworkCapabilities"), 200));
   }
 
   /**
@@ -68,7 +98,8 @@ public final class GatewayClient {
    * (404).
    */
   public JsonNode status(String streamId) throws GatewayException, InterruptedException {
-    HttpResponse<byte[]> r = exchange(get("live/video-to-video/" + enc(streamId) + "/status"));
+    HttpResponse<byte[]> r =
+        exchange(get(base, "live/video-to-video/" + enc(streamId) + "/status"));
     if (r.statusCode() == 404) {
       return null;
     }
@@ -88,8 +119,8 @@ public final class GatewayClient {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout).GET().build();
+  private HttpRequest get(URI directory, String path) {
+    return HttpRequest.newBuilder(directory.resolve(path)).timeout(requestTimeout).GET().build();
   }
 
   private HttpResponse<byte[]> send(HttpRequest request, int expected)
@@ -101,15 +132,32 @@ public final class GatewayClient {
 
   private HttpResponse<byte[]> exchange(HttpRequest request)
       throws GatewayException, InterruptedException {
+    // The request's timeout ends at the headers; this deadline covers the body too, so a gateway
+    // that stalls mid-answer cannot hold a test, or the single-threaded schedule, forever.
+    CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request,
+        HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofByteArray(),
+            MAX_BODY_BYTES));
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpTimeoutException e) {
-      throw new GatewayException(ErrorClass.TIMEOUT, 0, request.method() + " " + request.uri()
-          + ": no answer within " + requestTimeout, e);
-    } catch (IOException e) {
+      return answer.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw timeout(request, e);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        throw timeout(request, cause);
+      }
       throw new GatewayException(ErrorClass.GATEWAY_UNAVAILABLE, 0, request.method() + " "
-          + request.uri() + ": " + e, e);
+          + request.uri() + ": " + cause, cause);
     }
+  }
+
+  private GatewayException timeout(HttpRequest request, Throwable cause) {
+    return new GatewayException(ErrorClass.TIMEOUT, 0, request.method() + " " + request.uri()
+        + ": no answer within " + requestTimeout, cause);
   }
 
   private static void check(HttpResponse<byte[]> r, int expected) throws GatewayException {

@@ -85,22 +85,18 @@ public final class PlanRunner {
     List<TestResult> results = Collections.synchronizedList(new ArrayList<>());
     List<Supplier<TestResult>> tests = new ArrayList<>();
     JsonNode capabilities = null;
+    GatewayException unlisted = null;
     if (plan.orchestrators().isEmpty()
         && plan.targets().stream().anyMatch(t -> t.kind() == TestPlan.Kind.LIVE)) {
       try {
         capabilities = gateway.capabilities();
       } catch (GatewayException e) {
-        for (TestPlan.Target t : plan.targets()) {
-          results.add(
-              record(
-                  runOnly(
-                      runId, t, e.errorClass(), "cannot list orchestrators: " + e.getMessage())));
-        }
-        return new RunSummary(runId, results, 0, 0);
+        unlisted = e; // fails the live targets only: batch targets need no list
       }
     }
     int seq = 0;
-    for (TestPlan.Target target : plan.targets()) {
+    for (int place = 0; place < plan.targets().size(); place++) {
+      TestPlan.Target target = plan.targets().get(place);
       if (target.kind() == TestPlan.Kind.BATCH) {
         for (int i = 0; i < plan.batchRequests(); i++) {
           String testId = runId + "-" + (++seq);
@@ -109,10 +105,15 @@ public final class PlanRunner {
         }
         continue;
       }
+      if (unlisted != null) {
+        results.add(record(runOnly(runId, place, target, unlisted.errorClass(),
+            "cannot list orchestrators: " + unlisted.getMessage())));
+        continue;
+      }
       Collection<String> pins = plan.orchestrators().isEmpty()
           ? OrchestratorDirectory.advertising(capabilities, target) : plan.orchestrators();
       if (pins.isEmpty()) {
-        results.add(record(runOnly(runId, target, ErrorClass.NO_ORCHESTRATOR,
+        results.add(record(runOnly(runId, place, target, ErrorClass.NO_ORCHESTRATOR,
             "no orchestrator advertises " + target.pipeline() + " " + target.model())));
         continue;
       }
@@ -186,14 +187,17 @@ public final class PlanRunner {
     return new RunSummary(runId, results, skipped.get(), peak.get());
   }
 
-  /** A result for a target whose tests could not even be started. */
+  /**
+   * A result for target {@code index} of the plan, whose tests could not even be started; its
+   * test id names the target by its place, so two targets of one pipeline keep a row each.
+   */
   private TestResult runOnly(
-      String runId, TestPlan.Target t, ErrorClass errorClass, String message) {
+      String runId, int index, TestPlan.Target t, ErrorClass errorClass, String message) {
     Instant now = Instant.ofEpochMilli(time.nowMs());
     return new TestResult(
         runId,
         plan.name(),
-        runId + "-" + t.pipeline(),
+        runId + "-target" + (index + 1) + "-" + t.pipeline(),
         t.kind().name().toLowerCase(java.util.Locale.ROOT),
         "",
         "",

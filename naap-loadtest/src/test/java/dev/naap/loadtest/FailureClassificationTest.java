@@ -2,13 +2,18 @@ package dev.naap.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +138,37 @@ class FailureClassificationTest {
     }
     assertThat(r.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
     assertThat(r.errorMessage()).contains("no answer within");
+  }
+
+  @Test
+  void aStatusThatStallsMidBody_isTimeout_andTheTestEndsInTime() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    HttpServer gw = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        16);
+    gw.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    gw.createContext("/", ex -> {
+      if (ex.getRequestURI().getPath().endsWith("/status")) {
+        GatewayClientTest.stallMidBody(ex, release);
+      } else {
+        ex.sendResponseHeaders(200, -1);
+      }
+      ex.close();
+    });
+    gw.start();
+    TestResult r;
+    long t0 = System.nanoTime();
+    try {
+      r = runAgainst(URI.create("http://127.0.0.1:" + gw.getAddress().getPort()),
+          Duration.ofMillis(300));
+    } finally {
+      release.countDown();
+      gw.stop(0);
+    }
+    long tookMs = (System.nanoTime() - t0) / 1_000_000;
+    // Three polls in a row fail at 300 ms each: the test ends with them, not with the server.
+    assertThat(r.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
+    assertThat(r.errorMessage()).contains("/status: no answer within PT0.3S");
+    assertThat(tookMs).isLessThan(5_000L);
   }
 
   @Test

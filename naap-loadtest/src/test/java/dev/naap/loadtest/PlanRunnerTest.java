@@ -108,6 +108,53 @@ class PlanRunnerTest {
   }
 
   @Test
+  void whenTheGatewayCannotListOrchestrators_liveTargetsKeepARowEach_batchTargetsStillRun()
+      throws Exception {
+    TestPlan plan =
+        TestPlanLoader.parse(
+            """
+            {"name": "unlisted", "dataset": "random-prompts-v1", "batch_requests": 2,
+             "targets": [
+               {"pipeline": "streamdiffusion", "model": "stabilityai/sd-turbo", "kind": "live"},
+               {"pipeline": "streamdiffusion", "model": "stabilityai/sdxl-turbo", "kind": "live"},
+               {"pipeline": "text-to-image", "model": "ByteDance/SDXL-Lightning", "kind": "batch"}]}
+            """
+                .getBytes());
+    RunSummary run;
+    try (ScriptedGateway gw = new ScriptedGateway((m, path, body, n) ->
+        path.equals("/getNetworkCapabilities")
+            ? new ScriptedGateway.Answer(500, "discovery failed")
+            : ScriptedGateway.Answer.json("{\"images\": [{\"url\": \"/x.png\"}]}"))) {
+      run =
+          runner(plan, new GatewayClient(gw.url(), Duration.ofMillis(500), Duration.ofSeconds(2)))
+              .runOnce();
+    }
+    assertThat(run.results())
+        .filteredOn(r -> r.kind().equals("live"))
+        .extracting(TestResult::model, TestResult::errorClass)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "stabilityai/sd-turbo", ErrorClass.GATEWAY_UNAVAILABLE),
+            org.assertj.core.groups.Tuple.tuple(
+                "stabilityai/sdxl-turbo", ErrorClass.GATEWAY_UNAVAILABLE));
+    assertThat(run.results())
+        .filteredOn(r -> r.kind().equals("batch"))
+        .hasSize(2)
+        .allMatch(r -> r.outcome() == Outcome.SUCCESS);
+    // One row per target in the table that keeps one row per test id.
+    assertThat(
+            store.queryText(
+                "SELECT kind, model, error_class FROM test_load_results FINAL"
+                    + " WHERE run_id = {run:String} ORDER BY kind, model, error_class",
+                Map.of("run", run.runId())))
+        .isEqualTo(
+            "batch\tByteDance/SDXL-Lightning\tnone\n"
+                + "batch\tByteDance/SDXL-Lightning\tnone\n"
+                + "live\tstabilityai/sd-turbo\tgateway_unavailable\n"
+                + "live\tstabilityai/sdxl-turbo\tgateway_unavailable\n");
+  }
+
+  @Test
   void aBatchTarget_sendsItsRequests_andRecordsThemUnpinned() throws Exception {
     TestPlan plan =
         TestPlanLoader.parse(

@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,8 +23,10 @@ import java.util.concurrent.TimeoutException;
  * Resolves orchestrator hosts to addresses with a deadline and a cache. IP literals (v4, v6,
  * bracketed or not) are parsed, never looked up. The system resolver cannot be interrupted, so a
  * lookup runs on a small pool of daemon threads and the caller stops waiting at the deadline; the
- * pending lookup stays shared by later callers until it ends. Answers are kept for {@link #TTL},
- * failures for {@link #NEGATIVE_TTL}, at most {@link #MAX_ENTRIES} hosts. Thread-safe.
+ * pending lookup stays shared by later callers until it ends. {@link #resolveAll} starts a set of
+ * lookups at once (the pool bounds how many run) and waits for the set within one deadline.
+ * Answers are kept for {@link #TTL}, failures for {@link #NEGATIVE_TTL}, at most {@link
+ * #MAX_ENTRIES} hosts. Thread-safe.
  */
 final class HostResolver implements AutoCloseable {
   static final Duration TTL = Duration.ofMinutes(30);
@@ -81,9 +85,32 @@ final class HostResolver implements AutoCloseable {
     if (literal != null) {
       return new Result(literal, "", false);
     }
-    CompletableFuture<Result> answer = answer(host.toLowerCase(Locale.ROOT));
+    return await(host, answer(host.toLowerCase(Locale.ROOT)), System.nanoTime()
+        + timeout.toNanos());
+  }
+
+  /**
+   * The addresses of {@code names} (null and duplicates allowed), looked up at once within one
+   * deadline, {@code timeout}, for the whole set: a lookup still pending then is timed out.
+   */
+  Map<String, Result> resolveAll(Collection<String> names) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, CompletableFuture<Result>> pending = new LinkedHashMap<>();
+    Map<String, Result> results = new HashMap<>();
+    for (String host : names) {
+      if (host == null || host.isEmpty() || literalIp(host) != null) {
+        results.put(host, resolve(host));
+      } else {
+        pending.computeIfAbsent(host, h -> answer(h.toLowerCase(Locale.ROOT)));
+      }
+    }
+    pending.forEach((host, answer) -> results.put(host, await(host, answer, deadline)));
+    return results;
+  }
+
+  private Result await(String host, CompletableFuture<Result> answer, long deadlineNanos) {
     try {
-      return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       return new Result(null, "lookup of " + host + " timed out after " + timeout, true);
     } catch (InterruptedException e) {

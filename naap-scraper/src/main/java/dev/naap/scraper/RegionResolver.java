@@ -69,18 +69,19 @@ final class RegionResolver implements Closeable {
     return geo != null;
   }
 
+  /** Whether the region of an orchestrator needs its host's address: a database, no mapping. */
+  boolean needsAddress(String address, String localAddress, String host) {
+    return geo != null && mapped(address, localAddress, host) == null;
+  }
+
   /**
    * The region of an orchestrator. {@code ip} is asked only when no mapping line names it and a
    * database is open; it may give null (not resolved).
    */
   Region resolve(String address, String localAddress, String host, Supplier<InetAddress> ip) {
-    for (String key : new String[] {address, localAddress, host}) {
-      if (key != null && !key.isEmpty()) {
-        String region = mapping.get(key.toLowerCase(Locale.ROOT));
-        if (region != null) {
-          return new Region(region, "operator");
-        }
-      }
+    String region = mapped(address, localAddress, host);
+    if (region != null) {
+      return new Region(region, "operator");
     }
     InetAddress at = geo == null ? null : ip.get();
     if (at == null) {
@@ -89,12 +90,25 @@ final class RegionResolver implements Closeable {
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> record = geo.get(at, Map.class);
-      String region = regionOf(record);
-      return region == null ? UNKNOWN : new Region(region, "geoip");
+      String located = regionOf(record);
+      return located == null ? UNKNOWN : new Region(located, "geoip");
     } catch (IOException | RuntimeException e) {
       // A corrupt record for one address leaves that orchestrator without a region.
       return UNKNOWN;
     }
+  }
+
+  /** The operator's region for the first of the keys its mapping names, or null. */
+  private String mapped(String address, String localAddress, String host) {
+    for (String key : new String[] {address, localAddress, host}) {
+      if (key != null && !key.isEmpty()) {
+        String region = mapping.get(key.toLowerCase(Locale.ROOT));
+        if (region != null) {
+          return region;
+        }
+      }
+    }
+    return null;
   }
 
   /**

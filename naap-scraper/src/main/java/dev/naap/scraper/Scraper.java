@@ -26,7 +26,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,23 +195,29 @@ public final class Scraper implements AutoCloseable {
       }
     }
     Map<String, Reachability.Probe> probes = probeAll(runId, capabilities.values());
+    Map<String, HostResolver.Result> addresses = addresses(capabilities.values(), probes);
+    SnapshotWrites writes = new SnapshotWrites();
     int orchestratorsSeen = 0;
     int versionsWritten = 0;
     for (Fetched f : capabilities.values()) {
-      SourceOutcome o = writeCapabilities(runId, f, probes);
+      SourceOutcome o = writeCapabilities(runId, f, probes, addresses, writes);
       outcomes.add(o);
       metrics.sourceOutcome(f.source(), "ok".equals(o.status()), System.currentTimeMillis());
-      if ("ok".equals(o.status())) {
+      // A source that answered is not backed off when the store could not take its snapshot.
+      if (f.error() == null) {
         backoff.succeeded(f.source());
+      } else {
+        backoff.failed(f.source());
+      }
+      if ("ok".equals(o.status())) {
         orchestratorsSeen += o.orchestrators();
         versionsWritten += o.versionsWritten();
       } else {
-        backoff.failed(f.source());
         metrics.error(f.source(), CAPABILITIES, o.errorKind());
       }
     }
     for (Fetched f : registered.values()) {
-      SourceOutcome o = writeRegistered(runId, f);
+      SourceOutcome o = writeRegistered(runId, f, writes);
       outcomes.add(o);
       if ("failed".equals(o.status())) {
         metrics.error(f.source(), REGISTERED, o.errorKind());
@@ -291,7 +299,10 @@ public final class Scraper implements AutoCloseable {
     Instant at = clock.instant();
     Semaphore slots = new Semaphore(config.reachabilityParallelism());
     Map<String, Future<Reachability.Probe>> futures = new LinkedHashMap<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    Duration budget = config.reachabilityDeadline();
+    long deadline = System.nanoTime() + budget.toNanos();
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
       for (String uri : uris) {
         futures.put(uri, pool.submit(() -> {
           slots.acquire();
@@ -303,12 +314,20 @@ public final class Scraper implements AutoCloseable {
         }));
       }
       for (var e : futures.entrySet()) {
+        long left = Math.max(0, deadline - System.nanoTime());
         try {
-          probes.put(e.getKey(), e.getValue().get());
+          probes.put(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS));
+        } catch (TimeoutException ex) {
+          probes.put(e.getKey(), Reachability.unfinished(e.getKey(),
+              "the probes of the run did not end within " + budget.toMillis() + " ms"));
         } catch (ExecutionException ex) {
           log.warn("reachability probe of {} threw", e.getKey(), ex.getCause());
         }
       }
+    } finally {
+      // Interrupts the probes left (a virtual thread's blocked socket is closed by it) and does
+      // not wait for them: the snapshots are not held up by one slow orchestrator.
+      pool.shutdownNow();
     }
     metrics.unreachable((int) probes.values().stream().filter(p -> !p.ok()).count());
     List<ObjectNode> rows = new ArrayList<>();
@@ -335,20 +354,48 @@ public final class Scraper implements AutoCloseable {
     return probes;
   }
 
-  private OrchestratorSnapshot withRegion(OrchestratorSnapshot s,
+  /**
+   * The address of each host that a region needs (a database is open, no mapping line names the
+   * orchestrator): the probe's when it resolved one; the probe's failure when it already waited
+   * for the name in this run (a pending lookup is not waited for twice); else looked up, all at
+   * once within one deadline ({@link HostResolver#resolveAll}), not one deadline per host.
+   */
+  private Map<String, HostResolver.Result> addresses(Iterable<Fetched> fetched,
       Map<String, Reachability.Probe> probes) {
+    Map<String, HostResolver.Result> known = new HashMap<>();
+    Set<String> lookUp = new LinkedHashSet<>();
+    for (Fetched f : fetched) {
+      if (!(f.result() instanceof CapabilitiesReader.Answer a)) {
+        continue;
+      }
+      for (OrchestratorSnapshot s : a.orchestrators()) {
+        Reachability.Probe probe = probes.get(s.orchUri());
+        String host = probe != null ? probe.host() : hostOf(s.orchUri());
+        if (!regions.needsAddress(s.address(), s.localAddress(), host)) {
+          continue;
+        }
+        if (probe != null && probe.ip() != null) {
+          known.put(host, new HostResolver.Result(probe.ip(), "", false));
+        } else if (probe != null && "dns".equals(probe.errorKind())) {
+          known.putIfAbsent(host, new HostResolver.Result(null, probe.error(), false));
+        } else {
+          lookUp.add(host);
+        }
+      }
+    }
+    lookUp.removeAll(known.keySet());
+    known.putAll(hosts.resolveAll(lookUp));
+    return known;
+  }
+
+  private OrchestratorSnapshot withRegion(OrchestratorSnapshot s,
+      Map<String, Reachability.Probe> probes, Map<String, HostResolver.Result> addresses) {
     Reachability.Probe probe = probes.get(s.orchUri());
     String host = probe != null ? probe.host() : hostOf(s.orchUri());
-    // The probe's address when it resolved one; else a (cached) lookup of our own.
-    HostResolver.Result[] lookup = new HostResolver.Result[1];
-    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host, () -> {
-      if (probe != null && probe.ip() != null) {
-        return probe.ip();
-      }
-      lookup[0] = hosts.resolve(host);
-      return lookup[0].ip();
-    });
-    if (region.equals(RegionResolver.UNKNOWN) && lookup[0] != null && !lookup[0].ok()) {
+    HostResolver.Result address = addresses.get(host);
+    RegionResolver.Region region = regions.resolve(s.address(), s.localAddress(), host,
+        () -> address == null ? null : address.ip());
+    if (region.equals(RegionResolver.UNKNOWN) && address != null && !address.ok()) {
       // A name service that fails for a while does not make a known orchestrator's region
       // flap to unknown and back (each flap would be a new version).
       region = lastGeolocated.getOrDefault(s.orchUri(), region);
@@ -370,8 +417,37 @@ public final class Scraper implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Writing
 
+  /**
+   * The snapshot writes of one run. A write that throws is tried again, up to {@code attempts}
+   * tries with the fetches' waits; once one has failed every try the store is taken as down and
+   * the run's later writes are tried once, so that the waits do not add up over the sources.
+   */
+  private final class SnapshotWrites {
+    private boolean storeDown;
+
+    <T> T apply(String what, Supplier<T> write) throws InterruptedException {
+      int tries = storeDown ? 1 : config.attempts();
+      Duration wait = config.retryBackoff();
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return write.get();
+        } catch (RuntimeException e) {
+          if (attempt >= tries) {
+            storeDown = true;
+            throw e;
+          }
+          log.debug("cannot write {} (try {}), retrying in {}: {}", what, attempt, wait,
+              e.toString());
+          Thread.sleep(wait.toMillis());
+          wait = min(wait.multipliedBy(2), config.retryBackoffMax());
+        }
+      }
+    }
+  }
+
   private SourceOutcome writeCapabilities(String runId, Fetched f,
-      Map<String, Reachability.Probe> probes) {
+      Map<String, Reachability.Probe> probes, Map<String, HostResolver.Result> addresses,
+      SnapshotWrites writes) throws InterruptedException {
     if (f.error() != null) {
       return failed(f, f.error());
     }
@@ -379,13 +455,13 @@ public final class Scraper implements AutoCloseable {
     Map<String, VersionedWriter.Version> versions = new LinkedHashMap<>();
     Set<String> gpuIds = new LinkedHashSet<>();
     for (OrchestratorSnapshot s : answer.orchestrators()) {
-      OrchestratorSnapshot located = withRegion(s, probes);
+      OrchestratorSnapshot located = withRegion(s, probes, addresses);
       versions.put(s.orchUri(), Rows.orchestrator(located));
       s.gpus().forEach(g -> gpuIds.add(g.id()));
     }
     try {
-      var result = writer.apply("orchestrator_versions", "orch_uri", f.source(), runId, versions,
-          f.startedAt());
+      var result = writes.apply("the snapshot of " + f.source(), () -> writer.apply(
+          "orchestrator_versions", "orch_uri", f.source(), runId, versions, f.startedAt()));
       metrics.seen(f.source(), versions.size(), gpuIds.size());
       metrics.versionsWritten("orchestrator_versions", result.written());
       metrics.versionsUpdated("orchestrator_versions", result.updated());
@@ -399,7 +475,8 @@ public final class Scraper implements AutoCloseable {
     }
   }
 
-  private SourceOutcome writeRegistered(String runId, Fetched f) {
+  private SourceOutcome writeRegistered(String runId, Fetched f, SnapshotWrites writes)
+      throws InterruptedException {
     if (f.error() != null) {
       if (unavailable(f.error())) {
         return new SourceOutcome(f.source(), f.endpoint(), "unavailable",
@@ -412,8 +489,9 @@ public final class Scraper implements AutoCloseable {
     Map<String, VersionedWriter.Version> versions = new LinkedHashMap<>();
     transcoders.forEach((address, t) -> versions.put(address, Rows.registered(t)));
     try {
-      var result = writer.apply("registered_orchestrator_versions", "address", f.source(), runId,
-          versions, f.startedAt());
+      var result = writes.apply("the registered orchestrators of " + f.source(),
+          () -> writer.apply("registered_orchestrator_versions", "address", f.source(), runId,
+              versions, f.startedAt()));
       metrics.versionsWritten("registered_orchestrator_versions", result.written());
       return new SourceOutcome(f.source(), f.endpoint(), "ok", "", "", f.attempts(),
           versions.size(), 0, result.written(), result.closed());
@@ -526,6 +604,7 @@ public final class Scraper implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    reachability.close();
     hosts.close();
     try {
       regions.close();

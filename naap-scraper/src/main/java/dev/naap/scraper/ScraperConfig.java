@@ -23,14 +23,18 @@ import java.util.List;
  * @param maxSkippedRuns cap of the runs a failing source sits out (default 12)
  * @param registeredOrchestrators also scrape {@code /registeredOrchestrators} (default true)
  * @param reachability probe each orchestrator's service URI (default true)
- * @param reachabilityTimeout connect and handshake timeout of one probe (default 5 s)
+ * @param reachabilityTimeout one deadline for a probe's connect and handshake together (default
+ *     5 s)
  * @param reachabilityParallelism probes at once (default 16)
+ * @param reachabilityDeadline all of a run's probes; those not done then are timeouts (default
+ *     60 s)
  * @param observedFrom the operator's name for where the scraper runs (default "local")
  * @param regionMapping the operator's KEY REGION file; null for none
  * @param geoDatabase an offline MaxMind DB file (country or city); null for none. Default: the
  *     database the launcher fetched ({@value #GEO_DATABASE_PROPERTY}), else none
  * @param regionTable the operator's lines over the built-in country-to-region table; null for none
- * @param dnsTimeout how long one host lookup may take (default 2 s)
+ * @param dnsTimeout how long one host lookup may take, and a run's region lookups, made at once
+ *     (default 2 s)
  */
 public record ScraperConfig(
     List<URI> gateways,
@@ -47,6 +51,7 @@ public record ScraperConfig(
     boolean reachability,
     Duration reachabilityTimeout,
     int reachabilityParallelism,
+    Duration reachabilityDeadline,
     String observedFrom,
     Path regionMapping,
     Path geoDatabase,
@@ -68,7 +73,29 @@ public record ScraperConfig(
 
   /** The longest one source can take in a run: every attempt timing out, with the waits. */
   public Duration worstCaseSourceTime() {
-    Duration total = attemptTimeout.multipliedBy(attempts);
+    return attemptTimeout.multipliedBy(attempts).plus(retryWaits());
+  }
+
+  /**
+   * The longest a run can take, the store's own time aside: the sources (fetched at once), the
+   * probes, the region lookups (made at once, when a geo database is open), then the waits of one
+   * snapshot write retried (once a write has failed every try, the run's later writes try once).
+   */
+  public Duration worstCaseRunTime() {
+    return worstCaseSourceTime().plus(probeTime()).plus(regionLookupTime()).plus(retryWaits());
+  }
+
+  private Duration probeTime() {
+    return reachability ? reachabilityDeadline : Duration.ZERO;
+  }
+
+  private Duration regionLookupTime() {
+    return geoDatabase != null ? dnsTimeout : Duration.ZERO;
+  }
+
+  /** The waits between {@link #attempts} tries: base, doubled per try, capped. */
+  Duration retryWaits() {
+    Duration total = Duration.ZERO;
     Duration wait = retryBackoff;
     for (int i = 1; i < attempts; i++) {
       total = total.plus(wait.compareTo(retryBackoffMax) > 0 ? retryBackoffMax : wait);
@@ -93,6 +120,7 @@ public record ScraperConfig(
     private boolean reachability = true;
     private Duration reachabilityTimeout = Duration.ofSeconds(5);
     private int reachabilityParallelism = 16;
+    private Duration reachabilityDeadline = Duration.ofSeconds(60);
     private String observedFrom = "local";
     private Path regionMapping;
     private Path geoDatabase = launcherGeoDatabase();
@@ -130,6 +158,8 @@ public record ScraperConfig(
     public Builder reachabilityTimeout(Duration v) { reachabilityTimeout = v; return this; }
 
     public Builder reachabilityParallelism(int v) { reachabilityParallelism = v; return this; }
+
+    public Builder reachabilityDeadline(Duration v) { reachabilityDeadline = v; return this; }
 
     public Builder observedFrom(String v) { observedFrom = v; return this; }
 
@@ -170,6 +200,7 @@ public record ScraperConfig(
       positive(errors, "connectTimeout", connectTimeout);
       positive(errors, "attemptTimeout", attemptTimeout);
       positive(errors, "reachabilityTimeout", reachabilityTimeout);
+      positive(errors, "reachabilityDeadline", reachabilityDeadline);
       positive(errors, "dnsTimeout", dnsTimeout);
       positive(errors, "retryBackoff", retryBackoff);
       positive(errors, "retryBackoffMax", retryBackoffMax);
@@ -185,10 +216,14 @@ public record ScraperConfig(
         config = new ScraperConfig(gateways, interval, jitter, connectTimeout, attemptTimeout,
             maxBodyBytes, attempts, retryBackoff, retryBackoffMax, maxSkippedRuns,
             registeredOrchestrators, reachability, reachabilityTimeout, reachabilityParallelism,
-            observedFrom, regionMapping, geoDatabase, regionTable, dnsTimeout);
-        if (config.worstCaseSourceTime().compareTo(interval) >= 0) {
-          errors.add("interval: " + interval + " must exceed the worst case of one source, "
-              + "attempts x attemptTimeout + retry waits = " + config.worstCaseSourceTime());
+            reachabilityDeadline, observedFrom, regionMapping, geoDatabase, regionTable,
+            dnsTimeout);
+        if (config.worstCaseRunTime().compareTo(interval) >= 0) {
+          errors.add("interval: " + interval + " must exceed the worst case of a run, "
+              + config.worstCaseRunTime() + ": sources (attempts x attemptTimeout + retry waits) "
+              + config.worstCaseSourceTime() + ", probes " + config.probeTime()
+              + ", region lookups " + config.regionLookupTime() + ", store retry waits "
+              + config.retryWaits());
         }
       }
       if (!errors.isEmpty()) {

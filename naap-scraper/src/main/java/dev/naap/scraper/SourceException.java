@@ -26,7 +26,10 @@ final class SourceException extends Exception {
     INVALID_JSON(false),
     /** JSON, but not the expected shape or types. */
     INVALID_SHAPE(false),
-    /** The answer was good but could not be written to the store. */
+    /**
+     * The answer was good but could not be written to the store: the write is retried, and the
+     * source, which answered, is not backed off.
+     */
     STORE(true),
     /** Anything else: a bug or an unexpected I/O error. */
     OTHER(true);

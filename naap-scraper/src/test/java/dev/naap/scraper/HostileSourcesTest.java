@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -240,6 +241,118 @@ class HostileSourcesTest {
           .isEqualTo("failed");
       assertThat(store.queryText("SELECT count() FROM scrape_runs FINAL", Map.of()))
           .isEqualTo("1\n");
+    }
+  }
+
+  @Test
+  void anOrchestratorTricklingItsHandshake_doesNotHoldUpTheSnapshots() throws Exception {
+    try (RawServer trickle = new RawServer(HostileSourcesTest::trickleTlsRecord)) {
+      String orchestrators = String.join(",", List.of("a", "b", "c").stream()
+          .map(k -> """
+              {"address": "0x%s", "local_address": "0x%s",
+               "orch_uri": "https://127.0.0.1:%d/%s", "capabilities": {"capacities": {"35": 1}}}
+              """.formatted(k.repeat(40), k.repeat(40), trickle.port(), k)).toList());
+      try (LoopbackServer gateway = new LoopbackServer().json("/getNetworkCapabilities",
+              ("{\"orchestrators\": [" + orchestrators + "]}").getBytes(StandardCharsets.UTF_8));
+          Store store = TestEngine.uniqueStore("scrape_trickle_probe");
+          // One probe at a time, each allowed 10 s: the run's deadline of 1 s must end them.
+          Scraper scraper = new Scraper(fastConfig(List.of(gateway.url())).attempts(1)
+              .reachability(true).reachabilityParallelism(1)
+              .reachabilityTimeout(Duration.ofSeconds(10))
+              .reachabilityDeadline(Duration.ofSeconds(1)).build(), store,
+              ScrapeMetrics.unregistered(), Clock.systemUTC())) {
+        long t0 = System.nanoTime();
+        Scraper.RunSummary run = scraper.runOnce();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(run.status()).isEqualTo("ok");
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        assertThat(store.queryText("SELECT count() FROM orchestrators_current", Map.of()))
+            .isEqualTo("3\n");
+        assertThat(store.queryText("SELECT ok, error_kind, error, count()"
+            + " FROM orchestrator_reachability GROUP BY ALL", Map.of()))
+            .isEqualTo("false\ttimeout\tthe probes of the run did not end within 1000 ms\t3\n");
+      }
+    }
+  }
+
+  @Test
+  void storeFailures_areRetriedAndDoNotBackAGoodSourceOff() throws Exception {
+    AtomicInteger failuresLeft = new AtomicInteger(1);
+    AtomicInteger tries = new AtomicInteger();
+    try (LoopbackServer good = new LoopbackServer().json("/getNetworkCapabilities", LIVE);
+        Store real = TestEngine.uniqueStore("scrape_store_down");
+        Store flaky = new FlakyStore(real, failuresLeft, tries);
+        Scraper scraper = new Scraper(fastConfig(List.of(good.url())).build(), flaky,
+            ScrapeMetrics.unregistered(), Clock.systemUTC())) {
+      // One failed insert: the write is tried again and the run is ok.
+      assertThat(scraper.runOnce().status()).isEqualTo("ok");
+      assertThat(tries).hasValue(2);
+
+      // A store that stays down: each run fails with kind store after its tries, and the
+      // source, which answers, is never sat out (a failing source would sit out the third).
+      failuresLeft.set(Integer.MAX_VALUE);
+      List<String> outcomes = new ArrayList<>();
+      for (int run = 0; run < 3; run++) {
+        tries.set(0);
+        Scraper.SourceOutcome o = scraper.runOnce().sources().getFirst();
+        outcomes.add(o.status() + "/" + o.errorKind() + "/" + tries.get());
+      }
+      assertThat(outcomes).containsExactly("failed/store/2", "failed/store/2", "failed/store/2");
+
+      failuresLeft.set(0);
+      assertThat(scraper.runOnce().status()).isEqualTo("ok");
+      assertThat(currentCounts(real)).isNotEmpty();
+    }
+  }
+
+  /**
+   * A store whose reads of open orchestrator versions (the first step of each snapshot write,
+   * counted in {@code tries}) fail while {@code failuresLeft} > 0.
+   */
+  private record FlakyStore(Store store, AtomicInteger failuresLeft, AtomicInteger tries)
+      implements Store {
+    @Override
+    public byte[] query(String sql, Map<String, ?> params, String format) {
+      if (sql.startsWith("SELECT * FROM orchestrator_versions FINAL")) {
+        tries.incrementAndGet();
+        if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new dev.naap.store.StoreException(210, "store down (test)", sql);
+        }
+      }
+      return store.query(sql, params, format);
+    }
+
+    @Override
+    public void insert(String insertStatement, byte[] data) {
+      store.insert(insertStatement, data);
+    }
+
+    @Override
+    public String database() {
+      return store.database();
+    }
+
+    @Override
+    public String description() {
+      return store.description();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A TLS server that has started a 16 KiB handshake record and sends it a byte per 100 ms. */
+  static void trickleTlsRecord(Socket s) throws IOException {
+    OutputStream out = s.getOutputStream();
+    byte[] header = {0x16, 0x03, 0x03, 0x40, 0x00};
+    for (int i = 0; i < 16_389; i++) {
+      out.write(i < header.length ? header[i] : 0x02);
+      out.flush();
+      sleepQuietly(100);
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
     }
   }
 

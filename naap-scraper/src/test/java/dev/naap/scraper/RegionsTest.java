@@ -251,6 +251,99 @@ class RegionsTest {
     }
   }
 
+  @Test
+  void manySlowNames_costARunOneDnsDeadline_notOnePerHost(@TempDir Path dir) throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger lookups = new AtomicInteger();
+    HostResolver.Lookup names = host -> {
+      lookups.incrementAndGet();
+      if (host.equals("orch.example")) {
+        return InetAddress.getByAddress(host, new byte[] {(byte) 198, 51, 100, (byte) 130});
+      }
+      try {
+        release.await(); // a name server that does not answer
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new UnknownHostException(host);
+    };
+    List<String> elements = new ArrayList<>();
+    elements.add(orchestrator("0x" + "a".repeat(40), "https://orch.example:8935"));
+    for (int i = 0; i < 20; i++) {
+      String address = "0x" + String.format("%040x", i + 1);
+      elements.add(orchestrator(address, "https://slow-" + i + ".example:8935"));
+    }
+    try (LoopbackServer gateway = new LoopbackServer();
+        Store store = TestEngine.uniqueStore("scrape_slow_names")) {
+      for (boolean reachability : new boolean[] {false, true}) {
+        // Probes connect: then only the names that never resolve, so nothing leaves the host.
+        List<String> listed = reachability ? elements.subList(1, elements.size()) : elements;
+        gateway.json("/getNetworkCapabilities", ("{\"orchestrators\": ["
+            + String.join(",", listed) + "]}").getBytes(StandardCharsets.UTF_8));
+        lookups.set(0);
+        try (Scraper scraper = new Scraper(ScraperConfig.builder(List.of(gateway.url()))
+            .interval(Duration.ofMinutes(2)).attemptTimeout(Duration.ofSeconds(5)).attempts(1)
+            .registeredOrchestrators(false).reachability(reachability)
+            .dnsTimeout(Duration.ofMillis(300)).geoDatabase(database(dir)).build(),
+            store, ScrapeMetrics.unregistered(), Clock.systemUTC(), names)) {
+          long t0 = System.nanoTime();
+          Scraper.RunSummary run = scraper.runOnce();
+          Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+          assertThat(run.status()).isEqualTo("ok");
+          // One deadline per phase, not 20 x 300 ms (6 s); with probes, the names they waited
+          // for are not waited for again. The rest is room for the store's writes.
+          assertThat(took).as("reachability %s", reachability)
+              .isLessThan(Duration.ofSeconds(4));
+          assertThat(lookups.get()).isBetween(1, 21);
+          if (!reachability) {
+            // The name that answers is located (it may not queue behind the slow ones: first).
+            assertThat(store.queryText("SELECT region, region_source FROM orchestrators_current"
+                + " WHERE orch_uri = 'https://orch.example:8935'", Map.of()))
+                .isEqualTo("us-east\tgeoip\n");
+          }
+        }
+      }
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void hostResolver_resolveAll_waitsForTheSetWithinOneDeadline() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    HostResolver.Lookup names = host -> {
+      if (host.startsWith("fast")) {
+        return InetAddress.getByAddress(host, new byte[] {(byte) 192, 0, 2, 9});
+      }
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new UnknownHostException(host);
+    };
+    try (HostResolver hosts = new HostResolver(Duration.ofMillis(300), names,
+        Clock.systemUTC())) {
+      List<String> set = new ArrayList<>(List.of("fast.example", "203.0.113.1", ""));
+      for (int i = 0; i < 30; i++) {
+        set.add("hang-" + i + ".example");
+      }
+      long t0 = System.nanoTime();
+      Map<String, HostResolver.Result> found = hosts.resolveAll(set);
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+
+      assertThat(tookMs).isBetween(250L, 1_500L); // once 300 ms, not 30 times
+      assertThat(found).hasSize(33);
+      assertThat(found.get("fast.example").ok()).isTrue();
+      assertThat(found.get("203.0.113.1").ok()).isTrue();
+      assertThat(found.get("").error()).isEqualTo("no host");
+      assertThat(found.get("hang-29.example").timedOut()).isTrue();
+    } finally {
+      release.countDown();
+    }
+  }
+
   private static String orchestrator(String address, String uri) {
     return """
         {"address": "%s", "local_address": "%s", "orch_uri": "%s",

@@ -70,6 +70,27 @@ class ScraperPartsTest {
   }
 
   @Test
+  void reachability_aServerTricklingItsHandshakeIsCutOffAtTheProbesDeadline() throws Exception {
+    try (HostileSourcesTest.RawServer trickle = new HostileSourcesTest.RawServer(
+            HostileSourcesTest::trickleTlsRecord);
+        HostResolver hosts = new HostResolver(Duration.ofSeconds(2),
+            host -> { throw new java.net.UnknownHostException(host); },
+            java.time.Clock.systemUTC());
+        Reachability probe = new Reachability(Duration.ofMillis(500), hosts)) {
+      long t0 = System.nanoTime();
+      var p = probe.probe("https://127.0.0.1:" + trickle.port());
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+
+      // A byte every 100 ms keeps each read short: only a deadline on the whole probe ends it.
+      assertThat(p.ok()).isFalse();
+      assertThat(p.errorKind()).isEqualTo("timeout");
+      assertThat(p.error()).contains("TLS handshake not done within 500 ms");
+      assertThat(p.tcpConnectMs()).isNotNull();
+      assertThat(tookMs).isBetween(400L, 3_000L);
+    }
+  }
+
+  @Test
   void sourceBackoff_sitsOutOneThreeSevenRunsAndResetsOnSuccess() {
     SourceBackoff b = new SourceBackoff(5);
     StringBuilder pattern = new StringBuilder();
@@ -98,5 +119,16 @@ class ScraperPartsTest {
     assertThatThrownBy(() -> ScraperConfig.builder(List.of(URI.create("http://g:7935")))
         .interval(Duration.ofSeconds(30)).build())
         .hasMessageContaining("interval: PT30S must exceed the worst case");
+    // 3 x 20 s + 1 s + 2 s of fetching, 60 s of probes, 1 s + 2 s for a snapshot write retried.
+    var fetchOnly = ScraperConfig.builder(List.of(URI.create("http://g:7935")))
+        .interval(Duration.ofSeconds(100)).geoDatabase(null);
+    assertThat(fetchOnly.reachability(false).build().worstCaseRunTime())
+        .isEqualTo(Duration.ofSeconds(66));
+    assertThatThrownBy(() -> fetchOnly.reachability(true).build())
+        .hasMessageContaining("worst case of a run, PT2M6S")
+        .hasMessageContaining("probes PT1M");
+    // With a geo database, the region lookups of a run: one DNS deadline.
+    assertThat(fetchOnly.reachability(false).geoDatabase(java.nio.file.Path.of("any.mmdb"))
+        .build().worstCaseRunTime()).isEqualTo(Duration.ofSeconds(68));
   }
 }

@@ -148,7 +148,7 @@ class StopSignalsTest {
             "--gateway",
             "http://127.0.0.1:" + Ports.free(),
             "--interval",
-            "2m",
+            "5m", // the default: a shorter one must exceed a run's worst case (SCRAPER.md)
             "--jitter",
             "0s",
             "--data-dir",

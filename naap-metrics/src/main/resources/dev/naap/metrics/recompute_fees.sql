@@ -46,14 +46,20 @@ payments AS
     )
     WHERE has({minutes:Array(Int64)}, toInt64(toUnixTimestamp(toStartOfMinute(event_time))))
 ),
--- The stream of each payment's request: its traces, from a day before the payments on.
+-- The stream of each payment's request: its traces, from a day before the payments on. The
+-- request ids are read from payment_values itself: payments above is a CTE, inlined at each use,
+-- and its window over the sessions need not run twice.
 streams AS
 (
     SELECT request_id, any(stream_id) AS stream_id
     FROM stream_trace_events
     WHERE event_time >= toDateTime(arrayMin({minutes:Array(Int64)}), 'UTC') - INTERVAL 1 DAY
       AND event_time < toDateTime(arrayMax({minutes:Array(Int64)}) + 60, 'UTC')
-      AND request_id != '' AND request_id IN (SELECT request_id FROM payments)
+      AND request_id != ''
+      AND request_id IN
+          (SELECT request_id FROM payment_values
+           WHERE event_time >= toDateTime(arrayMin({minutes:Array(Int64)}), 'UTC')
+             AND event_time < toDateTime(arrayMax({minutes:Array(Int64)}) + 60, 'UTC'))
     GROUP BY request_id
 ),
 fees AS

@@ -263,7 +263,9 @@ final class Catalogue {
                   + " or unknown"),
           new Column("gpu_count", INTEGER, "", "GPUs in the current metadata of all its nodes"),
           new Column("capacity", INTEGER, "",
-              "sum of advertised capacities in the current metadata of all its nodes"),
+              "live-video-to-video slots (capability 35) advertised in the current metadata of all"
+                  + " its nodes; other capabilities count in units of their own; null when no"
+                  + " node advertises live video"),
           new Column("price_per_unit", INTEGER, "wei", "default price per unit in that metadata"),
           new Column("pixels_per_unit", INTEGER, "", "pixels per price unit in that metadata"),
           new Column(

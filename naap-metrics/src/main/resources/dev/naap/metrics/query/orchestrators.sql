@@ -1,6 +1,8 @@
 -- One row per orchestrator (docs/METRICS.md, "Orchestrators"): the latest current scraped metadata
--- of its signer address (any source), its nodes, GPUs and capacity summed over the latest current
--- version of each of its nodes (a signer often fronts several), and its headline metrics over the
+-- of its signer address (any source), its nodes, GPUs and live-video capacity summed over the
+-- latest current version of each of its nodes (a signer often fronts several): capability 35's
+-- entry only, as demand's supply reads it, since every other capability (transcoding formats,
+-- batch AI) advertises a capacity of its own units. Then its headline metrics over the
 -- range from the hourly rollups. Orchestrators with metadata but no segments in the range appear with null metrics,
 -- unless {activity_only} (a filter on a dimension other than the orchestrator). Measures are
 -- aliased m_<column>.
@@ -30,7 +32,8 @@ node_versions AS
     SELECT local_address, orch_uri,
            argMax(source, valid_from)                               AS latest_source,
            max(valid_from)                                          AS latest_from,
-           argMax(arraySum(mapValues(capacities)), valid_from)      AS capacity
+           argMax(if(mapContains(capacities, 35), capacities[35], NULL), valid_from)
+                                                                    AS capacity
     FROM current
     GROUP BY local_address, orch_uri
 ),

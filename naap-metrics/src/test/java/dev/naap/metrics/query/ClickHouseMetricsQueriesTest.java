@@ -560,7 +560,9 @@ class ClickHouseMetricsQueriesTest {
             + " capacities, price_per_unit, pixels_per_unit, region, region_source, valid_from,"
             + " written_at) VALUES ('gw', 'https://a:8935', '0xd1', '"
             + A
-            + "', '0.8.8', map(35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 60, now64(3)), "
+            // Transcoding (0) and batch AI (27) capacities count other units: not summed.
+            + "', '0.8.8', map(0, 1, 27, 4, 35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 60,"
+            + " now64(3)), "
             // A's second node, and its first as another source saw it earlier: A fronts two
             // nodes, each counted once.
             + "('gw', 'https://a2:8935', '0xd1', '" + A
@@ -569,7 +571,8 @@ class ClickHouseMetricsQueriesTest {
             + "', '0.8.8', map(35, 2), 1200, 1, 'eu', 'geoip', now64(3) - 90, now64(3)), "
             + "('gw', 'https://c:8935', '0xd3', '"
             + c
-            + "', '0.8.9', map(35, 4), NULL, NULL, NULL, 'unknown', now64(3) - 60, now64(3))");
+            + "', '0.8.9', map(0, 1, 27, 4), NULL, NULL, NULL, 'unknown', now64(3) - 60,"
+            + " now64(3))");
     store.execute(
         "INSERT INTO orchestrator_version_gpus (source, orch_uri, valid_from, pipeline, model_id,"
             + " gpu_slot, gpu_id, gpu_name) SELECT source, orch_uri, valid_from,"
@@ -608,6 +611,7 @@ class ClickHouseMetricsQueriesTest {
     assertThat(b.get("segments")).isEqualTo(1L);
     Map<String, Object> cRow = row(page, 2);
     assertThat(cRow.get("segments")).isEqualTo(0L);
+    assertThat(cRow.get("capacity")).as("no live-video capacity advertised").isNull();
     assertThat(
             List.of(
                 String.valueOf(cRow.get("metadata_region")), cRow.get("metadata_region_source")))

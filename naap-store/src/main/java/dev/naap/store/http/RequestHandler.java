@@ -43,6 +43,8 @@ final class RequestHandler implements HttpHandler {
   private static final Pattern FORMAT_OR_VALUES =
       Pattern.compile("(?i)\\bVALUES\\b|\\bFORMAT\\s+[A-Za-z0-9_]+");
   static final int AUTHENTICATION_FAILED = 516;
+  static final int MAX_QUERY_ID = 256;
+  private static final Pattern QUERY_ID = Pattern.compile("[\\x20-\\x7e]{0," + MAX_QUERY_ID + "}");
 
   private final Store store;
   /** The store's read-only view; null when there is none (then writes are allowed). */
@@ -115,6 +117,12 @@ final class RequestHandler implements HttpHandler {
     }
     Map<String, String> params = parseQueryString(ex.getRequestURI().getRawQuery());
     authenticate(ex.getRequestHeaders(), params);
+    String queryId = params.get("query_id");
+    if (queryId != null && !QUERY_ID.matcher(queryId).matches()) {
+      // It is echoed in a header: a long one failed the answer after the statement ran.
+      throw new HttpError(400, 0, "query_id must be at most " + MAX_QUERY_ID
+          + " printable ASCII characters");
+    }
     byte[] body = readBody(ex);
     String query = params.getOrDefault("query", "");
     if (get && query.isEmpty() && body.length == 0) {
@@ -148,7 +156,6 @@ final class RequestHandler implements HttpHandler {
         onStatementThread(() -> run(target, readOnly, query, body, queryParams, format));
     Headers h = ex.getResponseHeaders();
     h.set("X-ClickHouse-Format", format);
-    String queryId = params.get("query_id");
     h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
     send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
   }

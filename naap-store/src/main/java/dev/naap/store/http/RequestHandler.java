@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -53,6 +54,7 @@ final class RequestHandler implements HttpHandler {
   private final BrowserGuard browsers;
   private final ExecutorService statements;
   private final ReadOnlyScreen screen = new ReadOnlyScreen();
+  private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
 
   RequestHandler(Store store, Store readStore, ClickHouseHttpServer.Config config,
       ExecutorService statements) {
@@ -116,7 +118,20 @@ final class RequestHandler implements HttpHandler {
       throw new HttpError(405, 0, "method " + method + " is not supported; use GET or POST");
     }
     Map<String, String> params = parseQueryString(ex.getRequestURI().getRawQuery());
-    authenticate(ex.getRequestHeaders(), params);
+    InetAddress client = ex.getRemoteAddress().getAddress();
+    long blocked = failedLogins.blockedSeconds(client);
+    if (blocked > 0) {
+      ex.getResponseHeaders().set("Retry-After", Long.toString(blocked));
+      throw new HttpError(429, AUTHENTICATION_FAILED, "Code: 516. DB::Exception: too many failed"
+          + " authentications from this address; retry in " + blocked + " s."
+          + " (AUTHENTICATION_FAILED)");
+    }
+    try {
+      authenticate(ex.getRequestHeaders(), params);
+    } catch (HttpError e) {
+      failedLogins.failed(client);
+      throw e;
+    }
     String queryId = params.get("query_id");
     if (queryId != null && !QUERY_ID.matcher(queryId).matches()) {
       // It is echoed in a header: a long one failed the answer after the statement ran.

@@ -324,6 +324,44 @@ class ClickHouseHttpSecurityTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A password cannot be guessed at the server's speed: an address is blocked after 30 misses. */
+  @Test
+  void failedAuthentications_blockTheAddressForTheRestOfTheMinute() throws Exception {
+    // A server of its own: the block would hold this class's other tests, all from 127.0.0.1.
+    ClickHouseHttpServer own =
+        new ClickHouseHttpServer(store, ClickHouseHttpServer.Config.loopback(0, PASSWORD)).start();
+    try {
+      URI q = own.url().resolve("/?query=" + enc("SELECT 1"));
+      assertThat(http.send(authed(HttpRequest.newBuilder(q)).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("1\n");
+      for (int i = 0; i < FailedLogins.MAX_FAILURES; i++) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(q)
+            .header("X-ClickHouse-User", "default").header("X-ClickHouse-Key", "guess" + i)
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("guess " + i).isEqualTo(401);
+      }
+      HttpResponse<String> blocked = http.send(HttpRequest.newBuilder(q)
+          .header("X-ClickHouse-User", "default").header("X-ClickHouse-Key", "guess-more")
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(blocked.statusCode()).isEqualTo(429);
+      assertThat(blocked.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("516");
+      assertThat(Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow()))
+          .isBetween(1L, 60L);
+      // The right password is not checked either while blocked: a guesser learns nothing.
+      HttpResponse<String> right = http.send(authed(HttpRequest.newBuilder(q)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(right.statusCode()).isEqualTo(429);
+      assertThat(right.body()).doesNotContain("1\n").contains("too many failed authentications");
+      // /ping needs no authentication and stays up.
+      assertThat(http.send(HttpRequest.newBuilder(own.url().resolve("/ping")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Ok.\n");
+    } finally {
+      own.stop();
+    }
+    // This class's server keeps its own count.
+    assertThat(sql("SELECT 1").body()).isEqualTo("1\n");
+  }
+
   /** A query_id is echoed in a header: one longer than a header can carry is refused first. */
   @Test
   void aQueryIdTooLongForAHeader_isRefusedBeforeTheStatement() throws Exception {

@@ -18,6 +18,8 @@ final class ClientResolver {
   static final String API_KEY_HEADER = "X-API-Key";
   /** No chain of trusted proxies is longer; past it the last trusted hop seen is the client. */
   static final int MAX_HOPS = 64;
+  /** An IPv6 client is its /64: 8 bytes of network. */
+  static final int IPV6_CLIENT_PREFIX_BYTES = 8;
 
   private final ApiConfig config;
   private final DashboardTokens tokens;
@@ -55,6 +57,28 @@ final class ClientResolver {
    * goes from the right, over at most {@link #MAX_HOPS} hops, however many the header holds.
    */
   String address(HttpExchange exchange) {
+    return network(forwardedAddress(exchange));
+  }
+
+  /**
+   * {@code address} as one client: an IPv4 address alone, an IPv6 one by its /64 ({@code
+   * 2001:db8:1:2::/64}), the block a single host or subscriber gets, whose 2^64 addresses would
+   * otherwise each have a quota of their own.
+   */
+  static String network(String address) {
+    byte[] bytes = Cidr.literal(address);
+    if (bytes == null || bytes.length != 16) {
+      return address;
+    }
+    StringBuilder network = new StringBuilder();
+    for (int i = 0; i < IPV6_CLIENT_PREFIX_BYTES; i += 2) {
+      network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+          .append(':');
+    }
+    return network.append(":/").append(IPV6_CLIENT_PREFIX_BYTES * 8).toString();
+  }
+
+  private String forwardedAddress(HttpExchange exchange) {
     InetAddress peer = exchange.getRemoteAddress().getAddress();
     String client = peer.getHostAddress();
     if (trusted.isEmpty() || !isTrusted(peer.getAddress())) {

@@ -117,6 +117,38 @@ class ApiSecurityTest {
   }
 
   /**
+   * An IPv6 subscriber gets a /64: counted per address, each of its 2^64 addresses had a quota of
+   * its own (measured: 100 addresses of one /64 through a trusted proxy, 100 answers at quota 1).
+   */
+  @Test
+  void ipv6Clients_countByTheirSlash64_notByAddress() {
+    start(ApiConfig.defaults().withQuotas(1, Map.of(), 300)
+        .withTrustedProxies(List.of("127.0.0.1")));
+    int ok = 0;
+    for (int i = 1; i <= 100; i++) {
+      String hop = "2001:db8:1:2:" + Integer.toHexString(i) + "::" + Integer.toHexString(i);
+      if (http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", hop).status() == 200) {
+        ok++;
+      }
+    }
+    assertThat(ok).as("100 addresses of one /64 share its quota").isEqualTo(1);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "[2001:db8:1:2::ffff]")
+        .status()).isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "2001:db8:1:3::1")
+        .status()).as("the next /64").isEqualTo(200);
+    // IPv4 clients stay one each, written plain or IPv4-mapped.
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.9").status())
+        .isEqualTo(200);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "::ffff:9.9.9.9")
+        .status()).isEqualTo(429);
+    assertThat(http.get("/v1/gpu/metrics?limit=1", "X-Forwarded-For", "9.9.9.10").status())
+        .isEqualTo(200);
+    assertThat(ClientResolver.network("2001:db8:a:b:c:d:e:f")).isEqualTo("2001:db8:a:b::/64");
+    assertThat(ClientResolver.network("::1")).isEqualTo("0:0:0:0::/64");
+    assertThat(ClientResolver.network("9.9.9.9")).isEqualTo("9.9.9.9");
+  }
+
+  /**
    * A client writing 69 hops before the one the proxy appends: the header was split into 64
    * pieces, the last holding the rest, which is no address, so the request counted against the
    * proxy. The walk now reads hops from the right, however many there are.

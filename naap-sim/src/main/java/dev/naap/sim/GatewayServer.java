@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.naap.http.BrowserGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,6 +46,11 @@ public final class GatewayServer implements AutoCloseable {
       Pattern.compile("^/live/video-to-video/([^/]+)/(start|update|status)$");
   private static final long BODY_LIMIT = 1 << 20;
   private static final Map<String, String> CAPABILITY_NAMES = capabilityNames();
+  /**
+   * A web page the operator opens must not start streams here (a cross-site form POST did,
+   * 2026-12-07): gateways, MediaMTX and the load tester send no {@code Origin}.
+   */
+  private static final BrowserGuard BROWSERS = new BrowserGuard(List.of(), List.of());
 
   private final Simulator sim;
   private final int gateway;
@@ -94,6 +100,10 @@ public final class GatewayServer implements AutoCloseable {
     try {
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
+      if (BROWSERS.check(ex.getRequestHeaders()).isPresent()) {
+        reply(ex, 403, "browsers are not served here (Host, Origin or a cross-site fetch)");
+        return;
+      }
       if (path.equals("/getNetworkCapabilities")) {
         if (!method.equals("GET")) {
           reply(ex, 405, "method not allowed");

@@ -81,6 +81,26 @@ class GatewayServerTest {
     assertThat(caps.orchestrators()).allMatch(o -> !o.hardware().isEmpty());
   }
 
+  /** A page the operator opens cannot start streams: a cross-site form POST did (2026-12-07). */
+  @Test
+  void browsers_areRefused_beforeAnyStreamStarts() throws Exception {
+    String form = "source_id=abc&source_type=webrtcsession&query="
+        + URLEncoder.encode("pipeline=streamdiffusion&streamId=page-1&duration_secs=3600",
+            StandardCharsets.UTF_8);
+    URI start = URI.create("http://127.0.0.1:" + server.port() + "/live/video-to-video/p/start");
+    for (String[] header : new String[][] {{"Origin", "https://evil.example"},
+        {"Origin", "null"}, {"Sec-Fetch-Site", "cross-site"}}) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(start)
+          .header("Content-Type", "application/x-www-form-urlencoded").header(header[0], header[1])
+          .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(header[0] + ": " + header[1]).isEqualTo(403);
+    }
+    Thread.sleep(1_200); // what a started stream would have reported by now
+    assertThat(get("/live/video-to-video/page-1/status").statusCode()).isEqualTo(404);
+    assertThat(get("/getNetworkCapabilities").statusCode()).isEqualTo(200);
+  }
+
   @Test
   void startUpdateStatus_driveAStream() throws Exception {
     String query = "pipeline=streamdiffusion&streamId=load-1&duration_secs=120&params="

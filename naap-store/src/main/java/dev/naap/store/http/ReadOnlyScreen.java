@@ -27,11 +27,12 @@ import java.util.stream.Collectors;
  * tree's root ({@link #READS}, with no other statement below it: {@code SELECT 1 PARALLEL WITH
  * KILL QUERY …} starts with SELECT), writes no file, calls neither {@code file} nor a table
  * function other than the generators in {@link #TABLE_FUNCTIONS}, and names no path (the
- * engine's {@code default} database maps names to files).
- * What a statement's text may do does not depend on its parameters' values (an {@code Identifier}
- * parameter is always a quoted name), so the texts that passed are remembered (by their SHA-256,
- * the last {@link #REMEMBERED}): a client sending the same statements, as an API instance does,
- * pays the two parses once. Thread-safe.
+ * engine's {@code default} database maps names to files, so it names nothing there either, and
+ * calls no function that looks a table up by a value, {@link #NAME_LOOKUPS}).
+ * What a statement's text may do does not depend on its parameters' values, but for an {@code
+ * Identifier} parameter, which is a name (a path: {@code default.{t:Identifier}}); so the texts
+ * without one that passed are remembered (by their SHA-256, the last {@link #REMEMBERED}): a client
+ * sending the same statements, as an API instance does, pays the two parses once. Thread-safe.
  */
 final class ReadOnlyScreen {
 
@@ -42,6 +43,25 @@ final class ReadOnlyScreen {
   static final Set<String> TABLE_FUNCTIONS = Set.of("numbers", "numbers_mt", "zeros", "zeros_mt",
       "generate_series", "generateseries", "primes", "values", "sqlstandardvalues", "format",
       "null", "view", "merge", "loop", "generaterandom");
+  /**
+   * Functions that look a table or dictionary up by a name given as a value, which no name check
+   * sees ({@code concat} can build it): {@code joinGet('default./etc/passwd', …)} attaches the
+   * file to the engine's {@code default} database for any later statement to read (measured),
+   * {@code hasColumnInTable} tells whether a file exists.
+   */
+  private static final Pattern NAME_LOOKUPS =
+      Pattern.compile("hascolumnintable|joinget.*|dict.*");
+  /**
+   * The engine's {@code default} database, which maps names to files (relative ones to the
+   * process's directory: {@code EXISTS DICTIONARY default.`naap`} attaches the launcher script).
+   */
+  static final String FILE_DATABASE = "default";
+  /** A node naming a database or table of {@link #FILE_DATABASE}. */
+  private static final Pattern FILE_DATABASE_NAME =
+      Pattern.compile("(?:^|\\s)" + FILE_DATABASE + "(?:\\.|\\s|$)");
+  /** A query parameter that is a name: its value changes what the statement reads. */
+  private static final Pattern IDENTIFIER_PARAMETER =
+      Pattern.compile("(?i)\\{[^{}]*:\\s*Identifier\\s*}");
   private static final String CANONICAL = "SELECT formatQuerySingleLine({naap_statement:String})";
   private static final Pattern FILE_CLAUSE = Pattern.compile("\\b(INTO OUTFILE|FROM INFILE)\\b");
   /** Statements, by the type of their syntax tree's root, that read and nothing else. */
@@ -77,6 +97,9 @@ final class ReadOnlyScreen {
    * @throws StoreException what the engine says of a statement it cannot parse, or a refusal
    */
   void check(Store store, String sql, Map<String, ?> params) {
+    if (store.database().equals(FILE_DATABASE)) {
+      throw denied("the database " + FILE_DATABASE + " (it maps names to files)");
+    }
     String digest = sha256(sql);
     if (passed.contains(digest)) {
       return;
@@ -111,14 +134,20 @@ final class ReadOnlyScreen {
         // The engine's default database maps names to files: EXISTS TABLE default.`/etc/x`.
         throw denied("a file path as a name");
       }
+      if (!type.equals("Literal") && FILE_DATABASE_NAME.matcher(node.group()).find()) {
+        throw denied("a name in the database " + FILE_DATABASE + " (it maps names to files)");
+      }
       String name = type.startsWith("Function") && node.group(2) != null
           ? node.group(2).toLowerCase(Locale.ROOT) : "";
-      if (name.equals("file")
+      if (name.equals("file") || NAME_LOOKUPS.matcher(name).matches()
           || (tableFunctions.contains(name) && !TABLE_FUNCTIONS.contains(name))) {
         throw denied("the function " + node.group(2));
       }
     }
-    passed.add(digest);
+    if (!IDENTIFIER_PARAMETER.matcher(canonical).find()) {
+      // A name parameter's value is checked above, in the tree: each value needs its own check.
+      passed.add(digest);
+    }
   }
 
   private Set<String> tableFunctions(Store store) {

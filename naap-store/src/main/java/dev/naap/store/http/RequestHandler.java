@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -43,6 +44,8 @@ final class RequestHandler implements HttpHandler {
   private static final Pattern FORMAT_OR_VALUES =
       Pattern.compile("(?i)\\bVALUES\\b|\\bFORMAT\\s+[A-Za-z0-9_]+");
   static final int AUTHENTICATION_FAILED = 516;
+  static final int MAX_QUERY_ID = 256;
+  private static final Pattern QUERY_ID = Pattern.compile("[\\x20-\\x7e]{0," + MAX_QUERY_ID + "}");
 
   private final Store store;
   /** The store's read-only view; null when there is none (then writes are allowed). */
@@ -51,6 +54,7 @@ final class RequestHandler implements HttpHandler {
   private final BrowserGuard browsers;
   private final ExecutorService statements;
   private final ReadOnlyScreen screen = new ReadOnlyScreen();
+  private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
 
   RequestHandler(Store store, Store readStore, ClickHouseHttpServer.Config config,
       ExecutorService statements) {
@@ -114,7 +118,26 @@ final class RequestHandler implements HttpHandler {
       throw new HttpError(405, 0, "method " + method + " is not supported; use GET or POST");
     }
     Map<String, String> params = parseQueryString(ex.getRequestURI().getRawQuery());
-    authenticate(ex.getRequestHeaders(), params);
+    InetAddress client = ex.getRemoteAddress().getAddress();
+    long blocked = failedLogins.blockedSeconds(client);
+    if (blocked > 0) {
+      ex.getResponseHeaders().set("Retry-After", Long.toString(blocked));
+      throw new HttpError(429, AUTHENTICATION_FAILED, "Code: 516. DB::Exception: too many failed"
+          + " authentications from this address; retry in " + blocked + " s."
+          + " (AUTHENTICATION_FAILED)");
+    }
+    try {
+      authenticate(ex.getRequestHeaders(), params);
+    } catch (HttpError e) {
+      failedLogins.failed(client);
+      throw e;
+    }
+    String queryId = params.get("query_id");
+    if (queryId != null && !QUERY_ID.matcher(queryId).matches()) {
+      // It is echoed in a header: a long one failed the answer after the statement ran.
+      throw new HttpError(400, 0, "query_id must be at most " + MAX_QUERY_ID
+          + " printable ASCII characters");
+    }
     byte[] body = readBody(ex);
     String query = params.getOrDefault("query", "");
     if (get && query.isEmpty() && body.length == 0) {
@@ -148,7 +171,6 @@ final class RequestHandler implements HttpHandler {
         onStatementThread(() -> run(target, readOnly, query, body, queryParams, format));
     Headers h = ex.getResponseHeaders();
     h.set("X-ClickHouse-Format", format);
-    String queryId = params.get("query_id");
     h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
     send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
   }

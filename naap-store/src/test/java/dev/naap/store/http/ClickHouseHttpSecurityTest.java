@@ -270,6 +270,115 @@ class ClickHouseHttpSecurityTest {
     assertVictimIntact();
   }
 
+  /**
+   * The engine's {@code default} database maps names to files, and a name looked up outside the
+   * statement's readonly context attaches the file there for any later statement to read
+   * (measured over loopback, 2026-12-07): {@code joinGet('default./path', …)} or {@code EXISTS
+   * DICTIONARY default.`relative`}, then a {@code SELECT} whose name came in an {@code Identifier}
+   * parameter, which the screen skipped once the same text had passed with another value.
+   */
+  @Test
+  void filesAttachedToTheDefaultDatabase_cannotBeReadOrProbed() throws Exception {
+    Path dir = Files.createTempDirectory("facadesec");
+    Path secret = dir.resolve("passwd");
+    Files.writeString(secret, "root:x:0:0:secret-line:/root:/bin/bash\n");
+    String s = secret.toString();
+    assertThat(s).doesNotContain(".");
+    for (String sql : new String[] {
+        "SELECT joinGet('default." + s + "', 'c1', 1)",
+        "SELECT joinGet(concat('def', 'ault.', '" + s + "'), 'c1', 1)",
+        "SELECT joinGetOrNull('default.pom', 'c1', 1)",
+        "SELECT hasColumnInTable('default', '" + s + "', 'c1')",
+        "SELECT dictGet('default.pom', 'c1', 1)",
+        "EXISTS DICTIONARY default.`pom.xml`",
+        "EXISTS TABLE default.`pom.xml`",
+        "EXISTS `default`.pom",
+        "SELECT * FROM default.pom",
+        "SHOW CREATE TABLE default.pom"}) {
+      HttpResponse<String> r = sql(sql);
+      assertThat(r.statusCode()).as(sql + " -> " + r.body()).isEqualTo(403);
+      assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("497");
+    }
+    HttpResponse<String> relative = http.send(authed(HttpRequest.newBuilder(server.url().resolve(
+        "/?database=default&query=" + enc("EXISTS TABLE `pom.xml`")))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(relative.statusCode()).as(relative.body()).isEqualTo(403);
+    // The same text with a harmless name first, then with the file's: each value is checked.
+    String byName = "SELECT * FROM {t:Identifier}";
+    assertThat(withName(byName, "victim").body()).isEqualTo("1\n");
+    for (String name : new String[] {"default." + s, "default.pom"}) {
+      HttpResponse<String> r = withName(byName, name);
+      assertThat(r.statusCode()).as(name + " -> " + r.body()).isEqualTo(403);
+      assertThat(r.body()).doesNotContain("secret-line");
+    }
+    assertThat(withName("EXISTS TABLE {t:Identifier}", "victim").body()).isEqualTo("1\n");
+    assertThat(withName("EXISTS TABLE {t:Identifier}", "default.pom").statusCode())
+        .isEqualTo(403);
+    assertThat(sql("SELECT 'default' AS db, count() FROM victim AS default_rows").body())
+        .isEqualTo("default\t1\n");
+  }
+
+  private HttpResponse<String> withName(String sql, String name) throws Exception {
+    return http.send(authed(HttpRequest.newBuilder(server.url().resolve("/?param_t=" + enc(name)))
+        .POST(HttpRequest.BodyPublishers.ofString(sql))).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A password cannot be guessed at the server's speed: an address is blocked after 30 misses. */
+  @Test
+  void failedAuthentications_blockTheAddressForTheRestOfTheMinute() throws Exception {
+    // A server of its own: the block would hold this class's other tests, all from 127.0.0.1.
+    ClickHouseHttpServer own =
+        new ClickHouseHttpServer(store, ClickHouseHttpServer.Config.loopback(0, PASSWORD)).start();
+    try {
+      URI q = own.url().resolve("/?query=" + enc("SELECT 1"));
+      assertThat(http.send(authed(HttpRequest.newBuilder(q)).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("1\n");
+      for (int i = 0; i < FailedLogins.MAX_FAILURES; i++) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(q)
+            .header("X-ClickHouse-User", "default").header("X-ClickHouse-Key", "guess" + i)
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("guess " + i).isEqualTo(401);
+      }
+      HttpResponse<String> blocked = http.send(HttpRequest.newBuilder(q)
+          .header("X-ClickHouse-User", "default").header("X-ClickHouse-Key", "guess-more")
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(blocked.statusCode()).isEqualTo(429);
+      assertThat(blocked.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("516");
+      assertThat(Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow()))
+          .isBetween(1L, 60L);
+      // The right password is not checked either while blocked: a guesser learns nothing.
+      HttpResponse<String> right = http.send(authed(HttpRequest.newBuilder(q)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(right.statusCode()).isEqualTo(429);
+      assertThat(right.body()).doesNotContain("1\n").contains("too many failed authentications");
+      // /ping needs no authentication and stays up.
+      assertThat(http.send(HttpRequest.newBuilder(own.url().resolve("/ping")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Ok.\n");
+    } finally {
+      own.stop();
+    }
+    // This class's server keeps its own count.
+    assertThat(sql("SELECT 1").body()).isEqualTo("1\n");
+  }
+
+  /** A query_id is echoed in a header: one longer than a header can carry is refused first. */
+  @Test
+  void aQueryIdTooLongForAHeader_isRefusedBeforeTheStatement() throws Exception {
+    HttpResponse<String> ok = http.send(authed(HttpRequest.newBuilder(server.url().resolve(
+        "/?query_id=mine-1&query=" + enc("SELECT 1")))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.headers().firstValue("X-ClickHouse-Query-Id")).hasValue("mine-1");
+    for (String id : new String[] {"a".repeat(100_000), "a\r\nSet-Cookie: x=y", "\u00e9"}) {
+      HttpResponse<String> r = http.send(authed(HttpRequest.newBuilder(server.url().resolve(
+          "/?query_id=" + enc(id) + "&query=" + enc("SELECT 1")))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+      assertThat(r.body()).startsWith("query_id must be at most 256 printable ASCII characters");
+      assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+  }
+
   @Test
   void inlineInsertBody_isRefusedByTheEngine() throws Exception {
     HttpResponse<String> r = sql("INSERT INTO victim FORMAT TSV\n5\n");

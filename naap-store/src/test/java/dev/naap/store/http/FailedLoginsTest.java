@@ -1,0 +1,49 @@
+package dev.naap.store.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class FailedLoginsTest {
+  private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
+  private final FailedLogins logins = new FailedLogins(now::get);
+
+  @Test
+  void anAddressIsBlockedAfterItsBudget_untilItsWindowEnds_andAloneOfItsKind() throws Exception {
+    InetAddress guesser = InetAddress.getByName("10.0.0.1");
+    InetAddress other = InetAddress.getByName("10.0.0.2");
+    for (int i = 0; i < FailedLogins.MAX_FAILURES - 1; i++) {
+      logins.failed(guesser);
+    }
+    assertThat(logins.blockedSeconds(guesser)).isZero();
+    logins.failed(guesser);
+    assertThat(logins.blockedSeconds(guesser)).isEqualTo(60);
+    assertThat(logins.blockedSeconds(other)).isZero();
+    now.addAndGet(59_500_000_000L);
+    assertThat(logins.blockedSeconds(guesser)).isEqualTo(1);
+    now.addAndGet(500_000_000L);
+    assertThat(logins.blockedSeconds(guesser)).isZero();
+    logins.failed(guesser); // a new window: one failure
+    assertThat(logins.blockedSeconds(guesser)).isZero();
+  }
+
+  @Test
+  void theTableIsBounded_endedWindowsMakeRoom() throws Exception {
+    for (int i = 0; i < FailedLogins.MAX_TRACKED; i++) {
+      logins.failed(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8),
+          (byte) i}));
+    }
+    InetAddress late = InetAddress.getByName("192.168.0.1");
+    for (int i = 0; i < FailedLogins.MAX_FAILURES; i++) {
+      logins.failed(late);
+    }
+    assertThat(logins.blockedSeconds(late)).as("not followed while the table is full").isZero();
+    now.addAndGet(FailedLogins.WINDOW.toNanos());
+    for (int i = 0; i < FailedLogins.MAX_FAILURES; i++) {
+      logins.failed(late);
+    }
+    assertThat(logins.blockedSeconds(late)).isEqualTo(60);
+  }
+}

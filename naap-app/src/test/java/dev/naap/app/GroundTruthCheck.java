@@ -384,7 +384,9 @@ final class GroundTruthCheck {
     }
     assertThat(measured.keySet()).as("GPU model × pipeline").isEqualTo(expected.keySet());
     assertThat(measured.keySet().stream().map(k -> k.substring(0, k.lastIndexOf(' '))).distinct())
-        .as("GPU models measured").hasSizeGreaterThanOrEqualTo(6);
+        .as("GPU models measured")
+        // the default network's six models; a smaller one (-Dnaap.sim.gpus) may attribute fewer
+        .hasSizeGreaterThanOrEqualTo(System.getProperty("naap.sim.gpus") == null ? 6 : 1);
     expected.forEach(
         (key, e) ->
             assertThat(measured.get(key))

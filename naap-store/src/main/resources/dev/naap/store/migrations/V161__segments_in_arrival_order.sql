@@ -44,7 +44,8 @@ SELECT stream_id,
        max(event_time)                                                      AS last_time,
        minIfOrNull(event_time, family = 'trace' AND subtype = 'gateway_send_first_ingest_segment')
                                                                             AS first_ingest_time,
-       minIfOrNull(event_time, family = 'trace' AND subtype = 'gateway_receive_first_processed_segment')
+       minIfOrNull(event_time,
+                   family = 'trace' AND subtype = 'gateway_receive_first_processed_segment')
                                                                             AS first_processed_time,
        minIfOrNull(event_time, family = 'trace' AND subtype = 'orchestrator_swap') AS swap_time,
        countIf(family = 'status' AND output_fps > 0)                        AS fps_samples,
@@ -59,7 +60,8 @@ SELECT stream_id,
                                                   family = 'status' AND restart_count IS NOT NULL)))
                                                                             AS restart_counts,
        arrayExists((before, after) -> after > before,
-                   arrayPopBack(restart_counts), arrayPopFront(restart_counts)) AS restart_count_rose,
+                   arrayPopBack(restart_counts), arrayPopFront(restart_counts))
+                                                                            AS restart_count_rose,
        maxIf(last_restart_time_ms, family = 'status')                       AS last_restart_time_ms,
        countIf(family = 'event' AND subtype = 'restart') > 0                AS saw_restart_event,
        argMaxIf(gpu_id, event_time, family = 'status' AND gpu_id != '')     AS reported_gpu_id,
@@ -96,7 +98,8 @@ SELECT stream_id, request_id, orchestrator_address, attempt_time,
        last_restart_time_ms,
        saw_restart_event,
        restart_count_rose OR saw_restart_event
-           OR coalesce(last_restart_time_ms >= toUnixTimestamp64Milli(first_time), false) AS saw_restart,
+           OR coalesce(last_restart_time_ms >= toUnixTimestamp64Milli(first_time), false)
+           AS saw_restart,
        reported_gpu_id,
        reported_region,
        segment_test_load,

@@ -41,6 +41,10 @@ class SimulatedNetworkTest {
             .seed(Long.getLong("naap.sim.seed", 7)) // -Dnaap.sim.seed=N: another network
             .startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
             .duration(Duration.ofHours(Long.getLong("naap.sim.hours", 3)))
+            // -Dnaap.sim.orchestrators=N -Dnaap.sim.gpus=N -Dnaap.sim.streams=N: another size
+            .orchestrators(Integer.getInteger("naap.sim.orchestrators", 40))
+            .gpus(Integer.getInteger("naap.sim.gpus", 80))
+            .peakStreamsPerHour(Integer.getInteger("naap.sim.streams", 360))
             .perfectDelivery()
             .duplicateRate(0.01)
             .lateRate(0.01)
@@ -68,8 +72,10 @@ class SimulatedNetworkTest {
     assertThat(imported.rejected()).as("the simulator emits only valid events here").isZero();
     assertThat(imported.duplicates()).as("repeated events are recognised").isPositive();
 
-    assertThat(truth.nodePipelines()).as("segments on stale snapshots")
-        .anyMatch(n -> n.gpuResolution().containsKey("stale"));
+    if (System.getProperty("naap.sim.orchestrators") == null) { // a small network may have none
+      assertThat(truth.nodePipelines()).as("segments on stale snapshots")
+          .anyMatch(n -> n.gpuResolution().containsKey("stale"));
+    }
     GroundTruthCheck.assertRollupsMatch(store, truth);
   }
 }

@@ -328,6 +328,40 @@ class Issue12RealNetworkTest {
         .containsExactly("1 true true true", "2 false false false");
   }
 
+  /**
+   * Segments follow the gateway's order, not a runner's clock: A loses its trickle stream 1 s
+   * after its first ingest and the gateway moves to B, whose runner's clock runs 3 s behind, so
+   * B's runner_receive_first_ingest_segment (received at 13.3 s) says 10.302 s, before A's ingest.
+   */
+  @Test
+  void swap_toARunnerWhoseClockIsBehind_keepsTheGatewaysOrderOfAttempts() {
+    String bReceived = ev.trace("s1", "runner_receive_first_ingest_segment", B, 13_300)
+        .replace("\"timestamp\":" + (LiveEvents.T0 + 13_300) + ",",
+            "\"timestamp\":" + (LiveEvents.T0 + 10_302) + ",");
+    write(
+        ev.request("s1", 0),
+        ev.ingest("s1", A, 12_000),
+        ev.trace("s1", "runner_receive_first_ingest_segment", A, 12_000),
+        swap("s1", A, 13_000, "trickle subscribe stopping, stream not found, err=End of stream"),
+        ev.ingest("s1", B, 13_300),
+        bReceived,
+        ev.processed("s1", B, 14_500),
+        ev.statusFromRunnerAhead("s1", B, 20_000, -3_000, 20),
+        ev.statusFromRunnerAhead("s1", B, 30_000, -3_000, 20));
+
+    assertThat(
+            rows(
+                "SELECT segment_index, orchestrator_address, swapped_out, failed, ptff_ms,"
+                    + " orchestrator_startup_ms, selection_wait_ms FROM sessions ORDER BY"
+                    + " segment_index"))
+        .extracting(r -> String.join(" ", r.values()))
+        .containsExactly(
+            // A: ingest and no output; wait = 12000 - 0 (the request)
+            "1 " + A + " true true \\N \\N 12000",
+            // B: ptff = startup = 14500 - 13300; wait = 13300 - 13000 (A's swap)
+            "2 " + B + " false false 1200 1200 300");
+  }
+
   // ----- 6. the three latencies and the fair SLA -----
 
   @Test

@@ -5,6 +5,8 @@
 -- session_error_facts matches it). Their earlier events are read by key, at most {horizon_s}
 -- back. Test load as for sessions: the events' flag, the load tester's registry and the
 -- operator's rules on the stream id and gateway. At most {max_rows} rows, newest request first.
+-- Which event is the latest follows the envelope timestamps, the gateway's clock for every family
+-- (then the events' own times): a runner's statuses carry its host's clock, seconds off.
 -- Stream and request ids are published pseudonymised (the first 16 hex digits of their SHA-256):
 -- a live stream's id can be the key that plays it.
 WITH
@@ -31,8 +33,9 @@ traces AS
     SELECT stream_id, request_id,
            any(gateway) AS t_gateway,
            anyIf(pipeline, pipeline != '') AS t_pipeline,
-           argMaxIf(orchestrator_address, event_time, orchestrator_address != '') AS t_orchestrator,
-           argMaxIf(orchestrator_url, event_time, orchestrator_url != '') AS t_url,
+           argMaxIf(orchestrator_address, (envelope_time, event_time), orchestrator_address != '')
+               AS t_orchestrator,
+           argMaxIf(orchestrator_url, (envelope_time, event_time), orchestrator_url != '') AS t_url,
            minIfOrNull(event_time, subtype = 'gateway_receive_stream_request') AS requested_at,
            minIfOrNull(event_time,
                        subtype = 'gateway_receive_first_processed_segment') AS first_frame_at,
@@ -40,6 +43,7 @@ traces AS
            countIf(subtype IN ('gateway_ingest_stream_closed',
                                'gateway_no_orchestrators_available')) AS ends,
            max(event_time) AS t_last,
+           max(envelope_time) AS t_arrived,
            max(is_test_load) AS t_test
     FROM stream_trace_events FINAL
     WHERE (stream_id, request_id) IN (SELECT stream_id, request_id FROM recent)
@@ -50,13 +54,14 @@ statuses AS
 (
     SELECT stream_id, request_id,
            any(gateway) AS s_gateway,
-           argMax(pipeline, event_time) AS s_pipeline,
-           argMax(orchestrator_address, event_time) AS s_orchestrator,
-           argMax(orchestrator_url, event_time) AS s_url,
-           argMax(gpu_id, event_time) AS s_gpu,
-           argMax(state, event_time) AS s_state,
-           argMax(output_fps, event_time) AS s_fps,
+           argMax(pipeline, (envelope_time, event_time)) AS s_pipeline,
+           argMax(orchestrator_address, (envelope_time, event_time)) AS s_orchestrator,
+           argMax(orchestrator_url, (envelope_time, event_time)) AS s_url,
+           argMax(gpu_id, (envelope_time, event_time)) AS s_gpu,
+           argMax(state, (envelope_time, event_time)) AS s_state,
+           argMax(output_fps, (envelope_time, event_time)) AS s_fps,
            max(event_time) AS s_last,
+           max(envelope_time) AS s_arrived,
            max(is_test_load) AS s_test
     FROM ai_stream_status_events
     WHERE (stream_id, request_id) IN (SELECT stream_id, request_id FROM recent)
@@ -79,9 +84,9 @@ FROM
     SELECT r.stream_id AS raw_stream_id, r.request_id AS raw_request_id,
            coalesce(nullIf(s.s_pipeline, ''), nullIf(t.t_pipeline, ''), '') AS pipeline,
            coalesce(nullIf(t.t_gateway, ''), nullIf(s.s_gateway, ''), '') AS gateway,
-           if(s.s_last >= t.t_last AND s.s_orchestrator != '', s.s_orchestrator,
+           if(s.s_arrived >= t.t_arrived AND s.s_orchestrator != '', s.s_orchestrator,
               ifNull(t.t_orchestrator, '')) AS orchestrator_address,
-           if(s.s_last >= t.t_last AND s.s_url != '', s.s_url,
+           if(s.s_arrived >= t.t_arrived AND s.s_url != '', s.s_url,
               ifNull(t.t_url, '')) AS orchestrator_url,
            ifNull(s.s_gpu, '') AS gpu_id,
            multiIf(s.s_state != '', s.s_state,

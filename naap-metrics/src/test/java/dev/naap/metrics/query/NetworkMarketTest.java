@@ -624,4 +624,32 @@ class NetworkMarketTest {
     // 45 s after their last events, nothing is in flight any more.
     assertThat(queries.live(Map.of(), false, START.plusSeconds(75)).rows()).isEmpty();
   }
+
+  /**
+   * After a swap, the node serving the stream is the one of the gateway's latest trace until a
+   * status comes after it in the gateway's order, whatever the runners' clocks: A's runner runs
+   * 3 s ahead, so its last status, received at 14 s before the swap at 15 s, says 17 s, later
+   * than B's first frame at 16.5 s.
+   */
+  @Test
+  void live_afterASwap_servedByTheNewNode_whenTheOldRunnersClockIsAhead() {
+    LiveEvents ev = new LiveEvents(START.toEpochMilli());
+    Store store = load("live_skew", List.of(List.of(
+        ev.request("s1", 0),
+        ev.ingest("s1", A, 9_000),
+        ev.processed("s1", A, 10_000),
+        ev.statusFromRunnerAhead("s1", A, 14_000, 3_000, 19.5),
+        ev.swap("s1", A, 15_000),
+        ev.ingest("s1", B, 15_300),
+        ev.processed("s1", B, 16_500))));
+    MetricsQueries queries = new ClickHouseMetricsQueries(store);
+
+    List<Map<String, Object>> rows = rows(new Page(LiveStreams.COLUMNS,
+        queries.live(Map.of(), false, START.plusSeconds(18)).rows(), false));
+    assertThat(rows).singleElement().satisfies(r -> {
+      assertThat(r.get("orchestrator_address")).isEqualTo(B);
+      assertThat(r.get("orchestrator_url")).isEqualTo(nodeUrl(B));
+      assertThat(r.get("swaps")).isEqualTo(1L);
+    });
+  }
 }

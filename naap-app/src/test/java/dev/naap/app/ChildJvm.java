@@ -88,6 +88,8 @@ final class ChildJvm {
         Path.of(javaHome, "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED",
         "-Xmx512m",
+        // C1 only: a child lives seconds to minutes, and C2 took much of its CPU (docs/STORE.md).
+        "-XX:TieredStopAtLevel=1",
         "-Dnaap.chdb.library=" + System.getProperty("naap.chdb.library", ""),
         // The demo's broker starts as the tests' own do (the parent POM).
         "-D" + KafkaBroker.JVM_OPTIONS_PROPERTY + "="

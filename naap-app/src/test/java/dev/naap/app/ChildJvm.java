@@ -1,5 +1,6 @@
 package dev.naap.app;
 
+import dev.naap.kafka.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,12 @@ final class ChildJvm {
         Path.of(javaHome, "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED",
         "-Xmx512m",
+        // C1 only: a child lives seconds to minutes, and C2 took much of its CPU (docs/STORE.md).
+        "-XX:TieredStopAtLevel=1",
         "-Dnaap.chdb.library=" + System.getProperty("naap.chdb.library", ""),
+        // The demo's broker starts as the tests' own do (the parent POM).
+        "-D" + KafkaBroker.JVM_OPTIONS_PROPERTY + "="
+            + System.getProperty(KafkaBroker.JVM_OPTIONS_PROPERTY, ""),
         // As the launcher: HttpServer.create stays the JDK's server (the simulator's gateway).
         "-Dcom.sun.net.httpserver.HttpServerProvider=sun.net.httpserver.DefaultHttpServerProvider",
         "-cp", System.getProperty("java.class.path"),

@@ -41,6 +41,13 @@ public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
 
   /**
+   * System property with extra options for the broker's and the format tool's JVMs, separated by
+   * whitespace; none when unset. The tests set {@code -XX:TieredStopAtLevel=1} (parent POM): a
+   * short-lived broker spends most of its start's CPU in the C2 compiler (docs/STORE.md, "Tests").
+   */
+  public static final String JVM_OPTIONS_PROPERTY = "naap.kafka.jvmOptions";
+
+  /**
    * How to start the broker.
    *
    * @param logDir where the broker keeps its data (created and formatted when empty)
@@ -369,9 +376,12 @@ public final class KafkaBroker implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + config.heapMb() + "m",
         "-XX:+UseSerialGC",
-        "-Djava.awt.headless=true",
-        "-cp", System.getProperty("java.class.path"),
-        mainClass));
+        "-Djava.awt.headless=true"));
+    String options = System.getProperty(JVM_OPTIONS_PROPERTY, "").strip();
+    if (!options.isEmpty()) {
+      command.addAll(List.of(options.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("LD_PRELOAD"); // the broker does not load libchdb

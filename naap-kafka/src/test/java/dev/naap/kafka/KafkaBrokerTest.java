@@ -36,10 +36,25 @@ class KafkaBrokerTest {
         }
       }
     }
-    // Same log directory, new process: the 30 records are still there.
+    // Same log directory, new process: the 30 records are still there. That process also gets
+    // the JVM options the property names, before its main class.
+    String options = System.getProperty(KafkaBroker.JVM_OPTIONS_PROPERTY);
+    System.setProperty(KafkaBroker.JVM_OPTIONS_PROPERTY,
+        " -XX:TieredStopAtLevel=1  -Dnaap.kafka.test=options ");
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir))) {
       assertThat(readAll(broker.bootstrapServers(), "events", 30)).hasSize(30);
       assertThat(broker.process().isAlive()).isTrue();
+      List<String> args = List.of(java.nio.file.Files.readString(
+          Path.of("/proc", Long.toString(broker.process().pid()), "cmdline")).split("\0"));
+      assertThat(args.subList(0, args.indexOf(BrokerMain.class.getName())))
+          .contains("-XX:TieredStopAtLevel=1", "-Dnaap.kafka.test=options")
+          .doesNotContain("");
+    } finally {
+      if (options == null) {
+        System.clearProperty(KafkaBroker.JVM_OPTIONS_PROPERTY);
+      } else {
+        System.setProperty(KafkaBroker.JVM_OPTIONS_PROPERTY, options);
+      }
     }
   }
 

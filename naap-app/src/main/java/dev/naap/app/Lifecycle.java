@@ -1,5 +1,6 @@
 package dev.naap.app;
 
+import dev.naap.store.Migrations;
 import dev.naap.store.Store;
 import dev.naap.store.StoreConfig;
 import dev.naap.store.Stores;
@@ -61,9 +62,27 @@ final class Lifecycle implements AutoCloseable {
     return registry;
   }
 
-  /** Opens the store, closed last. */
+  /**
+   * Opens the store, closed last.
+   *
+   * @throws Stopped when a stop was asked for before the store was ready (between migrations)
+   */
   Store open(StoreConfig config) {
-    return add(Stores.open(config));
+    if (stopRequested()) {
+      throw new Stopped("stopped before opening the store");
+    }
+    try {
+      return add(Stores.open(config, this::stopRequested));
+    } catch (Migrations.Stopped e) {
+      throw new Stopped(e.getMessage() + "; the next start applies the rest");
+    }
+  }
+
+  /** The command was stopped while it started: it ends with exit code 0 ({@link Main#run}). */
+  static final class Stopped extends RuntimeException {
+    Stopped(String message) {
+      super(message);
+    }
   }
 
   /** {@code piece}, closed on the way out before every piece added earlier. */

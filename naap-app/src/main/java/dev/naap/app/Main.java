@@ -37,10 +37,36 @@ public final class Main {
 
   private static volatile boolean shuttingDown;
 
+  /** The commands that run until stopped: a stop before they are ready still ends them with 0. */
+  private static final java.util.Set<String> RUN_UNTIL_STOPPED = java.util.Set.of("demo",
+      "ingest", "refresh", "serve", "scrape", "loadtest run", "clickhouse-http", "simulate");
+
+  /** SIGINT or SIGTERM came before the command installed its stop ({@link #onShutdown}). */
+  private static volatile boolean stopBeforeReady;
+
   Main() {}
 
   public static void main(String[] argv) {
+    if (argv.length > 0 && (RUN_UNTIL_STOPPED.contains(argv[0])
+        || argv.length > 1 && RUN_UNTIL_STOPPED.contains(argv[0] + " " + argv[1]))) {
+      holdEarlyStops();
+    }
     exit(run(List.of(argv), System.out, System.err));
+  }
+
+  /**
+   * Until the command installs its own stop, SIGINT and SIGTERM are noted instead of ending the
+   * JVM with 130 or 143: the command then stops as soon as it installs it (a Ctrl-C during the
+   * start, while the store migrates, still exits 0). Only the JVM's own start is left before this.
+   */
+  private static void holdEarlyStops() {
+    for (String name : List.of("INT", "TERM")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopBeforeReady = true);
+      } catch (IllegalArgumentException e) {
+        // Reserved here (-Xrs): the JVM's own handling stays.
+      }
+    }
   }
 
   /**
@@ -86,6 +112,9 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
     }, "naap-shutdown"));
+    if (stopBeforeReady) { // checked after the handlers above replaced holdEarlyStops' ones
+      stopOnce.run();
+    }
     return finished;
   }
 
@@ -128,6 +157,9 @@ public final class Main {
     }
     try {
       return command.run(out, err);
+    } catch (Lifecycle.Stopped e) {
+      err.println(spec.qualifiedName() + ": " + e.getMessage());
+      return 0;
     } catch (ParameterException e) {
       return usageError(spec, e.getMessage().lines().toList(), err);
     } catch (Exception e) {

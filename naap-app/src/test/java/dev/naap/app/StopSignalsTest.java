@@ -121,6 +121,68 @@ class StopSignalsTest {
     }
   }
 
+  /**
+   * A stop while the command starts, on a new store: right after the JVM started (while it parses
+   * its options, before the command installs its own stop: the JVM's handling would exit 130 or
+   * 143), and between two migrations (the command must not apply the 40 others first). Each ends
+   * with exit 0 within 10 s; the next start applies the migrations left.
+   */
+  @Test
+  void serve_stoppedWhileStarting_exitsZeroAndTheNextStartMigratesTheRest() throws Exception {
+    long migrations;
+    try (var files = Files.list(
+        Path.of("..", "naap-store", "src", "main", "resources", "dev", "naap", "store",
+            "migrations"))) {
+      migrations = files.filter(f -> f.getFileName().toString().endsWith(".sql")).count();
+    }
+    String[] forms = {"INT-group", "TERM-group"};
+    for (int i = 0; i < forms.length; i++) {
+      Path data = dir.resolve("early-" + i);
+      Path log = logs.resolve("serve-early-" + forms[i] + ".log");
+      Process serve = start(log, "serve", "--data-dir", data.toString(), "--port",
+          Integer.toString(Ports.free()), "--management-port", "0");
+      try {
+        awaitJvmStarted(serve);
+        Thread.sleep(200 + 200 * i); // in main: the options, the command's classes
+        stop(serve, forms[i], log, data);
+      } finally {
+        kill(serve);
+      }
+    }
+    Path data = dir.resolve("mid-migration");
+    Path log = logs.resolve("serve-mid-migration.log");
+    Process serve = start(log, "serve", "--data-dir", data.toString(), "--port",
+        Integer.toString(Ports.free()), "--management-port", "0");
+    try {
+      await(serve, log, Duration.ofSeconds(120),
+          () -> read(log).contains("applied migration V005"));
+      stop(serve, "INT-group", log, data);
+    } finally {
+      kill(serve);
+    }
+    assertThat(read(log)).contains("naap serve: stopped before migration V");
+    var ledger = ChildJvm.run(dir, "sql", "--data-dir", data.toString(),
+        "SELECT count(), uniqExact(version) FROM schema_migrations");
+    assertThat(ledger.exitCode()).as("the store reopens (see %s)", dir.resolve("run.err"))
+        .isZero();
+    assertThat(ledger.stdout().strip()).isEqualTo(migrations + "\t" + migrations);
+  }
+
+  /** Waits until {@code p} is a JVM running Java code: its signal dispatcher thread exists. */
+  private static void awaitJvmStarted(Process p) throws Exception {
+    Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try (var threads = Files.list(tasks)) {
+        if (threads.anyMatch(t -> read(t.resolve("comm")).startsWith("Signal Dispatch"))) {
+          return;
+        }
+      }
+      assertThat(System.nanoTime()).as("the JVM started within 30 s").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
   @Test
   void ingestAndScrape_stopOnCtrlC() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka")))) {

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -48,6 +49,13 @@ public final class Migrations {
   /** How long a migration waits for the inserts that were running when it was due. */
   private static final Duration INSERT_WAIT = Duration.ofSeconds(120);
   private static volatile List<Migration> cached;
+
+  /** A stop asked for while migrations were pending; the store is left as far as it got. */
+  public static final class Stopped extends RuntimeException {
+    Stopped(String next) {
+      super("stopped before migration " + next);
+    }
+  }
 
   /** One migration file. */
   record Migration(int version, String label, String name, String checksum,
@@ -85,9 +93,29 @@ public final class Migrations {
     return apply(store, migrations, List::of);
   }
 
-  /** Applies {@code migrations}, each statement as {@code ddl} makes it for this store. */
+  /**
+   * As {@link #apply(Store)} or, with a {@code cluster}, {@link #apply(Store, String)}; before
+   * each pending migration asks {@code stopping}, and when it is true stops there.
+   *
+   * @throws Stopped when {@code stopping} said so before the last pending migration
+   */
+  public static List<String> apply(Store store, String cluster, BooleanSupplier stopping) {
+    return apply(store, all(), cluster == null ? List::of : sql -> ClusterDdl.rewrite(sql, cluster),
+        stopping);
+  }
+
   private static List<String> apply(Store store, List<Migration> migrations,
       Function<String, List<String>> ddl) {
+    return apply(store, migrations, ddl, () -> false);
+  }
+
+  /**
+   * Applies {@code migrations}, each statement as {@code ddl} makes it for this store. Stops
+   * between two migrations when {@code stopping} says so: a migration is the unit that is
+   * recorded, so the next start applies the rest (a stop must not wait for every pending one).
+   */
+  private static List<String> apply(Store store, List<Migration> migrations,
+      Function<String, List<String>> ddl, BooleanSupplier stopping) {
     if (migrations.isEmpty()) {
       return List.of();
     }
@@ -112,6 +140,9 @@ public final class Migrations {
           }
         }
         continue;
+      }
+      if (stopping.getAsBoolean()) {
+        throw new Stopped(m.label() + "__" + m.name());
       }
       long t0 = System.nanoTime();
       awaitInsertsRunning(store);

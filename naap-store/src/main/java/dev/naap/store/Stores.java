@@ -1,6 +1,7 @@
 package dev.naap.store;
 
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /** Opens {@link Store}s. Thread-safe. */
 public final class Stores {
@@ -31,13 +32,21 @@ public final class Stores {
    * is applied.
    */
   public static Store open(StoreConfig config) {
+    return open(config, () -> false);
+  }
+
+  /**
+   * As {@link #open(StoreConfig)}, for a command that may be stopped while it starts: between
+   * two migrations, {@code stopping} true closes the store and throws {@link Migrations.Stopped}.
+   */
+  public static Store open(StoreConfig config, BooleanSupplier stopping) {
     Objects.requireNonNull(config, "config");
     return switch (config) {
-      case StoreConfig.Embedded e -> openEmbedded(e, DEFAULT_DATABASE);
+      case StoreConfig.Embedded e -> openEmbedded(e, DEFAULT_DATABASE, stopping);
       case StoreConfig.Server s -> {
         ServerStore store = ServerStore.open(s);
-        yield s.cluster() == null ? ready(store, store::createDatabase)
-            : ready(store, () -> store.createDatabase(s.cluster()), s.cluster());
+        yield ready(store, s.cluster() == null ? store::createDatabase
+            : () -> store.createDatabase(s.cluster()), s.cluster(), stopping);
       }
     };
   }
@@ -49,6 +58,11 @@ public final class Stores {
    * databases, share the engine; it closes its connections when the last one is closed.
    */
   public static Store openEmbedded(StoreConfig.Embedded config, String database) {
+    return openEmbedded(config, database, () -> false);
+  }
+
+  private static Store openEmbedded(StoreConfig.Embedded config, String database,
+      BooleanSupplier stopping) {
     Objects.requireNonNull(config, "config");
     String quoted = Identifiers.quote(database);
     EmbeddedEngine engine =
@@ -59,7 +73,7 @@ public final class Stores {
         store.withDatabase(DEFAULT_DATABASE)
             .execute("CREATE DATABASE IF NOT EXISTS " + quoted + " ENGINE = Atomic");
       }
-    });
+    }, null, stopping);
   }
 
   /**
@@ -78,21 +92,14 @@ public final class Stores {
         + " only, not on " + store.description());
   }
 
-  private static Store ready(Store store, Runnable createDatabase) {
-    return ready(store, createDatabase, null);
-  }
-
-  private static Store ready(Store store, Runnable createDatabase, String cluster) {
+  private static Store ready(Store store, Runnable createDatabase, String cluster,
+      BooleanSupplier stopping) {
     try {
       if (Migrations.upToDate(store)) {
         return store; // no DDL: a read-only user (an API instance) opens a migrated store too
       }
       createDatabase.run();
-      if (cluster == null) {
-        Migrations.apply(store);
-      } else {
-        Migrations.apply(store, cluster);
-      }
+      Migrations.apply(store, cluster, stopping);
       return store;
     } catch (RuntimeException e) {
       try {

@@ -57,6 +57,8 @@ public record KafkaIngestConfig(
   public static final long MAX_BATCH_BYTES = 32L << 20;
   public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
+  /** How old the consumer's view of the topic's partitions gets before it asks again. */
+  static final int METADATA_MAX_AGE_MS = 30_000;
   /** The brokers' default {@code group.min.session.timeout.ms} and {@code ...max...}. */
   public static final long MIN_SESSION_TIMEOUT_MS = 6_000;
   public static final long MAX_SESSION_TIMEOUT_MS = 1_800_000;
@@ -145,6 +147,9 @@ public record KafkaIngestConfig(
         (int) Math.min(3_000, sessionTimeout.toMillis() / 3));
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Partitions added to the topic are seen at the next metadata refresh: Kafka's default of
+    // 5 min left their events unread that long (TopicChangesTest); one small request per 30 s.
+    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, METADATA_MAX_AGE_MS);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(batchMaxEvents, 10_000));
     // Fetches stay small to bound the heap; a record larger than these still arrives, alone.
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 << 20);

@@ -168,6 +168,28 @@ class StopSignalsTest {
     assertThat(ledger.stdout().strip()).isEqualTo(migrations + "\t" + migrations);
   }
 
+  /**
+   * Ctrl-C while the demo starts its pieces (its ingest has just subscribed): it starts nothing
+   * more (no simulator, scraper, API), closes what it started and exits 0 within 10 s. It used to
+   * start every piece first, then stop them: 16 s on a busy machine.
+   */
+  @Test
+  void demo_stoppedWhileStarting_startsNothingMore() throws Exception {
+    Path data = dir.resolve("demo-starting");
+    Path log = logs.resolve("demo-starting.log");
+    Process demo = start(log, "demo", "--dir", data.toString(), "--backfill-hours", "1",
+        "--port", Integer.toString(Ports.free()), "--metrics-port", "0");
+    try {
+      await(demo, log, Duration.ofSeconds(180),
+          () -> read(log).contains("ingesting KafkaIngestConfig"));
+      stop(demo, "INT-group", log, data);
+    } finally {
+      kill(demo);
+    }
+    assertThat(read(log)).contains("naap demo: stopped while starting")
+        .doesNotContain("NaaP demo running");
+  }
+
   /** Waits until {@code p} is a JVM running Java code: its signal dispatcher thread exists. */
   private static void awaitJvmStarted(Process p) throws Exception {
     Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");

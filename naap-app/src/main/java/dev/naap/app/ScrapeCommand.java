@@ -145,7 +145,12 @@ final class ScrapeCommand implements Main.Runner {
           config.geoDatabase() == null ? "no IP-location database (docs/SCRAPER.md, \"Region\")"
               : "IP-location database " + config.geoDatabase());
       if (once) {
-        Scraper.RunSummary run = role.runOnce();
+        Scraper.RunSummary run;
+        try {
+          run = role.runOnce();
+        } catch (InterruptedException e) {
+          throw new Lifecycle.Stopped("stopped during the run"); // a stop ends the run at once
+        }
         for (Scraper.SourceOutcome o : run.sources()) {
           out.printf("%s %s: %s%s orchestrators=%d gpus=%d new_versions=%d closed=%d%n",
               o.source(), o.endpoint(), o.status(),

@@ -190,6 +190,47 @@ class StopSignalsTest {
         .doesNotContain("NaaP demo running");
   }
 
+  /**
+   * Ctrl-C during a scrape run whose gateway takes connections and never answers: the run's
+   * attempts and retries would last about a minute, and the stop ends it at once.
+   */
+  @Test
+  void scrape_duringARunOnAHungGateway_stopsOnCtrlC() throws Exception {
+    try (var gateway = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+        try {
+          while (true) {
+            held.add(gateway.accept()); // read nothing, answer nothing
+          }
+        } catch (IOException e) {
+          // closed at the end of the test
+        }
+      });
+      Path data = dir.resolve("scrape-hung");
+      Path log = logs.resolve("scrape-hung.log");
+      Process scrape = start(log, "scrape", "--gateway", "http://127.0.0.1:" + gateway
+          .getLocalPort(), "--interval", "5m", "--jitter", "0s", "--data-dir", data.toString(),
+          "--metrics-port", "-1");
+      try {
+        await(scrape, log, Duration.ofSeconds(120), () -> !held.isEmpty());
+        Thread.sleep(2_000); // inside the first attempt, well before its timeout
+        stop(scrape, "INT-group", log, data);
+      } finally {
+        kill(scrape);
+        held.forEach(socket -> {
+          try {
+            socket.close();
+          } catch (IOException e) {
+            // the test's own socket
+          }
+        });
+      }
+      acceptor.interrupt();
+    }
+  }
+
   /** Waits until {@code p} is a JVM running Java code: its signal dispatcher thread exists. */
   private static void awaitJvmStarted(Process p) throws Exception {
     Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");

@@ -65,6 +65,9 @@ public final class Scraper implements AutoCloseable {
   /** The last region geolocated per service URI, kept while its host fails to resolve. */
   private final Map<String, RegionResolver.Region> lastGeolocated = new ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** The thread of the run in progress: a stop interrupts it (a run may wait a minute on hung
+   * gateways, and a stop must end within 10 s). */
+  private volatile Thread runThread;
 
   /**
    * A scraper writing to {@code store}. Opens the region mapping, geo database and region table of
@@ -143,9 +146,16 @@ public final class Scraper implements AutoCloseable {
     }
   }
 
-  /** Makes {@link #run()} return after the run in progress, if any. */
+  /**
+   * Makes {@link #run()} return; the run in progress, if any, ends at once (its thread is
+   * interrupted), its row in {@code scrape_runs} saying {@code stopped}.
+   */
   public void stop() {
     stopped.countDown();
+    Thread t = runThread;
+    if (t != null) {
+      t.interrupt();
+    }
   }
 
   /** One run over every source. Never throws for a source's failure; see the summary. */
@@ -154,9 +164,14 @@ public final class Scraper implements AutoCloseable {
       Instant now = clock.instant();
       return new RunSummary("", now, now, "skipped", List.of());
     }
+    runThread = Thread.currentThread();
     try {
+      if (stopped.getCount() == 0) {
+        throw new InterruptedException("the scraper is stopped");
+      }
       return doRun();
     } finally {
+      runThread = null;
       running.unlock();
     }
   }
@@ -165,10 +180,24 @@ public final class Scraper implements AutoCloseable {
       SourceException error, Instant startedAt, Instant finishedAt, long bytes) {}
 
   private RunSummary doRun() throws InterruptedException {
-    long t0 = System.nanoTime();
     String runId = UUID.randomUUID().toString();
     Instant started = clock.instant();
     writeRun(runId, started, null, "running", "", 0, 0, 0, 0);
+    try {
+      return doRun(runId, started);
+    } catch (InterruptedException e) {
+      try { // the run's row says how it ended; its snapshots so far are written, the rest not
+        writeRun(runId, started, clock.instant(), "stopped", "the scraper was stopped", 0, 0, 0,
+            0);
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private RunSummary doRun(String runId, Instant started) throws InterruptedException {
+    long t0 = System.nanoTime();
     List<SourceOutcome> outcomes = new ArrayList<>();
     Map<String, Fetched> capabilities = new LinkedHashMap<>();
     Map<String, Fetched> registered = new LinkedHashMap<>();
@@ -187,11 +216,16 @@ public final class Scraper implements AutoCloseable {
           regFutures.put(source, pool.submit(() -> fetch(source, REGISTERED, started)));
         }
       }
-      for (var e : capFutures.entrySet()) {
-        capabilities.put(e.getKey(), join(e.getValue()));
-      }
-      for (var e : regFutures.entrySet()) {
-        registered.put(e.getKey(), join(e.getValue()));
+      try {
+        for (var e : capFutures.entrySet()) {
+          capabilities.put(e.getKey(), join(e.getValue()));
+        }
+        for (var e : regFutures.entrySet()) {
+          registered.put(e.getKey(), join(e.getValue()));
+        }
+      } catch (InterruptedException e) {
+        pool.shutdownNow(); // the fetches end at once; closing the pool would wait for them
+        throw e;
       }
     }
     Map<String, Reachability.Probe> probes = probeAll(runId, capabilities.values());

@@ -1,7 +1,11 @@
 package dev.naap.store;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Opens {@link Store}s. Thread-safe. */
 public final class Stores {
@@ -14,6 +18,8 @@ public final class Stores {
    * ({@code BACKUP … TO File(…)}); unset, the engine allows neither. Read when the engine starts.
    */
   public static final String BACKUPS_PATH_PROPERTY = "naap.store.backupsPath";
+
+  private static final Logger log = LoggerFactory.getLogger(Stores.class);
 
   private Stores() {}
 
@@ -92,14 +98,40 @@ public final class Stores {
         + " only, not on " + store.description());
   }
 
+  /**
+   * The parts of the store's tables that the engine found damaged and set aside (a truncated or
+   * corrupted file: {@code system.detached_parts}, reason {@code broken…}), as {@code table/part}.
+   * Their rows are no longer read, and the engine says so only in its own log.
+   */
+  public static List<String> brokenParts(Store store) {
+    return store.queryText("SELECT concat(table, '/', name) FROM system.detached_parts"
+        + " WHERE database = currentDatabase() AND startsWith(reason, 'broken')"
+        + " ORDER BY table, name", Map.of()).lines().toList();
+  }
+
+  private static void warnOfBrokenParts(Store store) {
+    List<String> broken;
+    try {
+      broken = brokenParts(store);
+    } catch (RuntimeException e) { // a user without access to system tables: nothing to say
+      log.debug("cannot list the detached parts of {}", store.description(), e);
+      return;
+    }
+    if (!broken.isEmpty()) {
+      log.warn("the engine set aside {} damaged part(s) of {}, whose rows are no longer read: {};"
+          + " restore them from a backup or ingest them again (docs/OPERATIONS.md,"
+          + " \"Damaged parts\")", broken.size(), store.description(), String.join(", ", broken));
+    }
+  }
+
   private static Store ready(Store store, Runnable createDatabase, String cluster,
       BooleanSupplier stopping) {
     try {
-      if (Migrations.upToDate(store)) {
-        return store; // no DDL: a read-only user (an API instance) opens a migrated store too
+      if (!Migrations.upToDate(store)) { // else no DDL: a read-only user opens it too
+        createDatabase.run();
+        Migrations.apply(store, cluster, stopping);
       }
-      createDatabase.run();
-      Migrations.apply(store, cluster, stopping);
+      warnOfBrokenParts(store);
       return store;
     } catch (RuntimeException e) {
       try {

@@ -65,9 +65,12 @@ public final class Scraper implements AutoCloseable {
   /** The last region geolocated per service URI, kept while its host fails to resolve. */
   private final Map<String, RegionResolver.Region> lastGeolocated = new ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  /** The thread of the run in progress: a stop interrupts it (a run may wait a minute on hung
-   * gateways, and a stop must end within 10 s). */
-  private volatile Thread runThread;
+  /**
+   * The run's thread while it waits on the network, which a stop interrupts: a run may wait a
+   * minute on hung gateways, and a stop must end within 10 s. Never during a store call, which an
+   * interrupt would cancel mid-statement.
+   */
+  private Thread onNetwork;
 
   /**
    * A scraper writing to {@code store}. Opens the region mapping, geo database and region table of
@@ -152,9 +155,10 @@ public final class Scraper implements AutoCloseable {
    */
   public void stop() {
     stopped.countDown();
-    Thread t = runThread;
-    if (t != null) {
-      t.interrupt();
+    synchronized (stopped) {
+      if (onNetwork != null) {
+        onNetwork.interrupt();
+      }
     }
   }
 
@@ -164,14 +168,12 @@ public final class Scraper implements AutoCloseable {
       Instant now = clock.instant();
       return new RunSummary("", now, now, "skipped", List.of());
     }
-    runThread = Thread.currentThread();
     try {
       if (stopped.getCount() == 0) {
         throw new InterruptedException("the scraper is stopped");
       }
       return doRun();
     } finally {
-      runThread = null;
       running.unlock();
     }
   }
@@ -201,35 +203,16 @@ public final class Scraper implements AutoCloseable {
     List<SourceOutcome> outcomes = new ArrayList<>();
     Map<String, Fetched> capabilities = new LinkedHashMap<>();
     Map<String, Fetched> registered = new LinkedHashMap<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Map<String, Future<Fetched>> capFutures = new LinkedHashMap<>();
-      Map<String, Future<Fetched>> regFutures = new LinkedHashMap<>();
-      for (URI gateway : config.gateways()) {
-        String source = sourceName(gateway);
-        if (backoff.skip(source)) {
-          outcomes.add(new SourceOutcome(source, CAPABILITIES, "backoff", "",
-              "sitting out after " + backoff.failures(source) + " failed runs", 0, 0, 0, 0, 0));
-          continue;
-        }
-        capFutures.put(source, pool.submit(() -> fetch(source, CAPABILITIES, started)));
-        if (config.registeredOrchestrators()) {
-          regFutures.put(source, pool.submit(() -> fetch(source, REGISTERED, started)));
-        }
-      }
-      try {
-        for (var e : capFutures.entrySet()) {
-          capabilities.put(e.getKey(), join(e.getValue()));
-        }
-        for (var e : regFutures.entrySet()) {
-          registered.put(e.getKey(), join(e.getValue()));
-        }
-      } catch (InterruptedException e) {
-        pool.shutdownNow(); // the fetches end at once; closing the pool would wait for them
-        throw e;
-      }
+    Map<String, Reachability.Probe> probes;
+    Map<String, HostResolver.Result> addresses;
+    onNetwork(true);
+    try {
+      fetchAll(outcomes, capabilities, registered, started);
+      probes = probeAll(runId, capabilities.values());
+      addresses = addresses(capabilities.values(), probes);
+    } finally {
+      onNetwork(false);
     }
-    Map<String, Reachability.Probe> probes = probeAll(runId, capabilities.values());
-    Map<String, HostResolver.Result> addresses = addresses(capabilities.values(), probes);
     SnapshotWrites writes = new SnapshotWrites();
     int orchestratorsSeen = 0;
     int versionsWritten = 0;
@@ -270,6 +253,51 @@ public final class Scraper implements AutoCloseable {
     writeSources(runId, outcomes, capabilities, registered, started, finished);
     metrics.run(status, System.nanoTime() - t0);
     return new RunSummary(runId, started, finished, status, List.copyOf(outcomes));
+  }
+
+  /** Marks the run's thread as waiting on the network (a stop interrupts it) or not. */
+  private void onNetwork(boolean waiting) throws InterruptedException {
+    synchronized (stopped) {
+      onNetwork = waiting ? Thread.currentThread() : null;
+    }
+    if (!waiting && Thread.interrupted()) { // a stop just after the last wait: not into the store
+      throw new InterruptedException("the scraper is stopped");
+    }
+  }
+
+  /**
+   * Fetches every source's endpoints in parallel into {@code capabilities} and {@code
+   * registered}; a source sitting out goes to {@code outcomes}.
+   */
+  private void fetchAll(List<SourceOutcome> outcomes, Map<String, Fetched> capabilities,
+      Map<String, Fetched> registered, Instant started) throws InterruptedException {
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Map<String, Future<Fetched>> capFutures = new LinkedHashMap<>();
+      Map<String, Future<Fetched>> regFutures = new LinkedHashMap<>();
+      for (URI gateway : config.gateways()) {
+        String source = sourceName(gateway);
+        if (backoff.skip(source)) {
+          outcomes.add(new SourceOutcome(source, CAPABILITIES, "backoff", "",
+              "sitting out after " + backoff.failures(source) + " failed runs", 0, 0, 0, 0, 0));
+          continue;
+        }
+        capFutures.put(source, pool.submit(() -> fetch(source, CAPABILITIES, started)));
+        if (config.registeredOrchestrators()) {
+          regFutures.put(source, pool.submit(() -> fetch(source, REGISTERED, started)));
+        }
+      }
+      try {
+        for (var e : capFutures.entrySet()) {
+          capabilities.put(e.getKey(), join(e.getValue()));
+        }
+        for (var e : regFutures.entrySet()) {
+          registered.put(e.getKey(), join(e.getValue()));
+        }
+      } catch (InterruptedException e) {
+        pool.shutdownNow(); // the fetches end at once; closing the pool would wait for them
+        throw e;
+      }
+    }
   }
 
   private static Fetched join(Future<Fetched> future) throws InterruptedException {

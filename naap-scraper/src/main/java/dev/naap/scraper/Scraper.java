@@ -150,8 +150,9 @@ public final class Scraper implements AutoCloseable {
   }
 
   /**
-   * Makes {@link #run()} return; the run in progress, if any, ends at once (its thread is
-   * interrupted), its row in {@code scrape_runs} saying {@code stopped}.
+   * Makes {@link #run()} return. A run waiting on the network ends at once (its thread is
+   * interrupted), its row in {@code scrape_runs} saying {@code stopped}; one writing its
+   * snapshots finishes them.
    */
   public void stop() {
     stopped.countDown();

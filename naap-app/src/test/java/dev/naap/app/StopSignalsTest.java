@@ -231,6 +231,34 @@ class StopSignalsTest {
     }
   }
 
+  /**
+   * SIGTERM to the group while the ClickHouse HTTP endpoint runs a long read: the read is
+   * cancelled and the stop ends in time (it used to wait out the server's 10 s grace first).
+   */
+  @Test
+  void clickhouseHttp_duringALongRead_stopsOnSigterm() throws Exception {
+    int port = Ports.free();
+    Path data = dir.resolve("clickhouse-http");
+    Path log = logs.resolve("clickhouse-http.log");
+    Process server = start(log, "clickhouse-http", "--data-dir", data.toString(), "--port",
+        Integer.toString(port), "--password", "pw");
+    try {
+      await(server, log, Duration.ofSeconds(120), () -> read(log).contains("serving"));
+      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?query="
+              + "SELECT+count()+FROM+numbers(100000000000)+WHERE+sipHash64(number)%3D1"))
+          .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+              .encodeToString("default:pw".getBytes(StandardCharsets.UTF_8)))
+          .build();
+      var answer = HttpClient.newHttpClient().sendAsync(request,
+          HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(3_000);
+      assertThat(answer).as("the read still runs").isNotDone();
+      stop(server, "TERM-group", log, data);
+    } finally {
+      kill(server);
+    }
+  }
+
   /** Waits until {@code p} is a JVM running Java code: its signal dispatcher thread exists. */
   private static void awaitJvmStarted(Process p) throws Exception {
     Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");

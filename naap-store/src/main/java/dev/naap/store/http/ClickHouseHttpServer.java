@@ -233,13 +233,18 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     return config;
   }
 
-  /** Stops accepting requests, lets running ones finish (up to 5 s) and releases the port. */
+  /**
+   * Stops accepting requests and releases the port. The statements under way are interrupted
+   * first: the store cancels a running read (a long one held the stop for the server's whole
+   * grace of 10 s) and lets a running write finish; the queued ones are cancelled.
+   */
   public synchronized void stop() {
     if (server == null) {
       return;
     }
+    statements.shutdownNow().forEach(queued -> ((java.util.concurrent.Future<?>) queued)
+        .cancel(false));
     server.stop(5);
-    statements.shutdown();
     server = null;
     statements = null;
   }

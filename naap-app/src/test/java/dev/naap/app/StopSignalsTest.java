@@ -111,7 +111,7 @@ class StopSignalsTest {
       Path log = logs.resolve("serve-" + form + ".log");
       Path data = dir.resolve("serve-store");
       Process serve = start(log, "serve", "--data-dir", data.toString(), "--port",
-          Integer.toString(port));
+          Integer.toString(port), "--management-port", "0"); // 9400 may be another's
       try {
         await(serve, log, Duration.ofSeconds(120), () -> status(port, "/health") == 200);
         stop(serve, form, log, data);

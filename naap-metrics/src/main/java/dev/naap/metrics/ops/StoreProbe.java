@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks the store, every {@link #INTERVAL}, for the space of its default disk (which is also
- * proof that it answers), and exports {@code naap_store_up}: 1 while the last successful answer is
- * younger than {@link #STALE_AFTER}, so that a store that hangs counts as down as surely as one
- * that refuses. {@link #check()} calls the engine: run it on a platform thread. Thread-safe.
+ * proof that it answers) and the parts it set aside as damaged, and exports {@code naap_store_up}:
+ * 1 while the last successful answer is younger than {@link #STALE_AFTER}, so that a store that
+ * hangs counts as down as surely as one that refuses. {@link #check()} calls the engine: run it on a platform thread. Thread-safe.
  */
 public final class StoreProbe {
 
@@ -37,6 +37,7 @@ public final class StoreProbe {
   private final AtomicReference<Instant> lastAnswer = new AtomicReference<>(Instant.MIN);
   private volatile double freeBytes = Double.NaN;
   private volatile double totalBytes = Double.NaN;
+  private volatile double damagedParts = Double.NaN;
   private volatile boolean failing;
 
   public StoreProbe(Store store, InstantSource clock, PrometheusRegistry registry) {
@@ -51,6 +52,10 @@ public final class StoreProbe {
     GaugeWithCallback.builder().name("naap_store_disk_total_bytes")
         .help("Size of the store's data disk, as the store reports it")
         .callback(cb -> cb.call(totalBytes)).register(registry);
+    GaugeWithCallback.builder().name("naap_store_damaged_parts")
+        .help("Parts of the store's tables set aside as damaged (truncated or corrupted files),"
+            + " whose rows no read sees")
+        .callback(cb -> cb.call(damagedParts)).register(registry);
     GaugeWithCallback.builder()
         .name("naap_store_last_answer_timestamp_seconds")
         .help("When the store last answered a probe (Unix time)")
@@ -71,10 +76,12 @@ public final class StoreProbe {
   /** Probes the store once; never throws. */
   public void check() {
     try {
-      Rows disk = Rows.query(store, diskSql, Map.of(), List.of("free_space", "total_space"));
+      Rows disk = Rows.query(store, diskSql, Map.of(),
+          List.of("free_space", "total_space", "damaged_parts"));
       if (disk.size() == 1) {
         freeBytes = disk.single().decimal("free_space");
         totalBytes = disk.single().decimal("total_space");
+        damagedParts = disk.single().decimal("damaged_parts");
       }
       lastAnswer.set(clock.instant());
       if (failing) {

@@ -3,12 +3,15 @@ package dev.naap.metrics.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.naap.store.Rows;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -199,5 +202,40 @@ class OperationsReportTest {
         .containsEntry("naap_orchestrator_sla_compliance_ratio{orchestrator=\"0xaa\"}", 0.9)
         .containsEntry("naap_orchestrator_sla_compliance_ratio{orchestrator=\"0xbb\"}", 0.2)
         .doesNotContainKey("naap_orchestrator_sla_compliance_ratio{orchestrator=\"0xcc\"}");
+  }
+
+  /**
+   * A part the engine set aside as damaged (as it does when it opens a store with a truncated
+   * file, DamagedPartTest in naap-app) is counted in {@code naap_store_damaged_parts}, which the
+   * alert NaapStoreDamagedParts reads; a part detached on purpose is not.
+   */
+  @Test
+  void storeProbe_countsTheDamagedPartsSetAside() throws Exception {
+    Store store = TestEngine.uniqueStore("ops_damaged");
+    PrometheusRegistry registry = new PrometheusRegistry();
+    StoreProbe probe = new StoreProbe(store, InstantSource.system(), registry);
+    probe.check();
+    assertThat(Heartbeat.samples(registry)).containsEntry("naap_store_damaged_parts", 0.0);
+
+    store.execute("CREATE TABLE probe_parts (x UInt8) ENGINE = MergeTree ORDER BY x");
+    for (int i = 0; i < 2; i++) {
+      store.execute("INSERT INTO probe_parts VALUES (" + i + ")");
+    }
+    Rows parts = Rows.query(store, "SELECT name, path FROM system.parts WHERE database ="
+        + " currentDatabase() AND table = 'probe_parts' AND active ORDER BY name", Map.of(),
+        List.of("name", "path"));
+    assertThat(parts.size()).isEqualTo(2);
+    for (Rows.Row part : parts) {
+      store.execute("ALTER TABLE probe_parts DETACH PART '" + part.string("name") + "'");
+    }
+    // The first as the engine leaves a damaged part, the second as an operator's detach.
+    Rows.Row damaged = parts.list().getFirst();
+    Path detached = Path.of(damaged.string("path")).getParent().resolve("detached");
+    Files.move(detached.resolve(damaged.string("name")),
+        detached.resolve("broken-on-start_" + damaged.string("name")));
+
+    probe.check();
+
+    assertThat(Heartbeat.samples(registry)).containsEntry("naap_store_damaged_parts", 1.0);
   }
 }

@@ -242,8 +242,12 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     if (server == null) {
       return;
     }
-    statements.shutdownNow().forEach(queued -> ((java.util.concurrent.Future<?>) queued)
-        .cancel(false));
+    for (Runnable queued : statements.shutdownNow()) {
+      // Each was submitted: its request waits on the Future, which ends it with a cancellation.
+      if (queued instanceof java.util.concurrent.Future<?> statement) {
+        statement.cancel(false);
+      }
+    }
     server.stop(5);
     server = null;
     statements = null;

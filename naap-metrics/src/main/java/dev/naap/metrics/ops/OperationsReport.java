@@ -135,7 +135,8 @@ public final class OperationsReport {
     Double storeUp = minGauge(up, "naap_store_up");
     out.put("store", ordered("up", storeUp == null ? null : storeUp == 1,
         "disk_free_bytes", maxGauge(up, "naap_store_disk_free_bytes"),
-        "disk_total_bytes", maxGauge(up, "naap_store_disk_total_bytes")));
+        "disk_total_bytes", maxGauge(up, "naap_store_disk_total_bytes"),
+        "damaged_parts", maxGauge(up, "naap_store_damaged_parts")));
     double requests = sumRate(up, named("naap_api_requests_total"));
     double serverErrors = sumRate(up, named("naap_api_requests_total")
         .and(s -> s.labels().getOrDefault("status", "").startsWith("5")

@@ -237,5 +237,10 @@ class OperationsReportTest {
     probe.check();
 
     assertThat(Heartbeat.samples(registry)).containsEntry("naap_store_damaged_parts", 1.0);
+    new Heartbeat(store, "ingest", registry, InstantSource.system()).beat();
+    @SuppressWarnings("unchecked")
+    var storeFigures = (Map<String, Object>) new OperationsReport(store, InstantSource.system())
+        .figures().get("store");
+    assertThat(storeFigures).containsEntry("damaged_parts", 1.0);
   }
 }

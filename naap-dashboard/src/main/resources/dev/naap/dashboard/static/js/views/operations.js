@@ -24,6 +24,8 @@ export async function render({api}) {
   const running = processes.filter(p => !p.stopped);
   const stopped = processes.length - running.length;
   const freeRatio = ratio(store.disk_free_bytes, store.disk_total_bytes);
+  // Parts the engine set aside as damaged: their rows are missing from every figure.
+  const damaged = store.damaged_parts > 0;
   return [
     h('h1', {}, TITLE),
     h(
@@ -64,8 +66,9 @@ export async function render({api}) {
       card(
         'Store',
         store.up === undefined || store.up === null ? 'unknown' : store.up ? 'up' : 'DOWN',
-        store.up ?? null,
-        freeRatio === null ? 'disk: unknown' : `disk ${percent(freeRatio)} free`
+        store.up === undefined || store.up === null ? null : store.up && !damaged,
+        (freeRatio === null ? 'disk: unknown' : `disk ${percent(freeRatio)} free`) +
+          (damaged ? `; ${count(store.damaged_parts)} damaged part(s) set aside` : '')
       ),
       card(
         'API latency p95',

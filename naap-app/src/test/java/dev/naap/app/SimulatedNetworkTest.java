@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,19 +37,20 @@ class SimulatedNetworkTest {
     // Three hours of the default network over the evening peak (-Dnaap.sim.hours=N: N hours), no
     // events lost, but some repeated and some late; long enough for a rarely listed node's
     // capability snapshot to go stale.
-    SimConfig config =
+    SimConfig.Builder builder =
         SimConfig.builder()
             .seed(Long.getLong("naap.sim.seed", 7)) // -Dnaap.sim.seed=N: another network
             .startMs(Instant.parse("2026-03-02T17:00:00Z").toEpochMilli())
             .duration(Duration.ofHours(Long.getLong("naap.sim.hours", 3)))
-            // -Dnaap.sim.orchestrators=N -Dnaap.sim.gpus=N -Dnaap.sim.streams=N: another size
-            .orchestrators(Integer.getInteger("naap.sim.orchestrators", 40))
-            .gpus(Integer.getInteger("naap.sim.gpus", 80))
-            .peakStreamsPerHour(Integer.getInteger("naap.sim.streams", 360))
             .perfectDelivery()
             .duplicateRate(0.01)
-            .lateRate(0.01)
-            .build();
+            .lateRate(0.01);
+    // -Dnaap.sim.orchestrators=N -Dnaap.sim.gpus=N -Dnaap.sim.streams=N: another size than the
+    // simulator's default network
+    ifSet("naap.sim.orchestrators", builder::orchestrators);
+    ifSet("naap.sim.gpus", builder::gpus);
+    ifSet("naap.sim.streams", builder::peakStreamsPerHour);
+    SimConfig config = builder.build();
     Path events = dir.resolve("events.ndjson");
     GroundTruth truth;
     try (FileSink sink = new FileSink(events)) {
@@ -77,5 +79,12 @@ class SimulatedNetworkTest {
           .anyMatch(n -> n.gpuResolution().containsKey("stale"));
     }
     GroundTruthCheck.assertRollupsMatch(store, truth);
+  }
+
+  private static void ifSet(String property, IntConsumer set) {
+    Integer value = Integer.getInteger(property);
+    if (value != null) {
+      set.accept(value);
+    }
   }
 }

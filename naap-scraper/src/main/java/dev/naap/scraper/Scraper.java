@@ -206,13 +206,18 @@ public final class Scraper implements AutoCloseable {
     Map<String, Fetched> registered = new LinkedHashMap<>();
     Map<String, Reachability.Probe> probes;
     Map<String, HostResolver.Result> addresses;
+    Instant probedAt;
     onNetwork(true);
     try {
       fetchAll(outcomes, capabilities, registered, started);
-      probes = probeAll(runId, capabilities.values());
+      probedAt = clock.instant();
+      probes = probeAll(capabilities.values());
       addresses = addresses(capabilities.values(), probes);
     } finally {
       onNetwork(false);
+    }
+    if (config.reachability()) {
+      writeReachability(runId, probedAt, probes);
     }
     SnapshotWrites writes = new SnapshotWrites();
     int orchestratorsSeen = 0;
@@ -347,7 +352,7 @@ public final class Scraper implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Reachability and region
 
-  private Map<String, Reachability.Probe> probeAll(String runId, Iterable<Fetched> fetched)
+  private Map<String, Reachability.Probe> probeAll(Iterable<Fetched> fetched)
       throws InterruptedException {
     Map<String, Reachability.Probe> probes = new HashMap<>();
     if (!config.reachability()) {
@@ -359,7 +364,6 @@ public final class Scraper implements AutoCloseable {
         a.orchestrators().forEach(o -> uris.add(o.orchUri()));
       }
     }
-    Instant at = clock.instant();
     Semaphore slots = new Semaphore(config.reachabilityParallelism());
     Map<String, Future<Reachability.Probe>> futures = new LinkedHashMap<>();
     Duration budget = config.reachabilityDeadline();
@@ -393,6 +397,15 @@ public final class Scraper implements AutoCloseable {
       pool.shutdownNow();
     }
     metrics.unreachable((int) probes.values().stream().filter(p -> !p.ok()).count());
+    return probes;
+  }
+
+  /**
+   * Records the run's probes, made from {@code at} on, in {@code orchestrator_reachability}: a
+   * store call, so outside {@link #probeAll}, which a stop interrupts.
+   */
+  private void writeReachability(String runId, Instant at,
+      Map<String, Reachability.Probe> probes) {
     List<ObjectNode> rows = new ArrayList<>();
     for (Reachability.Probe p : probes.values()) {
       ObjectNode r = VersionedWriter.MAPPER.createObjectNode();
@@ -414,7 +427,6 @@ public final class Scraper implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("cannot write reachability rows", e);
     }
-    return probes;
   }
 
   /**

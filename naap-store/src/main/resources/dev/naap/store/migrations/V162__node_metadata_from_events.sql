@@ -6,7 +6,9 @@
 --
 -- What an entry tells, as the scraper reads it from /getNetworkCapabilities (the same shape):
 -- orch_uri, address, version, capabilities.capacities["35"] (live-video slots), the default
--- price_info, and the hardware's GPUs (id, name, memory; the id is the identity, not the key).
+-- price_info (NULL when absent; a member it omits is 0, protobuf's omitted zero, as the event
+-- parser reads it), and the hardware's GPUs (id, name, memory; the id, not the key, tells them
+-- apart).
 -- Nothing tells a region. node_url is orch_uri lower-cased without trailing slashes, as
 -- capability_prices and segments match nodes.
 CREATE TABLE IF NOT EXISTS capability_node_latest
@@ -36,8 +38,10 @@ SELECT signer AS local_address, node AS node_url, event_time AS listed_at, event
        lower(JSONExtractString(orch, 'address')) AS address,
        JSONExtractString(orch, 'capabilities', 'version') AS version,
        JSONExtract(orch, 'capabilities', 'capacities', '35', 'Nullable(UInt64)') AS live_capacity,
-       JSONExtract(orch, 'price_info', 'pricePerUnit', 'Nullable(Int64)') AS price_per_unit,
-       JSONExtract(orch, 'price_info', 'pixelsPerUnit', 'Nullable(Int64)') AS pixels_per_unit,
+       if(JSONType(orch, 'price_info') = 'Object',
+          JSONExtract(orch, 'price_info', 'pricePerUnit', 'Int64'), NULL) AS price_per_unit,
+       if(JSONType(orch, 'price_info') = 'Object',
+          JSONExtract(orch, 'price_info', 'pixelsPerUnit', 'Int64'), NULL) AS pixels_per_unit,
        arrayDistinct(arrayFilter(g -> g.1 != '', arrayFlatten(arrayMap(
            hw -> arrayMap(g -> (JSONExtractString(g.2, 'id'), JSONExtractString(g.2, 'name'),
                                 JSONExtract(g.2, 'memory_total', 'Nullable(Int64)')),
@@ -58,8 +62,10 @@ SELECT signer AS local_address, node AS node_url, event_time AS listed_at, event
        lower(JSONExtractString(orch, 'address')) AS address,
        JSONExtractString(orch, 'capabilities', 'version') AS version,
        JSONExtract(orch, 'capabilities', 'capacities', '35', 'Nullable(UInt64)') AS live_capacity,
-       JSONExtract(orch, 'price_info', 'pricePerUnit', 'Nullable(Int64)') AS price_per_unit,
-       JSONExtract(orch, 'price_info', 'pixelsPerUnit', 'Nullable(Int64)') AS pixels_per_unit,
+       if(JSONType(orch, 'price_info') = 'Object',
+          JSONExtract(orch, 'price_info', 'pricePerUnit', 'Int64'), NULL) AS price_per_unit,
+       if(JSONType(orch, 'price_info') = 'Object',
+          JSONExtract(orch, 'price_info', 'pixelsPerUnit', 'Int64'), NULL) AS pixels_per_unit,
        arrayDistinct(arrayFilter(g -> g.1 != '', arrayFlatten(arrayMap(
            hw -> arrayMap(g -> (JSONExtractString(g.2, 'id'), JSONExtractString(g.2, 'name'),
                                 JSONExtract(g.2, 'memory_total', 'Nullable(Int64)')),

@@ -55,21 +55,19 @@ metadata_gpus AS
     WHERE g.gpu_id != ''
     GROUP BY orchestrator_address
 ),
--- A row per node ever listed: a few thousand on the real network.
-listed AS
-(
-    SELECT local_address, listed_at, orch_uri, node_url, version, live_capacity, price_per_unit,
-           pixels_per_unit, gpus.id AS gpu_ids
-    FROM capability_node_latest FINAL
-    WHERE 1 ${orchestrator_filter}
-),
+-- A row per node ever listed (a few thousand on the real network), read once: the nodes listed at
+-- most {node_max_age_s} before their signer's latest listing.
 listed_nodes AS
 (
-    SELECT l.*
-    FROM listed AS l
-    INNER JOIN (SELECT local_address, max(listed_at) AS latest FROM listed GROUP BY local_address)
-        AS s USING (local_address)
-    WHERE l.listed_at >= s.latest - toIntervalSecond({node_max_age_s:Int64})
+    SELECT * FROM
+    (
+        SELECT local_address, listed_at, orch_uri, node_url, version, live_capacity,
+               price_per_unit, pixels_per_unit, gpus.id AS gpu_ids,
+               max(listed_at) OVER (PARTITION BY local_address) AS signer_latest
+        FROM capability_node_latest FINAL
+        WHERE 1 ${orchestrator_filter}
+    )
+    WHERE listed_at >= signer_latest - toIntervalSecond({node_max_age_s:Int64})
 ),
 from_events AS
 (

@@ -3,8 +3,15 @@ package dev.naap.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.naap.metrics.query.ClickHouseMetricsQueries;
+import dev.naap.metrics.query.Granularity;
+import dev.naap.metrics.query.MetricsQuery;
+import dev.naap.metrics.query.Page;
+import dev.naap.metrics.query.Report;
 import dev.naap.sim.GroundTruth;
 import dev.naap.store.Store;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +42,55 @@ final class GroundTruthCheck {
     gpuAttribution(store, truth);
     latencies(store);
     fpsPerGpuModel(store, truth, fpsPerGpu(store, truth));
+    eventMetadata(store, truth);
+  }
+
+  /**
+   * /v1/orchestrators' metadata of each signer from its nodes' capability listings, where no
+   * scraper wrote a version of it (docs/METRICS.md, "Orchestrator metadata"): every node the
+   * simulator runs is listed in its first snapshot (a dark one goes dark later, a rarely listed one
+   * is listed then), so the metadata counts every node, its live-video slots (capacities "35" is
+   * the node's slots) and its GPUs, and names one of its nodes. The simulator sends no region and
+   * no default price, and version 0.8.8.
+   */
+  private static void eventMetadata(Store store, GroundTruth truth) {
+    Map<String, Set<String>> urls = new HashMap<>();
+    truth.orchestrators().forEach(o ->
+        urls.computeIfAbsent(o.signerAddress(), k -> new HashSet<>()).add(o.url()));
+    Map<String, Long> slots = new HashMap<>();
+    Map<String, Set<String>> gpus = new HashMap<>();
+    for (GroundTruth.GpuTruth g : truth.gpus()) {
+      slots.merge(g.orchestrator(), (long) g.slots(), Long::sum);
+      gpus.computeIfAbsent(g.orchestrator(), k -> new HashSet<>()).add(g.gpuId());
+    }
+    Page page = new ClickHouseMetricsQueries(store).run(Report.ORCHESTRATORS,
+        new MetricsQuery(Instant.ofEpochMilli(truth.startMs()), Instant.ofEpochMilli(truth.endMs()),
+            Granularity.HOUR, Map.of(), List.of(), null, 1000, 0, true));
+    List<String> names = page.columns().stream().map(c -> c.name()).toList();
+    int checked = 0;
+    for (List<Object> row : page.rows()) {
+      Map<String, Object> r = new HashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        r.put(names.get(i), row.get(i));
+      }
+      String signer = (String) r.get("orchestrator_address");
+      if (!"events".equals(r.get("metadata_source")) || !urls.containsKey(signer)) {
+        continue; // the scraper's (ScraperAgainstSimulatorTest), or a signer it never ran
+      }
+      checked++;
+      assertThat(urls.get(signer)).as("service URI of %s", signer)
+          .contains((String) r.get("service_uri"));
+      assertThat(List.of(r.get("nodes"), r.get("capacity"), r.get("gpu_count"), r.get("version")))
+          .as("nodes, live-video slots, GPUs and version of %s", signer)
+          .containsExactly((long) urls.get(signer).size(), slots.get(signer),
+              (long) gpus.get(signer).size(), "0.8.8");
+      assertThat(Arrays.asList(r.get("metadata_region"), r.get("price_per_unit")))
+          .as("region and default price of %s", signer).containsOnlyNulls();
+    }
+    if (store.queryText("SELECT count() FROM orchestrator_versions", Map.of()).strip()
+        .equals("0")) {
+      assertThat(checked).as("signers with metadata from events").isEqualTo(urls.size());
+    }
   }
 
   /**

@@ -43,6 +43,7 @@ final class GeneratedNetwork {
     }
     long start = System.nanoTime();
     store.query(sql("generate_metadata.sql"), network, "TabSeparated");
+    store.query(sql("generate_node_listings.sql"), network, "TabSeparated");
     System.out.printf("generated metadata in %.1f s%n", (System.nanoTime() - start) / 1e9);
     start = System.nanoTime();
     Refresher refresher = new Refresher(store, Clock.systemUTC());

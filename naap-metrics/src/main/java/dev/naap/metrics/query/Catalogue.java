@@ -250,24 +250,30 @@ final class Catalogue {
               "service_uri",
               STRING,
               "",
-              "service URI of the latest scraped metadata; null if never scraped"),
+              "service URI of its latest metadata (metadata_source); null when it has none"),
           new Column("nodes", INTEGER, "",
-              "its nodes (service URIs) with current scraped metadata; a signer may front several"),
+              "its nodes (service URIs) in that metadata; a signer may front several"),
           new Column("version", STRING, "", "go-livepeer version from that metadata"),
-          new Column("metadata_region", STRING, "", "region from that metadata"),
+          new Column("metadata_region", STRING, "",
+              "region from that metadata; null when it comes from events, which carry none"),
           new Column(
               "metadata_region_source",
               STRING,
               "",
               "where that region came from: operator (mapping file), geoip (IP-location database)"
                   + " or unknown"),
-          new Column("gpu_count", INTEGER, "", "GPUs in the current metadata of all its nodes"),
+          new Column("gpu_count", INTEGER, "", "GPUs in the metadata of all its nodes"),
           new Column("capacity", INTEGER, "",
-              "live-video-to-video slots (capability 35) advertised in the current metadata of all"
+              "live-video-to-video slots (capability 35) advertised in the metadata of all"
                   + " its nodes; other capabilities count in units of their own; null when no"
                   + " node advertises live video"),
-          new Column("price_per_unit", INTEGER, "wei", "default price per unit in that metadata"),
+          new Column("price_per_unit", INTEGER, "wei",
+              "default price per unit (price_info) in that metadata"),
           new Column("pixels_per_unit", INTEGER, "", "pixels per price unit in that metadata"),
+          new Column("metadata_source", STRING, "",
+              "where the metadata comes from: scraper (a current scraped version of the signer),"
+                  + " else events (the gateways' latest network_capabilities listings of its"
+                  + " nodes); null when it has none"),
           new Column(
               "sessions", INTEGER, "", "sessions whose first segment it served in the range"),
           new Column("segments", INTEGER, "", "segments it served in the range"),
@@ -565,7 +571,8 @@ final class Catalogue {
   static final List<Column> ORCHESTRATOR_GPUS = List.of(
       DIMENSION_COLUMNS.get(Dimension.GPU_ID),
       DIMENSION_COLUMNS.get(Dimension.GPU_MODEL),
-      new Column("memory_bytes", INTEGER, "bytes", "GPU memory in the latest scraped metadata"),
+      new Column("memory_bytes", INTEGER, "bytes",
+          "GPU memory in the orchestrator's metadata (scraped, else events: metadata_source)"),
       new Column("segments", INTEGER, "", "segments it served in the range"),
       new Column("output_fps_mean", DECIMAL, "frames/s", "mean output FPS over its status samples"),
       new Column("fps_samples", INTEGER, "", "status samples with fps > 0"),

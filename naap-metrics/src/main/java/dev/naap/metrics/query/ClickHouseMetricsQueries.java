@@ -48,6 +48,13 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   public static final Duration PRICE_MAX_AGE = SUPPLY_LOOKBACK;
 
   /**
+   * Orchestrator metadata from events (a signer without a current scraped version): how much older
+   * than the signer's latest network_capabilities listing a node's latest may be and still count
+   * among its nodes. A gateway may list a signer's nodes in different snapshots.
+   */
+  public static final Duration NODE_LISTING_MAX_AGE = SUPPLY_LOOKBACK;
+
+  /**
    * How old the {@link #dataAsOf()} a request reports may be: concurrent requests share one read
    * of the watermark instead of each adding a statement beside its own.
    */
@@ -301,6 +308,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     activityFilters.addAll(query.filters().keySet());
     activityFilters.remove(Dimension.ORCHESTRATOR);
     params.put("activity_only", !activityFilters.isEmpty());
+    params.put("node_max_age_s", NODE_LISTING_MAX_AGE.toSeconds());
     String sql = orchestrators.fill(Map.of(
         "rows", rows.range(parts.filters()),
         "orchestrator_filter", parts.filter(Dimension.ORCHESTRATOR, "local_address"),
@@ -477,6 +485,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     params.put("from", QueryParts.alignUp(query.start(), HOUR));
     params.put("to", QueryParts.alignUp(query.end(), HOUR));
     params.put("include_test_load", query.includeTestLoad());
+    params.put("node_max_age_s", NODE_LISTING_MAX_AGE.toSeconds());
     String sql = orchestratorGpus.fill(Map.of("rows", rows.range("")));
     Page gpus = new Page(Catalogue.ORCHESTRATOR_GPUS, Results.read(store, sql,
         RollupRows.withDays(params), Catalogue.ORCHESTRATOR_GPUS), false);

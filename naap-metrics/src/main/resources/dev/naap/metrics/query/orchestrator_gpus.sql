@@ -1,5 +1,8 @@
--- The GPUs of one orchestrator ({address}): those in its current scraped metadata and those its
--- segments ran on in the range, with headline metrics from the hourly rollups.
+-- The GPUs of one orchestrator ({address}): those in its metadata and those its segments ran on in
+-- the range, with headline metrics from the hourly rollups. The metadata is the one the
+-- orchestrators report reads (orchestrators.sql): its current scraped versions when it has any,
+-- else the latest network_capabilities listings of its nodes (capability_node_latest), those at
+-- most {node_max_age_s} older than its latest.
 WITH
 current AS
 (
@@ -9,12 +12,33 @@ current AS
 scraped AS
 (
     SELECT g.gpu_id AS gpu_id, any(g.gpu_name) AS gpu_model,
-           any(g.memory_total_bytes) AS memory_bytes
+           toNullable(any(g.memory_total_bytes)) AS memory_bytes
     FROM orchestrator_version_gpus AS g FINAL
     INNER JOIN current AS c
         ON g.source = c.source AND g.orch_uri = c.orch_uri AND g.valid_from = c.valid_from
     WHERE g.gpu_id != ''
     GROUP BY gpu_id
+),
+listed AS
+(
+    SELECT listed_at, gpus FROM capability_node_latest FINAL
+    WHERE local_address = {address:String} AND (SELECT count() FROM current) = 0
+),
+from_events AS
+(
+    SELECT g.id AS gpu_id, argMax(toString(g.name), listed_at) AS gpu_model,
+           argMax(g.memory_total_bytes, listed_at) AS memory_bytes
+    FROM listed
+    ARRAY JOIN gpus AS g
+    WHERE listed_at >= (SELECT max(listed_at) FROM listed)
+                        - toIntervalSecond({node_max_age_s:Int64})
+    GROUP BY gpu_id
+),
+metadata_gpus AS
+(
+    SELECT gpu_id, gpu_model, memory_bytes FROM scraped
+    UNION ALL
+    SELECT gpu_id, gpu_model, memory_bytes FROM from_events
 ),
 activity AS
 (
@@ -41,7 +65,7 @@ SELECT gpu_id,
        coalesce(a_ptff_samples, 0)                     AS ptff_samples,
        if(a_segments > 0, a_failed / a_segments, NULL) AS failure_rate,
        coalesce(a_failed, 0)                           AS failed_segments
-FROM scraped
+FROM metadata_gpus
 FULL OUTER JOIN activity USING (gpu_id)
 ORDER BY gpu_id
 SETTINGS join_use_nulls = 1

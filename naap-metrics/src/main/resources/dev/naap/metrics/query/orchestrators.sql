@@ -1,18 +1,21 @@
--- One row per orchestrator (docs/METRICS.md, "Orchestrators"): the latest current scraped metadata
--- of its signer address (any source), its nodes, GPUs and live-video capacity summed over the
--- latest current version of each of its nodes (a signer often fronts several): capability 35's
--- entry only, as demand's supply reads it, since every other capability (transcoding formats,
--- batch AI) advertises a capacity of its own units. Then its headline metrics over the
--- range from the hourly rollups. Orchestrators with metadata but no segments in the range appear with null metrics,
--- unless {activity_only} (a filter on a dimension other than the orchestrator). Measures are
--- aliased m_<column>.
+-- One row per orchestrator (docs/METRICS.md, "Orchestrators"): its metadata, then its headline
+-- metrics over the range from the hourly rollups. The metadata of a signer with a current scraped
+-- version comes from the scraper: the latest current version of its signer address (any source),
+-- its nodes, GPUs and live-video capacity summed over the latest current version of each of its
+-- nodes (a signer often fronts several): capability 35's entry only, as demand's supply reads it,
+-- since every other capability (transcoding formats, batch AI) advertises a capacity of its own
+-- units. A signer without one falls back on the gateways' network_capabilities listings
+-- (capability_node_latest, V162: the latest listing of each node): the same fields over its nodes
+-- listed at most {node_max_age_s} before its latest listing, no region. Orchestrators with
+-- metadata but no segments in the range appear with null metrics, unless {activity_only} (a filter
+-- on a dimension other than the orchestrator). Measures are aliased m_<column>.
 WITH
 current AS
 (
     SELECT * FROM orchestrator_versions FINAL
     WHERE valid_to IS NULL AND local_address != '' ${orchestrator_filter}
 ),
-metadata AS
+scraped AS
 (
     SELECT local_address AS orchestrator_address,
            argMax(orch_uri, valid_from)                             AS service_uri,
@@ -52,6 +55,55 @@ metadata_gpus AS
     WHERE g.gpu_id != ''
     GROUP BY orchestrator_address
 ),
+-- A row per node ever listed (a few thousand on the real network), read once: the nodes listed at
+-- most {node_max_age_s} before their signer's latest listing.
+listed_nodes AS
+(
+    SELECT * FROM
+    (
+        SELECT local_address, listed_at, orch_uri, node_url, version, live_capacity,
+               price_per_unit, pixels_per_unit, gpus.id AS gpu_ids,
+               max(listed_at) OVER (PARTITION BY local_address) AS signer_latest
+        FROM capability_node_latest FINAL
+        WHERE 1 ${orchestrator_filter}
+    )
+    WHERE listed_at >= signer_latest - toIntervalSecond({node_max_age_s:Int64})
+),
+from_events AS
+(
+    SELECT local_address                                            AS orchestrator_address,
+           argMax(orch_uri, (listed_at, node_url))                  AS service_uri,
+           argMax(version, (listed_at, node_url))                   AS version,
+           CAST(NULL AS Nullable(String))                           AS metadata_region,
+           'unknown'                                                AS metadata_region_source,
+           argMax(price_per_unit, (listed_at, node_url))            AS price_per_unit,
+           argMax(pixels_per_unit, (listed_at, node_url))           AS pixels_per_unit,
+           count()                                                  AS nodes,
+           sum(live_capacity)                                       AS capacity,
+           nullIf(length(arrayDistinct(arrayFlatten(groupArray(gpu_ids)))), 0) AS gpu_count
+    FROM listed_nodes
+    GROUP BY local_address
+),
+-- The scraper's metadata where it has a current version, else the events'.
+metadata AS
+(
+    SELECT * FROM
+    (
+        SELECT orchestrator_address, service_uri, version, metadata_region,
+               metadata_region_source, price_per_unit, pixels_per_unit, nodes, capacity, gpu_count,
+               'scraper' AS metadata_source, 0 AS priority
+        FROM scraped
+        LEFT JOIN node_totals USING (orchestrator_address)
+        LEFT JOIN metadata_gpus USING (orchestrator_address)
+        UNION ALL
+        SELECT orchestrator_address, service_uri, version, metadata_region,
+               metadata_region_source, price_per_unit, pixels_per_unit, nodes, capacity, gpu_count,
+               'events' AS metadata_source, 1 AS priority
+        FROM from_events
+    )
+    ORDER BY orchestrator_address, priority
+    LIMIT 1 BY orchestrator_address
+),
 activity AS
 (
     SELECT orchestrator_address,
@@ -88,6 +140,7 @@ SELECT orchestrator_address,
        capacity                                                   AS m_capacity,
        price_per_unit                                             AS m_price_per_unit,
        pixels_per_unit                                            AS m_pixels_per_unit,
+       metadata_source                                            AS m_metadata_source,
        coalesce(a_sessions, 0)                                    AS m_sessions,
        coalesce(a_segments, 0)                                    AS m_segments,
        a_fps_mean                                                 AS m_output_fps_mean,
@@ -104,8 +157,6 @@ SELECT orchestrator_address,
        coalesce(a_wait_samples, 0)                                AS m_selection_wait_samples,
        if(a_segments > 0, a_attributed / a_segments, NULL)        AS m_gpu_attribution_rate
 FROM metadata
-LEFT JOIN node_totals USING (orchestrator_address)
-LEFT JOIN metadata_gpus USING (orchestrator_address)
 FULL OUTER JOIN activity USING (orchestrator_address)
 WHERE NOT {activity_only:Bool} OR a_segments IS NOT NULL
 ORDER BY ${order}

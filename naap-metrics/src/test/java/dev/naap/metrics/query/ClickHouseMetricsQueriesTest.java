@@ -606,8 +606,14 @@ class ClickHouseMetricsQueriesTest {
         .containsExactly(2L, 2L, 1L, 1L);
     assertThat((Double) a.get("failure_rate")).isEqualTo(0.5);
     assertThat((Double) a.get("output_fps_mean")).isCloseTo(23.0, within(1e-9));
+    // Where the scraper has a current version, the metadata is the scraper's.
+    assertThat(a.get("metadata_source")).isEqualTo("scraper");
     Map<String, Object> b = row(page, 1);
-    assertThat(b.get("service_uri")).isNull();
+    // B was never scraped: its metadata is the latest capability listing of its node.
+    assertThat(List.of(b.get("service_uri"), b.get("metadata_source"), b.get("nodes"),
+            b.get("version")))
+        .containsExactly("https://bbbb:8935", "events", 1L, "0.8.8");
+    assertThat(b.get("metadata_region")).isNull();
     assertThat(b.get("segments")).isEqualTo(1L);
     Map<String, Object> cRow = row(page, 2);
     assertThat(cRow.get("segments")).isEqualTo(0L);

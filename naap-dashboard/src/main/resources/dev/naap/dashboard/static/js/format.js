@@ -47,6 +47,7 @@ const LABELS = {
   gpus: 'GPUs seen',
   metadata_region: 'Region (metadata)',
   metadata_region_source: 'Region source',
+  metadata_source: 'Metadata from',
   gpu_count: 'GPUs',
   service_uri: 'Service URI',
   nodes: 'Nodes',

@@ -20,7 +20,9 @@ const METADATA = [
   'gpu_count',
   'capacity',
   'price_per_unit',
-  'pixels_per_unit'
+  'pixels_per_unit',
+  // scraper, or events when the scraper has no version of it (docs/METRICS.md)
+  'metadata_source'
 ];
 const PRICE_INFO = ['price_per_unit', 'pixels_per_unit'];
 const COMPARED = [

@@ -83,9 +83,10 @@ final class StreamSession {
   private final String pin;
   private long closedAtMs = -1;
   // The session's time as NaaP reads it from the events delivered: [first, last] of any family,
-  // but for the stray errors after the close (docs/METRICS.md, "Network demand").
+  // but for the stray errors after a delivered close (docs/METRICS.md, "Network demand").
   private long firstEventMs = Long.MAX_VALUE;
   private long lastEventMs = Long.MIN_VALUE;
+  private boolean closeDelivered;
   private Map<String, Object> lastStatus;
   private Object lastStats;
   private String lastGatewayError;
@@ -1036,13 +1037,18 @@ final class StreamSession {
    * (docs/EVENTS.md): {@code data.timestamp} where the payload has one (the gateway's errors and
    * params updates never do), else the envelope's.
    */
-  private void emitOwn(long now, long envelopeMs, String type, String subtype,
+  private boolean emitOwn(long now, long envelopeMs, String type, String subtype,
       Map<String, Object> d) {
-    if (sim.emitter.emit(now, gw, envelopeMs, type, subtype, d)) {
-      long t = d.get("timestamp") instanceof Long dataMs ? dataMs : envelopeMs;
-      firstEventMs = Math.min(firstEventMs, t);
-      lastEventMs = Math.max(lastEventMs, t);
+    boolean delivered = sim.emitter.emit(now, gw, envelopeMs, type, subtype, d);
+    if (delivered) {
+      sessionTime(d.get("timestamp") instanceof Long dataMs ? dataMs : envelopeMs);
     }
+    return delivered;
+  }
+
+  private void sessionTime(long t) {
+    firstEventMs = Math.min(firstEventMs, t);
+    lastEventMs = Math.max(lastEventMs, t);
   }
 
   /** The session's time, once: none when none of its events was delivered. */
@@ -1061,7 +1067,9 @@ final class StreamSession {
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
     d.put("type", "error");
-    sim.emitter.emit(at, gw, at, "ai_stream_events", "error", d);
+    if (sim.emitter.emit(at, gw, at, "ai_stream_events", "error", d) && !closeDelivered) {
+      sessionTime(at); // its close was lost: nothing tells it from the session's own errors
+    }
   }
 
   private void gatewayError(long now, String message) {
@@ -1110,7 +1118,8 @@ final class StreamSession {
     d.put("timestamp", dataMs);
     d.put("type", subtype);
     optional(d, null);
-    emitOwn(envelopeMs, envelopeMs, "stream_trace", subtype, d);
+    boolean delivered = emitOwn(envelopeMs, envelopeMs, "stream_trace", subtype, d);
+    closeDelivered |= delivered && subtype.equals("gateway_ingest_stream_closed");
   }
 
   private Map<String, Object> orchInfo(Gpu on) {

@@ -63,7 +63,14 @@ class RefresherTest {
             ev.processed("later", B, HOUR + 32_000),
             ev.status("later", B, HOUR + 42_000, 22, "ONLINE"),
             ev.ingestMetrics("later", HOUR + 35_000, 1_000, 10),
-            ev.ingestMetrics("later", HOUR + 40_000, 51_000, 510)));
+            ev.ingestMetrics("later", HOUR + 40_000, 51_000, 510),
+            // Closed just before a minute boundary, then a stray error after it: the session
+            // ends at its close (docs/METRICS.md, "Network demand").
+            ev.trace("later", "gateway_ingest_stream_closed", "", HOUR + 59_900),
+            ev.envelope("ai_stream_events", HOUR + 61_000, "{\"type\":\"error\","
+                + "\"capability\":\"\",\"message\":\"trickle subscribe error reading: Channel"
+                + " exists but sequence does not\",\"stream_id\":\"later\","
+                + "\"request_id\":\"r-later\",\"pipeline_id\":\"\",\"pipeline\":\"\"}")));
     return e;
   }
 
@@ -114,6 +121,17 @@ class RefresherTest {
           .isEqualTo(once.queryText(table, Map.of()))
           .isNotEmpty();
     }
+    // Stream time, straight from the sessions' time: `later` runs 29.9 s, to its close.
+    String demandSeconds = "SELECT round(sum(stream_seconds), 3) FROM demand_minute_current";
+    String sessionSeconds = "SELECT round(sum(toUnixTimestamp64Milli(session_end)"
+        + " - toUnixTimestamp64Milli(session_start)) / 1000, 3) FROM sessions"
+        + " WHERE segment_index <= 1";
+    assertThat(incremental.queryText(demandSeconds, Map.of()))
+        .isEqualTo(once.queryText(sessionSeconds, Map.of()))
+        .isEqualTo(incremental.queryText(sessionSeconds, Map.of()));
+    assertThat(once.queryText("SELECT toUnixTimestamp64Milli(session_end) - "
+            + "toUnixTimestamp64Milli(session_start) FROM sessions WHERE stream_id = 'later'",
+        Map.of())).isEqualTo("29900\n");
     assertThat(
             once.queryText(
                 "SELECT sum(segments), sum(sessions_requested) FROM rollup_day_current", Map.of()))

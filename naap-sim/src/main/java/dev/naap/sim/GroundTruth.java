@@ -29,6 +29,9 @@ import java.util.Map;
  *     the order they happened
  * @param fees per orchestrator signer, the payments and signed tickets that were delivered (a lost
  *     event is in neither NaaP's figures nor these)
+ * @param sessionTimes per gateway, the time of the sessions whose events were delivered, as
+ *     docs/METRICS.md defines it ("Network demand": first to last event, but for the errors a
+ *     gateway sends after the close)
  */
 public record GroundTruth(
     SimConfig config,
@@ -43,7 +46,8 @@ public record GroundTruth(
     Map<String, DeliveryCount> delivery,
     Map<String, Long> malformed,
     List<PromptChange> promptChanges,
-    List<FeeTruth> fees) {
+    List<FeeTruth> fees,
+    List<SessionTime> sessionTimes) {
 
   /** A capability snapshot older than this at a segment's start does not attribute a GPU. */
   public static final long STALE_SNAPSHOT_MS = 2 * 3_600_000L;
@@ -176,6 +180,16 @@ public record GroundTruth(
    */
   public record FeeTruth(String signerAddress, long payments, long signedTickets, long tickets,
       String expectedFeesWei, String computedFeesWei, double billableSeconds) {}
+
+  /**
+   * The sessions of one gateway: their time summed, and per minute how many overlap it.
+   *
+   * @param gateway the envelope {@code gateway} value
+   * @param streamMs the sum over its sessions of last minus first event time, in ms
+   * @param concurrentByMinute per minute (its start, unix ms), the sessions whose time starts
+   *     before its end and ends at or after its start
+   */
+  public record SessionTime(String gateway, long streamMs, Map<Long, Long> concurrentByMinute) {}
 
   /** Per family (or family/subtype): generated, lost, duplicated (sent twice) and late events. */
   public record DeliveryCount(long generated, long lost, long duplicated, long late) {}

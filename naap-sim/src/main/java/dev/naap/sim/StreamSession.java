@@ -82,6 +82,11 @@ final class StreamSession {
   private final long t0;
   private final String pin;
   private long closedAtMs = -1;
+  // The session's time as NaaP reads it from the events delivered: [first, last] of any family,
+  // but for the stray errors after a delivered close (docs/METRICS.md, "Network demand").
+  private long firstEventMs = Long.MAX_VALUE;
+  private long lastEventMs = Long.MIN_VALUE;
+  private boolean closeDelivered;
   private Map<String, Object> lastStatus;
   private Object lastStats;
   private String lastGatewayError;
@@ -487,7 +492,7 @@ final class StreamSession {
     d.put("stream_id", streamId);
     d.put("type", "orchestrator_swap");
     optional(d, null);
-    sim.emitter.emit(now, gw, now + 1, "stream_trace", "orchestrator_swap", d);
+    emitOwn(now, now + 1, "stream_trace", "orchestrator_swap", d);
     if (!swapReported) {
       swapReported = true;
       sim.truth.swapped(gw, pipeline, client);
@@ -556,6 +561,7 @@ final class StreamSession {
       sim.truth.loadingOnly(gw, pipeline, client);
     }
     recordSegments();
+    recordTime();
     closed = true;
     closedAtMs = now;
     nextMetricsMs = -1;
@@ -568,6 +574,7 @@ final class StreamSession {
     if (!closed) {
       settleOrchestratorSession();
       recordSegments();
+      recordTime();
       sim.truth.open(gw, pipeline, client);
       closed = true;
     }
@@ -701,7 +708,7 @@ final class StreamSession {
     d.put("timestamp", rt);
     d.put("type", "status");
     optional(d, gpu);
-    sim.emitter.emit(now, gw, now + rng.between(1, 4), "ai_stream_status", null, d);
+    emitOwn(now, now + rng.between(1, 4), "ai_stream_status", null, d);
     lastStatus = d;
     lastStatusRunnerMs = rt;
     nextStatusMs = now + STATUS_PERIOD_MS + rng.between(-5, 5);
@@ -741,7 +748,7 @@ final class StreamSession {
     d.put("stream_id", streamId);
     d.put("timestamp", now);
     optional(d, null);
-    sim.emitter.emit(now, gw, now, "stream_ingest_metrics", null, d);
+    emitOwn(now, now, "stream_ingest_metrics", null, d);
     lastStats = stats;
     nextMetricsMs = now + METRICS_PERIOD_MS + rng.between(0, 1);
   }
@@ -900,7 +907,7 @@ final class StreamSession {
     d.put("stream_id", streamId);
     d.put("type", "params_update");
     optional(d, null);
-    sim.emitter.emit(now, gw, now, "ai_stream_events", "params_update", d);
+    emitOwn(now, now, "ai_stream_events", "params_update", d);
     paramsAppliedRunnerMs = now + gpu.orchestrator.runnerSkewMs + rng.between(100, 600);
   }
 
@@ -930,7 +937,7 @@ final class StreamSession {
     d.put("message", message);
     d.put("time", rt / 1000.0);
     d.put("timestamp", rt);
-    sim.emitter.emit(now, gw, now + rng.between(1, 5), "ai_stream_events", "error", d);
+    emitOwn(now, now + rng.between(1, 5), "ai_stream_events", "error", d);
   }
 
   private void restartEvent(long now) {
@@ -947,7 +954,7 @@ final class StreamSession {
     d.put("restart_logs", lastRestartLogs);
     d.put("restart_time", rt / 1000.0);
     d.put("timestamp", rt);
-    sim.emitter.emit(now, gw, now + rng.between(1, 5), "ai_stream_events", "restart", d);
+    emitOwn(now, now + rng.between(1, 5), "ai_stream_events", "restart", d);
   }
 
   /** An event naming the current orchestrator is emitted. */
@@ -1024,6 +1031,33 @@ final class StreamSession {
     return d;
   }
 
+  /**
+   * Emits an event of the session's families (trace, status, runner and gateway events, ingest
+   * metrics) and, when it is delivered, widens the session's time by the time NaaP reads on it
+   * (docs/EVENTS.md): {@code data.timestamp} where the payload has one (the gateway's errors and
+   * params updates never do), else the envelope's.
+   */
+  private boolean emitOwn(long now, long envelopeMs, String type, String subtype,
+      Map<String, Object> d) {
+    boolean delivered = sim.emitter.emit(now, gw, envelopeMs, type, subtype, d);
+    if (delivered) {
+      sessionTime(d.get("timestamp") instanceof Long dataMs ? dataMs : envelopeMs);
+    }
+    return delivered;
+  }
+
+  private void sessionTime(long t) {
+    firstEventMs = Math.min(firstEventMs, t);
+    lastEventMs = Math.max(lastEventMs, t);
+  }
+
+  /** The session's time, once: none when none of its events was delivered. */
+  private void recordTime() {
+    if (firstEventMs <= lastEventMs) {
+      sim.truth.sessionTime(gw, firstEventMs, lastEventMs);
+    }
+  }
+
   private void strayError(long at, String message) {
     Map<String, Object> d = Emitter.goMap();
     d.put("capability", "");
@@ -1033,7 +1067,9 @@ final class StreamSession {
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
     d.put("type", "error");
-    sim.emitter.emit(at, gw, at, "ai_stream_events", "error", d);
+    if (sim.emitter.emit(at, gw, at, "ai_stream_events", "error", d) && !closeDelivered) {
+      sessionTime(at); // its close was lost: nothing tells it from the session's own errors
+    }
   }
 
   private void gatewayError(long now, String message) {
@@ -1045,7 +1081,7 @@ final class StreamSession {
     d.put("request_id", requestId);
     d.put("stream_id", streamId);
     d.put("type", "error");
-    sim.emitter.emit(now, gw, now, "ai_stream_events", "error", d);
+    emitOwn(now, now, "ai_stream_events", "error", d);
     lastGatewayError = message;
     lastGatewayErrorMs = now;
   }
@@ -1082,7 +1118,8 @@ final class StreamSession {
     d.put("timestamp", dataMs);
     d.put("type", subtype);
     optional(d, null);
-    sim.emitter.emit(envelopeMs, gw, envelopeMs, "stream_trace", subtype, d);
+    boolean delivered = emitOwn(envelopeMs, envelopeMs, "stream_trace", subtype, d);
+    closeDelivered |= delivered && subtype.equals("gateway_ingest_stream_closed");
   }
 
   private Map<String, Object> orchInfo(Gpu on) {

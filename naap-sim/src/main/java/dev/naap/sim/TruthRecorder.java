@@ -26,6 +26,9 @@ final class TruthRecorder {
   private final Map<String, Map<String, Long>> resolutions = new TreeMap<>();
   private final long[] darkFrom;
   private final long[] darkTo;
+  // Per gateway host: the sessions' time summed (ms) and how many sessions each minute overlaps.
+  private final Map<String, long[]> sessionMs = new TreeMap<>();
+  private final Map<String, Map<Long, Long>> concurrent = new TreeMap<>();
 
   TruthRecorder(int orchestrators) {
     orchSessions = new long[orchestrators];
@@ -61,6 +64,18 @@ final class TruthRecorder {
   void swapped(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[SWAPPED]++; }
 
   void open(Network.Gateway gw, Pipeline p, Network.Region r) { cell(gw, p, r)[OPEN]++; }
+
+  /**
+   * A session's time [first, last] (unix ms, docs/METRICS.md "Network demand"): it counts in every
+   * minute from the one it starts in to the one it ends in, both included.
+   */
+  void sessionTime(Network.Gateway gw, long firstMs, long lastMs) {
+    sessionMs.computeIfAbsent(gw.host(), k -> new long[1])[0] += lastMs - firstMs;
+    Map<Long, Long> minutes = concurrent.computeIfAbsent(gw.host(), k -> new TreeMap<>());
+    for (long m = Math.floorDiv(firstMs, 60_000L) * 60_000L; m <= lastMs; m += 60_000L) {
+      minutes.merge(m, 1L, Long::sum);
+    }
+  }
 
   /** One segment; {@code pipeline} null when no event of its stream named it. */
   void orchestratorSession(
@@ -233,6 +248,9 @@ final class TruthRecorder {
                     f.expectedWei.stripTrailingZeros().toPlainString(),
                     f.computedWei.toString(),
                     f.billableSeconds)));
+    List<GroundTruth.SessionTime> times = new ArrayList<>();
+    sessionMs.forEach((host, ms) -> times.add(
+        new GroundTruth.SessionTime(host, ms[0], new TreeMap<>(concurrent.get(host)))));
     return new GroundTruth(
         config,
         config.seed(),
@@ -246,6 +264,7 @@ final class TruthRecorder {
         del,
         new TreeMap<>(malformed),
         List.copyOf(promptChanges),
-        List.copyOf(feeTruth));
+        List.copyOf(feeTruth),
+        List.copyOf(times));
   }
 }

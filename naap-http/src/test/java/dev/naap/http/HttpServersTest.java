@@ -281,6 +281,38 @@ class HttpServersTest {
   }
 
   /**
+   * A client that closes its connection while its handler waits interrupts the handler: a
+   * statement it waits on is cancelled, not run to its end for nobody.
+   */
+  @Test
+  void aClientThatHangsUp_interruptsItsHandler() throws Exception {
+    start(Limits.defaults());
+    server.removeContext("/");
+    java.util.concurrent.CompletableFuture<Long> interruptedAfter =
+        new java.util.concurrent.CompletableFuture<>();
+    server.createContext("/", ex -> {
+      long t0 = System.nanoTime();
+      try {
+        Thread.sleep(20_000);
+        interruptedAfter.complete(-1L);
+      } catch (InterruptedException e) {
+        interruptedAfter.complete((System.nanoTime() - t0) / 1_000_000);
+      }
+      ex.close();
+    });
+    long closedAt;
+    try (Socket s = connect(null)) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
+          StandardCharsets.US_ASCII));
+      sleep(300);
+      closedAt = System.nanoTime();
+    }
+    long ms = interruptedAfter.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(ms).as("ms until the handler was interrupted").isBetween(250L, 2_000L);
+    assertThat((System.nanoTime() - closedAt) / 1_000_000).isLessThan(2_000);
+  }
+
+  /**
    * A keep-alive connection waiting between requests is closed when the stop begins. Jetty alone
    * waits for it to be idle for its shutdown idle timeout (1 s), on every stop of a server a
    * browser or a load balancer keeps a connection to.

@@ -193,7 +193,9 @@ final class RequestHandler implements HttpHandler {
     try {
       return f.get();
     } catch (InterruptedException e) {
-      f.cancel(false);
+      // The client left (dev.naap.http.ClientGone) or the server stops: the statement's thread
+      // is interrupted too, which cancels a running read in the engine.
+      f.cancel(true);
       Thread.currentThread().interrupt();
       throw new HttpError(503, 0, "interrupted");
     } catch (ExecutionException e) {

@@ -153,6 +153,55 @@ class HttpServersTest {
     }
   }
 
+  /** An IPv6 client is its /64, as the API's quotas count it; an IPv4 address is itself. */
+  @Test
+  void connectionCap_countsAnIPv6ClientByItsSlash64() throws IOException {
+    InetAddress one = ConnectionGuard.client(InetAddress.getByName("2001:db8:1:2::1"));
+    InetAddress other = ConnectionGuard.client(InetAddress.getByName("2001:db8:1:2:ffff:1:2:3"));
+    InetAddress next = ConnectionGuard.client(InetAddress.getByName("2001:db8:1:3::1"));
+    assertThat(one).isEqualTo(other).isEqualTo(InetAddress.getByName("2001:db8:1:2::"));
+    assertThat(next).isNotEqualTo(one);
+    assertThat(ConnectionGuard.client(InetAddress.getByName("127.0.0.2")))
+        .isEqualTo(InetAddress.getByName("127.0.0.2"));
+    assertThat(ConnectionGuard.client(InetAddress.getByName("::ffff:10.0.0.1")))
+        .isEqualTo(InetAddress.getByName("10.0.0.1"));
+  }
+
+  /** Over IPv6 loopback, where the test host has its one IPv6 address: the cap holds there too. */
+  @Test
+  void connectionCap_overIPv6() throws IOException {
+    InetAddress v6 = InetAddress.getByName("::1");
+    try {
+      server = HttpServers.create("test-http", new InetSocketAddress(v6, 0),
+          Limits.defaults().withConnections(100, 3), JSON);
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback: " + e.getMessage());
+    }
+    server.createContext("/", ex -> {
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    server.start();
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(v6, server.getAddress().getPort()), 5_000);
+        held.add(s);
+      }
+      sleep(500);
+      try (Socket fourth = new Socket()) {
+        fourth.connect(new InetSocketAddress(v6, server.getAddress().getPort()), 5_000);
+        fourth.setSoTimeout(2_000);
+        assertThat(fourth.getInputStream().read()).isEqualTo(-1);
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void totalCap_closesNewConnectionsAtOnce() throws IOException {
     start(Limits.defaults().withConnections(3, 64));

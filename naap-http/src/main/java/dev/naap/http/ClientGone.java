@@ -1,6 +1,7 @@
 package dev.naap.http;
 
 import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -104,10 +105,10 @@ final class ClientGone extends Handler.Wrapper {
             key.cancel();
             watching.remove(w);
             w.gone();
-          } else if (key.isValid()) {
+          } else {
             // Bytes to read (a body not read yet, a pipelined request): readiness stays on, so
             // the key rests for a poll, or the loop would spin.
-            key.interestOps(0);
+            rest(key, 0);
             w.restingSince = now;
           }
         }
@@ -121,7 +122,7 @@ final class ClientGone extends Handler.Wrapper {
             cancelled = true;
           } else if (w.restingSince != 0 && now - w.restingSince >= POLL_MILLIS * 1_000_000) {
             w.restingSince = 0;
-            w.key.interestOps(SelectionKey.OP_READ);
+            rest(w.key, SelectionKey.OP_READ);
           }
         }
         if (cancelled) {
@@ -147,12 +148,23 @@ final class ClientGone extends Handler.Wrapper {
     }
   }
 
+  /** Sets {@code key}'s interest, unless its channel was closed meanwhile (by Jetty). */
+  private static void rest(SelectionKey key, int ops) {
+    try {
+      key.interestOps(ops);
+    } catch (CancelledKeyException e) {
+      // dropped at the next round
+    }
+  }
+
   /** Whether the readable {@code channel} has nothing to read: its end, or a reset. */
   private static boolean endOfStream(SocketChannel channel) {
     try {
       return channel.socket().getInputStream().available() == 0;
     } catch (IOException e) {
       return true;
+    } catch (RuntimeException e) {
+      return false; // not a socket this can read the state of: left to Jetty
     }
   }
 

@@ -337,15 +337,14 @@ class HttpServersTest {
   void aClientThatHangsUp_interruptsItsHandler() throws Exception {
     start(Limits.defaults());
     server.removeContext("/");
-    java.util.concurrent.CompletableFuture<Long> interruptedAfter =
+    java.util.concurrent.CompletableFuture<Long> interruptedAt =
         new java.util.concurrent.CompletableFuture<>();
     server.createContext("/", ex -> {
-      long t0 = System.nanoTime();
       try {
         Thread.sleep(20_000);
-        interruptedAfter.complete(-1L);
+        interruptedAt.complete(-1L);
       } catch (InterruptedException e) {
-        interruptedAfter.complete((System.nanoTime() - t0) / 1_000_000);
+        interruptedAt.complete(System.nanoTime());
       }
       ex.close();
     });
@@ -353,12 +352,13 @@ class HttpServersTest {
     try (Socket s = connect(null)) {
       s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
           StandardCharsets.US_ASCII));
-      sleep(300);
+      sleep(500);
       closedAt = System.nanoTime();
     }
-    long ms = interruptedAfter.get(30, java.util.concurrent.TimeUnit.SECONDS);
-    assertThat(ms).as("ms until the handler was interrupted").isBetween(250L, 2_000L);
-    assertThat((System.nanoTime() - closedAt) / 1_000_000).isLessThan(2_000);
+    long at = interruptedAt.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(at).as("interrupted, not slept to its end").isNotEqualTo(-1L);
+    assertThat((at - closedAt) / 1_000_000).as("ms from the close to the interrupt")
+        .isBetween(0L, 1_500L);
   }
 
   /**

@@ -134,6 +134,15 @@ final class ClientGone extends Handler.Wrapper {
             continue;
           }
           try {
+            SelectionKey previous = w.channel.keyFor(s);
+            if (previous != null) {
+              // The connection's previous request, ended since the pass above: registering now
+              // would share its key, and its cancel would drop this watch.
+              previous.cancel();
+              watching.remove((Watch) previous.attachment());
+              s.selectNow();
+              s.selectedKeys().clear();
+            }
             w.key = w.channel.register(s, SelectionKey.OP_READ, w);
             watching.add(w);
           } catch (IOException | RuntimeException e) {

@@ -340,6 +340,11 @@ class HttpServersTest {
     java.util.concurrent.CompletableFuture<Long> interruptedAt =
         new java.util.concurrent.CompletableFuture<>();
     server.createContext("/", ex -> {
+      if (ex.getRequestURI().getPath().equals("/fast")) {
+        ex.sendResponseHeaders(204, -1);
+        ex.close();
+        return;
+      }
       try {
         Thread.sleep(20_000);
         interruptedAt.complete(-1L);
@@ -350,6 +355,13 @@ class HttpServersTest {
     });
     long closedAt;
     try (Socket s = connect(null)) {
+      // Requests on a kept-alive connection, the slow one right after another's answer.
+      for (int i = 0; i < 20; i++) {
+        s.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
+            StandardCharsets.US_ASCII));
+        s.setSoTimeout(5_000);
+        assertThat(head(s.getInputStream())).startsWith("HTTP/1.1 204");
+      }
       s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
           StandardCharsets.US_ASCII));
       sleep(500);

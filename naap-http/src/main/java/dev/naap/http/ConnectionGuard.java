@@ -1,10 +1,7 @@
 package dev.naap.http;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +16,7 @@ import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Counts a connector's connections from accept, per client ({@link #client(InetAddress)}) and in
+ * Counts a connector's connections from accept, per client ({@link Clients#of}) and in
  * all, closing a new one over either cap before any byte of it is read; and closes a connection whose request is still
  * being read past its deadline, which Jetty's idle timeout alone misses for a client that trickles
  * a byte now and then. Jetty has no such total deadline, so every {@link #CHECK_MILLIS} this looks
@@ -169,27 +166,9 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
 
   private static InetAddress client(Connection connection) {
     if (connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress a) {
-      return client(a.getAddress());
+      return Clients.of(a.getAddress());
     }
     return InetAddress.getLoopbackAddress(); // not an IP socket: all such clients count as one
-  }
-
-  /**
-   * The client {@code address} counts as: an IPv4 address alone, an IPv6 one by its /64 ({@link
-   * Limits#IPV6_CLIENT_PREFIX_BYTES}), as the API's quotas count it. Counted by address, a host
-   * with a /64 could open the total cap alone.
-   */
-  static InetAddress client(InetAddress address) {
-    if (!(address instanceof Inet6Address)) {
-      return address;
-    }
-    byte[] network = address.getAddress();
-    Arrays.fill(network, Limits.IPV6_CLIENT_PREFIX_BYTES, network.length, (byte) 0);
-    try {
-      return InetAddress.getByAddress(network);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("16 bytes are an IPv6 address", e);
-    }
   }
 
   /** Where one connection's current request stood at the last check. */

@@ -156,14 +156,14 @@ class HttpServersTest {
   /** An IPv6 client is its /64, as the API's quotas count it; an IPv4 address is itself. */
   @Test
   void connectionCap_countsAnIPv6ClientByItsSlash64() throws IOException {
-    InetAddress one = ConnectionGuard.client(InetAddress.getByName("2001:db8:1:2::1"));
-    InetAddress other = ConnectionGuard.client(InetAddress.getByName("2001:db8:1:2:ffff:1:2:3"));
-    InetAddress next = ConnectionGuard.client(InetAddress.getByName("2001:db8:1:3::1"));
+    InetAddress one = Clients.of(InetAddress.getByName("2001:db8:1:2::1"));
+    InetAddress other = Clients.of(InetAddress.getByName("2001:db8:1:2:ffff:1:2:3"));
+    InetAddress next = Clients.of(InetAddress.getByName("2001:db8:1:3::1"));
     assertThat(one).isEqualTo(other).isEqualTo(InetAddress.getByName("2001:db8:1:2::"));
     assertThat(next).isNotEqualTo(one);
-    assertThat(ConnectionGuard.client(InetAddress.getByName("127.0.0.2")))
+    assertThat(Clients.of(InetAddress.getByName("127.0.0.2")))
         .isEqualTo(InetAddress.getByName("127.0.0.2"));
-    assertThat(ConnectionGuard.client(InetAddress.getByName("::ffff:10.0.0.1")))
+    assertThat(Clients.of(InetAddress.getByName("::ffff:10.0.0.1")))
         .isEqualTo(InetAddress.getByName("10.0.0.1"));
   }
 

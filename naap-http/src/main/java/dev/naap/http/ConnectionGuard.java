@@ -16,12 +16,12 @@ import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Counts a connector's connections from accept, per client ({@link Clients#of}) and in
- * all, closing a new one over either cap before any byte of it is read; and closes a connection whose request is still
- * being read past its deadline, which Jetty's idle timeout alone misses for a client that trickles
- * a byte now and then. Jetty has no such total deadline, so every {@link #CHECK_MILLIS} this looks
- * at the parser of each open connection. When a graceful stop begins, it closes the connections
- * that wait between requests ({@link #shutdown()}).
+ * Counts a connector's connections from accept, per client ({@link Clients#of}) and in all,
+ * closing a new one over either cap before any byte of it is read; and closes a connection whose
+ * request is still being read past its deadline, which Jetty's idle timeout alone misses for a
+ * client that trickles a byte now and then. Jetty has no such total deadline, so every {@link
+ * #CHECK_MILLIS} this looks at the parser of each open connection. When a graceful stop begins,
+ * it closes the connections that wait between requests ({@link #shutdown()}).
  */
 final class ConnectionGuard extends AbstractLifeCycle implements Connection.Listener, Graceful {
 

@@ -9,12 +9,12 @@ import java.util.function.LongSupplier;
 /**
  * Failed authentications per client address (an IPv6 one by its /64, {@link Clients#of}: else
  * each of its 2^64 addresses had 30 guesses of its own), in fixed windows: an address that failed
- * {@link #MAX_FAILURES} times is refused without a check until its window ends, so that a password cannot
- * be guessed at the server's speed (about 930 guesses a second over loopback without it). A
- * client with the right password is refused too while its address is blocked: the check itself
- * would otherwise tell a guesser when it is right. At most {@link #MAX_TRACKED} addresses are
- * followed; when that many failed within one window, new ones are not (the connection caps still
- * bound them). Thread-safe.
+ * {@link #MAX_FAILURES} times is refused without a check until its window ends, so that a
+ * password cannot be guessed at the server's speed (about 930 guesses a second over loopback
+ * without it). A client with the right password is refused too while its address is blocked: the
+ * check itself would otherwise tell a guesser when it is right. At most {@link #MAX_TRACKED}
+ * addresses are followed; when that many failed within one window, new ones are not (the
+ * connection caps still bound them). Thread-safe.
  */
 final class FailedLogins {
   static final int MAX_FAILURES = 30;

@@ -373,7 +373,8 @@ class ClickHouseHttpSecurityTest {
    */
   @Test
   void aClientThatHangsUp_cancelsItsStatement_andFreesTheEngineConnection() throws Exception {
-    String heavy = "SELECT count() FROM numbers(1e13) WHERE NOT ignore(sipHash64(number, 'hangup'))";
+    String heavy =
+        "SELECT count() FROM numbers(1e13) WHERE NOT ignore(sipHash64(number, 'hangup'))";
     String running = "SELECT count() FROM system.processes WHERE query LIKE '%''hangup''%'"
         + " AND query NOT LIKE '%system.processes%'";
     java.util.List<Socket> clients = new java.util.ArrayList<>();

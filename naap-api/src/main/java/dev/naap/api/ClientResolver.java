@@ -18,8 +18,8 @@ final class ClientResolver {
   static final String API_KEY_HEADER = "X-API-Key";
   /** No chain of trusted proxies is longer; past it the last trusted hop seen is the client. */
   static final int MAX_HOPS = 64;
-  /** An IPv6 client is its /64: 8 bytes of network. */
-  static final int IPV6_CLIENT_PREFIX_BYTES = 8;
+  /** An IPv6 client is its /64, as the connection cap counts it. */
+  static final int IPV6_CLIENT_PREFIX_BYTES = dev.naap.http.Limits.IPV6_CLIENT_PREFIX_BYTES;
 
   private final ApiConfig config;
   private final DashboardTokens tokens;

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -36,8 +36,7 @@ final class ResponseCache {
   private final long maxBytes;
   private final InstantSource clock;
   private final Cache<String, Kept> entries;
-  private final ConcurrentHashMap<String, CompletableFuture<Response>> computing =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Computation> computing = new ConcurrentHashMap<>();
 
   ResponseCache(long maxBytes, InstantSource clock) {
     this.maxBytes = maxBytes;
@@ -118,42 +117,100 @@ final class ResponseCache {
     compute(key, compute);
   }
 
-  /** Computes and keeps {@code key}'s response, or waits for a computation of it under way. */
+  /**
+   * Computes and keeps {@code key}'s response, or waits for a computation of it under way. The
+   * computation runs on a thread of its own, so that a request that gives up waiting (its client
+   * left: the request is interrupted) leaves it to the others; the last one to leave cancels it.
+   */
   private Cached compute(String key, Supplier<Response> compute) {
-    var mine = new CompletableFuture<Response>();
-    CompletableFuture<Response> running = computing.putIfAbsent(key, mine);
-    if (running != null) {
-      Response r = await(running);
-      return new Cached(r, r.etag(), true);
-    }
-    try {
-      Response r = compute.get();
-      String etag = r.etag();
-      if (r.status() == 200
-          && !r.maxAge().isZero()
-          && r.body().length <= MAX_ENTRY_BYTES
-          && maxBytes > 0) {
-        entries.put(key, new Kept(r, etag, clock.instant().plus(r.maxAge())));
+    while (true) {
+      var mine = new Computation();
+      Computation running = computing.putIfAbsent(key, mine);
+      if (running == null) {
+        start(key, mine, compute);
+        Response r = await(mine);
+        return new Cached(r, r.etag(), false);
       }
-      mine.complete(r);
-      return new Cached(r, etag, false);
-    } catch (RuntimeException e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      computing.remove(key, mine);
+      if (running.join()) {
+        Response r = await(running);
+        return new Cached(r, r.etag(), true);
+      }
+      // Everyone left it: it is being cancelled. Start afresh, unless it ended and is kept.
+      computing.remove(key, running);
+      Cached hit = peek(key);
+      if (hit != null) {
+        return hit;
+      }
     }
   }
 
-  /** The outcome of another request's computation: its response, or its exception rethrown. */
-  private static Response await(CompletableFuture<Response> running) {
-    try {
-      return running.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
+  private void start(String key, Computation mine, Supplier<Response> compute) {
+    String client = StoreSlots.client(); // whose store slots the computation takes
+    Thread thread = Thread.ofVirtual().name("naap-api-compute").unstarted(() -> {
+      try {
+        Response r = client == null ? compute.get()
+            : ScopedValue.where(StoreSlots.CLIENT, client).call(compute::get);
+        if (r.status() == 200
+            && !r.maxAge().isZero()
+            && r.body().length <= MAX_ENTRY_BYTES
+            && maxBytes > 0) {
+          entries.put(key, new Kept(r, r.etag(), clock.instant().plus(r.maxAge())));
+        }
+        mine.result.complete(r);
+      } catch (Throwable e) {
+        mine.result.completeExceptionally(e);
+      } finally {
+        computing.remove(key, mine);
       }
-      throw e;
+    });
+    mine.start(thread);
+  }
+
+  /**
+   * The outcome of a computation: its response, or its exception rethrown. A request interrupted
+   * while it waits leaves the computation, and gets a 503 nobody reads.
+   */
+  private static Response await(Computation running) {
+    try {
+      return running.result.get();
+    } catch (InterruptedException e) {
+      running.leave();
+      Thread.currentThread().interrupt();
+      throw new ApiProblem(503, "Service unavailable", "interrupted", null);
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case RuntimeException cause -> throw cause;
+        case Error cause -> throw cause;
+        default -> throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  /** One computation of a key, and how many requests wait for it. */
+  private static final class Computation {
+    final CompletableFuture<Response> result = new CompletableFuture<>();
+    private int waiters = 1;
+    private Thread thread;
+
+    synchronized void start(Thread t) {
+      thread = t;
+      t.start();
+    }
+
+    /** Adds a waiter; false when all have left (the computation is cancelled). */
+    synchronized boolean join() {
+      if (waiters == 0) {
+        return false;
+      }
+      waiters++;
+      return true;
+    }
+
+    /** A waiter gives up; the last one interrupts the computation, which cancels its query. */
+    synchronized void leave() {
+      if (--waiters == 0 && !result.isDone()) {
+        thread.interrupt();
+      }
     }
   }
 }

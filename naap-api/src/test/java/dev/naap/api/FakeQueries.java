@@ -38,6 +38,8 @@ final class FakeQueries implements MetricsQueries {
   private final int rows;
   /** How long {@link #run} takes, to let requests overlap. */
   volatile long delayMs;
+  /** Runs interrupted during their delay: cancelled, as the store cancels a read. */
+  final AtomicInteger interrupted = new AtomicInteger();
   /** Thrown by every report query when set: a failing store. */
   volatile RuntimeException failure;
   /**
@@ -73,6 +75,7 @@ final class FakeQueries implements MetricsQueries {
       try {
         Thread.sleep(delayMs);
       } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
         Thread.currentThread().interrupt();
       }
     }

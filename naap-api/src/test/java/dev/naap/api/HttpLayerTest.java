@@ -567,6 +567,69 @@ class HttpLayerTest {
     assertThat(http.get("/v1/gpu/metrics?limit=2").status()).isEqualTo(200);
   }
 
+  /**
+   * A client that hangs up cancels its query (the store cancels a read whose caller is
+   * interrupted) and frees its slot; but a computation other requests wait for is left to them,
+   * and is cancelled only when the last of them has left too.
+   */
+  @Test
+  void aClientThatHangsUp_cancelsItsQuery_unlessOthersWaitForIt() throws Exception {
+    start(ApiConfig.defaults().withQueryLimits(Duration.ofSeconds(10), 2));
+    queries.delayMs = 4_000;
+    String get = "GET /v1/gpu/metrics?limit=7 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    long t0;
+    try (java.net.Socket alone = new java.net.Socket("127.0.0.1", server.url().getPort())) {
+      alone.getOutputStream().write(get.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      while (queries.runs.get() == 0) {
+        Thread.sleep(5);
+      }
+      t0 = System.nanoTime();
+    }
+    while (queries.interrupted.get() == 0 && System.nanoTime() - t0 < 3_000_000_000L) {
+      Thread.sleep(10);
+    }
+    assertThat(queries.interrupted.get()).as("queries cancelled").isEqualTo(1);
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to cancel").isLessThan(2_000);
+
+    // Two requests for one key: the first leaves, the second still gets the one computation.
+    String shared = get.replace("limit=7", "limit=8");
+    java.net.Socket first = new java.net.Socket("127.0.0.1", server.url().getPort());
+    first.getOutputStream().write(shared.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    while (queries.runs.get() == 1) {
+      Thread.sleep(5);
+    }
+    var second = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> http.get("/v1/gpu/metrics?limit=8"));
+    Thread.sleep(300);
+    first.close();
+    Http.Answer answer = second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().get("data")).hasSize(8);
+    assertThat(queries.runs.get()).as("computations").isEqualTo(2);
+    assertThat(queries.interrupted.get()).as("queries cancelled").isEqualTo(1);
+
+    // Both leave: the computation is cancelled.
+    String both = get.replace("limit=7", "limit=9");
+    java.net.Socket a = new java.net.Socket("127.0.0.1", server.url().getPort());
+    java.net.Socket b = new java.net.Socket("127.0.0.1", server.url().getPort());
+    a.getOutputStream().write(both.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    b.getOutputStream().write(both.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    while (queries.runs.get() == 2) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(300);
+    a.close();
+    Thread.sleep(500);
+    assertThat(queries.interrupted.get()).as("cancelled with one waiter left").isEqualTo(1);
+    b.close();
+    t0 = System.nanoTime();
+    while (queries.interrupted.get() == 1 && System.nanoTime() - t0 < 3_000_000_000L) {
+      Thread.sleep(10);
+    }
+    assertThat(queries.interrupted.get()).as("cancelled when the last left").isEqualTo(2);
+    assertThat(queries.runs.get()).isEqualTo(3);
+  }
+
   @Test
   void fullServer_answersTheHoldersNextRequest503AtOnce_andANewcomerAfterItsWait()
       throws Exception {

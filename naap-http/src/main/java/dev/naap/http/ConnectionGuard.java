@@ -16,12 +16,12 @@ import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Counts a connector's connections from accept, per remote address and in all, closing a new one
- * over either cap before any byte of it is read; and closes a connection whose request is still
- * being read past its deadline, which Jetty's idle timeout alone misses for a client that trickles
- * a byte now and then. Jetty has no such total deadline, so every {@link #CHECK_MILLIS} this looks
- * at the parser of each open connection. When a graceful stop begins, it closes the connections
- * that wait between requests ({@link #shutdown()}).
+ * Counts a connector's connections from accept, per client ({@link Clients#of}) and in all,
+ * closing a new one over either cap before any byte of it is read; and closes a connection whose
+ * request is still being read past its deadline, which Jetty's idle timeout alone misses for a
+ * client that trickles a byte now and then. Jetty has no such total deadline, so every {@link
+ * #CHECK_MILLIS} this looks at the parser of each open connection. When a graceful stop begins,
+ * it closes the connections that wait between requests ({@link #shutdown()}).
  */
 final class ConnectionGuard extends AbstractLifeCycle implements Connection.Listener, Graceful {
 
@@ -31,7 +31,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
   private final Limits limits;
   private final Scheduler scheduler;
   private final AtomicInteger total = new AtomicInteger();
-  /** Open connections per remote address; an address leaves at zero, so the map stays bounded. */
+  /** Open connections per client (an IPv6 one's /64); one leaves at zero: the map stays bounded. */
   private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
   /** Every counted connection, and how far its current request had got at the last check. */
   private final Map<Connection, Progress> open = new ConcurrentHashMap<>();
@@ -166,7 +166,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
 
   private static InetAddress client(Connection connection) {
     if (connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress a) {
-      return a.getAddress();
+      return Clients.of(a.getAddress());
     }
     return InetAddress.getLoopbackAddress(); // not an IP socket: all such clients count as one
   }

@@ -60,7 +60,7 @@ public final class HttpServers {
     Server server = new Server(threads);
     server.setErrorHandler(new ErrorPage(errors));
     server.setHandler(new GracefulHandler(new UnreadBody(new Screen(limits.maxHeaders(),
-        new ContextHandlerCollection()))));
+        new ClientGone(new ContextHandlerCollection())))));
 
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);

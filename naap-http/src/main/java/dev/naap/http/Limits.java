@@ -13,8 +13,8 @@ import java.util.List;
  * @param bodyDeadline reading a whole request, body included, from its first byte
  * @param idleTimeout a connection with no bytes moving either way is closed
  * @param maxConnections open connections in all; beyond it a new one is closed at once
- * @param maxConnectionsPerClient open connections from one remote address; beyond it a new one is
- *     closed at once, before any request byte is read
+ * @param maxConnectionsPerClient open connections from one remote address (an IPv6 one's /64);
+ *     beyond it a new one is closed at once, before any request byte is read
  * @param maxHeaderBytes the request line and headers together; a longer request target is 414, a
  *     larger header block 431. 128 KiB: a ClickHouse {@code param_} of 100 000 characters fits
  * @param maxHeaders header fields in a request; more is 431
@@ -35,6 +35,12 @@ public record Limits(
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
   public static final int DEFAULT_MAX_HEADER_BYTES = 128 << 10;
   public static final int DEFAULT_MAX_HEADERS = 100;
+  /**
+   * An IPv6 client is its /64, the block one host or subscriber gets (8 bytes of network): for the
+   * connection cap here and the API's quotas alike, or each of its 2^64 addresses would count as a
+   * client of its own.
+   */
+  public static final int IPV6_CLIENT_PREFIX_BYTES = 8;
 
   public Limits {
     List<String> errors = new ArrayList<>();

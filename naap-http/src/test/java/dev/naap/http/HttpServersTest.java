@@ -153,6 +153,55 @@ class HttpServersTest {
     }
   }
 
+  /** An IPv6 client is its /64, as the API's quotas count it; an IPv4 address is itself. */
+  @Test
+  void connectionCap_countsAnIPv6ClientByItsSlash64() throws IOException {
+    InetAddress one = Clients.of(InetAddress.getByName("2001:db8:1:2::1"));
+    InetAddress other = Clients.of(InetAddress.getByName("2001:db8:1:2:ffff:1:2:3"));
+    InetAddress next = Clients.of(InetAddress.getByName("2001:db8:1:3::1"));
+    assertThat(one).isEqualTo(other).isEqualTo(InetAddress.getByName("2001:db8:1:2::"));
+    assertThat(next).isNotEqualTo(one);
+    assertThat(Clients.of(InetAddress.getByName("127.0.0.2")))
+        .isEqualTo(InetAddress.getByName("127.0.0.2"));
+    assertThat(Clients.of(InetAddress.getByName("::ffff:10.0.0.1")))
+        .isEqualTo(InetAddress.getByName("10.0.0.1"));
+  }
+
+  /** Over IPv6 loopback, where the test host has its one IPv6 address: the cap holds there too. */
+  @Test
+  void connectionCap_overIPv6() throws IOException {
+    InetAddress v6 = InetAddress.getByName("::1");
+    try {
+      server = HttpServers.create("test-http", new InetSocketAddress(v6, 0),
+          Limits.defaults().withConnections(100, 3), JSON);
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback: " + e.getMessage());
+    }
+    server.createContext("/", ex -> {
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    server.start();
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(v6, server.getAddress().getPort()), 5_000);
+        held.add(s);
+      }
+      sleep(500);
+      try (Socket fourth = new Socket()) {
+        fourth.connect(new InetSocketAddress(v6, server.getAddress().getPort()), 5_000);
+        fourth.setSoTimeout(2_000);
+        assertThat(fourth.getInputStream().read()).isEqualTo(-1);
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void totalCap_closesNewConnectionsAtOnce() throws IOException {
     start(Limits.defaults().withConnections(3, 64));
@@ -278,6 +327,50 @@ class HttpServersTest {
       assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
           .startsWith("HTTP/1.1 200").endsWith("ok");
     }
+  }
+
+  /**
+   * A client that closes its connection while its handler waits interrupts the handler: a
+   * statement it waits on is cancelled, not run to its end for nobody.
+   */
+  @Test
+  void aClientThatHangsUp_interruptsItsHandler() throws Exception {
+    start(Limits.defaults());
+    server.removeContext("/");
+    java.util.concurrent.CompletableFuture<Long> interruptedAt =
+        new java.util.concurrent.CompletableFuture<>();
+    server.createContext("/", ex -> {
+      if (ex.getRequestURI().getPath().equals("/fast")) {
+        ex.sendResponseHeaders(204, -1);
+        ex.close();
+        return;
+      }
+      try {
+        Thread.sleep(20_000);
+        interruptedAt.complete(-1L);
+      } catch (InterruptedException e) {
+        interruptedAt.complete(System.nanoTime());
+      }
+      ex.close();
+    });
+    long closedAt;
+    try (Socket s = connect(null)) {
+      // Requests on a kept-alive connection, the slow one right after another's answer.
+      for (int i = 0; i < 20; i++) {
+        s.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
+            StandardCharsets.US_ASCII));
+        s.setSoTimeout(5_000);
+        assertThat(head(s.getInputStream())).startsWith("HTTP/1.1 204");
+      }
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
+          StandardCharsets.US_ASCII));
+      sleep(500);
+      closedAt = System.nanoTime();
+    }
+    long at = interruptedAt.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(at).as("interrupted, not slept to its end").isNotEqualTo(-1L);
+    assertThat((at - closedAt) / 1_000_000).as("ms from the close to the interrupt")
+        .isBetween(0L, 1_500L);
   }
 
   /**

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.naap.http.BrowserGuard;
+import dev.naap.http.ErrorFormat;
+import dev.naap.http.HttpServers;
+import dev.naap.http.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -52,6 +54,19 @@ public final class GatewayServer implements AutoCloseable {
    */
   private static final BrowserGuard BROWSERS = new BrowserGuard(List.of(), List.of());
 
+  /** Errors the server answers before the handler: plain text, like the handler's own. */
+  private static final ErrorFormat PLAIN_TEXT = new ErrorFormat() {
+    @Override
+    public String contentType() {
+      return "text/plain; charset=UTF-8";
+    }
+
+    @Override
+    public byte[] body(int status, String title, String detail) {
+      return (title + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+  };
+
   private final Simulator sim;
   private final int gateway;
   private final HttpServer server;
@@ -70,15 +85,14 @@ public final class GatewayServer implements AutoCloseable {
           "gateway: expected 0.." + (sim.network.gateways.size() - 1) + ", got " + gateway);
     }
     try {
-      HttpServer http =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+      // NaaP's server (dev.naap.http): read deadlines, connection caps, a virtual thread per
+      // exchange. On the JDK's own, 4 clients that never sent their announced body held its 4
+      // threads and the gateway answered nothing.
+      HttpServer http = HttpServers.create("naap-sim-gateway",
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), port), Limits.defaults(),
+          PLAIN_TEXT);
       GatewayServer g = new GatewayServer(sim, gateway, http);
       http.createContext("/", g::handle);
-      http.setExecutor(Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "naap-sim-http");
-        t.setDaemon(true);
-        return t;
-      }));
       http.start();
       return g;
     } catch (IOException e) {
@@ -93,7 +107,6 @@ public final class GatewayServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
   }
 
   private void handle(HttpExchange ex) throws IOException {

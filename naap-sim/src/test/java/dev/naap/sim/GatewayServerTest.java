@@ -52,6 +52,39 @@ class GatewayServerTest {
     runner.join(10_000);
   }
 
+  /**
+   * Clients that announce a body and never send it hold no thread the others need: the JDK's own
+   * server ran the handlers on 4 threads, each blocked reading such a body for as long as the
+   * client stayed (measured: 4 connections made the gateway answer nothing), so the load tester
+   * or MediaMTX got no answer. Now a body has its deadline and each exchange its virtual thread.
+   */
+  @Test
+  void clientsThatNeverSendTheirBody_doNotStopTheGateway() throws Exception {
+    List<java.net.Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+        s.getOutputStream().write(("POST /live/video-to-video/stall" + i + "/start HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\nContent-Length: 100\r\n\r\nsource").getBytes(
+            StandardCharsets.US_ASCII));
+        stalled.add(s);
+      }
+      Thread.sleep(300);
+      var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return get("/getNetworkCapabilities").statusCode();
+        } catch (Exception e) {
+          return -1;
+        }
+      });
+      assertThat(answer.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+    } finally {
+      for (java.net.Socket s : stalled) {
+        s.close();
+      }
+    }
+  }
+
   private static HttpResponse<String> get(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),

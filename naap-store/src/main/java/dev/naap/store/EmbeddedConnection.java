@@ -89,6 +89,19 @@ final class EmbeddedConnection {
   }
 
   /**
+   * This connection's {@code log_comment}, set when it opens ({@link #LOG_COMMENT}): the engine
+   * shows it with each of its statements in {@code system.processes}' {@code Settings}. A read
+   * with query parameters is kept there with its values put in and formatted again, without its
+   * tag: this is how a cancel finds it.
+   */
+  String logComment() {
+    return "naap:c" + id;
+  }
+
+  /** Sets {@link #logComment()}; before {@code readonly}, which forbids it. */
+  static final String LOG_COMMENT = "SET log_comment = '%s'";
+
+  /**
    * After a failed statement, libchdb may keep the output it had produced and hand it out with the
    * next result on this connection (measured: a statement stopped by max_execution_time left
    * 196 MB that came back as the answer to {@code SELECT 'in'}), which would give one caller

@@ -267,6 +267,7 @@ final class EmbeddedEngine {
     for (String sql : settingStatements(options)) {
       c.runInternal(sql);
     }
+    c.runInternal(EmbeddedConnection.LOG_COMMENT.formatted(c.logComment()));
     if (first) {
       c.runInternal("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(Stores.DEFAULT_DATABASE)
           + " ENGINE = Atomic");

@@ -1,6 +1,7 @@
 package dev.naap.store;
 
 import java.time.Duration;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +41,26 @@ final class ReadCanceller {
   Runnable stopping(EmbeddedConnection connection) {
     Workers<EmbeddedConnection> c = control;
     String tag = connection.runningRead();
-    return tag == null || c == null ? null : () -> cancel(c, tag);
+    long decided = System.nanoTime();
+    return tag == null || c == null ? null
+        : () -> cancel(c, tag, connection.logComment(), decided);
   }
 
-  private void cancel(Workers<EmbeddedConnection> control, String tag) {
-    // The tag is ours ("/* naap:c<n>:r<n> */ "): nothing in it needs escaping.
-    String kill = "KILL QUERY WHERE startsWith(query, '" + tag + "') ASYNC";
+  /**
+   * Kills the read tagged {@code tag}, or, as a read with query parameters loses its tag in the
+   * engine's list, the untagged read of the connection commented {@code comment} that was running
+   * when the cancel was {@code decided} (by its age: one that started after is left alone).
+   */
+  private void cancel(Workers<EmbeddedConnection> control, String tag, String comment,
+      long decided) {
+    // Both are ours ("/* naap:c<n>:r<n> */ ", "naap:c<n>"): nothing in them needs escaping.
+    String kill = "KILL QUERY WHERE startsWith(query, '" + tag + "') OR (Settings['log_comment']"
+        + " = '" + comment + "' AND query_kind = 'Select' AND NOT startsWith(query, '/* naap:')"
+        + " AND elapsed >= %.6f) ASYNC";
     try {
       control.call(c -> {
-        c.runInternal(kill);
+        c.runInternal(String.format(Locale.ROOT, kill,
+            (System.nanoTime() - decided) / 1e9));
         return null;
       }, wait);
     } catch (RuntimeException e) {

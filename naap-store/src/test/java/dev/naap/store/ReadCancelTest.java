@@ -52,6 +52,45 @@ class ReadCancelTest {
     }
   }
 
+  /**
+   * A read with query parameters is cancelled too. The engine keeps such a statement's text with
+   * the values put in and formatted again, without the comment that tagged it: a cancel that
+   * looked for the comment found nothing, and the read ran to its end (measured: an API query
+   * past its 10 s timeout, a client gone from the ClickHouse endpoint).
+   */
+  @Test
+  void readWithParameters_callerInterrupted_statementCancelledInTheEngine() throws Exception {
+    Store store = TestEngine.uniqueStore("read_cancel_params");
+    String read = "SELECT count() FROM numbers({n:UInt64}) WHERE NOT ignore(sipHash64(number,"
+        + " {marker:String})) SETTINGS max_execution_time = 90";
+    String running = "SELECT count() FROM system.processes WHERE query LIKE '%paramcancel%'"
+        + " AND query NOT LIKE '%system.processes%'";
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread caller = Thread.ofPlatform().start(() -> {
+      try {
+        store.queryText(read, Map.of("n", 20_000_000_000L, "marker", "paramcancel"));
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (store.queryText(running, Map.of()).equals("0\n")) {
+      assertThat(System.nanoTime()).as("the read runs within 30 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    long t0 = System.nanoTime();
+    caller.interrupt();
+    caller.join(10_000);
+    while (!store.queryText(running, Map.of()).equals("0\n")
+        && System.nanoTime() - t0 < 10_000_000_000L) {
+      Thread.sleep(20);
+    }
+    long goneMs = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(failure.get()).as("what the caller got").isInstanceOf(StoreException.class);
+    assertThat(store.queryText(running, Map.of())).as("the read still running").isEqualTo("0\n");
+    assertThat(goneMs).as("ms until the engine dropped the read").isLessThan(5_000);
+  }
+
   /** How many statements of {@link #LONG_READ} the engine runs now. */
   private static int running(Store store) {
     return Integer.parseInt(store.queryText("SELECT count() FROM system.processes WHERE query"

@@ -147,7 +147,16 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     }
   };
 
+  /**
+   * Bytes of results that may be on their way to clients at once. A result is held in the heap
+   * until its client has read it, at the client's pace: without a bound, clients that read slowly
+   * (or not at all, up to the idle timeout) could hold any number of 64 MiB results (measured:
+   * each non-reading connection held its whole result). Four of the largest read-only results.
+   */
+  public static final long DEFAULT_SENDING_BYTES = 256L << 20;
+
   private Limits limits = Limits.defaults();
+  private long sendingBytes = DEFAULT_SENDING_BYTES;
   private HttpServer server;
   private ThreadPoolExecutor statements;
 
@@ -164,6 +173,20 @@ public final class ClickHouseHttpServer implements AutoCloseable {
   /** Connection caps and read deadlines ({@link Limits#defaults()} unless set before start). */
   public synchronized ClickHouseHttpServer connectionLimits(Limits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /**
+   * Bytes of results on their way to clients at once ({@link #DEFAULT_SENDING_BYTES} unless set
+   * before start): a result that does not fit is refused with 503 (code 202) and the client may
+   * retry; a result larger than all of it is sent when nothing else is.
+   */
+  public synchronized ClickHouseHttpServer sendingBytes(long bytes) {
+    if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("sendingBytes=" + bytes + " is outside 1.."
+          + Integer.MAX_VALUE);
+    }
+    this.sendingBytes = bytes;
     return this;
   }
 
@@ -190,7 +213,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         new ArrayBlockingQueue<>(config.threads() * 4),
         r -> Thread.ofPlatform().daemon().name("naap-clickhouse-http-" + n.incrementAndGet())
             .unstarted(r));
-    server.createContext("/", new RequestHandler(store, readStore, config, statements));
+    server.createContext("/", new RequestHandler(store, readStore, config, statements,
+        (int) sendingBytes));
     server.start();
     log.info("serving {} over the ClickHouse HTTP interface at {} ({})", store.description(),
         url(), config.allowWrites() ? "writes allowed" : "read-only");

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +53,20 @@ final class ReadOnlyScreen {
   private static final Pattern NAME_LOOKUPS =
       Pattern.compile("hascolumnintable|joinget.*|dict.*");
   /**
+   * Functions that only wait: a read has no use for them, and they hold one of the endpoint's
+   * engine connections up to the statement's time limit at no cost to the client.
+   */
+  private static final Set<String> WAITS = Set.of("sleep", "sleepeachrow");
+  /**
+   * {@code system.models}: reading it makes the engine start its library bridge, which chDB does
+   * not ship; the start fails after about 10 s, holding an engine connection (code 302, measured).
+   */
+  private static final String BRIDGE_DATABASE = "system";
+  private static final String BRIDGE_TABLE = "models";
+  /** A database name as {@code merge} may give it: a plain string literal. */
+  private static final Pattern PLAIN_NAME = Pattern.compile("Literal '([A-Za-z0-9_]+)'");
+  private static final Pattern CHILDREN = Pattern.compile("\\(children (\\d+)\\)");
+  /**
    * The engine's {@code default} database, which maps names to files (relative ones to the
    * process's directory: {@code EXISTS DICTIONARY default.`naap`} attaches the launcher script).
    */
@@ -77,7 +92,7 @@ final class ReadOnlyScreen {
   private static final Set<String> NESTED = Set.of("SelectWithUnionQuery", "SelectQuery",
       "SelectIntersectExceptQuery", "TablesInSelectQuery");
   /** A node of {@code EXPLAIN AST}: its type, and for functions their name. */
-  private static final Pattern NODE = Pattern.compile("(?m)^[ \\t]*(\\S+)(?: (\\S+))?.*$");
+  private static final Pattern NODE = Pattern.compile("[ \\t]*(\\S+)(?: (\\S+))?.*");
   static final int REMEMBERED = 4_096;
 
   /** Every table function the engine has, lower-cased; read once. */
@@ -100,7 +115,8 @@ final class ReadOnlyScreen {
     if (store.database().equals(FILE_DATABASE)) {
       throw denied("the database " + FILE_DATABASE + " (it maps names to files)");
     }
-    String digest = sha256(sql);
+    // What a text may read depends on the database it runs in (models in system).
+    String digest = sha256(store.database() + "\n" + sql);
     if (passed.contains(digest)) {
       return;
     }
@@ -117,11 +133,16 @@ final class ReadOnlyScreen {
     if (clause.find()) {
       throw denied(clause.group(1) + " (a file of the server)");
     }
-    Matcher node = NODE.matcher(text(store.query("EXPLAIN AST " + canonical, params,
-        "TabSeparatedRaw")));
+    String tree = text(store.query("EXPLAIN AST " + canonical, params, "TabSeparatedRaw"));
     Set<String> tableFunctions = tableFunctions(store);
+    boolean inSystem = store.database().equalsIgnoreCase(BRIDGE_DATABASE);
+    List<String> lines = tree.lines().toList();
     boolean root = true;
-    while (node.find()) {
+    for (int line = 0; line < lines.size(); line++) {
+      Matcher node = NODE.matcher(lines.get(line));
+      if (!node.matches()) {
+        continue;
+      }
       String type = node.group(1);
       if (root ? !READS.contains(type) : type.endsWith("Query") && !NESTED.contains(type)) {
         // PARALLEL WITH runs its other statements without readonly's checks (measured: KILL,
@@ -143,11 +164,56 @@ final class ReadOnlyScreen {
           || (tableFunctions.contains(name) && !TABLE_FUNCTIONS.contains(name))) {
         throw denied("the function " + node.group(2));
       }
+      if (WAITS.contains(name)) {
+        throw refused("the function " + node.group(2) + " (it holds an engine connection"
+            + " doing nothing)");
+      }
+      if (type.endsWith("Identifier") && node.group(2) != null
+          && bridgeTable(node.group(2), inSystem)) {
+        throw refused("the table " + BRIDGE_DATABASE + "." + BRIDGE_TABLE + " (reading it starts"
+            + " the engine's library bridge, which this build lacks)");
+      }
+      if (name.equals("merge") && mayMergeBridgeTable(lines, line, inSystem)) {
+        throw refused("merge() over the database " + BRIDGE_DATABASE + " or a database given"
+            + " other than by a plain name (it can read " + BRIDGE_DATABASE + "."
+            + BRIDGE_TABLE + ")");
+      }
     }
     if (!IDENTIFIER_PARAMETER.matcher(canonical).find()) {
       // A name parameter's value is checked above, in the tree: each value needs its own check.
       passed.add(digest);
     }
+  }
+
+  /** Whether the table or column {@code name} may be {@code system.models}. */
+  private static boolean bridgeTable(String name, boolean inSystem) {
+    return name.equalsIgnoreCase(BRIDGE_DATABASE + "." + BRIDGE_TABLE)
+        || (inSystem && name.equalsIgnoreCase(BRIDGE_TABLE));
+  }
+
+  /**
+   * Whether the {@code merge} at {@code lines[at]} may read {@code system.models}: its database
+   * (the first of its two arguments, or the current one) is {@code system}, or is not a plain
+   * name (a {@code REGEXP} or any expression can match {@code system}).
+   */
+  private static boolean mayMergeBridgeTable(List<String> lines, int at, boolean inSystem) {
+    if (at + 2 >= lines.size()) {
+      return true;
+    }
+    Matcher args = CHILDREN.matcher(lines.get(at + 1));
+    if (!args.find()) {
+      return true;
+    }
+    if (args.group(1).equals("1")) {
+      return inSystem;
+    }
+    Matcher database = PLAIN_NAME.matcher(lines.get(at + 2).strip());
+    return !database.matches() || database.group(1).equalsIgnoreCase(BRIDGE_DATABASE);
+  }
+
+  private static StoreException refused(String what) {
+    return new StoreException(497, "Code: 497. DB::Exception: " + what + " is not allowed on"
+        + " this read-only endpoint. (ACCESS_DENIED)", null);
   }
 
   private Set<String> tableFunctions(Store store) {

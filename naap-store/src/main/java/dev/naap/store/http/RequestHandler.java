@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -56,8 +57,14 @@ final class RequestHandler implements HttpHandler {
   private final ReadOnlyScreen screen = new ReadOnlyScreen();
   private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
 
+  /** Bytes of results being sent now ({@link ClickHouseHttpServer#DEFAULT_SENDING_BYTES}). */
+  private final Semaphore sending;
+  private final int sendingBytes;
+
   RequestHandler(Store store, Store readStore, ClickHouseHttpServer.Config config,
-      ExecutorService statements) {
+      ExecutorService statements, int sendingBytes) {
+    this.sendingBytes = sendingBytes;
+    this.sending = new Semaphore(sendingBytes);
     this.store = store;
     this.readStore = readStore;
     this.config = config;
@@ -169,10 +176,21 @@ final class RequestHandler implements HttpHandler {
 
     byte[] result =
         onStatementThread(() -> run(target, readOnly, query, body, queryParams, format));
-    Headers h = ex.getResponseHeaders();
-    h.set("X-ClickHouse-Format", format);
-    h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
-    send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
+    // Held until the client has read it: bounded in all, as slow readers set the pace.
+    int weight = Math.min(result.length, sendingBytes);
+    if (!sending.tryAcquire(weight)) {
+      throw new HttpError(503, 202, "Code: 202. DB::Exception: this result (" + result.length
+          + " bytes) does not fit beside the results being sent to other clients now; retry"
+          + " later. (TOO_MANY_SIMULTANEOUS_QUERIES)");
+    }
+    try {
+      Headers h = ex.getResponseHeaders();
+      h.set("X-ClickHouse-Format", format);
+      h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
+      send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
+    } finally {
+      sending.release(weight);
+    }
   }
 
   /** Work for the statement pool. */
@@ -193,7 +211,9 @@ final class RequestHandler implements HttpHandler {
     try {
       return f.get();
     } catch (InterruptedException e) {
-      f.cancel(false);
+      // The client left (dev.naap.http.ClientGone) or the server stops: the statement's thread
+      // is interrupted too, which cancels a running read in the engine.
+      f.cancel(true);
       Thread.currentThread().interrupt();
       throw new HttpError(503, 0, "interrupted");
     } catch (ExecutionException e) {

@@ -97,6 +97,49 @@ class ClickHouseHttpConnectionTest {
     }
   }
 
+  /**
+   * A result waits in the heap until its client has read it: clients that do not read hold
+   * theirs. Results being sent are bounded in bytes; one that does not fit is 503 (code 202),
+   * while a small one is still answered, and the bytes come back when the readers leave.
+   */
+  @Test
+  void resultsBeingSent_areBoundedInBytes_againstClientsThatDoNotRead() throws Exception {
+    String big = "GET /?query=" + java.net.URLEncoder.encode(
+        "SELECT repeat('x', 1000) FROM numbers(40000)", java.nio.charset.StandardCharsets.UTF_8)
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH + "\r\n";
+    try (ClickHouseHttpServer bounded = new ClickHouseHttpServer(store,
+        ClickHouseHttpServer.Config.loopback(0, "pw")).sendingBytes(100L << 20).start()) {
+      List<Socket> readers = new ArrayList<>();
+      List<String> statuses = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          Socket s = RawHttp.connect(bounded.port(), "127.0.4." + (i + 1));
+          s.getOutputStream().write(big.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.setSoTimeout(20_000);
+          statuses.add(new String(s.getInputStream().readNBytes(12),
+              java.nio.charset.StandardCharsets.US_ASCII));
+          readers.add(s); // reads no more
+        }
+        assertThat(statuses).containsExactly("HTTP/1.1 200", "HTTP/1.1 200", "HTTP/1.1 503");
+        assertThat(RawHttp.exchange(bounded.port(), null, "GET /?query=SELECT%2042 HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\n" + AUTH + "Connection: close\r\n\r\n")).endsWith("\r\n42\n");
+      } finally {
+        for (Socket s : readers) {
+          s.close();
+        }
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      String again = "";
+      while (!again.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        again = RawHttp.exchange(bounded.port(), null, big.replace("\r\n\r\n",
+            "\r\nConnection: close\r\n\r\n"));
+      }
+      assertThat(again).as("a big result once the readers left").startsWith("HTTP/1.1 200");
+      assertThat(again.length()).isGreaterThan(40_000_000);
+    }
+  }
+
   @Test
   void aClientTricklingHeaderOrBodyBytes_isClosedWithinTheDeadline() throws Exception {
     assertThat(RawHttp.trickle(server.port(), "GET /ping HTTP/1.1\r\nHost: h\r\nX: "))

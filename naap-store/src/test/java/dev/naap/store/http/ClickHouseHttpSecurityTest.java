@@ -318,6 +318,117 @@ class ClickHouseHttpSecurityTest {
         .isEqualTo("default\t1\n");
   }
 
+  /**
+   * Reading {@code system.models} makes the engine start its library bridge, which chDB lacks: the
+   * start failed after about 10 s (code 302), holding one of the endpoint's two engine
+   * connections, however the table was named (measured 2026-12-07); {@code sleep} held one for
+   * the statement's whole time limit. Each is refused at once, before the engine runs it.
+   */
+  @Test
+  void theLibraryBridgeAndWaits_areRefusedAtOnce() throws Exception {
+    for (String sql : new String[] {
+        "SELECT * FROM system.models",
+        "SELECT count() FROM `system`.`models`",
+        "SELECT * FROM merge('system', '^models$')",
+        "SELECT * FROM merge(REGEXP('^sys'), '^mod')",
+        "SELECT * FROM merge(concat('sys', 'tem'), '^models$')",
+        "SELECT * FROM loop(system.models) LIMIT 1",
+        "SELECT * FROM view(SELECT * FROM system.models)",
+        "SELECT 1 WHERE 1 IN (SELECT 1 FROM system.models)",
+        "SELECT sleep(2)",
+        "SELECT sleepEachRow(1) FROM numbers(2)",
+        "SELECT count() FROM (SELECT sleepEachRow(0.00004) FROM numbers(1e9))"}) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = sql(sql);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.statusCode()).as(sql + " -> " + r.body()).isEqualTo(403);
+      assertThat(r.headers().firstValue("X-ClickHouse-Exception-Code")).hasValue("497");
+      assertThat(ms).as(sql + ": ms to the refusal").isLessThan(1_500);
+    }
+    for (String sql : new String[] {"SELECT * FROM models", "SELECT * FROM merge('^models$')"}) {
+      HttpResponse<String> r = http.send(authed(HttpRequest.newBuilder(server.url().resolve(
+          "/?database=system&query=" + enc(sql)))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as("in system: " + sql + " -> " + r.body()).isEqualTo(403);
+    }
+    // The same text, first where models is no table of the engine's: it is screened again.
+    assertThat(sql("SELECT count() FROM merge('^models$')").headers()
+        .firstValue("X-ClickHouse-Exception-Code")).hasValue("636"); // no such table here
+    HttpResponse<String> inSystem = http.send(authed(HttpRequest.newBuilder(server.url().resolve(
+        "/?database=system&query=" + enc("SELECT count() FROM merge('^models$')")))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(inSystem.statusCode()).as(inSystem.body()).isEqualTo(403);
+    assertThat(withName("SELECT * FROM {t:Identifier}", "system.models").statusCode())
+        .isEqualTo(403);
+    // Reads that only name it, and merges over a database named plainly, still run.
+    assertThat(sql("SELECT count() FROM merge('facade_sec', '^victim$')").body())
+        .isEqualTo("1\n");
+    assertThat(sql("SELECT count() FROM system.tables WHERE database = 'system' AND name ="
+        + " 'models'").body()).isEqualTo("1\n");
+  }
+
+  /**
+   * A client that closes its connection while its statement runs cancels it: both read-only
+   * engine connections, held by two heavy reads whose clients left, are free again within a
+   * second or two, not at the statements' 10 s limit.
+   */
+  @Test
+  void aClientThatHangsUp_cancelsItsStatement_andFreesTheEngineConnection() throws Exception {
+    String heavy =
+        "SELECT count() FROM numbers(1e13) WHERE NOT ignore(sipHash64(number, 'hangup'))";
+    String running = "SELECT count() FROM system.processes WHERE query LIKE '%''hangup''%'"
+        + " AND query NOT LIKE '%system.processes%'";
+    java.util.List<Socket> clients = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Socket s = new Socket("127.0.0.1", server.port());
+      s.getOutputStream().write(("GET /?query=" + enc(heavy) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Basic " + Base64.getEncoder().encodeToString(("default:" + PASSWORD)
+          .getBytes(UTF_8)) + "\r\n\r\n").getBytes(UTF_8));
+      clients.add(s);
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!store.queryText(running, Map.of()).equals("2\n") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(store.queryText(running, Map.of())).as("both statements running").isEqualTo("2\n");
+    long t0 = System.nanoTime();
+    for (Socket s : clients) {
+      s.close();
+    }
+    HttpResponse<String> next = sql("SELECT 42");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(next.body()).isEqualTo("42\n");
+    assertThat(ms).as("ms until a read-only connection took the next statement").isLessThan(3_000);
+    assertThat(store.queryText(running, Map.of())).isEqualTo("0\n");
+  }
+
+  /**
+   * {@code system.processes} shows the statements running on the engine with their parameters'
+   * values put in (measured): NaaP's own, whose values are public data, and those of this
+   * endpoint's other clients, who share its one password. What authenticates a request (a
+   * password in the URL included) never reaches the engine; {@code system.errors} holds none of it
+   * either, and the engine keeps no query log.
+   */
+  @Test
+  void systemProcesses_showsStatementsAndValues_butNoCredentials() throws Exception {
+    String heavy = "SELECT count() FROM numbers(1e13) WHERE NOT ignore(sipHash64(number,"
+        + " {secret:String}))";
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.getOutputStream().write(("GET /?user=default&password=" + PASSWORD
+          + "&param_secret=hunter2value&query=" + enc(heavy)
+          + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(UTF_8));
+      String seen = "";
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!seen.contains("hunter2value") && System.nanoTime() < deadline) {
+        seen = sql("SELECT * FROM system.processes FORMAT TSVRaw").body();
+      }
+      assertThat(seen).contains("sipHash64(number, 'hunter2value')").doesNotContain(PASSWORD);
+      assertThat(sql("SELECT * FROM system.errors FORMAT TSVRaw").body())
+          .doesNotContain(PASSWORD);
+      assertThat(sql("SELECT count() FROM system.tables WHERE database = 'system'"
+          + " AND name LIKE '%query_log%'").body()).isEqualTo("0\n");
+    }
+  }
+
   private HttpResponse<String> withName(String sql, String name) throws Exception {
     return http.send(authed(HttpRequest.newBuilder(server.url().resolve("/?param_t=" + enc(name)))
         .POST(HttpRequest.BodyPublishers.ofString(sql))).build(),

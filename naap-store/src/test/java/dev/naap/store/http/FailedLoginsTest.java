@@ -29,6 +29,17 @@ class FailedLoginsTest {
     assertThat(logins.blockedSeconds(guesser)).isZero();
   }
 
+  /** A guesser with a /64 is one client: a new address of it is blocked with the others. */
+  @Test
+  void anIPv6ClientIsBlockedByItsSlash64_notPerAddress() throws Exception {
+    for (int i = 1; i <= FailedLogins.MAX_FAILURES; i++) {
+      logins.failed(InetAddress.getByName("2001:db8:1:2::" + Integer.toHexString(i)));
+    }
+    assertThat(logins.blockedSeconds(InetAddress.getByName("2001:db8:1:2:ffff::1")))
+        .isEqualTo(60);
+    assertThat(logins.blockedSeconds(InetAddress.getByName("2001:db8:1:3::1"))).isZero();
+  }
+
   @Test
   void theTableIsBounded_endedWindowsMakeRoom() throws Exception {
     for (int i = 0; i < FailedLogins.MAX_TRACKED; i++) {

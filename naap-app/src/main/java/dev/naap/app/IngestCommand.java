@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", header = "consume go-livepeer events from Kafka into the store",
     description = {"Consumes every event family from the topics in a consumer group, quarantines "
         + "malformed messages in rejected_events, and commits offsets only after each batch is "
-        + "durable. Runs until SIGINT/SIGTERM, then writes and commits what it holds. Also runs "
+        + "durable. Runs until SIGINT/SIGTERM, then commits the batches it is writing (what it "
+        + "read and had not begun to write is read again at the next start). Also runs "
         + "the refresher role (rollups and retention; see naap refresh) unless --no-refresh: of "
         + "all the ingests and refreshers on one store, one at a time refreshes."})
 final class IngestCommand implements Main.Runner {

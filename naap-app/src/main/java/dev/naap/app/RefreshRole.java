@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link RefreshLease} (one refresher at a time across every process on the store) and retention,
  * each on a platform thread. Closing stops both and releases the lease.
  */
-final class RefreshRole implements AutoCloseable {
+final class RefreshRole implements Lifecycle.Stoppable {
 
   private final Thread refresh;
   private final Thread retire;
@@ -55,10 +55,16 @@ final class RefreshRole implements AutoCloseable {
     return name.length() <= 200 ? name : name.substring(name.length() - 200);
   }
 
+  /** Interrupts the refresh and retention: the refresh releases the lease on its way out. */
   @Override
-  public void close() throws InterruptedException {
+  public void beginStop() {
     refresh.interrupt();
     retire.interrupt();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    beginStop();
     refresh.join();
     retire.join();
   }

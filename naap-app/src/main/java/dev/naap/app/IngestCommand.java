@@ -135,7 +135,7 @@ final class IngestCommand implements Main.Runner {
       testLoadRules.save(store, Clock.systemUTC());
       IngestRole ingest = new IngestRole(store, config, maxEventBytes, life.registry());
       RefreshRole refresher = noRefresh ? null
-          : life.add(refresh.start(store, retention, life.registry()));
+          : life.add(refresh.start(store, storeConfig, retention, life.registry()));
       err.printf("naap ingest: %s -> %s%s; %s%n", config, store.description(),
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(),
           refresher == null ? "no refresh or retention (--no-refresh)"

@@ -115,7 +115,7 @@ final class DemoCommand implements Main.Runner {
     problems.check(spec);
     PrivateDirectories.create(dir); // it will hold every event and the endpoint's password
 
-    // The grace lets the store outlive the last batch the ingest writes on a stop.
+    // The grace lets the store outlive the batches the ingest is writing when it stops.
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(60), err)) {
       PrometheusRegistry registry = life.registry();
       KafkaBroker broker = life.add(KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka"))));

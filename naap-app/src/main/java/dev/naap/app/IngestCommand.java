@@ -127,7 +127,7 @@ final class IngestCommand implements Main.Runner {
             Duration.ofMillis(sessionTimeoutMs)));
     problems.check(spec);
 
-    // The grace lets the store outlive the last batch the ingest writes on a stop.
+    // The grace lets the store outlive the batches the ingest is writing when it stops.
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(30), err)) {
       Store store = life.open(storeConfig);
       MetricsServer metricsServer = life.metrics(metricsHost, metricsPort);

@@ -47,7 +47,7 @@ final class Lifecycle implements AutoCloseable {
   private Lifecycle(String name, Duration grace, PrintStream err) {
     this.name = name;
     this.err = err;
-    // The store must outlive the last work the command drains on a stop (the ingest's last batch).
+    // The store must outlive the last work the command drains on a stop (the ingest's writes).
     Stores.closeOnExitAfter(grace);
     finished = Main.onShutdown(this::stop, grace);
   }

@@ -36,7 +36,7 @@ public final class LocalLeaseHolder {
   private FileChannel channel;
   private FileLock lock;
 
-  /** The holder file of the store whose data directory is {@code dir}, for a process on {@code host}. */
+  /** The holder file of the store in {@code dir}, for a process on {@code host}. */
   public LocalLeaseHolder(Path dir, String host) {
     this.file = dir.resolve(FILE);
     this.host = host;

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The refresher role, run by {@code naap refresh}, by default inside {@code naap ingest} and in
@@ -26,6 +27,7 @@ final class RefreshRole implements Lifecycle.Stoppable {
   private final Thread refresh;
   private final Thread retire;
   private final RefreshLease lease;
+  private final AtomicBoolean stopping = new AtomicBoolean();
 
   /**
    * Starts refreshing every {@code interval} while holding the lease, and retention; {@code
@@ -74,11 +76,16 @@ final class RefreshRole implements Lifecycle.Stoppable {
     return name.length() <= 200 ? name : name.substring(name.length() - 200);
   }
 
-  /** Interrupts the refresh and retention: the refresh releases the lease on its way out. */
+  /**
+   * Interrupts the refresh and retention, once: the refresh releases the lease on its way out, and
+   * a second interrupt would cancel that release (a stop asks, then closing asks again).
+   */
   @Override
   public void beginStop() {
-    refresh.interrupt();
-    retire.interrupt();
+    if (stopping.compareAndSet(false, true)) {
+      refresh.interrupt();
+      retire.interrupt();
+    }
   }
 
   @Override

@@ -115,14 +115,15 @@ final class DemoCommand implements Main.Runner {
     problems.check(spec);
     PrivateDirectories.create(dir); // it will hold every event and the endpoint's password
 
-    // The grace lets the store outlive the last batch the ingest writes on a stop.
+    // The grace lets the store outlive the batches the ingest is writing when it stops.
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(60), err)) {
       PrometheusRegistry registry = life.registry();
       KafkaBroker broker = life.add(KafkaBroker.start(KafkaBroker.Config.at(dir.resolve("kafka"))));
       broker.createTopic(TOPIC, 4);
-      Store store = life.open(new StoreConfig.Embedded(dir.resolve("store"),
+      StoreConfig storeConfig = new StoreConfig.Embedded(dir.resolve("store"),
           StoreConfig.Embedded.DEFAULT_CONNECTIONS,
-          httpPort == null ? null : ReadOnlyAccess.defaults()));
+          httpPort == null ? null : ReadOnlyAccess.defaults());
+      Store store = life.open(storeConfig);
       testLoadRules.save(store, Clock.systemUTC());
       MetricsServer metricsServer = life.metrics("127.0.0.1", metricsPort);
       life.add(new Probes("demo", store, registry, true));
@@ -134,7 +135,7 @@ final class DemoCommand implements Main.Runner {
           broker.bootstrapServers(), List.of(TOPIC), "naap-demo").withInstanceId("naap-demo"),
           EventParser.DEFAULT_MAX_BYTES, registry);
       life.background("naap-demo-ingest", ingest, ingest::stop);
-      RefreshRole refresher = life.add(refresh.start(store, retention, registry));
+      RefreshRole refresher = life.add(refresh.start(store, storeConfig, retention, registry));
 
       // The simulated network resumes where the stored events end, within the backfill window:
       // the same network (its seed), new streams (a seed of the start, so no event repeats).

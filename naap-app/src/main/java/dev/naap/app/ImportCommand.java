@@ -81,7 +81,8 @@ final class ImportCommand implements Main.Runner {
         }
       }
       // Under the refresh lease, so that a running ingest or naap refresh never races this one.
-      var lease = new RefreshLease(store, RefreshRole.holderName(), RefreshLease.DEFAULT_TTL);
+      // Taken back at once from an import of this data directory killed while it refreshed.
+      RefreshLease lease = RefreshRole.lease(store, storeConfig, RefreshLease.DEFAULT_TTL);
       if (acquire(lease)) {
         try {
           var refreshed = new Refresher(store, Clock.systemUTC(), lease::check)

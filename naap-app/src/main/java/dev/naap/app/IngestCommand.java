@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", header = "consume go-livepeer events from Kafka into the store",
     description = {"Consumes every event family from the topics in a consumer group, quarantines "
         + "malformed messages in rejected_events, and commits offsets only after each batch is "
-        + "durable. Runs until SIGINT/SIGTERM, then writes and commits what it holds. Also runs "
+        + "durable. Runs until SIGINT/SIGTERM, then commits the batches it is writing (what it "
+        + "read and had not begun to write is read again at the next start). Also runs "
         + "the refresher role (rollups and retention; see naap refresh) unless --no-refresh: of "
         + "all the ingests and refreshers on one store, one at a time refreshes."})
 final class IngestCommand implements Main.Runner {
@@ -126,7 +127,7 @@ final class IngestCommand implements Main.Runner {
             Duration.ofMillis(sessionTimeoutMs)));
     problems.check(spec);
 
-    // The grace lets the store outlive the last batch the ingest writes on a stop.
+    // The grace lets the store outlive the batches the ingest is writing when it stops.
     try (Lifecycle life = Lifecycle.start(spec.qualifiedName(), Duration.ofSeconds(30), err)) {
       Store store = life.open(storeConfig);
       MetricsServer metricsServer = life.metrics(metricsHost, metricsPort);
@@ -134,7 +135,7 @@ final class IngestCommand implements Main.Runner {
       testLoadRules.save(store, Clock.systemUTC());
       IngestRole ingest = new IngestRole(store, config, maxEventBytes, life.registry());
       RefreshRole refresher = noRefresh ? null
-          : life.add(refresh.start(store, retention, life.registry()));
+          : life.add(refresh.start(store, storeConfig, retention, life.registry()));
       err.printf("naap ingest: %s -> %s%s; %s%n", config, store.description(),
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(),
           refresher == null ? "no refresh or retention (--no-refresh)"

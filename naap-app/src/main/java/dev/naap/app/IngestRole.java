@@ -33,7 +33,10 @@ final class IngestRole implements Runnable {
     ingest.run();
   }
 
-  /** Writes and commits what it holds, then ends {@link #run}. */
+  /**
+   * Commits the batches being written once they are, then ends {@link #run}; what it read and had
+   * not begun to write is read again at the next start.
+   */
   void stop() {
     ingest.stop();
   }

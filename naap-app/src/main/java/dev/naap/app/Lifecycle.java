@@ -15,11 +15,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The life of a command that runs until stopped: SIGINT/SIGTERM ({@link Main#onShutdown}) run the
- * stop actions, the command returns on its normal path, and closing stops the pieces it started in
- * the reverse order of their start, the store last. Each long-running command and {@code naap
+ * stop actions, all at once, each on a thread of its own, so that the pieces that take time to stop
+ * (the ingest's writes under way, a refresh, a scrape run) stop side by side; the command returns
+ * on its normal path, and closing waits for the pieces it started in the reverse order of their
+ * start, the store last. Each long-running command and {@code naap
  * demo} use it the same way:
  *
  * <pre>{@code
@@ -44,7 +47,7 @@ final class Lifecycle implements AutoCloseable {
   private Lifecycle(String name, Duration grace, PrintStream err) {
     this.name = name;
     this.err = err;
-    // The store must outlive the last work the command drains on a stop (the ingest's last batch).
+    // The store must outlive the last work the command drains on a stop (the ingest's writes).
     Stores.closeOnExitAfter(grace);
     finished = Main.onShutdown(this::stop, grace);
   }
@@ -100,7 +103,16 @@ final class Lifecycle implements AutoCloseable {
       pieces.push(new Piece(what, piece));
     }
     stopIfAsked();
+    if (piece instanceof Stoppable s) {
+      onStop(s::beginStop);
+    }
     return piece;
+  }
+
+  /** A piece whose stop begins with the stop, beside the others, and ends when it is closed. */
+  interface Stoppable extends AutoCloseable {
+    /** Asks the piece to stop, without waiting; may come twice, or not before {@link #close}. */
+    void beginStop();
   }
 
   private void stopIfAsked() {
@@ -128,19 +140,29 @@ final class Lifecycle implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body} on a platform thread (it may call the engine); closing runs {@code stop}
-   * and waits for the thread.
+   * Runs {@code body} on a platform thread (it may call the engine); a stop, or else closing, runs
+   * {@code stop} once, and closing waits for the thread.
    */
   void background(String thread, Runnable body, Runnable stop) {
     stopIfAsked();
     Thread t = Thread.ofPlatform().name(thread).start(body);
+    AtomicBoolean asked = new AtomicBoolean();
+    Runnable once = () -> {
+      if (asked.compareAndSet(false, true)) {
+        stop.run();
+      }
+    };
     add(thread, () -> {
-      stop.run();
+      once.run();
       t.join();
     });
+    onStop(once);
   }
 
-  /** Runs {@code action} when a stop is asked for, at once if it already was. */
+  /**
+   * Runs {@code action} when a stop is asked for, beside the other actions (it may block), at once
+   * if the stop already was.
+   */
   void onStop(Runnable action) {
     synchronized (stopActions) {
       if (stopped.getCount() > 0) {
@@ -158,7 +180,17 @@ final class Lifecycle implements AutoCloseable {
       stopped.countDown();
       actions = List.copyOf(stopActions);
     }
-    actions.forEach(Runnable::run);
+    // Each on its own thread: one after another, a demo's stops added up (the ingest's last
+    // writes began only once the scraper, the simulator and the refresher had stopped).
+    for (Runnable action : actions) {
+      Thread.ofPlatform().name("naap-stopping").start(() -> {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          err.println(name + ": while stopping: " + e);
+        }
+      });
+    }
   }
 
   boolean stopRequested() {

@@ -50,7 +50,7 @@ final class RefreshCommand implements Main.Runner {
       Store store = life.open(storeConfig);
       MetricsServer metricsServer = life.metrics(metricsHost, metricsPort);
       life.add(new Probes("refresh", store, life.registry(), true));
-      RefreshRole role = life.add(refresh.start(store, retention, life.registry()));
+      RefreshRole role = life.add(refresh.start(store, storeConfig, retention, life.registry()));
       err.printf("naap refresh: %s as %s every %d ms, lease ttl %d ms%s; retention %s%n",
           store.description(), role.holder(), refresh.intervalMs, refresh.leaseTtlMs,
           metricsServer == null ? "" : ", metrics on port " + metricsServer.getPort(), retention);

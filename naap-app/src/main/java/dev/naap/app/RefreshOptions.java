@@ -4,6 +4,7 @@ import dev.naap.metrics.RefreshLease;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Retention;
 import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,10 +36,11 @@ final class RefreshOptions {
     return problems.attempt(() -> Retention.Policy.parse(retention));
   }
 
-  /** Starts the refresher role on {@code store} (closing stops it). */
-  RefreshRole start(Store store, Retention.Policy policy, PrometheusRegistry registry) {
-    return new RefreshRole(store, Duration.ofMillis(intervalMs), Duration.ofMillis(leaseTtlMs),
-        policy, registry);
+  /** Starts the refresher role on {@code store}, opened from {@code config} (closing stops it). */
+  RefreshRole start(Store store, StoreConfig config, Retention.Policy policy,
+      PrometheusRegistry registry) {
+    return new RefreshRole(store, config, Duration.ofMillis(intervalMs),
+        Duration.ofMillis(leaseTtlMs), policy, registry);
   }
 
   /** The retention names with their default days, for the help. */

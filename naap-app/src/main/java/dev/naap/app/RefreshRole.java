@@ -1,10 +1,12 @@
 package dev.naap.app;
 
+import dev.naap.metrics.LocalLeaseHolder;
 import dev.naap.metrics.RefreshLease;
 import dev.naap.metrics.RefreshLoop;
 import dev.naap.metrics.Refresher;
 import dev.naap.metrics.Retention;
 import dev.naap.store.Store;
+import dev.naap.store.StoreConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The refresher role, run by {@code naap refresh}, by default inside {@code naap ingest} and in
@@ -19,16 +22,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link RefreshLease} (one refresher at a time across every process on the store) and retention,
  * each on a platform thread. Closing stops both and releases the lease.
  */
-final class RefreshRole implements AutoCloseable {
+final class RefreshRole implements Lifecycle.Stoppable {
 
   private final Thread refresh;
   private final Thread retire;
   private final RefreshLease lease;
+  private final AtomicBoolean stopping = new AtomicBoolean();
 
-  /** Starts refreshing every {@code interval} while holding the lease, and retention. */
-  RefreshRole(Store store, Duration interval, Duration leaseTtl, Retention.Policy retention,
-      PrometheusRegistry registry) {
-    lease = new RefreshLease(store, holderName(), leaseTtl);
+  /**
+   * Starts refreshing every {@code interval} while holding the lease, and retention; {@code
+   * config} says whether the store has a data directory here ({@link #lease}).
+   */
+  RefreshRole(Store store, StoreConfig config, Duration interval, Duration leaseTtl,
+      Retention.Policy retention, PrometheusRegistry registry) {
+    lease = lease(store, config, leaseTtl);
     Refresher refresher = new Refresher(store, Clock.systemUTC(), lease::check);
     refresh = Thread.ofPlatform().name("naap-refresh")
         .start(new RefreshLoop(refresher, lease, interval, Clock.systemUTC(), registry));
@@ -42,23 +49,48 @@ final class RefreshRole implements AutoCloseable {
     return lease.holder();
   }
 
-  static String holderName() {
-    String host;
+  /**
+   * The refresh lease of this process on {@code store}: on an embedded store, a later process of
+   * the same data directory on this host takes it back at once if this one dies holding it ({@link
+   * LocalLeaseHolder}); elsewhere, others wait for the ttl.
+   */
+  static RefreshLease lease(Store store, StoreConfig config, Duration ttl) {
+    LocalLeaseHolder local = config instanceof StoreConfig.Embedded e
+        ? new LocalLeaseHolder(e.dataDir(), host())
+        : null;
+    return new RefreshLease(store, holderName(), ttl, local);
+  }
+
+  private static String host() {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
-      host = "localhost";
+      return "localhost";
     }
+  }
+
+  static String holderName() {
     String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    String name = host + "-" + ProcessHandle.current().pid() + "-" + random;
+    String name = host() + "-" + ProcessHandle.current().pid() + "-" + random;
     name = name.replaceAll("[^A-Za-z0-9._:@\\-]", "_");
     return name.length() <= 200 ? name : name.substring(name.length() - 200);
   }
 
+  /**
+   * Interrupts the refresh and retention, once: the refresh releases the lease on its way out, and
+   * a second interrupt would cancel that release (a stop asks, then closing asks again).
+   */
+  @Override
+  public void beginStop() {
+    if (stopping.compareAndSet(false, true)) {
+      refresh.interrupt();
+      retire.interrupt();
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
-    refresh.interrupt();
-    retire.interrupt();
+    beginStop();
     refresh.join();
     retire.join();
   }

@@ -112,7 +112,7 @@ class IngestGroupTest {
         atKill = committed(broker);
         assertThat(atKill).isLessThan(EVENTS);
 
-        // 2. Later, the second stops cleanly: it writes and commits what it holds, leaves the
+        // 2. Later, the second stops cleanly: it commits the batches it is writing, leaves the
         //    group (its partitions move at once) and hands back the lease if it held it.
         awaitCommitted(broker, Math.max(150_000, atKill + 1), survivor);
         StoreFacade.stop(stopped);

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * until its write returns.
  *
  * <p>{@link #run()} blocks on the calling thread; {@link #stop()} may be called from any thread
- * and makes {@code run} write and commit what it holds, then return.
+ * and makes {@code run} commit the batches being written once they are, then return; what it read
+ * and had not begun to write is not committed, so the next start reads it again.
  */
 public final class KafkaIngest implements Runnable {
 
@@ -146,7 +147,7 @@ public final class KafkaIngest implements Runnable {
         }
       }
       try {
-        drain(c, writerThreads);
+        finishWrites(c);
       } catch (RuntimeException e) {
         // Written or not, what is not committed is read again at the next start and stored once.
         log.warn("stopping without committing all of the last batches read ({}): the next start"
@@ -165,7 +166,10 @@ public final class KafkaIngest implements Runnable {
     }
   }
 
-  /** Asks {@link #run()} to write what it holds, commit and return; waits until it has. */
+  /**
+   * Asks {@link #run()} to finish the writes under way, commit them and return; waits until it
+   * has.
+   */
   public void stop() {
     if (started.compareAndSet(false, true)) {
       stopping.set(true); // run() had not started and now never will
@@ -335,7 +339,22 @@ public final class KafkaIngest implements Runnable {
     }
   }
 
-  /** Writes and commits everything read: on stop and before partitions move elsewhere. */
+  /**
+   * On a stop: commits the batches being written once they are, and forgets what was read and
+   * not yet handed to a writer, uncommitted, so the next start reads it again. Writing it too
+   * held a stop for seconds during a backfill (half a batch of 20 000 prepared and inserted on a
+   * busy machine: 3.5 to 4.9 s).
+   */
+  private void finishWrites(Consumer<byte[], byte[]> c) {
+    pending.clear();
+    pendingFrom.clear();
+    pendingBytes = 0;
+    while (!inFlight.isEmpty()) {
+      commitOldest(c);
+    }
+  }
+
+  /** Writes and commits everything read: before partitions move elsewhere. */
   private void drain(Consumer<byte[], byte[]> c, ExecutorService writerThreads) {
     while (!pending.isEmpty()) {
       submit(c, writerThreads);

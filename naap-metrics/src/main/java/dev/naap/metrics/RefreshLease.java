@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The right to run the rollup refresh, held by one process at a time among all that share a store
@@ -46,8 +48,19 @@ import java.util.function.LongSupplier;
  * The refresh's writes are versioned recomputations, so even a statement that runs past the
  * deadline (longer than the margin) writes numbers that the next refresh overwrites; the lease
  * keeps two refreshers from racing on one watermark, not each statement from ever overlapping.
+ *
+ * <p>A dead holder's lease would hold everyone off until it expires (the ttl, 30 s): an import run
+ * again after one was killed while it refreshed left the rollups stale. With a {@link
+ * LocalLeaseHolder} (an embedded store's data directory), a claimant that finds the live lease
+ * held by a process of the same directory that is gone (the file's lock is free and the file names
+ * that holder) claims the next term at once, as if the lease had expired; that holder can never
+ * write again without a new claim (step 1, which locks the file first), so there are still never
+ * two holders. A holder keeps the lock from before its claim until it releases the lease or learns
+ * it does not hold it.
  */
 public final class RefreshLease {
+
+  private static final Logger log = LoggerFactory.getLogger(RefreshLease.class);
 
   /** How long a claim lasts without renewal: how long the refresh pauses when its holder dies. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
@@ -61,6 +74,7 @@ public final class RefreshLease {
   private final long marginNanos;
   private final long settleNanos;
   private final LongSupplier nanoTime;
+  private final LocalLeaseHolder local;
   private final String read = Sql.load(RefreshLease.class, "lease_read.sql");
   private final String write = Sql.load(RefreshLease.class, "lease_write.sql");
 
@@ -78,10 +92,23 @@ public final class RefreshLease {
 
   /** The lease of the rollup refresh for {@code holder}, a name unique to this process. */
   public RefreshLease(Store store, String holder, Duration ttl) {
-    this(store, ROLLUPS, holder, ttl, System::nanoTime);
+    this(store, holder, ttl, null);
+  }
+
+  /**
+   * As {@link #RefreshLease(Store, String, Duration)}; {@code local} (null: none) lets a process of
+   * the same data directory take back a dead holder's lease at once.
+   */
+  public RefreshLease(Store store, String holder, Duration ttl, LocalLeaseHolder local) {
+    this(store, ROLLUPS, holder, ttl, System::nanoTime, local);
   }
 
   RefreshLease(Store store, String name, String holder, Duration ttl, LongSupplier nanoTime) {
+    this(store, name, holder, ttl, nanoTime, null);
+  }
+
+  RefreshLease(Store store, String name, String holder, Duration ttl, LongSupplier nanoTime,
+      LocalLeaseHolder local) {
     if (ttl.compareTo(Duration.ofSeconds(3)) < 0) {
       throw new IllegalArgumentException("lease ttl " + ttl + " is under 3 s");
     }
@@ -96,6 +123,7 @@ public final class RefreshLease {
     this.marginNanos = ttlNanos / 3;
     this.settleNanos = ttlNanos / 15;
     this.nanoTime = nanoTime;
+    this.local = local;
   }
 
   /**
@@ -105,6 +133,16 @@ public final class RefreshLease {
    * @throws InterruptedException while waiting for a claim to settle
    */
   public synchronized boolean acquire() throws InterruptedException {
+    try {
+      return claimOrRenew();
+    } finally {
+      if (local != null && !held) {
+        local.unlock(); // not acting on a claim: a successor here may take its row back
+      }
+    }
+  }
+
+  private boolean claimOrRenew() throws InterruptedException {
     if (held && nanoTime.getAsLong() >= deadlineNanos) {
       held = false;
     }
@@ -125,10 +163,13 @@ public final class RefreshLease {
       }
       return held;
     }
-    if (current != null && current.live()) {
+    if (current != null && current.live() && !deadHere(current.holder())) {
       return false;
     }
     long claimed = current == null ? 1 : current.term() + 1;
+    if (local != null) {
+      local.note(holder); // when another process here holds the file, claimed unnoted: the ttl
+    }
     insert(claimed, ttlNanos / 1_000_000);
     long inserted = nanoTime.getAsLong();
     if (inserted - start > settleNanos) {
@@ -141,6 +182,16 @@ public final class RefreshLease {
       deadlineNanos = start + ttlNanos - marginNanos;
     }
     return held;
+  }
+
+  /** Whether {@code other}, holding a live lease, is a process of this data directory now gone. */
+  private boolean deadHere(String other) {
+    if (local == null || other.equals(holder) || !local.isGone(other)) {
+      return false;
+    }
+    log.info("the refresh lease's holder {} was a process of this data directory that is gone:"
+        + " taking the lease back at once", other);
+    return true;
   }
 
   /**
@@ -181,9 +232,15 @@ public final class RefreshLease {
 
   /** Gives the lease up, so that another process takes it at once instead of after the ttl. */
   public synchronized void release() {
-    if (held) {
-      held = false;
-      insert(term, 0);
+    try {
+      if (held) {
+        held = false;
+        insert(term, 0);
+      }
+    } finally {
+      if (local != null) {
+        local.unlock();
+      }
     }
   }
 

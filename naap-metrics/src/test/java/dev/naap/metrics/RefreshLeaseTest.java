@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The refresh lease on one store: one holder at a time, a clean release hands it over at once, a
@@ -64,6 +67,53 @@ class RefreshLeaseTest {
     assertThatThrownBy(() -> refresher.refreshUpTo(Instant.now()))
         .isInstanceOf(RefreshLease.LostException.class);
     assertThat(store.queryText(watermark, Map.of())).isEqualTo(before);
+  }
+
+  /**
+   * A holder of this data directory that is gone (its file lock dropped, as the operating system
+   * drops it when the process dies) is succeeded at once by the next claimant of the directory,
+   * with a 30 s ttl: never by a claimant of another directory or host, and never while the holder
+   * still holds the lock. (The same with a real SIGKILL: {@code ImportKillTest}.)
+   */
+  @Test
+  void holderOfThisDirectoryGone_isSucceededAtOnce_butNotFromAnotherDirectoryOrHost(
+      @TempDir Path dir) throws Exception {
+    Store store = TestEngine.uniqueStore("refresh_lease_local");
+    Duration ttl = Duration.ofSeconds(30);
+    Path data = Files.createDirectories(dir.resolve("data"));
+    LocalLeaseHolder aFile = new LocalLeaseHolder(data, "host-1");
+    RefreshLease a = new RefreshLease(store, "a", ttl, aFile);
+    RefreshLease sameDir = new RefreshLease(store, "b", ttl, new LocalLeaseHolder(data, "host-1"));
+    RefreshLease otherDir = new RefreshLease(store, "c", ttl,
+        new LocalLeaseHolder(Files.createDirectories(dir.resolve("other")), "host-1"));
+    RefreshLease otherHost = new RefreshLease(store, "d", ttl,
+        new LocalLeaseHolder(data, "host-2"));
+
+    assertThat(a.acquire()).isTrue();
+    assertThat(Files.readString(data.resolve(LocalLeaseHolder.FILE))).isEqualTo("a\nhost-1\n");
+    // Alive (it holds the lock; here another channel of this JVM, elsewhere another process).
+    assertThat(sameDir.acquire()).isFalse();
+
+    aFile.unlock(); // what its death does; its row stays live for 30 s
+    assertThat(otherDir.acquire()).isFalse();
+    assertThat(otherHost.acquire()).isFalse();
+    long t0 = System.nanoTime();
+    assertThat(sameDir.acquire()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(ttl.dividedBy(3));
+    assertThat(sameDir.term()).isEqualTo(2);
+    assertThat(Files.readString(data.resolve(LocalLeaseHolder.FILE))).isEqualTo("b\nhost-1\n");
+    assertThat(store.queryText("SELECT term, holder FROM refresh_lease FINAL WHERE name = 'rollups'"
+        + " ORDER BY term DESC, holder DESC LIMIT 1", Map.of())).isEqualTo("2\tb\n");
+
+    // a, had it only paused, must not write: the lease is b's.
+    assertThat(a.acquire()).isFalse();
+    // b holds the lock: a claimant of the directory waits.
+    assertThat(new RefreshLease(store, "e", ttl, new LocalLeaseHolder(data, "host-1")).acquire())
+        .isFalse();
+    // A clean release unlocks and expires the row: anyone claims at once, as before.
+    sameDir.release();
+    assertThat(otherDir.acquire()).isTrue();
+    assertThat(otherDir.term()).isEqualTo(3);
   }
 
   @Test

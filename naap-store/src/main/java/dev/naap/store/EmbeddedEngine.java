@@ -355,7 +355,7 @@ final class EmbeddedEngine {
   /**
    * How long the exit hook lets the engine's owners close their stores themselves, when an
    * application sets it: JVM shutdown hooks run in no particular order, and an application that
-   * drains work on exit (the ingest writes and commits its last batch) needs the store until it is
+   * drains work on exit (the ingest commits the batches it is writing) needs the store until it is
    * done. Default 0: close at once.
    */
   static volatile long ownerGraceMs;

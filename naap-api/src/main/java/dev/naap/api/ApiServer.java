@@ -48,9 +48,10 @@ public final class ApiServer implements AutoCloseable {
    * Bytes of answers computed for their request that may be on their way to clients at once. Such
    * an answer is held in the heap until its client has read it, at the client's pace (a client
    * that does not read holds it until the idle timeout fails the write): clients from many
-   * networks could hold any number of them. A page is at most 1 000 rows (about 1 MiB of JSON),
-   * a daily export a few MiB: 64 MiB is the response cache's size again, an eighth of a 512 MB
-   * heap. Answers from the cache are shared, not copied, and do not count.
+   * networks could hold any number of them. A page is at most 1 000 rows (135 KB of GPU metrics
+   * in ApiSecurityTest), a daily export at most 200 pages: 64 MiB, the response cache's size
+   * again, is an eighth of a 512 MB heap. Answers from the cache are shared, not copied, and do
+   * not count.
    */
   public static final long DEFAULT_SENDING_BYTES = 64L << 20;
 

@@ -14,6 +14,7 @@ final class ApiMetrics {
   private final Histogram latency;
   private final Counter cache;
   private final Counter rateLimited;
+  private final Counter sendingRefused;
 
   ApiMetrics(PrometheusRegistry registry) {
     requests =
@@ -34,6 +35,9 @@ final class ApiMetrics {
             .register(registry);
     rateLimited = Counter.builder().name("naap_api_rate_limited_total")
         .help("Requests refused with 429, by quota policy").labelNames("policy").register(registry);
+    sendingRefused = Counter.builder().name("naap_api_sending_refused_total")
+        .help("Answers refused with 503: they did not fit beside the answers being sent")
+        .register(registry);
   }
 
   void answered(String route, int status, long nanos) {
@@ -48,5 +52,9 @@ final class ApiMetrics {
 
   void rateLimited(String policy) {
     rateLimited.labelValues(policy).inc();
+  }
+
+  void sendingRefused() {
+    sendingRefused.inc();
   }
 }

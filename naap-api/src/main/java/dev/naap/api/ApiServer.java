@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.naap.http.ErrorFormat;
 import dev.naap.http.HttpServers;
 import dev.naap.http.Limits;
+import dev.naap.http.SendingBytes;
 import dev.naap.metrics.query.MetricsQueries;
 import dev.naap.metrics.query.TestLoadResults;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,6 +43,17 @@ public final class ApiServer implements AutoCloseable {
       return Problems.response(new ApiProblem(status, title, detail, null), null).body();
     }
   };
+
+  /**
+   * Bytes of answers computed for their request that may be on their way to clients at once. Such
+   * an answer is held in the heap until its client has read it, at the client's pace (a client
+   * that does not read holds it until the idle timeout fails the write): clients from many
+   * networks could hold any number of them. A page is at most 1 000 rows (135 KB of GPU metrics
+   * in ApiSecurityTest), a daily export at most 200 pages: 64 MiB, the response cache's size
+   * again, is an eighth of a 512 MB heap. Answers from the cache are shared, not copied, and do
+   * not count.
+   */
+  public static final long DEFAULT_SENDING_BYTES = 64L << 20;
 
   private final ApiConfig config;
   private final StaticFiles files = new StaticFiles(ApiServer.class.getClassLoader());
@@ -124,7 +136,8 @@ public final class ApiServer implements AutoCloseable {
     this.refreshAhead = new RefreshAhead(cache);
     this.dispatcher = new Dispatcher(routes, files, new ClientResolver(config, tokens),
         local, cache, refreshAhead,
-        new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds());
+        new ApiMetrics(registry), tokens, clock, config.quotaWindow().toSeconds(),
+        new SendingBytes(DEFAULT_SENDING_BYTES));
   }
 
   /**
@@ -176,6 +189,16 @@ public final class ApiServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Bytes of answers being sent at once ({@link #DEFAULT_SENDING_BYTES} unless set before start):
+   * an answer that does not fit is 503 with {@code Retry-After}; one larger than all of it is sent
+   * when nothing else is.
+   */
+  public synchronized ApiServer sendingBytes(long bytes) {
+    dispatcher.useSending(new SendingBytes(bytes));
+    return this;
+  }
+
   /** Starts listening; the address is {@link #url()}. */
   public synchronized ApiServer start() {
     try {
@@ -205,6 +228,11 @@ public final class ApiServer implements AutoCloseable {
       openApi = doc;
     }
     return doc;
+  }
+
+  /** Bytes of the budget of answers being sent that no answer holds now. */
+  long sendingBytesFreeForTests() {
+    return dispatcher.sendingBytesFree();
   }
 
   /** Bytes the response cache holds now. */

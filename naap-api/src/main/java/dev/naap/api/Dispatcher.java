@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.naap.http.HttpServers;
+import dev.naap.http.SendingBytes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -56,6 +57,7 @@ final class Dispatcher implements HttpHandler {
   private final InstantSource clock;
   private final long windowSeconds;
   private final InFlight inFlight = new InFlight(InFlight.MAX_PER_CLIENT);
+  private volatile SendingBytes sending;
 
   Dispatcher(
       List<Route> routes,
@@ -67,7 +69,9 @@ final class Dispatcher implements HttpHandler {
       ApiMetrics metrics,
       DashboardTokens tokens,
       InstantSource clock,
-      long windowSeconds) {
+      long windowSeconds,
+      SendingBytes sending) {
+    this.sending = sending;
     this.routes = List.copyOf(routes);
     this.files = files;
     this.clients = clients;
@@ -155,6 +159,16 @@ final class Dispatcher implements HttpHandler {
     this.limiter = limiter;
   }
 
+  /** Bounds the answers being sent with {@code sending} from now on (set before the start). */
+  void useSending(SendingBytes sending) {
+    this.sending = sending;
+  }
+
+  /** Bytes of the sending budget that no answer holds now. */
+  long sendingBytesFree() {
+    return sending.available();
+  }
+
   /** Where quotas are counted, for {@code /ready}. */
   Map<String, Object> quotaStatus() {
     return limiter.status();
@@ -184,6 +198,7 @@ final class Dispatcher implements HttpHandler {
     }
     RateLimiter.Decision decision = null;
     Client client = null;
+    SendingBytes.Hold hold = null;
     try {
       if (!method.equals("GET") && !method.equals("HEAD")) {
         out.set("Allow", "GET, HEAD, OPTIONS");
@@ -235,6 +250,16 @@ final class Dispatcher implements HttpHandler {
       }
       Response r = answer.response();
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());
+      // An answer computed for this request alone is held until its client has read it.
+      if (!answer.hit() && !notModified && !method.equals("HEAD")) {
+        hold = sending.tryHold(r.body().length);
+        if (hold == null) {
+          metrics.sendingRefused();
+          throw new ApiProblem(503, "Service unavailable", "this answer (" + r.body().length
+              + " bytes) does not fit beside the answers being sent to other clients now;"
+              + " retry later", null);
+        }
+      }
       // Free when no query ran for it: a 304 or a dashboard visitor's answer from the cache.
       boolean free = answer.hit() && (notModified
           || (client != null && client.policy().equals("dashboard")));
@@ -269,6 +294,10 @@ final class Dispatcher implements HttpHandler {
       return send(ex, 500, Problems.response(
           new ApiProblem(500, "Internal error", "the request failed; it has been logged", null),
           ex.getRequestURI().getRawPath()));
+    } finally {
+      if (hold != null) {
+        hold.close(); // written, or the write failed (the client left, or the idle timeout)
+      }
     }
   }
 

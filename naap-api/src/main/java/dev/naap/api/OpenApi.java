@@ -98,7 +98,8 @@ final class OpenApi {
       responses.put("429", ordered("description", "Quota spent; retry after Retry-After seconds.",
           "headers", ordered("Retry-After", ordered("$ref", "#/components/headers/Retry-After")),
           "content", ordered(PROBLEM, ordered("schema", ref("Problem")))));
-      responses.put("503", problem("The store is busy or the query took too long."));
+      responses.put("503", problem("The store is busy or the query took too long, or the"
+          + " answer does not fit beside the answers being sent now."));
     } else {
       responses.put("503", problem("Not ready (only /ready)."));
     }

@@ -239,6 +239,96 @@ class ApiSecurityTest {
     assertThat(http.get("/health").status()).isEqualTo(200);
   }
 
+  /**
+   * An answer computed for its request is held until its client has read it: clients that do not
+   * read hold theirs. Answers being sent are bounded in bytes; one that does not fit is 503 with
+   * Retry-After while a small one still fits, and the bytes come back when a reader leaves, and
+   * from one that stays without reading once the idle timeout has failed its write.
+   */
+  @Test
+  void answersBeingSent_areBoundedInBytes_againstClientsThatDoNotRead() throws Exception {
+    byte[] content = new byte[12 << 20];
+    Arrays.fill(content, (byte) 'x');
+    var dataset = new Dataset("big", "test", "big", "12 MB", "text/csv", 1L,
+        (long) content.length, null, null);
+    DatasetCatalog catalog = new DatasetCatalog() {
+      @Override
+      public List<Dataset> list() {
+        return List.of(dataset);
+      }
+
+      @Override
+      public java.util.Optional<Dataset> find(String id) {
+        return id.equals("big") ? java.util.Optional.of(dataset) : java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<byte[]> content(String id) {
+        return id.equals("big") ? java.util.Optional.of(content) : java.util.Optional.empty();
+      }
+    };
+    Duration idle = Duration.ofSeconds(4);
+    server = new ApiServer(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300)
+        .withAddress("127.0.0.1", 0), queries, catalog,
+        () -> new Readiness.Status(true, Map.of()), registry, clock)
+        .connectionLimits(Limits.defaults().withDeadlines(Duration.ofSeconds(10),
+            Duration.ofSeconds(30), idle))
+        .sendingBytes(30L << 20).start();
+    http = new Http(server.url());
+    int port = server.url().getPort();
+    String big = "GET /v1/datasets/big/download HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Connection: close\r\n\r\n";
+    List<Socket> readers = new ArrayList<>();
+    List<String> heads = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(64 << 10);
+        s.bind(new InetSocketAddress("127.0.5." + (i + 1), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write(big.getBytes(StandardCharsets.US_ASCII));
+        // A whole 503; the first 1 000 bytes of a 200.
+        byte[] head = i < 2 ? s.getInputStream().readNBytes(1_000)
+            : s.getInputStream().readAllBytes();
+        heads.add(new String(head, StandardCharsets.ISO_8859_1));
+        readers.add(s); // reads no more
+      }
+      assertThat(heads.get(0)).startsWith("HTTP/1.1 200");
+      assertThat(heads.get(1)).startsWith("HTTP/1.1 200");
+      assertThat(heads.get(2)).startsWith("HTTP/1.1 503").contains("Retry-After: 2")
+          .contains("application/problem+json").contains("does not fit beside the answers");
+      assertThat(server.sendingBytesFreeForTests()).isEqualTo(6L << 20);
+      assertThat(http.get("/v1/gpu/metrics?limit=5").status()).as("a small answer still fits")
+          .isEqualTo(200);
+      assertThat(Scrape.text(registry)).contains("naap_api_sending_refused_total 1.0");
+
+      readers.removeFirst().close(); // one leaves; the other stays without reading
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      String again = "";
+      while (!again.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        again = RawHttp.exchange(port, "127.0.5.9", big);
+      }
+      assertThat(again).as("a big answer once a reader left").startsWith("HTTP/1.1 200");
+      assertThat(again.length()).isGreaterThan(content.length);
+
+      long waited = System.nanoTime();
+      while (server.sendingBytesFreeForTests() < (30L << 20)
+          && System.nanoTime() - waited < 3 * idle.toNanos()) {
+        Thread.sleep(100);
+      }
+      long ms = (System.nanoTime() - waited) / 1_000_000;
+      System.out.printf("a client that does not read released its answer after %d ms%n", ms);
+      assertThat(server.sendingBytesFreeForTests()).as("freed by the idle timeout")
+          .isEqualTo(30L << 20);
+    } finally {
+      for (Socket s : readers) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void oneClient_getsAQuick429BeyondItsRequestsInProgress() throws Exception {
     start(

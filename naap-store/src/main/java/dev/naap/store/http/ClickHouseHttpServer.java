@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.naap.http.ErrorFormat;
 import dev.naap.http.HttpServers;
 import dev.naap.http.Limits;
+import dev.naap.http.SendingBytes;
 import dev.naap.store.Store;
 import dev.naap.store.Stores;
 import java.io.IOException;
@@ -214,7 +215,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         r -> Thread.ofPlatform().daemon().name("naap-clickhouse-http-" + n.incrementAndGet())
             .unstarted(r));
     server.createContext("/", new RequestHandler(store, readStore, config, statements,
-        (int) sendingBytes));
+        new SendingBytes(sendingBytes)));
     server.start();
     log.info("serving {} over the ClickHouse HTTP interface at {} ({})", store.description(),
         url(), config.allowWrites() ? "writes allowed" : "read-only");

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.naap.http.BrowserGuard;
+import dev.naap.http.SendingBytes;
 import dev.naap.store.RawParam;
 import dev.naap.store.Store;
 import dev.naap.store.StoreException;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -58,13 +58,11 @@ final class RequestHandler implements HttpHandler {
   private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
 
   /** Bytes of results being sent now ({@link ClickHouseHttpServer#DEFAULT_SENDING_BYTES}). */
-  private final Semaphore sending;
-  private final int sendingBytes;
+  private final SendingBytes sending;
 
   RequestHandler(Store store, Store readStore, ClickHouseHttpServer.Config config,
-      ExecutorService statements, int sendingBytes) {
-    this.sendingBytes = sendingBytes;
-    this.sending = new Semaphore(sendingBytes);
+      ExecutorService statements, SendingBytes sending) {
+    this.sending = sending;
     this.store = store;
     this.readStore = readStore;
     this.config = config;
@@ -177,19 +175,16 @@ final class RequestHandler implements HttpHandler {
     byte[] result =
         onStatementThread(() -> run(target, readOnly, query, body, queryParams, format));
     // Held until the client has read it: bounded in all, as slow readers set the pace.
-    int weight = Math.min(result.length, sendingBytes);
-    if (!sending.tryAcquire(weight)) {
-      throw new HttpError(503, 202, "Code: 202. DB::Exception: this result (" + result.length
-          + " bytes) does not fit beside the results being sent to other clients now; retry"
-          + " later. (TOO_MANY_SIMULTANEOUS_QUERIES)");
-    }
-    try {
+    try (SendingBytes.Hold hold = sending.tryHold(result.length)) {
+      if (hold == null) {
+        throw new HttpError(503, 202, "Code: 202. DB::Exception: this result (" + result.length
+            + " bytes) does not fit beside the results being sent to other clients now; retry"
+            + " later. (TOO_MANY_SIMULTANEOUS_QUERIES)");
+      }
       Headers h = ex.getResponseHeaders();
       h.set("X-ClickHouse-Format", format);
       h.set("X-ClickHouse-Query-Id", queryId != null ? queryId : UUID.randomUUID().toString());
       send(ex, 200, contentType(format), method.equals("HEAD") ? new byte[0] : result);
-    } finally {
-      sending.release(weight);
     }
   }
 

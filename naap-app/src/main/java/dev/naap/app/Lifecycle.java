@@ -233,6 +233,9 @@ final class Lifecycle implements AutoCloseable {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+      // Every piece is closed: an engine still open (a test's own) must not hold the JVM's exit
+      // for the grace (an exit hook already waiting keeps its deadline).
+      Stores.closeOnExitAfter(Duration.ZERO);
       finished.countDown();
     }
   }

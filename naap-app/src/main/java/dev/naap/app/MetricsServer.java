@@ -22,17 +22,6 @@ import java.util.List;
  */
 final class MetricsServer implements AutoCloseable {
 
-  private static final ErrorFormat PLAIN_TEXT = new ErrorFormat() {
-    @Override
-    public String contentType() {
-      return "text/plain; charset=UTF-8";
-    }
-
-    @Override
-    public byte[] body(int status, String title, String detail) {
-      return (title + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-  };
 
   private final HttpServer server;
 
@@ -48,7 +37,8 @@ final class MetricsServer implements AutoCloseable {
   static MetricsServer start(String host, int port, PrometheusRegistry registry)
       throws IOException {
     HttpServer server = HttpServers.create("naap-metrics",
-        new InetSocketAddress(InetAddress.getByName(host), port), Limits.defaults(), PLAIN_TEXT);
+        new InetSocketAddress(InetAddress.getByName(host), port), Limits.defaults(),
+        ErrorFormat.PLAIN_TEXT);
     BrowserGuard browsers = new BrowserGuard(List.of(host), List.of());
     server.createContext("/metrics", guarded(browsers, new MetricsHandler(registry)));
     server.createContext("/-/healthy",

@@ -7,6 +7,19 @@ package dev.naap.http;
  */
 public interface ErrorFormat {
 
+  /** Plain text, {@code "<title>: <detail>"}: the ClickHouse facade, metrics, simulated gateway. */
+  ErrorFormat PLAIN_TEXT = new ErrorFormat() {
+    @Override
+    public String contentType() {
+      return "text/plain; charset=UTF-8";
+    }
+
+    @Override
+    public byte[] body(int status, String title, String detail) {
+      return (title + ": " + detail + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  };
+
   /** The {@code Content-Type} of every error body. */
   String contentType();
 

@@ -54,18 +54,6 @@ public final class GatewayServer implements AutoCloseable {
    */
   private static final BrowserGuard BROWSERS = new BrowserGuard(List.of(), List.of());
 
-  /** Errors the server answers before the handler: plain text, like the handler's own. */
-  private static final ErrorFormat PLAIN_TEXT = new ErrorFormat() {
-    @Override
-    public String contentType() {
-      return "text/plain; charset=UTF-8";
-    }
-
-    @Override
-    public byte[] body(int status, String title, String detail) {
-      return (title + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-  };
 
   private final Simulator sim;
   private final int gateway;
@@ -90,7 +78,7 @@ public final class GatewayServer implements AutoCloseable {
       // threads and the gateway answered nothing.
       HttpServer http = HttpServers.create("naap-sim-gateway",
           new InetSocketAddress(InetAddress.getLoopbackAddress(), port), Limits.defaults(),
-          PLAIN_TEXT);
+          ErrorFormat.PLAIN_TEXT);
       GatewayServer g = new GatewayServer(sim, gateway, http);
       http.createContext("/", g::handle);
       http.start();

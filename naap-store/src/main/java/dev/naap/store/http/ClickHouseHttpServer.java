@@ -135,18 +135,6 @@ public final class ClickHouseHttpServer implements AutoCloseable {
 
   private final Store store;
   private final Config config;
-  /** Errors the server answers before the handler: plain text, like the handler's own. */
-  private static final ErrorFormat PLAIN_TEXT = new ErrorFormat() {
-    @Override
-    public String contentType() {
-      return "text/plain; charset=UTF-8";
-    }
-
-    @Override
-    public byte[] body(int status, String title, String detail) {
-      return (title + ": " + detail + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-  };
 
   /**
    * Bytes of results that may be on their way to clients at once. A result is held in the heap
@@ -205,7 +193,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     }
     try {
       server = HttpServers.create("naap-clickhouse-http",
-          new InetSocketAddress(address, config.port()), limits, PLAIN_TEXT);
+          new InetSocketAddress(address, config.port()), limits, ErrorFormat.PLAIN_TEXT);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
     }

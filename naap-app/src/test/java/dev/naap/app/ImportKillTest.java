@@ -63,8 +63,17 @@ class ImportKillTest {
     assertThat(secondErr).contains("was a process of this data directory that is gone")
         .contains("rollups: " + streams.group(1) + " sessions")
         .doesNotContain("left to the running refresher");
-    var rollups = ChildJvm.run(dir, "sql", "--data-dir", data.toString(),
-        "SELECT sum(sessions_requested) FROM rollup_hour_current");
-    assertThat(rollups.stdout().strip()).isEqualTo(streams.group(1));
+    // The rollups equal those of the same events imported once, without a kill: a simulated
+    // session without a segment or whose request event was lost counts in no hour, so the stream
+    // count is not the expected sum (971 of 972 streams in one CI run).
+    Path clean = dir.resolve("clean");
+    assertThat(ChildJvm.run(dir, "import", "--data-dir", clean.toString(), events.toString())
+        .exitCode()).isZero();
+    String rollupSums = "SELECT sum(sessions_requested), sum(sessions_started)"
+        + " FROM rollup_hour_current";
+    var rollups = ChildJvm.run(dir, "sql", "--data-dir", data.toString(), rollupSums);
+    var expected = ChildJvm.run(dir, "sql", "--data-dir", clean.toString(), rollupSums);
+    assertThat(expected.stdout().strip()).isNotEmpty().isNotEqualTo("0\t0");
+    assertThat(rollups.stdout().strip()).isEqualTo(expected.stdout().strip());
   }
 }

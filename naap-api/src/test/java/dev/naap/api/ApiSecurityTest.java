@@ -249,24 +249,7 @@ class ApiSecurityTest {
   void answersBeingSent_areBoundedInBytes_againstClientsThatDoNotRead() throws Exception {
     byte[] content = new byte[12 << 20];
     Arrays.fill(content, (byte) 'x');
-    var dataset = new Dataset("big", "test", "big", "12 MB", "text/csv", 1L,
-        (long) content.length, null, null);
-    DatasetCatalog catalog = new DatasetCatalog() {
-      @Override
-      public List<Dataset> list() {
-        return List.of(dataset);
-      }
-
-      @Override
-      public java.util.Optional<Dataset> find(String id) {
-        return id.equals("big") ? java.util.Optional.of(dataset) : java.util.Optional.empty();
-      }
-
-      @Override
-      public java.util.Optional<byte[]> content(String id) {
-        return id.equals("big") ? java.util.Optional.of(content) : java.util.Optional.empty();
-      }
-    };
+    DatasetCatalog catalog = bigDataset(content);
     Duration idle = Duration.ofSeconds(4);
     server = new ApiServer(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300)
         .withAddress("127.0.0.1", 0), queries, catalog,
@@ -301,7 +284,9 @@ class ApiSecurityTest {
       assertThat(server.sendingBytesFreeForTests()).isEqualTo(6L << 20);
       assertThat(http.get("/v1/gpu/metrics?limit=5").status()).as("a small answer still fits")
           .isEqualTo(200);
-      assertThat(Scrape.text(registry)).contains("naap_api_sending_refused_total 1.0");
+      assertThat(Scrape.text(registry))
+          .contains("naap_api_sending_refused_total{limit=\"all\"} 1.0")
+          .contains("naap_api_sending_refused_total{limit=\"client\"} 0.0");
 
       readers.removeFirst().close(); // one leaves; the other stays without reading
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -327,6 +312,80 @@ class ApiSecurityTest {
         s.close();
       }
     }
+  }
+
+  /**
+   * One client may hold a quarter of the answers being sent: one that holds its share with answers
+   * it does not read gets 503 for its next large one, and cannot stop another client's large
+   * answer (before, one client could hold the whole budget, and everyone else's large answers
+   * were 503 until it read or the idle timeout ended it).
+   */
+  @Test
+  void oneClientHoldingItsShare_getsA503_whileAnotherClientsLargeAnswerIsSent() throws Exception {
+    byte[] content = new byte[12 << 20];
+    Arrays.fill(content, (byte) 'y');
+    long budget = 96L << 20; // a share of 24 MiB: two of these answers
+    server = new ApiServer(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300)
+        .withAddress("127.0.0.1", 0), queries, bigDataset(content),
+        () -> new Readiness.Status(true, Map.of()), registry, clock)
+        .sendingBytes(budget).start();
+    int port = server.url().getPort();
+    String big = "GET /v1/datasets/big/download HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Connection: close\r\n\r\n";
+    List<Socket> unread = new ArrayList<>();
+    List<String> heads = new ArrayList<>();
+    try {
+      // As many as would fill the whole budget, all from one client, none read.
+      for (int i = 0; i < budget / content.length; i++) {
+        Socket s = new Socket();
+        unread.add(s);
+        s.setReceiveBufferSize(64 << 10); // before the connection: a small window
+        s.bind(new InetSocketAddress("127.0.7.1", 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write(big.getBytes(StandardCharsets.US_ASCII));
+        heads.add(new String(s.getInputStream().readNBytes(1_000), StandardCharsets.ISO_8859_1));
+      }
+      assertThat(heads).extracting(h -> h.substring(0, 12)).containsExactly("HTTP/1.1 200",
+          "HTTP/1.1 200", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503",
+          "HTTP/1.1 503", "HTTP/1.1 503");
+      assertThat(heads.get(2)).contains("Retry-After: 2").contains("application/problem+json")
+          .contains("does not fit beside the answers being sent to this client");
+      assertThat(server.sendingBytesFreeForTests()).isEqualTo(budget - 2L * content.length);
+
+      String other = RawHttp.exchange(port, "127.0.7.2", big);
+      assertThat(other).as("another client's large answer").startsWith("HTTP/1.1 200");
+      assertThat(other.length()).isGreaterThan(content.length);
+      assertThat(Scrape.text(registry))
+          .contains("naap_api_sending_refused_total{limit=\"client\"} 6.0")
+          .contains("naap_api_sending_refused_total{limit=\"all\"} 0.0");
+    } finally {
+      for (Socket s : unread) {
+        s.close();
+      }
+    }
+  }
+
+  /** A catalog of one dataset, {@code big}, of {@code content}: an answer as large as it. */
+  private static DatasetCatalog bigDataset(byte[] content) {
+    var dataset = new Dataset("big", "test", "big", "12 MB", "text/csv", 1L,
+        (long) content.length, null, null);
+    return new DatasetCatalog() {
+      @Override
+      public List<Dataset> list() {
+        return List.of(dataset);
+      }
+
+      @Override
+      public java.util.Optional<Dataset> find(String id) {
+        return id.equals("big") ? java.util.Optional.of(dataset) : java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<byte[]> content(String id) {
+        return id.equals("big") ? java.util.Optional.of(content) : java.util.Optional.empty();
+      }
+    };
   }
 
   @Test

@@ -322,40 +322,25 @@ class ApiSecurityTest {
    */
   @Test
   void oneClientHoldingItsShare_getsA503_whileAnotherClientsLargeAnswerIsSent() throws Exception {
-    byte[] content = new byte[12 << 20];
-    Arrays.fill(content, (byte) 'y');
     long budget = 96L << 20; // a share of 24 MiB: two of these answers
-    server = new ApiServer(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300)
-        .withAddress("127.0.0.1", 0), queries, bigDataset(content),
-        () -> new Readiness.Status(true, Map.of()), registry, clock)
-        .sendingBytes(budget).start();
-    int port = server.url().getPort();
-    String big = "GET /v1/datasets/big/download HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Connection: close\r\n\r\n";
+    int port = startDownloads(ApiConfig.defaults(), budget);
     List<Socket> unread = new ArrayList<>();
     List<String> heads = new ArrayList<>();
     try {
       // As many as would fill the whole budget, all from one client, none read.
-      for (int i = 0; i < budget / content.length; i++) {
-        Socket s = new Socket();
-        unread.add(s);
-        s.setReceiveBufferSize(64 << 10); // before the connection: a small window
-        s.bind(new InetSocketAddress("127.0.7.1", 0));
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        s.setSoTimeout(20_000);
-        s.getOutputStream().write(big.getBytes(StandardCharsets.US_ASCII));
-        heads.add(new String(s.getInputStream().readNBytes(1_000), StandardCharsets.ISO_8859_1));
+      for (int i = 0; i < budget / DOWNLOAD_BYTES; i++) {
+        heads.add(download(port, "127.0.7.1", null, unread));
       }
       assertThat(heads).extracting(h -> h.substring(0, 12)).containsExactly("HTTP/1.1 200",
           "HTTP/1.1 200", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503",
           "HTTP/1.1 503", "HTTP/1.1 503");
       assertThat(heads.get(2)).contains("Retry-After: 2").contains("application/problem+json")
           .contains("does not fit beside the answers being sent to this client");
-      assertThat(server.sendingBytesFreeForTests()).isEqualTo(budget - 2L * content.length);
+      assertThat(server.sendingBytesFreeForTests()).isEqualTo(budget - 2L * DOWNLOAD_BYTES);
 
-      String other = RawHttp.exchange(port, "127.0.7.2", big);
+      String other = RawHttp.exchange(port, "127.0.7.2", DOWNLOAD);
       assertThat(other).as("another client's large answer").startsWith("HTTP/1.1 200");
-      assertThat(other.length()).isGreaterThan(content.length);
+      assertThat(other.length()).isGreaterThan(DOWNLOAD_BYTES);
       assertThat(Scrape.text(registry))
           .contains("naap_api_sending_refused_total{limit=\"client\"} 6.0")
           .contains("naap_api_sending_refused_total{limit=\"all\"} 0.0");
@@ -364,6 +349,60 @@ class ApiSecurityTest {
         s.close();
       }
     }
+  }
+
+  /** Behind a trusted proxy the share is the forwarded client's, an IPv6 one by its /64. */
+  @Test
+  void behindATrustedProxy_theShareIsTheForwardedClients_byItsSlash64() throws Exception {
+    int port = startDownloads(ApiConfig.defaults().withTrustedProxies(List.of("127.0.0.1")),
+        96L << 20);
+    List<Socket> unread = new ArrayList<>();
+    try {
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:2::1", unread)).startsWith("HTTP/1.1 200");
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:2::2", unread)).startsWith("HTTP/1.1 200");
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:2:ffff::3", unread))
+          .as("the same /64").startsWith("HTTP/1.1 503");
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:3::1", unread))
+          .as("another /64 through the same proxy").startsWith("HTTP/1.1 200");
+    } finally {
+      for (Socket s : unread) {
+        s.close();
+      }
+    }
+  }
+
+  private static final int DOWNLOAD_BYTES = 12 << 20;
+  private static final String DOWNLOAD = "GET /v1/datasets/big/download HTTP/1.1\r\n"
+      + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+  /** Starts a server whose dataset {@code big} is {@link #DOWNLOAD_BYTES}; its port. */
+  private int startDownloads(ApiConfig config, long sendingBytes) {
+    byte[] content = new byte[DOWNLOAD_BYTES];
+    Arrays.fill(content, (byte) 'y');
+    server = new ApiServer(config.withQuotas(1_000_000, Map.of(), 300)
+        .withAddress("127.0.0.1", 0), queries, bigDataset(content),
+        () -> new Readiness.Status(true, Map.of()), registry, clock)
+        .sendingBytes(sendingBytes).start();
+    return server.url().getPort();
+  }
+
+  /**
+   * Asks for the download from {@code from} ({@code forwardedFor}: its X-Forwarded-For, or none)
+   * over a small receive window, and reads only the first 1 000 bytes; the connection is left in
+   * {@code unread}.
+   */
+  private static String download(int port, String from, String forwardedFor, List<Socket> unread)
+      throws Exception {
+    Socket s = new Socket();
+    unread.add(s);
+    s.setReceiveBufferSize(64 << 10); // before the connection: a small window
+    s.bind(new InetSocketAddress(from, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    s.setSoTimeout(20_000);
+    String request = forwardedFor == null ? DOWNLOAD
+        : DOWNLOAD.replace("\r\n\r\n", "\r\nX-Forwarded-For: " + forwardedFor + "\r\n\r\n");
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    return new String(s.getInputStream().readNBytes(1_000), StandardCharsets.ISO_8859_1);
   }
 
   /** A catalog of one dataset, {@code big}, of {@code content}: an answer as large as it. */

@@ -1,5 +1,6 @@
 package dev.naap.api;
 
+import dev.naap.http.SendingBytes;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -36,8 +37,11 @@ final class ApiMetrics {
     rateLimited = Counter.builder().name("naap_api_rate_limited_total")
         .help("Requests refused with 429, by quota policy").labelNames("policy").register(registry);
     sendingRefused = Counter.builder().name("naap_api_sending_refused_total")
-        .help("Answers refused with 503: they did not fit beside the answers being sent")
-        .register(registry);
+        .help("Answers refused with 503: they did not fit beside the answers being sent, by the"
+            + " bound that refused them (all: every client's; client: the client's share)")
+        .labelNames("limit").register(registry);
+    sendingRefused.initLabelValues("all");
+    sendingRefused.initLabelValues("client");
   }
 
   void answered(String route, int status, long nanos) {
@@ -54,7 +58,7 @@ final class ApiMetrics {
     rateLimited.labelValues(policy).inc();
   }
 
-  void sendingRefused() {
-    sendingRefused.inc();
+  void sendingRefused(SendingBytes.Refusal by) {
+    sendingRefused.labelValues(by == SendingBytes.Refusal.CLIENT ? "client" : "all").inc();
   }
 }

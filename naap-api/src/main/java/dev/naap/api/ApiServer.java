@@ -51,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
    * networks could hold any number of them. A page is at most 1 000 rows (135 KB of GPU metrics
    * in ApiSecurityTest), a daily export at most 200 pages: 64 MiB, the response cache's size
    * again, is an eighth of a 512 MB heap. Answers from the cache are shared, not copied, and do
-   * not count.
+   * not count. A client holds at most a share of it ({@link SendingBytes#CLIENT_SHARES}).
    */
   public static final long DEFAULT_SENDING_BYTES = 64L << 20;
 
@@ -192,7 +192,7 @@ public final class ApiServer implements AutoCloseable {
   /**
    * Bytes of answers being sent at once ({@link #DEFAULT_SENDING_BYTES} unless set before start):
    * an answer that does not fit is 503 with {@code Retry-After}; one larger than all of it is sent
-   * when nothing else is.
+   * when nothing else is. A client may hold {@code 1/}{@link SendingBytes#CLIENT_SHARES} of it.
    */
   public synchronized ApiServer sendingBytes(long bytes) {
     dispatcher.useSending(new SendingBytes(bytes));

@@ -135,7 +135,8 @@ final class Dispatcher implements HttpHandler {
         Route matched = route;
         Map<String, String> params = pathParams;
         // The store's slots are shared by client address (StoreSlots).
-        status = ScopedValue.where(StoreSlots.CLIENT, client).call(() -> api(ex, matched, params));
+        status = ScopedValue.where(StoreSlots.CLIENT, client)
+            .call(() -> api(ex, client, matched, params));
       } else {
         status = file(ex, path);
       }
@@ -184,7 +185,9 @@ final class Dispatcher implements HttpHandler {
     }
   }
 
-  private int api(HttpExchange ex, Route route, Map<String, String> pathParams) throws IOException {
+  /** {@code address}: the client as its requests in progress count it, for its sending share. */
+  private int api(HttpExchange ex, String address, Route route, Map<String, String> pathParams)
+      throws IOException {
     Headers out = ex.getResponseHeaders();
     out.set("Access-Control-Allow-Origin", "*");
     out.set("Access-Control-Expose-Headers", EXPOSED);
@@ -252,12 +255,15 @@ final class Dispatcher implements HttpHandler {
       boolean notModified = r.status() == 200 && matches(inm, answer.etag());
       // An answer computed for this request alone is held until its client has read it.
       if (!answer.hit() && !notModified && !method.equals("HEAD")) {
-        hold = sending.tryHold(r.body().length);
-        if (hold == null) {
-          metrics.sendingRefused();
+        hold = sending.tryHold(address, r.body().length);
+        if (hold.refusal() != null) {
+          metrics.sendingRefused(hold.refusal());
           throw new ApiProblem(503, "Service unavailable", "this answer (" + r.body().length
-              + " bytes) does not fit beside the answers being sent to other clients now;"
-              + " retry later", null);
+              + " bytes) does not fit beside the answers being sent to "
+              + (hold.refusal() == SendingBytes.Refusal.CLIENT
+                  ? "this client now (a client may hold 1/" + SendingBytes.CLIENT_SHARES
+                      + " of them); read those first or retry later"
+                  : "other clients now; retry later"), null);
         }
       }
       // Free when no query ran for it: a 304 or a dashboard visitor's answer from the cache.

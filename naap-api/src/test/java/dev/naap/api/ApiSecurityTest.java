@@ -249,24 +249,7 @@ class ApiSecurityTest {
   void answersBeingSent_areBoundedInBytes_againstClientsThatDoNotRead() throws Exception {
     byte[] content = new byte[12 << 20];
     Arrays.fill(content, (byte) 'x');
-    var dataset = new Dataset("big", "test", "big", "12 MB", "text/csv", 1L,
-        (long) content.length, null, null);
-    DatasetCatalog catalog = new DatasetCatalog() {
-      @Override
-      public List<Dataset> list() {
-        return List.of(dataset);
-      }
-
-      @Override
-      public java.util.Optional<Dataset> find(String id) {
-        return id.equals("big") ? java.util.Optional.of(dataset) : java.util.Optional.empty();
-      }
-
-      @Override
-      public java.util.Optional<byte[]> content(String id) {
-        return id.equals("big") ? java.util.Optional.of(content) : java.util.Optional.empty();
-      }
-    };
+    DatasetCatalog catalog = bigDataset(content);
     Duration idle = Duration.ofSeconds(4);
     server = new ApiServer(ApiConfig.defaults().withQuotas(1_000_000, Map.of(), 300)
         .withAddress("127.0.0.1", 0), queries, catalog,
@@ -301,7 +284,9 @@ class ApiSecurityTest {
       assertThat(server.sendingBytesFreeForTests()).isEqualTo(6L << 20);
       assertThat(http.get("/v1/gpu/metrics?limit=5").status()).as("a small answer still fits")
           .isEqualTo(200);
-      assertThat(Scrape.text(registry)).contains("naap_api_sending_refused_total 1.0");
+      assertThat(Scrape.text(registry))
+          .contains("naap_api_sending_refused_total{limit=\"all\"} 1.0")
+          .contains("naap_api_sending_refused_total{limit=\"client\"} 0.0");
 
       readers.removeFirst().close(); // one leaves; the other stays without reading
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -327,6 +312,119 @@ class ApiSecurityTest {
         s.close();
       }
     }
+  }
+
+  /**
+   * One client may hold a quarter of the answers being sent: one that holds its share with answers
+   * it does not read gets 503 for its next large one, and cannot stop another client's large
+   * answer (before, one client could hold the whole budget, and everyone else's large answers
+   * were 503 until it read or the idle timeout ended it).
+   */
+  @Test
+  void oneClientHoldingItsShare_getsA503_whileAnotherClientsLargeAnswerIsSent() throws Exception {
+    long budget = 96L << 20; // a share of 24 MiB: two of these answers
+    int port = startDownloads(ApiConfig.defaults(), budget);
+    List<Socket> unread = new ArrayList<>();
+    List<String> heads = new ArrayList<>();
+    try {
+      // As many as would fill the whole budget, all from one client, none read.
+      for (int i = 0; i < budget / DOWNLOAD_BYTES; i++) {
+        heads.add(download(port, "127.0.7.1", null, unread));
+      }
+      assertThat(heads).extracting(h -> h.substring(0, 12)).containsExactly("HTTP/1.1 200",
+          "HTTP/1.1 200", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503",
+          "HTTP/1.1 503", "HTTP/1.1 503");
+      assertThat(heads.get(2)).contains("Retry-After: 2").contains("application/problem+json")
+          .contains("does not fit beside the answers being sent to this client");
+      assertThat(server.sendingBytesFreeForTests()).isEqualTo(budget - 2L * DOWNLOAD_BYTES);
+
+      String other = RawHttp.exchange(port, "127.0.7.2", DOWNLOAD);
+      assertThat(other).as("another client's large answer").startsWith("HTTP/1.1 200");
+      assertThat(other.length()).isGreaterThan(DOWNLOAD_BYTES);
+      assertThat(Scrape.text(registry))
+          .contains("naap_api_sending_refused_total{limit=\"client\"} 6.0")
+          .contains("naap_api_sending_refused_total{limit=\"all\"} 0.0");
+    } finally {
+      for (Socket s : unread) {
+        s.close();
+      }
+    }
+  }
+
+  /** Behind a trusted proxy the share is the forwarded client's, an IPv6 one by its /64. */
+  @Test
+  void behindATrustedProxy_theShareIsTheForwardedClients_byItsSlash64() throws Exception {
+    int port = startDownloads(ApiConfig.defaults().withTrustedProxies(List.of("127.0.0.1")),
+        96L << 20);
+    List<Socket> unread = new ArrayList<>();
+    try {
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:2::1", unread)).startsWith("HTTP/1.1 200");
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:2::2", unread)).startsWith("HTTP/1.1 200");
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:2:ffff::3", unread))
+          .as("the same /64").startsWith("HTTP/1.1 503");
+      assertThat(download(port, "127.0.0.1", "2001:db8:1:3::1", unread))
+          .as("another /64 through the same proxy").startsWith("HTTP/1.1 200");
+    } finally {
+      for (Socket s : unread) {
+        s.close();
+      }
+    }
+  }
+
+  private static final int DOWNLOAD_BYTES = 12 << 20;
+  private static final String DOWNLOAD = "GET /v1/datasets/big/download HTTP/1.1\r\n"
+      + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+  /** Starts a server whose dataset {@code big} is {@link #DOWNLOAD_BYTES}; its port. */
+  private int startDownloads(ApiConfig config, long sendingBytes) {
+    byte[] content = new byte[DOWNLOAD_BYTES];
+    Arrays.fill(content, (byte) 'y');
+    server = new ApiServer(config.withQuotas(1_000_000, Map.of(), 300)
+        .withAddress("127.0.0.1", 0), queries, bigDataset(content),
+        () -> new Readiness.Status(true, Map.of()), registry, clock)
+        .sendingBytes(sendingBytes).start();
+    return server.url().getPort();
+  }
+
+  /**
+   * Asks for the download from {@code from} ({@code forwardedFor}: its X-Forwarded-For, or none)
+   * over a small receive window, and reads only the first 1 000 bytes; the connection is left in
+   * {@code unread}.
+   */
+  private static String download(int port, String from, String forwardedFor, List<Socket> unread)
+      throws Exception {
+    Socket s = new Socket();
+    unread.add(s);
+    s.setReceiveBufferSize(64 << 10); // before the connection: a small window
+    s.bind(new InetSocketAddress(from, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    s.setSoTimeout(20_000);
+    String request = forwardedFor == null ? DOWNLOAD
+        : DOWNLOAD.replace("\r\n\r\n", "\r\nX-Forwarded-For: " + forwardedFor + "\r\n\r\n");
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    return new String(s.getInputStream().readNBytes(1_000), StandardCharsets.ISO_8859_1);
+  }
+
+  /** A catalog of one dataset, {@code big}, of {@code content}: an answer as large as it. */
+  private static DatasetCatalog bigDataset(byte[] content) {
+    var dataset = new Dataset("big", "test", "big", "12 MB", "text/csv", 1L,
+        (long) content.length, null, null);
+    return new DatasetCatalog() {
+      @Override
+      public List<Dataset> list() {
+        return List.of(dataset);
+      }
+
+      @Override
+      public java.util.Optional<Dataset> find(String id) {
+        return id.equals("big") ? java.util.Optional.of(dataset) : java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<byte[]> content(String id) {
+        return id.equals("big") ? java.util.Optional.of(content) : java.util.Optional.empty();
+      }
+    };
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.naap.http;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * reset). Bytes (a pipelined request) are left for Jetty, unread. As ClickHouse's {@code
  * cancel_http_readonly_queries_on_client_close}, a client that half-closes its side after its
  * request counts as gone. The handler runs on the thread that calls it ({@code
- * com.sun.net.httpserver} handlers are synchronous); the interrupt reaches it only while it runs.
+ * com.sun.net.httpserver} handlers are synchronous); the interrupt reaches it only while it runs,
+ * and not once it writes its answer (a write to a client that left fails by itself).
  */
 final class ClientGone extends Handler.Wrapper {
 
@@ -81,7 +83,7 @@ final class ClientGone extends Handler.Wrapper {
     Request watched = watch.bodyRead ? request : new Reading(request, watch);
     added.add(watch);
     try {
-      return super.handle(watched, response, callback);
+      return super.handle(watched, new Writing(request, response, watch), callback);
     } finally {
       watch.end();
     }
@@ -186,9 +188,11 @@ final class ClientGone extends Handler.Wrapper {
     SelectionKey key;
     long restingSince;
     private Thread handler;
+    private final Thread thread;
 
     Watch(Thread handler, SocketChannel channel, boolean bodyRead) {
       this.handler = handler;
+      this.thread = handler;
       this.channel = channel;
       this.bodyRead = bodyRead;
     }
@@ -204,6 +208,37 @@ final class ClientGone extends Handler.Wrapper {
     synchronized void end() {
       handler = null;
       ended = true;
+    }
+
+    /**
+     * The handler writes its answer: the statement is done, and a write to a client that left
+     * fails by itself. An interrupt would fail it too, but as a write cut short that Jetty logs
+     * (a warning and a stack trace per client that left), so none reaches it, and one sent for
+     * this leave and not yet seen is taken back.
+     */
+    synchronized void writing() {
+      if (handler == null && !ended && Thread.currentThread() == thread) {
+        Thread.interrupted(); // gone() interrupted this thread: the write fails on the close
+      }
+      end();
+    }
+  }
+
+  /** The response, ending the watch when the handler starts writing it. */
+  private static final class Writing extends Response.Wrapper {
+    private final Watch watch;
+
+    Writing(Request request, Response response, Watch watch) {
+      super(request, response);
+      this.watch = watch;
+    }
+
+    @Override
+    public void write(boolean last, ByteBuffer content, Callback callback) {
+      if (!watch.ended) {
+        watch.writing();
+      }
+      super.write(last, content, callback);
     }
   }
 

@@ -374,6 +374,52 @@ class HttpServersTest {
   }
 
   /**
+   * A client that leaves while its large answer is being written, at its pace: nobody is left to
+   * answer, and that is no fault of the server's to log (as a stack trace, per client).
+   */
+  @Test
+  void aClientThatLeavesDuringItsAnswer_isNoWarning() throws Exception {
+    start(Limits.defaults());
+    server.removeContext("/");
+    byte[] big = new byte[16 << 20];
+    java.util.concurrent.CompletableFuture<Throwable> failed =
+        new java.util.concurrent.CompletableFuture<>();
+    server.createContext("/", ex -> {
+      ex.sendResponseHeaders(200, big.length);
+      try {
+        ex.getResponseBody().write(big);
+        failed.complete(null);
+      } catch (IOException | RuntimeException e) {
+        failed.complete(e);
+        throw e;
+      } finally {
+        ex.close();
+      }
+    });
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+    try {
+      try (Socket s = new Socket()) {
+        s.setReceiveBufferSize(64 << 10);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getAddress()
+            .getPort()), 5_000);
+        s.setSoTimeout(5_000);
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(
+            StandardCharsets.US_ASCII));
+        assertThat(head(s.getInputStream())).startsWith("HTTP/1.1 200");
+        sleep(300); // the handler waits in its write
+      }
+      assertThat(failed.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the write failed")
+          .isNotNull();
+      sleep(500); // what is logged after the handler
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("WARN", "Exception");
+  }
+
+  /**
    * A keep-alive connection waiting between requests is closed when the stop begins. Jetty alone
    * waits for it to be idle for its shutdown idle timeout (1 s), on every stop of a server a
    * browser or a load balancer keeps a connection to.

@@ -140,7 +140,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
    * Bytes of results that may be on their way to clients at once. A result is held in the heap
    * until its client has read it, at the client's pace: without a bound, clients that read slowly
    * (or not at all, up to the idle timeout) could hold any number of 64 MiB results (measured:
-   * each non-reading connection held its whole result). Four of the largest read-only results.
+   * each non-reading connection held its whole result). Four of the largest read-only results;
+   * an address may hold one part in {@link SendingBytes#CLIENT_SHARES} of it, one such result.
    */
   public static final long DEFAULT_SENDING_BYTES = 256L << 20;
 
@@ -168,7 +169,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
   /**
    * Bytes of results on their way to clients at once ({@link #DEFAULT_SENDING_BYTES} unless set
    * before start): a result that does not fit is refused with 503 (code 202) and the client may
-   * retry; a result larger than all of it is sent when nothing else is.
+   * retry; a result larger than all of it is sent when nothing else is. An address may hold
+   * {@code 1/}{@link SendingBytes#CLIENT_SHARES} of it.
    */
   public synchronized ClickHouseHttpServer sendingBytes(long bytes) {
     if (bytes < 1 || bytes > Integer.MAX_VALUE) {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.naap.http.BrowserGuard;
+import dev.naap.http.Clients;
 import dev.naap.http.SendingBytes;
 import dev.naap.store.RawParam;
 import dev.naap.store.Store;
@@ -175,11 +176,16 @@ final class RequestHandler implements HttpHandler {
     byte[] result =
         onStatementThread(() -> run(target, readOnly, query, body, queryParams, format));
     // Held until the client has read it: bounded in all, as slow readers set the pace.
-    try (SendingBytes.Hold hold = sending.tryHold(result.length)) {
-      if (hold == null) {
+    // A client (IPv6: its /64) may hold a share of it, so that one slow reader leaves the rest.
+    String holder = Clients.of(client).getHostAddress();
+    try (SendingBytes.Hold hold = sending.tryHold(holder, result.length)) {
+      if (hold.refusal() != null) {
         throw new HttpError(503, 202, "Code: 202. DB::Exception: this result (" + result.length
-            + " bytes) does not fit beside the results being sent to other clients now; retry"
-            + " later. (TOO_MANY_SIMULTANEOUS_QUERIES)");
+            + " bytes) does not fit beside the results being sent to "
+            + (hold.refusal() == SendingBytes.Refusal.CLIENT
+                ? "this address now (an address may hold 1/" + SendingBytes.CLIENT_SHARES
+                    + " of them); read those first or retry later"
+                : "other clients now; retry later") + ". (TOO_MANY_SIMULTANEOUS_QUERIES)");
       }
       Headers h = ex.getResponseHeaders();
       h.set("X-ClickHouse-Format", format);

@@ -140,6 +140,51 @@ class ClickHouseHttpConnectionTest {
     }
   }
 
+  /**
+   * An address may hold a quarter of the results being sent: one that holds its share with
+   * results it does not read gets 503 (code 202) for its next, and another address's large result
+   * is still sent (before, one address could hold the whole budget).
+   */
+  @Test
+  void oneAddressHoldingItsShare_getsA503_whileAnotherAddressGetsItsResult() throws Exception {
+    String big = "GET /?query=" + java.net.URLEncoder.encode(
+        "SELECT repeat('x', 1000) FROM numbers(10000)", java.nio.charset.StandardCharsets.UTF_8)
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH + "Connection: close\r\n\r\n";
+    int size = 10_010_000;
+    long budget = 100L << 20; // a share of 25 MiB: two of these results
+    try (ClickHouseHttpServer bounded = new ClickHouseHttpServer(store,
+        ClickHouseHttpServer.Config.loopback(0, "pw")).sendingBytes(budget).start()) {
+      List<Socket> unread = new ArrayList<>();
+      List<String> heads = new ArrayList<>();
+      try {
+        // As many as would fill the whole budget, all from one address, none read.
+        for (int i = 0; i < budget / size; i++) {
+          Socket s = new Socket();
+          unread.add(s);
+          s.setReceiveBufferSize(64 << 10); // before the connection: a small window
+          s.bind(new java.net.InetSocketAddress("127.0.4.10", 0));
+          s.connect(new java.net.InetSocketAddress("127.0.0.1", bounded.port()), 5_000);
+          s.setSoTimeout(20_000);
+          s.getOutputStream().write(big.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          heads.add(new String(s.getInputStream().readNBytes(1_000),
+              java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        assertThat(heads).hasSize(10).extracting(h -> h.substring(0, 12)).containsExactly(
+            "HTTP/1.1 200", "HTTP/1.1 200", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503",
+            "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503", "HTTP/1.1 503");
+        assertThat(heads.get(2)).containsPattern("(?i)X-ClickHouse-Exception-Code: 202")
+            .contains("does not fit beside the results being sent to this address");
+        String other = RawHttp.exchange(bounded.port(), "127.0.4.11", big);
+        assertThat(other).as("another address's large result").startsWith("HTTP/1.1 200");
+        assertThat(other.length()).isGreaterThan(size);
+      } finally {
+        for (Socket s : unread) {
+          s.close();
+        }
+      }
+    }
+  }
+
   @Test
   void aClientTricklingHeaderOrBodyBytes_isClosedWithinTheDeadline() throws Exception {
     assertThat(RawHttp.trickle(server.port(), "GET /ping HTTP/1.1\r\nHost: h\r\nX: "))

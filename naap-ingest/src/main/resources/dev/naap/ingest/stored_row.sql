@@ -1,0 +1,7 @@
+-- One stored event, any, in the columns and the order of the ingest's own insert, so that it can
+-- be written again as it is: a write that leaves no trace (EventWriter.writeAgain).
+SELECT event_id, event_type, event_subtype, event_time, envelope_time, gateway, stream_id,
+       request_id, pipeline, orchestrator_address, orchestrator_url, is_test_load, supported,
+       payload, source, topic, partition, offset, ingested_at
+FROM raw_events
+LIMIT 1

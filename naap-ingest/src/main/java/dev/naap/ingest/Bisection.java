@@ -197,7 +197,7 @@ final class Bisection {
         return false;
       }
       try {
-        if (!writer.writeAgain()) {
+        if (!writer.writeAgain(suspects.stream().map(x -> batch.get(x.index)).toList())) {
           log.warn("{} refused message(s) left unproven: the store holds no event to write again"
               + " as a probe; they wait for a later write", suspects.size());
           return false;

@@ -202,15 +202,17 @@ public final class EventWriter {
 
   /**
    * Writes again, to {@code raw_events}, an event the store already holds, byte for byte as it was
-   * stored (the last one this writer stored, else any stored one): a write of valid events
-   * through the table and all of its views that leaves no trace, since they collapse the copies
-   * of an event as they do a redelivered one (docs/ARCHITECTURE.md, "Delivery"). Counts in no
-   * metric. A proof that the store takes writes ({@link Bisection}).
+   * stored (the last one this writer stored, else any stored one but {@code refused} and the
+   * messages quarantined as {@code store_error}): a write of valid events through the table and
+   * all of its views that leaves no trace, since they collapse the copies of an event as they do
+   * a redelivered one (docs/ARCHITECTURE.md, "Delivery"). Counts in no metric. A proof that the
+   * store takes writes ({@link Bisection}).
    *
-   * @return false when the store holds no event, so nothing was written
+   * @param refused messages the store just refused, whose rows a refused insert may have left
+   * @return false when the store holds no such event, so nothing was written
    * @throws RuntimeException when the store refuses the write
    */
-  boolean writeAgain() {
+  boolean writeAgain(List<Message> refused) {
     Stored s = lastStored;
     byte[] row;
     if (s != null) {
@@ -218,7 +220,13 @@ public final class EventWriter {
       encode(out, s.event, s.atMs);
       row = out.toByteArray();
     } else {
-      row = store.query(STORED_ROW, Map.of(), "TabSeparated");
+      List<String> ids = new ArrayList<>();
+      for (Message m : refused) {
+        if (parser.parse(m.value()) instanceof ParseResult.Accepted(Event e)) {
+          ids.add(e.id());
+        }
+      }
+      row = store.query(STORED_ROW, Map.of("refused", ids), "TabSeparated");
       if (row.length == 0) {
         return false;
       }

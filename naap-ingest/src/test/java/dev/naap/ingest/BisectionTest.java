@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naap.events.EventParser;
+import dev.naap.events.RejectReason;
 import dev.naap.store.Store;
 import dev.naap.store.StoreException;
 import dev.naap.store.TestEngine;
@@ -188,7 +189,12 @@ class BisectionTest {
     writer(store, IngestMetrics.unregistered()).write(batch(events.subList(0, 20)));
     List<Message> alone = List.of(new Message(events.get(20), Origin.kafka("t", 0, 20)));
     refuse(store, "event_id = '" + id(alone.getFirst()) + "'");
-    EventWriter fresh = writer(store, IngestMetrics.unregistered());
+    String stored = "SELECT count(), sum(cityHash64(*)) FROM raw_events FINAL"
+        + " WHERE event_id != {id:String}";
+    Map<String, String> notRefused = Map.of("id", id(alone.getFirst()));
+    String before = store.queryText(stored, notRefused);
+    CountingStore counting = new CountingStore(store);
+    EventWriter fresh = writer(counting, IngestMetrics.unregistered());
 
     Bisection.Outcome outcome =
         new Bisection(fresh, () -> false).isolate(alone, failure(fresh, alone));
@@ -197,8 +203,11 @@ class BisectionTest {
     assertThat(outcome.written()).isEqualTo(new BatchResult(0, 1, 0));
     assertThat(store.queryText("SELECT offset, reason FROM rejected_events FINAL", Map.of()))
         .isEqualTo("20\tstore_error\n");
-    assertThat(store.queryText("SELECT count() FROM raw_events FINAL WHERE event_id != {id:String}",
-        Map.of("id", id(alone.getFirst())))).isEqualTo("20\n");
+    // The message, the probe (one of the 20, written again as stored), the message again: the
+    // stored events are as they were.
+    assertThat(counting.rawInserts.get()).isEqualTo(3);
+    assertThat(before).startsWith("20\t");
+    assertThat(store.queryText(stored, notRefused)).isEqualTo(before);
   }
 
   @Test
@@ -251,6 +260,31 @@ class BisectionTest {
     assertThat(real.queryText("SELECT count() FROM raw_events", Map.of())).isEqualTo("0\n");
     assertThat(real.queryText("SELECT count() FROM rejected_events", Map.of()))
         .isEqualTo("0\n");
+  }
+
+  @Test
+  void isolate_aFreshWriter_neverProbesWithTheRowOfARefusedMessage() {
+    Store store = TestEngine.uniqueStore("bisect_leftovers");
+    List<Message> two = batch(EventFixtures.freshEvents(2, 42));
+    refuse(store, "1");
+    // A message quarantined before, and the one refused now: their refused inserts left their
+    // rows, the only ones the store holds.
+    EventWriter writer = writer(store, IngestMetrics.unregistered());
+    failure(writer, two.subList(0, 1));
+    writer.quarantine(two.getFirst(), RejectReason.STORE_ERROR, "refused before");
+    List<Message> alone = two.subList(1, 2);
+    CountingStore counting = new CountingStore(store);
+    EventWriter fresh = writer(counting, IngestMetrics.unregistered());
+    RuntimeException first = failure(fresh, alone);
+    assertThat(store.queryText("SELECT uniqExact(event_id) FROM raw_events", Map.of()))
+        .isEqualTo("2\n");
+
+    Bisection.Outcome outcome = new Bisection(fresh, () -> false).isolate(alone, first);
+
+    assertThat(outcome.failure()).isInstanceOf(StoreException.class);
+    assertThat(outcome.done().isEmpty()).isTrue();
+    assertThat(counting.rawInserts.get()).isEqualTo(1); // the message's own write: no probe
+    assertThat(store.queryText("SELECT offset FROM rejected_events", Map.of())).isEqualTo("0\n");
   }
 
   @Test

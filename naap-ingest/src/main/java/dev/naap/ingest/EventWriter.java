@@ -56,6 +56,8 @@ public final class EventWriter {
       + "FORMAT TabSeparated";
   private static final String STORED_IDS = Sql.load(EventWriter.class, "stored_ids.sql");
   private static final String STORED_ROW = Sql.load(EventWriter.class, "stored_row.sql");
+  private static final String ANY_STORED_ROW =
+      Sql.load(EventWriter.class, "any_stored_row.sql");
 
   /** Rows one task encodes: large enough to outweigh the hand-off, small enough to share out. */
   private static final int ROWS_PER_SLICE = 2_000;
@@ -75,8 +77,8 @@ public final class EventWriter {
   private final Queue<TabSeparated> spareSlices = new ConcurrentLinkedQueue<>();
   /** Writes so far that stored valid events, on any thread. */
   private final AtomicLong storedWrites = new AtomicLong();
-  /** The last event stored, with the time it was stored at: what {@link #writeAgain} writes. */
-  private volatile Stored lastStored;
+  /** The id of the last event stored: what {@link #writeAgain} writes again. */
+  private volatile String lastStoredId;
 
   public EventWriter(Store store, EventParser parser, DuplicateCheck duplicateCheck,
       IngestMetrics metrics, Clock clock) {
@@ -127,7 +129,7 @@ public final class EventWriter {
     // Rows are encoded now unless the ids already stored must be looked up first; once encoded,
     // the parsed events are not kept (they are most of a batch's heap).
     if (duplicateCheck == DuplicateCheck.BATCH) {
-      return new Prepared(List.of(), unique.isEmpty() ? null : unique.getLast(),
+      return new Prepared(List.of(), unique.isEmpty() ? null : unique.getLast().event().id(),
           familyCounts(unique), validCount, rawRows(unique, nowMs), rejectedRows.toByteArray(),
           rejections, rejectedByReason, nowMs, System.nanoTime() - startNanos);
     }
@@ -148,7 +150,7 @@ public final class EventWriter {
     long startNanos = System.nanoTime();
     List<TabSeparated> rows = batch.rawRows;
     Map<String, Long> byFamily = batch.familyCounts;
-    Accepted last = batch.last;
+    String lastId = batch.lastId;
     try {
       if (rows == null) {
         Set<String> stored = batch.unique.isEmpty() ? Set.of()
@@ -157,7 +159,7 @@ public final class EventWriter {
             batch.unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
         rows = rawRows(fresh, batch.nowMs);
         byFamily = familyCounts(fresh);
-        last = fresh.isEmpty() ? null : fresh.getLast();
+        lastId = fresh.isEmpty() ? null : fresh.getLast().event().id();
       }
       long written = byFamily.values().stream().mapToLong(Long::longValue).sum();
       if (written > 0) {
@@ -168,7 +170,7 @@ public final class EventWriter {
         store.insert(INSERT_REJECTED, batch.rejectedRows);
       }
       if (written > 0) {
-        lastStored = new Stored(last, batch.nowMs);
+        lastStoredId = lastId;
         storedWrites.incrementAndGet();
       }
       byFamily.forEach(metrics::accepted);
@@ -201,8 +203,8 @@ public final class EventWriter {
   }
 
   /**
-   * Writes again, to {@code raw_events}, an event the store already holds, byte for byte as it was
-   * stored (the last one this writer stored, else any stored one but {@code refused} and the
+   * Writes again, to {@code raw_events}, an event the store already holds, exactly as its readers
+   * see it (the last one this writer stored, else any stored one but {@code refused} and the
    * messages quarantined as {@code store_error}): a write of valid events through the table and
    * all of its views that leaves no trace, since they collapse the copies of an event as they do
    * a redelivered one (docs/ARCHITECTURE.md, "Delivery"). Counts in no metric. A proof that the
@@ -213,20 +215,17 @@ public final class EventWriter {
    * @throws RuntimeException when the store refuses the write
    */
   boolean writeAgain(List<Message> refused) {
-    Stored s = lastStored;
-    byte[] row;
-    if (s != null) {
-      TabSeparated out = new TabSeparated(s.event.message().value().length + 512);
-      encode(out, s.event, s.atMs);
-      row = out.toByteArray();
-    } else {
+    String id = lastStoredId;
+    byte[] row = id == null ? new byte[0]
+        : store.query(STORED_ROW, Map.of("id", id), "TabSeparated");
+    if (row.length == 0) { // none stored by this writer yet, or dropped since
       List<String> ids = new ArrayList<>();
       for (Message m : refused) {
         if (parser.parse(m.value()) instanceof ParseResult.Accepted(Event e)) {
           ids.add(e.id());
         }
       }
-      row = store.query(STORED_ROW, Map.of("refused", ids), "TabSeparated");
+      row = store.query(ANY_STORED_ROW, Map.of("refused", ids), "TabSeparated");
       if (row.length == 0) {
         return false;
       }
@@ -278,21 +277,16 @@ public final class EventWriter {
     }
     out.clear();
     for (Accepted a : events) {
-      encode(out, a, nowMs);
+      Event e = a.event();
+      out.string(e.id()).string(e.family()).string(e.subtype())
+          .millis(e.eventTimeMs()).millis(e.envelope().timestampMs())
+          .string(e.envelope().gateway()).string(e.streamId()).string(e.requestId())
+          .string(e.pipeline()).string(e.orchestratorAddress()).string(e.orchestratorUrl())
+          .bool(e.testLoad()).bool(e.supported())
+          .bytes(a.message().value());
+      origin(out, a.message().origin()).millis(nowMs).end();
     }
     return out;
-  }
-
-  /** One row in the column order of {@link #INSERT_RAW}, stored at {@code nowMs}. */
-  private static void encode(TabSeparated out, Accepted a, long nowMs) {
-    Event e = a.event();
-    out.string(e.id()).string(e.family()).string(e.subtype())
-        .millis(e.eventTimeMs()).millis(e.envelope().timestampMs())
-        .string(e.envelope().gateway()).string(e.streamId()).string(e.requestId())
-        .string(e.pipeline()).string(e.orchestratorAddress()).string(e.orchestratorUrl())
-        .bool(e.testLoad()).bool(e.supported())
-        .bytes(a.message().value());
-    origin(out, a.message().origin()).millis(nowMs).end();
   }
 
   /** A row in the column order of {@link #INSERT_REJECTED}: the bytes exactly as received. */
@@ -309,15 +303,13 @@ public final class EventWriter {
 
   private record Accepted(Event event, Message message) {}
 
-  private record Stored(Accepted event, long atMs) {}
-
   /** A message that was quarantined: where it came from, the reason code and the detail. */
   public record Rejection(Origin origin, String reason, String detail) {}
 
   /** A validated, encoded batch, ready for {@link #write(Prepared)}. Immutable. */
   public static final class Prepared {
     private final List<Accepted> unique; // kept only while rows wait for the stored-id lookup
-    private final Accepted last; // the last row encoded, if any: stored, it is lastStored
+    private final String lastId; // of the last row encoded, if any: stored, it is lastStoredId
     private final Map<String, Long> familyCounts; // set once rows are encoded
     private final int validCount;
     private final List<TabSeparated> rawRows; // set once encoded; lent to the store once
@@ -329,12 +321,12 @@ public final class EventWriter {
     private final long nowMs;
     private final long prepareNanos;
 
-    private Prepared(List<Accepted> unique, Accepted last, Map<String, Long> familyCounts,
+    private Prepared(List<Accepted> unique, String lastId, Map<String, Long> familyCounts,
         int validCount, List<TabSeparated> rawRows, byte[] rejectedRows,
         List<Rejection> rejections, Map<String, Long> rejectedByReason, long nowMs,
         long prepareNanos) {
       this.unique = unique;
-      this.last = last;
+      this.lastId = lastId;
       this.familyCounts = familyCounts;
       this.validCount = validCount;
       this.rawRows = rawRows;

@@ -175,10 +175,17 @@ class BisectionTest {
     assertThat(storedIdsBut(store, batch, 99)).isEqualTo(idsBut(batch, 99));
     List<String> raw = counting.rawRows;
     // ... the halves down to 98 alone (stored), 99 alone (refused), the probe, 99 alone again.
-    assertThat(raw.get(raw.size() - 2)).contains(id(batch.get(98)))
-        .isEqualTo(raw.get(raw.size() - 4));
-    assertThat(raw.getLast()).contains(id(batch.get(99)));
-    assertThat(raw.get(raw.size() - 3)).contains(id(batch.get(99)));
+    String stored = raw.get(raw.size() - 4);
+    String storedAt = stored.substring(stored.lastIndexOf('\t') + 1).strip();
+    assertThat(stored).startsWith(id(batch.get(98)) + "\t");
+    assertThat(raw.get(raw.size() - 3)).startsWith(id(batch.get(99)) + "\t");
+    assertThat(raw.get(raw.size() - 2)).startsWith(id(batch.get(98)) + "\t")
+        .endsWith("\t98\t" + storedAt + "\n");
+    assertThat(raw.getLast()).startsWith(id(batch.get(99)) + "\t");
+    assertThat(store.queryText("SELECT toString(ingested_at), offset, payload = {p:String}"
+            + " FROM raw_events FINAL WHERE event_id = {id:String}", Map.of("id",
+            id(batch.get(98)), "p", new String(batch.get(98).value(), StandardCharsets.UTF_8))))
+        .isEqualTo(storedAt + "\t98\t1\n");
     assertThat(counter(registry, "naap_ingest_events", null)).isEqualTo(99.0);
   }
 

@@ -2,6 +2,7 @@ package dev.naap.ingest;
 
 import dev.naap.events.RejectReason;
 import dev.naap.store.StoreException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.Deque;
@@ -20,15 +21,19 @@ import org.slf4j.LoggerFactory;
  * the next half is written, down to single messages. A message that fails on its own is only a
  * suspect: the store may have been failing for a moment. It is quarantined ({@link
  * RejectReason#STORE_ERROR}) only once a later write of valid events has succeeded (the store takes
- * writes) and the message, written on its own once more after that, fails again. A failure whose
- * error blames the store rather than the rows ({@link #blamesData}) ends the run at once, and so
- * do failed writes in a row beyond twice what a descent to one message needs (the store refuses
- * everything); suspects left without a later successful write are not quarantined either. What is
- * not written then is the caller's to read again and retry with backoff.
+ * writes) and the message, written on its own once more after that, fails again. Suspects that no
+ * write of the batch comes after (the last message of a quiet topic) wait up to {@link
+ * #PROBE_DELAY} for another write of valid events, on any thread, to succeed; without one, a
+ * stored event is written again as a probe ({@link EventWriter#writeAgain}), and its success is
+ * that proof. A failure whose error blames the store rather than the rows ({@link #blamesData})
+ * ends the run at once, and so do failed writes in a row beyond twice what a descent to one
+ * message needs (the store refuses everything); suspects left without a later successful write
+ * (the probe failed too, or the store holds no event to write again) are not quarantined either.
+ * What is not written then is the caller's to read again and retry with backoff.
  *
  * <p>The work is bounded: the halves are at most log2(batch size) deep and a run makes at most
- * {@code 4 × (depth + 1)} writes, enough to find two refused messages; a batch with more is
- * finished by the next runs, each of which starts at the first message not done.
+ * {@code 4 × (depth + 1)} writes (a probe is one), enough to find two refused messages; a batch
+ * with more is finished by the next runs, each of which starts at the first message not done.
  *
  * <p>Inserts are not atomic across a table's views: a refused message may have left rows in
  * {@code raw_events} and in the tables of the views that ran before the one that failed.
@@ -44,6 +49,15 @@ final class Bisection {
    * queries (202), network (210), disk full (243), too many parts (252).
    */
   private static final Set<Integer> STORE_CODES = Set.of(0, 164, 202, 210, 242, 243, 252);
+
+  /**
+   * How long suspects that no write of their batch came after wait for another write to prove the
+   * store healthy before a probe does: on a busy topic the other writer's batch usually does, and
+   * a store failing for a moment gets that moment.
+   */
+  static final Duration PROBE_DELAY = Duration.ofSeconds(1);
+  /** How often that wait looks for another write and for a stop. */
+  private static final long WAIT_STEP_MS = 10;
 
   private final EventWriter writer;
   private final BooleanSupplier stopping;
@@ -93,6 +107,8 @@ final class Bisection {
     /** Failures in a row allowed: a descent to one message, twice (refused ones side by side). */
     private final int maxFailures;
     private int failures;
+    /** The writer's {@link EventWriter#storedWrites} when the last suspect was refused. */
+    private long storedWritesAtSuspect;
     private int writesLeft;
     private BatchResult written = BatchResult.EMPTY;
 
@@ -112,6 +128,9 @@ final class Bisection {
             + " store will not take", batch.size(), detail(first));
         failures = 1;
         split(0, batch.size(), first);
+        if (!suspects.isEmpty() && storeTakesWrites()) {
+          confirmSuspects();
+        }
         if (!suspects.isEmpty()) { // no write took valid events after them: the store may be down
           throw new Abort(suspects.peekFirst().error);
         }
@@ -125,6 +144,7 @@ final class Bisection {
     private void split(int from, int to, RuntimeException error) {
       if (to - from == 1) {
         suspects.addLast(new Suspect(from, error));
+        storedWritesAtSuspect = writer.storedWrites();
         return;
       }
       int mid = (from + to) >>> 1;
@@ -145,6 +165,49 @@ final class Bisection {
         throw new Abort(a.error);
       }
       split(from, to, a.error);
+    }
+
+    /**
+     * Whether the store took a write of valid events after the suspects were refused: another
+     * thread's within {@link #PROBE_DELAY}, else a probe's.
+     */
+    private boolean storeTakesWrites() {
+      long deadline = System.nanoTime() + PROBE_DELAY.toNanos();
+      while (writer.storedWrites() == storedWritesAtSuspect) {
+        if (stopping.getAsBoolean()) {
+          return false;
+        }
+        long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+        if (leftMs <= 0) {
+          return probe();
+        }
+        try {
+          Thread.sleep(Math.min(leftMs, WAIT_STEP_MS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Writes a stored event again; true if the store took it. */
+    private boolean probe() {
+      if (stopping.getAsBoolean() || writesLeft-- <= 0) {
+        return false;
+      }
+      try {
+        if (!writer.writeAgain(suspects.stream().map(x -> batch.get(x.index)).toList())) {
+          log.warn("{} refused message(s) left unproven: the store holds no event to write again"
+              + " as a probe; they wait for a later write", suspects.size());
+          return false;
+        }
+      } catch (RuntimeException e) {
+        log.warn("the store refused a probe after {} refused message(s): it may be down ({})",
+            suspects.size(), e.toString());
+        return false;
+      }
+      return true;
     }
 
     /** Writes each suspect on its own once more; one that fails again is quarantined. */
@@ -172,8 +235,8 @@ final class Bisection {
       }
       done.set(index);
       written = written.plus(new BatchResult(0, 1, 0));
-      log.warn("quarantined {}: the store refused it on its own twice, and took other writes in"
-          + " between: {}", m.origin(), detail);
+      log.warn("quarantined {}: the store refused it on its own twice, and took a write of valid"
+          + " events in between: {}", m.origin(), detail);
     }
 
     /** Writes {@code [from, to)}; unless it fails, they are done. */

@@ -19,6 +19,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
@@ -54,6 +55,9 @@ public final class EventWriter {
       + "partition, offset, reason, detail, payload_size, payload, rejected_at) "
       + "FORMAT TabSeparated";
   private static final String STORED_IDS = Sql.load(EventWriter.class, "stored_ids.sql");
+  private static final String STORED_ROW = Sql.load(EventWriter.class, "stored_row.sql");
+  private static final String ANY_STORED_ROW =
+      Sql.load(EventWriter.class, "any_stored_row.sql");
 
   /** Rows one task encodes: large enough to outweigh the hand-off, small enough to share out. */
   private static final int ROWS_PER_SLICE = 2_000;
@@ -71,6 +75,10 @@ public final class EventWriter {
   private final IngestMetrics metrics;
   private final Clock clock;
   private final Queue<TabSeparated> spareSlices = new ConcurrentLinkedQueue<>();
+  /** Writes so far that stored valid events, on any thread. */
+  private final AtomicLong storedWrites = new AtomicLong();
+  /** The id of the last event stored: what {@link #writeAgain} writes again. */
+  private volatile String lastStoredId;
 
   public EventWriter(Store store, EventParser parser, DuplicateCheck duplicateCheck,
       IngestMetrics metrics, Clock clock) {
@@ -121,12 +129,12 @@ public final class EventWriter {
     // Rows are encoded now unless the ids already stored must be looked up first; once encoded,
     // the parsed events are not kept (they are most of a batch's heap).
     if (duplicateCheck == DuplicateCheck.BATCH) {
-      return new Prepared(List.of(), familyCounts(unique), validCount, rawRows(unique, nowMs),
-          rejectedRows.toByteArray(), rejections, rejectedByReason, nowMs,
-          System.nanoTime() - startNanos);
+      return new Prepared(List.of(), unique.isEmpty() ? null : unique.getLast().event().id(),
+          familyCounts(unique), validCount, rawRows(unique, nowMs), rejectedRows.toByteArray(),
+          rejections, rejectedByReason, nowMs, System.nanoTime() - startNanos);
     }
-    return new Prepared(unique, null, validCount, null, rejectedRows.toByteArray(), rejections,
-        rejectedByReason, nowMs, System.nanoTime() - startNanos);
+    return new Prepared(unique, null, null, validCount, null, rejectedRows.toByteArray(),
+        rejections, rejectedByReason, nowMs, System.nanoTime() - startNanos);
   }
 
   /**
@@ -142,6 +150,7 @@ public final class EventWriter {
     long startNanos = System.nanoTime();
     List<TabSeparated> rows = batch.rawRows;
     Map<String, Long> byFamily = batch.familyCounts;
+    String lastId = batch.lastId;
     try {
       if (rows == null) {
         Set<String> stored = batch.unique.isEmpty() ? Set.of()
@@ -150,6 +159,7 @@ public final class EventWriter {
             batch.unique.stream().filter(a -> !stored.contains(a.event().id())).toList();
         rows = rawRows(fresh, batch.nowMs);
         byFamily = familyCounts(fresh);
+        lastId = fresh.isEmpty() ? null : fresh.getLast().event().id();
       }
       long written = byFamily.values().stream().mapToLong(Long::longValue).sum();
       if (written > 0) {
@@ -158,6 +168,10 @@ public final class EventWriter {
       }
       if (batch.rejected > 0) {
         store.insert(INSERT_REJECTED, batch.rejectedRows);
+      }
+      if (written > 0) {
+        lastStoredId = lastId;
+        storedWrites.incrementAndGet();
       }
       byFamily.forEach(metrics::accepted);
       batch.rejectedByReason.forEach(metrics::rejected);
@@ -181,6 +195,43 @@ public final class EventWriter {
         clock.millis());
     store.insert(INSERT_REJECTED, row.toByteArray());
     metrics.rejected(reason.code(), 1);
+  }
+
+  /** How many writes have stored valid events so far, on any thread; only ever grows. */
+  long storedWrites() {
+    return storedWrites.get();
+  }
+
+  /**
+   * Writes again, to {@code raw_events}, an event the store already holds, exactly as its readers
+   * see it (the last one this writer stored, else any stored one but {@code refused} and the
+   * messages quarantined as {@code store_error}): a write of valid events through the table and
+   * all of its views that leaves no trace, since they collapse the copies of an event as they do
+   * a redelivered one (docs/ARCHITECTURE.md, "Delivery"). Counts in no metric. A proof that the
+   * store takes writes ({@link Bisection}).
+   *
+   * @param refused messages the store just refused, whose rows a refused insert may have left
+   * @return false when the store holds no such event, so nothing was written
+   * @throws RuntimeException when the store refuses the write
+   */
+  boolean writeAgain(List<Message> refused) {
+    String id = lastStoredId;
+    byte[] row = id == null ? new byte[0]
+        : store.query(STORED_ROW, Map.of("id", id), "TabSeparated");
+    if (row.length == 0) { // none stored by this writer yet, or dropped since
+      List<String> ids = new ArrayList<>();
+      for (Message m : refused) {
+        if (parser.parse(m.value()) instanceof ParseResult.Accepted(Event e)) {
+          ids.add(e.id());
+        }
+      }
+      row = store.query(ANY_STORED_ROW, Map.of("refused", ids), "TabSeparated");
+      if (row.length == 0) {
+        return false;
+      }
+    }
+    store.insert(INSERT_RAW, row);
+    return true;
   }
 
   private static Map<String, Long> familyCounts(List<Accepted> events) {
@@ -258,6 +309,7 @@ public final class EventWriter {
   /** A validated, encoded batch, ready for {@link #write(Prepared)}. Immutable. */
   public static final class Prepared {
     private final List<Accepted> unique; // kept only while rows wait for the stored-id lookup
+    private final String lastId; // of the last row encoded, if any: stored, it is lastStoredId
     private final Map<String, Long> familyCounts; // set once rows are encoded
     private final int validCount;
     private final List<TabSeparated> rawRows; // set once encoded; lent to the store once
@@ -269,10 +321,12 @@ public final class EventWriter {
     private final long nowMs;
     private final long prepareNanos;
 
-    private Prepared(List<Accepted> unique, Map<String, Long> familyCounts, int validCount,
-        List<TabSeparated> rawRows, byte[] rejectedRows, List<Rejection> rejections,
-        Map<String, Long> rejectedByReason, long nowMs, long prepareNanos) {
+    private Prepared(List<Accepted> unique, String lastId, Map<String, Long> familyCounts,
+        int validCount, List<TabSeparated> rawRows, byte[] rejectedRows,
+        List<Rejection> rejections, Map<String, Long> rejectedByReason, long nowMs,
+        long prepareNanos) {
       this.unique = unique;
+      this.lastId = lastId;
       this.familyCounts = familyCounts;
       this.validCount = validCount;
       this.rawRows = rawRows;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naap.events.EventParser;
+import dev.naap.events.RejectReason;
 import dev.naap.store.Store;
 import dev.naap.store.StoreException;
 import dev.naap.store.TestEngine;
@@ -14,13 +15,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -144,33 +149,187 @@ class BisectionTest {
   }
 
   @Test
-  void isolate_theLastMessageRefused_waitsForALaterWriteThatSucceeds() {
+  void isolate_theLastMessageRefused_isQuarantinedOnceAProbeProvesTheStoreTakesWrites() {
     Store store = TestEngine.uniqueStore("bisect_last");
     List<Message> batch = batch(EventFixtures.freshEvents(100, 35));
     refuse(store, "event_id = '" + id(batch.get(99)) + "'");
-    EventWriter writer = writer(store, IngestMetrics.unregistered());
-    Bisection bisection = new Bisection(writer, () -> false);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    CountingStore counting = new CountingStore(store);
+    EventWriter writer = writer(counting, new IngestMetrics(registry));
+    RuntimeException first = failure(writer, batch);
+    long start = System.nanoTime();
 
-    // Nothing was written after it: the store may have stopped taking writes just then.
-    Bisection.Outcome outcome = bisection.isolate(batch, failure(writer, batch));
+    // Nothing of the batch is written after it: a stored event, written again, proves the store
+    // takes writes, so the message refused once more is the message's fault.
+    Bisection.Outcome outcome = new Bisection(writer, () -> false).isolate(batch, first);
 
-    assertThat(outcome.failure()).isInstanceOf(StoreException.class);
-    assertThat(outcome.done().cardinality()).isEqualTo(99);
-    assertThat(outcome.done().get(99)).isFalse();
-    assertThat(store.queryText("SELECT count() FROM rejected_events FINAL", Map.of()))
-        .isEqualTo("0\n");
-
-    // Read again with what came after it, as the Kafka ingest does.
-    List<Message> next = new ArrayList<>(batch.subList(99, 100));
-    next.addAll(batch(EventFixtures.freshEvents(20, 36)).stream()
-        .map(m -> new Message(m.value(), Origin.kafka("t", 0, 100 + m.origin().offset())))
-        .toList());
-    Bisection.Outcome again = bisection.isolate(next, failure(writer, next));
-
-    assertThat(again.failure()).isNull();
-    assertThat(again.written()).isEqualTo(new BatchResult(20, 1, 0));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(outcome.failure()).isNull();
+    assertThat(outcome.done().cardinality()).isEqualTo(100);
+    assertThat(outcome.written()).isEqualTo(new BatchResult(99, 1, 0));
+    assertThat(took).isBetween(Bisection.PROBE_DELAY, Duration.ofSeconds(30));
     assertThat(store.queryText("SELECT offset, reason FROM rejected_events FINAL", Map.of()))
         .isEqualTo("99\tstore_error\n");
+    // The probe wrote the last event stored again, exactly as stored (so the copies collapse into
+    // what was there): no new event, and no metric counts it.
+    assertThat(storedIdsBut(store, batch, 99)).isEqualTo(idsBut(batch, 99));
+    List<String> raw = counting.rawRows;
+    // ... the halves down to 98 alone (stored), 99 alone (refused), the probe, 99 alone again.
+    String stored = raw.get(raw.size() - 4);
+    String storedAt = stored.substring(stored.lastIndexOf('\t') + 1).strip();
+    assertThat(stored).startsWith(id(batch.get(98)) + "\t");
+    assertThat(raw.get(raw.size() - 3)).startsWith(id(batch.get(99)) + "\t");
+    assertThat(raw.get(raw.size() - 2)).startsWith(id(batch.get(98)) + "\t")
+        .endsWith("\t98\t" + storedAt + "\n");
+    assertThat(raw.getLast()).startsWith(id(batch.get(99)) + "\t");
+    assertThat(store.queryText("SELECT toString(ingested_at), offset, payload = {p:String}"
+            + " FROM raw_events FINAL WHERE event_id = {id:String}", Map.of("id",
+            id(batch.get(98)), "p", new String(batch.get(98).value(), StandardCharsets.UTF_8))))
+        .isEqualTo(storedAt + "\t98\t1\n");
+    assertThat(counter(registry, "naap_ingest_events", null)).isEqualTo(99.0);
+  }
+
+  @Test
+  void isolate_aMessageRefusedAloneByAFreshWriter_isProvenByAnEventStoredBefore() {
+    Store store = TestEngine.uniqueStore("bisect_fresh");
+    List<byte[]> events = EventFixtures.freshEvents(21, 38);
+    writer(store, IngestMetrics.unregistered()).write(batch(events.subList(0, 20)));
+    List<Message> alone = List.of(new Message(events.get(20), Origin.kafka("t", 0, 20)));
+    refuse(store, "event_id = '" + id(alone.getFirst()) + "'");
+    String stored = "SELECT count(), sum(cityHash64(*)) FROM raw_events FINAL"
+        + " WHERE event_id != {id:String}";
+    Map<String, String> notRefused = Map.of("id", id(alone.getFirst()));
+    String before = store.queryText(stored, notRefused);
+    CountingStore counting = new CountingStore(store);
+    EventWriter fresh = writer(counting, IngestMetrics.unregistered());
+
+    Bisection.Outcome outcome =
+        new Bisection(fresh, () -> false).isolate(alone, failure(fresh, alone));
+
+    assertThat(outcome.failure()).isNull();
+    assertThat(outcome.written()).isEqualTo(new BatchResult(0, 1, 0));
+    assertThat(store.queryText("SELECT offset, reason FROM rejected_events FINAL", Map.of()))
+        .isEqualTo("20\tstore_error\n");
+    // The message, the probe (one of the 20, written again as stored), the message again: the
+    // stored events are as they were.
+    assertThat(counting.rawInserts.get()).isEqualTo(3);
+    assertThat(before).startsWith("20\t");
+    assertThat(store.queryText(stored, notRefused)).isEqualTo(before);
+  }
+
+  @Test
+  void isolate_aMessageRefusedAloneWhileTheStoreRefusesEveryEvent_isNotQuarantined() {
+    Store store = TestEngine.uniqueStore("bisect_alone_all");
+    List<byte[]> events = EventFixtures.freshEvents(21, 39);
+    EventWriter writer = writer(store, IngestMetrics.unregistered());
+    writer.write(batch(events.subList(0, 20))); // the probe has an event to write again
+    refuse(store, "1");
+    List<Message> alone = List.of(new Message(events.get(20), Origin.kafka("t", 0, 20)));
+    RuntimeException first = failure(writer, alone);
+
+    Bisection.Outcome outcome = new Bisection(writer, () -> false).isolate(alone, first);
+    // On a new writer, the probe writes again whatever event the store holds: refused as well.
+    EventWriter fresh = writer(store, IngestMetrics.unregistered());
+    Bisection.Outcome onFresh =
+        new Bisection(fresh, () -> false).isolate(alone, failure(fresh, alone));
+
+    for (Bisection.Outcome o : List.of(outcome, onFresh)) {
+      assertThat(o.failure()).isInstanceOf(StoreException.class);
+      assertThat(o.done().isEmpty()).isTrue();
+      assertThat(o.written()).isEqualTo(BatchResult.EMPTY);
+    }
+    assertThat(store.queryText("SELECT count() FROM rejected_events", Map.of())).isEqualTo("0\n");
+  }
+
+  @Test
+  void isolate_aMessageRefusedAloneWithNoEventStored_waitsForALaterWrite() {
+    Store real = TestEngine.uniqueStore("bisect_empty");
+    List<Message> alone = batch(EventFixtures.freshEvents(1, 40));
+    String refused = id(alone.getFirst());
+    // Refuses the message before it reaches the table: the store holds no event at all.
+    Store store = new DelegatingStore(real) {
+      @Override
+      public void insert(String insertStatement, byte[] data) {
+        if (new String(data, StandardCharsets.UTF_8).contains(refused)) {
+          throw new StoreException(241, "Code: 241. DB::Exception: Memory limit (total)"
+              + " exceeded (simulated)", insertStatement);
+        }
+        delegate.insert(insertStatement, data);
+      }
+    };
+    EventWriter writer = writer(store, IngestMetrics.unregistered());
+
+    Bisection.Outcome outcome =
+        new Bisection(writer, () -> false).isolate(alone, failure(writer, alone));
+
+    assertThat(outcome.failure()).isInstanceOf(StoreException.class);
+    assertThat(outcome.done().isEmpty()).isTrue();
+    assertThat(real.queryText("SELECT count() FROM raw_events", Map.of())).isEqualTo("0\n");
+    assertThat(real.queryText("SELECT count() FROM rejected_events", Map.of()))
+        .isEqualTo("0\n");
+  }
+
+  @Test
+  void isolate_aFreshWriter_neverProbesWithTheRowOfARefusedMessage() {
+    Store store = TestEngine.uniqueStore("bisect_leftovers");
+    List<Message> two = batch(EventFixtures.freshEvents(2, 42));
+    refuse(store, "1");
+    // A message quarantined before, and the one refused now: their refused inserts left their
+    // rows, the only ones the store holds.
+    EventWriter writer = writer(store, IngestMetrics.unregistered());
+    failure(writer, two.subList(0, 1));
+    writer.quarantine(two.getFirst(), RejectReason.STORE_ERROR, "refused before");
+    List<Message> alone = two.subList(1, 2);
+    CountingStore counting = new CountingStore(store);
+    EventWriter fresh = writer(counting, IngestMetrics.unregistered());
+    RuntimeException first = failure(fresh, alone);
+    assertThat(store.queryText("SELECT uniqExact(event_id) FROM raw_events", Map.of()))
+        .isEqualTo("2\n");
+
+    Bisection.Outcome outcome = new Bisection(fresh, () -> false).isolate(alone, first);
+
+    assertThat(outcome.failure()).isInstanceOf(StoreException.class);
+    assertThat(outcome.done().isEmpty()).isTrue();
+    assertThat(counting.rawInserts.get()).isEqualTo(1); // the message's own write: no probe
+    assertThat(store.queryText("SELECT offset FROM rejected_events", Map.of())).isEqualTo("0\n");
+  }
+
+  @Test
+  void isolate_aStopWhileWaitingToProbe_endsTheRunAtOnceWithoutAProbe() {
+    Store real = TestEngine.uniqueStore("bisect_stop_probe");
+    List<Message> batch = batch(EventFixtures.freshEvents(10, 41));
+    refuse(real, "event_id = '" + id(batch.get(9)) + "'");
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong stopNanos = new AtomicLong();
+    AtomicInteger inserts = new AtomicInteger();
+    // Asks for a stop once the refused message was refused on its own.
+    Store store = new DelegatingStore(real) {
+      @Override
+      public void insert(String insertStatement, byte[] data) {
+        inserts.incrementAndGet();
+        try {
+          delegate.insert(insertStatement, data);
+        } catch (StoreException e) {
+          String rows = new String(data, StandardCharsets.UTF_8);
+          stop.set(rows.indexOf('\n') == rows.length() - 1);
+          stopNanos.set(System.nanoTime());
+          throw e;
+        }
+      }
+    };
+    EventWriter writer = writer(store, IngestMetrics.unregistered());
+    RuntimeException first = failure(writer, batch);
+
+    Bisection.Outcome outcome = new Bisection(writer, stop::get).isolate(batch, first);
+
+    assertThat(stop.get()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - stopNanos.get()))
+        .isLessThan(Bisection.PROBE_DELAY.dividedBy(2));
+    assertThat(outcome.failure()).isInstanceOf(StoreException.class);
+    assertThat(outcome.done().cardinality()).isEqualTo(9);
+    assertThat(outcome.done().get(9)).isFalse();
+    assertThat(inserts.get()).isEqualTo(9); // the batch, 8 halves, no probe
+    assertThat(real.queryText("SELECT count() FROM rejected_events", Map.of())).isEqualTo("0\n");
   }
 
   @Test
@@ -266,17 +425,22 @@ class BisectionTest {
   }
 
   private static double rejected(PrometheusRegistry registry, String reason) {
+    return counter(registry, "naap_ingest_rejected", reason);
+  }
+
+  private static double counter(PrometheusRegistry registry, String name, String reason) {
     return registry.scrape().stream()
-        .filter(m -> m.getMetadata().getName().equals("naap_ingest_rejected"))
+        .filter(m -> m.getMetadata().getName().equals(name))
         .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
-        .filter(p -> reason.equals(p.getLabels().get("reason")))
+        .filter(p -> reason == null || reason.equals(p.getLabels().get("reason")))
         .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
         .sum();
   }
 
-  /** Counts the inserts into {@code raw_events}. */
+  /** Counts the inserts into {@code raw_events}, and keeps their rows. */
   private static final class CountingStore extends DelegatingStore {
     final AtomicInteger rawInserts = new AtomicInteger();
+    final List<String> rawRows = new CopyOnWriteArrayList<>();
 
     CountingStore(Store delegate) {
       super(delegate);
@@ -286,6 +450,7 @@ class BisectionTest {
     public void insert(String insertStatement, byte[] data) {
       if (insertStatement.startsWith("INSERT INTO raw_events")) {
         rawInserts.incrementAndGet();
+        rawRows.add(new String(data, StandardCharsets.UTF_8));
       }
       delegate.insert(insertStatement, data);
     }

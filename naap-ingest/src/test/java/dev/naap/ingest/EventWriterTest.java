@@ -57,6 +57,34 @@ class EventWriterTest {
   }
 
   @Test
+  void writeAgain_writesTheCopyReadersSee_soThatTheyStillSeeItExactly() {
+    Store store = TestEngine.uniqueStore("write_again");
+    String envelope = EventFixtures.captureEnvelopes().getFirst();
+    byte[] valid = envelope.replaceFirst("\\{", "{\t\n\r\n").replaceFirst("\"type\"",
+        "\"x\":\"a\\\\\\\\b\\\\n\", \"type\"").getBytes(StandardCharsets.UTF_8);
+    EventWriter first = new EventWriter(store, new EventParser(),
+        EventWriter.DuplicateCheck.BATCH, IngestMetrics.unregistered(),
+        Clock.fixed(Instant.parse("2026-12-05T04:30:01.007Z"), ZoneOffset.UTC));
+    EventWriter later = new EventWriter(store, new EventParser(),
+        EventWriter.DuplicateCheck.BATCH, IngestMetrics.unregistered(),
+        Clock.fixed(Instant.parse("2026-12-05T05:00:00.001Z"), ZoneOffset.UTC));
+    first.write(List.of(new Message(valid, Origin.kafka("t\\opic", 3, 7))));
+    // Delivered again and stored again later: readers see the later copy.
+    later.write(List.of(new Message(valid, Origin.kafka("t\\opic", 3, 9))));
+    String seen = "SELECT hex(payload), topic, offset, toUnixTimestamp64Milli(ingested_at),"
+        + " cityHash64(*) FROM raw_events FINAL";
+    String before = store.queryText(seen, Map.of());
+    assertThat(before).contains("\tt\\\\opic\t9\t" + Instant.parse("2026-12-05T05:00:00.001Z")
+        .toEpochMilli() + "\t");
+
+    assertThat(first.writeAgain(List.of())).isTrue();
+
+    assertThat(store.queryText(seen, Map.of())).isEqualTo(before);
+    assertThat(store.queryText("SELECT hex(payload) FROM raw_events FINAL", Map.of()))
+        .isEqualTo(HexFormat.of().withUpperCase().formatHex(valid) + "\n");
+  }
+
+  @Test
   void write_keepsOrderAndFirstOfRepeatedIdsAcrossSlicesAndBatches() {
     Store store = TestEngine.uniqueStore("event_writer_slices");
     EventWriter writer = new EventWriter(store, new EventParser(),

@@ -33,6 +33,16 @@ class FailureClassificationTest {
       "good-prompts-v1", Duration.ofMillis(1_500), Duration.ofSeconds(1), 2, List.of(PIN), 0, 1,
       Duration.ofMillis(50), Duration.ofMillis(800), Duration.ofMillis(500), 0);
 
+  /**
+   * PLAN with a startup timeout far beyond three failed polls of a gateway that stalls (300 ms
+   * each): on a loaded machine the run's start alone can take most of PLAN's 800 ms, and the
+   * startup deadline then fired before the third poll failed.
+   */
+  static final TestPlan STALL_PLAN = new TestPlan(PLAN.name(), PLAN.targets(), PLAN.dataset(),
+      PLAN.testDuration(), PLAN.interval(), PLAN.concurrency(), PLAN.orchestrators(),
+      PLAN.testsPerRun(), PLAN.promptChanges(), PLAN.pollInterval(), Duration.ofSeconds(10),
+      PLAN.promptTimeout(), PLAN.batchRequests());
+
   @BeforeAll
   static void open() {
     store = TestEngine.uniqueStore("loadtest_faults");
@@ -72,18 +82,18 @@ class FailureClassificationTest {
 
   static TestResult runAgainst(ScriptedGateway.Script script) throws Exception {
     try (ScriptedGateway gw = new ScriptedGateway(script)) {
-      return runAgainst(gw.url(), Duration.ofSeconds(2));
+      return runAgainst(gw.url(), Duration.ofSeconds(2), PLAN);
     }
   }
 
-  static TestResult runAgainst(URI url, Duration requestTimeout) {
+  static TestResult runAgainst(URI url, Duration requestTimeout, TestPlan plan) {
     GatewayClient client = new GatewayClient(url, Duration.ofMillis(500), requestTimeout);
     LiveVideoDriver driver =
         new LiveVideoDriver(client, new HookIngest(client), writes, TimeSource.system());
     String id = "fault-" + System.nanoTime();
     TestResult r =
         driver.run(
-            new LiveTestSpec("run-faults", id, PIN, PLAN.targets().getFirst(), dataset, 0, PLAN));
+            new LiveTestSpec("run-faults", id, PIN, plan.targets().getFirst(), dataset, 0, plan));
     assertThat(
             store
                 .queryText(
@@ -134,7 +144,7 @@ class FailureClassificationTest {
       Thread.sleep(5_000);
       return ScriptedGateway.Answer.json("{}");
     })) {
-      r = runAgainst(gw.url(), Duration.ofMillis(300));
+      r = runAgainst(gw.url(), Duration.ofMillis(300), STALL_PLAN);
     }
     assertThat(r.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
     assertThat(r.errorMessage()).contains("no answer within");
@@ -159,7 +169,7 @@ class FailureClassificationTest {
     long t0 = System.nanoTime();
     try {
       r = runAgainst(URI.create("http://127.0.0.1:" + gw.getAddress().getPort()),
-          Duration.ofMillis(300));
+          Duration.ofMillis(300), STALL_PLAN);
     } finally {
       release.countDown();
       gw.stop(0);
@@ -280,7 +290,8 @@ class FailureClassificationTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    TestResult r = runAgainst(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(1));
+    TestResult r =
+        runAgainst(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(1), PLAN);
     assertThat(r.errorClass()).isEqualTo(ErrorClass.GATEWAY_UNAVAILABLE);
   }
 }

@@ -43,27 +43,25 @@ resolution AS
     SELECT pipeline, argMax(toUInt64(width) * height * fps, updated_at) AS pixels_per_second
     FROM billing_resolutions GROUP BY pipeline
 ),
-price_series AS
-(
-    SELECT local_address AS orchestrator_address, model_id AS pipeline, event_time,
-           min(toDecimal128(price_per_unit, 18) / pixels_per_unit) AS wei_per_pixel,
-           argMin(price_per_unit, toDecimal128(price_per_unit, 18) / pixels_per_unit) AS unit_price,
-           argMin(pixels_per_unit, toDecimal128(price_per_unit, 18) / pixels_per_unit)
-               AS unit_pixels
-    FROM capability_prices
-    WHERE {with_price:Bool}
-      AND event_time >= toDateTime({to:Int64} - {price_max_age_s:Int64}, 'UTC')
-      AND event_time < toDateTime({to:Int64}, 'UTC')
-      AND price_per_unit IS NOT NULL AND pixels_per_unit IS NOT NULL
-      AND model_id != '' AND local_address != ''
-    GROUP BY event_id, event_time, orchestrator_address, pipeline
-),
 inforce AS
 (
-    SELECT orchestrator_address, pipeline, unit_price, unit_pixels, wei_per_pixel
-    FROM price_series
-    ORDER BY event_time DESC, wei_per_pixel
-    LIMIT 1 BY orchestrator_address, pipeline
+    -- One pass: the latest time's price, at that time the lowest (exact), as one tuple.
+    SELECT orchestrator_address, pipeline, unit.1 AS unit_price, unit.2 AS unit_pixels,
+           toDecimal128(unit_price, 18) / unit_pixels AS wei_per_pixel
+    FROM
+    (
+        SELECT local_address AS orchestrator_address, model_id AS pipeline,
+               argMax((assumeNotNull(price_per_unit), assumeNotNull(pixels_per_unit)),
+                      (event_time, -toDecimal128(assumeNotNull(price_per_unit), 18)
+                                   / assumeNotNull(pixels_per_unit))) AS unit
+        FROM capability_prices
+        WHERE {with_price:Bool}
+          AND event_time >= toDateTime({to:Int64} - {price_max_age_s:Int64}, 'UTC')
+          AND event_time < toDateTime({to:Int64}, 'UTC')
+          AND price_per_unit IS NOT NULL AND pixels_per_unit IS NOT NULL
+          AND model_id != '' AND local_address != ''
+        GROUP BY orchestrator_address, pipeline
+    )
 ),
 price AS
 (
@@ -74,13 +72,9 @@ price AS
            toNullable(i.wei_per_pixel) AS p_wei_per_pixel,
            toNullable(i.wei_per_pixel * 60 * if(r.pixels_per_second > 0, r.pixels_per_second,
                                                 d.pixels_per_second)) AS p_wei_per_stream_minute,
-           toNullable(n.network_median) AS p_network_median
+           toNullable(quantileExactLow(0.5)(i.wei_per_pixel) OVER (PARTITION BY i.pipeline))
+               AS p_network_median
     FROM inforce AS i
-    INNER JOIN
-    (
-        SELECT pipeline, quantileExactLow(0.5)(wei_per_pixel) AS network_median
-        FROM inforce GROUP BY pipeline
-    ) AS n USING (pipeline)
     LEFT JOIN resolution AS r ON r.pipeline = i.pipeline
     CROSS JOIN (SELECT pixels_per_second FROM resolution WHERE pipeline = '') AS d
     SETTINGS join_use_nulls = 0

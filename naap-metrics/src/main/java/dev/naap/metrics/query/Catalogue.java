@@ -8,6 +8,7 @@ import static dev.naap.metrics.query.Column.Type.TIMESTAMP;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The fixed column catalogue of every report: its time column (if it has buckets), its dimension
@@ -358,6 +359,38 @@ final class Catalogue {
           new Column(
               "quality", DECIMAL, "", "mean of fps_quality and startup_quality (those defined)"));
 
+  /**
+   * The price beside each score (of the range, not of the history's hours): the orchestrator's
+   * price for the pipeline's model in force at the range's end, as NETWORK_PRICES gives it.
+   */
+  static final List<Column> SCORE_PRICE_MEASURES =
+      List.of(
+          new Column(
+              "price_per_unit",
+              INTEGER,
+              "wei",
+              "advertised price per unit in force at the range's end (its latest snapshot in the"
+                  + " day before it; of several nodes, the lowest); null when it advertises none"),
+          new Column("pixels_per_unit", INTEGER, "pixels", "pixels per price unit of that price"),
+          new Column(
+              "wei_per_pixel", DECIMAL, "wei/pixel", "price_per_unit / pixels_per_unit"),
+          new Column(
+              "wei_per_stream_minute",
+              DECIMAL,
+              "wei/min",
+              "wei_per_pixel x the pipeline's billing resolution (pixels per second) x 60"),
+          new Column(
+              "network_wei_per_pixel_median",
+              DECIMAL,
+              "wei/pixel",
+              "lower median price of every orchestrator of the model at the range's end,"
+                  + " whatever the filters, as /v1/network/prices gives it"),
+          new Column(
+              "price_vs_network",
+              DECIMAL,
+              "",
+              "wei_per_pixel / network_wei_per_pixel_median (1 = the network's median)"));
+
   private static final List<Column> RELIABILITY_MEASURES =
       List.of(
           new Column("segments", INTEGER, "", "segments in the range"),
@@ -671,7 +704,8 @@ final class Catalogue {
       case NETWORK_DEMAND -> DEMAND_MEASURES;
       case SLA_COMPLIANCE -> SLA_MEASURES;
       case ORCHESTRATORS -> ORCHESTRATOR_MEASURES;
-      case ORCHESTRATOR_SCORES -> SCORE_MEASURES;
+      case ORCHESTRATOR_SCORES ->
+          Stream.concat(SCORE_MEASURES.stream(), SCORE_PRICE_MEASURES.stream()).toList();
       case RELIABILITY -> RELIABILITY_MEASURES;
       case NETWORK_ECONOMICS -> ECONOMICS_MEASURES;
       case NETWORK_PRICES -> PRICE_MEASURES;

@@ -80,6 +80,8 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
   private final SqlTemplate demandHours = SqlTemplate.load("demand_hours.sql");
   private final SqlTemplate orchestrators = SqlTemplate.load("orchestrators.sql");
   private final SqlTemplate orchestratorScores = SqlTemplate.load("orchestrator_scores.sql");
+  private final String scorePriceColumns =
+      SqlTemplate.load("score_price_columns.sql").fill(Map.of());
   private final SqlTemplate reliability = SqlTemplate.load("reliability.sql");
   private final SqlTemplate orchestratorGpus = SqlTemplate.load("orchestrator_gpus.sql");
   private final SqlTemplate networkEconomics = SqlTemplate.load("network_economics.sql");
@@ -141,7 +143,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
           case SLA_COMPLIANCE -> rangeReport(parts, slaCompliance);
           case ORCHESTRATORS -> orchestrators(parts, query);
           case ORCHESTRATOR_SCORES ->
-              scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
+              scores(parts, query, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT, true);
           case RELIABILITY -> reliability(parts);
           case NETWORK_ECONOMICS -> economics(parts, query.granularity());
           case NETWORK_PRICES -> prices(parts, query.granularity());
@@ -320,13 +322,15 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
    * The scores with other weights than the defaults (discovery's user weights; they add up to 1).
    */
   Page scores(MetricsQuery query, double reliabilityWeight, double qualityWeight) {
-    return scores(
-        new QueryParts(Report.ORCHESTRATOR_SCORES, query), query, reliabilityWeight, qualityWeight);
+    return scores(new QueryParts(Report.ORCHESTRATOR_SCORES, query), query, reliabilityWeight,
+        qualityWeight, false);
   }
 
-  private Page scores(
-      QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
+  /** The scores, with the price beside each when {@code withPrice} (discovery prices nodes). */
+  private Page scores(QueryParts parts, MetricsQuery query, double reliabilityWeight,
+      double qualityWeight, boolean withPrice) {
     Map<String, Object> params = scoreParams(parts, query, reliabilityWeight, qualityWeight);
+    params.put("with_price", withPrice);
     String sql =
         orchestratorScores.fill(
             Map.of(
@@ -340,9 +344,20 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
                 "",
                 "gpu_key",
                 parts.grouping().contains(Dimension.GPU_MODEL) ? "gpu_model, " : "",
+                "price_columns",
+                withPrice ? scorePriceColumns : "",
                 "order",
                 parts.order()));
-    return fetch(parts, sql, params);
+    if (withPrice) {
+      return fetch(parts, sql, params);
+    }
+    // The price's columns are the last.
+    int n = parts.columns().size() - Catalogue.SCORE_PRICE_MEASURES.size();
+    List<Column> columns = parts.columns().subList(0, n);
+    List<List<Object>> rows =
+        Results.read(store, sql, params, columns, parts.fields().subList(0, n));
+    boolean more = rows.size() > query.limit();
+    return new Page(columns, more ? rows.subList(0, query.limit()) : rows, more);
   }
 
   /** The breakdown over the range; its degraded hours read the hours from one before the range. */
@@ -390,6 +405,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     boolean byGpuModel = parts.grouping().contains(Dimension.GPU_MODEL);
     Map<String, Object> params =
         scoreParams(parts, q, SCORE_RELIABILITY_WEIGHT, SCORE_QUALITY_WEIGHT);
+    params.put("with_price", false);
     String sql =
         orchestratorScores.fill(
             Map.of(
@@ -403,18 +419,21 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
                 "toInt64(toUnixTimestamp(window_start)) AS window_start, ",
                 "gpu_key",
                 byGpuModel ? "gpu_model, " : "",
+                "price_columns",
+                "",
                 "order",
                 "window_start, orchestrator_address, pipeline" + (byGpuModel ? ", gpu_model" : "")));
     List<Column> columns = MetricsQueries.scoreHistoryColumns(q.groupBy());
     List<String> fields = new ArrayList<>(List.of(Catalogue.WINDOW_START.name()));
-    fields.addAll(parts.fields());
+    fields.addAll(parts.fields().subList(0, columns.size() - 1)); // the price's are last
     List<List<Object>> all = Results.read(store, sql, params, columns, fields);
     boolean more = all.size() > q.limit();
     return new Page(columns, more ? all.subList(0, q.limit()) : all, more);
   }
 
   /**
-   * The parameters of a score query: the range's hours, the cohort's ("c_"), the prior and weights.
+   * The parameters of a score query: the range's hours, the cohort's ("c_"), the prior, the
+   * weights and the price's age; the caller says whether to price the rows ({@code with_price}).
    */
   private static Map<String, Object> scoreParams(
       QueryParts parts, MetricsQuery query, double reliabilityWeight, double qualityWeight) {
@@ -428,6 +447,7 @@ public final class ClickHouseMetricsQueries implements MetricsQueries {
     cohort.put("to", params.get("to"));
     RollupRows.withDays(cohort).forEach((k, v) -> params.put("c_" + k, v));
     params.put("prior", SCORE_PRIOR_SEGMENTS);
+    params.put("price_max_age_s", PRICE_MAX_AGE.toSeconds());
     params.put("w_reliability", reliabilityWeight);
     params.put("w_quality", qualityWeight);
     return params;

@@ -129,12 +129,14 @@ public interface MetricsQueries {
 
   /**
    * The columns of {@link #scoreHistory} grouped by {@code groupBy}: {@code window_start}, then the
-   * score report's ({@code gpu_model} among them when asked for).
+   * score report's ({@code gpu_model} among them when asked for) but its price.
    */
   static List<Column> scoreHistoryColumns(List<Dimension> groupBy) {
     List<Column> columns = new ArrayList<>();
     columns.add(Catalogue.WINDOW_START);
     columns.addAll(Catalogue.columns(Report.ORCHESTRATOR_SCORES, groupBy));
+    // An hour's price is /v1/network/prices' at 1h: the history carries none.
+    columns.removeAll(Catalogue.SCORE_PRICE_MEASURES);
     return List.copyOf(columns);
   }
 

@@ -5,7 +5,13 @@
 -- longer). The score history (window = bucket_hour) scores each hour by itself against the same
 -- cohort; over a range, the window is a constant and the window key is left out. The GPU key is
 -- "gpu_model, " when scores are asked per GPU model (the cohort stays the pipeline's whole
--- network), else empty. Measures are aliased m_<column>; results are read by position.
+-- network), else empty. Measures are aliased m_<column>; results are read by name.
+-- With {with_price:Bool} (and the price columns, score_price_columns.sql), each row also carries
+-- the orchestrator's price for the pipeline's model in force at {to} (docs/METRICS.md, "Prices"),
+-- as /v1/network/prices gives it over the same range (network_prices.sql): its latest snapshot
+-- before {to} and at most {price_max_age_s} older, the lowest of its nodes in that snapshot (ties
+-- in time: the lowest); the network's median is over every orchestrator with a price in force,
+-- whatever the filters. Without it (the history, discovery) the price rows are empty, unread.
 WITH
 own AS
 (
@@ -31,6 +37,47 @@ cohort AS
     FROM (${cohort_rows})
     WHERE orchestrator_address != '' AND segments > 0
     GROUP BY pipeline
+),
+resolution AS
+(
+    SELECT pipeline, argMax(toUInt64(width) * height * fps, updated_at) AS pixels_per_second
+    FROM billing_resolutions GROUP BY pipeline
+),
+inforce AS
+(
+    -- One pass: the latest time's price, at that time the lowest (exact), as one tuple.
+    SELECT orchestrator_address, pipeline, unit.1 AS unit_price, unit.2 AS unit_pixels,
+           toDecimal128(unit_price, 18) / unit_pixels AS wei_per_pixel
+    FROM
+    (
+        SELECT local_address AS orchestrator_address, model_id AS pipeline,
+               argMax((assumeNotNull(price_per_unit), assumeNotNull(pixels_per_unit)),
+                      (event_time, -toDecimal128(assumeNotNull(price_per_unit), 18)
+                                   / assumeNotNull(pixels_per_unit))) AS unit
+        FROM capability_prices
+        WHERE {with_price:Bool}
+          AND event_time >= toDateTime({to:Int64} - {price_max_age_s:Int64}, 'UTC')
+          AND event_time < toDateTime({to:Int64}, 'UTC')
+          AND price_per_unit IS NOT NULL AND pixels_per_unit IS NOT NULL
+          AND model_id != '' AND local_address != ''
+        GROUP BY orchestrator_address, pipeline
+    )
+),
+price AS
+(
+    -- Nullable, so that a row without a price joins as null.
+    SELECT i.orchestrator_address AS orchestrator_address, i.pipeline AS pipeline,
+           toNullable(i.unit_price) AS p_price_per_unit,
+           toNullable(i.unit_pixels) AS p_pixels_per_unit,
+           toNullable(i.wei_per_pixel) AS p_wei_per_pixel,
+           toNullable(i.wei_per_pixel * 60 * if(r.pixels_per_second > 0, r.pixels_per_second,
+                                                d.pixels_per_second)) AS p_wei_per_stream_minute,
+           toNullable(quantileExactLow(0.5)(i.wei_per_pixel) OVER (PARTITION BY i.pipeline))
+               AS p_network_median
+    FROM inforce AS i
+    LEFT JOIN resolution AS r ON r.pipeline = i.pipeline
+    CROSS JOIN (SELECT pixels_per_second FROM resolution WHERE pipeline = '') AS d
+    SETTINGS join_use_nulls = 0
 ),
 shrunk AS
 (
@@ -82,6 +129,8 @@ SELECT ${window_key}orchestrator_address, pipeline, ${gpu_key}
        c_startup                                    AS m_network_startup_ms_mean,
        q_startup                                    AS m_startup_quality,
        quality                                      AS m_quality
+       ${price_columns}
 FROM shrunk
+LEFT JOIN price USING (orchestrator_address, pipeline)
 ORDER BY ${order}
 LIMIT {limit:UInt64} OFFSET {offset:UInt64}

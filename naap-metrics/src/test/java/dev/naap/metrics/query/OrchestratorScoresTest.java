@@ -3,8 +3,10 @@ package dev.naap.metrics.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.naap.metrics.LiveEvents;
 import dev.naap.store.Store;
 import dev.naap.store.TestEngine;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * documented formula over rollup rows written by hand: three orchestrators with 1, 10 and 1 000
  * segments, a fourth seen only before the range (it moves the cohort, it has no row), a pipeline
  * where nothing ever produced output (no quality to compare: null with a reason), and one whose
- * only segment did not fail (a cohort without failures).
+ * only segment did not fail (a cohort without failures). Capabilities snapshots price model p (and
+ * r) for the price beside each score.
  */
 class OrchestratorScoresTest {
 
@@ -97,7 +100,33 @@ class OrchestratorScoresTest {
               + n[3]
               + ")");
     }
+    // Snapshots as gateways send them, for the price at the range's end (24:00), in wei per pixel:
+    // at 10:00 B 1 100 and C's two nodes 3 000 / 2 and 2 600 / 2 (C's price: the lower, 1 300);
+    // at 20:00 B 1 400 (its latest wins) and E 4 000 / 2 (no score row, in the median); F's
+    // price for r is from 22:00 the day before, 26 h before the end: out of force. A and D
+    // advertise none.
+    LiveEvents ev = new LiveEvents(DAY.toEpochMilli());
+    long hour = 3_600_000;
+    LiveEvents.write(store, List.of(
+        snapshot(ev, 10 * hour, offer("0xb", "b1", "p", 1100, 1), offer("0xc", "c1", "p", 3000, 2),
+            offer("0xc", "c2", "p", 2600, 2)),
+        snapshot(ev, 20 * hour, offer("0xb", "b1", "p", 1400, 1), offer("0xe", "e1", "p", 4000, 2)),
+        snapshot(ev, -2 * hour, offer("0xf", "f1", "r", 500, 1))), Clock.systemUTC());
     queries = new ClickHouseMetricsQueries(store);
+  }
+
+  /** A network_capabilities event listing {@code offers}, {@code t} ms after DAY. */
+  private static String snapshot(LiveEvents ev, long t, String... offers) {
+    return ev.envelope("network_capabilities", t, "[" + String.join(",", offers) + "]");
+  }
+
+  /** A node's entry in a snapshot with its price for one model (go-livepeer's int64s). */
+  private static String offer(
+      String orch, String node, String model, long pricePerUnit, long pixelsPerUnit) {
+    return "{\"address\":\"0xd0\",\"local_address\":\"" + orch + "\",\"orch_uri\":\"https://"
+        + node + ":8935\",\"capabilities\":{\"bitstring\":[1]},\"capabilities_prices\":"
+        + "[{\"pricePerUnit\":" + pricePerUnit + ",\"pixelsPerUnit\":" + pixelsPerUnit
+        + ",\"capability\":35,\"constraint\":\"" + model + "\"}]}";
   }
 
   /** One rollup row, in rollup_hour and (as its day) in rollup_day, which serves whole days. */
@@ -140,15 +169,19 @@ class OrchestratorScoresTest {
   }
 
   private static List<Map<String, Object>> scores() {
+    return run(Report.ORCHESTRATOR_SCORES, List.of());
+  }
+
+  private static List<Map<String, Object>> run(Report report, List<Dimension> groupBy) {
     Page page =
         queries.run(
-            Report.ORCHESTRATOR_SCORES,
+            report,
             new MetricsQuery(
                 DAY,
                 DAY.plus(Duration.ofDays(1)),
-                Granularity.HOUR,
+                report == Report.NETWORK_PRICES ? Granularity.ALL : Granularity.HOUR,
                 Map.of(),
-                List.of(),
+                groupBy,
                 null,
                 100,
                 0,
@@ -220,6 +253,53 @@ class OrchestratorScoresTest {
   }
 
   @Test
+  void eachScore_carriesItsPriceAtTheRangesEnd_besideTheNetworksMedian() {
+    // In force at 24:00: B 1 400, C 1 300 (the lower of its nodes), E 2 000; lower median 1 400.
+    long streamMinute = 1280L * 720 * 30 * 60; // pixels billed a stream-minute
+    Map<String, Object> b = row("0xb");
+    assertThat(b).containsEntry("price_per_unit", 1400L).containsEntry("pixels_per_unit", 1L);
+    assertThat((Double) b.get("wei_per_pixel")).isEqualTo(1400.0);
+    assertThat((Double) b.get("wei_per_stream_minute")).isEqualTo(1400.0 * streamMinute);
+    assertThat((Double) b.get("network_wei_per_pixel_median")).isEqualTo(1400.0);
+    assertThat((Double) b.get("price_vs_network")).isEqualTo(1.0);
+    // C's two nodes in one snapshot: the lower, 2 600 / 2, with its own units.
+    Map<String, Object> c = row("0xc");
+    assertThat(c).containsEntry("price_per_unit", 2600L).containsEntry("pixels_per_unit", 2L);
+    assertThat((Double) c.get("wei_per_pixel")).isEqualTo(1300.0);
+    assertThat((Double) c.get("wei_per_stream_minute")).isEqualTo(1300.0 * streamMinute);
+    assertThat((Double) c.get("network_wei_per_pixel_median")).isEqualTo(1400.0);
+    assertThat((Double) c.get("price_vs_network")).isCloseTo(1300.0 / 1400, within(1e-15));
+    // No price advertised (A, D), or only one older than a day (F): every price column null.
+    for (String orch : List.of("0xa", "0xd", "0xf")) {
+      Map<String, Object> row = row(orch);
+      for (Column price : Catalogue.SCORE_PRICE_MEASURES) {
+        assertThat(row).containsEntry(price.name(), null);
+      }
+    }
+    // As /v1/network/prices gives them over the same range.
+    List<Map<String, Object>> prices = run(Report.NETWORK_PRICES, List.of());
+    for (String orch : List.of("0xb", "0xc")) {
+      Map<String, Object> price = prices.stream()
+          .filter(r -> r.get("orchestrator_address").equals(orch)).findFirst().orElseThrow();
+      for (String column : List.of("price_per_unit", "pixels_per_unit", "wei_per_pixel",
+          "wei_per_stream_minute", "network_wei_per_pixel_median", "price_vs_network")) {
+        assertThat(row(orch).get(column)).as(orch + " " + column).isEqualTo(price.get(column));
+      }
+    }
+    // Per GPU model, each row of the orchestrator and pipeline carries the same price.
+    assertThat(run(Report.ORCHESTRATOR_SCORES, List.of(Dimension.GPU_MODEL)))
+        .filteredOn(r -> r.get("orchestrator_address").equals("0xc"))
+        .extracting(r -> r.get("wei_per_pixel"))
+        .containsExactly(1300.0);
+    // Sorting by the price ranks the cheapest first, rows without a price last.
+    Page cheapest = queries.run(Report.ORCHESTRATOR_SCORES, new MetricsQuery(DAY,
+        DAY.plus(Duration.ofDays(1)), Granularity.HOUR, Map.of(), List.of(),
+        new Sort("price_vs_network", false), 100, 0, false));
+    assertThat(cheapest.rows().stream().map(r -> r.get(0)).toList().subList(0, 2))
+        .containsExactly("0xc", "0xb");
+  }
+
+  @Test
   void aCohortWithoutFailures_leavesTheBandOpen() {
     // Pipeline r: one segment, not failed, in the whole cohort. Reliability is 1, but one segment
     // cannot make it certain: R ± 1.96 sd of Beta(1 + 10 + ½, ½).
@@ -275,6 +355,8 @@ class OrchestratorScoresTest {
                 0,
                 false));
     assertThat(page.columns().getFirst().name()).isEqualTo("window_start");
+    // An hour's price is /v1/network/prices' at 1h, not the range's.
+    assertThat(page.columns()).doesNotContainAnyElementsOf(Catalogue.SCORE_PRICE_MEASURES);
     assertThat(page.rows()).hasSize(1); // hours without segments have no row
     List<Object> hour = page.rows().getFirst();
     assertThat(hour.get(0)).isEqualTo(DAY.plusSeconds(7200));

@@ -12,40 +12,44 @@ import java.util.regex.Pattern;
 /**
  * A migrated database, read once, that new test databases are copied from: every table, then the
  * rows of those that hold any, then every view and materialized view in dependency order, each
- * from its {@code create_table_query} with the template's name replaced. About ten times cheaper
- * than applying every migration (docs/STORE.md, "Tests"); {@code TemplateCopyTest} checks that
- * the copy and a migrated database are alike, object by object. Thread-safe once built.
+ * from its {@code create_table_query} with the template's name replaced. It takes about a third of
+ * the CPU of applying every migration (docs/STORE.md, "Tests"); {@code TemplateCopyTest} checks
+ * that the copy and a migrated database are alike, object by object. Thread-safe.
  */
 final class TemplateCopy {
   private static final Set<String> VIEWS = Set.of("View", "MaterializedView");
 
   private final String template;
   private final Pattern templateName;
-  /** Tables, in name order, then views and materialized views after whatever they read. */
-  private final List<String> creates;
+  /** The tables' create queries, in name order. */
+  private final List<String> tables;
   /** Tables that hold rows in the template → their stored columns, in order. */
   private final Map<String, String> rows;
+  /** The views and materialized views, each after whatever it reads. */
+  private final List<String> views;
 
-  private TemplateCopy(String template, List<String> creates, Map<String, String> rows) {
+  private TemplateCopy(String template, List<String> tables, Map<String, String> rows,
+      List<String> views) {
     this.template = template;
     this.templateName = names(template);
-    this.creates = List.copyOf(creates);
+    this.tables = List.copyOf(tables);
     this.rows = Map.copyOf(rows);
+    this.views = List.copyOf(views);
   }
 
   /**
    * Reads {@code template}'s database, which must be migrated and left alone from then on.
    *
    * @throws IllegalStateException when it holds an object that a copy could not reproduce: a
-   *     table other than a MergeTree, a materialized view's inner table, or rows whose order
-   *     matters (two rows of one sorting key, which {@code FINAL} picks between by insert order)
+   *     table other than a MergeTree, a materialized view's inner table, or rows that a copy
+   *     could merge otherwise ({@link #checkOrderFree})
    */
   static TemplateCopy of(Store template) {
     String db = template.database();
-    Rows objects = Rows.query(template, "SELECT name, engine, create_table_query, total_rows,"
-        + " sorting_key, engine_full FROM system.tables WHERE database = currentDatabase()"
-        + " ORDER BY name", Map.of(),
-        List.of("name", "engine", "create_table_query", "total_rows", "sorting_key", "engine_full"));
+    List<String> columns = List.of("name", "engine", "create_table_query", "total_rows",
+        "sorting_key", "engine_full");
+    Rows objects = Rows.query(template, "SELECT " + String.join(", ", columns) + " FROM"
+        + " system.tables WHERE database = currentDatabase() ORDER BY name", Map.of(), columns);
     Map<String, String> tables = new LinkedHashMap<>();
     Map<String, String> views = new LinkedHashMap<>();
     Map<String, String> rows = new LinkedHashMap<>();
@@ -71,18 +75,13 @@ final class TemplateCopy {
         rows.put(name, storedColumns(template, name));
       }
     }
-    List<String> creates = new ArrayList<>(tables.values());
+    List<String> ordered = new ArrayList<>();
     Set<String> done = new LinkedHashSet<>(tables.keySet());
     Pattern refs = names(db);
     for (String view : views.keySet()) {
-      addAfterDependencies(view, views, refs, done, new LinkedHashSet<>(), creates);
+      addAfterDependencies(view, views, refs, done, new LinkedHashSet<>(), ordered);
     }
-    return new TemplateCopy(db, creates, rows);
-  }
-
-  /** The template's database. */
-  String template() {
-    return template;
+    return new TemplateCopy(db, List.copyOf(tables.values()), rows, ordered);
   }
 
   /**
@@ -92,30 +91,22 @@ final class TemplateCopy {
   void copyTo(Store engine, String database) {
     String quoted = Identifiers.quote(database);
     engine.execute("CREATE DATABASE IF NOT EXISTS " + quoted + " ENGINE = Atomic");
-    int tables = creates.size() - (int) creates.stream().filter(TemplateCopy::isView).count();
-    for (int i = 0; i < creates.size(); i++) {
-      if (i == tables) {
-        // Rows before the materialized views, so that no copied row triggers one; every row
-        // kept, as the template's separate inserts kept them (one insert would merge them).
-        for (Map.Entry<String, String> t : rows.entrySet()) {
-          engine.execute("INSERT INTO " + quoted + "." + Identifiers.quote(t.getKey()) + " ("
-              + t.getValue() + ") SELECT " + t.getValue() + " FROM "
-              + Identifiers.quote(template) + "." + Identifiers.quote(t.getKey())
-              + " SETTINGS insert_allow_materialized_columns = 1, optimize_on_insert = 0");
-        }
-      }
-      engine.execute(rename(creates.get(i), database));
+    tables.forEach(sql -> engine.execute(rename(sql, database)));
+    // Rows before the materialized views, so that no copied row triggers one; every row kept,
+    // as the template's separate inserts kept them (one insert would merge them on insert).
+    for (Map.Entry<String, String> t : rows.entrySet()) {
+      engine.execute("INSERT INTO " + quoted + "." + Identifiers.quote(t.getKey()) + " ("
+          + t.getValue() + ") SELECT " + t.getValue() + " FROM " + Identifiers.quote(template)
+          + "." + Identifiers.quote(t.getKey())
+          + " SETTINGS insert_allow_materialized_columns = 1, optimize_on_insert = 0");
     }
+    views.forEach(sql -> engine.execute(rename(sql, database)));
   }
 
   /** {@code sql} with every name qualified by the template's database moved to {@code db}. */
   String rename(String sql, String db) {
     return templateName.matcher(sql).replaceAll(Matcher.quoteReplacement(Identifiers.quote(db))
         + ".");
-  }
-
-  private static boolean isView(String create) {
-    return create.startsWith("CREATE VIEW") || create.startsWith("CREATE MATERIALIZED VIEW");
   }
 
   /** {@code db.} or {@code `db`.} as it stands before a name in a create query. */

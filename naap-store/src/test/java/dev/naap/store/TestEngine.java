@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>A fresh database is a copy of a template that this JVM migrated once ({@link TemplateCopy}:
- * about a quarter of the CPU of applying every migration). {@link #migratedStore} and {@link
+ * about a third of the CPU of applying every migration). {@link #migratedStore} and {@link
  * #serverStore} apply the migrations themselves, for tests of that path.
  *
  * <p>The data directory is {@code target/naap-test-engine/<pid>} (or system property {@code

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddedStoreTest extends StoreContractTest {
   @Override
   Store openStore() {
-    return TestEngine.store("contract_embedded");
+    return TestEngine.migratedStore("contract_embedded"); // migrations applied at open
   }
 
   /** chDB would end the data at the empty line and run the rest as a statement of its own. */
